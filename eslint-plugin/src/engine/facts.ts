@@ -1,0 +1,200 @@
+/**
+ * The abstract domain of the dataflow engine.
+ *
+ * A program point's state maps
+ *  - slots (variables and member paths, by key) to the values they may hold, and
+ *  - tracks (one per resource and aspect) to the set of facts that may hold.
+ *
+ * Every set is a sorted array of small integers interned per file, so a join
+ * is a merge of sorted arrays and equality is element-wise. A fact reached only
+ * through an implicit exception is "uncertain": it is carried like any other
+ * fact but can never cause a report (spec: it may silence a report, never
+ * cause one).
+ */
+import type { TSESTree } from "@typescript-eslint/utils";
+
+export const enum Phase {
+  /** Call object whose state this function does not know (a parameter, a field). */
+  CallUnknown,
+  /** No call in progress. `site`: the Finish_ that ended the last call, if any. */
+  CallIdle,
+  /** A call begun by `begin` is in progress. */
+  CallPending,
+  /** The call begun by `begin` was cancelled at `site`; Finish_ is still owed. */
+  CallCanceled,
+  /** Pointer acquired, but the acquisition may have failed (unchecked HRESULT or nullable result). */
+  PtrUnchecked,
+  /** Pointer acquired and known valid: this function owns a reference. */
+  PtrOwned,
+  /** The acquisition failed on this path: nothing is owned. */
+  PtrFailed,
+  /** Released at `site`. */
+  PtrReleased,
+  /** Handed to code this function does not see (returned, stored, passed on). */
+  PtrEscaped,
+  /** Bound by `using`: disposed at scope exit. */
+  PtrManaged,
+}
+
+export interface Fact {
+  readonly phase: Phase;
+  /** The node that put the track in this phase (Finish_, Cancel, Release), if it matters. */
+  readonly site: TSESTree.Node | null;
+  /** For call objects: the Begin_ whose call is pending or cancelled. */
+  readonly begin: TSESTree.Node | null;
+  readonly uncertain: boolean;
+  /** Interned id of the same fact with `uncertain` set. */
+  uncertainTwin: number;
+  /** Interned id of the same fact with `uncertain` cleared. */
+  certainTwin: number;
+}
+
+/** Interns facts so that sets of them are sorted integer arrays. */
+export class FactTable {
+  private readonly byKey = new Map<string, number>();
+  readonly facts: Fact[] = [];
+  private readonly nodeIds = new Map<TSESTree.Node, number>();
+
+  private nodeId(node: TSESTree.Node | null): number {
+    if (!node) return -1;
+    let id = this.nodeIds.get(node);
+    if (id === undefined) {
+      id = this.nodeIds.size;
+      this.nodeIds.set(node, id);
+    }
+    return id;
+  }
+
+  make(phase: Phase, site: TSESTree.Node | null = null, begin: TSESTree.Node | null = null, uncertain = false): number {
+    const key = `${phase}:${this.nodeId(site)}:${this.nodeId(begin)}:${uncertain ? 1 : 0}`;
+    let id = this.byKey.get(key);
+    if (id !== undefined) return id;
+    id = this.facts.length;
+    this.byKey.set(key, id);
+    const fact: Fact = { phase, site, begin, uncertain, uncertainTwin: id, certainTwin: id };
+    this.facts.push(fact);
+    const twin = this.make(phase, site, begin, !uncertain);
+    if (uncertain) fact.certainTwin = twin;
+    else fact.uncertainTwin = twin;
+    return id;
+  }
+
+  get(id: number): Fact {
+    return this.facts[id];
+  }
+
+  /** The same phase with the uncertainty of `like` kept. */
+  derive(like: number, phase: Phase, site: TSESTree.Node | null, begin: TSESTree.Node | null): number {
+    return this.make(phase, site, begin, this.facts[like].uncertain);
+  }
+}
+
+export type IdSet = readonly number[];
+
+export const EMPTY: IdSet = [];
+
+export function union(a: IdSet, b: IdSet): IdSet {
+  if (a === b || b.length === 0) return a;
+  if (a.length === 0) return b;
+  const out: number[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    const x = a[i];
+    const y = b[j];
+    if (x === y) {
+      out.push(x);
+      i++;
+      j++;
+    } else if (x < y) {
+      out.push(x);
+      i++;
+    } else {
+      out.push(y);
+      j++;
+    }
+  }
+  while (i < a.length) out.push(a[i++]);
+  while (j < b.length) out.push(b[j++]);
+  return out.length === a.length ? a : out.length === b.length ? b : out;
+}
+
+export function fromList(list: number[]): IdSet {
+  if (list.length <= 1) return list;
+  list.sort((x, y) => x - y);
+  let w = 1;
+  for (let r = 1; r < list.length; r++) if (list[r] !== list[w - 1]) list[w++] = list[r];
+  list.length = w;
+  return list;
+}
+
+export function sameSet(a: IdSet | undefined, b: IdSet | undefined): boolean {
+  if (a === b) return true;
+  if (!a || !b || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** A program point: slot bindings and resource tracks. Treated as immutable once built. */
+export interface State {
+  readonly bindings: ReadonlyMap<string, IdSet>;
+  readonly tracks: ReadonlyMap<number, IdSet>;
+}
+
+export const EMPTY_STATE: State = { bindings: new Map(), tracks: new Map() };
+
+function joinMaps<K>(a: ReadonlyMap<K, IdSet>, b: ReadonlyMap<K, IdSet>): ReadonlyMap<K, IdSet> {
+  if (a === b || b.size === 0) return a;
+  if (a.size === 0) return b;
+  let out: Map<K, IdSet> | undefined;
+  for (const [key, set] of b) {
+    const mine = a.get(key);
+    const merged = mine ? union(mine, set) : set;
+    if (merged !== mine) {
+      out ??= new Map(a);
+      out.set(key, merged);
+    }
+  }
+  return out ?? a;
+}
+
+export function join(a: State | undefined, b: State | undefined): State | undefined {
+  if (!a) return b;
+  if (!b || a === b) return a;
+  const bindings = joinMaps(a.bindings, b.bindings);
+  const tracks = joinMaps(a.tracks, b.tracks);
+  return bindings === a.bindings && tracks === a.tracks ? a : { bindings, tracks };
+}
+
+function sameMaps<K>(a: ReadonlyMap<K, IdSet>, b: ReadonlyMap<K, IdSet>): boolean {
+  if (a === b) return true;
+  if (a.size !== b.size) return false;
+  for (const [key, set] of a) if (!sameSet(set, b.get(key))) return false;
+  return true;
+}
+
+export function sameState(a: State | undefined, b: State | undefined): boolean {
+  if (a === b) return true;
+  if (!a || !b) return false;
+  return sameMaps(a.bindings, b.bindings) && sameMaps(a.tracks, b.tracks);
+}
+
+/** Drops uncertain facts whose certain twin is present: a certain path subsumes them. */
+export function normalizeTrack(table: FactTable, set: IdSet): IdSet {
+  let hasUncertain = false;
+  for (const id of set) if (table.get(id).uncertain) hasUncertain = true;
+  if (!hasUncertain) return set;
+  const present = new Set(set);
+  const kept = set.filter((id) => {
+    const fact = table.get(id);
+    return !fact.uncertain || !present.has(fact.certainTwin);
+  });
+  return kept.length === set.length ? set : kept;
+}
+
+/** Marks every fact of a state uncertain: the state reached a handler through an implicit exception. */
+export function markUncertain(table: FactTable, state: State): State {
+  const tracks = new Map<number, IdSet>();
+  for (const [key, set] of state.tracks) tracks.set(key, fromList(set.map((id) => table.get(id).uncertainTwin)));
+  return { bindings: state.bindings, tracks };
+}

@@ -1,0 +1,684 @@
+/**
+ * One analysis per linted file (and naming options), shared by every rule.
+ *
+ * The first rule created for a file drives it: its listeners record the
+ * protocol events into the current code path's segments. Every rule asks the
+ * same analysis for the violations of its own kind when a code path ends, so
+ * eight enabled rules cost one analysis, and rules never walk paths
+ * themselves.
+ */
+import type { Rule, Scope, SourceCode } from "eslint";
+import type { TSESTree } from "@typescript-eslint/utils";
+import type { ParserServices } from "@typescript-eslint/utils";
+import { EMPTY_STATE, FactTable, State } from "./facts";
+import { ApiCall, Recognizer, memberName, unwrapExpression } from "./recognizer";
+import { EngineContext, Event, FunctionAnalysis, Polarity, Refiner, Resource, Sink, Sym, Value } from "./function-analysis";
+import type { RelatedLocation, Repair, Violation, ViolationKind } from "./violations";
+import type { NamingOptions } from "../options";
+import { namingKey } from "../options";
+
+type Node = TSESTree.Node;
+type Segment = Rule.CodePathSegment;
+
+const analyses = new WeakMap<object, Map<string, FileAnalysis>>();
+
+/**
+ * The shared analysis for this rule's file and options. `isDriver` is true
+ * for the rule whose listeners must record events.
+ */
+export function analysisFor(context: Rule.RuleContext, naming: NamingOptions): { analysis: FileAnalysis; isDriver: boolean } | null {
+  const sourceCode = context.sourceCode;
+  const key = namingKey(naming);
+  let byOptions = analyses.get(sourceCode);
+  if (!byOptions) analyses.set(sourceCode, (byOptions = new Map()));
+  const existing = byOptions.get(key);
+  if (existing && !existing.finished) return existing.skipped ? null : { analysis: existing, isDriver: false };
+  const services = sourceCode.parserServices as Partial<ParserServices> | undefined;
+  const recognizer = new Recognizer(naming, services?.program ? services : undefined);
+  const analysis = new FileAnalysis(sourceCode, recognizer);
+  byOptions.set(key, analysis);
+  if (analysis.skipped) return null;
+  return { analysis, isDriver: true };
+}
+
+export class FileAnalysis implements EngineContext {
+  readonly facts = new FactTable();
+  readonly finishPrefix: string;
+  /** No protocol name occurs in the file: no listeners, no dataflow work (the fast path). */
+  readonly skipped: boolean;
+  finished = false;
+  private readonly values: Value[] = [];
+  private readonly valueIds = new Map<string, number>();
+  private readonly resources: Resource[] = [];
+  private readonly externals = new Map<FunctionAnalysis, Map<string, Resource>>();
+  private readonly acquireSites = new Map<Node, Resource>();
+  private readonly beginNames = new Map<Node, string>();
+  /** Argument text of the first call of each Finish_ method, reused by suggestions. */
+  readonly finishArguments = new Map<string, string>();
+  private readonly stack: FunctionAnalysis[] = [];
+  private readonly variableIds = new WeakMap<Scope.Variable, number>();
+  private readonly capturedCache = new WeakMap<Scope.Variable, boolean>();
+  private nextVariableId = 0;
+  /** Violations by code path, in report order. */
+  private readonly found = new Map<Rule.CodePath, Violation[]>();
+  private readonly reportedKeys = new Set<string>();
+  /** Listeners have run into an internal error: the file reports nothing rather than crash the lint. */
+  failed: Error | null = null;
+
+  constructor(
+    private readonly sourceCode: SourceCode,
+    readonly recognizer: Recognizer,
+  ) {
+    this.finishPrefix = recognizer.naming.finishPrefix;
+    const text = sourceCode.text;
+    this.skipped = !recognizer.triggerWords().some((word) => word.length > 0 && text.includes(word));
+  }
+
+  // ---- EngineContext ------------------------------------------------------
+
+  value(id: number): Value {
+    return this.values[id];
+  }
+
+  valueId(value: Value): number {
+    const key = value.kind === "hrBegin" ? `b${value.begin.range[0]}:${value.begin.range[1]}` : `${value.kind}${value.res.id}`;
+    let id = this.valueIds.get(key);
+    if (id === undefined) {
+      id = this.values.length;
+      this.values.push(value);
+      this.valueIds.set(key, id);
+    }
+    return id;
+  }
+
+  resource(id: number): Resource {
+    return this.resources[id];
+  }
+
+  private newResource(site: Node, owned: boolean, isCall: boolean, isCancel: boolean, ownerSlot: string | null, ownerText: string | null): Resource {
+    const id = this.resources.length;
+    const res: Resource = {
+      id,
+      site,
+      ownKey: owned ? 2 * id : -1,
+      protoKey: isCall ? 2 * id + 1 : -1,
+      isCancel,
+      ownerSlot,
+      ownerText,
+      name: this.text(site).slice(0, 60),
+      ownerStatement: null,
+    };
+    this.resources.push(res);
+    return res;
+  }
+
+  externalCall(owner: FunctionAnalysis, key: string, site: Node): Resource {
+    let byKey = this.externals.get(owner);
+    if (!byKey) this.externals.set(owner, (byKey = new Map()));
+    let res = byKey.get(key);
+    if (!res) {
+      res = this.newResource(site, false, true, false, null, null);
+      res.name = this.text(site.type === "CallExpression" && site.callee.type === "MemberExpression" ? site.callee.object : site).slice(0, 60);
+      byKey.set(key, res);
+    }
+    return res;
+  }
+
+  beginMethod(begin: Node): string {
+    return this.beginNames.get(begin) ?? "Begin_";
+  }
+
+  text(node: Node): string {
+    return this.sourceCode.getText(node as never);
+  }
+
+  // ---- results ------------------------------------------------------------
+
+  /**
+   * Calls `deliver` with this code path's violations of `kind` once the path
+   * is analysed: at once if the driver has finished it, else when it does.
+   */
+  whenAnalysed(codePath: Rule.CodePath, kind: ViolationKind, deliver: (violations: Violation[]) => void): void {
+    const list = this.found.get(codePath);
+    if (list) {
+      deliver(list.filter((v) => v.kind === kind));
+      return;
+    }
+    let waiting = this.waiting.get(codePath);
+    if (!waiting) this.waiting.set(codePath, (waiting = []));
+    waiting.push(() => deliver((this.found.get(codePath) ?? []).filter((v) => v.kind === kind)));
+  }
+
+  private readonly waiting = new Map<Rule.CodePath, (() => void)[]>();
+
+  // ---- code path events (driver only) -------------------------------------
+
+  onCodePathStart(codePath: Rule.CodePath, node: Node): void {
+    const parent = this.stack[this.stack.length - 1] ?? null;
+    const inlined = parent !== null && isImmediatelyInvoked(node);
+    this.stack.push(new FunctionAnalysis(codePath, node, parent, inlined, this));
+  }
+
+  onCodePathEnd(codePath: Rule.CodePath): void {
+    const fa = this.stack.pop();
+    if (!fa || fa.codePath !== codePath) return;
+    fa.sealGraph();
+    if (fa.isInlined && fa.parent) {
+      // Analysed in place, as part of the caller: its findings belong to the caller.
+      fa.parent.record({ k: "inline", child: fa });
+      this.found.set(codePath, []);
+      return;
+    }
+    const list: Violation[] = [];
+    const sink: Sink = {
+      report: (kind, node, related, data, repair) => {
+        const key = `${kind}:${node.range[0]}:${node.range[1]}`;
+        if (this.reportedKeys.has(key)) return;
+        this.reportedKeys.add(key);
+        list.push({ kind, node, related, data, repair });
+      },
+    };
+    if (!this.failed) {
+      try {
+        fa.solve(EMPTY_STATE, sink);
+      } catch (error) {
+        this.failed = error instanceof Error ? error : new Error(String(error));
+      }
+    }
+    if (fa.gaveUp || this.failed) list.length = 0;
+    this.found.set(codePath, list);
+    for (const deliver of this.waiting.get(codePath) ?? []) deliver();
+    this.waiting.delete(codePath);
+    if (codePath.origin === "program") this.finished = true;
+  }
+
+  onSegmentStart(segment: Segment, node: Node): void {
+    this.top?.onSegmentStart(segment, node);
+  }
+
+  onUnreachableSegmentStart(segment: Segment, node: Node): void {
+    this.top?.onUnreachableSegmentStart(segment, node);
+  }
+
+  onSegmentEnd(segment: Segment, node: Node): void {
+    this.top?.onSegmentEnd(segment, node);
+  }
+
+  private get top(): FunctionAnalysis | undefined {
+    return this.stack[this.stack.length - 1];
+  }
+
+  // ---- AST events (driver only) -------------------------------------------
+
+  /** The listeners the driving rule installs, besides the code path ones. */
+  nodeListeners(): Record<string, (node: Node) => void> {
+    const guard = <T extends unknown[]>(fn: (...args: T) => void) => (...args: T) => {
+      if (this.failed) return;
+      try {
+        fn(...args);
+      } catch (error) {
+        this.failed = error instanceof Error ? error : new Error(String(error));
+      }
+    };
+    const abruptWithoutArgument = guard((node: Node) => {
+      if (!(node as TSESTree.ReturnStatement).argument) this.top?.markAbrupt(node);
+    });
+    const abruptAfterArgument = guard((node: Node) => {
+      this.escapeValue(node);
+      this.top?.markAbrupt(node.parent as Node);
+    });
+    return {
+      "CallExpression:exit": guard((node: Node) => this.onCall(node as TSESTree.CallExpression)),
+      "NewExpression:exit": guard((node: Node) => this.onNew(node as TSESTree.NewExpression)),
+      "VariableDeclarator:exit": guard((node: Node) => this.onDeclarator(node as TSESTree.VariableDeclarator)),
+      "AssignmentExpression:exit": guard((node: Node) => this.onAssignment(node as TSESTree.AssignmentExpression)),
+      "ReturnStatement > *:exit": abruptAfterArgument,
+      "ThrowStatement > *:exit": abruptAfterArgument,
+      "YieldExpression > *:exit": guard((node: Node) => this.escapeValue(node)),
+      "ArrowFunctionExpression > *:exit": guard((node: Node) => {
+        const parent = node.parent as TSESTree.ArrowFunctionExpression;
+        if (parent.body === node && parent.expression) this.escapeValue(node);
+      }),
+      "ArrayExpression:exit": guard((node: Node) => {
+        for (const element of (node as TSESTree.ArrayExpression).elements) if (element) this.escapeValue(element);
+      }),
+      "ObjectExpression:exit": guard((node: Node) => {
+        for (const property of (node as TSESTree.ObjectExpression).properties) {
+          this.escapeValue(property.type === "Property" ? property.value : property);
+        }
+      }),
+      ReturnStatement: abruptWithoutArgument,
+      "TryStatement > BlockStatement": guard((node: Node) => {
+        const tryNode = node.parent as TSESTree.TryStatement;
+        this.top?.regionStack.push({ tryNode, part: node === tryNode.block ? "block" : "finally" });
+      }),
+      "TryStatement > BlockStatement:exit": guard(() => void this.top?.regionStack.pop()),
+      CatchClause: guard((node: Node) => {
+        this.top?.regionStack.push({ tryNode: node.parent as TSESTree.TryStatement, part: "catch" });
+      }),
+      "CatchClause:exit": guard(() => void this.top?.regionStack.pop()),
+    };
+  }
+
+  private record(event: Event): void {
+    this.top?.record(event);
+  }
+
+  private throwPoint(): void {
+    const fa = this.top;
+    if (!fa) return;
+    const region = fa.throwTarget();
+    if (region) fa.record({ k: "throwPoint", region });
+  }
+
+  private onCall(node: TSESTree.CallExpression): void {
+    const api = this.recognizer.classify(node);
+    if (!api) return this.onOtherCall(node, node.arguments);
+    switch (api.kind) {
+      case "begin": {
+        this.beginNames.set(node, api.name);
+        this.throwPoint();
+        this.record({ k: "begin", node, recv: this.sym(api.receiver), recvKey: this.keyOf(api.receiver), method: api.method });
+        break;
+      }
+      case "finish": {
+        if (!this.finishArguments.has(api.name)) this.finishArguments.set(api.name, node.arguments.map((a) => this.text(a)).join(", "));
+        const checked = isResultUsed(node) || !!this.top?.insideTryWithCatch();
+        this.record({ k: "finish", node, recv: this.sym(api.receiver), recvKey: this.keyOf(api.receiver), method: api.method, resultChecked: checked, anchor: node });
+        this.throwPoint();
+        break;
+      }
+      case "cancel": {
+        this.throwPoint();
+        this.record({ k: "cancel", node, recv: this.sym(api.receiver) });
+        break;
+      }
+      case "release": {
+        this.record({ k: "release", node, target: this.sym(api.target), targetKey: this.keyOf(api.target) });
+        this.throwPoint();
+        break;
+      }
+      case "addRef": {
+        this.record({ k: "use", node, target: this.sym(api.target) });
+        this.record({ k: "stopTracking", target: this.sym(api.target) });
+        break;
+      }
+      case "acquire":
+        this.onAcquire(node, api);
+        break;
+      case "failedTest":
+        break;
+    }
+  }
+
+  private onAcquire(node: TSESTree.CallExpression, api: Extract<ApiCall, { kind: "acquire" }>): void {
+    const sourceKey = api.source ? this.keyOf(api.source) : null;
+    const outKey = api.outBox ? this.keyOf(api.outBox) : null;
+    if (api.outBox && outKey === null) return; // the pointer lands somewhere we cannot follow
+    if (api.source) this.record({ k: "use", node, target: this.sym(api.source) });
+    let res = this.acquireSites.get(node);
+    if (!res) {
+      res = this.newResource(node, true, api.isCallFactory, api.isCancelInterface, sourceKey, api.source ? this.text(api.source) : null);
+      this.acquireSites.set(node, res);
+    }
+    this.throwPoint();
+    this.record({ k: "acquire", res, node, checked: !api.nullable && !api.returnsHresult });
+    if (outKey !== null && api.outBox) {
+      const ref: Sym = { t: "vals", ids: [this.valueId({ kind: "ref", res })] };
+      const boxText = this.text(api.outBox);
+      if (/^[\w$.]+$/.test(boxText)) res.name = this.outBoxName(api.outBox, boxText);
+      res.ownerStatement = enclosingStatement(node);
+      this.record({ k: "assign", key: `${outKey}[0]`, sym: ref, escapes: false });
+      this.record({ k: "assign", key: `${outKey}.value`, sym: ref, escapes: false });
+    }
+  }
+
+  /** `out[0]` for an array box, `out.value` for an object box. */
+  private outBoxName(box: TSESTree.Expression, text: string): string {
+    const declared = this.declaredInit(box);
+    if (declared?.type === "ObjectExpression") return `${text}.value`;
+    return `${text}[0]`;
+  }
+
+  private declaredInit(expr: TSESTree.Expression): Node | null {
+    if (expr.type !== "Identifier") return null;
+    const variable = this.variableOf(expr);
+    const def = variable?.defs[0];
+    if (def && def.node.type === "VariableDeclarator") return (def.node as TSESTree.VariableDeclarator).init ?? null;
+    return null;
+  }
+
+  private onOtherCall(node: TSESTree.CallExpression | TSESTree.NewExpression, args: TSESTree.CallExpressionArgument[]): void {
+    const callee = unwrapExpression(node.callee);
+    if (callee.type === "MemberExpression") this.record({ k: "use", node, target: this.sym(callee.object) });
+    const argSyms: { sym: Sym; key: string | null }[] = [];
+    for (const arg of args) {
+      const expr = arg.type === "SpreadElement" ? arg.argument : arg;
+      const sym = this.sym(expr);
+      if (!sym) continue;
+      argSyms.push({ sym, key: this.keyOf(expr) });
+      this.record({ k: "use", node, target: sym });
+    }
+    this.throwPoint();
+    for (const { sym, key } of argSyms) this.record({ k: "escape", target: sym, targetKey: key });
+  }
+
+  private onNew(node: TSESTree.NewExpression): void {
+    this.onOtherCall(node, node.arguments);
+  }
+
+  private onDeclarator(node: TSESTree.VariableDeclarator): void {
+    if (node.id.type !== "Identifier") {
+      if (node.init) this.escapeValue(node.init);
+      return;
+    }
+    const key = this.keyOf(node.id);
+    if (key === null) return;
+    const declaration = node.parent as TSESTree.VariableDeclaration;
+    const loopHead = declaration.parent && (declaration.parent.type === "ForOfStatement" || declaration.parent.type === "ForInStatement") && declaration.parent.left === declaration;
+    if (!node.init) {
+      // `let p;` or a loop's `const x of xs`: a new, unknown object each time.
+      this.record({ k: "assign", key, sym: null, escapes: false });
+      return;
+    }
+    void loopHead;
+    this.bind(node.id, key, node.init, declaration);
+    const kind = declaration.kind as string;
+    if (kind === "using" || kind === "await using") this.record({ k: "manage", target: { t: "slot", key } });
+  }
+
+  private onAssignment(node: TSESTree.AssignmentExpression): void {
+    if (node.operator !== "=") return;
+    const target = node.left;
+    if (target.type !== "Identifier" && target.type !== "MemberExpression") {
+      this.escapeValue(node.right);
+      return;
+    }
+    const key = this.keyOf(target);
+    if (key === null) {
+      this.escapeValue(node.right);
+      return;
+    }
+    this.bind(target, key, node.right, enclosingStatement(node));
+  }
+
+  private bind(target: TSESTree.Identifier | TSESTree.MemberExpression, key: string, value: TSESTree.Expression, statement: Node | null): void {
+    const sym = this.sym(value);
+    const escapes = target.type === "MemberExpression" || !this.isLocalUnshared(target);
+    // Name the pointer after the variable it is first bound to: messages say `cancel`, not the call.
+    const acquired = this.acquireSites.get(unwrapExpression(value));
+    if (acquired && acquired.ownerStatement === null) {
+      acquired.name = this.text(target);
+      acquired.ownerStatement = statement;
+    }
+    this.record({ k: "assign", key, sym, escapes });
+  }
+
+  /** A value flows somewhere this function cannot follow. */
+  private escapeValue(node: Node): void {
+    if (node.type === "SpreadElement") return this.escapeValue(node.argument);
+    const expr = node as TSESTree.Expression;
+    const sym = this.sym(expr);
+    if (sym) this.record({ k: "escape", target: sym, targetKey: this.keyOf(expr) });
+  }
+
+  // ---- symbolic values and slots ------------------------------------------
+
+  /** The symbolic value of an expression, as far as the engine follows values. */
+  sym(node: Node): Sym {
+    const expr = unwrapExpression(node);
+    switch (expr.type) {
+      case "Identifier":
+      case "MemberExpression":
+      case "ThisExpression": {
+        const key = this.keyOf(expr);
+        return key === null ? null : { t: "slot", key };
+      }
+      case "AwaitExpression":
+        return this.sym(expr.argument);
+      case "CallExpression": {
+        const res = this.acquireSites.get(expr);
+        if (res) {
+          const api = this.recognizer.classify(expr);
+          const hr = api?.kind === "acquire" && api.returnsHresult;
+          return { t: "vals", ids: [this.valueId(hr ? { kind: "hrAcquire", res } : { kind: "ref", res })] };
+        }
+        if (this.beginNames.has(expr)) return { t: "vals", ids: [this.valueId({ kind: "hrBegin", begin: expr })] };
+        return null;
+      }
+      case "AssignmentExpression":
+        return this.sym(expr.right);
+      case "SequenceExpression":
+        return this.sym(expr.expressions[expr.expressions.length - 1]);
+      case "ConditionalExpression":
+        return union(this.sym(expr.consequent), this.sym(expr.alternate));
+      case "LogicalExpression":
+        return union(this.sym(expr.left), this.sym(expr.right));
+      default:
+        return null;
+    }
+  }
+
+  /** A canonical key for a variable or member path (`v3`, `v3[0]`, `this.call`), or null. */
+  keyOf(node: Node): string | null {
+    const expr = unwrapExpression(node);
+    switch (expr.type) {
+      case "Identifier": {
+        const variable = this.variableOf(expr);
+        if (!variable) return `g:${expr.name}`;
+        let id = this.variableIds.get(variable);
+        if (id === undefined) this.variableIds.set(variable, (id = this.nextVariableId++));
+        return `v${id}`;
+      }
+      case "ThisExpression":
+        return "this";
+      case "MemberExpression": {
+        const base = this.keyOf(expr.object);
+        if (base === null) return null;
+        if (expr.computed && expr.property.type === "Literal" && typeof expr.property.value === "number") return `${base}[${expr.property.value}]`;
+        const name = memberName(expr);
+        return name === null ? null : `${base}.${name}`;
+      }
+      default:
+        return null;
+    }
+  }
+
+  private variableOf(node: TSESTree.Identifier): Scope.Variable | null {
+    let scope: Scope.Scope | null = this.sourceCode.getScope(node as never);
+    while (scope) {
+      const variable = scope.set.get(node.name);
+      if (variable) return variable;
+      scope = scope.upper;
+    }
+    return null;
+  }
+
+  /**
+   * Is this variable declared in the function being analysed (or an IIFE
+   * around it) and never referenced from another function? Anything else
+   * holding a pointer means the pointer has escaped.
+   */
+  private isLocalUnshared(node: TSESTree.Identifier): boolean {
+    const variable = this.variableOf(node);
+    const fa = this.top;
+    if (!variable || !fa) return false;
+    const home = functionScopeOf(variable.scope);
+    if (!this.ownsScope(fa, home)) return false;
+    let captured = this.capturedCache.get(variable);
+    if (captured === undefined) {
+      captured = variable.references.some((ref) => inlinedHome(functionScopeOf(ref.from)) !== inlinedHome(home));
+      this.capturedCache.set(variable, captured);
+    }
+    return !captured;
+  }
+
+  private ownsScope(fa: FunctionAnalysis, scope: Scope.Scope): boolean {
+    const home = inlinedHome(scope);
+    let current: FunctionAnalysis | null = fa;
+    while (current) {
+      const block = home.block as unknown as Node;
+      if (block === current.node) return true;
+      if (current.node.type === "Program" && (home.type === "global" || home.type === "module")) return true;
+      if (!current.isInlined) break;
+      current = current.parent;
+    }
+    return false;
+  }
+
+  // ---- conditions ---------------------------------------------------------
+
+  refineCondition(state: State, test: Node, polarity: Polarity, apply: Refiner): State {
+    const expr = unwrapExpression(test);
+    const truthy = polarity === "truthy";
+    switch (expr.type) {
+      case "LogicalExpression":
+        // The left operand was refined on the edge that evaluated the right one.
+        return polarity === "truthy" || polarity === "falsy" ? this.refineCondition(state, expr.right, polarity, apply) : state;
+      case "UnaryExpression":
+        if (expr.operator === "!" && (polarity === "truthy" || polarity === "falsy")) return this.refineCondition(state, expr.argument, truthy ? "falsy" : "truthy", apply);
+        return state;
+      case "AssignmentExpression":
+        return this.refineCondition(state, expr.left, polarity, apply);
+      case "SequenceExpression":
+        return this.refineCondition(state, expr.expressions[expr.expressions.length - 1], polarity, apply);
+      case "CallExpression": {
+        const api = this.recognizer.classify(expr);
+        if (api?.kind === "failedTest" && (polarity === "truthy" || polarity === "falsy")) {
+          const failed = api.failed === truthy;
+          return apply(state, this.sym(api.argument), failed ? "failure" : "success", null);
+        }
+        // A bare acquisition or Begin_ as the condition: its HRESULT is tested for truthiness.
+        return this.refineOperand(state, expr, polarity, apply);
+      }
+      case "BinaryExpression":
+        return this.refineComparison(state, expr, polarity, apply);
+      default:
+        return this.refineOperand(state, expr, polarity, apply);
+    }
+  }
+
+  private refineOperand(state: State, expr: Node, polarity: Polarity, apply: Refiner): State {
+    const sym = this.sym(expr);
+    if (!sym) return state;
+    switch (polarity) {
+      case "truthy":
+        return apply(state, sym, "failure", "nonnull"); // a non-zero HRESULT is not S_OK
+      case "falsy":
+        return apply(state, sym, "success", "null");
+      case "nullish":
+        return apply(state, sym, null, "null");
+      case "nonnullish":
+        return apply(state, sym, null, "nonnull");
+    }
+  }
+
+  private refineComparison(state: State, expr: TSESTree.BinaryExpression, polarity: Polarity, apply: Refiner): State {
+    if (polarity !== "truthy" && polarity !== "falsy") return state;
+    const truthy = polarity === "truthy";
+    const isNullish = (n: Node) => (n.type === "Literal" && (n.value === null || n.value === 0 || (n as { bigint?: string }).bigint === "0")) || (n.type === "Identifier" && n.name === "undefined");
+    let operand: Node = expr.left;
+    let constant: Node = expr.right;
+    let op = expr.operator;
+    if (this.isConstant(expr.left) && !this.isConstant(expr.right)) {
+      operand = expr.right;
+      constant = expr.left;
+      op = mirror(op);
+    }
+    if (operand.type === "PrivateIdentifier") return state;
+    const sym = this.sym(operand);
+    if (!sym) return state;
+    const zero = constant.type === "Literal" && constant.value === 0;
+    switch (op) {
+      case "<":
+        return zero ? apply(state, sym, truthy ? "failure" : "success", null) : state;
+      case ">=":
+        return zero ? apply(state, sym, truthy ? "success" : "failure", null) : state;
+      case "===":
+      case "==":
+      case "!==":
+      case "!=": {
+        const equal = (op === "===" || op === "==") === truthy;
+        const success = this.recognizer.isSuccessConstant(constant);
+        const nullish = isNullish(constant);
+        const hr = success ? (equal ? "success" : "failure") : !nullish && equal ? "failure" : null;
+        const ptr = nullish ? (equal ? "null" : "nonnull") : null;
+        return hr || ptr ? apply(state, sym, hr, ptr) : state;
+      }
+      default:
+        return state;
+    }
+  }
+
+  private isConstant(node: Node): boolean {
+    return node.type === "Literal" || (node.type === "Identifier" && (node.name === "undefined" || this.recognizer.successConstants.has(node.name) || /^[A-Z][A-Z0-9_]+$/.test(node.name)));
+  }
+}
+
+function mirror(op: TSESTree.BinaryExpression["operator"]): TSESTree.BinaryExpression["operator"] {
+  switch (op) {
+    case "<":
+      return ">";
+    case ">":
+      return "<";
+    case "<=":
+      return ">=";
+    case ">=":
+      return "<=";
+    default:
+      return op;
+  }
+}
+
+function union(a: Sym, b: Sym): Sym {
+  if (!a) return b;
+  if (!b) return a;
+  return { t: "union", parts: [a, b] };
+}
+
+/** The function (or module/global) scope a scope belongs to. */
+function functionScopeOf(scope: Scope.Scope): Scope.Scope {
+  return scope.variableScope;
+}
+
+/** Climbs out of immediately invoked functions: their variables belong to the enclosing function. */
+function inlinedHome(scope: Scope.Scope): Scope.Scope {
+  let current = scope.variableScope;
+  while (current.type === "function" && current.upper && isImmediatelyInvoked(current.block as unknown as Node)) {
+    current = current.upper.variableScope;
+  }
+  return current;
+}
+
+export function isImmediatelyInvoked(node: Node): boolean {
+  if (node.type !== "FunctionExpression" && node.type !== "ArrowFunctionExpression") return false;
+  const parent = node.parent;
+  return !!parent && parent.type === "CallExpression" && parent.callee === node;
+}
+
+function isResultUsed(node: Node): boolean {
+  let current: Node = node;
+  let parent = current.parent;
+  while (parent && (parent.type === "ChainExpression" || parent.type === "AwaitExpression" || parent.type === "TSNonNullExpression" || parent.type === "TSAsExpression")) {
+    current = parent;
+    parent = current.parent;
+  }
+  if (!parent) return false;
+  if (parent.type === "ExpressionStatement") return false;
+  if (parent.type === "UnaryExpression" && parent.operator === "void") return false;
+  if (parent.type === "SequenceExpression" && parent.expressions[parent.expressions.length - 1] !== current) return false;
+  return true;
+}
+
+export function enclosingStatement(node: Node): Node | null {
+  let current: Node | undefined = node;
+  while (current && current.parent) {
+    const parent: Node = current.parent;
+    if (parent.type === "BlockStatement" || parent.type === "Program" || parent.type === "StaticBlock" || parent.type === "SwitchCase") return current;
+    if (parent.type === "ExportNamedDeclaration") return parent;
+    current = parent;
+  }
+  return null;
+}
+
+export type { RelatedLocation, Repair };

@@ -1,0 +1,44 @@
+/**
+ * The listeners a rule returns: the driving rule records events for the
+ * shared file analysis; every rule receives the violations of its kind when a
+ * code path has been analysed.
+ */
+import type { Rule } from "eslint";
+import type { TSESLint, TSESTree } from "@typescript-eslint/utils";
+import { analysisFor, FileAnalysis } from "./file-analysis";
+import type { NamingOptions } from "../options";
+import type { Violation, ViolationKind } from "./violations";
+
+export interface ProtocolRuleHooks {
+  /** Reports one violation of this rule's kind. */
+  onViolation(violation: Violation, analysis: FileAnalysis): void;
+  /** The engine failed on this file; the rule reports that once instead of crashing ESLint. */
+  onEngineError(error: Error, program: TSESTree.Node): void;
+}
+
+export function protocolListeners(context: Readonly<TSESLint.RuleContext<string, readonly unknown[]>>, naming: NamingOptions, kind: ViolationKind, hooks: ProtocolRuleHooks): TSESLint.RuleListener {
+  const eslintContext = context as unknown as Rule.RuleContext;
+  const shared = analysisFor(eslintContext, naming);
+  if (!shared) return {};
+  const { analysis, isDriver } = shared;
+  const deliver = (codePath: Rule.CodePath, node: TSESTree.Node) =>
+    analysis.whenAnalysed(codePath, kind, (violations) => {
+      for (const violation of violations) hooks.onViolation(violation, analysis);
+      if (codePath.origin === "program" && isDriver && analysis.failed) hooks.onEngineError(analysis.failed, node);
+    });
+  const listeners: Rule.RuleListener = isDriver
+    ? {
+        ...(analysis.nodeListeners() as unknown as Rule.RuleListener),
+        onCodePathStart: (codePath, node) => analysis.onCodePathStart(codePath, node as TSESTree.Node),
+        onCodePathEnd: (codePath, node) => {
+          analysis.onCodePathEnd(codePath);
+          deliver(codePath, node as TSESTree.Node);
+        },
+        onCodePathSegmentStart: (segment, node) => analysis.onSegmentStart(segment, node as TSESTree.Node),
+        onCodePathSegmentEnd: (segment, node) => analysis.onSegmentEnd(segment, node as TSESTree.Node),
+        onUnreachableCodePathSegmentStart: (segment, node) => analysis.onUnreachableSegmentStart(segment, node as TSESTree.Node),
+      }
+    : { onCodePathEnd: (codePath, node) => deliver(codePath, node as TSESTree.Node) };
+  // typescript-eslint's RuleListener type omits the code path listeners ESLint supports.
+  return listeners as unknown as TSESLint.RuleListener;
+}

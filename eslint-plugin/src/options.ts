@@ -1,0 +1,172 @@
+/**
+ * The naming options every rule shares. The engine recognises the COM API by
+ * these names; all of them default to the names COM itself uses, so a project
+ * on an ordinary binding configures nothing.
+ *
+ * Rules with equal naming options share one analysis of a file (see
+ * engine/file-analysis.ts), so giving every rule the same options costs nothing.
+ */
+import type { JSONSchema } from "@typescript-eslint/utils";
+
+type JSONSchema4 = JSONSchema.JSONSchema4;
+
+/** A free function that hands out an interface pointer (spec shape 4). */
+export interface AcquireFunction {
+  /** Name of the function, e.g. `queryInterface`. */
+  name: string;
+  /** Index of the argument that is the source object (-1: none, e.g. a factory). */
+  sourceArgument: number;
+  /** Index of the argument that is the IID (-1: none). */
+  iidArgument: number;
+  /** What the function returns when it fails. */
+  failureValue: "null" | "undefined" | "0n" | "0";
+}
+
+export interface NamingOptions {
+  beginPrefix: string;
+  finishPrefix: string;
+  queryInterfaceMethods: string[];
+  createCallMethods: string[];
+  releaseMethods: string[];
+  addRefMethods: string[];
+  cancelMethods: string[];
+  cancelInterfaces: string[];
+  /** Regular expression a QueryInterface IID argument's name must match to count as COM. */
+  iidPattern: string;
+  iidHelpers: string[];
+  releaseFunctions: string[];
+  acquireFunctions: AcquireFunction[];
+  failedFunctions: string[];
+  succeededFunctions: string[];
+  successConstants: string[];
+  /** Objects whose members are XPCOM interfaces (`Ci.nsIFoo`): never COM. */
+  xpcomInterfaceRoots: string[];
+}
+
+export const DEFAULT_NAMING: NamingOptions = {
+  beginPrefix: "Begin_",
+  finishPrefix: "Finish_",
+  queryInterfaceMethods: ["QueryInterface"],
+  createCallMethods: ["CreateCall"],
+  releaseMethods: ["Release"],
+  addRefMethods: ["AddRef"],
+  cancelMethods: ["Cancel"],
+  cancelInterfaces: ["IID_ICancelMethodCalls", "ICancelMethodCalls"],
+  iidPattern: "^(IID_\\w+|I[A-Z]\\w*)$",
+  iidHelpers: ["__uuidof", "uuidof", "iidOf"],
+  releaseFunctions: ["release", "comRelease", "safeRelease", "SafeRelease"],
+  acquireFunctions: [],
+  failedFunctions: ["FAILED"],
+  succeededFunctions: ["SUCCEEDED"],
+  successConstants: ["S_OK", "NOERROR"],
+  xpcomInterfaceRoots: ["Ci", "Components.interfaces"],
+};
+
+const nameList = (description: string): JSONSchema4 => ({
+  type: "array",
+  items: { type: "string", minLength: 1 },
+  uniqueItems: true,
+  description,
+});
+
+/** JSON schema of the naming options, shared by every rule's schema. */
+export const NAMING_SCHEMA_PROPERTIES: Record<keyof NamingOptions, JSONSchema4> = {
+  beginPrefix: { type: "string", minLength: 1, description: "Prefix of the methods that start an asynchronous call (`Begin_`)." },
+  finishPrefix: { type: "string", minLength: 1, description: "Prefix of the methods that finish an asynchronous call (`Finish_`)." },
+  queryInterfaceMethods: nameList("Methods that return a new interface pointer for an IID (`QueryInterface`)."),
+  createCallMethods: nameList("Methods of ICallFactory that return a new call object (`CreateCall`)."),
+  releaseMethods: nameList("Methods that release an interface pointer (`Release`)."),
+  addRefMethods: nameList("Methods that add a reference; the pointer is then no longer tracked (`AddRef`)."),
+  cancelMethods: nameList("Methods of the cancel interface that cancel the pending call (`Cancel`)."),
+  cancelInterfaces: nameList("IID or interface names that denote ICancelMethodCalls."),
+  iidPattern: { type: "string", minLength: 1, description: "Regular expression an IID argument's name must match for an untyped QueryInterface call to count as COM." },
+  iidHelpers: nameList("Functions that turn an interface into its IID (`__uuidof(ICancelMethodCalls)`)."),
+  releaseFunctions: nameList("Free functions that release the pointer given as their first argument (`comRelease(p)`)."),
+  acquireFunctions: {
+    type: "array",
+    description: "Free functions that return a new interface pointer (spec shape 4). None by default.",
+    items: {
+      type: "object",
+      additionalProperties: false,
+      required: ["name"],
+      properties: {
+        name: { type: "string", minLength: 1, description: "Function name." },
+        sourceArgument: { type: "integer", minimum: -1, description: "Index of the source object argument, -1 for none." },
+        iidArgument: { type: "integer", minimum: -1, description: "Index of the IID argument, -1 for none." },
+        failureValue: { type: "string", enum: ["null", "undefined", "0n", "0"], description: "What the function returns on failure." },
+      },
+    },
+  },
+  failedFunctions: nameList("Macros that test an HRESULT for failure (`FAILED(hr)`)."),
+  succeededFunctions: nameList("Macros that test an HRESULT for success (`SUCCEEDED(hr)`)."),
+  successConstants: nameList("Names of the success HRESULT (`S_OK`)."),
+  xpcomInterfaceRoots: nameList("Objects holding XPCOM interfaces (`Ci`): QueryInterface with such an argument is XPCOM, never COM."),
+};
+
+export function namingSchema(extra: Record<string, JSONSchema4> = {}): JSONSchema4[] {
+  return [
+    {
+      type: "object",
+      additionalProperties: false,
+      properties: { ...NAMING_SCHEMA_PROPERTIES, ...extra },
+    },
+  ];
+}
+
+/**
+ * Validates and completes a rule's options. ESLint has already checked them
+ * against the schema, but the engine is also driven by the language server and
+ * tests, so anything malformed falls back to the default instead of throwing.
+ */
+export function resolveNaming(ruleOptions: Partial<NamingOptions> | undefined): NamingOptions {
+  return { ...DEFAULT_NAMING, ...pickValid(ruleOptions) };
+}
+
+function pickValid(raw: unknown): Partial<NamingOptions> {
+  const out: Partial<NamingOptions> = {};
+  if (!raw || typeof raw !== "object") return out;
+  const record = raw as Record<string, unknown>;
+  const target = out as Record<string, unknown>;
+  for (const key of Object.keys(DEFAULT_NAMING) as (keyof NamingOptions)[]) {
+    const value = record[key];
+    if (value === undefined) continue;
+    const fallback = DEFAULT_NAMING[key];
+    if (typeof fallback === "string") {
+      if (typeof value === "string" && value.length > 0) target[key] = value;
+    } else if (key === "acquireFunctions") {
+      if (Array.isArray(value)) target[key] = value.filter(isAcquireFunction).map(normalizeAcquire);
+    } else if (Array.isArray(value) && value.every((v) => typeof v === "string")) {
+      target[key] = value;
+    }
+  }
+  if (out.iidPattern !== undefined && !isValidRegExp(out.iidPattern)) delete out.iidPattern;
+  return out;
+}
+
+function isAcquireFunction(value: unknown): value is Partial<AcquireFunction> & { name: string } {
+  return !!value && typeof value === "object" && typeof (value as { name?: unknown }).name === "string";
+}
+
+function normalizeAcquire(value: Partial<AcquireFunction> & { name: string }): AcquireFunction {
+  const failure = value.failureValue;
+  return {
+    name: value.name,
+    sourceArgument: Number.isInteger(value.sourceArgument) ? (value.sourceArgument as number) : 0,
+    iidArgument: Number.isInteger(value.iidArgument) ? (value.iidArgument as number) : 1,
+    failureValue: failure === "undefined" || failure === "0n" || failure === "0" ? failure : "null",
+  };
+}
+
+function isValidRegExp(source: string): boolean {
+  try {
+    new RegExp(source);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A stable key for a resolved option set: rules with equal options share one analysis. */
+export function namingKey(naming: NamingOptions): string {
+  return JSON.stringify(naming);
+}
