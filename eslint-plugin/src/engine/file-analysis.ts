@@ -113,6 +113,8 @@ export class FileAnalysis implements EngineContext {
   }
 
   externalCall(owner: FunctionAnalysis, key: string, site: Node): Resource {
+    // An inlined IIFE shares its caller's call objects.
+    while (owner.isInlined && owner.parent) owner = owner.parent;
     let byKey = this.externals.get(owner);
     if (!byKey) this.externals.set(owner, (byKey = new Map()));
     let res = byKey.get(key);

@@ -5,7 +5,6 @@
  */
 import type { TSESLint, TSESTree } from "@typescript-eslint/utils";
 import type { Repair } from "./violations";
-import { enclosingStatement } from "./file-analysis";
 
 type Node = TSESTree.Node;
 type Fixer = TSESLint.RuleFixer;
@@ -40,19 +39,45 @@ function endOfCancelSequence(sourceCode: SourceCode, statement: Node): Node {
   return body[i];
 }
 
+/**
+ * Inserts a statement before the statement containing `anchor`. A statement
+ * that is the body of an `if` or a loop without braces gets braces, so the
+ * insertion runs on the same path and nowhere else.
+ */
+function insertBefore(fixer: Fixer, sourceCode: SourceCode, anchor: Node, text: string): TSESLint.RuleFix {
+  const statement = anchor.type.endsWith("Statement") || anchor.type.endsWith("Declaration") ? anchor : (enclosingStatementOrBody(anchor) ?? anchor);
+  if (isBlockLike(statement.parent) || statement.parent?.type === "SwitchCase") {
+    return fixer.insertTextBefore(statement, `${text}\n${indentOf(sourceCode, statement)}`);
+  }
+  return fixer.replaceText(statement, `{ ${text} ${sourceCode.getText(statement)} }`);
+}
+
+/** The innermost statement containing `node` (unlike enclosingStatement, it stops at an unbraced body). */
+function enclosingStatementOrBody(node: Node): Node | null {
+  let current: Node | undefined = node;
+  while (current) {
+    if (current.type.endsWith("Statement") || current.type === "VariableDeclaration") return current;
+    current = current.parent;
+  }
+  return null;
+}
+
 export function suggestionsFor(repair: Repair | null, sourceCode: SourceCode, finishArguments: ReadonlyMap<string, string>): SuggestionPlan[] {
   if (!repair) return [];
   if (repair.kind === "insert-finish") {
-    const statement = enclosingStatement(repair.anchor);
-    if (!statement) return [];
     const call = `${repair.callText}.${repair.finishName}(${finishArguments.get(repair.finishName) ?? ""});`;
-    const indent = indentOf(sourceCode, statement);
     const data = { call: `${repair.callText}.${repair.finishName}()` };
     if (repair.position === "after") {
+      const statement = enclosingStatementOrBody(repair.anchor);
+      if (!statement) return [];
+      if (!isBlockLike(statement.parent) && statement.parent?.type !== "SwitchCase") {
+        // `if (late) cancel.Cancel(0);`: the Finish_ belongs on the same path, inside new braces.
+        return [{ messageId: "insertFinish", data, fix: (fixer) => fixer.replaceText(statement, `{ ${sourceCode.getText(statement)} ${call} }`) }];
+      }
       const last = endOfCancelSequence(sourceCode, statement);
-      return [{ messageId: "insertFinish", data, fix: (fixer) => fixer.insertTextAfter(last, `\n${indent}${call}`) }];
+      return [{ messageId: "insertFinish", data, fix: (fixer) => fixer.insertTextAfter(last, `\n${indentOf(sourceCode, statement)}${call}`) }];
     }
-    return [{ messageId: "insertFinish", data, fix: (fixer) => fixer.insertTextBefore(statement, `${call}\n${indent}`) }];
+    return [{ messageId: "insertFinish", data, fix: (fixer) => insertBefore(fixer, sourceCode, repair.anchor, call) }];
   }
   const plans: SuggestionPlan[] = [];
   const release = `${repair.pointerText}.Release();`;
@@ -80,15 +105,7 @@ export function suggestionsFor(repair: Repair | null, sourceCode: SourceCode, fi
   }
   const exit = repair.exit;
   if (exit) {
-    const indent = indentOf(sourceCode, exit);
-    plans.push({
-      messageId: "insertReleaseAtExit",
-      data,
-      fix: (fixer) =>
-        isBlockLike(exit.parent)
-          ? fixer.insertTextBefore(exit, `${release}\n${indent}`)
-          : fixer.replaceText(exit, `{ ${release} ${sourceCode.getText(exit)} }`),
-    });
+    plans.push({ messageId: "insertReleaseAtExit", data, fix: (fixer) => insertBefore(fixer, sourceCode, exit, release) });
   } else if (isBlockLike(block)) {
     const body = bodyOf(block);
     const last = body[body.length - 1];

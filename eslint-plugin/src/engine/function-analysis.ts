@@ -590,7 +590,7 @@ export class FunctionAnalysis {
               for (const id of draft.tracks.get(res.protoKey) ?? []) {
                 const fact = facts.get(id);
                 if (fact.phase === Phase.CallCanceled && !fact.uncertain && fact.site) {
-                  this.reportCancelWithoutFinish(res, fact, this.relatedNode(event.node, "where the call object is released"), `line ${event.node.loc.start.line}, where ${res.name} is released`, sink);
+                  this.reportCancelWithoutFinish(res, fact, this.relatedNode(event.node, "where the call object is released"), `line ${event.node.loc.start.line}, where ${res.name} is released`, event.node, sink);
                 }
               }
               // Released while pending is fire-and-forget: COM cleans up the call.
@@ -722,13 +722,13 @@ export class FunctionAnalysis {
       } else if (key === res.protoKey) {
         for (const id of set) {
           const fact = facts.get(id);
-          if (fact.phase === Phase.CallCanceled && !fact.uncertain && fact.site) this.reportCancelWithoutFinish(res, fact, related, related.label, sink);
+          if (fact.phase === Phase.CallCanceled && !fact.uncertain && fact.site) this.reportCancelWithoutFinish(res, fact, related, related.label, exitNode, sink);
         }
       }
     }
   }
 
-  private reportCancelWithoutFinish(call: Resource, fact: Fact, related: RelatedLocation, where: string, sink: Sink): void {
+  private reportCancelWithoutFinish(call: Resource, fact: Fact, related: RelatedLocation, where: string, exit: Node | null, sink: Sink): void {
     const cancelNode = fact.site!;
     const pending = fact.begin ? this.ctx.beginMethod(fact.begin) : null;
     const finishName = pending ? this.ctx.finishPrefix + pending.slice(pending.indexOf("_") + 1) : `${this.ctx.finishPrefix}…`;
@@ -737,7 +737,8 @@ export class FunctionAnalysis {
       cancelNode,
       related,
       { call: call.name, cancel: this.ctx.text(calleeOf(cancelNode)), finish: finishName, exit: where },
-      pending ? { kind: "insert-finish", callText: call.name, finishName, anchor: cancelNode, position: "after" } : null,
+      // Before the exit that misses it; at the end of the function, right after the Cancel/Release sequence.
+      pending ? (exit ? { kind: "insert-finish", callText: call.name, finishName, anchor: exit, position: "before" } : { kind: "insert-finish", callText: call.name, finishName, anchor: cancelNode, position: "after" }) : null,
     );
   }
 
