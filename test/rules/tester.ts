@@ -2,7 +2,7 @@
  * Runs every rule test twice: with type information (a typed binding in
  * test/fixtures/com.d.ts) and without (typescript-eslint's parser with no
  * project: what plain JavaScript and untyped projects get). A case that only
- * makes sense in one mode says so with `only: "typed" | "untyped"`.
+ * makes sense in one mode says so with `mode: "typed" | "untyped"`.
  */
 import * as path from "node:path";
 import { RuleTester } from "@typescript-eslint/rule-tester";
@@ -12,8 +12,8 @@ import type { TSESLint } from "@typescript-eslint/utils";
 export const FIXTURES = path.resolve(__dirname, "../../../test/fixtures");
 
 type Mode = "typed" | "untyped";
-type Valid = ValidTestCase<readonly unknown[]> & { only?: Mode };
-type Invalid = InvalidTestCase<string, readonly unknown[]> & { only?: Mode };
+type Valid = ValidTestCase<readonly unknown[]> & { mode?: Mode };
+type Invalid = InvalidTestCase<string, readonly unknown[]> & { mode?: Mode };
 
 const typedTester = new RuleTester({
   languageOptions: {
@@ -29,8 +29,8 @@ export const allInvalidCases: { rule: string; code: string }[] = [];
 export function runBothModes(name: string, rule: TSESLint.RuleModule<string, readonly unknown[]>, cases: { valid: Valid[]; invalid: Invalid[] }): void {
   for (const c of cases.invalid) allInvalidCases.push({ rule: name, code: c.code });
   for (const mode of ["typed", "untyped"] as const) {
-    const pick = <T extends { only?: Mode }>(list: T[]) =>
-      list.filter((c) => !c.only || c.only === mode).map(({ only: _only, ...c }) => (mode === "typed" ? { filename: "file.ts", ...c } : c));
+    const pick = <T extends { mode?: Mode }>(list: T[]) =>
+      list.filter((c) => !c.mode || c.mode === mode).map(({ mode: _mode, ...c }) => (mode === "typed" ? { filename: "file.ts", ...c } : c));
     describe(mode, () => {
       (mode === "typed" ? typedTester : untypedTester).run(name, rule as never, {
         valid: pick(cases.valid) as never,

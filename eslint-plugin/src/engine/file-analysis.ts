@@ -107,6 +107,7 @@ export class FileAnalysis implements EngineContext {
       ownerText,
       name: this.text(site).slice(0, 60),
       ownerStatement: null,
+      mayFail: false,
     };
     this.resources.push(res);
     return res;
@@ -321,6 +322,8 @@ export class FileAnalysis implements EngineContext {
     let res = this.acquireSites.get(node);
     if (!res) {
       res = this.newResource(node, true, api.isCallFactory, api.isCancelInterface, sourceKey, api.source ? this.text(api.source) : null);
+      // Raw shape: the out box holds null when QueryInterface failed.
+      res.mayFail = api.returnsHresult;
       this.acquireSites.set(node, res);
     }
     this.throwPoint();

@@ -80,16 +80,20 @@ export function suggestionsFor(repair: Repair | null, sourceCode: SourceCode, fi
     return [{ messageId: "insertFinish", data, fix: (fixer) => insertBefore(fixer, sourceCode, repair.anchor, call) }];
   }
   const plans: SuggestionPlan[] = [];
-  const release = `${repair.pointerText}.Release();`;
-  const data = { pointer: repair.pointerText };
+  const pointer = repair.pointerText;
+  const release = `${pointer}${repair.mayBeNull ? "?." : "."}Release();`;
+  const data = { pointer };
   const owner = repair.owner;
   const block = owner.parent;
-  if (isBlockLike(block)) {
+  // Where the function already releases the pointer on some path, a second
+  // unconditional Release would be a double release: only the exit-specific fix fits.
+  const functionText = sourceCode.getText(repair.scopeNode);
+  const releasedSomewhere = functionText.includes(`${pointer}.Release(`) || functionText.includes(`${pointer}?.Release(`);
+  if (isBlockLike(block) && !releasedSomewhere) {
     const body = bodyOf(block);
     const rest = body.slice(body.indexOf(owner) + 1);
-    const restText = rest.map((s) => sourceCode.getText(s)).join("\n");
     const movable = rest.length > 0 && !rest.some((s) => s.type === "ImportDeclaration" || s.type.startsWith("Export") || s.type === "FunctionDeclaration" || s.type === "ClassDeclaration");
-    if (movable && !restText.includes(`${repair.pointerText}.Release(`)) {
+    if (movable) {
       const indent = indentOf(sourceCode, owner);
       const first = rest[0];
       const last = rest[rest.length - 1];
@@ -104,9 +108,9 @@ export function suggestionsFor(repair: Repair | null, sourceCode: SourceCode, fi
     }
   }
   const exit = repair.exit;
-  if (exit) {
+  if (exit && isBlockLike(block) && exit.range[0] >= block.range[0] && exit.range[1] <= block.range[1]) {
     plans.push({ messageId: "insertReleaseAtExit", data, fix: (fixer) => insertBefore(fixer, sourceCode, exit, release) });
-  } else if (isBlockLike(block)) {
+  } else if (!exit && repair.exitKnown && isBlockLike(block) && !releasedSomewhere) {
     const body = bodyOf(block);
     const last = body[body.length - 1];
     const indent = indentOf(sourceCode, owner);

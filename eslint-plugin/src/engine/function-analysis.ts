@@ -55,6 +55,8 @@ export interface Resource {
   name: string;
   /** The statement that binds the pointer (for the Release suggestion). */
   ownerStatement: Node | null;
+  /** The acquisition can fail without throwing (raw HRESULT, nullable result). */
+  mayFail: boolean;
 }
 
 export type Value =
@@ -458,7 +460,7 @@ export class FunctionAnalysis {
           const { res } = event;
           const before = draft.tracks.get(res.ownKey);
           if (before && before.some((id) => this.isHeld(facts.get(id)))) {
-            sink.report("missing-release", res.site, this.relatedNode(event.node, "where it is acquired again before being released"), { pointer: res.name, exit: `line ${event.node.loc.start.line}, where it is acquired again` }, this.releaseRepair(res, null));
+            sink.report("missing-release", res.site, this.relatedNode(event.node, "where it is acquired again before being released"), { pointer: res.name, exit: `line ${event.node.loc.start.line}, where it is acquired again` }, this.releaseRepair(res, null, false));
           }
           draft.setTrack(res.ownKey, [facts.make(event.checked ? Phase.PtrOwned : Phase.PtrUnchecked)]);
           if (res.protoKey >= 0) draft.setTrack(res.protoKey, [facts.make(Phase.CallIdle)]);
@@ -717,7 +719,7 @@ export class FunctionAnalysis {
       const res = this.ctx.resource(Math.floor(key / 2));
       if (key === res.ownKey) {
         if (set.some((id) => this.isHeld(facts.get(id)))) {
-          sink.report("missing-release", res.site, related, { pointer: res.name, exit: related.label }, this.releaseRepair(res, exitNode));
+          sink.report("missing-release", res.site, related, { pointer: res.name, exit: related.label }, this.releaseRepair(res, exitNode, true));
         }
       } else if (key === res.protoKey) {
         for (const id of set) {
@@ -742,9 +744,9 @@ export class FunctionAnalysis {
     );
   }
 
-  private releaseRepair(res: Resource, exitNode: Node | null): Repair | null {
+  private releaseRepair(res: Resource, exitNode: Node | null, exitKnown: boolean): Repair | null {
     if (!res.ownerStatement) return null;
-    return { kind: "insert-release", pointerText: res.name, owner: res.ownerStatement, exit: exitNode, scopeNode: this.node };
+    return { kind: "insert-release", pointerText: res.name, owner: res.ownerStatement, exit: exitNode, exitKnown, mayBeNull: res.mayFail, scopeNode: this.node };
   }
 
   private relatedNode(node: Node, label: string): RelatedLocation {

@@ -62,6 +62,10 @@ export type Repair =
       owner: TSESTree.Node;
       /** The exit statement reached without Release, or null for the end of the function. */
       exit: TSESTree.Node | null;
+      /** False when the leaking path is not known (the pointer was acquired again in a loop). */
+      exitKnown: boolean;
+      /** The acquisition may have failed (raw HRESULT, nullable result): release with `?.`. */
+      mayBeNull: boolean;
       /** The function or program whose exit leaks. */
       scopeNode: TSESTree.Node;
     };

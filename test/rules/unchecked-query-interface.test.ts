@@ -1,0 +1,135 @@
+import { rules } from "eslint-plugin-com-async";
+import { runBothModes } from "./tester";
+
+runBothModes("unchecked-query-interface", rules["unchecked-query-interface"], {
+  valid: [
+    {
+      name: "a throwing binding's result is valid",
+      code: `function quote(call: AsyncIStockQuote, ready: boolean) {
+  const cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+  cancel.Cancel(0);
+  cancel.Release();
+}
+`,
+    },
+    {
+      name: "FAILED(hr) checked before use",
+      code: `function quote(call: AsyncIStockQuote, ready: boolean) {
+  const out: [ICancelMethodCalls | null] = [null];
+  const hr = call.QueryInterface(IID_ICancelMethodCalls, out);
+  if (FAILED(hr)) return;
+  out[0]!.Cancel(0);
+  out[0]!.Release();
+}
+`,
+    },
+    {
+      name: "SUCCEEDED(hr) guards the use",
+      code: `function quote(call: AsyncIStockQuote, ready: boolean) {
+  const out = { value: null as ICancelMethodCalls | null };
+  const hr = call.QueryInterface(IID_ICancelMethodCalls, out);
+  if (SUCCEEDED(hr)) {
+    out.value!.Cancel(0);
+    out.value!.Release();
+  }
+}
+`,
+    },
+    {
+      name: "hr >= 0 guards the use",
+      code: `function quote(call: AsyncIStockQuote, ready: boolean) {
+  const out: [ICancelMethodCalls | null] = [null];
+  if (call.QueryInterface(IID_ICancelMethodCalls, out) >= 0) {
+    out[0]!.Cancel(0);
+    out[0]!.Release();
+  }
+}
+`,
+    },
+    {
+      name: "a null check of a nullable result",
+      code: `function quote(source: NullableQuery) {
+  const cancel = source.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+  if (cancel !== null) {
+    cancel.Cancel(0);
+    cancel.Release();
+  }
+}
+`,
+    },
+    {
+      name: "optional chaining is a check",
+      code: `function quote(source: NullableQuery) {
+  const cancel = source.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+  cancel?.Cancel(0);
+  cancel?.Release();
+}
+`,
+    },
+    {
+      name: "an early return on failure with ||",
+      code: `function quote(call: AsyncIStockQuote, ready: boolean) {
+  const out: [ICancelMethodCalls | null] = [null];
+  const hr = call.QueryInterface(IID_ICancelMethodCalls, out);
+  if (ready || hr !== S_OK) return;
+  out[0]!.Cancel(0);
+  out[0]!.Release();
+}
+`,
+    },
+  ],
+  invalid: [
+    {
+      name: "the HRESULT is never checked",
+      code: `function quote(call: AsyncIStockQuote, ready: boolean) {
+  const out: [ICancelMethodCalls | null] = [null];
+  call.QueryInterface(IID_ICancelMethodCalls, out);
+  out[0]!.Cancel(0);
+  out[0]!.Release();
+}
+`,
+      errors: [
+        {
+          messageId: "uncheckedQueryInterface",
+          line: 4,
+          column: 3,
+        },
+      ],
+    },
+    {
+      name: "checked on one branch only",
+      code: `function quote(call: AsyncIStockQuote, ready: boolean) {
+  const out: [ICancelMethodCalls | null] = [null];
+  const hr = call.QueryInterface(IID_ICancelMethodCalls, out);
+  if (ready && FAILED(hr)) return;
+  out[0]!.Cancel(0);
+  out[0]!.Release();
+}
+`,
+      errors: [
+        {
+          messageId: "uncheckedQueryInterface",
+          line: 5,
+          column: 3,
+        },
+      ],
+    },
+    {
+      name: "a nullable result used without a null check",
+      mode: "typed",
+      code: `function quote(source: NullableQuery) {
+  const cancel = source.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls)!;
+  cancel.Cancel(0);
+  cancel.Release();
+}
+`,
+      errors: [
+        {
+          messageId: "uncheckedQueryInterface",
+          line: 3,
+          column: 3,
+        },
+      ],
+    },
+  ],
+});
