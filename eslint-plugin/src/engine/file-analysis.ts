@@ -12,7 +12,7 @@ import type { TSESTree } from "@typescript-eslint/utils";
 import type { ParserServices } from "@typescript-eslint/utils";
 import { EMPTY_STATE, FactTable, State } from "./facts";
 import { ApiCall, Recognizer, memberName, unwrapExpression } from "./recognizer";
-import { EngineContext, Event, FunctionAnalysis, Polarity, Refiner, Resource, Sink, Sym, Value } from "./function-analysis";
+import { EngineContext, EngineStats, Event, FunctionAnalysis, Polarity, Refiner, Resource, Sink, Sym, Value } from "./function-analysis";
 import type { RelatedLocation, Repair, Violation, ViolationKind } from "./violations";
 import type { NamingOptions } from "../options";
 import { namingKey } from "../options";
@@ -41,8 +41,14 @@ export function analysisFor(context: Rule.RuleContext, naming: NamingOptions): {
   return { analysis, isDriver: true };
 }
 
+/** The analyses run on a file, one per distinct set of naming options (for tools and tests). */
+export function analysesOf(sourceCode: object): FileAnalysis[] {
+  return [...(analyses.get(sourceCode)?.values() ?? [])];
+}
+
 export class FileAnalysis implements EngineContext {
   readonly facts = new FactTable();
+  readonly stats: EngineStats = { functions: 0, segments: 0, transfers: 0 };
   readonly finishPrefix: string;
   /** No protocol name occurs in the file: no listeners, no dataflow work (the fast path). */
   readonly skipped: boolean;
@@ -154,6 +160,11 @@ export class FileAnalysis implements EngineContext {
 
   private readonly waiting = new Map<Rule.CodePath, (() => void)[]>();
 
+  /** Every violation found in the file, all kinds, in source order. */
+  allViolations(): Violation[] {
+    return [...this.found.values()].flat().sort((a, b) => a.node.range[0] - b.node.range[0]);
+  }
+
   // ---- code path events (driver only) -------------------------------------
 
   onCodePathStart(codePath: Rule.CodePath, node: Node): void {
@@ -214,15 +225,21 @@ export class FileAnalysis implements EngineContext {
   // ---- AST events (driver only) -------------------------------------------
 
   /** The listeners the driving rule installs, besides the code path ones. */
+  /**
+   * Wraps a listener so that an internal error stops the analysis of this
+   * file (reported once by the driving rule) instead of crashing the lint run.
+   */
+  readonly guard = <T extends unknown[]>(fn: (...args: T) => void) => (...args: T): void => {
+    if (this.failed) return;
+    try {
+      fn(...args);
+    } catch (error) {
+      this.failed = error instanceof Error ? error : new Error(String(error));
+    }
+  };
+
   nodeListeners(): Record<string, (node: Node) => void> {
-    const guard = <T extends unknown[]>(fn: (...args: T) => void) => (...args: T) => {
-      if (this.failed) return;
-      try {
-        fn(...args);
-      } catch (error) {
-        this.failed = error instanceof Error ? error : new Error(String(error));
-      }
-    };
+    const guard = this.guard;
     const abruptWithoutArgument = guard((node: Node) => {
       if (!(node as TSESTree.ReturnStatement).argument) this.top?.markAbrupt(node);
     });

@@ -103,6 +103,15 @@ export interface EngineContext {
   text(node: Node): string;
   finishPrefix: string;
   refineCondition(state: State, test: Node, polarity: Polarity, apply: Refiner): State;
+  /** Work counters: deterministic measures of cost for tests and benchmarks. */
+  readonly stats: EngineStats;
+}
+
+export interface EngineStats {
+  functions: number;
+  segments: number;
+  /** Segment transfers run by the fixpoints: linear in the code size when the engine is. */
+  transfers: number;
 }
 
 /** Applies an outcome to a symbolic value; used by the condition refiner. */
@@ -296,6 +305,8 @@ export class FunctionAnalysis {
    */
   solve(entry: State, sink: Sink | null): State | undefined {
     const n = this.segments.length;
+    this.ctx.stats.functions++;
+    this.ctx.stats.segments += n;
     if (n === 0) return entry;
     const inStates: (State | undefined)[] = new Array(n);
     const outStates: (State | undefined)[] = new Array(n);
@@ -339,6 +350,7 @@ export class FunctionAnalysis {
       }
       const i = queue.shift()!;
       queued[i] = 0;
+      this.ctx.stats.transfers++;
       const entryState = i === initial ? entry : this.entryState(i, outStates, regionStates);
       if (!entryState) continue;
       inStates[i] = entryState;

@@ -26,17 +26,18 @@ export function protocolListeners(context: Readonly<TSESLint.RuleContext<string,
       for (const violation of violations) hooks.onViolation(violation, analysis);
       if (codePath.origin === "program" && isDriver && analysis.failed) hooks.onEngineError(analysis.failed, node);
     });
+  const guard = analysis.guard;
   const listeners: Rule.RuleListener = isDriver
     ? {
         ...(analysis.nodeListeners() as unknown as Rule.RuleListener),
-        onCodePathStart: (codePath, node) => analysis.onCodePathStart(codePath, node as TSESTree.Node),
+        onCodePathStart: guard((codePath: Rule.CodePath, node: Rule.Node) => analysis.onCodePathStart(codePath, node as TSESTree.Node)),
         onCodePathEnd: (codePath, node) => {
-          analysis.onCodePathEnd(codePath);
+          guard(() => analysis.onCodePathEnd(codePath))();
           deliver(codePath, node as TSESTree.Node);
         },
-        onCodePathSegmentStart: (segment, node) => analysis.onSegmentStart(segment, node as TSESTree.Node),
-        onCodePathSegmentEnd: (segment, node) => analysis.onSegmentEnd(segment, node as TSESTree.Node),
-        onUnreachableCodePathSegmentStart: (segment, node) => analysis.onUnreachableSegmentStart(segment, node as TSESTree.Node),
+        onCodePathSegmentStart: guard((segment: Rule.CodePathSegment, node: Rule.Node) => analysis.onSegmentStart(segment, node as TSESTree.Node)),
+        onCodePathSegmentEnd: guard((segment: Rule.CodePathSegment, node: Rule.Node) => analysis.onSegmentEnd(segment, node as TSESTree.Node)),
+        onUnreachableCodePathSegmentStart: guard((segment: Rule.CodePathSegment, node: Rule.Node) => analysis.onUnreachableSegmentStart(segment, node as TSESTree.Node)),
       }
     : { onCodePathEnd: (codePath, node) => deliver(codePath, node as TSESTree.Node) };
   // typescript-eslint's RuleListener type omits the code path listeners ESLint supports.
