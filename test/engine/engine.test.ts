@@ -169,6 +169,22 @@ export function xpcom(subject) {
       assert.throws(() => lint("call.Begin_X();", { rules: { "com-async/begin-while-pending": ["error", { nonsense: true }] } }), /should NOT have additional properties|must NOT have additional properties/);
     });
 
+    it("turns an internal engine error into one report instead of a crash", () => {
+      const proto = FileAnalysis.prototype as unknown as { sym: (...args: unknown[]) => unknown };
+      const original = proto.sym;
+      proto.sym = () => {
+        throw new Error("boom");
+      };
+      try {
+        const { messages } = lint("function f(call) { call.Begin_GetPrice(); call.Begin_GetPrice(); }");
+        assert.equal(messages.length, 1);
+        assert.equal(messages[0].messageId, "engineError");
+        assert.match(messages[0].message, /could not analyse this file \(boom\)/);
+      } finally {
+        proto.sym = original;
+      }
+    });
+
     it("uses renamed API names given as options", () => {
       const code = "function f(call) { call.Start_Price(); call.Start_Volume(); }";
       const { messages } = lint(code, { rules: { "com-async/begin-while-pending": ["error", { beginPrefix: "Start_", finishPrefix: "End_" }] } });

@@ -173,17 +173,28 @@ export class FileAnalysis implements EngineContext {
     this.stack.push(new FunctionAnalysis(codePath, node, parent, inlined, this));
   }
 
+  /** Analyses a finished code path; always records a result, so waiting rules are never left hanging. */
   onCodePathEnd(codePath: Rule.CodePath): void {
-    const fa = this.stack.pop();
-    if (!fa || fa.codePath !== codePath) return;
+    const list: Violation[] = [];
+    try {
+      const fa = this.stack.pop();
+      if (fa && fa.codePath === codePath && !this.failed) this.analyse(fa, list);
+    } catch (error) {
+      this.failed = error instanceof Error ? error : new Error(String(error));
+    }
+    this.found.set(codePath, this.failed ? [] : list);
+    for (const deliver of this.waiting.get(codePath) ?? []) deliver();
+    this.waiting.delete(codePath);
+    if (codePath.origin === "program") this.finished = true;
+  }
+
+  private analyse(fa: FunctionAnalysis, list: Violation[]): void {
     fa.sealGraph();
     if (fa.isInlined && fa.parent) {
       // Analysed in place, as part of the caller: its findings belong to the caller.
       fa.parent.record({ k: "inline", child: fa });
-      this.found.set(codePath, []);
       return;
     }
-    const list: Violation[] = [];
     const sink: Sink = {
       report: (kind, node, related, data, repair) => {
         const key = `${kind}:${node.range[0]}:${node.range[1]}`;
@@ -192,19 +203,10 @@ export class FileAnalysis implements EngineContext {
         list.push({ kind, node, related, data, repair });
       },
     };
-    if (!this.failed) {
-      try {
-        fa.solve(EMPTY_STATE, sink);
-      } catch (error) {
-        this.failed = error instanceof Error ? error : new Error(String(error));
-      }
-    }
-    if (fa.gaveUp || this.failed) list.length = 0;
-    this.found.set(codePath, list);
-    for (const deliver of this.waiting.get(codePath) ?? []) deliver();
-    this.waiting.delete(codePath);
-    if (codePath.origin === "program") this.finished = true;
+    fa.solve(EMPTY_STATE, sink);
+    if (fa.gaveUp) list.length = 0;
   }
+
 
   onSegmentStart(segment: Segment, node: Node): void {
     this.top?.onSegmentStart(segment, node);

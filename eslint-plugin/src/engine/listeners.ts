@@ -32,7 +32,7 @@ export function protocolListeners(context: Readonly<TSESLint.RuleContext<string,
         ...(analysis.nodeListeners() as unknown as Rule.RuleListener),
         onCodePathStart: guard((codePath: Rule.CodePath, node: Rule.Node) => analysis.onCodePathStart(codePath, node as TSESTree.Node)),
         onCodePathEnd: (codePath, node) => {
-          guard(() => analysis.onCodePathEnd(codePath))();
+          analysis.onCodePathEnd(codePath);
           deliver(codePath, node as TSESTree.Node);
         },
         onCodePathSegmentStart: guard((segment: Rule.CodePathSegment, node: Rule.Node) => analysis.onSegmentStart(segment, node as TSESTree.Node)),
