@@ -12,7 +12,8 @@ import type { TSESTree } from "@typescript-eslint/utils";
 import type { ParserServices } from "@typescript-eslint/utils";
 import { EMPTY_STATE, FactTable, State } from "./facts";
 import { ApiCall, Recognizer, memberName, unwrapExpression } from "./recognizer";
-import { EngineContext, EngineStats, Event, FunctionAnalysis, Polarity, Refiner, Resource, Sink, Sym, Value } from "./function-analysis";
+import { EngineContext, EngineStats, Event, FunctionAnalysis, ParamEffect, Polarity, Refiner, Resource, Sink, Summary, Sym, Value } from "./function-analysis";
+import { Phase } from "./facts";
 import type { RelatedLocation, Repair, Violation, ViolationKind } from "./violations";
 import type { NamingOptions } from "../options";
 import { namingKey } from "../options";
@@ -62,6 +63,13 @@ export class FileAnalysis implements EngineContext {
   /** Argument text of the first call of each Finish_ method, reused by suggestions. */
   readonly finishArguments = new Map<string, string>();
   private readonly stack: FunctionAnalysis[] = [];
+  /** Every analysed code path, by its function node (summaries look callees up here). */
+  private readonly functions = new Map<Node, FunctionAnalysis>();
+  /** Code paths waiting to be solved when the module's code path ends. */
+  private readonly pending: FunctionAnalysis[] = [];
+  private readonly summaries = new Map<Node, Summary | null>();
+  private readonly beginInfos = new Map<Node, { recv: Sym; recvKey: string | null; method: string }>();
+  private readonly finishMethods = new Map<Node, string>();
   private readonly variableIds = new WeakMap<Scope.Variable, number>();
   private readonly capturedCache = new WeakMap<Scope.Variable, boolean>();
   private nextVariableId = 0;
@@ -119,6 +127,20 @@ export class FileAnalysis implements EngineContext {
     return res;
   }
 
+  private externalIfAny(owner: FunctionAnalysis, key: string): Resource | undefined {
+    return this.externals.get(owner)?.get(key);
+  }
+
+  registerBegin(node: Node, method: string, recv: Sym, recvKey: string | null): void {
+    if (this.beginInfos.has(node)) return;
+    this.beginInfos.set(node, { recv, recvKey, method });
+    this.beginNames.set(node, this.recognizer.naming.beginPrefix + method);
+  }
+
+  beginInfo(begin: Node): { recv: Sym; recvKey: string | null; method: string } | null {
+    return this.beginInfos.get(begin) ?? null;
+  }
+
   externalCall(owner: FunctionAnalysis, key: string, site: Node): Resource {
     // An inlined IIFE shares its caller's call objects.
     while (owner.isInlined && owner.parent) owner = owner.parent;
@@ -173,28 +195,57 @@ export class FileAnalysis implements EngineContext {
     this.stack.push(new FunctionAnalysis(codePath, node, parent, inlined, this));
   }
 
-  /** Analyses a finished code path; always records a result, so waiting rules are never left hanging. */
+  /**
+   * A code path has ended. Functions are solved together when the module's
+   * code path ends, so that calls to functions defined later in the file can
+   * use their summaries; results are then delivered to every waiting rule.
+   */
   onCodePathEnd(codePath: Rule.CodePath): void {
-    const list: Violation[] = [];
     try {
       const fa = this.stack.pop();
-      if (fa && fa.codePath === codePath && !this.failed) this.analyse(fa, list);
+      if (fa && fa.codePath === codePath) {
+        fa.sealGraph();
+        this.functions.set(fa.node, fa);
+        if (fa.isInlined && fa.parent) {
+          // Analysed in place, as part of the caller: its findings belong to the caller.
+          fa.parent.record({ k: "inline", child: fa });
+        } else {
+          this.pending.push(fa);
+        }
+      }
     } catch (error) {
-      this.failed = error instanceof Error ? error : new Error(String(error));
+      this.fail(error);
     }
-    this.found.set(codePath, this.failed ? [] : list);
-    for (const deliver of this.waiting.get(codePath) ?? []) deliver();
-    this.waiting.delete(codePath);
-    if (codePath.origin === "program") this.finished = true;
+    if (codePath.origin === "program") this.solveAll();
+  }
+
+  private solveAll(): void {
+    for (const fa of this.pending) {
+      const list: Violation[] = [];
+      if (!this.failed) {
+        try {
+          this.analyse(fa, list);
+        } catch (error) {
+          this.fail(error);
+        }
+      }
+      this.found.set(fa.codePath, list);
+    }
+    if (this.failed) for (const codePath of this.found.keys()) this.found.set(codePath, []);
+    for (const [codePath, waiting] of this.waiting) {
+      if (!this.found.has(codePath)) this.found.set(codePath, []);
+      for (const deliver of waiting) deliver();
+    }
+    this.waiting.clear();
+    this.pending.length = 0;
+    this.finished = true;
+  }
+
+  private fail(error: unknown): void {
+    this.failed ??= error instanceof Error ? error : new Error(String(error));
   }
 
   private analyse(fa: FunctionAnalysis, list: Violation[]): void {
-    fa.sealGraph();
-    if (fa.isInlined && fa.parent) {
-      // Analysed in place, as part of the caller: its findings belong to the caller.
-      fa.parent.record({ k: "inline", child: fa });
-      return;
-    }
     const sink: Sink = {
       report: (kind, node, related, data, repair) => {
         const key = `${kind}:${node.range[0]}:${node.range[1]}`;
@@ -207,6 +258,86 @@ export class FileAnalysis implements EngineContext {
     if (fa.gaveUp) list.length = 0;
   }
 
+  // ---- same-file summaries ------------------------------------------------
+
+  /**
+   * Summarises a function of this file once: what it does to each parameter
+   * on every normal exit, and whether it returns a pointer it acquired. A
+   * function being summarised has no summary for its own (mutually) recursive
+   * calls: they stay escapes, which keeps recursion finite and sound.
+   */
+  summaryOf(fn: Node): Summary | null {
+    if (this.summaries.has(fn)) return this.summaries.get(fn) ?? null;
+    const fa = this.functions.get(fn);
+    if (!fa || fa.isInlined || fn.type === "Program") return null;
+    this.summaries.set(fn, null); // in progress: recursive calls see no summary
+    const summary = this.summarise(fa, fn as TSESTree.FunctionLike);
+    this.summaries.set(fn, summary);
+    return summary;
+  }
+
+  private summarise(fa: FunctionAnalysis, fn: TSESTree.FunctionLike): Summary | null {
+    const facts = this.facts;
+    const bindings = new Map<string, readonly number[]>();
+    const tracks = new Map<number, readonly number[]>();
+    const params: { res: Resource; ownerKey: string }[] = [];
+    fn.params.forEach((param, i) => {
+      if (param.type !== "Identifier") return;
+      const key = this.keyOf(param);
+      if (key === null) return;
+      // A parameter may be a pointer or a call object: it gets both tracks.
+      const ownerKey = `param-owner:${i}`;
+      const res = this.newResource(param, true, true, true, ownerKey, null);
+      res.name = param.name;
+      bindings.set(key, [this.valueId({ kind: "ref", res })]);
+      tracks.set(res.ownKey, [facts.make(Phase.PtrOwned)]);
+      tracks.set(res.protoKey, [facts.make(Phase.CallUnknown)]);
+      params[i] = { res, ownerKey };
+    });
+    let returned: Summary["returns"] = null;
+    fa.returns = (state, values) => {
+      for (const id of values) {
+        const value = this.values[id];
+        if (value.kind !== "ref" || params.some((p) => p?.res === value.res) || value.res.ownKey < 0) continue;
+        const held = (state.tracks.get(value.res.ownKey) ?? []).some((f) => {
+          const fact = facts.get(f);
+          return !fact.uncertain && (fact.phase === Phase.PtrOwned || fact.phase === Phase.PtrUnchecked);
+        });
+        if (!held) continue;
+        const ownerParam = params.findIndex((p) => p && value.res.ownerSlot !== null && this.keyOf((fn.params[params.indexOf(p)] as TSESTree.Identifier)) === value.res.ownerSlot);
+        returned = { isCancel: value.res.isCancel, ownerParam: ownerParam >= 0 ? ownerParam : null, mayFail: value.res.mayFail };
+      }
+    };
+    let exit: State | undefined;
+    try {
+      exit = fa.solve({ bindings, tracks }, null);
+    } finally {
+      fa.returns = null;
+    }
+    if (!exit || fa.gaveUp) return null;
+    const effects: ParamEffect[] = fn.params.map((_, i) => (params[i] ? this.paramEffect(exit!, fa, params[i]) : { kind: "escape" }));
+    return { params: effects, returns: returned };
+  }
+
+  /** What every normal exit agrees the function did to one parameter. */
+  private paramEffect(exit: State, fa: FunctionAnalysis, param: { res: Resource; ownerKey: string }): ParamEffect {
+    const sure = (key: number) => (exit.tracks.get(key) ?? []).map((id) => this.facts.get(id)).filter((f) => !f.uncertain);
+    const own = sure(param.res.ownKey);
+    const proto = sure(param.res.protoKey);
+    const external = this.externalIfAny(fa, param.ownerKey);
+    const through = external ? sure(external.protoKey) : [];
+    const all = <T>(list: T[], test: (item: T) => boolean) => list.length > 0 && list.every(test);
+    if (own.some((f) => f.phase === Phase.PtrEscaped)) return { kind: "escape" };
+    if (all(own, (f) => f.phase === Phase.PtrReleased)) return { kind: "release" };
+    if (all(through, (f) => f.phase === Phase.CallCanceled)) return { kind: "cancelThrough" };
+    if (all(proto, (f) => f.phase === Phase.CallCanceled && f.begin === null)) return { kind: "cancelCall" };
+    const finishes = new Set(proto.map((f) => (f.phase === Phase.CallIdle && f.site?.type === "CallExpression" ? this.finishMethods.get(f.site) : undefined)));
+    if (proto.length > 0 && finishes.size === 1 && !finishes.has(undefined)) return { kind: "finish", method: [...finishes][0]! };
+    const begins = new Set(proto.map((f) => (f.phase === Phase.CallPending && f.begin ? this.beginInfos.get(f.begin)?.method : undefined)));
+    if (proto.length > 0 && begins.size === 1 && !begins.has(undefined)) return { kind: "begin", method: [...begins][0]! };
+    if (all(own, (f) => f.phase === Phase.PtrOwned) && all(proto, (f) => f.phase === Phase.CallUnknown)) return { kind: "none" };
+    return { kind: "escape" };
+  }
 
   onSegmentStart(segment: Segment, node: Node): void {
     this.top?.onSegmentStart(segment, node);
@@ -246,7 +377,8 @@ export class FileAnalysis implements EngineContext {
       if (!(node as TSESTree.ReturnStatement).argument) this.top?.markAbrupt(node);
     });
     const abruptAfterArgument = guard((node: Node) => {
-      this.escapeValue(node);
+      if (node.parent?.type === "ReturnStatement") this.returnValue(node);
+      else this.escapeValue(node);
       this.top?.markAbrupt(node.parent as Node);
     });
     return {
@@ -259,7 +391,11 @@ export class FileAnalysis implements EngineContext {
       "YieldExpression > *:exit": guard((node: Node) => this.escapeValue(node)),
       "ArrowFunctionExpression > *:exit": guard((node: Node) => {
         const parent = node.parent as TSESTree.ArrowFunctionExpression;
-        if (parent.body === node && parent.expression) this.escapeValue(node);
+        if (parent.body === node && parent.expression) this.returnValue(node);
+      }),
+      "AwaitExpression:exit": guard((node: Node) => {
+        const sym = this.sym((node as TSESTree.AwaitExpression).argument);
+        if (sym) this.record({ k: "settle", node, target: sym });
       }),
       "ArrayExpression:exit": guard((node: Node) => {
         for (const element of (node as TSESTree.ArrayExpression).elements) if (element) this.escapeValue(element);
@@ -299,11 +435,15 @@ export class FileAnalysis implements EngineContext {
     switch (api.kind) {
       case "begin": {
         this.beginNames.set(node, api.name);
+        const recv = this.sym(api.receiver);
+        const recvKey = this.keyOf(api.receiver);
+        this.beginInfos.set(node, { recv, recvKey, method: api.method });
         this.throwPoint();
-        this.record({ k: "begin", node, recv: this.sym(api.receiver), recvKey: this.keyOf(api.receiver), method: api.method });
+        this.record({ k: "begin", node, recv, recvKey, method: api.method });
         break;
       }
       case "finish": {
+        this.finishMethods.set(node, api.method);
         if (!this.finishArguments.has(api.name)) this.finishArguments.set(api.name, node.arguments.map((a) => this.text(a)).join(", "));
         const checked = isResultUsed(node) || !!this.top?.insideTryWithCatch();
         this.record({ k: "finish", node, recv: this.sym(api.receiver), recvKey: this.keyOf(api.receiver), method: api.method, resultChecked: checked, anchor: node });
@@ -384,7 +524,49 @@ export class FileAnalysis implements EngineContext {
       this.record({ k: "use", node, target: sym });
     }
     this.throwPoint();
+    const local = node.type === "CallExpression" ? this.localFunction(node.callee) : null;
+    if (local) {
+      // Summarised at solve time: each argument gets the callee's effect, the result may be owned.
+      let result = this.acquireSites.get(node);
+      if (!result) {
+        result = this.newResource(node, true, false, false, null, null);
+        this.acquireSites.set(node, result);
+      }
+      const allArgs = args.map((arg) => {
+        const expr = arg.type === "SpreadElement" ? arg.argument : arg;
+        return { sym: this.sym(expr), key: this.keyOf(expr), expr };
+      });
+      this.record({ k: "callLocal", node, callee: local, args: allArgs, result });
+      return;
+    }
     for (const { sym, key } of argSyms) this.record({ k: "escape", target: sym, targetKey: key });
+  }
+
+  /** The function of this file a callee names: `helper(...)`, `const helper = () => ...`, `this.method(...)`. */
+  private localFunction(callee: Node): Node | null {
+    const expr = unwrapExpression(callee);
+    if (expr.type === "Identifier") {
+      const variable = this.variableOf(expr);
+      const def = variable?.defs.length === 1 ? variable.defs[0] : undefined;
+      if (!def) return null;
+      const node = def.node as Node;
+      if (def.type === "FunctionName" && node.type === "FunctionDeclaration") return node;
+      if (def.type === "Variable" && node.type === "VariableDeclarator" && (node.parent as TSESTree.VariableDeclaration).kind === "const") {
+        const init = node.init && unwrapExpression(node.init);
+        if (init && (init.type === "FunctionExpression" || init.type === "ArrowFunctionExpression")) return init;
+      }
+      return null;
+    }
+    if (expr.type === "MemberExpression" && expr.object.type === "ThisExpression" && !expr.computed && expr.property.type === "Identifier") {
+      const name = expr.property.name;
+      let scope: Node | undefined = expr.parent;
+      while (scope && scope.type !== "ClassBody") scope = scope.parent;
+      if (!scope) return null;
+      for (const member of scope.body) {
+        if (member.type === "MethodDefinition" && member.kind === "method" && !member.static && !member.computed && member.key.type === "Identifier" && member.key.name === name) return member.value;
+      }
+    }
+    return null;
   }
 
   private onNew(node: TSESTree.NewExpression): void {
@@ -436,6 +618,13 @@ export class FileAnalysis implements EngineContext {
       acquired.ownerStatement = statement;
     }
     this.record({ k: "assign", key, sym, escapes });
+  }
+
+  /** A returned value: the caller's from now on (and, for summaries, what the function hands out). */
+  private returnValue(node: Node): void {
+    const expr = node as TSESTree.Expression;
+    const sym = this.sym(expr);
+    if (sym) this.record({ k: "return", target: sym, targetKey: this.keyOf(expr) });
   }
 
   /** A value flows somewhere this function cannot follow. */

@@ -47,9 +47,9 @@ export interface Resource {
   readonly ownKey: number;
   /** Track of the call state machine (idle/pending/cancelled); -1 for plain pointers. */
   readonly protoKey: number;
-  readonly isCancel: boolean;
+  isCancel: boolean;
   /** For a cancel pointer: the slot of the call object it was queried from. */
-  readonly ownerSlot: string | null;
+  ownerSlot: string | null;
   readonly ownerText: string | null;
   /** Display name, e.g. `cancel` or `call`. */
   name: string;
@@ -76,6 +76,9 @@ export type Event =
   | { k: "release"; node: Node; target: Sym; targetKey: string | null }
   | { k: "use"; node: Node; target: Sym }
   | { k: "escape"; target: Sym; targetKey: string | null }
+  | { k: "return"; target: Sym; targetKey: string | null }
+  | { k: "settle"; node: Node; target: Sym }
+  | { k: "callLocal"; node: Node; callee: Node; args: { sym: Sym; key: string | null; expr: Node }[]; result: Resource }
   | { k: "stopTracking"; target: Sym }
   | { k: "manage"; target: Sym }
   | { k: "throwPoint"; region: string }
@@ -105,7 +108,28 @@ export interface EngineContext {
   refineCondition(state: State, test: Node, polarity: Polarity, apply: Refiner): State;
   /** Work counters: deterministic measures of cost for tests and benchmarks. */
   readonly stats: EngineStats;
+  /** The summary of a function of this file, or null when it has none (not analysable, recursive). */
+  summaryOf(fn: Node): Summary | null;
+  /** What a Begin_ was called on, for `await` of a promise-shaped Begin_. */
+  beginInfo(begin: Node): { recv: Sym; recvKey: string | null; method: string } | null;
+  /** A call of a helper that begins a call counts as that Begin_ (for messages and suggestions). */
+  registerBegin(node: Node, method: string, recv: Sym, recvKey: string | null): void;
 }
+
+/** What a call to a function of this file does to each argument, and whether it returns an owned pointer. */
+export interface Summary {
+  params: ParamEffect[];
+  returns: { isCancel: boolean; ownerParam: number | null; mayFail: boolean } | null;
+}
+
+export type ParamEffect =
+  | { kind: "none" }
+  | { kind: "release" }
+  | { kind: "finish"; method: string }
+  | { kind: "begin"; method: string }
+  | { kind: "cancelCall" }
+  | { kind: "cancelThrough" }
+  | { kind: "escape" };
 
 export interface EngineStats {
   functions: number;
@@ -194,6 +218,8 @@ export class FunctionAnalysis {
   private readonly tryIds = new Map<TSESTree.TryStatement, number>();
   /** Set when the solver gave up (iteration cap): the function reports nothing. */
   gaveUp = false;
+  /** While a summary is computed: receives the state and values at each `return`. */
+  returns: ((state: State, values: IdSet) => void) | null = null;
 
   constructor(
     readonly codePath: CodePath,
@@ -468,112 +494,28 @@ export class FunctionAnalysis {
           draft.setBinding(event.key, values);
           break;
         }
-        case "acquire": {
-          const { res } = event;
-          const before = draft.tracks.get(res.ownKey);
-          if (before && before.some((id) => this.isHeld(facts.get(id)))) {
-            sink.report("missing-release", res.site, this.relatedNode(event.node, "where it is acquired again before being released"), { pointer: res.name, exit: `line ${event.node.loc.start.line}, where it is acquired again` }, this.releaseRepair(res, null, false));
-          }
-          draft.setTrack(res.ownKey, [facts.make(event.checked ? Phase.PtrOwned : Phase.PtrUnchecked)]);
-          if (res.protoKey >= 0) draft.setTrack(res.protoKey, [facts.make(Phase.CallIdle)]);
+        case "acquire":
+          this.applyAcquire(draft, event.res, event.node, event.checked, sink);
           break;
-        }
-        case "begin": {
-          for (const call of this.callObjects(draft, event.recv, event.recvKey, event.node)) {
-            this.checkUse(draft, call, event.node, sink);
-            this.mapTrack(draft, call.protoKey, (fact, id) => {
-              switch (fact.phase) {
-                case Phase.CallUnknown:
-                case Phase.CallIdle:
-                  return facts.derive(id, Phase.CallPending, null, event.node);
-                case Phase.CallPending:
-                case Phase.CallCanceled:
-                  if (!fact.uncertain && fact.begin) {
-                    const pendingName = this.ctx.beginMethod(fact.begin);
-                    sink.report(
-                      "begin-while-pending",
-                      event.node,
-                      this.relatedNode(fact.begin, `the pending ${pendingName}`),
-                      { call: call.name, begin: this.ctx.text(calleeOf(event.node)), pending: pendingName, line: String(fact.begin.loc.start.line), state: fact.phase === Phase.CallCanceled ? "cancelled but not finished" : "still pending" },
-                      { kind: "insert-finish", callText: call.name, finishName: this.ctx.finishPrefix + pendingName.slice(pendingName.indexOf("_") + 1), anchor: event.node, position: "before" },
-                    );
-                  }
-                  return id;
-                default:
-                  return id;
-              }
-            });
+        case "begin":
+          this.applyBegin(draft, this.callObjects(draft, event.recv, event.recvKey, event.node), event.node, this.ctx.text(calleeOf(event.node)), sink);
+          break;
+        case "finish":
+          this.applyFinish(draft, this.callObjects(draft, event.recv, event.recvKey, event.node), event.node, event.method, event.resultChecked, sink);
+          break;
+        case "settle": {
+          // `await` of a promise-shaped Begin_: the call is finished when the promise settles.
+          for (const id of this.resolve(draft, event.target)) {
+            const value = this.ctx.value(id);
+            if (value.kind !== "hrBegin") continue;
+            const info = this.ctx.beginInfo(value.begin);
+            if (info) this.applyFinish(draft, this.callObjects(draft, info.recv, info.recvKey, value.begin), event.node, info.method, true, sink);
           }
           break;
         }
-        case "finish": {
-          for (const call of this.callObjects(draft, event.recv, event.recvKey, event.node)) {
-            this.checkUse(draft, call, event.node, sink);
-            this.mapTrack(draft, call.protoKey, (fact, id) => {
-              switch (fact.phase) {
-                case Phase.CallUnknown:
-                  return facts.derive(id, Phase.CallIdle, event.node, null);
-                case Phase.CallIdle:
-                  if (!fact.uncertain) {
-                    sink.report(
-                      "finish-without-begin",
-                      event.node,
-                      fact.site ? this.relatedNode(fact.site, "the earlier Finish_ that already completed the call") : null,
-                      { call: call.name, finish: this.ctx.text(calleeOf(event.node)), why: fact.site ? `the call was already finished at line ${fact.site.loc.start.line}` : "no call was begun on this call object" },
-                      null,
-                    );
-                  }
-                  return facts.derive(id, Phase.CallIdle, event.node, null);
-                case Phase.CallPending:
-                case Phase.CallCanceled: {
-                  const pending = fact.begin ? this.ctx.beginMethod(fact.begin) : null;
-                  const pendingMethod = pending ? pending.slice(pending.indexOf("_") + 1) : null;
-                  if (pendingMethod !== null && pendingMethod !== event.method && fact.begin) {
-                    if (!fact.uncertain) {
-                      sink.report(
-                        "mismatched-finish",
-                        event.node,
-                        this.relatedNode(fact.begin, `the pending ${pending}`),
-                        { call: call.name, finish: this.ctx.text(calleeOf(event.node)), pending: pending!, line: String(fact.begin.loc.start.line) },
-                        null,
-                      );
-                    }
-                    return id;
-                  }
-                  if (fact.phase === Phase.CallCanceled && !event.resultChecked && !fact.uncertain && fact.site) {
-                    sink.report(
-                      "unchecked-cancel-result",
-                      event.node,
-                      this.relatedNode(fact.site, "the Cancel"),
-                      { finish: this.ctx.text(calleeOf(event.node)), line: String(fact.site.loc.start.line) },
-                      null,
-                    );
-                  }
-                  return facts.derive(id, Phase.CallIdle, event.node, null);
-                }
-                default:
-                  return id;
-              }
-            });
-          }
+        case "cancel":
+          this.applyCancelThrough(draft, this.resourcesOf(draft, event.recv), event.node, sink);
           break;
-        }
-        case "cancel": {
-          for (const pointer of this.resourcesOf(draft, event.recv)) {
-            const valid = this.checkUse(draft, pointer, event.node, sink);
-            if (!valid || !pointer.isCancel || pointer.ownerSlot === null) continue;
-            const owners = this.callObjects(draft, { t: "slot", key: pointer.ownerSlot }, pointer.ownerSlot, pointer.site);
-            for (const call of owners) {
-              this.mapTrack(draft, call.protoKey, (fact, id) => {
-                if (fact.phase === Phase.CallPending) return facts.derive(id, Phase.CallCanceled, event.node, fact.begin);
-                // Cancelling a call this function did not begin: whoever began it owes the
-                // Finish_ (a cancel helper is a common, correct shape), so nothing is owed here.
-                return id;
-              });
-            }
-          }
-          break;
-        }
         case "release": {
           const targets = this.resourcesOf(draft, event.target);
           if (targets.length === 0 && event.targetKey !== null) {
@@ -581,50 +523,24 @@ export class FunctionAnalysis {
             const external = this.ctx.externalCall(this, event.targetKey, event.node);
             if (draft.tracks.has(external.protoKey)) targets.push(external);
           }
-          for (const res of targets) {
-            if (res.ownKey >= 0) {
-              this.mapTrack(draft, res.ownKey, (fact, id) => {
-                switch (fact.phase) {
-                  case Phase.PtrReleased:
-                    if (!fact.uncertain && fact.site) {
-                      sink.report("use-after-release", event.node, this.relatedNode(fact.site, "the Release"), { pointer: res.name, use: "releases it again", line: String(fact.site.loc.start.line) }, null);
-                    }
-                    return id;
-                  case Phase.PtrUnchecked:
-                    if (!fact.uncertain) this.reportUnchecked(res, event.node, sink);
-                    return facts.derive(id, Phase.PtrReleased, event.node, null);
-                  case Phase.PtrFailed:
-                    return id;
-                  default:
-                    return facts.derive(id, Phase.PtrReleased, event.node, null);
-                }
-              });
-            }
-            if (res.protoKey >= 0) {
-              for (const id of draft.tracks.get(res.protoKey) ?? []) {
-                const fact = facts.get(id);
-                if (fact.phase === Phase.CallCanceled && !fact.uncertain && fact.site) {
-                  this.reportCancelWithoutFinish(res, fact, this.relatedNode(event.node, "where the call object is released"), `line ${event.node.loc.start.line}, where ${res.name} is released`, event.node, sink);
-                }
-              }
-              // Released while pending is fire-and-forget: COM cleans up the call.
-              draft.setTrack(res.protoKey, []);
-            }
-          }
+          this.applyRelease(draft, targets, event.node, sink);
           break;
         }
         case "use": {
           for (const res of this.resourcesOf(draft, event.target)) this.checkUse(draft, res, event.node, sink);
           break;
         }
-        case "escape": {
-          this.escape(draft, this.resolve(draft, event.target));
-          if (event.targetKey !== null && this.resolve(draft, event.target).length === 0) {
-            const external = this.ctx.externalCall(this, event.targetKey, this.node);
-            if (draft.tracks.has(external.protoKey)) draft.setTrack(external.protoKey, [facts.make(Phase.CallUnknown)]);
-          }
+        case "escape":
+          this.escapeSym(draft, event.target, event.targetKey);
+          break;
+        case "return": {
+          this.returns?.(draft.freeze(), this.resolve(draft, event.target));
+          this.escapeSym(draft, event.target, event.targetKey);
           break;
         }
+        case "callLocal":
+          this.applyLocalCall(draft, event, sink);
+          break;
         case "stopTracking": {
           for (const res of this.resourcesOf(draft, event.target)) {
             if (res.ownKey >= 0) this.mapTrack(draft, res.ownKey, (fact, id) => (this.isHeld(fact) ? facts.derive(id, Phase.PtrEscaped, null, null) : id));
@@ -649,6 +565,194 @@ export class FunctionAnalysis {
       }
     }
     return draft.freeze();
+  }
+
+  // ---- the protocol's transitions, shared by direct calls and summaries ----
+
+  private applyAcquire(draft: Draft, res: Resource, node: Node, checked: boolean, sink: Sink): void {
+    const facts = this.ctx.facts;
+    const before = draft.tracks.get(res.ownKey);
+    if (before && before.some((id) => this.isHeld(facts.get(id)))) {
+      sink.report("missing-release", res.site, this.relatedNode(node, "where it is acquired again before being released"), { pointer: res.name, exit: `line ${node.loc.start.line}, where it is acquired again` }, this.releaseRepair(res, null, false));
+    }
+    draft.setTrack(res.ownKey, [facts.make(checked ? Phase.PtrOwned : Phase.PtrUnchecked)]);
+    if (res.protoKey >= 0) draft.setTrack(res.protoKey, [facts.make(Phase.CallIdle)]);
+  }
+
+  private applyBegin(draft: Draft, calls: Resource[], node: Node, beginText: string, sink: Sink): void {
+    const facts = this.ctx.facts;
+    for (const call of calls) {
+      this.checkUse(draft, call, node, sink);
+      this.mapTrack(draft, call.protoKey, (fact, id) => {
+        switch (fact.phase) {
+          case Phase.CallUnknown:
+          case Phase.CallIdle:
+            return facts.derive(id, Phase.CallPending, null, node);
+          case Phase.CallPending:
+          case Phase.CallCanceled:
+            if (!fact.uncertain && fact.begin) {
+              const pendingName = this.ctx.beginMethod(fact.begin);
+              sink.report(
+                "begin-while-pending",
+                node,
+                this.relatedNode(fact.begin, `the pending ${pendingName}`),
+                { call: call.name, begin: beginText, pending: pendingName, line: String(fact.begin.loc.start.line), state: fact.phase === Phase.CallCanceled ? "cancelled but not finished" : "still pending" },
+                { kind: "insert-finish", callText: call.name, finishName: this.ctx.finishPrefix + this.pendingMethod(fact.begin), anchor: node, position: "before" },
+              );
+            }
+            return id;
+          default:
+            return id;
+        }
+      });
+    }
+  }
+
+  private applyFinish(draft: Draft, calls: Resource[], node: Node, method: string, resultChecked: boolean, sink: Sink): void {
+    const facts = this.ctx.facts;
+    const finishText = node.type === "CallExpression" ? this.ctx.text(node.callee) : `${this.ctx.finishPrefix}${method}`;
+    for (const call of calls) {
+      this.checkUse(draft, call, node, sink);
+      this.mapTrack(draft, call.protoKey, (fact, id) => {
+        switch (fact.phase) {
+          case Phase.CallUnknown:
+            return facts.derive(id, Phase.CallIdle, node, null);
+          case Phase.CallIdle:
+            if (!fact.uncertain) {
+              sink.report(
+                "finish-without-begin",
+                node,
+                fact.site ? this.relatedNode(fact.site, "the earlier Finish_ that already completed the call") : null,
+                { call: call.name, finish: finishText, why: fact.site ? `the call was already finished at line ${fact.site.loc.start.line}` : "no call was begun on this call object" },
+                null,
+              );
+            }
+            return facts.derive(id, Phase.CallIdle, node, null);
+          case Phase.CallPending:
+          case Phase.CallCanceled: {
+            const pending = fact.begin ? this.ctx.beginMethod(fact.begin) : null;
+            if (pending !== null && fact.begin && this.pendingMethod(fact.begin) !== method) {
+              if (!fact.uncertain) {
+                sink.report("mismatched-finish", node, this.relatedNode(fact.begin, `the pending ${pending}`), { call: call.name, finish: finishText, pending, line: String(fact.begin.loc.start.line) }, null);
+              }
+              return id;
+            }
+            if (fact.phase === Phase.CallCanceled && !resultChecked && !fact.uncertain && fact.site && fact.begin) {
+              sink.report("unchecked-cancel-result", node, this.relatedNode(fact.site, "the Cancel"), { finish: finishText, line: String(fact.site.loc.start.line) }, null);
+            }
+            return facts.derive(id, Phase.CallIdle, node, null);
+          }
+          default:
+            return id;
+        }
+      });
+    }
+  }
+
+  /** Cancel through cancel pointers: each cancels the call pending on the object it was queried from. */
+  private applyCancelThrough(draft: Draft, pointers: Resource[], node: Node, sink: Sink): void {
+    for (const pointer of pointers) {
+      const valid = this.checkUse(draft, pointer, node, sink);
+      if (!valid || !pointer.isCancel || pointer.ownerSlot === null) continue;
+      this.applyCancel(draft, this.callObjects(draft, { t: "slot", key: pointer.ownerSlot }, pointer.ownerSlot, pointer.site), node);
+    }
+  }
+
+  private applyCancel(draft: Draft, calls: Resource[], node: Node): void {
+    const facts = this.ctx.facts;
+    for (const call of calls) {
+      this.mapTrack(draft, call.protoKey, (fact, id) => {
+        if (fact.phase === Phase.CallPending) return facts.derive(id, Phase.CallCanceled, node, fact.begin);
+        // A call this function did not begin: recorded (summaries need it) but never reported,
+        // since whoever began it owes the Finish_ (a cancel helper is a common, correct shape).
+        if (fact.phase === Phase.CallUnknown) return facts.derive(id, Phase.CallCanceled, node, null);
+        return id;
+      });
+    }
+  }
+
+  private applyRelease(draft: Draft, targets: Resource[], node: Node, sink: Sink): void {
+    const facts = this.ctx.facts;
+    for (const res of targets) {
+      if (res.ownKey >= 0) {
+        this.mapTrack(draft, res.ownKey, (fact, id) => {
+          switch (fact.phase) {
+            case Phase.PtrReleased:
+              if (!fact.uncertain && fact.site) {
+                sink.report("use-after-release", node, this.relatedNode(fact.site, "the Release"), { pointer: res.name, use: "releases it again", line: String(fact.site.loc.start.line) }, null);
+              }
+              return id;
+            case Phase.PtrUnchecked:
+              if (!fact.uncertain) this.reportUnchecked(res, node, sink);
+              return facts.derive(id, Phase.PtrReleased, node, null);
+            case Phase.PtrFailed:
+              return id;
+            default:
+              return facts.derive(id, Phase.PtrReleased, node, null);
+          }
+        });
+      }
+      if (res.protoKey >= 0) {
+        for (const id of draft.tracks.get(res.protoKey) ?? []) {
+          const fact = facts.get(id);
+          if (fact.phase === Phase.CallCanceled && !fact.uncertain && fact.site && fact.begin) {
+            this.reportCancelWithoutFinish(res, fact, this.relatedNode(node, "where the call object is released"), `line ${node.loc.start.line}, where ${res.name} is released`, node, sink);
+          }
+        }
+        // Released while pending is fire-and-forget: COM cleans up the call.
+        draft.setTrack(res.protoKey, []);
+      }
+    }
+  }
+
+  private escapeSym(draft: Draft, target: Sym, targetKey: string | null): void {
+    const values = this.resolve(draft, target);
+    this.escape(draft, values);
+    if (targetKey !== null && values.length === 0) {
+      const external = this.ctx.externalCall(this, targetKey, this.node);
+      if (draft.tracks.has(external.protoKey)) draft.setTrack(external.protoKey, [this.ctx.facts.make(Phase.CallUnknown)]);
+    }
+  }
+
+  /** A call to a function of this file: its summary's effects, or an escape of every argument. */
+  private applyLocalCall(draft: Draft, event: Extract<Event, { k: "callLocal" }>, sink: Sink): void {
+    const summary = this.ctx.summaryOf(event.callee);
+    if (!summary) {
+      for (const arg of event.args) this.escapeSym(draft, arg.sym, arg.key);
+      return;
+    }
+    event.args.forEach((arg, i) => {
+      const effect = summary.params[i] ?? { kind: "escape" };
+      switch (effect.kind) {
+        case "none":
+          return;
+        case "release":
+          return this.applyRelease(draft, this.resourcesOf(draft, arg.sym), event.node, sink);
+        case "finish":
+          return this.applyFinish(draft, this.callObjects(draft, arg.sym, arg.key, arg.expr), event.node, effect.method, true, sink);
+        case "begin":
+          this.ctx.registerBegin(event.node, effect.method, arg.sym, arg.key);
+          return this.applyBegin(draft, this.callObjects(draft, arg.sym, arg.key, arg.expr), event.node, this.ctx.text(calleeOf(event.node)), sink);
+        case "cancelCall":
+          return this.applyCancel(draft, this.callObjects(draft, arg.sym, arg.key, arg.expr), event.node);
+        case "cancelThrough":
+          return this.applyCancelThrough(draft, this.resourcesOf(draft, arg.sym), event.node, sink);
+        case "escape":
+          return this.escapeSym(draft, arg.sym, arg.key);
+      }
+    });
+    const acquired = summary.returns;
+    if (acquired) {
+      const res = event.result;
+      res.isCancel = acquired.isCancel;
+      res.ownerSlot = acquired.ownerParam !== null ? (event.args[acquired.ownerParam]?.key ?? null) : null;
+      res.mayFail = acquired.mayFail;
+      this.applyAcquire(draft, res, event.node, !acquired.mayFail, sink);
+    }
+  }
+
+  private pendingMethod(begin: Node): string {
+    return this.ctx.beginInfo(begin)?.method ?? methodOf(this.ctx.beginMethod(begin));
   }
 
   private isHeld(fact: Fact): boolean {
@@ -736,7 +840,7 @@ export class FunctionAnalysis {
       } else if (key === res.protoKey) {
         for (const id of set) {
           const fact = facts.get(id);
-          if (fact.phase === Phase.CallCanceled && !fact.uncertain && fact.site) this.reportCancelWithoutFinish(res, fact, related, related.label, exitNode, sink);
+          if (fact.phase === Phase.CallCanceled && !fact.uncertain && fact.site && fact.begin) this.reportCancelWithoutFinish(res, fact, related, related.label, exitNode, sink);
         }
       }
     }
@@ -745,7 +849,7 @@ export class FunctionAnalysis {
   private reportCancelWithoutFinish(call: Resource, fact: Fact, related: RelatedLocation, where: string, exit: Node | null, sink: Sink): void {
     const cancelNode = fact.site!;
     const pending = fact.begin ? this.ctx.beginMethod(fact.begin) : null;
-    const finishName = pending ? this.ctx.finishPrefix + pending.slice(pending.indexOf("_") + 1) : `${this.ctx.finishPrefix}…`;
+    const finishName = fact.begin ? this.ctx.finishPrefix + this.pendingMethod(fact.begin) : `${this.ctx.finishPrefix}…`;
     sink.report(
       "cancel-without-finish",
       cancelNode,
@@ -775,6 +879,11 @@ export class FunctionAnalysis {
     const what = this.node.type === "Program" ? "the end of the module" : "the end of the function";
     return { loc: { start: end, end }, range: [endOffset, endOffset], label: `${what} at line ${end.line}` };
   }
+}
+
+/** `Begin_GetPrice` -> `GetPrice`. */
+function methodOf(prefixed: string): string {
+  return prefixed.slice(prefixed.indexOf("_") + 1);
 }
 
 function calleeOf(node: Node): Node {
