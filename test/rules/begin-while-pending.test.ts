@@ -125,6 +125,25 @@ runBothModes("begin-while-pending", rules["begin-while-pending"], {
 `,
     },
     {
+      name: "a loop's const call of calls is a new call object each turn",
+      code: `function all(calls: AsyncIStockQuote[]) {
+  for (const call of calls) {
+    call.Begin_GetPrice("MSFT");
+  }
+}
+`,
+    },
+    {
+      name: "re-assigning the variable makes it another call object",
+      code: `function two(a: AsyncIStockQuote, b: AsyncIStockQuote) {
+  let call = a;
+  call.Begin_GetPrice("MSFT");
+  call = b;
+  call.Begin_GetPrice("IBM");
+}
+`,
+    },
+    {
       name: "&& short-circuit finishes only when begun",
       code: `function quote(call: AsyncIStockQuote, ready: boolean) {
   const started = ready && (call.Begin_GetPrice("MSFT"), true);
@@ -134,6 +153,34 @@ runBothModes("begin-while-pending", rules["begin-while-pending"], {
     },
   ],
   invalid: [
+    {
+      name: "a simple alias of a received call object is the same object",
+      code: `function alias(a: AsyncIStockQuote) {
+  const call = a;
+  a.Begin_GetPrice("MSFT");
+  call.Begin_GetVolume("MSFT");
+}
+`,
+      errors: [
+        {
+          messageId: "beginWhilePending",
+          line: 4,
+          column: 3,
+          suggestions: [
+            {
+              messageId: "insertFinish",
+              output: `function alias(a: AsyncIStockQuote) {
+  const call = a;
+  a.Begin_GetPrice("MSFT");
+  a.Finish_GetPrice();
+  call.Begin_GetVolume("MSFT");
+}
+`,
+            },
+          ],
+        },
+      ],
+    },
     {
       name: "two begins in a row",
       code: `function quote(call: AsyncIStockQuote, ready: boolean) {

@@ -127,7 +127,8 @@ export class FileAnalysis implements EngineContext {
     return res;
   }
 
-  private externalIfAny(owner: FunctionAnalysis, key: string): Resource | undefined {
+  externalIfAny(owner: FunctionAnalysis, key: string): Resource | undefined {
+    while (owner.isInlined && owner.parent) owner = owner.parent;
     return this.externals.get(owner)?.get(key);
   }
 
@@ -617,7 +618,25 @@ export class FileAnalysis implements EngineContext {
       acquired.name = this.text(target);
       acquired.ownerStatement = statement;
     }
-    this.record({ k: "assign", key, sym, escapes });
+    // Aliases of objects from outside are followed only for names used as protocol receivers.
+    const source = unwrapExpression(value);
+    const aliasKey = (source.type === "Identifier" || source.type === "MemberExpression" || source.type === "ThisExpression") && this.isProtocolReceiverName(target) ? this.keyOf(source) : null;
+    this.record({ k: "assign", key, sym, escapes, ...(aliasKey !== null ? { aliasOf: { key: aliasKey, site: source } } : {}) });
+  }
+
+  private receiverNames: Set<string> | undefined;
+
+  /** Is this name ever the receiver of a protocol method in the file? (A cheap textual pre-scan.) */
+  private isProtocolReceiverName(target: TSESTree.Identifier | TSESTree.MemberExpression): boolean {
+    if (!this.receiverNames) {
+      const n = this.recognizer.naming;
+      const escape = (word: string) => word.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+      const methods = [`${escape(n.beginPrefix)}\\w+`, `${escape(n.finishPrefix)}\\w+`, ...[...n.queryInterfaceMethods, ...n.releaseMethods, ...n.cancelMethods].map(escape)].join("|");
+      const pattern = new RegExp(`([A-Za-z_$][\\w$]*)\\s*\\??\\.\\s*(?:${methods})\\b`, "g");
+      this.receiverNames = new Set([...this.sourceCode.text.matchAll(pattern)].map((m) => m[1]));
+    }
+    const name = target.type === "Identifier" ? target.name : target.property.type === "Identifier" ? target.property.name : null;
+    return name !== null && this.receiverNames.has(name);
   }
 
   /** A returned value: the caller's from now on (and, for summaries, what the function hands out). */

@@ -68,7 +68,7 @@ export type Value =
 export type Sym = { t: "slot"; key: string } | { t: "vals"; ids: IdSet } | { t: "union"; parts: Sym[] } | null;
 
 export type Event =
-  | { k: "assign"; key: string; sym: Sym; escapes: boolean }
+  | { k: "assign"; key: string; sym: Sym; escapes: boolean; aliasOf?: { key: string; site: Node } }
   | { k: "acquire"; res: Resource; node: Node; checked: boolean }
   | { k: "begin"; node: Node; recv: Sym; recvKey: string | null; method: string }
   | { k: "finish"; node: Node; recv: Sym; recvKey: string | null; method: string; resultChecked: boolean; anchor: Node }
@@ -101,6 +101,8 @@ export interface EngineContext {
   valueId(value: Value): number;
   /** The call object this function did not create, keyed by slot: one per function and slot. */
   externalCall(owner: FunctionAnalysis, key: string, site: Node): Resource;
+  /** The external call object of a slot, if one was created. */
+  externalIfAny(owner: FunctionAnalysis, key: string): Resource | undefined;
   resource(id: number): Resource;
   beginMethod(begin: Node): string;
   text(node: Node): string;
@@ -462,7 +464,12 @@ export class FunctionAnalysis {
   /** The call objects a receiver denotes: tracked ones, else the external object of its slot. */
   private callObjects(draft: Draft, sym: Sym, key: string | null, site: Node): Resource[] {
     const tracked = this.resourcesOf(draft, sym).filter((r) => r.protoKey >= 0);
-    if (tracked.length > 0) return tracked;
+    if (tracked.length > 0) {
+      for (const res of tracked) {
+        if (res.ownKey < 0 && !draft.tracks.has(res.protoKey)) draft.setTrack(res.protoKey, [this.ctx.facts.make(Phase.CallUnknown)]);
+      }
+      return tracked;
+    }
     if (key === null) return [];
     const external = this.ctx.externalCall(this, key, site);
     if (!draft.tracks.has(external.protoKey)) draft.setTrack(external.protoKey, [this.ctx.facts.make(Phase.CallUnknown)]);
@@ -488,9 +495,16 @@ export class FunctionAnalysis {
     for (const event of events) {
       switch (event.k) {
         case "assign": {
-          const values = this.resolve(draft, event.sym);
+          let values = this.resolve(draft, event.sym);
+          if (values.length === 0 && event.aliasOf !== undefined) {
+            // `const c = call` where `call` came from outside: both names denote one call object.
+            values = [this.ctx.valueId({ kind: "ref", res: this.ctx.externalCall(this, event.aliasOf.key, event.aliasOf.site) })];
+          }
           if (event.escapes) this.escape(draft, values);
           draft.dropMembers(event.key);
+          // Re-binding a name makes it denote another object: forget the old one's call state.
+          const previous = this.ctx.externalIfAny(this, event.key);
+          if (previous && !values.includes(this.ctx.valueId({ kind: "ref", res: previous }))) draft.setTrack(previous.protoKey, []);
           draft.setBinding(event.key, values);
           break;
         }
