@@ -116,6 +116,14 @@ runBothModes("missing-release", rules["missing-release"], {
 `,
     },
     {
+      name: "a class field initializer stores the pointer in the field",
+      code: `class Quote {
+  constructor(private call: AsyncIStockQuote) {}
+  cancel = this.call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+}
+`,
+    },
+    {
       name: "a pointer stored in an outer variable, an array or an object escapes",
       code: `const kept: ICancelMethodCalls[] = [];
 let last: ICancelMethodCalls | undefined;
@@ -659,6 +667,53 @@ declare const ActiveXObject: any;
     cancel.Cancel(0);
     cancel.Release();
   }
+}
+`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: "a class field initializer that leaks in place",
+      code: `class Quote {
+  constructor(private call: AsyncIStockQuote) {}
+  ready = (() => {
+    const cancel = this.call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+    return cancel !== null;
+  })();
+}
+`,
+      errors: [
+        {
+          messageId: "missingRelease",
+          line: 4,
+          column: 20,
+          suggestions: [
+            {
+              messageId: "insertReleaseFinally",
+              output: `class Quote {
+  constructor(private call: AsyncIStockQuote) {}
+  ready = (() => {
+    const cancel = this.call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+    try {
+      return cancel !== null;
+    } finally {
+      cancel.Release();
+    }
+  })();
+}
+`,
+            },
+            {
+              messageId: "insertReleaseAtExit",
+              output: `class Quote {
+  constructor(private call: AsyncIStockQuote) {}
+  ready = (() => {
+    const cancel = this.call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+    cancel.Release();
+    return cancel !== null;
+  })();
 }
 `,
             },

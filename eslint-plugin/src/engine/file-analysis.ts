@@ -394,6 +394,10 @@ export class FileAnalysis implements EngineContext {
         const parent = node.parent as TSESTree.ArrowFunctionExpression;
         if (parent.body === node && parent.expression) this.returnValue(node);
       }),
+      // A class field initializer's value is stored in the field: it escapes to the instance.
+      "PropertyDefinition > *:exit": guard((node: Node) => {
+        if ((node.parent as TSESTree.PropertyDefinition).value === node) this.escapeValue(node);
+      }),
       "AwaitExpression:exit": guard((node: Node) => {
         const sym = this.sym((node as TSESTree.AwaitExpression).argument);
         if (sym) this.record({ k: "settle", node, target: sym });

@@ -114,7 +114,13 @@ export function suggestionsFor(repair: Repair | null, sourceCode: SourceCode, fi
     const body = bodyOf(block);
     const last = body[body.length - 1];
     const indent = indentOf(sourceCode, owner);
-    plans.push({ messageId: "insertReleaseAtExit", data, fix: (fixer) => fixer.insertTextAfter(last, `\n${indent}${release}`) });
+    // A block that ends in a jump gets the Release before the jump, where it still runs.
+    const endsInJump = /^(Return|Throw|Break|Continue)Statement$/.test(last.type);
+    plans.push({
+      messageId: "insertReleaseAtExit",
+      data,
+      fix: (fixer) => (endsInJump ? fixer.insertTextBefore(last, `${release}\n${indent}`) : fixer.insertTextAfter(last, `\n${indent}${release}`)),
+    });
   }
   return plans;
 }
