@@ -75,6 +75,14 @@ runBothModes("finish-without-begin", rules["finish-without-begin"], {
 }
 `,
     },
+    {
+      name: "promise-shaped binding: a Finish_ after the awaited Begin_ is tolerated",
+      code: `async function quote(call: any) {
+  await call.Begin_GetPrice("MSFT");
+  return call.Finish_GetPrice();
+}
+`,
+    },
   ],
   invalid: [
     {

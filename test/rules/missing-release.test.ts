@@ -268,6 +268,16 @@ declare const ActiveXObject: any;
 }
 `,
     },
+    {
+      name: "the failure branch of an HRESULT test kept in a variable owns nothing",
+      code: `function quote(call: AsyncIStockQuote, ready: boolean) {
+  const out: [IUnknown | null] = [null];
+  const failed = FAILED(call.QueryInterface(IID_ICancelMethodCalls, out));
+  if (failed) return;
+  out[0]!.Release();
+}
+`,
+    },
   ],
   invalid: [
     {
@@ -806,6 +816,75 @@ cancel.Release();
           messageId: "missingRelease",
           line: 4,
           column: 14,
+        },
+      ],
+    },
+    {
+      name: "an exit that still uses the pointer gets only the try/finally suggestion",
+      code: `function quote(call: AsyncIStockQuote, ready: boolean) {
+  const cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+  if (ready) return 0;
+  return cancel.TestCancel();
+}
+`,
+      errors: [
+        {
+          messageId: "missingRelease",
+          line: 2,
+          column: 18,
+          suggestions: [
+            {
+              messageId: "insertReleaseFinally",
+              output: `function quote(call: AsyncIStockQuote, ready: boolean) {
+  const cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+  try {
+    if (ready) return 0;
+    return cancel.TestCancel();
+  } finally {
+    cancel.Release();
+  }
+}
+`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: "two early returns leak: the suggestion releases before both",
+      code: `function quote(call: AsyncIStockQuote, ready: boolean) {
+  const cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+  if (ready) return 1;
+  cancel.Cancel(0);
+  if (!ready) {
+    return 2;
+  }
+  cancel.Release();
+  return 0;
+}
+`,
+      errors: [
+        {
+          messageId: "missingRelease",
+          line: 2,
+          column: 18,
+          suggestions: [
+            {
+              messageId: "insertReleaseAtExits",
+              output: `function quote(call: AsyncIStockQuote, ready: boolean) {
+  const cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+  if (ready) { cancel.Release(); return 1; }
+  cancel.Cancel(0);
+  if (!ready) {
+    cancel.Release();
+    return 2;
+  }
+  cancel.Release();
+  return 0;
+}
+`,
+            },
+          ],
         },
       ],
     },

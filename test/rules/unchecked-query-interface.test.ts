@@ -77,6 +77,18 @@ runBothModes("unchecked-query-interface", rules["unchecked-query-interface"], {
 }
 `,
     },
+    {
+      name: "an HRESULT test kept in a variable",
+      code: `function quote(call: AsyncIStockQuote, ready: boolean) {
+  const out: [ICancelMethodCalls | null] = [null];
+  const hr = call.QueryInterface(IID_ICancelMethodCalls, out);
+  const ok = SUCCEEDED(hr);
+  if (!ok) return;
+  out[0]!.Cancel(0);
+  out[0]!.Release();
+}
+`,
+    },
   ],
   invalid: [
     {

@@ -59,6 +59,17 @@ runBothModes("use-after-release", rules["use-after-release"], {
 }
 `,
     },
+    {
+      name: "after AddRef the pointer has two references: two Releases are balanced",
+      code: `function quote(call: AsyncIStockQuote, ready: boolean) {
+  const cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+  cancel.AddRef();
+  cancel.Release();
+  cancel.Cancel(0);
+  cancel.Release();
+}
+`,
+    },
   ],
   invalid: [
     {

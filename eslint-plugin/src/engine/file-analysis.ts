@@ -95,7 +95,8 @@ export class FileAnalysis implements EngineContext {
   }
 
   valueId(value: Value): number {
-    const key = value.kind === "hrBegin" ? `b${value.begin.range[0]}:${value.begin.range[1]}` : `${value.kind}${value.res.id}`;
+    const key =
+      value.kind === "hrBegin" ? `b${value.begin.range[0]}:${value.begin.range[1]}` : value.kind === "hrTest" ? `t${value.failed ? 1 : 0}:${value.of}` : `${value.kind}${value.res.id}`;
     let id = this.valueIds.get(key);
     if (id === undefined) {
       id = this.values.length;
@@ -680,6 +681,11 @@ export class FileAnalysis implements EngineContext {
           return { t: "vals", ids: [this.valueId(hr ? { kind: "hrAcquire", res } : { kind: "ref", res })] };
         }
         if (this.beginNames.has(expr)) return { t: "vals", ids: [this.valueId({ kind: "hrBegin", begin: expr })] };
+        const api = this.recognizer.classify(expr);
+        if (api?.kind === "failedTest") {
+          const of = this.sym(api.argument);
+          return of ? { t: "test", of, failed: api.failed } : null;
+        }
         return null;
       }
       case "AssignmentExpression":

@@ -11,7 +11,7 @@ type Fixer = TSESLint.RuleFixer;
 type SourceCode = Readonly<TSESLint.SourceCode>;
 
 export interface SuggestionPlan {
-  messageId: "insertFinish" | "insertReleaseFinally" | "insertReleaseAtExit";
+  messageId: "insertFinish" | "insertReleaseFinally" | "insertReleaseAtExit" | "insertReleaseAtExits";
   data: Record<string, string>;
   fix: (fixer: Fixer) => TSESLint.RuleFix | TSESLint.RuleFix[];
 }
@@ -107,19 +107,29 @@ export function suggestionsFor(repair: Repair | null, sourceCode: SourceCode, fi
       });
     }
   }
-  const exit = repair.exit;
-  if (exit && isBlockLike(block) && exit.range[0] >= block.range[0] && exit.range[1] <= block.range[1]) {
-    plans.push({ messageId: "insertReleaseAtExit", data, fix: (fixer) => insertBefore(fixer, sourceCode, exit, release) });
-  } else if (!exit && repair.exitKnown && isBlockLike(block) && !releasedSomewhere) {
+  // Release before every leaking exit: a complete fix only when each exit allows it.
+  // `return p.Foo()` still uses the pointer, and the end of the function needs the block's end.
+  const escaped = pointer.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const usesPointer = (exit: Node) => new RegExp(`(^|[^\\w$.])${escaped}\\b`).test(sourceCode.getText(exit).replace(/^(return|throw)\b/, ""));
+  const exitFixable = (exit: Node | null) =>
+    exit === null ? isBlockLike(block) && !releasedSomewhere : !usesPointer(exit) && isBlockLike(block) && exit.range[0] >= block.range[0] && exit.range[1] <= block.range[1];
+  if (repair.exitsKnown && repair.exits.length > 0 && repair.exits.every(exitFixable) && isBlockLike(block)) {
     const body = bodyOf(block);
     const last = body[body.length - 1];
     const indent = indentOf(sourceCode, owner);
     // A block that ends in a jump gets the Release before the jump, where it still runs.
     const endsInJump = /^(Return|Throw|Break|Continue)Statement$/.test(last.type);
     plans.push({
-      messageId: "insertReleaseAtExit",
-      data,
-      fix: (fixer) => (endsInJump ? fixer.insertTextBefore(last, `${release}\n${indent}`) : fixer.insertTextAfter(last, `\n${indent}${release}`)),
+      messageId: repair.exits.length > 1 ? "insertReleaseAtExits" : "insertReleaseAtExit",
+      data: { ...data, count: String(repair.exits.length) },
+      fix: (fixer) =>
+        repair.exits.map((exit) =>
+          exit !== null
+            ? insertBefore(fixer, sourceCode, exit, release)
+            : endsInJump
+              ? fixer.insertTextBefore(last, `${release}\n${indent}`)
+              : fixer.insertTextAfter(last, `\n${indent}${release}`),
+        ),
     });
   }
   return plans;

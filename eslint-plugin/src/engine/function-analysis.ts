@@ -62,10 +62,12 @@ export interface Resource {
 export type Value =
   | { kind: "ref"; res: Resource }
   | { kind: "hrAcquire"; res: Resource }
-  | { kind: "hrBegin"; begin: Node };
+  | { kind: "hrBegin"; begin: Node }
+  /** The boolean `FAILED(x)` / `SUCCEEDED(x)` of another value, kept in a variable. */
+  | { kind: "hrTest"; of: number; failed: boolean };
 
 /** A symbolic expression: resolved against the state when the event is applied. */
-export type Sym = { t: "slot"; key: string } | { t: "vals"; ids: IdSet } | { t: "union"; parts: Sym[] } | null;
+export type Sym = { t: "slot"; key: string } | { t: "vals"; ids: IdSet } | { t: "union"; parts: Sym[] } | { t: "test"; of: Sym; failed: boolean } | null;
 
 export type Event =
   | { k: "assign"; key: string; sym: Sym; escapes: boolean; aliasOf?: { key: string; site: Node } }
@@ -401,12 +403,18 @@ export class FunctionAnalysis {
     let exitState: State | undefined;
     const exits = new Set<Segment>([...this.codePath.returnedSegments, ...this.codePath.thrownSegments]);
     const returned = new Set<Segment>(this.codePath.returnedSegments);
+    const leaks = new Map<Resource, (Node | null)[]>();
     for (const segment of exits) {
       const i = this.index.get(segment);
       const state = i === undefined ? undefined : outStates[i];
       if (!state || i === undefined) continue;
       if (returned.has(segment)) exitState = join(exitState, state);
-      if (sink && !this.isInlined) this.checkExit(state, this.abruptEnds[i], sink);
+      if (sink && !this.isInlined) this.checkExit(state, this.abruptEnds[i], sink, leaks);
+    }
+    // One report per pointer, at its first leaking exit; the repair knows every leaking exit.
+    for (const [res, exitNodes] of leaks) {
+      const related = this.exitLocation(exitNodes[0]);
+      sink?.report("missing-release", res.site, related, { pointer: res.name, exit: related.label }, this.releaseRepair(res, exitNodes, true));
     }
     return exitState;
   }
@@ -449,6 +457,8 @@ export class FunctionAnalysis {
         for (const part of sym.parts) all.push(...this.resolve(state, part));
         return fromList(all);
       }
+      case "test":
+        return fromList(this.resolve(state, sym.of).map((of) => this.ctx.valueId({ kind: "hrTest", of, failed: sym.failed })));
     }
   }
 
@@ -556,9 +566,8 @@ export class FunctionAnalysis {
           this.applyLocalCall(draft, event, sink);
           break;
         case "stopTracking": {
-          for (const res of this.resourcesOf(draft, event.target)) {
-            if (res.ownKey >= 0) this.mapTrack(draft, res.ownKey, (fact, id) => (this.isHeld(fact) ? facts.derive(id, Phase.PtrEscaped, null, null) : id));
-          }
+          // After AddRef the reference count is beyond this analysis: forget the pointer entirely.
+          for (const res of this.resourcesOf(draft, event.target)) if (res.ownKey >= 0) draft.setTrack(res.ownKey, []);
           break;
         }
         case "manage": {
@@ -587,7 +596,7 @@ export class FunctionAnalysis {
     const facts = this.ctx.facts;
     const before = draft.tracks.get(res.ownKey);
     if (before && before.some((id) => this.isHeld(facts.get(id)))) {
-      sink.report("missing-release", res.site, this.relatedNode(node, "where it is acquired again before being released"), { pointer: res.name, exit: `line ${node.loc.start.line}, where it is acquired again` }, this.releaseRepair(res, null, false));
+      sink.report("missing-release", res.site, this.relatedNode(node, "where it is acquired again before being released"), { pointer: res.name, exit: `line ${node.loc.start.line}, where it is acquired again` }, this.releaseRepair(res, [], false));
     }
     draft.setTrack(res.ownKey, [facts.make(checked ? Phase.PtrOwned : Phase.PtrUnchecked)]);
     if (res.protoKey >= 0) draft.setTrack(res.protoKey, [facts.make(Phase.CallIdle)]);
@@ -632,7 +641,8 @@ export class FunctionAnalysis {
           case Phase.CallUnknown:
             return facts.derive(id, Phase.CallIdle, node, null);
           case Phase.CallIdle:
-            if (!fact.uncertain) {
+            // A promise-shaped binding may still expect Finish_ after the awaited Begin_ settled.
+            if (!fact.uncertain && fact.site?.type !== "AwaitExpression") {
               sink.report(
                 "finish-without-begin",
                 node,
@@ -819,9 +829,19 @@ export class FunctionAnalysis {
     const draft = new Draft(state);
     const facts = this.ctx.facts;
     for (const id of values) {
-      const value = this.ctx.value(id);
+      let value = this.ctx.value(id);
+      let outcome = hr;
+      if (value.kind === "hrTest") {
+        // `ok = SUCCEEDED(hr)`: a truthy `ok` is a success of `hr`.
+        // Only truthiness tests say something about a boolean (they pass an HRESULT outcome).
+        if (hr === null) continue;
+        const truthy = hr === "failure";
+        outcome = truthy !== value.failed ? "success" : "failure";
+        value = this.ctx.value(value.of);
+      }
+      if (value.kind === "hrTest") continue;
       if (value.kind === "hrBegin") {
-        if (hr !== "failure") continue;
+        if (outcome !== "failure") continue;
         // A Begin_ that failed started nothing.
         for (const key of [...draft.tracks.keys()]) {
           const res = this.ctx.resource(Math.floor(key / 2));
@@ -830,10 +850,10 @@ export class FunctionAnalysis {
         }
         continue;
       }
-      const outcome = value.kind === "hrAcquire" ? (hr === "success" ? "valid" : hr === "failure" ? "failed" : null) : ptr === "nonnull" ? "valid" : ptr === "null" ? "failed" : null;
-      if (outcome === null || value.res.ownKey < 0) continue;
+      const result = value.kind === "hrAcquire" ? (outcome === "success" ? "valid" : outcome === "failure" ? "failed" : null) : ptr === "nonnull" ? "valid" : ptr === "null" ? "failed" : null;
+      if (result === null || value.res.ownKey < 0) continue;
       this.mapTrack(draft, value.res.ownKey, (fact, fid) => {
-        if (outcome === "valid") return fact.phase === Phase.PtrUnchecked ? facts.derive(fid, Phase.PtrOwned, null, null) : fid;
+        if (result === "valid") return fact.phase === Phase.PtrUnchecked ? facts.derive(fid, Phase.PtrOwned, null, null) : fid;
         return fact.phase === Phase.PtrUnchecked || fact.phase === Phase.PtrOwned ? facts.derive(fid, Phase.PtrFailed, null, null) : fid;
       });
     }
@@ -842,14 +862,16 @@ export class FunctionAnalysis {
 
   // ---- exits --------------------------------------------------------------
 
-  private checkExit(state: State, exitNode: Node | null, sink: Sink): void {
+  private checkExit(state: State, exitNode: Node | null, sink: Sink, leaks: Map<Resource, (Node | null)[]>): void {
     const facts = this.ctx.facts;
     const related = this.exitLocation(exitNode);
     for (const [key, set] of state.tracks) {
       const res = this.ctx.resource(Math.floor(key / 2));
       if (key === res.ownKey) {
         if (set.some((id) => this.isHeld(facts.get(id)))) {
-          sink.report("missing-release", res.site, related, { pointer: res.name, exit: related.label }, this.releaseRepair(res, exitNode, true));
+          const list = leaks.get(res) ?? [];
+          if (!list.includes(exitNode)) list.push(exitNode);
+          leaks.set(res, list);
         }
       } else if (key === res.protoKey) {
         for (const id of set) {
@@ -874,9 +896,9 @@ export class FunctionAnalysis {
     );
   }
 
-  private releaseRepair(res: Resource, exitNode: Node | null, exitKnown: boolean): Repair | null {
+  private releaseRepair(res: Resource, exits: (Node | null)[], exitsKnown: boolean): Repair | null {
     if (!res.ownerStatement) return null;
-    return { kind: "insert-release", pointerText: res.name, owner: res.ownerStatement, exit: exitNode, exitKnown, mayBeNull: res.mayFail, scopeNode: this.node };
+    return { kind: "insert-release", pointerText: res.name, owner: res.ownerStatement, exits, exitsKnown, mayBeNull: res.mayFail, scopeNode: this.node };
   }
 
   private relatedNode(node: Node, label: string): RelatedLocation {

@@ -60,10 +60,10 @@ export type Repair =
       pointerText: string;
       /** The statement that declares or assigns the pointer. */
       owner: TSESTree.Node;
-      /** The exit statement reached without Release, or null for the end of the function. */
-      exit: TSESTree.Node | null;
-      /** False when the leaking path is not known (the pointer was acquired again in a loop). */
-      exitKnown: boolean;
+      /** Every exit reached without Release: a return or throw statement, or null for the end of the function. */
+      exits: (TSESTree.Node | null)[];
+      /** False when the leaking paths are not known (the pointer was acquired again in a loop). */
+      exitsKnown: boolean;
       /** The acquisition may have failed (raw HRESULT, nullable result): release with `?.`. */
       mayBeNull: boolean;
       /** The function or program whose exit leaks. */

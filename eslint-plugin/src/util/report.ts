@@ -11,6 +11,7 @@ export const SUGGESTION_MESSAGES = {
   insertFinish: "Call `{{call}}` here.",
   insertReleaseFinally: "Release `{{pointer}}` in a `finally` block.",
   insertReleaseAtExit: "Release `{{pointer}}` before this exit.",
+  insertReleaseAtExits: "Release `{{pointer}}` before each of the {{count}} exits that miss it.",
 } as const;
 
 type AnyContext = Readonly<TSESLint.RuleContext<string, readonly unknown[]>>;
