@@ -51,7 +51,7 @@ export interface Fact {
 
 /** Interns facts so that sets of them are sorted integer arrays. */
 export class FactTable {
-  private readonly byKey = new Map<string, number>();
+  private readonly byKey = new Map<number | string, number>();
   readonly facts: Fact[] = [];
   private readonly nodeIds = new Map<TSESTree.Node, number>();
 
@@ -66,7 +66,11 @@ export class FactTable {
   }
 
   make(phase: Phase, site: TSESTree.Node | null = null, begin: TSESTree.Node | null = null, uncertain = false): number {
-    const key = `${phase}:${this.nodeId(site)}:${this.nodeId(begin)}:${uncertain ? 1 : 0}`;
+    // A numeric key keeps interning off the string heap; it is exact while node ids fit in 20 bits
+    // (they count protocol calls of one file), and a string key takes over beyond that.
+    const siteId = this.nodeId(site) + 1;
+    const beginId = this.nodeId(begin) + 1;
+    const key: number | string = siteId < 1_048_576 && beginId < 1_048_576 ? (siteId * 1_048_576 + beginId) * 32 + phase * 2 + (uncertain ? 1 : 0) : `${phase}:${siteId}:${beginId}:${uncertain}`;
     let id = this.byKey.get(key);
     if (id !== undefined) return id;
     id = this.facts.length;
