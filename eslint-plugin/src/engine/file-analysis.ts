@@ -345,8 +345,8 @@ export class FileAnalysis implements EngineContext {
     this.top?.onSegmentStart(segment, node);
   }
 
-  onUnreachableSegmentStart(segment: Segment, node: Node): void {
-    this.top?.onUnreachableSegmentStart(segment, node);
+  onUnreachableSegmentStart(node: Node): void {
+    this.top?.onUnreachableSegmentStart(node);
   }
 
   onSegmentEnd(segment: Segment, node: Node): void {
@@ -587,13 +587,11 @@ export class FileAnalysis implements EngineContext {
     const key = this.keyOf(node.id);
     if (key === null) return;
     const declaration = node.parent as TSESTree.VariableDeclaration;
-    const loopHead = declaration.parent && (declaration.parent.type === "ForOfStatement" || declaration.parent.type === "ForInStatement") && declaration.parent.left === declaration;
     if (!node.init) {
       // `let p;` or a loop's `const x of xs`: a new, unknown object each time.
       this.record({ k: "assign", key, sym: null, escapes: false });
       return;
     }
-    void loopHead;
     this.bind(node.id, key, node.init, declaration);
     const kind = declaration.kind as string;
     if (kind === "using" || kind === "await using") this.record({ k: "manage", target: { t: "slot", key } });

@@ -249,9 +249,9 @@ export class FunctionAnalysis {
     this.noteFinallyStart(segment, node);
   }
 
-  onUnreachableSegmentStart(segment: Segment, node: Node): void {
+  /** Unreachable segments carry no facts, but count when telling a `finally`'s normal and abrupt halves apart. */
+  onUnreachableSegmentStart(node: Node): void {
     this.noteFinallyStart(null, node);
-    void segment;
   }
 
   private noteFinallyStart(segment: Segment | null, node: Node): void {

@@ -37,7 +37,7 @@ export function protocolListeners(context: Readonly<TSESLint.RuleContext<string,
         },
         onCodePathSegmentStart: guard((segment: Rule.CodePathSegment, node: Rule.Node) => analysis.onSegmentStart(segment, node as TSESTree.Node)),
         onCodePathSegmentEnd: guard((segment: Rule.CodePathSegment, node: Rule.Node) => analysis.onSegmentEnd(segment, node as TSESTree.Node)),
-        onUnreachableCodePathSegmentStart: guard((segment: Rule.CodePathSegment, node: Rule.Node) => analysis.onUnreachableSegmentStart(segment, node as TSESTree.Node)),
+        onUnreachableCodePathSegmentStart: guard((_segment: Rule.CodePathSegment, node: Rule.Node) => analysis.onUnreachableSegmentStart(node as TSESTree.Node)),
       }
     : { onCodePathEnd: (codePath, node) => deliver(codePath, node as TSESTree.Node) };
   // typescript-eslint's RuleListener type omits the code path listeners ESLint supports.
