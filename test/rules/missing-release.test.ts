@@ -278,6 +278,35 @@ declare const ActiveXObject: any;
 }
 `,
     },
+    {
+      name: "break and continue run the finally that releases",
+      code: `function all(calls: AsyncIStockQuote[]) {
+  for (const call of calls) {
+    const cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+    try {
+      if (!call) continue;
+      if (calls.length > 2) break;
+      cancel.Cancel(0);
+    } finally {
+      cancel.Release();
+    }
+  }
+}
+`,
+    },
+    {
+      name: "release guarded by a null test in finally",
+      code: `function quote(call: AsyncIStockQuote) {
+  let cancel: ICancelMethodCalls | null = null;
+  try {
+    cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+    cancel.Cancel(0);
+  } finally {
+    if (cancel) cancel.Release();
+  }
+}
+`,
+    },
   ],
   invalid: [
     {

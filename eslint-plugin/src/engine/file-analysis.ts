@@ -412,6 +412,11 @@ export class FileAnalysis implements EngineContext {
         }
       }),
       ReturnStatement: abruptWithoutArgument,
+      // ESLint's code paths send break/continue straight to their target, skipping any
+      // `finally` on the way; the state after such a jump is only known approximately.
+      "BreakStatement, ContinueStatement": guard((node: Node) => {
+        if (jumpsOutOfFinally(node as TSESTree.BreakStatement | TSESTree.ContinueStatement)) this.record({ k: "soften" });
+      }),
       "TryStatement > BlockStatement": guard((node: Node) => {
         const tryNode = node.parent as TSESTree.TryStatement;
         this.top?.regionStack.push({ tryNode, part: node === tryNode.block ? "block" : "finally" });
@@ -888,6 +893,24 @@ function inlinedHome(scope: Scope.Scope): Scope.Scope {
     current = current.upper.variableScope;
   }
   return current;
+}
+
+/** Does this jump leave a `try` block or `catch` clause whose `finally` must run first? */
+function jumpsOutOfFinally(jump: TSESTree.BreakStatement | TSESTree.ContinueStatement): boolean {
+  let child: Node = jump;
+  let current: Node | undefined = jump.parent;
+  while (current) {
+    if (current.type === "TryStatement" && current.finalizer && child !== current.finalizer) return true;
+    if (jump.label) {
+      if (current.type === "LabeledStatement" && current.label.name === jump.label.name) return false;
+    } else if (/^(For|ForIn|ForOf|While|DoWhile)Statement$/.test(current.type) || (jump.type === "BreakStatement" && current.type === "SwitchStatement")) {
+      return false;
+    }
+    if (/Function/.test(current.type)) return false;
+    child = current;
+    current = current.parent;
+  }
+  return false;
 }
 
 export function isImmediatelyInvoked(node: Node): boolean {

@@ -84,6 +84,8 @@ export type Event =
   | { k: "stopTracking"; target: Sym }
   | { k: "manage"; target: Sym }
   | { k: "throwPoint"; region: string }
+  /** A `break`/`continue` that runs a `finally` ESLint's graph skips: what follows is uncertain. */
+  | { k: "soften" }
   | { k: "inline"; child: FunctionAnalysis };
 
 export type Polarity = "truthy" | "falsy" | "nullish" | "nonnullish";
@@ -580,6 +582,9 @@ export class FunctionAnalysis {
           onThrow(event.region, draft.freeze());
           break;
         }
+        case "soften":
+          draft = new Draft(markUncertain(facts, draft.freeze()));
+          break;
         case "inline": {
           const exit = event.child.solve(draft.freeze(), reporting ? sink : null);
           if (exit) draft = new Draft(exit);
