@@ -89,6 +89,30 @@ runBothModes("unchecked-query-interface", rules["unchecked-query-interface"], {
 }
 `,
     },
+    {
+      name: "an HRESULT handed to a throw-on-failure helper counts as checked",
+      code: `function checkHr(hr: HRESULT) {
+  if (hr < 0) throw new Error("HRESULT " + hr);
+}
+function quote(call: AsyncIStockQuote) {
+  const out: [ICancelMethodCalls | null] = [null];
+  checkHr(call.QueryInterface(IID_ICancelMethodCalls, out));
+  out[0]!.Cancel(0);
+  out[0]!.Release();
+}
+`,
+    },
+    {
+      name: "if (FAILED(hr)) throw",
+      code: `function quote(call: AsyncIStockQuote, ready: boolean) {
+  const out: [ICancelMethodCalls | null] = [null];
+  const hr = call.QueryInterface(IID_ICancelMethodCalls, out);
+  if (FAILED(hr)) throw new Error("QueryInterface failed");
+  out[0]!.Cancel(0);
+  out[0]!.Release();
+}
+`,
+    },
   ],
   invalid: [
     {

@@ -535,6 +535,9 @@ export class FileAnalysis implements EngineContext {
       this.record({ k: "use", node, target: sym });
     }
     this.throwPoint();
+    // Raw COM code hands HRESULTs to throw-on-failure helpers; whatever the helper is, the code
+    // after the call runs on its success path as far as this analysis can tell.
+    for (const { sym } of argSyms) this.record({ k: "hrHandled", target: sym });
     const local = node.type === "CallExpression" ? this.localFunction(node.callee) : null;
     if (local) {
       // Summarised at solve time: each argument gets the callee's effect, the result may be owned.

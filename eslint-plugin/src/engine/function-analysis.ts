@@ -86,6 +86,8 @@ export type Event =
   | { k: "throwPoint"; region: string }
   /** A `break`/`continue` that runs a `finally` ESLint's graph skips: what follows is uncertain. */
   | { k: "soften" }
+  /** An HRESULT handed to a function (`check(hr)`, `ThrowIfFailed(hr)`): taken as checked after the call. */
+  | { k: "hrHandled"; target: Sym }
   | { k: "inline"; child: FunctionAnalysis };
 
 export type Polarity = "truthy" | "falsy" | "nullish" | "nonnullish";
@@ -582,6 +584,9 @@ export class FunctionAnalysis {
           onThrow(event.region, draft.freeze());
           break;
         }
+        case "hrHandled":
+          draft = new Draft(this.refineValue(draft.freeze(), event.target, "success", null));
+          break;
         case "soften":
           draft = new Draft(markUncertain(facts, draft.freeze()));
           break;
