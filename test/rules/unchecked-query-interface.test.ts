@@ -90,7 +90,7 @@ runBothModes("unchecked-query-interface", rules["unchecked-query-interface"], {
 `,
     },
     {
-      name: "an HRESULT handed to a throw-on-failure helper counts as checked",
+      name: "an HRESULT handed to a throw-on-failure helper (checkHr, ThrowIfFailed) counts as checked",
       code: `function checkHr(hr: HRESULT) {
   if (hr < 0) throw new Error("HRESULT " + hr);
 }

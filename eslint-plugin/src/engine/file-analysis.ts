@@ -535,9 +535,9 @@ export class FileAnalysis implements EngineContext {
       this.record({ k: "use", node, target: sym });
     }
     this.throwPoint();
-    // Raw COM code hands HRESULTs to throw-on-failure helpers; whatever the helper is, the code
-    // after the call runs on its success path as far as this analysis can tell.
-    for (const { sym } of argSyms) this.record({ k: "hrHandled", target: sym });
+    // Raw COM code hands HRESULTs to throw-on-failure helpers (`ThrowIfFailed(hr)`, `checkHr(hr)`):
+    // after such a call the code runs on the success path. Recognised by the helper's name.
+    if (isCheckingHelper(node.callee)) for (const { sym } of argSyms) this.record({ k: "hrHandled", target: sym });
     const local = node.type === "CallExpression" ? this.localFunction(node.callee) : null;
     if (local) {
       // Summarised at solve time: each argument gets the callee's effect, the result may be owned.
@@ -896,6 +896,13 @@ function inlinedHome(scope: Scope.Scope): Scope.Scope {
     current = current.upper.variableScope;
   }
   return current;
+}
+
+/** A function whose name says it checks a result: `ThrowIfFailed`, `checkHr`, `ensureSuccess`, `assertOk`. */
+function isCheckingHelper(callee: Node): boolean {
+  const expr = unwrapExpression(callee);
+  const name = expr.type === "Identifier" ? expr.name : expr.type === "MemberExpression" ? memberName(expr) : null;
+  return name !== null && /check|throw|ensure|assert|verify|expect|must|fail|succe/i.test(name);
 }
 
 /** Does this jump leave a `try` block or `catch` clause whose `finally` must run first? */
