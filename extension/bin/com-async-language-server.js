@@ -1,0 +1,15 @@
+#!/usr/bin/env node
+// The language server for other editors: `com-async-language-server --stdio`.
+// Runs the bundle when the extension has been packaged, else the compiled sources.
+"use strict";
+const fs = require("node:fs");
+const path = require("node:path");
+
+const bundle = path.join(__dirname, "..", "dist", "server.js");
+const compiled = path.join(__dirname, "..", "..", "build", "extension", "server", "main.js");
+const entry = process.env.COM_ASYNC_SERVER_ENTRY || (fs.existsSync(compiled) ? compiled : bundle);
+if (!fs.existsSync(entry)) {
+  process.stderr.write(`com-async-language-server: ${entry} is missing; run \`npm run build\` in the repository first.\n`);
+  process.exit(1);
+}
+require(entry);

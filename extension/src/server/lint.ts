@@ -1,0 +1,261 @@
+/**
+ * Linting one document with the bundled plugin through ESLint's `Linter`, and
+ * turning the result into problems the editor can show and repair.
+ *
+ * ESLint's lint messages carry one location. The second one (the pending
+ * Begin_, the exit reached without Release, the Release before a use) comes
+ * from the plugin's engine: after `verify`, `analysesOf(sourceCode)` holds the
+ * violations of the same run, and each message is matched to its violation by
+ * rule and reported range. Nothing is analysed twice.
+ */
+import * as path from "node:path";
+import { Linter } from "eslint";
+import * as tsParser from "@typescript-eslint/parser";
+import plugin from "eslint-plugin-com-async";
+import { analysesOf } from "eslint-plugin-com-async/engine";
+import type { Violation } from "eslint-plugin-com-async/engine";
+import { TextDocument } from "vscode-languageserver-textdocument";
+import type { Range } from "vscode-languageserver";
+import type { Severity, Settings } from "./settings";
+import { RULE_NAMES } from "./settings";
+
+export const NAMESPACE = "com-async";
+
+/** One rule's effective configuration. */
+export interface RuleSetting {
+  severity: Severity;
+  /** ESLint rule options (the first is the naming options object). */
+  options: unknown[];
+}
+
+export type RuleConfig = Map<string, RuleSetting>;
+
+export interface Suggestion {
+  title: string;
+  /** Offsets into the linted text. */
+  range: [number, number];
+  text: string;
+}
+
+export interface Problem {
+  rule: string;
+  severity: Exclude<Severity, "off">;
+  message: string;
+  range: Range;
+  offsets: [number, number];
+  related: { range: Range; label: string } | null;
+  suggestions: Suggestion[];
+  docUrl: string | undefined;
+}
+
+export interface LintResult {
+  problems: Problem[];
+  /** The file does not parse: no problems are reported for it. */
+  parseError: { message: string; line: number; column: number } | null;
+  durationMs: number;
+}
+
+/** What is linted: the text and a file name whose extension picks the parser. */
+export interface LintTarget {
+  text: string;
+  /** Absolute path (or a virtual one with the right extension). */
+  filePath: string;
+}
+
+const TS_EXTENSIONS = new Set([".ts", ".tsx", ".mts", ".cts"]);
+export const LINTABLE_EXTENSIONS = [".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs"];
+const FILES = ["**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}"];
+
+/** The file name to lint a document as: its path, or for unsaved documents a name from its language. */
+export function lintPathFor(uri: string, languageId: string, fsPath: string | null): string {
+  if (fsPath && LINTABLE_EXTENSIONS.includes(path.extname(fsPath).toLowerCase())) return fsPath;
+  const extension = { typescript: ".ts", typescriptreact: ".tsx", javascript: ".js", javascriptreact: ".jsx" }[languageId] ?? ".ts";
+  const base = fsPath ?? path.join(path.sep, "untitled", encodeURIComponent(uri).replace(/%/g, "_"));
+  return base + extension;
+}
+
+/** The zero-configuration rules: the chosen rule set, the naming settings, then the per-rule overrides. */
+export function defaultRuleConfig(settings: Settings): RuleConfig {
+  const base = settings.ruleset === "strict" ? plugin.configs.strict.rules : plugin.configs.recommended.rules;
+  const config: RuleConfig = new Map();
+  for (const name of RULE_NAMES) {
+    const enabled = base?.[`${NAMESPACE}/${name}`] !== undefined && base[`${NAMESPACE}/${name}`] !== "off";
+    config.set(name, { severity: enabled ? "error" : "off", options: Object.keys(settings.naming).length > 0 ? [settings.naming] : [] });
+  }
+  return applyOverrides(config, settings);
+}
+
+/** Severity overrides from the settings win over any configuration. */
+export function applyOverrides(config: RuleConfig, settings: Settings): RuleConfig {
+  const out: RuleConfig = new Map(config);
+  for (const [name, severity] of Object.entries(settings.rules)) {
+    if (!severity) continue;
+    const current = out.get(name);
+    out.set(name, { severity, options: current?.options ?? (Object.keys(settings.naming).length > 0 ? [settings.naming] : []) });
+  }
+  return out;
+}
+
+function eslintRules(config: RuleConfig): Linter.RulesRecord {
+  const rules: Linter.RulesRecord = {};
+  for (const [name, setting] of config) {
+    const level = setting.severity === "off" ? "off" : setting.severity === "error" ? "error" : "warn";
+    rules[`${NAMESPACE}/${name}`] = level === "off" ? "off" : ([level, ...setting.options] as Linter.RuleEntry);
+  }
+  return rules;
+}
+
+function languageOptionsFor(filePath: string, sourceType: "module" | "script" | "commonjs"): Linter.LanguageOptions {
+  const extension = path.extname(filePath).toLowerCase();
+  if (TS_EXTENSIONS.has(extension)) {
+    return { parser: tsParser as unknown as Linter.Parser, sourceType: sourceType === "commonjs" ? "script" : sourceType };
+  }
+  return { ecmaVersion: "latest", sourceType, parserOptions: { ecmaFeatures: { jsx: true } } };
+}
+
+function sourceTypeFor(filePath: string): "module" | "commonjs" {
+  return path.extname(filePath).toLowerCase() === ".cjs" ? "commonjs" : "module";
+}
+
+/** A Linter per file system root (flat config matches files below `cwd`). */
+const linters = new Map<string, Linter>();
+function linterFor(filePath: string): Linter {
+  const root = path.parse(filePath).root || path.sep;
+  let linter = linters.get(root);
+  if (!linter) linters.set(root, (linter = new Linter({ configType: "flat", cwd: root })));
+  return linter;
+}
+
+interface RawLint {
+  messages: Linter.LintMessage[];
+  violations: Violation[];
+  indexFromLoc: (line: number, column: number) => number;
+}
+
+function verify(target: LintTarget, rules: Linter.RulesRecord): RawLint {
+  const linter = linterFor(target.filePath);
+  const run = (sourceType: "module" | "script" | "commonjs") =>
+    linter.verify(
+      target.text,
+      [
+        {
+          files: FILES,
+          languageOptions: languageOptionsFor(target.filePath, sourceType),
+          linterOptions: { reportUnusedDisableDirectives: "off", reportUnusedInlineConfigs: "off" },
+          plugins: { [NAMESPACE]: plugin as never },
+          rules,
+        },
+      ],
+      target.filePath,
+    );
+  let messages = run(sourceTypeFor(target.filePath));
+  // Plain scripts (`with`, octal literals) do not parse as modules: try once as a script.
+  if (messages.some((m) => m.fatal) && !TS_EXTENSIONS.has(path.extname(target.filePath).toLowerCase())) {
+    const asScript = run("script");
+    if (!asScript.some((m) => m.fatal)) messages = asScript;
+  }
+  const sourceCode = linter.getSourceCode();
+  const violations = sourceCode && !messages.some((m) => m.fatal) ? analysesOf(sourceCode).flatMap((a) => a.allViolations()) : [];
+  return {
+    messages,
+    violations,
+    indexFromLoc: (line, column) => (sourceCode ? sourceCode.getIndexFromLoc({ line, column }) : 0),
+  };
+}
+
+const locKey = (rule: string, line: number, column: number, endLine: number, endColumn: number) => `${rule}:${line}:${column}:${endLine}:${endColumn}`;
+
+/** Lints one text with the given rules. Never throws for bad input: parse errors come back as `parseError`. */
+export function lint(target: LintTarget, config: RuleConfig): LintResult {
+  const started = performance.now();
+  const raw = verify(target, eslintRules(config));
+  const document = TextDocument.create("file:///lint", "typescript", 0, target.text);
+  const fatal = raw.messages.find((m) => m.fatal);
+  if (fatal) {
+    return { problems: [], parseError: { message: fatal.message, line: fatal.line, column: fatal.column }, durationMs: performance.now() - started };
+  }
+  const byLocation = new Map<string, Violation>();
+  for (const v of raw.violations) {
+    const { start, end } = v.node.loc;
+    byLocation.set(locKey(v.kind, start.line, start.column + 1, end.line, end.column + 1), v);
+  }
+  const problems: Problem[] = [];
+  for (const message of raw.messages) {
+    if (!message.ruleId?.startsWith(`${NAMESPACE}/`)) continue;
+    const rule = message.ruleId.slice(NAMESPACE.length + 1);
+    const endLine = message.endLine ?? message.line;
+    const endColumn = message.endColumn ?? message.column;
+    const startOffset = raw.indexFromLoc(message.line, message.column - 1);
+    const endOffset = raw.indexFromLoc(endLine, endColumn - 1);
+    const violation = byLocation.get(locKey(rule, message.line, message.column, endLine, endColumn));
+    const related = violation?.related
+      ? { range: { start: document.positionAt(violation.related.range[0]), end: document.positionAt(violation.related.range[1]) }, label: violation.related.label }
+      : null;
+    const setting = config.get(rule);
+    const severity = setting && setting.severity !== "off" ? setting.severity : message.severity === 2 ? "error" : "warn";
+    problems.push({
+      rule,
+      severity,
+      message: message.message,
+      range: { start: document.positionAt(startOffset), end: document.positionAt(endOffset) },
+      offsets: [startOffset, endOffset],
+      related,
+      suggestions: (message.suggestions ?? []).map((s) => ({ title: s.desc, range: [s.fix.range[0], s.fix.range[1]], text: s.fix.text })),
+      docUrl: (plugin.rules as Record<string, { meta?: { docs?: { url?: string } } }>)[rule]?.meta?.docs?.url,
+    });
+  }
+  return { problems, parseError: null, durationMs: performance.now() - started };
+}
+
+/** Does this text parse (as the file it would be saved as)? */
+export function parses(target: LintTarget): boolean {
+  return !verify(target, {}).messages.some((m) => m.fatal);
+}
+
+export function applyEdits(text: string, edits: { range: [number, number]; text: string }[]): string {
+  const sorted = [...edits].sort((a, b) => b.range[0] - a.range[0]);
+  let out = text;
+  for (const edit of sorted) out = out.slice(0, edit.range[0]) + edit.text + out.slice(edit.range[1]);
+  return out;
+}
+
+const MAX_FIX_PASSES = 10;
+
+/**
+ * "Fix all": applies the first suggestion of every problem, as many as do not
+ * overlap, re-lints, and repeats (like ESLint's fix loop) until nothing is
+ * left to apply. A pass whose result does not parse is dropped. Returns null
+ * when nothing changes.
+ */
+export function fixAll(target: LintTarget, config: RuleConfig): string | null {
+  let text = target.text;
+  for (let pass = 0; pass < MAX_FIX_PASSES; pass++) {
+    const result = lint({ ...target, text }, config);
+    const chosen: Suggestion[] = [];
+    for (const suggestion of result.problems.map((p) => p.suggestions[0]).filter((s): s is Suggestion => !!s).sort((a, b) => a.range[0] - b.range[0])) {
+      const last = chosen[chosen.length - 1];
+      // Touching edits wait for the next pass: their order would be ambiguous.
+      if (last && suggestion.range[0] <= last.range[1]) continue;
+      chosen.push(suggestion);
+    }
+    if (chosen.length === 0) break;
+    const next = applyEdits(text, chosen);
+    if (next === text || !parses({ ...target, text: next })) break;
+    text = next;
+  }
+  return text === target.text ? null : text;
+}
+
+/** The smallest single edit that turns `before` into `after` (keeps the cursor and folding stable). */
+export function minimalEdit(before: string, after: string): { range: [number, number]; text: string } {
+  let start = 0;
+  const max = Math.min(before.length, after.length);
+  while (start < max && before.charCodeAt(start) === after.charCodeAt(start)) start++;
+  let endBefore = before.length;
+  let endAfter = after.length;
+  while (endBefore > start && endAfter > start && before.charCodeAt(endBefore - 1) === after.charCodeAt(endAfter - 1)) {
+    endBefore--;
+    endAfter--;
+  }
+  return { range: [start, endBefore], text: after.slice(start, endAfter) };
+}
