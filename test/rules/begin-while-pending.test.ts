@@ -154,6 +154,34 @@ runBothModes("begin-while-pending", rules["begin-while-pending"], {
   ],
   invalid: [
     {
+      name: "a call object passed on before this function begins: its own Begin_ calls still count",
+      code: `function quote(call: AsyncIStockQuote) {
+  log(call);
+  call.Begin_GetPrice("MSFT");
+  call.Begin_GetVolume("MSFT");
+}
+`,
+      errors: [
+        {
+          messageId: "beginWhilePending",
+          line: 4,
+          column: 3,
+          suggestions: [
+            {
+              messageId: "insertFinish",
+              output: `function quote(call: AsyncIStockQuote) {
+  log(call);
+  call.Begin_GetPrice("MSFT");
+  call.Finish_GetPrice();
+  call.Begin_GetVolume("MSFT");
+}
+`,
+            },
+          ],
+        },
+      ],
+    },
+    {
       name: "a simple alias of a received call object is the same object",
       code: `function alias(a: AsyncIStockQuote) {
   const call = a;

@@ -87,6 +87,38 @@ export class FactTable {
     return this.facts[id];
   }
 
+  /** Names a Begin_ node's method; set by the file analysis (facts of one method collapse together). */
+  methodOf: (begin: TSESTree.Node) => string = () => "";
+  private readonly collapseKeys: string[] = [];
+
+  /**
+   * Keeps one fact per (phase, pending method, certainty): the earliest interned.
+   * The sites a fact carries only name places in messages, so merging paths that
+   * finished or released at different places must not grow the set: without this,
+   * N sequential branches would carry O(N) facts and the analysis would be quadratic.
+   */
+  collapse(set: IdSet): IdSet {
+    if (set.length <= 1) return set;
+    let seen: Set<string> | undefined;
+    let kept: number[] | undefined;
+    for (let i = 0; i < set.length; i++) {
+      const id = set[i];
+      let key = this.collapseKeys[id];
+      if (key === undefined) {
+        const fact = this.facts[id];
+        key = this.collapseKeys[id] = `${fact.phase}|${fact.begin ? this.methodOf(fact.begin) : ""}|${fact.uncertain ? 1 : 0}`;
+      }
+      seen ??= new Set();
+      if (seen.has(key)) {
+        kept ??= set.slice(0, i);
+        continue;
+      }
+      seen.add(key);
+      kept?.push(id);
+    }
+    return kept ?? set;
+  }
+
   /** The same phase with the uncertainty of `like` kept. */
   derive(like: number, phase: Phase, site: TSESTree.Node | null, begin: TSESTree.Node | null): number {
     return this.make(phase, site, begin, this.facts[like].uncertain);
@@ -147,13 +179,14 @@ export interface State {
 
 export const EMPTY_STATE: State = { bindings: new Map(), tracks: new Map() };
 
-function joinMaps<K>(a: ReadonlyMap<K, IdSet>, b: ReadonlyMap<K, IdSet>): ReadonlyMap<K, IdSet> {
+function joinMaps<K>(a: ReadonlyMap<K, IdSet>, b: ReadonlyMap<K, IdSet>, collapse?: (set: IdSet) => IdSet): ReadonlyMap<K, IdSet> {
   if (a === b || b.size === 0) return a;
   if (a.size === 0) return b;
   let out: Map<K, IdSet> | undefined;
   for (const [key, set] of b) {
     const mine = a.get(key);
-    const merged = mine ? union(mine, set) : set;
+    let merged = mine ? union(mine, set) : set;
+    if (collapse && merged !== mine && merged !== set) merged = collapse(merged);
     if (merged !== mine) {
       out ??= new Map(a);
       out.set(key, merged);
@@ -162,11 +195,11 @@ function joinMaps<K>(a: ReadonlyMap<K, IdSet>, b: ReadonlyMap<K, IdSet>): Readon
   return out ?? a;
 }
 
-export function join(a: State | undefined, b: State | undefined): State | undefined {
+export function join(a: State | undefined, b: State | undefined, table?: FactTable): State | undefined {
   if (!a) return b;
   if (!b || a === b) return a;
   const bindings = joinMaps(a.bindings, b.bindings);
-  const tracks = joinMaps(a.tracks, b.tracks);
+  const tracks = joinMaps(a.tracks, b.tracks, table ? (set) => table.collapse(set) : undefined);
   return bindings === a.bindings && tracks === a.tracks ? a : { bindings, tracks };
 }
 
@@ -184,7 +217,8 @@ export function sameState(a: State | undefined, b: State | undefined): boolean {
 }
 
 /** Drops uncertain facts whose certain twin is present: a certain path subsumes them. */
-export function normalizeTrack(table: FactTable, set: IdSet): IdSet {
+export function normalizeTrack(table: FactTable, input: IdSet): IdSet {
+  const set = table.collapse(input);
   let hasUncertain = false;
   for (const id of set) if (table.get(id).uncertain) hasUncertain = true;
   if (!hasUncertain) return set;

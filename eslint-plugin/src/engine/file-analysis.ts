@@ -68,6 +68,9 @@ export class FileAnalysis implements EngineContext {
   /** Code paths waiting to be solved when the module's code path ends. */
   private readonly pending: FunctionAnalysis[] = [];
   private readonly summaries = new Map<Node, Summary | null>();
+  private protocolWords: RegExp | undefined;
+  /** Identifier -> variable, resolved once (scope lookups are the engine's hottest outside call). */
+  private readonly resolved = new WeakMap<TSESTree.Identifier, Scope.Variable | null>();
   private readonly beginInfos = new Map<Node, { recv: Sym; recvKey: string | null; method: string }>();
   private readonly finishMethods = new Map<Node, string>();
   private readonly variableIds = new WeakMap<Scope.Variable, number>();
@@ -84,8 +87,8 @@ export class FileAnalysis implements EngineContext {
     readonly recognizer: Recognizer,
   ) {
     this.finishPrefix = recognizer.naming.finishPrefix;
-    const text = sourceCode.text;
-    this.skipped = !recognizer.triggerWords().some((word) => word.length > 0 && text.includes(word));
+    this.facts.methodOf = (begin) => this.beginInfos.get(begin)?.method ?? this.beginNames.get(begin) ?? "";
+    this.skipped = !recognizer.triggerPattern().test(sourceCode.text);
   }
 
   // ---- EngineContext ------------------------------------------------------
@@ -206,6 +209,8 @@ export class FileAnalysis implements EngineContext {
     try {
       const fa = this.stack.pop();
       if (fa && fa.codePath === codePath) {
+        // A class field initializer's value is stored in the field: it escapes to the instance.
+        if (codePath.origin === "class-field-initializer") fa.resultEscapes = this.sym(fa.node);
         fa.sealGraph();
         this.functions.set(fa.node, fa);
         if (fa.isInlined && fa.parent) {
@@ -272,6 +277,13 @@ export class FileAnalysis implements EngineContext {
     if (this.summaries.has(fn)) return this.summaries.get(fn) ?? null;
     const fa = this.functions.get(fn);
     if (!fa || fa.isInlined || fn.type === "Program") return null;
+    // A function that names no protocol method cannot act on the protocol itself: no summary
+    // (its calls stay escapes), and no second analysis of it.
+    this.protocolWords ??= this.recognizer.protocolWordPattern();
+    if (!this.protocolWords.test(this.sourceCode.text.slice(fn.range[0], fn.range[1]))) {
+      this.summaries.set(fn, null);
+      return null;
+    }
     this.summaries.set(fn, null); // in progress: recursive calls see no summary
     const summary = this.summarise(fa, fn as TSESTree.FunctionLike);
     this.summaries.set(fn, summary);
@@ -375,29 +387,41 @@ export class FileAnalysis implements EngineContext {
 
   nodeListeners(): Record<string, (node: Node) => void> {
     const guard = this.guard;
-    const abruptWithoutArgument = guard((node: Node) => {
-      if (!(node as TSESTree.ReturnStatement).argument) this.top?.markAbrupt(node);
-    });
-    const abruptAfterArgument = guard((node: Node) => {
-      if (node.parent?.type === "ReturnStatement") this.returnValue(node);
-      else this.escapeValue(node);
-      this.top?.markAbrupt(node.parent as Node);
-    });
     return {
       "CallExpression:exit": guard((node: Node) => this.onCall(node as TSESTree.CallExpression)),
       "NewExpression:exit": guard((node: Node) => this.onNew(node as TSESTree.NewExpression)),
       "VariableDeclarator:exit": guard((node: Node) => this.onDeclarator(node as TSESTree.VariableDeclarator)),
       "AssignmentExpression:exit": guard((node: Node) => this.onAssignment(node as TSESTree.AssignmentExpression)),
-      "ReturnStatement > *:exit": abruptAfterArgument,
-      "ThrowStatement > *:exit": abruptAfterArgument,
-      "YieldExpression > *:exit": guard((node: Node) => this.escapeValue(node)),
-      "ArrowFunctionExpression > *:exit": guard((node: Node) => {
-        const parent = node.parent as TSESTree.ArrowFunctionExpression;
-        if (parent.body === node && parent.expression) this.returnValue(node);
+      // At a return's or throw's exit, ESLint has not yet ended its segment: the value leaves
+      // here, and the segment ends with an explicit exit. (Plain node-type listeners: a
+      // `ReturnStatement > *` selector would make ESLint match it against every node.)
+      "ReturnStatement:exit": guard((node: Node) => {
+        const argument = (node as TSESTree.ReturnStatement).argument;
+        if (argument) this.returnValue(argument);
+        this.top?.markAbrupt(node);
       }),
-      // A class field initializer's value is stored in the field: it escapes to the instance.
-      "PropertyDefinition > *:exit": guard((node: Node) => {
-        if ((node.parent as TSESTree.PropertyDefinition).value === node) this.escapeValue(node);
+      "ThrowStatement:exit": guard((node: Node) => {
+        this.escapeValue((node as TSESTree.ThrowStatement).argument);
+        this.top?.markAbrupt(node);
+      }),
+      "YieldExpression:exit": guard((node: Node) => {
+        const argument = (node as TSESTree.YieldExpression).argument;
+        if (argument) this.escapeValue(argument);
+      }),
+      "ArrowFunctionExpression:exit": guard((node: Node) => {
+        const arrow = node as TSESTree.ArrowFunctionExpression;
+        if (arrow.expression) this.returnValue(arrow.body);
+      }),
+      "BlockStatement:exit": guard((node: Node) => {
+        const scope = this.sourceCode.scopeManager?.acquire(node as never);
+        if (!scope || scope.block !== (node as never) || scope.variables.length === 0) return;
+        const keys: string[] = [];
+        for (const variable of scope.variables) {
+          const identifier = variable.identifiers[0] as TSESTree.Identifier | undefined;
+          const key = identifier ? this.keyOf(identifier) : null;
+          if (key !== null) keys.push(key);
+        }
+        if (keys.length > 0) this.record({ k: "scopeEnd", keys });
       }),
       "AwaitExpression:exit": guard((node: Node) => {
         const sym = this.sym((node as TSESTree.AwaitExpression).argument);
@@ -411,7 +435,6 @@ export class FileAnalysis implements EngineContext {
           this.escapeValue(property.type === "Property" ? property.value : property);
         }
       }),
-      ReturnStatement: abruptWithoutArgument,
       // ESLint's code paths send break/continue straight to their target, skipping any
       // `finally` on the way; the state after such a jump is only known approximately.
       "BreakStatement, ContinueStatement": guard((node: Node) => {
@@ -733,13 +756,16 @@ export class FileAnalysis implements EngineContext {
   }
 
   private variableOf(node: TSESTree.Identifier): Scope.Variable | null {
+    const cached = this.resolved.get(node);
+    if (cached !== undefined) return cached;
     let scope: Scope.Scope | null = this.sourceCode.getScope(node as never);
-    while (scope) {
-      const variable = scope.set.get(node.name);
-      if (variable) return variable;
+    let found: Scope.Variable | null = null;
+    while (scope && !found) {
+      found = scope.set.get(node.name) ?? null;
       scope = scope.upper;
     }
-    return null;
+    this.resolved.set(node, found);
+    return found;
   }
 
   /**

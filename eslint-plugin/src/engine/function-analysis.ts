@@ -88,6 +88,8 @@ export type Event =
   | { k: "soften" }
   /** An HRESULT handed to a function (`check(hr)`, `ThrowIfFailed(hr)`): taken as checked after the call. */
   | { k: "hrHandled"; target: Sym }
+  /** A block's variables go out of scope: their bindings, and objects nothing can reach any more, are dropped. */
+  | { k: "scopeEnd"; keys: string[] }
   | { k: "inline"; child: FunctionAnalysis };
 
 export type Polarity = "truthy" | "falsy" | "nullish" | "nonnullish";
@@ -226,6 +228,8 @@ export class FunctionAnalysis {
   private readonly tryIds = new Map<TSESTree.TryStatement, number>();
   /** Set when the solver gave up (iteration cap): the function reports nothing. */
   gaveUp = false;
+  /** For a class field initializer: its value, stored in the field when the path ends. */
+  resultEscapes: Sym = null;
   /** While a summary is computed: receives the state and values at each `return`. */
   returns: ((state: State, values: IdSet) => void) | null = null;
 
@@ -371,7 +375,7 @@ export class FunctionAnalysis {
     let budget = 64 * n + 1000;
     const onThrow = (region: string, state: State) => {
       const previous = regionStates.get(region);
-      const next = join(previous, markUncertain(this.ctx.facts, state));
+      const next = join(previous, markUncertain(this.ctx.facts, state), this.ctx.facts);
       if (next && !sameState(previous, next)) {
         regionStates.set(region, next);
         for (const h of regionSegments.get(region) ?? []) enqueue(h);
@@ -410,9 +414,14 @@ export class FunctionAnalysis {
     const leaks = new Map<Resource, (Node | null)[]>();
     for (const segment of exits) {
       const i = this.index.get(segment);
-      const state = i === undefined ? undefined : outStates[i];
+      let state = i === undefined ? undefined : outStates[i];
       if (!state || i === undefined) continue;
-      if (returned.has(segment)) exitState = join(exitState, state);
+      if (this.resultEscapes) {
+        const draft = new Draft(state);
+        this.escape(draft, this.resolve(draft, this.resultEscapes));
+        state = draft.freeze();
+      }
+      if (returned.has(segment)) exitState = join(exitState, state, this.ctx.facts);
       if (sink && !this.isInlined) this.checkExit(state, this.abruptEnds[i], sink, leaks);
     }
     // One report per pointer, at its first leaking exit; the repair knows every leaking exit.
@@ -434,9 +443,9 @@ export class FunctionAnalysis {
       if (region && !this.abruptEnds[p] && !this.leaving[p]) continue;
       const out = outStates[p];
       if (!out) continue;
-      state = join(state, this.refineEdge(p, i, out));
+      state = join(state, this.refineEdge(p, i, out), this.ctx.facts);
     }
-    if (region) state = join(state, regionStates.get(region));
+    if (region) state = join(state, regionStates.get(region), this.ctx.facts);
     return state;
   }
 
@@ -548,8 +557,8 @@ export class FunctionAnalysis {
           const targets = this.resourcesOf(draft, event.target);
           if (targets.length === 0 && event.targetKey !== null) {
             // Releasing a call object this function did not create: it still must not be left cancelled.
-            const external = this.ctx.externalCall(this, event.targetKey, event.node);
-            if (draft.tracks.has(external.protoKey)) targets.push(external);
+            const external = this.ctx.externalIfAny(this, event.targetKey);
+            if (external && draft.tracks.has(external.protoKey)) targets.push(external);
           }
           this.applyRelease(draft, targets, event.node, sink);
           break;
@@ -584,6 +593,9 @@ export class FunctionAnalysis {
           onThrow(event.region, draft.freeze());
           break;
         }
+        case "scopeEnd":
+          this.dropScope(draft, event.keys);
+          break;
         case "hrHandled":
           draft = new Draft(this.refineValue(draft.freeze(), event.target, "success", null));
           break;
@@ -743,8 +755,9 @@ export class FunctionAnalysis {
     const values = this.resolve(draft, target);
     this.escape(draft, values);
     if (targetKey !== null && values.length === 0) {
-      const external = this.ctx.externalCall(this, targetKey, this.node);
-      if (draft.tracks.has(external.protoKey)) draft.setTrack(external.protoKey, [this.ctx.facts.make(Phase.CallUnknown)]);
+      // Only a call object this function already follows changes; none is created here.
+      const external = this.ctx.externalIfAny(this, targetKey);
+      if (external && draft.tracks.has(external.protoKey)) draft.setTrack(external.protoKey, [this.ctx.facts.make(Phase.CallUnknown)]);
     }
   }
 
@@ -783,6 +796,47 @@ export class FunctionAnalysis {
       res.mayFail = acquired.mayFail;
       this.applyAcquire(draft, res, event.node, !acquired.mayFail, sink);
     }
+  }
+
+  /**
+   * Forgets a finished block's variables, and the pointers and call objects only they
+   * reached, once nothing is owed on them. Without this, N sequential blocks that each
+   * acquire a pointer would make every later state O(N) and the analysis quadratic.
+   */
+  private dropScope(draft: Draft, keys: string[]): void {
+    const dropped: number[] = [];
+    for (const key of keys) {
+      const values = draft.bindings.get(key);
+      if (values) dropped.push(...values);
+      if (draft.bindings.has(key)) draft.setBinding(key, undefined);
+      draft.dropMembers(key);
+      const external = this.ctx.externalIfAny(this, key);
+      if (external && this.nothingOwed(draft.tracks.get(external.protoKey))) draft.setTrack(external.protoKey, []);
+    }
+    if (dropped.length === 0) return;
+    const stillReferenced = new Set<number>();
+    for (const values of draft.bindings.values()) for (const id of values) stillReferenced.add(id);
+    for (const id of dropped) {
+      if (stillReferenced.has(id)) continue;
+      const value = this.ctx.value(id);
+      if (value.kind !== "ref") continue;
+      const res = value.res;
+      const own = res.ownKey >= 0 ? draft.tracks.get(res.ownKey) : undefined;
+      const proto = res.protoKey >= 0 ? draft.tracks.get(res.protoKey) : undefined;
+      const ownSettled = !own || own.every((f) => {
+        const phase = this.ctx.facts.get(f).phase;
+        return phase === Phase.PtrReleased || phase === Phase.PtrFailed || phase === Phase.PtrEscaped || phase === Phase.PtrManaged;
+      });
+      if (ownSettled && this.nothingOwed(proto)) {
+        if (own) draft.setTrack(res.ownKey, []);
+        if (proto) draft.setTrack(res.protoKey, []);
+      }
+    }
+  }
+
+  /** A call object with no cancelled call still waiting for its Finish_. */
+  private nothingOwed(proto: IdSet | undefined): boolean {
+    return !proto || proto.every((f) => this.ctx.facts.get(f).phase !== Phase.CallCanceled);
   }
 
   private pendingMethod(begin: Node): string {

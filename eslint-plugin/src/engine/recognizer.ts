@@ -113,15 +113,31 @@ export class Recognizer {
     this.xpcomRoots = new Set(naming.xpcomInterfaceRoots);
   }
 
-  /** Words whose absence from a file proves it cannot contain a protocol event (the fast path). */
-  triggerWords(): string[] {
-    return [
-      this.naming.beginPrefix,
-      this.naming.finishPrefix,
-      ...this.naming.queryInterfaceMethods,
-      ...this.naming.createCallMethods,
-      ...this.naming.acquireFunctions.map((f) => f.name),
+  /**
+   * A pattern whose absence from a file proves it cannot contain a protocol
+   * event (the fast path): a call of a Begin_/Finish_ method, of QueryInterface
+   * or CreateCall, or of a configured acquire function. Matching calls, not
+   * bare words, keeps files that merely mention a name (`isCreateCall`) fast.
+   */
+  triggerPattern(): RegExp {
+    const escape = (word: string) => word.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    const n = this.naming;
+    const methods = [...n.queryInterfaceMethods, ...n.createCallMethods].map(escape);
+    const alternatives = [
+      `${escape(n.beginPrefix)}[\\w$]+\\s*[<(]`,
+      `${escape(n.finishPrefix)}[\\w$]+\\s*[<(]`,
+      ...(methods.length > 0 ? [`\\.\\s*(?:${methods.join("|")})\\s*[<(]`] : []),
+      ...n.acquireFunctions.map((f) => `\\b${escape(f.name)}\\s*\\(`),
     ];
+    return new RegExp(alternatives.join("|"));
+  }
+
+  /** Words that show a function may act on the protocol: only such functions get summaries. */
+  protocolWordPattern(): RegExp {
+    const escape = (word: string) => word.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    const n = this.naming;
+    const words = [n.beginPrefix, n.finishPrefix, ...n.queryInterfaceMethods, ...n.createCallMethods, ...n.releaseMethods, ...n.cancelMethods, ...n.releaseFunctions, ...n.acquireFunctions.map((f) => f.name)];
+    return new RegExp(words.filter((w) => w.length > 0).map(escape).join("|"));
   }
 
   get typed(): boolean {
