@@ -11,7 +11,7 @@ import type { Rule, Scope, SourceCode } from "eslint";
 import type { TSESTree } from "@typescript-eslint/utils";
 import type { ParserServices } from "@typescript-eslint/utils";
 import { EMPTY_STATE, FactTable, State } from "./facts";
-import { ApiCall, Recognizer, memberName, unwrapExpression } from "./recognizer";
+import { ApiCall, Recognizer, escapeRegExp, memberName, unwrapExpression } from "./recognizer";
 import { EngineContext, EngineStats, Event, FunctionAnalysis, ParamEffect, Polarity, Refiner, Resource, Sink, Summary, Sym, Value } from "./function-analysis";
 import { Phase } from "./facts";
 import type { RelatedLocation, Repair, Violation, ViolationKind } from "./violations";
@@ -664,7 +664,7 @@ export class FileAnalysis implements EngineContext {
   private isProtocolReceiverName(target: TSESTree.Identifier | TSESTree.MemberExpression): boolean {
     if (!this.receiverNames) {
       const n = this.recognizer.naming;
-      const escape = (word: string) => word.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+      const escape = escapeRegExp;
       const methods = [`${escape(n.beginPrefix)}\\w+`, `${escape(n.finishPrefix)}\\w+`, ...[...n.queryInterfaceMethods, ...n.releaseMethods, ...n.cancelMethods].map(escape)].join("|");
       const pattern = new RegExp(`([A-Za-z_$][\\w$]*)\\s*\\??\\.\\s*(?:${methods})\\b`, "g");
       this.receiverNames = new Set([...this.sourceCode.text.matchAll(pattern)].map((m) => m[1]));

@@ -5,6 +5,7 @@
  */
 import type { TSESLint, TSESTree } from "@typescript-eslint/utils";
 import type { Repair } from "./violations";
+import { escapeRegExp } from "./recognizer";
 
 type Node = TSESTree.Node;
 type Fixer = TSESLint.RuleFixer;
@@ -109,7 +110,7 @@ export function suggestionsFor(repair: Repair | null, sourceCode: SourceCode, fi
   }
   // Release before every leaking exit: a complete fix only when each exit allows it.
   // `return p.Foo()` still uses the pointer, and the end of the function needs the block's end.
-  const escaped = pointer.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const escaped = escapeRegExp(pointer);
   const usesPointer = (exit: Node) => new RegExp(`(^|[^\\w$.])${escaped}\\b`).test(sourceCode.getText(exit).replace(/^(return|throw)\b/, ""));
   const exitFixable = (exit: Node | null) =>
     exit === null ? isBlockLike(block) && !releasedSomewhere : !usesPointer(exit) && isBlockLike(block) && exit.range[0] >= block.range[0] && exit.range[1] <= block.range[1];

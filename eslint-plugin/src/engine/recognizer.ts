@@ -30,6 +30,11 @@ export type ApiCall =
     }
   | { kind: "failedTest"; argument: TSESTree.Node; failed: boolean };
 
+/** A name as a literal piece of a regular expression. */
+export function escapeRegExp(word: string): string {
+  return word.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
 /** Returns the property name of a non-computed or literal member access. */
 export function memberName(node: TSESTree.MemberExpression): string | null {
   if (!node.computed && node.property.type === "Identifier") return node.property.name;
@@ -120,7 +125,7 @@ export class Recognizer {
    * bare words, keeps files that merely mention a name (`isCreateCall`) fast.
    */
   triggerPattern(): RegExp {
-    const escape = (word: string) => word.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    const escape = escapeRegExp;
     const n = this.naming;
     const methods = [...n.queryInterfaceMethods, ...n.createCallMethods].map(escape);
     const alternatives = [
@@ -134,7 +139,7 @@ export class Recognizer {
 
   /** Words that show a function may act on the protocol: only such functions get summaries. */
   protocolWordPattern(): RegExp {
-    const escape = (word: string) => word.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    const escape = escapeRegExp;
     const n = this.naming;
     const words = [n.beginPrefix, n.finishPrefix, ...n.queryInterfaceMethods, ...n.createCallMethods, ...n.releaseMethods, ...n.cancelMethods, ...n.releaseFunctions, ...n.acquireFunctions.map((f) => f.name)];
     return new RegExp(words.filter((w) => w.length > 0).map(escape).join("|"));
