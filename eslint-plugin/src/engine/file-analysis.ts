@@ -59,7 +59,6 @@ export class FileAnalysis implements EngineContext {
   private readonly resources: Resource[] = [];
   private readonly externals = new Map<FunctionAnalysis, Map<string, Resource>>();
   private readonly acquireSites = new Map<Node, Resource>();
-  private readonly beginNames = new Map<Node, string>();
   /** Argument text of the first call of each Finish_ method, reused by suggestions. */
   readonly finishArguments = new Map<string, string>();
   private readonly stack: FunctionAnalysis[] = [];
@@ -71,7 +70,10 @@ export class FileAnalysis implements EngineContext {
   private protocolWords: RegExp | undefined;
   /** Identifier -> variable, resolved once (scope lookups are the engine's hottest outside call). */
   private readonly resolved = new WeakMap<TSESTree.Identifier, Scope.Variable | null>();
-  private readonly beginInfos = new Map<Node, { recv: Sym; recvKey: string | null; method: string }>();
+  /** Every Begin_ (and helper call that begins): its receiver, method and full name. */
+  private readonly beginInfos = new Map<Node, { recv: Sym; recvKey: string | null; method: string; name: string }>();
+  /** The recognizer's verdict per call: sym(), conditions and recording all ask about the same calls. */
+  private readonly classified = new WeakMap<TSESTree.CallExpression, ApiCall | null>();
   private readonly finishMethods = new Map<Node, string>();
   private readonly variableIds = new WeakMap<Scope.Variable, number>();
   private readonly capturedCache = new WeakMap<Scope.Variable, boolean>();
@@ -87,7 +89,7 @@ export class FileAnalysis implements EngineContext {
     readonly recognizer: Recognizer,
   ) {
     this.finishPrefix = recognizer.naming.finishPrefix;
-    this.facts.methodOf = (begin) => this.beginInfos.get(begin)?.method ?? this.beginNames.get(begin) ?? "";
+    this.facts.methodOf = (begin) => this.beginInfos.get(begin)?.method ?? "";
     this.skipped = !recognizer.triggerPattern().test(sourceCode.text);
   }
 
@@ -138,8 +140,7 @@ export class FileAnalysis implements EngineContext {
 
   registerBegin(node: Node, method: string, recv: Sym, recvKey: string | null): void {
     if (this.beginInfos.has(node)) return;
-    this.beginInfos.set(node, { recv, recvKey, method });
-    this.beginNames.set(node, this.recognizer.naming.beginPrefix + method);
+    this.beginInfos.set(node, { recv, recvKey, method, name: this.recognizer.naming.beginPrefix + method });
   }
 
   beginInfo(begin: Node): { recv: Sym; recvKey: string | null; method: string } | null {
@@ -161,7 +162,7 @@ export class FileAnalysis implements EngineContext {
   }
 
   beginMethod(begin: Node): string {
-    return this.beginNames.get(begin) ?? "Begin_";
+    return this.beginInfos.get(begin)?.name ?? this.recognizer.naming.beginPrefix;
   }
 
   text(node: Node): string {
@@ -452,6 +453,15 @@ export class FileAnalysis implements EngineContext {
     };
   }
 
+  private classify(call: TSESTree.CallExpression): ApiCall | null {
+    let api = this.classified.get(call);
+    if (api === undefined) {
+      api = this.recognizer.classify(call);
+      this.classified.set(call, api);
+    }
+    return api;
+  }
+
   private record(event: Event): void {
     this.top?.record(event);
   }
@@ -464,14 +474,13 @@ export class FileAnalysis implements EngineContext {
   }
 
   private onCall(node: TSESTree.CallExpression): void {
-    const api = this.recognizer.classify(node);
+    const api = this.classify(node);
     if (!api) return this.onOtherCall(node, node.arguments);
     switch (api.kind) {
       case "begin": {
-        this.beginNames.set(node, api.name);
         const recv = this.sym(api.receiver);
         const recvKey = this.keyOf(api.receiver);
-        this.beginInfos.set(node, { recv, recvKey, method: api.method });
+        this.beginInfos.set(node, { recv, recvKey, method: api.method, name: api.name });
         this.throwPoint();
         this.record({ k: "begin", node, recv, recvKey, method: api.method });
         break;
@@ -480,7 +489,7 @@ export class FileAnalysis implements EngineContext {
         this.finishMethods.set(node, api.method);
         if (!this.finishArguments.has(api.name)) this.finishArguments.set(api.name, node.arguments.map((a) => this.text(a)).join(", "));
         const checked = isResultUsed(node) || !!this.top?.insideTryWithCatch();
-        this.record({ k: "finish", node, recv: this.sym(api.receiver), recvKey: this.keyOf(api.receiver), method: api.method, resultChecked: checked, anchor: node });
+        this.record({ k: "finish", node, recv: this.sym(api.receiver), recvKey: this.keyOf(api.receiver), method: api.method, resultChecked: checked });
         this.throwPoint();
         break;
       }
@@ -705,12 +714,12 @@ export class FileAnalysis implements EngineContext {
       case "CallExpression": {
         const res = this.acquireSites.get(expr);
         if (res) {
-          const api = this.recognizer.classify(expr);
+          const api = this.classify(expr);
           const hr = api?.kind === "acquire" && api.returnsHresult;
           return { t: "vals", ids: [this.valueId(hr ? { kind: "hrAcquire", res } : { kind: "ref", res })] };
         }
-        if (this.beginNames.has(expr)) return { t: "vals", ids: [this.valueId({ kind: "hrBegin", begin: expr })] };
-        const api = this.recognizer.classify(expr);
+        if (this.beginInfos.has(expr)) return { t: "vals", ids: [this.valueId({ kind: "hrBegin", begin: expr })] };
+        const api = this.classify(expr);
         if (api?.kind === "failedTest") {
           const of = this.sym(api.argument);
           return of ? { t: "test", of, failed: api.failed } : null;
@@ -817,7 +826,7 @@ export class FileAnalysis implements EngineContext {
       case "SequenceExpression":
         return this.refineCondition(state, expr.expressions[expr.expressions.length - 1], polarity, apply);
       case "CallExpression": {
-        const api = this.recognizer.classify(expr);
+        const api = this.classify(expr);
         if (api?.kind === "failedTest" && (polarity === "truthy" || polarity === "falsy")) {
           const failed = api.failed === truthy;
           return apply(state, this.sym(api.argument), failed ? "failure" : "success", null);

@@ -73,7 +73,7 @@ export type Event =
   | { k: "assign"; key: string; sym: Sym; escapes: boolean; aliasOf?: { key: string; site: Node } }
   | { k: "acquire"; res: Resource; node: Node; checked: boolean }
   | { k: "begin"; node: Node; recv: Sym; recvKey: string | null; method: string }
-  | { k: "finish"; node: Node; recv: Sym; recvKey: string | null; method: string; resultChecked: boolean; anchor: Node }
+  | { k: "finish"; node: Node; recv: Sym; recvKey: string | null; method: string; resultChecked: boolean }
   | { k: "cancel"; node: Node; recv: Sym }
   | { k: "release"; node: Node; target: Sym; targetKey: string | null }
   | { k: "use"; node: Node; target: Sym }
