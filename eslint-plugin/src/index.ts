@@ -12,10 +12,15 @@ import missingRelease from "./rules/missing-release";
 import uncheckedCancelResult from "./rules/unchecked-cancel-result";
 import uncheckedQueryInterface from "./rules/unchecked-query-interface";
 import useAfterRelease from "./rules/use-after-release";
+import type { FindingKind } from "./engine/findings";
+import { presentFinding } from "./util/protocol-rule";
+export { presentFinding };
+export type { RelatedLocation } from "./util/protocol-rule";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { name, version } = require("../package.json") as { name: string; version: string };
 
+/** The rule registry: one rule per kind of finding; `satisfies` makes a kind without its rule a compile error. */
 export const rules = {
   "cancel-without-finish": cancelWithoutFinish,
   "missing-release": missingRelease,
@@ -25,7 +30,10 @@ export const rules = {
   "use-after-release": useAfterRelease,
   "unchecked-query-interface": uncheckedQueryInterface,
   "unchecked-cancel-result": uncheckedCancelResult,
-};
+} satisfies Record<FindingKind, unknown>;
+
+/** The kinds of finding, in the registry's order. */
+export const RULE_KINDS = Object.keys(rules) as FindingKind[];
 
 export type RuleName = keyof typeof rules;
 
@@ -55,4 +63,4 @@ export const configs = plugin.configs;
 export const meta = plugin.meta;
 export default plugin;
 // CommonJS consumers (`require("eslint-plugin-com-async")`) get the plugin itself.
-module.exports = Object.assign(plugin, { default: plugin, rules, configs: plugin.configs, meta: plugin.meta });
+module.exports = Object.assign(plugin, { default: plugin, rules, configs: plugin.configs, meta: plugin.meta, presentFinding, RULE_KINDS });

@@ -170,9 +170,9 @@ export function xpcom(subject) {
     });
 
     it("turns an internal engine error into one report instead of a crash", () => {
-      const proto = FileAnalysis.prototype as unknown as { sym: (...args: unknown[]) => unknown };
-      const original = proto.sym;
-      proto.sym = () => {
+      const proto = FileAnalysis.prototype as unknown as { text: (...args: unknown[]) => unknown };
+      const original = proto.text;
+      proto.text = () => {
         throw new Error("boom");
       };
       try {
@@ -181,7 +181,7 @@ export function xpcom(subject) {
         assert.equal(messages[0].messageId, "engineError");
         assert.match(messages[0].message, /could not analyse this file \(boom\)/);
       } finally {
-        proto.sym = original;
+        proto.text = original;
       }
     });
 

@@ -236,3 +236,43 @@ export function markUncertain(table: FactTable, state: State): State {
   for (const [key, set] of state.tracks) tracks.set(key, fromList(set.map((id) => table.get(id).uncertainTwin)));
   return { bindings: state.bindings, tracks };
 }
+
+/** A mutable working copy of a state, copied lazily. */
+export class Draft {
+  bindings: Map<string, IdSet>;
+  tracks: Map<number, IdSet>;
+  private ownBindings = false;
+  private ownTracks = false;
+  constructor(private readonly base: State) {
+    this.bindings = base.bindings as Map<string, IdSet>;
+    this.tracks = base.tracks as Map<number, IdSet>;
+  }
+  setTrack(key: number, set: IdSet): void {
+    if (!this.ownTracks) {
+      this.tracks = new Map(this.tracks);
+      this.ownTracks = true;
+    }
+    if (set.length === 0) this.tracks.delete(key);
+    else this.tracks.set(key, set);
+  }
+  setBinding(key: string, set: IdSet | undefined): void {
+    if (!this.ownBindings) {
+      this.bindings = new Map(this.bindings);
+      this.ownBindings = true;
+    }
+    if (!set || set.length === 0) this.bindings.delete(key);
+    else this.bindings.set(key, set);
+  }
+  /** Forgets what was known of `key`'s members (`out[0]`, `x.y`) when `key` is re-bound. */
+  dropMembers(key: string): void {
+    const dot = key + ".";
+    const bracket = key + "[";
+    for (const k of this.bindings.keys()) {
+      if (k.startsWith(dot) || k.startsWith(bracket)) this.setBinding(k, undefined);
+    }
+  }
+  freeze(): State {
+    if (!this.ownBindings && !this.ownTracks) return this.base;
+    return { bindings: this.bindings, tracks: this.tracks };
+  }
+}

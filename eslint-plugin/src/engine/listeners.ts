@@ -1,29 +1,29 @@
 /**
  * The listeners a rule returns: the driving rule records events for the
- * shared file analysis; every rule receives the violations of its kind when a
+ * shared file analysis; every rule receives the findings of its kind when a
  * code path has been analysed.
  */
 import type { Rule } from "eslint";
 import type { TSESLint, TSESTree } from "@typescript-eslint/utils";
 import { analysisFor, FileAnalysis } from "./file-analysis";
 import type { NamingOptions } from "../options";
-import type { Violation, ViolationKind } from "./violations";
+import type { Finding, FindingKind } from "./findings";
 
 export interface ProtocolRuleHooks {
-  /** Reports one violation of this rule's kind. */
-  onViolation(violation: Violation, analysis: FileAnalysis): void;
+  /** Reports one finding of this rule's kind. */
+  onFinding(finding: Finding, analysis: FileAnalysis): void;
   /** The engine failed on this file; the rule reports that once instead of crashing ESLint. */
   onEngineError(error: Error, program: TSESTree.Node): void;
 }
 
-export function protocolListeners(context: Readonly<TSESLint.RuleContext<string, readonly unknown[]>>, naming: NamingOptions, kind: ViolationKind, hooks: ProtocolRuleHooks): TSESLint.RuleListener {
+export function protocolListeners(context: Readonly<TSESLint.RuleContext<string, readonly unknown[]>>, naming: NamingOptions, kind: FindingKind, hooks: ProtocolRuleHooks): TSESLint.RuleListener {
   const eslintContext = context as unknown as Rule.RuleContext;
   const shared = analysisFor(eslintContext, naming);
   if (!shared) return {};
   const { analysis, isDriver } = shared;
   const deliver = (codePath: Rule.CodePath, node: TSESTree.Node) =>
-    analysis.whenAnalysed(codePath, kind, (violations) => {
-      for (const violation of violations) hooks.onViolation(violation, analysis);
+    analysis.whenAnalysed(codePath, kind, (findings) => {
+      for (const finding of findings) hooks.onFinding(finding, analysis);
       if (codePath.origin === "program" && isDriver && analysis.failed) hooks.onEngineError(analysis.failed, node);
     });
   const guard = analysis.guard;

@@ -1,13 +1,14 @@
 /**
- * Recognises the COM API in the AST: which calls begin, finish, cancel,
- * acquire and release, by name (the options) and, when the parser provides a
- * TypeScript program, by type (receivers whose type is known and not
- * COM-shaped are ignored). Nothing here tracks state: that is the engine's job.
+ * Classifies a call into a protocol event (begin, finish, cancel, acquire,
+ * release, AddRef, an HRESULT test), by the vocabulary's names and, when the
+ * parser provides a TypeScript program, by type. Nothing here tracks state:
+ * that is the engine's job.
  */
 import type { TSESTree } from "@typescript-eslint/utils";
 import type { ParserServices } from "@typescript-eslint/utils";
-import type * as ts from "typescript";
-import type { AcquireFunction, NamingOptions } from "../options";
+import { calleeName, dottedName, memberName, unwrapExpression } from "./ast";
+import { TypeInfo } from "./type-info";
+import type { Vocabulary } from "./vocabulary";
 
 export type ApiCall =
   | { kind: "begin"; receiver: TSESTree.Expression; method: string; name: string }
@@ -30,167 +31,58 @@ export type ApiCall =
     }
   | { kind: "failedTest"; argument: TSESTree.Node; failed: boolean };
 
-/** A name as a literal piece of a regular expression. */
-export function escapeRegExp(word: string): string {
-  return word.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-}
-
-/** Returns the property name of a non-computed or literal member access. */
-export function memberName(node: TSESTree.MemberExpression): string | null {
-  if (!node.computed && node.property.type === "Identifier") return node.property.name;
-  if (node.computed && node.property.type === "Literal" && typeof node.property.value === "string") return node.property.value;
-  return null;
-}
-
-export function unwrapExpression(node: TSESTree.Node): TSESTree.Node {
-  let current = node;
-  for (;;) {
-    switch (current.type) {
-      case "TSAsExpression":
-      case "TSNonNullExpression":
-      case "TSTypeAssertion":
-      case "TSSatisfiesExpression":
-      case "TSInstantiationExpression":
-        current = current.expression;
-        break;
-      case "ChainExpression":
-        current = current.expression;
-        break;
-      default:
-        return current;
-    }
-  }
-}
-
-function calleeName(node: TSESTree.Node): string | null {
-  const callee = unwrapExpression(node);
-  if (callee.type === "Identifier") return callee.name;
-  if (callee.type === "MemberExpression") return memberName(callee);
-  return null;
-}
-
-/** The text of a dotted name (`Components.interfaces`), or null. */
-function dottedName(node: TSESTree.Node): string | null {
-  const n = unwrapExpression(node);
-  if (n.type === "Identifier") return n.name;
-  if (n.type === "MemberExpression" && !n.computed && n.property.type === "Identifier") {
-    const head = dottedName(n.object);
-    return head ? `${head}.${n.property.name}` : null;
-  }
-  return null;
-}
-
 export class Recognizer {
-  private readonly iidPattern: RegExp;
-  private readonly queryInterface: Set<string>;
-  private readonly createCall: Set<string>;
-  private readonly release: Set<string>;
-  private readonly addRef: Set<string>;
-  private readonly cancel: Set<string>;
-  private readonly cancelInterfaces: Set<string>;
-  private readonly iidHelpers: Set<string>;
-  private readonly releaseFunctions: Set<string>;
-  private readonly acquireFunctions: Map<string, AcquireFunction>;
-  private readonly failed: Set<string>;
-  private readonly succeeded: Set<string>;
-  readonly successConstants: Set<string>;
-  private readonly xpcomRoots: Set<string>;
-  private readonly typeVerdicts = new WeakMap<ts.Type, boolean>();
-  private tsModule: typeof ts | null | undefined;
+  readonly types: TypeInfo;
 
   constructor(
-    readonly naming: NamingOptions,
-    private readonly services: Partial<ParserServices> | undefined,
+    readonly vocabulary: Vocabulary,
+    services: Partial<ParserServices> | undefined,
   ) {
-    this.iidPattern = new RegExp(naming.iidPattern);
-    this.queryInterface = new Set(naming.queryInterfaceMethods);
-    this.createCall = new Set(naming.createCallMethods);
-    this.release = new Set(naming.releaseMethods);
-    this.addRef = new Set(naming.addRefMethods);
-    this.cancel = new Set(naming.cancelMethods);
-    this.cancelInterfaces = new Set(naming.cancelInterfaces);
-    this.iidHelpers = new Set(naming.iidHelpers);
-    this.releaseFunctions = new Set(naming.releaseFunctions);
-    this.acquireFunctions = new Map(naming.acquireFunctions.map((f) => [f.name, f]));
-    this.failed = new Set(naming.failedFunctions);
-    this.succeeded = new Set(naming.succeededFunctions);
-    this.successConstants = new Set(naming.successConstants);
-    this.xpcomRoots = new Set(naming.xpcomInterfaceRoots);
-  }
-
-  /**
-   * A pattern whose absence from a file proves it cannot contain a protocol
-   * event (the fast path): a call of a Begin_/Finish_ method, of QueryInterface
-   * or CreateCall, or of a configured acquire function. Matching calls, not
-   * bare words, keeps files that merely mention a name (`isCreateCall`) fast.
-   */
-  triggerPattern(): RegExp {
-    const escape = escapeRegExp;
-    const n = this.naming;
-    const methods = [...n.queryInterfaceMethods, ...n.createCallMethods].map(escape);
-    const alternatives = [
-      `${escape(n.beginPrefix)}[\\w$]+\\s*[<(]`,
-      `${escape(n.finishPrefix)}[\\w$]+\\s*[<(]`,
-      ...(methods.length > 0 ? [`\\.\\s*(?:${methods.join("|")})\\s*[<(]`] : []),
-      ...n.acquireFunctions.map((f) => `\\b${escape(f.name)}\\s*\\(`),
-    ];
-    return new RegExp(alternatives.join("|"));
-  }
-
-  /** Words that show a function may act on the protocol: only such functions get summaries. */
-  protocolWordPattern(): RegExp {
-    const escape = escapeRegExp;
-    const n = this.naming;
-    const words = [n.beginPrefix, n.finishPrefix, ...n.queryInterfaceMethods, ...n.createCallMethods, ...n.releaseMethods, ...n.cancelMethods, ...n.releaseFunctions, ...n.acquireFunctions.map((f) => f.name)];
-    return new RegExp(words.filter((w) => w.length > 0).map(escape).join("|"));
+    this.types = new TypeInfo(vocabulary, services);
   }
 
   get typed(): boolean {
-    return !!this.services?.program;
+    return this.types.typed;
   }
 
   classify(call: TSESTree.CallExpression): ApiCall | null {
+    const v = this.vocabulary;
     const callee = unwrapExpression(call.callee);
     if (callee.type === "MemberExpression") {
       const name = memberName(callee);
       if (name === null) return null;
       const receiver = callee.object as TSESTree.Expression;
-      const { beginPrefix, finishPrefix } = this.naming;
-      if (name.startsWith(beginPrefix) && name.length > beginPrefix.length) {
-        if (!this.isComReceiver(receiver, "call")) return null;
-        return { kind: "begin", receiver, method: name.slice(beginPrefix.length), name };
-      }
-      if (name.startsWith(finishPrefix) && name.length > finishPrefix.length) {
-        if (!this.isComReceiver(receiver, "call")) return null;
-        return { kind: "finish", receiver, method: name.slice(finishPrefix.length), name };
-      }
-      if (this.queryInterface.has(name)) return this.classifyQueryInterface(call, receiver);
-      if (this.createCall.has(name)) {
-        if (!this.isComReceiver(receiver, "unknown")) return null;
+      const begun = v.beginMethod(name);
+      if (begun !== null) return this.types.isComReceiver(receiver) ? { kind: "begin", receiver, method: begun, name } : null;
+      const finished = v.finishMethod(name);
+      if (finished !== null) return this.types.isComReceiver(receiver) ? { kind: "finish", receiver, method: finished, name } : null;
+      if (v.isQueryInterface(name)) return this.classifyQueryInterface(call, receiver);
+      if (v.isCreateCall(name)) {
+        if (!this.types.isComReceiver(receiver)) return null;
         return {
           kind: "acquire",
           source: null,
           outBox: call.arguments.length >= 4 ? (call.arguments[call.arguments.length - 1] as TSESTree.Expression) : null,
           isCancelInterface: false,
           isCallFactory: true,
-          nullable: this.resultIsNullable(call),
+          nullable: this.types.resultIsNullable(call),
           returnsHresult: call.arguments.length >= 4,
         };
       }
-      if (this.release.has(name) && call.arguments.length === 0) return { kind: "release", target: receiver, viaFunction: false };
-      if (this.addRef.has(name) && call.arguments.length === 0) return { kind: "addRef", target: receiver };
-      if (this.cancel.has(name)) return { kind: "cancel", receiver };
+      if (v.isRelease(name) && call.arguments.length === 0) return { kind: "release", target: receiver, viaFunction: false };
+      if (v.isAddRef(name) && call.arguments.length === 0) return { kind: "addRef", target: receiver };
+      if (v.isCancel(name)) return { kind: "cancel", receiver };
       return null;
     }
     if (callee.type === "Identifier") {
       const name = callee.name;
-      if (this.releaseFunctions.has(name) && call.arguments.length >= 1) {
+      if (v.isReleaseFunction(name) && call.arguments.length >= 1) {
         return { kind: "release", target: call.arguments[0] as TSESTree.Expression, viaFunction: true };
       }
-      if (call.arguments.length === 1 && (this.failed.has(name) || this.succeeded.has(name))) {
-        return { kind: "failedTest", argument: call.arguments[0], failed: this.failed.has(name) };
+      if (call.arguments.length === 1 && (v.isFailedMacro(name) || v.isSucceededMacro(name))) {
+        return { kind: "failedTest", argument: call.arguments[0], failed: v.isFailedMacro(name) };
       }
-      const acquire = this.acquireFunctions.get(name);
+      const acquire = v.acquireFunction(name);
       if (acquire) {
         const source = acquire.sourceArgument >= 0 ? (call.arguments[acquire.sourceArgument] as TSESTree.Expression | undefined) : undefined;
         const iid = acquire.iidArgument >= 0 ? call.arguments[acquire.iidArgument] : undefined;
@@ -209,16 +101,17 @@ export class Recognizer {
   }
 
   private classifyQueryInterface(call: TSESTree.CallExpression, receiver: TSESTree.Expression): ApiCall | null {
+    const v = this.vocabulary;
     const iid = call.arguments[0];
     if (!iid || iid.type === "SpreadElement") return null;
     if (this.isXpcomInterface(iid)) return null;
     const typeArgument = call.typeArguments?.params[0];
     const typeArgName = typeArgument && typeArgument.type === "TSTypeReference" && typeArgument.typeName.type === "Identifier" ? typeArgument.typeName.name : null;
-    const looksCom = this.looksLikeComIid(iid) || (typeArgName !== null && this.iidPattern.test(typeArgName));
+    const looksCom = this.looksLikeComIid(iid) || (typeArgName !== null && v.iidPattern.test(typeArgName));
     if (!looksCom) {
       // An IID held in a variable: COM only when the receiver's type says so.
-      if (!this.typed || !this.isComReceiver(receiver, "pointer", true)) return null;
-    } else if (!this.isComReceiver(receiver, "pointer")) {
+      if (!this.typed || !this.types.isComReceiver(receiver, true)) return null;
+    } else if (!this.types.isComReceiver(receiver)) {
       return null;
     }
     const outBox = call.arguments.length >= 2 ? (call.arguments[1] as TSESTree.Expression) : null;
@@ -226,143 +119,66 @@ export class Recognizer {
       kind: "acquire",
       source: receiver,
       outBox,
-      isCancelInterface: this.namesCancelInterface(iid) || (typeArgName !== null && this.cancelInterfaces.has(typeArgName)),
+      isCancelInterface: this.namesCancelInterface(iid) || (typeArgName !== null && v.isCancelInterface(typeArgName)),
       isCallFactory: false,
-      nullable: outBox === null && this.resultIsNullable(call),
+      nullable: outBox === null && this.types.resultIsNullable(call),
       returnsHresult: outBox !== null,
     };
   }
 
   /** `Ci.nsIFoo`, `Components.interfaces.nsIFoo`, `Ci[name]`: XPCOM, garbage collected, no Release. */
   private isXpcomInterface(iid: TSESTree.Node): boolean {
+    const v = this.vocabulary;
     const node = unwrapExpression(iid);
     if (node.type === "MemberExpression") {
       const root = dottedName(node.object);
-      if (root && this.xpcomRoots.has(root)) return true;
+      if (root && v.isXpcomRoot(root)) return true;
       const name = memberName(node);
-      return name !== null && /^(ns|moz|imgI|amI)I?[A-Z]/.test(name) && !this.iidPattern.test(name);
+      return name !== null && v.looksLikeXpcomInterface(name, true);
     }
-    if (node.type === "Identifier") return /^nsI[A-Z]/.test(node.name);
+    if (node.type === "Identifier") return v.looksLikeXpcomInterface(node.name, false);
     return false;
   }
 
-  private looksLikeComIid(iid: TSESTree.Node): boolean {
+  looksLikeComIid(iid: TSESTree.Node): boolean {
+    const v = this.vocabulary;
     const node = unwrapExpression(iid);
-    if (node.type === "Identifier") return this.iidPattern.test(node.name) || this.cancelInterfaces.has(node.name);
+    if (node.type === "Identifier") return v.iidPattern.test(node.name) || v.isCancelInterface(node.name);
     if (node.type === "MemberExpression") {
       const name = memberName(node);
-      return name !== null && (this.iidPattern.test(name) || this.cancelInterfaces.has(name));
+      return name !== null && (v.iidPattern.test(name) || v.isCancelInterface(name));
     }
     if (node.type === "CallExpression") {
       const name = calleeName(node.callee);
-      return name !== null && this.iidHelpers.has(name);
+      return name !== null && v.isIidHelper(name);
     }
     return false;
   }
 
   namesCancelInterface(iid: TSESTree.Node): boolean {
+    const v = this.vocabulary;
     const node = unwrapExpression(iid);
-    if (node.type === "Identifier") return this.cancelInterfaces.has(node.name);
+    if (node.type === "Identifier") return v.isCancelInterface(node.name);
     if (node.type === "MemberExpression") {
       const name = memberName(node);
-      return name !== null && this.cancelInterfaces.has(name);
+      return name !== null && v.isCancelInterface(name);
     }
     if (node.type === "CallExpression") {
       const name = calleeName(node.callee);
       const argument = node.arguments[0];
-      return name !== null && this.iidHelpers.has(name) && !!argument && this.namesCancelInterface(argument);
+      return name !== null && v.isIidHelper(name) && !!argument && this.namesCancelInterface(argument);
     }
     return false;
   }
 
-  /** Is this a COM-related method name the engine gives meaning to (so it is not an escape)? */
-  isProtocolMethod(name: string): boolean {
-    return (
-      this.release.has(name) ||
-      this.addRef.has(name) ||
-      this.cancel.has(name) ||
-      this.queryInterface.has(name) ||
-      name.startsWith(this.naming.beginPrefix) ||
-      name.startsWith(this.naming.finishPrefix)
-    );
-  }
-
+  /** `S_OK`, `NOERROR`, `0`: the success HRESULT. */
   isSuccessConstant(node: TSESTree.Node): boolean {
     const n = unwrapExpression(node);
-    if (n.type === "Identifier") return this.successConstants.has(n.name);
+    if (n.type === "Identifier") return this.vocabulary.isSuccessConstant(n.name);
     if (n.type === "MemberExpression") {
       const name = memberName(n);
-      return name !== null && this.successConstants.has(name);
+      return name !== null && this.vocabulary.isSuccessConstant(name);
     }
     return n.type === "Literal" && n.value === 0;
-  }
-
-  // ---- type information -------------------------------------------------
-
-  private typeOf(node: TSESTree.Node): ts.Type | null {
-    const services = this.services;
-    if (!services?.program || !services.esTreeNodeToTSNodeMap) return null;
-    try {
-      const tsNode = services.esTreeNodeToTSNodeMap.get(node as never);
-      return services.program.getTypeChecker().getTypeAtLocation(tsNode);
-    } catch {
-      return null;
-    }
-  }
-
-  private get ts(): typeof ts | null {
-    if (this.tsModule === undefined) {
-      try {
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
-        this.tsModule = require("typescript") as typeof ts;
-      } catch {
-        this.tsModule = null;
-      }
-    }
-    return this.tsModule;
-  }
-
-  /**
-   * With type information, a receiver whose type is known and not COM-shaped
-   * is ignored; `any`, `unknown`, error types and untyped code are judged by names.
-   * `strict`: the type must positively look like COM (used when names alone say nothing).
-   */
-  isComReceiver(node: TSESTree.Node, _role: "call" | "pointer" | "unknown", strict = false): boolean {
-    if (!this.typed) return true;
-    const type = this.typeOf(node);
-    const tsm = this.ts;
-    if (!type || !tsm) return !strict;
-    const cached = this.typeVerdicts.get(type);
-    if (cached !== undefined) return strict ? cached && !this.isLoose(type, tsm) : cached;
-    const verdict = this.isLoose(type, tsm) || this.hasComShape(type, tsm);
-    this.typeVerdicts.set(type, verdict);
-    return strict ? verdict && !this.isLoose(type, tsm) : verdict;
-  }
-
-  private isLoose(type: ts.Type, tsm: typeof ts): boolean {
-    return (type.flags & (tsm.TypeFlags.Any | tsm.TypeFlags.Unknown)) !== 0;
-  }
-
-  private hasComShape(type: ts.Type, tsm: typeof ts): boolean {
-    const parts = type.isUnion() ? type.types : [type];
-    for (const part of parts) {
-      if (part.flags & (tsm.TypeFlags.Null | tsm.TypeFlags.Undefined)) continue;
-      if (this.isLoose(part, tsm)) return true;
-      const names = part.getApparentProperties().map((p) => p.getName());
-      if (names.some((n) => this.queryInterface.has(n) || this.release.has(n) || this.createCall.has(n))) return true;
-      const begins = names.filter((n) => n.startsWith(this.naming.beginPrefix));
-      if (begins.some((b) => names.includes(this.naming.finishPrefix + b.slice(this.naming.beginPrefix.length)))) return true;
-    }
-    return false;
-  }
-
-  /** In typed code, a QueryInterface whose declared result admits null/undefined must be tested. */
-  private resultIsNullable(call: TSESTree.CallExpression): boolean {
-    if (!this.typed) return false;
-    const type = this.typeOf(call);
-    const tsm = this.ts;
-    if (!type || !tsm) return false;
-    const parts = type.isUnion() ? type.types : [type];
-    return parts.some((p) => (p.flags & (tsm.TypeFlags.Null | tsm.TypeFlags.Undefined)) !== 0);
   }
 }

@@ -3,30 +3,47 @@
  * still call Finish_ on every path; until it does, the call object is stuck
  * and every Begin_ returns RPC_E_CALL_PENDING.
  */
-import { createRule } from "../util/create-rule";
-import { DEFAULT_NAMING, NamingOptions, namingSchema, resolveNaming } from "../options";
-import { protocolListeners } from "../engine/listeners";
-import { ENGINE_ERROR_MESSAGE, SUGGESTION_MESSAGES, reporter } from "../util/report";
-
-export type Options = [Partial<NamingOptions>];
-export type MessageId = "cancelWithoutFinish" | "engineError" | keyof typeof SUGGESTION_MESSAGES;
+import type { CancelWithoutFinish } from "../engine/findings";
+import { insertAfter, insertBefore } from "../util/edits";
+import { lineOf, protocolRule } from "../util/protocol-rule";
+import { exitWords, insertFinishRepair } from "../util/repairs";
 
 const CANCEL_WITHOUT_FINISH =
-  "`{{cancel}}()` cancels the call on `{{call}}`, but `{{call}}.{{finish}}()` is not called before {{exit}}. Until it is, every Begin_ on `{{call}}` returns RPC_E_CALL_PENDING.";
+  "`{{cancel}}()` cancels the call on `{{call}}`, but `{{call}}.{{finish}}()` is not called before {{reached}}. Until it is, every {{begin}} on `{{call}}` returns RPC_E_CALL_PENDING.";
 
-export default createRule<Options, MessageId>({
-  name: "cancel-without-finish",
-  meta: {
-    type: "problem",
-    docs: {
-      description: "Require `Finish_` after `ICancelMethodCalls::Cancel` on every path",
-      recommended: true,
-    },
-    hasSuggestions: true,
-    messages: { cancelWithoutFinish: CANCEL_WITHOUT_FINISH, engineError: ENGINE_ERROR_MESSAGE, ...SUGGESTION_MESSAGES },
-    schema: namingSchema(),
-    defaultOptions: [DEFAULT_NAMING],
+/** The place reached without Finish_, in words: `the return at line 9`, `line 7, where call is released`. */
+function reachedWords(finding: CancelWithoutFinish): string {
+  return "exit" in finding.reached ? exitWords(finding.reached.exit) : `line ${lineOf(finding.reached.release)}, where ${finding.call} is released`;
+}
+
+export default protocolRule({
+  kind: "cancel-without-finish",
+  description: "Require `Finish_` after `ICancelMethodCalls::Cancel` on every path",
+  recommended: true,
+  messageId: "cancelWithoutFinish",
+  message: CANCEL_WITHOUT_FINISH,
+  suggestionMessages: { insertFinish: "Call `{{call}}` here." },
+  data: (finding, vocabulary) => ({
+    cancel: finding.cancel,
+    call: finding.call,
+    finish: finding.method !== null ? vocabulary.finishName(finding.method) : `${vocabulary.finishPrefix}…`,
+    reached: reachedWords(finding),
+    begin: vocabulary.beginPrefix,
+  }),
+  related: (finding) =>
+    "exit" in finding.reached
+      ? { ...finding.reached.exit, label: exitWords(finding.reached.exit) }
+      : { loc: finding.reached.release.loc, range: finding.reached.release.range, label: `where the call object is released (line ${lineOf(finding.reached.release)})` },
+  repairs(finding, context) {
+    if (finding.method === null) return [];
+    const method = finding.method;
+    // Before the exit that misses it; at the end of the function (or before the Release of the
+    // call object), right after the Cancel and the cancel pointer's Release.
+    const exit = "exit" in finding.reached ? finding.reached.exit.node : finding.reached.release;
+    return [
+      insertFinishRepair(context, finding.call, method, (fixer, text) =>
+        exit ? insertBefore(fixer, context.sourceCode, exit, text) : insertAfter(fixer, context.sourceCode, finding.node, text, context.vocabulary.releaseStatementPattern()),
+      ),
+    ];
   },
-  defaultOptions: [DEFAULT_NAMING],
-  create: (context, [options]) => protocolListeners(context, resolveNaming(options), "cancel-without-finish", reporter(context, "cancelWithoutFinish")),
 });

@@ -1,29 +1,17 @@
 /**
- * mismatched-finish: Every method Foo becomes a pair Begin_Foo and Finish_Foo.
+ * mismatched-finish: the Finish_ of a call must be the one of its Begin_
+ * (`Begin_GetPrice` is finished by `Finish_GetPrice`).
  */
-import { createRule } from "../util/create-rule";
-import { DEFAULT_NAMING, NamingOptions, namingSchema, resolveNaming } from "../options";
-import { protocolListeners } from "../engine/listeners";
-import { ENGINE_ERROR_MESSAGE, reporter } from "../util/report";
+import { lineOf, protocolRule } from "../util/protocol-rule";
 
-export type Options = [Partial<NamingOptions>];
-export type MessageId = "mismatchedFinish" | "engineError";
+const MISMATCHED_FINISH = "`{{finish}}()` does not finish the pending {{pending}} (line {{line}}) on `{{call}}`.";
 
-const MISMATCHED_FINISH =
-  "`{{finish}}()` does not finish the pending {{pending}} (line {{line}}) on `{{call}}`.";
-
-export default createRule<Options, MessageId>({
-  name: "mismatched-finish",
-  meta: {
-    type: "problem",
-    docs: {
-      description: "Require the `Finish_` method to match the pending `Begin_` method",
-      recommended: true,
-    },
-    messages: { mismatchedFinish: MISMATCHED_FINISH, engineError: ENGINE_ERROR_MESSAGE },
-    schema: namingSchema(),
-    defaultOptions: [DEFAULT_NAMING],
-  },
-  defaultOptions: [DEFAULT_NAMING],
-  create: (context, [options]) => protocolListeners(context, resolveNaming(options), "mismatched-finish", reporter(context, "mismatchedFinish")),
+export default protocolRule({
+  kind: "mismatched-finish",
+  description: "Require the `Finish_` method to match the pending `Begin_` method",
+  recommended: true,
+  messageId: "mismatchedFinish",
+  message: MISMATCHED_FINISH,
+  data: (finding) => ({ finish: finding.finish, pending: finding.pendingName, line: lineOf(finding.pendingBegin), call: finding.call }),
+  related: (finding) => ({ loc: finding.pendingBegin.loc, range: finding.pendingBegin.range, label: `the pending ${finding.pendingName} (line ${lineOf(finding.pendingBegin)})` }),
 });

@@ -1,30 +1,70 @@
 /**
- * missing-release: Every interface pointer the client obtains is owned and must be released exactly once.
+ * missing-release: every interface pointer the client obtains (QueryInterface,
+ * CreateCall, CoCreateInstance, an acquiring helper) is owned and must be
+ * released on every path, unless it escapes (returned, stored, handed on).
  */
-import { createRule } from "../util/create-rule";
-import { DEFAULT_NAMING, NamingOptions, namingSchema, resolveNaming } from "../options";
-import { protocolListeners } from "../engine/listeners";
-import { ENGINE_ERROR_MESSAGE, SUGGESTION_MESSAGES, reporter } from "../util/report";
-
-export type Options = [Partial<NamingOptions>];
-export type MessageId = "missingRelease" | "engineError" | keyof typeof SUGGESTION_MESSAGES;
+import type { TSESTree } from "@typescript-eslint/utils";
+import type { Exit, MissingRelease } from "../engine/findings";
+import { escapeRegExp } from "../engine/vocabulary";
+import { canWrapRest, insertAtBlockEnd, insertBefore, isBlockLike, wrapRestInFinally } from "../util/edits";
+import type { Repair, RepairContext } from "../util/protocol-rule";
+import { lineOf, protocolRule } from "../util/protocol-rule";
+import { exitWords } from "../util/repairs";
 
 const MISSING_RELEASE =
-  "`{{pointer}}` is acquired here but not released before {{exit}}. Call `{{pointer}}.Release()` on every path, for example in a `finally` block.";
+  "`{{pointer}}` from `{{acquirer}}` is not released before {{reached}}. Call `{{release}}` on every path, for example in a `finally` block.";
 
-export default createRule<Options, MessageId>({
-  name: "missing-release",
-  meta: {
-    type: "problem",
-    docs: {
-      description: "Require every pointer from `QueryInterface` or `CreateCall` to be released on every path",
-      recommended: true,
-    },
-    hasSuggestions: true,
-    messages: { missingRelease: MISSING_RELEASE, engineError: ENGINE_ERROR_MESSAGE, ...SUGGESTION_MESSAGES },
-    schema: namingSchema(),
-    defaultOptions: [DEFAULT_NAMING],
-  },
-  defaultOptions: [DEFAULT_NAMING],
-  create: (context, [options]) => protocolListeners(context, resolveNaming(options), "missing-release", reporter(context, "missingRelease")),
+const SUGGESTIONS = {
+  insertReleaseFinally: "Release `{{pointer}}` in a `finally` block.",
+  insertReleaseAtExit: "Release `{{pointer}}` before this exit.",
+  insertReleaseAtExits: "Release `{{pointer}}` before each of the {{count}} exits that miss it.",
+};
+
+type SuggestionId = keyof typeof SUGGESTIONS;
+
+function reachedWords(finding: MissingRelease): string {
+  return "exit" in finding.reached ? exitWords(finding.reached.exit) : `line ${lineOf(finding.reached.reacquired)}, where it is acquired again`;
+}
+
+/** `try`/`finally` around the rest of the owning block, and/or a Release before each leaking exit. */
+function releaseRepairs(finding: MissingRelease, context: RepairContext): Repair<SuggestionId>[] {
+  const owner = finding.owner;
+  if (!owner) return [];
+  const { sourceCode } = context;
+  const statement = `${finding.releaseText};`;
+  const data = { pointer: finding.pointer };
+  const repairs: Repair<SuggestionId>[] = [];
+  // Where some path releases the pointer already, an unconditional Release would release
+  // twice: only the exit-specific repair fits.
+  if (!finding.releasedOnSomePath && canWrapRest(owner)) {
+    repairs.push({ messageId: "insertReleaseFinally", data, fix: (fixer) => wrapRestInFinally(fixer, sourceCode, owner, statement) });
+  }
+  const block = owner.parent;
+  if (finding.exits.length === 0 || !isBlockLike(block)) return repairs;
+  // `return p.Foo()` still uses the pointer, and the end of the function needs the block's end.
+  const pointerWord = new RegExp(`(^|[^\\w$.])${escapeRegExp(finding.pointer)}\\b`);
+  const usesPointer = (exit: TSESTree.Node) => pointerWord.test(sourceCode.getText(exit).replace(/^(return|throw)\b/, ""));
+  const fixable = (exit: Exit) => (exit.node === null ? !finding.releasedOnSomePath : !usesPointer(exit.node) && exit.range[0] >= block.range[0] && exit.range[1] <= block.range[1]);
+  if (!finding.exits.every(fixable)) return repairs;
+  repairs.push({
+    messageId: finding.exits.length > 1 ? "insertReleaseAtExits" : "insertReleaseAtExit",
+    data: { ...data, count: String(finding.exits.length) },
+    fix: (fixer) => finding.exits.map((exit) => (exit.node !== null ? insertBefore(fixer, sourceCode, exit.node, statement) : insertAtBlockEnd(fixer, sourceCode, owner, statement))).filter((f) => f !== null),
+  });
+  return repairs;
+}
+
+export default protocolRule({
+  kind: "missing-release",
+  description: "Require every pointer from `QueryInterface` or `CreateCall` to be released on every path",
+  recommended: true,
+  messageId: "missingRelease",
+  message: MISSING_RELEASE,
+  suggestionMessages: SUGGESTIONS,
+  data: (finding) => ({ pointer: finding.pointer, acquirer: finding.acquirer, reached: reachedWords(finding), release: finding.releaseText }),
+  related: (finding) =>
+    "exit" in finding.reached
+      ? { ...finding.reached.exit, label: exitWords(finding.reached.exit) }
+      : { loc: finding.reached.reacquired.loc, range: finding.reached.reacquired.range, label: `where it is acquired again before being released (line ${lineOf(finding.reached.reacquired)})` },
+  repairs: releaseRepairs,
 });

@@ -1,29 +1,19 @@
 /**
- * unchecked-cancel-result: There is no guarantee that the server actually stopped execution of the call.
+ * unchecked-cancel-result: after a Cancel, the HRESULT of Finish_ says whether
+ * the server completed the call anyway; code that discards it assumes what it
+ * cannot know. Opt-in (configs.strict).
  */
-import { createRule } from "../util/create-rule";
-import { DEFAULT_NAMING, NamingOptions, namingSchema, resolveNaming } from "../options";
-import { protocolListeners } from "../engine/listeners";
-import { ENGINE_ERROR_MESSAGE, reporter } from "../util/report";
-
-export type Options = [Partial<NamingOptions>];
-export type MessageId = "uncheckedCancelResult" | "engineError";
+import { lineOf, protocolRule } from "../util/protocol-rule";
 
 const UNCHECKED_CANCEL_RESULT =
   "The result of `{{finish}}()` is discarded after the Cancel at line {{line}}; it says whether the server completed the call anyway (S_OK) or not (RPC_E_CALL_CANCELED).";
 
-export default createRule<Options, MessageId>({
-  name: "unchecked-cancel-result",
-  meta: {
-    type: "problem",
-    docs: {
-      description: "Require inspecting the result of `Finish_` after a `Cancel`",
-      recommended: false,
-    },
-    messages: { uncheckedCancelResult: UNCHECKED_CANCEL_RESULT, engineError: ENGINE_ERROR_MESSAGE },
-    schema: namingSchema(),
-    defaultOptions: [DEFAULT_NAMING],
-  },
-  defaultOptions: [DEFAULT_NAMING],
-  create: (context, [options]) => protocolListeners(context, resolveNaming(options), "unchecked-cancel-result", reporter(context, "uncheckedCancelResult")),
+export default protocolRule({
+  kind: "unchecked-cancel-result",
+  description: "Require inspecting the result of `Finish_` after a `Cancel`",
+  recommended: false,
+  messageId: "uncheckedCancelResult",
+  message: UNCHECKED_CANCEL_RESULT,
+  data: (finding) => ({ finish: finding.finish, line: lineOf(finding.cancel) }),
+  related: (finding) => ({ loc: finding.cancel.loc, range: finding.cancel.range, label: `the Cancel (line ${lineOf(finding.cancel)})` }),
 });

@@ -1,29 +1,25 @@
 /**
- * use-after-release: A pointer must be released exactly once and not used after its Release.
+ * use-after-release: after its Release, an interface pointer may point at a
+ * destroyed object: calling it, passing it on or releasing it again is an error.
  */
-import { createRule } from "../util/create-rule";
-import { DEFAULT_NAMING, NamingOptions, namingSchema, resolveNaming } from "../options";
-import { protocolListeners } from "../engine/listeners";
-import { ENGINE_ERROR_MESSAGE, reporter } from "../util/report";
+import type { UseAfterRelease } from "../engine/findings";
+import { lineOf, protocolRule } from "../util/protocol-rule";
 
-export type Options = [Partial<NamingOptions>];
-export type MessageId = "useAfterRelease" | "engineError";
+const USE_AFTER_RELEASE = "`{{pointer}}` was released at line {{line}}; this {{use}} after the Release.";
 
-const USE_AFTER_RELEASE =
-  "`{{pointer}}` was released at line {{line}}; this {{use}} after the Release.";
+function useWords(use: UseAfterRelease["use"]): string {
+  if (use === "release") return "releases it again";
+  if (use === "pass") return "passes it on";
+  if (use === "use") return "uses it";
+  return `calls ${use.calls} on it`;
+}
 
-export default createRule<Options, MessageId>({
-  name: "use-after-release",
-  meta: {
-    type: "problem",
-    docs: {
-      description: "Disallow using or releasing an interface pointer after its `Release`",
-      recommended: true,
-    },
-    messages: { useAfterRelease: USE_AFTER_RELEASE, engineError: ENGINE_ERROR_MESSAGE },
-    schema: namingSchema(),
-    defaultOptions: [DEFAULT_NAMING],
-  },
-  defaultOptions: [DEFAULT_NAMING],
-  create: (context, [options]) => protocolListeners(context, resolveNaming(options), "use-after-release", reporter(context, "useAfterRelease")),
+export default protocolRule({
+  kind: "use-after-release",
+  description: "Disallow using or releasing an interface pointer after its `Release`",
+  recommended: true,
+  messageId: "useAfterRelease",
+  message: USE_AFTER_RELEASE,
+  data: (finding) => ({ pointer: finding.pointer, line: lineOf(finding.release), use: useWords(finding.use) }),
+  related: (finding) => ({ loc: finding.release.loc, range: finding.release.range, label: `the Release (line ${lineOf(finding.release)})` }),
 });

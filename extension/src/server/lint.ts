@@ -12,8 +12,10 @@ import * as path from "node:path";
 import { Linter } from "eslint";
 import * as tsParser from "@typescript-eslint/parser";
 import plugin from "eslint-plugin-com-async";
+import { presentFinding } from "eslint-plugin-com-async";
+import type { RelatedLocation } from "eslint-plugin-com-async";
 import { analysesOf } from "eslint-plugin-com-async/engine";
-import type { Violation } from "eslint-plugin-com-async/engine";
+import type { Finding } from "eslint-plugin-com-async/engine";
 import { TextDocument } from "vscode-languageserver-textdocument";
 import type { Range } from "vscode-languageserver";
 import type { Severity, Settings } from "./settings";
@@ -126,6 +128,13 @@ function linterFor(filePath: string): Linter {
   return linter;
 }
 
+/** A finding of the engine with the related location its rule gives it. */
+interface Violation {
+  kind: Finding["kind"];
+  node: Finding["node"];
+  related: RelatedLocation | null;
+}
+
 interface RawLint {
   messages: Linter.LintMessage[];
   violations: Violation[];
@@ -155,7 +164,7 @@ function verify(target: LintTarget, rules: Linter.RulesRecord): RawLint {
     if (!asScript.some((m) => m.fatal)) messages = asScript;
   }
   const sourceCode = linter.getSourceCode();
-  const violations = sourceCode && !messages.some((m) => m.fatal) ? analysesOf(sourceCode).flatMap((a) => a.allViolations()) : [];
+  const violations = sourceCode && !messages.some((m) => m.fatal) ? analysesOf(sourceCode).flatMap((a) => a.allFindings().map((f) => ({ kind: f.kind, node: f.node, related: presentFinding(f, a.vocabulary)?.related ?? null }))) : [];
   return {
     messages,
     violations,

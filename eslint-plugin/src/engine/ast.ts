@@ -1,0 +1,115 @@
+/**
+ * Pure questions about the AST: no COM names, no state. Every other engine
+ * module may use these; this one imports nothing of the engine.
+ */
+import type { TSESTree } from "@typescript-eslint/utils";
+
+type Node = TSESTree.Node;
+
+/** Strips what does not change a value: type assertions, `!`, optional-chain wrappers, parentheses. */
+export function unwrapExpression(node: Node): Node {
+  let current = node;
+  for (;;) {
+    switch (current.type) {
+      case "TSAsExpression":
+      case "TSNonNullExpression":
+      case "TSTypeAssertion":
+      case "TSSatisfiesExpression":
+      case "TSInstantiationExpression":
+      case "ChainExpression":
+        current = current.expression;
+        break;
+      default:
+        return current;
+    }
+  }
+}
+
+/** The property name of a non-computed or string-literal member access. */
+export function memberName(node: TSESTree.MemberExpression): string | null {
+  if (!node.computed && node.property.type === "Identifier") return node.property.name;
+  if (node.computed && node.property.type === "Literal" && typeof node.property.value === "string") return node.property.value;
+  return null;
+}
+
+/** The last name of a callee: `f` for `f()`, `Release` for `vt.symbols.Release()`. */
+export function calleeName(node: Node): string | null {
+  const callee = unwrapExpression(node);
+  if (callee.type === "Identifier") return callee.name;
+  if (callee.type === "MemberExpression") return memberName(callee);
+  return null;
+}
+
+/** The text of a dotted name (`Components.interfaces`, `vt.symbols.Release`), or null. */
+export function dottedName(node: Node): string | null {
+  const n = unwrapExpression(node);
+  if (n.type === "Identifier") return n.name;
+  if (n.type === "ThisExpression") return "this";
+  if (n.type === "MemberExpression") {
+    const name = memberName(n);
+    const head = name === null ? null : dottedName(n.object);
+    return head && name !== null ? `${head}.${name}` : null;
+  }
+  return null;
+}
+
+/** A literal number (`2`, `2n`), or null. */
+export function numericLiteral(node: Node): number | null {
+  const n = unwrapExpression(node);
+  if (n.type !== "Literal") return null;
+  if (typeof n.value === "number") return n.value;
+  if (typeof n.value === "bigint") return Number(n.value);
+  const bigint = (n as { bigint?: string }).bigint;
+  return bigint !== undefined ? Number(bigint) : null;
+}
+
+export function isImmediatelyInvoked(node: Node): boolean {
+  if (node.type !== "FunctionExpression" && node.type !== "ArrowFunctionExpression") return false;
+  const parent = node.parent;
+  return !!parent && parent.type === "CallExpression" && parent.callee === node;
+}
+
+/** Is the value of this call used (assigned, returned, passed, tested) rather than discarded? */
+export function isResultUsed(node: Node): boolean {
+  let current: Node = node;
+  let parent = current.parent;
+  while (parent && (parent.type === "ChainExpression" || parent.type === "AwaitExpression" || parent.type === "TSNonNullExpression" || parent.type === "TSAsExpression")) {
+    current = parent;
+    parent = current.parent;
+  }
+  if (!parent) return false;
+  if (parent.type === "ExpressionStatement") return false;
+  if (parent.type === "UnaryExpression" && parent.operator === "void") return false;
+  if (parent.type === "SequenceExpression" && parent.expressions[parent.expressions.length - 1] !== current) return false;
+  return true;
+}
+
+/** The statement of a block (or program, or switch case) that contains `node`. */
+export function enclosingStatement(node: Node): Node | null {
+  let current: Node | undefined = node;
+  while (current && current.parent) {
+    const parent: Node = current.parent;
+    if (parent.type === "BlockStatement" || parent.type === "Program" || parent.type === "StaticBlock" || parent.type === "SwitchCase") return current;
+    if (parent.type === "ExportNamedDeclaration") return parent;
+    current = parent;
+  }
+  return null;
+}
+
+/** Does this jump leave a `try` block or `catch` clause whose `finally` must run first? */
+export function jumpsOutOfFinally(jump: TSESTree.BreakStatement | TSESTree.ContinueStatement): boolean {
+  let child: Node = jump;
+  let current: Node | undefined = jump.parent;
+  while (current) {
+    if (current.type === "TryStatement" && current.finalizer && child !== current.finalizer) return true;
+    if (jump.label) {
+      if (current.type === "LabeledStatement" && current.label.name === jump.label.name) return false;
+    } else if (/^(For|ForIn|ForOf|While|DoWhile)Statement$/.test(current.type) || (jump.type === "BreakStatement" && current.type === "SwitchStatement")) {
+      return false;
+    }
+    if (/Function/.test(current.type)) return false;
+    child = current;
+    current = current.parent;
+  }
+  return false;
+}

@@ -1,0 +1,128 @@
+/**
+ * What a branch condition says on each of its edges: `FAILED(hr)`, `hr < 0`,
+ * `hr !== S_OK`, `!p`, `p == null`, `a && b`, an HRESULT test kept in a
+ * variable. The solver asks for the refinement of a state on an edge; the
+ * outcome (HRESULT success/failure, pointer null/non-null) is applied to the
+ * values the tested expression denotes by the `Refiner` it passes.
+ */
+import type { TSESTree } from "@typescript-eslint/utils";
+import { unwrapExpression } from "./ast";
+import type { State } from "./facts";
+import type { Polarity, Refiner } from "./model";
+import type { ApiCall, Recognizer } from "./recognizer";
+import type { Symbols } from "./symbols";
+
+type Node = TSESTree.Node;
+
+export class Conditions {
+  constructor(
+    private readonly symbols: Symbols,
+    private readonly recognizer: Recognizer,
+    private readonly classify: (call: TSESTree.CallExpression) => ApiCall | null,
+  ) {}
+
+  refine(state: State, test: Node, polarity: Polarity, apply: Refiner): State {
+    const expr = unwrapExpression(test);
+    const truthy = polarity === "truthy";
+    switch (expr.type) {
+      case "LogicalExpression":
+        // The left operand was refined on the edge that evaluated the right one.
+        return polarity === "truthy" || polarity === "falsy" ? this.refine(state, expr.right, polarity, apply) : state;
+      case "UnaryExpression":
+        if (expr.operator === "!" && (polarity === "truthy" || polarity === "falsy")) return this.refine(state, expr.argument, truthy ? "falsy" : "truthy", apply);
+        return state;
+      case "AssignmentExpression":
+        return this.refine(state, expr.left, polarity, apply);
+      case "SequenceExpression":
+        return this.refine(state, expr.expressions[expr.expressions.length - 1], polarity, apply);
+      case "CallExpression": {
+        const api = this.classify(expr);
+        if (api?.kind === "failedTest" && (polarity === "truthy" || polarity === "falsy")) {
+          const failed = api.failed === truthy;
+          return apply(state, this.symbols.sym(api.argument), failed ? "failure" : "success", null);
+        }
+        // A bare acquisition or Begin_ as the condition: its HRESULT is tested for truthiness.
+        return this.refineOperand(state, expr, polarity, apply);
+      }
+      case "BinaryExpression":
+        return this.refineComparison(state, expr, polarity, apply);
+      default:
+        return this.refineOperand(state, expr, polarity, apply);
+    }
+  }
+
+  private refineOperand(state: State, expr: Node, polarity: Polarity, apply: Refiner): State {
+    const sym = this.symbols.sym(expr);
+    if (!sym) return state;
+    switch (polarity) {
+      case "truthy":
+        return apply(state, sym, "failure", "nonnull"); // a non-zero HRESULT is not S_OK
+      case "falsy":
+        return apply(state, sym, "success", "null");
+      case "nullish":
+        return apply(state, sym, null, "null");
+      case "nonnullish":
+        return apply(state, sym, null, "nonnull");
+    }
+  }
+
+  private refineComparison(state: State, expr: TSESTree.BinaryExpression, polarity: Polarity, apply: Refiner): State {
+    if (polarity !== "truthy" && polarity !== "falsy") return state;
+    const truthy = polarity === "truthy";
+    let operand: Node = expr.left;
+    let constant: Node = expr.right;
+    let op = expr.operator;
+    if (this.isConstant(expr.left) && !this.isConstant(expr.right)) {
+      operand = expr.right;
+      constant = expr.left;
+      op = mirror(op);
+    }
+    if (operand.type === "PrivateIdentifier") return state;
+    const sym = this.symbols.sym(operand);
+    if (!sym) return state;
+    const zero = constant.type === "Literal" && constant.value === 0;
+    switch (op) {
+      case "<":
+        return zero ? apply(state, sym, truthy ? "failure" : "success", null) : state;
+      case ">=":
+        return zero ? apply(state, sym, truthy ? "success" : "failure", null) : state;
+      case "===":
+      case "==":
+      case "!==":
+      case "!=": {
+        const equal = (op === "===" || op === "==") === truthy;
+        const success = this.recognizer.isSuccessConstant(constant);
+        const nullish = isNullish(constant);
+        const hr = success ? (equal ? "success" : "failure") : !nullish && equal ? "failure" : null;
+        const ptr = nullish ? (equal ? "null" : "nonnull") : null;
+        return hr || ptr ? apply(state, sym, hr, ptr) : state;
+      }
+      default:
+        return state;
+    }
+  }
+
+  private isConstant(node: Node): boolean {
+    return node.type === "Literal" || (node.type === "Identifier" && this.recognizer.vocabulary.looksLikeConstant(node.name));
+  }
+}
+
+/** `null`, `0`, `0n`, `undefined`: what a failed acquisition leaves in its result or box. */
+function isNullish(n: Node): boolean {
+  return (n.type === "Literal" && (n.value === null || n.value === 0 || (n as { bigint?: string }).bigint === "0")) || (n.type === "Identifier" && n.name === "undefined");
+}
+
+function mirror(op: TSESTree.BinaryExpression["operator"]): TSESTree.BinaryExpression["operator"] {
+  switch (op) {
+    case "<":
+      return ">";
+    case ">":
+      return "<";
+    case "<=":
+      return ">=";
+    case ">=":
+      return "<=";
+    default:
+      return op;
+  }
+}

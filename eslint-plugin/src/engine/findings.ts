@@ -1,0 +1,122 @@
+/**
+ * What the engine finds: one record type per kind of protocol violation,
+ * holding the nodes and names the report needs. The engine decides THAT and
+ * WHERE; the rule of each kind (src/rules/<kind>.ts) decides how it reads
+ * (message data, related label) and which repair it offers. The list of kinds
+ * is the rule registry's (src/index.ts checks that each kind has its rule).
+ */
+import type { TSESTree } from "@typescript-eslint/utils";
+
+type Node = TSESTree.Node;
+
+/** A place in the file: a node's, or a point such as the end of a function. */
+export interface Place {
+  loc: TSESTree.SourceLocation;
+  range: TSESTree.Range;
+}
+
+/** An exit of a function: a `return`/`throw`, or its end (`node` null). */
+export interface Exit extends Place {
+  node: TSESTree.ReturnStatement | TSESTree.ThrowStatement | null;
+  /** `the return`, `the throw`, `the end of the function`, `the end of the module`. */
+  what: string;
+}
+
+interface Base {
+  /** Where the squiggle goes. */
+  node: Node;
+}
+
+export interface CancelWithoutFinish extends Base {
+  kind: "cancel-without-finish";
+  call: string;
+  /** The Cancel's callee text. */
+  cancel: string;
+  /** Method of the cancelled call (`GetPrice`), or null when unknown. */
+  method: string | null;
+  /** Reached without Finish_: an exit, or the Release of the call object. */
+  reached: { exit: Exit } | { release: Node };
+}
+
+export interface MissingRelease extends Base {
+  kind: "missing-release";
+  pointer: string;
+  /** The acquiring call's own name: `QueryInterface`, `CoCreateInstance`, `createDevice`. */
+  acquirer: string;
+  /** The first exit reached while the pointer is held, or where it is acquired again. */
+  reached: { exit: Exit } | { reacquired: Node };
+  /** The statement that binds the pointer, for the repair; null when it cannot be placed. */
+  owner: Node | null;
+  /** Every leaking exit; empty when they are not known (acquired again in a loop). */
+  exits: Exit[];
+  mayBeNull: boolean;
+  /** Some path releases it already: an unconditional Release would release twice. */
+  releasedOnSomePath: boolean;
+  /** The statement that releases it, in the file's own form (`comRelease(p)`, `p.Release()`). */
+  releaseText: string;
+  /** The function or program whose exit leaks. */
+  scope: Node;
+}
+
+export interface BeginWhilePending extends Base {
+  kind: "begin-while-pending";
+  call: string;
+  begin: string;
+  pendingBegin: Node;
+  pendingName: string;
+  method: string;
+  cancelled: boolean;
+}
+
+export interface FinishWithoutBegin extends Base {
+  kind: "finish-without-begin";
+  call: string;
+  finish: string;
+  /** The Finish_ that already completed the call, or null when none was begun. */
+  earlierFinish: Node | null;
+}
+
+export interface MismatchedFinish extends Base {
+  kind: "mismatched-finish";
+  call: string;
+  finish: string;
+  pendingBegin: Node;
+  pendingName: string;
+}
+
+export interface UseAfterRelease extends Base {
+  kind: "use-after-release";
+  pointer: string;
+  release: Node;
+  use: "release" | { calls: string } | "pass" | "use";
+}
+
+export interface UncheckedQueryInterface extends Base {
+  kind: "unchecked-query-interface";
+  pointer: string;
+  acquisition: Node;
+  acquirer: string;
+}
+
+export interface UncheckedCancelResult extends Base {
+  kind: "unchecked-cancel-result";
+  finish: string;
+  cancel: Node;
+}
+
+export type Finding = CancelWithoutFinish | MissingRelease | BeginWhilePending | FinishWithoutBegin | MismatchedFinish | UseAfterRelease | UncheckedQueryInterface | UncheckedCancelResult;
+
+export type FindingKind = Finding["kind"];
+
+export type FindingOf<K extends FindingKind> = Extract<Finding, { kind: K }>;
+
+/** Receives findings as the solver makes them. */
+export interface Sink {
+  report(finding: Finding): void;
+}
+
+export const NO_SINK: Sink = { report() {} };
+
+export function placeOf(node: Node): Place {
+  return { loc: node.loc, range: node.range };
+}

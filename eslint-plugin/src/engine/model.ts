@@ -1,0 +1,134 @@
+/**
+ * The engine's vocabulary of things: what it tracks (resources), the values
+ * slots hold, the symbolic expressions events carry, the events recording
+ * writes into segments, and what a summary says of a function. Types only,
+ * shared by recording, the solver, the transitions and the summaries.
+ */
+import type { TSESTree } from "@typescript-eslint/utils";
+import type { FactTable, IdSet, State } from "./facts";
+import type { Sink } from "./findings";
+import type { FunctionGraph } from "./segment-graph";
+import type { Vocabulary } from "./vocabulary";
+
+type Node = TSESTree.Node;
+
+/** Something the engine tracks: an interface pointer, a call object, or both. */
+export interface Resource {
+  readonly id: number;
+  /** The acquiring call; for call objects this function did not create, the receiver expression. */
+  readonly site: Node;
+  /** Track of ownership (acquired/released/escaped); -1 when this function does not own it. */
+  readonly ownKey: number;
+  /** Track of the call state machine (idle/pending/cancelled); -1 for plain pointers. */
+  readonly protoKey: number;
+  isCancel: boolean;
+  /** For a cancel pointer: the slot of the call object it was queried from. */
+  ownerSlot: string | null;
+  /** Display name, e.g. `cancel` or `call`. */
+  name: string;
+  /** The statement that binds the pointer (for the Release suggestion). */
+  ownerStatement: Node | null;
+  /** The acquisition can fail without throwing (raw HRESULT, nullable result). */
+  mayFail: boolean;
+  /** The acquiring call's own name, for messages: `QueryInterface`, `CoCreateInstance`, a helper's name. */
+  acquirer: string;
+}
+
+export type Value =
+  | { kind: "ref"; res: Resource }
+  | { kind: "hrAcquire"; res: Resource }
+  | { kind: "hrBegin"; begin: Node }
+  /** The boolean `FAILED(x)` / `SUCCEEDED(x)` of another value, kept in a variable. */
+  | { kind: "hrTest"; of: number; failed: boolean };
+
+/** A symbolic expression: resolved against the state when the event is applied. */
+export type Sym = { t: "slot"; key: string } | { t: "vals"; ids: IdSet } | { t: "union"; parts: Sym[] } | { t: "test"; of: Sym; failed: boolean } | null;
+
+export type Event =
+  | { k: "assign"; key: string; sym: Sym; escapes: boolean; aliasOf?: { key: string; site: Node } }
+  | { k: "acquire"; res: Resource; node: Node; checked: boolean }
+  | { k: "begin"; node: Node; recv: Sym; recvKey: string | null; method: string }
+  | { k: "finish"; node: Node; recv: Sym; recvKey: string | null; method: string; resultChecked: boolean }
+  | { k: "cancel"; node: Node; recv: Sym }
+  | { k: "release"; node: Node; target: Sym; targetKey: string | null }
+  | { k: "use"; node: Node; target: Sym }
+  | { k: "escape"; target: Sym; targetKey: string | null }
+  | { k: "return"; target: Sym; targetKey: string | null }
+  | { k: "settle"; node: Node; target: Sym }
+  | { k: "callLocal"; node: Node; callee: Node; args: { sym: Sym; key: string | null; expr: Node }[]; result: Resource }
+  | { k: "stopTracking"; target: Sym }
+  | { k: "manage"; target: Sym }
+  | { k: "throwPoint"; region: string }
+  /** A `break`/`continue` that runs a `finally` ESLint's graph skips: what follows is uncertain. */
+  | { k: "soften" }
+  /** An HRESULT handed to a function (`check(hr)`, `ThrowIfFailed(hr)`): taken as checked after the call. */
+  | { k: "hrHandled"; target: Sym }
+  /** A block's variables go out of scope: their bindings, and objects nothing can reach any more, are dropped. */
+  | { k: "scopeEnd"; keys: string[] }
+  | { k: "inline"; child: FunctionGraph };
+
+export type Polarity = "truthy" | "falsy" | "nullish" | "nonnullish";
+
+export interface ForkInfo {
+  /** The condition whose value chose between the successors. */
+  test: Node;
+  /** The value of `test` on the edge into the successor that starts at `firstNode`. */
+  polarity: Polarity;
+  firstNode: Node;
+}
+
+/** Services the file analysis gives every function's solver. */
+export interface EngineContext {
+  readonly facts: FactTable;
+  value(id: number): Value;
+  valueId(value: Value): number;
+  /** The call object this function did not create, keyed by slot: one per function and slot. */
+  externalCall(owner: FunctionGraph, key: string, site: Node): Resource;
+  /** The external call object of a slot, if one was created. */
+  externalIfAny(owner: FunctionGraph, key: string): Resource | undefined;
+  resource(id: number): Resource;
+  /** The full name of the Begin_ a call started with (`Begin_GetPrice`), for messages. */
+  beginName(begin: Node): string;
+  text(node: Node): string;
+  readonly vocabulary: Vocabulary;
+  /** The text of a statement releasing `pointer`, in the form this file releases with. */
+  releaseText(pointer: string, mayBeNull: boolean): string;
+  refineCondition(state: State, test: Node, polarity: Polarity, apply: Refiner): State;
+  /** Work counters: deterministic measures of cost for tests and benchmarks. */
+  readonly stats: EngineStats;
+  /** Solves an immediately invoked function in place, from its caller's state. */
+  solveInline(child: FunctionGraph, entry: State, sink: Sink | null): State | undefined;
+  /** The summary of a function of this file, or null when it has none (not analysable, recursive). */
+  summaryOf(fn: Node): Summary | null;
+  /** What a Begin_ was called on, for `await` of a promise-shaped Begin_. */
+  beginInfo(begin: Node): { recv: Sym; recvKey: string | null; method: string } | null;
+  /** A call of a helper that begins a call counts as that Begin_ (for messages and suggestions). */
+  registerBegin(node: Node, method: string, recv: Sym, recvKey: string | null): void;
+}
+
+/** What a call to a function of this file does to each argument, and whether it returns an owned pointer. */
+export interface Summary {
+  params: ParamEffect[];
+  returns: { isCancel: boolean; ownerParam: number | null; mayFail: boolean } | null;
+}
+
+export type ParamEffect =
+  | { kind: "none" }
+  | { kind: "release" }
+  | { kind: "finish"; method: string }
+  | { kind: "begin"; method: string }
+  | { kind: "cancelCall" }
+  | { kind: "cancelThrough" }
+  | { kind: "escape" };
+
+export interface EngineStats {
+  functions: number;
+  segments: number;
+  /** Segment transfers run by the fixpoints: linear in the code size when the engine is. */
+  transfers: number;
+}
+
+/** Applies an outcome to a symbolic value; used by the condition refiner. */
+export type Refiner = (state: State, sym: Sym, hr: "success" | "failure" | null, ptr: "null" | "nonnull" | null) => State;
+
+

@@ -1,0 +1,288 @@
+/**
+ * Recording: turns the AST, as ESLint walks it, into protocol events in the
+ * segments of the current code path. A call the recognizer classifies becomes
+ * its event; any other call is a use of its receiver and its arguments, then
+ * an escape of the arguments (or a summarised call of a function of this
+ * file); bindings, returns and stores move values between slots.
+ */
+import type { SourceCode } from "eslint";
+import type { TSESTree } from "@typescript-eslint/utils";
+import { enclosingStatement, isResultUsed, jumpsOutOfFinally, unwrapExpression, calleeName } from "./ast";
+import type { Event, Sym } from "./model";
+import type { ApiCall, Recognizer } from "./recognizer";
+import type { ResourceTable } from "./resources";
+import type { FunctionGraph } from "./segment-graph";
+import type { Symbols } from "./symbols";
+
+type Node = TSESTree.Node;
+
+export class Recorder {
+  /** Argument text of the first call of each Finish_ method, reused by repairs. */
+  readonly finishArguments = new Map<string, string>();
+  /** The first release call of the file, as a template: the file's own release form. */
+  releaseTemplate: { text: string; target: string } | null = null;
+  private receiverNames: Set<string> | undefined;
+
+  constructor(
+    private readonly sourceCode: SourceCode,
+    private readonly recognizer: Recognizer,
+    private readonly symbols: Symbols,
+    private readonly resources: ResourceTable,
+    private readonly classify: (call: TSESTree.CallExpression) => ApiCall | null,
+    private readonly top: () => FunctionGraph | undefined,
+  ) {}
+
+  /** The listeners the driving rule installs, besides the code path ones; `guard` catches internal errors. */
+  listeners(guard: <T extends unknown[]>(fn: (...args: T) => void) => (...args: T) => void): Record<string, (node: Node) => void> {
+    return {
+      "CallExpression:exit": guard((node: Node) => this.onCall(node as TSESTree.CallExpression)),
+      "NewExpression:exit": guard((node: Node) => this.onOtherCall(node as TSESTree.NewExpression, (node as TSESTree.NewExpression).arguments)),
+      "VariableDeclarator:exit": guard((node: Node) => this.onDeclarator(node as TSESTree.VariableDeclarator)),
+      "AssignmentExpression:exit": guard((node: Node) => this.onAssignment(node as TSESTree.AssignmentExpression)),
+      // At a return's or throw's exit, ESLint has not yet ended its segment: the value leaves
+      // here, and the segment ends with an explicit exit. (Plain node-type listeners: a
+      // `ReturnStatement > *` selector would make ESLint match it against every node.)
+      "ReturnStatement:exit": guard((node: Node) => {
+        const argument = (node as TSESTree.ReturnStatement).argument;
+        if (argument) this.returnValue(argument);
+        this.top()?.markAbrupt(node);
+      }),
+      "ThrowStatement:exit": guard((node: Node) => {
+        this.escapeValue((node as TSESTree.ThrowStatement).argument);
+        this.top()?.markAbrupt(node);
+      }),
+      "YieldExpression:exit": guard((node: Node) => {
+        const argument = (node as TSESTree.YieldExpression).argument;
+        if (argument) this.escapeValue(argument);
+      }),
+      "ArrowFunctionExpression:exit": guard((node: Node) => {
+        const arrow = node as TSESTree.ArrowFunctionExpression;
+        if (arrow.expression) this.returnValue(arrow.body);
+      }),
+      "BlockStatement:exit": guard((node: Node) => this.onBlockExit(node as TSESTree.BlockStatement)),
+      "AwaitExpression:exit": guard((node: Node) => {
+        const sym = this.symbols.sym((node as TSESTree.AwaitExpression).argument);
+        if (sym) this.record({ k: "settle", node, target: sym });
+      }),
+      "ArrayExpression:exit": guard((node: Node) => {
+        for (const element of (node as TSESTree.ArrayExpression).elements) if (element) this.escapeValue(element);
+      }),
+      "ObjectExpression:exit": guard((node: Node) => {
+        for (const property of (node as TSESTree.ObjectExpression).properties) this.escapeValue(property.type === "Property" ? property.value : property);
+      }),
+      // ESLint's code paths send break/continue straight to their target, skipping any
+      // `finally` on the way; the state after such a jump is only known approximately.
+      "BreakStatement, ContinueStatement": guard((node: Node) => {
+        if (jumpsOutOfFinally(node as TSESTree.BreakStatement | TSESTree.ContinueStatement)) this.record({ k: "soften" });
+      }),
+      "TryStatement > BlockStatement": guard((node: Node) => {
+        const tryNode = node.parent as TSESTree.TryStatement;
+        this.top()?.regionStack.push({ tryNode, part: node === tryNode.block ? "block" : "finally" });
+      }),
+      "TryStatement > BlockStatement:exit": guard(() => void this.top()?.regionStack.pop()),
+      CatchClause: guard((node: Node) => {
+        this.top()?.regionStack.push({ tryNode: node.parent as TSESTree.TryStatement, part: "catch" });
+      }),
+      "CatchClause:exit": guard(() => void this.top()?.regionStack.pop()),
+    };
+  }
+
+  record(event: Event): void {
+    this.top()?.record(event);
+  }
+
+  private text(node: Node): string {
+    return this.sourceCode.getText(node as never);
+  }
+
+  private throwPoint(): void {
+    const graph = this.top();
+    const region = graph?.throwTarget();
+    if (graph && region) graph.record({ k: "throwPoint", region });
+  }
+
+  private onBlockExit(node: TSESTree.BlockStatement): void {
+    const scope = this.sourceCode.scopeManager?.acquire(node as never);
+    if (!scope || scope.block !== (node as never) || scope.variables.length === 0) return;
+    const keys: string[] = [];
+    for (const variable of scope.variables) {
+      const identifier = variable.identifiers[0] as TSESTree.Identifier | undefined;
+      const key = identifier ? this.symbols.keyOf(identifier) : null;
+      if (key !== null) keys.push(key);
+    }
+    if (keys.length > 0) this.record({ k: "scopeEnd", keys });
+  }
+
+  private onCall(node: TSESTree.CallExpression): void {
+    const api = this.classify(node);
+    if (!api) return this.onOtherCall(node, node.arguments);
+    const s = this.symbols;
+    switch (api.kind) {
+      case "begin": {
+        const recv = s.sym(api.receiver);
+        const recvKey = s.keyOf(api.receiver);
+        this.resources.registerBegin(node, { recv, recvKey, method: api.method, name: api.name });
+        this.throwPoint();
+        this.record({ k: "begin", node, recv, recvKey, method: api.method });
+        break;
+      }
+      case "finish": {
+        this.resources.finishes.set(node, api.method);
+        if (!this.finishArguments.has(api.name)) this.finishArguments.set(api.name, node.arguments.map((a) => this.text(a)).join(", "));
+        const checked = isResultUsed(node) || !!this.top()?.insideTryWithCatch();
+        this.record({ k: "finish", node, recv: s.sym(api.receiver), recvKey: s.keyOf(api.receiver), method: api.method, resultChecked: checked });
+        this.throwPoint();
+        break;
+      }
+      case "cancel":
+        this.throwPoint();
+        this.record({ k: "cancel", node, recv: s.sym(api.receiver) });
+        break;
+      case "release":
+        this.releaseTemplate ??= { text: this.text(node), target: this.text(api.target) };
+        this.record({ k: "release", node, target: s.sym(api.target), targetKey: s.keyOf(api.target) });
+        this.throwPoint();
+        break;
+      case "addRef":
+        this.record({ k: "use", node, target: s.sym(api.target) });
+        this.record({ k: "stopTracking", target: s.sym(api.target) });
+        break;
+      case "acquire":
+        this.onAcquire(node, api);
+        break;
+      case "failedTest":
+        break;
+    }
+  }
+
+  private onAcquire(node: TSESTree.CallExpression, api: Extract<ApiCall, { kind: "acquire" }>): void {
+    const s = this.symbols;
+    const sourceKey = api.source ? s.keyOf(api.source) : null;
+    const outKey = api.outBox ? s.keyOf(api.outBox) : null;
+    if (api.outBox && outKey === null) return; // the pointer lands somewhere we cannot follow
+    if (api.source) this.record({ k: "use", node, target: s.sym(api.source) });
+    let res = this.resources.acquireSites.get(node);
+    if (!res) {
+      res = this.resources.create(node, true, api.isCallFactory, api.isCancelInterface, sourceKey, calleeName(node.callee) ?? this.text(node.callee));
+      // Raw shape: the out box holds null when QueryInterface failed.
+      res.mayFail = api.returnsHresult;
+      this.resources.acquireSites.set(node, res);
+    }
+    this.throwPoint();
+    this.record({ k: "acquire", res, node, checked: !api.nullable && !api.returnsHresult });
+    if (outKey !== null && api.outBox) {
+      const ref: Sym = { t: "vals", ids: [this.resources.valueId({ kind: "ref", res })] };
+      const boxText = this.text(api.outBox);
+      if (/^[\w$.]+$/.test(boxText)) res.name = this.outBoxName(api.outBox, boxText);
+      res.ownerStatement = enclosingStatement(node);
+      this.record({ k: "assign", key: `${outKey}[0]`, sym: ref, escapes: false });
+      this.record({ k: "assign", key: `${outKey}.value`, sym: ref, escapes: false });
+    }
+  }
+
+  /** `out[0]` for an array box, `out.value` for an object box. */
+  private outBoxName(box: TSESTree.Expression, text: string): string {
+    return this.symbols.declaredInit(box)?.type === "ObjectExpression" ? `${text}.value` : `${text}[0]`;
+  }
+
+  private onOtherCall(node: TSESTree.CallExpression | TSESTree.NewExpression, args: TSESTree.CallExpressionArgument[]): void {
+    const s = this.symbols;
+    const callee = unwrapExpression(node.callee);
+    if (callee.type === "MemberExpression") this.record({ k: "use", node, target: s.sym(callee.object) });
+    const argSyms: { sym: Sym; key: string | null }[] = [];
+    for (const arg of args) {
+      const expr = arg.type === "SpreadElement" ? arg.argument : arg;
+      const sym = s.sym(expr);
+      if (!sym) continue;
+      argSyms.push({ sym, key: s.keyOf(expr) });
+      this.record({ k: "use", node, target: sym });
+    }
+    this.throwPoint();
+    // Raw COM code hands HRESULTs to throw-on-failure helpers (`ThrowIfFailed(hr)`, `checkHr(hr)`):
+    // after such a call the code runs on the success path. Recognised by the helper's name.
+    const name = calleeName(node.callee);
+    if (name !== null && this.recognizer.vocabulary.isCheckHelperName(name)) for (const { sym } of argSyms) this.record({ k: "hrHandled", target: sym });
+    const local = node.type === "CallExpression" ? s.localFunction(node.callee) : null;
+    if (local) {
+      // Summarised at solve time: each argument gets the callee's effect, the result may be owned.
+      let result = this.resources.acquireSites.get(node);
+      if (!result) {
+        result = this.resources.create(node, true, false, false, null, name ?? this.text(node.callee));
+        this.resources.acquireSites.set(node, result);
+      }
+      const allArgs = args.map((arg) => {
+        const expr = arg.type === "SpreadElement" ? arg.argument : arg;
+        return { sym: s.sym(expr), key: s.keyOf(expr), expr };
+      });
+      this.record({ k: "callLocal", node, callee: local, args: allArgs, result });
+      return;
+    }
+    for (const { sym, key } of argSyms) this.record({ k: "escape", target: sym, targetKey: key });
+  }
+
+  private onDeclarator(node: TSESTree.VariableDeclarator): void {
+    if (node.id.type !== "Identifier") {
+      if (node.init) this.escapeValue(node.init);
+      return;
+    }
+    const key = this.symbols.keyOf(node.id);
+    if (key === null) return;
+    const declaration = node.parent as TSESTree.VariableDeclaration;
+    if (!node.init) {
+      // `let p;` or a loop's `const x of xs`: a new, unknown object each time.
+      this.record({ k: "assign", key, sym: null, escapes: false });
+      return;
+    }
+    this.bind(node.id, key, node.init, declaration);
+    const kind = declaration.kind as string;
+    if (kind === "using" || kind === "await using") this.record({ k: "manage", target: { t: "slot", key } });
+  }
+
+  private onAssignment(node: TSESTree.AssignmentExpression): void {
+    if (node.operator !== "=") return;
+    const target = node.left;
+    const key = target.type === "Identifier" || target.type === "MemberExpression" ? this.symbols.keyOf(target) : null;
+    if (key === null) {
+      this.escapeValue(node.right);
+      return;
+    }
+    this.bind(target as TSESTree.Identifier | TSESTree.MemberExpression, key, node.right, enclosingStatement(node));
+  }
+
+  private bind(target: TSESTree.Identifier | TSESTree.MemberExpression, key: string, value: TSESTree.Expression, statement: Node | null): void {
+    const s = this.symbols;
+    const sym = s.sym(value);
+    const escapes = target.type === "MemberExpression" || !s.isLocalUnshared(target, this.top());
+    // Name the pointer after the variable it is first bound to: messages say `cancel`, not the call.
+    const acquired = this.resources.acquireSites.get(unwrapExpression(value));
+    if (acquired && acquired.ownerStatement === null) {
+      acquired.name = this.text(target);
+      acquired.ownerStatement = statement;
+    }
+    // Aliases of objects from outside are followed only for names used as protocol receivers.
+    const source = unwrapExpression(value);
+    const aliasKey = (source.type === "Identifier" || source.type === "MemberExpression" || source.type === "ThisExpression") && this.isProtocolReceiverName(target) ? s.keyOf(source) : null;
+    this.record({ k: "assign", key, sym, escapes, ...(aliasKey !== null ? { aliasOf: { key: aliasKey, site: source } } : {}) });
+  }
+
+  /** Is this name ever the receiver of a protocol method in the file? (A cheap textual pre-scan.) */
+  private isProtocolReceiverName(target: TSESTree.Identifier | TSESTree.MemberExpression): boolean {
+    this.receiverNames ??= new Set([...this.sourceCode.text.matchAll(this.recognizer.vocabulary.receiverNamePattern())].map((m) => m[1]));
+    const name = target.type === "Identifier" ? target.name : target.property.type === "Identifier" ? target.property.name : null;
+    return name !== null && this.receiverNames.has(name);
+  }
+
+  /** A returned value: the caller's from now on (and, for summaries, what the function hands out). */
+  returnValue(node: Node): void {
+    const expr = node as TSESTree.Expression;
+    const sym = this.symbols.sym(expr);
+    if (sym) this.record({ k: "return", target: sym, targetKey: this.symbols.keyOf(expr) });
+  }
+
+  /** A value flows somewhere this function cannot follow. */
+  escapeValue(node: Node): void {
+    if (node.type === "SpreadElement") return this.escapeValue(node.argument);
+    const sym = this.symbols.sym(node);
+    if (sym) this.record({ k: "escape", target: sym, targetKey: this.symbols.keyOf(node) });
+  }
+}

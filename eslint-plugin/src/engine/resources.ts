@@ -1,0 +1,95 @@
+/**
+ * The things one file's analysis tracks, interned once per file: resources
+ * (pointers and call objects), the values slots may hold, the call objects a
+ * function did not create (one per function and slot), and what each Begin_
+ * and Finish_ call was. Recording creates them; the solver and the
+ * transitions look them up by id.
+ */
+import type { TSESTree } from "@typescript-eslint/utils";
+import type { Resource, Sym, Value } from "./model";
+import type { FunctionGraph } from "./segment-graph";
+
+type Node = TSESTree.Node;
+
+export interface BeginInfo {
+  recv: Sym;
+  recvKey: string | null;
+  method: string;
+  /** `Begin_GetPrice`, or the helper's callee text for a helper that begins. */
+  name: string;
+}
+
+export class ResourceTable {
+  private readonly values: Value[] = [];
+  private readonly valueIds = new Map<string, number>();
+  private readonly resources: Resource[] = [];
+  private readonly externals = new Map<FunctionGraph, Map<string, Resource>>();
+  /** The resource each acquiring call (or summarised helper call) creates. */
+  readonly acquireSites = new Map<Node, Resource>();
+  /** Every Begin_ (and helper call that begins): its receiver and method. */
+  readonly begins = new Map<Node, BeginInfo>();
+  /** The method each Finish_ call finishes (summaries read it from the exit facts). */
+  readonly finishes = new Map<Node, string>();
+
+  constructor(private readonly text: (node: Node) => string) {}
+
+  value(id: number): Value {
+    return this.values[id];
+  }
+
+  valueId(value: Value): number {
+    const key =
+      value.kind === "hrBegin" ? `b${value.begin.range[0]}:${value.begin.range[1]}` : value.kind === "hrTest" ? `t${value.failed ? 1 : 0}:${value.of}` : `${value.kind}${value.res.id}`;
+    let id = this.valueIds.get(key);
+    if (id === undefined) {
+      id = this.values.length;
+      this.values.push(value);
+      this.valueIds.set(key, id);
+    }
+    return id;
+  }
+
+  resource(id: number): Resource {
+    return this.resources[id];
+  }
+
+  create(site: Node, owned: boolean, isCall: boolean, isCancel: boolean, ownerSlot: string | null, acquirer: string): Resource {
+    const id = this.resources.length;
+    const res: Resource = {
+      id,
+      site,
+      ownKey: owned ? 2 * id : -1,
+      protoKey: isCall ? 2 * id + 1 : -1,
+      isCancel,
+      ownerSlot,
+      name: this.text(site).slice(0, 60),
+      ownerStatement: null,
+      mayFail: false,
+      acquirer,
+    };
+    this.resources.push(res);
+    return res;
+  }
+
+  externalIfAny(owner: FunctionGraph, key: string): Resource | undefined {
+    return this.externals.get(owner.home)?.get(key);
+  }
+
+  /** The call object a function did not create, for a slot: one per function (an IIFE shares its caller's). */
+  externalCall(owner: FunctionGraph, key: string, site: Node): Resource {
+    const home = owner.home;
+    let byKey = this.externals.get(home);
+    if (!byKey) this.externals.set(home, (byKey = new Map()));
+    let res = byKey.get(key);
+    if (!res) {
+      res = this.create(site, false, true, false, null, "");
+      res.name = this.text(site.type === "CallExpression" && site.callee.type === "MemberExpression" ? site.callee.object : site).slice(0, 60);
+      byKey.set(key, res);
+    }
+    return res;
+  }
+
+  registerBegin(node: Node, info: BeginInfo): void {
+    if (!this.begins.has(node)) this.begins.set(node, info);
+  }
+}

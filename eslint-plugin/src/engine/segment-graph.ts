@@ -1,0 +1,186 @@
+/**
+ * The segment graph of one code path (a function, a class field initializer,
+ * or the module's top level), as ESLint builds it, with the protocol events
+ * recorded into each segment while ESLint walks the AST, the branch condition
+ * at each fork, the explicit exits, and the try/catch/finally regions the
+ * solver needs to model exceptions. Recording only: nothing is solved here.
+ */
+import type { Rule } from "eslint";
+import type { TSESTree } from "@typescript-eslint/utils";
+import type { Event, ForkInfo, Polarity, Sym } from "./model";
+
+type Segment = Rule.CodePathSegment;
+type CodePath = Rule.CodePath;
+type Node = TSESTree.Node;
+
+export class FunctionGraph {
+  readonly segments: Segment[] = [];
+  readonly index = new Map<Segment, number>();
+  readonly startNodes: Node[] = [];
+  readonly events: Event[][] = [];
+  readonly forks: (ForkInfo | null)[] = [];
+  readonly abruptEnds: (Node | null)[] = [];
+  readonly handlerRegion: (string | null)[] = [];
+  readonly leaving: boolean[] = [];
+  private readonly current = new Set<Segment>();
+  /** Segments (reachable or not) started at each `finally` block, in order. */
+  private readonly finallyStarts = new Map<TSESTree.TryStatement, (Segment | null)[]>();
+  /** Try regions enclosing the current position, innermost last. */
+  readonly regionStack: { tryNode: TSESTree.TryStatement; part: "block" | "catch" | "finally" }[] = [];
+  private readonly tryIds = new Map<TSESTree.TryStatement, number>();
+  /** Set when the solver gave up (iteration cap): the function reports nothing. */
+  gaveUp = false;
+  /** For a class field initializer: its value, stored in the field when the path ends. */
+  resultEscapes: Sym = null;
+
+  constructor(
+    readonly codePath: CodePath,
+    readonly node: Node,
+    readonly parent: FunctionGraph | null,
+    readonly isInlined: boolean,
+  ) {}
+
+  // ---- recording, driven by ESLint's code path events ---------------------
+
+  onSegmentStart(segment: Segment, node: Node): void {
+    const i = this.segments.length;
+    this.segments.push(segment);
+    this.index.set(segment, i);
+    this.startNodes.push(node);
+    this.events.push([]);
+    this.forks.push(null);
+    this.abruptEnds.push(null);
+    this.handlerRegion.push(node.type === "CatchClause" ? this.regionKey(node.parent as TSESTree.TryStatement, "catch") : null);
+    this.leaving.push(false);
+    this.current.add(segment);
+    this.noteFinallyStart(segment, node);
+  }
+
+  /** Unreachable segments carry no facts, but count when telling a `finally`'s normal and abrupt halves apart. */
+  onUnreachableSegmentStart(node: Node): void {
+    this.noteFinallyStart(null, node);
+  }
+
+  private noteFinallyStart(segment: Segment | null, node: Node): void {
+    const parent = node.parent;
+    if (parent?.type === "TryStatement" && parent.finalizer === node) {
+      let list = this.finallyStarts.get(parent);
+      if (!list) this.finallyStarts.set(parent, (list = []));
+      list.push(segment);
+    }
+  }
+
+  onSegmentEnd(segment: Segment, node: Node): void {
+    this.current.delete(segment);
+    const i = this.index.get(segment);
+    if (i === undefined) return;
+    if (segment.nextSegments.length >= 2) this.forks[i] = forkAt(node);
+  }
+
+  /**
+   * The current segments end with this `return` or `throw` (called once its
+   * argument is evaluated): their edges are explicit exits, not implicit exceptions.
+   */
+  markAbrupt(node: Node): void {
+    for (const segment of this.current) {
+      const i = this.index.get(segment);
+      if (i !== undefined) this.abruptEnds[i] = node;
+    }
+  }
+
+  record(event: Event): void {
+    for (const segment of this.current) {
+      const i = this.index.get(segment);
+      if (i !== undefined) this.events[i].push(event);
+    }
+  }
+
+  get hasCurrentSegment(): boolean {
+    return this.current.size > 0;
+  }
+
+  regionKey(tryNode: TSESTree.TryStatement, part: "catch" | "finally"): string {
+    let id = this.tryIds.get(tryNode);
+    if (id === undefined) this.tryIds.set(tryNode, (id = this.tryIds.size));
+    return `${id}:${part}`;
+  }
+
+  /** Where an exception thrown here goes: the innermost handler, or null (not modelled). */
+  throwTarget(): string | null {
+    for (let i = this.regionStack.length - 1; i >= 0; i--) {
+      const { tryNode, part } = this.regionStack[i];
+      if (part === "block") return this.regionKey(tryNode, tryNode.handler ? "catch" : "finally");
+      if (part === "catch" && tryNode.finalizer) return this.regionKey(tryNode, "finally");
+    }
+    return null;
+  }
+
+  /** Is the current position inside a `try` block whose `catch` handles failures? */
+  insideTryWithCatch(): boolean {
+    return this.regionStack.some((r) => r.part === "block" && !!r.tryNode.handler);
+  }
+
+  /** Called at the end of the code path: identifies the abrupt-completion segments of each `finally`. */
+  sealGraph(): void {
+    for (const [tryNode, starts] of this.finallyStarts) {
+      if (starts.length < 2 || starts.length % 2 !== 0) continue;
+      const key = this.regionKey(tryNode, "finally");
+      for (const segment of starts.slice(starts.length / 2)) {
+        const i = segment ? this.index.get(segment) : undefined;
+        if (i === undefined) continue;
+        this.handlerRegion[i] = key;
+        this.leaving[i] = true;
+      }
+    }
+  }
+
+  /** The owner of call objects this code path shares: an inlined IIFE shares its caller's. */
+  get home(): FunctionGraph {
+    let graph: FunctionGraph = this;
+    while (graph.isInlined && graph.parent) graph = graph.parent;
+    return graph;
+  }
+}
+
+/** Negation of a polarity for the other successor of a fork. */
+export function opposite(p: Polarity): Polarity {
+  switch (p) {
+    case "truthy":
+      return "falsy";
+    case "falsy":
+      return "truthy";
+    case "nullish":
+      return "nonnullish";
+    case "nonnullish":
+      return "nullish";
+  }
+}
+
+
+/** Given the node where the first successor of a fork starts, finds the condition and its value on that edge. */
+export function forkAt(node: Node): ForkInfo | null {
+  const parent = node.parent;
+  if (!parent) return null;
+  switch (parent.type) {
+    case "LogicalExpression":
+      if (node === parent.right) {
+        const polarity: Polarity = parent.operator === "&&" ? "truthy" : parent.operator === "||" ? "falsy" : "nullish";
+        return { test: parent.left, polarity, firstNode: node };
+      }
+      return null;
+    case "IfStatement":
+    case "ConditionalExpression":
+      if (node === parent.consequent) return { test: parent.test, polarity: "truthy", firstNode: node };
+      return null;
+    case "WhileStatement":
+    case "ForStatement":
+      if (node === parent.body && parent.test) return { test: parent.test, polarity: "truthy", firstNode: node };
+      return null;
+    case "MemberExpression":
+      if (parent.optional && node === parent.property) return { test: parent.object, polarity: "nonnullish", firstNode: node };
+      return null;
+    default:
+      return null;
+  }
+}
+

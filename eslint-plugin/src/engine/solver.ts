@@ -1,0 +1,188 @@
+/**
+ * The worklist fixpoint over one code path's segments.
+ *
+ * A segment's entry state is the join of its predecessors' exit states,
+ * refined on branch edges by the condition that chose the edge. Loops simply
+ * re-propagate until nothing changes; every segment is processed a bounded
+ * number of times (the facts are finite and joins only grow), so the cost is
+ * linear in the size of the function for a fixed number of tracked objects:
+ * no path is ever enumerated.
+ *
+ * Exceptions follow the spec's model. Inside a `try`, every call is a throw
+ * point; the state at that point (after the call's own effect for Finish_ and
+ * Release, before it for everything else) flows to the handler as uncertain
+ * facts. ESLint's own implicit edges into `catch` and into the abrupt
+ * `finally` path are replaced by these; explicit `throw` and `return` edges
+ * are kept as ordinary paths.
+ *
+ * Findings are made in a second pass over the converged entry states, so
+ * each is made once, from the final state.
+ */
+import type { Rule } from "eslint";
+import type { TSESTree } from "@typescript-eslint/utils";
+import { Draft, IdSet, Phase, State, join, markUncertain, sameState } from "./facts";
+import { Exit, NO_SINK, Sink } from "./findings";
+import type { EngineContext, Resource } from "./model";
+import { FunctionGraph, opposite } from "./segment-graph";
+import { Transfer } from "./transfer";
+
+type Segment = Rule.CodePathSegment;
+
+export interface SolveOptions {
+  /** Receives the state and returned values at each `return` (summaries). */
+  onReturn?: (state: State, values: IdSet) => void;
+  /** Called with the entry state of every segment once converged (the debug view). */
+  onConverged?: (inStates: readonly (State | undefined)[], outStates: readonly (State | undefined)[]) => void;
+}
+
+/**
+ * Runs the fixpoint from `entry`; returns the join of the normal exits' states
+ * (for an inlined IIFE and for summaries) and, with a sink, reports what it finds.
+ */
+export function solve(ctx: EngineContext, graph: FunctionGraph, entry: State, sink: Sink | null, options: SolveOptions = {}): State | undefined {
+  const n = graph.segments.length;
+  ctx.stats.functions++;
+  ctx.stats.segments += n;
+  if (n === 0) return entry;
+  const transfer = new Transfer(ctx, graph);
+  transfer.onReturn = options.onReturn ?? null;
+  const inStates: (State | undefined)[] = new Array(n);
+  const outStates: (State | undefined)[] = new Array(n);
+  const regionStates = new Map<string, State>();
+  const regionSegments = new Map<string, number[]>();
+  for (let i = 0; i < n; i++) {
+    const region = graph.handlerRegion[i];
+    if (!region) continue;
+    let list = regionSegments.get(region);
+    if (!list) regionSegments.set(region, (list = []));
+    list.push(i);
+  }
+
+  const queued = new Uint8Array(n);
+  const queue: number[] = [];
+  const enqueue = (i: number) => {
+    if (!queued[i]) {
+      queued[i] = 1;
+      queue.push(i);
+    }
+  };
+  const initial = graph.index.get(graph.codePath.initialSegment);
+  if (initial === undefined) return entry;
+  enqueue(initial);
+
+  // Each segment's entry can only grow; the cap guards against a bug turning into a hang.
+  let budget = 64 * n + 1000;
+  const onThrow = (region: string, state: State) => {
+    const previous = regionStates.get(region);
+    const next = join(previous, markUncertain(ctx.facts, state), ctx.facts);
+    if (next && !sameState(previous, next)) {
+      regionStates.set(region, next);
+      for (const h of regionSegments.get(region) ?? []) enqueue(h);
+    }
+  };
+  while (queue.length > 0) {
+    if (--budget < 0) {
+      graph.gaveUp = true;
+      return undefined;
+    }
+    const i = queue.shift()!;
+    queued[i] = 0;
+    ctx.stats.transfers++;
+    const entryState = i === initial ? entry : entryStateOf(ctx, graph, transfer, i, outStates, regionStates);
+    if (!entryState) continue;
+    inStates[i] = entryState;
+    const out = transfer.run(entryState, graph.events[i], NO_SINK, onThrow, false);
+    if (sameState(outStates[i], out)) continue;
+    outStates[i] = out;
+    for (const next of graph.segments[i].nextSegments) {
+      const j = graph.index.get(next);
+      if (j !== undefined) enqueue(j);
+    }
+  }
+  options.onConverged?.(inStates, outStates);
+
+  if (sink) {
+    for (let i = 0; i < n; i++) {
+      const state = inStates[i];
+      if (state) transfer.run(state, graph.events[i], sink, () => {}, true);
+    }
+  }
+
+  let exitState: State | undefined;
+  const exits = new Set<Segment>([...graph.codePath.returnedSegments, ...graph.codePath.thrownSegments]);
+  const returned = new Set<Segment>(graph.codePath.returnedSegments);
+  const leaks = new Map<Resource, Exit[]>();
+  for (const segment of exits) {
+    const i = graph.index.get(segment);
+    let state = i === undefined ? undefined : outStates[i];
+    if (!state || i === undefined) continue;
+    if (graph.resultEscapes) {
+      const draft = new Draft(state);
+      transfer.transitions.escape(draft, transfer.transitions.resolve(draft, graph.resultEscapes));
+      state = draft.freeze();
+    }
+    if (returned.has(segment)) exitState = join(exitState, state, ctx.facts);
+    if (sink && !graph.isInlined) checkExit(ctx, transfer, state, exitOf(graph, graph.abruptEnds[i]), sink, leaks);
+  }
+  // One report per pointer: where it is acquired again while held, else at its first leaking
+  // exit; the finding knows every leaking exit.
+  const t = transfer.transitions;
+  if (sink) {
+    for (const [res, node] of t.reacquired) sink.report(t.missingRelease(res, { reacquired: node }, []));
+    for (const [res, exitList] of leaks) if (!t.reacquired.has(res)) sink.report(t.missingRelease(res, { exit: exitList[0] }, exitList));
+  }
+  return exitState;
+}
+
+function entryStateOf(ctx: EngineContext, graph: FunctionGraph, transfer: Transfer, i: number, outStates: (State | undefined)[], regionStates: Map<string, State>): State | undefined {
+  const segment = graph.segments[i];
+  const region = graph.handlerRegion[i];
+  let state: State | undefined;
+  for (const prev of segment.prevSegments) {
+    const p = graph.index.get(prev);
+    if (p === undefined) continue;
+    // Implicit exception edges into a handler are replaced by the throw points.
+    if (region && !graph.abruptEnds[p] && !graph.leaving[p]) continue;
+    const out = outStates[p];
+    if (!out) continue;
+    state = join(state, refineEdge(ctx, graph, transfer, p, i, out), ctx.facts);
+  }
+  if (region) state = join(state, regionStates.get(region), ctx.facts);
+  return state;
+}
+
+function refineEdge(ctx: EngineContext, graph: FunctionGraph, transfer: Transfer, from: number, to: number, state: State): State {
+  const fork = graph.forks[from];
+  if (!fork) return state;
+  const polarity = graph.startNodes[to] === fork.firstNode ? fork.polarity : opposite(fork.polarity);
+  return ctx.refineCondition(state, fork.test, polarity, transfer.refineValue);
+}
+
+function checkExit(ctx: EngineContext, transfer: Transfer, state: State, exit: Exit, sink: Sink, leaks: Map<Resource, Exit[]>): void {
+  const facts = ctx.facts;
+  for (const [key, set] of state.tracks) {
+    const res = ctx.resource(Math.floor(key / 2));
+    if (key === res.ownKey) {
+      if (set.some((id) => transfer.transitions.isHeld(facts.get(id)))) {
+        let list = leaks.get(res);
+        if (!list) leaks.set(res, (list = []));
+        if (!list.some((e) => e.node === exit.node)) list.push(exit);
+      }
+    } else if (key === res.protoKey) {
+      for (const id of set) {
+        const fact = facts.get(id);
+        if (fact.phase === Phase.CallCanceled && !fact.uncertain && fact.site && fact.begin) transfer.transitions.reportCancelWithoutFinish(res, fact, { exit }, sink);
+      }
+    }
+  }
+}
+
+/** The exit a segment ends in: its `return`/`throw`, or the end of the code path. */
+export function exitOf(graph: FunctionGraph, node: TSESTree.Node | null): Exit {
+  if (node && (node.type === "ReturnStatement" || node.type === "ThrowStatement")) {
+    return { node, loc: node.loc, range: node.range, what: node.type === "ThrowStatement" ? "the throw" : "the return" };
+  }
+  const end = graph.node.loc.end;
+  const endOffset = graph.node.range[1];
+  return { node: null, loc: { start: end, end }, range: [endOffset, endOffset], what: graph.node.type === "Program" ? "the end of the module" : "the end of the function" };
+}

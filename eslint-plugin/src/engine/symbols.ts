@@ -1,0 +1,187 @@
+/**
+ * Names and values: the canonical key of a variable or member path (`v3`,
+ * `v3[0]`, `this.call`), the symbolic value of an expression, which
+ * variables are this function's own (storing a pointer anywhere else is an
+ * escape), and which function of this file a callee names (for summaries).
+ * Scope lookups are the engine's hottest work outside calls: all are cached.
+ */
+import type { Scope, SourceCode } from "eslint";
+import type { TSESTree } from "@typescript-eslint/utils";
+import { isImmediatelyInvoked, memberName, unwrapExpression } from "./ast";
+import type { Sym } from "./model";
+import type { ApiCall } from "./recognizer";
+import type { ResourceTable } from "./resources";
+import type { FunctionGraph } from "./segment-graph";
+
+type Node = TSESTree.Node;
+
+export class Symbols {
+  private readonly resolved = new WeakMap<TSESTree.Identifier, Scope.Variable | null>();
+  private readonly variableIds = new WeakMap<Scope.Variable, number>();
+  private readonly capturedCache = new WeakMap<Scope.Variable, boolean>();
+  private nextVariableId = 0;
+
+  constructor(
+    private readonly sourceCode: SourceCode,
+    private readonly resources: ResourceTable,
+    private readonly classify: (call: TSESTree.CallExpression) => ApiCall | null,
+  ) {}
+
+  /** The symbolic value of an expression, as far as the engine follows values. */
+  sym(node: Node): Sym {
+    const expr = unwrapExpression(node);
+    switch (expr.type) {
+      case "Identifier":
+      case "MemberExpression":
+      case "ThisExpression": {
+        const key = this.keyOf(expr);
+        return key === null ? null : { t: "slot", key };
+      }
+      case "AwaitExpression":
+        return this.sym(expr.argument);
+      case "CallExpression": {
+        const res = this.resources.acquireSites.get(expr);
+        if (res) {
+          const api = this.classify(expr);
+          const hr = api?.kind === "acquire" && api.returnsHresult;
+          return { t: "vals", ids: [this.resources.valueId(hr ? { kind: "hrAcquire", res } : { kind: "ref", res })] };
+        }
+        if (this.resources.begins.has(expr)) return { t: "vals", ids: [this.resources.valueId({ kind: "hrBegin", begin: expr })] };
+        const api = this.classify(expr);
+        if (api?.kind === "failedTest") {
+          const of = this.sym(api.argument);
+          return of ? { t: "test", of, failed: api.failed } : null;
+        }
+        return null;
+      }
+      case "AssignmentExpression":
+        return this.sym(expr.right);
+      case "SequenceExpression":
+        return this.sym(expr.expressions[expr.expressions.length - 1]);
+      case "ConditionalExpression":
+        return unionSym(this.sym(expr.consequent), this.sym(expr.alternate));
+      case "LogicalExpression":
+        return unionSym(this.sym(expr.left), this.sym(expr.right));
+      default:
+        return null;
+    }
+  }
+
+  /** A canonical key for a variable or member path, or null. */
+  keyOf(node: Node): string | null {
+    const expr = unwrapExpression(node);
+    switch (expr.type) {
+      case "Identifier": {
+        const variable = this.variableOf(expr);
+        if (!variable) return `g:${expr.name}`;
+        let id = this.variableIds.get(variable);
+        if (id === undefined) this.variableIds.set(variable, (id = this.nextVariableId++));
+        return `v${id}`;
+      }
+      case "ThisExpression":
+        return "this";
+      case "MemberExpression": {
+        const base = this.keyOf(expr.object);
+        if (base === null) return null;
+        if (expr.computed && expr.property.type === "Literal" && typeof expr.property.value === "number") return `${base}[${expr.property.value}]`;
+        const name = memberName(expr);
+        return name === null ? null : `${base}.${name}`;
+      }
+      default:
+        return null;
+    }
+  }
+
+  variableOf(node: TSESTree.Identifier): Scope.Variable | null {
+    const cached = this.resolved.get(node);
+    if (cached !== undefined) return cached;
+    let scope: Scope.Scope | null = this.sourceCode.getScope(node as never);
+    let found: Scope.Variable | null = null;
+    while (scope && !found) {
+      found = scope.set.get(node.name) ?? null;
+      scope = scope.upper;
+    }
+    this.resolved.set(node, found);
+    return found;
+  }
+
+  /** The initializer of the variable an identifier names (`const out = [null]` -> `[null]`). */
+  declaredInit(expr: Node): Node | null {
+    if (expr.type !== "Identifier") return null;
+    const def = this.variableOf(expr)?.defs[0];
+    if (def && def.node.type === "VariableDeclarator") return (def.node as TSESTree.VariableDeclarator).init ?? null;
+    return null;
+  }
+
+  /**
+   * Is this variable declared in the function being analysed (or an IIFE
+   * around it) and never referenced from another function? Anything else
+   * holding a pointer means the pointer has escaped.
+   */
+  isLocalUnshared(node: TSESTree.Identifier, graph: FunctionGraph | undefined): boolean {
+    const variable = this.variableOf(node);
+    if (!variable || !graph) return false;
+    const home = variable.scope.variableScope;
+    if (!ownsScope(graph, home)) return false;
+    let captured = this.capturedCache.get(variable);
+    if (captured === undefined) {
+      captured = variable.references.some((ref) => inlinedHome(ref.from.variableScope) !== inlinedHome(home));
+      this.capturedCache.set(variable, captured);
+    }
+    return !captured;
+  }
+
+  /** The function of this file a callee names: `helper(...)`, `const helper = () => ...`, `this.method(...)`. */
+  localFunction(callee: Node): Node | null {
+    const expr = unwrapExpression(callee);
+    if (expr.type === "Identifier") {
+      const variable = this.variableOf(expr);
+      const def = variable?.defs.length === 1 ? variable.defs[0] : undefined;
+      if (!def) return null;
+      const node = def.node as Node;
+      if (def.type === "FunctionName" && node.type === "FunctionDeclaration") return node;
+      if (def.type === "Variable" && node.type === "VariableDeclarator" && (node.parent as TSESTree.VariableDeclaration).kind === "const") {
+        const init = node.init && unwrapExpression(node.init);
+        if (init && (init.type === "FunctionExpression" || init.type === "ArrowFunctionExpression")) return init;
+      }
+      return null;
+    }
+    if (expr.type === "MemberExpression" && expr.object.type === "ThisExpression" && !expr.computed && expr.property.type === "Identifier") {
+      const name = expr.property.name;
+      let scope: Node | undefined = expr.parent;
+      while (scope && scope.type !== "ClassBody") scope = scope.parent;
+      if (!scope) return null;
+      for (const member of scope.body) {
+        if (member.type === "MethodDefinition" && member.kind === "method" && !member.static && !member.computed && member.key.type === "Identifier" && member.key.name === name) return member.value;
+      }
+    }
+    return null;
+  }
+}
+
+function unionSym(a: Sym, b: Sym): Sym {
+  if (!a) return b;
+  if (!b) return a;
+  return { t: "union", parts: [a, b] };
+}
+
+function ownsScope(graph: FunctionGraph, scope: Scope.Scope): boolean {
+  const home = inlinedHome(scope);
+  let current: FunctionGraph | null = graph;
+  while (current) {
+    if ((home.block as unknown as Node) === current.node) return true;
+    if (current.node.type === "Program" && (home.type === "global" || home.type === "module")) return true;
+    if (!current.isInlined) break;
+    current = current.parent;
+  }
+  return false;
+}
+
+/** Climbs out of immediately invoked functions: their variables belong to the enclosing function. */
+function inlinedHome(scope: Scope.Scope): Scope.Scope {
+  let current = scope.variableScope;
+  while (current.type === "function" && current.upper && isImmediatelyInvoked(current.block as unknown as Node)) {
+    current = current.upper.variableScope;
+  }
+  return current;
+}

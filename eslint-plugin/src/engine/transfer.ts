@@ -1,0 +1,241 @@
+/**
+ * The transfer function of one segment: runs its recorded events, in order,
+ * over the entry state. Each event is a protocol transition (transitions.ts),
+ * a binding, a summarised helper call, a branch outcome, or bookkeeping
+ * (scope ends, throw points into handlers).
+ */
+import { Draft, IdSet, Phase, State, markUncertain } from "./facts";
+import type { Sink } from "./findings";
+import type { EngineContext, Event, Refiner } from "./model";
+import type { FunctionGraph } from "./segment-graph";
+import { Transitions, calleeOf } from "./transitions";
+
+
+export class Transfer {
+  readonly transitions: Transitions;
+  /** While a summary is computed: receives the state and values at each `return`. */
+  onReturn: ((state: State, values: IdSet) => void) | null = null;
+
+  constructor(
+    private readonly ctx: EngineContext,
+    private readonly graph: FunctionGraph,
+  ) {
+    this.transitions = new Transitions(ctx, graph);
+  }
+
+  run(entry: State, events: Event[], sink: Sink, onThrow: (region: string, state: State) => void, reporting: boolean): State {
+    const t = this.transitions;
+    const facts = this.ctx.facts;
+    let draft = new Draft(entry);
+    for (const event of events) {
+      switch (event.k) {
+        case "assign": {
+          let values = t.resolve(draft, event.sym);
+          if (values.length === 0 && event.aliasOf !== undefined) {
+            // `const c = call` where `call` came from outside: both names denote one call object.
+            values = [this.ctx.valueId({ kind: "ref", res: this.ctx.externalCall(this.graph, event.aliasOf.key, event.aliasOf.site) })];
+          }
+          if (event.escapes) t.escape(draft, values);
+          draft.dropMembers(event.key);
+          // Re-binding a name makes it denote another object: forget the old one's call state.
+          const previous = this.ctx.externalIfAny(this.graph, event.key);
+          if (previous && !values.includes(this.ctx.valueId({ kind: "ref", res: previous }))) draft.setTrack(previous.protoKey, []);
+          draft.setBinding(event.key, values);
+          break;
+        }
+        case "acquire":
+          t.acquire(draft, event.res, event.node, event.checked);
+          break;
+        case "begin":
+          t.begin(draft, t.callObjects(draft, event.recv, event.recvKey, event.node), event.node, this.ctx.text(calleeOf(event.node)), sink);
+          break;
+        case "finish":
+          t.finish(draft, t.callObjects(draft, event.recv, event.recvKey, event.node), event.node, event.method, event.resultChecked, sink);
+          break;
+        case "settle":
+          // `await` of a promise-shaped Begin_: the call is finished when the promise settles.
+          for (const id of t.resolve(draft, event.target)) {
+            const value = this.ctx.value(id);
+            if (value.kind !== "hrBegin") continue;
+            const info = this.ctx.beginInfo(value.begin);
+            if (info) t.finish(draft, t.callObjects(draft, info.recv, info.recvKey, value.begin), event.node, info.method, true, sink);
+          }
+          break;
+        case "cancel":
+          t.cancelThrough(draft, t.resourcesOf(draft, event.recv), event.node, sink);
+          break;
+        case "release": {
+          const targets = t.resourcesOf(draft, event.target);
+          if (targets.length === 0 && event.targetKey !== null) {
+            // Releasing a call object this function did not create: it still must not be left cancelled.
+            const external = this.ctx.externalIfAny(this.graph, event.targetKey);
+            if (external && draft.tracks.has(external.protoKey)) targets.push(external);
+          }
+          t.release(draft, targets, event.node, sink);
+          break;
+        }
+        case "use":
+          for (const res of t.resourcesOf(draft, event.target)) t.use(draft, res, event.node, sink);
+          break;
+        case "escape":
+          t.escapeSym(draft, event.target, event.targetKey);
+          break;
+        case "return":
+          this.onReturn?.(draft.freeze(), t.resolve(draft, event.target));
+          t.escapeSym(draft, event.target, event.targetKey);
+          break;
+        case "callLocal":
+          this.localCall(draft, event, sink);
+          break;
+        case "stopTracking":
+          // After AddRef the reference count is beyond this analysis: forget the pointer entirely.
+          for (const res of t.resourcesOf(draft, event.target)) if (res.ownKey >= 0) draft.setTrack(res.ownKey, []);
+          break;
+        case "manage":
+          for (const res of t.resourcesOf(draft, event.target)) {
+            if (res.ownKey >= 0) t.mapTrack(draft, res.ownKey, (fact, id) => (t.isHeld(fact) ? facts.derive(id, Phase.PtrManaged, null, null) : id));
+          }
+          break;
+        case "throwPoint":
+          onThrow(event.region, draft.freeze());
+          break;
+        case "scopeEnd":
+          this.dropScope(draft, event.keys);
+          break;
+        case "hrHandled":
+          draft = new Draft(this.refineValue(draft.freeze(), event.target, "success", null));
+          break;
+        case "soften":
+          draft = new Draft(markUncertain(facts, draft.freeze()));
+          break;
+        case "inline": {
+          const exit = this.ctx.solveInline(event.child, draft.freeze(), reporting ? sink : null);
+          if (exit) draft = new Draft(exit);
+          break;
+        }
+      }
+    }
+    return draft.freeze();
+  }
+
+  /** A call to a function of this file: its summary's effects, or an escape of every argument. */
+  private localCall(draft: Draft, event: Extract<Event, { k: "callLocal" }>, sink: Sink): void {
+    const t = this.transitions;
+    const summary = this.ctx.summaryOf(event.callee);
+    if (!summary) {
+      for (const arg of event.args) t.escapeSym(draft, arg.sym, arg.key);
+      return;
+    }
+    event.args.forEach((arg, i) => {
+      const effect = summary.params[i] ?? { kind: "escape" };
+      switch (effect.kind) {
+        case "none":
+          return;
+        case "release":
+          return t.release(draft, t.resourcesOf(draft, arg.sym), event.node, sink);
+        case "finish":
+          return t.finish(draft, t.callObjects(draft, arg.sym, arg.key, arg.expr), event.node, effect.method, true, sink);
+        case "begin":
+          this.ctx.registerBegin(event.node, effect.method, arg.sym, arg.key);
+          return t.begin(draft, t.callObjects(draft, arg.sym, arg.key, arg.expr), event.node, this.ctx.text(calleeOf(event.node)), sink);
+        case "cancelCall":
+          return t.cancel(draft, t.callObjects(draft, arg.sym, arg.key, arg.expr), event.node);
+        case "cancelThrough":
+          return t.cancelThrough(draft, t.resourcesOf(draft, arg.sym), event.node, sink);
+        case "escape":
+          return t.escapeSym(draft, arg.sym, arg.key);
+      }
+    });
+    const acquired = summary.returns;
+    if (acquired) {
+      const res = event.result;
+      res.isCancel = acquired.isCancel;
+      res.ownerSlot = acquired.ownerParam !== null ? (event.args[acquired.ownerParam]?.key ?? null) : null;
+      res.mayFail = acquired.mayFail;
+      t.acquire(draft, res, event.node, !acquired.mayFail);
+    }
+  }
+
+  /**
+   * Forgets a finished block's variables, and the pointers and call objects only they
+   * reached, once nothing is owed on them. Without this, N sequential blocks that each
+   * acquire a pointer would make every later state O(N) and the analysis quadratic.
+   */
+  private dropScope(draft: Draft, keys: string[]): void {
+    const dropped: number[] = [];
+    for (const key of keys) {
+      const values = draft.bindings.get(key);
+      if (values) dropped.push(...values);
+      if (draft.bindings.has(key)) draft.setBinding(key, undefined);
+      draft.dropMembers(key);
+      const external = this.ctx.externalIfAny(this.graph, key);
+      if (external && this.nothingOwed(draft.tracks.get(external.protoKey))) draft.setTrack(external.protoKey, []);
+    }
+    if (dropped.length === 0) return;
+    const stillReferenced = new Set<number>();
+    for (const values of draft.bindings.values()) for (const id of values) stillReferenced.add(id);
+    for (const id of dropped) {
+      if (stillReferenced.has(id)) continue;
+      const value = this.ctx.value(id);
+      if (value.kind !== "ref") continue;
+      const res = value.res;
+      const own = res.ownKey >= 0 ? draft.tracks.get(res.ownKey) : undefined;
+      const proto = res.protoKey >= 0 ? draft.tracks.get(res.protoKey) : undefined;
+      const ownSettled =
+        !own ||
+        own.every((f) => {
+          const phase = this.ctx.facts.get(f).phase;
+          return phase === Phase.PtrReleased || phase === Phase.PtrFailed || phase === Phase.PtrEscaped || phase === Phase.PtrManaged;
+        });
+      if (ownSettled && this.nothingOwed(proto)) {
+        if (own) draft.setTrack(res.ownKey, []);
+        if (proto) draft.setTrack(res.protoKey, []);
+      }
+    }
+  }
+
+  /** A call object with no cancelled call still waiting for its Finish_. */
+  private nothingOwed(proto: IdSet | undefined): boolean {
+    return !proto || proto.every((f) => this.ctx.facts.get(f).phase !== Phase.CallCanceled);
+  }
+
+  /** Applies a branch outcome to the values of `sym` (HRESULT tests and null tests). */
+  readonly refineValue: Refiner = (state, sym, hr, ptr) => {
+    const t = this.transitions;
+    const values = t.resolve(state, sym);
+    if (values.length === 0) return state;
+    const draft = new Draft(state);
+    const facts = this.ctx.facts;
+    for (const id of values) {
+      let value = this.ctx.value(id);
+      let outcome = hr;
+      if (value.kind === "hrTest") {
+        // `ok = SUCCEEDED(hr)`: a truthy `ok` is a success of `hr`.
+        // Only truthiness tests say something about a boolean (they pass an HRESULT outcome).
+        if (hr === null) continue;
+        const truthy = hr === "failure";
+        outcome = truthy !== value.failed ? "success" : "failure";
+        value = this.ctx.value(value.of);
+      }
+      if (value.kind === "hrTest") continue;
+      if (value.kind === "hrBegin") {
+        if (outcome !== "failure") continue;
+        const begin = value.begin;
+        // A Begin_ that failed started nothing.
+        for (const key of [...draft.tracks.keys()]) {
+          const res = this.ctx.resource(Math.floor(key / 2));
+          if (res.protoKey !== key) continue;
+          t.mapTrack(draft, key, (fact, fid) => (fact.begin === begin && (fact.phase === Phase.CallPending || fact.phase === Phase.CallCanceled) ? facts.derive(fid, Phase.CallIdle, null, null) : fid));
+        }
+        continue;
+      }
+      const result = value.kind === "hrAcquire" ? (outcome === "success" ? "valid" : outcome === "failure" ? "failed" : null) : ptr === "nonnull" ? "valid" : ptr === "null" ? "failed" : null;
+      if (result === null || value.res.ownKey < 0) continue;
+      t.mapTrack(draft, value.res.ownKey, (fact, fid) => {
+        if (result === "valid") return fact.phase === Phase.PtrUnchecked ? facts.derive(fid, Phase.PtrOwned, null, null) : fid;
+        return fact.phase === Phase.PtrUnchecked || fact.phase === Phase.PtrOwned ? facts.derive(fid, Phase.PtrFailed, null, null) : fid;
+      });
+    }
+    return draft.freeze();
+  };
+}

@@ -1,0 +1,313 @@
+/**
+ * The protocol's transitions (spec section 1's state table), applied to a
+ * draft state: acquire, Begin_, Finish_, Cancel, Release, a use, an escape.
+ * Direct calls and summarised helper calls both come here, so a helper that
+ * releases is judged exactly like a Release. Findings are made here, at the
+ * transition that is wrong, and nowhere else.
+ */
+import type { TSESTree } from "@typescript-eslint/utils";
+import { Draft, Fact, IdSet, Phase, fromList, normalizeTrack } from "./facts";
+import type { Exit, MissingRelease, Sink, UseAfterRelease } from "./findings";
+import type { EngineContext, Resource, Sym } from "./model";
+import type { FunctionGraph } from "./segment-graph";
+
+type Node = TSESTree.Node;
+
+export class Transitions {
+  /** Pointers some event of this code path releases: a second, unconditional Release would release twice. */
+  readonly released = new Set<Resource>();
+  /** Pointers acquired again while still held, and where: reported when the code path is solved. */
+  readonly reacquired = new Map<Resource, Node>();
+
+  constructor(
+    private readonly ctx: EngineContext,
+    private readonly graph: FunctionGraph,
+  ) {}
+
+  // ---- reading a state ------------------------------------------------------
+
+  resolve(state: { bindings: ReadonlyMap<string, IdSet> }, sym: Sym): IdSet {
+    if (!sym) return [];
+    switch (sym.t) {
+      case "slot":
+        return state.bindings.get(sym.key) ?? [];
+      case "vals":
+        return sym.ids;
+      case "union": {
+        const all: number[] = [];
+        for (const part of sym.parts) all.push(...this.resolve(state, part));
+        return fromList(all);
+      }
+      case "test":
+        return fromList(this.resolve(state, sym.of).map((of) => this.ctx.valueId({ kind: "hrTest", of, failed: sym.failed })));
+    }
+  }
+
+  resourcesOf(state: { bindings: ReadonlyMap<string, IdSet> }, sym: Sym): Resource[] {
+    const out: Resource[] = [];
+    for (const id of this.resolve(state, sym)) {
+      const value = this.ctx.value(id);
+      if (value.kind === "ref") out.push(value.res);
+    }
+    return out;
+  }
+
+  /** The call objects a receiver denotes: tracked ones, else the external object of its slot. */
+  callObjects(draft: Draft, sym: Sym, key: string | null, site: Node): Resource[] {
+    const tracked = this.resourcesOf(draft, sym).filter((r) => r.protoKey >= 0);
+    if (tracked.length > 0) {
+      for (const res of tracked) {
+        if (res.ownKey < 0 && !draft.tracks.has(res.protoKey)) draft.setTrack(res.protoKey, [this.ctx.facts.make(Phase.CallUnknown)]);
+      }
+      return tracked;
+    }
+    if (key === null) return [];
+    const external = this.ctx.externalCall(this.graph, key, site);
+    if (!draft.tracks.has(external.protoKey)) draft.setTrack(external.protoKey, [this.ctx.facts.make(Phase.CallUnknown)]);
+    return [external];
+  }
+
+  mapTrack(draft: Draft, key: number, fn: (fact: Fact, id: number) => number | number[] | null): void {
+    const set = draft.tracks.get(key);
+    if (!set) return;
+    const out: number[] = [];
+    for (const id of set) {
+      const next = fn(this.ctx.facts.get(id), id);
+      if (next === null) continue;
+      if (typeof next === "number") out.push(next);
+      else out.push(...next);
+    }
+    draft.setTrack(key, normalizeTrack(this.ctx.facts, fromList(out)));
+  }
+
+  isHeld(fact: Fact): boolean {
+    return !fact.uncertain && (fact.phase === Phase.PtrOwned || fact.phase === Phase.PtrUnchecked);
+  }
+
+  /** The method of the call a Begin_ started. */
+  pendingMethod(begin: Node): string {
+    return this.ctx.beginInfo(begin)?.method ?? "";
+  }
+
+  // ---- transitions ------------------------------------------------------------
+
+  acquire(draft: Draft, res: Resource, node: Node, checked: boolean): void {
+    const facts = this.ctx.facts;
+    const before = draft.tracks.get(res.ownKey);
+    if (before && before.some((id) => this.isHeld(facts.get(id))) && !this.reacquired.has(res)) this.reacquired.set(res, node);
+    draft.setTrack(res.ownKey, [facts.make(checked ? Phase.PtrOwned : Phase.PtrUnchecked)]);
+    if (res.protoKey >= 0) draft.setTrack(res.protoKey, [facts.make(Phase.CallIdle)]);
+  }
+
+  begin(draft: Draft, calls: Resource[], node: Node, beginText: string, sink: Sink): void {
+    const facts = this.ctx.facts;
+    for (const call of calls) {
+      this.use(draft, call, node, sink);
+      this.mapTrack(draft, call.protoKey, (fact, id) => {
+        switch (fact.phase) {
+          case Phase.CallUnknown:
+          case Phase.CallIdle:
+            return facts.derive(id, Phase.CallPending, null, node);
+          case Phase.CallPending:
+          case Phase.CallCanceled:
+            if (!fact.uncertain && fact.begin) {
+              sink.report({
+                kind: "begin-while-pending",
+                node,
+                call: call.name,
+                begin: beginText,
+                pendingBegin: fact.begin,
+                pendingName: this.ctx.beginName(fact.begin),
+                method: this.pendingMethod(fact.begin),
+                cancelled: fact.phase === Phase.CallCanceled,
+              });
+            }
+            return id;
+          default:
+            return id;
+        }
+      });
+    }
+  }
+
+  finish(draft: Draft, calls: Resource[], node: Node, method: string, resultChecked: boolean, sink: Sink): void {
+    const facts = this.ctx.facts;
+    const vocabulary = this.ctx.vocabulary;
+    const finishText = node.type === "CallExpression" ? this.ctx.text(node.callee) : vocabulary.finishName(method);
+    for (const call of calls) {
+      this.use(draft, call, node, sink);
+      this.mapTrack(draft, call.protoKey, (fact, id) => {
+        switch (fact.phase) {
+          case Phase.CallUnknown:
+            return facts.derive(id, Phase.CallIdle, node, null);
+          case Phase.CallIdle:
+            // A promise-shaped binding may still expect Finish_ after the awaited Begin_ settled.
+            if (!fact.uncertain && fact.site?.type !== "AwaitExpression") {
+              sink.report({ kind: "finish-without-begin", node, call: call.name, finish: finishText, earlierFinish: fact.site });
+            }
+            return facts.derive(id, Phase.CallIdle, node, null);
+          case Phase.CallPending:
+          case Phase.CallCanceled: {
+            if (fact.begin && !vocabulary.sameMethod(this.pendingMethod(fact.begin), method)) {
+              if (!fact.uncertain) {
+                sink.report({ kind: "mismatched-finish", node, call: call.name, finish: finishText, pendingBegin: fact.begin, pendingName: this.ctx.beginName(fact.begin) });
+              }
+              return id;
+            }
+            if (fact.phase === Phase.CallCanceled && !resultChecked && !fact.uncertain && fact.site && fact.begin) {
+              sink.report({ kind: "unchecked-cancel-result", node, finish: finishText, cancel: fact.site });
+            }
+            return facts.derive(id, Phase.CallIdle, node, null);
+          }
+          default:
+            return id;
+        }
+      });
+    }
+  }
+
+  /** Cancel through cancel pointers: each cancels the call pending on the object it was queried from. */
+  cancelThrough(draft: Draft, pointers: Resource[], node: Node, sink: Sink): void {
+    for (const pointer of pointers) {
+      const valid = this.use(draft, pointer, node, sink);
+      if (!valid || !pointer.isCancel || pointer.ownerSlot === null) continue;
+      this.cancel(draft, this.callObjects(draft, { t: "slot", key: pointer.ownerSlot }, pointer.ownerSlot, pointer.site), node);
+    }
+  }
+
+  cancel(draft: Draft, calls: Resource[], node: Node): void {
+    const facts = this.ctx.facts;
+    for (const call of calls) {
+      this.mapTrack(draft, call.protoKey, (fact, id) => {
+        if (fact.phase === Phase.CallPending) return facts.derive(id, Phase.CallCanceled, node, fact.begin);
+        // A call this function did not begin: recorded (summaries need it) but never reported,
+        // since whoever began it owes the Finish_ (a cancel helper is a common, correct shape).
+        if (fact.phase === Phase.CallUnknown) return facts.derive(id, Phase.CallCanceled, node, null);
+        return id;
+      });
+    }
+  }
+
+  release(draft: Draft, targets: Resource[], node: Node, sink: Sink): void {
+    const facts = this.ctx.facts;
+    for (const res of targets) {
+      this.released.add(res);
+      if (res.ownKey >= 0) {
+        this.mapTrack(draft, res.ownKey, (fact, id) => {
+          switch (fact.phase) {
+            case Phase.PtrReleased:
+              if (!fact.uncertain && fact.site) sink.report({ kind: "use-after-release", node, pointer: res.name, release: fact.site, use: "release" });
+              return id;
+            case Phase.PtrUnchecked:
+              if (!fact.uncertain) this.reportUnchecked(res, node, sink);
+              return facts.derive(id, Phase.PtrReleased, node, null);
+            case Phase.PtrFailed:
+              return id;
+            default:
+              return facts.derive(id, Phase.PtrReleased, node, null);
+          }
+        });
+      }
+      if (res.protoKey >= 0) {
+        for (const id of draft.tracks.get(res.protoKey) ?? []) {
+          const fact = facts.get(id);
+          if (fact.phase === Phase.CallCanceled && !fact.uncertain && fact.site && fact.begin) this.reportCancelWithoutFinish(res, fact, { release: node }, sink);
+        }
+        // Released while pending is fire-and-forget: COM cleans up the call.
+        draft.setTrack(res.protoKey, []);
+      }
+    }
+  }
+
+  /** Checks a use of a pointer; returns whether it may be a valid, live pointer. */
+  use(draft: Draft, res: Resource, node: Node, sink: Sink): boolean {
+    if (res.ownKey < 0) return true;
+    const set = draft.tracks.get(res.ownKey);
+    if (!set) return true;
+    const facts = this.ctx.facts;
+    let valid = false;
+    let unchecked = false;
+    for (const id of set) {
+      const fact = facts.get(id);
+      if (fact.phase === Phase.PtrReleased && !fact.uncertain && fact.site) {
+        sink.report({ kind: "use-after-release", node, pointer: res.name, release: fact.site, use: this.describeUse(node, res) });
+      }
+      if (fact.phase === Phase.PtrUnchecked) {
+        unchecked = true;
+        if (!fact.uncertain) this.reportUnchecked(res, node, sink);
+      }
+      if (fact.phase !== Phase.PtrReleased && fact.phase !== Phase.PtrFailed) valid = true;
+    }
+    // One report per path: after the first use the path is treated as checked, and a
+    // released pointer as forgotten (spec 3a: later uses on the same path are not reported).
+    if (unchecked) this.mapTrack(draft, res.ownKey, (fact, id) => (fact.phase === Phase.PtrUnchecked ? facts.derive(id, Phase.PtrOwned, null, null) : id));
+    return valid;
+  }
+
+  escape(draft: Draft, values: IdSet): void {
+    const facts = this.ctx.facts;
+    for (const id of values) {
+      const value = this.ctx.value(id);
+      if (value.kind !== "ref") continue;
+      const res = value.res;
+      if (res.ownKey >= 0) this.mapTrack(draft, res.ownKey, (fact, fid) => (fact.phase === Phase.PtrOwned || fact.phase === Phase.PtrUnchecked ? facts.derive(fid, Phase.PtrEscaped, null, null) : fid));
+      if (res.protoKey >= 0 && draft.tracks.has(res.protoKey)) draft.setTrack(res.protoKey, [facts.make(Phase.CallUnknown)]);
+    }
+  }
+
+  escapeSym(draft: Draft, target: Sym, targetKey: string | null): void {
+    const values = this.resolve(draft, target);
+    this.escape(draft, values);
+    if (targetKey !== null && values.length === 0) {
+      // Only a call object this function already follows changes; none is created here.
+      const external = this.ctx.externalIfAny(this.graph, targetKey);
+      if (external && draft.tracks.has(external.protoKey)) draft.setTrack(external.protoKey, [this.ctx.facts.make(Phase.CallUnknown)]);
+    }
+  }
+
+  // ---- findings -----------------------------------------------------------------
+
+  reportUnchecked(res: Resource, node: Node, sink: Sink): void {
+    sink.report({ kind: "unchecked-query-interface", node, pointer: res.name, acquisition: res.site, acquirer: res.acquirer });
+  }
+
+  reportCancelWithoutFinish(call: Resource, fact: Fact, reached: { exit: Exit } | { release: Node }, sink: Sink): void {
+    const cancelNode = fact.site!;
+    sink.report({
+      kind: "cancel-without-finish",
+      node: cancelNode,
+      call: call.name,
+      cancel: this.ctx.text(calleeOf(cancelNode)),
+      method: fact.begin ? this.pendingMethod(fact.begin) : null,
+      reached,
+    });
+  }
+
+  /** A missing-release finding for `res`: reached at an exit (every leaking exit known), or where it is acquired again. */
+  missingRelease(res: Resource, reached: { exit: Exit } | { reacquired: Node }, exits: Exit[]): MissingRelease {
+    return {
+      kind: "missing-release",
+      node: res.site,
+      pointer: res.name,
+      acquirer: res.acquirer,
+      reached,
+      owner: res.ownerStatement,
+      exits,
+      mayBeNull: res.mayFail,
+      releasedOnSomePath: this.released.has(res),
+      releaseText: this.ctx.releaseText(res.name, res.mayFail),
+      scope: this.graph.node,
+    };
+  }
+
+  private describeUse(node: Node, res: Resource): UseAfterRelease["use"] {
+    if (node.type !== "CallExpression") return "use";
+    const callee = node.callee.type === "ChainExpression" ? node.callee.expression : node.callee;
+    if (callee.type === "MemberExpression" && !callee.computed && callee.property.type === "Identifier" && this.ctx.text(callee.object) === res.name) return { calls: callee.property.name };
+    return "pass";
+  }
+}
+
+export function calleeOf(node: Node): Node {
+  return node.type === "CallExpression" ? node.callee : node;
+}

@@ -1,0 +1,252 @@
+/**
+ * The COM vocabulary of one analysis: every name, pattern and piece of text
+ * the engine and the rules use, built once from the naming options. This is
+ * the only reader of `NamingOptions`; nothing else spells `Release` or
+ * `Begin_`, so a binding that says `Dispose` or `Start_` is understood, and
+ * written back, in its own words.
+ */
+import type { AcquireFunction, NamingOptions } from "../options";
+
+/** A name as a literal piece of a regular expression. */
+export function escapeRegExp(word: string): string {
+  return word.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/** The methods IUnknown puts first in every vtable, by slot. */
+export type IUnknownMethod = "queryInterface" | "addRef" | "release";
+const IUNKNOWN_SLOTS: readonly IUnknownMethod[] = ["queryInterface", "addRef", "release"];
+
+export class Vocabulary {
+  readonly beginPrefix: string;
+  readonly finishPrefix: string;
+  readonly iidPattern: RegExp;
+  private readonly queryInterface: Set<string>;
+  private readonly createCall: Set<string>;
+  private readonly release: Set<string>;
+  private readonly addRef: Set<string>;
+  private readonly cancel: Set<string>;
+  private readonly cancelInterfaces: Set<string>;
+  private readonly iidHelpers: Set<string>;
+  private readonly releaseFunctions: Set<string>;
+  private readonly acquireFunctions: Map<string, AcquireFunction>;
+  private readonly failed: Set<string>;
+  private readonly succeeded: Set<string>;
+  private readonly successConstants: Set<string>;
+  private readonly xpcomRoots: Set<string>;
+  /** Lower-cased method names by role, for slot constants (`IUNKNOWN_RELEASE`, `SLOT.release`). */
+  private readonly slotWords: Map<string, IUnknownMethod | "cancel">;
+
+  constructor(readonly naming: NamingOptions) {
+    this.beginPrefix = naming.beginPrefix;
+    this.finishPrefix = naming.finishPrefix;
+    this.iidPattern = new RegExp(naming.iidPattern);
+    this.queryInterface = new Set(naming.queryInterfaceMethods);
+    this.createCall = new Set(naming.createCallMethods);
+    this.release = new Set(naming.releaseMethods);
+    this.addRef = new Set(naming.addRefMethods);
+    this.cancel = new Set(naming.cancelMethods);
+    this.cancelInterfaces = new Set(naming.cancelInterfaces);
+    this.iidHelpers = new Set(naming.iidHelpers);
+    this.releaseFunctions = new Set(naming.releaseFunctions);
+    this.acquireFunctions = new Map(naming.acquireFunctions.map((f) => [f.name, f]));
+    this.failed = new Set(naming.failedFunctions);
+    this.succeeded = new Set(naming.succeededFunctions);
+    this.successConstants = new Set(naming.successConstants);
+    this.xpcomRoots = new Set(naming.xpcomInterfaceRoots);
+    this.slotWords = new Map();
+    const words: [string[], IUnknownMethod | "cancel"][] = [
+      [naming.queryInterfaceMethods, "queryInterface"],
+      [naming.addRefMethods, "addRef"],
+      [naming.releaseMethods, "release"],
+      [naming.cancelMethods, "cancel"],
+    ];
+    for (const [names, role] of words) for (const name of names) this.slotWords.set(name.toLowerCase(), role);
+  }
+
+  // ---- method names -------------------------------------------------------
+
+  isQueryInterface(name: string): boolean {
+    return this.queryInterface.has(name);
+  }
+  isCreateCall(name: string): boolean {
+    return this.createCall.has(name);
+  }
+  isRelease(name: string): boolean {
+    return this.release.has(name);
+  }
+  isAddRef(name: string): boolean {
+    return this.addRef.has(name);
+  }
+  isCancel(name: string): boolean {
+    return this.cancel.has(name);
+  }
+  isCancelInterface(name: string): boolean {
+    return this.cancelInterfaces.has(name);
+  }
+  isIidHelper(name: string): boolean {
+    return this.iidHelpers.has(name);
+  }
+  isReleaseFunction(name: string): boolean {
+    return this.releaseFunctions.has(name);
+  }
+  acquireFunction(name: string): AcquireFunction | undefined {
+    return this.acquireFunctions.get(name);
+  }
+  isFailedMacro(name: string): boolean {
+    return this.failed.has(name);
+  }
+  isSucceededMacro(name: string): boolean {
+    return this.succeeded.has(name);
+  }
+  isSuccessConstant(name: string): boolean {
+    return this.successConstants.has(name);
+  }
+  isXpcomRoot(dotted: string): boolean {
+    return this.xpcomRoots.has(dotted);
+  }
+  /** `Begin_GetPrice` -> `GetPrice`, or null when the name does not begin a call. */
+  beginMethod(name: string): string | null {
+    return name.startsWith(this.beginPrefix) && name.length > this.beginPrefix.length ? name.slice(this.beginPrefix.length) : null;
+  }
+  finishMethod(name: string): string | null {
+    return name.startsWith(this.finishPrefix) && name.length > this.finishPrefix.length ? name.slice(this.finishPrefix.length) : null;
+  }
+  beginName(method: string): string {
+    return this.beginPrefix + method;
+  }
+  finishName(method: string): string {
+    return this.finishPrefix + method;
+  }
+  /** Methods of one call pair match whatever their case (`Begin_GetPrice`, slot `FINISH_GETPRICE`). */
+  sameMethod(a: string, b: string): boolean {
+    return a.toLowerCase() === b.toLowerCase();
+  }
+  /** Is this a COM method the engine gives meaning to (a call of it on a pointer is a use, never an escape)? */
+  isProtocolMethod(name: string): boolean {
+    return this.isRelease(name) || this.isAddRef(name) || this.isCancel(name) || this.isQueryInterface(name) || this.beginMethod(name) !== null || this.finishMethod(name) !== null;
+  }
+
+  // ---- vtable slots (raw FFI bindings) --------------------------------------
+
+  /** IUnknown's method at a slot number: 0 QueryInterface, 1 AddRef, 2 Release. */
+  iunknownSlot(slot: number): IUnknownMethod | null {
+    return IUNKNOWN_SLOTS[slot] ?? null;
+  }
+
+  /**
+   * The method a slot constant names: its last word after `_` or `.`
+   * (`IUNKNOWN_RELEASE`, `SLOT.release`, `VTBL_QUERY_INTERFACE`), or a
+   * Begin_/Finish_ method (`ASYNCISTOCKQUOTE_BEGIN_GETPRICE`, `SLOT.finishGetPrice`).
+   */
+  slotMethod(constant: string): { role: IUnknownMethod | "cancel" } | { role: "begin" | "finish"; method: string } | null {
+    const flat = constant.replace(/[^A-Za-z0-9_.]/g, "");
+    const lower = flat.toLowerCase();
+    for (const [prefix, role] of [
+      [this.beginPrefix, "begin"],
+      [this.finishPrefix, "finish"],
+    ] as const) {
+      const p = prefix.toLowerCase();
+      const bare = p.replace(/_$/, "");
+      for (const marker of [`_${p}`, `.${p}`, `.${bare}`]) {
+        const at = lower.lastIndexOf(marker);
+        if (at < 0) continue;
+        const method = flat.slice(at + marker.length).replace(/^_/, "");
+        if (/^[A-Za-z0-9]+$/.test(method)) return { role, method };
+      }
+      if (lower.startsWith(p) && flat.length > p.length) return { role, method: flat.slice(p.length) };
+    }
+    const last = lower.split(/[_.]/).filter(Boolean);
+    for (const take of [2, 1]) {
+      if (last.length < take) continue;
+      const word = last.slice(-take).join("");
+      const role = this.slotWords.get(word);
+      if (role) return { role };
+    }
+    return null;
+  }
+
+  // ---- patterns over source text --------------------------------------------
+
+  /**
+   * A pattern whose absence from a file proves it cannot contain a protocol
+   * event (the fast path): a call of a Begin_/Finish_ method, of QueryInterface
+   * or CreateCall, of a configured acquire function, or of a known creating export.
+   */
+  triggerPattern(): RegExp {
+    const n = this.naming;
+    const methods = [...n.queryInterfaceMethods, ...n.createCallMethods].map(escapeRegExp);
+    const alternatives = [
+      `${escapeRegExp(n.beginPrefix)}[\\w$]+\\s*[<(]`,
+      `${escapeRegExp(n.finishPrefix)}[\\w$]+\\s*[<(]`,
+      ...(methods.length > 0 ? [`\\.\\s*(?:${methods.join("|")})\\s*[<(]`] : []),
+      ...n.acquireFunctions.map((f) => `\\b${escapeRegExp(f.name.split(".").pop()!)}\\s*\\(`),
+      ...n.releaseMethods.map((m) => `\\b${escapeRegExp(m.toUpperCase())}\\b`),
+      ...n.queryInterfaceMethods.map((m) => `\\b(?:${escapeRegExp(m)}|${escapeRegExp(m.toUpperCase())})\\b`),
+      `\\b(?:${CREATING_EXPORT_NAMES.join("|")})\\b`,
+      `\\blpVtbl\\b`,
+    ];
+    return new RegExp(alternatives.join("|"));
+  }
+
+  /** Words that show a function may act on the protocol: only such functions get summaries. */
+  protocolWordPattern(): RegExp {
+    const n = this.naming;
+    const words = [n.beginPrefix, n.finishPrefix, ...n.queryInterfaceMethods, ...n.createCallMethods, ...n.releaseMethods, ...n.cancelMethods, ...n.releaseFunctions, ...n.acquireFunctions.map((f) => f.name), ...CREATING_EXPORT_NAMES];
+    const ci = words.filter((w) => w.length > 0).map(escapeRegExp);
+    return new RegExp(ci.join("|"), "i");
+  }
+
+  /** `name.Method` for any protocol method: which names are ever receivers (aliases are followed only for them). */
+  receiverNamePattern(): RegExp {
+    const n = this.naming;
+    const methods = [`${escapeRegExp(n.beginPrefix)}\\w+`, `${escapeRegExp(n.finishPrefix)}\\w+`, ...[...n.queryInterfaceMethods, ...n.releaseMethods, ...n.cancelMethods].map(escapeRegExp)].join("|");
+    return new RegExp(`([A-Za-z_$][\\w$]*)\\s*\\??\\.\\s*(?:${methods})\\b`, "g");
+  }
+
+  /** A callee whose name says it checks an HRESULT: `ThrowIfFailed`, `checkHr`, `ensureSuccess`, `assertOk`. */
+  isCheckHelperName(name: string): boolean {
+    return /check|throw|ensure|assert|verify|expect|must|fail|succe/i.test(name);
+  }
+
+  /** `E_FAIL`, `RPC_E_CALL_PENDING`: names of constants, compared against, never tracked. */
+  looksLikeConstant(name: string): boolean {
+    return name === "undefined" || this.isSuccessConstant(name) || /^[A-Z][A-Z0-9_]+$/.test(name);
+  }
+
+  /** `nsIFoo`, `mozIFoo`, `imgIFoo`, `amIFoo`: XPCOM interface names (garbage collected, no Release). */
+  looksLikeXpcomInterface(name: string, asMember: boolean): boolean {
+    if (!asMember) return /^nsI[A-Z]/.test(name);
+    return /^(ns|moz|imgI|amI)I?[A-Z]/.test(name) && !this.iidPattern.test(name);
+  }
+
+  // ---- text written into messages and fixes --------------------------------
+
+  /** The Release method's own name (`Release`, or `Dispose` where the binding says so). */
+  get releaseMethod(): string {
+    return this.naming.releaseMethods[0] ?? "Release";
+  }
+
+  /** The text of a call that releases `pointer` when the file shows no form of its own. */
+  releaseCallText(pointer: string, mayBeNull: boolean): string {
+    return `${pointer}${mayBeNull ? "?." : "."}${this.releaseMethod}()`;
+  }
+
+  /** A statement that only releases something, in the method form (part of a Cancel/Release sequence). */
+  releaseStatementPattern(): RegExp {
+    const names = this.naming.releaseMethods.map(escapeRegExp).join("|") || "Release";
+    return new RegExp(`^\\s*[\\w$.[\\]]+\\??\\.(?:${names})\\(\\)\\s*;?\\s*$`);
+  }
+
+  finishCallText(call: string, method: string, args: string): string {
+    return `${call}.${this.finishName(method)}(${args})`;
+  }
+}
+
+/** Win32 exports that create a COM object into an out box, by the out box's argument index. */
+export const CREATING_EXPORTS: ReadonlyMap<string, number> = new Map([
+  ["CoCreateInstance", 4],
+  ["CoGetClassObject", 4],
+  ["DllGetClassObject", 2],
+  ["RoGetActivationFactory", 2],
+]);
+const CREATING_EXPORT_NAMES = [...CREATING_EXPORTS.keys()];

@@ -1,0 +1,98 @@
+/**
+ * Text edits the rules' repairs are made of. Every edit keeps the code
+ * parseable, and puts the new statement on the same path as the place it
+ * repairs: a statement that is the unbraced body of an `if` or a loop gets
+ * braces. The tests re-parse and re-lint every suggestion's output.
+ */
+import type { TSESLint, TSESTree } from "@typescript-eslint/utils";
+
+type Node = TSESTree.Node;
+type Fixer = TSESLint.RuleFixer;
+export type SourceCode = Readonly<TSESLint.SourceCode>;
+
+export function indentOf(sourceCode: SourceCode, node: Node): string {
+  const line = sourceCode.lines[node.loc.start.line - 1] ?? "";
+  return /^\s*/.exec(line)?.[0] ?? "";
+}
+
+export function isBlockLike(node: Node | undefined): node is TSESTree.BlockStatement | TSESTree.Program | TSESTree.StaticBlock {
+  return !!node && (node.type === "BlockStatement" || node.type === "Program" || node.type === "StaticBlock");
+}
+
+export function bodyOf(node: TSESTree.BlockStatement | TSESTree.Program | TSESTree.StaticBlock): Node[] {
+  return node.body as Node[];
+}
+
+/** Does a new statement go directly into this statement's parent (a block or a switch case)? */
+function sitsInBlock(statement: Node): boolean {
+  return isBlockLike(statement.parent) || statement.parent?.type === "SwitchCase";
+}
+
+/** The innermost statement containing `node` (it stops at an unbraced body, unlike enclosingStatement). */
+export function enclosingStatementOrBody(node: Node): Node | null {
+  let current: Node | undefined = node;
+  while (current) {
+    if (current.type.endsWith("Statement") || current.type === "VariableDeclaration") return current;
+    current = current.parent;
+  }
+  return null;
+}
+
+/** Inserts `text` as a statement before the statement containing `anchor`. */
+export function insertBefore(fixer: Fixer, sourceCode: SourceCode, anchor: Node, text: string): TSESLint.RuleFix {
+  const statement = anchor.type.endsWith("Statement") || anchor.type.endsWith("Declaration") ? anchor : (enclosingStatementOrBody(anchor) ?? anchor);
+  if (sitsInBlock(statement)) return fixer.insertTextBefore(statement, `${text}\n${indentOf(sourceCode, statement)}`);
+  return fixer.replaceText(statement, `{ ${text} ${sourceCode.getText(statement)} }`);
+}
+
+/**
+ * Inserts `text` after the statement containing `anchor`, and after the
+ * statements that directly follow it and match `alsoSkip` (a Cancel is
+ * followed by the cancel pointer's Release: the Finish_ goes after both).
+ */
+export function insertAfter(fixer: Fixer, sourceCode: SourceCode, anchor: Node, text: string, alsoSkip: RegExp | null): TSESLint.RuleFix | null {
+  const statement = enclosingStatementOrBody(anchor);
+  if (!statement) return null;
+  if (!sitsInBlock(statement)) return fixer.replaceText(statement, `{ ${sourceCode.getText(statement)} ${text} }`);
+  let last = statement;
+  if (alsoSkip && isBlockLike(statement.parent)) {
+    const body = bodyOf(statement.parent);
+    let i = body.indexOf(statement);
+    while (i + 1 < body.length && alsoSkip.test(sourceCode.getText(body[i + 1]))) i++;
+    last = body[i];
+  }
+  return fixer.insertTextAfter(last, `\n${indentOf(sourceCode, statement)}${text}`);
+}
+
+/** Wraps the statements after `owner` in its block in `try { ... } finally { text }`, or null when they cannot move. */
+export function wrapRestInFinally(fixer: Fixer, sourceCode: SourceCode, owner: Node, text: string): TSESLint.RuleFix | null {
+  const block = owner.parent;
+  if (!isBlockLike(block) || !canWrapRest(owner)) return null;
+  const body = bodyOf(block);
+  const rest = body.slice(body.indexOf(owner) + 1);
+  const indent = indentOf(sourceCode, owner);
+  const first = rest[0];
+  const last = rest[rest.length - 1];
+  const inner = sourceCode.text.slice(first.range[0], last.range[1]).replace(/\n/g, "\n  ");
+  return fixer.replaceTextRange([first.range[0], last.range[1]], `try {\n${indent}  ${inner}\n${indent}} finally {\n${indent}  ${text}\n${indent}}`);
+}
+
+/** Can the statements after `owner` be wrapped (see wrapRestInFinally)? */
+export function canWrapRest(owner: Node): boolean {
+  const block = owner.parent;
+  if (!isBlockLike(block)) return false;
+  const body = bodyOf(block);
+  const rest = body.slice(body.indexOf(owner) + 1);
+  return rest.length > 0 && !rest.some((s) => s.type === "ImportDeclaration" || s.type.startsWith("Export") || s.type === "FunctionDeclaration" || s.type === "ClassDeclaration");
+}
+
+/** Inserts `text` at the end of `owner`'s block (before a final jump, where it still runs). */
+export function insertAtBlockEnd(fixer: Fixer, sourceCode: SourceCode, owner: Node, text: string): TSESLint.RuleFix | null {
+  const block = owner.parent;
+  if (!isBlockLike(block)) return null;
+  const body = bodyOf(block);
+  const last = body[body.length - 1];
+  const indent = indentOf(sourceCode, owner);
+  if (/^(Return|Throw|Break|Continue)Statement$/.test(last.type)) return fixer.insertTextBefore(last, `${text}\n${indent}`);
+  return fixer.insertTextAfter(last, `\n${indent}${text}`);
+}

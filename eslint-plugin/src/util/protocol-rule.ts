@@ -1,0 +1,108 @@
+/**
+ * How a protocol rule is made: a rule file declares its kind of finding, its
+ * message, how a finding reads (message data and the label of the related
+ * place) and which repairs it offers; this module turns that into an ESLint
+ * rule over the shared engine, and keeps each rule's presentation by kind so
+ * that other hosts (the language server) show a finding exactly as its rule does.
+ */
+import type { TSESLint, TSESTree } from "@typescript-eslint/utils";
+import type { FileAnalysis } from "../engine/file-analysis";
+import type { Finding, FindingKind, FindingOf, Place } from "../engine/findings";
+import { protocolListeners } from "../engine/listeners";
+import type { Vocabulary } from "../engine/vocabulary";
+import { DEFAULT_NAMING, NamingOptions, namingSchema, resolveNaming } from "../options";
+import { createRule } from "./create-rule";
+import type { SourceCode } from "./edits";
+
+/** Message of the one report a rule makes when the engine fails on a file. */
+export const ENGINE_ERROR_MESSAGE = "com-async could not analyse this file ({{error}}); please report it. Other rules are unaffected.";
+
+export type Options = [Partial<NamingOptions>];
+
+/** A related place and what it is, in words ("the pending Begin_GetPrice (line 3)"). */
+export interface RelatedLocation extends Place {
+  label: string;
+}
+
+/** What a repair needs besides the finding: the file's text and what the analysis saw elsewhere in it. */
+export interface RepairContext {
+  sourceCode: SourceCode;
+  vocabulary: Vocabulary;
+  /** Argument text of the first call of each Finish_ method in the file. */
+  finishArguments: ReadonlyMap<string, string>;
+}
+
+export interface Repair<S extends string> {
+  messageId: S;
+  data: Record<string, string>;
+  fix: (fixer: TSESLint.RuleFixer) => TSESLint.RuleFix | TSESLint.RuleFix[] | null;
+}
+
+export interface ProtocolRuleDefinition<K extends FindingKind, M extends string, S extends string> {
+  kind: K;
+  description: string;
+  recommended: boolean;
+  messageId: M;
+  message: string;
+  suggestionMessages?: Record<S, string>;
+  /** The message data of a finding. */
+  data(finding: FindingOf<K>, vocabulary: Vocabulary): Record<string, string>;
+  /** The related place a reader should look at, or null. */
+  related(finding: FindingOf<K>, vocabulary: Vocabulary): RelatedLocation | null;
+  /** The suggestions a careful engineer would offer (never silent autofixes: each changes behaviour). */
+  repairs?(finding: FindingOf<K>, context: RepairContext): Repair<S>[];
+}
+
+type AnyDefinition = ProtocolRuleDefinition<FindingKind, string, string>;
+const presentations = new Map<FindingKind, AnyDefinition>();
+
+/** A finding as its rule presents it: message data and related location (for the language server). */
+export function presentFinding(finding: Finding, vocabulary: Vocabulary): { data: Record<string, string>; related: RelatedLocation | null } | null {
+  const definition = presentations.get(finding.kind);
+  if (!definition) return null;
+  return { data: definition.data(finding, vocabulary), related: definition.related(finding, vocabulary) };
+}
+
+/** `(line N)` for labels. */
+export function lineOf(node: TSESTree.Node | Place): string {
+  return String(node.loc.start.line);
+}
+
+export function protocolRule<K extends FindingKind, M extends string, S extends string = never>(definition: ProtocolRuleDefinition<K, M, S>) {
+  presentations.set(definition.kind, definition as unknown as AnyDefinition);
+  const messages = { [definition.messageId]: definition.message, engineError: ENGINE_ERROR_MESSAGE, ...(definition.suggestionMessages ?? {}) } as Record<M | S | "engineError", string>;
+  return createRule<Options, M | S | "engineError">({
+    name: definition.kind,
+    meta: {
+      type: "problem",
+      docs: { description: definition.description, recommended: definition.recommended },
+      ...(definition.repairs ? { hasSuggestions: true } : {}),
+      messages,
+      schema: namingSchema(),
+      defaultOptions: [DEFAULT_NAMING],
+    },
+    defaultOptions: [DEFAULT_NAMING],
+    create(context, [options]) {
+      return protocolListeners(context, resolveNaming(options), definition.kind, {
+        onFinding(finding: Finding, analysis: FileAnalysis) {
+          const own = finding as FindingOf<K>;
+          const repairContext: RepairContext = { sourceCode: context.sourceCode, vocabulary: analysis.vocabulary, finishArguments: analysis.finishArguments };
+          const suggest = (definition.repairs?.(own, repairContext) ?? []).map((repair) => ({
+            messageId: repair.messageId,
+            data: repair.data,
+            fix: (fixer: TSESLint.RuleFixer) => repair.fix(fixer) ?? [],
+          }));
+          context.report({
+            node: finding.node,
+            messageId: definition.messageId,
+            data: definition.data(own, analysis.vocabulary),
+            ...(suggest.length > 0 ? { suggest } : {}),
+          });
+        },
+        onEngineError(error: Error, program: TSESTree.Node) {
+          context.report({ loc: program.loc.start, messageId: "engineError", data: { error: error.message.split("\n")[0].slice(0, 200) } });
+        },
+      });
+    },
+  });
+}
