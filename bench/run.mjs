@@ -4,7 +4,7 @@
  * them are kept). Not a test: it checks the targets and says whether they
  * hold, and profiles the workload of any target that is missed.
  *
- *   node bench/run.mjs [--runs 5] [--only a,b,c,d] [--scaling 250,500,1000,2000,4000]
+ *   node bench/run.mjs [--runs 5] [--only a,b,c,d,f] [--scaling 250,500,1000,2000,4000]
  *                      [--scaling-budget 120] [--no-write] [--no-profile] [--profile]
  *
  * Every measurement runs in a fresh child process (bench/child.mjs):
@@ -17,6 +17,8 @@
  *    order, `runs` rounds: traversal, code path analysis and rules, without the
  *    parse, whose noise would otherwise swamp the rules' cost.
  * A rule set's cost is its median time minus the median of the same run without rules.
+ * Section (f) (bench/oxlint.mjs) runs corpora (a) and (b) under oxlint, and is
+ * written between its own markers so that `--only f` leaves (a)-(e) as they are.
  */
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -25,6 +27,7 @@ import * as path from "node:path";
 import { createRequire } from "node:module";
 import { ROOT, generateLibraryHeavy, generateScaling, writeCorpus } from "./generate.mjs";
 import { summarizeProfile } from "./profile.mjs";
+import { oxlintSection } from "./oxlint.mjs";
 
 const require = createRequire(import.meta.url);
 const CHILD = path.join(ROOT, "bench", "child.mjs");
@@ -39,7 +42,7 @@ const value = (name, fallback) => {
   return i >= 0 && i + 1 < argv.length ? argv[i + 1] : fallback;
 };
 const RUNS = Number(value("--runs", 5));
-const ONLY = new Set(value("--only", "a,b,c,d").split(","));
+const ONLY = new Set(value("--only", "a,b,c,d,f").split(","));
 const SCALING = value("--scaling", "250,500,1000,2000,4000").split(",").map(Number);
 /** Seconds one pass of the scaling run may be projected to take before larger N are skipped. */
 const SCALING_BUDGET = Number(value("--scaling-budget", 120));
@@ -300,6 +303,8 @@ Typed mode costs ${ratio(median(e2e[2].ms) / median(e2e[0].ms))}× the untyped p
   memory.push(["(d) typed, library-heavy", e2e[2].rss, e2e[3].rss]);
 }
 
+const oxlintReport = ONLY.has("f") ? oxlintSection({ runs: RUNS, tmp, corpora: [["(a) library-free", LIBRARY_FREE], ["(b) library-heavy", heavyFiles]], eslintChild: child, log, profile: PROFILE !== "never" }) : null;
+
 // ---- (e) memory, verdicts, output ----------------------------------------------
 
 if (memory.length > 0) {
@@ -346,14 +351,20 @@ const report = [
 console.log(report);
 fs.rmSync(tmp, { recursive: true, force: true });
 
+/** Replaces the text between `begin` and `end` in `previous` (appending the block if it is missing). */
+const replaceBlock = (previous, begin, end, body) => {
+  const start = previous.indexOf(begin);
+  const stop = previous.indexOf(end);
+  return start >= 0 && stop > start ? previous.slice(0, start + begin.length) + "\n" + body + "\n" + previous.slice(stop) : `${previous.trimEnd()}\n\n${begin}\n${body}\n${end}\n`;
+};
+
+if (oxlintReport) console.log(oxlintReport);
+
 if (WRITE) {
   const file = path.join(ROOT, "BENCHMARKS.md");
-  const BEGIN = "<!-- bench:begin (written by bench/run.mjs; edit outside these markers) -->";
-  const END = "<!-- bench:end -->";
-  const previous = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : `# Benchmarks\n\n${BEGIN}\n${END}\n`;
-  const start = previous.indexOf(BEGIN);
-  const end = previous.indexOf(END);
-  const next = start >= 0 && end > start ? previous.slice(0, start + BEGIN.length) + "\n" + report + "\n" + previous.slice(end) : `${previous.trimEnd()}\n\n${BEGIN}\n${report}\n${END}\n`;
-  fs.writeFileSync(file, next);
+  let text = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "# Benchmarks\n";
+  if (["a", "b", "c", "d"].some((k) => ONLY.has(k))) text = replaceBlock(text, "<!-- bench:begin (written by bench/run.mjs; edit outside these markers) -->", "<!-- bench:end -->", report);
+  if (oxlintReport) text = replaceBlock(text, "<!-- bench:oxlint:begin (written by bench/run.mjs; edit outside these markers) -->", "<!-- bench:oxlint:end -->", `${oxlintReport}\n\nCommand: \`${command}\`  \nMachine: ${machine}`);
+  fs.writeFileSync(file, text);
   log(`written to ${path.relative(process.cwd(), file) || file}`);
 }

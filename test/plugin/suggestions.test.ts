@@ -7,15 +7,10 @@ import * as assert from "node:assert/strict";
 import { Linter } from "eslint";
 import * as tsParser from "@typescript-eslint/parser";
 import plugin from "eslint-plugin-com-async";
-import { allInvalidCases } from "../rules/tester";
-import "../rules/cancel-without-finish.test";
-import "../rules/missing-release.test";
-import "../rules/begin-while-pending.test";
-import "../rules/finish-without-begin.test";
-import "../rules/mismatched-finish.test";
-import "../rules/use-after-release.test";
-import "../rules/unchecked-query-interface.test";
-import "../rules/unchecked-cancel-result.test";
+import { caseSuites } from "../rules/cases";
+
+/** Every invalid rule-test case (summaries included), with the rule it runs under. */
+const allInvalidCases = caseSuites.flatMap(({ rule, cases }) => cases.invalid.map((c) => ({ rule, code: c.code })));
 
 const linter = new Linter({ configType: "flat" });
 

@@ -6,14 +6,10 @@
  */
 import * as path from "node:path";
 import { RuleTester } from "@typescript-eslint/rule-tester";
-import type { InvalidTestCase, ValidTestCase } from "@typescript-eslint/rule-tester";
 import type { TSESLint } from "@typescript-eslint/utils";
+import type { Mode, RuleCases } from "./cases/types";
 
 export const FIXTURES = path.resolve(__dirname, "../../../test/fixtures");
-
-type Mode = "typed" | "untyped";
-type Valid = ValidTestCase<readonly unknown[]> & { mode?: Mode };
-type Invalid = InvalidTestCase<string, readonly unknown[]> & { mode?: Mode };
 
 const typedTester = new RuleTester({
   languageOptions: {
@@ -23,11 +19,7 @@ const typedTester = new RuleTester({
 
 const untypedTester = new RuleTester();
 
-/** Every invalid case of every rule, for the suggestion round-trip test. */
-export const allInvalidCases: { rule: string; code: string }[] = [];
-
-export function runBothModes(name: string, rule: TSESLint.RuleModule<string, readonly unknown[]>, cases: { valid: Valid[]; invalid: Invalid[] }): void {
-  for (const c of cases.invalid) allInvalidCases.push({ rule: name, code: c.code });
+export function runBothModes(name: string, rule: TSESLint.RuleModule<string, readonly unknown[]>, cases: RuleCases): void {
   for (const mode of ["typed", "untyped"] as const) {
     const pick = <T extends { mode?: Mode }>(list: T[]) =>
       list.filter((c) => !c.mode || c.mode === mode).map(({ mode: _mode, ...c }) => (mode === "typed" ? { filename: "file.ts", ...c } : c));

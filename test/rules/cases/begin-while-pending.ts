@@ -1,0 +1,576 @@
+import type { RuleCases } from "./types";
+
+export const cases: RuleCases = {
+  valid: [
+    {
+      name: "begin, finish, begin again",
+      code: `function quote(call: AsyncIStockQuote, ready: boolean) {
+  call.Begin_GetPrice("MSFT");
+  call.Finish_GetPrice();
+  call.Begin_GetVolume("MSFT");
+  call.Finish_GetVolume();
+}
+`,
+    },
+    {
+      name: "a received call object starts in an unknown state",
+      code: `function quote(call: AsyncIStockQuote, ready: boolean) {
+  call.Begin_GetPrice("MSFT");
+}
+`,
+    },
+    {
+      name: "one begin per loop turn, finished each turn",
+      code: `function quote(call: AsyncIStockQuote, ready: boolean) {
+  for (const symbol of ["A", "B"]) {
+    call.Begin_GetPrice(symbol);
+    call.Finish_GetPrice();
+  }
+}
+`,
+    },
+    {
+      name: "begins on exclusive branches",
+      code: `function quote(call: AsyncIStockQuote, ready: boolean) {
+  if (ready) {
+    call.Begin_GetPrice("MSFT");
+  } else {
+    call.Begin_GetVolume("MSFT");
+  }
+  call.Finish_GetPrice();
+}
+`,
+    },
+    {
+      name: "a failed Begin_ (raw HRESULT) starts nothing",
+      code: `function quote(call: AsyncIStockQuote, ready: boolean) {
+  const hr = call.Begin_GetPrice("MSFT") as unknown as HRESULT;
+  if (FAILED(hr)) {
+    call.Begin_GetPrice("MSFT");
+  }
+}
+`,
+    },
+    {
+      name: "a Begin_ that throws inside try starts nothing",
+      code: `function quote(call: AsyncIStockQuote, ready: boolean) {
+  try {
+    call.Begin_GetPrice("MSFT");
+  } catch {
+    call.Begin_GetPrice("MSFT");
+  }
+}
+`,
+    },
+    {
+      name: "finish in finally before the next begin",
+      code: `function quote(call: AsyncIStockQuote, ready: boolean) {
+  try {
+    call.Begin_GetPrice("MSFT");
+    if (ready) return;
+  } finally {
+    call.Finish_GetPrice();
+  }
+  call.Begin_GetVolume("MSFT");
+}
+`,
+    },
+    {
+      name: "the call object escaped: its state is unknown",
+      code: `function quote(call: AsyncIStockQuote, ready: boolean) {
+  call.Begin_GetPrice("MSFT");
+  log(call);
+  call.Begin_GetVolume("MSFT");
+}
+`,
+    },
+    {
+      name: "two different call objects",
+      code: `function quote(a: AsyncIStockQuote, b: AsyncIStockQuote) {
+  a.Begin_GetPrice("MSFT");
+  b.Begin_GetPrice("MSFT");
+}
+`,
+    },
+    {
+      name: "a nested function has its own state",
+      code: `function quote(call: AsyncIStockQuote, ready: boolean) {
+  call.Begin_GetPrice("MSFT");
+  return () => {
+    call.Begin_GetPrice("MSFT");
+  };
+}
+`,
+    },
+    {
+      name: "a type without a Finish_ pair is not a call object",
+      mode: "typed",
+      code: `function run(scheduler: Scheduler) {
+  scheduler.Begin_Work();
+  scheduler.Begin_Work();
+}
+`,
+    },
+    {
+      name: "fire-and-forget: released, then a new call object",
+      code: `function fire(factory: ICallFactory) {
+  let call = factory.CreateCall<AsyncIStockQuote>(IID_AsyncIStockQuote, null);
+  call.Begin_GetPrice("MSFT");
+  call.Release();
+  call = factory.CreateCall<AsyncIStockQuote>(IID_AsyncIStockQuote, null);
+  call.Begin_GetPrice("MSFT");
+  call.Release();
+}
+`,
+    },
+    {
+      name: "a loop's const call of calls is a new call object each turn",
+      code: `function all(calls: AsyncIStockQuote[]) {
+  for (const call of calls) {
+    call.Begin_GetPrice("MSFT");
+  }
+}
+`,
+    },
+    {
+      name: "re-assigning the variable makes it another call object",
+      code: `function two(a: AsyncIStockQuote, b: AsyncIStockQuote) {
+  let call = a;
+  call.Begin_GetPrice("MSFT");
+  call = b;
+  call.Begin_GetPrice("IBM");
+}
+`,
+    },
+    {
+      name: "&& short-circuit finishes only when begun",
+      code: `function quote(call: AsyncIStockQuote, ready: boolean) {
+  const started = ready && (call.Begin_GetPrice("MSFT"), true);
+  if (started) call.Finish_GetPrice();
+}
+`,
+    },
+  ],
+  invalid: [
+    {
+      name: "a call object passed on before this function begins: its own Begin_ calls still count",
+      code: `function quote(call: AsyncIStockQuote) {
+  log(call);
+  call.Begin_GetPrice("MSFT");
+  call.Begin_GetVolume("MSFT");
+}
+`,
+      errors: [
+        {
+          messageId: "beginWhilePending",
+          line: 4,
+          column: 3,
+          suggestions: [
+            {
+              messageId: "insertFinish",
+              output: `function quote(call: AsyncIStockQuote) {
+  log(call);
+  call.Begin_GetPrice("MSFT");
+  call.Finish_GetPrice();
+  call.Begin_GetVolume("MSFT");
+}
+`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: "a simple alias of a received call object is the same object",
+      code: `function alias(a: AsyncIStockQuote) {
+  const call = a;
+  a.Begin_GetPrice("MSFT");
+  call.Begin_GetVolume("MSFT");
+}
+`,
+      errors: [
+        {
+          messageId: "beginWhilePending",
+          line: 4,
+          column: 3,
+          suggestions: [
+            {
+              messageId: "insertFinish",
+              output: `function alias(a: AsyncIStockQuote) {
+  const call = a;
+  a.Begin_GetPrice("MSFT");
+  a.Finish_GetPrice();
+  call.Begin_GetVolume("MSFT");
+}
+`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: "two begins in a row",
+      code: `function quote(call: AsyncIStockQuote, ready: boolean) {
+  call.Begin_GetPrice("MSFT");
+  call.Begin_GetVolume("MSFT");
+}
+`,
+      errors: [
+        {
+          messageId: "beginWhilePending",
+          line: 3,
+          column: 3,
+          suggestions: [
+            {
+              messageId: "insertFinish",
+              output: `function quote(call: AsyncIStockQuote, ready: boolean) {
+  call.Begin_GetPrice("MSFT");
+  call.Finish_GetPrice();
+  call.Begin_GetVolume("MSFT");
+}
+`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: "begin again after cancel, without finish",
+      code: `function quote(call: AsyncIStockQuote, ready: boolean) {
+  call.Begin_GetPrice("MSFT");
+  const cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+  cancel.Cancel(0);
+  cancel.Release();
+  call.Begin_GetPrice("MSFT");
+}
+`,
+      errors: [
+        {
+          messageId: "beginWhilePending",
+          line: 6,
+          column: 3,
+          suggestions: [
+            {
+              messageId: "insertFinish",
+              output: `function quote(call: AsyncIStockQuote, ready: boolean) {
+  call.Begin_GetPrice("MSFT");
+  const cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+  cancel.Cancel(0);
+  cancel.Release();
+  call.Finish_GetPrice();
+  call.Begin_GetPrice("MSFT");
+}
+`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: "a loop begins every turn but never finishes",
+      code: `function quote(call: AsyncIStockQuote, ready: boolean) {
+  for (const symbol of ["A", "B"]) {
+    call.Begin_GetPrice(symbol);
+  }
+}
+`,
+      errors: [
+        {
+          messageId: "beginWhilePending",
+          line: 3,
+          column: 5,
+          suggestions: [
+            {
+              messageId: "insertFinish",
+              output: `function quote(call: AsyncIStockQuote, ready: boolean) {
+  for (const symbol of ["A", "B"]) {
+    call.Finish_GetPrice();
+    call.Begin_GetPrice(symbol);
+  }
+}
+`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: "a while loop finishes only sometimes",
+      code: `function quote(call: AsyncIStockQuote, ready: boolean) {
+  while (ready) {
+    call.Begin_GetPrice("MSFT");
+    if (Math.random() > 0.5) continue;
+    call.Finish_GetPrice();
+  }
+}
+`,
+      errors: [
+        {
+          messageId: "beginWhilePending",
+          line: 3,
+          column: 5,
+          suggestions: [
+            {
+              messageId: "insertFinish",
+              output: `function quote(call: AsyncIStockQuote, ready: boolean) {
+  while (ready) {
+    call.Finish_GetPrice();
+    call.Begin_GetPrice("MSFT");
+    if (Math.random() > 0.5) continue;
+    call.Finish_GetPrice();
+  }
+}
+`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: "a branch that skips the finish",
+      code: `function quote(call: AsyncIStockQuote, ready: boolean) {
+  call.Begin_GetPrice("MSFT");
+  if (ready) {
+    call.Finish_GetPrice();
+  }
+  call.Begin_GetVolume("MSFT");
+}
+`,
+      errors: [
+        {
+          messageId: "beginWhilePending",
+          line: 6,
+          column: 3,
+          suggestions: [
+            {
+              messageId: "insertFinish",
+              output: `function quote(call: AsyncIStockQuote, ready: boolean) {
+  call.Begin_GetPrice("MSFT");
+  if (ready) {
+    call.Finish_GetPrice();
+  }
+  call.Finish_GetPrice();
+  call.Begin_GetVolume("MSFT");
+}
+`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: "this.call in a method",
+      code: `class Quote {
+  constructor(private call: AsyncIStockQuote) {}
+  refresh() {
+    this.call.Begin_GetPrice("MSFT");
+    this.call.Begin_GetVolume("MSFT");
+  }
+}
+`,
+      errors: [
+        {
+          messageId: "beginWhilePending",
+          line: 5,
+          column: 5,
+          suggestions: [
+            {
+              messageId: "insertFinish",
+              output: `class Quote {
+  constructor(private call: AsyncIStockQuote) {}
+  refresh() {
+    this.call.Begin_GetPrice("MSFT");
+    this.call.Finish_GetPrice();
+    this.call.Begin_GetVolume("MSFT");
+  }
+}
+`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: "a fresh call object from CreateCall",
+      code: `function start(factory: ICallFactory) {
+  const call = factory.CreateCall<AsyncIStockQuote>(IID_AsyncIStockQuote, null);
+  call.Begin_GetPrice("MSFT");
+  call.Begin_GetPrice("IBM");
+  call.Release();
+}
+`,
+      errors: [
+        {
+          messageId: "beginWhilePending",
+          line: 4,
+          column: 3,
+          suggestions: [
+            {
+              messageId: "insertFinish",
+              output: `function start(factory: ICallFactory) {
+  const call = factory.CreateCall<AsyncIStockQuote>(IID_AsyncIStockQuote, null);
+  call.Begin_GetPrice("MSFT");
+  call.Finish_GetPrice();
+  call.Begin_GetPrice("IBM");
+  call.Release();
+}
+`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: "?? and ?. do not hide a pending call",
+      code: `function quote(call: AsyncIStockQuote, ready: boolean) {
+  call?.Begin_GetPrice("MSFT");
+  const symbol = ready ?? "IBM";
+  call?.Begin_GetVolume(String(symbol));
+}
+`,
+      errors: [
+        {
+          messageId: "beginWhilePending",
+          line: 4,
+          column: 3,
+          suggestions: [
+            {
+              messageId: "insertFinish",
+              output: `function quote(call: AsyncIStockQuote, ready: boolean) {
+  call?.Begin_GetPrice("MSFT");
+  const symbol = ready ?? "IBM";
+  call.Finish_GetPrice();
+  call?.Begin_GetVolume(String(symbol));
+}
+`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: "switch fall-through begins twice",
+      code: `function quote(call: AsyncIStockQuote, mode: number) {
+  switch (mode) {
+    case 0:
+      call.Begin_GetPrice("MSFT");
+    case 1:
+      call.Begin_GetVolume("MSFT");
+      break;
+  }
+}
+`,
+      errors: [
+        {
+          messageId: "beginWhilePending",
+          line: 6,
+          column: 7,
+          suggestions: [
+            {
+              messageId: "insertFinish",
+              output: `function quote(call: AsyncIStockQuote, mode: number) {
+  switch (mode) {
+    case 0:
+      call.Begin_GetPrice("MSFT");
+    case 1:
+      call.Finish_GetPrice();
+      call.Begin_GetVolume("MSFT");
+      break;
+  }
+}
+`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: "module-level code",
+      code: `declare const call: AsyncIStockQuote;
+call.Begin_GetPrice("MSFT");
+call.Begin_GetVolume("MSFT");
+`,
+      errors: [
+        {
+          messageId: "beginWhilePending",
+          line: 3,
+          column: 1,
+          suggestions: [
+            {
+              messageId: "insertFinish",
+              output: `declare const call: AsyncIStockQuote;
+call.Begin_GetPrice("MSFT");
+call.Finish_GetPrice();
+call.Begin_GetVolume("MSFT");
+`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: "an IIFE begins while the caller's call is pending",
+      code: `function quote(call: AsyncIStockQuote, ready: boolean) {
+  call.Begin_GetPrice("MSFT");
+  (() => {
+    call.Begin_GetVolume("MSFT");
+  })();
+}
+`,
+      errors: [
+        {
+          messageId: "beginWhilePending",
+          line: 4,
+          column: 5,
+          suggestions: [
+            {
+              messageId: "insertFinish",
+              output: `function quote(call: AsyncIStockQuote, ready: boolean) {
+  call.Begin_GetPrice("MSFT");
+  (() => {
+    call.Finish_GetPrice();
+    call.Begin_GetVolume("MSFT");
+  })();
+}
+`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: "a Begin_ that throws inside try with a pending call still reports on the normal path",
+      code: `function quote(call: AsyncIStockQuote, ready: boolean) {
+  call.Begin_GetPrice("MSFT");
+  try {
+    call.Begin_GetVolume("MSFT");
+  } catch {
+    call.Finish_GetPrice();
+  }
+}
+`,
+      errors: [
+        {
+          messageId: "beginWhilePending",
+          line: 4,
+          column: 5,
+          suggestions: [
+            {
+              messageId: "insertFinish",
+              output: `function quote(call: AsyncIStockQuote, ready: boolean) {
+  call.Begin_GetPrice("MSFT");
+  try {
+    call.Finish_GetPrice();
+    call.Begin_GetVolume("MSFT");
+  } catch {
+    call.Finish_GetPrice();
+  }
+}
+`,
+            },
+          ],
+        },
+      ],
+    },
+  ],
+};

@@ -1,0 +1,860 @@
+import type { RuleCases } from "./types";
+
+export const cases: RuleCases = {
+  valid: [
+    {
+      name: "finish after cancel and release (the documented sequence)",
+      code: `function quote(call: AsyncIStockQuote, ready: boolean) {
+  call.Begin_GetPrice("MSFT");
+  const cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+  cancel.Cancel(0);
+  cancel.Release();
+  call.Finish_GetPrice();
+}
+`,
+    },
+    {
+      name: "finish in finally covers every path",
+      code: `function quote(call: AsyncIStockQuote, ready: boolean) {
+  call.Begin_GetPrice("MSFT");
+  const cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+  try {
+    cancel.Cancel(0);
+    if (ready) return;
+  } finally {
+    cancel.Release();
+    call.Finish_GetPrice();
+  }
+}
+`,
+    },
+    {
+      name: "Finish_ that throws RPC_E_CALL_CANCELED still finishes the call",
+      code: `function quote(call: AsyncIStockQuote, ready: boolean) {
+  call.Begin_GetPrice("MSFT");
+  const cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+  cancel.Cancel(0);
+  cancel.Release();
+  try {
+    call.Finish_GetPrice();
+  } catch (e) {
+    return;
+  }
+}
+`,
+    },
+    {
+      name: "a Cancel that throws cancels nothing",
+      code: `function quote(call: AsyncIStockQuote, ready: boolean) {
+  call.Begin_GetPrice("MSFT");
+  const cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+  try {
+    cancel.Cancel(0);
+  } catch {
+    cancel.Release();
+    return;
+  }
+  cancel.Release();
+  call.Finish_GetPrice();
+}
+`,
+    },
+    {
+      name: "both branches finish",
+      code: `function quote(call: AsyncIStockQuote, ready: boolean) {
+  call.Begin_GetPrice("MSFT");
+  const cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+  if (ready) {
+    cancel.Cancel(0);
+    cancel.Release();
+    call.Finish_GetPrice();
+  } else {
+    cancel.Release();
+    call.Finish_GetPrice();
+  }
+}
+`,
+    },
+    {
+      name: "cancel and finish inside a loop",
+      code: `function quote(call: AsyncIStockQuote, ready: boolean) {
+  for (let i = 0; i < 3; i++) {
+    call.Begin_GetPrice("MSFT");
+    const cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+    cancel.Cancel(0);
+    cancel.Release();
+    call.Finish_GetPrice();
+  }
+}
+`,
+    },
+    {
+      name: "switch fall-through reaches the finish",
+      code: `function quote(call: AsyncIStockQuote, mode: number) {
+  call.Begin_GetPrice("MSFT");
+  const cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+  switch (mode) {
+    case 1:
+      cancel.Cancel(0);
+    case 2:
+      cancel.Release();
+      call.Finish_GetPrice();
+      break;
+    default:
+      cancel.Release();
+      call.Finish_GetPrice();
+  }
+}
+`,
+    },
+    {
+      name: "labeled break leaves both loops, then finishes",
+      code: `function quote(call: AsyncIStockQuote, ready: boolean) {
+  call.Begin_GetPrice("MSFT");
+  const cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+  outer: for (const a of [1, 2]) {
+    for (const b of [3, 4]) {
+      if (a === b) {
+        cancel.Cancel(0);
+        break outer;
+      }
+    }
+  }
+  cancel.Release();
+  call.Finish_GetPrice();
+}
+`,
+    },
+    {
+      name: "optional chaining on the cancel pointer",
+      code: `function quote(call: AsyncIStockQuote, ready: boolean) {
+  call.Begin_GetPrice("MSFT");
+  const cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+  cancel?.Cancel(0);
+  cancel?.Release();
+  call.Finish_GetPrice();
+}
+`,
+    },
+    {
+      name: "an alias of the cancel pointer is the same object",
+      code: `function quote(call: AsyncIStockQuote, ready: boolean) {
+  call.Begin_GetPrice("MSFT");
+  const cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+  const c = cancel;
+  c.Cancel(0);
+  cancel.Release();
+  call.Finish_GetPrice();
+}
+`,
+    },
+    {
+      name: "cancelling a call this function did not begin (a cancel helper)",
+      code: `function quote(call: AsyncIStockQuote, ready: boolean) {
+  const cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+  cancel.Cancel(0);
+  cancel.Release();
+}
+`,
+    },
+    {
+      name: "the call object escapes to the caller, who owes the Finish_",
+      code: `function start(factory: ICallFactory) {
+  const call = factory.CreateCall<AsyncIStockQuote>(IID_AsyncIStockQuote, null);
+  call.Begin_GetPrice("MSFT");
+  const cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+  cancel.Cancel(0);
+  cancel.Release();
+  return call;
+}
+`,
+    },
+    {
+      name: "an IIFE runs in place and sees the caller's state",
+      code: `function quote(call: AsyncIStockQuote, ready: boolean) {
+  call.Begin_GetPrice("MSFT");
+  const cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+  cancel.Cancel(0);
+  cancel.Release();
+  (() => {
+    call.Finish_GetPrice();
+  })();
+}
+`,
+    },
+    {
+      name: "raw HRESULT shape with a checked QueryInterface",
+      code: `function quote(call: AsyncIStockQuote, ready: boolean) {
+  call.Begin_GetPrice("MSFT");
+  const out: [IUnknown | null] = [null];
+  const hr = call.QueryInterface(IID_ICancelMethodCalls, out);
+  if (FAILED(hr)) {
+    call.Finish_GetPrice();
+    return;
+  }
+  const cancel = out[0] as ICancelMethodCalls;
+  cancel.Cancel(0);
+  cancel.Release();
+  call.Finish_GetPrice();
+}
+`,
+    },
+    {
+      name: "unrelated cancel APIs: AbortController and job.Cancel()",
+      code: `function stop(controller: AbortController, job: Job) {
+  controller.abort();
+  job.Cancel();
+}
+`,
+    },
+    {
+      name: "XPCOM QueryInterface is not COM",
+      code: `function observe(subject: any) {
+  const channel = subject.QueryInterface(Ci.nsIHttpChannel);
+  channel.cancel(0);
+}
+`,
+    },
+    {
+      name: "fire-and-forget: Begin_ then Release without Finish_ is correct",
+      code: `function fire(factory: ICallFactory) {
+  const call = factory.CreateCall<AsyncIStockQuote>(IID_AsyncIStockQuote, null);
+  call.Begin_GetPrice("MSFT");
+  call.Release();
+}
+`,
+    },
+    {
+      name: "module-level code that finishes",
+      code: `declare const call: AsyncIStockQuote;
+call.Begin_GetPrice("MSFT");
+const cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+cancel.Cancel(0);
+cancel.Release();
+call.Finish_GetPrice();
+`,
+    },
+  ],
+  invalid: [
+    {
+      name: "cancel and release, then no finish",
+      code: `function quote(call: AsyncIStockQuote, ready: boolean) {
+  call.Begin_GetPrice("MSFT");
+  const cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+  cancel.Cancel(0);
+  cancel.Release();
+}
+`,
+      errors: [
+        {
+          messageId: "cancelWithoutFinish",
+          line: 4,
+          column: 3,
+          suggestions: [
+            {
+              messageId: "insertFinish",
+              output: `function quote(call: AsyncIStockQuote, ready: boolean) {
+  call.Begin_GetPrice("MSFT");
+  const cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+  cancel.Cancel(0);
+  cancel.Release();
+  call.Finish_GetPrice();
+}
+`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: "an early return skips the finish",
+      code: `function quote(call: AsyncIStockQuote, ready: boolean) {
+  call.Begin_GetPrice("MSFT");
+  const cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+  cancel.Cancel(0);
+  cancel.Release();
+  if (ready) return;
+  call.Finish_GetPrice();
+}
+`,
+      errors: [
+        {
+          messageId: "cancelWithoutFinish",
+          line: 4,
+          column: 3,
+          suggestions: [
+            {
+              messageId: "insertFinish",
+              output: `function quote(call: AsyncIStockQuote, ready: boolean) {
+  call.Begin_GetPrice("MSFT");
+  const cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+  cancel.Cancel(0);
+  cancel.Release();
+  if (ready) { call.Finish_GetPrice(); return; }
+  call.Finish_GetPrice();
+}
+`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: "an explicit throw is an exit without finish",
+      code: `function quote(call: AsyncIStockQuote, ready: boolean) {
+  call.Begin_GetPrice("MSFT");
+  const cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+  cancel.Cancel(0);
+  cancel.Release();
+  if (!ready) {
+    throw new Error("cancelled");
+  }
+  call.Finish_GetPrice();
+}
+`,
+      errors: [
+        {
+          messageId: "cancelWithoutFinish",
+          line: 4,
+          column: 3,
+          suggestions: [
+            {
+              messageId: "insertFinish",
+              output: `function quote(call: AsyncIStockQuote, ready: boolean) {
+  call.Begin_GetPrice("MSFT");
+  const cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+  cancel.Cancel(0);
+  cancel.Release();
+  if (!ready) {
+    call.Finish_GetPrice();
+    throw new Error("cancelled");
+  }
+  call.Finish_GetPrice();
+}
+`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: "only one branch finishes",
+      code: `function quote(call: AsyncIStockQuote, ready: boolean) {
+  call.Begin_GetPrice("MSFT");
+  const cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+  cancel.Cancel(0);
+  cancel.Release();
+  if (ready) {
+    call.Finish_GetPrice();
+  } else {
+    log("cancelled");
+  }
+}
+`,
+      errors: [
+        {
+          messageId: "cancelWithoutFinish",
+          line: 4,
+          column: 3,
+          suggestions: [
+            {
+              messageId: "insertFinish",
+              output: `function quote(call: AsyncIStockQuote, ready: boolean) {
+  call.Begin_GetPrice("MSFT");
+  const cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+  cancel.Cancel(0);
+  cancel.Release();
+  call.Finish_GetPrice();
+  if (ready) {
+    call.Finish_GetPrice();
+  } else {
+    log("cancelled");
+  }
+}
+`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: "the finish is only in the catch block",
+      code: `function quote(call: AsyncIStockQuote, ready: boolean) {
+  call.Begin_GetPrice("MSFT");
+  const cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+  try {
+    cancel.Cancel(0);
+    cancel.Release();
+  } catch {
+    call.Finish_GetPrice();
+  }
+}
+`,
+      errors: [
+        {
+          messageId: "cancelWithoutFinish",
+          line: 5,
+          column: 5,
+          suggestions: [
+            {
+              messageId: "insertFinish",
+              output: `function quote(call: AsyncIStockQuote, ready: boolean) {
+  call.Begin_GetPrice("MSFT");
+  const cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+  try {
+    cancel.Cancel(0);
+    cancel.Release();
+    call.Finish_GetPrice();
+  } catch {
+    call.Finish_GetPrice();
+  }
+}
+`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: "a loop that cancels but never finishes",
+      code: `function quote(call: AsyncIStockQuote, ready: boolean) {
+  call.Begin_GetPrice("MSFT");
+  const cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+  while (ready) {
+    cancel.Cancel(0);
+    ready = false;
+  }
+  cancel.Release();
+}
+`,
+      errors: [
+        {
+          messageId: "cancelWithoutFinish",
+          line: 5,
+          column: 5,
+          suggestions: [
+            {
+              messageId: "insertFinish",
+              output: `function quote(call: AsyncIStockQuote, ready: boolean) {
+  call.Begin_GetPrice("MSFT");
+  const cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+  while (ready) {
+    cancel.Cancel(0);
+    call.Finish_GetPrice();
+    ready = false;
+  }
+  cancel.Release();
+}
+`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: "do-while and for-of loops: a problem on many paths is reported once",
+      code: `function quote(call: AsyncIStockQuote, ready: boolean) {
+  call.Begin_GetPrice("MSFT");
+  const cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+  do {
+    for (const attempt of [1, 2, 3]) {
+      if (attempt > 1) cancel.Cancel(0);
+    }
+  } while (!ready);
+  cancel.Release();
+}
+`,
+      errors: [
+        {
+          messageId: "cancelWithoutFinish",
+          line: 6,
+          column: 24,
+          suggestions: [
+            {
+              messageId: "insertFinish",
+              output: `function quote(call: AsyncIStockQuote, ready: boolean) {
+  call.Begin_GetPrice("MSFT");
+  const cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+  do {
+    for (const attempt of [1, 2, 3]) {
+      if (attempt > 1) { cancel.Cancel(0); call.Finish_GetPrice(); }
+    }
+  } while (!ready);
+  cancel.Release();
+}
+`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: "short-circuit: || skips the finish when the left side is true",
+      code: `function quote(call: AsyncIStockQuote, ready: boolean) {
+  call.Begin_GetPrice("MSFT");
+  const cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+  cancel.Cancel(0);
+  cancel.Release();
+  ready || call.Finish_GetPrice();
+}
+`,
+      errors: [
+        {
+          messageId: "cancelWithoutFinish",
+          line: 4,
+          column: 3,
+          suggestions: [
+            {
+              messageId: "insertFinish",
+              output: `function quote(call: AsyncIStockQuote, ready: boolean) {
+  call.Begin_GetPrice("MSFT");
+  const cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+  cancel.Cancel(0);
+  cancel.Release();
+  call.Finish_GetPrice();
+  ready || call.Finish_GetPrice();
+}
+`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: "switch: the cancelling case breaks before the finishing case",
+      code: `function quote(call: AsyncIStockQuote, mode: number) {
+  call.Begin_GetPrice("MSFT");
+  const cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+  switch (mode) {
+    case 1:
+      cancel.Cancel(0);
+      break;
+    case 2:
+      call.Finish_GetPrice();
+      break;
+  }
+  cancel.Release();
+}
+`,
+      errors: [
+        {
+          messageId: "cancelWithoutFinish",
+          line: 6,
+          column: 7,
+          suggestions: [
+            {
+              messageId: "insertFinish",
+              output: `function quote(call: AsyncIStockQuote, mode: number) {
+  call.Begin_GetPrice("MSFT");
+  const cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+  switch (mode) {
+    case 1:
+      cancel.Cancel(0);
+      call.Finish_GetPrice();
+      break;
+    case 2:
+      call.Finish_GetPrice();
+      break;
+  }
+  cancel.Release();
+}
+`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: "labeled continue skips the finish",
+      code: `function quote(call: AsyncIStockQuote, ready: boolean) {
+  outer: for (const symbol of ["A", "B"]) {
+    call.Begin_GetPrice(symbol);
+    const cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+    for (const attempt of [1, 2]) {
+      if (attempt === 2) {
+        cancel.Cancel(0);
+        cancel.Release();
+        continue outer;
+      }
+    }
+    cancel.Release();
+    call.Finish_GetPrice();
+  }
+}
+`,
+      errors: [
+        {
+          messageId: "cancelWithoutFinish",
+          line: 7,
+          column: 9,
+          suggestions: [
+            {
+              messageId: "insertFinish",
+              output: `function quote(call: AsyncIStockQuote, ready: boolean) {
+  outer: for (const symbol of ["A", "B"]) {
+    call.Begin_GetPrice(symbol);
+    const cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+    for (const attempt of [1, 2]) {
+      if (attempt === 2) {
+        cancel.Cancel(0);
+        cancel.Release();
+        call.Finish_GetPrice();
+        continue outer;
+      }
+    }
+    cancel.Release();
+    call.Finish_GetPrice();
+  }
+}
+`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: "releasing the call object after cancel, without finish",
+      code: `function stop(factory: ICallFactory) {
+  const call = factory.CreateCall<AsyncIStockQuote>(IID_AsyncIStockQuote, null);
+  call.Begin_GetPrice("MSFT");
+  const cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+  cancel.Cancel(0);
+  cancel.Release();
+  call.Release();
+}
+`,
+      errors: [
+        {
+          messageId: "cancelWithoutFinish",
+          line: 5,
+          column: 3,
+          suggestions: [
+            {
+              messageId: "insertFinish",
+              output: `function stop(factory: ICallFactory) {
+  const call = factory.CreateCall<AsyncIStockQuote>(IID_AsyncIStockQuote, null);
+  call.Begin_GetPrice("MSFT");
+  const cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+  cancel.Cancel(0);
+  cancel.Release();
+  call.Finish_GetPrice();
+  call.Release();
+}
+`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: "an alias of the cancel pointer cancels the same call",
+      code: `function quote(call: AsyncIStockQuote, ready: boolean) {
+  call.Begin_GetPrice("MSFT");
+  const cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+  const alias = cancel;
+  alias.Cancel(0);
+  cancel.Release();
+}
+`,
+      errors: [
+        {
+          messageId: "cancelWithoutFinish",
+          line: 5,
+          column: 3,
+          suggestions: [
+            {
+              messageId: "insertFinish",
+              output: `function quote(call: AsyncIStockQuote, ready: boolean) {
+  call.Begin_GetPrice("MSFT");
+  const cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+  const alias = cancel;
+  alias.Cancel(0);
+  cancel.Release();
+  call.Finish_GetPrice();
+}
+`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: "a method on this.call",
+      code: `class Quote {
+  constructor(private call: AsyncIStockQuote) {}
+  stop() {
+    this.call.Begin_GetPrice("MSFT");
+    const cancel = this.call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+    cancel.Cancel(0);
+    cancel.Release();
+  }
+}
+`,
+      errors: [
+        {
+          messageId: "cancelWithoutFinish",
+          line: 6,
+          column: 5,
+          suggestions: [
+            {
+              messageId: "insertFinish",
+              output: `class Quote {
+  constructor(private call: AsyncIStockQuote) {}
+  stop() {
+    this.call.Begin_GetPrice("MSFT");
+    const cancel = this.call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+    cancel.Cancel(0);
+    cancel.Release();
+    this.call.Finish_GetPrice();
+  }
+}
+`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: "an arrow function in a class field",
+      code: `class Quote {
+  call!: AsyncIStockQuote;
+  stop = () => {
+    this.call.Begin_GetPrice("MSFT");
+    const cancel = this.call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+    cancel.Cancel(0);
+    cancel.Release();
+  };
+}
+`,
+      errors: [
+        {
+          messageId: "cancelWithoutFinish",
+          line: 6,
+          column: 5,
+          suggestions: [
+            {
+              messageId: "insertFinish",
+              output: `class Quote {
+  call!: AsyncIStockQuote;
+  stop = () => {
+    this.call.Begin_GetPrice("MSFT");
+    const cancel = this.call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+    cancel.Cancel(0);
+    cancel.Release();
+    this.call.Finish_GetPrice();
+  };
+}
+`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: "module-level code",
+      code: `declare const call: AsyncIStockQuote;
+call.Begin_GetPrice("MSFT");
+const cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+cancel.Cancel(0);
+cancel.Release();
+`,
+      errors: [
+        {
+          messageId: "cancelWithoutFinish",
+          line: 4,
+          column: 1,
+          suggestions: [
+            {
+              messageId: "insertFinish",
+              output: `declare const call: AsyncIStockQuote;
+call.Begin_GetPrice("MSFT");
+const cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+cancel.Cancel(0);
+cancel.Release();
+call.Finish_GetPrice();
+`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: "a nested function does not finish for its parent",
+      code: `function quote(call: AsyncIStockQuote, ready: boolean) {
+  call.Begin_GetPrice("MSFT");
+  const cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+  cancel.Cancel(0);
+  cancel.Release();
+  function later() {
+    call.Finish_GetPrice();
+  }
+  return later;
+}
+`,
+      errors: [
+        {
+          messageId: "cancelWithoutFinish",
+          line: 4,
+          column: 3,
+          suggestions: [
+            {
+              messageId: "insertFinish",
+              output: `function quote(call: AsyncIStockQuote, ready: boolean) {
+  call.Begin_GetPrice("MSFT");
+  const cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+  cancel.Cancel(0);
+  cancel.Release();
+  function later() {
+    call.Finish_GetPrice();
+  }
+  call.Finish_GetPrice();
+  return later;
+}
+`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: "raw HRESULT shape: the pointer in an out box",
+      code: `function quote(call: AsyncIStockQuote, ready: boolean) {
+  call.Begin_GetPrice("MSFT");
+  const out = { value: null as ICancelMethodCalls | null };
+  const hr = call.QueryInterface(IID_ICancelMethodCalls, out);
+  if (hr < 0) {
+    call.Finish_GetPrice();
+    return;
+  }
+  out.value!.Cancel(0);
+  out.value!.Release();
+}
+`,
+      errors: [
+        {
+          messageId: "cancelWithoutFinish",
+          line: 9,
+          column: 3,
+          suggestions: [
+            {
+              messageId: "insertFinish",
+              output: `function quote(call: AsyncIStockQuote, ready: boolean) {
+  call.Begin_GetPrice("MSFT");
+  const out = { value: null as ICancelMethodCalls | null };
+  const hr = call.QueryInterface(IID_ICancelMethodCalls, out);
+  if (hr < 0) {
+    call.Finish_GetPrice();
+    return;
+  }
+  out.value!.Cancel(0);
+  call.Finish_GetPrice();
+  out.value!.Release();
+}
+`,
+            },
+          ],
+        },
+      ],
+    },
+  ],
+};

@@ -1,0 +1,39 @@
+/**
+ * Every rule test case, by the rule it runs under: the single list that tests
+ * other than the rule tests themselves iterate (suggestion round trip, oxlint
+ * parity), so that none of them depends on which test files mocha loaded.
+ */
+import type { rules } from "eslint-plugin-com-async";
+import { cases as beginWhilePending } from "./begin-while-pending";
+import { cases as cancelWithoutFinish } from "./cancel-without-finish";
+import { cases as finishWithoutBegin } from "./finish-without-begin";
+import { cases as mismatchedFinish } from "./mismatched-finish";
+import { cases as missingRelease } from "./missing-release";
+import * as summaries from "./summaries";
+import type { RuleCases } from "./types";
+import { cases as uncheckedCancelResult } from "./unchecked-cancel-result";
+import { cases as uncheckedQueryInterface } from "./unchecked-query-interface";
+import { cases as useAfterRelease } from "./use-after-release";
+
+export type RuleName = keyof typeof rules;
+
+export interface CaseSuite {
+  /** The case module, for messages: `test/rules/cases/<source>.ts`. */
+  source: string;
+  rule: RuleName;
+  cases: RuleCases;
+}
+
+export const caseSuites: readonly CaseSuite[] = [
+  { source: "begin-while-pending", rule: "begin-while-pending", cases: beginWhilePending },
+  { source: "cancel-without-finish", rule: "cancel-without-finish", cases: cancelWithoutFinish },
+  { source: "finish-without-begin", rule: "finish-without-begin", cases: finishWithoutBegin },
+  { source: "mismatched-finish", rule: "mismatched-finish", cases: mismatchedFinish },
+  { source: "missing-release", rule: "missing-release", cases: missingRelease },
+  { source: "unchecked-cancel-result", rule: "unchecked-cancel-result", cases: uncheckedCancelResult },
+  { source: "unchecked-query-interface", rule: "unchecked-query-interface", cases: uncheckedQueryInterface },
+  { source: "use-after-release", rule: "use-after-release", cases: useAfterRelease },
+  { source: "summaries", rule: "missing-release", cases: summaries.missingRelease },
+  { source: "summaries", rule: "cancel-without-finish", cases: summaries.cancelWithoutFinish },
+  { source: "summaries", rule: "begin-while-pending", cases: summaries.beginWhilePending },
+];

@@ -1,0 +1,920 @@
+import type { RuleCases } from "./types";
+
+export const cases: RuleCases = {
+  valid: [
+    {
+      name: "released on the only path",
+      code: `function quote(call: AsyncIStockQuote, ready: boolean) {
+  const cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+  cancel.Cancel(0);
+  cancel.Release();
+}
+`,
+    },
+    {
+      name: "released in finally",
+      code: `function quote(call: AsyncIStockQuote, ready: boolean) {
+  const cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+  try {
+    if (ready) return;
+    cancel.Cancel(0);
+  } finally {
+    cancel.Release();
+  }
+}
+`,
+    },
+    {
+      name: "released on both branches",
+      code: `function quote(call: AsyncIStockQuote, ready: boolean) {
+  const cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+  if (ready) {
+    cancel.Release();
+    return;
+  }
+  cancel.Cancel(0);
+  cancel.Release();
+}
+`,
+    },
+    {
+      name: "failure branch of a raw QueryInterface owns nothing",
+      code: `function quote(call: AsyncIStockQuote, ready: boolean) {
+  const out: [IUnknown | null] = [null];
+  const hr = call.QueryInterface(IID_ICancelMethodCalls, out);
+  if (FAILED(hr)) return;
+  (out[0] as ICancelMethodCalls).Cancel(0);
+  out[0]!.Release();
+}
+`,
+    },
+    {
+      name: "failure branch of hr !== S_OK owns nothing",
+      code: `function quote(call: AsyncIStockQuote, ready: boolean) {
+  const out = { value: null as IUnknown | null };
+  const hr = call.QueryInterface(IID_ICancelMethodCalls, out);
+  if (hr !== S_OK) {
+    return;
+  }
+  out.value!.Release();
+}
+`,
+    },
+    {
+      name: "null check of a nullable result",
+      code: `function quote(source: NullableQuery) {
+  const cancel = source.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+  if (!cancel) return;
+  cancel.Cancel(0);
+  cancel.Release();
+}
+`,
+    },
+    {
+      name: "catch of a throwing QueryInterface owns nothing",
+      code: `function quote(call: AsyncIStockQuote, ready: boolean) {
+  let cancel: ICancelMethodCalls;
+  try {
+    cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+  } catch {
+    return;
+  }
+  cancel.Cancel(0);
+  cancel.Release();
+}
+`,
+    },
+    {
+      name: "a Release that throws still releases",
+      code: `function quote(call: AsyncIStockQuote, ready: boolean) {
+  const cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+  try {
+    cancel.Release();
+  } catch (e) {
+    log(e);
+  }
+}
+`,
+    },
+    {
+      name: "returned pointers are the caller's to release",
+      code: `function quote(call: AsyncIStockQuote, ready: boolean) {
+  const cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+  return cancel;
+}
+`,
+    },
+    {
+      name: "a pointer stored in a field escapes",
+      code: `class Holder {
+  cancel?: ICancelMethodCalls;
+  hold(call: AsyncIStockQuote) {
+    this.cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+  }
+}
+`,
+    },
+    {
+      name: "a class field initializer stores the pointer in the field",
+      code: `class Quote {
+  constructor(private call: AsyncIStockQuote) {}
+  cancel = this.call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+}
+`,
+    },
+    {
+      name: "a pointer stored in an outer variable, an array or an object escapes",
+      code: `const kept: ICancelMethodCalls[] = [];
+let last: ICancelMethodCalls | undefined;
+function quote(call: AsyncIStockQuote) {
+  const a = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+  kept.push(a);
+  const b = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+  last = b;
+  const c = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+  return { c };
+}
+`,
+    },
+    {
+      name: "passed to a function that is not analysed",
+      code: `function quote(call: AsyncIStockQuote, ready: boolean) {
+  const cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+  log(cancel);
+}
+`,
+    },
+    {
+      name: "a release wrapper counts as Release",
+      code: `function quote(call: AsyncIStockQuote, ready: boolean) {
+  const cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+  cancel.Cancel(0);
+  release(cancel);
+}
+`,
+    },
+    {
+      name: "using releases at scope exit",
+      code: `function quote(call: AsyncIStockQuote, ready: boolean) {
+  using cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls) as ICancelMethodCalls & Disposable;
+  cancel.Cancel(0);
+}
+`,
+    },
+    {
+      name: "released through an alias",
+      code: `function quote(call: AsyncIStockQuote, ready: boolean) {
+  const cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+  const alias = cancel;
+  alias.Release();
+}
+`,
+    },
+    {
+      name: "acquired and released in every loop turn",
+      code: `function all(calls: AsyncIStockQuote[]) {
+  for (const call of calls) {
+    const cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+    cancel.Cancel(0);
+    cancel.Release();
+  }
+}
+`,
+    },
+    {
+      name: "optional chain release on a nullable pointer",
+      code: `function quote(source: NullableQuery) {
+  const cancel = source.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+  cancel?.Release();
+}
+`,
+    },
+    {
+      name: "short-circuit && guards both the use and the release",
+      code: `function quote(source: NullableQuery) {
+  const cancel = source.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+  cancel && cancel.Release();
+}
+`,
+    },
+    {
+      name: "XPCOM QueryInterface has no Release",
+      code: `function observe(subject: any) {
+  const channel = subject.QueryInterface(Components.interfaces.nsIHttpChannel);
+  const file = subject.QueryInterface(Ci.nsIFile);
+  return channel.name + file.path;
+}
+`,
+    },
+    {
+      name: "ActiveX and winax objects are not tracked",
+      code: `function excel(winax: any) {
+  const app = new winax.Object("Excel.Application");
+  app.Visible = true;
+  app.Quit();
+  const shell = new ActiveXObject("WScript.Shell");
+  shell.Run("notepad");
+}
+declare const ActiveXObject: any;
+`,
+    },
+    {
+      name: "a pool's release() is not a COM pointer",
+      code: `async function query(pool: { connect(): Promise<{ release(): void; query(q: string): Promise<void> }> }) {
+  const client = await pool.connect();
+  await client.query("select 1");
+  client.release();
+}
+`,
+    },
+    {
+      name: "a captured pointer is released by the callback",
+      code: `function quote(call: AsyncIStockQuote, ready: boolean) {
+  const cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+  setTimeout(() => cancel.Release(), 10);
+}
+`,
+    },
+    {
+      name: "an IIFE releases in place",
+      code: `function quote(call: AsyncIStockQuote, ready: boolean) {
+  const cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+  (function () {
+    cancel.Release();
+  })();
+}
+`,
+    },
+    {
+      name: "a leak reached only through an implicit exception is uncertain and not reported",
+      code: `function quote(call: AsyncIStockQuote, ready: boolean) {
+  const cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+  try {
+    cancel.Cancel(0);
+  } catch {
+    return;
+  }
+  cancel.Release();
+}
+`,
+    },
+    {
+      name: "a QueryInterface with an IID held in a variable is judged by type only",
+      mode: "untyped",
+      code: `function quote(call: AsyncIStockQuote, iid: IID) {
+  const p = call.QueryInterface(iid);
+  p.Foo();
+}
+`,
+    },
+    {
+      name: "the failure branch of an HRESULT test kept in a variable owns nothing",
+      code: `function quote(call: AsyncIStockQuote, ready: boolean) {
+  const out: [IUnknown | null] = [null];
+  const failed = FAILED(call.QueryInterface(IID_ICancelMethodCalls, out));
+  if (failed) return;
+  out[0]!.Release();
+}
+`,
+    },
+    {
+      name: "break and continue run the finally that releases",
+      code: `function all(calls: AsyncIStockQuote[]) {
+  for (const call of calls) {
+    const cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+    try {
+      if (!call) continue;
+      if (calls.length > 2) break;
+      cancel.Cancel(0);
+    } finally {
+      cancel.Release();
+    }
+  }
+}
+`,
+    },
+    {
+      name: "release guarded by a null test in finally",
+      code: `function quote(call: AsyncIStockQuote) {
+  let cancel: ICancelMethodCalls | null = null;
+  try {
+    cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+    cancel.Cancel(0);
+  } finally {
+    if (cancel) cancel.Release();
+  }
+}
+`,
+    },
+  ],
+  invalid: [
+    {
+      name: "never released",
+      code: `function quote(call: AsyncIStockQuote, ready: boolean) {
+  const cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+  cancel.Cancel(0);
+}
+`,
+      errors: [
+        {
+          messageId: "missingRelease",
+          line: 2,
+          column: 18,
+          suggestions: [
+            {
+              messageId: "insertReleaseFinally",
+              output: `function quote(call: AsyncIStockQuote, ready: boolean) {
+  const cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+  try {
+    cancel.Cancel(0);
+  } finally {
+    cancel.Release();
+  }
+}
+`,
+            },
+            {
+              messageId: "insertReleaseAtExit",
+              output: `function quote(call: AsyncIStockQuote, ready: boolean) {
+  const cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+  cancel.Cancel(0);
+  cancel.Release();
+}
+`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: "an early return leaks",
+      code: `function quote(call: AsyncIStockQuote, ready: boolean) {
+  const cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+  if (ready) return;
+  cancel.Cancel(0);
+  cancel.Release();
+}
+`,
+      errors: [
+        {
+          messageId: "missingRelease",
+          line: 2,
+          column: 18,
+          suggestions: [
+            {
+              messageId: "insertReleaseAtExit",
+              output: `function quote(call: AsyncIStockQuote, ready: boolean) {
+  const cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+  if (ready) { cancel.Release(); return; }
+  cancel.Cancel(0);
+  cancel.Release();
+}
+`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: "an explicit throw leaks",
+      code: `function quote(call: AsyncIStockQuote, ready: boolean) {
+  const cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+  if (!ready) throw new Error("not ready");
+  cancel.Release();
+}
+`,
+      errors: [
+        {
+          messageId: "missingRelease",
+          line: 2,
+          column: 18,
+          suggestions: [
+            {
+              messageId: "insertReleaseAtExit",
+              output: `function quote(call: AsyncIStockQuote, ready: boolean) {
+  const cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+  if (!ready) { cancel.Release(); throw new Error("not ready"); }
+  cancel.Release();
+}
+`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: "an explicit throw caught by a catch that returns leaks",
+      code: `function quote(call: AsyncIStockQuote, ready: boolean) {
+  const cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+  try {
+    if (!ready) throw new Error("not ready");
+  } catch {
+    return;
+  }
+  cancel.Release();
+}
+`,
+      errors: [
+        {
+          messageId: "missingRelease",
+          line: 2,
+          column: 18,
+          suggestions: [
+            {
+              messageId: "insertReleaseAtExit",
+              output: `function quote(call: AsyncIStockQuote, ready: boolean) {
+  const cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+  try {
+    if (!ready) throw new Error("not ready");
+  } catch {
+    cancel.Release();
+    return;
+  }
+  cancel.Release();
+}
+`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: "a loop iteration that continues leaks",
+      code: `function all(calls: AsyncIStockQuote[]) {
+  for (const call of calls) {
+    const cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+    if (!call) continue;
+    cancel.Release();
+  }
+}
+`,
+      errors: [
+        {
+          messageId: "missingRelease",
+          line: 3,
+          column: 20,
+        },
+      ],
+    },
+    {
+      name: "a labeled break leaks",
+      code: `function all(calls: AsyncIStockQuote[]) {
+  outer: while (calls.length > 0) {
+    const call = calls.pop()!;
+    const cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+    for (const other of calls) {
+      if (other === call) break outer;
+    }
+    cancel.Release();
+  }
+}
+`,
+      errors: [
+        {
+          messageId: "missingRelease",
+          line: 4,
+          column: 20,
+        },
+      ],
+    },
+    {
+      name: "switch fall-through misses the release in one case",
+      code: `function quote(call: AsyncIStockQuote, mode: number) {
+  const cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+  switch (mode) {
+    case 0:
+      cancel.Cancel(0);
+    case 1:
+      cancel.Release();
+      break;
+    case 2:
+      log("two");
+  }
+}
+`,
+      errors: [
+        {
+          messageId: "missingRelease",
+          line: 2,
+          column: 18,
+        },
+      ],
+    },
+    {
+      name: "a successful raw QueryInterface not released",
+      code: `function quote(call: AsyncIStockQuote, ready: boolean) {
+  const out: [IUnknown | null] = [null];
+  const hr = call.QueryInterface(IID_ICancelMethodCalls, out);
+  if (FAILED(hr)) return;
+  (out[0] as ICancelMethodCalls).Cancel(0);
+}
+`,
+      errors: [
+        {
+          messageId: "missingRelease",
+          line: 3,
+          column: 14,
+          suggestions: [
+            {
+              messageId: "insertReleaseFinally",
+              output: `function quote(call: AsyncIStockQuote, ready: boolean) {
+  const out: [IUnknown | null] = [null];
+  const hr = call.QueryInterface(IID_ICancelMethodCalls, out);
+  try {
+    if (FAILED(hr)) return;
+    (out[0] as ICancelMethodCalls).Cancel(0);
+  } finally {
+    out[0]?.Release();
+  }
+}
+`,
+            },
+            {
+              messageId: "insertReleaseAtExit",
+              output: `function quote(call: AsyncIStockQuote, ready: boolean) {
+  const out: [IUnknown | null] = [null];
+  const hr = call.QueryInterface(IID_ICancelMethodCalls, out);
+  if (FAILED(hr)) return;
+  (out[0] as ICancelMethodCalls).Cancel(0);
+  out[0]?.Release();
+}
+`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: "CreateCall result never released",
+      code: `function start(factory: ICallFactory) {
+  const call = factory.CreateCall<AsyncIStockQuote>(IID_AsyncIStockQuote, null);
+  call.Begin_GetPrice("MSFT");
+  call.Finish_GetPrice();
+}
+`,
+      errors: [
+        {
+          messageId: "missingRelease",
+          line: 2,
+          column: 16,
+          suggestions: [
+            {
+              messageId: "insertReleaseFinally",
+              output: `function start(factory: ICallFactory) {
+  const call = factory.CreateCall<AsyncIStockQuote>(IID_AsyncIStockQuote, null);
+  try {
+    call.Begin_GetPrice("MSFT");
+    call.Finish_GetPrice();
+  } finally {
+    call.Release();
+  }
+}
+`,
+            },
+            {
+              messageId: "insertReleaseAtExit",
+              output: `function start(factory: ICallFactory) {
+  const call = factory.CreateCall<AsyncIStockQuote>(IID_AsyncIStockQuote, null);
+  call.Begin_GetPrice("MSFT");
+  call.Finish_GetPrice();
+  call.Release();
+}
+`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: "nullable result checked, then the non-null path leaks",
+      code: `function quote(source: NullableQuery, ready: boolean) {
+  const cancel = source.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+  if (cancel === null) return;
+  if (ready) return;
+  cancel.Release();
+}
+`,
+      errors: [
+        {
+          messageId: "missingRelease",
+          line: 2,
+          column: 18,
+          suggestions: [
+            {
+              messageId: "insertReleaseAtExit",
+              output: `function quote(source: NullableQuery, ready: boolean) {
+  const cancel = source.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+  if (cancel === null) return;
+  if (ready) { cancel.Release(); return; }
+  cancel.Release();
+}
+`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: "?? short-circuit: the fallback leaks",
+      code: `function quote(call: AsyncIStockQuote, ready: boolean) {
+  const cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+  const other = ready ?? cancel.Release();
+  log(other);
+}
+`,
+      errors: [
+        {
+          messageId: "missingRelease",
+          line: 2,
+          column: 18,
+        },
+      ],
+    },
+    {
+      name: "an arrow function leaks",
+      code: `const quote = (call: AsyncIStockQuote) => {
+  const cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+  cancel.Cancel(0);
+};
+`,
+      errors: [
+        {
+          messageId: "missingRelease",
+          line: 2,
+          column: 18,
+          suggestions: [
+            {
+              messageId: "insertReleaseFinally",
+              output: `const quote = (call: AsyncIStockQuote) => {
+  const cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+  try {
+    cancel.Cancel(0);
+  } finally {
+    cancel.Release();
+  }
+};
+`,
+            },
+            {
+              messageId: "insertReleaseAtExit",
+              output: `const quote = (call: AsyncIStockQuote) => {
+  const cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+  cancel.Cancel(0);
+  cancel.Release();
+};
+`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: "a method leaks",
+      code: `class Quote {
+  stop(call: AsyncIStockQuote) {
+    const cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+    cancel.Cancel(0);
+  }
+}
+`,
+      errors: [
+        {
+          messageId: "missingRelease",
+          line: 3,
+          column: 20,
+          suggestions: [
+            {
+              messageId: "insertReleaseFinally",
+              output: `class Quote {
+  stop(call: AsyncIStockQuote) {
+    const cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+    try {
+      cancel.Cancel(0);
+    } finally {
+      cancel.Release();
+    }
+  }
+}
+`,
+            },
+            {
+              messageId: "insertReleaseAtExit",
+              output: `class Quote {
+  stop(call: AsyncIStockQuote) {
+    const cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+    cancel.Cancel(0);
+    cancel.Release();
+  }
+}
+`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: "a class field initializer that leaks in place",
+      code: `class Quote {
+  constructor(private call: AsyncIStockQuote) {}
+  ready = (() => {
+    const cancel = this.call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+    return cancel !== null;
+  })();
+}
+`,
+      errors: [
+        {
+          messageId: "missingRelease",
+          line: 4,
+          column: 20,
+          suggestions: [
+            {
+              messageId: "insertReleaseFinally",
+              output: `class Quote {
+  constructor(private call: AsyncIStockQuote) {}
+  ready = (() => {
+    const cancel = this.call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+    try {
+      return cancel !== null;
+    } finally {
+      cancel.Release();
+    }
+  })();
+}
+`,
+            },
+            {
+              messageId: "insertReleaseAtExit",
+              output: `class Quote {
+  constructor(private call: AsyncIStockQuote) {}
+  ready = (() => {
+    const cancel = this.call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+    cancel.Release();
+    return cancel !== null;
+  })();
+}
+`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: "module-level code leaks",
+      code: `declare const call: AsyncIStockQuote;
+const cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+cancel.Cancel(0);
+`,
+      errors: [
+        {
+          messageId: "missingRelease",
+          line: 2,
+          column: 16,
+          suggestions: [
+            {
+              messageId: "insertReleaseFinally",
+              output: `declare const call: AsyncIStockQuote;
+const cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+try {
+  cancel.Cancel(0);
+} finally {
+  cancel.Release();
+}
+`,
+            },
+            {
+              messageId: "insertReleaseAtExit",
+              output: `declare const call: AsyncIStockQuote;
+const cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+cancel.Cancel(0);
+cancel.Release();
+`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: "a nested function's release does not count for its parent",
+      code: `function quote(call: AsyncIStockQuote, ready: boolean) {
+  const cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+  cancel.Cancel(0);
+  function cleanup(p: ICancelMethodCalls) {
+    p.Release();
+  }
+  return cleanup;
+}
+`,
+      errors: [
+        {
+          messageId: "missingRelease",
+          line: 2,
+          column: 18,
+          suggestions: [
+            {
+              messageId: "insertReleaseAtExit",
+              output: `function quote(call: AsyncIStockQuote, ready: boolean) {
+  const cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+  cancel.Cancel(0);
+  function cleanup(p: ICancelMethodCalls) {
+    p.Release();
+  }
+  cancel.Release();
+  return cleanup;
+}
+`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: "do-while loop re-acquires before releasing",
+      code: `function quote(call: AsyncIStockQuote, ready: boolean) {
+  let cancel: ICancelMethodCalls;
+  do {
+    cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+    cancel.Cancel(0);
+  } while (!ready);
+  cancel.Release();
+}
+`,
+      errors: [
+        {
+          messageId: "missingRelease",
+          line: 4,
+          column: 14,
+        },
+      ],
+    },
+    {
+      name: "an exit that still uses the pointer gets only the try/finally suggestion",
+      code: `function quote(call: AsyncIStockQuote, ready: boolean) {
+  const cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+  if (ready) return 0;
+  return cancel.TestCancel();
+}
+`,
+      errors: [
+        {
+          messageId: "missingRelease",
+          line: 2,
+          column: 18,
+          suggestions: [
+            {
+              messageId: "insertReleaseFinally",
+              output: `function quote(call: AsyncIStockQuote, ready: boolean) {
+  const cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+  try {
+    if (ready) return 0;
+    return cancel.TestCancel();
+  } finally {
+    cancel.Release();
+  }
+}
+`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: "two early returns leak: the suggestion releases before both",
+      code: `function quote(call: AsyncIStockQuote, ready: boolean) {
+  const cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+  if (ready) return 1;
+  cancel.Cancel(0);
+  if (!ready) {
+    return 2;
+  }
+  cancel.Release();
+  return 0;
+}
+`,
+      errors: [
+        {
+          messageId: "missingRelease",
+          line: 2,
+          column: 18,
+          suggestions: [
+            {
+              messageId: "insertReleaseAtExits",
+              output: `function quote(call: AsyncIStockQuote, ready: boolean) {
+  const cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+  if (ready) { cancel.Release(); return 1; }
+  cancel.Cancel(0);
+  if (!ready) {
+    cancel.Release();
+    return 2;
+  }
+  cancel.Release();
+  return 0;
+}
+`,
+            },
+          ],
+        },
+      ],
+    },
+  ],
+};

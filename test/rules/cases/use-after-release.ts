@@ -1,0 +1,194 @@
+import type { RuleCases } from "./types";
+
+export const cases: RuleCases = {
+  valid: [
+    {
+      name: "use, then release",
+      code: `function quote(call: AsyncIStockQuote, ready: boolean) {
+  const cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+  cancel.Cancel(0);
+  cancel.Release();
+}
+`,
+    },
+    {
+      name: "release on one branch, use on the other",
+      code: `function quote(call: AsyncIStockQuote, ready: boolean) {
+  const cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+  if (ready) {
+    cancel.Release();
+  } else {
+    cancel.Cancel(0);
+    cancel.Release();
+  }
+}
+`,
+    },
+    {
+      name: "re-acquired before the next use",
+      code: `function quote(call: AsyncIStockQuote, ready: boolean) {
+  let cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+  cancel.Release();
+  cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+  cancel.Cancel(0);
+  cancel.Release();
+}
+`,
+    },
+    {
+      name: "a new pointer every loop turn",
+      code: `function all(calls: AsyncIStockQuote[]) {
+  for (const call of calls) {
+    const cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+    cancel.Cancel(0);
+    cancel.Release();
+  }
+}
+`,
+    },
+    {
+      name: "a Release that throws in try is not released twice by the catch's path",
+      code: `function quote(call: AsyncIStockQuote, ready: boolean) {
+  const cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+  try {
+    cancel.Release();
+  } catch {
+    log("release failed");
+  }
+}
+`,
+    },
+    {
+      name: "after AddRef the pointer has two references: two Releases are balanced",
+      code: `function quote(call: AsyncIStockQuote, ready: boolean) {
+  const cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+  cancel.AddRef();
+  cancel.Release();
+  cancel.Cancel(0);
+  cancel.Release();
+}
+`,
+    },
+  ],
+  invalid: [
+    {
+      name: "a call on the pointer after its release",
+      code: `function quote(call: AsyncIStockQuote, ready: boolean) {
+  const cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+  cancel.Release();
+  cancel.Cancel(0);
+}
+`,
+      errors: [
+        {
+          messageId: "useAfterRelease",
+          line: 4,
+          column: 3,
+        },
+      ],
+    },
+    {
+      name: "double release",
+      code: `function quote(call: AsyncIStockQuote, ready: boolean) {
+  const cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+  cancel.Release();
+  if (ready) cancel.Release();
+}
+`,
+      errors: [
+        {
+          messageId: "useAfterRelease",
+          line: 4,
+          column: 14,
+        },
+      ],
+    },
+    {
+      name: "passing a released pointer on",
+      code: `function quote(call: AsyncIStockQuote, ready: boolean) {
+  const cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+  release(cancel);
+  log(cancel);
+}
+`,
+      errors: [
+        {
+          messageId: "useAfterRelease",
+          line: 4,
+          column: 3,
+        },
+      ],
+    },
+    {
+      name: "release in a loop without re-acquiring",
+      code: `function quote(call: AsyncIStockQuote, ready: boolean) {
+  const cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+  for (let i = 0; i < 2; i++) {
+    cancel.Release();
+  }
+}
+`,
+      errors: [
+        {
+          messageId: "useAfterRelease",
+          line: 4,
+          column: 5,
+        },
+      ],
+    },
+    {
+      name: "released in finally, used after the try",
+      code: `function quote(call: AsyncIStockQuote, ready: boolean) {
+  const cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+  try {
+    cancel.Cancel(0);
+  } finally {
+    cancel.Release();
+  }
+  cancel.Cancel(0);
+}
+`,
+      errors: [
+        {
+          messageId: "useAfterRelease",
+          line: 8,
+          column: 3,
+        },
+      ],
+    },
+    {
+      name: "use through an alias after release",
+      code: `function quote(call: AsyncIStockQuote, ready: boolean) {
+  const cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+  const alias = cancel;
+  cancel.Release();
+  alias.Cancel(0);
+}
+`,
+      errors: [
+        {
+          messageId: "useAfterRelease",
+          line: 5,
+          column: 3,
+        },
+      ],
+    },
+    {
+      name: "a released call object is not a call object any more",
+      code: `function start(factory: ICallFactory) {
+  const call = factory.CreateCall<AsyncIStockQuote>(IID_AsyncIStockQuote, null);
+  call.Begin_GetPrice("MSFT");
+  call.Release();
+  call.Begin_GetPrice("IBM");
+}
+`,
+      errors: [
+        {
+          messageId: "useAfterRelease",
+          line: 5,
+          column: 3,
+        },
+      ],
+    },
+  ],
+};
