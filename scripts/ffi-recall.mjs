@@ -28,14 +28,15 @@
 //   symbols  x.symbols.Release(p)  (bun:ffi linkSymbols table built over a vtable slot)
 //   vtable   a dispatcher call whose 2nd or 3rd argument names Release (IUNKNOWN_RELEASE, VT.Release,
 //            P_Release, ReleaseProto, a koffi prototype string "… Release(…)"), or whose 2nd argument is
-//            the literal 2 (IUnknown slot 2) when the callee's name looks like a dispatcher
+//            the literal 2 (IUnknown slot 2) or the string "Release" when the callee's name looks like a dispatcher
 //            (call/vtbl/vtable/com/method/invoke/dispatch/slot); for a curried `method(p, 2, P)(p)` the
 //            outer call is the site
-//   helper   a call to a function whose name contains "release" (release, comRelease, gpu.comRelease,
+//   helper   a call, with arguments, to a function whose name contains "release" (release, comRelease, gpu.comRelease,
 //            this.release, releaseAll …) that is either found (same file, relative import, or workspace
 //            package of the corpus, re-exports followed) and contains a release site itself, or not found
 //            and not a known non-COM release (strings, handles, locks, DC, CF*, SCard*, memory …).
-//            Zero-argument helpers count only when found.
+//   sweep    a zero-argument helper of that kind that is found (releaseAll(), hud.release()): it releases
+//            state kept elsewhere (a registry, module variables), so a deletion is rarely visible in the file.
 //   "+in-helper" marks sites that release a parameter of the enclosing function (a helper's body:
 //            deleting it turns the helper into a no-op, visible only where the helper is called).
 import { Linter } from "eslint";
@@ -66,12 +67,14 @@ function lint(code, file) {
 }
 
 // ---- finding release sites ----------------------------------------------------------------
-const NON_COM = /hstring|string|bstr|handle|lock|mutex|semaphore|context|dc$|capture|actctx|stgmedium|^cf|scard|memory|hook|uianode|count/i;
-const DISPATCHER = /call|vtbl|vtable|^com$|com[A-Z_]|method|invoke|dispatch|slot/i;
+const NON_COM = /hstring|string|bstr|handle|lock|mutex|semaphore|context|dc$|capture|actctx|stgmedium|^cf|scard|memory|hook|uianode|uiapattern|attr$|desc$|count/i;
+// a slot/prototype name that means IUnknown::Release itself (not ReleaseTypeAttr, not releaseCount)
+const RELEASE_TOKEN = /release(?:_?(?:method|offset|slot|index|idx|proto|fn|func|type|result|sig|signature|ptr))*$/i;
+const DISPATCHER = /call|Call|vtbl|Vtbl|vtable|Vtable|^_?com$|^_?com[A-Z_]|[mM]ethod$|invoke|Invoke|dispatch|Dispatch|slot|Slot/;
 const lastName = (n) => n?.type === "Identifier" ? n.name : n?.type === "MemberExpression" ? (n.computed ? (typeof n.property.value === "string" ? n.property.value : null) : n.property.name) : null;
 const namesRelease = (n) => {
   if (n?.type === "Literal" && typeof n.value === "string") return /\bRelease\s*\(/.test(n.value);
-  const name = lastName(n); return name !== null && /release/i.test(name) && !/count|status|hook|time|^MEM_/i.test(name);
+  const name = lastName(n); return name !== null && RELEASE_TOKEN.test(name) && !/^MEM_/.test(name);
 };
 function children(node) {
   const out = [];
@@ -148,11 +151,11 @@ function analyse(file, ctx, code = fs.readFileSync(file, "utf8")) {
     if (c.type === "MemberExpression" && lastName(c) === "Release") return lastName(c.object) === "symbols" ? "symbols" : "method";
     const args = call.arguments;
     if (args.length >= 2 && lastName(c.object ?? null) !== "console" && (namesRelease(args[1]) || namesRelease(args[2]))) return "vtable";
-    if (args.length >= 2 && args[1].type === "Literal" && args[1].value === 2 && DISPATCHER.test(lastName(c) ?? "") && args[0].type !== "Literal") return "vtable";
+    if (args.length >= 2 && args[1].type === "Literal" && (args[1].value === 2 || args[1].value === "Release") && DISPATCHER.test(lastName(c) ?? "") && args[0].type !== "Literal") return "vtable";
     const name = lastName(c);
     if (name && /release/i.test(name)) {
       const found = resolve(call, seen);
-      if (found === true) return "helper";
+      if (found === true) return args.length > 0 ? "helper" : "sweep";
       if (found === null && args.length > 0 && !NON_COM.test(name) && !(c.type === "MemberExpression" && c.object.type === "ThisExpression")) return "helper";
     }
     return null;
