@@ -26,11 +26,14 @@
 // What counts as "a call that releases" (decided on the AST, case-insensitive on names):
 //   method   x.Release(...) (any receiver; the member name is exactly Release)
 //   symbols  x.symbols.Release(p)  (bun:ffi linkSymbols table built over a vtable slot)
-//   vtable   a dispatcher call whose 2nd or 3rd argument names Release (IUNKNOWN_RELEASE, VT.Release,
+//   vtable   a call to a dispatcher (its name has call/vtbl/vtable/com/method/invoke/dispatch/slot) whose
+//            2nd or 3rd argument names Release (IUNKNOWN_RELEASE, VT.Release,
 //            P_Release, ReleaseProto, a koffi prototype string "… Release(…)"), or whose 2nd argument is
 //            the literal 2 (IUnknown slot 2) or the string "Release" when the callee's name looks like a dispatcher
 //            (call/vtbl/vtable/com/method/invoke/dispatch/slot); for a curried `method(p, 2, P)(p)` the
-//            outer call is the site
+//            outer call is the site. A lookup of the slot's address (readVtableMethod(p, RELEASE_OFFSET),
+//            vtableSlot(p, SLOT_RELEASE) inside a linkSymbols table) is not a site, but makes its function a
+//            release helper
 //   helper   a call, with arguments, to a function whose name contains "release" (release, comRelease, gpu.comRelease,
 //            this.release, releaseAll …) that is either found (same file, relative import, or workspace
 //            package of the corpus, re-exports followed) and contains a release site itself, or not found
@@ -69,6 +72,7 @@ function lint(code, file) {
 // ---- finding release sites ----------------------------------------------------------------
 const NON_COM = /hstring|string|bstr|handle|lock|mutex|semaphore|context|dc$|capture|actctx|stgmedium|^cf|scard|memory|hook|uianode|uiapattern|attr$|desc$|count/i;
 // a slot/prototype name that means IUnknown::Release itself (not ReleaseTypeAttr, not releaseCount)
+const LOOKUP = /^(read|get|find|lookup|resolve)|slot$|fn$|ptr$|address$/i; // reads the Release slot's address, calls nothing
 const RELEASE_TOKEN = /release(?:_?(?:method|offset|slot|index|idx|proto|fn|func|type|result|sig|signature|ptr))*$/i;
 const DISPATCHER = /call|Call|vtbl|Vtbl|vtable|Vtable|^_?com$|^_?com[A-Z_]|[mM]ethod$|invoke|Invoke|dispatch|Dispatch|slot|Slot/;
 const lastName = (n) => n?.type === "Identifier" ? n.name : n?.type === "MemberExpression" ? (n.computed ? (typeof n.property.value === "string" ? n.property.value : null) : n.property.name) : null;
@@ -149,10 +153,10 @@ function analyse(file, ctx, code = fs.readFileSync(file, "utf8")) {
   const kindOf = (call, seen) => {
     const c = call.callee;
     if (c.type === "MemberExpression" && lastName(c) === "Release") return lastName(c.object) === "symbols" ? "symbols" : "method";
-    const args = call.arguments;
-    if (args.length >= 2 && lastName(c.object ?? null) !== "console" && (namesRelease(args[1]) || namesRelease(args[2]))) return "vtable";
-    if (args.length >= 2 && args[1].type === "Literal" && (args[1].value === 2 || args[1].value === "Release") && DISPATCHER.test(lastName(c) ?? "") && args[0].type !== "Literal") return "vtable";
-    const name = lastName(c);
+    const args = call.arguments, name = lastName(c);
+    const slot2 = args[1]?.type === "Literal" && (args[1].value === 2 || args[1].value === "Release");
+    if (args.length >= 2 && args[0].type !== "Literal" && DISPATCHER.test(name ?? "") && (slot2 || namesRelease(args[1]) || namesRelease(args[2])))
+      return LOOKUP.test(name) || call.parent?.type === "Property" ? "lookup" : "vtable";
     if (name && /release/i.test(name)) {
       const found = resolve(call, seen);
       if (found === true) return args.length > 0 ? "helper" : "sweep";
@@ -173,7 +177,7 @@ function analyse(file, ctx, code = fs.readFileSync(file, "utf8")) {
   a.stars = stars; a.reexports = reexports;
   const seenSites = new Set();
   for (const call of calls) {
-    const kind = kindOf(call, new Set()); if (!kind) continue;
+    const kind = kindOf(call, new Set()); if (!kind || kind === "lookup") continue;
     const site = kind === "vtable" && call.parent?.type === "CallExpression" && call.parent.callee === call ? call.parent : call;
     if (seenSites.has(site)) continue; seenSites.add(site);
     const fn = enclosingFn(site), target = kind === "method" ? call.callee.object : call.arguments[0];
