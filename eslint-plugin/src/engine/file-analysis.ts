@@ -23,6 +23,7 @@ import { solve } from "./solver";
 import { Summaries } from "./summaries";
 import { Symbols } from "./symbols";
 import { Conditions } from "./conditions";
+import { FfiShapes } from "./ffi";
 import { Vocabulary, escapeRegExp } from "./vocabulary";
 import type { NamingOptions } from "../options";
 import { namingKey } from "../options";
@@ -86,6 +87,8 @@ export class FileAnalysis implements EngineContext {
     const classify = (call: TSESTree.CallExpression) => this.classify(call);
     this.resources = new ResourceTable((node) => this.text(node));
     this.symbols = new Symbols(sourceCode, this.resources, classify);
+    recognizer.ffi = new FfiShapes(this.vocabulary, this.symbols);
+    this.symbols.ffi = recognizer.ffi;
     this.conditions = new Conditions(this.symbols, recognizer, classify);
     this.recorder = new Recorder(sourceCode, recognizer, this.symbols, this.resources, classify, () => this.stack[this.stack.length - 1]);
     this.summaries = new Summaries(this, this.resources, this.symbols, this.graphs, sourceCode.text);

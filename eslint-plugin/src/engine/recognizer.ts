@@ -7,6 +7,7 @@
 import type { TSESTree } from "@typescript-eslint/utils";
 import type { ParserServices } from "@typescript-eslint/utils";
 import { calleeName, dottedName, memberName, unwrapExpression } from "./ast";
+import { FfiShapes, VtableCall } from "./ffi";
 import { TypeInfo } from "./type-info";
 import type { Vocabulary } from "./vocabulary";
 
@@ -28,11 +29,19 @@ export type ApiCall =
       nullable: boolean;
       /** The acquisition reports failure through an HRESULT result. */
       returnsHresult: boolean;
+      /** Raw FFI (a vtable call or export filling a box): owned unless its HRESULT is seen to fail; never "unchecked". */
+      ffi: boolean;
+      /** The acquiring call's own name, for messages (`QueryInterface`, `CoCreateInstance`, `FACTORY_CREATEADAPTERLIST`). */
+      acquirer: string;
     }
+  /** A vtable call of some other method: a use of its object (never an escape). */
+  | { kind: "vtableUse"; object: TSESTree.Expression }
   | { kind: "failedTest"; argument: TSESTree.Node; failed: boolean };
 
 export class Recognizer {
   readonly types: TypeInfo;
+  /** The raw FFI shapes; set by the file analysis, which owns the scope lookups they need. */
+  ffi: FfiShapes | null = null;
 
   constructor(
     readonly vocabulary: Vocabulary,
@@ -46,6 +55,52 @@ export class Recognizer {
   }
 
   classify(call: TSESTree.CallExpression): ApiCall | null {
+    const shaped = this.classifyNamed(call);
+    if (shaped || !this.ffi) return shaped;
+    const vtable = this.ffi.vtableCall(call);
+    if (vtable) return this.classifyVtable(call, vtable);
+    // An export that fills a box (`CoCreateInstance(..., out)`), when the file uses what it reads as a COM object.
+    const box = this.ffi.boxArgument(call.arguments);
+    if (box && this.ffi.holdsComObject(box)) return this.ffiAcquire(null, box, false, calleeName(call.callee) ?? "the call");
+    return null;
+  }
+
+  private classifyVtable(call: TSESTree.CallExpression, vtable: VtableCall): ApiCall | null {
+    const { object, method, rest } = vtable;
+    const ffi = this.ffi!;
+    const slotText = call.arguments[1] && call.arguments[1].type !== "SpreadElement" ? (dottedName(call.arguments[1]) ?? calleeName(call.callee)) : calleeName(call.callee);
+    switch (method.role) {
+      case "release":
+        return { kind: "release", target: object, viaFunction: true };
+      case "addRef":
+        return { kind: "addRef", target: object };
+      case "cancel":
+        return { kind: "cancel", receiver: object };
+      case "begin":
+        return { kind: "begin", receiver: object, method: method.method, name: this.vocabulary.beginName(method.method) };
+      case "finish":
+        return { kind: "finish", receiver: object, method: method.method, name: this.vocabulary.finishName(method.method) };
+      case "queryInterface":
+      case "createCall": {
+        const box = ffi.boxArgument(rest);
+        if (!box) return { kind: "vtableUse", object };
+        const isCancel = method.role === "queryInterface" && rest.some((a) => ffi.mentionsCancelInterface(a));
+        return { ...this.ffiAcquire(object, box, method.role === "createCall", slotText ?? "QueryInterface"), isCancelInterface: isCancel };
+      }
+      case "other": {
+        const box = ffi.boxArgument(rest);
+        if (box && ffi.holdsComObject(box)) return this.ffiAcquire(object, box, false, slotText ?? "the call");
+        return { kind: "vtableUse", object };
+      }
+    }
+  }
+
+  private ffiAcquire(source: TSESTree.Expression | null, outBox: TSESTree.Expression, isCallFactory: boolean, acquirer: string): Extract<ApiCall, { kind: "acquire" }> {
+    return { kind: "acquire", source, outBox, isCancelInterface: false, isCallFactory, nullable: false, returnsHresult: true, ffi: true, acquirer };
+  }
+
+  /** The method shape (spec section 2): names on a receiver, release functions, HRESULT macros, configured acquire functions. */
+  private classifyNamed(call: TSESTree.CallExpression): ApiCall | null {
     const v = this.vocabulary;
     const callee = unwrapExpression(call.callee);
     if (callee.type === "MemberExpression") {
@@ -67,11 +122,18 @@ export class Recognizer {
           isCallFactory: true,
           nullable: this.types.resultIsNullable(call),
           returnsHresult: call.arguments.length >= 4,
+          ffi: false,
+          acquirer: name,
         };
       }
       if (v.isRelease(name) && call.arguments.length === 0) return { kind: "release", target: receiver, viaFunction: false };
       if (v.isAddRef(name) && call.arguments.length === 0) return { kind: "addRef", target: receiver };
       if (v.isCancel(name)) return { kind: "cancel", receiver };
+      // `gpu.comRelease(p)`: a release function reached through its module or namespace.
+      const dotted = dottedName(callee);
+      if (call.arguments.length >= 1 && (v.isReleaseFunction(name) || (dotted !== null && v.isReleaseFunction(dotted))) && call.arguments[0].type !== "SpreadElement") {
+        return { kind: "release", target: call.arguments[0] as TSESTree.Expression, viaFunction: true };
+      }
       return null;
     }
     if (callee.type === "Identifier") {
@@ -94,6 +156,8 @@ export class Recognizer {
           isCallFactory: false,
           nullable: true,
           returnsHresult: false,
+          ffi: false,
+          acquirer: name,
         };
       }
     }
@@ -123,6 +187,8 @@ export class Recognizer {
       isCallFactory: false,
       nullable: outBox === null && this.types.resultIsNullable(call),
       returnsHresult: outBox !== null,
+      ffi: false,
+      acquirer: calleeName(call.callee) ?? "QueryInterface",
     };
   }
 

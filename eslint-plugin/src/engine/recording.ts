@@ -150,6 +150,10 @@ export class Recorder {
       case "acquire":
         this.onAcquire(node, api);
         break;
+      case "vtableUse":
+        // A call through the object's vtable uses it; what else it is given may be kept by the callee.
+        this.onOtherCall(node, node.arguments, api.object);
+        break;
       case "failedTest":
         break;
     }
@@ -163,13 +167,14 @@ export class Recorder {
     if (api.source) this.record({ k: "use", node, target: s.sym(api.source) });
     let res = this.resources.acquireSites.get(node);
     if (!res) {
-      res = this.resources.create(node, true, api.isCallFactory, api.isCancelInterface, sourceKey, calleeName(node.callee) ?? this.text(node.callee));
-      // Raw shape: the out box holds null when QueryInterface failed.
-      res.mayFail = api.returnsHresult;
+      res = this.resources.create(node, true, api.isCallFactory, api.isCancelInterface, sourceKey, api.acquirer);
+      // Raw shape: the out box holds null when QueryInterface failed. (Raw FFI code is judged by
+      // its HRESULT tests alone: an untested box read is taken as owned, never as "unchecked".)
+      res.mayFail = api.returnsHresult && !api.ffi;
       this.resources.acquireSites.set(node, res);
     }
     this.throwPoint();
-    this.record({ k: "acquire", res, node, checked: !api.nullable && !api.returnsHresult });
+    this.record({ k: "acquire", res, node, checked: api.ffi || (!api.nullable && !api.returnsHresult) });
     if (outKey !== null && api.outBox) {
       const ref: Sym = { t: "vals", ids: [this.resources.valueId({ kind: "ref", res })] };
       const boxText = this.text(api.outBox);
@@ -185,7 +190,8 @@ export class Recorder {
     return this.symbols.declaredInit(box)?.type === "ObjectExpression" ? `${text}.value` : `${text}[0]`;
   }
 
-  private onOtherCall(node: TSESTree.CallExpression | TSESTree.NewExpression, args: TSESTree.CallExpressionArgument[]): void {
+  /** A call the engine gives no meaning: a use of its receiver (or of `usedOnly`, a vtable call's object) and of its arguments, which then escape. */
+  private onOtherCall(node: TSESTree.CallExpression | TSESTree.NewExpression, args: TSESTree.CallExpressionArgument[], usedOnly: Node | null = null): void {
     const s = this.symbols;
     const callee = unwrapExpression(node.callee);
     if (callee.type === "MemberExpression") this.record({ k: "use", node, target: s.sym(callee.object) });
@@ -194,15 +200,16 @@ export class Recorder {
       const expr = arg.type === "SpreadElement" ? arg.argument : arg;
       const sym = s.sym(expr);
       if (!sym) continue;
-      argSyms.push({ sym, key: s.keyOf(expr) });
       this.record({ k: "use", node, target: sym });
+      if (expr !== usedOnly) argSyms.push({ sym, key: s.keyOf(expr) });
     }
     this.throwPoint();
     // Raw COM code hands HRESULTs to throw-on-failure helpers (`ThrowIfFailed(hr)`, `checkHr(hr)`):
     // after such a call the code runs on the success path. Recognised by the helper's name.
     const name = calleeName(node.callee);
     if (name !== null && this.recognizer.vocabulary.isCheckHelperName(name)) for (const { sym } of argSyms) this.record({ k: "hrHandled", target: sym });
-    const local = node.type === "CallExpression" ? s.localFunction(node.callee) : null;
+    // A dispatcher's own body is no summary of the method it calls: its object is only used.
+    const local = node.type === "CallExpression" && usedOnly === null ? s.localFunction(node.callee) : null;
     if (local) {
       // Summarised at solve time: each argument gets the callee's effect, the result may be owned.
       let result = this.resources.acquireSites.get(node);

@@ -92,7 +92,8 @@ export class Summaries {
     const through = external ? sure(external.protoKey) : [];
     const all = <T>(list: T[], test: (item: T) => boolean) => list.length > 0 && list.every(test);
     if (own.some((f) => f.phase === Phase.PtrEscaped)) return { kind: "escape" };
-    if (all(own, (f) => f.phase === Phase.PtrReleased)) return { kind: "release" };
+    // Released on every path where it is a pointer at all (`if (p !== 0n) vcall(p, IUNKNOWN_RELEASE)`): a null-safe release.
+    if (all(own, (f) => f.phase === Phase.PtrReleased || f.phase === Phase.PtrFailed) && own.some((f) => f.phase === Phase.PtrReleased)) return { kind: "release" };
     if (all(through, (f) => f.phase === Phase.CallCanceled)) return { kind: "cancelThrough" };
     if (all(proto, (f) => f.phase === Phase.CallCanceled && f.begin === null)) return { kind: "cancelCall" };
     const finishes = new Set(proto.map((f) => (f.phase === Phase.CallIdle && f.site?.type === "CallExpression" ? this.resources.finishes.get(f.site) : undefined)));

@@ -8,14 +8,18 @@
 import type { Scope, SourceCode } from "eslint";
 import type { TSESTree } from "@typescript-eslint/utils";
 import { isImmediatelyInvoked, memberName, unwrapExpression } from "./ast";
+import type { FfiLookups, FfiShapes } from "./ffi";
 import type { Sym } from "./model";
+import { escapeRegExp } from "./vocabulary";
 import type { ApiCall } from "./recognizer";
 import type { ResourceTable } from "./resources";
 import type { FunctionGraph } from "./segment-graph";
 
 type Node = TSESTree.Node;
 
-export class Symbols {
+export class Symbols implements FfiLookups {
+  /** The raw FFI shapes, for reads of out boxes (`box.readBigUInt64LE(0)` is the slot `box[0]`). */
+  ffi: FfiShapes | null = null;
   private readonly resolved = new WeakMap<TSESTree.Identifier, Scope.Variable | null>();
   private readonly variableIds = new WeakMap<Scope.Variable, number>();
   private readonly capturedCache = new WeakMap<Scope.Variable, boolean>();
@@ -40,6 +44,11 @@ export class Symbols {
       case "AwaitExpression":
         return this.sym(expr.argument);
       case "CallExpression": {
+        const read = this.ffi?.readBox(expr);
+        if (read) {
+          const key = this.keyOf(read.box);
+          return key === null ? null : { t: "slot", key: key + read.member };
+        }
         const res = this.resources.acquireSites.get(expr);
         if (res) {
           const api = this.classify(expr);
@@ -103,6 +112,25 @@ export class Symbols {
     }
     this.resolved.set(node, found);
     return found;
+  }
+
+  initOf(expr: Node): Node | null {
+    return this.declaredInit(expr);
+  }
+
+  referencesOf(node: TSESTree.Identifier): TSESTree.Identifier[] {
+    const variable = this.variableOf(node);
+    return variable ? variable.references.map((ref) => ref.identifier as TSESTree.Identifier) : [node];
+  }
+
+  /** A function of this file that indexes a vtable with its second parameter (`read.ptr(vtable, slot * 8)`): a dispatcher. */
+  isLocalDispatcher(callee: Node): boolean {
+    const fn = this.localFunction(callee) as TSESTree.FunctionLike | null;
+    const slot = fn?.params[1];
+    if (!fn || slot?.type !== "Identifier") return false;
+    const text = this.sourceCode.text.slice(fn.range[0], fn.range[1]);
+    const name = escapeRegExp(slot.name);
+    return new RegExp(`(^|[^\\w$])${name}\\s*\\*|\\*\\s*${name}(?![\\w$])`).test(text);
   }
 
   /** The initializer of the variable an identifier names (`const out = [null]` -> `[null]`). */

@@ -258,6 +258,8 @@ export class Transitions {
   escapeSym(draft: Draft, target: Sym, targetKey: string | null): void {
     const values = this.resolve(draft, target);
     this.escape(draft, values);
+    // A box handed on hands on what it holds: `take(box)`, `keep(out)`.
+    if (target?.t === "slot") for (const member of ["[0]", ".value"]) this.escape(draft, draft.bindings.get(target.key + member) ?? []);
     if (targetKey !== null && values.length === 0) {
       // Only a call object this function already follows changes; none is created here.
       const external = this.ctx.externalIfAny(this.graph, targetKey);

@@ -34,7 +34,7 @@ export class Vocabulary {
   private readonly successConstants: Set<string>;
   private readonly xpcomRoots: Set<string>;
   /** Lower-cased method names by role, for slot constants (`IUNKNOWN_RELEASE`, `SLOT.release`). */
-  private readonly slotWords: Map<string, IUnknownMethod | "cancel">;
+  private readonly slotWords: Map<string, IUnknownMethod | "cancel" | "createCall">;
 
   constructor(readonly naming: NamingOptions) {
     this.beginPrefix = naming.beginPrefix;
@@ -54,7 +54,8 @@ export class Vocabulary {
     this.successConstants = new Set(naming.successConstants);
     this.xpcomRoots = new Set(naming.xpcomInterfaceRoots);
     this.slotWords = new Map();
-    const words: [string[], IUnknownMethod | "cancel"][] = [
+    const words: [string[], IUnknownMethod | "cancel" | "createCall"][] = [
+      [naming.createCallMethods, "createCall"],
       [naming.queryInterfaceMethods, "queryInterface"],
       [naming.addRefMethods, "addRef"],
       [naming.releaseMethods, "release"],
@@ -138,7 +139,7 @@ export class Vocabulary {
    * (`IUNKNOWN_RELEASE`, `SLOT.release`, `VTBL_QUERY_INTERFACE`), or a
    * Begin_/Finish_ method (`ASYNCISTOCKQUOTE_BEGIN_GETPRICE`, `SLOT.finishGetPrice`).
    */
-  slotMethod(constant: string): { role: IUnknownMethod | "cancel" } | { role: "begin" | "finish"; method: string } | null {
+  slotMethod(constant: string): { role: IUnknownMethod | "cancel" | "createCall" } | { role: "begin" | "finish"; method: string } | null {
     const flat = constant.replace(/[^A-Za-z0-9_.]/g, "");
     const lower = flat.toLowerCase();
     for (const [prefix, role] of [
@@ -172,7 +173,15 @@ export class Vocabulary {
    * event (the fast path): a call of a Begin_/Finish_ method, of QueryInterface
    * or CreateCall, of a configured acquire function, or of a known creating export.
    */
-  triggerPattern(): RegExp {
+  triggerPattern(): { test(text: string): boolean } {
+    const protocol = this.protocolCallPattern();
+    // Raw FFI code: a pointer box and a release of some form in the same file.
+    const box = /Buffer\.alloc|\[\s*null\s*\]|BigU?Int64Array|value\s*:\s*null/;
+    const release = new RegExp(this.naming.releaseMethods.map(escapeRegExp).join("|") || "Release", "i");
+    return { test: (text) => protocol.test(text) || (box.test(text) && release.test(text)) };
+  }
+
+  private protocolCallPattern(): RegExp {
     const n = this.naming;
     const methods = [...n.queryInterfaceMethods, ...n.createCallMethods].map(escapeRegExp);
     const alternatives = [

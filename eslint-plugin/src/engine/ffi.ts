@@ -1,0 +1,296 @@
+/**
+ * The raw FFI shapes of spec section 2a, recognised with no configuration:
+ * calls through a vtable (shape 6) and out-parameter boxes (shape 7).
+ *
+ * A vtable call names its COM object and its method in the code itself:
+ * `vcall(p, IUNKNOWN_RELEASE, [], [])` (a dispatcher: object, then slot),
+ * `koffi.call(slot(p, 2), proto, p)`, `vt.Release(p)`, `lib.symbols.Release(p)`.
+ * The slot is a constant whose name says the method (`IUNKNOWN_RELEASE`,
+ * `V.Release`, `..._BEGIN_GETPRICE`), or a number (0 QueryInterface, 1 AddRef,
+ * 2 Release) confirmed by a prototype argument naming the same method or by
+ * a dispatcher of this file that indexes the vtable with it.
+ *
+ * A box is `Buffer.alloc(8)`, `[null]`, `{ value: null }` or
+ * `new BigUint64Array(1)`; it is passed as itself, `box.ptr` or `ptr(box)`
+ * (also inside an argument array), and read back with `box[0]`,
+ * `box.value`, `box.readBigUInt64LE(0)`, `read.ptr(box)`, `Number(box[0])`.
+ */
+import type { TSESTree } from "@typescript-eslint/utils";
+import { calleeName, dottedName, memberName, numericLiteral, unwrapExpression } from "./ast";
+import type { IUnknownMethod, Vocabulary } from "./vocabulary";
+
+type Node = TSESTree.Node;
+type Expression = TSESTree.Expression;
+
+export type SlotMethod = { role: IUnknownMethod | "cancel" | "createCall" } | { role: "begin" | "finish"; method: string } | { role: "other" };
+
+export interface VtableCall {
+  /** The COM object the method is called on. */
+  object: Expression;
+  method: SlotMethod;
+  /** The arguments after the object and slot (what the method itself receives). */
+  rest: TSESTree.CallExpressionArgument[];
+}
+
+/** What the file tells about a name: its initializer, and whether a local function indexes a vtable with its slot parameter. */
+export interface FfiLookups {
+  initOf(node: Node): Node | null;
+  /** Every identifier that refers to the same variable as `node` (itself included). */
+  referencesOf(node: TSESTree.Identifier): TSESTree.Identifier[];
+  isLocalDispatcher(callee: Node): boolean;
+}
+
+const BOX_READ_METHODS = new Set(["readBigUInt64LE", "readBigUint64LE", "readBigInt64LE", "readBigUInt64BE", "readUInt32LE", "readUint32LE", "readInt32LE"]);
+const VTABLE_OBJECT = /(^|\.)(lpVtbl|vtbl|vtable|vt|symbols)$/i;
+
+export class FfiShapes {
+  private readonly evidence = new WeakMap<Node, boolean>();
+
+  constructor(
+    private readonly vocabulary: Vocabulary,
+    private readonly lookups: FfiLookups,
+  ) {}
+
+  /** A call through a vtable, or null. */
+  vtableCall(call: TSESTree.CallExpression): VtableCall | null {
+    const callee = unwrapExpression(call.callee);
+    const args = call.arguments;
+    const name = calleeName(callee);
+    if (callee.type === "MemberExpression" && name !== null) {
+      const receiver = dottedName(callee.object);
+      // `vt.Release(p)`, `lpVtbl.QueryInterface(p, iid, out)`, `lib.symbols.Release(p)`: the object comes first.
+      const byName = this.methodByName(name);
+      const first = args[0];
+      if (byName && first && isObjectExpression(first) && receiver !== null) {
+        const explicitObject = byName.role === "queryInterface" ? args.length >= 3 : byName.role === "release" || byName.role === "addRef" ? args.length >= 1 : VTABLE_OBJECT.test(receiver);
+        if (explicitObject && (VTABLE_OBJECT.test(receiver) || byName.role !== "cancel")) return { object: first, method: byName, rest: args.slice(1) };
+      }
+      // koffi: `koffi.call(fn, proto, p, ...)` where `fn` is `slot(p, N)` or the proto names the method.
+      if (name === "call" && args.length >= 3 && args[2].type !== "SpreadElement") {
+        const inner = unwrapExpression(args[0]);
+        const object = args[2];
+        const proto = this.methodOfConstant(args[1]);
+        if (inner.type === "CallExpression" && inner.arguments.length >= 2) {
+          const slot = this.slotOf(inner.arguments[1], [args[1]]);
+          if (slot) return { object, method: slot, rest: args.slice(3) };
+        }
+        if (proto) return { object, method: proto, rest: args.slice(3) };
+        return null;
+      }
+    }
+    // A dispatcher: `vcall(p, SLOT, ...)`, `this._vcall(p, 2, this.P.Release)`, named so (`call`, `invoke`,
+    // `vtable`, `method`) or a function of this file that indexes a vtable with its slot parameter.
+    if (args.length >= 2 && args[0].type !== "SpreadElement" && this.looksLikeDispatcher(callee)) {
+      const object = unwrapExpression(args[0]);
+      if (object.type !== "Identifier" && object.type !== "MemberExpression") return null;
+      const slot = this.slotOf(args[1], args.slice(2), callee);
+      if (slot) return { object: args[0], method: slot, rest: args.slice(2) };
+    }
+    return null;
+  }
+
+  /** Does this argument (or an IID expression inside it, `guid(IID_ICancelMethodCalls).ptr`) name the cancel interface? */
+  mentionsCancelInterface(node: Node): boolean {
+    const expr = unwrapExpression(node);
+    switch (expr.type) {
+      case "Identifier":
+        return this.vocabulary.isCancelInterface(expr.name);
+      case "MemberExpression":
+        return this.vocabulary.isCancelInterface(memberName(expr) ?? "") || this.mentionsCancelInterface(expr.object);
+      case "CallExpression":
+        return expr.arguments.some((a) => this.mentionsCancelInterface(a));
+      case "ArrayExpression":
+        return expr.elements.some((e) => !!e && this.mentionsCancelInterface(e));
+      case "SpreadElement":
+        return this.mentionsCancelInterface(expr.argument);
+      default:
+        return false;
+    }
+  }
+
+  /** A Win32 export or other call that receives a box: `CoCreateInstance(..., out)`, `Dxgi.CreateDXGIFactory(iid.ptr, out.ptr)`. */
+  boxArgument(args: readonly TSESTree.CallExpressionArgument[]): Expression | null {
+    for (const arg of args) {
+      if (arg.type === "SpreadElement") continue;
+      const expr = unwrapExpression(arg);
+      if (expr.type === "ArrayExpression") {
+        for (const element of expr.elements) {
+          const box = element && element.type !== "SpreadElement" ? this.passedBox(element) : null;
+          if (box) return box;
+        }
+        continue;
+      }
+      const box = this.passedBox(expr);
+      if (box) return box;
+    }
+    return null;
+  }
+
+  /** The box a read takes the pointer from: `box.readBigUInt64LE(0)`, `read.ptr(box)`, `Number(box[0])`; null otherwise. */
+  readBox(expr: Node): { box: Expression; member: "[0]" | ".value" } | null {
+    const node = unwrapExpression(expr);
+    if (node.type === "MemberExpression") {
+      if (!this.isBox(node.object)) return null;
+      if (node.computed && numericLiteral(node.property) === 0) return { box: node.object, member: "[0]" };
+      return memberName(node) === "value" ? { box: node.object, member: ".value" } : null;
+    }
+    if (node.type !== "CallExpression") return null;
+    const callee = unwrapExpression(node.callee);
+    if (callee.type === "MemberExpression" && BOX_READ_METHODS.has(memberName(callee) ?? "") && this.isBox(callee.object)) return { box: callee.object, member: "[0]" };
+    const first = node.arguments[0];
+    if (!first || first.type === "SpreadElement") return null;
+    const name = calleeName(callee);
+    if ((name === "Number" || name === "BigInt") && node.arguments.length === 1) return this.readBox(first);
+    if (callee.type === "MemberExpression" && dottedName(callee.object) === "read" && this.isBox(first)) return { box: first, member: "[0]" };
+    return null;
+  }
+
+  /** `box`, `box.ptr`, `ptr(box)`: a box handed to a call that fills it. */
+  private passedBox(node: Node): Expression | null {
+    const expr = unwrapExpression(node);
+    if (this.isBox(expr)) return expr as Expression;
+    if (expr.type === "MemberExpression" && memberName(expr) === "ptr" && this.isBox(expr.object)) return expr.object;
+    if (expr.type === "CallExpression" && calleeName(expr.callee) === "ptr" && expr.arguments.length >= 1 && this.isBox(expr.arguments[0])) return expr.arguments[0] as Expression;
+    return null;
+  }
+
+  /** Is this a variable initialised with a pointer box? */
+  isBox(node: Node): boolean {
+    const expr = unwrapExpression(node);
+    if (expr.type !== "Identifier") return false;
+    const init = this.lookups.initOf(expr);
+    return init !== null && isBoxCreation(unwrapExpression(init));
+  }
+
+  private slotOf(slot: TSESTree.CallExpressionArgument, protos: readonly TSESTree.CallExpressionArgument[], dispatcher?: Node): SlotMethod | null {
+    if (slot.type === "SpreadElement") return null;
+    const named = this.methodOfConstant(slot);
+    if (named) return named;
+    const number = numericLiteral(slot);
+    if (number === null || !Number.isInteger(number) || number < 0) return null;
+    // A bare number is a slot only with a second witness: a prototype naming the method, or a dispatcher that indexes a vtable.
+    for (const proto of protos) {
+      const byProto = this.methodOfConstant(proto);
+      if (byProto) return number <= 2 && byProto.role !== this.vocabulary.iunknownSlot(number) ? null : byProto;
+    }
+    if (dispatcher && this.lookups.isLocalDispatcher(dispatcher)) {
+      const role = this.vocabulary.iunknownSlot(number);
+      return role ? { role } : { role: "other" };
+    }
+    return null;
+  }
+
+  /**
+   * The evidence rule: a pointer read from this box is tracked only when the file uses it as
+   * a COM object somewhere (releases it, queries it, calls through its vtable). A HANDLE, an
+   * HSTRING or a buffer read from a box is closed by other APIs and never tracked.
+   */
+  holdsComObject(box: Expression): boolean {
+    const init = box.type === "Identifier" ? this.lookups.initOf(box) : null;
+    if (!init || box.type !== "Identifier") return false;
+    let known = this.evidence.get(init);
+    if (known === undefined) {
+      this.evidence.set(init, false); // a read that leads back to the box itself proves nothing
+      known = this.lookups.referencesOf(box).some((ref) => this.readIsComObject(ref));
+      this.evidence.set(init, known);
+    }
+    return known;
+  }
+
+  private readIsComObject(ref: TSESTree.Identifier): boolean {
+    // The outermost read of the box around this reference: `box[0]`, `Number(box[0])`, `box.readBigUInt64LE(0)`.
+    let read: Node = ref;
+    let node: Node | undefined = ref.parent;
+    for (let depth = 0; node && depth < 4; depth++, node = node.parent) {
+      const found = this.readBox(node);
+      if (found && unwrapExpression(found.box) === ref) read = node;
+    }
+    if (read === ref) {
+      // `const [p] = box`: destructuring reads the box.
+      const parent = ref.parent;
+      if (parent?.type !== "VariableDeclarator" || parent.init !== ref || parent.id.type !== "ArrayPattern") return false;
+      const first = parent.id.elements[0];
+      return first?.type === "Identifier" && this.lookups.referencesOf(first).some((r) => this.isComObjectUse(r));
+    }
+    if (this.isComObjectUse(read)) return true;
+    const parent = read.parent;
+    const target = parent?.type === "VariableDeclarator" && parent.init === read ? parent.id : parent?.type === "AssignmentExpression" && parent.right === read ? parent.left : null;
+    return target?.type === "Identifier" && this.lookups.referencesOf(target).some((r) => r !== target && this.isComObjectUse(r));
+  }
+
+  /** Is `expr` used as a COM object here: the object of a vtable call, released, queried, a protocol method's receiver? */
+  private isComObjectUse(expr: Node): boolean {
+    const parent = expr.parent;
+    if (!parent) return false;
+    if (parent.type === "MemberExpression" && parent.object === expr) {
+      const name = memberName(parent);
+      return name !== null && parent.parent?.type === "CallExpression" && parent.parent.callee === parent && this.vocabulary.isProtocolMethod(name);
+    }
+    if (parent.type !== "CallExpression") return false;
+    const index = parent.arguments.indexOf(expr as TSESTree.CallExpressionArgument);
+    if (index < 0) return false;
+    const name = calleeName(parent.callee);
+    if (index === 0 && name !== null && (this.vocabulary.isReleaseFunction(name) || /release/i.test(name))) return true;
+    const vtable = this.vtableCall(parent);
+    return vtable !== null && vtable.object === expr;
+  }
+
+  private looksLikeDispatcher(callee: Node): boolean {
+    const name = calleeName(callee);
+    return (name !== null && /call|invoke|vt|vtbl|vtable|method/i.test(name)) || this.lookups.isLocalDispatcher(callee);
+  }
+
+  /** The method a constant's name says: `IUNKNOWN_RELEASE`, `V.Release`, `P_Release`, `SLOT.getResults` ("other"). */
+  private methodOfConstant(node: TSESTree.CallExpressionArgument): SlotMethod | null {
+    if (node.type === "SpreadElement") return null;
+    const expr = unwrapExpression(node);
+    const text = expr.type === "Identifier" ? expr.name : expr.type === "MemberExpression" ? dottedName(expr) : null;
+    if (text === null) return null;
+    const method = this.vocabulary.slotMethod(text);
+    if (method) return method;
+    // `SLOT.getResults`, `FACTORY_CREATEADAPTERLIST`: a named slot of some other method.
+    if (expr.type === "MemberExpression" && /^(slot|slots|vt|vtbl|vtable|v|idx|index)$/i.test(dottedName(expr.object) ?? "")) return { role: "other" };
+    if (expr.type === "Identifier" && /^[A-Z][A-Z0-9]*_[A-Z0-9_]+$/.test(expr.name) && !/^(MEM|PAGE|FILE|GENERIC|WM|WS|SW|VK|CS|IDC|IDI|MB|ERROR|E|S|RPC|CLSCTX|COINIT)_/.test(expr.name)) return { role: "other" };
+    return null;
+  }
+
+  private methodByName(name: string): SlotMethod | null {
+    const v = this.vocabulary;
+    if (v.isRelease(name)) return { role: "release" };
+    if (v.isAddRef(name)) return { role: "addRef" };
+    if (v.isQueryInterface(name)) return { role: "queryInterface" };
+    if (v.isCancel(name)) return { role: "cancel" };
+    if (v.isCreateCall(name)) return { role: "createCall" };
+    const begun = v.beginMethod(name);
+    if (begun !== null) return { role: "begin", method: begun };
+    const finished = v.finishMethod(name);
+    return finished !== null ? { role: "finish", method: finished } : null;
+  }
+}
+
+/** `Buffer.alloc(8)`, `[null]`, `{ value: null }`, `new BigUint64Array(1)`. */
+export function isBoxCreation(init: Node): boolean {
+  switch (init.type) {
+    case "CallExpression": {
+      const callee = unwrapExpression(init.callee);
+      return callee.type === "MemberExpression" && dottedName(callee.object) === "Buffer" && /^alloc/.test(memberName(callee) ?? "");
+    }
+    case "ArrayExpression":
+      return init.elements.length === 1 && init.elements[0]?.type === "Literal" && init.elements[0].value === null;
+    case "ObjectExpression":
+      return init.properties.length === 1 && init.properties[0].type === "Property" && memberKey(init.properties[0]) === "value";
+    case "NewExpression":
+      return init.callee.type === "Identifier" && /^Big(U)?Int64Array$/.test(init.callee.name) && init.arguments.length === 1 && numericLiteral(init.arguments[0]) === 1;
+    default:
+      return false;
+  }
+}
+
+function isObjectExpression(node: TSESTree.CallExpressionArgument): node is Expression {
+  const expr = node.type === "SpreadElement" ? null : unwrapExpression(node);
+  return !!expr && (expr.type === "Identifier" || expr.type === "MemberExpression");
+}
+
+function memberKey(property: TSESTree.Property): string | null {
+  return property.key.type === "Identifier" ? property.key.name : property.key.type === "Literal" ? String(property.key.value) : null;
+}
