@@ -104,6 +104,7 @@ function formatEvent(ctx: EngineContext, event: Event): string {
     case "stopTracking":
     case "manage":
     case "hrHandled":
+    case "hrPassed":
       return `${event.k} ${formatSym(ctx, event.target)}`;
     case "callLocal":
       return `call ${ctx.text(event.node).slice(0, 40)} (summarised)${at}`;

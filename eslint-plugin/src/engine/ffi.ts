@@ -80,7 +80,7 @@ export class FfiShapes {
     }
     // A dispatcher: `vcall(p, SLOT, ...)`, `this._vcall(p, 2, this.P.Release)`, named so (`call`, `invoke`,
     // `vtable`, `method`) or a function of this file that indexes a vtable with its slot parameter.
-    if (args.length >= 2 && args[0].type !== "SpreadElement" && this.looksLikeDispatcher(callee)) {
+    if (args.length >= 2 && args[0].type !== "SpreadElement" && this.looksLikeDispatcher(callee) && !isSlotLookup(call)) {
       const object = unwrapExpression(args[0]);
       if (object.type !== "Identifier" && object.type !== "MemberExpression") return null;
       const slot = this.slotOf(args[1], args.slice(2), callee);
@@ -110,20 +110,18 @@ export class FfiShapes {
 
   /** A Win32 export or other call that receives a box: `CoCreateInstance(..., out)`, `Dxgi.CreateDXGIFactory(iid.ptr, out.ptr)`. */
   boxArgument(args: readonly TSESTree.CallExpressionArgument[]): Expression | null {
+    // The last box wins: out-parameters come after the in-parameters (an IID may sit in a buffer too).
+    let found: Expression | null = null;
     for (const arg of args) {
       if (arg.type === "SpreadElement") continue;
       const expr = unwrapExpression(arg);
-      if (expr.type === "ArrayExpression") {
-        for (const element of expr.elements) {
-          const box = element && element.type !== "SpreadElement" ? this.passedBox(element) : null;
-          if (box) return box;
-        }
-        continue;
+      const elements = expr.type === "ArrayExpression" ? expr.elements : [expr];
+      for (const element of elements) {
+        const box = element && element.type !== "SpreadElement" ? this.passedBox(element) : null;
+        if (box) found = box;
       }
-      const box = this.passedBox(expr);
-      if (box) return box;
     }
-    return null;
+    return found;
   }
 
   /** The box a read takes the pointer from: `box.readBigUInt64LE(0)`, `read.ptr(box)`, `Number(box[0])`; null otherwise. */
@@ -273,7 +271,9 @@ export function isBoxCreation(init: Node): boolean {
   switch (init.type) {
     case "CallExpression": {
       const callee = unwrapExpression(init.callee);
-      return callee.type === "MemberExpression" && dottedName(callee.object) === "Buffer" && /^alloc/.test(memberName(callee) ?? "");
+      // A pointer's size: 8, 4, or a named size (`POINTER_SIZE`); a 16-byte GUID buffer is no box.
+      const size = init.arguments[0] ? numericLiteral(init.arguments[0]) : null;
+      return callee.type === "MemberExpression" && dottedName(callee.object) === "Buffer" && /^alloc/.test(memberName(callee) ?? "") && (size === null || size === 8 || size === 4);
     }
     case "ArrayExpression":
       return init.elements.length === 1 && init.elements[0]?.type === "Literal" && init.elements[0].value === null;
@@ -284,6 +284,12 @@ export function isBoxCreation(init: Node): boolean {
     default:
       return false;
   }
+}
+
+/** `slot(p, N)` inside `koffi.call(slot(p, N), proto, p)`: it finds the method; the outer call calls it. */
+export function isSlotLookup(call: TSESTree.CallExpression): boolean {
+  const parent = call.parent;
+  return parent?.type === "CallExpression" && parent.arguments[0] === call && calleeName(parent.callee) === "call";
 }
 
 function isObjectExpression(node: TSESTree.CallExpressionArgument): node is Expression {

@@ -30,6 +30,8 @@ export interface Resource {
   ownerStatement: Node | null;
   /** The acquisition can fail without throwing (raw HRESULT, nullable result). */
   mayFail: boolean;
+  /** Raw FFI: judged by its HRESULT tests alone; an untested read is owned, never reported as unchecked. */
+  ffi: boolean;
   /** The acquiring call's own name, for messages: `QueryInterface`, `CoCreateInstance`, a helper's name. */
   acquirer: string;
 }
@@ -63,6 +65,8 @@ export type Event =
   | { k: "soften" }
   /** An HRESULT handed to a function (`check(hr)`, `ThrowIfFailed(hr)`): taken as checked after the call. */
   | { k: "hrHandled"; target: Sym }
+  /** An HRESULT handed to a function that is no check (`ok(label, hr)`): whether it failed is beyond this analysis. */
+  | { k: "hrPassed"; target: Sym }
   /** A block's variables go out of scope: their bindings, and objects nothing can reach any more, are dropped. */
   | { k: "scopeEnd"; keys: string[] }
   | { k: "inline"; child: FunctionGraph };

@@ -8,6 +8,7 @@
 import type { SourceCode } from "eslint";
 import type { TSESTree } from "@typescript-eslint/utils";
 import { enclosingStatement, isResultUsed, jumpsOutOfFinally, unwrapExpression, calleeName } from "./ast";
+import { isSlotLookup } from "./ffi";
 import type { Event, Sym } from "./model";
 import type { ApiCall, Recognizer } from "./recognizer";
 import type { ResourceTable } from "./resources";
@@ -115,6 +116,8 @@ export class Recorder {
 
   private onCall(node: TSESTree.CallExpression): void {
     const api = this.classify(node);
+    // `slot(p, N)` in `koffi.call(slot(p, N), proto, p)` only reads the vtable: a use of `p`.
+    if (!api && isSlotLookup(node)) return this.onOtherCall(node, node.arguments, node.arguments[0] ?? null);
     if (!api) return this.onOtherCall(node, node.arguments);
     const s = this.symbols;
     switch (api.kind) {
@@ -171,10 +174,11 @@ export class Recorder {
       // Raw shape: the out box holds null when QueryInterface failed. (Raw FFI code is judged by
       // its HRESULT tests alone: an untested box read is taken as owned, never as "unchecked".)
       res.mayFail = api.returnsHresult && !api.ffi;
+      res.ffi = api.ffi;
       this.resources.acquireSites.set(node, res);
     }
     this.throwPoint();
-    this.record({ k: "acquire", res, node, checked: api.ffi || (!api.nullable && !api.returnsHresult) });
+    this.record({ k: "acquire", res, node, checked: !api.nullable && !api.returnsHresult });
     if (outKey !== null && api.outBox) {
       const ref: Sym = { t: "vals", ids: [this.resources.valueId({ kind: "ref", res })] };
       const boxText = this.text(api.outBox);
@@ -206,8 +210,10 @@ export class Recorder {
     this.throwPoint();
     // Raw COM code hands HRESULTs to throw-on-failure helpers (`ThrowIfFailed(hr)`, `checkHr(hr)`):
     // after such a call the code runs on the success path. Recognised by the helper's name.
+    // A helper of this file that throws or exits when its HRESULT fails is a check too, whatever its name.
     const name = calleeName(node.callee);
-    if (name !== null && this.recognizer.vocabulary.isCheckHelperName(name)) for (const { sym } of argSyms) this.record({ k: "hrHandled", target: sym });
+    const check = (name !== null && this.recognizer.vocabulary.isCheckHelperName(name)) || (node.type === "CallExpression" && s.isLocalCheckHelper(node.callee));
+    for (const { sym } of argSyms) this.record({ k: check ? "hrHandled" : "hrPassed", target: sym });
     // A dispatcher's own body is no summary of the method it calls: its object is only used.
     const local = node.type === "CallExpression" && usedOnly === null ? s.localFunction(node.callee) : null;
     if (local) {

@@ -65,6 +65,7 @@ export class ResourceTable {
       name: this.text(site).slice(0, 60),
       ownerStatement: null,
       mayFail: false,
+      ffi: false,
       acquirer,
     };
     this.resources.push(res);

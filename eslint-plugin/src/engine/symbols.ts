@@ -133,6 +133,22 @@ export class Symbols implements FfiLookups {
     return new RegExp(`(^|[^\\w$])${name}\\s*\\*|\\*\\s*${name}(?![\\w$])`).test(text);
   }
 
+  /**
+   * A function of this file that throws or ends the process when one of its parameters is a
+   * failed HRESULT: `function need(label, hr) { if (hr !== S_OK) { log(label); process.exit(1) } }`.
+   */
+  isLocalCheckHelper(callee: Node): boolean {
+    const fn = this.localFunction(callee) as TSESTree.FunctionLike | null;
+    if (!fn?.body || fn.body.type !== "BlockStatement") return false;
+    const params = new Set(fn.params.flatMap((p) => (p.type === "Identifier" ? [p.name] : [])));
+    return fn.body.body.some((statement) => {
+      if (statement.type !== "IfStatement") return false;
+      const test = this.sourceCode.getText(statement.test as never);
+      const testsParam = [...params].some((name) => new RegExp(`(^|[^\\w$.])${escapeRegExp(name)}(?![\\w$])`).test(test));
+      return testsParam && /\bthrow\b|\bprocess\.exit\s*\(|\bDeno\.exit\s*\(/.test(this.sourceCode.getText(statement.consequent as never));
+    });
+  }
+
   /** The initializer of the variable an identifier names (`const out = [null]` -> `[null]`). */
   declaredInit(expr: Node): Node | null {
     if (expr.type !== "Identifier") return null;

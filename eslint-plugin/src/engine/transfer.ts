@@ -105,6 +105,14 @@ export class Transfer {
         case "hrHandled":
           draft = new Draft(this.refineValue(draft.freeze(), event.target, "success", null));
           break;
+        case "hrPassed":
+          // Raw FFI: an acquisition whose HRESULT went into a function no longer says whether it failed.
+          for (const id of t.resolve(draft, event.target)) {
+            const value = this.ctx.value(id);
+            if (value.kind !== "hrAcquire" || !value.res.ffi) continue;
+            t.mapTrack(draft, value.res.ownKey, (fact, fid) => (fact.phase === Phase.PtrUnchecked ? fact.uncertainTwin : fid));
+          }
+          break;
         case "soften":
           draft = new Draft(markUncertain(facts, draft.freeze()));
           break;

@@ -270,6 +270,7 @@ export class Transitions {
   // ---- findings -----------------------------------------------------------------
 
   reportUnchecked(res: Resource, node: Node, sink: Sink): void {
+    if (res.ffi) return;
     sink.report({ kind: "unchecked-query-interface", node, pointer: res.name, acquisition: res.site, acquirer: res.acquirer });
   }
 
