@@ -87,6 +87,19 @@ const ABSENT_AS_UNDEFINED_BY_TYPE: Record<string, string> = {
 /** Where typescript-eslint does write `null`. */
 const NULL_KEPT_BY_TYPE: Record<string, string> = { TSImportType: "typeArguments", TSTypePredicate: "typeAnnotation" };
 
+/** Per node type, the keys of ABSENT_AS_UNDEFINED its nodes have (worked out from the first one seen). */
+const absentKeysByType = new Map<string, readonly string[]>();
+function absentKeysOf(node: Node): readonly string[] {
+  let keys = absentKeysByType.get(node.type);
+  if (keys === undefined) {
+    const kept = NULL_KEPT_BY_TYPE[node.type];
+    const specific = ABSENT_AS_UNDEFINED_BY_TYPE[node.type];
+    keys = [...ABSENT_AS_UNDEFINED, ...(specific ? [specific] : [])].filter((key) => key in node && key !== kept);
+    absentKeysByType.set(node.type, keys);
+  }
+  return keys;
+}
+
 /**
  * Adds `loc` to every node ESLint will visit, checks that every node type is
  * one typescript-eslint produces, and collects where tokens need re-scanning.
@@ -101,10 +114,7 @@ function prepare(program: Node, lines: LineIndex, hints: TokenHints): void {
     if (childKeys === undefined) throw new Unsupported(`${node.type} nodes`);
     if (node.type.startsWith("JSX")) throw new Unsupported("JSX");
     node.loc = { start: lines.position(node.range[0]), end: lines.position(node.range[1]) };
-    const keptNull = NULL_KEPT_BY_TYPE[node.type];
-    for (const key of ABSENT_AS_UNDEFINED) if (node[key] === null && key !== keptNull) node[key] = undefined;
-    const typeSpecific = ABSENT_AS_UNDEFINED_BY_TYPE[node.type];
-    if (typeSpecific !== undefined && node[typeSpecific] === null) node[typeSpecific] = undefined;
+    for (const key of absentKeysOf(node)) if (node[key] === null) node[key] = undefined;
     switch (node.type) {
       case "Identifier":
         // A keyword used as a name (`x.delete`, `{ default: 1 }`, a `this` parameter) is an Identifier token,
