@@ -23,6 +23,7 @@ import {
 import { TextDocument } from "vscode-languageserver-textdocument";
 import { ClientFeatures, codeActions, FixAllData, fixAllEdit, LintedVersion, toDiagnostic } from "./code-actions";
 import { defaultRuleConfig, applyOverrides, lint, lintPathFor, LintResult, LintTarget, RuleConfig, TypedParserOptions } from "./lint";
+import { fastPathUnavailable } from "./fast-parser";
 import { Settings, validateSettings } from "./settings";
 import { WorkspaceConfigError, WorkspaceConfigs } from "./workspace-config";
 import { CheckTiming, FIX_ALL_KIND, InitializationOptions, SHOW_DOCUMENTATION_COMMAND, STATUS_NOTIFICATION, StatusParams } from "../shared/protocol";
@@ -91,6 +92,8 @@ export function startServer(connection: Connection): void {
 
   connection.onInitialized(() => {
     log(`${SERVER_NAME} ${SERVER_VERSION} on Node ${process.version}; workspace ${trusted ? "trusted" : "not trusted (workspace ESLint configs are never loaded)"}; folders: ${folders.join(", ") || "none"}`);
+    const unavailable = fastPathUnavailable();
+    log(unavailable ? `fast parser off: ${unavailable}; TypeScript is parsed by typescript-eslint` : "fast parser: oxc for untyped TypeScript");
     if (pullConfiguration) void connection.client.register(DidChangeConfigurationNotification.type, { section: "comAsync" }).catch(() => undefined);
     if (workspaceFolderEvents) connection.workspace.onDidChangeWorkspaceFolders((event) => {
       const removed = new Set(event.removed.map((f) => uriToPath(f.uri)));
