@@ -53,16 +53,17 @@ function typedWorkspace() {
   return folder;
 }
 
-async function measure(mode) {
+/** One server for one mode: opens and edits are driven from outside, so the modes can take turns. */
+async function startSession(mode) {
   const folder = mode === "typed" ? typedWorkspace() : path.join(root, "build/bench-untyped");
   fs.mkdirSync(folder, { recursive: true });
   const child = spawn(process.execPath, [server, "--stdio"], { stdio: ["pipe", "pipe", "inherit"] });
   const connection = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
   const published = new Map();
   const checks = new Map();
-  let lastCount = 0;
+  const session = { mode, opens: [], edits: [], diagnostics: 0 };
   connection.onNotification("textDocument/publishDiagnostics", (params) => {
-    lastCount = params.diagnostics.length;
+    session.diagnostics = params.diagnostics.length;
     published.get(`${params.uri}@${params.version}`)?.(performance.now());
   });
   connection.onNotification("comAsync/status", (params) => {
@@ -80,7 +81,6 @@ async function measure(mode) {
     capabilities: { workspace: { configuration: true } },
   });
   await connection.sendNotification("initialized", {});
-  const text = source(LINES);
   const waitFor = (uri, version) => new Promise((resolve) => published.set(`${uri}@${version}`, resolve));
   /** Client-side latency plus the server's split for one version. */
   const sample = async (uri, version, send) => {
@@ -92,27 +92,28 @@ async function measure(mode) {
     const check = checks.get(`${uri}@${version}`);
     return { ms, parseMs: check?.parseMs ?? NaN, totalMs: check?.totalMs ?? NaN, parser: check?.parser, typed: check?.typed };
   };
-
-  const opens = [];
-  for (let i = 0; i < OPENS; i++) {
-    const file = path.join(folder, `bench-${i}.ts`);
-    fs.writeFileSync(file, text);
-    const uri = pathToFileURL(file).href;
-    opens.push(await sample(uri, 1, () => connection.sendNotification("textDocument/didOpen", { textDocument: { uri, languageId: "typescript", version: 1, text } })));
-  }
-  const uri = pathToFileURL(path.join(folder, "bench-0.ts")).href;
-  const edits = [];
-  for (let run = 0, version = 1; run < RUNS; run++) {
+  const uriOf = (i) => pathToFileURL(path.join(folder, `bench-${i}.ts`)).href;
+  let version = 1;
+  session.open = async (i, text) => {
+    fs.writeFileSync(path.join(folder, `bench-${i}.ts`), text);
+    const uri = uriOf(i);
+    session.opens.push(await sample(uri, 1, () => connection.sendNotification("textDocument/didOpen", { textDocument: { uri, languageId: "typescript", version: 1, text } })));
+  };
+  session.edit = async (run) => {
     version++;
     // A keystroke: add or remove `//` at the start of line 2 (a full re-lint follows, as for any edit).
     const edit = run % 2 === 0 ? { range: { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } }, text: "//" } : { range: { start: { line: 1, character: 0 }, end: { line: 1, character: 2 } }, text: "" };
-    edits.push(await sample(uri, version, () => connection.sendNotification("textDocument/didChange", { textDocument: { uri, version }, contentChanges: [edit] })));
-  }
-  await connection.sendRequest("shutdown");
-  await connection.sendNotification("exit");
-  connection.dispose();
-  setTimeout(() => child.kill(), 200).unref();
-  return { mode, opens, edits, diagnostics: lastCount, lines: text.split("\n").length - 1 };
+    const uri = uriOf(0);
+    const v = version;
+    session.edits.push(await sample(uri, v, () => connection.sendNotification("textDocument/didChange", { textDocument: { uri, version: v }, contentChanges: [edit] })));
+  };
+  session.stop = async () => {
+    await connection.sendRequest("shutdown");
+    await connection.sendNotification("exit");
+    connection.dispose();
+    setTimeout(() => child.kill(), 200).unref();
+  };
+  return session;
 }
 
 const quantile = (values, q) => {
@@ -127,21 +128,29 @@ const stats = (samples) => ({
   analysis: quantile(samples.map((s) => s.totalMs - s.parseMs), 0.5),
 });
 
+// The modes take turns (open i, edit i in each mode in order), so the machine's noise falls on all of them alike.
+const text = source(LINES);
 const results = [];
-for (const mode of ONLY) results.push(await measure(mode));
-const { lines, diagnostics } = results[0];
-console.log(`${lines} lines, ${diagnostics} diagnostics; ${RUNS} edits, ${OPENS} opens per mode (${bundle ? "bundled server" : "compiled server"}, debounce 0); milliseconds`);
-console.log("mode    parser              cold open  open med/p90   edit med/p90   edit parse / analysis (server, median)");
+for (const mode of ONLY) results.push(await startSession(mode));
+for (let i = 0; i < OPENS; i++) for (const session of results) await session.open(i, text);
+for (let run = 0; run < RUNS; run++) for (const session of results) await session.edit(run);
+for (const session of results) await session.stop();
+console.log(`${text.split("\n").length - 1} lines, ${results[0].diagnostics} diagnostics; ${RUNS} edits, ${OPENS} opens per mode (${bundle ? "bundled server" : "compiled server"}, debounce 0); milliseconds`);
+console.log("mode    parser                cold open  open med/p90   edit med/p90   edit parse / analysis (server, median)");
 const rows = {};
+const openRows = {};
 for (const r of results) {
   const edit = stats(r.edits);
   const open = stats(r.opens.slice(1));
   rows[r.mode] = edit;
-  const parser = `${r.edits[0]?.parser ?? "?"}${r.edits[0]?.typed ? " + types" : ""}`;
+  openRows[r.mode] = open;
+  const checked = r.edits.find((e) => e.parser) ?? {};
+  const parser = `${checked.parser ?? "?"}${checked.typed ? " + types" : ""}`;
   console.log(
-    `${r.mode.padEnd(7)} ${parser.padEnd(19)} ${f(r.opens[0].ms).padStart(9)}  ${`${f(open.median)}/${f(open.p90)}`.padEnd(13)}  ${`${f(edit.median)}/${f(edit.p90)}`.padEnd(13)}  ${f(edit.parse)} / ${f(edit.analysis)}`,
+    `${r.mode.padEnd(7)} ${parser.padEnd(21)} ${f(r.opens[0].ms).padStart(9)}  ${`${f(open.median)}/${f(open.p90)}`.padEnd(13)}  ${`${f(edit.median)}/${f(edit.p90)}`.padEnd(13)}  ${f(edit.parse)} / ${f(edit.analysis)}`,
   );
 }
 if (rows.fast && rows.old) {
-  console.log(`old / fast: edit median ${(rows.old.median / rows.fast.median).toFixed(2)}x, parse ${(rows.old.parse / rows.fast.parse).toFixed(2)}x`);
+  const ratio = (a, b) => `${(a / b).toFixed(2)}x`;
+  console.log(`old / fast: edit median ${ratio(rows.old.median, rows.fast.median)}, p90 ${ratio(rows.old.p90, rows.fast.p90)}, parse ${ratio(rows.old.parse, rows.fast.parse)}, open median ${ratio(openRows.old.median, openRows.fast.median)}`);
 }
