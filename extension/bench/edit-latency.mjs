@@ -1,18 +1,30 @@
 #!/usr/bin/env node
 /**
- * Time from a didChange to the publishDiagnostics for that version, on a
- * 2,000-line TypeScript file full of COM calls, through the real server over
- * stdio. Debounce is set to 0 to measure the server's work (add the
- * `comAsync.debounce` setting, 250 ms by default, for what a typist sees).
+ * Time from a didChange to the publishDiagnostics for that version, and from
+ * a didOpen to its first diagnostics, on a 2,000-line TypeScript file full of
+ * COM calls, through the real server over stdio. Debounce is set to 0 to
+ * measure the server's work (add the `comAsync.debounce` setting, 250 ms by
+ * default, for what a typist sees).
  *
- *   node extension/bench/edit-latency.mjs [--runs 30] [--lines 2000] [--bundle]
+ * Three ways of linting, each in a fresh server:
+ *   fast   untyped, oxc's parser (the default)
+ *   old    untyped, typescript-eslint's parser (`comAsync.fastParser: false`)
+ *   typed  type information from a workspace ESLint config with `projectService`
+ * The server's status notification says how long each check took and how much
+ * of it was parsing (parser and scope analysis) versus analysis (ESLint's
+ * traversal, code paths and the rules).
+ *
+ *   node extension/bench/edit-latency.mjs [--runs 30] [--opens 8] [--lines 2000] [--only fast,old,typed] [--bundle]
  *
  * --bundle runs dist/server.js (after `npm run package`) instead of the tsc output.
+ * The machine's noise moves every figure; compare the ratios between the rows.
  */
 import { spawn } from "node:child_process";
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { createRequire } from "node:module";
+import { source } from "./com-source.mjs";
 
 const require = createRequire(import.meta.url);
 const { createProtocolConnection, StreamMessageReader, StreamMessageWriter } = require("vscode-languageserver/node");
@@ -20,113 +32,125 @@ const { createProtocolConnection, StreamMessageReader, StreamMessageWriter } = r
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
+  return i >= 0 ? process.argv[i + 1] : fallback;
 };
-const RUNS = arg("runs", 30);
-const LINES = arg("lines", 2000);
+const RUNS = Number(arg("runs", 30));
+const OPENS = Number(arg("opens", 8));
+const LINES = Number(arg("lines", 2000));
+const ONLY = arg("only", "fast,old,typed").split(",");
 const bundle = process.argv.includes("--bundle");
-
-/** About `lines` lines: functions with correct and incorrect protocol use, branches and loops. */
-function source(lines) {
-  const out = ["declare const IID_ICancelMethodCalls: unknown;", "declare function log(x: unknown): void;"];
-  for (let i = 0; out.length < lines; i++) {
-    switch (i % 4) {
-      case 0:
-        out.push(
-          `export function quote${i}(call: any, symbol: string): number {`,
-          "  const cancel = call.QueryInterface(IID_ICancelMethodCalls);",
-          "  try {",
-          "    call.Begin_GetPrice(symbol);",
-          "    if (symbol.length > 4) {",
-          "      cancel.Cancel(0);",
-          "    }",
-          "    return call.Finish_GetPrice();",
-          "  } finally {",
-          "    cancel.Release();",
-          "  }",
-          "}",
-        );
-        break;
-      case 1:
-        out.push(
-          `export function leak${i}(call: any, early: boolean): number {`,
-          "  const cancel = call.QueryInterface(IID_ICancelMethodCalls);",
-          "  if (early) {",
-          "    return 1;",
-          "  }",
-          "  cancel.Release();",
-          "  return 0;",
-          "}",
-        );
-        break;
-      case 2:
-        out.push(
-          `export function loop${i}(call: any, symbols: string[]): void {`,
-          "  for (const symbol of symbols) {",
-          "    call.Begin_GetPrice(symbol);",
-          "    log(call.Finish_GetPrice());",
-          "  }",
-          "}",
-        );
-        break;
-      default:
-        out.push(
-          `export function cancelled${i}(call: any): void {`,
-          "  const cancel = call.QueryInterface(IID_ICancelMethodCalls);",
-          '  call.Begin_GetPrice("X");',
-          "  cancel.Cancel(0);",
-          "  cancel.Release();",
-          "}",
-        );
-    }
-  }
-  return out.join("\n") + "\n";
-}
-
 const server = bundle ? path.join(root, "extension/dist/server.js") : path.join(root, "extension/bin/com-async-language-server.js");
-const child = spawn(process.execPath, [server, "--stdio"], { stdio: ["pipe", "pipe", "inherit"] });
-const connection = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
-const waiting = new Map();
-let lastCount = 0;
-connection.onNotification("textDocument/publishDiagnostics", (params) => {
-  lastCount = params.diagnostics.length;
-  waiting.get(params.version)?.(performance.now());
-});
-connection.onRequest("workspace/configuration", (params) => params.items.map(() => ({ debounce: 0 })));
-connection.onRequest("client/registerCapability", () => null);
-connection.listen();
 
-await connection.sendRequest("initialize", { processId: process.pid, rootUri: null, capabilities: { workspace: { configuration: true } } });
-await connection.sendNotification("initialized", {});
-
-const uri = pathToFileURL(path.join(root, "bench-2000-lines.ts")).href;
-const text = source(LINES);
-const lineCount = text.split("\n").length - 1;
-const published = (version) => new Promise((resolve) => waiting.set(version, resolve));
-
-let version = 1;
-let wait = published(version);
-const openedAt = performance.now();
-await connection.sendNotification("textDocument/didOpen", { textDocument: { uri, languageId: "typescript", version, text } });
-const firstMs = (await wait) - openedAt;
-
-const times = [];
-for (let run = 0; run < RUNS; run++) {
-  version++;
-  // A keystroke: insert a character in a comment on line 2 (a full re-lint follows, as for any edit).
-  const change = { range: { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } }, text: run % 2 === 0 ? "//" : "" };
-  const edit = run % 2 === 0 ? change : { range: { start: { line: 1, character: 0 }, end: { line: 1, character: 2 } }, text: "" };
-  wait = published(version);
-  const sentAt = performance.now();
-  await connection.sendNotification("textDocument/didChange", { textDocument: { uri, version }, contentChanges: [edit] });
-  times.push((await wait) - sentAt);
+/** A workspace for the typed run, inside the repository so its config resolves typescript-eslint. */
+function typedWorkspace() {
+  const folder = path.join(root, "build/bench-typed");
+  fs.mkdirSync(folder, { recursive: true });
+  fs.writeFileSync(path.join(folder, "tsconfig.json"), JSON.stringify({ compilerOptions: { strict: true, noEmit: true, target: "ES2022", module: "ESNext", moduleResolution: "bundler", types: [] }, include: ["*.ts"] }));
+  fs.writeFileSync(
+    path.join(folder, "eslint.config.mjs"),
+    'import tseslint from "typescript-eslint";\nexport default [{ files: ["**/*.ts"], languageOptions: { parser: tseslint.parser, parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } } }];\n',
+  );
+  return folder;
 }
-times.sort((a, b) => a - b);
-const median = times[Math.floor(times.length / 2)];
-console.log(`${lineCount} lines, ${lastCount} diagnostics, ${RUNS} edits (${bundle ? "bundled server" : "compiled server"}, debounce 0)`);
-console.log(`first lint on open: ${firstMs.toFixed(0)} ms`);
-console.log(`edit -> diagnostics: median ${median.toFixed(1)} ms, min ${times[0].toFixed(1)} ms, max ${times[times.length - 1].toFixed(1)} ms`);
-await connection.sendRequest("shutdown");
-await connection.sendNotification("exit");
-connection.dispose();
-setTimeout(() => child.kill(), 200).unref();
+
+/** One server for one mode: opens and edits are driven from outside, so the modes can take turns. */
+async function startSession(mode) {
+  const folder = mode === "typed" ? typedWorkspace() : path.join(root, "build/bench-untyped");
+  fs.mkdirSync(folder, { recursive: true });
+  const child = spawn(process.execPath, [server, "--stdio"], { stdio: ["pipe", "pipe", "inherit"] });
+  const connection = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
+  const published = new Map();
+  const checks = new Map();
+  const session = { mode, opens: [], edits: [], diagnostics: 0 };
+  connection.onNotification("textDocument/publishDiagnostics", (params) => {
+    session.diagnostics = params.diagnostics.length;
+    published.get(`${params.uri}@${params.version}`)?.(performance.now());
+  });
+  connection.onNotification("comAsync/status", (params) => {
+    if (params.check && params.uri) checks.set(`${params.uri}@${params.check.version}`, params.check);
+  });
+  const settings = { debounce: 0, fastParser: mode !== "old" };
+  connection.onRequest("workspace/configuration", (params) => params.items.map(() => settings));
+  connection.onRequest("client/registerCapability", () => null);
+  connection.listen();
+  await connection.sendRequest("initialize", {
+    processId: process.pid,
+    rootUri: pathToFileURL(folder).href,
+    workspaceFolders: [{ uri: pathToFileURL(folder).href, name: "bench" }],
+    initializationOptions: { workspaceTrusted: mode === "typed", statusNotifications: true },
+    capabilities: { workspace: { configuration: true } },
+  });
+  await connection.sendNotification("initialized", {});
+  const waitFor = (uri, version) => new Promise((resolve) => published.set(`${uri}@${version}`, resolve));
+  /** Client-side latency plus the server's split for one version. */
+  const sample = async (uri, version, send) => {
+    const done = waitFor(uri, version);
+    const sentAt = performance.now();
+    await send();
+    const ms = (await done) - sentAt;
+    await new Promise((r) => setImmediate(r));
+    const check = checks.get(`${uri}@${version}`);
+    return { ms, parseMs: check?.parseMs ?? NaN, totalMs: check?.totalMs ?? NaN, parser: check?.parser, typed: check?.typed };
+  };
+  const uriOf = (i) => pathToFileURL(path.join(folder, `bench-${i}.ts`)).href;
+  let version = 1;
+  session.open = async (i, text) => {
+    fs.writeFileSync(path.join(folder, `bench-${i}.ts`), text);
+    const uri = uriOf(i);
+    session.opens.push(await sample(uri, 1, () => connection.sendNotification("textDocument/didOpen", { textDocument: { uri, languageId: "typescript", version: 1, text } })));
+  };
+  session.edit = async (run) => {
+    version++;
+    // A keystroke: add or remove `//` at the start of line 2 (a full re-lint follows, as for any edit).
+    const edit = run % 2 === 0 ? { range: { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } }, text: "//" } : { range: { start: { line: 1, character: 0 }, end: { line: 1, character: 2 } }, text: "" };
+    const uri = uriOf(0);
+    const v = version;
+    session.edits.push(await sample(uri, v, () => connection.sendNotification("textDocument/didChange", { textDocument: { uri, version: v }, contentChanges: [edit] })));
+  };
+  session.stop = async () => {
+    await connection.sendRequest("shutdown");
+    await connection.sendNotification("exit");
+    connection.dispose();
+    setTimeout(() => child.kill(), 200).unref();
+  };
+  return session;
+}
+
+const quantile = (values, q) => {
+  const sorted = values.filter((v) => !Number.isNaN(v)).sort((a, b) => a - b);
+  return sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+};
+const f = (n) => (Number.isNaN(n) ? "-" : n.toFixed(1));
+const stats = (samples) => ({
+  median: quantile(samples.map((s) => s.ms), 0.5),
+  p90: quantile(samples.map((s) => s.ms), 0.9),
+  parse: quantile(samples.map((s) => s.parseMs), 0.5),
+  analysis: quantile(samples.map((s) => s.totalMs - s.parseMs), 0.5),
+});
+
+// The modes take turns (open i, edit i in each mode in order), so the machine's noise falls on all of them alike.
+const text = source(LINES);
+const results = [];
+for (const mode of ONLY) results.push(await startSession(mode));
+for (let i = 0; i < OPENS; i++) for (const session of results) await session.open(i, text);
+for (let run = 0; run < RUNS; run++) for (const session of results) await session.edit(run);
+for (const session of results) await session.stop();
+console.log(`${text.split("\n").length - 1} lines, ${results[0].diagnostics} diagnostics; ${RUNS} edits, ${OPENS} opens per mode (${bundle ? "bundled server" : "compiled server"}, debounce 0); milliseconds`);
+console.log("mode    parser                cold open  open med/p90   edit med/p90   edit parse / analysis (server, median)");
+const rows = {};
+const openRows = {};
+for (const r of results) {
+  const edit = stats(r.edits);
+  const open = stats(r.opens.slice(1));
+  rows[r.mode] = edit;
+  openRows[r.mode] = open;
+  const checked = r.edits.find((e) => e.parser) ?? {};
+  const parser = `${checked.parser ?? "?"}${checked.typed ? " + types" : ""}`;
+  console.log(
+    `${r.mode.padEnd(7)} ${parser.padEnd(21)} ${f(r.opens[0].ms).padStart(9)}  ${`${f(open.median)}/${f(open.p90)}`.padEnd(13)}  ${`${f(edit.median)}/${f(edit.p90)}`.padEnd(13)}  ${f(edit.parse)} / ${f(edit.analysis)}`,
+  );
+}
+if (rows.fast && rows.old) {
+  const ratio = (a, b) => `${(a / b).toFixed(2)}x`;
+  console.log(`old / fast: edit median ${ratio(rows.old.median, rows.fast.median)}, p90 ${ratio(rows.old.p90, rows.fast.p90)}, parse ${ratio(rows.old.parse, rows.fast.parse)}, open median ${ratio(openRows.old.median, openRows.fast.median)}`);
+}

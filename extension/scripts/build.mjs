@@ -33,14 +33,39 @@ const builds = [
     entryPoints: { server: path.join(root, "src/server/main.ts") },
     outdir: path.join(root, "dist"),
     // Optional peers ESLint and typescript-eslint only load for features the server does not use.
-    external: ["jiti"],
+    // oxc-parser loads a native binary through createRequire(import.meta.url), which a bundle
+    // cannot carry: it ships beside the bundle instead (shipOxcParser below).
+    external: ["jiti", "oxc-parser"],
     metafile: true,
   },
 ];
 
+/**
+ * Copies oxc-parser and the native bindings installed for this machine into
+ * dist/node_modules, where the server bundle's `require("oxc-parser")` finds
+ * them. A .vsix packaged here therefore has the fast parser on this platform
+ * only; elsewhere the require fails and the server uses typescript-eslint's
+ * parser (it logs why). Returns the bindings shipped.
+ */
+function shipOxcParser() {
+  const modules = path.resolve(root, "..", "node_modules");
+  const target = path.join(root, "dist", "node_modules");
+  const copy = (name, files) => {
+    const from = path.join(modules, name);
+    for (const file of files) fs.cpSync(path.join(from, file), path.join(target, name, file), { recursive: true });
+  };
+  const oxc = JSON.parse(fs.readFileSync(path.join(modules, "oxc-parser/package.json"), "utf8"));
+  copy("oxc-parser", ["package.json", "LICENSE", ...oxc.files.filter((f) => f.startsWith("src-js/"))]);
+  const scope = path.join(modules, "@oxc-parser");
+  const bindings = fs.existsSync(scope) ? fs.readdirSync(scope).filter((name) => name.startsWith("binding-")) : [];
+  for (const binding of bindings) copy(`@oxc-parser/${binding}`, fs.readdirSync(path.join(scope, binding)));
+  return bindings;
+}
+
 fs.rmSync(path.join(root, "dist"), { recursive: true, force: true });
 if (watch) {
   for (const options of builds) await (await esbuild.context(options)).watch();
+  shipOxcParser();
   console.log("watching src/ ...");
 } else {
   for (const options of builds) {
@@ -50,5 +75,7 @@ if (watch) {
       console.log(`server bundle: ${(bytes / 1024 / 1024).toFixed(1)} MB`);
     }
   }
+  const bindings = shipOxcParser();
+  console.log(`oxc-parser shipped with ${bindings.length > 0 ? bindings.join(", ") : "no native binding (the fast parser will be off)"}`);
   console.log(`built ${path.relative(process.cwd(), path.join(root, "dist"))} (${minify ? "minified" : "with source maps"})`);
 }

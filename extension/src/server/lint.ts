@@ -7,10 +7,15 @@
  * from the plugin's engine: after `verify`, `analysesOf(sourceCode)` holds the
  * violations of the same run, and each message is matched to its violation by
  * rule and reported range. Nothing is analysed twice.
+ *
+ * How a file parses is part of what is linted (`LintTarget`): untyped
+ * TypeScript goes through the fast parser (oxc, see fast-parser.ts), typed
+ * TypeScript through typescript-eslint's parser with the workspace's project
+ * options, JavaScript through espree, as the CLI would.
  */
 import * as path from "node:path";
 import { Linter } from "eslint";
-import * as tsParser from "@typescript-eslint/parser";
+import { createTypeScriptParser, ParseInfo } from "./fast-parser";
 import plugin from "eslint-plugin-com-async";
 import { presentFinding } from "eslint-plugin-com-async";
 import type { RelatedLocation } from "eslint-plugin-com-async";
@@ -55,13 +60,33 @@ export interface LintResult {
   /** The file does not parse: no problems are reported for it. */
   parseError: { message: string; line: number; column: number } | null;
   durationMs: number;
+  /** How the TypeScript parse went (null for JavaScript): parser, milliseconds, fallback reason. */
+  parse: ParseInfo | null;
+  /** Linted with type information. */
+  typed: boolean;
+  /** Why a typed lint was asked for but the file was linted without types (outside every project, say). */
+  typedFallback: string | null;
 }
 
-/** What is linted: the text and a file name whose extension picks the parser. */
+/**
+ * typescript-eslint's project options from a workspace ESLint config (plain
+ * JSON only): with them the rules see types, as they do in CI.
+ */
+export interface TypedParserOptions {
+  projectService?: unknown;
+  project?: unknown;
+  tsconfigRootDir: string;
+}
+
+/** What is linted: the text, a file name whose extension picks the parser, and how to parse it. */
 export interface LintTarget {
   text: string;
   /** Absolute path (or a virtual one with the right extension). */
   filePath: string;
+  /** Parse untyped TypeScript with oxc where it can (default true). */
+  fastParser?: boolean;
+  /** Lint with type information (TypeScript and JavaScript files alike, as the workspace config says). */
+  typed?: TypedParserOptions | null;
 }
 
 const TS_EXTENSIONS = new Set([".ts", ".tsx", ".mts", ".cts"]);
@@ -107,12 +132,28 @@ function eslintRules(config: RuleConfig): Linter.RulesRecord {
   return rules;
 }
 
-function languageOptionsFor(filePath: string, sourceType: "module" | "script" | "commonjs"): Linter.LanguageOptions {
-  const extension = path.extname(filePath).toLowerCase();
-  if (TS_EXTENSIONS.has(extension)) {
-    return { parser: tsParser as unknown as Linter.Parser, sourceType: sourceType === "commonjs" ? "script" : sourceType };
+type SourceType = "module" | "script" | "commonjs";
+type Parsing = { kind: "typed"; options: TypedParserOptions } | { kind: "untyped"; fast: boolean };
+
+function isTypeScript(filePath: string): boolean {
+  return TS_EXTENSIONS.has(path.extname(filePath).toLowerCase());
+}
+
+/** The language options for one parse, and the parser object whose `info` says how it went. */
+function languageOptionsFor(filePath: string, sourceType: SourceType, parsing: Parsing): { options: Linter.LanguageOptions; parser: ReturnType<typeof createTypeScriptParser> | null } {
+  const tsSourceType = sourceType === "commonjs" ? "script" : sourceType;
+  if (parsing.kind === "typed") {
+    const { tsconfigRootDir, project, projectService } = parsing.options;
+    const parserOptions = { tsconfigRootDir, ...(projectService !== undefined ? { projectService } : { project }) };
+    // typescript-eslint's own parser (the wrapper only times it): the project service keeps the program between edits.
+    const parser = createTypeScriptParser(false);
+    return { options: { parser, sourceType: tsSourceType, parserOptions }, parser };
   }
-  return { ecmaVersion: "latest", sourceType, parserOptions: { ecmaFeatures: { jsx: true } } };
+  if (isTypeScript(filePath)) {
+    const parser = createTypeScriptParser(parsing.fast);
+    return { options: { parser, sourceType: tsSourceType }, parser };
+  }
+  return { options: { ecmaVersion: "latest", sourceType, parserOptions: { ecmaFeatures: { jsx: true } } }, parser: null };
 }
 
 function sourceTypeFor(filePath: string): "module" | "commonjs" {
@@ -139,17 +180,20 @@ interface RawLint {
   messages: Linter.LintMessage[];
   violations: Violation[];
   indexFromLoc: (line: number, column: number) => number;
+  parse: ParseInfo | null;
 }
 
-function verify(target: LintTarget, rules: Linter.RulesRecord): RawLint {
+function verify(target: LintTarget, rules: Linter.RulesRecord, parsing: Parsing): RawLint {
   const linter = linterFor(target.filePath);
-  const run = (sourceType: "module" | "script" | "commonjs") =>
-    linter.verify(
+  let parse: ParseInfo | null = null;
+  const run = (sourceType: SourceType) => {
+    const { options, parser } = languageOptionsFor(target.filePath, sourceType, parsing);
+    const messages = linter.verify(
       target.text,
       [
         {
           files: FILES,
-          languageOptions: languageOptionsFor(target.filePath, sourceType),
+          languageOptions: options,
           linterOptions: { reportUnusedDisableDirectives: "off", reportUnusedInlineConfigs: "off" },
           plugins: { [NAMESPACE]: plugin as never },
           rules,
@@ -157,9 +201,12 @@ function verify(target: LintTarget, rules: Linter.RulesRecord): RawLint {
       ],
       target.filePath,
     );
+    parse = parser?.info ?? null;
+    return messages;
+  };
   let messages = run(sourceTypeFor(target.filePath));
   // Plain scripts (`with`, octal literals) do not parse as modules: try once as a script.
-  if (messages.some((m) => m.fatal) && !TS_EXTENSIONS.has(path.extname(target.filePath).toLowerCase())) {
+  if (messages.some((m) => m.fatal) && !isTypeScript(target.filePath) && parsing.kind === "untyped") {
     const asScript = run("script");
     if (!asScript.some((m) => m.fatal)) messages = asScript;
   }
@@ -169,7 +216,25 @@ function verify(target: LintTarget, rules: Linter.RulesRecord): RawLint {
     messages,
     violations,
     indexFromLoc: (line, column) => (sourceCode ? sourceCode.getIndexFromLoc({ line, column }) : 0),
+    parse,
   };
+}
+
+/**
+ * The typed lint when asked for and possible, else the untyped one: a file
+ * outside every project (or a project that fails to load) is still checked,
+ * by names, and the reason is returned.
+ */
+function verifyAsAsked(target: LintTarget, rules: Linter.RulesRecord): { raw: RawLint; typed: boolean; typedFallback: string | null } {
+  const untyped: Parsing = { kind: "untyped", fast: target.fastParser !== false };
+  if (!target.typed) return { raw: verify(target, rules, untyped), typed: false, typedFallback: null };
+  const typed = verify(target, rules, { kind: "typed", options: target.typed });
+  const fatal = typed.messages.find((m) => m.fatal);
+  if (!fatal) return { raw: typed, typed: true, typedFallback: null };
+  const raw = verify(target, rules, untyped);
+  // A syntax error fails both ways: it is a parse error, not a typing problem.
+  const syntaxError = raw.messages.some((m) => m.fatal);
+  return { raw, typed: false, typedFallback: syntaxError ? null : fatal.message };
 }
 
 const locKey = (rule: string, line: number, column: number, endLine: number, endColumn: number) => `${rule}:${line}:${column}:${endLine}:${endColumn}`;
@@ -177,11 +242,12 @@ const locKey = (rule: string, line: number, column: number, endLine: number, end
 /** Lints one text with the given rules. Never throws for bad input: parse errors come back as `parseError`. */
 export function lint(target: LintTarget, config: RuleConfig): LintResult {
   const started = performance.now();
-  const raw = verify(target, eslintRules(config));
+  const { raw, typed, typedFallback } = verifyAsAsked(target, eslintRules(config));
   const document = TextDocument.create("file:///lint", "typescript", 0, target.text);
   const fatal = raw.messages.find((m) => m.fatal);
+  const outcome = { parse: raw.parse, typed, typedFallback };
   if (fatal) {
-    return { problems: [], parseError: { message: fatal.message, line: fatal.line, column: fatal.column }, durationMs: performance.now() - started };
+    return { problems: [], parseError: { message: fatal.message, line: fatal.line, column: fatal.column }, durationMs: performance.now() - started, ...outcome };
   }
   const byLocation = new Map<string, Violation>();
   for (const v of raw.violations) {
@@ -213,12 +279,12 @@ export function lint(target: LintTarget, config: RuleConfig): LintResult {
       docUrl: (plugin.rules as Record<string, { meta?: { docs?: { url?: string } } }>)[rule]?.meta?.docs?.url,
     });
   }
-  return { problems, parseError: null, durationMs: performance.now() - started };
+  return { problems, parseError: null, durationMs: performance.now() - started, ...outcome };
 }
 
-/** Does this text parse (as the file it would be saved as)? */
+/** Does this text parse (as the file it would be saved as)? Syntax does not depend on types: always untyped. */
 export function parses(target: LintTarget): boolean {
-  return !verify(target, {}).messages.some((m) => m.fatal);
+  return !verify(target, {}, { kind: "untyped", fast: target.fastParser !== false }).messages.some((m) => m.fatal);
 }
 
 export function applyEdits(text: string, edits: { range: [number, number]; text: string }[]): string {

@@ -22,10 +22,11 @@ import {
 } from "vscode-languageserver";
 import { TextDocument } from "vscode-languageserver-textdocument";
 import { ClientFeatures, codeActions, FixAllData, fixAllEdit, LintedVersion, toDiagnostic } from "./code-actions";
-import { defaultRuleConfig, applyOverrides, lint, lintPathFor, LintTarget, RuleConfig } from "./lint";
+import { defaultRuleConfig, applyOverrides, lint, lintPathFor, LintResult, LintTarget, RuleConfig, TypedParserOptions } from "./lint";
+import { fastPathUnavailable } from "./fast-parser";
 import { Settings, validateSettings } from "./settings";
 import { WorkspaceConfigError, WorkspaceConfigs } from "./workspace-config";
-import { FIX_ALL_KIND, InitializationOptions, SHOW_DOCUMENTATION_COMMAND, STATUS_NOTIFICATION, StatusParams } from "../shared/protocol";
+import { CheckTiming, FIX_ALL_KIND, InitializationOptions, SHOW_DOCUMENTATION_COMMAND, STATUS_NOTIFICATION, StatusParams } from "../shared/protocol";
 
 export const SERVER_NAME = "com-async-language-server";
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -91,6 +92,8 @@ export function startServer(connection: Connection): void {
 
   connection.onInitialized(() => {
     log(`${SERVER_NAME} ${SERVER_VERSION} on Node ${process.version}; workspace ${trusted ? "trusted" : "not trusted (workspace ESLint configs are never loaded)"}; folders: ${folders.join(", ") || "none"}`);
+    const unavailable = fastPathUnavailable();
+    log(unavailable ? `fast parser off: ${unavailable}; TypeScript is parsed by typescript-eslint` : "fast parser: oxc for untyped TypeScript");
     if (pullConfiguration) void connection.client.register(DidChangeConfigurationNotification.type, { section: "comAsync" }).catch(() => undefined);
     if (workspaceFolderEvents) connection.workspace.onDidChangeWorkspaceFolders((event) => {
       const removed = new Set(event.removed.map((f) => uriToPath(f.uri)));
@@ -139,15 +142,16 @@ export function startServer(connection: Connection): void {
     relintAll();
   });
 
-  async function ruleConfigFor(filePath: string | null, settings: Settings): Promise<RuleConfig> {
+  /** The rules for a file and whether it is linted with types: from the workspace config where allowed, else the settings. */
+  async function lintSetupFor(filePath: string | null, settings: Settings): Promise<{ config: RuleConfig; typed: TypedParserOptions | null }> {
     if (filePath && trusted && settings.useWorkspaceConfig) {
       const folder = folders.filter((f) => isInside(filePath, f)).sort((a, b) => b.length - a.length)[0];
       if (folder) {
         try {
-          const found = await workspaceConfigs.rulesFor(filePath, folder);
+          const found = await workspaceConfigs.configFor(filePath, folder);
           if (found) {
-            if (verbose) log(`rules for ${path.basename(filePath)} from ${found.configFile}`);
-            return applyOverrides(found.rules, settings);
+            if (verbose) log(`${path.basename(filePath)}: ${found.rules ? "rules" : "default rules"}${found.typed ? ", type information" : ""} from ${found.configFile}`);
+            return { config: found.rules ? applyOverrides(found.rules, settings) : defaultRuleConfig(settings), typed: found.typed };
           }
         } catch (error) {
           const message = error instanceof WorkspaceConfigError ? error.message : String(error);
@@ -156,7 +160,7 @@ export function startServer(connection: Connection): void {
         }
       }
     }
-    return defaultRuleConfig(settings);
+    return { config: defaultRuleConfig(settings), typed: null };
   }
 
   // ---- linting ------------------------------------------------------------
@@ -197,12 +201,14 @@ export function startServer(connection: Connection): void {
         return;
       }
       const filePath = uriToPath(uri);
-      const config = await ruleConfigFor(filePath, settings);
+      const { config, typed } = await lintSetupFor(filePath, settings);
       // The document may have changed while settings and config were read: lint what is current.
       const current = documents.get(uri);
       if (!current || states.get(uri) !== state) return;
-      const target: LintTarget = { text: current.getText(), filePath: lintPathFor(uri, current.languageId, filePath) };
+      const target: LintTarget = { text: current.getText(), filePath: lintPathFor(uri, current.languageId, filePath), fastParser: settings.fastParser, typed };
       const result = lint(target, config);
+      if (result.typedFallback) showOnce(MessageType.Info, `com-async: ${name} is linted without type information (${firstLine(result.typedFallback)}).`);
+      const check = timing(current.version, result);
       if (result.parseError) {
         // The compiler shows syntax errors; com-async keeps quiet rather than flicker stale findings.
         state.linted = null;
@@ -216,8 +222,8 @@ export function startServer(connection: Connection): void {
         current,
         result.problems.map((p) => toDiagnostic(p, uri, features)),
       );
-      if (verbose) log(`${name} v${current.version} (${reason}): ${result.problems.length} problem(s) in ${result.durationMs.toFixed(1)} ms`);
-      status({ state: "ok", text: `com-async: ${name}: ${result.problems.length} problem(s), checked in ${Math.round(result.durationMs)} ms`, uri });
+      if (verbose) log(`${name} v${current.version} (${reason}): ${result.problems.length} problem(s) in ${describeTiming(check, result)}`);
+      status({ state: "ok", text: `com-async: ${name}: ${result.problems.length} problem(s), checked in ${Math.round(result.durationMs)} ms${check.typed ? " with types" : ""}`, uri, check });
     } catch (error) {
       const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
       log(`${displayName(uri)}: internal error: ${message}`);
@@ -321,6 +327,27 @@ function uriToPath(uri: string): string | null {
 function isInside(file: string, folder: string): boolean {
   const relative = path.relative(folder, file);
   return relative !== "" && !relative.startsWith("..") && !path.isAbsolute(relative);
+}
+
+function timing(version: number, result: LintResult): CheckTiming {
+  return {
+    version,
+    totalMs: result.durationMs,
+    parseMs: result.parse?.ms ?? 0,
+    parser: result.parse?.parser ?? (result.typed ? "typescript-eslint" : "espree"),
+    typed: result.typed,
+  };
+}
+
+/** "41.2 ms (parse 9.8 ms with oxc, analysis 31.4 ms)", with the reason when the fast parser was not used. */
+function describeTiming(check: CheckTiming, result: LintResult): string {
+  const split = check.parseMs > 0 ? ` (parse ${check.parseMs.toFixed(1)} ms with ${check.parser}${check.typed ? " and types" : ""}, analysis ${(check.totalMs - check.parseMs).toFixed(1)} ms)` : "";
+  const fallback = result.parse?.fallback ? `; fast parser not used: ${firstLine(result.parse.fallback)}` : "";
+  return `${check.totalMs.toFixed(1)} ms${split}${fallback}`;
+}
+
+function firstLine(text: string): string {
+  return text.split("\n")[0].slice(0, 200);
 }
 
 function displayName(uri: string): string {

@@ -21,6 +21,8 @@ export interface Settings {
   naming: Record<string, unknown>;
   maxFileSize: number;
   useWorkspaceConfig: boolean;
+  /** Parse untyped TypeScript with oxc's native parser where it can (typescript-eslint's parser otherwise). */
+  fastParser: boolean;
   verbose: boolean;
 }
 
@@ -33,6 +35,7 @@ export const DEFAULT_SETTINGS: Settings = Object.freeze({
   naming: {},
   maxFileSize: 1_000_000,
   useWorkspaceConfig: true,
+  fastParser: true,
   verbose: false,
 }) as Settings;
 
@@ -59,7 +62,7 @@ export function validateSettings(raw: unknown): ValidatedSettings {
   const invalid = (key: string, expected: string, used: unknown) =>
     problems.push(`comAsync.${key}: ${JSON.stringify(input[key])} is not ${expected}; using ${JSON.stringify(used)}.`);
 
-  for (const key of ["enable", "useWorkspaceConfig", "verbose"] as const) {
+  for (const key of ["enable", "useWorkspaceConfig", "fastParser", "verbose"] as const) {
     if (input[key] === undefined) continue;
     if (typeof input[key] === "boolean") settings[key] = input[key] as boolean;
     else invalid(key, "true or false", settings[key]);

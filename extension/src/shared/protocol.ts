@@ -15,6 +15,18 @@ export interface StatusParams {
   text: string;
   /** The document the status is about, if any. */
   uri?: string;
+  /** After a check: the version checked and where the time went (tools and benchmarks read this). */
+  check?: CheckTiming;
+}
+
+export interface CheckTiming {
+  version: number;
+  /** From the start of the lint to its result, in milliseconds. */
+  totalMs: number;
+  /** Parsing and scope analysis (TypeScript files; 0 when not measured). */
+  parseMs: number;
+  parser: "oxc" | "typescript-eslint" | "espree";
+  typed: boolean;
 }
 
 /** Executed on the server: opens a rule's documentation with window/showDocument. */
