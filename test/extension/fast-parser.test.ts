@@ -13,15 +13,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { ESLint } from "eslint";
 import * as tsParser from "@typescript-eslint/parser";
-import { allInvalidCases } from "../rules/tester";
-import "../rules/cancel-without-finish.test";
-import "../rules/missing-release.test";
-import "../rules/begin-while-pending.test";
-import "../rules/finish-without-begin.test";
-import "../rules/mismatched-finish.test";
-import "../rules/use-after-release.test";
-import "../rules/unchecked-query-interface.test";
-import "../rules/unchecked-cancel-result.test";
+import { caseSuites } from "../rules/cases";
 import { ROOT } from "./lsp-client";
 import { fastParserModule, generatedSources, lintModule, settingsModule } from "./server-modules";
 
@@ -72,7 +64,7 @@ async function corpus(): Promise<Sample[]> {
     .readdirSync(path.join(ROOT, "examples"))
     .filter((f) => f.endsWith(".ts"))
     .map((f) => ({ name: `examples/${f}`, code: fs.readFileSync(path.join(ROOT, "examples", f), "utf8") }));
-  const cases = allInvalidCases.map((c, i) => ({ name: `${c.rule} case ${i}`, code: c.code }));
+  const cases = caseSuites.flatMap((suite) => suite.cases.invalid.map((c, i) => ({ name: `${suite.rule} case ${i}`, code: c.code })));
   return [
     ...examples,
     { name: "generated (benchmark, 2,000 lines)", code: source(2000) },

@@ -42,7 +42,7 @@ describe("server lint", () => {
     const [p] = problems;
     assert.equal(p.rule, "missing-release");
     assert.equal(p.severity, "error");
-    assert.match(p.message, /`cancel` is acquired here but not released/);
+    assert.match(p.message, /`cancel` from `QueryInterface` is not released/);
     assert.deepEqual(p.range, { start: { line: 1, character: 17 }, end: { line: 1, character: 60 } });
     assert.equal(LEAK.slice(p.offsets[0], p.offsets[1]), "call.QueryInterface(IID_ICancelMethodCalls)");
     assert.match(p.docUrl ?? "", /docs\/rules\/missing-release\.md$/);
