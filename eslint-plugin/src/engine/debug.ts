@@ -112,6 +112,8 @@ function formatEvent(ctx: EngineContext, event: Event): string {
       return `may throw into ${event.region}`;
     case "scopeEnd":
       return `scope end ${event.keys.join(", ")}`;
+    case "terminate":
+      return "terminate (the process ends)";
     case "soften":
       return "soften (a jump skips a finally)";
     case "inline":

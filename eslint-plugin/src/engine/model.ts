@@ -65,6 +65,8 @@ export type Event =
   | { k: "soften" }
   /** An HRESULT handed to a function (`check(hr)`, `ThrowIfFailed(hr)`): taken as checked after the call. */
   | { k: "hrHandled"; target: Sym }
+  /** `process.exit()`, or a helper that always ends the process: nothing after it runs on this path. */
+  | { k: "terminate" }
   /** An HRESULT handed to a function that is no check (`ok(label, hr)`): whether it failed is beyond this analysis. */
   | { k: "hrPassed"; target: Sym }
   /** A block's variables go out of scope: their bindings, and objects nothing can reach any more, are dropped. */

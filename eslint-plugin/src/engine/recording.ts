@@ -115,6 +115,7 @@ export class Recorder {
   }
 
   private onCall(node: TSESTree.CallExpression): void {
+    if (this.symbols.endsProcess(node)) this.record({ k: "terminate" });
     const api = this.classify(node);
     // `slot(p, N)` in `koffi.call(slot(p, N), proto, p)` only reads the vtable: a use of `p`.
     if (!api && isSlotLookup(node)) return this.onOtherCall(node, node.arguments, node.arguments[0] ?? null);

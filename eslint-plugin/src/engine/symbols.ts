@@ -149,6 +149,17 @@ export class Symbols implements FfiLookups {
     });
   }
 
+  /** `process.exit(1)`, `Deno.exit(1)`, or a call of a function of this file declared `never` or ending in such a call. */
+  endsProcess(call: TSESTree.CallExpression): boolean {
+    if (isExitCall(call)) return true;
+    const fn = this.localFunction(call.callee) as TSESTree.FunctionLike | null;
+    if (!fn) return false;
+    if (fn.returnType?.typeAnnotation.type === "TSNeverKeyword") return true;
+    const body = fn.body?.type === "BlockStatement" ? fn.body.body : [];
+    const last = body[body.length - 1];
+    return last?.type === "ExpressionStatement" && last.expression.type === "CallExpression" && isExitCall(last.expression);
+  }
+
   /** The initializer of the variable an identifier names (`const out = [null]` -> `[null]`). */
   declaredInit(expr: Node): Node | null {
     if (expr.type !== "Identifier") return null;
@@ -201,6 +212,13 @@ export class Symbols implements FfiLookups {
     }
     return null;
   }
+}
+
+function isExitCall(call: TSESTree.CallExpression): boolean {
+  const callee = unwrapExpression(call.callee);
+  if (callee.type !== "MemberExpression" || memberName(callee) !== "exit") return false;
+  const object = unwrapExpression(callee.object);
+  return object.type === "Identifier" && (object.name === "process" || object.name === "Deno");
 }
 
 function unionSym(a: Sym, b: Sym): Sym {

@@ -4,7 +4,7 @@
  * a binding, a summarised helper call, a branch outcome, or bookkeeping
  * (scope ends, throw points into handlers).
  */
-import { Draft, IdSet, Phase, State, markUncertain } from "./facts";
+import { Draft, EMPTY_STATE, IdSet, Phase, State, markUncertain } from "./facts";
 import type { Sink } from "./findings";
 import type { EngineContext, Event, Refiner } from "./model";
 import type { FunctionGraph } from "./segment-graph";
@@ -104,6 +104,10 @@ export class Transfer {
           break;
         case "hrHandled":
           draft = new Draft(this.refineValue(draft.freeze(), event.target, "success", null));
+          break;
+        case "terminate":
+          // The process ends here: no pointer is owed and no later use happens on this path.
+          draft = new Draft(EMPTY_STATE);
           break;
         case "hrPassed":
           // Raw FFI: an acquisition whose HRESULT went into a function no longer says whether it failed.
