@@ -78,7 +78,7 @@ export class Conditions {
       op = mirror(op);
     }
     if (operand.type === "PrivateIdentifier") return state;
-    const sym = this.symbols.sym(operand);
+    const sym = this.symbols.sym(unsignedView(operand));
     if (!sym) return state;
     const zero = constant.type === "Literal" && constant.value === 0;
     switch (op) {
@@ -105,6 +105,13 @@ export class Conditions {
   private isConstant(node: Node): boolean {
     return node.type === "Literal" || (node.type === "Identifier" && this.recognizer.vocabulary.looksLikeConstant(node.name));
   }
+}
+
+/** `hr >>> 0` and `hr | 0` compare the HRESULT itself, as an unsigned or signed 32-bit number. */
+function unsignedView(node: Node): Node {
+  const expr = unwrapExpression(node);
+  if (expr.type === "BinaryExpression" && (expr.operator === ">>>" || expr.operator === "|") && expr.right.type === "Literal" && expr.right.value === 0) return expr.left;
+  return expr;
 }
 
 /** `null`, `0`, `0n`, `undefined`: what a failed acquisition leaves in its result or box. */

@@ -9,7 +9,7 @@ import type { SourceCode } from "eslint";
 import type { TSESTree } from "@typescript-eslint/utils";
 import { enclosingStatement, isResultUsed, jumpsOutOfFinally, unwrapExpression, calleeName } from "./ast";
 import { isSlotLookup } from "./ffi";
-import type { Event, Sym } from "./model";
+import type { Event, Resource, Sym } from "./model";
 import type { ApiCall, Recognizer } from "./recognizer";
 import type { ResourceTable } from "./resources";
 import type { FunctionGraph } from "./segment-graph";
@@ -23,6 +23,8 @@ export class Recorder {
   /** The first release call of the file, as a template: the file's own release form. */
   releaseTemplate: { text: string; target: string } | null = null;
   private receiverNames: Set<string> | undefined;
+  /** The last acquisition into each box, by the box's key: a read of the box names the pointer. */
+  private readonly boxContents = new Map<string, Resource>();
 
   constructor(
     private readonly sourceCode: SourceCode,
@@ -185,6 +187,7 @@ export class Recorder {
       const boxText = this.text(api.outBox);
       if (/^[\w$.]+$/.test(boxText)) res.name = this.outBoxName(api.outBox, boxText);
       res.ownerStatement = enclosingStatement(node);
+      this.boxContents.set(outKey, res);
       this.record({ k: "assign", key: `${outKey}[0]`, sym: ref, escapes: false });
       this.record({ k: "assign", key: `${outKey}.value`, sym: ref, escapes: false });
     }
@@ -272,6 +275,13 @@ export class Recorder {
     if (acquired && acquired.ownerStatement === null) {
       acquired.name = this.text(target);
       acquired.ownerStatement = statement;
+    }
+    // `const cancel = out.readBigUInt64LE(0)`: from here on the pointer is `cancel`.
+    const box = sym?.t === "slot" ? /^(.*)(?:\[0\]|\.value)$/.exec(sym.key)?.[1] : undefined;
+    const read = box !== undefined ? this.boxContents.get(box) : undefined;
+    if (read && target.type === "Identifier") {
+      this.boxContents.delete(box!);
+      read.name = this.text(target);
     }
     // Aliases of objects from outside are followed only for names used as protocol receivers.
     const source = unwrapExpression(value);

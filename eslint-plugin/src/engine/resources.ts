@@ -11,6 +11,14 @@ import type { FunctionGraph } from "./segment-graph";
 
 type Node = TSESTree.Node;
 
+/** What a call is made on, for its name: `call` in `call.Begin_X()` and in `vcall(call, BEGIN_X, [], [])`. */
+function receiverOf(site: Node): Node {
+  if (site.type !== "CallExpression") return site;
+  if (site.callee.type === "MemberExpression" && site.arguments.length === 0) return site.callee.object;
+  if (site.callee.type === "MemberExpression" && !/(^|\.)(call|vcall|symbols|lpVtbl|vtbl|vt)$/i.test(site.callee.property.type === "Identifier" ? site.callee.property.name : "")) return site.callee.object;
+  return site.arguments[0] ?? site;
+}
+
 export interface BeginInfo {
   recv: Sym;
   recvKey: string | null;
@@ -84,7 +92,7 @@ export class ResourceTable {
     let res = byKey.get(key);
     if (!res) {
       res = this.create(site, false, true, false, null, "");
-      res.name = this.text(site.type === "CallExpression" && site.callee.type === "MemberExpression" ? site.callee.object : site).slice(0, 60);
+      res.name = this.text(receiverOf(site)).slice(0, 60);
       byKey.set(key, res);
     }
     return res;

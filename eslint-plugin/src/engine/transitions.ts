@@ -94,7 +94,10 @@ export class Transitions {
   acquire(draft: Draft, res: Resource, node: Node, checked: boolean): void {
     const facts = this.ctx.facts;
     const before = draft.tracks.get(res.ownKey);
-    if (before && before.some((id) => this.isHeld(facts.get(id))) && !this.reacquired.has(res)) this.reacquired.set(res, node);
+    // Raw FFI code reuses boxes and stores pointers in module variables on some paths only: for it,
+    // acquired again counts only when the pointer is held on every path.
+    const heldBefore = before ? (res.ffi ? before.every((id) => this.isHeld(facts.get(id))) : before.some((id) => this.isHeld(facts.get(id)))) : false;
+    if (heldBefore && !this.reacquired.has(res)) this.reacquired.set(res, node);
     draft.setTrack(res.ownKey, [facts.make(checked ? Phase.PtrOwned : Phase.PtrUnchecked)]);
     if (res.protoKey >= 0) draft.setTrack(res.protoKey, [facts.make(Phase.CallIdle)]);
   }
@@ -192,11 +195,13 @@ export class Transitions {
     const facts = this.ctx.facts;
     for (const res of targets) {
       this.released.add(res);
+      const track = res.ownKey >= 0 ? (draft.tracks.get(res.ownKey) ?? []) : [];
+      const releasedEverywhere = !res.ffi || track.every((id) => facts.get(id).phase === Phase.PtrReleased || facts.get(id).phase === Phase.PtrFailed);
       if (res.ownKey >= 0) {
         this.mapTrack(draft, res.ownKey, (fact, id) => {
           switch (fact.phase) {
             case Phase.PtrReleased:
-              if (!fact.uncertain && fact.site) sink.report({ kind: "use-after-release", node, pointer: res.name, release: fact.site, use: "release" });
+              if (!fact.uncertain && fact.site && releasedEverywhere) sink.report({ kind: "use-after-release", node, pointer: res.name, release: fact.site, use: "release" });
               return id;
             case Phase.PtrUnchecked:
               if (!fact.uncertain) this.reportUnchecked(res, node, sink);
@@ -227,9 +232,11 @@ export class Transitions {
     const facts = this.ctx.facts;
     let valid = false;
     let unchecked = false;
+    // For raw FFI pointers, a use after a Release on some paths only is too weak a sign (see acquire).
+    const releasedEverywhere = !res.ffi || set.every((id) => facts.get(id).phase === Phase.PtrReleased || facts.get(id).phase === Phase.PtrFailed);
     for (const id of set) {
       const fact = facts.get(id);
-      if (fact.phase === Phase.PtrReleased && !fact.uncertain && fact.site) {
+      if (fact.phase === Phase.PtrReleased && !fact.uncertain && fact.site && releasedEverywhere) {
         sink.report({ kind: "use-after-release", node, pointer: res.name, release: fact.site, use: this.describeUse(node, res) });
       }
       if (fact.phase === Phase.PtrUnchecked) {

@@ -193,6 +193,8 @@ export class Vocabulary {
       ...n.queryInterfaceMethods.map((m) => `\\b(?:${escapeRegExp(m)}|${escapeRegExp(m.toUpperCase())})\\b`),
       `\\b(?:${CREATING_EXPORT_NAMES.join("|")})\\b`,
       `\\blpVtbl\\b`,
+      // Begin_/Finish_ slot constants of raw FFI code: `ASYNCISTOCKQUOTE_BEGIN_GETPRICE`.
+      `_(?:${escapeRegExp(n.beginPrefix.toUpperCase())}|${escapeRegExp(n.finishPrefix.toUpperCase())})[A-Z0-9]`,
     ];
     return new RegExp(alternatives.join("|"));
   }
