@@ -71,11 +71,11 @@ export class Transfer {
             const external = this.ctx.externalIfAny(this.graph, event.targetKey);
             if (external && draft.tracks.has(external.protoKey)) targets.push(external);
           }
-          t.release(draft, targets, event.node, sink);
+          t.release(draft, targets, event.node, sink, event.targetKey);
           break;
         }
         case "use":
-          for (const res of t.resourcesOf(draft, event.target)) t.use(draft, res, event.node, sink);
+          for (const res of t.resourcesOf(draft, event.target)) t.use(draft, res, event.node, sink, event.target?.t === "slot" ? event.target.key : null);
           break;
         case "escape":
           t.escapeSym(draft, event.target, event.targetKey);

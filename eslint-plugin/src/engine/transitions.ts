@@ -16,6 +16,8 @@ type Node = TSESTree.Node;
 export class Transitions {
   /** Pointers some event of this code path releases: a second, unconditional Release would release twice. */
   readonly released = new Set<Resource>();
+  /** The name each Release went through (`p` in `comRelease(p)`), for raw FFI pointers' use-after-release. */
+  private readonly releasedVia = new Map<Node, string | null>();
   /** Pointers acquired again while still held, and where: reported when the code path is solved. */
   readonly reacquired = new Map<Resource, Node>();
 
@@ -98,6 +100,12 @@ export class Transitions {
     // acquired again counts only when the pointer is held on every path.
     const heldBefore = before ? (res.ffi ? before.every((id) => this.isHeld(facts.get(id))) : before.some((id) => this.isHeld(facts.get(id)))) : false;
     if (heldBefore && !this.reacquired.has(res)) this.reacquired.set(res, node);
+    // The site runs again (a loop): names still bound to the previous object now hold an object this
+    // analysis no longer follows, so a test of them (`if (last === 0n)`) says nothing of the new one.
+    const ref = this.ctx.valueId({ kind: "ref", res });
+    for (const [key, values] of draft.bindings) {
+      if (values.includes(ref)) draft.setBinding(key, values.filter((id) => id !== ref));
+    }
     draft.setTrack(res.ownKey, [facts.make(checked ? Phase.PtrOwned : Phase.PtrUnchecked)]);
     if (res.protoKey >= 0) draft.setTrack(res.protoKey, [facts.make(Phase.CallIdle)]);
   }
@@ -191,12 +199,13 @@ export class Transitions {
     }
   }
 
-  release(draft: Draft, targets: Resource[], node: Node, sink: Sink): void {
+  release(draft: Draft, targets: Resource[], node: Node, sink: Sink, viaKey: string | null = null): void {
     const facts = this.ctx.facts;
+    this.releasedVia.set(node, viaKey);
     for (const res of targets) {
       this.released.add(res);
       const track = res.ownKey >= 0 ? (draft.tracks.get(res.ownKey) ?? []) : [];
-      const releasedEverywhere = !res.ffi || track.every((id) => facts.get(id).phase === Phase.PtrReleased || facts.get(id).phase === Phase.PtrFailed);
+      const releasedEverywhere = this.surelyReleased(res, track, viaKey);
       if (res.ownKey >= 0) {
         this.mapTrack(draft, res.ownKey, (fact, id) => {
           switch (fact.phase) {
@@ -224,16 +233,28 @@ export class Transitions {
     }
   }
 
+  /**
+   * Raw FFI code keeps one site's pointers of several loop iterations in several variables, which
+   * this non-relational analysis merges: for it, a use after a Release is reported only when every
+   * path released the pointer, through the same name the use reads.
+   */
+  private surelyReleased(res: Resource, track: IdSet, viaKey: string | null): boolean {
+    if (!res.ffi) return true;
+    return track.every((id) => {
+      const fact = this.ctx.facts.get(id);
+      return fact.phase === Phase.PtrFailed || (fact.phase === Phase.PtrReleased && fact.site !== null && viaKey !== null && this.releasedVia.get(fact.site) === viaKey);
+    });
+  }
+
   /** Checks a use of a pointer; returns whether it may be a valid, live pointer. */
-  use(draft: Draft, res: Resource, node: Node, sink: Sink): boolean {
+  use(draft: Draft, res: Resource, node: Node, sink: Sink, viaKey: string | null = null): boolean {
     if (res.ownKey < 0) return true;
     const set = draft.tracks.get(res.ownKey);
     if (!set) return true;
     const facts = this.ctx.facts;
     let valid = false;
     let unchecked = false;
-    // For raw FFI pointers, a use after a Release on some paths only is too weak a sign (see acquire).
-    const releasedEverywhere = !res.ffi || set.every((id) => facts.get(id).phase === Phase.PtrReleased || facts.get(id).phase === Phase.PtrFailed);
+    const releasedEverywhere = this.surelyReleased(res, set, viaKey);
     for (const id of set) {
       const fact = facts.get(id);
       if (fact.phase === Phase.PtrReleased && !fact.uncertain && fact.site && releasedEverywhere) {
