@@ -202,7 +202,10 @@ export class Transitions {
               if (!fact.uncertain) this.reportUnchecked(res, node, sink);
               return facts.derive(id, Phase.PtrReleased, node, null);
             case Phase.PtrFailed:
-              return id;
+              // Released on a path where the acquisition failed: a null pointer (one report per path).
+              if (fact.site || fact.uncertain) return id;
+              this.reportUnchecked(res, node, sink);
+              return facts.derive(id, Phase.PtrFailed, node, null);
             default:
               return facts.derive(id, Phase.PtrReleased, node, null);
           }
@@ -232,7 +235,8 @@ export class Transitions {
       if (fact.phase === Phase.PtrReleased && !fact.uncertain && fact.site) {
         sink.report({ kind: "use-after-release", node, pointer: res.name, release: fact.site, use: this.describeUse(node, res) });
       }
-      if (fact.phase === Phase.PtrUnchecked) {
+      // Unchecked, or known to have failed on this path (a check whose failure branch falls through).
+      if (fact.phase === Phase.PtrUnchecked || (fact.phase === Phase.PtrFailed && fact.site === null)) {
         unchecked = true;
         if (!fact.uncertain) this.reportUnchecked(res, node, sink);
       }
@@ -240,7 +244,11 @@ export class Transitions {
     }
     // One report per path: after the first use the path is treated as checked, and a
     // released pointer as forgotten (spec 3a: later uses on the same path are not reported).
-    if (unchecked) this.mapTrack(draft, res.ownKey, (fact, id) => (fact.phase === Phase.PtrUnchecked ? facts.derive(id, Phase.PtrOwned, null, null) : id));
+    if (unchecked) {
+      this.mapTrack(draft, res.ownKey, (fact, id) =>
+        fact.phase === Phase.PtrUnchecked ? facts.derive(id, Phase.PtrOwned, null, null) : fact.phase === Phase.PtrFailed && fact.site === null ? facts.derive(id, Phase.PtrFailed, node, null) : id,
+      );
+    }
     return valid;
   }
 
