@@ -32,7 +32,7 @@ export const enum Phase {
    * was reported already, or the pointer was known valid before (a binding that throws).
    */
   PtrFailed,
-  /** Released at `site`. */
+  /** Released at `site`; `begin` set: a use after that Release was reported there already (one report per path). */
   PtrReleased,
   /** Handed to code this function does not see (returned, stored, passed on). */
   PtrEscaped,
