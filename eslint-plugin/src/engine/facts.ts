@@ -16,7 +16,7 @@ import type { TSESTree } from "@typescript-eslint/utils";
 export const enum Phase {
   /** Call object whose state this function does not know (a parameter, a field). */
   CallUnknown,
-  /** No call in progress. `site`: the Finish_ that ended the last call, if any. */
+  /** No call in progress. `site`: the Finish_ that ended the last call, if any; `begin`: the Begin_ whose failure left it idle, if that is why. */
   CallIdle,
   /** A call begun by `begin` is in progress. */
   CallPending,
@@ -26,9 +26,13 @@ export const enum Phase {
   PtrUnchecked,
   /** Pointer acquired and known valid: this function owns a reference. */
   PtrOwned,
-  /** The acquisition failed on this path: nothing is owned. */
+  /**
+   * The acquisition failed on this path: nothing is owned. `site` null: a use here is an
+   * unchecked use (a check whose failure branch falls through); `site` set: the use at `site`
+   * was reported already, or the pointer was known valid before (a binding that throws).
+   */
   PtrFailed,
-  /** Released at `site`. */
+  /** Released at `site`; `begin` set: a use after that Release was reported there already (one report per path). */
   PtrReleased,
   /** Handed to code this function does not see (returned, stored, passed on). */
   PtrEscaped,

@@ -22,6 +22,7 @@ import type { Rule } from "eslint";
 import type { TSESTree } from "@typescript-eslint/utils";
 import { Draft, IdSet, Phase, State, join, markUncertain, sameState } from "./facts";
 import { Exit, NO_SINK, Sink } from "./findings";
+import { unwrapExpression } from "./ast";
 import type { EngineContext, Resource } from "./model";
 import { FunctionGraph, opposite } from "./segment-graph";
 import { Transfer } from "./transfer";
@@ -169,12 +170,26 @@ function checkExit(ctx: EngineContext, transfer: Transfer, state: State, exit: E
         if (!list.some((e) => e.node === exit.node)) list.push(exit);
       }
     } else if (key === res.protoKey) {
+      // A call object in a field (`this.call`, `obj.call`) outlives this function: its state is the object's.
+      if (isHeldByObject(res)) continue;
       for (const id of set) {
         const fact = facts.get(id);
         if (fact.phase === Phase.CallCanceled && !fact.uncertain && fact.site && fact.begin) transfer.transitions.reportCancelWithoutFinish(res, fact, { exit }, sink);
       }
     }
   }
+}
+
+/** Is this a call object this function did not create, reached through a member path (a field)? */
+function isHeldByObject(res: Resource): boolean {
+  if (res.ownKey >= 0) return false;
+  let receiver: TSESTree.Node = res.site;
+  if (receiver.type === "CallExpression") {
+    const callee = unwrapExpression(receiver.callee);
+    if (callee.type !== "MemberExpression") return false;
+    receiver = callee.object;
+  }
+  return unwrapExpression(receiver).type === "MemberExpression";
 }
 
 /** The exit a segment ends in: its `return`/`throw`, or the end of the code path. */

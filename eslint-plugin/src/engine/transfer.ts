@@ -215,7 +215,14 @@ export class Transfer {
   readonly refineValue: Refiner = (state, sym, hr, ptr) => {
     const t = this.transitions;
     const values = t.resolve(state, sym);
-    if (values.length === 0) return state;
+    if (values.length === 0) {
+      // A call object from outside (a parameter, a field) tested null on this edge is not there.
+      const external = ptr === "null" && sym?.t === "slot" ? this.ctx.externalIfAny(this.graph, sym.key) : undefined;
+      if (!external || !state.tracks.has(external.protoKey)) return state;
+      const cleared = new Draft(state);
+      cleared.setTrack(external.protoKey, []);
+      return cleared.freeze();
+    }
     const draft = new Draft(state);
     const facts = this.ctx.facts;
     for (const id of values) {
@@ -231,21 +238,34 @@ export class Transfer {
       }
       if (value.kind === "hrTest") continue;
       if (value.kind === "hrBegin") {
-        if (outcome !== "failure") continue;
+        if (outcome === null) continue;
         const begin = value.begin;
-        // A Begin_ that failed started nothing.
         for (const key of [...draft.tracks.keys()]) {
           const res = this.ctx.resource(Math.floor(key / 2));
           if (res.protoKey !== key) continue;
-          t.mapTrack(draft, key, (fact, fid) => (fact.begin === begin && (fact.phase === Phase.CallPending || fact.phase === Phase.CallCanceled) ? facts.derive(fid, Phase.CallIdle, null, null) : fid));
+          t.mapTrack(draft, key, (fact, fid) => {
+            if (fact.begin !== begin) return fid;
+            // A Begin_ that failed started nothing; the idle fact remembers which Begin_ failed, so
+            // that a later success test of the same HRESULT (after a retry loop) drops that path.
+            if (outcome === "failure") return fact.phase === Phase.CallPending || fact.phase === Phase.CallCanceled ? facts.derive(fid, Phase.CallIdle, null, begin) : fid;
+            return fact.phase === Phase.CallIdle ? null : fid;
+          });
         }
         continue;
       }
       const result = value.kind === "hrAcquire" ? (outcome === "success" ? "valid" : outcome === "failure" ? "failed" : null) : ptr === "nonnull" ? "valid" : ptr === "null" ? "failed" : null;
-      if (result === null || value.res.ownKey < 0) continue;
+      if (result === null) continue;
+      // A call object tested null on this edge is not there: nothing is pending on it.
+      if (value.kind === "ref" && result === "failed" && ptr === "null" && value.res.protoKey >= 0 && draft.tracks.has(value.res.protoKey)) draft.setTrack(value.res.protoKey, []);
+      if (value.res.ownKey < 0) continue;
+      const site = value.res.site;
       t.mapTrack(draft, value.res.ownKey, (fact, fid) => {
-        if (result === "valid") return fact.phase === Phase.PtrUnchecked ? facts.derive(fid, Phase.PtrOwned, null, null) : fid;
-        return fact.phase === Phase.PtrUnchecked || fact.phase === Phase.PtrOwned ? facts.derive(fid, Phase.PtrFailed, null, null) : fid;
+        // A pointer known to have failed cannot be valid: that path does not exist.
+        if (result === "valid") return fact.phase === Phase.PtrUnchecked ? facts.derive(fid, Phase.PtrOwned, null, null) : fact.phase === Phase.PtrFailed ? null : fid;
+        // A use after an unchecked failure is reported (site null: not reported yet); a pointer already
+        // known valid that is tested null again is on a path the binding rules out (site set: never reported).
+        if (fact.phase === Phase.PtrUnchecked) return facts.derive(fid, Phase.PtrFailed, null, null);
+        return fact.phase === Phase.PtrOwned ? facts.derive(fid, Phase.PtrFailed, site, null) : fid;
       });
     }
     return draft.freeze();

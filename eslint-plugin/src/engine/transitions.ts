@@ -163,7 +163,8 @@ export class Transitions {
               if (!fact.uncertain) {
                 sink.report({ kind: "mismatched-finish", node, call: call.name, finish: finishText, pendingBegin: fact.begin, pendingName: this.ctx.beginName(fact.begin) });
               }
-              return id;
+              // One mistake, one report: the state goes on as if the right Finish_ had been called.
+              return facts.derive(id, Phase.CallIdle, node, null);
             }
             if (fact.phase === Phase.CallCanceled && !resultChecked && !fact.uncertain && fact.site && fact.begin) {
               sink.report({ kind: "unchecked-cancel-result", node, finish: finishText, cancel: fact.site });
@@ -210,13 +211,17 @@ export class Transitions {
         this.mapTrack(draft, res.ownKey, (fact, id) => {
           switch (fact.phase) {
             case Phase.PtrReleased:
-              if (!fact.uncertain && fact.site && releasedEverywhere) sink.report({ kind: "use-after-release", node, pointer: res.name, release: fact.site, use: "release" });
-              return id;
+              if (fact.uncertain || !fact.site || fact.begin || !releasedEverywhere) return id;
+              sink.report({ kind: "use-after-release", node, pointer: res.name, release: fact.site, use: "release" });
+              return facts.derive(id, Phase.PtrReleased, fact.site, node);
             case Phase.PtrUnchecked:
               if (!fact.uncertain) this.reportUnchecked(res, node, sink);
               return facts.derive(id, Phase.PtrReleased, node, null);
             case Phase.PtrFailed:
-              return id;
+              // Released on a path where the acquisition failed: a null pointer (one report per path).
+              if (fact.site || fact.uncertain) return id;
+              this.reportUnchecked(res, node, sink);
+              return facts.derive(id, Phase.PtrFailed, node, null);
             default:
               return facts.derive(id, Phase.PtrReleased, node, null);
           }
@@ -254,13 +259,16 @@ export class Transitions {
     const facts = this.ctx.facts;
     let valid = false;
     let unchecked = false;
+    let usedReleased = false;
     const releasedEverywhere = this.surelyReleased(res, set, viaKey);
     for (const id of set) {
       const fact = facts.get(id);
-      if (fact.phase === Phase.PtrReleased && !fact.uncertain && fact.site && releasedEverywhere) {
+      if (fact.phase === Phase.PtrReleased && !fact.uncertain && fact.site && !fact.begin && releasedEverywhere) {
+        usedReleased = true;
         sink.report({ kind: "use-after-release", node, pointer: res.name, release: fact.site, use: this.describeUse(node, res) });
       }
-      if (fact.phase === Phase.PtrUnchecked) {
+      // Unchecked, or known to have failed on this path (a check whose failure branch falls through).
+      if (fact.phase === Phase.PtrUnchecked || (fact.phase === Phase.PtrFailed && fact.site === null)) {
         unchecked = true;
         if (!fact.uncertain) this.reportUnchecked(res, node, sink);
       }
@@ -268,7 +276,12 @@ export class Transitions {
     }
     // One report per path: after the first use the path is treated as checked, and a
     // released pointer as forgotten (spec 3a: later uses on the same path are not reported).
-    if (unchecked) this.mapTrack(draft, res.ownKey, (fact, id) => (fact.phase === Phase.PtrUnchecked ? facts.derive(id, Phase.PtrOwned, null, null) : id));
+    if (usedReleased) this.mapTrack(draft, res.ownKey, (fact, id) => (fact.phase === Phase.PtrReleased && !fact.uncertain && fact.site && !fact.begin ? facts.derive(id, Phase.PtrReleased, fact.site, node) : id));
+    if (unchecked) {
+      this.mapTrack(draft, res.ownKey, (fact, id) =>
+        fact.phase === Phase.PtrUnchecked ? facts.derive(id, Phase.PtrOwned, null, null) : fact.phase === Phase.PtrFailed && fact.site === null ? facts.derive(id, Phase.PtrFailed, node, null) : id,
+      );
+    }
     return valid;
   }
 

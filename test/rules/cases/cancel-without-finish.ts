@@ -234,6 +234,32 @@ cancel.Release();
 call.Finish_GetPrice();
 `,
     },
+    {
+      name: "a method on this.call: the cancelled call is handed to the object at the method's exit (spec 3a)",
+      code: `class Quote {
+  constructor(private call: AsyncIStockQuote) {}
+  stop() {
+    this.call.Begin_GetPrice("MSFT");
+    const cancel = this.call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+    cancel.Cancel(0);
+    cancel.Release();
+  }
+}
+`,
+    },
+    {
+      name: "an arrow function in a class field: the cancelled call is handed to the object at the method's exit (spec 3a)",
+      code: `class Quote {
+  call!: AsyncIStockQuote;
+  stop = () => {
+    this.call.Begin_GetPrice("MSFT");
+    const cancel = this.call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+    cancel.Cancel(0);
+    cancel.Release();
+  };
+}
+`,
+    },
   ],
   invalid: [
     {
@@ -671,78 +697,6 @@ call.Finish_GetPrice();
   alias.Cancel(0);
   cancel.Release();
   call.Finish_GetPrice();
-}
-`,
-            },
-          ],
-        },
-      ],
-    },
-    {
-      name: "a method on this.call",
-      code: `class Quote {
-  constructor(private call: AsyncIStockQuote) {}
-  stop() {
-    this.call.Begin_GetPrice("MSFT");
-    const cancel = this.call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
-    cancel.Cancel(0);
-    cancel.Release();
-  }
-}
-`,
-      errors: [
-        {
-          messageId: "cancelWithoutFinish",
-          line: 6,
-          column: 5,
-          suggestions: [
-            {
-              messageId: "insertFinish",
-              output: `class Quote {
-  constructor(private call: AsyncIStockQuote) {}
-  stop() {
-    this.call.Begin_GetPrice("MSFT");
-    const cancel = this.call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
-    cancel.Cancel(0);
-    cancel.Release();
-    this.call.Finish_GetPrice();
-  }
-}
-`,
-            },
-          ],
-        },
-      ],
-    },
-    {
-      name: "an arrow function in a class field",
-      code: `class Quote {
-  call!: AsyncIStockQuote;
-  stop = () => {
-    this.call.Begin_GetPrice("MSFT");
-    const cancel = this.call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
-    cancel.Cancel(0);
-    cancel.Release();
-  };
-}
-`,
-      errors: [
-        {
-          messageId: "cancelWithoutFinish",
-          line: 6,
-          column: 5,
-          suggestions: [
-            {
-              messageId: "insertFinish",
-              output: `class Quote {
-  call!: AsyncIStockQuote;
-  stop = () => {
-    this.call.Begin_GetPrice("MSFT");
-    const cancel = this.call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
-    cancel.Cancel(0);
-    cancel.Release();
-    this.call.Finish_GetPrice();
-  };
 }
 `,
             },

@@ -6,6 +6,7 @@
 import type { rules } from "eslint-plugin-com-async";
 import { cases as beginWhilePending } from "./begin-while-pending";
 import { cases as cancelWithoutFinish } from "./cancel-without-finish";
+import * as decisions from "./decisions";
 import { cases as finishWithoutBegin } from "./finish-without-begin";
 import { cases as mismatchedFinish } from "./mismatched-finish";
 import { cases as missingRelease } from "./missing-release";
@@ -36,4 +37,11 @@ export const caseSuites: readonly CaseSuite[] = [
   { source: "summaries", rule: "missing-release", cases: summaries.missingRelease },
   { source: "summaries", rule: "cancel-without-finish", cases: summaries.cancelWithoutFinish },
   { source: "summaries", rule: "begin-while-pending", cases: summaries.beginWhilePending },
+  { source: "decisions", rule: "unchecked-query-interface", cases: decisions.uncheckedQueryInterface },
+  { source: "decisions", rule: "finish-without-begin", cases: decisions.finishWithoutBegin },
+  { source: "decisions", rule: "begin-while-pending", cases: decisions.beginWhilePending },
+  { source: "decisions", rule: "cancel-without-finish", cases: decisions.cancelWithoutFinish },
+  { source: "decisions", rule: "mismatched-finish", cases: decisions.mismatchedFinish },
+  { source: "decisions", rule: "missing-release", cases: decisions.missingRelease },
+  { source: "decisions", rule: "use-after-release", cases: decisions.useAfterRelease },
 ];
