@@ -9,6 +9,7 @@ import type { ParserServices } from "@typescript-eslint/utils";
 import { calleeName, dottedName, memberName, unwrapExpression } from "./ast";
 import { FfiShapes, VtableCall } from "./ffi";
 import { TypeInfo } from "./type-info";
+import { CREATING_EXPORTS } from "./vocabulary";
 import type { Vocabulary } from "./vocabulary";
 
 export type ApiCall =
@@ -61,7 +62,9 @@ export class Recognizer {
     if (vtable) return this.classifyVtable(call, vtable);
     // An export that fills a box (`CoCreateInstance(..., out)`), when the file uses what it reads as a COM object.
     const box = this.ffi.boxArgument(call.arguments);
-    if (box && this.ffi.holdsComObject(box)) return this.ffiAcquire(null, box, false, calleeName(call.callee) ?? "the call");
+    // The creating exports of spec 3a acquire whatever the file does with the pointer.
+    const name = calleeName(call.callee);
+    if (box && ((name !== null && CREATING_EXPORTS.has(name)) || this.ffi.holdsComObject(box))) return this.ffiAcquire(null, box, false, name ?? "the call");
     return null;
   }
 

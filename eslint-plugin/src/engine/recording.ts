@@ -239,7 +239,10 @@ export class Recorder {
 
   private onDeclarator(node: TSESTree.VariableDeclarator): void {
     if (node.id.type !== "Identifier") {
-      if (node.init) this.escapeValue(node.init);
+      // `const [cancel] = out`, `const { value: cancel } = out`: destructuring reads the box.
+      const read = node.init ? this.destructuredBoxRead(node.id, node.init) : null;
+      if (read) this.record({ k: "assign", key: read.key, sym: { t: "slot", key: read.from }, escapes: false });
+      else if (node.init) this.escapeValue(node.init);
       return;
     }
     const key = this.symbols.keyOf(node.id);
@@ -253,6 +256,22 @@ export class Recorder {
     this.bind(node.id, key, node.init, declaration);
     const kind = declaration.kind as string;
     if (kind === "using" || kind === "await using") this.record({ k: "manage", target: { t: "slot", key } });
+  }
+
+  private destructuredBoxRead(pattern: TSESTree.DestructuringPattern, init: TSESTree.Expression): { key: string; from: string } | null {
+    const boxKey = this.symbols.keyOf(init);
+    if (boxKey === null) return null;
+    let target: TSESTree.Node | null | undefined = null;
+    let member = "";
+    if (pattern.type === "ArrayPattern" && pattern.elements.length === 1) {
+      target = pattern.elements[0];
+      member = "[0]";
+    } else if (pattern.type === "ObjectPattern" && pattern.properties.length === 1 && pattern.properties[0].type === "Property" && pattern.properties[0].key.type === "Identifier" && pattern.properties[0].key.name === "value") {
+      target = pattern.properties[0].value;
+      member = ".value";
+    }
+    const key = target?.type === "Identifier" ? this.symbols.keyOf(target) : null;
+    return key !== null ? { key, from: boxKey + member } : null;
   }
 
   private onAssignment(node: TSESTree.AssignmentExpression): void {
@@ -273,7 +292,7 @@ export class Recorder {
     // Name the pointer after the variable it is first bound to: messages say `cancel`, not the call.
     const acquired = this.resources.acquireSites.get(unwrapExpression(value));
     if (acquired && acquired.ownerStatement === null) {
-      acquired.name = this.text(target);
+      acquired.name = target.type === "Identifier" ? target.name : this.text(target);
       acquired.ownerStatement = statement;
     }
     // `const cancel = out.readBigUInt64LE(0)`: from here on the pointer is `cancel`.
@@ -281,7 +300,7 @@ export class Recorder {
     const read = box !== undefined ? this.boxContents.get(box) : undefined;
     if (read && target.type === "Identifier") {
       this.boxContents.delete(box!);
-      read.name = this.text(target);
+      read.name = target.name;
     }
     // Aliases of objects from outside are followed only for names used as protocol receivers.
     const source = unwrapExpression(value);

@@ -178,6 +178,9 @@ export class Symbols implements FfiLookups {
     if (!variable || !graph) return false;
     const home = variable.scope.variableScope;
     if (!ownsScope(graph, home)) return false;
+    // An exported variable belongs to the module's importers too.
+    if (variable.defs.some((def) => (def.node as Node).parent?.parent?.type === "ExportNamedDeclaration")) return false;
+    if (variable.references.some((ref) => /^Export(Specifier|DefaultDeclaration)$/.test((ref.identifier as Node).parent?.type ?? ""))) return false;
     let captured = this.capturedCache.get(variable);
     if (captured === undefined) {
       captured = variable.references.some((ref) => inlinedHome(ref.from.variableScope) !== inlinedHome(home));

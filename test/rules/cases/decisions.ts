@@ -725,6 +725,36 @@ export const mismatchedFinish: RuleCases = {
 export const missingRelease: RuleCases = {
   valid: [
     {
+      name: "decision: an exported top-level pointer belongs to the importers",
+      code: `declare const source: IUnknown;
+export const top = source.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+`,
+    },
+    {
+      name: "decision: CoCreateInstance's out box, released after the check",
+      code: `declare function CoCreateInstance(clsid: unknown, outer: unknown, ctx: number, iid: unknown, out: unknown[]): number;
+declare const CLSID_Thing: unknown;
+function make() {
+  const out = [null];
+  const hr = CoCreateInstance(CLSID_Thing, null, 1, IID_IUnknown, out);
+  if (FAILED(hr)) return;
+  out[0].DoIt();
+  out[0].Release();
+}
+`,
+    },
+    {
+      name: "decision: destructuring a box reads it, and the read pointer is released",
+      code: `function cancelIt(call: AsyncIStockQuote) {
+  const out: [ICancelMethodCalls | null] = [null];
+  const hr = call.QueryInterface(IID_ICancelMethodCalls, out);
+  if (FAILED(hr)) return;
+  const [cancel] = out;
+  cancel!.Release();
+}
+`,
+    },
+    {
       name: "decision: a function storing a pointer into a module-level variable hands it on",
       code: `let shared: ICancelMethodCalls | null = null;
 function keep(call: AsyncIStockQuote) {
@@ -763,6 +793,93 @@ live.push(cancel);
     },
   ],
   invalid: [
+    {
+      name: "decision: CoCreateInstance acquires through its out box (a leak on the early return)",
+      code: `declare function CoCreateInstance(clsid: unknown, outer: unknown, ctx: number, iid: unknown, out: unknown[]): number;
+declare const CLSID_Thing: unknown;
+function make(ready: boolean) {
+  const out = [null];
+  const hr = CoCreateInstance(CLSID_Thing, null, 1, IID_IUnknown, out);
+  if (FAILED(hr)) return;
+  if (!ready) return;
+  out[0].DoIt();
+  out[0].Release();
+}
+`,
+      errors: [
+        {
+          messageId: "missingRelease",
+          line: 5,
+          column: 14,
+          suggestions: [
+            {
+              messageId: "insertReleaseAtExit",
+              data: { pointer: "out[0]", count: "1" },
+              output: `declare function CoCreateInstance(clsid: unknown, outer: unknown, ctx: number, iid: unknown, out: unknown[]): number;
+declare const CLSID_Thing: unknown;
+function make(ready: boolean) {
+  const out = [null];
+  const hr = CoCreateInstance(CLSID_Thing, null, 1, IID_IUnknown, out);
+  if (FAILED(hr)) return;
+  if (!ready) { out[0].Release(); return; }
+  out[0].DoIt();
+  out[0].Release();
+}
+`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: "decision: destructuring a box reads it: the pointer leaks when it is not released",
+      code: `function cancelIt(call: AsyncIStockQuote) {
+  const out: [ICancelMethodCalls | null] = [null];
+  const hr = call.QueryInterface(IID_ICancelMethodCalls, out);
+  if (FAILED(hr)) return;
+  const [cancel] = out;
+  cancel!.Cancel(0);
+}
+`,
+      errors: [
+        {
+          messageId: "missingRelease",
+          line: 3,
+          column: 14,
+          suggestions: [
+            {
+              messageId: "insertReleaseFinally",
+              data: { pointer: "out[0]" },
+              output: `function cancelIt(call: AsyncIStockQuote) {
+  const out: [ICancelMethodCalls | null] = [null];
+  const hr = call.QueryInterface(IID_ICancelMethodCalls, out);
+  try {
+    if (FAILED(hr)) return;
+    const [cancel] = out;
+    cancel!.Cancel(0);
+  } finally {
+    out[0]?.Release();
+  }
+}
+`,
+            },
+            {
+              messageId: "insertReleaseAtExit",
+              data: { pointer: "out[0]", count: "1" },
+              output: `function cancelIt(call: AsyncIStockQuote) {
+  const out: [ICancelMethodCalls | null] = [null];
+  const hr = call.QueryInterface(IID_ICancelMethodCalls, out);
+  if (FAILED(hr)) return;
+  const [cancel] = out;
+  cancel!.Cancel(0);
+  out[0]?.Release();
+}
+`,
+            },
+          ],
+        },
+      ],
+    },
     {
       name: "decision: top-level code must release its pointers before the module's end",
       code: `declare const source: AsyncIStockQuote;
