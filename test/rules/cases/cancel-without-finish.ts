@@ -248,6 +248,7 @@ call.Finish_GetPrice();
       errors: [
         {
           messageId: "cancelWithoutFinish",
+          data: { cancel: "cancel.Cancel", call: "call", finish: "Finish_GetPrice", reached: "the end of the function at line 6", begin: "Begin_" },
           line: 4,
           column: 3,
           suggestions: [
@@ -280,6 +281,7 @@ call.Finish_GetPrice();
       errors: [
         {
           messageId: "cancelWithoutFinish",
+          data: { cancel: "cancel.Cancel", call: "call", finish: "Finish_GetPrice", reached: "the return at line 6", begin: "Begin_" },
           line: 4,
           column: 3,
           suggestions: [
@@ -315,6 +317,7 @@ call.Finish_GetPrice();
       errors: [
         {
           messageId: "cancelWithoutFinish",
+          data: { cancel: "cancel.Cancel", call: "call", finish: "Finish_GetPrice", reached: "the throw at line 7", begin: "Begin_" },
           line: 4,
           column: 3,
           suggestions: [
@@ -354,6 +357,7 @@ call.Finish_GetPrice();
       errors: [
         {
           messageId: "cancelWithoutFinish",
+          data: { cancel: "cancel.Cancel", call: "call", finish: "Finish_GetPrice", reached: "the end of the function at line 11", begin: "Begin_" },
           line: 4,
           column: 3,
           suggestions: [
@@ -393,6 +397,7 @@ call.Finish_GetPrice();
       errors: [
         {
           messageId: "cancelWithoutFinish",
+          data: { cancel: "cancel.Cancel", call: "call", finish: "Finish_GetPrice", reached: "the end of the function at line 10", begin: "Begin_" },
           line: 5,
           column: 5,
           suggestions: [
@@ -430,6 +435,7 @@ call.Finish_GetPrice();
       errors: [
         {
           messageId: "cancelWithoutFinish",
+          data: { cancel: "cancel.Cancel", call: "call", finish: "Finish_GetPrice", reached: "the end of the function at line 9", begin: "Begin_" },
           line: 5,
           column: 5,
           suggestions: [
@@ -467,6 +473,7 @@ call.Finish_GetPrice();
       errors: [
         {
           messageId: "cancelWithoutFinish",
+          data: { cancel: "cancel.Cancel", call: "call", finish: "Finish_GetPrice", reached: "the end of the function at line 10", begin: "Begin_" },
           line: 6,
           column: 24,
           suggestions: [
@@ -501,6 +508,7 @@ call.Finish_GetPrice();
       errors: [
         {
           messageId: "cancelWithoutFinish",
+          data: { cancel: "cancel.Cancel", call: "call", finish: "Finish_GetPrice", reached: "the end of the function at line 7", begin: "Begin_" },
           line: 4,
           column: 3,
           suggestions: [
@@ -539,6 +547,7 @@ call.Finish_GetPrice();
       errors: [
         {
           messageId: "cancelWithoutFinish",
+          data: { cancel: "cancel.Cancel", call: "call", finish: "Finish_GetPrice", reached: "the end of the function at line 13", begin: "Begin_" },
           line: 6,
           column: 7,
           suggestions: [
@@ -585,6 +594,7 @@ call.Finish_GetPrice();
       errors: [
         {
           messageId: "cancelWithoutFinish",
+          data: { cancel: "cancel.Cancel", call: "call", finish: "Finish_GetPrice", reached: "the end of the function at line 15", begin: "Begin_" },
           line: 7,
           column: 9,
           suggestions: [
@@ -626,6 +636,7 @@ call.Finish_GetPrice();
       errors: [
         {
           messageId: "cancelWithoutFinish",
+          data: { cancel: "cancel.Cancel", call: "call", finish: "Finish_GetPrice", reached: "line 7, where call is released", begin: "Begin_" },
           line: 5,
           column: 3,
           suggestions: [
@@ -659,6 +670,7 @@ call.Finish_GetPrice();
       errors: [
         {
           messageId: "cancelWithoutFinish",
+          data: { cancel: "alias.Cancel", call: "call", finish: "Finish_GetPrice", reached: "the end of the function at line 7", begin: "Begin_" },
           line: 5,
           column: 3,
           suggestions: [
@@ -693,6 +705,7 @@ call.Finish_GetPrice();
       errors: [
         {
           messageId: "cancelWithoutFinish",
+          data: { cancel: "cancel.Cancel", call: "this.call", finish: "Finish_GetPrice", reached: "the end of the function at line 8", begin: "Begin_" },
           line: 6,
           column: 5,
           suggestions: [
@@ -729,6 +742,7 @@ call.Finish_GetPrice();
       errors: [
         {
           messageId: "cancelWithoutFinish",
+          data: { cancel: "cancel.Cancel", call: "this.call", finish: "Finish_GetPrice", reached: "the end of the function at line 8", begin: "Begin_" },
           line: 6,
           column: 5,
           suggestions: [
@@ -761,6 +775,7 @@ cancel.Release();
       errors: [
         {
           messageId: "cancelWithoutFinish",
+          data: { cancel: "cancel.Cancel", call: "call", finish: "Finish_GetPrice", reached: "the end of the module at line 6", begin: "Begin_" },
           line: 4,
           column: 1,
           suggestions: [
@@ -794,6 +809,7 @@ call.Finish_GetPrice();
       errors: [
         {
           messageId: "cancelWithoutFinish",
+          data: { cancel: "cancel.Cancel", call: "call", finish: "Finish_GetPrice", reached: "the return at line 9", begin: "Begin_" },
           line: 4,
           column: 3,
           suggestions: [
@@ -833,6 +849,7 @@ call.Finish_GetPrice();
       errors: [
         {
           messageId: "cancelWithoutFinish",
+          data: { cancel: "out.value!.Cancel", call: "call", finish: "Finish_GetPrice", reached: "the end of the function at line 11", begin: "Begin_" },
           line: 9,
           column: 3,
           suggestions: [
