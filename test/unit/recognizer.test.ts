@@ -81,8 +81,16 @@ describe("recognizer", () => {
     });
 
     it("ignores XPCOM QueryInterface (Ci.nsIFoo, Components.interfaces, nsI names)", () => {
-      for (const iid of ["Ci.nsIFile", "Components.interfaces.nsIFile", "Ci[name]", "nsIFile", "x.mozIStorageService"]) {
+      for (const iid of ["Ci.nsIFile", "Components.interfaces.nsIFile", "Ci[name]", "nsIFile", "x.mozIStorageService", "Ci.IFile"]) {
         assert.equal(classify(`const f = x.QueryInterface(${iid});`, "x.QueryInterface"), null, iid);
+      }
+    });
+
+    it("ignores XPCOM QueryInterface even when the IID pattern accepts every name", () => {
+      const naming = { iidPattern: "^\\w+$" };
+      assert.equal(classify(`x.QueryInterface(someIid);`, "x.QueryInterface", { naming })?.kind, "acquire", "the loose pattern is in force");
+      for (const iid of ["Ci.nsIFile", "Components.interfaces.nsIFile", "nsIFile"]) {
+        assert.equal(classify(`const f = x.QueryInterface(${iid});`, "x.QueryInterface", { naming }), null, iid);
       }
     });
 
