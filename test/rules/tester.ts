@@ -8,6 +8,9 @@ import * as path from "node:path";
 import { RuleTester } from "@typescript-eslint/rule-tester";
 import type { TSESLint } from "@typescript-eslint/utils";
 import type { Mode, RuleCases } from "./cases/types";
+// The mocha wiring is also loaded by .mocharc.json; importing it here lets a rule test file run alone
+// (`npx mocha --no-config build/test/rules/<rule>.test.js`). Loading it twice sets the same hooks.
+import "../setup";
 
 export const FIXTURES = path.resolve(__dirname, "../../../test/fixtures");
 

@@ -62,8 +62,8 @@ export class FfiShapes {
       const byName = this.methodByName(name);
       const first = args[0];
       if (byName && first && isObjectExpression(first) && receiver !== null) {
-        const explicitObject = byName.role === "queryInterface" ? args.length >= 3 : byName.role === "release" || byName.role === "addRef" ? args.length >= 1 : VTABLE_OBJECT.test(receiver);
-        if (explicitObject && (VTABLE_OBJECT.test(receiver) || byName.role !== "cancel")) return { object: first, method: byName, rest: args.slice(1) };
+        // A vtable table's function (`vt`, `lpVtbl`, `lib.symbols`), or a QueryInterface given the object, IID and box.
+        if (VTABLE_OBJECT.test(receiver) || (byName.role === "queryInterface" && args.length >= 3)) return { object: first, method: byName, rest: args.slice(1) };
       }
       // koffi: `koffi.call(fn, proto, p, ...)` where `fn` is `slot(p, N)` or the proto names the method.
       if (name === "call" && args.length >= 3 && args[2].type !== "SpreadElement") {

@@ -189,8 +189,9 @@ export class Vocabulary {
       `${escapeRegExp(n.finishPrefix)}[\\w$]+\\s*[<(]`,
       ...(methods.length > 0 ? [`\\.\\s*(?:${methods.join("|")})\\s*[<(]`] : []),
       ...n.acquireFunctions.map((f) => `\\b${escapeRegExp(f.name.split(".").pop()!)}\\s*\\(`),
-      ...n.releaseMethods.map((m) => `\\b${escapeRegExp(m.toUpperCase())}\\b`),
-      ...n.queryInterfaceMethods.map((m) => `\\b(?:${escapeRegExp(m)}|${escapeRegExp(m.toUpperCase())})\\b`),
+      // IUnknown slot constants (`IUNKNOWN_RELEASE`, `VTBL_QUERY_INTERFACE`): `_` joins words there.
+      ...[...n.releaseMethods, ...n.queryInterfaceMethods].map((m) => `(?:\\b|_)${escapeRegExp(m.toUpperCase()).replace(/(?<=[A-Z])(?=INTERFACE)/, "_?")}\\b`),
+      ...n.queryInterfaceMethods.map((m) => `\\b${escapeRegExp(m)}\\b`),
       `\\b(?:${CREATING_EXPORT_NAMES.join("|")})\\b`,
       `\\blpVtbl\\b`,
       // Begin_/Finish_ slot constants of raw FFI code: `ASYNCISTOCKQUOTE_BEGIN_GETPRICE`.

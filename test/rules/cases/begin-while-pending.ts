@@ -163,6 +163,7 @@ export const cases: RuleCases = {
       errors: [
         {
           messageId: "beginWhilePending",
+          data: { begin: "call.Begin_GetVolume", call: "call", pending: "Begin_GetPrice", line: "3", state: "still pending" },
           line: 4,
           column: 3,
           suggestions: [
@@ -191,6 +192,7 @@ export const cases: RuleCases = {
       errors: [
         {
           messageId: "beginWhilePending",
+          data: { begin: "call.Begin_GetVolume", call: "a", pending: "Begin_GetPrice", line: "3", state: "still pending" },
           line: 4,
           column: 3,
           suggestions: [
@@ -218,6 +220,7 @@ export const cases: RuleCases = {
       errors: [
         {
           messageId: "beginWhilePending",
+          data: { begin: "call.Begin_GetVolume", call: "call", pending: "Begin_GetPrice", line: "2", state: "still pending" },
           line: 3,
           column: 3,
           suggestions: [
@@ -247,6 +250,7 @@ export const cases: RuleCases = {
       errors: [
         {
           messageId: "beginWhilePending",
+          data: { begin: "call.Begin_GetPrice", call: "call", pending: "Begin_GetPrice", line: "2", state: "cancelled but not finished" },
           line: 6,
           column: 3,
           suggestions: [
@@ -277,6 +281,7 @@ export const cases: RuleCases = {
       errors: [
         {
           messageId: "beginWhilePending",
+          data: { begin: "call.Begin_GetPrice", call: "call", pending: "Begin_GetPrice", line: "3", state: "still pending" },
           line: 3,
           column: 5,
           suggestions: [
@@ -307,6 +312,7 @@ export const cases: RuleCases = {
       errors: [
         {
           messageId: "beginWhilePending",
+          data: { begin: "call.Begin_GetPrice", call: "call", pending: "Begin_GetPrice", line: "3", state: "still pending" },
           line: 3,
           column: 5,
           suggestions: [
@@ -339,6 +345,7 @@ export const cases: RuleCases = {
       errors: [
         {
           messageId: "beginWhilePending",
+          data: { begin: "call.Begin_GetVolume", call: "call", pending: "Begin_GetPrice", line: "2", state: "still pending" },
           line: 6,
           column: 3,
           suggestions: [
@@ -371,6 +378,7 @@ export const cases: RuleCases = {
       errors: [
         {
           messageId: "beginWhilePending",
+          data: { begin: "this.call.Begin_GetVolume", call: "this.call", pending: "Begin_GetPrice", line: "4", state: "still pending" },
           line: 5,
           column: 5,
           suggestions: [
@@ -402,6 +410,7 @@ export const cases: RuleCases = {
       errors: [
         {
           messageId: "beginWhilePending",
+          data: { begin: "call.Begin_GetPrice", call: "call", pending: "Begin_GetPrice", line: "3", state: "still pending" },
           line: 4,
           column: 3,
           suggestions: [
@@ -431,6 +440,7 @@ export const cases: RuleCases = {
       errors: [
         {
           messageId: "beginWhilePending",
+          data: { begin: "call?.Begin_GetVolume", call: "call", pending: "Begin_GetPrice", line: "2", state: "still pending" },
           line: 4,
           column: 3,
           suggestions: [
@@ -463,6 +473,7 @@ export const cases: RuleCases = {
       errors: [
         {
           messageId: "beginWhilePending",
+          data: { begin: "call.Begin_GetVolume", call: "call", pending: "Begin_GetPrice", line: "4", state: "still pending" },
           line: 6,
           column: 7,
           suggestions: [
@@ -493,6 +504,7 @@ call.Begin_GetVolume("MSFT");
       errors: [
         {
           messageId: "beginWhilePending",
+          data: { begin: "call.Begin_GetVolume", call: "call", pending: "Begin_GetPrice", line: "2", state: "still pending" },
           line: 3,
           column: 1,
           suggestions: [
@@ -520,6 +532,7 @@ call.Begin_GetVolume("MSFT");
       errors: [
         {
           messageId: "beginWhilePending",
+          data: { begin: "call.Begin_GetVolume", call: "call", pending: "Begin_GetPrice", line: "2", state: "still pending" },
           line: 4,
           column: 5,
           suggestions: [
@@ -552,6 +565,7 @@ call.Begin_GetVolume("MSFT");
       errors: [
         {
           messageId: "beginWhilePending",
+          data: { begin: "call.Begin_GetVolume", call: "call", pending: "Begin_GetPrice", line: "2", state: "still pending" },
           line: 4,
           column: 5,
           suggestions: [

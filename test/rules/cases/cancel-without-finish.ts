@@ -274,6 +274,7 @@ call.Finish_GetPrice();
       errors: [
         {
           messageId: "cancelWithoutFinish",
+          data: { cancel: "cancel.Cancel", call: "call", finish: "Finish_GetPrice", reached: "the end of the function at line 6", begin: "Begin_" },
           line: 4,
           column: 3,
           suggestions: [
@@ -306,6 +307,7 @@ call.Finish_GetPrice();
       errors: [
         {
           messageId: "cancelWithoutFinish",
+          data: { cancel: "cancel.Cancel", call: "call", finish: "Finish_GetPrice", reached: "the return at line 6", begin: "Begin_" },
           line: 4,
           column: 3,
           suggestions: [
@@ -341,6 +343,7 @@ call.Finish_GetPrice();
       errors: [
         {
           messageId: "cancelWithoutFinish",
+          data: { cancel: "cancel.Cancel", call: "call", finish: "Finish_GetPrice", reached: "the throw at line 7", begin: "Begin_" },
           line: 4,
           column: 3,
           suggestions: [
@@ -380,6 +383,7 @@ call.Finish_GetPrice();
       errors: [
         {
           messageId: "cancelWithoutFinish",
+          data: { cancel: "cancel.Cancel", call: "call", finish: "Finish_GetPrice", reached: "the end of the function at line 11", begin: "Begin_" },
           line: 4,
           column: 3,
           suggestions: [
@@ -419,6 +423,7 @@ call.Finish_GetPrice();
       errors: [
         {
           messageId: "cancelWithoutFinish",
+          data: { cancel: "cancel.Cancel", call: "call", finish: "Finish_GetPrice", reached: "the end of the function at line 10", begin: "Begin_" },
           line: 5,
           column: 5,
           suggestions: [
@@ -456,6 +461,7 @@ call.Finish_GetPrice();
       errors: [
         {
           messageId: "cancelWithoutFinish",
+          data: { cancel: "cancel.Cancel", call: "call", finish: "Finish_GetPrice", reached: "the end of the function at line 9", begin: "Begin_" },
           line: 5,
           column: 5,
           suggestions: [
@@ -493,6 +499,7 @@ call.Finish_GetPrice();
       errors: [
         {
           messageId: "cancelWithoutFinish",
+          data: { cancel: "cancel.Cancel", call: "call", finish: "Finish_GetPrice", reached: "the end of the function at line 10", begin: "Begin_" },
           line: 6,
           column: 24,
           suggestions: [
@@ -527,6 +534,7 @@ call.Finish_GetPrice();
       errors: [
         {
           messageId: "cancelWithoutFinish",
+          data: { cancel: "cancel.Cancel", call: "call", finish: "Finish_GetPrice", reached: "the end of the function at line 7", begin: "Begin_" },
           line: 4,
           column: 3,
           suggestions: [
@@ -565,6 +573,7 @@ call.Finish_GetPrice();
       errors: [
         {
           messageId: "cancelWithoutFinish",
+          data: { cancel: "cancel.Cancel", call: "call", finish: "Finish_GetPrice", reached: "the end of the function at line 13", begin: "Begin_" },
           line: 6,
           column: 7,
           suggestions: [
@@ -611,6 +620,7 @@ call.Finish_GetPrice();
       errors: [
         {
           messageId: "cancelWithoutFinish",
+          data: { cancel: "cancel.Cancel", call: "call", finish: "Finish_GetPrice", reached: "the end of the function at line 15", begin: "Begin_" },
           line: 7,
           column: 9,
           suggestions: [
@@ -652,6 +662,7 @@ call.Finish_GetPrice();
       errors: [
         {
           messageId: "cancelWithoutFinish",
+          data: { cancel: "cancel.Cancel", call: "call", finish: "Finish_GetPrice", reached: "line 7, where call is released", begin: "Begin_" },
           line: 5,
           column: 3,
           suggestions: [
@@ -685,6 +696,7 @@ call.Finish_GetPrice();
       errors: [
         {
           messageId: "cancelWithoutFinish",
+          data: { cancel: "alias.Cancel", call: "call", finish: "Finish_GetPrice", reached: "the end of the function at line 7", begin: "Begin_" },
           line: 5,
           column: 3,
           suggestions: [
@@ -715,6 +727,7 @@ cancel.Release();
       errors: [
         {
           messageId: "cancelWithoutFinish",
+          data: { cancel: "cancel.Cancel", call: "call", finish: "Finish_GetPrice", reached: "the end of the module at line 6", begin: "Begin_" },
           line: 4,
           column: 1,
           suggestions: [
@@ -748,6 +761,7 @@ call.Finish_GetPrice();
       errors: [
         {
           messageId: "cancelWithoutFinish",
+          data: { cancel: "cancel.Cancel", call: "call", finish: "Finish_GetPrice", reached: "the return at line 9", begin: "Begin_" },
           line: 4,
           column: 3,
           suggestions: [
@@ -787,6 +801,7 @@ call.Finish_GetPrice();
       errors: [
         {
           messageId: "cancelWithoutFinish",
+          data: { cancel: "out.value!.Cancel", call: "call", finish: "Finish_GetPrice", reached: "the end of the function at line 11", begin: "Begin_" },
           line: 9,
           column: 3,
           suggestions: [

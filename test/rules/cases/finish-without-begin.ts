@@ -95,6 +95,7 @@ export const cases: RuleCases = {
       errors: [
         {
           messageId: "finishWithoutBegin",
+          data: { finish: "call.Finish_GetPrice", call: "call", why: "the call was already finished at line 3" },
           line: 4,
           column: 3,
         },
@@ -112,6 +113,7 @@ export const cases: RuleCases = {
       errors: [
         {
           messageId: "finishWithoutBegin",
+          data: { finish: "call.Finish_GetPrice", call: "call", why: "no call was begun on this call object" },
           line: 3,
           column: 17,
         },
@@ -131,6 +133,7 @@ export const cases: RuleCases = {
       errors: [
         {
           messageId: "finishWithoutBegin",
+          data: { finish: "call.Finish_GetPrice", call: "call", why: "the call was already finished at line 3" },
           line: 5,
           column: 9,
         },
@@ -148,6 +151,7 @@ export const cases: RuleCases = {
       errors: [
         {
           messageId: "finishWithoutBegin",
+          data: { finish: "call.Finish_GetPrice", call: "call", why: "the call was already finished at line 4" },
           line: 4,
           column: 9,
         },
@@ -166,6 +170,7 @@ export const cases: RuleCases = {
       errors: [
         {
           messageId: "finishWithoutBegin",
+          data: { finish: "call.Finish_GetPrice", call: "call", why: "no call was begun on this call object" },
           line: 4,
           column: 12,
         },

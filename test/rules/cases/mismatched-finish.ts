@@ -50,6 +50,7 @@ export const cases: RuleCases = {
       errors: [
         {
           messageId: "mismatchedFinish",
+          data: { finish: "call.Finish_GetVolume", pending: "Begin_GetPrice", line: "2", call: "call" },
           line: 3,
           column: 10,
         },
@@ -69,6 +70,7 @@ export const cases: RuleCases = {
       errors: [
         {
           messageId: "mismatchedFinish",
+          data: { finish: "call.Finish_GetPrice", pending: "Begin_GetVolume", line: "5", call: "call" },
           line: 7,
           column: 10,
         },
@@ -87,6 +89,7 @@ export const cases: RuleCases = {
       errors: [
         {
           messageId: "mismatchedFinish",
+          data: { finish: "call.Finish_GetVolume", pending: "Begin_GetPrice", line: "2", call: "call" },
           line: 6,
           column: 10,
         },

@@ -318,6 +318,7 @@ declare const ActiveXObject: any;
       errors: [
         {
           messageId: "missingRelease",
+          data: { pointer: "cancel", acquirer: "QueryInterface", reached: "the end of the function at line 4", release: "cancel.Release()" },
           line: 2,
           column: 18,
           suggestions: [
@@ -358,6 +359,7 @@ declare const ActiveXObject: any;
       errors: [
         {
           messageId: "missingRelease",
+          data: { pointer: "cancel", acquirer: "QueryInterface", reached: "the return at line 3", release: "cancel.Release()" },
           line: 2,
           column: 18,
           suggestions: [
@@ -386,6 +388,7 @@ declare const ActiveXObject: any;
       errors: [
         {
           messageId: "missingRelease",
+          data: { pointer: "cancel", acquirer: "QueryInterface", reached: "the throw at line 3", release: "cancel.Release()" },
           line: 2,
           column: 18,
           suggestions: [
@@ -417,6 +420,7 @@ declare const ActiveXObject: any;
       errors: [
         {
           messageId: "missingRelease",
+          data: { pointer: "cancel", acquirer: "QueryInterface", reached: "the return at line 6", release: "cancel.Release()" },
           line: 2,
           column: 18,
           suggestions: [
@@ -451,6 +455,7 @@ declare const ActiveXObject: any;
       errors: [
         {
           messageId: "missingRelease",
+          data: { pointer: "cancel", acquirer: "QueryInterface", reached: "line 3, where it is acquired again", release: "cancel.Release()" },
           line: 3,
           column: 20,
         },
@@ -472,6 +477,7 @@ declare const ActiveXObject: any;
       errors: [
         {
           messageId: "missingRelease",
+          data: { pointer: "cancel", acquirer: "QueryInterface", reached: "the end of the function at line 10", release: "cancel.Release()" },
           line: 4,
           column: 20,
         },
@@ -495,6 +501,7 @@ declare const ActiveXObject: any;
       errors: [
         {
           messageId: "missingRelease",
+          data: { pointer: "cancel", acquirer: "QueryInterface", reached: "the end of the function at line 12", release: "cancel.Release()" },
           line: 2,
           column: 18,
         },
@@ -512,6 +519,7 @@ declare const ActiveXObject: any;
       errors: [
         {
           messageId: "missingRelease",
+          data: { pointer: "out[0]", acquirer: "QueryInterface", reached: "the end of the function at line 6", release: "out[0]?.Release()" },
           line: 3,
           column: 14,
           suggestions: [
@@ -555,6 +563,7 @@ declare const ActiveXObject: any;
       errors: [
         {
           messageId: "missingRelease",
+          data: { pointer: "call", acquirer: "CreateCall", reached: "the end of the function at line 5", release: "call.Release()" },
           line: 2,
           column: 16,
           suggestions: [
@@ -597,6 +606,7 @@ declare const ActiveXObject: any;
       errors: [
         {
           messageId: "missingRelease",
+          data: { pointer: "cancel", acquirer: "QueryInterface", reached: "the return at line 4", release: "cancel.Release()" },
           line: 2,
           column: 18,
           suggestions: [
@@ -625,6 +635,7 @@ declare const ActiveXObject: any;
       errors: [
         {
           messageId: "missingRelease",
+          data: { pointer: "cancel", acquirer: "QueryInterface", reached: "the end of the function at line 5", release: "cancel.Release()" },
           line: 2,
           column: 18,
         },
@@ -640,6 +651,7 @@ declare const ActiveXObject: any;
       errors: [
         {
           messageId: "missingRelease",
+          data: { pointer: "cancel", acquirer: "QueryInterface", reached: "the end of the function at line 4", release: "cancel.Release()" },
           line: 2,
           column: 18,
           suggestions: [
@@ -680,6 +692,7 @@ declare const ActiveXObject: any;
       errors: [
         {
           messageId: "missingRelease",
+          data: { pointer: "cancel", acquirer: "QueryInterface", reached: "the end of the function at line 5", release: "cancel.Release()" },
           line: 3,
           column: 20,
           suggestions: [
@@ -725,6 +738,7 @@ declare const ActiveXObject: any;
       errors: [
         {
           messageId: "missingRelease",
+          data: { pointer: "cancel", acquirer: "QueryInterface", reached: "the end of the function at line 6", release: "cancel.Release()" },
           line: 4,
           column: 20,
           suggestions: [
@@ -768,6 +782,7 @@ cancel.Cancel(0);
       errors: [
         {
           messageId: "missingRelease",
+          data: { pointer: "cancel", acquirer: "QueryInterface", reached: "the end of the module at line 4", release: "cancel.Release()" },
           line: 2,
           column: 16,
           suggestions: [
@@ -808,6 +823,7 @@ cancel.Release();
       errors: [
         {
           messageId: "missingRelease",
+          data: { pointer: "cancel", acquirer: "QueryInterface", reached: "the return at line 7", release: "cancel.Release()" },
           line: 2,
           column: 18,
           suggestions: [
@@ -842,6 +858,7 @@ cancel.Release();
       errors: [
         {
           messageId: "missingRelease",
+          data: { pointer: "cancel", acquirer: "QueryInterface", reached: "line 4, where it is acquired again", release: "cancel.Release()" },
           line: 4,
           column: 14,
         },
@@ -858,6 +875,7 @@ cancel.Release();
       errors: [
         {
           messageId: "missingRelease",
+          data: { pointer: "cancel", acquirer: "QueryInterface", reached: "the return at line 3", release: "cancel.Release()" },
           line: 2,
           column: 18,
           suggestions: [
@@ -894,6 +912,7 @@ cancel.Release();
       errors: [
         {
           messageId: "missingRelease",
+          data: { pointer: "cancel", acquirer: "QueryInterface", reached: "the return at line 3", release: "cancel.Release()" },
           line: 2,
           column: 18,
           suggestions: [

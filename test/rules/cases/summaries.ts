@@ -110,6 +110,7 @@ function stop(call: AsyncIStockQuote) {
       errors: [
         {
           messageId: "missingRelease",
+          data: { pointer: "cancel", acquirer: "QueryInterface", reached: "the end of the function at line 7", release: "cancel.Release()" },
           line: 5,
           column: 18,
           suggestions: [
@@ -158,6 +159,7 @@ function stop(call: AsyncIStockQuote) {
       errors: [
         {
           messageId: "missingRelease",
+          data: { pointer: "cancel", acquirer: "getCancel", reached: "the end of the function at line 8", release: "cancel.Release()" },
           line: 6,
           column: 18,
           suggestions: [
@@ -245,6 +247,7 @@ function stop(call: AsyncIStockQuote) {
       errors: [
         {
           messageId: "cancelWithoutFinish",
+          data: { cancel: "cancelCall", call: "call", finish: "Finish_GetPrice", reached: "the end of the function at line 9", begin: "Begin_" },
           line: 8,
           column: 3,
           suggestions: [
@@ -281,6 +284,7 @@ function stop(call: AsyncIStockQuote) {
       errors: [
         {
           messageId: "cancelWithoutFinish",
+          data: { cancel: "cancelNow", call: "call", finish: "Finish_GetPrice", reached: "the end of the function at line 9", begin: "Begin_" },
           line: 7,
           column: 3,
           suggestions: [
@@ -317,6 +321,7 @@ function stop(call: AsyncIStockQuote) {
       errors: [
         {
           messageId: "cancelWithoutFinish",
+          data: { cancel: "cancel.Cancel", call: "call", finish: "Finish_GetPrice", reached: "the end of the function at line 9", begin: "Begin_" },
           line: 7,
           column: 3,
           suggestions: [
@@ -367,6 +372,7 @@ function twice(call: AsyncIStockQuote) {
       errors: [
         {
           messageId: "beginWhilePending",
+          data: { begin: "call.Begin_GetVolume", call: "call", pending: "Begin_GetPrice", line: "5", state: "still pending" },
           line: 6,
           column: 3,
           suggestions: [
@@ -397,6 +403,7 @@ function twice(call: AsyncIStockQuote) {
       errors: [
         {
           messageId: "beginWhilePending",
+          data: { begin: "call.Begin_GetVolume", call: "call", pending: "Begin_GetPrice", line: "2", state: "still pending" },
           line: 3,
           column: 18,
           suggestions: [

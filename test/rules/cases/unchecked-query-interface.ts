@@ -126,6 +126,7 @@ function quote(call: AsyncIStockQuote) {
       errors: [
         {
           messageId: "uncheckedQueryInterface",
+          data: { pointer: "out[0]", acquirer: "QueryInterface", line: "3" },
           line: 4,
           column: 3,
         },
@@ -144,6 +145,7 @@ function quote(call: AsyncIStockQuote) {
       errors: [
         {
           messageId: "uncheckedQueryInterface",
+          data: { pointer: "out[0]", acquirer: "QueryInterface", line: "3" },
           line: 5,
           column: 3,
         },
@@ -161,6 +163,7 @@ function quote(call: AsyncIStockQuote) {
       errors: [
         {
           messageId: "uncheckedQueryInterface",
+          data: { pointer: "cancel", acquirer: "QueryInterface", line: "2" },
           line: 3,
           column: 3,
         },

@@ -82,6 +82,7 @@ export const cases: RuleCases = {
       errors: [
         {
           messageId: "useAfterRelease",
+          data: { pointer: "cancel", line: "3", use: "calls Cancel on it" },
           line: 4,
           column: 3,
         },
@@ -98,6 +99,7 @@ export const cases: RuleCases = {
       errors: [
         {
           messageId: "useAfterRelease",
+          data: { pointer: "cancel", line: "3", use: "releases it again" },
           line: 4,
           column: 14,
         },
@@ -114,6 +116,7 @@ export const cases: RuleCases = {
       errors: [
         {
           messageId: "useAfterRelease",
+          data: { pointer: "cancel", line: "3", use: "passes it on" },
           line: 4,
           column: 3,
         },
@@ -131,6 +134,7 @@ export const cases: RuleCases = {
       errors: [
         {
           messageId: "useAfterRelease",
+          data: { pointer: "cancel", line: "4", use: "releases it again" },
           line: 4,
           column: 5,
         },
@@ -151,6 +155,7 @@ export const cases: RuleCases = {
       errors: [
         {
           messageId: "useAfterRelease",
+          data: { pointer: "cancel", line: "6", use: "calls Cancel on it" },
           line: 8,
           column: 3,
         },
@@ -168,6 +173,7 @@ export const cases: RuleCases = {
       errors: [
         {
           messageId: "useAfterRelease",
+          data: { pointer: "cancel", line: "4", use: "passes it on" },
           line: 5,
           column: 3,
         },
@@ -185,6 +191,7 @@ export const cases: RuleCases = {
       errors: [
         {
           messageId: "useAfterRelease",
+          data: { pointer: "call", line: "4", use: "calls Begin_GetPrice on it" },
           line: 5,
           column: 3,
         },

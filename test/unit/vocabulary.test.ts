@@ -1,0 +1,106 @@
+/**
+ * The vocabulary: the names of one analysis, and the text it writes back.
+ * Vtable slot constants name their method by their last word(s); messages
+ * and repairs release in the binding's own words.
+ */
+import * as assert from "node:assert/strict";
+import { Vocabulary } from "eslint-plugin-com-async/engine";
+import { resolveNaming } from "eslint-plugin-com-async/options";
+import type { NamingOptions } from "eslint-plugin-com-async/options";
+
+const vocabulary = (options: Partial<NamingOptions> = {}) => new Vocabulary(resolveNaming(options));
+
+describe("vocabulary", () => {
+  describe("slotMethod", () => {
+    const v = vocabulary();
+    const cases: [string, ReturnType<Vocabulary["slotMethod"]>][] = [
+      ["IUNKNOWN_RELEASE", { role: "release" }],
+      ["SLOT.release", { role: "release" }],
+      ["IUNKNOWN_ADDREF", { role: "addRef" }],
+      ["VTBL_QUERY_INTERFACE", { role: "queryInterface" }],
+      ["IUnknown.QueryInterface", { role: "queryInterface" }],
+      ["ICANCELMETHODCALLS_CANCEL", { role: "cancel" }],
+      ["ASYNCISTOCKQUOTE_BEGIN_GETPRICE", { role: "begin", method: "GETPRICE" }],
+      ["ASYNCISTOCKQUOTE_FINISH_GETPRICE", { role: "finish", method: "GETPRICE" }],
+      ["SLOT.finishGetPrice", { role: "finish", method: "GetPrice" }],
+      ["SLOT.Begin_GetPrice", { role: "begin", method: "GetPrice" }],
+      ["SLOT.getResults", null],
+      ["FACTORY_CREATESURFACE", null],
+      ["SLOT", null],
+    ];
+    for (const [constant, expected] of cases) {
+      it(`reads ${constant} as ${expected ? JSON.stringify(expected) : "no protocol method"}`, () => {
+        assert.deepEqual(v.slotMethod(constant), expected);
+      });
+    }
+
+    it("follows renamed methods (releaseMethods: [\"Dispose\"] makes IFOO_DISPOSE a release)", () => {
+      assert.deepEqual(vocabulary({ releaseMethods: ["Dispose"] }).slotMethod("IFOO_DISPOSE"), { role: "release" });
+      assert.equal(vocabulary({ releaseMethods: ["Dispose"] }).slotMethod("IUNKNOWN_RELEASE"), null);
+    });
+
+    it("numbers IUnknown's slots 0, 1, 2 and nothing beyond", () => {
+      assert.deepEqual([0, 1, 2, 3, -1].map((slot) => v.iunknownSlot(slot)), ["queryInterface", "addRef", "release", null, null]);
+    });
+  });
+
+  describe("method names", () => {
+    const v = vocabulary();
+    it("splits Begin_/Finish_ names into their method, and not the bare prefix", () => {
+      assert.equal(v.beginMethod("Begin_GetPrice"), "GetPrice");
+      assert.equal(v.finishMethod("Finish_GetPrice"), "GetPrice");
+      assert.equal(v.beginMethod("Begin_"), null);
+      assert.equal(v.beginMethod("Finish_GetPrice"), null);
+      assert.equal(v.beginName("GetPrice"), "Begin_GetPrice");
+      assert.equal(v.finishName("GetPrice"), "Finish_GetPrice");
+    });
+
+    it("matches the methods of one pair whatever their case", () => {
+      assert.ok(v.sameMethod("GetPrice", "GETPRICE"));
+      assert.ok(!v.sameMethod("GetPrice", "GetVolume"));
+    });
+
+    it("uses the configured prefixes", () => {
+      const custom = vocabulary({ beginPrefix: "Start_", finishPrefix: "End_" });
+      assert.equal(custom.beginMethod("Start_Work"), "Work");
+      assert.equal(custom.beginMethod("Begin_Work"), null);
+      assert.equal(custom.finishName("Work"), "End_Work");
+    });
+  });
+
+  describe("text written into messages and repairs", () => {
+    it("releases with the first release method", () => {
+      assert.equal(vocabulary().releaseCallText("p", false), "p.Release()");
+      assert.equal(vocabulary().releaseCallText("out[0]", true), "out[0]?.Release()");
+      assert.equal(vocabulary({ releaseMethods: ["Dispose"] }).releaseCallText("p", false), "p.Dispose()");
+      assert.equal(vocabulary({ releaseMethods: ["Dispose", "Release"] }).releaseMethod, "Dispose");
+    });
+
+    it("recognises a statement that only releases, in the binding's method names", () => {
+      const v = vocabulary({ releaseMethods: ["Dispose"] });
+      assert.match("cancel.Dispose();", v.releaseStatementPattern());
+      assert.match("  out[0]?.Dispose()", v.releaseStatementPattern());
+      assert.doesNotMatch("cancel.Release();", v.releaseStatementPattern());
+      assert.doesNotMatch("x = cancel.Dispose();", v.releaseStatementPattern());
+    });
+
+    it("writes a Finish_ call with its arguments", () => {
+      assert.equal(vocabulary().finishCallText("call", "GetPrice", "out"), "call.Finish_GetPrice(out)");
+    });
+  });
+
+  describe("fast-path trigger", () => {
+    const trigger = vocabulary().triggerPattern();
+    it("fires on protocol calls", () => {
+      for (const text of ["call.Begin_GetPrice(x)", "c.Finish_X()", "p.QueryInterface<I>(IID_I)", "f.CreateCall(a, b)", "CoCreateInstance(a, b, c, d, out)", "p.lpVtbl.x"]) {
+        assert.ok(trigger.test(text), text);
+      }
+    });
+    it("fires on IUnknown slot constants (IUNKNOWN_RELEASE, IUNKNOWN_QUERYINTERFACE, VTBL_QUERY_INTERFACE)", () => {
+      for (const text of ["vcall(p, IUNKNOWN_RELEASE, [], [])", "vcall(p, IUNKNOWN_QUERYINTERFACE, iid, out)", "vcall(p, VTBL_QUERY_INTERFACE, iid, out)"]) assert.ok(trigger.test(text), text);
+    });
+    it("stays quiet on code without protocol names", () => {
+      for (const text of ["controller.abort(); lock.release();", "job.cancel()", "Begin_ = 1"]) assert.ok(!trigger.test(text), text);
+    });
+  });
+});
