@@ -47,7 +47,7 @@ export class Transfer {
           t.acquire(draft, event.res, event.node, event.checked);
           break;
         case "begin":
-          t.begin(draft, t.callObjects(draft, event.recv, event.recvKey, event.node), event.node, this.ctx.text(calleeOf(event.node)), sink);
+          t.begin(draft, t.callObjects(draft, event.recv, event.recvKey, event.node), event.node, t.callText(event.node, this.ctx.vocabulary.beginName(event.method)), sink);
           break;
         case "finish":
           t.finish(draft, t.callObjects(draft, event.recv, event.recvKey, event.node), event.node, event.method, event.resultChecked, sink);
@@ -62,7 +62,7 @@ export class Transfer {
           }
           break;
         case "cancel":
-          t.cancelThrough(draft, t.resourcesOf(draft, event.recv), event.node, sink);
+          t.cancelThrough(draft, t.resourcesOf(draft, event.recv), event.node, sink, event.recv?.t === "slot" ? event.recv.key : null);
           break;
         case "release": {
           const targets = t.resourcesOf(draft, event.target);

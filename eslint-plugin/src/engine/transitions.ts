@@ -86,6 +86,12 @@ export class Transitions {
     return !fact.uncertain && (fact.phase === Phase.PtrOwned || fact.phase === Phase.PtrUnchecked);
   }
 
+  /** How a Begin_/Finish_ call reads in a message: its callee (`call.Begin_GetPrice`), or the method a vtable call makes (`Begin_GETPRICE`). */
+  callText(node: Node, methodName: string): string {
+    const callee = node.type === "CallExpression" ? this.ctx.text(node.callee) : methodName;
+    return callee.endsWith(methodName) ? callee : methodName;
+  }
+
   /** The method of the call a Begin_ started. */
   pendingMethod(begin: Node): string {
     return this.ctx.beginInfo(begin)?.method ?? "";
@@ -144,7 +150,7 @@ export class Transitions {
   finish(draft: Draft, calls: Resource[], node: Node, method: string, resultChecked: boolean, sink: Sink): void {
     const facts = this.ctx.facts;
     const vocabulary = this.ctx.vocabulary;
-    const finishText = node.type === "CallExpression" ? this.ctx.text(node.callee) : vocabulary.finishName(method);
+    const finishText = this.callText(node, vocabulary.finishName(method));
     for (const call of calls) {
       this.use(draft, call, node, sink);
       this.mapTrack(draft, call.protoKey, (fact, id) => {
@@ -179,9 +185,9 @@ export class Transitions {
   }
 
   /** Cancel through cancel pointers: each cancels the call pending on the object it was queried from. */
-  cancelThrough(draft: Draft, pointers: Resource[], node: Node, sink: Sink): void {
+  cancelThrough(draft: Draft, pointers: Resource[], node: Node, sink: Sink, viaKey: string | null = null): void {
     for (const pointer of pointers) {
-      const valid = this.use(draft, pointer, node, sink);
+      const valid = this.use(draft, pointer, node, sink, viaKey);
       if (!valid || !pointer.isCancel || pointer.ownerSlot === null) continue;
       this.cancel(draft, this.callObjects(draft, { t: "slot", key: pointer.ownerSlot }, pointer.ownerSlot, pointer.site), node);
     }
