@@ -83,10 +83,34 @@ export class FfiShapes {
     if (args.length >= 2 && args[0].type !== "SpreadElement" && this.looksLikeDispatcher(callee) && !isSlotLookup(call)) {
       const object = unwrapExpression(args[0]);
       if (object.type !== "Identifier" && object.type !== "MemberExpression") return null;
-      const slot = this.slotOf(args[1], args.slice(2), callee);
+      // A dispatcher of this file indexes the vtable whatever its slot argument is (`vcall(p, slot, ...)` in a helper).
+      const slot = this.slotOf(args[1], args.slice(2), callee) ?? (this.lookups.isLocalDispatcher(callee) ? ({ role: "other" } as const) : null);
       if (slot) return { object: args[0], method: slot, rest: args.slice(2) };
     }
     return null;
+  }
+
+  /**
+   * Does some argument name an interface ID (`iid`, `IID_IFoo`, `guid(IID_IFoo).ptr`, `iidOf(...)`)?
+   * A call given an IID and a box fills the box with an interface pointer: evidence enough.
+   */
+  mentionsIid(args: readonly TSESTree.CallExpressionArgument[]): boolean {
+    const names = (node: Node): boolean => {
+      const expr = unwrapExpression(node);
+      switch (expr.type) {
+        case "Identifier":
+          return /iid/i.test(expr.name);
+        case "MemberExpression":
+          return names(expr.object) || /iid/i.test(memberName(expr) ?? "");
+        case "CallExpression":
+          return /iid|guid|uuid/i.test(calleeName(expr.callee) ?? "") ? true : expr.arguments.some((a) => names(a));
+        case "ArrayExpression":
+          return expr.elements.some((e) => !!e && names(e));
+        default:
+          return false;
+      }
+    };
+    return args.some((a) => a.type !== "SpreadElement" && names(a));
   }
 
   /** Does this argument (or an IID expression inside it, `guid(IID_ICancelMethodCalls).ptr`) name the cancel interface? */
@@ -106,6 +130,19 @@ export class FfiShapes {
       default:
         return false;
     }
+  }
+
+  /**
+   * A native export, by how FFI bindings name them: `lib.symbols.Foo`, `Ole32.CoFoo` (a PascalCase
+   * function of a PascalCase library object), or a PascalCase free function (`CoCreateInstance`).
+   */
+  isNativeExport(callee: Node): boolean {
+    const expr = unwrapExpression(callee);
+    if (expr.type === "Identifier") return /^[A-Z][a-z]+[A-Z]\w*$/.test(expr.name);
+    if (expr.type !== "MemberExpression") return false;
+    const name = memberName(expr) ?? "";
+    const owner = dottedName(expr.object) ?? "";
+    return /(^|\.)symbols$/.test(owner) || (/^[A-Z]/.test(name) && /^[A-Z][A-Za-z0-9_]*$/.test(owner) && !/^(Object|Array|Promise|Reflect|JSON|Math|Number|String|Symbol|Map|Set|WeakMap|WeakSet|Buffer|BigInt)$/.test(owner));
   }
 
   /** A Win32 export or other call that receives a box: `CoCreateInstance(..., out)`, `Dxgi.CreateDXGIFactory(iid.ptr, out.ptr)`. */

@@ -54,7 +54,8 @@ export type Event =
   | { k: "cancel"; node: Node; recv: Sym }
   | { k: "release"; node: Node; target: Sym; targetKey: string | null }
   | { k: "use"; node: Node; target: Sym }
-  | { k: "escape"; target: Sym; targetKey: string | null }
+  /** `native`: handed to a native export (`Ole32.CoFoo(p)`, `lib.symbols.Foo(p)`), which never takes over a raw pointer's reference. */
+  | { k: "escape"; target: Sym; targetKey: string | null; native?: boolean }
   | { k: "return"; target: Sym; targetKey: string | null }
   | { k: "settle"; node: Node; target: Sym }
   | { k: "callLocal"; node: Node; callee: Node; args: { sym: Sym; key: string | null; expr: Node }[]; result: Resource }

@@ -64,7 +64,7 @@ export class Recognizer {
     const box = this.ffi.boxArgument(call.arguments);
     // The creating exports of spec 3a acquire whatever the file does with the pointer.
     const name = calleeName(call.callee);
-    if (box && ((name !== null && CREATING_EXPORTS.has(name)) || this.ffi.holdsComObject(box))) return this.ffiAcquire(null, box, false, name ?? "the call");
+    if (box && ((name !== null && CREATING_EXPORTS.has(name)) || this.ffi.mentionsIid(call.arguments) || this.ffi.holdsComObject(box))) return this.ffiAcquire(null, box, false, name ?? "the call");
     return null;
   }
 
@@ -92,7 +92,7 @@ export class Recognizer {
       }
       case "other": {
         const box = ffi.boxArgument(rest);
-        if (box && ffi.holdsComObject(box)) return this.ffiAcquire(object, box, false, slotText ?? "the call");
+        if (box && (ffi.mentionsIid(rest) || ffi.holdsComObject(box))) return this.ffiAcquire(object, box, false, slotText ?? "the call");
         return { kind: "vtableUse", object };
       }
     }

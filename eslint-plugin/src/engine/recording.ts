@@ -234,7 +234,8 @@ export class Recorder {
       this.record({ k: "callLocal", node, callee: local, args: allArgs, result });
       return;
     }
-    for (const { sym, key } of argSyms) this.record({ k: "escape", target: sym, targetKey: key });
+    const native = this.recognizer.ffi?.isNativeExport(node.callee) ?? false;
+    for (const { sym, key } of argSyms) this.record({ k: "escape", target: sym, targetKey: key, ...(native ? { native } : {}) });
   }
 
   private onDeclarator(node: TSESTree.VariableDeclarator): void {

@@ -78,7 +78,7 @@ export class Transfer {
           for (const res of t.resourcesOf(draft, event.target)) t.use(draft, res, event.node, sink, event.target?.t === "slot" ? event.target.key : null);
           break;
         case "escape":
-          t.escapeSym(draft, event.target, event.targetKey);
+          t.escapeSym(draft, event.target, event.targetKey, event.native === true);
           break;
         case "return":
           this.onReturn?.(draft.freeze(), t.resolve(draft, event.target));

@@ -291,20 +291,23 @@ export class Transitions {
     return valid;
   }
 
-  escape(draft: Draft, values: IdSet): void {
+  escape(draft: Draft, values: IdSet, native = false): void {
     const facts = this.ctx.facts;
     for (const id of values) {
       const value = this.ctx.value(id);
       if (value.kind !== "ref") continue;
       const res = value.res;
+      // COM's rule for in-parameters: a callee that keeps a pointer AddRefs it. A native export
+      // given a raw pointer uses it; the caller's reference stays the caller's.
+      if (native && res.ffi) continue;
       if (res.ownKey >= 0) this.mapTrack(draft, res.ownKey, (fact, fid) => (fact.phase === Phase.PtrOwned || fact.phase === Phase.PtrUnchecked ? facts.derive(fid, Phase.PtrEscaped, null, null) : fid));
       if (res.protoKey >= 0 && draft.tracks.has(res.protoKey)) draft.setTrack(res.protoKey, [facts.make(Phase.CallUnknown)]);
     }
   }
 
-  escapeSym(draft: Draft, target: Sym, targetKey: string | null): void {
+  escapeSym(draft: Draft, target: Sym, targetKey: string | null, native = false): void {
     const values = this.resolve(draft, target);
-    this.escape(draft, values);
+    this.escape(draft, values, native);
     // A box handed on hands on what it holds: `take(box)`, `keep(out)`.
     if (target?.t === "slot") for (const member of ["[0]", ".value"]) this.escape(draft, draft.bindings.get(target.key + member) ?? []);
     if (targetKey !== null && values.length === 0) {

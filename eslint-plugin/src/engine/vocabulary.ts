@@ -205,7 +205,8 @@ export class Vocabulary {
     const n = this.naming;
     const words = [n.beginPrefix, n.finishPrefix, ...n.queryInterfaceMethods, ...n.createCallMethods, ...n.releaseMethods, ...n.cancelMethods, ...n.releaseFunctions, ...n.acquireFunctions.map((f) => f.name), ...CREATING_EXPORT_NAMES];
     const ci = words.filter((w) => w.length > 0).map(escapeRegExp);
-    return new RegExp(ci.join("|"), "i");
+    // Raw FFI helpers: a call through a vtable dispatcher or table acts on its object too.
+    return new RegExp([...ci, "vcall", "vtbl", "vtable", "\\.symbols\\."].join("|"), "i");
   }
 
   /** `name.Method` for any protocol method: which names are ever receivers (aliases are followed only for them). */
