@@ -103,7 +103,8 @@ export class FfiShapes {
         case "MemberExpression":
           return names(expr.object) || /iid/i.test(memberName(expr) ?? "");
         case "CallExpression":
-          return /iid|guid|uuid/i.test(calleeName(expr.callee) ?? "") ? true : expr.arguments.some((a) => names(a));
+          // `iidOf(IFoo)`, `__uuidof(IFoo)`, or a GUID helper given an IID (`guid(IID_IFoo)`); a bare GUID is no IID.
+          return /iid|uuidof/i.test(calleeName(expr.callee) ?? "") || expr.arguments.some((a) => names(a));
         case "ArrayExpression":
           return expr.elements.some((e) => !!e && names(e));
         default:

@@ -86,7 +86,7 @@ export class FileAnalysis implements EngineContext {
     this.vocabulary = recognizer.vocabulary;
     const classify = (call: TSESTree.CallExpression) => this.classify(call);
     this.resources = new ResourceTable((node) => this.text(node));
-    this.symbols = new Symbols(sourceCode, this.resources, classify);
+    this.symbols = new Symbols(sourceCode, this.resources, classify, (node) => recognizer.isSuccessConstant(node));
     recognizer.ffi = new FfiShapes(this.vocabulary, this.symbols);
     this.symbols.ffi = recognizer.ffi;
     this.conditions = new Conditions(this.symbols, recognizer, classify);

@@ -134,14 +134,14 @@ export class Recognizer {
       if (v.isCancel(name)) return { kind: "cancel", receiver };
       // `gpu.comRelease(p)`: a release function reached through its module or namespace.
       const dotted = dottedName(callee);
-      if (call.arguments.length >= 1 && (v.isReleaseFunction(name) || (dotted !== null && v.isReleaseFunction(dotted))) && call.arguments[0].type !== "SpreadElement") {
+      if (call.arguments.length >= 1 && (v.isReleaseFunction(name) || v.endsInRelease(name) || (dotted !== null && v.isReleaseFunction(dotted))) && call.arguments[0].type !== "SpreadElement") {
         return { kind: "release", target: call.arguments[0] as TSESTree.Expression, viaFunction: true };
       }
       return null;
     }
     if (callee.type === "Identifier") {
       const name = callee.name;
-      if (v.isReleaseFunction(name) && call.arguments.length >= 1) {
+      if ((v.isReleaseFunction(name) || v.endsInRelease(name)) && call.arguments.length >= 1 && call.arguments[0].type !== "SpreadElement") {
         return { kind: "release", target: call.arguments[0] as TSESTree.Expression, viaFunction: true };
       }
       if (call.arguments.length === 1 && (v.isFailedMacro(name) || v.isSucceededMacro(name))) {

@@ -29,6 +29,7 @@ export class Symbols implements FfiLookups {
     private readonly sourceCode: SourceCode,
     private readonly resources: ResourceTable,
     private readonly classify: (call: TSESTree.CallExpression) => ApiCall | null,
+    private readonly isSuccessConstant: (node: Node) => boolean = () => false,
   ) {}
 
   /** The symbolic value of an expression, as far as the engine follows values. */
@@ -63,6 +64,8 @@ export class Symbols implements FfiLookups {
         }
         return null;
       }
+      case "BinaryExpression":
+        return this.hresultTest(expr);
       case "AssignmentExpression":
         return this.sym(expr.right);
       case "SequenceExpression":
@@ -74,6 +77,22 @@ export class Symbols implements FfiLookups {
       default:
         return null;
     }
+  }
+
+  /** `ok = hr === S_OK`, `bad = hr < 0`: an HRESULT test kept in a variable, like `ok = SUCCEEDED(hr)`. */
+  private hresultTest(expr: TSESTree.BinaryExpression): Sym {
+    if (expr.left.type === "PrivateIdentifier") return null;
+    const zero = (n: Node) => n.type === "Literal" && n.value === 0;
+    const success = (n: Node) => zero(n) || this.isSuccessConstant(n);
+    let failed: boolean;
+    if ((expr.operator === "===" || expr.operator === "==") && success(expr.right)) failed = false;
+    else if ((expr.operator === "!==" || expr.operator === "!=") && success(expr.right)) failed = true;
+    else if (expr.operator === "<" && zero(expr.right)) failed = true;
+    else if (expr.operator === ">=" && zero(expr.right)) failed = false;
+    else return null;
+    const operand = unwrapExpression(expr.left);
+    const of = this.sym(operand.type === "BinaryExpression" && operand.operator === ">>>" ? operand.left : operand);
+    return of ? { t: "test", of, failed } : null;
   }
 
   /** A canonical key for a variable or member path, or null. */

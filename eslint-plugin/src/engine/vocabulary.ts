@@ -90,6 +90,10 @@ export class Vocabulary {
   isReleaseFunction(name: string): boolean {
     return this.releaseFunctions.has(name);
   }
+  /** `AVIFileRelease`, `AVIStreamRelease`: an export named for releasing what it is given (a name ending in a Release method). */
+  endsInRelease(name: string): boolean {
+    return this.naming.releaseMethods.some((m) => name.length > m.length && name.endsWith(m) && /[a-z0-9]$/i.test(name.slice(0, -m.length)));
+  }
   acquireFunction(name: string): AcquireFunction | undefined {
     return this.acquireFunctions.get(name);
   }
@@ -177,7 +181,8 @@ export class Vocabulary {
     const protocol = this.protocolCallPattern();
     // Raw FFI code: a pointer box and a release of some form in the same file.
     const box = /Buffer\.alloc|\[\s*null\s*\]|BigU?Int64Array|value\s*:\s*null/;
-    const release = new RegExp(this.naming.releaseMethods.map(escapeRegExp).join("|") || "Release", "i");
+    // `Release`, `comRelease`, `IUNKNOWN_RELEASE`; not a lower-case `release` (locks, streams).
+    const release = new RegExp(this.naming.releaseMethods.flatMap((m) => [escapeRegExp(m), escapeRegExp(m.toUpperCase())]).join("|") || "Release");
     return { test: (text) => protocol.test(text) || (box.test(text) && release.test(text)) };
   }
 
