@@ -170,7 +170,8 @@ export class Recognizer {
   private classifyQueryInterface(call: TSESTree.CallExpression, receiver: TSESTree.Expression): ApiCall | null {
     const v = this.vocabulary;
     const iid = call.arguments[0];
-    if (!iid || iid.type === "SpreadElement") return null;
+    // Three arguments are a vtable table's QueryInterface(object, iid, out): the FFI shape's, not this one.
+    if (!iid || iid.type === "SpreadElement" || call.arguments.length > 2) return null;
     if (this.isXpcomInterface(iid)) return null;
     const typeArgument = call.typeArguments?.params[0];
     const typeArgName = typeArgument && typeArgument.type === "TSTypeReference" && typeArgument.typeName.type === "Identifier" ? typeArgument.typeName.name : null;
