@@ -7,7 +7,7 @@
  */
 import type { SourceCode } from "eslint";
 import type { TSESTree } from "@typescript-eslint/utils";
-import { enclosingStatement, isResultUsed, jumpsOutOfFinally, unwrapExpression, calleeName } from "./ast";
+import { calleeName, dottedName, enclosingStatement, isResultUsed, jumpsOutOfFinally, unwrapExpression } from "./ast";
 import { isSlotLookup } from "./ffi";
 import type { Event, Resource, Sym } from "./model";
 import type { ApiCall, Recognizer } from "./recognizer";
@@ -16,6 +16,11 @@ import type { FunctionGraph } from "./segment-graph";
 import type { Symbols } from "./symbols";
 
 type Node = TSESTree.Node;
+
+function isTableCall(call: TSESTree.CallExpression): boolean {
+  const callee = unwrapExpression(call.callee);
+  return callee.type === "MemberExpression" && call.arguments.length > 0 && /(^|\.)(symbols|lpVtbl|vtbl|vtable|vt)$/i.test(dottedName(callee.object) ?? "");
+}
 
 export class Recorder {
   /** Argument text of the first call of each Finish_ method, reused by repairs. */
@@ -145,7 +150,8 @@ export class Recorder {
         this.record({ k: "cancel", node, recv: s.sym(api.receiver) });
         break;
       case "release":
-        this.releaseTemplate ??= { text: this.text(node), target: this.text(api.target) };
+        // A vtable table's Release (`calls.symbols.Release(p)`, `vt.Release(p)`) belongs to one object's table: no form for others.
+        if (!this.releaseTemplate && !isTableCall(node)) this.releaseTemplate = { text: this.text(node), target: this.text(api.target) };
         this.record({ k: "release", node, target: s.sym(api.target), targetKey: s.keyOf(api.target) });
         this.throwPoint();
         break;
