@@ -37,9 +37,10 @@ export class Conditions {
         return this.refine(state, expr.expressions[expr.expressions.length - 1], polarity, apply);
       case "CallExpression": {
         const api = this.classify(expr);
-        if (api?.kind === "failedTest" && (polarity === "truthy" || polarity === "falsy")) {
-          const failed = api.failed === truthy;
-          return apply(state, this.symbols.sym(api.argument), failed ? "failure" : "success", null);
+        const test = api?.kind === "failedTest" ? api : this.symbols.localHresultTest(expr);
+        if (test && (polarity === "truthy" || polarity === "falsy")) {
+          const failed = test.failed === truthy;
+          return apply(state, this.symbols.sym(test.argument), failed ? "failure" : "success", null);
         }
         // A bare acquisition or Begin_ as the condition: its HRESULT is tested for truthiness.
         return this.refineOperand(state, expr, polarity, apply);

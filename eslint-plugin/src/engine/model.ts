@@ -53,7 +53,8 @@ export type Event =
   | { k: "finish"; node: Node; recv: Sym; recvKey: string | null; method: string; resultChecked: boolean }
   | { k: "cancel"; node: Node; recv: Sym }
   | { k: "release"; node: Node; target: Sym; targetKey: string | null }
-  | { k: "use"; node: Node; target: Sym }
+  /** `valueMethod`: the target is the receiver of a method that is no COM method (`p.toString(16)`). */
+  | { k: "use"; node: Node; target: Sym; valueMethod?: boolean }
   /** `native`: handed to a native export (`Ole32.CoFoo(p)`, `lib.symbols.Foo(p)`), which never takes over a raw pointer's reference. */
   | { k: "escape"; target: Sym; targetKey: string | null; native?: boolean }
   | { k: "return"; target: Sym; targetKey: string | null }

@@ -88,7 +88,7 @@ export class Recognizer {
         const box = ffi.boxArgument(rest);
         if (!box) return { kind: "vtableUse", object };
         const isCancel = method.role === "queryInterface" && rest.some((a) => ffi.mentionsCancelInterface(a));
-        return { ...this.ffiAcquire(object, box, method.role === "createCall", slotText ?? "QueryInterface"), isCancelInterface: isCancel };
+        return { ...this.ffiAcquire(object, box, method.role === "createCall", slotText ?? this.vocabulary.queryInterfaceMethod), isCancelInterface: isCancel };
       }
       case "other": {
         const box = ffi.boxArgument(rest);
@@ -192,7 +192,7 @@ export class Recognizer {
       nullable: outBox === null && this.types.resultIsNullable(call),
       returnsHresult: outBox !== null,
       ffi: false,
-      acquirer: calleeName(call.callee) ?? "QueryInterface",
+      acquirer: calleeName(call.callee) ?? this.vocabulary.queryInterfaceMethod,
     };
   }
 

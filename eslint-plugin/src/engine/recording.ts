@@ -7,7 +7,7 @@
  */
 import type { SourceCode } from "eslint";
 import type { TSESTree } from "@typescript-eslint/utils";
-import { calleeName, dottedName, enclosingStatement, isResultUsed, jumpsOutOfFinally, unwrapExpression } from "./ast";
+import { calleeName, dottedName, enclosingStatement, isResultUsed, jumpsOutOfFinally, memberName, unwrapExpression } from "./ast";
 import { isSlotLookup } from "./ffi";
 import type { Event, Resource, Sym } from "./model";
 import type { ApiCall, Recognizer } from "./recognizer";
@@ -208,7 +208,11 @@ export class Recorder {
   private onOtherCall(node: TSESTree.CallExpression | TSESTree.NewExpression, args: TSESTree.CallExpressionArgument[], usedOnly: Node | null = null): void {
     const s = this.symbols;
     const callee = unwrapExpression(node.callee);
-    if (callee.type === "MemberExpression") this.record({ k: "use", node, target: s.sym(callee.object) });
+    if (callee.type === "MemberExpression") {
+      const method = memberName(callee);
+      const valueMethod = method !== null && !this.recognizer.vocabulary.isProtocolMethod(method);
+      this.record({ k: "use", node, target: s.sym(callee.object), ...(valueMethod ? { valueMethod } : {}) });
+    }
     const argSyms: { sym: Sym; key: string | null }[] = [];
     for (const arg of args) {
       const expr = arg.type === "SpreadElement" ? arg.argument : arg;
@@ -223,7 +227,9 @@ export class Recorder {
     // A helper of this file that throws or exits when its HRESULT fails is a check too, whatever its name.
     const name = calleeName(node.callee);
     const check = (name !== null && this.recognizer.vocabulary.isCheckHelperName(name)) || (node.type === "CallExpression" && s.isLocalCheckHelper(node.callee));
-    for (const { sym } of argSyms) this.record({ k: check ? "hrHandled" : "hrPassed", target: sym });
+    // A test helper (`isSuccessful(hr)`) is read by the branch that uses its result.
+    const test = node.type === "CallExpression" && s.localHresultTest(node) !== null;
+    if (!test) for (const { sym } of argSyms) this.record({ k: check ? "hrHandled" : "hrPassed", target: sym });
     // A dispatcher's own body is no summary of the method it calls: its object is only used.
     const local = node.type === "CallExpression" && usedOnly === null ? s.localFunction(node.callee) : null;
     if (local) {

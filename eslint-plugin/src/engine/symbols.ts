@@ -62,6 +62,12 @@ export class Symbols implements FfiLookups {
           const of = this.sym(api.argument);
           return of ? { t: "test", of, failed: api.failed } : null;
         }
+        // `isSuccessful(hr)` where `function isSuccessful(r) { return r >= 0; }`: SUCCEEDED by another name.
+        const test = this.localHresultTest(expr);
+        if (test) {
+          const of = this.sym(test.argument);
+          return of ? { t: "test", of, failed: test.failed } : null;
+        }
         return null;
       }
       case "BinaryExpression":
@@ -77,6 +83,20 @@ export class Symbols implements FfiLookups {
       default:
         return null;
     }
+  }
+
+  /** A call of a function of this file whose body is `return <test of its parameter>` (`return hr >= 0`). */
+  localHresultTest(call: TSESTree.CallExpression): { argument: Node; failed: boolean } | null {
+    const fn = this.localFunction(call.callee) as TSESTree.FunctionLike | null;
+    const param = fn?.params[0];
+    if (!fn?.body || param?.type !== "Identifier" || call.arguments.length < 1 || call.arguments[0].type === "SpreadElement") return null;
+    const body = fn.body.type === "BlockStatement" ? (fn.body.body.length === 1 && fn.body.body[0].type === "ReturnStatement" ? fn.body.body[0].argument : null) : fn.body;
+    const returned = body ? unwrapExpression(body) : null;
+    if (returned?.type !== "BinaryExpression") return null;
+    const left = unwrapExpression(returned.left);
+    if (left.type !== "Identifier" || left.name !== param.name) return null;
+    const test = this.hresultTest(returned);
+    return test?.t === "test" ? { argument: call.arguments[0], failed: test.failed } : null;
   }
 
   /** `ok = hr === S_OK`, `bad = hr < 0`: an HRESULT test kept in a variable, like `ok = SUCCEEDED(hr)`. */

@@ -75,7 +75,11 @@ export class Transfer {
           break;
         }
         case "use":
-          for (const res of t.resourcesOf(draft, event.target)) t.use(draft, res, event.node, sink, event.target?.t === "slot" ? event.target.key : null);
+          for (const res of t.resourcesOf(draft, event.target)) {
+            // `ptr.toString(16)` on a raw pointer (a bigint) reads the number, not the object.
+            if (res.ffi && event.valueMethod) continue;
+            t.use(draft, res, event.node, sink, event.target?.t === "slot" ? event.target.key : null);
+          }
           break;
         case "escape":
           t.escapeSym(draft, event.target, event.targetKey, event.native === true);

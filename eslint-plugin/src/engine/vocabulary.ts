@@ -239,6 +239,11 @@ export class Vocabulary {
 
   // ---- text written into messages and fixes --------------------------------
 
+  /** The QueryInterface method's own name, for messages. */
+  get queryInterfaceMethod(): string {
+    return this.naming.queryInterfaceMethods[0] ?? "QueryInterface";
+  }
+
   /** The Release method's own name (`Release`, or `Dispose` where the binding says so). */
   get releaseMethod(): string {
     return this.naming.releaseMethods[0] ?? "Release";
