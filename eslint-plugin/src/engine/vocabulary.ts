@@ -179,11 +179,13 @@ export class Vocabulary {
    */
   triggerPattern(): { test(text: string): boolean } {
     const protocol = this.protocolCallPattern();
-    // Raw FFI code: a pointer box and a release of some form in the same file.
+    // Raw FFI code: a pointer box and a release of some form in the same file...
     const box = /Buffer\.alloc|\[\s*null\s*\]|BigU?Int64Array|value\s*:\s*null/;
     // `Release`, `comRelease`, `IUNKNOWN_RELEASE`; not a lower-case `release` (locks, streams).
     const release = new RegExp(this.naming.releaseMethods.flatMap((m) => [escapeRegExp(m), escapeRegExp(m.toUpperCase())]).join("|") || "Release");
-    return { test: (text) => protocol.test(text) || (box.test(text) && release.test(text)) };
+    // ... in a file that shows an FFI binding or a vtable: `BigUint64Array` and "Release" alone are everyday JS.
+    const ffi = /bun:ffi|FFIType|koffi|Deno\.(?:dlopen|Unsafe)|ctypes|ffi-napi|\bvcall\b|lpVtbl|vtbl|vtable|IUnknown|IUNKNOWN/;
+    return { test: (text) => protocol.test(text) || (box.test(text) && release.test(text) && ffi.test(text)) };
   }
 
   private protocolCallPattern(): RegExp {
