@@ -165,8 +165,18 @@ export class Symbols implements FfiLookups {
   /** A function of this file that indexes a vtable with its second parameter (`read.ptr(vtable, slot * 8)`): a dispatcher. */
   isLocalDispatcher(callee: Node): boolean {
     const fn = this.localFunction(callee) as TSESTree.FunctionLike | null;
-    const slot = fn?.params[1];
-    if (!fn || slot?.type !== "Identifier") return false;
+    if (!fn) return false;
+    let known = this.dispatchers.get(fn);
+    if (known === undefined) this.dispatchers.set(fn, (known = this.indexesVtable(fn)));
+    return known;
+  }
+
+  private readonly dispatchers = new WeakMap<Node, boolean>();
+  private readonly checkHelpers = new WeakMap<Node, boolean>();
+
+  private indexesVtable(fn: TSESTree.FunctionLike): boolean {
+    const slot = fn.params[1];
+    if (slot?.type !== "Identifier") return false;
     const text = this.sourceCode.text.slice(fn.range[0], fn.range[1]);
     const name = escapeRegExp(slot.name);
     return new RegExp(`(^|[^\\w$])${name}\\s*\\*|\\*\\s*${name}(?![\\w$])`).test(text);
@@ -178,7 +188,14 @@ export class Symbols implements FfiLookups {
    */
   isLocalCheckHelper(callee: Node): boolean {
     const fn = this.localFunction(callee) as TSESTree.FunctionLike | null;
-    if (!fn?.body || fn.body.type !== "BlockStatement") return false;
+    if (!fn) return false;
+    let known = this.checkHelpers.get(fn);
+    if (known === undefined) this.checkHelpers.set(fn, (known = this.endsOnFailure(fn)));
+    return known;
+  }
+
+  private endsOnFailure(fn: TSESTree.FunctionLike): boolean {
+    if (!fn.body || fn.body.type !== "BlockStatement") return false;
     const params = new Set(fn.params.flatMap((p) => (p.type === "Identifier" ? [p.name] : [])));
     return fn.body.body.some((statement) => {
       if (statement.type !== "IfStatement") return false;

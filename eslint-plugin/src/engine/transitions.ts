@@ -108,9 +108,11 @@ export class Transitions {
     if (heldBefore && !this.reacquired.has(res)) this.reacquired.set(res, node);
     // The site runs again (a loop): names still bound to the previous object now hold an object this
     // analysis no longer follows, so a test of them (`if (last === 0n)`) says nothing of the new one.
-    const ref = this.ctx.valueId({ kind: "ref", res });
-    for (const [key, values] of draft.bindings) {
-      if (values.includes(ref)) draft.setBinding(key, values.filter((id) => id !== ref));
+    if (before) {
+      const ref = this.ctx.valueId({ kind: "ref", res });
+      for (const [key, values] of draft.bindings) {
+        if (values.includes(ref)) draft.setBinding(key, values.filter((id) => id !== ref));
+      }
     }
     draft.setTrack(res.ownKey, [facts.make(checked ? Phase.PtrOwned : Phase.PtrUnchecked)]);
     if (res.protoKey >= 0) draft.setTrack(res.protoKey, [facts.make(Phase.CallIdle)]);
