@@ -7,8 +7,8 @@
  */
 import type { SourceCode } from "eslint";
 import type { TSESTree } from "@typescript-eslint/utils";
-import { calleeName, dottedName, enclosingStatement, isResultUsed, jumpsOutOfFinally, memberName, unwrapExpression } from "./ast";
-import { isSlotLookup } from "./ffi";
+import { calleeName, enclosingStatement, isResultUsed, jumpsOutOfFinally, memberName, unwrapExpression } from "./ast";
+import { isSlotLookup, isTableCall } from "./ffi";
 import type { Event, Resource, Sym } from "./model";
 import type { ApiCall, Recognizer } from "./recognizer";
 import type { ResourceTable } from "./resources";
@@ -16,11 +16,6 @@ import type { FunctionGraph } from "./segment-graph";
 import type { Symbols } from "./symbols";
 
 type Node = TSESTree.Node;
-
-function isTableCall(call: TSESTree.CallExpression): boolean {
-  const callee = unwrapExpression(call.callee);
-  return callee.type === "MemberExpression" && call.arguments.length > 0 && /(^|\.)(symbols|lpVtbl|vtbl|vtable|vt)$/i.test(dottedName(callee.object) ?? "");
-}
 
 export class Recorder {
   /** Argument text of the first call of each Finish_ method, reused by repairs. */
