@@ -6,6 +6,7 @@
 import * as assert from "node:assert/strict";
 import * as path from "node:path";
 import { parseForESLint } from "@typescript-eslint/parser";
+import * as ts from "typescript";
 import type { TSESTree } from "@typescript-eslint/utils";
 import { Vocabulary } from "eslint-plugin-com-async/engine";
 import { resolveNaming } from "eslint-plugin-com-async/options";
@@ -26,10 +27,28 @@ function findCall(node: unknown, code: string, callee: string): TSESTree.CallExp
   return null;
 }
 
+/**
+ * A program of the fixture project whose `file.ts` holds `code`. Built here rather than through
+ * `parserOptions.project`: typescript-eslint's shared watch program for the fixture tsconfig, which
+ * the rule tests also use, served the empty on-disk `file.ts` to this test on a fresh clone in CI.
+ */
+function fixtureProgram(code: string): ts.Program {
+  const config = ts.getParsedCommandLineOfConfigFile(path.join(FIXTURES, "tsconfig.json"), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} });
+  if (!config) throw new Error("the fixture tsconfig.json does not parse");
+  const file = path.join(FIXTURES, "file.ts");
+  const host = ts.createCompilerHost(config.options, true);
+  const readFile = host.readFile.bind(host);
+  host.readFile = (name) => (path.resolve(name) === file ? code : readFile(name));
+  const getSourceFile = host.getSourceFile.bind(host);
+  host.getSourceFile = (name, language, ...rest) =>
+    path.resolve(name) === file ? ts.createSourceFile(name, code, language, true) : getSourceFile(name, language, ...rest);
+  return ts.createProgram([...new Set([...config.fileNames, file])], config.options, host);
+}
+
 /** Classifies the call of `callee` in `code`; `typed` parses with the fixture project's types. */
 function classify(code: string, callee: string, options: { typed?: boolean; naming?: Partial<NamingOptions> } = {}) {
   const parsed = options.typed
-    ? parseForESLint(code, { project: "./tsconfig.json", tsconfigRootDir: FIXTURES, filePath: path.join(FIXTURES, "file.ts"), range: true, loc: true })
+    ? parseForESLint(code, { programs: [fixtureProgram(code)], filePath: path.join(FIXTURES, "file.ts"), range: true, loc: true })
     : parseForESLint(code, { range: true, loc: true });
   const call = findCall(parsed.ast, code, callee);
   if (!call) throw new Error(`no call of ${callee} in ${code}`);
