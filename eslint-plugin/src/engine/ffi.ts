@@ -317,9 +317,12 @@ export function isBoxCreation(init: Node): boolean {
   switch (init.type) {
     case "CallExpression": {
       const callee = unwrapExpression(init.callee);
-      // A pointer's size: 8, 4, or a named size (`POINTER_SIZE`); a 16-byte GUID buffer is no box.
-      const size = init.arguments[0] ? numericLiteral(init.arguments[0]) : null;
-      return callee.type === "MemberExpression" && dottedName(callee.object) === "Buffer" && /^alloc/.test(memberName(callee) ?? "") && (size === null || size === 8 || size === 4);
+      // A pointer's size: 8, 4, or a named size (`POINTER_SIZE`); a 16-byte GUID buffer is no box, nor
+      // is a computed size (`Buffer.alloc(stride * height)`: pixels, a struct array).
+      const argument = init.arguments[0] ? unwrapExpression(init.arguments[0] as Node) : null;
+      const size = argument ? numericLiteral(argument as TSESTree.CallExpressionArgument) : null;
+      const named = argument?.type === "Identifier" || argument?.type === "MemberExpression";
+      return callee.type === "MemberExpression" && dottedName(callee.object) === "Buffer" && /^alloc/.test(memberName(callee) ?? "") && (size === 8 || size === 4 || (size === null && (named || argument === null)));
     }
     case "ArrayExpression":
       return init.elements.length === 1 && init.elements[0]?.type === "Literal" && init.elements[0].value === null;

@@ -21,6 +21,7 @@ import { ResourceTable } from "./resources";
 import { FunctionGraph } from "./segment-graph";
 import { solve } from "./solver";
 import { Summaries } from "./summaries";
+import { ModulePointers } from "./module-pointers";
 import { Symbols } from "./symbols";
 import { Conditions } from "./conditions";
 import { FfiShapes } from "./ffi";
@@ -77,6 +78,7 @@ export class FileAnalysis implements EngineContext {
   private readonly found = new Map<Rule.CodePath, Finding[]>();
   private readonly waiting = new Map<Rule.CodePath, (() => void)[]>();
   private readonly reportedKeys = new Set<string>();
+  private readonly modulePointers = new ModulePointers();
 
   constructor(
     private readonly sourceCode: SourceCode,
@@ -133,6 +135,9 @@ export class FileAnalysis implements EngineContext {
   }
   solveInline(child: FunctionGraph, entry: State, sink: Sink | null): State | undefined {
     return solve(this, child, entry, sink);
+  }
+  heldByModule(res: Resource, key: string, name: string, store: Node, graph: FunctionGraph): void {
+    this.modulePointers.note(res, key, name, store, graph);
   }
 
   /** The file's own release form: its first release call with the pointer swapped, else the vocabulary's. */
@@ -230,6 +235,7 @@ export class FileAnalysis implements EngineContext {
       }
       this.found.set(graph.codePath, list);
     }
+    if (!this.failed) this.reportNeverReleased();
     if (this.failed) for (const codePath of this.found.keys()) this.found.set(codePath, []);
     for (const [codePath, waiting] of this.waiting) {
       if (!this.found.has(codePath)) this.found.set(codePath, []);
@@ -238,6 +244,36 @@ export class FileAnalysis implements EngineContext {
     this.waiting.clear();
     this.pending.length = 0;
     this.finished = true;
+  }
+
+  /** Pointers kept in module variables that no code of the file releases (module-pointers.ts). */
+  private reportNeverReleased(): void {
+    // A script that never releases module state keeps its objects for the process's life on purpose
+    // (a poller run until Ctrl+C); one that tears some down and forgets one has a leak.
+    if (!this.recorder.releasesModuleState) return;
+    try {
+      const byGraph = this.modulePointers.findings(this.graphs.values(), (res, variable, store) => ({
+        kind: "missing-release",
+        node: res.site,
+        pointer: res.name,
+        acquirer: res.acquirer,
+        reached: { neverReleased: { variable, store } },
+        owner: null,
+        exits: [],
+        mayBeNull: res.mayFail,
+        releasedOnSomePath: false,
+        releaseText: this.releaseText(variable, res.mayFail),
+        scope: this.sourceCode.ast as unknown as Node,
+      }));
+      for (const [graph, findings] of byGraph) {
+        let home: FunctionGraph | null = graph;
+        while (home?.isInlined && home.parent) home = home.parent;
+        const list = home ? this.found.get(home.codePath) : undefined;
+        if (list) for (const finding of findings) this.collect(list, finding);
+      }
+    } catch (error) {
+      this.fail(error);
+    }
   }
 
   /** One finding per kind and place: a `finally` visited on two paths, or two paths to one exit, report once. */

@@ -47,7 +47,8 @@ export type Value =
 export type Sym = { t: "slot"; key: string } | { t: "vals"; ids: IdSet } | { t: "union"; parts: Sym[] } | { t: "test"; of: Sym; failed: boolean } | null;
 
 export type Event =
-  | { k: "assign"; key: string; sym: Sym; escapes: boolean; aliasOf?: { key: string; site: Node } }
+  /** `heldBy`: the target is a module variable that functions share; the pointer stays the module's to release. */
+  | { k: "assign"; key: string; sym: Sym; escapes: boolean; aliasOf?: { key: string; site: Node }; heldBy?: { name: string; node: Node } }
   | { k: "acquire"; res: Resource; node: Node; checked: boolean }
   | { k: "begin"; node: Node; recv: Sym; recvKey: string | null; method: string }
   | { k: "finish"; node: Node; recv: Sym; recvKey: string | null; method: string; resultChecked: boolean }
@@ -68,7 +69,7 @@ export type Event =
   /** An HRESULT handed to a function (`check(hr)`, `ThrowIfFailed(hr)`): taken as checked after the call. */
   | { k: "hrHandled"; target: Sym }
   /** `process.exit()`, or a helper that always ends the process: nothing after it runs on this path. */
-  | { k: "terminate" }
+  | { k: "terminate"; node: Node }
   /** An HRESULT handed to a function that is no check (`ok(label, hr)`): whether it failed is beyond this analysis. */
   | { k: "hrPassed"; target: Sym }
   /** A block's variables go out of scope: their bindings, and objects nothing can reach any more, are dropped. */
@@ -112,6 +113,8 @@ export interface EngineContext {
   beginInfo(begin: Node): { recv: Sym; recvKey: string | null; method: string } | null;
   /** A call of a helper that begins a call counts as that Begin_ (for messages and suggestions). */
   registerBegin(node: Node, method: string, recv: Sym, recvKey: string | null): void;
+  /** An owned pointer stored into a module variable: the file must release it somewhere (module-pointers.ts). */
+  heldByModule(res: Resource, key: string, name: string, store: Node, graph: FunctionGraph): void;
 }
 
 /** What a call to a function of this file does to each argument, and whether it returns an owned pointer. */

@@ -9,7 +9,7 @@ import type { ParserServices } from "@typescript-eslint/utils";
 import { calleeName, dottedName, memberName, unwrapExpression } from "./ast";
 import { FfiShapes, VtableCall } from "./ffi";
 import { TypeInfo } from "./type-info";
-import { CREATING_EXPORTS } from "./vocabulary";
+import { CREATING_EXPORTS, createsVoice, namesCreatingMethod } from "./vocabulary";
 import type { Vocabulary } from "./vocabulary";
 
 export type ApiCall =
@@ -91,8 +91,9 @@ export class Recognizer {
         return { ...this.ffiAcquire(object, box, method.role === "createCall", slotText ?? this.vocabulary.queryInterfaceMethod), isCancelInterface: isCancel };
       }
       case "other": {
+        if (slotText !== null && createsVoice(slotText)) return { kind: "vtableUse", object };
         const box = ffi.boxArgument(rest);
-        if (box && (ffi.mentionsIid(rest) || ffi.holdsComObject(box))) return this.ffiAcquire(object, box, false, slotText ?? "the call");
+        if (box && ((slotText !== null && namesCreatingMethod(slotText)) || ffi.mentionsIid(rest) || ffi.holdsComObject(box))) return this.ffiAcquire(object, box, false, slotText ?? "the call");
         return { kind: "vtableUse", object };
       }
     }

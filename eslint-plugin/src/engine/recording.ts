@@ -22,6 +22,8 @@ export class Recorder {
   readonly finishArguments = new Map<string, string>();
   /** The first release call of the file, as a template: the file's own release form. */
   releaseTemplate: { text: string; target: string } | null = null;
+  /** Some code releases what a module variable holds (`comRelease(blend)`, `comRelease(gpu.device)`): the file tears its module state down. */
+  releasesModuleState = false;
   private receiverNames: Set<string> | undefined;
   /** The last acquisition into each box, by the box's key: a read of the box names the pointer. */
   private readonly boxContents = new Map<string, Resource>();
@@ -68,7 +70,8 @@ export class Recorder {
         if (sym) this.record({ k: "settle", node, target: sym });
       }),
       "ArrayExpression:exit": guard((node: Node) => {
-        for (const element of (node as TSESTree.ArrayExpression).elements) if (element) this.escapeValue(element);
+        const native = this.isNativeArgumentList(node as TSESTree.ArrayExpression);
+        for (const element of (node as TSESTree.ArrayExpression).elements) if (element) this.escapeValue(element, native);
       }),
       "ObjectExpression:exit": guard((node: Node) => {
         for (const property of (node as TSESTree.ObjectExpression).properties) this.escapeValue(property.type === "Property" ? property.value : property);
@@ -117,7 +120,7 @@ export class Recorder {
   }
 
   private onCall(node: TSESTree.CallExpression): void {
-    if (this.symbols.endsProcess(node)) this.record({ k: "terminate" });
+    if (this.symbols.endsProcess(node)) this.record({ k: "terminate", node });
     const api = this.classify(node);
     // `slot(p, N)` in `koffi.call(slot(p, N), proto, p)` only reads the vtable: a use of `p`.
     if (!api && isSlotLookup(node)) return this.onOtherCall(node, node.arguments, node.arguments[0] ?? null);
@@ -148,6 +151,7 @@ export class Recorder {
         // A vtable table's Release (`calls.symbols.Release(p)`, `vt.Release(p)`) belongs to one object's table: no form for others.
         if (!this.releaseTemplate && !isTableCall(node)) this.releaseTemplate = { text: this.text(node), target: this.text(api.target) };
         this.record({ k: "release", node, target: s.sym(api.target), targetKey: s.keyOf(api.target) });
+        if (!this.releasesModuleState) this.releasesModuleState = this.isModuleState(api.target);
         this.throwPoint();
         break;
       case "addRef":
@@ -241,7 +245,9 @@ export class Recorder {
       this.record({ k: "callLocal", node, callee: local, args: allArgs, result });
       return;
     }
-    const native = this.recognizer.ffi?.isNativeExport(node.callee) ?? false;
+    // A vtable method is native code too (`usedOnly` is its object): by COM's rule for in-parameters it
+    // AddRefs what it keeps, so pointers passed to it stay the caller's (`vcall(ctx, SET_SHADER, [], [vs])`).
+    const native = usedOnly !== null || (this.recognizer.ffi?.isNativeExport(node.callee) ?? false);
     for (const { sym, key } of argSyms) this.record({ k: "escape", target: sym, targetKey: key, ...(native ? { native } : {}) });
   }
 
@@ -309,11 +315,15 @@ export class Recorder {
     if (read && target.type === "Identifier") {
       this.boxContents.delete(box!);
       read.name = target.name;
+      // A repair releases `cancel` after the statement that names it, not after the call that filled the box.
+      if (statement) read.ownerStatement = statement;
     }
     // Aliases of objects from outside are followed only for names used as protocol receivers.
     const source = unwrapExpression(value);
     const aliasKey = (source.type === "Identifier" || source.type === "MemberExpression" || source.type === "ThisExpression") && this.isProtocolReceiverName(target) ? s.keyOf(source) : null;
-    this.record({ k: "assign", key, sym, escapes, ...(aliasKey !== null ? { aliasOf: { key: aliasKey, site: source } } : {}) });
+    // A module variable shared with functions keeps what the top level (or an `init()`) stores in it.
+    const heldBy = escapes && target.type === "Identifier" && s.isModuleVariable(target) ? { name: target.name, node: target } : undefined;
+    this.record({ k: "assign", key, sym, escapes, ...(aliasKey !== null ? { aliasOf: { key: aliasKey, site: source } } : {}), ...(heldBy ? { heldBy } : {}) });
   }
 
   /** Is this name ever the receiver of a protocol method in the file? (A cheap textual pre-scan.) */
@@ -331,9 +341,23 @@ export class Recorder {
   }
 
   /** A value flows somewhere this function cannot follow. */
-  escapeValue(node: Node): void {
-    if (node.type === "SpreadElement") return this.escapeValue(node.argument);
+  escapeValue(node: Node, native = false): void {
+    if (node.type === "SpreadElement") return this.escapeValue(node.argument, native);
     const sym = this.symbols.sym(node);
-    if (sym) this.record({ k: "escape", target: sym, targetKey: this.symbols.keyOf(node) });
+    if (sym) this.record({ k: "escape", target: sym, targetKey: this.symbols.keyOf(node), ...(native ? { native } : {}) });
+  }
+
+  private isModuleState(target: Node): boolean {
+    let root = unwrapExpression(target);
+    while (root.type === "MemberExpression") root = unwrapExpression(root.object);
+    return root.type === "Identifier" && this.symbols.isModuleVariable(root);
+  }
+
+  /** `vcall(ctx, SET_BLEND_STATE, [types], [blendState, 0n])`: the argument list of a vtable call or native export, native code's to use. */
+  private isNativeArgumentList(array: TSESTree.ArrayExpression): boolean {
+    const call = array.parent;
+    const ffi = this.recognizer.ffi;
+    if (!ffi || call?.type !== "CallExpression" || !call.arguments.includes(array)) return false;
+    return ffi.vtableCall(call) !== null || ffi.isNativeExport(call.callee);
   }
 }

@@ -235,14 +235,20 @@ export class Symbols implements FfiLookups {
     const home = variable.scope.variableScope;
     if (!ownsScope(graph, home)) return false;
     // An exported variable belongs to the module's importers too.
-    if (variable.defs.some((def) => (def.node as Node).parent?.parent?.type === "ExportNamedDeclaration")) return false;
-    if (variable.references.some((ref) => /^Export(Specifier|DefaultDeclaration)$/.test((ref.identifier as Node).parent?.type ?? ""))) return false;
+    if (isExported(variable)) return false;
     let captured = this.capturedCache.get(variable);
     if (captured === undefined) {
       captured = variable.references.some((ref) => inlinedHome(ref.from.variableScope) !== inlinedHome(home));
       this.capturedCache.set(variable, captured);
     }
     return !captured;
+  }
+
+  /** A variable of the module's own scope (top-level `let`/`const`/`var`), not exported: the module's to release. */
+  isModuleVariable(node: TSESTree.Identifier): boolean {
+    const variable = this.variableOf(node);
+    const type = variable?.scope.variableScope.type;
+    return !!variable && (type === "module" || type === "global") && variable.defs.some((def) => def.type === "Variable") && !isExported(variable);
   }
 
   /** The function of this file a callee names: `helper(...)`, `const helper = () => ...`, `this.method(...)`. */
@@ -271,6 +277,11 @@ export class Symbols implements FfiLookups {
     }
     return null;
   }
+}
+
+function isExported(variable: Scope.Variable): boolean {
+  if (variable.defs.some((def) => (def.node as Node).parent?.parent?.type === "ExportNamedDeclaration")) return true;
+  return variable.references.some((ref) => /^Export(Specifier|DefaultDeclaration)$/.test((ref.identifier as Node).parent?.type ?? ""));
 }
 
 function isExitCall(call: TSESTree.CallExpression): boolean {

@@ -6,6 +6,7 @@
  */
 import { Draft, EMPTY_STATE, IdSet, Phase, State, markUncertain } from "./facts";
 import type { Sink } from "./findings";
+import type { TSESTree } from "@typescript-eslint/utils";
 import type { EngineContext, Event, Refiner } from "./model";
 import type { FunctionGraph } from "./segment-graph";
 import { Transitions, calleeOf } from "./transitions";
@@ -35,6 +36,7 @@ export class Transfer {
             // `const c = call` where `call` came from outside: both names denote one call object.
             values = [this.ctx.valueId({ kind: "ref", res: this.ctx.externalCall(this.graph, event.aliasOf.key, event.aliasOf.site) })];
           }
+          if (event.escapes && event.heldBy && reporting) this.noteModuleHeld(draft, values, event.key, event.heldBy.name, event.heldBy.node);
           if (event.escapes) t.escape(draft, values);
           draft.dropMembers(event.key);
           // Re-binding a name makes it denote another object: forget the old one's call state.
@@ -110,7 +112,11 @@ export class Transfer {
           draft = new Draft(this.refineValue(draft.freeze(), event.target, "success", null));
           break;
         case "terminate":
-          // The process ends here: no pointer is owed and no later use happens on this path.
+          // The process ends here: no pointer is owed and no later use happens on this path. But a
+          // pointer still held in a variable that no code of the file releases is never released at all.
+          if (reporting) {
+            for (const [key, values] of draft.bindings) if (/^v\d+$/.test(key)) this.noteModuleHeld(draft, values, key, null, event.node);
+          }
           draft = new Draft(EMPTY_STATE);
           break;
         case "hrPassed":
@@ -132,6 +138,20 @@ export class Transfer {
       }
     }
     return draft.freeze();
+  }
+
+  /**
+   * Pointers owned (on some path, surely) when they are stored into a module variable, or still
+   * held in a variable where the process ends: the file must release that variable somewhere.
+   */
+  private noteModuleHeld(draft: Draft, values: IdSet, key: string, name: string | null, where: TSESTree.Node): void {
+    for (const id of values) {
+      const value = this.ctx.value(id);
+      if (value.kind !== "ref" || value.res.ownKey < 0 || value.res.site.type !== "CallExpression") continue;
+      const facts = (draft.tracks.get(value.res.ownKey) ?? []).map((f) => this.ctx.facts.get(f));
+      const owned = facts.some((f) => !f.uncertain && (f.phase === Phase.PtrOwned || f.phase === Phase.PtrUnchecked));
+      if (owned && !facts.some((f) => f.phase === Phase.PtrReleased)) this.ctx.heldByModule(value.res, key, name ?? value.res.name, where, this.graph);
+    }
   }
 
   /** A call to a function of this file: its summary's effects, or an escape of every argument. */

@@ -275,3 +275,21 @@ export const CREATING_EXPORTS: ReadonlyMap<string, number> = new Map([
   ["RoGetActivationFactory", 2],
 ]);
 const CREATING_EXPORT_NAMES = [...CREATING_EXPORTS.keys()];
+
+/**
+ * A vtable method whose name says it creates or activates an object (`DEV_CREATE_BUFFER`,
+ * `FACTORY_CREATESURFACE`, `V.CreateDevice`, `IMMDEVICE_ACTIVATE`): what it writes into a box is an
+ * interface pointer, whatever the file later does with it. COM methods that fill a box with a
+ * string, a handle or a count are getters (`GetId`, `get_Name`, `GetCount`), never creators.
+ */
+export function namesCreatingMethod(slot: string): boolean {
+  return /(^|[^a-z])(create|activate)/i.test(slot) && !createsVoice(slot);
+}
+
+/**
+ * XAudio2's `CreateSourceVoice`/`CreateMasteringVoice`/`CreateSubmixVoice` fill a box with a voice,
+ * which is no COM object (no IUnknown: it ends with `DestroyVoice`, never Release).
+ */
+export function createsVoice(slot: string): boolean {
+  return /(^|[^a-z])create\w*voice/i.test(slot);
+}

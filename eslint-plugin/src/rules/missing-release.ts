@@ -23,7 +23,18 @@ const SUGGESTIONS = {
 type SuggestionId = keyof typeof SUGGESTIONS;
 
 function reachedWords(finding: MissingRelease): string {
-  return "exit" in finding.reached ? exitWords(finding.reached.exit) : `line ${lineOf(finding.reached.reacquired)}, where it is acquired again`;
+  const reached = finding.reached;
+  if ("exit" in reached) return exitWords(reached.exit);
+  if ("reacquired" in reached) return `line ${lineOf(reached.reacquired)}, where it is acquired again`;
+  return `the program ends: no code in this file releases \`${reached.neverReleased.variable}\`, which holds it`;
+}
+
+function relatedPlace(finding: MissingRelease) {
+  const reached = finding.reached;
+  if ("exit" in reached) return { ...reached.exit, label: exitWords(reached.exit) };
+  if ("reacquired" in reached) return { loc: reached.reacquired.loc, range: reached.reacquired.range, label: `where it is acquired again before being released (line ${lineOf(reached.reacquired)})` };
+  const store = reached.neverReleased.store;
+  return { loc: store.loc, range: store.range, label: `\`${reached.neverReleased.variable}\` holds it here, and no code in this file releases \`${reached.neverReleased.variable}\`` };
 }
 
 /** `try`/`finally` around the rest of the owning block, and/or a Release before each leaking exit. */
@@ -62,9 +73,6 @@ export default protocolRule({
   message: MISSING_RELEASE,
   suggestionMessages: SUGGESTIONS,
   data: (finding) => ({ pointer: finding.pointer, acquirer: finding.acquirer, reached: reachedWords(finding), release: finding.releaseText }),
-  related: (finding) =>
-    "exit" in finding.reached
-      ? { ...finding.reached.exit, label: exitWords(finding.reached.exit) }
-      : { loc: finding.reached.reacquired.loc, range: finding.reached.reacquired.range, label: `where it is acquired again before being released (line ${lineOf(finding.reached.reacquired)})` },
+  related: relatedPlace,
   repairs: releaseRepairs,
 });

@@ -1,0 +1,101 @@
+/**
+ * Pointers kept in module variables. Script-style COM code (a demo, a tool) acquires its
+ * device, shaders and buffers into module variables at the top level or in an `init()`, uses
+ * them from many functions, and releases them in a teardown (`cleanup(code): never`) that runs
+ * from a signal handler or at the end. No single code path owns such a pointer, so the
+ * per-function analysis hands it to the module (an escape). What still holds, whatever the
+ * paths: some code of the file must release the variable, or hand it on. A variable that no
+ * function releases, passes, returns, copies or exports leaks its pointer: that is reported at
+ * the acquisition. The test is flow-insensitive on purpose: it never reports a variable that
+ * some code releases, so it adds no report to code that tears down correctly.
+ */
+import type { TSESTree } from "@typescript-eslint/utils";
+import type { Finding } from "./findings";
+import type { Event, Resource, Sym } from "./model";
+import type { FunctionGraph } from "./segment-graph";
+
+type Node = TSESTree.Node;
+
+interface Held {
+  res: Resource;
+  /** The module variables' keys the pointer was stored into, with the first store of each. */
+  stores: Map<string, { name: string; node: Node }>;
+  graph: FunctionGraph;
+}
+
+export class ModulePointers {
+  private readonly held = new Map<Resource, Held>();
+
+  /** Called from a reporting pass: `res`, owned on some path, is stored into the module variable `key`. */
+  note(res: Resource, key: string, name: string, store: Node, graph: FunctionGraph): void {
+    let entry = this.held.get(res);
+    if (!entry) this.held.set(res, (entry = { res, stores: new Map(), graph }));
+    if (!entry.stores.has(key)) entry.stores.set(key, { name, node: store });
+  }
+
+  /**
+   * The findings, by the graph that stored each pointer: one per pointer none of whose
+   * variables is handled anywhere in the file. `make` turns a pointer and its store into the finding.
+   */
+  findings(graphs: Iterable<FunctionGraph>, make: (res: Resource, variable: string, store: Node, graph: FunctionGraph) => Finding): Map<FunctionGraph, Finding[]> {
+    const out = new Map<FunctionGraph, Finding[]>();
+    if (this.held.size === 0) return out;
+    const handled = handledKeys(graphs);
+    for (const entry of this.held.values()) {
+      if ([...entry.stores.keys()].some((key) => handled.has(key))) continue;
+      const [, first] = [...entry.stores.entries()][0];
+      let list = out.get(entry.graph);
+      if (!list) out.set(entry.graph, (list = []));
+      list.push(make(entry.res, first.name, first.node, entry.graph));
+    }
+    return out;
+  }
+}
+
+/** Keys of the variables some event of the file releases, hands on, returns, copies or manages. */
+function handledKeys(graphs: Iterable<FunctionGraph>): Set<string> {
+  const keys = new Set<string>();
+  for (const graph of graphs) {
+    for (const events of graph.events) {
+      for (const event of events) for (const sym of symsHandled(event)) addKeys(sym, keys);
+    }
+  }
+  return keys;
+}
+
+function symsHandled(event: Event): Sym[] {
+  switch (event.k) {
+    // Handed to native code (an export, a vtable method), a raw pointer stays the caller's.
+    case "escape":
+      return event.native ? [] : [event.target];
+    case "release":
+    case "return":
+    case "manage":
+    case "stopTracking":
+      return [event.target];
+    // A helper of this file given the variable may release it; its summary is not needed to stay quiet.
+    case "callLocal":
+      return event.args.map((arg) => arg.sym);
+    // `const p = gpuDevice; ... release(p)`: a copy may be released under another name.
+    case "assign":
+      return [event.sym];
+    default:
+      return [];
+  }
+}
+
+function addKeys(sym: Sym, keys: Set<string>): void {
+  if (!sym) return;
+  switch (sym.t) {
+    case "slot":
+      keys.add(sym.key);
+      return;
+    case "union":
+      for (const part of sym.parts) addKeys(part, keys);
+      return;
+    case "test":
+      return;
+    case "vals":
+      return;
+  }
+}

@@ -1,0 +1,193 @@
+/**
+ * Pointers kept in module variables (script-style FFI code: acquire at the top level or in an
+ * `init()`, release in a teardown that a signal handler or the end of the script runs), and
+ * pointers handed to vtable methods, which stay the caller's (COM's rule for in-parameters).
+ */
+import type { RuleCases } from "./types";
+
+const PRELUDE = `import { FFIType } from "bun:ffi";
+declare function vcall(self: bigint, slot: number, types: readonly unknown[], args: readonly unknown[], returns?: unknown): number;
+declare function comRelease(p: bigint): void;
+declare const device: bigint;
+declare const context: bigint;
+const DEV_CREATE_BLEND_STATE = 20;
+const CTX_OM_SET_BLEND_STATE = 35;
+`;
+
+const never = (variable: string) => `the program ends: no code in this file releases \`${variable}\`, which holds it`;
+
+export const cases: RuleCases = {
+  valid: [
+    {
+      name: "a module pointer that a never-returning teardown releases, run at the end and from a signal handler",
+      code: `${PRELUDE}const box = Buffer.alloc(8);
+if (vcall(device, DEV_CREATE_BLEND_STATE, [FFIType.ptr, FFIType.ptr], [null, box.ptr!]) !== 0) throw new Error("CreateBlendState failed");
+const blend = box.readBigUInt64LE(0);
+function cleanup(code: number): never {
+  comRelease(blend);
+  process.exit(code);
+}
+process.on("SIGINT", () => cleanup(0));
+for (let frame = 0; frame < 100; frame++) vcall(context, CTX_OM_SET_BLEND_STATE, [FFIType.u64], [blend]);
+cleanup(0);
+`,
+    },
+    {
+      name: "a module pointer stored by init() and released by a teardown function",
+      code: `${PRELUDE}let blend = 0n;
+function init(): void {
+  const box = Buffer.alloc(8);
+  if (vcall(device, DEV_CREATE_BLEND_STATE, [FFIType.ptr, FFIType.ptr], [null, box.ptr!]) !== 0) throw new Error("failed");
+  blend = box.readBigUInt64LE(0);
+}
+function shutdown(): void {
+  if (blend !== 0n) comRelease(blend);
+}
+init();
+shutdown();
+`,
+    },
+    {
+      name: "a module pointer handed on (pushed into a list that a teardown releases) is the list's",
+      code: `${PRELUDE}const live: bigint[] = [];
+const box = Buffer.alloc(8);
+if (vcall(device, DEV_CREATE_BLEND_STATE, [FFIType.ptr, FFIType.ptr], [null, box.ptr!]) !== 0) process.exit(1);
+const blend = box.readBigUInt64LE(0);
+live.push(blend);
+function cleanup(): void {
+  for (const p of live) comRelease(p);
+}
+process.on("exit", cleanup);
+`,
+    },
+    {
+      name: "a script that releases no module state keeps its objects for the process's life (a poller stopped by Ctrl+C)",
+      code: `${PRELUDE}const box = Buffer.alloc(8);
+if (vcall(device, DEV_CREATE_BLEND_STATE, [FFIType.ptr, FFIType.ptr], [null, box.ptr!]) !== 0) process.exit(1);
+const blend = box.readBigUInt64LE(0);
+setInterval(() => {
+  const local = Buffer.alloc(8);
+  if (vcall(blend, DEV_CREATE_BLEND_STATE, [FFIType.ptr, FFIType.ptr], [null, local.ptr!]) !== 0) return;
+  const state = local.readBigUInt64LE(0);
+  comRelease(state);
+}, 700);
+`,
+    },
+    {
+      name: "an exported module pointer is its importers' to release",
+      code: `${PRELUDE}const box = Buffer.alloc(8);
+if (vcall(device, DEV_CREATE_BLEND_STATE, [FFIType.ptr, FFIType.ptr], [null, box.ptr!]) !== 0) process.exit(1);
+export const blend = box.readBigUInt64LE(0);
+export function draw(): void {
+  vcall(context, CTX_OM_SET_BLEND_STATE, [FFIType.u64], [blend]);
+}
+`,
+    },
+    {
+      name: "a pointer passed in a vtable call's argument list is still released by its owner",
+      code: `${PRELUDE}function draw(): void {
+  const box = Buffer.alloc(8);
+  if (vcall(device, DEV_CREATE_BLEND_STATE, [FFIType.ptr, FFIType.ptr], [null, box.ptr!]) !== 0) return;
+  const blend = box.readBigUInt64LE(0);
+  vcall(context, CTX_OM_SET_BLEND_STATE, [FFIType.u64], [blend]);
+  comRelease(blend);
+}
+`,
+    },
+  ],
+  invalid: [
+    {
+      name: "a module pointer that the teardown forgets: reported at the acquisition",
+      code: `${PRELUDE}const box = Buffer.alloc(8);
+if (vcall(device, DEV_CREATE_BLEND_STATE, [FFIType.ptr, FFIType.ptr], [null, box.ptr!]) !== 0) throw new Error("CreateBlendState failed");
+const blend = box.readBigUInt64LE(0);
+const other = Buffer.alloc(8);
+if (vcall(device, DEV_CREATE_BLEND_STATE, [FFIType.ptr, FFIType.ptr], [null, other.ptr!]) !== 0) process.exit(1);
+const blend2 = other.readBigUInt64LE(0);
+function cleanup(code: number): never {
+  comRelease(blend2);
+  process.exit(code);
+}
+process.on("SIGINT", () => cleanup(0));
+for (let frame = 0; frame < 100; frame++) vcall(context, CTX_OM_SET_BLEND_STATE, [FFIType.u64], [blend]);
+cleanup(0);
+`,
+      errors: [{ messageId: "missingRelease", data: { pointer: "blend", acquirer: "DEV_CREATE_BLEND_STATE", reached: never("blend"), release: "comRelease(blend)" }, line: 9, column: 5 }],
+    },
+    {
+      name: "a pointer stored by init() into a module variable that nothing releases",
+      code: `${PRELUDE}let blend = 0n;
+function init(): void {
+  const box = Buffer.alloc(8);
+  if (vcall(device, DEV_CREATE_BLEND_STATE, [FFIType.ptr, FFIType.ptr], [null, box.ptr!]) !== 0) throw new Error("failed");
+  blend = box.readBigUInt64LE(0);
+}
+function draw(): void {
+  vcall(context, CTX_OM_SET_BLEND_STATE, [FFIType.u64], [blend]);
+}
+let sampler = 0n;
+function shutdown(): void {
+  comRelease(sampler);
+}
+init();
+draw();
+shutdown();
+`,
+      errors: [{ messageId: "missingRelease", data: { pointer: "blend", acquirer: "DEV_CREATE_BLEND_STATE", reached: never("blend"), release: "comRelease(blend)" }, line: 11, column: 7 }],
+    },
+    {
+      name: "a pointer passed in a vtable call's argument list and never released leaks at the function's end",
+      code: `${PRELUDE}function draw(): void {
+  const box = Buffer.alloc(8);
+  if (vcall(device, DEV_CREATE_BLEND_STATE, [FFIType.ptr, FFIType.ptr], [null, box.ptr!]) !== 0) return;
+  const blend = box.readBigUInt64LE(0);
+  vcall(context, CTX_OM_SET_BLEND_STATE, [FFIType.u64], [blend]);
+}
+function drop(p: bigint): void {
+  comRelease(p);
+}
+`,
+      errors: [
+        {
+          messageId: "missingRelease",
+          data: { pointer: "blend", acquirer: "DEV_CREATE_BLEND_STATE", reached: "the end of the function at line 13", release: "comRelease(blend)" },
+          line: 10,
+          column: 7,
+          suggestions: [
+            {
+              messageId: "insertReleaseFinally",
+              output: `${PRELUDE}function draw(): void {
+  const box = Buffer.alloc(8);
+  if (vcall(device, DEV_CREATE_BLEND_STATE, [FFIType.ptr, FFIType.ptr], [null, box.ptr!]) !== 0) return;
+  const blend = box.readBigUInt64LE(0);
+  try {
+    vcall(context, CTX_OM_SET_BLEND_STATE, [FFIType.u64], [blend]);
+  } finally {
+    comRelease(blend);
+  }
+}
+function drop(p: bigint): void {
+  comRelease(p);
+}
+`,
+            },
+            {
+              messageId: "insertReleaseAtExit",
+              output: `${PRELUDE}function draw(): void {
+  const box = Buffer.alloc(8);
+  if (vcall(device, DEV_CREATE_BLEND_STATE, [FFIType.ptr, FFIType.ptr], [null, box.ptr!]) !== 0) return;
+  const blend = box.readBigUInt64LE(0);
+  vcall(context, CTX_OM_SET_BLEND_STATE, [FFIType.u64], [blend]);
+  comRelease(blend);
+}
+function drop(p: bigint): void {
+  comRelease(p);
+}
+`,
+            },
+          ],
+        },
+      ],
+    },
+  ],
+};
