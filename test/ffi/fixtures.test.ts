@@ -12,7 +12,8 @@ import * as tsParser from "@typescript-eslint/parser";
 import plugin from "eslint-plugin-com-async";
 
 const DIR = path.resolve(__dirname, "../../../test/fixtures/ffi");
-const files = fs.readdirSync(DIR).filter((f) => /\.(ts|js)$/.test(f)).sort();
+// Recursive: `workspace/` is a small monorepo whose demo imports its helpers from a workspace package.
+const files = (fs.readdirSync(DIR, { recursive: true }) as string[]).filter((f) => /\.(ts|js)$/.test(f)).sort();
 
 function markers(code: string, kind: "expect" | "not yet"): string[] {
   const found: string[] = [];

@@ -1,6 +1,8 @@
-/** Pointers kept in module variables, and pointers handed to vtable methods (cases in ./cases/module-pointers). */
+/** Pointers kept in module variables, pointers handed to vtable methods, and out-box reads (cases in ./cases/module-pointers, ./cases/out-box-reads). */
 import { rules } from "eslint-plugin-com-async";
 import { cases } from "./cases/module-pointers";
+import { cases as outBoxReads } from "./cases/out-box-reads";
 import { runBothModes } from "./tester";
 
 runBothModes("missing-release", rules["missing-release"], cases);
+runBothModes("missing-release", rules["missing-release"], outBoxReads);

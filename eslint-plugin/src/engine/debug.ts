@@ -59,7 +59,8 @@ function formatState(ctx: EngineContext, state: State): string {
     const res = ctx.resource(Math.floor(key / 2));
     const facts = set.map((id) => {
       const fact = ctx.facts.get(id);
-      return `${PHASE_NAMES[fact.phase]}${fact.begin ? `(${ctx.beginName(fact.begin)})` : ""}${fact.uncertain ? "?" : ""}`;
+      const unread = res.fromBox && (fact.phase === Phase.PtrOwned || fact.phase === Phase.PtrUnchecked) && fact.site !== null;
+      return `${PHASE_NAMES[fact.phase]}${unread ? " unread" : ""}${fact.begin ? `(${ctx.beginName(fact.begin)})` : ""}${fact.uncertain ? "?" : ""}`;
     });
     return `${res.name}${key === res.ownKey ? "" : "#call"}={${facts.join("|")}}`;
   });

@@ -14,7 +14,7 @@ import { isImmediatelyInvoked } from "./ast";
 import { debugEnabled, printGraph } from "./debug";
 import { EMPTY_STATE, FactTable, State } from "./facts";
 import type { Finding, FindingKind, Sink } from "./findings";
-import type { EngineContext, EngineStats, Polarity, Refiner, Resource, Summary, Sym, Value } from "./model";
+import type { EngineContext, EngineStats, HelperRole, ImportLookup, Polarity, Refiner, Resource, Summary, Sym, Value } from "./model";
 import { ApiCall, Recognizer } from "./recognizer";
 import { Recorder } from "./recording";
 import { ResourceTable } from "./resources";
@@ -35,7 +35,7 @@ type Segment = Rule.CodePathSegment;
 const analyses = new WeakMap<object, Map<string, FileAnalysis>>();
 
 /** The shared analysis for this rule's file and options; `isDriver` is true for the rule whose listeners record events. */
-export function analysisFor(context: Rule.RuleContext, naming: NamingOptions): { analysis: FileAnalysis; isDriver: boolean } | null {
+export function analysisFor(context: Rule.RuleContext, naming: NamingOptions, imports: ImportLookup | null = null): { analysis: FileAnalysis; isDriver: boolean } | null {
   const sourceCode = context.sourceCode;
   const key = namingKey(naming);
   let byOptions = analyses.get(sourceCode);
@@ -43,7 +43,7 @@ export function analysisFor(context: Rule.RuleContext, naming: NamingOptions): {
   const existing = byOptions.get(key);
   if (existing && !existing.finished) return existing.skipped ? null : { analysis: existing, isDriver: false };
   const services = sourceCode.parserServices as Partial<ParserServices> | undefined;
-  const analysis = new FileAnalysis(sourceCode, new Recognizer(new Vocabulary(naming), services?.program ? services : undefined), context.filename);
+  const analysis = new FileAnalysis(sourceCode, new Recognizer(new Vocabulary(naming), services?.program ? services : undefined), context.filename, { imports });
   byOptions.set(key, analysis);
   if (analysis.skipped) return null;
   return { analysis, isDriver: true };
@@ -84,6 +84,8 @@ export class FileAnalysis implements EngineContext {
     private readonly sourceCode: SourceCode,
     readonly recognizer: Recognizer,
     private readonly filename = "",
+    /** `force`: analyse even without a protocol name (a module whose helpers are summarised for its importers). */
+    options: { imports?: ImportLookup | null; force?: boolean } = {},
   ) {
     this.vocabulary = recognizer.vocabulary;
     const classify = (call: TSESTree.CallExpression) => this.classify(call);
@@ -95,7 +97,8 @@ export class FileAnalysis implements EngineContext {
     this.recorder = new Recorder(sourceCode, recognizer, this.symbols, this.resources, classify, () => this.stack[this.stack.length - 1]);
     this.summaries = new Summaries(this, this.resources, this.symbols, this.graphs, sourceCode.text);
     this.facts.methodOf = (begin) => this.resources.begins.get(begin)?.method.toLowerCase() ?? "";
-    this.skipped = !this.vocabulary.triggerPattern().test(sourceCode.text);
+    this.recorder.imports = options.imports ?? null;
+    this.skipped = !options.force && !this.vocabulary.triggerPattern().test(sourceCode.text);
   }
 
   // ---- EngineContext --------------------------------------------------------
@@ -138,6 +141,11 @@ export class FileAnalysis implements EngineContext {
   }
   heldByModule(res: Resource, key: string, name: string, store: Node, graph: FunctionGraph): void {
     this.modulePointers.note(res, key, name, store, graph);
+  }
+
+  /** What a function of this file is to its importers: its summary, and whether it checks HRESULTs or ends the process. */
+  roleOf(fn: TSESTree.FunctionLike): HelperRole {
+    return { summary: this.summaries.summaryOf(fn), check: this.symbols.isCheckHelperFunction(fn), endsProcess: this.symbols.endsProcessFunction(fn) };
   }
 
   /** The file's own release form: its first release call with the pointer swapped, else the vocabulary's. */

@@ -6,6 +6,8 @@
 import type { Rule } from "eslint";
 import type { TSESLint, TSESTree } from "@typescript-eslint/utils";
 import { analysisFor, FileAnalysis } from "./file-analysis";
+import { driverListeners } from "./driver";
+import { importsOf } from "./imported-helpers";
 import type { NamingOptions } from "../options";
 import type { Finding, FindingKind } from "./findings";
 
@@ -18,7 +20,7 @@ export interface ProtocolRuleHooks {
 
 export function protocolListeners(context: Readonly<TSESLint.RuleContext<string, readonly unknown[]>>, naming: NamingOptions, kind: FindingKind, hooks: ProtocolRuleHooks): TSESLint.RuleListener {
   const eslintContext = context as unknown as Rule.RuleContext;
-  const shared = analysisFor(eslintContext, naming);
+  const shared = analysisFor(eslintContext, naming, importsOf(eslintContext, naming));
   if (!shared) return {};
   const { analysis, isDriver } = shared;
   const deliver = (codePath: Rule.CodePath, node: TSESTree.Node) =>
@@ -26,20 +28,7 @@ export function protocolListeners(context: Readonly<TSESLint.RuleContext<string,
       for (const finding of findings) hooks.onFinding(finding, analysis);
       if (codePath.origin === "program" && isDriver && analysis.failed) hooks.onEngineError(analysis.failed, node);
     });
-  const guard = analysis.guard;
-  const listeners: Rule.RuleListener = isDriver
-    ? {
-        ...(analysis.nodeListeners() as unknown as Rule.RuleListener),
-        onCodePathStart: guard((codePath: Rule.CodePath, node: Rule.Node) => analysis.onCodePathStart(codePath, node as TSESTree.Node)),
-        onCodePathEnd: (codePath, node) => {
-          analysis.onCodePathEnd(codePath);
-          deliver(codePath, node as TSESTree.Node);
-        },
-        onCodePathSegmentStart: guard((segment: Rule.CodePathSegment, node: Rule.Node) => analysis.onSegmentStart(segment, node as TSESTree.Node)),
-        onCodePathSegmentEnd: guard((segment: Rule.CodePathSegment, node: Rule.Node) => analysis.onSegmentEnd(segment, node as TSESTree.Node)),
-        onUnreachableCodePathSegmentStart: guard((_segment: Rule.CodePathSegment, node: Rule.Node) => analysis.onUnreachableSegmentStart(node as TSESTree.Node)),
-      }
-    : { onCodePathEnd: (codePath, node) => deliver(codePath, node as TSESTree.Node) };
+  const listeners: Rule.RuleListener = isDriver ? driverListeners(analysis, deliver) : { onCodePathEnd: (codePath, node) => deliver(codePath, node as TSESTree.Node) };
   // typescript-eslint's RuleListener type omits the code path listeners ESLint supports.
   return listeners as unknown as TSESLint.RuleListener;
 }

@@ -32,6 +32,8 @@ export interface Resource {
   mayFail: boolean;
   /** Raw FFI: judged by its HRESULT tests alone; an untested read is owned, never reported as unchecked. */
   ffi: boolean;
+  /** Raw FFI out box of a call that may succeed without an object: owned from the box's read on (spec 2a, shape 7); a path that never reads it owes nothing. */
+  fromBox: boolean;
   /** The acquiring call's own name, for messages: `QueryInterface`, `CoCreateInstance`, a helper's name. */
   acquirer: string;
 }
@@ -60,7 +62,8 @@ export type Event =
   | { k: "escape"; target: Sym; targetKey: string | null; native?: boolean }
   | { k: "return"; target: Sym; targetKey: string | null }
   | { k: "settle"; node: Node; target: Sym }
-  | { k: "callLocal"; node: Node; callee: Node; args: { sym: Sym; key: string | null; expr: Node }[]; result: Resource }
+  /** A call of a function of this file (`callee`), or of an imported helper whose summary came with it (`summary`). */
+  | { k: "callLocal"; node: Node; callee: Node | null; summary?: Summary; args: { sym: Sym; key: string | null; expr: Node }[]; result: Resource }
   | { k: "stopTracking"; target: Sym }
   | { k: "manage"; target: Sym }
   | { k: "throwPoint"; region: string }
@@ -117,10 +120,25 @@ export interface EngineContext {
   heldByModule(res: Resource, key: string, name: string, store: Node, graph: FunctionGraph): void;
 }
 
+/** What a helper of another module of the repository is, from its body (imported-helpers.ts). */
+export interface HelperRole {
+  summary: Summary | null;
+  /** Throws or ends the process when an HRESULT argument fails. */
+  check: boolean;
+  /** Always ends the process (`cleanup(code): never`). */
+  endsProcess: boolean;
+}
+
+/** The helpers a file imports from its own repository: `helper("./com", "comRelease")`. */
+export interface ImportLookup {
+  helper(specifier: string, name: string): HelperRole | null;
+}
+
 /** What a call to a function of this file does to each argument, and whether it returns an owned pointer. */
 export interface Summary {
   params: ParamEffect[];
-  returns: { isCancel: boolean; ownerParam: number | null; mayFail: boolean } | null;
+  /** `ffi`: a raw pointer (from a box or a vtable call), which native code given it never takes over. */
+  returns: { isCancel: boolean; ownerParam: number | null; mayFail: boolean; ffi: boolean } | null;
 }
 
 export type ParamEffect =

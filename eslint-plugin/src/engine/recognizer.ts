@@ -34,6 +34,8 @@ export type ApiCall =
       ffi: boolean;
       /** The acquiring call's own name, for messages (`QueryInterface`, `CoCreateInstance`, `FACTORY_CREATEADAPTERLIST`). */
       acquirer: string;
+      /** Raw FFI: the box may hold null after a success; the pointer is owned from the box's read on. */
+      ownedFromRead?: boolean;
     }
   /** A vtable call of some other method: a use of its object (never an escape). */
   | { kind: "vtableUse"; object: TSESTree.Expression }
@@ -64,7 +66,9 @@ export class Recognizer {
     const box = this.ffi.boxArgument(call.arguments);
     // The creating exports of spec 3a acquire whatever the file does with the pointer.
     const name = calleeName(call.callee);
-    if (box && ((name !== null && CREATING_EXPORTS.has(name)) || this.ffi.mentionsIid(call.arguments) || this.ffi.holdsComObject(box))) return this.ffiAcquire(null, box, false, name ?? "the call");
+    if (!box) return null;
+    const creates = (name !== null && CREATING_EXPORTS.has(name)) || this.ffi.mentionsIid(call.arguments);
+    if (creates || this.ffi.holdsComObject(box)) return this.ffiAcquire(null, box, false, name ?? "the call", !creates);
     return null;
   }
 
@@ -93,14 +97,21 @@ export class Recognizer {
       case "other": {
         if (slotText !== null && createsVoice(slotText)) return { kind: "vtableUse", object };
         const box = ffi.boxArgument(rest);
-        if (box && ((slotText !== null && namesCreatingMethod(slotText)) || ffi.mentionsIid(rest) || ffi.holdsComObject(box))) return this.ffiAcquire(object, box, false, slotText ?? "the call");
+        const creates = (slotText !== null && namesCreatingMethod(slotText)) || ffi.mentionsIid(rest);
+        if (box && (creates || ffi.holdsComObject(box))) return this.ffiAcquire(object, box, false, slotText ?? "the call", !creates);
         return { kind: "vtableUse", object };
       }
     }
   }
 
-  private ffiAcquire(source: TSESTree.Expression | null, outBox: TSESTree.Expression, isCallFactory: boolean, acquirer: string): Extract<ApiCall, { kind: "acquire" }> {
-    return { kind: "acquire", source, outBox, isCancelInterface: false, isCallFactory, nullable: false, returnsHresult: true, ffi: true, acquirer };
+  /**
+   * `ownedFromRead`: the call may succeed without an object (`ReadSample` at the end of the stream
+   * writes null), so the pointer is owned from the box's read on (spec 2a). A creating call (a
+   * creating export, a Create/Activate or QueryInterface slot, one given an IID) writes an object
+   * whenever it succeeds: owned from its success.
+   */
+  private ffiAcquire(source: TSESTree.Expression | null, outBox: TSESTree.Expression, isCallFactory: boolean, acquirer: string, ownedFromRead = false): Extract<ApiCall, { kind: "acquire" }> {
+    return { kind: "acquire", source, outBox, isCancelInterface: false, isCallFactory, nullable: false, returnsHresult: true, ffi: true, acquirer, ownedFromRead };
   }
 
   /** The method shape (spec section 2): names on a receiver, release functions, HRESULT macros, configured acquire functions. */

@@ -9,7 +9,7 @@ import type { SourceCode } from "eslint";
 import type { TSESTree } from "@typescript-eslint/utils";
 import { calleeName, enclosingStatement, isResultUsed, jumpsOutOfFinally, memberName, unwrapExpression } from "./ast";
 import { isSlotLookup, isTableCall } from "./ffi";
-import type { Event, Resource, Sym } from "./model";
+import type { Event, HelperRole, ImportLookup, Resource, Sym } from "./model";
 import type { ApiCall, Recognizer } from "./recognizer";
 import type { ResourceTable } from "./resources";
 import type { FunctionGraph } from "./segment-graph";
@@ -22,6 +22,9 @@ export class Recorder {
   readonly finishArguments = new Map<string, string>();
   /** The first release call of the file, as a template: the file's own release form. */
   releaseTemplate: { text: string; target: string } | null = null;
+  /** Helpers imported from the repository's other modules, summarised there (null: not followed). */
+  imports: ImportLookup | null = null;
+  private readonly importedRoles = new WeakMap<Node, HelperRole | null>();
   /** Some code releases what a module variable holds (`comRelease(blend)`, `comRelease(gpu.device)`): the file tears its module state down. */
   releasesModuleState = false;
   private receiverNames: Set<string> | undefined;
@@ -120,7 +123,7 @@ export class Recorder {
   }
 
   private onCall(node: TSESTree.CallExpression): void {
-    if (this.symbols.endsProcess(node)) this.record({ k: "terminate", node });
+    if (this.symbols.endsProcess(node) || this.importedRole(node.callee)?.endsProcess) this.record({ k: "terminate", node });
     const api = this.classify(node);
     // `slot(p, N)` in `koffi.call(slot(p, N), proto, p)` only reads the vtable: a use of `p`.
     if (!api && isSlotLookup(node)) return this.onOtherCall(node, node.arguments, node.arguments[0] ?? null);
@@ -183,6 +186,7 @@ export class Recorder {
       // its HRESULT tests alone: an untested box read is taken as owned, never as "unchecked".)
       res.mayFail = api.returnsHresult && !api.ffi;
       res.ffi = api.ffi;
+      res.fromBox = api.ffi && outKey !== null && api.ownedFromRead === true;
       this.resources.acquireSites.set(node, res);
     }
     this.throwPoint();
@@ -225,13 +229,14 @@ export class Recorder {
     // after such a call the code runs on the success path. Recognised by the helper's name.
     // A helper of this file that throws or exits when its HRESULT fails is a check too, whatever its name.
     const name = calleeName(node.callee);
-    const check = (name !== null && this.recognizer.vocabulary.isCheckHelperName(name)) || (node.type === "CallExpression" && s.isLocalCheckHelper(node.callee));
+    const imported = node.type === "CallExpression" && usedOnly === null ? this.importedRole(node.callee) : null;
+    const check = (name !== null && this.recognizer.vocabulary.isCheckHelperName(name)) || (node.type === "CallExpression" && s.isLocalCheckHelper(node.callee)) || imported?.check === true;
     // A test helper (`isSuccessful(hr)`) is read by the branch that uses its result.
     const test = node.type === "CallExpression" && s.localHresultTest(node) !== null;
     if (!test) for (const { sym } of argSyms) this.record({ k: check ? "hrHandled" : "hrPassed", target: sym });
     // A dispatcher's own body is no summary of the method it calls: its object is only used.
     const local = node.type === "CallExpression" && usedOnly === null ? s.localFunction(node.callee) : null;
-    if (local) {
+    if (local || imported?.summary) {
       // Summarised at solve time: each argument gets the callee's effect, the result may be owned.
       let result = this.resources.acquireSites.get(node);
       if (!result) {
@@ -242,7 +247,7 @@ export class Recorder {
         const expr = arg.type === "SpreadElement" ? arg.argument : arg;
         return { sym: s.sym(expr), key: s.keyOf(expr), expr };
       });
-      this.record({ k: "callLocal", node, callee: local, args: allArgs, result });
+      this.record({ k: "callLocal", node, callee: local, ...(local ? {} : { summary: imported!.summary! }), args: allArgs, result });
       return;
     }
     // A vtable method is native code too (`usedOnly` is its object): by COM's rule for in-parameters it
@@ -345,6 +350,18 @@ export class Recorder {
     if (node.type === "SpreadElement") return this.escapeValue(node.argument, native);
     const sym = this.symbols.sym(node);
     if (sym) this.record({ k: "escape", target: sym, targetKey: this.symbols.keyOf(node), ...(native ? { native } : {}) });
+  }
+
+  /** What an imported helper of this repository is (`comRelease` from `./com`), or null. */
+  private importedRole(callee: Node): HelperRole | null {
+    if (!this.imports) return null;
+    let role = this.importedRoles.get(callee);
+    if (role === undefined) {
+      const target = this.symbols.importOf(callee);
+      role = target ? this.imports.helper(target.specifier, target.name) : null;
+      this.importedRoles.set(callee, role);
+    }
+    return role;
   }
 
   private isModuleState(target: Node): boolean {

@@ -74,6 +74,7 @@ export class ResourceTable {
       ownerStatement: null,
       mayFail: false,
       ffi: false,
+      fromBox: false,
       acquirer,
     };
     this.resources.push(res);

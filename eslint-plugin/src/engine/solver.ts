@@ -164,7 +164,7 @@ function checkExit(ctx: EngineContext, transfer: Transfer, state: State, exit: E
   for (const [key, set] of state.tracks) {
     const res = ctx.resource(Math.floor(key / 2));
     if (key === res.ownKey) {
-      if (set.some((id) => transfer.transitions.isHeld(facts.get(id)))) {
+      if (set.some((id) => transfer.transitions.isOwed(res, facts.get(id)))) {
         let list = leaks.get(res);
         if (!list) leaks.set(res, (list = []));
         if (!list.some((e) => e.node === exit.node)) list.push(exit);

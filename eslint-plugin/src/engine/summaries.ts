@@ -58,6 +58,8 @@ export class Summaries {
       const ownerKey = `param-owner:${i}`;
       const res = this.resources.create(param, true, true, true, ownerKey, "");
       res.name = param.name;
+      // Handed to native code (an export, a vtable method), a raw pointer parameter stays the caller's.
+      res.ffi = true;
       bindings.set(key, [this.resources.valueId({ kind: "ref", res })]);
       tracks.set(res.ownKey, [facts.make(Phase.PtrOwned)]);
       tracks.set(res.protoKey, [facts.make(Phase.CallUnknown)]);
@@ -74,7 +76,7 @@ export class Summaries {
         });
         if (!held) continue;
         const ownerParam = params.findIndex((p) => p && value.res.ownerSlot !== null && p.key === value.res.ownerSlot);
-        returned = { isCancel: value.res.isCancel, ownerParam: ownerParam >= 0 ? ownerParam : null, mayFail: value.res.mayFail };
+        returned = { isCancel: value.res.isCancel, ownerParam: ownerParam >= 0 ? ownerParam : null, mayFail: value.res.mayFail, ffi: value.res.ffi };
       }
     };
     const exit = solve(this.ctx, graph, { bindings, tracks }, null, { onReturn });

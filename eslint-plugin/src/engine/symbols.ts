@@ -188,7 +188,10 @@ export class Symbols implements FfiLookups {
    */
   isLocalCheckHelper(callee: Node): boolean {
     const fn = this.localFunction(callee) as TSESTree.FunctionLike | null;
-    if (!fn) return false;
+    return fn ? this.isCheckHelperFunction(fn) : false;
+  }
+
+  isCheckHelperFunction(fn: TSESTree.FunctionLike): boolean {
     let known = this.checkHelpers.get(fn);
     if (known === undefined) this.checkHelpers.set(fn, (known = this.endsOnFailure(fn)));
     return known;
@@ -209,7 +212,10 @@ export class Symbols implements FfiLookups {
   endsProcess(call: TSESTree.CallExpression): boolean {
     if (isExitCall(call)) return true;
     const fn = this.localFunction(call.callee) as TSESTree.FunctionLike | null;
-    if (!fn) return false;
+    return fn ? this.endsProcessFunction(fn) : false;
+  }
+
+  endsProcessFunction(fn: TSESTree.FunctionLike): boolean {
     if (fn.returnType?.typeAnnotation.type === "TSNeverKeyword") return true;
     const body = fn.body?.type === "BlockStatement" ? fn.body.body : [];
     const last = body[body.length - 1];
@@ -249,6 +255,32 @@ export class Symbols implements FfiLookups {
     const variable = this.variableOf(node);
     const type = variable?.scope.variableScope.type;
     return !!variable && (type === "module" || type === "global") && variable.defs.some((def) => def.type === "Variable") && !isExported(variable);
+  }
+
+  /** The import a callee names: `comRelease` from `import { comRelease } from "./com"`, `gpu.comRelease` from `import * as gpu from "@x/gpu"`. */
+  importOf(callee: Node): { specifier: string; name: string } | null {
+    const expr = unwrapExpression(callee);
+    const binding = (id: TSESTree.Identifier) => {
+      const def = this.variableOf(id)?.defs[0];
+      if (def?.type !== "ImportBinding") return null;
+      const declaration = def.parent as unknown as TSESTree.ImportDeclaration;
+      if (declaration.importKind === "type" || typeof declaration.source.value !== "string") return null;
+      return { specifier: declaration.source.value, node: def.node as Node };
+    };
+    if (expr.type === "Identifier") {
+      const found = binding(expr);
+      if (!found) return null;
+      if (found.node.type === "ImportDefaultSpecifier") return { specifier: found.specifier, name: "default" };
+      if (found.node.type !== "ImportSpecifier" || found.node.importKind === "type") return null;
+      const imported = found.node.imported;
+      return { specifier: found.specifier, name: imported.type === "Identifier" ? imported.name : String(imported.value) };
+    }
+    if (expr.type === "MemberExpression" && expr.object.type === "Identifier") {
+      const found = binding(expr.object);
+      const name = memberName(expr);
+      return found?.node.type === "ImportNamespaceSpecifier" && name !== null ? { specifier: found.specifier, name } : null;
+    }
+    return null;
   }
 
   /** The function of this file a callee names: `helper(...)`, `const helper = () => ...`, `this.method(...)`. */

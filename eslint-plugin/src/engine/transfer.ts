@@ -9,7 +9,7 @@ import type { Sink } from "./findings";
 import type { TSESTree } from "@typescript-eslint/utils";
 import type { EngineContext, Event, Refiner } from "./model";
 import type { FunctionGraph } from "./segment-graph";
-import { Transitions, calleeOf } from "./transitions";
+import { Transitions, calleeOf, isBoxSlot } from "./transitions";
 
 
 export class Transfer {
@@ -36,6 +36,8 @@ export class Transfer {
             // `const c = call` where `call` came from outside: both names denote one call object.
             values = [this.ctx.valueId({ kind: "ref", res: this.ctx.externalCall(this.graph, event.aliasOf.key, event.aliasOf.site) })];
           }
+          // `const sample = box.readBigUInt64LE(0)`: the read that starts ownership of a box's pointer.
+          if (event.sym?.t === "slot" && isBoxSlot(event.sym.key)) for (const id of values) this.markReadValue(draft, id);
           if (event.escapes && event.heldBy && reporting) this.noteModuleHeld(draft, values, event.key, event.heldBy.name, event.heldBy.node);
           if (event.escapes) t.escape(draft, values);
           draft.dropMembers(event.key);
@@ -149,15 +151,20 @@ export class Transfer {
       const value = this.ctx.value(id);
       if (value.kind !== "ref" || value.res.ownKey < 0 || value.res.site.type !== "CallExpression") continue;
       const facts = (draft.tracks.get(value.res.ownKey) ?? []).map((f) => this.ctx.facts.get(f));
-      const owned = facts.some((f) => !f.uncertain && (f.phase === Phase.PtrOwned || f.phase === Phase.PtrUnchecked));
+      const owned = facts.some((f) => this.transitions.isOwed(value.res, f));
       if (owned && !facts.some((f) => f.phase === Phase.PtrReleased)) this.ctx.heldByModule(value.res, key, name ?? value.res.name, where, this.graph);
     }
+  }
+
+  private markReadValue(draft: Draft, id: number): void {
+    const value = this.ctx.value(id);
+    if (value.kind === "ref") this.transitions.markRead(draft, value.res);
   }
 
   /** A call to a function of this file: its summary's effects, or an escape of every argument. */
   private localCall(draft: Draft, event: Extract<Event, { k: "callLocal" }>, sink: Sink): void {
     const t = this.transitions;
-    const summary = this.ctx.summaryOf(event.callee);
+    const summary = event.summary ?? (event.callee ? this.ctx.summaryOf(event.callee) : null);
     if (!summary) {
       for (const arg of event.args) t.escapeSym(draft, arg.sym, arg.key);
       return;
@@ -168,7 +175,7 @@ export class Transfer {
         case "none":
           return;
         case "release":
-          return t.release(draft, t.resourcesOf(draft, arg.sym), event.node, sink);
+          return t.release(draft, t.resourcesOf(draft, arg.sym), event.node, sink, arg.key);
         case "finish":
           return t.finish(draft, t.callObjects(draft, arg.sym, arg.key, arg.expr), event.node, effect.method, true, sink);
         case "begin":
@@ -188,6 +195,7 @@ export class Transfer {
       res.isCancel = acquired.isCancel;
       res.ownerSlot = acquired.ownerParam !== null ? (event.args[acquired.ownerParam]?.key ?? null) : null;
       res.mayFail = acquired.mayFail;
+      res.ffi = acquired.ffi;
       t.acquire(draft, res, event.node, !acquired.mayFail);
     }
   }
@@ -285,7 +293,8 @@ export class Transfer {
       const site = value.res.site;
       t.mapTrack(draft, value.res.ownKey, (fact, fid) => {
         // A pointer known to have failed cannot be valid: that path does not exist.
-        if (result === "valid") return fact.phase === Phase.PtrUnchecked ? facts.derive(fid, Phase.PtrOwned, null, null) : fact.phase === Phase.PtrFailed ? null : fid;
+        // (An out box's pointer stays unread: the fact keeps its site until the read.)
+        if (result === "valid") return fact.phase === Phase.PtrUnchecked ? facts.derive(fid, Phase.PtrOwned, value.res.fromBox ? fact.site : null, null) : fact.phase === Phase.PtrFailed ? null : fid;
         // A use after an unchecked failure is reported (site null: not reported yet); a pointer already
         // known valid that is tested null again is on a path the binding rules out (site set: never reported).
         if (fact.phase === Phase.PtrUnchecked) return facts.derive(fid, Phase.PtrFailed, null, null);

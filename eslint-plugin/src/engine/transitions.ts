@@ -86,6 +86,22 @@ export class Transitions {
     return !fact.uncertain && (fact.phase === Phase.PtrOwned || fact.phase === Phase.PtrUnchecked);
   }
 
+  /**
+   * Is the reference owed at an exit on this fact? Not for a pointer still in the out box it was
+   * written to: a call that succeeds without an object (`ReadSample` at the end of the stream
+   * writes null) is never read, and spec 2a makes the read the start of ownership.
+   */
+  isOwed(res: Resource, fact: Fact): boolean {
+    return this.isHeld(fact) && !(res.fromBox && fact.site !== null);
+  }
+
+  /** The box's pointer is read here (`box.readBigUInt64LE(0)`, `out[0]`): from now on it is owned. */
+  markRead(draft: Draft, res: Resource): void {
+    if (!res.fromBox || res.ownKey < 0) return;
+    const facts = this.ctx.facts;
+    this.mapTrack(draft, res.ownKey, (fact, id) => ((fact.phase === Phase.PtrOwned || fact.phase === Phase.PtrUnchecked) && fact.site !== null ? facts.derive(id, fact.phase, null, null) : id));
+  }
+
   /** How a Begin_/Finish_ call reads in a message: its callee (`call.Begin_GetPrice`), or the method a vtable call makes (`Begin_GETPRICE`). */
   callText(node: Node, methodName: string): string {
     const callee = node.type === "CallExpression" ? this.ctx.text(node.callee) : methodName;
@@ -114,7 +130,8 @@ export class Transitions {
         if (values.includes(ref)) draft.setBinding(key, values.filter((id) => id !== ref));
       }
     }
-    draft.setTrack(res.ownKey, [facts.make(checked ? Phase.PtrOwned : Phase.PtrUnchecked)]);
+    // A pointer in an out box is owned from its read on: until then the fact carries the acquisition as its site.
+    draft.setTrack(res.ownKey, [facts.make(checked ? Phase.PtrOwned : Phase.PtrUnchecked, res.fromBox ? node : null)]);
     if (res.protoKey >= 0) draft.setTrack(res.protoKey, [facts.make(Phase.CallIdle)]);
   }
 
@@ -262,6 +279,7 @@ export class Transitions {
   /** Checks a use of a pointer; returns whether it may be a valid, live pointer. */
   use(draft: Draft, res: Resource, node: Node, sink: Sink, viaKey: string | null = null): boolean {
     if (res.ownKey < 0) return true;
+    if (viaKey !== null && isBoxSlot(viaKey)) this.markRead(draft, res);
     const set = draft.tracks.get(res.ownKey);
     if (!set) return true;
     const facts = this.ctx.facts;
@@ -287,7 +305,7 @@ export class Transitions {
     if (usedReleased) this.mapTrack(draft, res.ownKey, (fact, id) => (fact.phase === Phase.PtrReleased && !fact.uncertain && fact.site && !fact.begin ? facts.derive(id, Phase.PtrReleased, fact.site, node) : id));
     if (unchecked) {
       this.mapTrack(draft, res.ownKey, (fact, id) =>
-        fact.phase === Phase.PtrUnchecked ? facts.derive(id, Phase.PtrOwned, null, null) : fact.phase === Phase.PtrFailed && fact.site === null ? facts.derive(id, Phase.PtrFailed, node, null) : id,
+        fact.phase === Phase.PtrUnchecked ? facts.derive(id, Phase.PtrOwned, res.fromBox ? fact.site : null, null) : fact.phase === Phase.PtrFailed && fact.site === null ? facts.derive(id, Phase.PtrFailed, node, null) : id,
       );
     }
     return valid;
@@ -361,6 +379,11 @@ export class Transitions {
     if (callee.type === "MemberExpression" && !callee.computed && callee.property.type === "Identifier" && this.ctx.text(callee.object) === res.name) return { calls: callee.property.name };
     return "pass";
   }
+}
+
+/** `out[0]`, `box.value`: the slot of an out box. */
+export function isBoxSlot(key: string): boolean {
+  return key.endsWith("[0]") || key.endsWith(".value");
 }
 
 export function calleeOf(node: Node): Node {

@@ -55,7 +55,9 @@ function releaseRepairs(finding: MissingRelease, context: RepairContext): Repair
   // `return p.Foo()` still uses the pointer, and the end of the function needs the block's end.
   const pointerWord = new RegExp(`(^|[^\\w$.])${escapeRegExp(finding.pointer)}\\b`);
   const usesPointer = (exit: TSESTree.Node) => pointerWord.test(sourceCode.getText(exit).replace(/^(return|throw)\b/, ""));
-  const fixable = (exit: Exit) => (exit.node === null ? !finding.releasedOnSomePath : !usesPointer(exit.node) && exit.range[0] >= block.range[0] && exit.range[1] <= block.range[1]);
+  // An exit before the statement that names the pointer (a return between an out-box call and its read) cannot release it by that name.
+  const fixable = (exit: Exit) =>
+    exit.node === null ? !finding.releasedOnSomePath : !usesPointer(exit.node) && exit.range[0] >= owner.range[1] && exit.range[1] <= block.range[1];
   if (!finding.exits.every(fixable)) return repairs;
   repairs.push({
     messageId: finding.exits.length > 1 ? "insertReleaseAtExits" : "insertReleaseAtExit",

@@ -1,0 +1,248 @@
+/**
+ * Summaries of helpers imported from the repository's own modules (spec 2a, shape 8):
+ * `comRelease` from `./com`, `gpu.createBuffer` from the workspace package `@x/gpu`. In the
+ * spirit of eslint-plugin-import's export map: the imported module is parsed and analysed
+ * once (the same engine, run by a nested ESLint Linter so that it has code paths), its
+ * exported functions get their roles (release, acquire, check, ends the process), and the
+ * result is cached by path, naming options, mtime and size. Re-exports (`export { a } from`,
+ * `export * from`) are followed. Bounded: modules are analysed at most MAX_DEPTH imports
+ * away from the linted file, files over MAX_BYTES are skipped, and a module being analysed
+ * has no roles for its own cyclic imports. Never throws: an unreadable, unparsable or
+ * unresolvable import has no role (its calls stay escapes, as for third-party code).
+ *
+ * Consequence for `eslint --cache`: a file's findings can depend on the modules it imports,
+ * which ESLint's cache does not track (README, "Raw FFI code").
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import type { Linter, Rule, SourceCode } from "eslint";
+import type { TSESTree } from "@typescript-eslint/utils";
+import { driverListeners } from "./driver";
+import { FileAnalysis } from "./file-analysis";
+import type { HelperRole, ImportLookup, Summary } from "./model";
+import { resolveImport } from "./module-resolution";
+import { Recognizer } from "./recognizer";
+import { Vocabulary, escapeRegExp } from "./vocabulary";
+import type { NamingOptions } from "../options";
+import { namingKey } from "../options";
+
+type Node = TSESTree.Node;
+
+const MAX_DEPTH = 3;
+const MAX_BYTES = 1_000_000;
+const MAX_HOPS = 12;
+
+type ExportEntry = { kind: "role"; role: HelperRole } | { kind: "link"; specifier: string; name: string };
+
+interface ModuleExports {
+  file: string;
+  named: Map<string, ExportEntry>;
+  /** `export * from "<specifier>"`, in order. */
+  stars: string[];
+  /** How far from the linted file the module was analysed: its own imports were followed from there. */
+  depth: number;
+}
+
+interface CacheEntry {
+  mtimeMs: number;
+  size: number;
+  exports: ModuleExports | null;
+}
+
+const cache = new Map<string, CacheEntry>();
+const inProgress = new Set<string>();
+
+/** The import lookup of a linted file, or null when it is not a file on disk (stdin, a virtual file, a test). */
+export function importsOf(context: Rule.RuleContext, naming: NamingOptions): ImportLookup | null {
+  const name = context.physicalFilename ?? context.filename;
+  if (!name || name.startsWith("<")) return null;
+  // The Linter API takes file names relative to its cwd; a name that is no file on disk imports nothing we can read.
+  const file = path.resolve(context.cwd ?? process.cwd(), name);
+  if (!fs.existsSync(file)) return null;
+  const parser = (context.languageOptions as { parser?: unknown } | undefined)?.parser ?? null;
+  return new ImportedHelpers(file, naming, parser, 0);
+}
+
+class ImportedHelpers implements ImportLookup {
+  constructor(
+    private readonly file: string,
+    private readonly naming: NamingOptions,
+    private readonly parser: unknown,
+    private readonly depth: number,
+  ) {}
+
+  helper(specifier: string, name: string): HelperRole | null {
+    try {
+      return this.find(this.file, specifier, name, this.depth, 0);
+    } catch {
+      return null;
+    }
+  }
+
+  private find(from: string, specifier: string, name: string, depth: number, hops: number): HelperRole | null {
+    if (hops > MAX_HOPS || depth >= MAX_DEPTH) return null;
+    const file = resolveImport(from, specifier);
+    if (!file) return null;
+    const module = this.exportsOf(file, depth + 1);
+    if (!module) return null;
+    const entry = module.named.get(name);
+    if (entry?.kind === "role") return entry.role;
+    // A re-export is the same function: following it costs no depth, only a hop.
+    if (entry?.kind === "link") return this.find(file, entry.specifier, entry.name, depth, hops + 1);
+    if (name === "default") return null;
+    for (const star of module.stars) {
+      const found = this.find(file, star, name, depth, hops + 1);
+      if (found) return found;
+    }
+    return null;
+  }
+
+  private exportsOf(file: string, depth: number): ModuleExports | null {
+    const key = `${namingKey(this.naming)}\0${file}`;
+    const stat = fs.statSync(file);
+    const cached = cache.get(key);
+    if (cached && cached.mtimeMs === stat.mtimeMs && cached.size === stat.size && (cached.exports === null || cached.exports.depth <= depth)) return cached.exports;
+    if (inProgress.has(key) || stat.size > MAX_BYTES) return null;
+    inProgress.add(key);
+    try {
+      const exports = this.analyse(file, fs.readFileSync(file, "utf8"), depth);
+      cache.set(key, { mtimeMs: stat.mtimeMs, size: stat.size, exports });
+      return exports;
+    } finally {
+      inProgress.delete(key);
+    }
+  }
+
+  /** Lints the module with one internal rule that drives the engine and collects its exports' roles. */
+  private analyse(file: string, code: string, depth: number): ModuleExports | null {
+    const LinterClass = loadLinter();
+    const parser = this.parserFor(file);
+    if (!LinterClass || parser === undefined) return null;
+    let exports: ModuleExports | null = null;
+    const naming = this.naming;
+    const imports = new ImportedHelpers(file, naming, this.parser, depth);
+    const rule: Rule.RuleModule = {
+      meta: { type: "problem", schema: [] },
+      create(context) {
+        const analysis = new FileAnalysis(context.sourceCode, new Recognizer(new Vocabulary(naming), undefined), file, { imports, force: true });
+        return driverListeners(analysis, (codePath) => {
+          if (codePath.origin === "program" && !analysis.failed) exports = collectExports(analysis, context.sourceCode, file, depth);
+        });
+      },
+    };
+    const config: Linter.Config = {
+      // ESLint lints a file only when a pattern that is not universal (`**/*`) matches it.
+      files: ["**/*.ts", "**/*.tsx", "**/*.mts", "**/*.cts", "**/*.js", "**/*.jsx", "**/*.mjs", "**/*.cjs"],
+      languageOptions: { ...(parser ? { parser: parser as Linter.Parser } : {}), ecmaVersion: "latest", sourceType: /\.c[jt]s$/.test(file) ? "commonjs" : "module" },
+      plugins: { "com-async-imports": { rules: { exports: rule } } },
+      rules: { "com-async-imports/exports": "error" },
+    };
+    new LinterClass({ cwd: path.parse(file).root }).verify(code, [config], file);
+    return exports;
+  }
+
+  /** The linted file's parser for TypeScript; espree (null) for JavaScript; undefined when none can parse it. */
+  private parserFor(file: string): unknown {
+    if (!/\.[mc]?tsx?$/.test(file)) return null;
+    if (this.parser) return this.parser;
+    try {
+      return require("@typescript-eslint/parser") as unknown;
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+/** ESLint's Linter, which gives the nested analysis its code paths; absent under hosts without ESLint. */
+function loadLinter(): (new (options: { cwd: string }) => Linter) | null {
+  try {
+    return (require("eslint") as { Linter: new (options: { cwd: string }) => Linter }).Linter;
+  } catch {
+    return null;
+  }
+}
+
+function collectExports(analysis: FileAnalysis, sourceCode: SourceCode, file: string, depth: number): ModuleExports {
+  const program = sourceCode.ast as unknown as TSESTree.Program;
+  const named = new Map<string, ExportEntry>();
+  const stars: string[] = [];
+  const localFunctions = new Map<string, TSESTree.FunctionLike>();
+  const localImports = new Map<string, { specifier: string; name: string }>();
+  // A module that names no protocol method releases nothing, so it cannot own a pointer: what its
+  // functions are given is only used (`trackResource(p, bytes)` files it in a size report), unless
+  // they hand it back.
+  // Names only: comments and messages ("release buffers before destroying the device") are no calls.
+  const identifiers = sourceCode.ast.tokens.filter((t) => t.type === "Identifier").map((t) => t.value).join(" ");
+  const releasesNothing = !analysis.vocabulary.protocolWordPattern().test(identifiers);
+  const role = (fn: TSESTree.FunctionLike): ExportEntry | null => {
+    const found = analysis.roleOf(fn);
+    if (releasesNothing) found.summary = onlyUses(fn, sourceCode);
+    return found.summary || found.check || found.endsProcess ? { kind: "role", role: found } : null;
+  };
+  for (const statement of program.body) {
+    if (statement.type === "ImportDeclaration" && statement.importKind !== "type" && typeof statement.source.value === "string") {
+      for (const spec of statement.specifiers) {
+        if (spec.type === "ImportSpecifier") localImports.set(spec.local.name, { specifier: statement.source.value, name: nameOf(spec.imported) });
+        else if (spec.type === "ImportDefaultSpecifier") localImports.set(spec.local.name, { specifier: statement.source.value, name: "default" });
+      }
+    }
+    const declaration = statement.type === "ExportNamedDeclaration" ? statement.declaration : statement;
+    for (const [name, fn] of functionsDeclared(declaration)) localFunctions.set(name, fn);
+  }
+  for (const statement of program.body) {
+    if (statement.type === "ExportAllDeclaration") {
+      if (!statement.exported && typeof statement.source.value === "string") stars.push(statement.source.value);
+    } else if (statement.type === "ExportDefaultDeclaration") {
+      const value = statement.declaration as Node;
+      const fn = isFunction(value) ? value : value.type === "Identifier" ? localFunctions.get(value.name) : undefined;
+      const entry = fn ? role(fn) : null;
+      if (entry) named.set("default", entry);
+    } else if (statement.type === "ExportNamedDeclaration") {
+      for (const [name, fn] of functionsDeclared(statement.declaration)) {
+        const entry = role(fn);
+        if (entry) named.set(name, entry);
+      }
+      for (const spec of statement.specifiers) {
+        if (spec.type !== "ExportSpecifier") continue;
+        const local = nameOf(spec.local);
+        const exported = nameOf(spec.exported);
+        if (statement.source && typeof statement.source.value === "string") {
+          named.set(exported, { kind: "link", specifier: statement.source.value, name: local });
+          continue;
+        }
+        const fn = localFunctions.get(local);
+        const entry = fn ? role(fn) : localImports.has(local) ? ({ kind: "link", ...localImports.get(local)! } as const) : null;
+        if (entry) named.set(exported, entry);
+      }
+    }
+  }
+  return { file, named, stars, depth };
+}
+
+/** The summary of a function of a module that releases nothing: each parameter used, unless the function returns it. */
+function onlyUses(fn: TSESTree.FunctionLike, sourceCode: SourceCode): Summary {
+  const body = fn.body ? sourceCode.getText(fn.body as never) : "";
+  const params = fn.params.map((param) => {
+    if (param.type !== "Identifier" && !(param.type === "AssignmentPattern" && param.left.type === "Identifier")) return { kind: "escape" } as const;
+    const name = escapeRegExp(param.type === "Identifier" ? param.name : (param.left as TSESTree.Identifier).name);
+    const word = new RegExp(`(^|[^\\w$.])${name}(?![\\w$])`);
+    const returned = fn.body?.type !== "BlockStatement" ? word.test(body) : new RegExp(`\\breturn\\b[^;]*(^|[^\\w$.])${name}(?![\\w$])`).test(body);
+    return returned ? ({ kind: "escape" } as const) : ({ kind: "none" } as const);
+  });
+  return { params, returns: null };
+}
+
+function functionsDeclared(declaration: Node | null | undefined): [string, TSESTree.FunctionLike][] {
+  if (!declaration) return [];
+  if (declaration.type === "FunctionDeclaration" && declaration.id) return [[declaration.id.name, declaration]];
+  if (declaration.type !== "VariableDeclaration" || declaration.kind !== "const") return [];
+  return declaration.declarations.flatMap((d): [string, TSESTree.FunctionLike][] => (d.id.type === "Identifier" && d.init && isFunction(d.init) ? [[d.id.name, d.init]] : []));
+}
+
+function isFunction(node: Node): node is TSESTree.FunctionDeclaration | TSESTree.FunctionExpression | TSESTree.ArrowFunctionExpression {
+  return node.type === "FunctionDeclaration" || node.type === "FunctionExpression" || node.type === "ArrowFunctionExpression";
+}
+
+function nameOf(node: TSESTree.Identifier | TSESTree.StringLiteral): string {
+  return node.type === "Identifier" ? node.name : node.value;
+}

@@ -1,0 +1,167 @@
+/**
+ * Cross-file summaries (spec 2a shape 8): helpers imported from the repository's own modules
+ * are summarised from their bodies, through relative imports, re-exports and workspace
+ * packages; the cache follows the imported file; a bad import is an escape, never an error.
+ * Each test builds a small repository in a temporary directory and lints one of its files
+ * from disk, as the CLI does.
+ */
+import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { Linter } from "eslint";
+import * as tsParser from "@typescript-eslint/parser";
+import plugin from "eslint-plugin-com-async";
+import type * as Resolution from "../../eslint-plugin/dist/engine/module-resolution";
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { resolveImport } = require(path.join(path.dirname(require.resolve("eslint-plugin-com-async/package.json")), "dist/engine/module-resolution")) as typeof Resolution;
+
+const PRELUDE = `import { FFIType } from "bun:ffi";
+declare function vcall(self: bigint, slot: number, types: readonly unknown[], args: readonly unknown[], returns?: unknown): number;
+`;
+/** A call through the vtable: a use of the pointer. */
+const USE = "vcall(buffer, BUFFER_MAP, [], [])";
+
+/** A null-safe release (named so that only its body says so) and an acquire helper that throws, in the style of a project's `com.ts`. */
+const HELPERS = `${PRELUDE}const IUNKNOWN_RELEASE = 2;
+const DEV_CREATE_BUFFER = 3;
+export function finished(p: bigint): void {
+  if (p !== 0n) vcall(p, IUNKNOWN_RELEASE, [], [], FFIType.u32);
+}
+export function createBuffer(device: bigint): bigint {
+  const out = Buffer.alloc(8);
+  if (vcall(device, DEV_CREATE_BUFFER, [FFIType.ptr], [out.ptr!]) !== 0) throw new Error("CreateBuffer failed");
+  return out.readBigUInt64LE(0);
+}
+`;
+
+let root: string;
+
+function write(files: Record<string, string>): void {
+  for (const [name, text] of Object.entries(files)) {
+    const file = path.join(root, name);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, text);
+  }
+}
+
+/** `line rule` of every com-async message on the file, linted from disk. */
+function lintFile(name: string): string[] {
+  const file = path.join(root, name);
+  const linter = new Linter({ configType: "flat", cwd: root });
+  const config = [{ files: ["**/*.ts"], languageOptions: { parser: tsParser }, ...plugin.configs.strict }] as Linter.Config[];
+  const messages = linter.verify(fs.readFileSync(file, "utf8"), config, { filename: file });
+  assert.deepEqual(messages.filter((m) => m.fatal || m.message.includes("internal error")).map((m) => m.message), []);
+  return messages.map((m) => `${m.line} ${m.ruleId}`);
+}
+
+/** A file that creates a buffer with the helper (line 6), releases it (line 7), then uses it (line 8). */
+const USER = (from: string, names = "{ createBuffer, finished }", prefix = "") => `${PRELUDE}import ${names} from "${from}";
+declare const device: bigint;
+export function draw(): void {
+  const buffer = ${prefix}createBuffer(device);
+  ${prefix}finished(buffer);
+  ${USE};
+}
+const BUFFER_MAP = 7;
+`;
+
+describe("imported helpers (cross-file summaries)", () => {
+  beforeEach(() => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), "com-async-imports-"));
+  });
+  afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
+
+  it("summarises a relative import: its release helper (by its body) releases, so a later use is a use after release", () => {
+    write({ "src/com.ts": HELPERS, "src/main.ts": USER("./com") });
+    assert.deepEqual(lintFile("src/main.ts"), ["8 com-async/use-after-release"]);
+  });
+
+  it("summarises an acquire helper: the pointer it returns must be released", () => {
+    write({ "src/com.ts": HELPERS, "src/main.ts": `${PRELUDE}import { createBuffer } from "./com";\ndeclare const device: bigint;\nexport function draw(): void {\n  const buffer = createBuffer(device);\n  ${USE};\n}\nconst BUFFER_MAP = 7;\n` });
+    assert.deepEqual(lintFile("src/main.ts"), ["6 com-async/missing-release"]);
+  });
+
+  it("follows re-exports: export *, export { a as b } from, and an imported name exported again", () => {
+    write({
+      "src/com.ts": HELPERS,
+      "src/index.ts": `export * from "./com";\n`,
+      "src/alias.ts": `export { createBuffer as create, finished as drop } from "./index";\n`,
+      "src/again.ts": `import { createBuffer, finished } from "./alias-source";\nexport { createBuffer, finished };\n`,
+      "src/alias-source.ts": `export * from "./com";\n`,
+      "src/a.ts": USER("./index"),
+      "src/b.ts": USER("./alias", "{ create as createBuffer, drop as finished }"),
+      "src/c.ts": USER("./again"),
+      "src/d.ts": USER("./index", "* as com", "com."),
+    });
+    for (const file of ["src/a.ts", "src/b.ts", "src/c.ts", "src/d.ts"]) assert.deepEqual(lintFile(file), ["8 com-async/use-after-release"], file);
+  });
+
+  it("resolves a workspace package by its name, through its package.json entry", () => {
+    write({
+      "package.json": JSON.stringify({ private: true, workspaces: ["packages/*"] }),
+      "packages/gfx/package.json": JSON.stringify({ name: "@demo/gfx", exports: { ".": "./src/index.ts" } }),
+      "packages/gfx/src/index.ts": `export { createBuffer, finished } from "./com.js";\n`,
+      "packages/gfx/src/com.ts": HELPERS,
+      "packages/app/main.ts": USER("@demo/gfx"),
+    });
+    assert.deepEqual(lintFile("packages/app/main.ts"), ["8 com-async/use-after-release"]);
+  });
+
+  it("follows the imported file when it changes on disk (the cache is by path, mtime and size)", () => {
+    write({ "src/com.ts": HELPERS, "src/main.ts": USER("./com") });
+    assert.deepEqual(lintFile("src/main.ts"), ["8 com-async/use-after-release"]);
+    // The helper no longer releases: the buffer leaks instead.
+    write({ "src/com.ts": HELPERS.replace("if (p !== 0n) vcall(p, IUNKNOWN_RELEASE, [], [], FFIType.u32);", "vcall(p, DEV_CREATE_BUFFER, [], []);") });
+    const later = new Date(Date.now() + 5000);
+    fs.utimesSync(path.join(root, "src/com.ts"), later, later);
+    assert.deepEqual(lintFile("src/main.ts"), ["6 com-async/missing-release"]);
+  });
+
+  it("treats an unparsable, missing or unreadable import as code it cannot see: an escape, no error", () => {
+    write({
+      "src/broken.ts": "export function finished(p: bigint) { if (p !== 0n vcall(p, 2, [], []); }\n",
+      "src/dir.ts/placeholder.txt": "a directory named like a module",
+      "src/a.ts": USER("./broken"),
+      "src/b.ts": USER("./missing"),
+      "src/c.ts": USER("./dir.ts"),
+    });
+    for (const file of ["src/a.ts", "src/b.ts", "src/c.ts"]) assert.deepEqual(lintFile(file), [], file);
+  });
+
+  it("terminates on import cycles", () => {
+    write({
+      "src/a.ts": `${PRELUDE}import { second } from "./b";\nexport function first(p: bigint): void { if (p !== 0n) second(p); }\n`,
+      "src/b.ts": `${PRELUDE}import { first } from "./a";\nexport function second(p: bigint): void { first(p); vcall(p, 2, [], []); }\n`,
+      "src/main.ts": `${PRELUDE}import { first } from "./a";\ndeclare const p: bigint;\nfirst(p);\n`,
+    });
+    assert.deepEqual(lintFile("src/main.ts"), []);
+  });
+
+  it("does not follow third-party packages (an installed copy in node_modules)", () => {
+    write({ "node_modules/gfx/package.json": JSON.stringify({ name: "gfx", main: "index.ts" }), "node_modules/gfx/index.ts": HELPERS, "src/main.ts": USER("gfx") });
+    assert.deepEqual(lintFile("src/main.ts"), []);
+  });
+
+  describe("module resolution", () => {
+    it("adds source extensions, maps emitted .js to .ts, and finds a directory's index", () => {
+      write({ "src/com.ts": "", "src/util/index.ts": "", "src/plain.mjs": "" });
+      const from = path.join(root, "src/main.ts");
+      assert.equal(resolveImport(from, "./com"), path.join(root, "src/com.ts"));
+      assert.equal(resolveImport(from, "./com.js"), path.join(root, "src/com.ts"));
+      assert.equal(resolveImport(from, "./util"), path.join(root, "src/util/index.ts"));
+      assert.equal(resolveImport(from, "./plain.mjs"), path.join(root, "src/plain.mjs"));
+      assert.equal(resolveImport(from, "./nothing"), null);
+      assert.equal(resolveImport(from, "node:fs"), null);
+      assert.equal(resolveImport(from, "react"), null);
+    });
+
+    it("finds a package linked into node_modules from the repository (a workspace link), not an installed one", () => {
+      write({ "libs/gfx/package.json": JSON.stringify({ name: "gfx", module: "main.ts" }), "libs/gfx/main.ts": "" });
+      fs.mkdirSync(path.join(root, "node_modules"), { recursive: true });
+      fs.symlinkSync(path.join(root, "libs/gfx"), path.join(root, "node_modules/gfx"), "dir");
+      assert.equal(resolveImport(path.join(root, "src/main.ts"), "gfx"), fs.realpathSync(path.join(root, "libs/gfx/main.ts")));
+    });
+  });
+});
