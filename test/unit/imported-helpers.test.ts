@@ -47,10 +47,10 @@ function write(files: Record<string, string>): void {
 }
 
 /** `line rule` of every com-async message on the file, linted from disk. */
-function lintFile(name: string): string[] {
+function lintFile(name: string, settings: Record<string, unknown> = {}): string[] {
   const file = path.join(root, name);
   const linter = new Linter({ configType: "flat", cwd: root });
-  const config = [{ files: ["**/*.ts"], languageOptions: { parser: tsParser }, ...plugin.configs.strict }] as Linter.Config[];
+  const config = [{ files: ["**/*.ts"], languageOptions: { parser: tsParser }, settings, ...plugin.configs.strict }] as Linter.Config[];
   const messages = linter.verify(fs.readFileSync(file, "utf8"), config, { filename: file });
   assert.deepEqual(messages.filter((m) => m.fatal || m.message.includes("internal error")).map((m) => m.message), []);
   return messages.map((m) => `${m.line} ${m.ruleId}`);
@@ -76,6 +76,11 @@ describe("imported helpers (cross-file summaries)", () => {
   it("summarises a relative import: its release helper (by its body) releases, so a later use is a use after release", () => {
     write({ "src/com.ts": HELPERS, "src/main.ts": USER("./com") });
     assert.deepEqual(lintFile("src/main.ts"), ["8 com-async/use-after-release"]);
+  });
+
+  it("is turned off by settings: { \"com-async\": { importedHelpers: false } } (each file on its own, as --cache assumes)", () => {
+    write({ "src/com.ts": HELPERS, "src/main.ts": USER("./com") });
+    assert.deepEqual(lintFile("src/main.ts", { "com-async": { importedHelpers: false } }), []);
   });
 
   it("summarises an acquire helper: the pointer it returns must be released", () => {

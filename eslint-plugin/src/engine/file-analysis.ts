@@ -272,7 +272,7 @@ export class FileAnalysis implements EngineContext {
         releasedOnSomePath: false,
         releaseText: this.releaseText(variable, res.mayFail),
         scope: this.sourceCode.ast as unknown as Node,
-      }));
+      }), (fn) => this.summaries.summaryOf(fn));
       for (const [graph, findings] of byGraph) {
         let home: FunctionGraph | null = graph;
         while (home?.isInlined && home.parent) home = home.parent;

@@ -52,8 +52,11 @@ interface CacheEntry {
 const cache = new Map<string, CacheEntry>();
 const inProgress = new Set<string>();
 
-/** The import lookup of a linted file, or null when it is not a file on disk (stdin, a virtual file, a test). */
+/** The import lookup of a linted file, or null when it is not a file on disk (stdin, a virtual file, a test) or the settings turn it off. */
 export function importsOf(context: Rule.RuleContext, naming: NamingOptions): ImportLookup | null {
+  // `settings: { "com-async": { importedHelpers: false } }` keeps each file to itself (and `--cache` exact).
+  const settings = (context.settings as Record<string, unknown> | undefined)?.["com-async"] as { importedHelpers?: unknown } | undefined;
+  if (settings?.importedHelpers === false) return null;
   const name = context.physicalFilename ?? context.filename;
   if (!name || name.startsWith("<")) return null;
   // The Linter API takes file names relative to its cwd; a name that is no file on disk imports nothing we can read.

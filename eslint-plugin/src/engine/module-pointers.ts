@@ -11,7 +11,7 @@
  */
 import type { TSESTree } from "@typescript-eslint/utils";
 import type { Finding } from "./findings";
-import type { Event, Resource, Sym } from "./model";
+import type { Event, Resource, Summary, Sym } from "./model";
 import type { FunctionGraph } from "./segment-graph";
 
 type Node = TSESTree.Node;
@@ -37,10 +37,10 @@ export class ModulePointers {
    * The findings, by the graph that stored each pointer: one per pointer none of whose
    * variables is handled anywhere in the file. `make` turns a pointer and its store into the finding.
    */
-  findings(graphs: Iterable<FunctionGraph>, make: (res: Resource, variable: string, store: Node, graph: FunctionGraph) => Finding): Map<FunctionGraph, Finding[]> {
+  findings(graphs: Iterable<FunctionGraph>, make: (res: Resource, variable: string, store: Node, graph: FunctionGraph) => Finding, summaryOf: (fn: Node) => Summary | null): Map<FunctionGraph, Finding[]> {
     const out = new Map<FunctionGraph, Finding[]>();
     if (this.held.size === 0) return out;
-    const handled = handledKeys(graphs);
+    const handled = handledKeys(graphs, summaryOf);
     for (const entry of this.held.values()) {
       if ([...entry.stores.keys()].some((key) => handled.has(key))) continue;
       const [, first] = [...entry.stores.entries()][0];
@@ -53,17 +53,17 @@ export class ModulePointers {
 }
 
 /** Keys of the variables some event of the file releases, hands on, returns, copies or manages. */
-function handledKeys(graphs: Iterable<FunctionGraph>): Set<string> {
+function handledKeys(graphs: Iterable<FunctionGraph>, summaryOf: (fn: Node) => Summary | null): Set<string> {
   const keys = new Set<string>();
   for (const graph of graphs) {
     for (const events of graph.events) {
-      for (const event of events) for (const sym of symsHandled(event)) addKeys(sym, keys);
+      for (const event of events) for (const sym of symsHandled(event, summaryOf)) addKeys(sym, keys);
     }
   }
   return keys;
 }
 
-function symsHandled(event: Event): Sym[] {
+function symsHandled(event: Event, summaryOf: (fn: Node) => Summary | null): Sym[] {
   switch (event.k) {
     // Handed to native code (an export, a vtable method), a raw pointer stays the caller's.
     case "escape":
@@ -73,9 +73,12 @@ function symsHandled(event: Event): Sym[] {
     case "manage":
     case "stopTracking":
       return [event.target];
-    // A helper of this file given the variable may release it; its summary is not needed to stay quiet.
-    case "callLocal":
-      return event.args.map((arg) => arg.sym);
+    // A helper given the variable may release it or hand it on; one whose summary says it only uses
+    // its argument (`psSet(ps)`: a vtable call) does neither.
+    case "callLocal": {
+      const summary = event.summary ?? (event.callee ? summaryOf(event.callee) : null);
+      return event.args.filter((_, i) => summary?.params[i]?.kind !== "none").map((arg) => arg.sym);
+    }
     // `const p = gpuDevice; ... release(p)`: a copy may be released under another name.
     case "assign":
       return [event.sym];
