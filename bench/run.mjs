@@ -4,7 +4,7 @@
  * them are kept). Not a test: it checks the targets and says whether they
  * hold, and profiles the workload of any target that is missed.
  *
- *   node bench/run.mjs [--runs 5] [--only a,b,c,d,f] [--scaling 250,500,1000,2000,4000]
+ *   node bench/run.mjs [--runs 5] [--only a,b,c,d,f,g] [--scaling 250,500,1000,2000,4000]
  *                      [--scaling-budget 120] [--no-write] [--no-profile] [--profile]
  *
  * Every measurement runs in a fresh child process (bench/child.mjs):
@@ -42,7 +42,7 @@ const value = (name, fallback) => {
   return i >= 0 && i + 1 < argv.length ? argv[i + 1] : fallback;
 };
 const RUNS = Number(value("--runs", 5));
-const ONLY = new Set(value("--only", "a,b,c,d,f").split(","));
+const ONLY = new Set(value("--only", "a,b,c,d,f,g").split(","));
 const SCALING = value("--scaling", "250,500,1000,2000,4000").split(",").map(Number);
 /** Seconds one pass of the scaling run may be projected to take before larger N are skipped. */
 const SCALING_BUDGET = Number(value("--scaling-budget", 120));
@@ -301,6 +301,13 @@ ${configs.map((c, k) => `| ${c.label} | ${ms(median(e2e[k].ms))} | ${k === 1 ? m
 
 Typed mode costs ${ratio(median(e2e[2].ms) / median(e2e[0].ms))}× the untyped parse-only run before any rule; com-async's own cost is ${ratio(typedCost / untypedCost)}× its untyped cost${heavyRules ? ` (untyped, rules only: ${ms(heavyRules[2].median - heavyRules[0].median)} ms)` : ""}.`);
   memory.push(["(d) typed, library-heavy", e2e[2].rss, e2e[3].rss]);
+}
+
+// ---- (g) cross-file summaries (bench/imports.mjs: fresh processes, summaries on and off) ----
+if (ONLY.has("g")) {
+  log("(g) cross-file summaries: bench/imports.mjs");
+  const out = spawnSync(process.execPath, [path.join(ROOT, "bench", "imports.mjs"), "--runs", String(RUNS)], { cwd: ROOT, encoding: "utf8" });
+  sections.push(out.status === 0 ? out.stdout.trim() : `### (g) Cross-file summaries\n\nbench/imports.mjs failed: ${out.stderr.trim().split("\n")[0]}`);
 }
 
 const oxlintReport = ONLY.has("f") ? oxlintSection({ runs: RUNS, tmp, corpora: [["(a) library-free", LIBRARY_FREE], ["(b) library-heavy", heavyFiles]], eslintChild: child, log, profile: PROFILE !== "never" }) : null;

@@ -88,6 +88,26 @@ describe("imported helpers (cross-file summaries)", () => {
     assert.deepEqual(lintFile("src/main.ts"), ["6 com-async/missing-release"]);
   });
 
+  it("keeps what a literal argument holds the caller's when the helper only uses it (a parameter with a default value too)", () => {
+    const bind = `${PRELUDE}const CTX_SET_SAMPLERS = 10;
+declare const context: bigint;
+export function bind(shader: bigint, bindings: { samp?: bigint[] } = {}): void {
+  vcall(context, CTX_SET_SAMPLERS, [FFIType.u64], [shader]);
+  if (bindings.samp) vcall(context, CTX_SET_SAMPLERS, [FFIType.u32], [bindings.samp.length]);
+}
+`;
+    const main = `${PRELUDE}import { createBuffer } from "./com";
+import { bind } from "./bind";
+declare const device: bigint;
+export function draw(): void {
+  const sampler = createBuffer(device);
+  bind(0n, { samp: [sampler] });
+}
+`;
+    write({ "src/com.ts": HELPERS, "src/bind.ts": bind, "src/main.ts": main });
+    assert.deepEqual(lintFile("src/main.ts"), ["7 com-async/missing-release"]);
+  });
+
   it("follows re-exports: export *, export { a as b } from, and an imported name exported again", () => {
     write({
       "src/com.ts": HELPERS,

@@ -73,11 +73,12 @@ export class Recorder {
         if (sym) this.record({ k: "settle", node, target: sym });
       }),
       "ArrayExpression:exit": guard((node: Node) => {
-        const native = this.isNativeArgumentList(node as TSESTree.ArrayExpression);
+        const native = this.isNativeArgumentList(node as TSESTree.ArrayExpression) || this.isOnlyUsedArgument(node);
         for (const element of (node as TSESTree.ArrayExpression).elements) if (element) this.escapeValue(element, native);
       }),
       "ObjectExpression:exit": guard((node: Node) => {
-        for (const property of (node as TSESTree.ObjectExpression).properties) this.escapeValue(property.type === "Property" ? property.value : property);
+        const native = this.isOnlyUsedArgument(node);
+        for (const property of (node as TSESTree.ObjectExpression).properties) this.escapeValue(property.type === "Property" ? property.value : property, native);
       }),
       // ESLint's code paths send break/continue straight to their target, skipping any
       // `finally` on the way; the state after such a jump is only known approximately.
@@ -362,6 +363,25 @@ export class Recorder {
       this.importedRoles.set(callee, role);
     }
     return role;
+  }
+
+  /**
+   * `gpu.psSet(ps, { samp: [sampler] })`: a literal (or one nested in it) given to an imported helper
+   * whose summary only uses that argument. What it holds stays the caller's, like a vtable argument.
+   */
+  private isOnlyUsedArgument(literal: Node): boolean {
+    let node = literal;
+    for (let depth = 0; depth < 4; depth++) {
+      const parent = node.parent;
+      if (!parent) return false;
+      if (parent.type === "CallExpression") {
+        const index = parent.arguments.indexOf(node as TSESTree.CallExpressionArgument);
+        return index >= 0 && this.importedRole(parent.callee)?.summary?.params[index]?.kind === "none";
+      }
+      if (parent.type === "ArrayExpression" || parent.type === "ObjectExpression" || (parent.type === "Property" && parent.value === node)) node = parent;
+      else return false;
+    }
+    return false;
   }
 
   private isModuleState(target: Node): boolean {

@@ -50,7 +50,9 @@ export class Summaries {
     const bindings = new Map<string, readonly number[]>();
     const tracks = new Map<number, readonly number[]>();
     const params: { res: Resource; ownerKey: string; key: string }[] = [];
-    fn.params.forEach((param, i) => {
+    fn.params.forEach((declared, i) => {
+      // `bindings = {}`: a default value changes nothing of what the function does with its argument.
+      const param = declared.type === "AssignmentPattern" ? declared.left : declared;
       if (param.type !== "Identifier") return;
       const key = this.symbols.keyOf(param);
       if (key === null) return;
