@@ -108,6 +108,28 @@ export function draw(): void {
     assert.deepEqual(lintFile("src/main.ts"), ["7 com-async/missing-release"]);
   });
 
+  it("takes a helper that only caches its argument in a module variable (never released there) as using it", () => {
+    const bind = `${PRELUDE}const CTX_SET_SHADER = 10;
+declare const context: bigint;
+let lastShader = 0n;
+export function setShader(shader: bigint): void {
+  if (shader === lastShader) return;
+  vcall(context, CTX_SET_SHADER, [FFIType.u64], [shader]);
+  lastShader = shader;
+}
+`;
+    const main = `${PRELUDE}import { createBuffer } from "./com";
+import { setShader } from "./bind";
+declare const device: bigint;
+export function draw(): void {
+  const shader = createBuffer(device);
+  setShader(shader);
+}
+`;
+    write({ "src/com.ts": HELPERS, "src/bind.ts": bind, "src/main.ts": main });
+    assert.deepEqual(lintFile("src/main.ts"), ["7 com-async/missing-release"]);
+  });
+
   it("follows re-exports: export *, export { a as b } from, and an imported name exported again", () => {
     write({
       "src/com.ts": HELPERS,

@@ -21,7 +21,7 @@ import { ResourceTable } from "./resources";
 import { FunctionGraph } from "./segment-graph";
 import { solve } from "./solver";
 import { Summaries } from "./summaries";
-import { ModulePointers } from "./module-pointers";
+import { ModulePointers, handledKeys } from "./module-pointers";
 import { Symbols } from "./symbols";
 import { Conditions } from "./conditions";
 import { FfiShapes } from "./ffi";
@@ -139,6 +139,12 @@ export class FileAnalysis implements EngineContext {
   solveInline(child: FunctionGraph, entry: State, sink: Sink | null): State | undefined {
     return solve(this, child, entry, sink);
   }
+  isInertModuleVariable(key: string): boolean {
+    // Without summaries (every helper given the variable may release it): summaries are being computed.
+    this.handledModuleKeys ??= handledKeys(this.graphs.values(), () => null);
+    return !this.handledModuleKeys.has(key);
+  }
+  private handledModuleKeys: Set<string> | undefined;
   heldByModule(res: Resource, key: string, name: string, store: Node, graph: FunctionGraph): void {
     this.modulePointers.note(res, key, name, store, graph);
   }

@@ -116,6 +116,12 @@ export interface EngineContext {
   beginInfo(begin: Node): { recv: Sym; recvKey: string | null; method: string } | null;
   /** A call of a helper that begins a call counts as that Begin_ (for messages and suggestions). */
   registerBegin(node: Node, method: string, recv: Sym, recvKey: string | null): void;
+  /**
+   * A module variable that no code of the file releases, passes, returns, copies or exports
+   * (`csCacheShader = shader`, kept to compare the next call's argument with): a helper storing its
+   * argument into it takes nothing over from its caller.
+   */
+  isInertModuleVariable(key: string): boolean;
   /** An owned pointer stored into a module variable: the file must release it somewhere (module-pointers.ts). */
   heldByModule(res: Resource, key: string, name: string, store: Node, graph: FunctionGraph): void;
 }

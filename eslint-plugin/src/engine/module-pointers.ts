@@ -53,7 +53,7 @@ export class ModulePointers {
 }
 
 /** Keys of the variables some event of the file releases, hands on, returns, copies or manages. */
-function handledKeys(graphs: Iterable<FunctionGraph>, summaryOf: (fn: Node) => Summary | null): Set<string> {
+export function handledKeys(graphs: Iterable<FunctionGraph>, summaryOf: (fn: Node) => Summary | null): Set<string> {
   const keys = new Set<string>();
   for (const graph of graphs) {
     for (const events of graph.events) {

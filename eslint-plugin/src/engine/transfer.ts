@@ -38,8 +38,12 @@ export class Transfer {
           }
           // `const sample = box.readBigUInt64LE(0)`: the read that starts ownership of a box's pointer.
           if (event.sym?.t === "slot" && isBoxSlot(event.sym.key)) for (const id of values) this.markReadValue(draft, id);
-          if (event.escapes && event.heldBy && reporting) this.noteModuleHeld(draft, values, event.key, event.heldBy.name, event.heldBy.node);
-          if (event.escapes) t.escape(draft, values);
+          // For a summary (`onReturn` set), a module variable nothing releases or hands on is a cache or a
+          // marker (`csCacheShader = shader`): the helper takes nothing over from its caller. The function's
+          // own analysis keeps spec 3a: storing into a module variable hands the pointer on.
+          const inert = this.onReturn !== null && event.escapes && event.heldBy !== undefined && this.ctx.isInertModuleVariable(event.key);
+          if (event.escapes && event.heldBy && reporting && !inert) this.noteModuleHeld(draft, values, event.key, event.heldBy.name, event.heldBy.node);
+          if (event.escapes && !inert) t.escape(draft, values);
           draft.dropMembers(event.key);
           // Re-binding a name makes it denote another object: forget the old one's call state.
           const previous = this.ctx.externalIfAny(this.graph, event.key);
