@@ -22,6 +22,8 @@ export class Recorder {
   readonly finishArguments = new Map<string, string>();
   /** The first release call of the file, as a template: the file's own release form. */
   releaseTemplate: { text: string; target: string } | null = null;
+  /** The calls the two facts above were taken from (the language server keeps them in view when it re-lints part of a file). */
+  readonly fileFactSites: Node[] = [];
   private receiverNames: Set<string> | undefined;
   /** The last acquisition into each box, by the box's key: a read of the box names the pointer. */
   private readonly boxContents = new Map<string, Resource>();
@@ -134,7 +136,10 @@ export class Recorder {
       }
       case "finish": {
         this.resources.finishes.set(node, api.method);
-        if (!this.finishArguments.has(api.name)) this.finishArguments.set(api.name, node.arguments.map((a) => this.text(a)).join(", "));
+        if (!this.finishArguments.has(api.name)) {
+          this.finishArguments.set(api.name, node.arguments.map((a) => this.text(a)).join(", "));
+          this.fileFactSites.push(node);
+        }
         const checked = isResultUsed(node) || !!this.top()?.insideTryWithCatch();
         this.record({ k: "finish", node, recv: s.sym(api.receiver), recvKey: s.keyOf(api.receiver), method: api.method, resultChecked: checked });
         this.throwPoint();
@@ -146,7 +151,10 @@ export class Recorder {
         break;
       case "release":
         // A vtable table's Release (`calls.symbols.Release(p)`, `vt.Release(p)`) belongs to one object's table: no form for others.
-        if (!this.releaseTemplate && !isTableCall(node)) this.releaseTemplate = { text: this.text(node), target: this.text(api.target) };
+        if (!this.releaseTemplate && !isTableCall(node)) {
+          this.releaseTemplate = { text: this.text(node), target: this.text(api.target) };
+          this.fileFactSites.push(node);
+        }
         this.record({ k: "release", node, target: s.sym(api.target), targetKey: s.keyOf(api.target) });
         this.throwPoint();
         break;
