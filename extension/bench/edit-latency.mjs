@@ -64,7 +64,9 @@ function typedWorkspace() {
 async function startSession(mode) {
   const folder = mode === "typed" ? typedWorkspace() : path.join(root, "build/bench-untyped");
   fs.mkdirSync(folder, { recursive: true });
-  const child = spawn(process.execPath, [server, "--stdio"], { stdio: ["pipe", "pipe", "inherit"] });
+  // BENCH_SERVER_NODE_ARGS: extra Node options for the servers (`--cpu-prof --cpu-prof-dir=/tmp/p` to profile them).
+  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, server, "--stdio"], { stdio: ["pipe", "pipe", "inherit"] });
   const connection = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
   const published = new Map();
   const checks = new Map();
@@ -89,6 +91,7 @@ async function startSession(mode) {
   connection.onRequest("workspace/configuration", (params) => params.items.map(() => settings));
   connection.onRequest("client/registerCapability", () => null);
   connection.listen();
+  const initializeSent = performance.now();
   await connection.sendRequest("initialize", {
     processId: process.pid,
     rootUri: pathToFileURL(folder).href,
@@ -96,6 +99,7 @@ async function startSession(mode) {
     initializationOptions: { workspaceTrusted: mode === "typed", statusNotifications: true },
     capabilities: { workspace: { configuration: true } },
   });
+  session.initializeMs = performance.now() - initializeSent;
   await connection.sendNotification("initialized", {});
   const waitFor = (uri, version) => new Promise((resolve) => published.set(`${uri}@${version}`, resolve));
   /** Client-side latency plus the server's split for one version. */
@@ -155,7 +159,7 @@ for (let i = 0; i < OPENS; i++) for (const session of results) await session.ope
 for (let run = 0; run < RUNS; run++) for (const session of results) await session.edit(run);
 for (const session of results) await session.stop();
 console.log(`${text.split("\n").length - 1} lines, ${results[0].diagnostics} diagnostics; ${RUNS} edits of line ${editedLine + 1}, ${OPENS} opens per mode (${bundle ? "bundled server" : "compiled server"}, debounce 0); milliseconds`);
-console.log("mode    parser                cold open  open med/p90   edit med/p90   edit parse / analysis (server, median)  edits linted");
+console.log("mode    parser                initialize  cold open  open med/p90   edit med/p90   edit parse / analysis (server, median)  edits linted");
 const rows = {};
 const openRows = {};
 for (const r of results) {
@@ -168,7 +172,7 @@ for (const r of results) {
   const linted = {};
   for (const e of r.edits) linted[e.incremental ?? "full"] = (linted[e.incremental ?? "full"] ?? 0) + 1;
   console.log(
-    `${r.mode.padEnd(7)} ${parser.padEnd(21)} ${f(r.opens[0].ms).padStart(9)}  ${`${f(open.median)}/${f(open.p90)}`.padEnd(13)}  ${`${f(edit.median)}/${f(edit.p90)}`.padEnd(13)}  ${`${f(edit.parse)} / ${f(edit.analysis)}`.padEnd(40)}  ${Object.entries(linted).map(([k, v]) => `${k} ${v}`).join(", ")}`,
+    `${r.mode.padEnd(7)} ${parser.padEnd(21)} ${f(r.initializeMs).padStart(10)}  ${f(r.opens[0].ms).padStart(9)}  ${`${f(open.median)}/${f(open.p90)}`.padEnd(13)}  ${`${f(edit.median)}/${f(edit.p90)}`.padEnd(13)}  ${`${f(edit.parse)} / ${f(edit.analysis)}`.padEnd(40)}  ${Object.entries(linted).map(([k, v]) => `${k} ${v}`).join(", ")}`,
   );
 }
 if (rows.fast && rows.old) {

@@ -113,11 +113,7 @@ export class IncrementalLinter {
     const before = last.text;
     const text = target.text;
     // The edit: what lies between the common prefix and the common suffix.
-    const shorter = Math.min(before.length, text.length);
-    let prefix = 0;
-    while (prefix < shorter && before.charCodeAt(prefix) === text.charCodeAt(prefix)) prefix++;
-    let suffix = 0;
-    while (suffix < shorter - prefix && before.charCodeAt(before.length - 1 - suffix) === text.charCodeAt(text.length - 1 - suffix)) suffix++;
+    const { prefix, suffix } = commonEnds(before, text);
     const delta = text.length - before.length;
     const units = last.units;
     // Units touching the edit, old indices first..lastTouched (none when the edit is between two units).
@@ -176,6 +172,21 @@ export class IncrementalLinter {
       incremental: { mode, reason: null, relinted: relint.size, units: nextUnits.length },
     };
   }
+}
+
+const BLOCK = 512;
+
+/** Lengths of the common prefix and suffix (not overlapping), comparing blocks natively before characters. */
+function commonEnds(a: string, b: string): { prefix: number; suffix: number } {
+  const shorter = Math.min(a.length, b.length);
+  let prefix = 0;
+  while (prefix + BLOCK <= shorter && a.slice(prefix, prefix + BLOCK) === b.slice(prefix, prefix + BLOCK)) prefix += BLOCK;
+  while (prefix < shorter && a.charCodeAt(prefix) === b.charCodeAt(prefix)) prefix++;
+  let suffix = 0;
+  const room = shorter - prefix;
+  while (suffix + BLOCK <= room && a.slice(a.length - suffix - BLOCK, a.length - suffix) === b.slice(b.length - suffix - BLOCK, b.length - suffix)) suffix += BLOCK;
+  while (suffix < room && a.charCodeAt(a.length - 1 - suffix) === b.charCodeAt(b.length - 1 - suffix)) suffix++;
+  return { prefix, suffix };
 }
 
 function range(from: number, to: number): number[] {
