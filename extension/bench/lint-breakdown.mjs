@@ -12,7 +12,10 @@
  *   traverse   ESLint's traversal steps with code path analysis (SourceCode.traverse)
  *   rules      Linter.verify on a SourceCode whose steps are already made:
  *              creating the rules, dispatching the steps, the com-async engine
- *   lint       the server's lint() end to end (what the status notification times)
+ *   lint       the server's lint() end to end: a full lint
+ *   partial    the server's incremental lint of a keystroke in a function in the
+ *              middle of the file (incremental-lint.ts), after a full lint
+ *   reused     the same for the keystroke on line 2 (a `declare`: nothing to re-lint)
  *
  *   node extension/bench/lint-breakdown.mjs [--runs 40] [--lines 2000]
  *
@@ -29,6 +32,7 @@ const server = (name) => require(path.join(root, "build/extension/server", name)
 const { lint, defaultRuleConfig } = server("lint.js");
 const { createTypeScriptParser } = server("fast-parser.js");
 const { validateSettings } = server("settings.js");
+const { IncrementalLinter } = server("incremental-lint.js");
 const { Linter, SourceCode } = require("eslint");
 const { analyze } = require("@typescript-eslint/scope-manager");
 const plugin = require("eslint-plugin-com-async");
@@ -44,6 +48,8 @@ const base = source(LINES);
 const lines = base.split("\n");
 /** The benchmark's keystroke: `//` added to or removed from line 2. */
 const textOf = (run) => (run % 2 === 0 ? [lines[0], `//${lines[1]}`, ...lines.slice(2)].join("\n") : base);
+const bodyLine = lines.findIndex((l, i) => i >= lines.length / 2 && l === "  cancel.Cancel(0);");
+const bodyEdit = [...lines.slice(0, bodyLine), `//${lines[bodyLine]}`, ...lines.slice(bodyLine + 1)].join("\n");
 const filePath = path.join(root, "build/bench-untyped/breakdown.ts");
 const config = defaultRuleConfig(validateSettings(undefined).settings);
 const rules = Object.fromEntries([...config].map(([name, s]) => [`com-async/${name}`, s.severity === "off" ? "off" : ["error", ...s.options]]));
@@ -81,6 +87,12 @@ for (let run = 0; run < RUNS; run++) {
   time("rules", () => linter.verify(sourceCode, flatConfig(createTypeScriptParser(true)), filePath));
   const result = time("lint", () => lint({ text, filePath, fastParser: true }, config));
   problems = result.problems.length;
+  const incremental = new IncrementalLinter();
+  incremental.lint({ text: base, filePath, fastParser: true }, config);
+  const partial = time("partial", () => incremental.lint({ text: bodyEdit, filePath, fastParser: true }, config));
+  incremental.lint({ text: base, filePath, fastParser: true }, config);
+  const reused = time("reused", () => incremental.lint({ text: textOf(0), filePath, fastParser: true }, config));
+  if (partial.incremental.mode !== "partial" || reused.incremental.mode !== "reused") throw new Error(`unexpected: ${JSON.stringify([partial.incremental, reused.incremental])}`);
 }
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];

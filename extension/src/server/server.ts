@@ -25,8 +25,7 @@ import { ClientFeatures, codeActions, FixAllData, fixAllEdit, LintedVersion, toD
 import { defaultRuleConfig, applyOverrides, lintPathFor, LintTarget, RuleConfig, TypedParserOptions } from "./lint";
 import { IncrementalLinter, IncrementalResult } from "./incremental-lint";
 import { fastPathUnavailable } from "./fast-parser";
-import { DEFAULT_SETTINGS, Settings, validateSettings } from "./settings";
-import { warmUp } from "./warm-up";
+import { Settings, validateSettings } from "./settings";
 import { WorkspaceConfigError, WorkspaceConfigs } from "./workspace-config";
 import { CheckTiming, FIX_ALL_KIND, InitializationOptions, SHOW_DOCUMENTATION_COMMAND, STATUS_NOTIFICATION, StatusParams } from "../shared/protocol";
 
@@ -55,7 +54,6 @@ export function startServer(connection: Connection): void {
   let statusNotifications = false;
   let pushedSettings: unknown = undefined;
   let verbose = false;
-  let warmUpMs = 0;
   const features: ClientFeatures = { documentChanges: false, relatedInformation: false, resolveEdit: false };
 
   const log = (message: string) => connection.console.log(`[${new Date().toISOString().slice(11, 23)}] ${message}`);
@@ -84,8 +82,6 @@ export function startServer(connection: Connection): void {
     features.resolveEdit = capabilities.textDocument?.codeAction?.resolveSupport?.properties.includes("edit") === true;
     folders = (params.workspaceFolders ?? []).map((f) => uriToPath(f.uri)).filter((p): p is string => p !== null);
     if (folders.length === 0 && params.rootUri) folders = [uriToPath(params.rootUri)].filter((p): p is string => p !== null);
-    // Before the answer, so that the first document is linted warm (warm-up.ts); strict: every rule's schema.
-    warmUpMs = warmUp(defaultRuleConfig({ ...DEFAULT_SETTINGS, ruleset: "strict" }));
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
@@ -101,7 +97,6 @@ export function startServer(connection: Connection): void {
     log(`${SERVER_NAME} ${SERVER_VERSION} on Node ${process.version}; workspace ${trusted ? "trusted" : "not trusted (workspace ESLint configs are never loaded)"}; folders: ${folders.join(", ") || "none"}`);
     const unavailable = fastPathUnavailable();
     log(unavailable ? `fast parser off: ${unavailable}; TypeScript is parsed by typescript-eslint` : "fast parser: oxc for untyped TypeScript");
-    log(`warmed up in ${Math.round(warmUpMs)} ms`);
     if (pullConfiguration) void connection.client.register(DidChangeConfigurationNotification.type, { section: "comAsync" }).catch(() => undefined);
     if (workspaceFolderEvents) connection.workspace.onDidChangeWorkspaceFolders((event) => {
       const removed = new Set(event.removed.map((f) => uriToPath(f.uri)));
