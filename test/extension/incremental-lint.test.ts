@@ -154,7 +154,9 @@ describe("the server's incremental lint", function () {
   it("agrees with a full lint after every one of hundreds of random edits, on generated files and the examples", async () => {
     const { source, richSource } = await generatedSources();
     const examples = fs.readdirSync(path.join(ROOT, "examples")).filter((f) => f.endsWith(".ts"));
-    const files = [source(300), richSource(300), FILE_TEXT, ...examples.map((f) => fs.readFileSync(path.join(ROOT, "examples", f), "utf8"))];
+    // One with CRLF line breaks and non-ASCII text before findings (UTF-16 offsets, columns, line numbers).
+    const crlf = richSource(200).replace(/    log\(/g, '    log("😀 naïve", ').replace(/\n/g, "\r\n");
+    const files = [source(300), richSource(300), crlf, FILE_TEXT, ...examples.map((f) => fs.readFileSync(path.join(ROOT, "examples", f), "utf8"))];
     let seed = 7;
     const random = (n: number) => {
       seed = (seed * 1103515245 + 12345) % 2147483648;
