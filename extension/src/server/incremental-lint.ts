@@ -100,6 +100,7 @@ export class IncrementalLinter {
     const { result, file } = lintWithFile(target, config);
     this.last = null;
     if (eligible && file && result.parse?.parser === "oxc") {
+      // The fast parser took the file: every node type has visitor keys, so unitsOf sees every name.
       const units = unitsOf(file.statements, file.comments, target.text);
       const document = TextDocument.create("file:///lint", "typescript", 0, target.text);
       const problems = assign(result.problems, units, units.map((_, i) => i), document);
@@ -142,9 +143,7 @@ export class IncrementalLinter {
     if (factUnits.some((i) => i < 0 || relint.has(i))) return "the edit reaches the file's first release or Finish_ call, whose text repairs reuse";
     if ([...relint].some((i) => nextUnits[i].kind === "code")) return "top-level code is one code path: it is linted whole";
     const document = TextDocument.create("file:///lint", "typescript", 0, text);
-    const nextProblems = units.slice(0, first).map((_, i) => last.problems[i]);
-    for (let i = 0; i < edited.length; i++) nextProblems.push([]);
-    nextProblems.push(...last.problems.slice(lastTouched + 1));
+    const nextProblems = [...last.problems.slice(0, first), ...edited.map((): KeptProblem[] => []), ...last.problems.slice(lastTouched + 1)];
     let parseMs = 0;
     let factSites = last.factSites.map((site) => (site < sliceStart ? site : site + delta));
     let mode: IncrementalOutcome["mode"] = "reused";

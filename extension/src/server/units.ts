@@ -122,10 +122,29 @@ function declaredNames(statement: AstNode): string[] {
   const declaration = declarationOf(statement);
   if (!declaration) return [];
   if (declaration.type === "VariableDeclaration") {
-    return (declaration.declarations as AstNode[]).flatMap((d) => [...mentionedNames(d.id as AstNode)]);
+    return (declaration.declarations as AstNode[]).flatMap((d) => boundNames(d.id as AstNode));
   }
   const id = declaration.id as AstNode | null | undefined;
   return id && id.type === "Identifier" ? [(id as unknown as { name: string }).name] : [];
+}
+
+/** The names a binding pattern binds (`a`, `{ b, c: d }`, `[e = 1, ...f]`), not its types or defaults. */
+function boundNames(pattern: AstNode | null): string[] {
+  if (!pattern) return [];
+  switch (pattern.type) {
+    case "Identifier":
+      return [pattern.name as string];
+    case "ObjectPattern":
+      return (pattern.properties as AstNode[]).flatMap((p) => boundNames((p.type === "RestElement" ? p.argument : p.value) as AstNode));
+    case "ArrayPattern":
+      return (pattern.elements as (AstNode | null)[]).flatMap((e) => boundNames(e));
+    case "AssignmentPattern":
+      return boundNames(pattern.left as AstNode);
+    case "RestElement":
+      return boundNames(pattern.argument as AstNode);
+    default:
+      return [];
+  }
 }
 
 function mentionedNames(root: AstNode): Set<string> {
@@ -134,7 +153,9 @@ function mentionedNames(root: AstNode): Set<string> {
   while (stack.length > 0) {
     const node = stack.pop()!;
     if (node.type === "Identifier" || node.type === "JSXIdentifier") names.add(node.name as string);
-    const keys = KEYS[node.type] ?? [];
+    const keys = KEYS[node.type];
+    // Names under a node whose children are unknown would be missed, and with them dependencies.
+    if (keys === undefined) throw new Error(`no visitor keys for ${node.type} nodes`);
     for (const key of keys) {
       const child = node[key] as AstNode | (AstNode | null)[] | null | undefined;
       if (!child) continue;
