@@ -126,7 +126,7 @@ describe("the server's incremental lint", function () {
   it("lints in full what it cannot vouch for, with the reason", () => {
     const withoutSemicolon = FILE_TEXT.replace("function cleanup(p: any): void {", "const noSemicolon = () => {}\nfunction cleanup(p: any): void {");
     const cases: [string, string, (text: string) => string, RegExp][] = [
-      ["an edit in the function holding the first release call", FILE_TEXT, (t) => t.replace('call.Begin_GetPrice("A");', 'call.Begin_GetPrice("B");'), /first release or Finish_/],
+      ["the file's first release call taken away (repairs reuse its text)", FILE_TEXT, (t) => t.replace("  cancel.Release();\n}\nfunction cleanup", "  log(cancel);\n}\nfunction cleanup"), /first release or Finish_/],
       ["a directive comment", FILE_TEXT, (t) => t.replace("  if (early) {", "  // eslint-disable-next-line com-async/missing-release\n  if (early) {"), /directive/],
       ["statements that do not parse alone", FILE_TEXT, (t) => t.replace("export function releasesThroughHelper1(call: any): void {", "export function releasesThroughHelper1(call: any): void {\n  /*"), /do not parse|does not parse/],
       ["a statement without `;` before the edit", withoutSemicolon, (t) => t.replace("  p.Release();", NO_RELEASE), /does not end in `;`/],
@@ -140,6 +140,29 @@ describe("the server's incremental lint", function () {
       assert.equal(incremental.incremental.mode, "full", name);
       assert.match(incremental.incremental.reason ?? "", reason, name);
     }
+  });
+
+  it("keeps the file's repair texts (its first release and Finish_ calls) as a full lint has them", () => {
+    const linter = new IncrementalLinter();
+    const leaking = FILE_TEXT.replace("  p.Release();", NO_RELEASE);
+    both(linter, leaking);
+    // An edit of the function holding them that leaves them as they are: re-linted in part.
+    const otherBegin = leaking.replace('call.Begin_GetPrice("A");', 'call.Begin_GetPrice("B");');
+    assert.equal(both(linter, otherBegin).incremental.incremental.mode, "partial");
+    // The callers' missing-release messages and repairs are written in the file's first release form:
+    // when it changes (`cancel.Release()` to `cancel?.Release()`), they change, so the whole file is linted.
+    const nullSafe = otherBegin.replace("  cancel.Release();\n}\nfunction cleanup", "  cancel?.Release();\n}\nfunction cleanup");
+    const changed = both(linter, nullSafe);
+    assert.equal(changed.incremental.incremental.mode, "full");
+    assert.match(changed.incremental.incremental.reason ?? "", /first release or Finish_/);
+    assert.ok(changed.full.problems.some((p) => p.message.includes("cancel?.Release()")), "the callers' messages follow the new form");
+    // The first call of a Finish_ method the file did not call before: pending Begin_ repairs elsewhere use its arguments.
+    const pending = nullSafe.replace("export function leaks3(call: any, early: boolean): number {\n", "export function leaks3(call: any, early: boolean): number {\n  call.Begin_Other();\n  call.Begin_Other();\n");
+    both(linter, pending);
+    const finished = pending.replace("export function leaks2(call: any, early: boolean): number {\n", "export function leaks2(call: any, early: boolean): number {\n  call.Finish_Other(42);\n");
+    const other = both(linter, finished);
+    assert.equal(other.incremental.incremental.mode, "full");
+    assert.ok(other.full.problems.some((p) => p.suggestions.some((s) => s.text.includes("Finish_Other(42)"))), "the pending Begin_'s repair takes the new call's arguments");
   });
 
   it("recovers after a text that does not parse", () => {

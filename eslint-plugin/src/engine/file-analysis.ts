@@ -146,7 +146,7 @@ export class FileAnalysis implements EngineContext {
   }
 
   /** The calls whose text repairs anywhere in the file reuse: the first release call, the first call of each Finish_ method. */
-  get fileFactSites(): readonly Node[] {
+  get fileFactSites(): readonly { fact: string; node: Node }[] {
     return this.recorder.fileFactSites;
   }
 

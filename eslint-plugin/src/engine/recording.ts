@@ -22,8 +22,8 @@ export class Recorder {
   readonly finishArguments = new Map<string, string>();
   /** The first release call of the file, as a template: the file's own release form. */
   releaseTemplate: { text: string; target: string } | null = null;
-  /** The calls the two facts above were taken from (the language server keeps them in view when it re-lints part of a file). */
-  readonly fileFactSites: Node[] = [];
+  /** The calls the two facts above were taken from, by fact (`release`, or the Finish_ name): the language server keeps them in view when it re-lints part of a file. */
+  readonly fileFactSites: { fact: string; node: Node }[] = [];
   private receiverNames: Set<string> | undefined;
   /** The last acquisition into each box, by the box's key: a read of the box names the pointer. */
   private readonly boxContents = new Map<string, Resource>();
@@ -138,7 +138,7 @@ export class Recorder {
         this.resources.finishes.set(node, api.method);
         if (!this.finishArguments.has(api.name)) {
           this.finishArguments.set(api.name, node.arguments.map((a) => this.text(a)).join(", "));
-          this.fileFactSites.push(node);
+          this.fileFactSites.push({ fact: api.name, node });
         }
         const checked = isResultUsed(node) || !!this.top()?.insideTryWithCatch();
         this.record({ k: "finish", node, recv: s.sym(api.receiver), recvKey: s.keyOf(api.receiver), method: api.method, resultChecked: checked });
@@ -153,7 +153,7 @@ export class Recorder {
         // A vtable table's Release (`calls.symbols.Release(p)`, `vt.Release(p)`) belongs to one object's table: no form for others.
         if (!this.releaseTemplate && !isTableCall(node)) {
           this.releaseTemplate = { text: this.text(node), target: this.text(api.target) };
-          this.fileFactSites.push(node);
+          this.fileFactSites.push({ fact: "release", node });
         }
         this.record({ k: "release", node, target: s.sym(api.target), targetKey: s.keyOf(api.target) });
         this.throwPoint();

@@ -27,7 +27,7 @@
  */
 import { TextDocument } from "vscode-languageserver-textdocument";
 import { parseStatements } from "./fast-parser";
-import type { LintedFile, LintResult, LintTarget, Problem, RuleConfig } from "./lint";
+import type { FactSite, LintedFile, LintResult, LintTarget, Problem, RuleConfig } from "./lint";
 import { lintWithFile } from "./lint";
 import { regionText } from "./region-text";
 import { UnitGraph } from "./unit-graph";
@@ -58,8 +58,8 @@ interface DocumentLint {
   units: Unit[];
   problems: KeptProblem[][];
   graph: UnitGraph;
-  /** Offsets of the calls repairs reuse (LintedFile.factSites). */
-  factSites: number[];
+  /** The calls repairs reuse (LintedFile.factSites). */
+  factSites: FactSite[];
 }
 
 const TS_FILE = /\.[cm]?tsx?$/i;
@@ -139,16 +139,27 @@ export class IncrementalLinter {
     const changed = edited.map((_, i) => first + i);
     const oldDependents = [...last.graph.dependents(range(first, lastTouched + 1))].map(toNew).filter((i) => i >= 0);
     const relint = graph.dependents([...changed, ...oldDependents]);
-    const factUnits = last.factSites.map((site) => toNew(unitAt(units, site)));
-    if (factUnits.some((i) => i < 0 || relint.has(i))) return "the edit reaches the file's first release or Finish_ call, whose text repairs reuse";
     if ([...relint].some((i) => nextUnits[i].kind === "code")) return "top-level code is one code path: it is linted whole";
+    // The file's repair facts (its first release call, the first call of each Finish_ method): for each,
+    // the last unit (new index) where it may now be found; an unaffected one is kept in the re-lint as it is.
+    const factBounds = new Map<string, { unit: number; text: string }>();
+    const factUnits: number[] = [];
+    for (const site of last.factSites) {
+      const old = unitAt(units, site.range[0]);
+      if (old < 0) return "a repair fact outside every statement";
+      const now = toNew(old);
+      const affected = now < 0 || relint.has(now);
+      factBounds.set(site.fact, { unit: now < 0 ? first + edited.length - 1 : now, text: before.slice(site.range[0], site.range[1]) });
+      if (!affected) factUnits.push(now);
+    }
+    const factsAffected = factUnits.length < last.factSites.length;
     const document = TextDocument.create("file:///lint", "typescript", 0, text);
     const nextProblems = [...last.problems.slice(0, first), ...edited.map((): KeptProblem[] => []), ...last.problems.slice(lastTouched + 1)];
     let parseMs = 0;
-    let factSites = last.factSites.map((site) => (site < sliceStart ? site : site + delta));
+    let factSites = last.factSites.map((site) => ({ ...site, range: site.range[0] < sliceStart ? site.range : ([site.range[0] + delta, site.range[1] + delta] as [number, number]) }));
     let mode: IncrementalOutcome["mode"] = "reused";
-    // Inert units (types, `declare`, imports) have no findings: only the others need linting.
-    if ([...relint].some((i) => nextUnits[i].kind !== "inert")) {
+    // Inert units (types, `declare`, imports) have no findings: only the others need linting (and facts found again).
+    if (factsAffected || [...relint].some((i) => nextUnits[i].kind !== "inert")) {
       const kept = graph.dependencies([...relint, ...factUnits]);
       if (sharesLineAcrossBoundary(nextUnits, kept, document)) return "a statement left out shares a line with one kept";
       const { result, file } = lintWithFile({ ...target, text: regionText(text, nextUnits, kept) }, config);
@@ -156,6 +167,7 @@ export class IncrementalLinter {
       parseMs = result.parse?.ms ?? 0;
       const inKept = assign(result.problems, nextUnits, [...kept], document);
       if (!inKept) return "a problem reaches beyond its statement";
+      if (!factsHold(file.factSites, factBounds, nextUnits, text)) return "the edit may change the file's first release or Finish_ call, whose text repairs everywhere reuse";
       for (const i of relint) nextProblems[i] = inKept[i];
       factSites = file.factSites;
       mode = "partial";
@@ -186,6 +198,21 @@ function commonEnds(a: string, b: string): { prefix: number; suffix: number } {
   while (suffix + BLOCK <= room && a.slice(a.length - suffix - BLOCK, a.length - suffix) === b.slice(b.length - suffix - BLOCK, b.length - suffix)) suffix += BLOCK;
   while (suffix < room && a.charCodeAt(a.length - 1 - suffix) === b.charCodeAt(b.length - 1 - suffix)) suffix++;
   return { prefix, suffix };
+}
+
+/**
+ * Are the re-lint's repair facts the whole file's, with the text the kept problems were written
+ * with? The same facts must be found (a new one, a Finish_ method's first call, would change
+ * repairs in units not re-linted), each as a call of the same text, no later than where it was:
+ * every unit left out up to there has no call of its kind, so it is still the first.
+ */
+function factsHold(found: readonly FactSite[], bounds: ReadonlyMap<string, { unit: number; text: string }>, units: readonly Unit[], text: string): boolean {
+  if (found.length !== bounds.size) return false;
+  return found.every((site) => {
+    const bound = bounds.get(site.fact);
+    const unit = unitAt(units, site.range[0]);
+    return bound !== undefined && unit >= 0 && unit <= bound.unit && text.slice(site.range[0], site.range[1]) === bound.text;
+  });
 }
 
 function range(from: number, to: number): number[] {

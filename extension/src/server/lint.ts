@@ -184,13 +184,19 @@ interface RawLint {
   file: LintedFile | null;
 }
 
+/** A call whose text repairs anywhere in the file reuse: the first release call (`release`), the first call of a Finish_ method (its name). */
+export interface FactSite {
+  fact: string;
+  range: [number, number];
+}
+
 /** What a lint saw of the file besides its problems: for the incremental lint (incremental-lint.ts). */
 export interface LintedFile {
   /** The program's top-level statements and its comments, as the parser gave them. */
   statements: { type: string; range: [number, number]; [key: string]: unknown }[];
   comments: { type: string; value: string; range: [number, number] }[];
-  /** Start offsets of the calls whose text repairs anywhere in the file reuse (FileAnalysis.fileFactSites). */
-  factSites: number[];
+  /** The calls whose text repairs anywhere in the file reuse (FileAnalysis.fileFactSites), by fact, with their ranges. */
+  factSites: FactSite[];
 }
 
 function verify(target: LintTarget, rules: Linter.RulesRecord, parsing: Parsing): RawLint {
@@ -228,7 +234,7 @@ function verify(target: LintTarget, rules: Linter.RulesRecord, parsing: Parsing)
     ? {
         statements: sourceCode.ast.body as unknown as LintedFile["statements"],
         comments: sourceCode.getAllComments() as unknown as LintedFile["comments"],
-        factSites: analyses.flatMap((a) => a.fileFactSites.map((node) => node.range[0])),
+        factSites: analyses.flatMap((a, i) => a.fileFactSites.map((site) => ({ fact: `${i}:${site.fact}`, range: [site.node.range[0], site.node.range[1]] as [number, number] }))),
       }
     : null;
   return {
