@@ -58,11 +58,12 @@ const CRLF_UNICODE = [
   "",
 ].join("\r\n");
 
-/** Every other top-level function turned into spaces, line breaks kept (incremental-lint.ts), and a regex after a long blank run. */
+/** Every other top-level function turned into spaces, line breaks kept (incremental-lint.ts), a regex after a long blank run, block comments between tokens. */
 function blankEveryOtherFunction(code: string): string {
   let n = 0;
   const blanked = code.replace(/^export function [\s\S]*?^}$/gm, (fn) => (n++ % 2 === 0 ? fn.replace(/[^\n]/g, " ") : fn));
-  return `${blanked}${" ".repeat(100)}\n\t  \r\n${" ".repeat(70)}export const re = /a b/g;\n`;
+  const comments = "export const sum = 1/*a*/+/* b */2 / /*c*/ 3;\nexport const t = `${sum/*d*/}/*not a comment*/${ /*e*/ sum}`;/**/\n";
+  return `${blanked}${" ".repeat(100)}\n\t  \r\n${" ".repeat(70)}export const re = /a b/g;\n${comments}/* ${"x ".repeat(100)} */\n`;
 }
 
 async function corpus(): Promise<Sample[]> {

@@ -96,10 +96,18 @@ export function tokenize(text: string, hints: TokenHints, lines: LineIndex): Tok
   let gap = 0;
   const tokens: Token[] = [];
   const scan = () => {
-    // Long runs of blank text (a partial re-lint leaves most of a file blank, incremental-lint.ts) are
-    // skipped natively; the scanner would step through them a character at a time.
-    BLANK_RUN.lastIndex = scanner.getTokenEnd();
-    if (BLANK_RUN.test(text)) scanner.resetTokenState(BLANK_RUN.lastIndex);
+    // Long runs of blank text and block comments (a partial re-lint leaves most of a file blank and
+    // its text in a comment, incremental-lint.ts) are skipped natively; the scanner would step
+    // through them a character at a time. Between two tokens, `/*` always starts a comment.
+    const end = scanner.getTokenEnd();
+    let at = end;
+    for (;;) {
+      BLANK_RUN.lastIndex = at;
+      if (BLANK_RUN.test(text)) at = BLANK_RUN.lastIndex;
+      else if (text.charCodeAt(at) === 47 /* / */ && text.charCodeAt(at + 1) === 42 /* * */ && text.indexOf("*/", at + 2) >= 0) at = text.indexOf("*/", at + 2) + 2;
+      else break;
+    }
+    if (at !== end) scanner.resetTokenState(at);
     return scanner.scan();
   };
   for (let kind = scan(); kind !== K.EndOfFileToken; kind = scan()) {
