@@ -130,6 +130,7 @@ describe("the server's incremental lint", function () {
       ["a directive comment", FILE_TEXT, (t) => t.replace("  if (early) {", "  // eslint-disable-next-line com-async/missing-release\n  if (early) {"), /directive/],
       ["statements that do not parse alone", FILE_TEXT, (t) => t.replace("export function releasesThroughHelper1(call: any): void {", "export function releasesThroughHelper1(call: any): void {\n  /*"), /do not parse|does not parse/],
       ["a statement without `;` before the edit", withoutSemicolon, (t) => t.replace("  p.Release();", NO_RELEASE), /does not end in `;`/],
+      ["edits at both ends of the file", FILE_TEXT, (t) => t.replace("declare const", "declare  const").replace(/return 0;\n}\n$/, "return 1;\n}\n"), /spans most of the file/],
     ];
     for (const [name, base, change, reason] of cases) {
       const linter = new IncrementalLinter();

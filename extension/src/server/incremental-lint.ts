@@ -126,6 +126,8 @@ export class IncrementalLinter {
     const sliceStart = first > 0 ? units[first - 1].end : 0;
     const sliceEnd = lastTouched + 1 < units.length ? units[lastTouched + 1].start + delta : text.length;
     const slice = text.slice(sliceStart, sliceEnd);
+    // Re-parsing most of the file, then linting it again, would cost more than one full lint.
+    if (slice.length > text.length / 2) return "the edit spans most of the file";
     if (DIRECTIVE_ANYWHERE.test(slice) || DIRECTIVE_ANYWHERE.test(before.slice(sliceStart, sliceEnd - delta))) return "an ESLint directive comment in the edited statements";
     const parsed = parseStatements(slice, target.filePath);
     if (typeof parsed === "string") return `the edited statements do not parse alone (${parsed})`;
@@ -140,6 +142,7 @@ export class IncrementalLinter {
     const oldDependents = [...last.graph.dependents(range(first, lastTouched + 1))].map(toNew).filter((i) => i >= 0);
     const relint = graph.dependents([...changed, ...oldDependents]);
     if ([...relint].some((i) => nextUnits[i].kind === "code")) return "top-level code is one code path: it is linted whole";
+    if (relint.size > nextUnits.length / 2) return "most of the file depends on the edited statements";
     // The file's repair facts (its first release call, the first call of each Finish_ method): for each,
     // the last unit (new index) where it may now be found; an unaffected one is kept in the re-lint as it is.
     const factBounds = new Map<string, { unit: number; text: string }>();
