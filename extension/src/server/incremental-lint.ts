@@ -18,12 +18,14 @@
  * other unit keeps its problems, moved with the text around it.
  *
  * Anything this cannot vouch for takes a full lint, and says why: top-level
- * code (all of it is one code path), an edit that reaches the units holding
- * the file's repair texts, ESLint directive comments in the edited text,
- * statements that do not parse alone or end without `;` or `}` (automatic
- * semicolon insertion could join them with the next), a unit left out that
- * shares a line with one kept, a problem reaching beyond its unit, or a file
- * the fast parser did not parse.
+ * code (all of it is one code path); an edit that changes the file's repair
+ * texts (its first release call, the first call of each Finish_ method: every
+ * function's repairs reuse them), or adds one; ESLint directive comments in the
+ * edited text; statements that do not parse alone or end without `;` or `}`
+ * (automatic semicolon insertion could join them with the next); a unit left
+ * out that shares a line with one kept; a problem reaching beyond its unit; an
+ * edit so wide that a partial lint would cost more; a file the fast parser did
+ * not parse.
  */
 import { TextDocument } from "vscode-languageserver-textdocument";
 import { parseStatements } from "./fast-parser";
