@@ -166,6 +166,16 @@ describe("the server's incremental lint", function () {
     assert.ok(other.full.problems.some((p) => p.suggestions.some((s) => s.text.includes("Finish_Other(42)"))), "the pending Begin_'s repair takes the new call's arguments");
   });
 
+  it("lints the whole file every time with comAsync.incremental off", () => {
+    const linter = new IncrementalLinter();
+    const target = { text: FILE_TEXT, filePath: FILE, fastParser: true };
+    linter.lint(target, CONFIG, false);
+    const edited = linter.lint({ ...target, text: FILE_TEXT.replace("  p.Release();", NO_RELEASE) }, CONFIG, false);
+    assert.equal(edited.incremental.mode, "full");
+    assert.match(edited.incremental.reason ?? "", /comAsync\.incremental/);
+    assert.deepEqual(edited.problems, lint({ ...target, text: FILE_TEXT.replace("  p.Release();", NO_RELEASE) }, CONFIG).problems);
+  });
+
   it("recovers after a text that does not parse", () => {
     const linter = new IncrementalLinter();
     both(linter, FILE_TEXT);

@@ -72,8 +72,13 @@ const DIRECTIVE_ANYWHERE = /\/[/*]\s*(eslint|global|exported)/;
 export class IncrementalLinter {
   private last: DocumentLint | null = null;
 
-  lint(target: LintTarget, config: RuleConfig): IncrementalResult {
+  /** Lints `target`, in part where it can; `partial: false` (`comAsync.incremental` off) always lints the whole file. */
+  lint(target: LintTarget, config: RuleConfig, partial = true): IncrementalResult {
     const key = JSON.stringify([target.filePath, target.fastParser !== false, [...config]]);
+    if (!partial) {
+      this.last = null;
+      return { ...lintWithFile(target, config).result, incremental: { mode: "full", reason: "comAsync.incremental is off", relinted: 0, units: 0 } };
+    }
     const eligible = !target.typed && target.fastParser !== false && TS_FILE.test(target.filePath) && target.text.charCodeAt(0) !== 0xfeff;
     let reason: string | null = eligible ? null : "not untyped TypeScript with the fast parser";
     if (eligible && this.last && this.last.key === key) {

@@ -210,7 +210,7 @@ export function startServer(connection: Connection): void {
       const current = documents.get(uri);
       if (!current || states.get(uri) !== state) return;
       const target: LintTarget = { text: current.getText(), filePath: lintPathFor(uri, current.languageId, filePath), fastParser: settings.fastParser, typed };
-      const result = state.linter.lint(target, config);
+      const result = state.linter.lint(target, config, settings.incremental);
       if (result.typedFallback) showOnce(MessageType.Info, `com-async: ${name} is linted without type information (${firstLine(result.typedFallback)}).`);
       const check = timing(current.version, result);
       if (result.parseError) {
