@@ -69,6 +69,88 @@ const FILE_TEXT = [
   "",
 ].join("\n");
 
+/** Every kind of top-level statement: imports, types, an enum, an overloaded helper, a default export, a class whose methods call each other, async and generator functions, mutual recursion. */
+const MIXED = [
+  "import { helperFromElsewhere } from \"./other\";",
+  "import type { ICancelMethodCalls } from \"./com\";",
+  "declare const IID_ICancelMethodCalls: unknown;",
+  "declare function log(...x: unknown[]): void;",
+  "interface Box<T> { value: T | null }",
+  "type Maybe<T> = T | undefined;",
+  "export enum Mode { A, B }",
+  "function cleanup(p: any): void;",
+  "function cleanup(p: any): void {",
+  "  p.Release();",
+  "}",
+  "function finishUp(call: any): void {",
+  "  call.Finish_GetPrice();",
+  "}",
+  "export default function main(call: any): void {",
+  "  const cancel = call.QueryInterface(IID_ICancelMethodCalls);",
+  "  call.Begin_GetPrice(\"A\");",
+  "  finishUp(call);",
+  "  cleanup(cancel);",
+  "}",
+  "export class Quoter {",
+  "  constructor(private readonly call: any) {}",
+  "  private release(p: any): void {",
+  "    p.Release();",
+  "  }",
+  "  run(): void {",
+  "    const cancel = this.call.QueryInterface(IID_ICancelMethodCalls);",
+  "    this.call.Begin_GetPrice(\"X\");",
+  "    cancel.Cancel(0);",
+  "    this.release(cancel);",
+  "  }",
+  "  other(): void {",
+  "    const c = this.call.QueryInterface(IID_ICancelMethodCalls);",
+  "    helperFromElsewhere(c);",
+  "  }",
+  "}",
+  "export async function awaited(call: any): Promise<void> {",
+  "  await call.Begin_GetPrice(\"A\");",
+  "  const p = call.Begin_GetPrice(\"B\");",
+  "  call.Begin_GetPrice(\"C\");",
+  "  await p;",
+  "}",
+  "export function* gen(call: any): Generator<number> {",
+  "  const cancel = call.QueryInterface(IID_ICancelMethodCalls);",
+  "  yield 1;",
+  "  cancel.Release();",
+  "}",
+  "function isOk(hr: number): boolean {",
+  "  return hr >= 0;",
+  "}",
+  "export function raw(call: any, out: Box<ICancelMethodCalls>): number {",
+  "  const hr = call.QueryInterface(IID_ICancelMethodCalls, out);",
+  "  if (!isOk(hr)) return hr;",
+  "  out.value!.Cancel(0);",
+  "  return 0;",
+  "}",
+  "export const arrow = (call: any): void => {",
+  "  const cancel = call.QueryInterface(IID_ICancelMethodCalls);",
+  "  cleanup(cancel);",
+  "  cancel.Release();",
+  "};",
+  "function a(call: any, n: number): void {",
+  "  if (n > 0) b(call, n - 1);",
+  "  call.Begin_GetPrice(\"R\");",
+  "}",
+  "function b(call: any, n: number): void {",
+  "  if (n > 0) a(call, n - 1);",
+  "  call.Finish_GetPrice();",
+  "}",
+  "export function usesA(call: any): void {",
+  "  a(call, 3);",
+  "  call.Begin_GetPrice(\"Z\");",
+  "}",
+  "export function usesB(call: any): void {",
+  "  b(call, 3);",
+  "  call.Finish_GetPrice();",
+  "}",
+  "",
+].join("\n");
+
 /** A helper body that names the protocol but does nothing to its parameter: its callers own the pointer still. */
 const NO_RELEASE = '  log("no Release here");';
 const CALLERS = /releasesThroughHelper/;
@@ -190,7 +272,7 @@ describe("the server's incremental lint", function () {
     const examples = fs.readdirSync(path.join(ROOT, "examples")).filter((f) => f.endsWith(".ts"));
     // One with CRLF line breaks and non-ASCII text before findings (UTF-16 offsets, columns, line numbers).
     const crlf = richSource(200).replace(/    log\(/g, '    log("😀 naïve", ').replace(/\n/g, "\r\n");
-    const files = [source(300), richSource(300), crlf, FILE_TEXT, ...examples.map((f) => fs.readFileSync(path.join(ROOT, "examples", f), "utf8"))];
+    const files = [source(300), richSource(300), crlf, FILE_TEXT, MIXED, ...examples.map((f) => fs.readFileSync(path.join(ROOT, "examples", f), "utf8"))];
     let seed = 7;
     const random = (n: number) => {
       seed = (seed * 1103515245 + 12345) % 2147483648;
