@@ -94,7 +94,8 @@ function kindOf(statement: AstNode): UnitKind {
     case "ClassExpression":
       return isPlainClass(declaration) ? "functions" : "code";
     case "VariableDeclaration":
-      return (declaration.declarations as AstNode[]).every((d) => (d.id as AstNode).type === "Identifier" && (!d.init || FUNCTION_VALUES.has((d.init as AstNode).type))) ? "functions" : "code";
+      // `let state;` is module state that functions share (code: tied to all who name it); `const f = () => ...` is a function.
+      return (declaration.declarations as AstNode[]).every((d) => (d.id as AstNode).type === "Identifier" && d.init && FUNCTION_VALUES.has((d.init as AstNode).type)) ? "functions" : "code";
     default:
       return "code";
   }
