@@ -58,6 +58,14 @@ const CRLF_UNICODE = [
   "",
 ].join("\r\n");
 
+/** Every other top-level function turned into spaces, line breaks kept (incremental-lint.ts), a regex after a long blank run, block comments between tokens. */
+function blankEveryOtherFunction(code: string): string {
+  let n = 0;
+  const blanked = code.replace(/^export function [\s\S]*?^}$/gm, (fn) => (n++ % 2 === 0 ? fn.replace(/[^\n]/g, " ") : fn));
+  const comments = "export const sum = 1/*a*/+/* b */2 / /*c*/ 3;\nexport const t = `${sum/*d*/}/*not a comment*/${ /*e*/ sum}`;/**/\n";
+  return `${blanked}${" ".repeat(100)}\n\t  \r\n${" ".repeat(70)}export const re = /a b/g;\n${comments}/* ${"x ".repeat(100)} */\n`;
+}
+
 async function corpus(): Promise<Sample[]> {
   const { source, richSource } = await generatedSources();
   const examples = fs
@@ -70,6 +78,7 @@ async function corpus(): Promise<Sample[]> {
     { name: "generated (benchmark, 2,000 lines)", code: source(2000) },
     { name: "generated (every shape, 600 lines)", code: richSource(600) },
     { name: "CRLF and non-ASCII text", code: CRLF_UNICODE },
+    { name: "long blank runs (what a partial re-lint leaves of a file)", code: blankEveryOtherFunction(source(300)) },
     ...cases,
   ];
 }

@@ -7,6 +7,7 @@
 import * as path from "node:path";
 import type * as CodeActionsModule from "../../extension/src/server/code-actions";
 import type * as FastParserModule from "../../extension/src/server/fast-parser";
+import type * as IncrementalModule from "../../extension/src/server/incremental-lint";
 import type * as LintModule from "../../extension/src/server/lint";
 import type * as SettingsModule from "../../extension/src/server/settings";
 import { ROOT } from "./lsp-client";
@@ -17,6 +18,7 @@ export const settingsModule = load<typeof SettingsModule>("settings");
 export const lintModule = load<typeof LintModule>("lint");
 export const codeActionsModule = load<typeof CodeActionsModule>("code-actions");
 export const fastParserModule = load<typeof FastParserModule>("fast-parser");
+export const incrementalModule = load<typeof IncrementalModule>("incremental-lint");
 
 /** The benchmark's generated COM code (an ES module shared with extension/bench). */
 export async function generatedSources(): Promise<{ source(lines: number): string; richSource(lines: number): string }> {

@@ -121,6 +121,26 @@ describe("language server (LSP over stdio)", function () {
       assert.deepEqual(await client.close(uri), []);
     });
 
+    it("after edits re-linted in part, publishes what a fresh open of the same text publishes", async () => {
+      const helper = ["function cleanup(p: any): void {", "  p.Release();", "}"];
+      const callers = [0, 1, 2].flatMap((i) => [`export function viaHelper${i}(call: any): void {`, "  const cancel = call.QueryInterface(IID_ICancelMethodCalls);", "  cleanup(cancel);", "}"]);
+      const text = [...CANCEL.split("\n"), ...helper, ...LEAK.split("\n"), ...callers, ""].join("\n");
+      const uri = fileUri("partial.ts");
+      await client.open(uri, text);
+      const steps = [
+        text.replace("  p.Release();", '  log("no Release here");'),
+        text.replace("  if (early) {", "  if (early) {\n\n"),
+        text.replace("  if (early) {", "  if (early) {\n\n").replace("export function viaHelper1", "function viaHelper1"),
+      ];
+      for (const [i, step] of steps.entries()) {
+        const changed = await client.change(uri, step);
+        const fresh = fileUri(`partial-fresh-${i}.ts`);
+        const opened = (await client.open(fresh, step)).map((d) => JSON.parse(JSON.stringify(d).split(fresh).join(uri)) as Diagnostic);
+        assert.deepEqual(changed, opened, `step ${i}`);
+        await client.close(fresh);
+      }
+    });
+
     it("keeps quiet on a file that does not parse, and recovers when it does", async () => {
       const uri = fileUri("broken.ts");
       assert.deepEqual(await client.open(uri, CANCEL.replace("cancel.Cancel(0);", "cancel.Cancel(0;")), []);

@@ -37,6 +37,7 @@ describe("server settings", () => {
       maxFileSize: 0,
       useWorkspaceConfig: false,
       fastParser: false,
+      incremental: false,
       verbose: true,
     });
     assert.deepEqual(problems, []);
@@ -50,6 +51,7 @@ describe("server settings", () => {
       maxFileSize: 0,
       useWorkspaceConfig: false,
       fastParser: false,
+      incremental: false,
       verbose: true,
     });
   });
@@ -58,6 +60,7 @@ describe("server settings", () => {
     ["enable", "yes"],
     ["enable", 1],
     ["fastParser", "false"],
+    ["incremental", 0],
     ["useWorkspaceConfig", null],
     ["verbose", {}],
     ["run", "always"],

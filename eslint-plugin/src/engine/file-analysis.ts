@@ -164,6 +164,11 @@ export class FileAnalysis implements EngineContext {
     return mayBeNull && text.startsWith(`${pointer}.`) ? `${pointer}?.${text.slice(pointer.length + 1)}` : text;
   }
 
+  /** The calls whose text repairs anywhere in the file reuse: the first release call, the first call of each Finish_ method. */
+  get fileFactSites(): readonly { fact: string; node: Node }[] {
+    return this.recorder.fileFactSites;
+  }
+
   /** Argument text of the first call of each Finish_ method in the file, for repairs. */
   get finishArguments(): ReadonlyMap<string, string> {
     return this.recorder.finishArguments;

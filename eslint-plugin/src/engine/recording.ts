@@ -27,6 +27,8 @@ export class Recorder {
   private readonly importedRoles = new WeakMap<Node, HelperRole | null>();
   /** Some code releases what a module variable holds (`comRelease(blend)`, `comRelease(gpu.device)`): the file tears its module state down. */
   releasesModuleState = false;
+  /** The calls the two facts above were taken from, by fact (`release`, or the Finish_ name): the language server keeps them in view when it re-lints part of a file. */
+  readonly fileFactSites: { fact: string; node: Node }[] = [];
   private receiverNames: Set<string> | undefined;
   /** The last acquisition into each box, by the box's key: a read of the box names the pointer. */
   private readonly boxContents = new Map<string, Resource>();
@@ -141,7 +143,10 @@ export class Recorder {
       }
       case "finish": {
         this.resources.finishes.set(node, api.method);
-        if (!this.finishArguments.has(api.name)) this.finishArguments.set(api.name, node.arguments.map((a) => this.text(a)).join(", "));
+        if (!this.finishArguments.has(api.name)) {
+          this.finishArguments.set(api.name, node.arguments.map((a) => this.text(a)).join(", "));
+          this.fileFactSites.push({ fact: api.name, node });
+        }
         const checked = isResultUsed(node) || !!this.top()?.insideTryWithCatch();
         this.record({ k: "finish", node, recv: s.sym(api.receiver), recvKey: s.keyOf(api.receiver), method: api.method, resultChecked: checked });
         this.throwPoint();
@@ -153,7 +158,10 @@ export class Recorder {
         break;
       case "release":
         // A vtable table's Release (`calls.symbols.Release(p)`, `vt.Release(p)`) belongs to one object's table: no form for others.
-        if (!this.releaseTemplate && !isTableCall(node)) this.releaseTemplate = { text: this.text(node), target: this.text(api.target) };
+        if (!this.releaseTemplate && !isTableCall(node)) {
+          this.releaseTemplate = { text: this.text(node), target: this.text(api.target) };
+          this.fileFactSites.push({ fact: "release", node });
+        }
         this.record({ k: "release", node, target: s.sym(api.target), targetKey: s.keyOf(api.target) });
         if (!this.releasesModuleState) this.releasesModuleState = this.isModuleState(api.target);
         this.throwPoint();

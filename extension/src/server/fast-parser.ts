@@ -158,6 +158,20 @@ function langOf(filePath: string): "ts" | "tsx" | "dts" {
   return /\.d\.[cm]?ts$/.test(name) ? "dts" : "ts";
 }
 
+/**
+ * Top-level statements and comments of a piece of a file (the incremental
+ * lint re-parses only the statements an edit touched), with oxc's ranges;
+ * a string says why not (a syntax error, or no oxc on this platform).
+ */
+export function parseStatements(code: string, filePath: string): { statements: Node[]; comments: { type: string; value: string; range: [number, number] }[] } | string {
+  const parser = loadOxc();
+  if (!parser) return oxcLoadError ?? "oxc-parser is not available";
+  const result = parser.parseSync(filePath, code, { lang: langOf(filePath), sourceType: "module", astType: "ts", range: true, preserveParens: false });
+  if (result.errors.length > 0) return `oxc: ${result.errors[0].message}`;
+  const comments = result.comments.map((c) => ({ type: c.type, value: c.value, range: [c.start, c.end] as [number, number] }));
+  return { statements: (result.program as { body: Node[] }).body, comments };
+}
+
 /** The oxc path; returns the reason instead when the file is not for it. */
 function parseWithOxc(code: string, options: Linter.ParserOptions & { filePath?: string }): ReturnType<typeof tsParser.parseForESLint> | string {
   const parser = loadOxc();

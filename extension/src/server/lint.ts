@@ -50,7 +50,7 @@ export interface Problem {
   message: string;
   range: Range;
   offsets: [number, number];
-  related: { range: Range; label: string } | null;
+  related: { range: Range; offsets: [number, number]; label: string } | null;
   suggestions: Suggestion[];
   docUrl: string | undefined;
 }
@@ -181,6 +181,22 @@ interface RawLint {
   violations: Violation[];
   indexFromLoc: (line: number, column: number) => number;
   parse: ParseInfo | null;
+  file: LintedFile | null;
+}
+
+/** A call whose text repairs anywhere in the file reuse: the first release call (`release`), the first call of a Finish_ method (its name). */
+export interface FactSite {
+  fact: string;
+  range: [number, number];
+}
+
+/** What a lint saw of the file besides its problems: for the incremental lint (incremental-lint.ts). */
+export interface LintedFile {
+  /** The program's top-level statements and its comments, as the parser gave them. */
+  statements: { type: string; range: [number, number]; [key: string]: unknown }[];
+  comments: { type: string; value: string; range: [number, number] }[];
+  /** The calls whose text repairs anywhere in the file reuse (FileAnalysis.fileFactSites), by fact, with their ranges. */
+  factSites: FactSite[];
 }
 
 function verify(target: LintTarget, rules: Linter.RulesRecord, parsing: Parsing): RawLint {
@@ -211,12 +227,22 @@ function verify(target: LintTarget, rules: Linter.RulesRecord, parsing: Parsing)
     if (!asScript.some((m) => m.fatal)) messages = asScript;
   }
   const sourceCode = linter.getSourceCode();
-  const violations = sourceCode && !messages.some((m) => m.fatal) ? analysesOf(sourceCode).flatMap((a) => a.allFindings().map((f) => ({ kind: f.kind, node: f.node, related: presentFinding(f, a.vocabulary)?.related ?? null }))) : [];
+  const parsed = sourceCode && !messages.some((m) => m.fatal);
+  const analyses = parsed ? analysesOf(sourceCode) : [];
+  const violations = analyses.flatMap((a) => a.allFindings().map((f) => ({ kind: f.kind, node: f.node, related: presentFinding(f, a.vocabulary)?.related ?? null })));
+  const file: LintedFile | null = parsed
+    ? {
+        statements: sourceCode.ast.body as unknown as LintedFile["statements"],
+        comments: sourceCode.getAllComments() as unknown as LintedFile["comments"],
+        factSites: analyses.flatMap((a, i) => a.fileFactSites.map((site) => ({ fact: `${i}:${site.fact}`, range: [site.node.range[0], site.node.range[1]] as [number, number] }))),
+      }
+    : null;
   return {
     messages,
     violations,
     indexFromLoc: (line, column) => (sourceCode ? sourceCode.getIndexFromLoc({ line, column }) : 0),
     parse,
+    file,
   };
 }
 
@@ -241,13 +267,18 @@ const locKey = (rule: string, line: number, column: number, endLine: number, end
 
 /** Lints one text with the given rules. Never throws for bad input: parse errors come back as `parseError`. */
 export function lint(target: LintTarget, config: RuleConfig): LintResult {
+  return lintWithFile(target, config).result;
+}
+
+/** `lint`, and what it saw of the file (null when it did not parse). */
+export function lintWithFile(target: LintTarget, config: RuleConfig): { result: LintResult; file: LintedFile | null } {
   const started = performance.now();
   const { raw, typed, typedFallback } = verifyAsAsked(target, eslintRules(config));
   const document = TextDocument.create("file:///lint", "typescript", 0, target.text);
   const fatal = raw.messages.find((m) => m.fatal);
   const outcome = { parse: raw.parse, typed, typedFallback };
   if (fatal) {
-    return { problems: [], parseError: { message: fatal.message, line: fatal.line, column: fatal.column }, durationMs: performance.now() - started, ...outcome };
+    return { result: { problems: [], parseError: { message: fatal.message, line: fatal.line, column: fatal.column }, durationMs: performance.now() - started, ...outcome }, file: null };
   }
   const byLocation = new Map<string, Violation>();
   for (const v of raw.violations) {
@@ -264,7 +295,7 @@ export function lint(target: LintTarget, config: RuleConfig): LintResult {
     const endOffset = raw.indexFromLoc(endLine, endColumn - 1);
     const violation = byLocation.get(locKey(rule, message.line, message.column, endLine, endColumn));
     const related = violation?.related
-      ? { range: { start: document.positionAt(violation.related.range[0]), end: document.positionAt(violation.related.range[1]) }, label: violation.related.label }
+      ? { range: { start: document.positionAt(violation.related.range[0]), end: document.positionAt(violation.related.range[1]) }, offsets: [violation.related.range[0], violation.related.range[1]] as [number, number], label: violation.related.label }
       : null;
     const setting = config.get(rule);
     const severity = setting && setting.severity !== "off" ? setting.severity : message.severity === 2 ? "error" : "warn";
@@ -279,7 +310,7 @@ export function lint(target: LintTarget, config: RuleConfig): LintResult {
       docUrl: (plugin.rules as Record<string, { meta?: { docs?: { url?: string } } }>)[rule]?.meta?.docs?.url,
     });
   }
-  return { problems, parseError: null, durationMs: performance.now() - started, ...outcome };
+  return { result: { problems, parseError: null, durationMs: performance.now() - started, ...outcome }, file: raw.file };
 }
 
 /** Does this text parse (as the file it would be saved as)? Syntax does not depend on types: always untyped. */

@@ -22,7 +22,8 @@ import {
 } from "vscode-languageserver";
 import { TextDocument } from "vscode-languageserver-textdocument";
 import { ClientFeatures, codeActions, FixAllData, fixAllEdit, LintedVersion, toDiagnostic } from "./code-actions";
-import { defaultRuleConfig, applyOverrides, lint, lintPathFor, LintResult, LintTarget, RuleConfig, TypedParserOptions } from "./lint";
+import { defaultRuleConfig, applyOverrides, lintPathFor, LintTarget, RuleConfig, TypedParserOptions } from "./lint";
+import { IncrementalLinter, IncrementalResult } from "./incremental-lint";
 import { fastPathUnavailable } from "./fast-parser";
 import { Settings, validateSettings } from "./settings";
 import { WorkspaceConfigError, WorkspaceConfigs } from "./workspace-config";
@@ -36,6 +37,8 @@ interface DocumentState {
   timer: NodeJS.Timeout | undefined;
   /** The last version linted, with what code actions need (null while skipped or unparsable). */
   linted: LintedVersion | null;
+  /** Keeps the last lint's problems per top-level statement, so that an edit re-lints only what it can change. */
+  linter: IncrementalLinter;
 }
 
 export function startServer(connection: Connection): void {
@@ -167,7 +170,7 @@ export function startServer(connection: Connection): void {
 
   function stateOf(uri: string): DocumentState {
     let state = states.get(uri);
-    if (!state) states.set(uri, (state = { timer: undefined, linted: null }));
+    if (!state) states.set(uri, (state = { timer: undefined, linted: null, linter: new IncrementalLinter() }));
     return state;
   }
 
@@ -194,6 +197,7 @@ export function startServer(connection: Connection): void {
       const name = displayName(uri);
       if (settings.maxFileSize > 0 && text.length > settings.maxFileSize) {
         state.linted = null;
+        state.linter.reset();
         const note = `com-async: this file was not checked: it has ${text.length} characters, more than comAsync.maxFileSize (${settings.maxFileSize}).`;
         publish(document, [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: DiagnosticSeverity.Information, source: "com-async", message: note }]);
         log(`${name}: skipped (${text.length} characters > maxFileSize ${settings.maxFileSize})`);
@@ -206,7 +210,7 @@ export function startServer(connection: Connection): void {
       const current = documents.get(uri);
       if (!current || states.get(uri) !== state) return;
       const target: LintTarget = { text: current.getText(), filePath: lintPathFor(uri, current.languageId, filePath), fastParser: settings.fastParser, typed };
-      const result = lint(target, config);
+      const result = state.linter.lint(target, config, settings.incremental);
       if (result.typedFallback) showOnce(MessageType.Info, `com-async: ${name} is linted without type information (${firstLine(result.typedFallback)}).`);
       const check = timing(current.version, result);
       if (result.parseError) {
@@ -329,21 +333,24 @@ function isInside(file: string, folder: string): boolean {
   return relative !== "" && !relative.startsWith("..") && !path.isAbsolute(relative);
 }
 
-function timing(version: number, result: LintResult): CheckTiming {
+function timing(version: number, result: IncrementalResult): CheckTiming {
   return {
     version,
     totalMs: result.durationMs,
     parseMs: result.parse?.ms ?? 0,
     parser: result.parse?.parser ?? (result.typed ? "typescript-eslint" : "espree"),
     typed: result.typed,
+    incremental: result.incremental.mode,
   };
 }
 
 /** "41.2 ms (parse 9.8 ms with oxc, analysis 31.4 ms)", with the reason when the fast parser was not used. */
-function describeTiming(check: CheckTiming, result: LintResult): string {
+function describeTiming(check: CheckTiming, result: IncrementalResult): string {
   const split = check.parseMs > 0 ? ` (parse ${check.parseMs.toFixed(1)} ms with ${check.parser}${check.typed ? " and types" : ""}, analysis ${(check.totalMs - check.parseMs).toFixed(1)} ms)` : "";
   const fallback = result.parse?.fallback ? `; fast parser not used: ${firstLine(result.parse.fallback)}` : "";
-  return `${check.totalMs.toFixed(1)} ms${split}${fallback}`;
+  const { mode, reason, relinted, units } = result.incremental;
+  const scope = mode === "full" ? `; whole file${reason ? ` (${reason})` : ""}` : `; ${relinted} of ${units} statements re-linted`;
+  return `${check.totalMs.toFixed(1)} ms${split}${fallback}${scope}`;
 }
 
 function firstLine(text: string): string {

@@ -23,6 +23,8 @@ export interface Settings {
   useWorkspaceConfig: boolean;
   /** Parse untyped TypeScript with oxc's native parser where it can (typescript-eslint's parser otherwise). */
   fastParser: boolean;
+  /** After an edit, re-lint only the statements it can change (incremental-lint.ts); false: the whole file every time. */
+  incremental: boolean;
   verbose: boolean;
 }
 
@@ -36,6 +38,7 @@ export const DEFAULT_SETTINGS: Settings = Object.freeze({
   maxFileSize: 1_000_000,
   useWorkspaceConfig: true,
   fastParser: true,
+  incremental: true,
   verbose: false,
 }) as Settings;
 
@@ -62,7 +65,7 @@ export function validateSettings(raw: unknown): ValidatedSettings {
   const invalid = (key: string, expected: string, used: unknown) =>
     problems.push(`comAsync.${key}: ${JSON.stringify(input[key])} is not ${expected}; using ${JSON.stringify(used)}.`);
 
-  for (const key of ["enable", "useWorkspaceConfig", "fastParser", "verbose"] as const) {
+  for (const key of ["enable", "useWorkspaceConfig", "fastParser", "incremental", "verbose"] as const) {
     if (input[key] === undefined) continue;
     if (typeof input[key] === "boolean") settings[key] = input[key] as boolean;
     else invalid(key, "true or false", settings[key]);

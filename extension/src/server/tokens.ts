@@ -36,20 +36,15 @@ export class TokenHints {
   readonly greaterGaps: [number, number][] = [];
 }
 
+const LINE_BREAK = /\r\n|[\r\n\u2028\u2029]/g;
+
 /** Line starts of a text, with the line terminators ESLint and TypeScript agree on. */
 export class LineIndex {
   private readonly starts: number[] = [0];
 
   constructor(text: string) {
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      if (c === 13 /* \r */) {
-        if (text.charCodeAt(i + 1) === 10) i++;
-        this.starts.push(i + 1);
-      } else if (c === 10 || c === 0x2028 || c === 0x2029) {
-        this.starts.push(i + 1);
-      }
-    }
+    // A regular expression finds the breaks natively: much faster than a loop over every character.
+    for (const match of text.matchAll(LINE_BREAK)) this.starts.push(match.index + match[0].length);
   }
 
   /** ESLint positions: 1-based line, 0-based column (in UTF-16 code units, like the offsets). */
@@ -67,6 +62,8 @@ export class LineIndex {
 }
 
 const K = ts.SyntaxKind;
+/** Spaces and line breaks only (never inside a token: the scanner is between tokens when it is tested). */
+const BLANK_RUN = /[ \t\r\n]{64,}/y;
 
 /** typescript-eslint's `getTokenType`, for the kinds a scan without JSX can produce. */
 function tokenType(kind: ts.SyntaxKind): string {
@@ -98,7 +95,22 @@ export function tokenize(text: string, hints: TokenHints, lines: LineIndex): Tok
   const gaps = [...hints.greaterGaps].sort((a, b) => a[0] - b[0]);
   let gap = 0;
   const tokens: Token[] = [];
-  for (let kind = scanner.scan(); kind !== K.EndOfFileToken; kind = scanner.scan()) {
+  const scan = () => {
+    // Long runs of blank text and block comments (a partial re-lint leaves most of a file blank and
+    // its text in a comment, incremental-lint.ts) are skipped natively; the scanner would step
+    // through them a character at a time. Between two tokens, `/*` always starts a comment.
+    const end = scanner.getTokenEnd();
+    let at = end;
+    for (;;) {
+      BLANK_RUN.lastIndex = at;
+      if (BLANK_RUN.test(text)) at = BLANK_RUN.lastIndex;
+      else if (text.charCodeAt(at) === 47 /* / */ && text.charCodeAt(at + 1) === 42 /* * */ && text.indexOf("*/", at + 2) >= 0) at = text.indexOf("*/", at + 2) + 2;
+      else break;
+    }
+    if (at !== end) scanner.resetTokenState(at);
+    return scanner.scan();
+  };
+  for (let kind = scan(); kind !== K.EndOfFileToken; kind = scan()) {
     const start = scanner.getTokenStart();
     if ((kind === K.SlashToken || kind === K.SlashEqualsToken) && hints.regexStarts.has(start)) {
       kind = scanner.reScanSlashToken();

@@ -27,6 +27,8 @@ export interface CheckTiming {
   parseMs: number;
   parser: "oxc" | "typescript-eslint" | "espree";
   typed: boolean;
+  /** The whole file linted, only the statements an edit can change ("partial"), or none ("reused"). */
+  incremental?: "full" | "partial" | "reused";
 }
 
 /** Executed on the server: opens a rule's documentation with window/showDocument. */
