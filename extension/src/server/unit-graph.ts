@@ -12,9 +12,12 @@
  *    engine follows such variables through all their references (the
  *    evidence rule for boxes, what a box last held, captured variables).
  *  - All top-level code is one code path: its units depend on each other.
- *  - Names bound only by inert units (`declare`, types, imports) resolve to
- *    nothing the engine reads inside functions (no body, no initialiser):
- *    only top-level code depends on them (its variables' ownership does).
+ *  - Names bound only by inert units (`declare`, types) resolve to nothing
+ *    the engine reads inside functions (no body, no initialiser): only
+ *    top-level code depends on them (its variables' ownership does). An
+ *    import is read by every unit that names it: a helper imported from the
+ *    repository is summarised from its module (imported-helpers.ts), so the
+ *    import declaration must be in the text wherever its name is linted.
  *  - Mutually recursive functions: which of them is summarised first (and
  *    so which sees the other without a summary) depends on who calls first,
  *    so they and all their callers are tied together both ways.
@@ -56,7 +59,8 @@ export class UnitGraph {
       } else if (kinds.has("functions")) {
         for (const m of mentioning) for (const d of declared) this.addEdge(m, d);
       } else {
-        for (const m of mentioning) if (units[m].kind === "code") for (const d of declared) this.addEdge(m, d);
+        const imported = declared.some((i) => units[i].imports);
+        for (const m of mentioning) if (imported || units[m].kind === "code") for (const d of declared) this.addEdge(m, d);
       }
     }
     this.tie(units.flatMap((unit, i) => (unit.kind === "code" ? [i] : [])));

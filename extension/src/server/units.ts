@@ -27,6 +27,8 @@ export interface Unit {
   declares: readonly string[];
   /** Every identifier name in it (locals too: an over-approximation is safe). */
   mentions: ReadonlySet<string>;
+  /** An import declaration: what it binds may be a helper of the repository, summarised from its module. */
+  imports: boolean;
   /** The next statement starts afresh whatever it is (ends in `;`, or is a declaration ending in `}`): no ASI question. */
   hardEnd: boolean;
   /** ESLint directive comments inside it (`eslint-disable…`, `global`), as offsets. */
@@ -61,6 +63,7 @@ export function unitsOf(statements: readonly AstNode[], comments: readonly Parse
       kind: kindOf(statement),
       declares: declaredNames(statement),
       mentions: mentionedNames(statement),
+      imports: statement.type === "ImportDeclaration",
       hardEnd: text.charCodeAt(end - 1) === 59 /* ; */ || (text.charCodeAt(end - 1) === 125 /* } */ && endsDeclaration(statement)),
       directives: directives.filter(([s, e]) => s >= start && e <= end),
     };
