@@ -304,7 +304,8 @@ export class Recorder {
       acquired.ownerStatement = statement;
     }
     // `const cancel = out.readBigUInt64LE(0)`: from here on the pointer is `cancel`.
-    const box = sym?.t === "slot" ? /^(.*)(?:\[0\]|\.value)$/.exec(sym.key)?.[1] : undefined;
+    // (The regex runs only on keys that can match: most bindings read no box.)
+    const box = sym?.t === "slot" && (sym.key.endsWith("[0]") || sym.key.endsWith(".value")) ? /^(.*)(?:\[0\]|\.value)$/.exec(sym.key)?.[1] : undefined;
     const read = box !== undefined ? this.boxContents.get(box) : undefined;
     if (read && target.type === "Identifier") {
       this.boxContents.delete(box!);

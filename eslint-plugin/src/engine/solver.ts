@@ -99,7 +99,7 @@ export function solve(ctx: EngineContext, graph: FunctionGraph, entry: State, si
     const out = transfer.run(entryState, graph.events[i], NO_SINK, onThrow, false);
     if (sameState(outStates[i], out)) continue;
     outStates[i] = out;
-    for (const j of edges.successors[i]) enqueue(j);
+    for (let e = edges.successorStart[i]; e < edges.successorStart[i + 1]; e++) enqueue(edges.successors[e]);
   }
   options.onConverged?.(inStates, outStates);
 
@@ -135,14 +135,12 @@ export function solve(ctx: EngineContext, graph: FunctionGraph, entry: State, si
 
 function entryStateOf(ctx: EngineContext, graph: FunctionGraph, transfer: Transfer, i: number, outStates: (State | undefined)[], regionStates: Map<string, State>): State | undefined {
   const edges = graph.edges();
-  const predecessors = edges.predecessors[i];
-  const polarities = edges.polarities[i];
   let state: State | undefined;
-  for (let e = 0; e < predecessors.length; e++) {
-    const p = predecessors[e];
+  for (let e = edges.predecessorStart[i]; e < edges.predecessorStart[i + 1]; e++) {
+    const p = edges.predecessors[e];
     const out = outStates[p];
     if (!out) continue;
-    const polarity = polarities[e];
+    const polarity = edges.polarities[e];
     const refined = polarity === null ? out : ctx.refineCondition(out, graph.forks[p]!.test, polarity, transfer.refineValue);
     state = join(state, refined, ctx.facts);
   }

@@ -20,10 +20,17 @@ type Node = TSESTree.Node;
 export class Symbols implements FfiLookups {
   /** The raw FFI shapes, for reads of out boxes (`box.readBigUInt64LE(0)` is the slot `box[0]`). */
   ffi: FfiShapes | null = null;
-  private readonly resolved = new WeakMap<TSESTree.Identifier, Scope.Variable | null>();
-  private readonly variableIds = new WeakMap<Scope.Variable, number>();
-  private readonly capturedCache = new WeakMap<Scope.Variable, boolean>();
-  private nextVariableId = 0;
+  // One analysis per file: plain Maps (dropped with the analysis) are cheaper to query than WeakMaps.
+  private readonly resolved = new Map<TSESTree.Identifier, Scope.Variable | null>();
+  /** `v<n>` per variable, numbered in the order first asked: one lookup instead of an id lookup and a new string per key. */
+  private readonly variableKeys = new Map<Scope.Variable, string>();
+  private readonly capturedCache = new Map<Scope.Variable, boolean>();
+  /** Whether a variable is exported (a declaration under `export`, or named by an export specifier). */
+  private readonly exportedCache = new Map<Scope.Variable, boolean>();
+  /** The innermost scope of every node on an identifier's path to its scope's block (see `scopeOf`). */
+  private readonly scopes = new Map<Node, Scope.Scope>();
+  /** `localFunction` per callee: recording asks it up to four times per call. */
+  private readonly localFunctions = new Map<Node, Node | null>();
 
   constructor(
     private readonly sourceCode: SourceCode,
@@ -122,9 +129,9 @@ export class Symbols implements FfiLookups {
       case "Identifier": {
         const variable = this.variableOf(expr);
         if (!variable) return `g:${expr.name}`;
-        let id = this.variableIds.get(variable);
-        if (id === undefined) this.variableIds.set(variable, (id = this.nextVariableId++));
-        return `v${id}`;
+        let key = this.variableKeys.get(variable);
+        if (key === undefined) this.variableKeys.set(variable, (key = `v${this.variableKeys.size}`));
+        return key;
       }
       case "ThisExpression":
         return "this";
@@ -143,13 +150,38 @@ export class Symbols implements FfiLookups {
   variableOf(node: TSESTree.Identifier): Scope.Variable | null {
     const cached = this.resolved.get(node);
     if (cached !== undefined) return cached;
-    let scope: Scope.Scope | null = this.sourceCode.getScope(node as never);
+    let scope: Scope.Scope | null = this.scopeOf(node);
     let found: Scope.Variable | null = null;
     while (scope && !found) {
       found = scope.set.get(node.name) ?? null;
       scope = scope.upper;
     }
     this.resolved.set(node, found);
+    return found;
+  }
+
+  /**
+   * `sourceCode.getScope(node)`, the same walk (the first ancestor that has a scope, its
+   * innermost one), with every node passed on the way remembered: ESLint caches only the node
+   * asked, so each identifier walked its whole path again; here the walk of the next identifier
+   * in the same expression or statement stops at the first ancestor already walked.
+   */
+  private scopeOf(start: Node): Scope.Scope {
+    const manager = this.sourceCode.scopeManager!;
+    const path: Node[] = [];
+    let found: Scope.Scope | undefined;
+    for (let node: Node | undefined = start; node; node = node.parent) {
+      found = this.scopes.get(node);
+      if (found) break;
+      path.push(node);
+      const scope = manager.acquire(node as never, true);
+      if (scope) {
+        found = scope.type === "function-expression-name" ? scope.childScopes[0] : scope;
+        break;
+      }
+    }
+    found ??= manager.scopes[0];
+    for (const node of path) this.scopes.set(node, found);
     return found;
   }
 
@@ -234,9 +266,16 @@ export class Symbols implements FfiLookups {
     if (!variable || !graph) return false;
     const home = variable.scope.variableScope;
     if (!ownsScope(graph, home)) return false;
-    // An exported variable belongs to the module's importers too.
-    if (variable.defs.some((def) => (def.node as Node).parent?.parent?.type === "ExportNamedDeclaration")) return false;
-    if (variable.references.some((ref) => /^Export(Specifier|DefaultDeclaration)$/.test((ref.identifier as Node).parent?.type ?? ""))) return false;
+    // An exported variable belongs to the module's importers too. (Cached: a variable bound in a
+    // loop or on many paths would scan all its references at every binding.)
+    let exported = this.exportedCache.get(variable);
+    if (exported === undefined) {
+      exported =
+        variable.defs.some((def) => (def.node as Node).parent?.parent?.type === "ExportNamedDeclaration") ||
+        variable.references.some((ref) => /^Export(Specifier|DefaultDeclaration)$/.test((ref.identifier as Node).parent?.type ?? ""));
+      this.exportedCache.set(variable, exported);
+    }
+    if (exported) return false;
     let captured = this.capturedCache.get(variable);
     if (captured === undefined) {
       captured = variable.references.some((ref) => inlinedHome(ref.from.variableScope) !== inlinedHome(home));
@@ -247,6 +286,12 @@ export class Symbols implements FfiLookups {
 
   /** The function of this file a callee names: `helper(...)`, `const helper = () => ...`, `this.method(...)`. */
   localFunction(callee: Node): Node | null {
+    let fn = this.localFunctions.get(callee);
+    if (fn === undefined) this.localFunctions.set(callee, (fn = this.findLocalFunction(callee)));
+    return fn;
+  }
+
+  private findLocalFunction(callee: Node): Node | null {
     const expr = unwrapExpression(callee);
     if (expr.type === "Identifier") {
       const variable = this.variableOf(expr);
