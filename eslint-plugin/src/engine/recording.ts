@@ -319,7 +319,7 @@ export class Recorder {
 
   /** Is this name ever the receiver of a protocol method in the file? (A cheap textual pre-scan.) */
   private isProtocolReceiverName(target: TSESTree.Identifier | TSESTree.MemberExpression): boolean {
-    this.receiverNames ??= new Set([...this.sourceCode.text.matchAll(this.recognizer.vocabulary.receiverNamePattern())].map((m) => m[1]));
+    this.receiverNames ??= this.recognizer.vocabulary.receiverNames(this.sourceCode.text);
     const name = target.type === "Identifier" ? target.name : target.property.type === "Identifier" ? target.property.name : null;
     return name !== null && this.receiverNames.has(name);
   }

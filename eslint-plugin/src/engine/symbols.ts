@@ -27,8 +27,6 @@ export class Symbols implements FfiLookups {
   private readonly capturedCache = new Map<Scope.Variable, boolean>();
   /** Whether a variable is exported (a declaration under `export`, or named by an export specifier). */
   private readonly exportedCache = new Map<Scope.Variable, boolean>();
-  /** The innermost scope of every node on an identifier's path to its scope's block (see `scopeOf`). */
-  private readonly scopes = new Map<Node, Scope.Scope>();
   /** `localFunction` per callee: recording asks it up to four times per call. */
   private readonly localFunctions = new Map<Node, Node | null>();
 
@@ -150,38 +148,13 @@ export class Symbols implements FfiLookups {
   variableOf(node: TSESTree.Identifier): Scope.Variable | null {
     const cached = this.resolved.get(node);
     if (cached !== undefined) return cached;
-    let scope: Scope.Scope | null = this.scopeOf(node);
+    let scope: Scope.Scope | null = this.sourceCode.getScope(node as never);
     let found: Scope.Variable | null = null;
     while (scope && !found) {
       found = scope.set.get(node.name) ?? null;
       scope = scope.upper;
     }
     this.resolved.set(node, found);
-    return found;
-  }
-
-  /**
-   * `sourceCode.getScope(node)`, the same walk (the first ancestor that has a scope, its
-   * innermost one), with every node passed on the way remembered: ESLint caches only the node
-   * asked, so each identifier walked its whole path again; here the walk of the next identifier
-   * in the same expression or statement stops at the first ancestor already walked.
-   */
-  private scopeOf(start: Node): Scope.Scope {
-    const manager = this.sourceCode.scopeManager!;
-    const path: Node[] = [];
-    let found: Scope.Scope | undefined;
-    for (let node: Node | undefined = start; node; node = node.parent) {
-      found = this.scopes.get(node);
-      if (found) break;
-      path.push(node);
-      const scope = manager.acquire(node as never, true);
-      if (scope) {
-        found = scope.type === "function-expression-name" ? scope.childScopes[0] : scope;
-        break;
-      }
-    }
-    found ??= manager.scopes[0];
-    for (const node of path) this.scopes.set(node, found);
     return found;
   }
 
@@ -272,7 +245,10 @@ export class Symbols implements FfiLookups {
     if (exported === undefined) {
       exported =
         variable.defs.some((def) => (def.node as Node).parent?.parent?.type === "ExportNamedDeclaration") ||
-        variable.references.some((ref) => /^Export(Specifier|DefaultDeclaration)$/.test((ref.identifier as Node).parent?.type ?? ""));
+        variable.references.some((ref) => {
+          const parent = (ref.identifier as Node).parent?.type;
+          return parent === "ExportSpecifier" || parent === "ExportDefaultDeclaration";
+        });
       this.exportedCache.set(variable, exported);
     }
     if (exported) return false;
