@@ -103,4 +103,22 @@ describe("vocabulary", () => {
       for (const text of ["controller.abort(); lock.release();", "job.cancel()", "Begin_ = 1"]) assert.ok(!trigger.test(text), text);
     });
   });
+
+  describe("receiverNames", () => {
+    // The scan from the `.Method` end must capture exactly what the receiver pattern's matches do.
+    const texts = [
+      "call.Begin_GetPrice(); cancel?.Cancel(); out . Release(); x.y.QueryInterface(iid)",
+      "a.Release.Release; 1abc.Release(); 12.Cancel(); ).Release(); a? .Release()",
+      "a.Begin_X$y.Release(); $p.Finish_Z; ptr\u00a0.Release(); é.Cancel(); a.ReleaseX()",
+      "obj\n  .Begin_Work()\n  ; first.second?.Finish_Work(); q.Cancelled; r.Cancel$",
+    ];
+    for (const [label, v] of [["default names", vocabulary()], ["renamed", vocabulary({ beginPrefix: "Start$", releaseMethods: ["Release", "Free$"] })]] as const) {
+      it(`agrees with the receiver pattern (${label})`, () => {
+        for (const text of texts) {
+          const expected = [...text.matchAll(v.receiverNamePattern())].map((m) => m[1]);
+          assert.deepEqual([...v.receiverNames(text)], [...new Set(expected)], text);
+        }
+      });
+    }
+  });
 });

@@ -79,9 +79,12 @@ export class Conditions {
       op = mirror(op);
     }
     if (operand.type === "PrivateIdentifier") return state;
+    const zero = constant.type === "Literal" && constant.value === 0;
+    // Most loop and value tests (`i < n`, `v > 80`) say nothing of an HRESULT or a pointer:
+    // known before the operand's symbolic value is built, which is then not needed.
+    if (op === "<" || op === ">=" ? !zero : op !== "===" && op !== "==" && op !== "!==" && op !== "!=") return state;
     const sym = this.symbols.sym(unsignedView(operand));
     if (!sym) return state;
-    const zero = constant.type === "Literal" && constant.value === 0;
     switch (op) {
       case "<":
         return zero ? apply(state, sym, truthy ? "failure" : "success", null) : state;

@@ -324,7 +324,8 @@ export class Recorder {
       acquired.ownerStatement = statement;
     }
     // `const cancel = out.readBigUInt64LE(0)`: from here on the pointer is `cancel`.
-    const box = sym?.t === "slot" ? /^(.*)(?:\[0\]|\.value)$/.exec(sym.key)?.[1] : undefined;
+    // (The regex runs only on keys that can match: most bindings read no box.)
+    const box = sym?.t === "slot" && (sym.key.endsWith("[0]") || sym.key.endsWith(".value")) ? /^(.*)(?:\[0\]|\.value)$/.exec(sym.key)?.[1] : undefined;
     const read = box !== undefined ? this.boxContents.get(box) : undefined;
     if (read && target.type === "Identifier") {
       this.boxContents.delete(box!);
@@ -342,7 +343,7 @@ export class Recorder {
 
   /** Is this name ever the receiver of a protocol method in the file? (A cheap textual pre-scan.) */
   private isProtocolReceiverName(target: TSESTree.Identifier | TSESTree.MemberExpression): boolean {
-    this.receiverNames ??= new Set([...this.sourceCode.text.matchAll(this.recognizer.vocabulary.receiverNamePattern())].map((m) => m[1]));
+    this.receiverNames ??= this.recognizer.vocabulary.receiverNames(this.sourceCode.text);
     const name = target.type === "Identifier" ? target.name : target.property.type === "Identifier" ? target.property.name : null;
     return name !== null && this.receiverNames.has(name);
   }

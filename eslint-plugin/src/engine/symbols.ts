@@ -20,10 +20,15 @@ type Node = TSESTree.Node;
 export class Symbols implements FfiLookups {
   /** The raw FFI shapes, for reads of out boxes (`box.readBigUInt64LE(0)` is the slot `box[0]`). */
   ffi: FfiShapes | null = null;
-  private readonly resolved = new WeakMap<TSESTree.Identifier, Scope.Variable | null>();
-  private readonly variableIds = new WeakMap<Scope.Variable, number>();
-  private readonly capturedCache = new WeakMap<Scope.Variable, boolean>();
-  private nextVariableId = 0;
+  // One analysis per file: plain Maps (dropped with the analysis) are cheaper to query than WeakMaps.
+  private readonly resolved = new Map<TSESTree.Identifier, Scope.Variable | null>();
+  /** `v<n>` per variable, numbered in the order first asked: one lookup instead of an id lookup and a new string per key. */
+  private readonly variableKeys = new Map<Scope.Variable, string>();
+  private readonly capturedCache = new Map<Scope.Variable, boolean>();
+  /** Whether a variable is exported (a declaration under `export`, or named by an export specifier). */
+  private readonly exportedCache = new Map<Scope.Variable, boolean>();
+  /** `localFunction` per callee: recording asks it up to four times per call. */
+  private readonly localFunctions = new Map<Node, Node | null>();
 
   constructor(
     private readonly sourceCode: SourceCode,
@@ -122,9 +127,9 @@ export class Symbols implements FfiLookups {
       case "Identifier": {
         const variable = this.variableOf(expr);
         if (!variable) return `g:${expr.name}`;
-        let id = this.variableIds.get(variable);
-        if (id === undefined) this.variableIds.set(variable, (id = this.nextVariableId++));
-        return `v${id}`;
+        let key = this.variableKeys.get(variable);
+        if (key === undefined) this.variableKeys.set(variable, (key = `v${this.variableKeys.size}`));
+        return key;
       }
       case "ThisExpression":
         return "this";
@@ -241,7 +246,7 @@ export class Symbols implements FfiLookups {
     const home = variable.scope.variableScope;
     if (!ownsScope(graph, home)) return false;
     // An exported variable belongs to the module's importers too.
-    if (isExported(variable)) return false;
+    if (this.isExportedVariable(variable)) return false;
     let captured = this.capturedCache.get(variable);
     if (captured === undefined) {
       captured = variable.references.some((ref) => inlinedHome(ref.from.variableScope) !== inlinedHome(home));
@@ -254,7 +259,14 @@ export class Symbols implements FfiLookups {
   isModuleVariable(node: TSESTree.Identifier): boolean {
     const variable = this.variableOf(node);
     const type = variable?.scope.variableScope.type;
-    return !!variable && (type === "module" || type === "global") && variable.defs.some((def) => def.type === "Variable") && !isExported(variable);
+    return !!variable && (type === "module" || type === "global") && variable.defs.some((def) => def.type === "Variable") && !this.isExportedVariable(variable);
+  }
+
+  /** Cached: a variable bound in a loop or on many paths would scan all its references at every binding. */
+  private isExportedVariable(variable: Scope.Variable): boolean {
+    let exported = this.exportedCache.get(variable);
+    if (exported === undefined) this.exportedCache.set(variable, (exported = isExported(variable)));
+    return exported;
   }
 
   /** The import a callee names: `comRelease` from `import { comRelease } from "./com"`, `gpu.comRelease` from `import * as gpu from "@x/gpu"`. */
@@ -285,6 +297,12 @@ export class Symbols implements FfiLookups {
 
   /** The function of this file a callee names: `helper(...)`, `const helper = () => ...`, `this.method(...)`. */
   localFunction(callee: Node): Node | null {
+    let fn = this.localFunctions.get(callee);
+    if (fn === undefined) this.localFunctions.set(callee, (fn = this.findLocalFunction(callee)));
+    return fn;
+  }
+
+  private findLocalFunction(callee: Node): Node | null {
     const expr = unwrapExpression(callee);
     if (expr.type === "Identifier") {
       const variable = this.variableOf(expr);
@@ -313,7 +331,10 @@ export class Symbols implements FfiLookups {
 
 function isExported(variable: Scope.Variable): boolean {
   if (variable.defs.some((def) => (def.node as Node).parent?.parent?.type === "ExportNamedDeclaration")) return true;
-  return variable.references.some((ref) => /^Export(Specifier|DefaultDeclaration)$/.test((ref.identifier as Node).parent?.type ?? ""));
+  return variable.references.some((ref) => {
+    const parent = (ref.identifier as Node).parent?.type;
+    return parent === "ExportSpecifier" || parent === "ExportDefaultDeclaration";
+  });
 }
 
 function isExitCall(call: TSESTree.CallExpression): boolean {

@@ -25,6 +25,8 @@ export class Transfer {
   }
 
   run(entry: State, events: Event[], sink: Sink, onThrow: (region: string, state: State) => void, reporting: boolean): State {
+    // Half the segments of a typical function record no event (joins, loop heads, empty branches).
+    if (events.length === 0) return entry;
     const t = this.transitions;
     const facts = this.ctx.facts;
     let draft = new Draft(entry);
