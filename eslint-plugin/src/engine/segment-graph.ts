@@ -24,7 +24,6 @@ export class FunctionGraph {
   readonly leaving: boolean[] = [];
   /** Indices of the segments ESLint is in now (usually one): events go into each. */
   private readonly current: number[] = [];
-  private edgeLists: EdgeLists | null = null;
   /** Segments (reachable or not) started at each `finally` block, in order. */
   private readonly finallyStarts = new Map<TSESTree.TryStatement, (Segment | null)[]>();
   /** Try regions enclosing the current position, innermost last. */
@@ -131,81 +130,12 @@ export class FunctionGraph {
     }
   }
 
-  /**
-   * The edges as segment indices, built once when the graph is first solved (a helper is
-   * solved again for its summary): the fixpoint then walks integer lists instead of looking
-   * every ESLint segment up in `index`, and knows each edge's branch polarity without
-   * comparing start nodes on every visit. Flat lists with start offsets: three small arrays
-   * per segment cost more to allocate than the lookups they save.
-   */
-  edges(): EdgeLists {
-    if (this.edgeLists) return this.edgeLists;
-    const n = this.segments.length;
-    const successorStart: number[] = [0];
-    const successors: number[] = [];
-    const predecessorStart: number[] = [0];
-    const predecessors: number[] = [];
-    const polarities: (Polarity | null)[] = [];
-    for (let i = 0; i < n; i++) {
-      const segment = this.segments[i];
-      for (const s of segment.nextSegments) {
-        const j = this.index.get(s);
-        if (j !== undefined) successors.push(j);
-      }
-      successorStart.push(successors.length);
-      const region = this.handlerRegion[i];
-      for (const s of segment.prevSegments) {
-        const p = this.index.get(s);
-        if (p === undefined) continue;
-        // Implicit exception edges into a handler are replaced by the throw points.
-        if (region && !this.abruptEnds[p] && !this.leaving[p]) continue;
-        predecessors.push(p);
-        const fork = this.forks[p];
-        polarities.push(fork ? (this.startNodes[i] === fork.firstNode ? fork.polarity : opposite(fork.polarity)) : null);
-      }
-      predecessorStart.push(predecessors.length);
-    }
-    const exits: number[] = [];
-    const returns: boolean[] = [];
-    const isExit: boolean[] = [];
-    const addExit = (s: Segment, returned: boolean) => {
-      const i = this.index.get(s);
-      if (i === undefined) return;
-      if (returned) returns[i] = true;
-      if (!isExit[i]) exits.push(i);
-      isExit[i] = true;
-    };
-    for (const s of this.codePath.returnedSegments) addExit(s, true);
-    for (const s of this.codePath.thrownSegments) addExit(s, false);
-    this.edgeLists = { successorStart, successors, predecessorStart, predecessors, polarities, initial: this.index.get(this.codePath.initialSegment), exits, returns };
-    return this.edgeLists;
-  }
-
   /** The owner of call objects this code path shares: an inlined IIFE shares its caller's. */
   get home(): FunctionGraph {
     let graph: FunctionGraph = this;
     while (graph.isInlined && graph.parent) graph = graph.parent;
     return graph;
   }
-}
-
-/**
- * One code path's edges by segment index (see `FunctionGraph.edges`): segment i's successors
- * are `successors[successorStart[i] .. successorStart[i + 1])`, its predecessors likewise.
- */
-export interface EdgeLists {
-  readonly successorStart: readonly number[];
-  readonly successors: readonly number[];
-  readonly predecessorStart: readonly number[];
-  /** The predecessors each segment's entry state joins, implicit exception edges left out. */
-  readonly predecessors: readonly number[];
-  /** Per predecessor edge: the branch condition's value on it, or null when the predecessor is no fork. */
-  readonly polarities: readonly (Polarity | null)[];
-  readonly initial: number | undefined;
-  /** The segments ending in a return or a throw, returns first, each once. */
-  readonly exits: readonly number[];
-  /** True for a segment ending in a return. */
-  readonly returns: readonly boolean[];
 }
 
 /** Negation of a polarity for the other successor of a fork. */

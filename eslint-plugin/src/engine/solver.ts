@@ -18,13 +18,16 @@
  * Findings are made in a second pass over the converged entry states, so
  * each is made once, from the final state.
  */
+import type { Rule } from "eslint";
 import type { TSESTree } from "@typescript-eslint/utils";
 import { Draft, IdSet, Phase, State, join, markUncertain, sameState } from "./facts";
 import { Exit, NO_SINK, Sink } from "./findings";
 import { unwrapExpression } from "./ast";
 import type { EngineContext, Resource } from "./model";
-import type { FunctionGraph } from "./segment-graph";
+import { FunctionGraph, opposite } from "./segment-graph";
 import { Transfer } from "./transfer";
+
+type Segment = Rule.CodePathSegment;
 
 export interface SolveOptions {
   /** Receives the state and returned values at each `return` (summaries). */
@@ -56,18 +59,15 @@ export function solve(ctx: EngineContext, graph: FunctionGraph, entry: State, si
     list.push(i);
   }
 
-  const edges = graph.edges();
   const queued = new Uint8Array(n);
-  // A FIFO with a moving head: `shift()` would copy the queue on every visit.
   const queue: number[] = [];
-  let head = 0;
   const enqueue = (i: number) => {
     if (!queued[i]) {
       queued[i] = 1;
       queue.push(i);
     }
   };
-  const initial = edges.initial;
+  const initial = graph.index.get(graph.codePath.initialSegment);
   if (initial === undefined) return entry;
   enqueue(initial);
 
@@ -81,16 +81,12 @@ export function solve(ctx: EngineContext, graph: FunctionGraph, entry: State, si
       for (const h of regionSegments.get(region) ?? []) enqueue(h);
     }
   };
-  while (head < queue.length) {
+  while (queue.length > 0) {
     if (--budget < 0) {
       graph.gaveUp = true;
       return undefined;
     }
-    const i = queue[head++];
-    if (head > 1024 && head * 2 > queue.length) {
-      queue.splice(0, head);
-      head = 0;
-    }
+    const i = queue.shift()!;
     queued[i] = 0;
     ctx.stats.transfers++;
     const entryState = i === initial ? entry : entryStateOf(ctx, graph, transfer, i, outStates, regionStates);
@@ -99,7 +95,10 @@ export function solve(ctx: EngineContext, graph: FunctionGraph, entry: State, si
     const out = transfer.run(entryState, graph.events[i], NO_SINK, onThrow, false);
     if (sameState(outStates[i], out)) continue;
     outStates[i] = out;
-    for (let e = edges.successorStart[i]; e < edges.successorStart[i + 1]; e++) enqueue(edges.successors[e]);
+    for (const next of graph.segments[i].nextSegments) {
+      const j = graph.index.get(next);
+      if (j !== undefined) enqueue(j);
+    }
   }
   options.onConverged?.(inStates, outStates);
 
@@ -111,16 +110,19 @@ export function solve(ctx: EngineContext, graph: FunctionGraph, entry: State, si
   }
 
   let exitState: State | undefined;
+  const exits = new Set<Segment>([...graph.codePath.returnedSegments, ...graph.codePath.thrownSegments]);
+  const returned = new Set<Segment>(graph.codePath.returnedSegments);
   const leaks = new Map<Resource, Exit[]>();
-  for (const i of edges.exits) {
-    let state = outStates[i];
-    if (!state) continue;
+  for (const segment of exits) {
+    const i = graph.index.get(segment);
+    let state = i === undefined ? undefined : outStates[i];
+    if (!state || i === undefined) continue;
     if (graph.resultEscapes) {
       const draft = new Draft(state);
       transfer.transitions.escape(draft, transfer.transitions.resolve(draft, graph.resultEscapes));
       state = draft.freeze();
     }
-    if (edges.returns[i]) exitState = join(exitState, state, ctx.facts);
+    if (returned.has(segment)) exitState = join(exitState, state, ctx.facts);
     if (sink && !graph.isInlined) checkExit(ctx, transfer, state, exitOf(graph, graph.abruptEnds[i]), sink, leaks);
   }
   // One report per pointer: where it is acquired again while held, else at its first leaking
@@ -134,19 +136,27 @@ export function solve(ctx: EngineContext, graph: FunctionGraph, entry: State, si
 }
 
 function entryStateOf(ctx: EngineContext, graph: FunctionGraph, transfer: Transfer, i: number, outStates: (State | undefined)[], regionStates: Map<string, State>): State | undefined {
-  const edges = graph.edges();
+  const segment = graph.segments[i];
+  const region = graph.handlerRegion[i];
   let state: State | undefined;
-  for (let e = edges.predecessorStart[i]; e < edges.predecessorStart[i + 1]; e++) {
-    const p = edges.predecessors[e];
+  for (const prev of segment.prevSegments) {
+    const p = graph.index.get(prev);
+    if (p === undefined) continue;
+    // Implicit exception edges into a handler are replaced by the throw points.
+    if (region && !graph.abruptEnds[p] && !graph.leaving[p]) continue;
     const out = outStates[p];
     if (!out) continue;
-    const polarity = edges.polarities[e];
-    const refined = polarity === null ? out : ctx.refineCondition(out, graph.forks[p]!.test, polarity, transfer.refineValue);
-    state = join(state, refined, ctx.facts);
+    state = join(state, refineEdge(ctx, graph, transfer, p, i, out), ctx.facts);
   }
-  const region = graph.handlerRegion[i];
   if (region) state = join(state, regionStates.get(region), ctx.facts);
   return state;
+}
+
+function refineEdge(ctx: EngineContext, graph: FunctionGraph, transfer: Transfer, from: number, to: number, state: State): State {
+  const fork = graph.forks[from];
+  if (!fork) return state;
+  const polarity = graph.startNodes[to] === fork.firstNode ? fork.polarity : opposite(fork.polarity);
+  return ctx.refineCondition(state, fork.test, polarity, transfer.refineValue);
 }
 
 function checkExit(ctx: EngineContext, transfer: Transfer, state: State, exit: Exit, sink: Sink, leaks: Map<Resource, Exit[]>): void {
