@@ -96,6 +96,13 @@ export class FfiShapes {
     return null;
   }
 
+  /** `vcall(ctx, SET_BLEND_STATE, [types], [blendState, 0n])`: the argument list of a vtable call or native export, native code's to use. */
+  isNativeArgumentList(array: TSESTree.ArrayExpression): boolean {
+    const call = array.parent;
+    if (call?.type !== "CallExpression" || !call.arguments.includes(array)) return false;
+    return this.vtableCall(call) !== null || this.isNativeExport(call.callee);
+  }
+
   /**
    * Does some argument name an interface ID (`iid`, `IID_IFoo`, `guid(IID_IFoo).ptr`, `iidOf(...)`)?
    * A call given an IID and a box fills the box with an interface pointer: evidence enough.

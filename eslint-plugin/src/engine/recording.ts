@@ -13,6 +13,7 @@ import type { Event, HelperRole, ImportLookup, Resource, Sym } from "./model";
 import type { ApiCall, Recognizer } from "./recognizer";
 import type { ResourceTable } from "./resources";
 import type { FunctionGraph } from "./segment-graph";
+import { BOX_SLOTS, boxOfSlot } from "./symbols";
 import type { Symbols } from "./symbols";
 
 type Node = TSESTree.Node;
@@ -75,7 +76,7 @@ export class Recorder {
         if (sym) this.record({ k: "settle", node, target: sym });
       }),
       "ArrayExpression:exit": guard((node: Node) => {
-        const native = this.isNativeArgumentList(node as TSESTree.ArrayExpression) || this.isOnlyUsedArgument(node);
+        const native = (this.recognizer.ffi?.isNativeArgumentList(node as TSESTree.ArrayExpression) ?? false) || this.isOnlyUsedArgument(node);
         for (const element of (node as TSESTree.ArrayExpression).elements) if (element) this.escapeValue(element, native);
       }),
       "ObjectExpression:exit": guard((node: Node) => {
@@ -163,7 +164,7 @@ export class Recorder {
           this.fileFactSites.push({ fact: "release", node });
         }
         this.record({ k: "release", node, target: s.sym(api.target), targetKey: s.keyOf(api.target) });
-        if (!this.releasesModuleState) this.releasesModuleState = this.isModuleState(api.target);
+        if (!this.releasesModuleState) this.releasesModuleState = this.symbols.isModuleState(api.target);
         this.throwPoint();
         break;
       case "addRef":
@@ -206,8 +207,7 @@ export class Recorder {
       if (/^[\w$.]+$/.test(boxText)) res.name = this.outBoxName(api.outBox, boxText);
       res.ownerStatement = enclosingStatement(node);
       this.boxContents.set(outKey, res);
-      this.record({ k: "assign", key: `${outKey}[0]`, sym: ref, escapes: false });
-      this.record({ k: "assign", key: `${outKey}.value`, sym: ref, escapes: false });
+      for (const slot of BOX_SLOTS) this.record({ k: "assign", key: outKey + slot, sym: ref, escapes: false });
     }
   }
 
@@ -324,8 +324,7 @@ export class Recorder {
       acquired.ownerStatement = statement;
     }
     // `const cancel = out.readBigUInt64LE(0)`: from here on the pointer is `cancel`.
-    // (The regex runs only on keys that can match: most bindings read no box.)
-    const box = sym?.t === "slot" && (sym.key.endsWith("[0]") || sym.key.endsWith(".value")) ? /^(.*)(?:\[0\]|\.value)$/.exec(sym.key)?.[1] : undefined;
+    const box = sym?.t === "slot" ? (boxOfSlot(sym.key) ?? undefined) : undefined;
     const read = box !== undefined ? this.boxContents.get(box) : undefined;
     if (read && target.type === "Identifier") {
       this.boxContents.delete(box!);
@@ -391,19 +390,5 @@ export class Recorder {
       else return false;
     }
     return false;
-  }
-
-  private isModuleState(target: Node): boolean {
-    let root = unwrapExpression(target);
-    while (root.type === "MemberExpression") root = unwrapExpression(root.object);
-    return root.type === "Identifier" && this.symbols.isModuleVariable(root);
-  }
-
-  /** `vcall(ctx, SET_BLEND_STATE, [types], [blendState, 0n])`: the argument list of a vtable call or native export, native code's to use. */
-  private isNativeArgumentList(array: TSESTree.ArrayExpression): boolean {
-    const call = array.parent;
-    const ffi = this.recognizer.ffi;
-    if (!ffi || call?.type !== "CallExpression" || !call.arguments.includes(array)) return false;
-    return ffi.vtableCall(call) !== null || ffi.isNativeExport(call.callee);
   }
 }

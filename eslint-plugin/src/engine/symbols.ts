@@ -262,6 +262,13 @@ export class Symbols implements FfiLookups {
     return !!variable && (type === "module" || type === "global") && variable.defs.some((def) => def.type === "Variable") && !this.isExportedVariable(variable);
   }
 
+  /** What a module variable holds, or a member of one (`blend`, `gpu.device`). */
+  isModuleState(target: Node): boolean {
+    let root = unwrapExpression(target);
+    while (root.type === "MemberExpression") root = unwrapExpression(root.object);
+    return root.type === "Identifier" && this.isModuleVariable(root);
+  }
+
   /** Cached: a variable bound in a loop or on many paths would scan all its references at every binding. */
   private isExportedVariable(variable: Scope.Variable): boolean {
     let exported = this.exportedCache.get(variable);
@@ -327,6 +334,24 @@ export class Symbols implements FfiLookups {
     }
     return null;
   }
+}
+
+/** The two slots of an out box, as key suffixes: `out[0]` (an array box) and `out.value` (an object box). */
+export const BOX_SLOTS = ["[0]", ".value"] as const;
+
+/** The box whose slot a key names (`v3[0]` -> `v3`), or null. */
+export function boxOfSlot(key: string): string | null {
+  for (const slot of BOX_SLOTS) if (key.endsWith(slot)) return key.slice(0, -slot.length);
+  return null;
+}
+
+export function isBoxSlot(key: string): boolean {
+  return boxOfSlot(key) !== null;
+}
+
+/** A key of a plain variable (what `keyOf` gives an identifier of this file), not a member path or a global. */
+export function isVariableKey(key: string): boolean {
+  return /^v\d+$/.test(key);
 }
 
 function isExported(variable: Scope.Variable): boolean {

@@ -9,7 +9,8 @@ import type { Sink } from "./findings";
 import type { TSESTree } from "@typescript-eslint/utils";
 import type { EngineContext, Event, Refiner } from "./model";
 import type { FunctionGraph } from "./segment-graph";
-import { Transitions, calleeOf, isBoxSlot } from "./transitions";
+import { Transitions, calleeOf } from "./transitions";
+import { isBoxSlot, isVariableKey } from "./symbols";
 
 
 export class Transfer {
@@ -123,7 +124,7 @@ export class Transfer {
           // The process ends here: no pointer is owed and no later use happens on this path. But a
           // pointer still held in a variable that no code of the file releases is never released at all.
           if (reporting) {
-            for (const [key, values] of draft.bindings) if (/^v\d+$/.test(key)) this.noteModuleHeld(draft, values, key, null, event.node);
+            for (const [key, values] of draft.bindings) if (isVariableKey(key)) this.noteModuleHeld(draft, values, key, null, event.node);
           }
           draft = new Draft(EMPTY_STATE);
           break;

@@ -10,6 +10,7 @@ import { Draft, Fact, IdSet, Phase, fromList, normalizeTrack } from "./facts";
 import type { Exit, MissingRelease, Sink, UseAfterRelease } from "./findings";
 import type { EngineContext, Resource, Sym } from "./model";
 import type { FunctionGraph } from "./segment-graph";
+import { BOX_SLOTS, isBoxSlot } from "./symbols";
 
 type Node = TSESTree.Node;
 
@@ -329,7 +330,7 @@ export class Transitions {
     const values = this.resolve(draft, target);
     this.escape(draft, values, native);
     // A box handed on hands on what it holds: `take(box)`, `keep(out)`.
-    if (target?.t === "slot") for (const member of ["[0]", ".value"]) this.escape(draft, draft.bindings.get(target.key + member) ?? []);
+    if (target?.t === "slot") for (const member of BOX_SLOTS) this.escape(draft, draft.bindings.get(target.key + member) ?? []);
     if (targetKey !== null && values.length === 0) {
       // Only a call object this function already follows changes; none is created here.
       const external = this.ctx.externalIfAny(this.graph, targetKey);
@@ -379,11 +380,6 @@ export class Transitions {
     if (callee.type === "MemberExpression" && !callee.computed && callee.property.type === "Identifier" && this.ctx.text(callee.object) === res.name) return { calls: callee.property.name };
     return "pass";
   }
-}
-
-/** `out[0]`, `box.value`: the slot of an out box. */
-export function isBoxSlot(key: string): boolean {
-  return key.endsWith("[0]") || key.endsWith(".value");
 }
 
 export function calleeOf(node: Node): Node {
