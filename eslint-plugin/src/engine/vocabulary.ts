@@ -188,7 +188,10 @@ export class Vocabulary {
     // `Release`, `comRelease`, `IUNKNOWN_RELEASE`; not a lower-case `release` (locks, streams).
     const release = new RegExp(this.naming.releaseMethods.flatMap((m) => [escapeRegExp(m), escapeRegExp(m.toUpperCase())]).join("|") || "Release");
     // ... in a file that shows an FFI binding or a vtable: `BigUint64Array` and "Release" alone are everyday JS.
-    const ffi = /bun:ffi|FFIType|koffi|Deno\.(?:dlopen|Unsafe)|ctypes|ffi-napi|\bvcall\b|lpVtbl|vtbl|vtable|IUnknown|IUNKNOWN/;
+    // A binding's own words (they also let a file with imports and no Release be analysed, below)...
+    const binding = /bun:ffi|\bkoffi\b|Deno\.dlopen|ffi-napi|node-ctypes|\bvcall\b|\blpVtbl\b/;
+    // ... and the weaker marks of FFI or vtable code, enough next to a box and a Release.
+    const ffi = new RegExp(`${binding.source}|FFIType|koffi|Deno\\.Unsafe|ctypes|lpVtbl|vtbl|vtable|IUnknown|IUNKNOWN`);
     // A file whose pointers come from helpers of its own repository has no box of its own: a call of
     // a `...Release` function (`comRelease(p)`, `gpu.blobRelease(b)`) next to an import of a relative
     // path or a scoped workspace package (imported-helpers.ts summarises them).
@@ -197,7 +200,6 @@ export class Vocabulary {
     const localImport = /\bfrom\s*["'](?:\.{1,2}\/|@[\w.-]+\/)|\brequire\(\s*["']\.{1,2}\//;
     // ...or an FFI binding next to such an import: its pointers may come from there even where no
     // Release is left (the one that was there is the leak).
-    const binding = /bun:ffi|\bkoffi\b|Deno\.dlopen|ffi-napi|node-ctypes|\bvcall\b|\blpVtbl\b/;
     return {
       test: (text) => protocol.test(text) || (release.test(text) && box.test(text) && ffi.test(text)) || (localImport.test(text) && (releaseCall.test(text) || binding.test(text))),
     };
