@@ -23,6 +23,7 @@ import { solve } from "./solver";
 import { Summaries } from "./summaries";
 import { ModulePointers, handledKeys } from "./module-pointers";
 import { Symbols } from "./symbols";
+import { ObjectFields } from "./object-fields";
 import { Conditions } from "./conditions";
 import { FfiShapes } from "./ffi";
 import { Vocabulary, escapeRegExp } from "./vocabulary";
@@ -94,7 +95,8 @@ export class FileAnalysis implements EngineContext {
     recognizer.ffi = new FfiShapes(this.vocabulary, this.symbols);
     this.symbols.ffi = recognizer.ffi;
     this.conditions = new Conditions(this.symbols, recognizer, classify);
-    this.recorder = new Recorder(sourceCode, recognizer, this.symbols, this.resources, classify, () => this.stack[this.stack.length - 1]);
+    this.objects = new ObjectFields(this.resources);
+    this.recorder = new Recorder(sourceCode, recognizer, this.symbols, this.resources, classify, () => this.stack[this.stack.length - 1], this.objects);
     this.summaries = new Summaries(this, this.resources, this.symbols, this.graphs, sourceCode.text);
     this.facts.methodOf = (begin) => this.resources.begins.get(begin)?.method.toLowerCase() ?? "";
     this.recorder.imports = options.imports ?? null;
@@ -145,8 +147,9 @@ export class FileAnalysis implements EngineContext {
     return !this.handledModuleKeys.has(key);
   }
   private handledModuleKeys: Set<string> | undefined;
-  heldByModule(res: Resource, key: string, name: string, store: Node, graph: FunctionGraph): void {
-    this.modulePointers.note(res, key, name, store, graph);
+  readonly objects: ObjectFields;
+  heldByModule(res: Resource, key: string, name: string, store: Node, graph: FunctionGraph, optional = false): void {
+    this.modulePointers.note(res, key, name, store, graph, optional);
   }
 
   /** What a function of this file is to its importers: its summary, and whether it checks HRESULTs or ends the process. */

@@ -9,6 +9,7 @@ import type { FactTable, IdSet, State } from "./facts";
 import type { Sink } from "./findings";
 import type { FunctionGraph } from "./segment-graph";
 import type { Vocabulary } from "./vocabulary";
+import type { ObjectFields } from "./object-fields";
 
 type Node = TSESTree.Node;
 
@@ -50,7 +51,7 @@ export type Sym = { t: "slot"; key: string } | { t: "vals"; ids: IdSet } | { t: 
 
 export type Event =
   /** `heldBy`: the target is a module variable that functions share; the pointer stays the module's to release. */
-  | { k: "assign"; key: string; sym: Sym; escapes: boolean; aliasOf?: { key: string; site: Node }; heldBy?: { name: string; node: Node } }
+  | { k: "assign"; key: string; sym: Sym; escapes: boolean; aliasOf?: { key: string; site: Node }; heldBy?: { name: string; node: Node }; name?: string }
   | { k: "acquire"; res: Resource; node: Node; checked: boolean }
   | { k: "begin"; node: Node; recv: Sym; recvKey: string | null; method: string }
   | { k: "finish"; node: Node; recv: Sym; recvKey: string | null; method: string; resultChecked: boolean }
@@ -60,7 +61,8 @@ export type Event =
   | { k: "use"; node: Node; target: Sym; valueMethod?: boolean }
   /** `native`: handed to a native export (`Ole32.CoFoo(p)`, `lib.symbols.Foo(p)`), which never takes over a raw pointer's reference. */
   | { k: "escape"; target: Sym; targetKey: string | null; native?: boolean }
-  | { k: "return"; target: Sym; targetKey: string | null }
+  /** `fields`: the properties of a returned object literal (`return { blob, size }`), kept with the object; `methods`: its function-valued properties that may release. */
+  | { k: "return"; target: Sym; targetKey: string | null; fields?: { name: string; sym: Sym }[]; methods?: string[] }
   | { k: "settle"; node: Node; target: Sym }
   /** A call of a function of this file (`callee`), or of an imported helper whose summary came with it (`summary`). */
   | { k: "callLocal"; node: Node; callee: Node | null; summary?: Summary; args: { sym: Sym; key: string | null; expr: Node }[]; result: Resource }
@@ -122,8 +124,10 @@ export interface EngineContext {
    * argument into it takes nothing over from its caller.
    */
   isInertModuleVariable(key: string): boolean;
-  /** An owned pointer stored into a module variable: the file must release it somewhere (module-pointers.ts). */
-  heldByModule(res: Resource, key: string, name: string, store: Node, graph: FunctionGraph): void;
+  /** An owned pointer stored into a module variable: the file must release it somewhere (module-pointers.ts). `optional`: a returned object's field the caller may not have asked for. */
+  heldByModule(res: Resource, key: string, name: string, store: Node, graph: FunctionGraph, optional?: boolean): void;
+  /** The pointers objects own by property (`t.srv`): field pointers of summarised calls, keys with members. */
+  readonly objects: ObjectFields;
 }
 
 /** What a helper of another module of the repository is, from its body (imported-helpers.ts). */
@@ -145,6 +149,16 @@ export interface Summary {
   params: ParamEffect[];
   /** `ffi`: a raw pointer (from a box or a vtable call), which native code given it never takes over. */
   returns: { isCancel: boolean; ownerParam: number | null; mayFail: boolean; ffi: boolean } | null;
+  /** The object it returns, by the pointers its properties own (`return { buffer, srv }`); null when none. */
+  object?: ReturnedObject | null;
+}
+
+/** What a returned object owns (object-fields.ts): its caller releases `buf.srv`, `gpu.device`. */
+export interface ReturnedObject {
+  /** Properties holding a pointer the function acquired and handed to the caller; `optional`: not set on every return. */
+  fields: { name: string; ffi: boolean; optional: boolean }[];
+  /** Properties whose function value may release what the object holds (`dispose() { comRelease(this.buffer) }`). */
+  releasingMethods: string[];
 }
 
 export type ParamEffect =

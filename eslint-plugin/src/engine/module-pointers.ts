@@ -21,15 +21,17 @@ interface Held {
   /** The module variables' keys the pointer was stored into, with the first store of each. */
   stores: Map<string, { name: string; node: Node }>;
   graph: FunctionGraph;
+  /** A returned object's optional field (`bufA.uav`): reported only where the file uses it, since it may never have been made. */
+  optional: boolean;
 }
 
 export class ModulePointers {
   private readonly held = new Map<Resource, Held>();
 
   /** Called from a reporting pass: `res`, owned on some path, is stored into the module variable `key`. */
-  note(res: Resource, key: string, name: string, store: Node, graph: FunctionGraph): void {
+  note(res: Resource, key: string, name: string, store: Node, graph: FunctionGraph, optional = false): void {
     let entry = this.held.get(res);
-    if (!entry) this.held.set(res, (entry = { res, stores: new Map(), graph }));
+    if (!entry) this.held.set(res, (entry = { res, stores: new Map(), graph, optional }));
     if (!entry.stores.has(key)) entry.stores.set(key, { name, node: store });
   }
 
@@ -41,8 +43,12 @@ export class ModulePointers {
     const out = new Map<FunctionGraph, Finding[]>();
     if (this.held.size === 0) return out;
     const handled = handledKeys(graphs, summaryOf);
+    const { used, methodCalled } = usedKeys(graphs);
     for (const entry of this.held.values()) {
-      if ([...entry.stores.keys()].some((key) => handled.has(key))) continue;
+      // `bufA.srv` is handled when `bufA` is: a helper given the object may release its fields.
+      // So is it when a method of the object is called (`bufA.dispose()`): the method may release them.
+      if ([...entry.stores.keys()].some((key) => parentKeys(key).some((k, i) => handled.has(k) || (i > 0 && methodCalled.has(k))))) continue;
+      if (entry.optional && ![...entry.stores.keys()].some((key) => used.has(key))) continue;
       const [, first] = [...entry.stores.entries()][0];
       let list = out.get(entry.graph);
       if (!list) out.set(entry.graph, (list = []));
@@ -63,8 +69,35 @@ export function handledKeys(graphs: Iterable<FunctionGraph>, summaryOf: (fn: Nod
   return keys;
 }
 
+/** `a.b.c`, `a.b`, `a`: a key and the objects it is a member of. */
+function parentKeys(key: string): string[] {
+  const out = [key];
+  for (let i = key.lastIndexOf("."); i > 0; i = key.lastIndexOf(".", i - 1)) out.push(key.slice(0, i));
+  return out;
+}
+
+/**
+ * Keys some event of the file reads (uses, passes): an optional field the file never names was
+ * never asked for. And the objects whose methods are called (`bufA.dispose()`).
+ */
+function usedKeys(graphs: Iterable<FunctionGraph>): { used: Set<string>; methodCalled: Set<string> } {
+  const used = new Set<string>();
+  const methodCalled = new Set<string>();
+  for (const graph of graphs) {
+    for (const events of graph.events) {
+      for (const event of events) {
+        if (event.k === "use" || event.k === "escape" || event.k === "hrPassed") addKeys(event.target, used);
+        else if (event.k === "callLocal") for (const arg of event.args) addKeys(arg.sym, used);
+        if (event.k === "use" && event.node.type === "CallExpression" && event.node.callee.type === "MemberExpression") addKeys(event.target, methodCalled);
+      }
+    }
+  }
+  return { used, methodCalled };
+}
+
 function symsHandled(event: Event, summaryOf: (fn: Node) => Summary | null): Sym[] {
   switch (event.k) {
+
     // Handed to native code (an export, a vtable method), a raw pointer stays the caller's.
     case "escape":
       return event.native ? [] : [event.target];

@@ -15,6 +15,8 @@ import type { ResourceTable } from "./resources";
 import type { FunctionGraph } from "./segment-graph";
 import { BOX_SLOTS, boxOfSlot } from "./symbols";
 import type { Symbols } from "./symbols";
+import type { ObjectFields } from "./object-fields";
+import { ObjectLiterals } from "./object-literals";
 
 type Node = TSESTree.Node;
 
@@ -41,7 +43,12 @@ export class Recorder {
     private readonly resources: ResourceTable,
     private readonly classify: (call: TSESTree.CallExpression) => ApiCall | null,
     private readonly top: () => FunctionGraph | undefined,
-  ) {}
+    objects: ObjectFields,
+  ) {
+    const mayRelease = (fn: Node) => recognizer.vocabulary.protocolWordPattern().test(sourceCode.getText(fn as never));
+    this.literals = new ObjectLiterals(symbols, top, mayRelease, (event) => this.record(event), objects.objectKeys, objects.conditionalMembers);
+  }
+  private readonly literals: ObjectLiterals;
 
   /** The listeners the driving rule installs, besides the code path ones; `guard` catches internal errors. */
   listeners(guard: <T extends unknown[]>(fn: (...args: T) => void) => (...args: T) => void): Record<string, (node: Node) => void> {
@@ -80,8 +87,14 @@ export class Recorder {
         for (const element of (node as TSESTree.ArrayExpression).elements) if (element) this.escapeValue(element, native);
       }),
       "ObjectExpression:exit": guard((node: Node) => {
+        const literal = node as TSESTree.ObjectExpression;
         const native = this.isOnlyUsedArgument(node);
-        for (const property of (node as TSESTree.ObjectExpression).properties) this.escapeValue(property.type === "Property" ? property.value : property, native);
+        // A literal returned or bound to a local constant keeps its named properties (object-literals.ts).
+        const kept = this.literals.keptValues(literal);
+        for (const property of literal.properties) {
+          const value = property.type === "Property" ? property.value : property;
+          if (!kept?.has(value)) this.escapeValue(value, native);
+        }
       }),
       // ESLint's code paths send break/continue straight to their target, skipping any
       // `finally` on the way; the state after such a jump is only known approximately.
@@ -224,6 +237,9 @@ export class Recorder {
       const method = memberName(callee);
       const valueMethod = method !== null && !this.recognizer.vocabulary.isProtocolMethod(method);
       this.record({ k: "use", node, target: s.sym(callee.object), ...(valueMethod ? { valueMethod } : {}) });
+      // `obj.dispose()` where the literal's `dispose` may release: what the object holds is handed on.
+      const owner = this.literals.callsReleasingMethod(callee);
+      if (owner !== null) this.record({ k: "escape", target: { t: "slot", key: owner }, targetKey: owner });
     }
     const argSyms: { sym: Sym; key: string | null }[] = [];
     for (const arg of args) {
@@ -270,7 +286,7 @@ export class Recorder {
       // `const [cancel] = out`, `const { value: cancel } = out`: destructuring reads the box.
       const read = node.init ? this.destructuredBoxRead(node.id, node.init) : null;
       if (read) this.record({ k: "assign", key: read.key, sym: { t: "slot", key: read.from }, escapes: false });
-      else if (node.init) this.escapeValue(node.init);
+      else if (node.init && !(node.id.type === "ObjectPattern" && this.literals.destructure(node.id, node.init))) this.escapeValue(node.init);
       return;
     }
     const key = this.symbols.keyOf(node.id);
@@ -282,6 +298,7 @@ export class Recorder {
       return;
     }
     this.bind(node.id, key, node.init, declaration);
+    this.literals.onConstant(key, node.init);
     const kind = declaration.kind as string;
     if (kind === "using" || kind === "await using") this.record({ k: "manage", target: { t: "slot", key } });
   }
@@ -316,7 +333,8 @@ export class Recorder {
   private bind(target: TSESTree.Identifier | TSESTree.MemberExpression, key: string, value: TSESTree.Expression, statement: Node | null): void {
     const s = this.symbols;
     const sym = s.sym(value);
-    const escapes = target.type === "MemberExpression" || !s.isLocalUnshared(target, this.top());
+    // `result.srv = p` on a local object literal stays a member of it (object-literals.ts).
+    const escapes = target.type === "MemberExpression" ? !this.literals.isConstantMember(target, statement) : !s.isLocalUnshared(target, this.top());
     // Name the pointer after the variable it is first bound to: messages say `cancel`, not the call.
     const acquired = this.resources.acquireSites.get(unwrapExpression(value));
     if (acquired && acquired.ownerStatement === null) {
@@ -351,7 +369,9 @@ export class Recorder {
   returnValue(node: Node): void {
     const expr = node as TSESTree.Expression;
     const sym = this.symbols.sym(expr);
-    if (sym) this.record({ k: "return", target: sym, targetKey: this.symbols.keyOf(expr) });
+    if (this.literals.onReturn(expr)) return;
+    const key = this.symbols.keyOf(expr);
+    if (sym) this.record({ k: "return", target: sym, targetKey: key, ...this.literals.methodsOfReturned(key) });
   }
 
   /** A value flows somewhere this function cannot follow. */

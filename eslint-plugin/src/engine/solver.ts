@@ -20,7 +20,7 @@
  */
 import type { Rule } from "eslint";
 import type { TSESTree } from "@typescript-eslint/utils";
-import { Draft, IdSet, Phase, State, join, markUncertain, sameState } from "./facts";
+import { Draft, Phase, State, join, markUncertain, sameState } from "./facts";
 import { Exit, NO_SINK, Sink } from "./findings";
 import { unwrapExpression } from "./ast";
 import type { EngineContext, Resource } from "./model";
@@ -31,7 +31,7 @@ type Segment = Rule.CodePathSegment;
 
 export interface SolveOptions {
   /** Receives the state and returned values at each `return` (summaries). */
-  onReturn?: (state: State, values: IdSet) => void;
+  onReturn?: NonNullable<Transfer["onReturn"]>;
   /** Called with the entry state of every segment once converged (the debug view). */
   onConverged?: (inStates: readonly (State | undefined)[], outStates: readonly (State | undefined)[]) => void;
 }

@@ -8,10 +8,11 @@
  */
 import type { TSESTree } from "@typescript-eslint/utils";
 import { Phase, State } from "./facts";
-import type { EngineContext, ParamEffect, Resource, Summary } from "./model";
+import type { EngineContext, ParamEffect, Resource, ReturnedObject, Summary, Sym } from "./model";
 import type { ResourceTable } from "./resources";
 import type { FunctionGraph } from "./segment-graph";
 import { solve } from "./solver";
+import type { SolveOptions } from "./solver";
 import type { Symbols } from "./symbols";
 
 type Node = TSESTree.Node;
@@ -68,23 +69,45 @@ export class Summaries {
       params[i] = { res, ownerKey, key };
     });
     let returned: Summary["returns"] = null;
-    const onReturn = (state: State, values: readonly number[]) => {
+    const isParam = (res: Resource) => params.some((p) => p?.res === res);
+    const held = (state: State, res: Resource) =>
+      !isParam(res) &&
+      res.ownKey >= 0 &&
+      (state.tracks.get(res.ownKey) ?? []).some((f) => {
+        const fact = facts.get(f);
+        return !fact.uncertain && (fact.phase === Phase.PtrOwned || fact.phase === Phase.PtrUnchecked);
+      });
+    // The object each return statement hands out (the last state the fixpoint gave it), by property.
+    const objects = new Map<object, ReturnedFields>();
+    const onReturn: NonNullable<SolveOptions["onReturn"]> = (state, values, event, object) => {
+      const fields = new Map<string, Resource>();
+      const optional = new Set<string>();
+      for (const [name, ids] of object?.byName ?? []) {
+        for (const id of ids) {
+          const value = this.resources.value(id);
+          if (value.kind !== "ref" || !held(state, value.res)) continue;
+          fields.set(name, value.res);
+          // Set under a condition here, or optional in the helper this one passes on.
+          if (object!.optional.has(name) || (value.res.fromBox && this.ctx.objects.isField(value.res))) optional.add(name);
+        }
+      }
+      objects.set(event, { fields, optional, methods: event.methods ?? [] });
       for (const id of values) {
         const value = this.resources.value(id);
-        if (value.kind !== "ref" || params.some((p) => p?.res === value.res) || value.res.ownKey < 0) continue;
-        const held = (state.tracks.get(value.res.ownKey) ?? []).some((f) => {
-          const fact = facts.get(f);
-          return !fact.uncertain && (fact.phase === Phase.PtrOwned || fact.phase === Phase.PtrUnchecked);
-        });
-        if (!held) continue;
+        if (value.kind !== "ref" || !held(state, value.res)) continue;
         const ownerParam = params.findIndex((p) => p && value.res.ownerSlot !== null && p.key === value.res.ownerSlot);
         returned = { isCancel: value.res.isCancel, ownerParam: ownerParam >= 0 ? ownerParam : null, mayFail: value.res.mayFail, ffi: value.res.ffi };
       }
     };
     const exit = solve(this.ctx, graph, { bindings, tracks }, null, { onReturn });
     if (!exit || graph.gaveUp) return null;
-    const effects: ParamEffect[] = fn.params.map((_, i) => (params[i] ? this.paramEffect(exit, graph, params[i]) : { kind: "escape" }));
-    return { params: effects, returns: returned };
+    const effects: ParamEffect[] = fn.params.map((_, i) => {
+      if (!params[i]) return { kind: "escape" };
+      const effect = this.paramEffect(exit, graph, params[i]);
+      // `destroyBuffer(buf)` releases `buf.srv`: what the object holds is not the caller's any more.
+      return effect.kind === "none" && handsOnMembers(graph, params[i].key) ? { kind: "escape" } : effect;
+    });
+    return { params: effects, returns: returned, object: returnedObject([...objects.values()]) };
   }
 
   /** What every normal exit agrees the function did to one parameter. */
@@ -107,4 +130,52 @@ export class Summaries {
     if (all(own, (f) => f.phase === Phase.PtrOwned) && all(proto, (f) => f.phase === Phase.CallUnknown)) return { kind: "none" };
     return { kind: "escape" };
   }
+}
+
+/**
+ * The object a function returns, from what each `return` hands out: a property is a field when
+ * it holds a pointer the function acquired and still holds; optional when some return lacks it
+ * (`return null` on failure, `result.srv` set only when asked for). Null when no return has one.
+ */
+interface ReturnedFields {
+  fields: Map<string, Resource>;
+  optional: Set<string>;
+  methods: readonly string[];
+}
+
+function returnedObject(returns: ReturnedFields[]): ReturnedObject | null {
+  const names = new Set(returns.flatMap((r) => [...r.fields.keys()]));
+  if (names.size === 0) return null;
+  const fields = [...names].map((name) => {
+    const holders = returns.filter((r) => r.fields.has(name));
+    return { name, ffi: holders.every((r) => r.fields.get(name)!.ffi), optional: holders.length < returns.length || holders.some((r) => r.optional.has(name)) };
+  });
+  return { fields, releasingMethods: [...new Set(returns.flatMap((r) => r.methods))] };
+}
+
+/** Does some event of the function hand on a member of `key` (`comRelease(buf.srv)`, `keep(buf.tex)`)? */
+function handsOnMembers(graph: FunctionGraph, key: string): boolean {
+  const dot = key + ".";
+  const under = (sym: Sym): boolean => {
+    if (!sym) return false;
+    if (sym.t === "slot") return sym.key.startsWith(dot);
+    return sym.t === "union" ? sym.parts.some(under) : false;
+  };
+  return graph.events.some((events) =>
+    events.some((event) => {
+      switch (event.k) {
+        case "release":
+        case "return":
+          return under(event.target);
+        case "escape":
+          return !event.native && under(event.target);
+        case "callLocal":
+          return event.args.some((arg) => under(arg.sym));
+        case "assign":
+          return event.escapes && under(event.sym);
+        default:
+          return false;
+      }
+    }),
+  );
 }

@@ -7,16 +7,23 @@
 import { Draft, EMPTY_STATE, IdSet, Phase, State, markUncertain } from "./facts";
 import type { Sink } from "./findings";
 import type { TSESTree } from "@typescript-eslint/utils";
-import type { EngineContext, Event, Refiner } from "./model";
+import type { EngineContext, Event, Refiner, Resource } from "./model";
 import type { FunctionGraph } from "./segment-graph";
 import { Transitions, calleeOf } from "./transitions";
 import { isBoxSlot, isVariableKey } from "./symbols";
+import { calledMethod, slotKeysOf } from "./object-fields";
 
+
+/** What a `return` hands out as an object: its properties' values, and those it may lack (set under a condition). */
+export interface ReturnedProperties {
+  byName: Map<string, IdSet>;
+  optional: Set<string>;
+}
 
 export class Transfer {
   readonly transitions: Transitions;
   /** While a summary is computed: receives the state and values at each `return`. */
-  onReturn: ((state: State, values: IdSet) => void) | null = null;
+  onReturn: ((state: State, values: IdSet, event: Extract<Event, { k: "return" }>, object: ReturnedProperties | null) => void) | null = null;
 
   constructor(
     private readonly ctx: EngineContext,
@@ -47,11 +54,15 @@ export class Transfer {
           const inert = this.onReturn !== null && event.escapes && event.heldBy !== undefined && this.ctx.isInertModuleVariable(event.key);
           if (event.escapes && event.heldBy && reporting && !inert) this.noteModuleHeld(draft, values, event.key, event.heldBy.name, event.heldBy.node);
           if (event.escapes && !inert) t.escape(draft, values);
+          // A copy or store of an object hands on what its members hold: they are followed under one name only.
+          for (const key of slotKeysOf(event.sym)) t.escapeMembers(draft, key);
           draft.dropMembers(event.key);
           // Re-binding a name makes it denote another object: forget the old one's call state.
           const previous = this.ctx.externalIfAny(this.graph, event.key);
           if (previous && !values.includes(this.ctx.valueId({ kind: "ref", res: previous }))) draft.setTrack(previous.protoKey, []);
           draft.setBinding(event.key, values);
+          this.ctx.objects.bindMembers(this.ctx, draft, event.key, values);
+          if (event.name !== undefined) this.ctx.objects.nameFields(this.ctx, values, event.name);
           break;
         }
         case "acquire":
@@ -85,19 +96,26 @@ export class Transfer {
           t.release(draft, targets, event.node, sink, event.targetKey);
           break;
         }
-        case "use":
+        case "use": {
+          // `buf.dispose()`, where the helper's object has a `dispose` that may release: its members are handed on.
+          const method = calledMethod(event.node);
+          if (method !== null && event.target?.t === "slot" && this.ctx.objects.callReleases(this.ctx, t.resolve(draft, event.target), method)) {
+            t.escapeSym(draft, event.target, event.target.key);
+          }
           for (const res of t.resourcesOf(draft, event.target)) {
             // `ptr.toString(16)` on a raw pointer (a bigint) reads the number, not the object.
             if (res.ffi && event.valueMethod) continue;
             t.use(draft, res, event.node, sink, event.target?.t === "slot" ? event.target.key : null);
           }
           break;
+        }
         case "escape":
           t.escapeSym(draft, event.target, event.targetKey, event.native === true);
           break;
         case "return":
-          this.onReturn?.(draft.freeze(), t.resolve(draft, event.target));
+          if (this.onReturn) this.onReturn(draft.freeze(), t.resolve(draft, event.target), event, this.returnedObject(draft, event));
           t.escapeSym(draft, event.target, event.targetKey);
+          for (const field of event.fields ?? []) t.escapeSym(draft, field.sym, null);
           break;
         case "callLocal":
           this.localCall(draft, event, sink);
@@ -156,11 +174,20 @@ export class Transfer {
   private noteModuleHeld(draft: Draft, values: IdSet, key: string, name: string | null, where: TSESTree.Node): void {
     for (const id of values) {
       const value = this.ctx.value(id);
-      if (value.kind !== "ref" || value.res.ownKey < 0 || value.res.site.type !== "CallExpression") continue;
-      const facts = (draft.tracks.get(value.res.ownKey) ?? []).map((f) => this.ctx.facts.get(f));
-      const owned = facts.some((f) => this.transitions.isOwed(value.res, f));
-      if (owned && !facts.some((f) => f.phase === Phase.PtrReleased)) this.ctx.heldByModule(value.res, key, name ?? value.res.name, where, this.graph);
+      if (value.kind !== "ref" || value.res.site.type !== "CallExpression") continue;
+      this.noteHeldPointer(draft, value.res, key, name ?? value.res.name, where, false);
+      // The object of a helper (`bufA = makeBuffer()`): each of its field pointers is held as `bufA.srv`.
+      for (const [field, res] of this.ctx.objects.fieldsOf(value.res) ?? []) this.noteHeldPointer(draft, res, `${key}.${field}`, `${name ?? value.res.name}.${field}`, where, true);
     }
+  }
+
+  private noteHeldPointer(draft: Draft, res: Resource, key: string, name: string, where: TSESTree.Node, field: boolean): void {
+    if (res.ownKey < 0) return;
+    const facts = (draft.tracks.get(res.ownKey) ?? []).map((f) => this.ctx.facts.get(f));
+    if (facts.some((f) => f.phase === Phase.PtrReleased)) return;
+    // An optional field not used yet (`t.uav` of a texture made without one) is held only if the file uses it somewhere.
+    const unread = field && res.fromBox && facts.some((f) => this.transitions.isHeld(f) && f.site !== null);
+    if (facts.some((f) => this.transitions.isOwed(res, f)) || unread) this.ctx.heldByModule(res, key, name, where, this.graph, unread);
   }
 
   private markReadValue(draft: Draft, id: number): void {
@@ -196,6 +223,10 @@ export class Transfer {
           return t.escapeSym(draft, arg.sym, arg.key);
       }
     });
+    // A helper given an object may release or keep what its members hold (`destroyBuffer(buf)`).
+    event.args.forEach((arg, i) => {
+      if ((summary.params[i]?.kind ?? "escape") !== "none") for (const key of slotKeysOf(arg.sym)) t.escapeMembers(draft, key);
+    });
     const acquired = summary.returns;
     if (acquired) {
       const res = event.result;
@@ -205,6 +236,22 @@ export class Transfer {
       res.ffi = acquired.ffi;
       t.acquire(draft, res, event.node, !acquired.mayFail);
     }
+    // The pointers the returned object's properties own (`t.srv`): bound when the result is.
+    if (summary.object) for (const field of this.ctx.objects.fieldsOfCall(event.result, summary.object)) t.acquire(draft, field, event.node, true);
+  }
+
+  /** What a `return` hands out as an object, by property: a literal's properties, a kept object's members, a helper's object's fields. */
+  private returnedObject(draft: Draft, event: Extract<Event, { k: "return" }>): ReturnedProperties | null {
+    const objects = this.ctx.objects;
+    const optional = new Set<string>();
+    if (event.fields) return { byName: new Map(event.fields.map((field) => [field.name, this.transitions.resolve(draft, field.sym)])), optional };
+    const byName = event.target?.t === "slot" ? objects.membersByName(draft.bindings, event.target.key, optional) : new Map<string, IdSet>();
+    for (const id of this.transitions.resolve(draft, event.target)) {
+      const value = this.ctx.value(id);
+      const fields = value.kind === "ref" ? objects.fieldsOf(value.res) : undefined;
+      if (fields) for (const [name, res] of fields) if (!byName.has(name)) byName.set(name, [this.ctx.valueId({ kind: "ref", res })]);
+    }
+    return byName.size > 0 ? { byName, optional } : null;
   }
 
   /**

@@ -280,7 +280,8 @@ export class Transitions {
   /** Checks a use of a pointer; returns whether it may be a valid, live pointer. */
   use(draft: Draft, res: Resource, node: Node, sink: Sink, viaKey: string | null = null): boolean {
     if (res.ownKey < 0) return true;
-    if (viaKey !== null && isBoxSlot(viaKey)) this.markRead(draft, res);
+    // Reading a box, or using an object's optional field (`t.srv`), shows the pointer is there: owned from here on.
+    if (viaKey !== null && (isBoxSlot(viaKey) || this.ctx.objects.isField(res))) this.markRead(draft, res);
     const set = draft.tracks.get(res.ownKey);
     if (!set) return true;
     const facts = this.ctx.facts;
@@ -318,12 +319,22 @@ export class Transitions {
       const value = this.ctx.value(id);
       if (value.kind !== "ref") continue;
       const res = value.res;
+      if (this.ctx.objects.isField(res)) this.markRead(draft, res);
       // COM's rule for in-parameters: a callee that keeps a pointer AddRefs it. A native export
       // given a raw pointer uses it; the caller's reference stays the caller's.
       if (native && res.ffi) continue;
       if (res.ownKey >= 0) this.mapTrack(draft, res.ownKey, (fact, fid) => (fact.phase === Phase.PtrOwned || fact.phase === Phase.PtrUnchecked ? facts.derive(fid, Phase.PtrEscaped, null, null) : fid));
       if (res.protoKey >= 0 && draft.tracks.has(res.protoKey)) draft.setTrack(res.protoKey, [facts.make(Phase.CallUnknown)]);
     }
+    // An object handed on hands on the pointers its properties own.
+    const fields = this.ctx.objects.fieldValues(this.ctx, values);
+    if (fields.length > 0) this.escape(draft, fields, native);
+  }
+
+  /** Hands on what is bound under `key` (`key.srv`): the object it names went where this function cannot follow. */
+  escapeMembers(draft: Draft, key: string, native = false): void {
+    const members = this.ctx.objects.memberValues(draft.bindings, key);
+    if (members.length > 0) this.escape(draft, members, native);
   }
 
   escapeSym(draft: Draft, target: Sym, targetKey: string | null, native = false): void {
@@ -331,6 +342,7 @@ export class Transitions {
     this.escape(draft, values, native);
     // A box handed on hands on what it holds: `take(box)`, `keep(out)`.
     if (target?.t === "slot") for (const member of BOX_SLOTS) this.escape(draft, draft.bindings.get(target.key + member) ?? []);
+    if (target?.t === "slot") this.escapeMembers(draft, target.key, native);
     if (targetKey !== null && values.length === 0) {
       // Only a call object this function already follows changes; none is created here.
       const external = this.ctx.externalIfAny(this.graph, targetKey);

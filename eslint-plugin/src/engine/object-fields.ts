@@ -1,0 +1,147 @@
+/**
+ * Objects that own pointers: the state side. Helper libraries hand their pointers out in
+ * objects: `compile()` returns `{ blob, ptr, size }`, `makeTexture()` builds `const result =
+ * { tex }`, adds `result.srv`, and returns it; the caller releases `t.srv` and `t.tex` (spec 2a,
+ * shape 8). A summary says which properties of the returned object own a pointer; a call of the
+ * helper acquires one pointer per property, bound to `t.srv` when the object is bound to `t`.
+ *
+ * What keeps this sound: members follow their object. Whatever hands the object on (an escape,
+ * a return, a store, a copy, a helper given it, a call of one of its methods that releases)
+ * hands on every pointer bound under it, so a pointer is only owed while the code can still name
+ * it as `t.srv`.
+ */
+import type { TSESTree } from "@typescript-eslint/utils";
+import type { Draft, IdSet } from "./facts";
+import type { EngineContext, Resource, ReturnedObject, Sym } from "./model";
+import type { ResourceTable } from "./resources";
+
+type Node = TSESTree.Node;
+
+export class ObjectFields {
+  /** Keys whose members are ever bound as an object's fields: only their escapes look for members. */
+  readonly objectKeys = new Set<string>();
+  /** Members of a local object stored under a condition (`if (srv) result.srv = p`): not on every return. */
+  readonly conditionalMembers = new Set<string>();
+  private readonly fields = new Map<Resource, Map<string, Resource>>();
+  private readonly methods = new Map<Resource, ReadonlySet<string>>();
+  private readonly fieldPointers = new Set<Resource>();
+  private readonly named = new Set<Resource>();
+
+  constructor(private readonly resources: ResourceTable) {}
+
+  /**
+   * The pointers the object a summarised call returns owns, one per call and property, named
+   * after the variable the call's result is bound to (`t.srv`). An optional field (set on some of
+   * the helper's returns only: `result.srv` under `if (srv)`) is owed from the caller's first use
+   * of it on, like an out box's pointer from its read.
+   */
+  fieldsOfCall(owner: Resource, object: ReturnedObject): Resource[] {
+    let byName = this.fields.get(owner);
+    if (!byName) {
+      this.fields.set(owner, (byName = new Map()));
+      if (object.releasingMethods.length > 0) this.methods.set(owner, new Set(object.releasingMethods));
+    }
+    const out: Resource[] = [];
+    for (const field of object.fields) {
+      let res = byName.get(field.name);
+      if (!res) {
+        res = this.resources.create(owner.site, true, false, false, null, owner.acquirer);
+        res.name = `${owner.name}.${field.name}`;
+        res.ownerStatement = owner.ownerStatement;
+        res.ffi = field.ffi;
+        res.fromBox = field.optional;
+        byName.set(field.name, res);
+        this.fieldPointers.add(res);
+      }
+      out.push(res);
+    }
+    return out;
+  }
+
+  /** A pointer held by a property of a returned object (its first use marks an optional one as there). */
+  isField(res: Resource): boolean {
+    return this.fieldPointers.has(res);
+  }
+
+  fieldsOf(owner: Resource): ReadonlyMap<string, Resource> | undefined {
+    return this.fields.get(owner);
+  }
+
+  /** Binding `key` to a summarised call's result binds `key.srv` to its field pointers. */
+  bindMembers(ctx: EngineContext, draft: Draft, key: string, values: IdSet): void {
+    for (const id of values) {
+      const value = ctx.value(id);
+      const fields = value.kind === "ref" ? this.fields.get(value.res) : undefined;
+      if (!fields) continue;
+      this.objectKeys.add(key);
+      for (const [name, res] of fields) draft.setBinding(`${key}.${name}`, [ctx.valueId({ kind: "ref", res })]);
+    }
+  }
+
+  /** `const { srv } = makeTexture()`: the field pointers of an object no variable names are named after theirs. */
+  nameFields(ctx: EngineContext, values: IdSet, name: string): void {
+    for (const id of values) {
+      const value = ctx.value(id);
+      if (value.kind === "ref" && this.fieldPointers.has(value.res) && !this.named.has(value.res)) {
+        this.named.add(value.res);
+        value.res.name = name;
+      }
+    }
+  }
+
+  /** The values bound under `key` (`key.srv`, `key.tex`), for the keys that may have members. */
+  memberValues(bindings: ReadonlyMap<string, IdSet>, key: string): number[] {
+    if (!this.objectKeys.has(key)) return [];
+    const dot = key + ".";
+    const out: number[] = [];
+    for (const [k, ids] of bindings) if (k.startsWith(dot)) out.push(...ids);
+    return out;
+  }
+
+  /** The members of `key`, by property name (a summary reads the returned object from them). `optional` collects those stored under a condition. */
+  membersByName(bindings: ReadonlyMap<string, IdSet>, key: string, optional?: Set<string>): Map<string, IdSet> {
+    const out = new Map<string, IdSet>();
+    if (!this.objectKeys.has(key)) return out;
+    const dot = key + ".";
+    for (const [k, ids] of bindings) {
+      const name = k.slice(dot.length);
+      if (!k.startsWith(dot) || !/^[\w$]+$/.test(name)) continue;
+      out.set(name, ids);
+      if (this.conditionalMembers.has(k)) optional?.add(name);
+    }
+    return out;
+  }
+
+  /** The pointers of the objects among `values` (their field pointers), as values. */
+  fieldValues(ctx: EngineContext, values: IdSet): number[] {
+    const out: number[] = [];
+    for (const id of values) {
+      const value = ctx.value(id);
+      const fields = value.kind === "ref" ? this.fields.get(value.res) : undefined;
+      if (fields) for (const res of fields.values()) out.push(ctx.valueId({ kind: "ref", res }));
+    }
+    return out;
+  }
+
+  /** Does calling `method` on one of these objects hand on what it holds? (A summarised object's method that releases.) */
+  callReleases(ctx: EngineContext, values: IdSet, method: string): boolean {
+    return values.some((id) => {
+      const value = ctx.value(id);
+      return value.kind === "ref" && this.methods.get(value.res)?.has(method) === true;
+    });
+  }
+}
+
+/** The slot keys a symbolic value reads (`a`, and `b` of `a ?? b`). */
+export function slotKeysOf(sym: Sym, out: string[] = []): string[] {
+  if (!sym) return out;
+  if (sym.t === "slot") out.push(sym.key);
+  else if (sym.t === "union") for (const part of sym.parts) slotKeysOf(part, out);
+  return out;
+}
+
+/** The method a call event calls on its receiver (`dispose` of `buf.dispose()`), if it is a method call. */
+export function calledMethod(node: Node): string | null {
+  if (node.type !== "CallExpression" || node.callee.type !== "MemberExpression" || node.callee.computed) return null;
+  return node.callee.property.type === "Identifier" ? node.callee.property.name : null;
+}
