@@ -101,6 +101,7 @@ function formatEvent(ctx: EngineContext, event: Event): string {
     case "settle":
       return `${event.k} ${formatSym(ctx, event.target)}${at}`;
     case "escape":
+      return `escape ${formatSym(ctx, event.target)}${event.native ? " (native)" : ""}`;
     case "return":
     case "stopTracking":
     case "manage":

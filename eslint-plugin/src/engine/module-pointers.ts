@@ -39,9 +39,10 @@ export class ModulePointers {
    * The findings, by the graph that stored each pointer: one per pointer none of whose
    * variables is handled anywhere in the file. `make` turns a pointer and its store into the finding.
    */
-  findings(graphs: Iterable<FunctionGraph>, make: (res: Resource, variable: string, store: Node, graph: FunctionGraph) => Finding, summaryOf: (fn: Node) => Summary | null): Map<FunctionGraph, Finding[]> {
+  findings(allGraphs: Iterable<FunctionGraph>, make: (res: Resource, variable: string, store: Node, graph: FunctionGraph) => Finding, summaryOf: (fn: Node) => Summary | null): Map<FunctionGraph, Finding[]> {
     const out = new Map<FunctionGraph, Finding[]>();
     if (this.held.size === 0) return out;
+    const graphs = [...allGraphs];
     const handled = handledKeys(graphs, summaryOf);
     const { used, methodCalled } = usedKeys(graphs);
     for (const entry of this.held.values()) {

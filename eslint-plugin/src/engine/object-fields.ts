@@ -46,7 +46,8 @@ export class ObjectFields {
       let res = byName.get(field.name);
       if (!res) {
         res = this.resources.create(owner.site, true, false, false, null, owner.acquirer);
-        res.name = `${owner.name}.${field.name}`;
+        // Unnamed (`new GpuArray(makeBuffer(...))`): named after the call, for messages.
+        res.name = owner.ownerStatement !== null ? `${owner.name}.${field.name}` : `${field.name} of ${owner.acquirer}()`;
         res.ownerStatement = owner.ownerStatement;
         res.ffi = field.ffi;
         res.fromBox = field.optional;

@@ -121,7 +121,8 @@ export class Transitions {
     const before = draft.tracks.get(res.ownKey);
     // Raw FFI code reuses boxes and stores pointers in module variables on some paths only: for it,
     // acquired again counts only when the pointer is held on every path.
-    const heldBefore = before ? (res.ffi ? before.every((id) => this.isHeld(facts.get(id))) : before.some((id) => this.isHeld(facts.get(id)))) : false;
+    // An out box's pointer never read (an optional field never used) was not there to leak: owed ones only.
+    const heldBefore = before ? (res.ffi ? before.every((id) => this.isOwed(res, facts.get(id))) : before.some((id) => this.isOwed(res, facts.get(id)))) : false;
     if (heldBefore && !this.reacquired.has(res)) this.reacquired.set(res, node);
     // The site runs again (a loop): names still bound to the previous object now hold an object this
     // analysis no longer follows, so a test of them (`if (last === 0n)`) says nothing of the new one.

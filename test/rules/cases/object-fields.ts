@@ -1,0 +1,247 @@
+/**
+ * Objects that own pointers (spec 2a, shape 8): helpers that return their pointers in an object
+ * (`return { blob, size }`; `const result = { tex }; if (srv) result.srv = ...; return result`),
+ * and the callers that release `t.srv` and `t.tex`. Members follow their object: whatever hands
+ * the object on hands on what it holds.
+ */
+import type { RuleCases } from "./types";
+
+const PRELUDE = `import { FFIType } from "bun:ffi";
+declare function vcall(self: bigint, slot: number, types: readonly unknown[], args: readonly unknown[], returns?: unknown): number;
+declare function comRelease(p: bigint): void;
+declare const device: bigint;
+const DEV_CREATE_TEXTURE_2D = 5;
+const DEV_CREATE_SHADER_RESOURCE_VIEW = 7;
+const CTX_PS_SET_SHADER_RESOURCES = 8;
+function compile(): { blob: bigint; size: number } {
+  const pp = Buffer.alloc(8);
+  if (vcall(device, DEV_CREATE_TEXTURE_2D, [FFIType.ptr], [pp.ptr!]) !== 0) throw new Error("compile failed");
+  const blob = pp.readBigUInt64LE(0);
+  return { blob, size: 4 };
+}
+function makeTexture(srv: boolean): { tex: bigint; srv?: bigint } {
+  const pp = Buffer.alloc(8);
+  if (vcall(device, DEV_CREATE_TEXTURE_2D, [FFIType.ptr], [pp.ptr!]) !== 0) throw new Error("CreateTexture2D failed");
+  const tex = pp.readBigUInt64LE(0);
+  const result: { tex: bigint; srv?: bigint } = { tex };
+  if (srv) {
+    const ppSrv = Buffer.alloc(8);
+    if (vcall(device, DEV_CREATE_SHADER_RESOURCE_VIEW, [FFIType.u64, FFIType.ptr], [tex, ppSrv.ptr!]) !== 0) {
+      comRelease(tex);
+      throw new Error("CreateShaderResourceView failed");
+    }
+    result.srv = ppSrv.readBigUInt64LE(0);
+  }
+  return result;
+}
+`;
+
+const DESTROY = `function destroyTexture(t: { tex: bigint; srv?: bigint }): void {
+  if (t.srv) comRelease(t.srv);
+  comRelease(t.tex);
+}
+`;
+
+const missing = (pointer: string, acquirer: string, reached: string, line: number, column: number) => ({
+  messageId: "missingRelease",
+  data: { pointer, acquirer, reached, release: `comRelease(${pointer})` },
+  line,
+  column,
+});
+
+export const cases: RuleCases = {
+  valid: [
+    {
+      name: "every field of the returned objects released",
+      code: `${PRELUDE}export function draw(): void {
+  const t = makeTexture(true);
+  vcall(device, CTX_PS_SET_SHADER_RESOURCES, [FFIType.ptr], [t.srv!]);
+  comRelease(t.srv!);
+  comRelease(t.tex);
+  const code = compile();
+  comRelease(code.blob);
+}
+`,
+    },
+    {
+      name: "an optional field the caller never uses was never made: only the texture is owed",
+      code: `${PRELUDE}export function plain(): void {
+  const t = makeTexture(false);
+  comRelease(t.tex);
+}
+`,
+    },
+    {
+      name: "an object handed to a helper that releases its fields",
+      code: `${PRELUDE}${DESTROY}export function draw(): void {
+  const t = makeTexture(true);
+  vcall(device, CTX_PS_SET_SHADER_RESOURCES, [FFIType.ptr], [t.srv!]);
+  destroyTexture(t);
+}
+`,
+    },
+    {
+      name: "an object stored into a list, or returned, hands its fields on",
+      code: `${PRELUDE}const cache: unknown[] = [];
+export function stored(): void {
+  const t = makeTexture(true);
+  vcall(device, CTX_PS_SET_SHADER_RESOURCES, [FFIType.ptr], [t.srv!]);
+  cache.push(t);
+}
+export function returned() {
+  const t = makeTexture(true);
+  vcall(device, CTX_PS_SET_SHADER_RESOURCES, [FFIType.ptr], [t.srv!]);
+  return t;
+}
+`,
+    },
+    {
+      name: "a copy of the object may release its fields under its own name",
+      code: `${PRELUDE}export function copied(): void {
+  const t = makeTexture(true);
+  const u = t;
+  vcall(device, CTX_PS_SET_SHADER_RESOURCES, [FFIType.ptr], [u.srv!]);
+  comRelease(u.srv!);
+}
+`,
+    },
+    {
+      name: "an object whose own method releases what it holds",
+      code: `${PRELUDE}export function disposer(): void {
+  const pp = Buffer.alloc(8);
+  if (vcall(device, DEV_CREATE_TEXTURE_2D, [FFIType.ptr], [pp.ptr!]) !== 0) return;
+  const tex = pp.readBigUInt64LE(0);
+  const holder = { tex, release() { comRelease(this.tex); } };
+  holder.release();
+}
+`,
+    },
+    {
+      name: "a local literal's member released, or the literal handed on",
+      code: `${PRELUDE}declare function keep(o: unknown): void;
+export function released(): void {
+  const pp = Buffer.alloc(8);
+  if (vcall(device, DEV_CREATE_TEXTURE_2D, [FFIType.ptr], [pp.ptr!]) !== 0) return;
+  const pair = { a: pp.readBigUInt64LE(0) };
+  comRelease(pair.a);
+}
+export function kept(): void {
+  const pp = Buffer.alloc(8);
+  if (vcall(device, DEV_CREATE_TEXTURE_2D, [FFIType.ptr], [pp.ptr!]) !== 0) return;
+  const pair = { a: pp.readBigUInt64LE(0) };
+  keep(pair);
+}
+`,
+    },
+    {
+      name: "destructured fields released under their own names",
+      code: `${PRELUDE}export function draw(): void {
+  const { tex, srv } = makeTexture(true);
+  vcall(device, CTX_PS_SET_SHADER_RESOURCES, [FFIType.ptr], [srv!]);
+  comRelease(srv!);
+  comRelease(tex);
+}
+`,
+    },
+    {
+      name: "a module object whose fields a never-returning teardown releases",
+      code: `${PRELUDE}const shared = makeTexture(true);
+function frame(): void {
+  vcall(device, CTX_PS_SET_SHADER_RESOURCES, [FFIType.ptr], [shared.srv!]);
+}
+function cleanup(code: number): never {
+  comRelease(shared.srv!);
+  comRelease(shared.tex);
+  process.exit(code);
+}
+frame();
+cleanup(0);
+`,
+    },
+    {
+      name: "a module object handed to a helper that releases its fields",
+      code: `${PRELUDE}${DESTROY}const shared = makeTexture(true);
+const blend = Buffer.alloc(8);
+function frame(): void {
+  vcall(device, CTX_PS_SET_SHADER_RESOURCES, [FFIType.ptr], [shared.srv!]);
+}
+function cleanup(code: number): never {
+  destroyTexture(shared);
+  process.exit(code);
+}
+frame();
+cleanup(0);
+`,
+    },
+  ],
+  invalid: [
+    {
+      name: "a returned literal's pointer (`code.blob`) not released: reported at the call",
+      code: `${PRELUDE}export function size(): number {
+  const code = compile();
+  return code.size;
+}
+`,
+      errors: [missing("code.blob", "compile", "the return at line 31", 30, 16)],
+    },
+    {
+      name: "an optional field the caller used (`t.srv`) and did not release",
+      code: `${PRELUDE}export function draw(): void {
+  const t = makeTexture(true);
+  vcall(device, CTX_PS_SET_SHADER_RESOURCES, [FFIType.ptr], [t.srv!]);
+  comRelease(t.tex);
+}
+`,
+      errors: [missing("t.srv", "makeTexture", "the end of the function at line 33", 30, 13)],
+    },
+    {
+      name: "the field every return sets (`t.tex`) is owed without a use",
+      code: `${PRELUDE}export function draw(): void {
+  const t = makeTexture(true);
+  vcall(device, CTX_PS_SET_SHADER_RESOURCES, [FFIType.ptr], [t.srv!]);
+  comRelease(t.srv!);
+}
+`,
+      errors: [missing("t.tex", "makeTexture", "the end of the function at line 33", 30, 13)],
+    },
+    {
+      name: "a destructured field not released, under its own name",
+      code: `${PRELUDE}export function draw(): void {
+  const { blob } = compile();
+  vcall(device, CTX_PS_SET_SHADER_RESOURCES, [FFIType.ptr], [blob]);
+}
+`,
+      errors: [missing("blob", "compile", "the end of the function at line 32", 30, 20)],
+    },
+    {
+      name: "a module object's field that the teardown forgets",
+      code: `${PRELUDE}const shared = makeTexture(true);
+function frame(): void {
+  vcall(device, CTX_PS_SET_SHADER_RESOURCES, [FFIType.ptr], [shared.srv!]);
+}
+function cleanup(code: number): never {
+  comRelease(shared.srv!);
+  process.exit(code);
+}
+frame();
+cleanup(0);
+`,
+      errors: [missing("shared.tex", "makeTexture", "the program ends: no code in this file releases `shared.tex`, which holds it", 29, 16)],
+    },
+    {
+      name: "a module object's optional field, used by a frame and never released",
+      code: `${PRELUDE}const shared = makeTexture(true);
+function frame(): void {
+  vcall(device, CTX_PS_SET_SHADER_RESOURCES, [FFIType.ptr], [shared.srv!]);
+}
+function cleanup(code: number): never {
+  comRelease(shared.tex);
+  process.exit(code);
+}
+frame();
+cleanup(0);
+`,
+      errors: [missing("shared.srv", "makeTexture", "the program ends: no code in this file releases `shared.srv`, which holds it", 29, 16)],
+    },
+  ],
+};
