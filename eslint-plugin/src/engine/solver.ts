@@ -103,9 +103,12 @@ export function solve(ctx: EngineContext, graph: FunctionGraph, entry: State, si
   options.onConverged?.(inStates, outStates);
 
   if (sink) {
+    // The fixpoint's last run of each segment was from its converged entry state: it has interned
+    // every fact and noted every re-acquisition the reporting run would, so a segment without an
+    // event that reports needs no second run.
     for (let i = 0; i < n; i++) {
       const state = inStates[i];
-      if (state) transfer.run(state, graph.events[i], sink, () => {}, true);
+      if (state && graph.mayReport[i]) transfer.run(state, graph.events[i], sink, () => {}, true);
     }
   }
 
