@@ -4,7 +4,7 @@
  * one or more builds of the plugin side by side (issue 10 item 5).
  *
  *   node bench/cost.mjs [--mode callgrind|wall] [--builds name=dir,...] [--files 4]
- *                       [--warmup 3] [--passes 4] [--repeat 2] [--rounds 15] [--seed 1]
+ *                       [--warmup 3] [--passes 4] [--repeat 2] [--rounds 15] [--seed 1] [--only config,...]
  *
  * A build is a directory holding a built `eslint-plugin` (its `dist/index.js`); the
  * default is this worktree's. `scratch/` is git-ignored: `cp -r eslint-plugin
@@ -148,6 +148,8 @@ function options() {
     repeat: Number(value("--repeat", 2)),
     rounds: Number(value("--rounds", 15)),
     seed: Number(value("--seed", 1)),
+    /** Count only these configurations (the others' counts come from an earlier run). */
+    only: value("--only", null)?.split(",") ?? null,
   };
 }
 
@@ -193,6 +195,7 @@ function main() {
     // Rotated per repetition, so that no configuration always runs at the same moment of a load swing.
     for (let j = 0; j < configs.length; j++) {
       const config = configs[(j + r) % configs.length];
+      if (opts.only && !opts.only.includes(config)) continue;
       const out = path.join(dir, `callgrind.${config}.${r}.out`);
       log(`repetition ${r + 1}/${opts.repeat}: ${config}`);
       const result = run({ ...job, configs: [config] }, ["valgrind", "--tool=callgrind", "--collect-atstart=no", `--toggle-collect=${TOGGLE}`, `--callgrind-out-file=${out}`]);
@@ -200,6 +203,7 @@ function main() {
       if (config in Object.fromEntries(opts.builds.map((b) => [b.name, 1]))) messages[config] = result.messages;
     }
   }
+  if (opts.only) return console.log(JSON.stringify(counts));
   const base = (c) => median(counts[c]);
   const nuvCost = base("no-unused-vars") - base("none");
   console.log(`\ninstructions per measured pass (main thread), median of ${opts.repeat} processes × ${opts.passes} passes, ${opts.warmup} warm-up passes each\n`);

@@ -157,7 +157,9 @@ function entryStateOf(ctx: EngineContext, graph: FunctionGraph, transfer: Transf
 
 function refineEdge(ctx: EngineContext, graph: FunctionGraph, transfer: Transfer, from: number, to: number, state: State): State {
   const fork = graph.forks[from];
-  if (!fork) return state;
+  // A condition's outcome only narrows the facts of the values it tests (`Transfer.refineValue`):
+  // on a state with none, nothing to narrow, and the condition's symbolic value need not be built.
+  if (!fork || state.tracks.size === 0) return state;
   const polarity = graph.startNodes[to] === fork.firstNode ? fork.polarity : opposite(fork.polarity);
   return ctx.refineCondition(state, fork.test, polarity, transfer.refineValue);
 }
