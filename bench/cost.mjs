@@ -150,11 +150,13 @@ function options() {
     seed: Number(value("--seed", 1)),
     /** Count only these configurations (the others' counts come from an earlier run). */
     only: value("--only", null)?.split(",") ?? null,
+    /** `--single-threaded` by default: V8 compiles and collects on the main thread, so what it does is counted, not left to thread timing. */
+    nodeFlags: value("--node-flags", "--single-threaded").split(" ").filter(Boolean),
   };
 }
 
-function run(job, wrapper = []) {
-  const node = [process.execPath, "--expose-gc", "--max-old-space-size=8192", SELF, "--child", JSON.stringify(job)];
+function run(job, wrapper = [], nodeFlags = []) {
+  const node = [process.execPath, "--expose-gc", "--max-old-space-size=8192", ...nodeFlags, SELF, "--child", JSON.stringify(job)];
   const cmd = [...wrapper, ...node];
   const result = spawnSync(cmd[0], cmd.slice(1), { encoding: "utf8", maxBuffer: 256 << 20, cwd: ROOT });
   if (result.status !== 0) throw new Error(`child failed (${result.status}):\n${result.stderr.slice(-4000)}`);
@@ -187,7 +189,7 @@ function main() {
   const configs = ["none", "no-unused-vars", ...opts.builds.map((b) => b.name)];
   const job = { mode: opts.mode, builds: opts.builds, files, warmup: opts.warmup, passes: opts.passes, rounds: opts.rounds };
   console.log(`corpus: ${files.length} files of bench/generate.mjs (seed ${opts.seed}); mode ${opts.mode}; load average ${os.loadavg().map((x) => x.toFixed(1)).join(" ")}`);
-  if (opts.mode === "wall") return wallMain(job, configs);
+  if (opts.mode === "wall") return wallMain(job, configs, opts);
 
   const counts = Object.fromEntries(configs.map((c) => [c, []]));
   const messages = {};
@@ -198,7 +200,8 @@ function main() {
       if (opts.only && !opts.only.includes(config)) continue;
       const out = path.join(dir, `callgrind.${config}.${r}.out`);
       log(`repetition ${r + 1}/${opts.repeat}: ${config}`);
-      const result = run({ ...job, configs: [config] }, ["valgrind", "--tool=callgrind", "--collect-atstart=no", `--toggle-collect=${TOGGLE}`, `--callgrind-out-file=${out}`]);
+      const valgrind = ["valgrind", "--tool=callgrind", "--collect-atstart=no", `--toggle-collect=${TOGGLE}`, `--callgrind-out-file=${out}`];
+      const result = run({ ...job, configs: [config] }, valgrind, opts.nodeFlags);
       counts[config].push(instructions(out) / opts.passes);
       if (config in Object.fromEntries(opts.builds.map((b) => [b.name, 1]))) messages[config] = result.messages;
     }
@@ -217,8 +220,8 @@ function main() {
   checkSameMessages(messages);
 }
 
-function wallMain(job, configs) {
-  const result = run({ ...job, configs });
+function wallMain(job, configs, opts) {
+  const result = run({ ...job, configs }, [], opts.nodeFlags.filter((f) => f !== "--single-threaded"));
   const { times } = result;
   const rounds = times.none.length;
   console.log(`\nrules only, ${rounds} rounds (after ${job.warmup} warm-up), each file linted by every configuration in turn\n`);
