@@ -5,6 +5,7 @@
  *
  *   node bench/cost.mjs [--mode callgrind|wall] [--builds name=dir,...] [--files 4]
  *                       [--warmup 3] [--passes 4] [--repeat 2] [--rounds 15] [--seed 1] [--only config,...]
+ *                       [--node-flags "--single-threaded"]
  *
  * A build is a directory holding a built `eslint-plugin` (its `dist/index.js`); the
  * default is this worktree's. `scratch/` is git-ignored: `cp -r eslint-plugin
@@ -16,9 +17,11 @@
  * linted `--warmup` times first, so that V8 has compiled the hot code before counting;
  * every measured pass starts after a forced GC, and `--passes` of them are counted, so
  * that a major GC falling inside one pass is averaged over several (and shows up as
- * spread between repetitions, which is reported). Instruction counts do not depend on
- * the machine's load, except through V8's background compilation, which the warm-up
- * and the repetitions are there to expose.
+ * spread between repetitions, which is reported). node runs with `--single-threaded`
+ * (`--node-flags` to change): with V8's background compiler and GC threads, what the
+ * main thread executes depends on when optimised code arrives, and two processes of one
+ * build differed by up to 2x; single-threaded, they agree within about 2%, whatever the
+ * machine's load.
  *
  * wall: one process; every round lints each file with every configuration in turn
  * (rotating order), after one forced GC per round; a configuration's cost in a round
