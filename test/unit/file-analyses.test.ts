@@ -45,9 +45,13 @@ describe("file analyses", () => {
   });
 
   it("counts the work it did (functions, segments, transfers)", () => {
-    const { stats } = lint(CODE).analyses[0];
+    const [analysis] = lint(CODE).analyses;
+    const { stats } = analysis;
     assert.equal(stats.functions, 2);
-    assert.ok(stats.segments >= 2 && stats.transfers >= stats.segments, JSON.stringify(stats));
+    // The module's code path makes no event that can create a fact: the per-function fast path
+    // leaves it unsolved, so only f's segments are worked on (each at least once).
+    assert.equal(analysis.unsolvedFunctions, 1);
+    assert.ok(stats.segments >= 1 && stats.transfers >= stats.segments, JSON.stringify(stats));
   });
 
   it("knows nothing of a source it did not lint", () => {

@@ -9,6 +9,21 @@ import type { Rule } from "eslint";
 import type { TSESTree } from "@typescript-eslint/utils";
 import type { Event, ForkInfo, Polarity, Sym } from "./model";
 
+/**
+ * The events that can put a fact into a state with none (transfer.ts, transitions.ts): an
+ * acquisition, the external call object a Begin_/Finish_/Cancel receiver or an awaited Begin_
+ * makes (`callObjects`), and what a summarised call does (it may begin, finish or acquire). Every
+ * other event only maps, moves or drops facts already there, and every finding and module-pointer
+ * note needs one (a fact on the pointer or call object it is about); bindings alone report nothing.
+ */
+const FACT_SOURCES: ReadonlySet<Event["k"]> = new Set(["acquire", "begin", "finish", "settle", "cancel", "callLocal"]);
+
+/**
+ * The events whose transfer can report (through the sink, or as a module-pointer note); the others
+ * only change the state, which the fixpoint's last run of the segment has already computed.
+ */
+const REPORTING_EVENTS: ReadonlySet<Event["k"]> = new Set(["begin", "finish", "settle", "cancel", "release", "use", "callLocal", "inline", "terminate"]);
+
 type Segment = Rule.CodePathSegment;
 type CodePath = Rule.CodePath;
 type Node = TSESTree.Node;
@@ -22,6 +37,14 @@ export class FunctionGraph {
   readonly abruptEnds: (Node | null)[] = [];
   readonly handlerRegion: (string | null)[] = [];
   readonly leaving: boolean[] = [];
+  /** Per segment: some event in it can report (the solver's reporting pass runs only these segments). */
+  readonly mayReport: boolean[] = [];
+  /**
+   * Some event of this code path, or of an IIFE inlined into it, can create a fact from an empty
+   * state. A path without one, solved from the empty state, holds no fact anywhere and finds
+   * nothing: the file analysis does not solve it.
+   */
+  mayCreateFacts = false;
   /** Indices of the segments ESLint is in now (usually one): events go into each. */
   private readonly current: number[] = [];
   /** Segments (reachable or not) started at each `finally` block, in order. */
@@ -53,6 +76,7 @@ export class FunctionGraph {
     this.abruptEnds.push(null);
     this.handlerRegion.push(node.type === "CatchClause" ? this.regionKey(node.parent as TSESTree.TryStatement, "catch") : null);
     this.leaving.push(false);
+    this.mayReport.push(false);
     this.current.push(i);
     this.noteFinallyStart(segment, node);
   }
@@ -88,7 +112,13 @@ export class FunctionGraph {
   }
 
   record(event: Event): void {
-    for (const i of this.current) this.events[i].push(event);
+    if (FACT_SOURCES.has(event.k) || (event.k === "inline" && event.child.mayCreateFacts)) this.mayCreateFacts = true;
+    // Storing into a module variable notes the pointer as the module's (transfer.ts, `noteModuleHeld`).
+    const reports = REPORTING_EVENTS.has(event.k) || (event.k === "assign" && event.escapes && event.heldBy !== undefined);
+    for (const i of this.current) {
+      this.events[i].push(event);
+      if (reports) this.mayReport[i] = true;
+    }
   }
 
   get hasCurrentSegment(): boolean {

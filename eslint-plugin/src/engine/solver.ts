@@ -103,9 +103,12 @@ export function solve(ctx: EngineContext, graph: FunctionGraph, entry: State, si
   options.onConverged?.(inStates, outStates);
 
   if (sink) {
+    // The fixpoint's last run of each segment was from its converged entry state: it has interned
+    // every fact and noted every re-acquisition the reporting run would, so a segment without an
+    // event that reports needs no second run.
     for (let i = 0; i < n; i++) {
       const state = inStates[i];
-      if (state) transfer.run(state, graph.events[i], sink, () => {}, true);
+      if (state && graph.mayReport[i]) transfer.run(state, graph.events[i], sink, () => {}, true);
     }
   }
 
@@ -154,7 +157,9 @@ function entryStateOf(ctx: EngineContext, graph: FunctionGraph, transfer: Transf
 
 function refineEdge(ctx: EngineContext, graph: FunctionGraph, transfer: Transfer, from: number, to: number, state: State): State {
   const fork = graph.forks[from];
-  if (!fork) return state;
+  // A condition's outcome only narrows the facts of the values it tests (`Transfer.refineValue`):
+  // on a state with none, nothing to narrow, and the condition's symbolic value need not be built.
+  if (!fork || state.tracks.size === 0) return state;
   const polarity = graph.startNodes[to] === fork.firstNode ? fork.polarity : opposite(fork.polarity);
   return ctx.refineCondition(state, fork.test, polarity, transfer.refineValue);
 }

@@ -14,6 +14,7 @@ import { escapeRegExp } from "./vocabulary";
 import type { ApiCall } from "./recognizer";
 import type { ResourceTable } from "./resources";
 import type { FunctionGraph } from "./segment-graph";
+import { ReferenceScopes } from "./reference-scopes";
 
 type Node = TSESTree.Node;
 
@@ -29,13 +30,16 @@ export class Symbols implements FfiLookups {
   private readonly exportedCache = new Map<Scope.Variable, boolean>();
   /** `localFunction` per callee: recording asks it up to four times per call. */
   private readonly localFunctions = new Map<Node, Node | null>();
+  private readonly scopes: ReferenceScopes;
 
   constructor(
     private readonly sourceCode: SourceCode,
     private readonly resources: ResourceTable,
     private readonly classify: (call: TSESTree.CallExpression) => ApiCall | null,
     private readonly isSuccessConstant: (node: Node) => boolean = () => false,
-  ) {}
+  ) {
+    this.scopes = new ReferenceScopes(sourceCode);
+  }
 
   /** The symbolic value of an expression, as far as the engine follows values. */
   sym(node: Node): Sym {
@@ -148,7 +152,7 @@ export class Symbols implements FfiLookups {
   variableOf(node: TSESTree.Identifier): Scope.Variable | null {
     const cached = this.resolved.get(node);
     if (cached !== undefined) return cached;
-    let scope: Scope.Scope | null = this.sourceCode.getScope(node as never);
+    let scope: Scope.Scope | null = this.scopes.scopeOf(node);
     let found: Scope.Variable | null = null;
     while (scope && !found) {
       found = scope.set.get(node.name) ?? null;
