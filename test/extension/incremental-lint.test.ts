@@ -174,6 +174,24 @@ describe("the server's incremental lint", function () {
     assert.equal(back.incremental.incremental.mode, "partial");
   });
 
+  it("does a full lint's bookkeeping when settled (as the server does after publishing) or else at the next lint, with the same results", () => {
+    const settled = new IncrementalLinter();
+    const unsettled = new IncrementalLinter();
+    both(settled, FILE_TEXT);
+    settled.settle();
+    settled.settle();
+    both(unsettled, FILE_TEXT);
+    const edited = FILE_TEXT.replace("  p.Release();", NO_RELEASE);
+    const a = both(settled, edited);
+    const b = both(unsettled, edited);
+    assert.equal(a.incremental.incremental.mode, "partial");
+    assert.equal(b.incremental.incremental.mode, "partial");
+    assert.deepEqual(a.incremental.problems, b.incremental.problems);
+    unsettled.reset();
+    unsettled.settle();
+    assert.equal(both(unsettled, FILE_TEXT).incremental.incremental.mode, "full", "reset drops the bookkeeping still to do");
+  });
+
   it("re-lints one function alone when nothing else depends on it, and moves the lines named in later messages", () => {
     const linter = new IncrementalLinter();
     both(linter, FILE_TEXT);

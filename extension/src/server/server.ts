@@ -42,6 +42,9 @@ interface DocumentState {
 }
 
 export function startServer(connection: Connection): void {
+  // oxc's native binding loads now, while the client waits for the answer to
+  // `initialize`, rather than on the way to the first file's diagnostics.
+  fastPathUnavailable();
   const documents = new TextDocuments(TextDocument);
   const states = new Map<string, DocumentState>();
   const settingsCache = new Map<string, Promise<Settings>>();
@@ -226,6 +229,8 @@ export function startServer(connection: Connection): void {
         current,
         result.problems.map((p) => toDiagnostic(p, uri, features)),
       );
+      // What the next edit needs of this lint is worked out once the diagnostics are on their way.
+      setImmediate(() => state.linter.settle());
       if (verbose) log(`${name} v${current.version} (${reason}): ${result.problems.length} problem(s) in ${describeTiming(check, result)}`);
       status({ state: "ok", text: `com-async: ${name}: ${result.problems.length} problem(s), checked in ${Math.round(result.durationMs)} ms${check.typed ? " with types" : ""}`, uri, check });
     } catch (error) {
