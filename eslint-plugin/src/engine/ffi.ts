@@ -38,6 +38,8 @@ export interface FfiLookups {
   /** Every identifier that refers to the same variable as `node` (itself included). */
   referencesOf(node: TSESTree.Identifier): TSESTree.Identifier[];
   isLocalDispatcher(callee: Node): boolean;
+  /** The function of this file a callee names, if any. */
+  localFunction(callee: Node): Node | null;
 }
 
 const BOX_READ_METHODS = new Set(["readBigUInt64LE", "readBigUint64LE", "readBigInt64LE", "readBigUInt64BE", "readUInt32LE", "readUint32LE", "readInt32LE"]);
@@ -51,6 +53,7 @@ export function isTableCall(call: TSESTree.CallExpression): boolean {
 
 export class FfiShapes {
   private readonly evidence = new WeakMap<Node, boolean>();
+  private readonly paramEvidence = new WeakMap<Node, boolean>();
 
   constructor(
     private readonly vocabulary: Vocabulary,
@@ -162,14 +165,20 @@ export class FfiShapes {
   /** A Win32 export or other call that receives a box: `CoCreateInstance(..., out)`, `Dxgi.CreateDXGIFactory(iid.ptr, out.ptr)`. */
   boxArgument(args: readonly TSESTree.CallExpressionArgument[]): Expression | null {
     // The last box wins: out-parameters come after the in-parameters (an IID may sit in a buffer too).
-    let found: Expression | null = null;
+    const boxes = this.boxArguments(args);
+    return boxes[boxes.length - 1] ?? null;
+  }
+
+  /** Every box a call receives, in argument order (also inside an argument array). */
+  boxArguments(args: readonly TSESTree.CallExpressionArgument[]): Expression[] {
+    const found: Expression[] = [];
     for (const arg of args) {
       if (arg.type === "SpreadElement") continue;
       const expr = unwrapExpression(arg);
       const elements = expr.type === "ArrayExpression" ? expr.elements : [expr];
       for (const element of elements) {
         const box = element && element.type !== "SpreadElement" ? this.passedBox(element) : null;
-        if (box) found = box;
+        if (box && !found.includes(box)) found.push(box);
       }
     }
     return found;
@@ -283,7 +292,22 @@ export class FfiShapes {
     const name = calleeName(parent.callee);
     if (index === 0 && name !== null && (this.vocabulary.isReleaseFunction(name) || /release/i.test(name))) return true;
     const vtable = this.vtableCall(parent);
-    return vtable !== null && vtable.object === expr;
+    if (vtable !== null) return vtable.object === expr;
+    // `blobBufferPointer(blob)`, where that function of the file calls through its parameter's vtable.
+    const fn = this.lookups.localFunction(parent.callee) as TSESTree.FunctionLike | null;
+    const param = fn?.params[index];
+    return param?.type === "Identifier" && this.paramIsComObject(param);
+  }
+
+  /** Does the function use this parameter as a COM object? (A parameter under test counts as not, so recursion ends.) */
+  private paramIsComObject(param: TSESTree.Identifier): boolean {
+    let known = this.paramEvidence.get(param);
+    if (known === undefined) {
+      this.paramEvidence.set(param, false);
+      known = this.lookups.referencesOf(param).some((ref) => ref !== param && this.isComObjectUse(ref));
+      this.paramEvidence.set(param, known);
+    }
+    return known;
   }
 
   private looksLikeDispatcher(callee: Node): boolean {

@@ -101,7 +101,7 @@ export class FileAnalysis implements EngineContext {
     this.recorder = new Recorder(sourceCode, recognizer, this.symbols, this.resources, classify, () => this.stack[this.stack.length - 1], this.objects);
     this.summaries = new Summaries(this, this.resources, this.symbols, this.graphs, sourceCode.text);
     this.facts.methodOf = (begin) => this.resources.begins.get(begin)?.method.toLowerCase() ?? "";
-    this.recorder.imports = options.imports ?? null;
+    this.recorder.imported.lookup = options.imports ?? null;
     this.skipped = !options.force && !this.vocabulary.triggerPattern().test(sourceCode.text);
   }
 

@@ -24,6 +24,8 @@ export type ApiCall =
       source: TSESTree.Expression | null;
       /** The out-parameter box of the raw HRESULT shape, if any. */
       outBox: TSESTree.Expression | null;
+      /** Raw FFI: the call's other boxes that hold COM objects (`D3DCompile`'s code and error blobs, `D3D11CreateDevice`'s device and context). */
+      extraBoxes?: TSESTree.Expression[];
       isCancelInterface: boolean;
       isCallFactory: boolean;
       /** The result may be a failure value (null, 0n) the caller must test. */
@@ -63,12 +65,13 @@ export class Recognizer {
     const vtable = this.ffi.vtableCall(call);
     if (vtable) return this.classifyVtable(call, vtable);
     // An export that fills a box (`CoCreateInstance(..., out)`), when the file uses what it reads as a COM object.
-    const box = this.ffi.boxArgument(call.arguments);
+    const boxes = this.ffi.boxArguments(call.arguments);
+    const box = boxes[boxes.length - 1];
     // The creating exports of spec 3a acquire whatever the file does with the pointer.
     const name = calleeName(call.callee);
     if (!box) return null;
     const creates = (name !== null && CREATING_EXPORTS.has(name)) || this.ffi.mentionsIid(call.arguments);
-    if (creates || this.ffi.holdsComObject(box)) return this.ffiAcquire(null, box, false, name ?? "the call", !creates);
+    if (creates || this.ffi.holdsComObject(box)) return this.withExtraBoxes(this.ffiAcquire(null, box, false, name ?? "the call", !creates), boxes);
     return null;
   }
 
@@ -96,9 +99,10 @@ export class Recognizer {
       }
       case "other": {
         if (slotText !== null && createsVoice(slotText)) return { kind: "vtableUse", object };
-        const box = ffi.boxArgument(rest);
+        const boxes = ffi.boxArguments(rest);
+        const box = boxes[boxes.length - 1];
         const creates = (slotText !== null && namesCreatingMethod(slotText)) || ffi.mentionsIid(rest);
-        if (box && (creates || ffi.holdsComObject(box))) return this.ffiAcquire(object, box, false, slotText ?? "the call", !creates);
+        if (box && (creates || ffi.holdsComObject(box))) return this.withExtraBoxes(this.ffiAcquire(object, box, false, slotText ?? "the call", !creates), boxes);
         return { kind: "vtableUse", object };
       }
     }
@@ -112,6 +116,15 @@ export class Recognizer {
    */
   private ffiAcquire(source: TSESTree.Expression | null, outBox: TSESTree.Expression, isCallFactory: boolean, acquirer: string, ownedFromRead = false): Extract<ApiCall, { kind: "acquire" }> {
     return { kind: "acquire", source, outBox, isCancelInterface: false, isCallFactory, nullable: false, returnsHresult: true, ffi: true, acquirer, ownedFromRead };
+  }
+
+  /**
+   * A call filling several boxes acquires from each that the file uses as a COM object (the
+   * evidence rule, box by box): `D3DCompile(..., ppCode, ppErr)` fills a code and an error blob.
+   */
+  private withExtraBoxes(api: Extract<ApiCall, { kind: "acquire" }>, boxes: readonly TSESTree.Expression[]): Extract<ApiCall, { kind: "acquire" }> {
+    const extra = boxes.slice(0, -1).filter((box) => box !== api.outBox && this.ffi!.holdsComObject(box));
+    return extra.length > 0 ? { ...api, extraBoxes: extra } : api;
   }
 
   /** The method shape (spec section 2): names on a receiver, release functions, HRESULT macros, configured acquire functions. */

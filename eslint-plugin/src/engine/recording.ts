@@ -9,7 +9,7 @@ import type { SourceCode } from "eslint";
 import type { TSESTree } from "@typescript-eslint/utils";
 import { calleeName, enclosingStatement, isResultUsed, jumpsOutOfFinally, memberName, unwrapExpression } from "./ast";
 import { isSlotLookup, isTableCall } from "./ffi";
-import type { Event, HelperRole, ImportLookup, Resource, Sym } from "./model";
+import type { Event, Resource, Sym } from "./model";
 import type { ApiCall, Recognizer } from "./recognizer";
 import type { ResourceTable } from "./resources";
 import type { FunctionGraph } from "./segment-graph";
@@ -17,6 +17,7 @@ import { BOX_SLOTS, boxOfSlot } from "./symbols";
 import type { Symbols } from "./symbols";
 import type { ObjectFields } from "./object-fields";
 import { ObjectLiterals } from "./object-literals";
+import { ImportedRoles } from "./imported-roles";
 
 type Node = TSESTree.Node;
 
@@ -25,9 +26,8 @@ export class Recorder {
   readonly finishArguments = new Map<string, string>();
   /** The first release call of the file, as a template: the file's own release form. */
   releaseTemplate: { text: string; target: string } | null = null;
-  /** Helpers imported from the repository's other modules, summarised there (null: not followed). */
-  imports: ImportLookup | null = null;
-  private readonly importedRoles = new WeakMap<Node, HelperRole | null>();
+  /** Helpers imported from the repository's other modules, summarised there. */
+  readonly imported: ImportedRoles;
   /** Some code releases what a module variable holds (`comRelease(blend)`, `comRelease(gpu.device)`): the file tears its module state down. */
   releasesModuleState = false;
   /** The calls the two facts above were taken from, by fact (`release`, or the Finish_ name): the language server keeps them in view when it re-lints part of a file. */
@@ -46,6 +46,7 @@ export class Recorder {
     objects: ObjectFields,
   ) {
     const mayRelease = (fn: Node) => recognizer.vocabulary.protocolWordPattern().test(sourceCode.getText(fn as never));
+    this.imported = new ImportedRoles(symbols);
     this.literals = new ObjectLiterals(symbols, top, mayRelease, (event) => this.record(event), objects.objectKeys, objects.conditionalMembers);
   }
   private readonly literals: ObjectLiterals;
@@ -83,12 +84,12 @@ export class Recorder {
         if (sym) this.record({ k: "settle", node, target: sym });
       }),
       "ArrayExpression:exit": guard((node: Node) => {
-        const native = (this.recognizer.ffi?.isNativeArgumentList(node as TSESTree.ArrayExpression) ?? false) || this.isOnlyUsedArgument(node);
+        const native = (this.recognizer.ffi?.isNativeArgumentList(node as TSESTree.ArrayExpression) ?? false) || this.imported.isOnlyUsedArgument(node);
         for (const element of (node as TSESTree.ArrayExpression).elements) if (element) this.escapeValue(element, native);
       }),
       "ObjectExpression:exit": guard((node: Node) => {
         const literal = node as TSESTree.ObjectExpression;
-        const native = this.isOnlyUsedArgument(node);
+        const native = this.imported.isOnlyUsedArgument(node);
         // A literal returned or bound to a local constant keeps its named properties (object-literals.ts).
         const kept = this.literals.keptValues(literal);
         for (const property of literal.properties) {
@@ -140,7 +141,7 @@ export class Recorder {
   }
 
   private onCall(node: TSESTree.CallExpression): void {
-    if (this.symbols.endsProcess(node) || this.importedRole(node.callee)?.endsProcess) this.record({ k: "terminate", node });
+    if (this.symbols.endsProcess(node) || this.imported.of(node.callee)?.endsProcess) this.record({ k: "terminate", node });
     const api = this.classify(node);
     // `slot(p, N)` in `koffi.call(slot(p, N), proto, p)` only reads the vtable: a use of `p`.
     if (!api && isSlotLookup(node)) return this.onOtherCall(node, node.arguments, node.arguments[0] ?? null);
@@ -213,15 +214,32 @@ export class Recorder {
       this.resources.acquireSites.set(node, res);
     }
     this.throwPoint();
-    this.record({ k: "acquire", res, node, checked: !api.nullable && !api.returnsHresult });
-    if (outKey !== null && api.outBox) {
-      const ref: Sym = { t: "vals", ids: [this.resources.valueId({ kind: "ref", res })] };
-      const boxText = this.text(api.outBox);
-      if (/^[\w$.]+$/.test(boxText)) res.name = this.outBoxName(api.outBox, boxText);
-      res.ownerStatement = enclosingStatement(node);
-      this.boxContents.set(outKey, res);
-      for (const slot of BOX_SLOTS) this.record({ k: "assign", key: outKey + slot, sym: ref, escapes: false });
+    const checked = !api.nullable && !api.returnsHresult;
+    this.record({ k: "acquire", res, node, checked });
+    if (outKey !== null && api.outBox) this.fillBox(node, res, api.outBox, outKey);
+    let extra = this.resources.extraAcquires.get(node);
+    if (!extra && api.extraBoxes) {
+      extra = api.extraBoxes.filter((box) => s.keyOf(box) !== null).map(() => {
+        const more = this.resources.create(node, true, false, false, null, api.acquirer);
+        Object.assign(more, { ffi: true, fromBox: res.fromBox });
+        return more;
+      });
+      this.resources.extraAcquires.set(node, extra);
     }
+    api.extraBoxes?.filter((box) => s.keyOf(box) !== null).forEach((box, i) => {
+      this.record({ k: "acquire", res: extra![i], node, checked });
+      this.fillBox(node, extra![i], box, s.keyOf(box)!);
+    });
+  }
+
+  /** The box `box` (key `boxKey`) holds `res` from this call on; a read of it names the pointer. */
+  private fillBox(node: TSESTree.CallExpression, res: Resource, box: TSESTree.Expression, boxKey: string): void {
+    const ref: Sym = { t: "vals", ids: [this.resources.valueId({ kind: "ref", res })] };
+    const boxText = this.text(box);
+    if (/^[\w$.]+$/.test(boxText)) res.name = this.outBoxName(box, boxText);
+    res.ownerStatement = enclosingStatement(node);
+    this.boxContents.set(boxKey, res);
+    for (const slot of BOX_SLOTS) this.record({ k: "assign", key: boxKey + slot, sym: ref, escapes: false });
   }
 
   /** `out[0]` for an array box, `out.value` for an object box. */
@@ -254,7 +272,7 @@ export class Recorder {
     // after such a call the code runs on the success path. Recognised by the helper's name.
     // A helper of this file that throws or exits when its HRESULT fails is a check too, whatever its name.
     const name = calleeName(node.callee);
-    const imported = node.type === "CallExpression" && usedOnly === null ? this.importedRole(node.callee) : null;
+    const imported = node.type === "CallExpression" && usedOnly === null ? this.imported.of(node.callee) : null;
     const check = (name !== null && this.recognizer.vocabulary.isCheckHelperName(name)) || (node.type === "CallExpression" && s.isLocalCheckHelper(node.callee)) || imported?.check === true;
     // A test helper (`isSuccessful(hr)`) is read by the branch that uses its result.
     const test = node.type === "CallExpression" && s.localHresultTest(node) !== null;
@@ -380,36 +398,5 @@ export class Recorder {
     if (node.type === "SpreadElement") return this.escapeValue(node.argument, native);
     const sym = this.symbols.sym(node);
     if (sym) this.record({ k: "escape", target: sym, targetKey: this.symbols.keyOf(node), ...(native ? { native } : {}) });
-  }
-
-  /** What an imported helper of this repository is (`comRelease` from `./com`), or null. */
-  private importedRole(callee: Node): HelperRole | null {
-    if (!this.imports) return null;
-    let role = this.importedRoles.get(callee);
-    if (role === undefined) {
-      const target = this.symbols.importOf(callee);
-      role = target ? this.imports.helper(target.specifier, target.name) : null;
-      this.importedRoles.set(callee, role);
-    }
-    return role;
-  }
-
-  /**
-   * `gpu.psSet(ps, { samp: [sampler] })`: a literal (or one nested in it) given to an imported helper
-   * whose summary only uses that argument. What it holds stays the caller's, like a vtable argument.
-   */
-  private isOnlyUsedArgument(literal: Node): boolean {
-    let node = literal;
-    for (let depth = 0; depth < 4; depth++) {
-      const parent = node.parent;
-      if (!parent) return false;
-      if (parent.type === "CallExpression") {
-        const index = parent.arguments.indexOf(node as TSESTree.CallExpressionArgument);
-        return index >= 0 && this.importedRole(parent.callee)?.summary?.params[index]?.kind === "none";
-      }
-      if (parent.type === "ArrayExpression" || parent.type === "ObjectExpression" || (parent.type === "Property" && parent.value === node)) node = parent;
-      else return false;
-    }
-    return false;
   }
 }

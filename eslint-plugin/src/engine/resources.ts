@@ -34,6 +34,8 @@ export class ResourceTable {
   private readonly externals = new Map<FunctionGraph, Map<string, Resource>>();
   /** The resource each acquiring call (or summarised helper call) creates. */
   readonly acquireSites = new Map<Node, Resource>();
+  /** The pointers of a call's other boxes (`D3DCompile`'s code blob besides its error blob): its HRESULT decides them all. */
+  readonly extraAcquires = new Map<Node, Resource[]>();
   /** Every Begin_ (and helper call that begins): its receiver and method. */
   readonly begins = new Map<Node, BeginInfo>();
   /** The method each Finish_ call finishes (summaries read it from the exit facts). */

@@ -63,7 +63,8 @@ export class Symbols implements FfiLookups {
         if (res) {
           const api = this.classify(expr);
           const hr = api?.kind === "acquire" && api.returnsHresult;
-          return { t: "vals", ids: [this.resources.valueId(hr ? { kind: "hrAcquire", res } : { kind: "ref", res })] };
+          const all = [res, ...(this.resources.extraAcquires.get(expr) ?? [])];
+          return { t: "vals", ids: all.map((r) => this.resources.valueId(hr ? { kind: "hrAcquire", res: r } : { kind: "ref", res: r })) };
         }
         if (this.resources.begins.has(expr)) return { t: "vals", ids: [this.resources.valueId({ kind: "hrBegin", begin: expr })] };
         const api = this.classify(expr);
