@@ -12,6 +12,7 @@ import { cases as mismatchedFinish } from "./mismatched-finish";
 import { cases as missingRelease } from "./missing-release";
 import { cases as modulePointers } from "./module-pointers";
 import { cases as outBoxReads } from "./out-box-reads";
+import { cases as objectFields } from "./object-fields";
 import * as summaries from "./summaries";
 import type { RuleCases } from "./types";
 import { cases as uncheckedCancelResult } from "./unchecked-cancel-result";
@@ -38,6 +39,7 @@ export const caseSuites: readonly CaseSuite[] = [
   { source: "use-after-release", rule: "use-after-release", cases: useAfterRelease },
   { source: "module-pointers", rule: "missing-release", cases: modulePointers },
   { source: "out-box-reads", rule: "missing-release", cases: outBoxReads },
+  { source: "object-fields", rule: "missing-release", cases: objectFields },
   { source: "summaries", rule: "missing-release", cases: summaries.missingRelease },
   { source: "summaries", rule: "cancel-without-finish", cases: summaries.cancelWithoutFinish },
   { source: "summaries", rule: "begin-while-pending", cases: summaries.beginWhilePending },

@@ -42,11 +42,35 @@ const DESTROY = `function destroyTexture(t: { tex: bigint; srv?: bigint }): void
 }
 `;
 
-const missing = (pointer: string, acquirer: string, reached: string, line: number, column: number) => ({
+const COMPILER = `declare const D3dcompiler_47: { D3DCompile(...args: unknown[]): number };
+const BLOB_GET_BUFFER_SIZE = 4;
+function blobSize(blob: bigint): number {
+  return vcall(blob, BLOB_GET_BUFFER_SIZE, [], []);
+}
+export function compileOnce(): number {
+  const ppCode = Buffer.alloc(8);
+  const ppErr = Buffer.alloc(8);
+  const hr = D3dcompiler_47.D3DCompile(null, 0n, ppCode.ptr!, ppErr.ptr!);
+  if (hr !== 0) {
+    comRelease(ppErr.readBigUInt64LE(0));
+    throw new Error("compile failed");
+  }
+  const code = ppCode.readBigUInt64LE(0);
+`;
+
+const missing = (pointer: string, acquirer: string, reached: string, line: number, column: number, repairs?: { finally: string; atExit: string }) => ({
   messageId: "missingRelease",
   data: { pointer, acquirer, reached, release: `comRelease(${pointer})` },
   line,
   column,
+  ...(repairs
+    ? {
+        suggestions: [
+          { messageId: "insertReleaseFinally", data: { pointer }, output: `${PRELUDE}${repairs.finally}` },
+          { messageId: "insertReleaseAtExit", data: { pointer, count: "1" }, output: `${PRELUDE}${repairs.atExit}` },
+        ],
+      }
+    : {}),
 });
 
 export const cases: RuleCases = {
@@ -173,8 +197,43 @@ frame();
 cleanup(0);
 `,
     },
+    {
+      name: "a call filling two boxes (code and error blob): each released where it is owned",
+      code: `${PRELUDE}${COMPILER}  const size = blobSize(code);
+  comRelease(code);
+  return size;
+}
+`,
+    },
   ],
   invalid: [
+    {
+      name: "a call filling two boxes: the first box's blob, used through a helper's vtable call, is owned too",
+      code: `${PRELUDE}${COMPILER}  return blobSize(code);
+}
+`,
+      errors: [
+        {
+          messageId: "missingRelease",
+          data: { pointer: "code", acquirer: "D3DCompile", reached: "the return at line 43", release: "comRelease(code)" },
+          line: 37,
+          column: 14,
+          suggestions: [
+            {
+              messageId: "insertReleaseFinally",
+              data: { pointer: "code" },
+              output: `${PRELUDE}${COMPILER}  try {
+    return blobSize(code);
+  } finally {
+    comRelease(code);
+  }
+}
+`,
+            },
+          ],
+        },
+      ],
+    },
     {
       name: "a returned literal's pointer (`code.blob`) not released: reported at the call",
       code: `${PRELUDE}export function size(): number {
@@ -182,7 +241,25 @@ cleanup(0);
   return code.size;
 }
 `,
-      errors: [missing("code.blob", "compile", "the return at line 31", 30, 16)],
+      errors: [
+        missing("code.blob", "compile", "the return at line 31", 30, 16, {
+          finally: `export function size(): number {
+  const code = compile();
+  try {
+    return code.size;
+  } finally {
+    comRelease(code.blob);
+  }
+}
+`,
+          atExit: `export function size(): number {
+  const code = compile();
+  comRelease(code.blob);
+  return code.size;
+}
+`,
+        }),
+      ],
     },
     {
       name: "an optional field the caller used (`t.srv`) and did not release",
@@ -192,7 +269,27 @@ cleanup(0);
   comRelease(t.tex);
 }
 `,
-      errors: [missing("t.srv", "makeTexture", "the end of the function at line 33", 30, 13)],
+      errors: [
+        missing("t.srv", "makeTexture", "the end of the function at line 33", 30, 13, {
+          finally: `export function draw(): void {
+  const t = makeTexture(true);
+  try {
+    vcall(device, CTX_PS_SET_SHADER_RESOURCES, [FFIType.ptr], [t.srv!]);
+    comRelease(t.tex);
+  } finally {
+    comRelease(t.srv);
+  }
+}
+`,
+          atExit: `export function draw(): void {
+  const t = makeTexture(true);
+  vcall(device, CTX_PS_SET_SHADER_RESOURCES, [FFIType.ptr], [t.srv!]);
+  comRelease(t.tex);
+  comRelease(t.srv);
+}
+`,
+        }),
+      ],
     },
     {
       name: "the field every return sets (`t.tex`) is owed without a use",
@@ -202,7 +299,27 @@ cleanup(0);
   comRelease(t.srv!);
 }
 `,
-      errors: [missing("t.tex", "makeTexture", "the end of the function at line 33", 30, 13)],
+      errors: [
+        missing("t.tex", "makeTexture", "the end of the function at line 33", 30, 13, {
+          finally: `export function draw(): void {
+  const t = makeTexture(true);
+  try {
+    vcall(device, CTX_PS_SET_SHADER_RESOURCES, [FFIType.ptr], [t.srv!]);
+    comRelease(t.srv!);
+  } finally {
+    comRelease(t.tex);
+  }
+}
+`,
+          atExit: `export function draw(): void {
+  const t = makeTexture(true);
+  vcall(device, CTX_PS_SET_SHADER_RESOURCES, [FFIType.ptr], [t.srv!]);
+  comRelease(t.srv!);
+  comRelease(t.tex);
+}
+`,
+        }),
+      ],
     },
     {
       name: "a destructured field not released, under its own name",
