@@ -39,7 +39,8 @@ export class ImportedRoles {
       if (!parent) return false;
       if (parent.type === "CallExpression") {
         const index = parent.arguments.indexOf(node as TSESTree.CallExpressionArgument);
-        return index >= 0 && this.of(parent.callee)?.summary?.params[index]?.kind === "none";
+        const effect = index >= 0 ? this.of(parent.callee)?.summary?.params[index] : undefined;
+        return effect?.kind === "none" && !effect.members;
       }
       if (parent.type === "ArrayExpression" || parent.type === "ObjectExpression" || (parent.type === "Property" && parent.value === node)) node = parent;
       else return false;

@@ -162,7 +162,8 @@ export interface ReturnedObject {
 }
 
 export type ParamEffect =
-  | { kind: "none" }
+  /** `members`: the argument stays the caller's, but these members of it may be handed on (`code.ptr` returned). */
+  | { kind: "none"; members?: string[] }
   | { kind: "release" }
   | { kind: "finish"; method: string }
   | { kind: "begin"; method: string }

@@ -111,7 +111,13 @@ function symsHandled(event: Event, summaryOf: (fn: Node) => Summary | null): Sym
     // its argument (`psSet(ps)`: a vtable call) does neither.
     case "callLocal": {
       const summary = event.summary ?? (event.callee ? summaryOf(event.callee) : null);
-      return event.args.filter((_, i) => summary?.params[i]?.kind !== "none").map((arg) => arg.sym);
+      const handed: Sym[] = [];
+      event.args.forEach((arg, i) => {
+        const effect = summary?.params[i];
+        if (effect?.kind !== "none") handed.push(arg.sym);
+        else if (arg.key !== null) for (const member of effect.members ?? []) handed.push({ t: "slot", key: `${arg.key}.${member}` });
+      });
+      return handed;
     }
     // `const p = gpuDevice; ... release(p)`: a copy may be released under another name.
     case "assign":

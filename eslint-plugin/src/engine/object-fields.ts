@@ -47,7 +47,7 @@ export class ObjectFields {
       if (!res) {
         res = this.resources.create(owner.site, true, false, false, null, owner.acquirer);
         // Unnamed (`new GpuArray(makeBuffer(...))`): named after the call, for messages.
-        res.name = owner.ownerStatement !== null ? `${owner.name}.${field.name}` : `${field.name} of ${owner.acquirer}()`;
+        res.name = owner.ownerStatement !== null ? `${owner.name}.${field.name}` : `${owner.acquirer}(…).${field.name}`;
         res.ownerStatement = owner.ownerStatement;
         res.ffi = field.ffi;
         res.fromBox = field.optional;

@@ -296,7 +296,8 @@ export class Recorder {
     // A vtable method is native code too (`usedOnly` is its object): by COM's rule for in-parameters it
     // AddRefs what it keeps, so pointers passed to it stay the caller's (`vcall(ctx, SET_SHADER, [], [vs])`).
     // (A constructor is JavaScript: `new GpuArray(buffer)` keeps what it is given.)
-    const native = usedOnly !== null || (node.type === "CallExpression" && (this.recognizer.ffi?.isNativeExport(node.callee) ?? false));
+    // So is the method a vtable lookup returned (`blobMethod(blob, SLOT)(blob)`).
+    const native = usedOnly !== null || (node.type === "CallExpression" && ((this.recognizer.ffi?.isNativeExport(node.callee) ?? false) || (callee.type === "CallExpression" && this.classify(callee)?.kind === "vtableUse")));
     for (const { sym, key } of argSyms) this.record({ k: "escape", target: sym, targetKey: key, ...(native ? { native } : {}) });
   }
 

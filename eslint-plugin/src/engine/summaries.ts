@@ -8,7 +8,7 @@
  */
 import type { TSESTree } from "@typescript-eslint/utils";
 import { Phase, State } from "./facts";
-import type { EngineContext, ParamEffect, Resource, ReturnedObject, Summary, Sym } from "./model";
+import type { EngineContext, Event, ParamEffect, Resource, ReturnedObject, Summary, Sym } from "./model";
 import type { ResourceTable } from "./resources";
 import type { FunctionGraph } from "./segment-graph";
 import { solve } from "./solver";
@@ -36,14 +36,27 @@ export class Summaries {
     // A function that names no protocol method cannot act on the protocol itself: no summary
     // (its calls stay escapes), and no second analysis of it.
     this.protocolWords ??= this.ctx.vocabulary.protocolWordPattern();
-    if (!this.protocolWords.test(this.sourceText.slice(fn.range[0], fn.range[1]))) {
-      this.summaries.set(fn, null);
-      return null;
+    if (!this.protocolWords.test(this.sourceText.slice(fn.range[0], fn.range[1])) && !this.callsLocalDispatcher(graph)) {
+      // Except for what it reads of its arguments' members (`code.ptr`), which it may hand on.
+      const summary = memberReaderSummary(fn as TSESTree.FunctionLike, this.symbols);
+      this.summaries.set(fn, summary);
+      return summary;
     }
     this.summaries.set(fn, null); // in progress: recursive calls see no summary
     const summary = this.summarise(graph, fn as TSESTree.FunctionLike);
     this.summaries.set(fn, summary);
     return summary;
+  }
+
+  /** `blobMethod(blob, SLOT)(blob)`, where `blobMethod` indexes the vtable: a vtable call under a name of the file's own. */
+  private callsLocalDispatcher(graph: FunctionGraph): boolean {
+    return graph.events.some((events) =>
+      events.some((event) => {
+        if (event.k !== "use" || event.node.type !== "CallExpression") return false;
+        const callee = event.node.callee;
+        return this.symbols.isLocalDispatcher(callee) || (callee.type === "CallExpression" && this.symbols.isLocalDispatcher(callee.callee));
+      }),
+    );
   }
 
   private summarise(graph: FunctionGraph, fn: TSESTree.FunctionLike): Summary | null {
@@ -104,8 +117,10 @@ export class Summaries {
     const effects: ParamEffect[] = fn.params.map((_, i) => {
       if (!params[i]) return { kind: "escape" };
       const effect = this.paramEffect(exit, graph, params[i]);
+      if (effect.kind !== "none") return effect;
       // `destroyBuffer(buf)` releases `buf.srv`: what the object holds is not the caller's any more.
-      return effect.kind === "none" && handsOnMembers(graph, params[i].key) ? { kind: "escape" } : effect;
+      const members = membersHandedOn(graph, params[i].key, (call) => call.summary ?? (call.callee ? this.summaryOf(call.callee) : null));
+      return members.length > 0 ? { kind: "none", members } : effect;
     });
     return { params: effects, returns: returned, object: returnedObject([...objects.values()]) };
   }
@@ -153,29 +168,53 @@ function returnedObject(returns: ReturnedFields[]): ReturnedObject | null {
   return { fields, releasingMethods: [...new Set(returns.flatMap((r) => r.methods))] };
 }
 
-/** Does some event of the function hand on a member of `key` (`comRelease(buf.srv)`, `keep(buf.tex)`)? */
-function handsOnMembers(graph: FunctionGraph, key: string): boolean {
+/** The members of `key` some event of the function hands on (`comRelease(buf.srv)`, `keep(buf.tex)`, `return code.ptr`), by name. */
+function membersHandedOn(graph: FunctionGraph, key: string, summaryOf: (call: Extract<Event, { k: "callLocal" }>) => Summary | null): string[] {
   const dot = key + ".";
-  const under = (sym: Sym): boolean => {
-    if (!sym) return false;
-    if (sym.t === "slot") return sym.key.startsWith(dot);
-    return sym.t === "union" ? sym.parts.some(under) : false;
+  const names = new Set<string>();
+  const collect = (sym: Sym): void => {
+    if (!sym) return;
+    if (sym.t === "slot" && sym.key.startsWith(dot)) names.add(sym.key.slice(dot.length).split(/[.[]/)[0]);
+    else if (sym.t === "union") sym.parts.forEach(collect);
   };
-  return graph.events.some((events) =>
-    events.some((event) => {
-      switch (event.k) {
-        case "release":
-        case "return":
-          return under(event.target);
-        case "escape":
-          return !event.native && under(event.target);
-        case "callLocal":
-          return event.args.some((arg) => under(arg.sym));
-        case "assign":
-          return event.escapes && under(event.sym);
-        default:
-          return false;
+  for (const events of graph.events) {
+    for (const event of events) {
+      if (event.k === "release" || event.k === "return" || (event.k === "escape" && !event.native)) collect(event.target);
+      else if (event.k === "assign" && event.escapes) collect(event.sym);
+      else if (event.k === "callLocal") {
+        event.args.forEach((arg, i) => {
+          collect(arg.sym);
+          // The object itself given to a helper that hands on some of its members.
+          const effect = summaryOf(event)?.params[i];
+          if (arg.sym?.t === "slot" && arg.sym.key === key && effect?.kind === "none") for (const m of effect.members ?? []) names.add(m);
+        });
       }
-    }),
-  );
+    }
+  }
+  return [...names];
+}
+
+/**
+ * A function that names no protocol method, given an object, can only hand on what it reads of it.
+ * When every parameter is used only through its members (`code.bytes`, `code.ptr`), each stays the
+ * caller's, with the members read taken as handed on; a parameter used as a whole gives no summary.
+ */
+function memberReaderSummary(fn: TSESTree.FunctionLike, symbols: Symbols): Summary | null {
+  const params: ParamEffect[] = [];
+  for (const declared of fn.params) {
+    const param = declared.type === "AssignmentPattern" ? declared.left : declared;
+    if (param.type !== "Identifier") return null;
+    const members = new Set<string>();
+    for (const ref of symbols.referencesOf(param)) {
+      if (ref === param) continue;
+      const parent = ref.parent;
+      if (parent?.type !== "MemberExpression" || parent.object !== ref || parent.computed || parent.property.type !== "Identifier") return null;
+      // Written (`p.x = v`) or called (`p.dispose()`): more than a read.
+      const user = parent.parent;
+      if ((user?.type === "AssignmentExpression" && user.left === parent) || (user?.type === "CallExpression" && user.callee === parent)) return null;
+      members.add(parent.property.name);
+    }
+    params.push(members.size > 0 ? { kind: "none", members: [...members] } : { kind: "none" });
+  }
+  return { params, returns: null };
 }

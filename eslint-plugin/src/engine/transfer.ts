@@ -207,6 +207,8 @@ export class Transfer {
       const effect = summary.params[i] ?? { kind: "escape" };
       switch (effect.kind) {
         case "none":
+          // Some of its members may be handed on (`return code.ptr`): they are no longer this function's.
+          for (const member of effect.members ?? []) for (const key of slotKeysOf(arg.sym)) t.escapeSym(draft, { t: "slot", key: `${key}.${member}` }, null);
           return;
         case "release":
           return t.release(draft, t.resourcesOf(draft, arg.sym), event.node, sink, arg.key);
