@@ -58,6 +58,11 @@ export function compileOnce(): number {
   const code = ppCode.readBigUInt64LE(0);
 `;
 
+const READER = `function shaderPointer(code: { blob: bigint; size: number; bytes?: Uint8Array }): number {
+  return code.bytes !== undefined ? code.bytes.length : code.size;
+}
+`;
+
 const missing = (pointer: string, acquirer: string, reached: string, line: number, column: number, repairs?: { finally: string; atExit: string }) => ({
   messageId: "missingRelease",
   data: { pointer, acquirer, reached, release: `comRelease(${pointer})` },
@@ -205,8 +210,59 @@ cleanup(0);
 }
 `,
     },
+    {
+      name: "a helper that only reads members of the object (`code.size`) leaves it the caller's, who releases its blob",
+      code: `${PRELUDE}${READER}export function draw(): number {
+  const code = compile();
+  const size = shaderPointer(code);
+  comRelease(code.blob);
+  return size;
+}
+`,
+    },
   ],
   invalid: [
+    {
+      name: "an object given to a helper that only reads its members: its blob is still the caller's to release",
+      code: `${PRELUDE}${READER}export function draw(): number {
+  const code = compile();
+  return shaderPointer(code);
+}
+`,
+      errors: [
+        {
+          messageId: "missingRelease",
+          data: { pointer: "code.blob", acquirer: "compile", reached: "the return at line 34", release: "comRelease(code.blob)" },
+          line: 33,
+          column: 16,
+          suggestions: [
+            {
+              messageId: "insertReleaseFinally",
+              data: { pointer: "code.blob" },
+              output: `${PRELUDE}${READER}export function draw(): number {
+  const code = compile();
+  try {
+    return shaderPointer(code);
+  } finally {
+    comRelease(code.blob);
+  }
+}
+`,
+            },
+            {
+              messageId: "insertReleaseAtExit",
+              data: { pointer: "code.blob", count: "1" },
+              output: `${PRELUDE}${READER}export function draw(): number {
+  const code = compile();
+  comRelease(code.blob);
+  return shaderPointer(code);
+}
+`,
+            },
+          ],
+        },
+      ],
+    },
     {
       name: "a call filling two boxes: the first box's blob, used through a helper's vtable call, is owned too",
       code: `${PRELUDE}${COMPILER}  return blobSize(code);
