@@ -13,6 +13,7 @@ import type { TSESTree } from "@typescript-eslint/utils";
 import type { Finding } from "./findings";
 import type { Event, Resource, Summary, Sym } from "./model";
 import type { FunctionGraph } from "./segment-graph";
+import { slotKeysOf } from "./object-fields";
 
 type Node = TSESTree.Node;
 
@@ -128,17 +129,5 @@ function symsHandled(event: Event, summaryOf: (fn: Node) => Summary | null): Sym
 }
 
 function addKeys(sym: Sym, keys: Set<string>): void {
-  if (!sym) return;
-  switch (sym.t) {
-    case "slot":
-      keys.add(sym.key);
-      return;
-    case "union":
-      for (const part of sym.parts) addKeys(part, keys);
-      return;
-    case "test":
-      return;
-    case "vals":
-      return;
-  }
+  for (const key of slotKeysOf(sym)) keys.add(key);
 }

@@ -11,6 +11,7 @@
  * it as `t.srv`.
  */
 import type { TSESTree } from "@typescript-eslint/utils";
+import { memberName } from "./ast";
 import type { Draft, IdSet } from "./facts";
 import type { EngineContext, Resource, ReturnedObject, Sym } from "./model";
 import type { ResourceTable } from "./resources";
@@ -143,6 +144,5 @@ export function slotKeysOf(sym: Sym, out: string[] = []): string[] {
 
 /** The method a call event calls on its receiver (`dispose` of `buf.dispose()`), if it is a method call. */
 export function calledMethod(node: Node): string | null {
-  if (node.type !== "CallExpression" || node.callee.type !== "MemberExpression" || node.callee.computed) return null;
-  return node.callee.property.type === "Identifier" ? node.callee.property.name : null;
+  return node.type === "CallExpression" && node.callee.type === "MemberExpression" ? memberName(node.callee) : null;
 }

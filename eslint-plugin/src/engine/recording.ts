@@ -45,7 +45,9 @@ export class Recorder {
     private readonly top: () => FunctionGraph | undefined,
     objects: ObjectFields,
   ) {
-    const mayRelease = (fn: Node) => recognizer.vocabulary.protocolWordPattern().test(sourceCode.getText(fn as never));
+    // One pattern for the file: the vocabulary builds a new one per call.
+    const protocolWords = recognizer.vocabulary.protocolWordPattern();
+    const mayRelease = (fn: Node) => protocolWords.test(sourceCode.getText(fn as never));
     this.imported = new ImportedRoles(symbols);
     this.literals = new ObjectLiterals(symbols, top, mayRelease, (event) => this.record(event), objects.objectKeys, objects.conditionalMembers);
   }

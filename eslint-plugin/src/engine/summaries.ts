@@ -12,6 +12,7 @@ import type { EngineContext, Event, ParamEffect, Resource, ReturnedObject, Summa
 import type { ResourceTable } from "./resources";
 import type { FunctionGraph } from "./segment-graph";
 import { solve } from "./solver";
+import { slotKeysOf } from "./object-fields";
 import type { SolveOptions } from "./solver";
 import type { Symbols } from "./symbols";
 
@@ -173,9 +174,7 @@ function membersHandedOn(graph: FunctionGraph, key: string, summaryOf: (call: Ex
   const dot = key + ".";
   const names = new Set<string>();
   const collect = (sym: Sym): void => {
-    if (!sym) return;
-    if (sym.t === "slot" && sym.key.startsWith(dot)) names.add(sym.key.slice(dot.length).split(/[.[]/)[0]);
-    else if (sym.t === "union") sym.parts.forEach(collect);
+    for (const k of slotKeysOf(sym)) if (k.startsWith(dot)) names.add(k.slice(dot.length).split(/[.[]/)[0]);
   };
   for (const events of graph.events) {
     for (const event of events) {
