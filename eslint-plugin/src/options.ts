@@ -10,22 +10,46 @@ import type { JSONSchema } from "@typescript-eslint/utils";
 
 type JSONSchema4 = JSONSchema.JSONSchema4;
 
-/** A free function that hands out an interface pointer (spec shape 4). */
+/**
+ * A function without source that hands out an interface pointer (spec shapes 4 and 10): a summary
+ * cannot see its body, so its role is named here.
+ */
 export interface AcquireFunction {
-  /** Name of the function, e.g. `queryInterface`. */
+  /** Name of the function, `queryInterface`, or a member path, `ns.createInstance`, `gpu.makeTexture`. */
   name: string;
   /** Index of the argument that is the source object (-1: none, e.g. a factory). */
   sourceArgument: number;
   /** Index of the argument that is the IID (-1: none). */
   iidArgument: number;
-  /** What the function returns when it fails. */
-  failureValue: "null" | "undefined" | "0n" | "0";
+  /**
+   * Index of the out box the function fills (`createInstance(clsid, iid, out)`; its result is then an
+   * HRESULT), or -1: the pointer is the function's result.
+   */
+  outArgument: number;
+  /** What the function returns when it fails, or `throws`: it never returns without a pointer. */
+  failureValue: "null" | "undefined" | "0n" | "0" | "throws";
+}
+
+/**
+ * Where a QueryInterface-like method takes its IID and out box, when the binding does not follow
+ * `p.QueryInterface(iid, out)` (spec shape 10): `p.queryInterface(out, iid)`, `com.QueryInterface(p, iid, out)`.
+ */
+export interface QueryInterfaceArguments {
+  /** The method's name; it is a QueryInterface method from then on. */
+  method: string;
+  /** Index of the argument that is the object queried, or -1: the receiver (`p.queryInterface(...)`). */
+  objectArgument: number;
+  /** Index of the IID argument. */
+  iidArgument: number;
+  /** Index of the out box, or -1: the method returns the pointer. */
+  outArgument: number;
 }
 
 export interface NamingOptions {
   beginPrefix: string;
   finishPrefix: string;
   queryInterfaceMethods: string[];
+  queryInterfaceArguments: QueryInterfaceArguments[];
   createCallMethods: string[];
   releaseMethods: string[];
   addRefMethods: string[];
@@ -47,6 +71,7 @@ export const DEFAULT_NAMING: NamingOptions = {
   beginPrefix: "Begin_",
   finishPrefix: "Finish_",
   queryInterfaceMethods: ["QueryInterface"],
+  queryInterfaceArguments: [],
   createCallMethods: ["CreateCall"],
   releaseMethods: ["Release"],
   addRefMethods: ["AddRef"],
@@ -74,6 +99,21 @@ export const NAMING_SCHEMA_PROPERTIES: Record<keyof NamingOptions, JSONSchema4> 
   beginPrefix: { type: "string", minLength: 1, description: "Prefix of the methods that start an asynchronous call (`Begin_`)." },
   finishPrefix: { type: "string", minLength: 1, description: "Prefix of the methods that finish an asynchronous call (`Finish_`)." },
   queryInterfaceMethods: nameList("Methods that return a new interface pointer for an IID (`QueryInterface`)."),
+  queryInterfaceArguments: {
+    type: "array",
+    description: "QueryInterface-like methods whose IID and out box are not `(iid, out)`, each `{ method, objectArgument, iidArgument, outArgument }`. None by default.",
+    items: {
+      type: "object",
+      additionalProperties: false,
+      required: ["method"],
+      properties: {
+        method: { type: "string", minLength: 1, description: "Method name." },
+        objectArgument: { type: "integer", minimum: -1, description: "Index of the object queried, -1 for the receiver." },
+        iidArgument: { type: "integer", minimum: 0, description: "Index of the IID argument." },
+        outArgument: { type: "integer", minimum: -1, description: "Index of the out box, -1 when the method returns the pointer." },
+      },
+    },
+  },
   createCallMethods: nameList("Methods of ICallFactory that return a new call object (`CreateCall`)."),
   releaseMethods: nameList("Methods that release an interface pointer (`Release`)."),
   addRefMethods: nameList("Methods that add a reference; the pointer is then no longer tracked (`AddRef`)."),
@@ -81,19 +121,20 @@ export const NAMING_SCHEMA_PROPERTIES: Record<keyof NamingOptions, JSONSchema4> 
   cancelInterfaces: nameList("IID or interface names that denote ICancelMethodCalls."),
   iidPattern: { type: "string", minLength: 1, description: "Regular expression an IID argument's name must match for an untyped QueryInterface call to count as COM." },
   iidHelpers: nameList("Functions that turn an interface into its IID (`__uuidof(ICancelMethodCalls)`)."),
-  releaseFunctions: nameList("Free functions that release the pointer given as their first argument (`comRelease(p)`)."),
+  releaseFunctions: nameList("Functions that release the pointer given as their first argument, by name or member path (`comRelease(p)`, `gpu.comRelease(p)`)."),
   acquireFunctions: {
     type: "array",
-    description: "Free functions that return a new interface pointer (spec shape 4). None by default.",
+    description: "Functions without source that hand out a new interface pointer (spec shapes 4 and 10). None by default.",
     items: {
       type: "object",
       additionalProperties: false,
       required: ["name"],
       properties: {
-        name: { type: "string", minLength: 1, description: "Function name." },
+        name: { type: "string", minLength: 1, description: "Function name, or a member path (`ns.createInstance`)." },
         sourceArgument: { type: "integer", minimum: -1, description: "Index of the source object argument, -1 for none." },
         iidArgument: { type: "integer", minimum: -1, description: "Index of the IID argument, -1 for none." },
-        failureValue: { type: "string", enum: ["null", "undefined", "0n", "0"], description: "What the function returns on failure." },
+        outArgument: { type: "integer", minimum: -1, description: "Index of the out box the function fills (it then returns an HRESULT), -1 when it returns the pointer." },
+        failureValue: { type: "string", enum: ["null", "undefined", "0n", "0", "throws"], description: "What the function returns on failure, or `throws`." },
       },
     },
   },
@@ -134,7 +175,9 @@ function pickValid(raw: unknown): Partial<NamingOptions> {
     if (typeof fallback === "string") {
       if (typeof value === "string" && value.length > 0) target[key] = value;
     } else if (key === "acquireFunctions") {
-      if (Array.isArray(value)) target[key] = value.filter(isAcquireFunction).map(normalizeAcquire);
+      if (Array.isArray(value)) target[key] = value.filter(isNamed("name")).map(normalizeAcquire);
+    } else if (key === "queryInterfaceArguments") {
+      if (Array.isArray(value)) target[key] = value.filter(isNamed("method")).map(normalizeQueryInterface);
     } else if (Array.isArray(value) && value.every((v) => typeof v === "string")) {
       target[key] = value;
     }
@@ -143,17 +186,37 @@ function pickValid(raw: unknown): Partial<NamingOptions> {
   return out;
 }
 
-function isAcquireFunction(value: unknown): value is Partial<AcquireFunction> & { name: string } {
-  return !!value && typeof value === "object" && typeof (value as { name?: unknown }).name === "string";
+/** An object whose `key` is a non-empty string: the one field an entry cannot do without. */
+function isNamed<K extends string>(key: K) {
+  return (value: unknown): value is Record<string, unknown> & Record<K, string> =>
+    !!value && typeof value === "object" && typeof (value as Record<string, unknown>)[key] === "string" && ((value as Record<string, string>)[key]).length > 0;
 }
 
-function normalizeAcquire(value: Partial<AcquireFunction> & { name: string }): AcquireFunction {
-  const failure = value.failureValue;
+/** An argument index, or the fallback when the value is none (-1 means "no such argument"). */
+function argumentIndex(value: unknown, fallback: number): number {
+  return Number.isInteger(value) && (value as number) >= -1 ? (value as number) : fallback;
+}
+
+const FAILURE_VALUES: readonly AcquireFunction["failureValue"][] = ["null", "undefined", "0n", "0", "throws"];
+
+function normalizeAcquire(value: Record<string, unknown> & { name: string }): AcquireFunction {
+  const failure = FAILURE_VALUES.find((f) => f === value.failureValue);
   return {
     name: value.name,
-    sourceArgument: Number.isInteger(value.sourceArgument) ? (value.sourceArgument as number) : 0,
-    iidArgument: Number.isInteger(value.iidArgument) ? (value.iidArgument as number) : 1,
-    failureValue: failure === "undefined" || failure === "0n" || failure === "0" ? failure : "null",
+    sourceArgument: argumentIndex(value.sourceArgument, 0),
+    iidArgument: argumentIndex(value.iidArgument, 1),
+    outArgument: argumentIndex(value.outArgument, -1),
+    failureValue: failure ?? "null",
+  };
+}
+
+function normalizeQueryInterface(value: Record<string, unknown> & { method: string }): QueryInterfaceArguments {
+  const iid = argumentIndex(value.iidArgument, 0);
+  return {
+    method: value.method,
+    objectArgument: argumentIndex(value.objectArgument, -1),
+    iidArgument: iid < 0 ? 0 : iid,
+    outArgument: argumentIndex(value.outArgument, -1),
   };
 }
 

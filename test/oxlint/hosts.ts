@@ -17,7 +17,8 @@ const ROOT = path.resolve(__dirname, "../../..");
 export const PLUGIN_ENTRY = require.resolve("eslint-plugin-com-async");
 export const OXLINT_BIN = path.join(path.dirname(require.resolve("oxlint/package.json")), "bin/oxlint");
 
-export type Rules = Record<string, "error" | "off">;
+/** Severity, or severity and the rule's options, as in a flat config or `.oxlintrc.json`. */
+export type Rules = Record<string, "error" | "off" | ["error", ...unknown[]]>;
 
 /** One finding, positions 1-based in UTF-16 code units as ESLint reports them. */
 export interface Finding {

@@ -23,14 +23,17 @@ interface ParityCase {
 
 function parityCases(): { suite: string; cases: ParityCase[] }[] {
   const suites = caseSuites.map(({ source, rule, cases }) => {
-    const rules: Rules = { [`com-async/${rule}`]: "error" };
     const untyped = <T extends { mode?: string }>(list: T[]) => list.filter((c) => c.mode !== "typed");
-    const job = (kind: string, i: number, code: string): Job => ({ key: `${source}/${rule}/${kind}/${i}`, text: code, extension: ".ts", rules });
+    // A case's options go to both hosts: oxlint passes a JS plugin's rule options as ESLint does.
+    const job = (kind: string, i: number, c: { code: string; options?: readonly unknown[] }): Job => {
+      const rules: Rules = { [`com-async/${rule}`]: c.options && c.options.length > 0 ? ["error", ...c.options] : "error" };
+      return { key: `${source}/${rule}/${kind}/${i}`, text: c.code, extension: ".ts", rules };
+    };
     return {
       suite: `${rule} (test/rules/cases/${source}.ts)`,
       cases: [
-        ...untyped(cases.valid).map((c, i) => ({ title: `valid: ${c.name}`, job: job("valid", i, c.code), expectedErrors: 0 })),
-        ...untyped(cases.invalid).map((c, i) => ({ title: `invalid: ${c.name}`, job: job("invalid", i, c.code), expectedErrors: c.errors.length })),
+        ...untyped(cases.valid).map((c, i) => ({ title: `valid: ${c.name}`, job: job("valid", i, c), expectedErrors: 0 })),
+        ...untyped(cases.invalid).map((c, i) => ({ title: `invalid: ${c.name}`, job: job("invalid", i, c), expectedErrors: c.errors.length })),
       ],
     };
   });

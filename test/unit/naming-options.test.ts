@@ -55,12 +55,32 @@ describe("naming options", () => {
 
     it("keeps well-formed acquire functions, fills in their defaults, and drops the rest", () => {
       const naming = resolve({
-        acquireFunctions: [{ name: "queryInterface" }, { name: "make", sourceArgument: -1, iidArgument: 0, failureValue: "0n" }, { sourceArgument: 1 }, "createThing", null, { name: "odd", sourceArgument: 1.5, failureValue: "false" }],
+        acquireFunctions: [
+          { name: "queryInterface" },
+          { name: "make", sourceArgument: -1, iidArgument: 0, failureValue: "0n" },
+          { sourceArgument: 1 },
+          "createThing",
+          null,
+          { name: "odd", sourceArgument: 1.5, failureValue: "false", outArgument: -7 },
+          { name: "ns.create", outArgument: 2, failureValue: "throws" },
+          { name: "" },
+        ],
       });
       assert.deepEqual(naming.acquireFunctions, [
-        { name: "queryInterface", sourceArgument: 0, iidArgument: 1, failureValue: "null" },
-        { name: "make", sourceArgument: -1, iidArgument: 0, failureValue: "0n" },
-        { name: "odd", sourceArgument: 0, iidArgument: 1, failureValue: "null" },
+        { name: "queryInterface", sourceArgument: 0, iidArgument: 1, outArgument: -1, failureValue: "null" },
+        { name: "make", sourceArgument: -1, iidArgument: 0, outArgument: -1, failureValue: "0n" },
+        { name: "odd", sourceArgument: 0, iidArgument: 1, outArgument: -1, failureValue: "null" },
+        { name: "ns.create", sourceArgument: 0, iidArgument: 1, outArgument: 2, failureValue: "throws" },
+      ]);
+    });
+
+    it("keeps well-formed queryInterfaceArguments, fills in their defaults, and drops the rest", () => {
+      const naming = resolve({
+        queryInterfaceArguments: [{ method: "queryInterface", iidArgument: 1, outArgument: 0 }, { method: "QI", objectArgument: 0, iidArgument: -1 }, { iidArgument: 1 }, "QueryInterface", null],
+      });
+      assert.deepEqual(naming.queryInterfaceArguments, [
+        { method: "queryInterface", objectArgument: -1, iidArgument: 1, outArgument: 0 },
+        { method: "QI", objectArgument: 0, iidArgument: 0, outArgument: -1 },
       ]);
     });
 
@@ -104,11 +124,11 @@ describe("naming options", () => {
 
     it("accepts the defaults and a typical binding's options", () => {
       assert.equal(validate(DEFAULT_NAMING), true, ajv.errorsText(validate.errors));
-      assert.equal(validate({ beginPrefix: "Start_", releaseFunctions: ["dispose"], acquireFunctions: [{ name: "queryInterface", failureValue: "0n" }] }), true, ajv.errorsText(validate.errors));
+      assert.equal(validate({ beginPrefix: "Start_", releaseFunctions: ["dispose"], acquireFunctions: [{ name: "queryInterface", failureValue: "0n" }, { name: "ns.create", outArgument: 2, failureValue: "throws" }], queryInterfaceArguments: [{ method: "queryInterface", iidArgument: 1, outArgument: 0 }] }), true, ajv.errorsText(validate.errors));
     });
 
     it("refuses what resolveNaming would drop", () => {
-      for (const bad of [{ beginPrefix: "" }, { releaseMethods: ["Release", 3] }, { cancelMethods: "Cancel" }, { unknownOption: 1 }, { acquireFunctions: [{ sourceArgument: 1 }] }, { acquireFunctions: [{ name: "f", failureValue: "false" }] }]) {
+      for (const bad of [{ beginPrefix: "" }, { releaseMethods: ["Release", 3] }, { cancelMethods: "Cancel" }, { unknownOption: 1 }, { acquireFunctions: [{ sourceArgument: 1 }] }, { acquireFunctions: [{ name: "f", failureValue: "false" }] }, { acquireFunctions: [{ name: "f", outArgument: -2 }] }, { queryInterfaceArguments: [{ iidArgument: 1 }] }, { queryInterfaceArguments: [{ method: "q", extra: 1 }] }]) {
         assert.equal(validate(bad), false, JSON.stringify(bad));
       }
     });

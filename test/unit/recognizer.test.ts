@@ -151,7 +151,7 @@ describe("recognizer", () => {
     });
 
     it("classifies a configured acquire function by its source and IID arguments", () => {
-      const naming = { acquireFunctions: [{ name: "queryInterface", sourceArgument: 0, iidArgument: 1, failureValue: "0n" as const }] };
+      const naming = { acquireFunctions: [{ name: "queryInterface", sourceArgument: 0, iidArgument: 1, outArgument: -1, failureValue: "0n" as const }] };
       assert.deepEqual(classify(`const c = queryInterface(call, IID_ICancelMethodCalls);`, "queryInterface", { naming }), {
         kind: "acquire",
         source: "call",
@@ -164,6 +164,47 @@ describe("recognizer", () => {
         acquirer: "queryInterface",
       });
       assert.equal(classify(`const c = queryInterface(call, IID_ICancelMethodCalls);`, "queryInterface"), null, "not configured: not recognised");
+    });
+
+    it("classifies a configured acquire function by its member path, its out box and its throwing", () => {
+      const naming = {
+        acquireFunctions: [
+          { name: "com.createInstance", sourceArgument: -1, iidArgument: 1, outArgument: 2, failureValue: "null" as const },
+          { name: "make", sourceArgument: -1, iidArgument: 0, outArgument: -1, failureValue: "throws" as const },
+        ],
+      };
+      assert.deepEqual(classify(`const hr = com.createInstance(CLSID_X, IID_IX, out);`, "com.createInstance", { naming }), {
+        kind: "acquire",
+        source: null,
+        outBox: "out",
+        isCancelInterface: false,
+        isCallFactory: false,
+        nullable: false,
+        returnsHresult: true,
+        ffi: false,
+        acquirer: "com.createInstance",
+      });
+      assert.equal(classify(`const hr = com.createInstance(CLSID_X, IID_IX);`, "com.createInstance", { naming }), null, "without its out box: not the acquiring form");
+      assert.equal(classify(`const hr = other.createInstance(CLSID_X, IID_IX, out);`, "other.createInstance", { naming }), null, "another object's method of the same name");
+      const made = classify(`const p = make(IID_IX);`, "make", { naming });
+      assert.equal(made?.kind === "acquire" && made.nullable, false, "a throwing acquire never returns a failure value");
+      assert.equal(made?.kind === "acquire" && made.returnsHresult, false);
+    });
+
+    it("places a QueryInterface method's object, IID and out box where the options say", () => {
+      const naming = {
+        queryInterfaceArguments: [
+          { method: "queryInterface", objectArgument: -1, iidArgument: 1, outArgument: 0 },
+          { method: "QI", objectArgument: 0, iidArgument: 1, outArgument: 2 },
+        ],
+      };
+      const swapped = classify(`const hr = unk.queryInterface(out, riid);`, "unk.queryInterface", { naming });
+      assert.deepEqual(swapped && { source: (swapped as { source: unknown }).source, outBox: (swapped as { outBox: unknown }).outBox }, { source: "unk", outBox: "out" });
+      const table = classify(`const hr = com.QI(p, IID_ICancelMethodCalls, out);`, "com.QI", { naming });
+      assert.equal(table?.kind, "acquire");
+      assert.deepEqual(table && { source: (table as { source: unknown }).source, outBox: (table as { outBox: unknown }).outBox, cancel: (table as { isCancelInterface: boolean }).isCancelInterface }, { source: "p", outBox: "out", cancel: true });
+      assert.equal(classify(`const hr = unk.queryInterface(out);`, "unk.queryInterface", { naming }), null, "without its IID");
+      assert.equal(classify(`x.queryInterface(out, Ci.nsIFoo);`, "x.queryInterface", { naming }), null, "XPCOM stays XPCOM");
     });
 
     it("follows renamed methods and prefixes", () => {

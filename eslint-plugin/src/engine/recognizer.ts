@@ -11,6 +11,7 @@ import { FfiShapes, VtableCall } from "./ffi";
 import { TypeInfo } from "./type-info";
 import { CREATING_EXPORTS, createsVoice, namesCreatingMethod } from "./vocabulary";
 import type { Vocabulary } from "./vocabulary";
+import type { AcquireFunction, QueryInterfaceArguments } from "../options";
 
 export type ApiCall =
   | { kind: "begin"; receiver: TSESTree.Expression; method: string; name: string }
@@ -135,6 +136,10 @@ export class Recognizer {
       const name = memberName(callee);
       if (name === null) return null;
       const receiver = callee.object as TSESTree.Expression;
+      // `ns.createInstance(...)`: an acquire function named by its member path in the options.
+      const qualified = dottedName(callee);
+      const configured = qualified !== null ? v.acquireFunction(qualified) : undefined;
+      if (configured) return this.configuredAcquire(call, configured, qualified!);
       const begun = v.beginMethod(name);
       if (begun !== null) return this.types.isComReceiver(receiver) ? { kind: "begin", receiver, method: begun, name } : null;
       const finished = v.finishMethod(name);
@@ -158,8 +163,7 @@ export class Recognizer {
       if (v.isAddRef(name) && call.arguments.length === 0) return { kind: "addRef", target: receiver };
       if (v.isCancel(name)) return { kind: "cancel", receiver };
       // `gpu.comRelease(p)`: a release function reached through its module or namespace.
-      const dotted = dottedName(callee);
-      if (call.arguments.length >= 1 && (v.isReleaseFunction(name) || v.endsInRelease(name) || (dotted !== null && v.isReleaseFunction(dotted))) && call.arguments[0].type !== "SpreadElement") {
+      if (call.arguments.length >= 1 && (v.isReleaseFunction(name) || v.endsInRelease(name) || (qualified !== null && v.isReleaseFunction(qualified))) && call.arguments[0].type !== "SpreadElement") {
         return { kind: "release", target: call.arguments[0] as TSESTree.Expression, viaFunction: true };
       }
       return null;
@@ -173,27 +177,39 @@ export class Recognizer {
         return { kind: "failedTest", argument: call.arguments[0], failed: v.isFailedMacro(name) };
       }
       const acquire = v.acquireFunction(name);
-      if (acquire) {
-        const source = acquire.sourceArgument >= 0 ? (call.arguments[acquire.sourceArgument] as TSESTree.Expression | undefined) : undefined;
-        const iid = acquire.iidArgument >= 0 ? call.arguments[acquire.iidArgument] : undefined;
-        return {
-          kind: "acquire",
-          source: source ?? null,
-          outBox: null,
-          isCancelInterface: iid ? this.namesCancelInterface(iid) : false,
-          isCallFactory: false,
-          nullable: true,
-          returnsHresult: false,
-          ffi: false,
-          acquirer: name,
-        };
-      }
+      if (acquire) return this.configuredAcquire(call, acquire, name);
     }
     return null;
   }
 
+  /**
+   * A call of an acquire function the options name (spec shapes 4 and 10): the pointer is its result,
+   * or the out box at `outArgument` (its result is then an HRESULT); `throws` never returns without one.
+   * A call that lacks the configured box is not this function's acquiring form.
+   */
+  private configuredAcquire(call: TSESTree.CallExpression, acquire: AcquireFunction, name: string): ApiCall | null {
+    const outBox = acquire.outArgument >= 0 ? argumentAt(call, acquire.outArgument) : null;
+    if (acquire.outArgument >= 0 && outBox === null) return null;
+    const iid = argumentAt(call, acquire.iidArgument);
+    const throws = acquire.failureValue === "throws";
+    return {
+      kind: "acquire",
+      source: argumentAt(call, acquire.sourceArgument),
+      outBox,
+      isCancelInterface: iid ? this.namesCancelInterface(iid) : false,
+      isCallFactory: false,
+      nullable: outBox === null && !throws,
+      returnsHresult: outBox !== null && !throws,
+      ffi: false,
+      acquirer: name,
+    };
+  }
+
   private classifyQueryInterface(call: TSESTree.CallExpression, receiver: TSESTree.Expression): ApiCall | null {
     const v = this.vocabulary;
+    const name = calleeName(call.callee) ?? v.queryInterfaceMethod;
+    const signature = v.queryInterfaceArguments(name);
+    if (signature) return this.classifyConfiguredQueryInterface(call, receiver, signature, name);
     const iid = call.arguments[0];
     // Three arguments are a vtable table's QueryInterface(object, iid, out): the FFI shape's, not this one.
     if (!iid || iid.type === "SpreadElement" || call.arguments.length > 2) return null;
@@ -217,7 +233,31 @@ export class Recognizer {
       nullable: outBox === null && this.types.resultIsNullable(call),
       returnsHresult: outBox !== null,
       ffi: false,
-      acquirer: calleeName(call.callee) ?? this.vocabulary.queryInterfaceMethod,
+      acquirer: name,
+    };
+  }
+
+  /**
+   * A QueryInterface method whose arguments the options place (`p.queryInterface(out, iid)`,
+   * `com.QueryInterface(p, iid, out)`): named so by the user, it needs no IID-looking name. An object
+   * passed as an argument is a raw pointer, which has no COM type to check; a receiver is checked as usual.
+   */
+  private classifyConfiguredQueryInterface(call: TSESTree.CallExpression, receiver: TSESTree.Expression, signature: QueryInterfaceArguments, name: string): ApiCall | null {
+    const object = signature.objectArgument >= 0 ? argumentAt(call, signature.objectArgument) : receiver;
+    const iid = argumentAt(call, signature.iidArgument);
+    const outBox = signature.outArgument >= 0 ? argumentAt(call, signature.outArgument) : null;
+    if (!object || !iid || (signature.outArgument >= 0 && !outBox) || this.isXpcomInterface(iid)) return null;
+    if (signature.objectArgument < 0 && !this.types.isComReceiver(receiver, true)) return null;
+    return {
+      kind: "acquire",
+      source: object,
+      outBox,
+      isCancelInterface: this.namesCancelInterface(iid),
+      isCallFactory: false,
+      nullable: outBox === null && this.types.resultIsNullable(call),
+      returnsHresult: outBox !== null,
+      ffi: false,
+      acquirer: name,
     };
   }
 
@@ -276,4 +316,10 @@ export class Recognizer {
     }
     return n.type === "Literal" && n.value === 0;
   }
+}
+
+/** The argument at `index` as an expression (none for -1, a missing argument or a spread). */
+function argumentAt(call: TSESTree.CallExpression, index: number): TSESTree.Expression | null {
+  const arg = index >= 0 ? call.arguments[index] : undefined;
+  return arg && arg.type !== "SpreadElement" ? arg : null;
 }

@@ -5,7 +5,7 @@
  * `Begin_`, so a binding that says `Dispose` or `Start_` is understood, and
  * written back, in its own words.
  */
-import type { AcquireFunction, NamingOptions } from "../options";
+import type { AcquireFunction, NamingOptions, QueryInterfaceArguments } from "../options";
 
 /** A name as a literal piece of a regular expression. */
 const SPACE = /\s/;
@@ -25,6 +25,10 @@ export class Vocabulary {
   readonly finishPrefix: string;
   readonly iidPattern: RegExp;
   private readonly queryInterface: Set<string>;
+  /** QueryInterface methods whose IID and out box sit elsewhere than `(iid, out)`, by method name. */
+  private readonly queryInterfaceSignatures: Map<string, QueryInterfaceArguments>;
+  /** Every QueryInterface method's name: `queryInterfaceMethods`, then those `queryInterfaceArguments` adds. */
+  private readonly queryInterfaceNames: string[];
   private readonly createCall: Set<string>;
   private readonly release: Set<string>;
   private readonly addRef: Set<string>;
@@ -44,7 +48,9 @@ export class Vocabulary {
     this.beginPrefix = naming.beginPrefix;
     this.finishPrefix = naming.finishPrefix;
     this.iidPattern = new RegExp(naming.iidPattern);
-    this.queryInterface = new Set(naming.queryInterfaceMethods);
+    this.queryInterfaceSignatures = new Map(naming.queryInterfaceArguments.map((m) => [m.method, m]));
+    this.queryInterfaceNames = [...new Set([...naming.queryInterfaceMethods, ...this.queryInterfaceSignatures.keys()])];
+    this.queryInterface = new Set(this.queryInterfaceNames);
     this.createCall = new Set(naming.createCallMethods);
     this.release = new Set(naming.releaseMethods);
     this.addRef = new Set(naming.addRefMethods);
@@ -60,7 +66,7 @@ export class Vocabulary {
     this.slotWords = new Map();
     const words: [string[], IUnknownMethod | "cancel" | "createCall"][] = [
       [naming.createCallMethods, "createCall"],
-      [naming.queryInterfaceMethods, "queryInterface"],
+      [this.queryInterfaceNames, "queryInterface"],
       [naming.addRefMethods, "addRef"],
       [naming.releaseMethods, "release"],
       [naming.cancelMethods, "cancel"],
@@ -72,6 +78,10 @@ export class Vocabulary {
 
   isQueryInterface(name: string): boolean {
     return this.queryInterface.has(name);
+  }
+  /** Where a QueryInterface method named in `queryInterfaceArguments` takes its object, IID and out box. */
+  queryInterfaceArguments(name: string): QueryInterfaceArguments | undefined {
+    return this.queryInterfaceSignatures.get(name);
   }
   isCreateCall(name: string): boolean {
     return this.createCall.has(name);
@@ -98,6 +108,7 @@ export class Vocabulary {
   endsInRelease(name: string): boolean {
     return this.naming.releaseMethods.some((m) => name.length > m.length && name.endsWith(m) && /[a-z0-9]$/i.test(name.slice(0, -m.length)));
   }
+  /** A configured acquire function, by its name or member path (`createInstance`, `ns.createInstance`). */
   acquireFunction(name: string): AcquireFunction | undefined {
     return this.acquireFunctions.get(name);
   }
@@ -207,15 +218,15 @@ export class Vocabulary {
 
   private protocolCallPattern(): RegExp {
     const n = this.naming;
-    const methods = [...n.queryInterfaceMethods, ...n.createCallMethods].map(escapeRegExp);
+    const methods = [...this.queryInterfaceNames, ...n.createCallMethods].map(escapeRegExp);
     const alternatives = [
       `${escapeRegExp(n.beginPrefix)}[\\w$]+\\s*[<(]`,
       `${escapeRegExp(n.finishPrefix)}[\\w$]+\\s*[<(]`,
       ...(methods.length > 0 ? [`\\.\\s*(?:${methods.join("|")})\\s*[<(]`] : []),
       ...n.acquireFunctions.map((f) => `\\b${escapeRegExp(f.name.split(".").pop()!)}\\s*\\(`),
       // IUnknown slot constants (`IUNKNOWN_RELEASE`, `VTBL_QUERY_INTERFACE`): `_` joins words there.
-      ...[...n.releaseMethods, ...n.queryInterfaceMethods].map((m) => `(?:\\b|_)${escapeRegExp(m.toUpperCase()).replace(/(?<=[A-Z])(?=INTERFACE)/, "_?")}\\b`),
-      ...n.queryInterfaceMethods.map((m) => `\\b${escapeRegExp(m)}\\b`),
+      ...[...n.releaseMethods, ...this.queryInterfaceNames].map((m) => `(?:\\b|_)${escapeRegExp(m.toUpperCase()).replace(/(?<=[A-Z])(?=INTERFACE)/, "_?")}\\b`),
+      ...this.queryInterfaceNames.map((m) => `\\b${escapeRegExp(m)}\\b`),
       `\\b(?:${CREATING_EXPORT_NAMES.join("|")})\\b`,
       `\\blpVtbl\\b`,
       // Begin_/Finish_ slot constants of raw FFI code: `ASYNCISTOCKQUOTE_BEGIN_GETPRICE`.
@@ -227,7 +238,7 @@ export class Vocabulary {
   /** Words that show a function may act on the protocol: only such functions get summaries. */
   protocolWordPattern(): RegExp {
     const n = this.naming;
-    const words = [n.beginPrefix, n.finishPrefix, ...n.queryInterfaceMethods, ...n.createCallMethods, ...n.releaseMethods, ...n.cancelMethods, ...n.releaseFunctions, ...n.acquireFunctions.map((f) => f.name), ...CREATING_EXPORT_NAMES];
+    const words = [n.beginPrefix, n.finishPrefix, ...this.queryInterfaceNames, ...n.createCallMethods, ...n.releaseMethods, ...n.cancelMethods, ...n.releaseFunctions, ...n.acquireFunctions.map((f) => f.name), ...CREATING_EXPORT_NAMES];
     const ci = words.filter((w) => w.length > 0).map(escapeRegExp);
     // Raw FFI helpers: a call through a vtable dispatcher or table acts on its object too.
     return new RegExp([...ci, "vcall", "vtbl", "vtable", "\\.symbols\\."].join("|"), "i");
@@ -235,7 +246,7 @@ export class Vocabulary {
 
   private receiverMethods(): string {
     const n = this.naming;
-    return [`${escapeRegExp(n.beginPrefix)}\\w+`, `${escapeRegExp(n.finishPrefix)}\\w+`, ...[...n.queryInterfaceMethods, ...n.releaseMethods, ...n.cancelMethods].map(escapeRegExp)].join("|");
+    return [`${escapeRegExp(n.beginPrefix)}\\w+`, `${escapeRegExp(n.finishPrefix)}\\w+`, ...[...this.queryInterfaceNames, ...n.releaseMethods, ...n.cancelMethods].map(escapeRegExp)].join("|");
   }
 
   /** `name.Method` for any protocol method: which names are ever receivers (aliases are followed only for them). */
@@ -293,7 +304,7 @@ export class Vocabulary {
 
   /** The QueryInterface method's own name, for messages. */
   get queryInterfaceMethod(): string {
-    return this.naming.queryInterfaceMethods[0] ?? "QueryInterface";
+    return this.queryInterfaceNames[0] ?? "QueryInterface";
   }
 
   /** The Release method's own name (`Release`, or `Dispose` where the binding says so). */

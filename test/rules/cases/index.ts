@@ -6,6 +6,7 @@
 import type { rules } from "eslint-plugin-com-async";
 import { cases as beginWhilePending } from "./begin-while-pending";
 import { cases as cancelWithoutFinish } from "./cancel-without-finish";
+import * as configuredHelpers from "./configured-helpers";
 import * as decisions from "./decisions";
 import { cases as finishWithoutBegin } from "./finish-without-begin";
 import { cases as mismatchedFinish } from "./mismatched-finish";
@@ -40,6 +41,8 @@ export const caseSuites: readonly CaseSuite[] = [
   { source: "module-pointers", rule: "missing-release", cases: modulePointers },
   { source: "out-box-reads", rule: "missing-release", cases: outBoxReads },
   { source: "object-fields", rule: "missing-release", cases: objectFields },
+  { source: "configured-helpers", rule: "missing-release", cases: configuredHelpers.missingRelease },
+  { source: "configured-helpers", rule: "unchecked-query-interface", cases: configuredHelpers.uncheckedQueryInterface },
   { source: "summaries", rule: "missing-release", cases: summaries.missingRelease },
   { source: "summaries", rule: "cancel-without-finish", cases: summaries.cancelWithoutFinish },
   { source: "summaries", rule: "begin-while-pending", cases: summaries.beginWhilePending },
