@@ -50,7 +50,7 @@ export type Value =
 export type Sym = { t: "slot"; key: string } | { t: "vals"; ids: IdSet } | { t: "union"; parts: Sym[] } | { t: "test"; of: Sym; failed: boolean } | null;
 
 export type Event =
-  /** `heldBy`: the target is a module variable that functions share; the pointer stays the module's to release. */
+  /** `heldBy`: the target is a module variable that functions share, or one the top level binds; the pointer stays the module's to release. */
   | { k: "assign"; key: string; sym: Sym; escapes: boolean; aliasOf?: { key: string; site: Node }; heldBy?: { name: string; node: Node }; name?: string }
   | { k: "acquire"; res: Resource; node: Node; checked: boolean }
   | { k: "begin"; node: Node; recv: Sym; recvKey: string | null; method: string }

@@ -14,6 +14,7 @@ import type { Finding } from "./findings";
 import type { Event, Resource, Summary, Sym } from "./model";
 import type { FunctionGraph } from "./segment-graph";
 import { slotKeysOf } from "./object-fields";
+import type { Symbols } from "./symbols";
 
 type Node = TSESTree.Node;
 
@@ -24,6 +25,17 @@ interface Held {
   graph: FunctionGraph;
   /** A returned object's optional field (`bufA.uav`): reported only where the file uses it, since it may never have been made. */
   optional: boolean;
+}
+
+/**
+ * The module variable an assignment stores into, as the `heldBy` of its event: a variable that
+ * functions share (the store is an escape), or any variable the top level binds. The top level of a
+ * script often never ends (a frame loop; the process ends in a signal handler's teardown), so what it
+ * binds is held for the program's life and judged here, not at an exit that is never reached.
+ */
+export function moduleHolder(symbols: Symbols, target: Node, escapes: boolean, graph: FunctionGraph | undefined): { name: string; node: Node } | undefined {
+  if (target.type !== "Identifier" || !symbols.isModuleVariable(target)) return undefined;
+  return escapes || graph?.node.type === "Program" ? { name: target.name, node: target } : undefined;
 }
 
 export class ModulePointers {
@@ -90,7 +102,8 @@ function usedKeys(graphs: Iterable<FunctionGraph>): { used: Set<string>; methodC
       for (const event of events) {
         if (event.k === "use" || event.k === "escape" || event.k === "hrPassed") addKeys(event.target, used);
         else if (event.k === "callLocal") for (const arg of event.args) addKeys(arg.sym, used);
-        if (event.k === "use" && event.node.type === "CallExpression" && event.node.callee.type === "MemberExpression") addKeys(event.target, methodCalled);
+        // The receiver of a method that is no COM method (`bufA.dispose()`), not an argument of a namespace's function (`gpu.makeShader(code)`).
+        if (event.k === "use" && event.valueMethod === true) addKeys(event.target, methodCalled);
       }
     }
   }

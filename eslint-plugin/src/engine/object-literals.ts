@@ -12,6 +12,7 @@ import { unwrapExpression } from "./ast";
 import type { Event } from "./model";
 import type { FunctionGraph } from "./segment-graph";
 import type { Symbols } from "./symbols";
+import { moduleHolder } from "./module-pointers";
 
 type Node = TSESTree.Node;
 type Expression = TSESTree.Expression;
@@ -89,7 +90,7 @@ export class ObjectLiterals {
       const key = s.keyOf(target);
       if (key === null) continue;
       const escapes = !s.isLocalUnshared(target, this.top());
-      const heldBy = escapes && s.isModuleVariable(target) ? { name: target.name, node: target } : undefined;
+      const heldBy = moduleHolder(s, target, escapes, this.top());
       this.record({ k: "assign", key, sym: { t: "slot", key: `${base}.${name}` }, escapes, name: target.name, ...(heldBy ? { heldBy } : {}) });
     }
     if (temporary) this.record({ k: "scopeEnd", keys: [base] });

@@ -16,6 +16,7 @@ import type { FunctionGraph } from "./segment-graph";
 import { BOX_SLOTS, boxOfSlot } from "./symbols";
 import type { Symbols } from "./symbols";
 import type { ObjectFields } from "./object-fields";
+import { moduleHolder } from "./module-pointers";
 import { ObjectLiterals } from "./object-literals";
 import { ImportedRoles } from "./imported-roles";
 
@@ -375,8 +376,8 @@ export class Recorder {
     // Aliases of objects from outside are followed only for names used as protocol receivers.
     const source = unwrapExpression(value);
     const aliasKey = (source.type === "Identifier" || source.type === "MemberExpression" || source.type === "ThisExpression") && this.isProtocolReceiverName(target) ? s.keyOf(source) : null;
-    // A module variable shared with functions keeps what the top level (or an `init()`) stores in it.
-    const heldBy = escapes && target.type === "Identifier" && s.isModuleVariable(target) ? { name: target.name, node: target } : undefined;
+    // A module variable keeps what the top level (or an `init()`) stores in it.
+    const heldBy = moduleHolder(s, target, escapes, this.top());
     this.record({ k: "assign", key, sym, escapes, ...(aliasKey !== null ? { aliasOf: { key: aliasKey, site: source } } : {}), ...(heldBy ? { heldBy } : {}) });
   }
 

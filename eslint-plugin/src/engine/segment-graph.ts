@@ -114,7 +114,7 @@ export class FunctionGraph {
   record(event: Event): void {
     if (FACT_SOURCES.has(event.k) || (event.k === "inline" && event.child.mayCreateFacts)) this.mayCreateFacts = true;
     // Storing into a module variable notes the pointer as the module's (transfer.ts, `noteModuleHeld`).
-    const reports = REPORTING_EVENTS.has(event.k) || (event.k === "assign" && event.escapes && event.heldBy !== undefined);
+    const reports = REPORTING_EVENTS.has(event.k) || (event.k === "assign" && event.heldBy !== undefined);
     for (const i of this.current) {
       this.events[i].push(event);
       if (reports) this.mayReport[i] = true;

@@ -52,7 +52,7 @@ export class Transfer {
           // marker (`csCacheShader = shader`): the helper takes nothing over from its caller. The function's
           // own analysis keeps spec 3a: storing into a module variable hands the pointer on.
           const inert = this.onReturn !== null && event.escapes && event.heldBy !== undefined && this.ctx.isInertModuleVariable(event.key);
-          if (event.escapes && event.heldBy && reporting && !inert) this.noteModuleHeld(draft, values, event.key, event.heldBy.name, event.heldBy.node);
+          if (event.heldBy && reporting && !inert) this.noteModuleHeld(draft, values, event.key, event.heldBy.name, event.heldBy.node);
           if (event.escapes && !inert) t.escape(draft, values);
           // A copy or store of an object hands on what its members hold: they are followed under one name only.
           for (const key of slotKeysOf(event.sym)) t.escapeMembers(draft, key);
