@@ -68,46 +68,29 @@ const missingReleaseValid: ValidCase[] = [
   { name: "a table QueryInterface taking (object, iid, out), released", code: STOP("  cancel.Release();\n"), options: TABLE_QI },
 ];
 
+/** The missing-release error at `line:column`, with its data and the suggestions' outputs. */
+function missing(pointer: string, acquirer: string, reached: string, release: string, line: number, column: number, suggestions: { messageId: string; output: string }[]) {
+  return { messageId: "missingRelease", data: { pointer, acquirer, reached, release }, line, column, suggestions };
+}
+
 const missingReleaseInvalid: InvalidCase[] = [
   {
     name: "a qualified acquire function's pointer not released on an early return, in the file's qualified release form",
     code: UPLOAD("  if (pixels.length === 0) return false;\n"),
     options: TEXTURE,
-    errors: [
-      {
-        messageId: "missingRelease",
-        data: { pointer: "tex", acquirer: "gpu.makeTexture", reached: "the return at line 6", release: "gpu.freeObject(tex)" },
-        line: 5,
-        column: 15,
-        suggestions: [{ messageId: "insertReleaseAtExit", output: UPLOAD("  if (pixels.length === 0) { gpu.freeObject(tex); return false; }\n") }],
-      },
-    ],
+    errors: [missing("tex", "gpu.makeTexture", "the return at line 6", "gpu.freeObject(tex)", 5, 15, [{ messageId: "insertReleaseAtExit", output: UPLOAD("  if (pixels.length === 0) { gpu.freeObject(tex); return false; }\n") }])],
   },
   {
     name: "an acquire function's out box, read after success and not released on a later return",
     code: OPEN('  if (path === "") return -1;\n'),
     options: CREATE_INSTANCE,
-    errors: [
-      {
-        messageId: "missingRelease",
-        data: { pointer: "link", acquirer: "com.createInstance", reached: "the return at line 7", release: "link?.Release()" },
-        line: 4,
-        column: 14,
-        suggestions: [{ messageId: "insertReleaseAtExit", output: OPEN('  if (path === "") { link?.Release(); return -1; }\n') }],
-      },
-    ],
+    errors: [missing("link", "com.createInstance", "the return at line 7", "link?.Release()", 4, 14, [{ messageId: "insertReleaseAtExit", output: OPEN('  if (path === "") { link?.Release(); return -1; }\n') }])],
   },
   {
     name: "a QueryInterface method taking (out, iid) whose pointer is never released",
     code: CANCEL_OF(""),
     options: SWAPPED_QI,
-    errors: [
-      {
-        messageId: "missingRelease",
-        data: { pointer: "cancel", acquirer: "queryInterface", reached: "the return at line 7", release: "cancel?.Release()" },
-        line: 3,
-        column: 14,
-        suggestions: [
+    errors: [missing("cancel", "queryInterface", "the return at line 7", "cancel?.Release()", 3, 14, [
           {
             messageId: "insertReleaseFinally",
             output: `export function cancelOf(unk: IUnknown): number {
@@ -125,21 +108,13 @@ const missingReleaseInvalid: InvalidCase[] = [
 `,
           },
           { messageId: "insertReleaseAtExit", output: CANCEL_OF("  cancel?.Release();\n") },
-        ],
-      },
-    ],
+        ])],
   },
   {
     name: "a table QueryInterface taking (object, iid, out) whose pointer is never released",
     code: STOP(""),
     options: TABLE_QI,
-    errors: [
-      {
-        messageId: "missingRelease",
-        data: { pointer: "cancel", acquirer: "QI", reached: "the end of the function at line 7", release: "cancel?.Release()" },
-        line: 4,
-        column: 7,
-        suggestions: [
+    errors: [missing("cancel", "QI", "the end of the function at line 7", "cancel?.Release()", 4, 7, [
           {
             messageId: "insertReleaseFinally",
             output: `import * as com from "com-native";
@@ -156,9 +131,7 @@ export function stop(call: bigint): void {
 `,
           },
           { messageId: "insertReleaseAtExit", output: STOP("  cancel?.Release();\n") },
-        ],
-      },
-    ],
+        ])],
   },
 ];
 
