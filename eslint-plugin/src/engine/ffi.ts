@@ -18,6 +18,7 @@
 import type { TSESTree } from "@typescript-eslint/utils";
 import { calleeName, dottedName, memberName, numericLiteral, unwrapExpression } from "./ast";
 import type { IUnknownMethod, Vocabulary } from "./vocabulary";
+import { namesVtable } from "./linked-tables";
 
 type Node = TSESTree.Node;
 type Expression = TSESTree.Expression;
@@ -54,6 +55,7 @@ export function isTableCall(call: TSESTree.CallExpression): boolean {
 export class FfiShapes {
   private readonly evidence = new WeakMap<Node, boolean>();
   private readonly paramEvidence = new WeakMap<Node, boolean>();
+  private readonly vtableTables = new WeakMap<Node, boolean>();
 
   constructor(
     private readonly vocabulary: Vocabulary,
@@ -74,6 +76,8 @@ export class FfiShapes {
         // A vtable table's function (`vt`, `lpVtbl`, `lib.symbols`), or a QueryInterface given the object, IID and box.
         if (VTABLE_OBJECT.test(receiver) || (byName.role === "queryInterface" && args.length >= 3)) return { object: first, method: byName, rest: args.slice(1) };
       }
+      // Any function of a table linked from one object's vtable (`dev.symbols.Poll(devAddress)`): a method of that object.
+      if (!byName && first && isObjectExpression(first) && this.isVtableTable(callee.object)) return { object: first, method: { role: "other" }, rest: args.slice(1) };
       // koffi: `koffi.call(fn, proto, p, ...)` where `fn` is `slot(p, N)` or the proto names the method.
       if (name === "call" && args.length >= 3 && args[2].type !== "SpreadElement") {
         const inner = unwrapExpression(args[0]);
@@ -329,6 +333,23 @@ export class FfiShapes {
     return null;
   }
 
+  /**
+   * `dev.symbols` where `const dev = linkSymbols({ Poll: { ptr: readPointerAt(devVtable + BigInt(IDEV_POLL)) } })`:
+   * functions linked from a vtable's slots, each taking the object first. A table linked from other
+   * addresses (`GetProcAddress`) or a library's exports (`dlopen(...).symbols`) is not one: its first
+   * arguments are handles and buffers as often as objects.
+   */
+  private isVtableTable(table: Node): boolean {
+    const symbols = unwrapExpression(table);
+    if (symbols.type !== "MemberExpression" || memberName(symbols) !== "symbols") return false;
+    const root = unwrapExpression(symbols.object);
+    const init = root.type === "Identifier" ? this.lookups.initOf(root) : null;
+    if (init?.type !== "CallExpression" || calleeName(init.callee) !== "linkSymbols" || !init.arguments[0]) return false;
+    let linked = this.vtableTables.get(init);
+    if (linked === undefined) this.vtableTables.set(init, (linked = namesVtable(init.arguments[0])));
+    return linked;
+  }
+
   private methodByName(name: string): SlotMethod | null {
     const v = this.vocabulary;
     if (v.isRelease(name)) return { role: "release" };
@@ -380,3 +401,4 @@ function isObjectExpression(node: TSESTree.CallExpressionArgument): node is Expr
 function memberKey(property: TSESTree.Property): string | null {
   return property.key.type === "Identifier" ? property.key.name : property.key.type === "Literal" ? String(property.key.value) : null;
 }
+

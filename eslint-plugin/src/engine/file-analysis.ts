@@ -99,7 +99,7 @@ export class FileAnalysis implements EngineContext {
     this.conditions = new Conditions(this.symbols, recognizer, classify);
     this.objects = new ObjectFields(this.resources);
     this.recorder = new Recorder(sourceCode, recognizer, this.symbols, this.resources, classify, () => this.stack[this.stack.length - 1], this.objects);
-    this.summaries = new Summaries(this, this.resources, this.symbols, this.graphs, sourceCode.text);
+    this.summaries = new Summaries(this, this.resources, this.symbols, this.graphs, sourceCode.text, (callee) => this.recognizer.ffi?.isNativeExport(callee) ?? false);
     this.facts.methodOf = (begin) => this.resources.begins.get(begin)?.method.toLowerCase() ?? "";
     this.recorder.imported.lookup = options.imports ?? null;
     this.skipped = !options.force && !this.vocabulary.triggerPattern().test(sourceCode.text);
@@ -133,6 +133,10 @@ export class FileAnalysis implements EngineContext {
   }
   text(node: Node): string {
     return this.sourceCode.getText(node as never);
+  }
+  declarationEnd(name: TSESTree.Identifier): number | null {
+    const def = this.symbols.variableOf(name)?.defs[0];
+    return def ? (def.node as unknown as Node).range[1] : null;
   }
   refineCondition(state: State, test: Node, polarity: Polarity, apply: Refiner): State {
     return this.conditions.refine(state, test, polarity, apply);

@@ -104,6 +104,8 @@ export interface EngineContext {
   /** The full name of the Begin_ a call started with (`Begin_GetPrice`), for messages. */
   beginName(begin: Node): string;
   text(node: Node): string;
+  /** Where the declaration of the variable `name` refers to ends (its declarator), or null for none. */
+  declarationEnd(name: TSESTree.Identifier): number | null;
   readonly vocabulary: Vocabulary;
   /** The text of a statement releasing `pointer`, in the form this file releases with. */
   releaseText(pointer: string, mayBeNull: boolean): string;

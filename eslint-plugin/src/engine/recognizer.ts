@@ -7,7 +7,7 @@
 import type { TSESTree } from "@typescript-eslint/utils";
 import type { ParserServices } from "@typescript-eslint/utils";
 import { calleeName, dottedName, memberName, unwrapExpression } from "./ast";
-import { FfiShapes, VtableCall } from "./ffi";
+import { FfiShapes, isTableCall, VtableCall } from "./ffi";
 import { TypeInfo } from "./type-info";
 import { CREATING_EXPORTS, createsVoice, namesCreatingMethod } from "./vocabulary";
 import type { Vocabulary } from "./vocabulary";
@@ -79,7 +79,8 @@ export class Recognizer {
   private classifyVtable(call: TSESTree.CallExpression, vtable: VtableCall): ApiCall | null {
     const { object, method, rest } = vtable;
     const ffi = this.ffi!;
-    const slotText = call.arguments[1] && call.arguments[1].type !== "SpreadElement" ? (dottedName(call.arguments[1]) ?? calleeName(call.callee)) : calleeName(call.callee);
+    // The slot's name: a dispatcher's slot argument, or the function's own name in a table (`dev.symbols.CreateDevice`).
+    const slotText = !isTableCall(call) && call.arguments[1] && call.arguments[1].type !== "SpreadElement" ? (dottedName(call.arguments[1]) ?? calleeName(call.callee)) : calleeName(call.callee);
     switch (method.role) {
       case "release":
         return { kind: "release", target: object, viaFunction: true };

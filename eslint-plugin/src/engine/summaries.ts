@@ -28,6 +28,8 @@ export class Summaries {
     private readonly symbols: Symbols,
     private readonly graphs: ReadonlyMap<Node, FunctionGraph>,
     private readonly sourceText: string,
+    /** Does this callee name native code (an FFI export), whose in-parameters stay the caller's? */
+    private readonly nativeCallee: (callee: Node) => boolean = () => false,
   ) {}
 
   summaryOf(fn: Node): Summary | null {
@@ -39,7 +41,7 @@ export class Summaries {
     this.protocolWords ??= this.ctx.vocabulary.protocolWordPattern();
     if (!this.protocolWords.test(this.sourceText.slice(fn.range[0], fn.range[1])) && !this.callsLocalDispatcher(graph)) {
       // Except for what it reads of its arguments' members (`code.ptr`), which it may hand on.
-      const summary = memberReaderSummary(fn as TSESTree.FunctionLike, this.symbols);
+      const summary = memberReaderSummary(fn as TSESTree.FunctionLike, this.symbols, this.nativeCallee);
       this.summaries.set(fn, summary);
       return summary;
     }
@@ -195,17 +197,19 @@ function membersHandedOn(graph: FunctionGraph, key: string, summaryOf: (call: Ex
 
 /**
  * A function that names no protocol method, given an object, can only hand on what it reads of it.
- * When every parameter is used only through its members (`code.bytes`, `code.ptr`), each stays the
- * caller's, with the members read taken as handed on; a parameter used as a whole gives no summary.
+ * When every parameter is used only through its members (`code.bytes`, `code.ptr`), as a value
+ * (`address + 8n`, `address.toString(16)`, `BigInt(size)`), or as an argument of native code
+ * (`ReadProcessMemory(process, address, ...)`: COM's rule for in-parameters), each stays the caller's,
+ * with the members read taken as handed on; a parameter used otherwise gives no summary.
  */
-function memberReaderSummary(fn: TSESTree.FunctionLike, symbols: Symbols): Summary | null {
+function memberReaderSummary(fn: TSESTree.FunctionLike, symbols: Symbols, nativeCallee: (callee: Node) => boolean): Summary | null {
   const params: ParamEffect[] = [];
   for (const declared of fn.params) {
     const param = declared.type === "AssignmentPattern" ? declared.left : declared;
     if (param.type !== "Identifier") return null;
     const members = new Set<string>();
     for (const ref of symbols.referencesOf(param)) {
-      if (ref === param) continue;
+      if (ref === param || isValueUse(ref, nativeCallee)) continue;
       const parent = ref.parent;
       if (parent?.type !== "MemberExpression" || parent.object !== ref || parent.computed || parent.property.type !== "Identifier") return null;
       // Written (`p.x = v`) or called (`p.dispose()`): more than a read.
@@ -216,4 +220,28 @@ function memberReaderSummary(fn: TSESTree.FunctionLike, symbols: Symbols): Summa
     params.push(members.size > 0 ? { kind: "none", members: [...members] } : { kind: "none" });
   }
   return { params, returns: null };
+}
+
+/** Methods every value has that read it and keep nothing (`address.toString(16)`). */
+const VALUE_METHODS = new Set(["toString", "toLocaleString", "valueOf", "toFixed", "toPrecision"]);
+/** Global conversions that read a value and keep nothing. */
+const CONVERSIONS = new Set(["BigInt", "Number", "String", "Boolean"]);
+
+/** Is this reference of a parameter read as a value, or handed to native code, and kept by nothing? */
+function isValueUse(ref: TSESTree.Identifier, nativeCallee: (callee: Node) => boolean): boolean {
+  const parent = ref.parent;
+  switch (parent?.type) {
+    case "BinaryExpression":
+    case "TemplateLiteral":
+      return true;
+    case "MemberExpression":
+      return parent.object === ref && !parent.computed && parent.property.type === "Identifier" && VALUE_METHODS.has(parent.property.name) && parent.parent?.type === "CallExpression" && parent.parent.callee === parent;
+    case "CallExpression": {
+      if (parent.callee === ref || !parent.arguments.includes(ref)) return false;
+      const callee = parent.callee;
+      return (callee.type === "Identifier" && CONVERSIONS.has(callee.name)) || nativeCallee(callee);
+    }
+    default:
+      return false;
+  }
 }

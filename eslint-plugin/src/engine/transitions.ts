@@ -11,12 +11,15 @@ import type { Exit, MissingRelease, Sink, UseAfterRelease } from "./findings";
 import type { EngineContext, Resource, Sym } from "./model";
 import type { FunctionGraph } from "./segment-graph";
 import { BOX_SLOTS, isBoxSlot } from "./symbols";
+import { TableReleases } from "./linked-tables";
 
 type Node = TSESTree.Node;
 
 export class Transitions {
   /** Pointers some event of this code path releases: a second, unconditional Release would release twice. */
   readonly released = new Set<Resource>();
+  /** Pointers released through a table linked from their own vtable, and that release's text for repairs. */
+  private readonly tableReleases: TableReleases;
   /** The name each Release went through (`p` in `comRelease(p)`), for raw FFI pointers' use-after-release. */
   private readonly releasedVia = new Map<Node, string | null>();
   /** Pointers acquired again while still held, and where: reported when the code path is solved. */
@@ -25,7 +28,9 @@ export class Transitions {
   constructor(
     private readonly ctx: EngineContext,
     private readonly graph: FunctionGraph,
-  ) {}
+  ) {
+    this.tableReleases = new TableReleases(ctx);
+  }
 
   // ---- reading a state ------------------------------------------------------
 
@@ -232,6 +237,7 @@ export class Transitions {
     this.releasedVia.set(node, viaKey);
     for (const res of targets) {
       this.released.add(res);
+      this.tableReleases.note(res, node);
       const track = res.ownKey >= 0 ? (draft.tracks.get(res.ownKey) ?? []) : [];
       const releasedEverywhere = this.surelyReleased(res, track, viaKey);
       if (res.ownKey >= 0) {
@@ -382,7 +388,7 @@ export class Transitions {
       exits,
       mayBeNull: res.mayFail,
       releasedOnSomePath: this.released.has(res),
-      releaseText: this.ctx.releaseText(res.name, res.mayFail),
+      releaseText: this.tableReleases.textFor(res, exits) ?? this.ctx.releaseText(res.name, res.mayFail),
       scope: this.graph.node,
     };
   }

@@ -10,6 +10,7 @@ import * as configuredHelpers from "./configured-helpers";
 import * as decisions from "./decisions";
 import { cases as finishWithoutBegin } from "./finish-without-begin";
 import { cases as mismatchedFinish } from "./mismatched-finish";
+import { cases as linkedTables } from "./linked-tables";
 import { cases as missingRelease } from "./missing-release";
 import { cases as modulePointers } from "./module-pointers";
 import { cases as outBoxReads } from "./out-box-reads";
@@ -41,6 +42,7 @@ export const caseSuites: readonly CaseSuite[] = [
   { source: "module-pointers", rule: "missing-release", cases: modulePointers },
   { source: "out-box-reads", rule: "missing-release", cases: outBoxReads },
   { source: "object-fields", rule: "missing-release", cases: objectFields },
+  { source: "linked-tables", rule: "missing-release", cases: linkedTables },
   { source: "configured-helpers", rule: "missing-release", cases: configuredHelpers.missingRelease },
   { source: "configured-helpers", rule: "unchecked-query-interface", cases: configuredHelpers.uncheckedQueryInterface },
   { source: "summaries", rule: "missing-release", cases: summaries.missingRelease },

@@ -1,0 +1,117 @@
+/**
+ * One-shot probes call COM through tables linked from the object's vtable (bun:ffi's `linkSymbols`),
+ * reading the vtable with a helper that hands the pointer to native code (`ReadProcessMemory`).
+ * Such a helper only reads its argument: the pointer stays the caller's. A table linked from a
+ * vtable is the object's own: any of its functions given the pointer is a vtable call (a use, and
+ * evidence that a box held a COM object), and its Release is the form a repair writes for that pointer.
+ */
+import type { RuleCases } from "./types";
+
+const READ_POINTER = `import { FFIType, linkSymbols } from "bun:ffi";
+declare const Kernel32: { ReadProcessMemory(...args: unknown[]): number; GetCurrentProcess(): bigint; GetProcAddress(module: bigint, name: Buffer): bigint };
+declare const D2D1: { D2D1CreateFactory(...args: unknown[]): number };
+declare const IID_ID2D1Factory: Buffer;
+const RELEASE_OFFSET = 16n;
+const POLL_OFFSET = 200n;
+function readPointerAt(address: bigint): bigint {
+  const buffer = Buffer.alloc(8);
+  const ok = Kernel32.ReadProcessMemory(Kernel32.GetCurrentProcess(), address, buffer.ptr!, 8n, null);
+  if (ok === 0) throw new Error(\`ReadProcessMemory failed at 0x\${address.toString(16)}\`);
+  return buffer.readBigUInt64LE(0);
+}
+`;
+
+const PROBE = (early: string, late: string) => `${READ_POINTER}export function probe(verbose: boolean): number {
+  const pp = Buffer.alloc(8);
+  if (D2D1.D2D1CreateFactory(0, IID_ID2D1Factory.ptr!, null, pp.ptr!) !== 0) return 0;
+  const factory = pp.readBigUInt64LE(0);
+${early}  const vtable = readPointerAt(factory);
+  const calls = linkSymbols({ Release: { args: [FFIType.u64], ptr: readPointerAt(vtable + RELEASE_OFFSET), returns: FFIType.u32 } });
+${late}  calls.symbols.Release(factory);
+  calls.close();
+  return 2;
+}
+`;
+
+const POLL = `${READ_POINTER}export function pollOnce(input: { symbols: { CreateDevice(...args: unknown[]): number } }, di8: bigint, guid: Buffer): void {
+  const ppDevice = Buffer.alloc(8);
+  if (input.symbols.CreateDevice(di8, guid.ptr!, ppDevice.ptr!, null) !== 0) return;
+  const device = ppDevice.readBigUInt64LE(0);
+  const deviceVtable = readPointerAt(device);
+  const table = linkSymbols({
+    Poll: { args: [FFIType.u64], ptr: readPointerAt(deviceVtable + POLL_OFFSET), returns: FFIType.i32 },
+    Release: { args: [FFIType.u64], ptr: readPointerAt(deviceVtable + RELEASE_OFFSET), returns: FFIType.u32 },
+  });
+  table.symbols.Poll(device);
+  table.close();
+}
+`;
+
+export const cases: RuleCases = {
+  valid: [
+    { name: "a pointer read through a memory-reading helper and released through its own table on every path", code: PROBE("", "") },
+    {
+      name: "a table linked from an export's address (GetProcAddress), not a vtable: a handle it is given is no COM object",
+      code: `${READ_POINTER}declare const Native: { OpenThing(box: unknown): number };
+declare const thingModule: bigint;
+const api = linkSymbols({ UseThing: { args: [FFIType.u64], ptr: Kernel32.GetProcAddress(thingModule, Buffer.from("UseThing\\0")), returns: FFIType.i32 } });
+export function useOnce(): void {
+  const box = Buffer.alloc(8);
+  if (Native.OpenThing(box.ptr!) !== 0) return;
+  const handle = box.readBigUInt64LE(0);
+  api.symbols.UseThing(handle);
+}
+`,
+    },
+  ],
+  invalid: [
+    {
+      name: "handed to a helper that only reads memory at it, the pointer is still owed: a return skips its table's Release, which the repair writes",
+      code: PROBE("", "  if (verbose) return 1;\n"),
+      errors: [
+        {
+          messageId: "missingRelease",
+          data: { pointer: "factory", acquirer: "D2D1CreateFactory", reached: "the return at line 19", release: "calls.symbols.Release(factory)" },
+          line: 15,
+          column: 7,
+          suggestions: [{ messageId: "insertReleaseAtExit", output: PROBE("", "  if (verbose) { calls.symbols.Release(factory); return 1; }\n") }],
+        },
+      ],
+    },
+    {
+      name: "a return before the table is made: the repair cannot use the table's Release there",
+      code: PROBE("  if (verbose) return 1;\n", ""),
+      errors: [
+        {
+          messageId: "missingRelease",
+          data: { pointer: "factory", acquirer: "D2D1CreateFactory", reached: "the return at line 17", release: "factory.Release()" },
+          line: 15,
+          column: 7,
+          suggestions: [{ messageId: "insertReleaseAtExit", output: PROBE("  if (verbose) { factory.Release(); return 1; }\n", "") }],
+        },
+      ],
+    },
+    {
+      name: "a function of a table linked from the object's vtable is a vtable call: what the box held is a COM object, never released",
+      code: POLL,
+      errors: [
+        {
+          messageId: "missingRelease",
+          data: { pointer: "device", acquirer: "CreateDevice", reached: "the end of the function at line 24", release: "device.Release()" },
+          line: 15,
+          column: 7,
+          suggestions: [
+            {
+              messageId: "insertReleaseFinally",
+              output: POLL.replace(
+                /  const deviceVtable[^]*  table\.close\(\);\n/,
+                (body) => `  try {\n${body.replace(/^(?=.)/gm, "  ")}  } finally {\n    device.Release();\n  }\n`,
+              ),
+            },
+            { messageId: "insertReleaseAtExit", output: POLL.replace("  table.close();\n", "  table.close();\n  device.Release();\n") },
+          ],
+        },
+      ],
+    },
+  ],
+};
