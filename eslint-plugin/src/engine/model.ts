@@ -35,6 +35,12 @@ export interface Resource {
   ffi: boolean;
   /** Raw FFI out box of a call that may succeed without an object: owned from the box's read on (spec 2a, shape 7); a path that never reads it owes nothing. */
   fromBox: boolean;
+  /**
+   * A returned object's field the helper also filed in a module variable (`activeGpu = gpu`, which its
+   * `destroyDevice()` releases): two holders, so owed only where the file shows it owns the object by
+   * releasing another of its fields itself (module-pointers.ts). Never owed at a function's exit.
+   */
+  shared: boolean;
   /** The acquiring call's own name, for messages: `QueryInterface`, `CoCreateInstance`, a helper's name. */
   acquirer: string;
 }
@@ -155,8 +161,11 @@ export interface Summary {
 
 /** What a returned object owns (object-fields.ts): its caller releases `buf.srv`, `gpu.device`. */
 export interface ReturnedObject {
-  /** Properties holding a pointer the function acquired and handed to the caller; `optional`: not set on every return. */
-  fields: { name: string; ffi: boolean; optional: boolean }[];
+  /**
+   * Properties holding a pointer the function acquired and handed to the caller; `optional`: not set on
+   * every return; `shared`: the function also stored the object into a module variable (Resource.shared).
+   */
+  fields: { name: string; ffi: boolean; optional: boolean; shared?: boolean }[];
   /** Properties whose function value may release what the object holds (`dispose() { comRelease(this.buffer) }`). */
   releasingMethods: string[];
 }

@@ -46,11 +46,15 @@ export class ModulePointers {
     const graphs = [...allGraphs];
     const handled = handledKeys(graphs, summaryOf);
     const { used, methodCalled } = usedKeys(graphs);
+    let released: Set<string> | undefined;
     for (const entry of this.held.values()) {
       // `bufA.srv` is handled when `bufA` is: a helper given the object may release its fields.
       // So is it when a method of the object is called (`bufA.dispose()`): the method may release them.
       if ([...entry.stores.keys()].some((key) => parentKeys(key).some((k, i) => handled.has(k) || (i > 0 && methodCalled.has(k))))) continue;
       if (entry.optional && ![...entry.stores.keys()].some((key) => used.has(key))) continue;
+      // A field its helper also files away (`gpu.device`, kept in `activeGpu` too) is this file's when the
+      // file releases another field of the same object itself: it tears the object down by hand.
+      if (entry.res.shared && ![...entry.stores.keys()].some((key) => releasesSibling((released ??= releasedKeys(graphs, summaryOf)), key))) continue;
       const [, first] = [...entry.stores.entries()][0];
       let list = out.get(entry.graph);
       if (!list) out.set(entry.graph, (list = []));
@@ -69,6 +73,32 @@ export function handledKeys(graphs: Iterable<FunctionGraph>, summaryOf: (fn: Nod
     }
   }
   return keys;
+}
+
+/** Keys of the variables some event of the file releases, itself or through a helper that releases its argument. */
+function releasedKeys(graphs: Iterable<FunctionGraph>, summaryOf: (fn: Node) => Summary | null): Set<string> {
+  const keys = new Set<string>();
+  for (const graph of graphs) {
+    for (const events of graph.events) {
+      for (const event of events) {
+        if (event.k === "release") addKeys(event.target, keys);
+        else if (event.k === "callLocal") {
+          const summary = event.summary ?? (event.callee ? summaryOf(event.callee) : null);
+          event.args.forEach((arg, i) => summary?.params[i]?.kind === "release" && addKeys(arg.sym, keys));
+        }
+      }
+    }
+  }
+  return keys;
+}
+
+/** Is another member of the object `key` is a member of released (`gpu.context` for `gpu.device`)? */
+function releasesSibling(released: ReadonlySet<string>, key: string): boolean {
+  const dot = key.lastIndexOf(".");
+  if (dot <= 0) return false;
+  const prefix = key.slice(0, dot + 1);
+  for (const k of released) if (k !== key && k.startsWith(prefix)) return true;
+  return false;
 }
 
 /** `a.b.c`, `a.b`, `a`: a key and the objects it is a member of. */

@@ -52,6 +52,7 @@ export class ObjectFields {
         res.ownerStatement = owner.ownerStatement;
         res.ffi = field.ffi;
         res.fromBox = field.optional;
+        res.shared = field.shared === true;
         byName.set(field.name, res);
         this.fieldPointers.add(res);
       }

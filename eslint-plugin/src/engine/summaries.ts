@@ -91,21 +91,35 @@ export class Summaries {
         const fact = facts.get(f);
         return !fact.uncertain && (fact.phase === Phase.PtrOwned || fact.phase === Phase.PtrUnchecked);
       });
+    // Pointers the function filed in a module variable inside an object (`activeGpu = gpu`): the module
+    // keeps them too. Returned in that object, they are the caller's only if it acts as their owner.
+    const filed = new Set<Resource>();
+    const onModuleStore = (members: readonly number[]) => {
+      for (const id of members) {
+        const value = this.resources.value(id);
+        if (value.kind === "ref") filed.add(value.res);
+      }
+    };
+    const stillFiled = (state: State, res: Resource) =>
+      filed.has(res) && !isParam(res) && (state.tracks.get(res.ownKey) ?? []).some((f) => facts.get(f).phase === Phase.PtrEscaped && !facts.get(f).uncertain);
     // The object each return statement hands out (the last state the fixpoint gave it), by property.
     const objects = new Map<object, ReturnedFields>();
     const onReturn: NonNullable<SolveOptions["onReturn"]> = (state, values, event, object) => {
       const fields = new Map<string, Resource>();
       const optional = new Set<string>();
+      const shared = new Set<string>();
       for (const [name, ids] of object?.byName ?? []) {
         for (const id of ids) {
           const value = this.resources.value(id);
-          if (value.kind !== "ref" || !held(state, value.res)) continue;
+          if (value.kind !== "ref") continue;
+          if (stillFiled(state, value.res) || value.res.shared) shared.add(name);
+          else if (!held(state, value.res)) continue;
           fields.set(name, value.res);
           // Set under a condition here, or optional in the helper this one passes on.
           if (object!.optional.has(name) || (value.res.fromBox && this.ctx.objects.isField(value.res))) optional.add(name);
         }
       }
-      objects.set(event, { fields, optional, methods: event.methods ?? [] });
+      objects.set(event, { fields, optional, shared, methods: event.methods ?? [] });
       for (const id of values) {
         const value = this.resources.value(id);
         if (value.kind !== "ref" || !held(state, value.res)) continue;
@@ -113,7 +127,7 @@ export class Summaries {
         returned = { isCancel: value.res.isCancel, ownerParam: ownerParam >= 0 ? ownerParam : null, mayFail: value.res.mayFail, ffi: value.res.ffi };
       }
     };
-    const exit = solve(this.ctx, graph, { bindings, tracks }, null, { onReturn });
+    const exit = solve(this.ctx, graph, { bindings, tracks }, null, { onReturn, onModuleStore });
     if (!exit || graph.gaveUp) return null;
     const effects: ParamEffect[] = fn.params.map((_, i) => {
       if (!params[i]) return { kind: "escape" };
@@ -156,6 +170,7 @@ export class Summaries {
 interface ReturnedFields {
   fields: Map<string, Resource>;
   optional: Set<string>;
+  shared: Set<string>;
   methods: readonly string[];
 }
 
@@ -164,7 +179,9 @@ function returnedObject(returns: ReturnedFields[]): ReturnedObject | null {
   if (names.size === 0) return null;
   const fields = [...names].map((name) => {
     const holders = returns.filter((r) => r.fields.has(name));
-    return { name, ffi: holders.every((r) => r.fields.get(name)!.ffi), optional: holders.length < returns.length || holders.some((r) => r.optional.has(name)) };
+    const optional = holders.length < returns.length || holders.some((r) => r.optional.has(name));
+    const shared = holders.some((r) => r.shared.has(name));
+    return { name, ffi: holders.every((r) => r.fields.get(name)!.ffi), optional, ...(shared ? { shared } : {}) };
   });
   return { fields, releasingMethods: [...new Set(returns.flatMap((r) => r.methods))] };
 }

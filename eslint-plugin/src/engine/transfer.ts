@@ -24,6 +24,8 @@ export class Transfer {
   readonly transitions: Transitions;
   /** While a summary is computed: receives the state and values at each `return`. */
   onReturn: ((state: State, values: IdSet, event: Extract<Event, { k: "return" }>, object: ReturnedProperties | null) => void) | null = null;
+  /** While a summary is computed: receives the members of an object stored into a module variable (`activeGpu = gpu`). */
+  onModuleStore: ((members: readonly number[]) => void) | null = null;
 
   constructor(
     private readonly ctx: EngineContext,
@@ -55,7 +57,10 @@ export class Transfer {
           if (event.escapes && event.heldBy && reporting && !inert) this.noteModuleHeld(draft, values, event.key, event.heldBy.name, event.heldBy.node);
           if (event.escapes && !inert) t.escape(draft, values);
           // A copy or store of an object hands on what its members hold: they are followed under one name only.
-          for (const key of slotKeysOf(event.sym)) t.escapeMembers(draft, key);
+          for (const key of slotKeysOf(event.sym)) {
+            if (event.heldBy && this.onModuleStore) this.onModuleStore(this.ctx.objects.memberValues(draft.bindings, key));
+            t.escapeMembers(draft, key);
+          }
           draft.dropMembers(event.key);
           // Re-binding a name makes it denote another object: forget the old one's call state.
           const previous = this.ctx.externalIfAny(this.graph, event.key);
@@ -187,7 +192,9 @@ export class Transfer {
     if (facts.some((f) => f.phase === Phase.PtrReleased)) return;
     // An optional field not used yet (`t.uav` of a texture made without one) is held only if the file uses it somewhere.
     const unread = field && res.fromBox && facts.some((f) => this.transitions.isHeld(f) && f.site !== null);
-    if (facts.some((f) => this.transitions.isOwed(res, f)) || unread) this.ctx.heldByModule(res, key, name, where, this.graph, unread);
+    // A field its helper also keeps (`activeGpu`) is held while the object is (module-pointers.ts judges it).
+    const shared = res.shared && facts.some((f) => this.transitions.isHeld(f));
+    if (facts.some((f) => this.transitions.isOwed(res, f)) || unread || shared) this.ctx.heldByModule(res, key, name, where, this.graph, unread);
   }
 
   private markReadValue(draft: Draft, id: number): void {
