@@ -16,7 +16,7 @@
  * `box.value`, `box.readBigUInt64LE(0)`, `read.ptr(box)`, `Number(box[0])`.
  */
 import type { TSESTree } from "@typescript-eslint/utils";
-import { calleeName, dottedName, memberName, numericLiteral, unwrapExpression } from "./ast";
+import { calleeName, dottedName, memberName, numericLiteral, propertyNames, unwrapExpression } from "./ast";
 import type { IUnknownMethod, Vocabulary } from "./vocabulary";
 
 type Node = TSESTree.Node;
@@ -54,6 +54,9 @@ export function isTableCall(call: TSESTree.CallExpression): boolean {
 export class FfiShapes {
   private readonly evidence = new WeakMap<Node, boolean>();
   private readonly paramEvidence = new WeakMap<Node, boolean>();
+  /** The file's property names, where it names them (built on the first read into an object literal). */
+  private properties: ReturnType<typeof propertyNames> | undefined;
+  private readonly propertyEvidence = new Map<string, boolean>();
 
   constructor(
     private readonly vocabulary: Vocabulary,
@@ -271,11 +274,30 @@ export class FfiShapes {
       return first?.type === "Identifier" && this.lookups.referencesOf(first).some((r) => this.isComObjectUse(r));
     }
     if (this.isComObjectUse(read)) return true;
+    // `return { device: box.readBigUInt64LE(0) }`: the pointer goes out as a property; it is a COM object
+    // when the file uses that property as one (`comRelease(gpu.device)`, `const { device } = x; vcall(device, ...)`).
+    if (read.parent?.type === "Property" && read.parent.value === read && read.parent.parent?.type === "ObjectExpression" && !read.parent.computed && read.parent.key.type === "Identifier") {
+      return this.propertyIsComObject(read.parent.key.name, read);
+    }
     // `const p = hr === 0 ? box.readBigUInt64LE(0) : 0n`, `box[0] ?? 0n`: the read is the value bound.
     while (read.parent && ((read.parent.type === "ConditionalExpression" && read.parent.test !== read) || read.parent.type === "LogicalExpression")) read = read.parent;
     const parent = read.parent;
     const target = parent?.type === "VariableDeclarator" && parent.init === read ? parent.id : parent?.type === "AssignmentExpression" && parent.right === read ? parent.left : null;
     return target?.type === "Identifier" && this.lookups.referencesOf(target).some((r) => r !== target && this.isComObjectUse(r));
+  }
+
+  /** Is the property `name` used as a COM object somewhere in the file (as a member, or destructured)? */
+  private propertyIsComObject(name: string, from: Node): boolean {
+    let known = this.propertyEvidence.get(name);
+    if (known === undefined) {
+      this.propertyEvidence.set(name, false);
+      let root: Node = from;
+      while (root.parent) root = root.parent;
+      this.properties ??= propertyNames(root);
+      known = (this.properties.get(name) ?? []).some((node) => (node.type === "MemberExpression" ? this.isComObjectUse(node) : this.lookups.referencesOf(node).some((r) => r !== node && this.isComObjectUse(r))));
+      this.propertyEvidence.set(name, known);
+    }
+    return known;
   }
 
   /** Is `expr` used as a COM object here: the object of a vtable call, released, queried, a protocol method's receiver? */

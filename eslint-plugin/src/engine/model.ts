@@ -67,8 +67,9 @@ export type Event =
   | { k: "use"; node: Node; target: Sym; valueMethod?: boolean }
   /** `native`: handed to a native export (`Ole32.CoFoo(p)`, `lib.symbols.Foo(p)`), which never takes over a raw pointer's reference. */
   | { k: "escape"; target: Sym; targetKey: string | null; native?: boolean }
+  /** `nullish`: `return null` (or `undefined`): no object at all, which the caller tests for. */
   /** `fields`: the properties of a returned object literal (`return { blob, size }`), kept with the object; `methods`: its function-valued properties that may release. */
-  | { k: "return"; target: Sym; targetKey: string | null; fields?: { name: string; sym: Sym }[]; methods?: string[] }
+  | { k: "return"; target: Sym; targetKey: string | null; fields?: { name: string; sym: Sym }[]; methods?: string[]; nullish?: boolean }
   | { k: "settle"; node: Node; target: Sym }
   /** A call of a function of this file (`callee`), or of an imported helper whose summary came with it (`summary`). */
   | { k: "callLocal"; node: Node; callee: Node | null; summary?: Summary; args: { sym: Sym; key: string | null; expr: Node }[]; result: Resource }
@@ -168,6 +169,11 @@ export interface ReturnedObject {
   fields: { name: string; ffi: boolean; optional: boolean; shared?: boolean }[];
   /** Properties whose function value may release what the object holds (`dispose() { comRelease(this.buffer) }`). */
   releasingMethods: string[];
+  /**
+   * Some return hands out `null` instead of the object (`if (hr !== 0) return null`): the fields are
+   * there only where the caller's test of the object says it is (conditions on the object refine them).
+   */
+  nullable?: boolean;
 }
 
 export type ParamEffect =

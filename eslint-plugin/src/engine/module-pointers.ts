@@ -13,7 +13,7 @@ import type { TSESTree } from "@typescript-eslint/utils";
 import type { Finding } from "./findings";
 import type { Event, Resource, Summary, Sym } from "./model";
 import type { FunctionGraph } from "./segment-graph";
-import { slotKeysOf } from "./object-fields";
+import { calledMethod, slotKeysOf } from "./object-fields";
 
 type Node = TSESTree.Node;
 
@@ -40,17 +40,25 @@ export class ModulePointers {
    * The findings, by the graph that stored each pointer: one per pointer none of whose
    * variables is handled anywhere in the file. `make` turns a pointer and its store into the finding.
    */
-  findings(allGraphs: Iterable<FunctionGraph>, make: (res: Resource, variable: string, store: Node, graph: FunctionGraph) => Finding, summaryOf: (fn: Node) => Summary | null): Map<FunctionGraph, Finding[]> {
+  findings(
+    allGraphs: Iterable<FunctionGraph>,
+    make: (res: Resource, variable: string, store: Node, graph: FunctionGraph) => Finding,
+    summaryOf: (fn: Node) => Summary | null,
+    releasingMethodsOf: (res: Resource) => ReadonlySet<string> | null,
+  ): Map<FunctionGraph, Finding[]> {
     const out = new Map<FunctionGraph, Finding[]>();
     if (this.held.size === 0) return out;
     const graphs = [...allGraphs];
     const handled = handledKeys(graphs, summaryOf);
-    const { used, methodCalled } = usedKeys(graphs);
+    const { used, methodCalls } = usedKeys(graphs);
     let released: Set<string> | undefined;
     for (const entry of this.held.values()) {
       // `bufA.srv` is handled when `bufA` is: a helper given the object may release its fields.
-      // So is it when a method of the object is called (`bufA.dispose()`): the method may release them.
-      if ([...entry.stores.keys()].some((key) => parentKeys(key).some((k, i) => handled.has(k) || (i > 0 && methodCalled.has(k))))) continue;
+      // So is it when a method of the object is called (`bufA.dispose()`) that may release them: of a
+      // helper's object, one its summary says releases (not `gpu.present()`); of another object, any.
+      const releasing = releasingMethodsOf(entry.res);
+      const releasedByMethod = (k: string) => [...(methodCalls.get(k) ?? [])].some((m) => releasing === null || releasing.has(m));
+      if ([...entry.stores.keys()].some((key) => parentKeys(key).some((k, i) => handled.has(k) || (i > 0 && releasedByMethod(k))))) continue;
       if (entry.optional && ![...entry.stores.keys()].some((key) => used.has(key))) continue;
       // A field its helper also files away (`gpu.device`, kept in `activeGpu` too) is this file's when the
       // file releases another field of the same object itself: it tears the object down by hand.
@@ -112,19 +120,26 @@ function parentKeys(key: string): string[] {
  * Keys some event of the file reads (uses, passes): an optional field the file never names was
  * never asked for. And the objects whose methods are called (`bufA.dispose()`).
  */
-function usedKeys(graphs: Iterable<FunctionGraph>): { used: Set<string>; methodCalled: Set<string> } {
+function usedKeys(graphs: Iterable<FunctionGraph>): { used: Set<string>; methodCalls: Map<string, Set<string>> } {
   const used = new Set<string>();
-  const methodCalled = new Set<string>();
+  const methodCalls = new Map<string, Set<string>>();
   for (const graph of graphs) {
     for (const events of graph.events) {
       for (const event of events) {
         if (event.k === "use" || event.k === "escape" || event.k === "hrPassed") addKeys(event.target, used);
         else if (event.k === "callLocal") for (const arg of event.args) addKeys(arg.sym, used);
-        if (event.k === "use" && event.node.type === "CallExpression" && event.node.callee.type === "MemberExpression") addKeys(event.target, methodCalled);
+        const method = event.k === "use" ? calledMethod(event.node) : null;
+        if (event.k === "use" && method !== null) {
+          for (const key of slotKeysOf(event.target)) {
+            let methods = methodCalls.get(key);
+            if (!methods) methodCalls.set(key, (methods = new Set()));
+            methods.add(method);
+          }
+        }
       }
     }
   }
-  return { used, methodCalled };
+  return { used, methodCalls };
 }
 
 function symsHandled(event: Event, summaryOf: (fn: Node) => Summary | null): Sym[] {

@@ -37,7 +37,7 @@ export class Summaries {
     // A function that names no protocol method cannot act on the protocol itself: no summary
     // (its calls stay escapes), and no second analysis of it.
     this.protocolWords ??= this.ctx.vocabulary.protocolWordPattern();
-    if (!this.protocolWords.test(this.sourceText.slice(fn.range[0], fn.range[1])) && !this.callsLocalDispatcher(graph)) {
+    if (!this.protocolWords.test(this.sourceText.slice(fn.range[0], fn.range[1])) && !this.callsLocalDispatcher(graph) && !acquires(graph)) {
       // Except for what it reads of its arguments' members (`code.ptr`), which it may hand on.
       const summary = memberReaderSummary(fn as TSESTree.FunctionLike, this.symbols);
       this.summaries.set(fn, summary);
@@ -104,7 +104,13 @@ export class Summaries {
       filed.has(res) && !isParam(res) && (state.tracks.get(res.ownKey) ?? []).some((f) => facts.get(f).phase === Phase.PtrEscaped && !facts.get(f).uncertain);
     // The object each return statement hands out (the last state the fixpoint gave it), by property.
     const objects = new Map<object, ReturnedFields>();
+    let nullable = false;
     const onReturn: NonNullable<SolveOptions["onReturn"]> = (state, values, event, object) => {
+      // No object at all: it makes no field optional, the caller's test of the object tells.
+      if (event.nullish) {
+        nullable = true;
+        return;
+      }
       const fields = new Map<string, Resource>();
       const optional = new Set<string>();
       const shared = new Set<string>();
@@ -137,7 +143,7 @@ export class Summaries {
       const members = membersHandedOn(graph, params[i].key, (call) => call.summary ?? (call.callee ? this.summaryOf(call.callee) : null));
       return members.length > 0 ? { kind: "none", members } : effect;
     });
-    return { params: effects, returns: returned, object: returnedObject([...objects.values()]) };
+    return { params: effects, returns: returned, object: returnedObject([...objects.values()], nullable) };
   }
 
   /** What every normal exit agrees the function did to one parameter. */
@@ -162,6 +168,11 @@ export class Summaries {
   }
 }
 
+/** `D3D11CreateDeviceAndSwapChain(..., ppDevice, ...)`: an export filling boxes the file uses as COM objects, whatever its name. */
+function acquires(graph: FunctionGraph): boolean {
+  return graph.events.some((events) => events.some((event) => event.k === "acquire"));
+}
+
 /**
  * The object a function returns, from what each `return` hands out: a property is a field when
  * it holds a pointer the function acquired and still holds; optional when some return lacks it
@@ -174,7 +185,7 @@ interface ReturnedFields {
   methods: readonly string[];
 }
 
-function returnedObject(returns: ReturnedFields[]): ReturnedObject | null {
+function returnedObject(returns: ReturnedFields[], nullable: boolean): ReturnedObject | null {
   const names = new Set(returns.flatMap((r) => [...r.fields.keys()]));
   if (names.size === 0) return null;
   const fields = [...names].map((name) => {
@@ -183,7 +194,7 @@ function returnedObject(returns: ReturnedFields[]): ReturnedObject | null {
     const shared = holders.some((r) => r.shared.has(name));
     return { name, ffi: holders.every((r) => r.fields.get(name)!.ffi), optional, ...(shared ? { shared } : {}) };
   });
-  return { fields, releasingMethods: [...new Set(returns.flatMap((r) => r.methods))] };
+  return { fields, releasingMethods: [...new Set(returns.flatMap((r) => r.methods))], ...(nullable ? { nullable } : {}) };
 }
 
 /** The members of `key` some event of the function hands on (`comRelease(buf.srv)`, `keep(buf.tex)`, `return code.ptr`), by name. */

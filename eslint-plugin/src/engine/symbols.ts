@@ -254,7 +254,7 @@ export class Symbols implements FfiLookups {
     if (this.isExportedVariable(variable)) return false;
     let captured = this.capturedCache.get(variable);
     if (captured === undefined) {
-      captured = variable.references.some((ref) => inlinedHome(ref.from.variableScope) !== inlinedHome(home));
+      captured = variable.references.some((ref) => inlinedHome(ref.from.variableScope) !== inlinedHome(home) && !inOwnLiteralMethod(ref.from.variableScope, home, variable));
       this.capturedCache.set(variable, captured);
     }
     return !captured;
@@ -399,4 +399,24 @@ function inlinedHome(scope: Scope.Scope): Scope.Scope {
     current = current.upper.variableScope;
   }
   return current;
+}
+
+/**
+ * Is a reference from `scope` inside a method of an object literal of the variable's own function
+ * that holds the variable itself: the literal it initialises (`const gpu = { recreateRTV() { gpu.x } }`,
+ * a self-reference like `this`) or one with it as a property's value (`{ device, present() { vcall(device, ...) } }`)?
+ * The closure and the object are one holder: the pointer goes where the object goes.
+ */
+function inOwnLiteralMethod(scope: Scope.Scope, home: Scope.Scope, variable: Scope.Variable): boolean {
+  let method: Scope.Scope = scope;
+  while (method.upper && inlinedHome(method.upper.variableScope) !== inlinedHome(home)) method = method.upper.variableScope;
+  if (!method.upper) return false;
+  const fn = method.block as unknown as Node;
+  const property = fn.parent;
+  if ((fn.type !== "FunctionExpression" && fn.type !== "ArrowFunctionExpression") || property?.type !== "Property" || property.value !== fn) return false;
+  const literal = property.parent;
+  if (literal?.type !== "ObjectExpression") return false;
+  const declarator = variable.defs[0]?.node as unknown as Node | undefined;
+  if (declarator?.type === "VariableDeclarator" && declarator.init && unwrapExpression(declarator.init) === literal) return true;
+  return literal.properties.some((p) => p.type === "Property" && p.value.type === "Identifier" && variable.references.some((r) => (r.identifier as unknown) === p.value));
 }

@@ -246,7 +246,8 @@ export class Transfer {
       t.acquire(draft, res, event.node, !acquired.mayFail);
     }
     // The pointers the returned object's properties own (`t.srv`): bound when the result is.
-    if (summary.object) for (const field of this.ctx.objects.fieldsOfCall(event.result, summary.object)) t.acquire(draft, field, event.node, true);
+    // Of an object the helper may return null for, they are there where a test of the object says so (refineValue).
+    if (summary.object) for (const field of this.ctx.objects.fieldsOfCall(event.result, summary.object)) t.acquire(draft, field, event.node, summary.object.nullable !== true);
   }
 
   /** What a `return` hands out as an object, by property: a literal's properties, a kept object's members, a helper's object's fields. */
@@ -352,17 +353,21 @@ export class Transfer {
       if (result === null) continue;
       // A call object tested null on this edge is not there: nothing is pending on it.
       if (value.kind === "ref" && result === "failed" && ptr === "null" && value.res.protoKey >= 0 && draft.tracks.has(value.res.protoKey)) draft.setTrack(value.res.protoKey, []);
-      if (value.res.ownKey < 0) continue;
-      const site = value.res.site;
-      t.mapTrack(draft, value.res.ownKey, (fact, fid) => {
-        // A pointer known to have failed cannot be valid: that path does not exist.
-        // (An out box's pointer stays unread: the fact keeps its site until the read.)
-        if (result === "valid") return fact.phase === Phase.PtrUnchecked ? facts.derive(fid, Phase.PtrOwned, value.res.fromBox ? fact.site : null, null) : fact.phase === Phase.PtrFailed ? null : fid;
-        // A use after an unchecked failure is reported (site null: not reported yet); a pointer already
-        // known valid that is tested null again is on a path the binding rules out (site set: never reported).
-        if (fact.phase === Phase.PtrUnchecked) return facts.derive(fid, Phase.PtrFailed, null, null);
-        return fact.phase === Phase.PtrOwned ? facts.derive(fid, Phase.PtrFailed, site, null) : fid;
-      });
+      // A null test of an object a helper may return null for tests its field pointers too.
+      const tested = value.kind === "ref" && ptr !== null ? [value.res, ...this.ctx.objects.nullableFields(value.res)] : [value.res];
+      for (const res of tested) {
+        if (res.ownKey < 0) continue;
+        const site = res.site;
+        t.mapTrack(draft, res.ownKey, (fact, fid) => {
+          // A pointer known to have failed cannot be valid: that path does not exist.
+          // (An out box's pointer stays unread: the fact keeps its site until the read.)
+          if (result === "valid") return fact.phase === Phase.PtrUnchecked ? facts.derive(fid, Phase.PtrOwned, res.fromBox ? fact.site : null, null) : fact.phase === Phase.PtrFailed ? null : fid;
+          // A use after an unchecked failure is reported (site null: not reported yet); a pointer already
+          // known valid that is tested null again is on a path the binding rules out (site set: never reported).
+          if (fact.phase === Phase.PtrUnchecked) return facts.derive(fid, Phase.PtrFailed, null, null);
+          return fact.phase === Phase.PtrOwned ? facts.derive(fid, Phase.PtrFailed, site, null) : fid;
+        });
+      }
     }
     return draft.freeze();
   };
