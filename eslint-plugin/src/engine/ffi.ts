@@ -202,7 +202,9 @@ export class FfiShapes {
     if (!first || first.type === "SpreadElement") return null;
     const name = calleeName(callee);
     if ((name === "Number" || name === "BigInt") && node.arguments.length === 1) return this.readBox(first);
-    if (callee.type === "MemberExpression" && dottedName(callee.object) === "read" && this.isBox(first)) return { box: first, member: "[0]" };
+    // bun:ffi's `read.ptr(box)`, and `read.ptr(box.ptr, 0)` (it reads at an address: the box's own).
+    const read = callee.type === "MemberExpression" && dottedName(callee.object) === "read" ? this.passedBox(first) : null;
+    if (read && (read === first || node.arguments.length === 1 || numericLiteral(node.arguments[1] as Node) === 0)) return { box: read, member: "[0]" };
     return null;
   }
 
