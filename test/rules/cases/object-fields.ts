@@ -321,6 +321,25 @@ frame();
 cleanup(0);
 `,
     },
+    {
+      name: "a helper returning a queried pointer twice (`out.readBigUInt64LE(0)`, `read.ptr(out.ptr, 0)`): one pointer, released once",
+      code: `${PRELUDE}declare const read: { ptr(p: unknown, offset?: number): unknown };
+declare const IID_IFOO: Uint8Array;
+const IUNKNOWN_QUERY_INTERFACE = 0;
+function query(p: bigint): { addr: bigint; hr: number; ptr: unknown } {
+  const out = Buffer.alloc(8);
+  const hr = vcall(p, IUNKNOWN_QUERY_INTERFACE, [FFIType.ptr, FFIType.ptr], [IID_IFOO, out.ptr!]);
+  if (hr !== 0) return { addr: 0n, hr, ptr: null };
+  return { addr: out.readBigUInt64LE(0), hr, ptr: read.ptr(out.ptr!, 0) };
+}
+export function use(p: bigint): void {
+  const q = query(p);
+  if (q.hr !== 0) return;
+  vcall(q.addr, CTX_PS_SET_SHADER_RESOURCES, [FFIType.ptr], [0]);
+  comRelease(q.addr);
+}
+`,
+    },
   ],
   invalid: [
     {
