@@ -113,3 +113,41 @@ export function jumpsOutOfFinally(jump: TSESTree.BreakStatement | TSESTree.Conti
   }
   return false;
 }
+
+/**
+ * Every place the program names a property, by its name: `x.device` (a non-computed member
+ * access), and the variable a destructuring binds it to (`device` of `const { device } = x`,
+ * `d` of `{ device: d }`). One walk of the tree.
+ */
+export function propertyNames(root: Node): Map<string, (TSESTree.MemberExpression | TSESTree.Identifier)[]> {
+  const out = new Map<string, (TSESTree.MemberExpression | TSESTree.Identifier)[]>();
+  const add = (name: string, node: TSESTree.MemberExpression | TSESTree.Identifier) => {
+    let list = out.get(name);
+    if (!list) out.set(name, (list = []));
+    list.push(node);
+  };
+  walk(root, (node) => {
+    if (node.type === "MemberExpression" && !node.computed && node.property.type === "Identifier") add(node.property.name, node);
+    else if (node.type === "Property" && node.parent?.type === "ObjectPattern" && !node.computed && node.key.type === "Identifier") {
+      const value = node.value.type === "AssignmentPattern" ? node.value.left : node.value;
+      if (value.type === "Identifier") add(node.key.name, value);
+    }
+  });
+  return out;
+}
+
+/** Visits every node under `root` (itself included), in no particular order. */
+export function walk(root: Node, visit: (node: Node) => void): void {
+  const stack: Node[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    visit(node);
+    for (const key in node) {
+      if (key === "parent") continue;
+      const child = (node as unknown as Record<string, unknown>)[key];
+      if (Array.isArray(child)) {
+        for (const item of child) if (item && typeof (item as Node).type === "string") stack.push(item as Node);
+      } else if (child && typeof (child as Node).type === "string") stack.push(child as Node);
+    }
+  }
+}

@@ -17,6 +17,7 @@
  */
 import type { TSESTree } from "@typescript-eslint/utils";
 import { calleeName, dottedName, memberName, numericLiteral, unwrapExpression } from "./ast";
+import { ComEvidence } from "./com-evidence";
 import type { IUnknownMethod, Vocabulary } from "./vocabulary";
 import { namesVtable } from "./linked-tables";
 
@@ -53,14 +54,15 @@ export function isTableCall(call: TSESTree.CallExpression): boolean {
 }
 
 export class FfiShapes {
-  private readonly evidence = new WeakMap<Node, boolean>();
-  private readonly paramEvidence = new WeakMap<Node, boolean>();
   private readonly vtableTables = new WeakMap<Node, boolean>();
+  private readonly evidence: ComEvidence;
 
   constructor(
     private readonly vocabulary: Vocabulary,
     private readonly lookups: FfiLookups,
-  ) {}
+  ) {
+    this.evidence = new ComEvidence(vocabulary, lookups, this);
+  }
 
   /** A call through a vtable, or null. */
   vtableCall(call: TSESTree.CallExpression): VtableCall | null {
@@ -203,7 +205,9 @@ export class FfiShapes {
     if (!first || first.type === "SpreadElement") return null;
     const name = calleeName(callee);
     if ((name === "Number" || name === "BigInt") && node.arguments.length === 1) return this.readBox(first);
-    if (callee.type === "MemberExpression" && dottedName(callee.object) === "read" && this.isBox(first)) return { box: first, member: "[0]" };
+    // bun:ffi's `read.ptr(box)`, and `read.ptr(box.ptr, 0)` (it reads at an address: the box's own).
+    const read = callee.type === "MemberExpression" && dottedName(callee.object) === "read" ? this.passedBox(first) : null;
+    if (read && (read === first || node.arguments.length === 1 || numericLiteral(node.arguments[1] as Node) === 0)) return { box: read, member: "[0]" };
     return null;
   }
 
@@ -243,75 +247,11 @@ export class FfiShapes {
   }
 
   /**
-   * The evidence rule: a pointer read from this box is tracked only when the file uses it as
-   * a COM object somewhere (releases it, queries it, calls through its vtable). A HANDLE, an
-   * HSTRING or a buffer read from a box is closed by other APIs and never tracked.
+   * The evidence rule (com-evidence.ts): a pointer read from this box is tracked only when the file
+   * uses it as a COM object somewhere.
    */
   holdsComObject(box: Expression): boolean {
-    const init = box.type === "Identifier" ? this.lookups.initOf(box) : null;
-    if (!init || box.type !== "Identifier") return false;
-    let known = this.evidence.get(init);
-    if (known === undefined) {
-      this.evidence.set(init, false); // a read that leads back to the box itself proves nothing
-      known = this.lookups.referencesOf(box).some((ref) => this.readIsComObject(ref));
-      this.evidence.set(init, known);
-    }
-    return known;
-  }
-
-  private readIsComObject(ref: TSESTree.Identifier): boolean {
-    // The outermost read of the box around this reference: `box[0]`, `Number(box[0])`, `box.readBigUInt64LE(0)`.
-    let read: Node = ref;
-    let node: Node | undefined = ref.parent;
-    for (let depth = 0; node && depth < 4; depth++, node = node.parent) {
-      const found = this.readBox(node);
-      if (found && unwrapExpression(found.box) === ref) read = node;
-    }
-    if (read === ref) {
-      // `const [p] = box`: destructuring reads the box.
-      const parent = ref.parent;
-      if (parent?.type !== "VariableDeclarator" || parent.init !== ref || parent.id.type !== "ArrayPattern") return false;
-      const first = parent.id.elements[0];
-      return first?.type === "Identifier" && this.lookups.referencesOf(first).some((r) => this.isComObjectUse(r));
-    }
-    if (this.isComObjectUse(read)) return true;
-    // `const p = hr === 0 ? box.readBigUInt64LE(0) : 0n`, `box[0] ?? 0n`: the read is the value bound.
-    while (read.parent && ((read.parent.type === "ConditionalExpression" && read.parent.test !== read) || read.parent.type === "LogicalExpression")) read = read.parent;
-    const parent = read.parent;
-    const target = parent?.type === "VariableDeclarator" && parent.init === read ? parent.id : parent?.type === "AssignmentExpression" && parent.right === read ? parent.left : null;
-    return target?.type === "Identifier" && this.lookups.referencesOf(target).some((r) => r !== target && this.isComObjectUse(r));
-  }
-
-  /** Is `expr` used as a COM object here: the object of a vtable call, released, queried, a protocol method's receiver? */
-  private isComObjectUse(expr: Node): boolean {
-    const parent = expr.parent;
-    if (!parent) return false;
-    if (parent.type === "MemberExpression" && parent.object === expr) {
-      const name = memberName(parent);
-      return name !== null && parent.parent?.type === "CallExpression" && parent.parent.callee === parent && this.vocabulary.isProtocolMethod(name);
-    }
-    if (parent.type !== "CallExpression") return false;
-    const index = parent.arguments.indexOf(expr as TSESTree.CallExpressionArgument);
-    if (index < 0) return false;
-    const name = calleeName(parent.callee);
-    if (index === 0 && name !== null && (this.vocabulary.isReleaseFunction(name) || /release/i.test(name))) return true;
-    const vtable = this.vtableCall(parent);
-    if (vtable !== null) return vtable.object === expr;
-    // `blobBufferPointer(blob)`, where that function of the file calls through its parameter's vtable.
-    const fn = this.lookups.localFunction(parent.callee) as TSESTree.FunctionLike | null;
-    const param = fn?.params[index];
-    return param?.type === "Identifier" && this.paramIsComObject(param);
-  }
-
-  /** Does the function use this parameter as a COM object? (A parameter under test counts as not, so recursion ends.) */
-  private paramIsComObject(param: TSESTree.Identifier): boolean {
-    let known = this.paramEvidence.get(param);
-    if (known === undefined) {
-      this.paramEvidence.set(param, false);
-      known = this.lookups.referencesOf(param).some((ref) => ref !== param && this.isComObjectUse(ref));
-      this.paramEvidence.set(param, known);
-    }
-    return known;
+    return this.evidence.holdsComObject(box);
   }
 
   private looksLikeDispatcher(callee: Node): boolean {

@@ -301,7 +301,7 @@ export class FileAnalysis implements EngineContext {
         releasedOnSomePath: false,
         releaseText: this.releaseText(variable, res.mayFail),
         scope: this.sourceCode.ast as unknown as Node,
-      }), (fn) => this.summaries.summaryOf(fn));
+      }), (fn) => this.summaries.summaryOf(fn), (res) => this.objects.releasingMethodsOf(res));
       for (const [graph, findings] of byGraph) {
         let home: FunctionGraph | null = graph;
         while (home?.isInlined && home.parent) home = home.parent;

@@ -35,6 +35,12 @@ export interface Resource {
   ffi: boolean;
   /** Raw FFI out box of a call that may succeed without an object: owned from the box's read on (spec 2a, shape 7); a path that never reads it owes nothing. */
   fromBox: boolean;
+  /**
+   * A returned object's field the helper also filed in a module variable (`activeGpu = gpu`, which its
+   * `destroyDevice()` releases): two holders, so owed only where the file shows it owns the object by
+   * releasing another of its fields itself (module-pointers.ts). Never owed at a function's exit.
+   */
+  shared: boolean;
   /** The acquiring call's own name, for messages: `QueryInterface`, `CoCreateInstance`, a helper's name. */
   acquirer: string;
 }
@@ -61,8 +67,9 @@ export type Event =
   | { k: "use"; node: Node; target: Sym; valueMethod?: boolean }
   /** `native`: handed to a native export (`Ole32.CoFoo(p)`, `lib.symbols.Foo(p)`), which never takes over a raw pointer's reference. */
   | { k: "escape"; target: Sym; targetKey: string | null; native?: boolean }
+  /** `nullish`: `return null` (or `undefined`): no object at all, which the caller tests for. */
   /** `fields`: the properties of a returned object literal (`return { blob, size }`), kept with the object; `methods`: its function-valued properties that may release. */
-  | { k: "return"; target: Sym; targetKey: string | null; fields?: { name: string; sym: Sym }[]; methods?: string[] }
+  | { k: "return"; target: Sym; targetKey: string | null; fields?: { name: string; sym: Sym }[]; methods?: string[]; nullish?: boolean }
   | { k: "settle"; node: Node; target: Sym }
   /** A call of a function of this file (`callee`), or of an imported helper whose summary came with it (`summary`). */
   | { k: "callLocal"; node: Node; callee: Node | null; summary?: Summary; args: { sym: Sym; key: string | null; expr: Node }[]; result: Resource }
@@ -157,10 +164,18 @@ export interface Summary {
 
 /** What a returned object owns (object-fields.ts): its caller releases `buf.srv`, `gpu.device`. */
 export interface ReturnedObject {
-  /** Properties holding a pointer the function acquired and handed to the caller; `optional`: not set on every return. */
-  fields: { name: string; ffi: boolean; optional: boolean }[];
+  /**
+   * Properties holding a pointer the function acquired and handed to the caller; `optional`: not set on
+   * every return; `shared`: the function also stored the object into a module variable (Resource.shared).
+   */
+  fields: { name: string; ffi: boolean; optional: boolean; shared?: boolean }[];
   /** Properties whose function value may release what the object holds (`dispose() { comRelease(this.buffer) }`). */
   releasingMethods: string[];
+  /**
+   * Some return hands out `null` instead of the object (`if (hr !== 0) return null`): the fields are
+   * there only where the caller's test of the object says it is (conditions on the object refine them).
+   */
+  nullable?: boolean;
 }
 
 export type ParamEffect =

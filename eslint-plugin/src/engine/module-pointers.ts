@@ -13,7 +13,7 @@ import type { TSESTree } from "@typescript-eslint/utils";
 import type { Finding } from "./findings";
 import type { Event, Resource, Summary, Sym } from "./model";
 import type { FunctionGraph } from "./segment-graph";
-import { slotKeysOf } from "./object-fields";
+import { calledMethod, slotKeysOf } from "./object-fields";
 import type { Symbols } from "./symbols";
 
 type Node = TSESTree.Node;
@@ -52,17 +52,29 @@ export class ModulePointers {
    * The findings, by the graph that stored each pointer: one per pointer none of whose
    * variables is handled anywhere in the file. `make` turns a pointer and its store into the finding.
    */
-  findings(allGraphs: Iterable<FunctionGraph>, make: (res: Resource, variable: string, store: Node, graph: FunctionGraph) => Finding, summaryOf: (fn: Node) => Summary | null): Map<FunctionGraph, Finding[]> {
+  findings(
+    allGraphs: Iterable<FunctionGraph>,
+    make: (res: Resource, variable: string, store: Node, graph: FunctionGraph) => Finding,
+    summaryOf: (fn: Node) => Summary | null,
+    releasingMethodsOf: (res: Resource) => ReadonlySet<string> | null,
+  ): Map<FunctionGraph, Finding[]> {
     const out = new Map<FunctionGraph, Finding[]>();
     if (this.held.size === 0) return out;
     const graphs = [...allGraphs];
     const handled = handledKeys(graphs, summaryOf);
-    const { used, methodCalled } = usedKeys(graphs);
+    const { used, methodCalls } = usedKeys(graphs);
+    let released: Set<string> | undefined;
     for (const entry of this.held.values()) {
       // `bufA.srv` is handled when `bufA` is: a helper given the object may release its fields.
-      // So is it when a method of the object is called (`bufA.dispose()`): the method may release them.
-      if ([...entry.stores.keys()].some((key) => parentKeys(key).some((k, i) => handled.has(k) || (i > 0 && methodCalled.has(k))))) continue;
+      // So is it when a method of the object is called (`bufA.dispose()`) that may release them: of a
+      // helper's object, one its summary says releases (not `gpu.present()`); of another object, any.
+      const releasing = releasingMethodsOf(entry.res);
+      const releasedByMethod = (k: string) => [...(methodCalls.get(k) ?? [])].some((m) => releasing === null || releasing.has(m));
+      if ([...entry.stores.keys()].some((key) => parentKeys(key).some((k, i) => handled.has(k) || (i > 0 && releasedByMethod(k))))) continue;
       if (entry.optional && ![...entry.stores.keys()].some((key) => used.has(key))) continue;
+      // A field its helper also files away (`gpu.device`, kept in `activeGpu` too) is this file's when the
+      // file releases another field of the same object itself: it tears the object down by hand.
+      if (entry.res.shared && ![...entry.stores.keys()].some((key) => releasesSibling((released ??= releasedKeys(graphs, summaryOf)), key))) continue;
       const [, first] = [...entry.stores.entries()][0];
       let list = out.get(entry.graph);
       if (!list) out.set(entry.graph, (list = []));
@@ -83,6 +95,32 @@ export function handledKeys(graphs: Iterable<FunctionGraph>, summaryOf: (fn: Nod
   return keys;
 }
 
+/** Keys of the variables some event of the file releases, itself or through a helper that releases its argument. */
+function releasedKeys(graphs: Iterable<FunctionGraph>, summaryOf: (fn: Node) => Summary | null): Set<string> {
+  const keys = new Set<string>();
+  for (const graph of graphs) {
+    for (const events of graph.events) {
+      for (const event of events) {
+        if (event.k === "release") addKeys(event.target, keys);
+        else if (event.k === "callLocal") {
+          const summary = event.summary ?? (event.callee ? summaryOf(event.callee) : null);
+          event.args.forEach((arg, i) => summary?.params[i]?.kind === "release" && addKeys(arg.sym, keys));
+        }
+      }
+    }
+  }
+  return keys;
+}
+
+/** Is another member of the object `key` is a member of released (`gpu.context` for `gpu.device`)? */
+function releasesSibling(released: ReadonlySet<string>, key: string): boolean {
+  const dot = key.lastIndexOf(".");
+  if (dot <= 0) return false;
+  const prefix = key.slice(0, dot + 1);
+  for (const k of released) if (k !== key && k.startsWith(prefix)) return true;
+  return false;
+}
+
 /** `a.b.c`, `a.b`, `a`: a key and the objects it is a member of. */
 function parentKeys(key: string): string[] {
   const out = [key];
@@ -94,20 +132,27 @@ function parentKeys(key: string): string[] {
  * Keys some event of the file reads (uses, passes): an optional field the file never names was
  * never asked for. And the objects whose methods are called (`bufA.dispose()`).
  */
-function usedKeys(graphs: Iterable<FunctionGraph>): { used: Set<string>; methodCalled: Set<string> } {
+function usedKeys(graphs: Iterable<FunctionGraph>): { used: Set<string>; methodCalls: Map<string, Set<string>> } {
   const used = new Set<string>();
-  const methodCalled = new Set<string>();
+  const methodCalls = new Map<string, Set<string>>();
   for (const graph of graphs) {
     for (const events of graph.events) {
       for (const event of events) {
         if (event.k === "use" || event.k === "escape" || event.k === "hrPassed") addKeys(event.target, used);
         else if (event.k === "callLocal") for (const arg of event.args) addKeys(arg.sym, used);
         // The receiver of a method that is no COM method (`bufA.dispose()`), not an argument of a namespace's function (`gpu.makeShader(code)`).
-        if (event.k === "use" && event.valueMethod === true) addKeys(event.target, methodCalled);
+        const method = event.k === "use" && event.valueMethod === true ? calledMethod(event.node) : null;
+        if (event.k === "use" && method !== null) {
+          for (const key of slotKeysOf(event.target)) {
+            let methods = methodCalls.get(key);
+            if (!methods) methodCalls.set(key, (methods = new Set()));
+            methods.add(method);
+          }
+        }
       }
     }
   }
-  return { used, methodCalled };
+  return { used, methodCalls };
 }
 
 function symsHandled(event: Event, summaryOf: (fn: Node) => Summary | null): Sym[] {

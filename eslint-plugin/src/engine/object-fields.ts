@@ -26,7 +26,10 @@ export class ObjectFields {
   private readonly fields = new Map<Resource, Map<string, Resource>>();
   private readonly methods = new Map<Resource, ReadonlySet<string>>();
   private readonly fieldPointers = new Set<Resource>();
+  private readonly owners = new Map<Resource, Resource>();
   private readonly named = new Set<Resource>();
+  /** Results of helpers that may return null instead of their object (ReturnedObject.nullable). */
+  private readonly nullable = new Set<Resource>();
 
   constructor(private readonly resources: ResourceTable) {}
 
@@ -41,6 +44,7 @@ export class ObjectFields {
     if (!byName) {
       this.fields.set(owner, (byName = new Map()));
       if (object.releasingMethods.length > 0) this.methods.set(owner, new Set(object.releasingMethods));
+      if (object.nullable) this.nullable.add(owner);
     }
     const out: Resource[] = [];
     for (const field of object.fields) {
@@ -52,8 +56,10 @@ export class ObjectFields {
         res.ownerStatement = owner.ownerStatement;
         res.ffi = field.ffi;
         res.fromBox = field.optional;
+        res.shared = field.shared === true;
         byName.set(field.name, res);
         this.fieldPointers.add(res);
+        this.owners.set(res, owner);
       }
       out.push(res);
     }
@@ -63,6 +69,17 @@ export class ObjectFields {
   /** A pointer held by a property of a returned object (its first use marks an optional one as there). */
   isField(res: Resource): boolean {
     return this.fieldPointers.has(res);
+  }
+
+  /** The field pointers a null test of `owner` says are there or not (`if (created === null) throw`). */
+  nullableFields(owner: Resource): Resource[] {
+    return this.nullable.has(owner) ? [...(this.fields.get(owner)?.values() ?? [])] : [];
+  }
+
+  /** For a field pointer, the methods of its object that may release what it holds (none: `gpu.present()` hands nothing on); null for other pointers. */
+  releasingMethodsOf(field: Resource): ReadonlySet<string> | null {
+    const owner = this.owners.get(field);
+    return owner ? (this.methods.get(owner) ?? new Set()) : null;
   }
 
   fieldsOf(owner: Resource): ReadonlyMap<string, Resource> | undefined {

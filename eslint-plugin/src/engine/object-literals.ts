@@ -8,8 +8,9 @@
  * reads its members; it hands nothing on.
  */
 import type { TSESTree } from "@typescript-eslint/utils";
-import { unwrapExpression } from "./ast";
+import { unwrapExpression, walk } from "./ast";
 import type { Event } from "./model";
+import type { ApiCall } from "./recognizer";
 import type { FunctionGraph } from "./segment-graph";
 import type { Symbols } from "./symbols";
 import { moduleHolder } from "./module-pointers";
@@ -34,6 +35,7 @@ export class ObjectLiterals {
     private readonly top: () => FunctionGraph | undefined,
     /** Does a function's text name a protocol method or a vtable call? Only such a method can release what its object holds. */
     private readonly mayRelease: (fn: Node) => boolean,
+    private readonly classify: (call: TSESTree.CallExpression) => ApiCall | null,
     private readonly record: (event: Event) => void,
     /** Keys that may have members bound (object-fields.ts): a kept constant is one. */
     private readonly objectKeys: Set<string>,
@@ -125,8 +127,44 @@ export class ObjectLiterals {
   /** Function-valued properties of a literal that may release what the object holds (`dispose() { comRelease(this.buf) }`). */
   releasingMethods(literal: TSESTree.ObjectExpression): string[] {
     return this.namedProperties(literal)
-      .filter((p) => (p.value.type === "FunctionExpression" || p.value.type === "ArrowFunctionExpression") && this.mayRelease(p.value))
+      .filter((p) => (p.value.type === "FunctionExpression" || p.value.type === "ArrowFunctionExpression") && this.mayRelease(p.value) && this.releasesHeld(p.value, literal))
       .map((p) => p.name);
+  }
+
+  /**
+   * Does a method release (or give a helper) what the object holds: a member of `this` or of the
+   * object's own name, or a variable the literal holds as a property? Not a method that only calls
+   * through vtables (`present()`), releases its own locals, or refreshes a member it sets again
+   * (`recreateRTV()`: `comRelease(gpu.rtv); gpu.rtv = ...`): calling those hands nothing on.
+   */
+  private releasesHeld(fn: Node, literal: TSESTree.ObjectExpression): boolean {
+    const declarator = literal.parent?.type === "VariableDeclarator" && literal.parent.id.type === "Identifier" ? literal.parent.id.name : null;
+    const held = new Set(this.namedProperties(literal).flatMap((p) => (p.value.type === "Identifier" ? [p.value.name] : [])));
+    const memberOf = (expr: Node): string | null => {
+      const e = unwrapExpression(expr);
+      if (e.type !== "MemberExpression" || e.computed || e.property.type !== "Identifier") return null;
+      const object = unwrapExpression(e.object);
+      return object.type === "ThisExpression" || (object.type === "Identifier" && object.name === declarator) ? e.property.name : null;
+    };
+    const reassigned = new Set<string>();
+    const calls: TSESTree.CallExpression[] = [];
+    walk(fn, (node) => {
+      if (node.type === "AssignmentExpression") {
+        const name = memberOf(node.left);
+        if (name !== null) reassigned.add(name);
+      } else if (node.type === "CallExpression") calls.push(node);
+    });
+    const holds = (expr: Node): boolean => {
+      const e = unwrapExpression(expr);
+      const member = memberOf(e);
+      if (member !== null) return !reassigned.has(member);
+      return e.type === "ThisExpression" || (e.type === "Identifier" && (e.name === declarator || held.has(e.name)));
+    };
+    return calls.some((call) => {
+      const api = this.classify(call);
+      if (api?.kind === "release") return holds(api.target);
+      return api === null && call.arguments.some((arg) => holds(arg));
+    });
   }
 
   /**

@@ -70,7 +70,8 @@ export class Recognizer {
     const box = boxes[boxes.length - 1];
     // The creating exports of spec 3a acquire whatever the file does with the pointer.
     const name = calleeName(call.callee);
-    if (!box) return null;
+    // `read.ptr(box.ptr, 0)` reads the box; it fills nothing.
+    if (!box || this.ffi.readBox(call)) return null;
     const creates = (name !== null && CREATING_EXPORTS.has(name)) || this.ffi.mentionsIid(call.arguments);
     if (creates || this.ffi.holdsComObject(box)) return this.withExtraBoxes(this.ffiAcquire(null, box, false, name ?? "the call", !creates), boxes);
     return null;

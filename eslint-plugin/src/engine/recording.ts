@@ -50,7 +50,7 @@ export class Recorder {
     const protocolWords = recognizer.vocabulary.protocolWordPattern();
     const mayRelease = (fn: Node) => protocolWords.test(sourceCode.getText(fn as never));
     this.imported = new ImportedRoles(symbols);
-    this.literals = new ObjectLiterals(symbols, top, mayRelease, (event) => this.record(event), objects.objectKeys, objects.conditionalMembers);
+    this.literals = new ObjectLiterals(symbols, top, mayRelease, classify, (event) => this.record(event), objects.objectKeys, objects.conditionalMembers);
   }
   private readonly literals: ObjectLiterals;
 
@@ -391,6 +391,11 @@ export class Recorder {
   /** A returned value: the caller's from now on (and, for summaries, what the function hands out). */
   returnValue(node: Node): void {
     const expr = node as TSESTree.Expression;
+    // `return null` in a helper that otherwise returns an object: its caller tests for the object (summaries.ts).
+    if ((expr.type === "Literal" && expr.value === null) || (expr.type === "Identifier" && expr.name === "undefined")) {
+      this.record({ k: "return", target: null, targetKey: null, nullish: true });
+      return;
+    }
     const sym = this.symbols.sym(expr);
     if (this.literals.onReturn(expr)) return;
     const key = this.symbols.keyOf(expr);

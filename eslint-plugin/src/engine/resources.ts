@@ -77,6 +77,7 @@ export class ResourceTable {
       mayFail: false,
       ffi: false,
       fromBox: false,
+      shared: false,
       acquirer,
     };
     this.resources.push(res);

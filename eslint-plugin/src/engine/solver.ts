@@ -32,6 +32,8 @@ type Segment = Rule.CodePathSegment;
 export interface SolveOptions {
   /** Receives the state and returned values at each `return` (summaries). */
   onReturn?: NonNullable<Transfer["onReturn"]>;
+  /** Receives the members of each object stored into a module variable (summaries: fields the helper shares). */
+  onModuleStore?: NonNullable<Transfer["onModuleStore"]>;
   /** Called with the entry state of every segment once converged (the debug view). */
   onConverged?: (inStates: readonly (State | undefined)[], outStates: readonly (State | undefined)[]) => void;
 }
@@ -47,6 +49,7 @@ export function solve(ctx: EngineContext, graph: FunctionGraph, entry: State, si
   if (n === 0) return entry;
   const transfer = new Transfer(ctx, graph);
   transfer.onReturn = options.onReturn ?? null;
+  transfer.onModuleStore = options.onModuleStore ?? null;
   const inStates: (State | undefined)[] = new Array(n);
   const outStates: (State | undefined)[] = new Array(n);
   const regionStates = new Map<string, State>();

@@ -39,7 +39,7 @@ export class Summaries {
     // A function that names no protocol method cannot act on the protocol itself: no summary
     // (its calls stay escapes), and no second analysis of it.
     this.protocolWords ??= this.ctx.vocabulary.protocolWordPattern();
-    if (!this.protocolWords.test(this.sourceText.slice(fn.range[0], fn.range[1])) && !this.callsLocalDispatcher(graph)) {
+    if (!this.protocolWords.test(this.sourceText.slice(fn.range[0], fn.range[1])) && !this.callsLocalDispatcher(graph) && !acquires(graph)) {
       // Except for what it reads of its arguments' members (`code.ptr`), which it may hand on.
       const summary = memberReaderSummary(fn as TSESTree.FunctionLike, this.symbols, this.nativeCallee);
       this.summaries.set(fn, summary);
@@ -93,21 +93,41 @@ export class Summaries {
         const fact = facts.get(f);
         return !fact.uncertain && (fact.phase === Phase.PtrOwned || fact.phase === Phase.PtrUnchecked);
       });
+    // Pointers the function filed in a module variable inside an object (`activeGpu = gpu`): the module
+    // keeps them too. Returned in that object, they are the caller's only if it acts as their owner.
+    const filed = new Set<Resource>();
+    const onModuleStore = (members: readonly number[]) => {
+      for (const id of members) {
+        const value = this.resources.value(id);
+        if (value.kind === "ref") filed.add(value.res);
+      }
+    };
+    const stillFiled = (state: State, res: Resource) =>
+      filed.has(res) && !isParam(res) && (state.tracks.get(res.ownKey) ?? []).some((f) => facts.get(f).phase === Phase.PtrEscaped && !facts.get(f).uncertain);
     // The object each return statement hands out (the last state the fixpoint gave it), by property.
     const objects = new Map<object, ReturnedFields>();
+    let nullable = false;
     const onReturn: NonNullable<SolveOptions["onReturn"]> = (state, values, event, object) => {
+      // No object at all: it makes no field optional, the caller's test of the object tells.
+      if (event.nullish) {
+        nullable = true;
+        return;
+      }
       const fields = new Map<string, Resource>();
       const optional = new Set<string>();
+      const shared = new Set<string>();
       for (const [name, ids] of object?.byName ?? []) {
         for (const id of ids) {
           const value = this.resources.value(id);
-          if (value.kind !== "ref" || !held(state, value.res)) continue;
+          if (value.kind !== "ref") continue;
+          if (stillFiled(state, value.res) || value.res.shared) shared.add(name);
+          else if (!held(state, value.res)) continue;
           fields.set(name, value.res);
           // Set under a condition here, or optional in the helper this one passes on.
           if (object!.optional.has(name) || (value.res.fromBox && this.ctx.objects.isField(value.res))) optional.add(name);
         }
       }
-      objects.set(event, { fields, optional, methods: event.methods ?? [] });
+      objects.set(event, { fields, optional, shared, methods: event.methods ?? [] });
       for (const id of values) {
         const value = this.resources.value(id);
         if (value.kind !== "ref" || !held(state, value.res)) continue;
@@ -115,7 +135,7 @@ export class Summaries {
         returned = { isCancel: value.res.isCancel, ownerParam: ownerParam >= 0 ? ownerParam : null, mayFail: value.res.mayFail, ffi: value.res.ffi };
       }
     };
-    const exit = solve(this.ctx, graph, { bindings, tracks }, null, { onReturn });
+    const exit = solve(this.ctx, graph, { bindings, tracks }, null, { onReturn, onModuleStore });
     if (!exit || graph.gaveUp) return null;
     const effects: ParamEffect[] = fn.params.map((_, i) => {
       if (!params[i]) return { kind: "escape" };
@@ -125,7 +145,7 @@ export class Summaries {
       const members = membersHandedOn(graph, params[i].key, (call) => call.summary ?? (call.callee ? this.summaryOf(call.callee) : null));
       return members.length > 0 ? { kind: "none", members } : effect;
     });
-    return { params: effects, returns: returned, object: returnedObject([...objects.values()]) };
+    return { params: effects, returns: returned, object: returnedObject([...objects.values()], nullable) };
   }
 
   /** What every normal exit agrees the function did to one parameter. */
@@ -150,6 +170,11 @@ export class Summaries {
   }
 }
 
+/** `D3D11CreateDeviceAndSwapChain(..., ppDevice, ...)`: an export filling boxes the file uses as COM objects, whatever its name. */
+function acquires(graph: FunctionGraph): boolean {
+  return graph.events.some((events) => events.some((event) => event.k === "acquire"));
+}
+
 /**
  * The object a function returns, from what each `return` hands out: a property is a field when
  * it holds a pointer the function acquired and still holds; optional when some return lacks it
@@ -158,17 +183,20 @@ export class Summaries {
 interface ReturnedFields {
   fields: Map<string, Resource>;
   optional: Set<string>;
+  shared: Set<string>;
   methods: readonly string[];
 }
 
-function returnedObject(returns: ReturnedFields[]): ReturnedObject | null {
+function returnedObject(returns: ReturnedFields[], nullable: boolean): ReturnedObject | null {
   const names = new Set(returns.flatMap((r) => [...r.fields.keys()]));
   if (names.size === 0) return null;
   const fields = [...names].map((name) => {
     const holders = returns.filter((r) => r.fields.has(name));
-    return { name, ffi: holders.every((r) => r.fields.get(name)!.ffi), optional: holders.length < returns.length || holders.some((r) => r.optional.has(name)) };
+    const optional = holders.length < returns.length || holders.some((r) => r.optional.has(name));
+    const shared = holders.some((r) => r.shared.has(name));
+    return { name, ffi: holders.every((r) => r.fields.get(name)!.ffi), optional, ...(shared ? { shared } : {}) };
   });
-  return { fields, releasingMethods: [...new Set(returns.flatMap((r) => r.methods))] };
+  return { fields, releasingMethods: [...new Set(returns.flatMap((r) => r.methods))], ...(nullable ? { nullable } : {}) };
 }
 
 /** The members of `key` some event of the function hands on (`comRelease(buf.srv)`, `keep(buf.tex)`, `return code.ptr`), by name. */

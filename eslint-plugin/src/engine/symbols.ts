@@ -7,7 +7,7 @@
  */
 import type { Scope, SourceCode } from "eslint";
 import type { TSESTree } from "@typescript-eslint/utils";
-import { isImmediatelyInvoked, memberName, unwrapExpression } from "./ast";
+import { memberName, unwrapExpression } from "./ast";
 import type { FfiLookups, FfiShapes } from "./ffi";
 import type { Sym } from "./model";
 import { escapeRegExp } from "./vocabulary";
@@ -15,6 +15,7 @@ import type { ApiCall } from "./recognizer";
 import type { ResourceTable } from "./resources";
 import type { FunctionGraph } from "./segment-graph";
 import { ReferenceScopes } from "./reference-scopes";
+import { inOwnLiteralMethod, inlinedHome, ownsScope } from "./scope-homes";
 
 type Node = TSESTree.Node;
 
@@ -254,7 +255,7 @@ export class Symbols implements FfiLookups {
     if (this.isExportedVariable(variable)) return false;
     let captured = this.capturedCache.get(variable);
     if (captured === undefined) {
-      captured = variable.references.some((ref) => inlinedHome(ref.from.variableScope) !== inlinedHome(home));
+      captured = variable.references.some((ref) => inlinedHome(ref.from.variableScope) !== inlinedHome(home) && !inOwnLiteralMethod(ref.from.variableScope, home, variable));
       this.capturedCache.set(variable, captured);
     }
     return !captured;
@@ -378,25 +379,4 @@ function unionSym(a: Sym, b: Sym): Sym {
   if (!a) return b;
   if (!b) return a;
   return { t: "union", parts: [a, b] };
-}
-
-function ownsScope(graph: FunctionGraph, scope: Scope.Scope): boolean {
-  const home = inlinedHome(scope);
-  let current: FunctionGraph | null = graph;
-  while (current) {
-    if ((home.block as unknown as Node) === current.node) return true;
-    if (current.node.type === "Program" && (home.type === "global" || home.type === "module")) return true;
-    if (!current.isInlined) break;
-    current = current.parent;
-  }
-  return false;
-}
-
-/** Climbs out of immediately invoked functions: their variables belong to the enclosing function. */
-function inlinedHome(scope: Scope.Scope): Scope.Scope {
-  let current = scope.variableScope;
-  while (current.type === "function" && current.upper && isImmediatelyInvoked(current.block as unknown as Node)) {
-    current = current.upper.variableScope;
-  }
-  return current;
 }

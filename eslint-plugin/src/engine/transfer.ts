@@ -24,6 +24,8 @@ export class Transfer {
   readonly transitions: Transitions;
   /** While a summary is computed: receives the state and values at each `return`. */
   onReturn: ((state: State, values: IdSet, event: Extract<Event, { k: "return" }>, object: ReturnedProperties | null) => void) | null = null;
+  /** While a summary is computed: receives the members of an object stored into a module variable (`activeGpu = gpu`). */
+  onModuleStore: ((members: readonly number[]) => void) | null = null;
 
   constructor(
     private readonly ctx: EngineContext,
@@ -55,7 +57,10 @@ export class Transfer {
           if (event.heldBy && reporting && !inert) this.noteModuleHeld(draft, values, event.key, event.heldBy.name, event.heldBy.node);
           if (event.escapes && !inert) t.escape(draft, values);
           // A copy or store of an object hands on what its members hold: they are followed under one name only.
-          for (const key of slotKeysOf(event.sym)) t.escapeMembers(draft, key);
+          for (const key of slotKeysOf(event.sym)) {
+            if (event.heldBy && this.onModuleStore) this.onModuleStore(this.ctx.objects.memberValues(draft.bindings, key));
+            t.escapeMembers(draft, key);
+          }
           draft.dropMembers(event.key);
           // Re-binding a name makes it denote another object: forget the old one's call state.
           const previous = this.ctx.externalIfAny(this.graph, event.key);
@@ -187,7 +192,9 @@ export class Transfer {
     if (facts.some((f) => f.phase === Phase.PtrReleased)) return;
     // An optional field not used yet (`t.uav` of a texture made without one) is held only if the file uses it somewhere.
     const unread = field && res.fromBox && facts.some((f) => this.transitions.isHeld(f) && f.site !== null);
-    if (facts.some((f) => this.transitions.isOwed(res, f)) || unread) this.ctx.heldByModule(res, key, name, where, this.graph, unread);
+    // A field its helper also keeps (`activeGpu`) is held while the object is (module-pointers.ts judges it).
+    const shared = res.shared && facts.some((f) => this.transitions.isHeld(f));
+    if (facts.some((f) => this.transitions.isOwed(res, f)) || unread || shared) this.ctx.heldByModule(res, key, name, where, this.graph, unread);
   }
 
   private markReadValue(draft: Draft, id: number): void {
@@ -239,7 +246,8 @@ export class Transfer {
       t.acquire(draft, res, event.node, !acquired.mayFail);
     }
     // The pointers the returned object's properties own (`t.srv`): bound when the result is.
-    if (summary.object) for (const field of this.ctx.objects.fieldsOfCall(event.result, summary.object)) t.acquire(draft, field, event.node, true);
+    // Of an object the helper may return null for, they are there where a test of the object says so (refineValue).
+    if (summary.object) for (const field of this.ctx.objects.fieldsOfCall(event.result, summary.object)) t.acquire(draft, field, event.node, summary.object.nullable !== true);
   }
 
   /** What a `return` hands out as an object, by property: a literal's properties, a kept object's members, a helper's object's fields. */
@@ -345,17 +353,21 @@ export class Transfer {
       if (result === null) continue;
       // A call object tested null on this edge is not there: nothing is pending on it.
       if (value.kind === "ref" && result === "failed" && ptr === "null" && value.res.protoKey >= 0 && draft.tracks.has(value.res.protoKey)) draft.setTrack(value.res.protoKey, []);
-      if (value.res.ownKey < 0) continue;
-      const site = value.res.site;
-      t.mapTrack(draft, value.res.ownKey, (fact, fid) => {
-        // A pointer known to have failed cannot be valid: that path does not exist.
-        // (An out box's pointer stays unread: the fact keeps its site until the read.)
-        if (result === "valid") return fact.phase === Phase.PtrUnchecked ? facts.derive(fid, Phase.PtrOwned, value.res.fromBox ? fact.site : null, null) : fact.phase === Phase.PtrFailed ? null : fid;
-        // A use after an unchecked failure is reported (site null: not reported yet); a pointer already
-        // known valid that is tested null again is on a path the binding rules out (site set: never reported).
-        if (fact.phase === Phase.PtrUnchecked) return facts.derive(fid, Phase.PtrFailed, null, null);
-        return fact.phase === Phase.PtrOwned ? facts.derive(fid, Phase.PtrFailed, site, null) : fid;
-      });
+      // A null test of an object a helper may return null for tests its field pointers too.
+      const tested = value.kind === "ref" && ptr !== null ? [value.res, ...this.ctx.objects.nullableFields(value.res)] : [value.res];
+      for (const res of tested) {
+        if (res.ownKey < 0) continue;
+        const site = res.site;
+        t.mapTrack(draft, res.ownKey, (fact, fid) => {
+          // A pointer known to have failed cannot be valid: that path does not exist.
+          // (An out box's pointer stays unread: the fact keeps its site until the read.)
+          if (result === "valid") return fact.phase === Phase.PtrUnchecked ? facts.derive(fid, Phase.PtrOwned, res.fromBox ? fact.site : null, null) : fact.phase === Phase.PtrFailed ? null : fid;
+          // A use after an unchecked failure is reported (site null: not reported yet); a pointer already
+          // known valid that is tested null again is on a path the binding rules out (site set: never reported).
+          if (fact.phase === Phase.PtrUnchecked) return facts.derive(fid, Phase.PtrFailed, null, null);
+          return fact.phase === Phase.PtrOwned ? facts.derive(fid, Phase.PtrFailed, site, null) : fid;
+        });
+      }
     }
     return draft.freeze();
   };

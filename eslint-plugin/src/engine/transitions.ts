@@ -98,7 +98,7 @@ export class Transitions {
    * writes null) is never read, and spec 2a makes the read the start of ownership.
    */
   isOwed(res: Resource, fact: Fact): boolean {
-    return this.isHeld(fact) && !(res.fromBox && fact.site !== null);
+    return this.isHeld(fact) && !res.shared && !(res.fromBox && fact.site !== null);
   }
 
   /** The box's pointer is read here (`box.readBigUInt64LE(0)`, `out[0]`): from now on it is owned. */

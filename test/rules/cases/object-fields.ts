@@ -63,6 +63,84 @@ const READER = `function shaderPointer(code: { blob: bigint; size: number; bytes
 }
 `;
 
+
+/**
+ * `createDevice()` of a D3D11 helper library: a native export fills three boxes; a helper returns
+ * them in a literal or `null`; the device helper retries it in a loop, destructures it, builds an
+ * object whose methods capture its pointers (`present`, `recreateRTV`), files it in the module's
+ * `activeGpu` (released by `destroyDevice()`) and returns it.
+ */
+const DEVICE = `import { FFIType } from "bun:ffi";
+declare function vcall(self: bigint, slot: number, types: readonly unknown[], args: readonly unknown[], returns?: unknown): number;
+declare function comRelease(p: bigint): void;
+declare const D3d11: { D3D11CreateDeviceAndSwapChain(...args: unknown[]): number };
+const SWAP_PRESENT = 8;
+const SWAP_GET_BUFFER = 9;
+const DEV_CREATE_RENDER_TARGET_VIEW = 9;
+const CTX_DRAW = 13;
+interface Gpu { device: bigint; context: bigint; swapChain: bigint; backBufferRTV: bigint; present(): void; recreateRTV(): void }
+function tryCreate(driverType: number): { swap: bigint; device: bigint; context: bigint } | null {
+  const ppSwap = Buffer.alloc(8);
+  const ppDevice = Buffer.alloc(8);
+  const ppContext = Buffer.alloc(8);
+  const hr = D3d11.D3D11CreateDeviceAndSwapChain(null, driverType, ppSwap.ptr!, ppDevice.ptr!, ppContext.ptr!);
+  if (hr !== 0) return null;
+  return { swap: ppSwap.readBigUInt64LE(0), device: ppDevice.readBigUInt64LE(0), context: ppContext.readBigUInt64LE(0) };
+}
+let activeGpu: Gpu | null = null;
+export function createDevice(order: readonly number[]): Gpu {
+  let created: { swap: bigint; device: bigint; context: bigint } | null = null;
+  for (const driverType of order) {
+    created = tryCreate(driverType);
+    if (created !== null) break;
+  }
+  if (created === null) throw new Error("no device");
+  const { swap, device, context } = created;
+  const gpu: Gpu = {
+    device,
+    context,
+    swapChain: swap,
+    backBufferRTV: 0n,
+    present() {
+      vcall(swap, SWAP_PRESENT, [FFIType.u32], [0]);
+    },
+    recreateRTV() {
+      if (gpu.backBufferRTV !== 0n) {
+        comRelease(gpu.backBufferRTV);
+        gpu.backBufferRTV = 0n;
+      }
+      const ppBackBuffer = Buffer.alloc(8);
+      if (vcall(swap, SWAP_GET_BUFFER, [FFIType.ptr], [ppBackBuffer.ptr!]) !== 0) throw new Error("GetBuffer failed");
+      const backBuffer = ppBackBuffer.readBigUInt64LE(0);
+      const ppRtv = Buffer.alloc(8);
+      const rtvHr = vcall(device, DEV_CREATE_RENDER_TARGET_VIEW, [FFIType.u64, FFIType.ptr], [backBuffer, ppRtv.ptr!]);
+      if (rtvHr !== 0) {
+        comRelease(backBuffer);
+        throw new Error("CreateRenderTargetView failed");
+      }
+      gpu.backBufferRTV = ppRtv.readBigUInt64LE(0);
+      comRelease(backBuffer);
+    },
+  };
+  gpu.recreateRTV();
+  activeGpu = gpu;
+  return gpu;
+}
+export function destroyDevice(): void {
+  if (activeGpu === null) return;
+  comRelease(activeGpu.backBufferRTV);
+  comRelease(activeGpu.swapChain);
+  comRelease(activeGpu.context);
+  comRelease(activeGpu.device);
+  activeGpu = null;
+}
+const gpu = createDevice([1, 2]);
+function frame(): void {
+  vcall(gpu.context, CTX_DRAW, [], []);
+  gpu.present();
+}
+`;
+
 const missing = (pointer: string, acquirer: string, reached: string, line: number, column: number, repairs?: { finally: string; atExit: string }) => ({
   messageId: "missingRelease",
   data: { pointer, acquirer, reached, release: `comRelease(${pointer})` },
@@ -217,6 +295,48 @@ cleanup(0);
   const size = shaderPointer(code);
   comRelease(code.blob);
   return size;
+}
+`,
+    },
+    {
+      name: "a device object whose helper also files it in a module registry: the file that calls its teardown (`destroyDevice()`) owns no field",
+      code: `${DEVICE}function cleanup(code: number): never {
+  destroyDevice();
+  process.exit(code);
+}
+frame();
+cleanup(0);
+`,
+    },
+    {
+      name: "a device object torn down by hand: every field released",
+      code: `${DEVICE}function cleanup(code: number): never {
+  comRelease(gpu.backBufferRTV);
+  comRelease(gpu.swapChain);
+  comRelease(gpu.context);
+  comRelease(gpu.device);
+  process.exit(code);
+}
+frame();
+cleanup(0);
+`,
+    },
+    {
+      name: "a helper returning a queried pointer twice (`out.readBigUInt64LE(0)`, `read.ptr(out.ptr, 0)`): one pointer, released once",
+      code: `${PRELUDE}declare const read: { ptr(p: unknown, offset?: number): unknown };
+declare const IID_IFOO: Uint8Array;
+const IUNKNOWN_QUERY_INTERFACE = 0;
+function query(p: bigint): { addr: bigint; hr: number; ptr: unknown } {
+  const out = Buffer.alloc(8);
+  const hr = vcall(p, IUNKNOWN_QUERY_INTERFACE, [FFIType.ptr, FFIType.ptr], [IID_IFOO, out.ptr!]);
+  if (hr !== 0) return { addr: 0n, hr, ptr: null };
+  return { addr: out.readBigUInt64LE(0), hr, ptr: read.ptr(out.ptr!, 0) };
+}
+export function use(p: bigint): void {
+  const q = query(p);
+  if (q.hr !== 0) return;
+  vcall(q.addr, CTX_PS_SET_SHADER_RESOURCES, [FFIType.ptr], [0]);
+  comRelease(q.addr);
 }
 `,
     },
@@ -415,6 +535,26 @@ frame();
 cleanup(0);
 `,
       errors: [missing("shared.srv", "makeTexture", "the program ends: no code in this file releases `shared.srv`, which holds it", 29, 16)],
+    },
+    {
+      name: "a device object torn down by hand, one field forgotten (`gpu.device`): reported at the helper's call",
+      code: `${DEVICE}function cleanup(code: number): never {
+  comRelease(gpu.backBufferRTV);
+  comRelease(gpu.swapChain);
+  comRelease(gpu.context);
+  process.exit(code);
+}
+frame();
+cleanup(0);
+`,
+      errors: [
+        {
+          messageId: "missingRelease",
+          data: { pointer: "gpu.device", acquirer: "createDevice", reached: "the program ends: no code in this file releases `gpu.device`, which holds it", release: "comRelease(gpu.device)" },
+          line: 65,
+          column: 13,
+        },
+      ],
     },
   ],
 };

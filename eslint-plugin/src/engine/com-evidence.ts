@@ -1,0 +1,114 @@
+/**
+ * The evidence rule of spec 2a, shape 7: a pointer read from a box is tracked only when the file
+ * uses it as a COM object somewhere (releases it, queries it, calls through its vtable, hands it to
+ * a function of the file that does, or uses a property it is returned in as one). A HANDLE, an
+ * HSTRING or a buffer read from a box is closed by other APIs and never tracked.
+ */
+import type { TSESTree } from "@typescript-eslint/utils";
+import { calleeName, memberName, propertyNames, unwrapExpression } from "./ast";
+import type { FfiLookups, FfiShapes } from "./ffi";
+import type { Vocabulary } from "./vocabulary";
+
+type Node = TSESTree.Node;
+type Expression = TSESTree.Expression;
+
+export class ComEvidence {
+  private readonly evidence = new WeakMap<Node, boolean>();
+  private readonly paramEvidence = new WeakMap<Node, boolean>();
+  /** The file's property names, where it names them (built on the first read into an object literal). */
+  private properties: ReturnType<typeof propertyNames> | undefined;
+  private readonly propertyEvidence = new Map<string, boolean>();
+
+  constructor(
+    private readonly vocabulary: Vocabulary,
+    private readonly lookups: FfiLookups,
+    private readonly shapes: Pick<FfiShapes, "readBox" | "vtableCall">,
+  ) {}
+
+  /** Does the file use what it reads from this box as a COM object? */
+  holdsComObject(box: Expression): boolean {
+    const init = box.type === "Identifier" ? this.lookups.initOf(box) : null;
+    if (!init || box.type !== "Identifier") return false;
+    let known = this.evidence.get(init);
+    if (known === undefined) {
+      this.evidence.set(init, false); // a read that leads back to the box itself proves nothing
+      known = this.lookups.referencesOf(box).some((ref) => this.readIsComObject(ref));
+      this.evidence.set(init, known);
+    }
+    return known;
+  }
+
+  private readIsComObject(ref: TSESTree.Identifier): boolean {
+    // The outermost read of the box around this reference: `box[0]`, `Number(box[0])`, `box.readBigUInt64LE(0)`.
+    let read: Node = ref;
+    let node: Node | undefined = ref.parent;
+    for (let depth = 0; node && depth < 4; depth++, node = node.parent) {
+      const found = this.shapes.readBox(node);
+      if (found && unwrapExpression(found.box) === ref) read = node;
+    }
+    if (read === ref) {
+      // `const [p] = box`: destructuring reads the box.
+      const parent = ref.parent;
+      if (parent?.type !== "VariableDeclarator" || parent.init !== ref || parent.id.type !== "ArrayPattern") return false;
+      const first = parent.id.elements[0];
+      return first?.type === "Identifier" && this.lookups.referencesOf(first).some((r) => this.isComObjectUse(r));
+    }
+    if (this.isComObjectUse(read)) return true;
+    // `return { device: box.readBigUInt64LE(0) }`: the pointer goes out as a property; it is a COM object
+    // when the file uses that property as one (`comRelease(gpu.device)`, `const { device } = x; vcall(device, ...)`).
+    if (read.parent?.type === "Property" && read.parent.value === read && read.parent.parent?.type === "ObjectExpression" && !read.parent.computed && read.parent.key.type === "Identifier") {
+      return this.propertyIsComObject(read.parent.key.name, read);
+    }
+    // `const p = hr === 0 ? box.readBigUInt64LE(0) : 0n`, `box[0] ?? 0n`: the read is the value bound.
+    while (read.parent && ((read.parent.type === "ConditionalExpression" && read.parent.test !== read) || read.parent.type === "LogicalExpression")) read = read.parent;
+    const parent = read.parent;
+    const target = parent?.type === "VariableDeclarator" && parent.init === read ? parent.id : parent?.type === "AssignmentExpression" && parent.right === read ? parent.left : null;
+    return target?.type === "Identifier" && this.lookups.referencesOf(target).some((r) => r !== target && this.isComObjectUse(r));
+  }
+
+  /** Is the property `name` used as a COM object somewhere in the file (as a member, or destructured)? */
+  private propertyIsComObject(name: string, from: Node): boolean {
+    let known = this.propertyEvidence.get(name);
+    if (known === undefined) {
+      this.propertyEvidence.set(name, false);
+      let root: Node = from;
+      while (root.parent) root = root.parent;
+      this.properties ??= propertyNames(root);
+      known = (this.properties.get(name) ?? []).some((node) => (node.type === "MemberExpression" ? this.isComObjectUse(node) : this.lookups.referencesOf(node).some((r) => r !== node && this.isComObjectUse(r))));
+      this.propertyEvidence.set(name, known);
+    }
+    return known;
+  }
+
+  /** Is `expr` used as a COM object here: the object of a vtable call, released, queried, a protocol method's receiver? */
+  private isComObjectUse(expr: Node): boolean {
+    const parent = expr.parent;
+    if (!parent) return false;
+    if (parent.type === "MemberExpression" && parent.object === expr) {
+      const name = memberName(parent);
+      return name !== null && parent.parent?.type === "CallExpression" && parent.parent.callee === parent && this.vocabulary.isProtocolMethod(name);
+    }
+    if (parent.type !== "CallExpression") return false;
+    const index = parent.arguments.indexOf(expr as TSESTree.CallExpressionArgument);
+    if (index < 0) return false;
+    const name = calleeName(parent.callee);
+    if (index === 0 && name !== null && (this.vocabulary.isReleaseFunction(name) || /release/i.test(name))) return true;
+    const vtable = this.shapes.vtableCall(parent);
+    if (vtable !== null) return vtable.object === expr;
+    // `blobBufferPointer(blob)`, where that function of the file calls through its parameter's vtable.
+    const fn = this.lookups.localFunction(parent.callee) as TSESTree.FunctionLike | null;
+    const param = fn?.params[index];
+    return param?.type === "Identifier" && this.paramIsComObject(param);
+  }
+
+  /** Does the function use this parameter as a COM object? (A parameter under test counts as not, so recursion ends.) */
+  private paramIsComObject(param: TSESTree.Identifier): boolean {
+    let known = this.paramEvidence.get(param);
+    if (known === undefined) {
+      this.paramEvidence.set(param, false);
+      known = this.lookups.referencesOf(param).some((ref) => ref !== param && this.isComObjectUse(ref));
+      this.paramEvidence.set(param, known);
+    }
+    return known;
+  }
+}

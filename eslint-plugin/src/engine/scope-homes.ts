@@ -1,0 +1,53 @@
+/**
+ * Which function a variable belongs to, for the question "is it this function's own, or shared?":
+ * immediately invoked functions are inlined into their caller (their variables are its), and a
+ * method of an object literal that holds the variable is one holder with that object.
+ */
+import type { Scope } from "eslint";
+import type { TSESTree } from "@typescript-eslint/utils";
+import { isImmediatelyInvoked, unwrapExpression } from "./ast";
+import type { FunctionGraph } from "./segment-graph";
+
+type Node = TSESTree.Node;
+
+/** Is `scope`'s variable scope (out of immediately invoked functions) the function `graph` analyses, or one it is inlined into? */
+export function ownsScope(graph: FunctionGraph, scope: Scope.Scope): boolean {
+  const home = inlinedHome(scope);
+  let current: FunctionGraph | null = graph;
+  while (current) {
+    if ((home.block as unknown as Node) === current.node) return true;
+    if (current.node.type === "Program" && (home.type === "global" || home.type === "module")) return true;
+    if (!current.isInlined) break;
+    current = current.parent;
+  }
+  return false;
+}
+
+/** Climbs out of immediately invoked functions: their variables belong to the enclosing function. */
+export function inlinedHome(scope: Scope.Scope): Scope.Scope {
+  let current = scope.variableScope;
+  while (current.type === "function" && current.upper && isImmediatelyInvoked(current.block as unknown as Node)) {
+    current = current.upper.variableScope;
+  }
+  return current;
+}
+
+/**
+ * Is a reference from `scope` inside a method of an object literal of the variable's own function
+ * that holds the variable itself: the literal it initialises (`const gpu = { recreateRTV() { gpu.x } }`,
+ * a self-reference like `this`) or one with it as a property's value (`{ device, present() { vcall(device, ...) } }`)?
+ * The closure and the object are one holder: the pointer goes where the object goes.
+ */
+export function inOwnLiteralMethod(scope: Scope.Scope, home: Scope.Scope, variable: Scope.Variable): boolean {
+  let method: Scope.Scope = scope;
+  while (method.upper && inlinedHome(method.upper.variableScope) !== inlinedHome(home)) method = method.upper.variableScope;
+  if (!method.upper) return false;
+  const fn = method.block as unknown as Node;
+  const property = fn.parent;
+  if ((fn.type !== "FunctionExpression" && fn.type !== "ArrowFunctionExpression") || property?.type !== "Property" || property.value !== fn) return false;
+  const literal = property.parent;
+  if (literal?.type !== "ObjectExpression") return false;
+  const declarator = variable.defs[0]?.node as unknown as Node | undefined;
+  if (declarator?.type === "VariableDeclarator" && declarator.init && unwrapExpression(declarator.init) === literal) return true;
+  return literal.properties.some((p) => p.type === "Property" && p.value.type === "Identifier" && variable.references.some((r) => (r.identifier as unknown) === p.value));
+}
