@@ -119,7 +119,7 @@ export const NAMING_SCHEMA_PROPERTIES: Record<keyof NamingOptions, JSONSchema4> 
   addRefMethods: nameList("Methods that add a reference; the pointer is then no longer tracked (`AddRef`)."),
   cancelMethods: nameList("Methods of the cancel interface that cancel the pending call (`Cancel`)."),
   cancelInterfaces: nameList("IID or interface names that denote ICancelMethodCalls."),
-  iidPattern: { type: "string", minLength: 1, description: "Regular expression an IID argument's name must match for an untyped QueryInterface call to count as COM." },
+  iidPattern: { type: "string", minLength: 1, format: "regex", description: "Regular expression an IID argument's name must match for an untyped QueryInterface call to count as COM." },
   iidHelpers: nameList("Functions that turn an interface into its IID (`__uuidof(ICancelMethodCalls)`)."),
   releaseFunctions: nameList("Functions that release the pointer given as their first argument, by name or member path (`comRelease(p)`, `gpu.comRelease(p)`)."),
   acquireFunctions: {

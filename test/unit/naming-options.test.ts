@@ -128,7 +128,7 @@ describe("naming options", () => {
     });
 
     it("refuses what resolveNaming would drop", () => {
-      for (const bad of [{ beginPrefix: "" }, { releaseMethods: ["Release", 3] }, { cancelMethods: "Cancel" }, { unknownOption: 1 }, { acquireFunctions: [{ sourceArgument: 1 }] }, { acquireFunctions: [{ name: "f", failureValue: "false" }] }, { acquireFunctions: [{ name: "f", outArgument: -2 }] }, { queryInterfaceArguments: [{ iidArgument: 1 }] }, { queryInterfaceArguments: [{ method: "q", extra: 1 }] }]) {
+      for (const bad of [{ beginPrefix: "" }, { releaseMethods: ["Release", 3] }, { cancelMethods: "Cancel" }, { unknownOption: 1 }, { acquireFunctions: [{ sourceArgument: 1 }] }, { acquireFunctions: [{ name: "f", failureValue: "false" }] }, { acquireFunctions: [{ name: "f", outArgument: -2 }] }, { queryInterfaceArguments: [{ iidArgument: 1 }] }, { queryInterfaceArguments: [{ method: "q", extra: 1 }] }, { iidPattern: "(" }]) {
         assert.equal(validate(bad), false, JSON.stringify(bad));
       }
     });

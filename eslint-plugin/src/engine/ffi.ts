@@ -90,6 +90,8 @@ export class FfiShapes {
           if (slot) return { object, method: slot, rest: args.slice(3) };
         }
         if (proto) return { object, method: proto, rest: args.slice(3) };
+        // `koffi.call(slot(p, 3), GetCountProto, p, out)`: the function looked up in `p`'s own vtable, called on `p`.
+        if (inner.type === "CallExpression" && inner.arguments[0] && sameExpression(inner.arguments[0], object)) return { object, method: { role: "other" }, rest: args.slice(3) };
         return null;
       }
     }
@@ -212,7 +214,7 @@ export class FfiShapes {
   }
 
   /** `box`, `box.ptr`, `ptr(box)`: a box handed to a call that fills it. */
-  private passedBox(node: Node): Expression | null {
+  passedBox(node: Node): Expression | null {
     const expr = unwrapExpression(node);
     if (this.isBox(expr)) return expr as Expression;
     if (expr.type === "MemberExpression" && memberName(expr) === "ptr" && this.isBox(expr.object)) return expr.object;
@@ -280,14 +282,37 @@ export class FfiShapes {
    * arguments are handles and buffers as often as objects.
    */
   private isVtableTable(table: Node): boolean {
-    const symbols = unwrapExpression(table);
-    if (symbols.type !== "MemberExpression" || memberName(symbols) !== "symbols") return false;
-    const root = unwrapExpression(symbols.object);
-    const init = root.type === "Identifier" ? this.lookups.initOf(root) : null;
-    if (init?.type !== "CallExpression" || calleeName(init.callee) !== "linkSymbols" || !init.arguments[0]) return false;
+    const init = this.linkedTableInit(table);
+    if (!init) return false;
     let linked = this.vtableTables.get(init);
     if (linked === undefined) this.vtableTables.set(init, (linked = namesVtable(init.arguments[0])));
     return linked;
+  }
+
+  /**
+   * The name of a vtable table's Release function (`calls.symbols` of `linkSymbols({ Release: ... })`),
+   * or null; null too for a table the code closes (`calls.close()`): a repair at a later exit could not call it.
+   */
+  linkedRelease(table: Node): string | null {
+    if (!this.isVtableTable(table)) return null;
+    const root = unwrapExpression((unwrapExpression(table) as TSESTree.MemberExpression).object) as TSESTree.Identifier;
+    if (this.lookups.referencesOf(root).some((ref) => ref.parent?.type === "MemberExpression" && ref.parent.object === ref && memberName(ref.parent) === "close")) return null;
+    const entries = unwrapExpression(this.linkedTableInit(table)!.arguments[0]);
+    if (entries.type !== "ObjectExpression") return null;
+    for (const property of entries.properties) {
+      const key = property.type === "Property" ? memberKey(property) : null;
+      if (key !== null && this.vocabulary.isRelease(key)) return key;
+    }
+    return null;
+  }
+
+  /** `linkSymbols({...})`, the initializer of the table `table` (`calls.symbols`) names. */
+  private linkedTableInit(table: Node): TSESTree.CallExpression | null {
+    const symbols = unwrapExpression(table);
+    if (symbols.type !== "MemberExpression" || memberName(symbols) !== "symbols") return null;
+    const root = unwrapExpression(symbols.object);
+    const init = root.type === "Identifier" ? this.lookups.initOf(root) : null;
+    return init?.type === "CallExpression" && calleeName(init.callee) === "linkSymbols" && init.arguments[0] ? init : null;
   }
 
   private methodByName(name: string): SlotMethod | null {
@@ -342,3 +367,9 @@ function memberKey(property: TSESTree.Property): string | null {
   return property.key.type === "Identifier" ? property.key.name : property.key.type === "Literal" ? String(property.key.value) : null;
 }
 
+/** `p` and `p`, `this.dev` and `this.dev`: the same variable or member path (no calls). */
+function sameExpression(a: TSESTree.CallExpressionArgument, b: TSESTree.CallExpressionArgument): boolean {
+  if (a.type === "SpreadElement" || b.type === "SpreadElement") return false;
+  const left = dottedName(unwrapExpression(a));
+  return left !== null && left === dottedName(unwrapExpression(b));
+}

@@ -10,7 +10,7 @@
  */
 import type { Rule, SourceCode } from "eslint";
 import type { ParserServices, TSESTree } from "@typescript-eslint/utils";
-import { isImmediatelyInvoked } from "./ast";
+import { isImmediatelyInvoked, unwrapExpression } from "./ast";
 import { debugEnabled, printGraph } from "./debug";
 import { EMPTY_STATE, FactTable, State } from "./facts";
 import type { Finding, FindingKind, Sink } from "./findings";
@@ -134,6 +134,10 @@ export class FileAnalysis implements EngineContext {
   text(node: Node): string {
     return this.sourceCode.getText(node as never);
   }
+  linkedRelease(call: TSESTree.CallExpression): string | null {
+    const callee = unwrapExpression(call.callee);
+    return callee.type === "MemberExpression" ? (this.recognizer.ffi?.linkedRelease(callee.object) ?? null) : null;
+  }
   declarationEnd(name: TSESTree.Identifier): number | null {
     const def = this.symbols.variableOf(name)?.defs[0];
     return def ? (def.node as unknown as Node).range[1] : null;
@@ -220,7 +224,10 @@ export class FileAnalysis implements EngineContext {
 
   onCodePathStart(codePath: Rule.CodePath, node: Node): void {
     const parent = this.stack[this.stack.length - 1] ?? null;
-    this.stack.push(new FunctionGraph(codePath, node, parent, parent !== null && isImmediatelyInvoked(node)));
+    const inlined = parent !== null && isImmediatelyInvoked(node);
+    // A closure is made here, in its parent's code path: what it captures escapes now.
+    if (parent && !inlined && (node.type === "FunctionExpression" || node.type === "ArrowFunctionExpression")) this.recorder.closureMade(node, parent);
+    this.stack.push(new FunctionGraph(codePath, node, parent, inlined));
   }
 
   onSegmentStart(segment: Segment, node: Node): void {

@@ -53,10 +53,12 @@ export interface MissingRelease extends Base {
   /** Every leaking exit; empty when they are not known (acquired again in a loop). */
   exits: Exit[];
   mayBeNull: boolean;
-  /** Some path releases it already: an unconditional Release would release twice. */
+  /** Some path releases it already, or hands it on: an unconditional Release would release twice. */
   releasedOnSomePath: boolean;
   /** The statement that releases it, in the file's own form (`comRelease(p)`, `p.Release()`). */
   releaseText: string;
+  /** Where that text becomes valid code: after the declaration of the table it calls (`calls.symbols.Release(p)`). */
+  releaseValidFrom?: number;
   /** The function or program whose exit leaks. */
   scope: Node;
 }

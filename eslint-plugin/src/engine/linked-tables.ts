@@ -34,27 +34,46 @@ export function namesVtable(node: Node, depth = 0): boolean {
   }
 }
 
-/** Per solve: the pointers released through their own table, and the text a repair releases them with. */
+/**
+ * Per solve: for each pointer released through its own table, or called through a table linked from
+ * its vtable that has a Release (`calls.symbols.GetCount(p)` next to `Release: {...}`), the text a
+ * repair releases it with: `calls.symbols.Release(p)`.
+ */
 export class TableReleases {
-  private readonly calls = new Map<Resource, TSESTree.CallExpression>();
+  private readonly forms = new Map<Resource, { text: string; table: Node }>();
 
   constructor(private readonly ctx: EngineContext) {}
 
-  /** `node` releases `res`: remembered when it is a table's Release given the pointer by its own name. */
-  note(res: Resource, node: Node): void {
-    if (this.calls.has(res) || node.type !== "CallExpression" || !isTableCall(node)) return;
-    const first = node.arguments[0];
-    if (first && this.ctx.text(first) === res.name) this.calls.set(res, node);
+  /** `node` releases `res`: a table's Release given the pointer by its own name is its form. */
+  noteRelease(res: Resource, node: Node): void {
+    if (node.type !== "CallExpression" || !isTableCall(node) || !this.givenByName(res, node)) return;
+    this.forms.set(res, { text: this.ctx.text(node), table: node.callee });
   }
 
-  /** The pointer's own table release, where the table is declared before every exit a repair would release at. */
-  textFor(res: Resource, exits: readonly Exit[]): string | null {
-    const call = this.calls.get(res);
-    if (!call) return null;
-    let root: Node = call.callee;
+  /** `node` uses `res`: a call through a vtable table with a Release gives a form, unless a Release was seen. */
+  noteUse(res: Resource, node: Node): void {
+    if (this.forms.has(res) || node.type !== "CallExpression" || !isTableCall(node) || !this.givenByName(res, node)) return;
+    const release = this.ctx.linkedRelease(node);
+    const callee = node.callee as TSESTree.MemberExpression;
+    if (release !== null) this.forms.set(res, { text: `${this.ctx.text(callee.object)}.${release}(${res.name})`, table: callee });
+  }
+
+  /**
+   * The pointer's own table release, where the table is declared before every exit a repair would
+   * release at; `validFrom`: where its declaration ends (code before it cannot name the table).
+   */
+  formFor(res: Resource, exits: readonly Exit[]): { text: string; validFrom: number } | null {
+    const form = this.forms.get(res);
+    if (!form) return null;
+    let root: Node = form.table;
     while (root.type === "MemberExpression") root = root.object;
     const declared = root.type === "Identifier" ? this.ctx.declarationEnd(root) : null;
     if (declared === null || exits.some((exit) => exit.node !== null && exit.node.range[0] < declared)) return null;
-    return this.ctx.text(call);
+    return { text: form.text, validFrom: declared };
+  }
+
+  private givenByName(res: Resource, call: TSESTree.CallExpression): boolean {
+    const first = call.arguments[0];
+    return first !== undefined && this.ctx.text(first) === res.name;
   }
 }

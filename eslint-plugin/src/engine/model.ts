@@ -111,6 +111,8 @@ export interface EngineContext {
   /** The full name of the Begin_ a call started with (`Begin_GetPrice`), for messages. */
   beginName(begin: Node): string;
   text(node: Node): string;
+  /** The Release function of the vtable table a call goes through (`calls.symbols.GetCount(p)`: `Release`), or null. */
+  linkedRelease(call: TSESTree.CallExpression): string | null;
   /** Where the declaration of the variable `name` refers to ends (its declarator), or null for none. */
   declarationEnd(name: TSESTree.Identifier): number | null;
   readonly vocabulary: Vocabulary;

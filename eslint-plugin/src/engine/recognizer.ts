@@ -190,7 +190,7 @@ export class Recognizer {
    * A call that lacks the configured box is not this function's acquiring form.
    */
   private configuredAcquire(call: TSESTree.CallExpression, acquire: AcquireFunction, name: string): ApiCall | null {
-    const outBox = acquire.outArgument >= 0 ? argumentAt(call, acquire.outArgument) : null;
+    const outBox = acquire.outArgument >= 0 ? this.outBoxAt(call, acquire.outArgument) : null;
     if (acquire.outArgument >= 0 && outBox === null) return null;
     const iid = argumentAt(call, acquire.iidArgument);
     const throws = acquire.failureValue === "throws";
@@ -247,7 +247,7 @@ export class Recognizer {
   private classifyConfiguredQueryInterface(call: TSESTree.CallExpression, receiver: TSESTree.Expression, signature: QueryInterfaceArguments, name: string): ApiCall | null {
     const object = signature.objectArgument >= 0 ? argumentAt(call, signature.objectArgument) : receiver;
     const iid = argumentAt(call, signature.iidArgument);
-    const outBox = signature.outArgument >= 0 ? argumentAt(call, signature.outArgument) : null;
+    const outBox = signature.outArgument >= 0 ? this.outBoxAt(call, signature.outArgument) : null;
     if (!object || !iid || (signature.outArgument >= 0 && !outBox) || this.isXpcomInterface(iid)) return null;
     if (signature.objectArgument < 0 && !this.types.isComReceiver(receiver, true)) return null;
     return {
@@ -261,6 +261,18 @@ export class Recognizer {
       ffi: false,
       acquirer: name,
     };
+  }
+
+  /** The box a configured out argument names: the box itself for `box`, `box.ptr` and `ptr(box)` (shape 7). */
+  private outBoxAt(call: TSESTree.CallExpression, index: number): TSESTree.Expression | null {
+    const arg = argumentAt(call, index);
+    if (!arg) return null;
+    const passed = this.ffi?.passedBox(arg);
+    if (passed) return passed;
+    const expr = unwrapExpression(arg);
+    if (expr.type === "MemberExpression" && memberName(expr) === "ptr") return expr.object;
+    if (expr.type === "CallExpression" && calleeName(expr.callee) === "ptr" && expr.arguments[0] && expr.arguments[0].type !== "SpreadElement") return expr.arguments[0];
+    return arg;
   }
 
   /** `Ci.nsIFoo`, `Components.interfaces.nsIFoo`, `Ci[name]`: XPCOM, garbage collected, no Release. */

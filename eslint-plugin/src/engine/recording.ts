@@ -131,6 +131,13 @@ export class Recorder {
     if (graph && region) graph.record({ k: "throwPoint", region });
   }
 
+  /** A closure made in `parent`'s function: the consts it captures there escape at this point of `parent`'s path. */
+  closureMade(fn: Node, parent: FunctionGraph): void {
+    for (const declared of this.symbols.capturedAtMaking(fn, parent)) {
+      parent.record({ k: "escape", target: this.symbols.sym(declared), targetKey: this.symbols.keyOf(declared) });
+    }
+  }
+
   private onBlockExit(node: TSESTree.BlockStatement): void {
     const scope = this.sourceCode.scopeManager?.acquire(node as never);
     if (!scope || scope.block !== (node as never) || scope.variables.length === 0) return;

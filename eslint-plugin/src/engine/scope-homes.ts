@@ -51,3 +51,27 @@ export function inOwnLiteralMethod(scope: Scope.Scope, home: Scope.Scope, variab
   if (declarator?.type === "VariableDeclarator" && declarator.init && unwrapExpression(declarator.init) === literal) return true;
   return literal.properties.some((p) => p.type === "Property" && p.value.type === "Identifier" && variable.references.some((r) => (r.identifier as unknown) === p.value));
 }
+
+/** The function scope directly below `home` that holds `scope` (the closure made in `home`), or null. */
+function closureBelow(scope: Scope.Scope, home: Scope.Scope): Scope.Scope | null {
+  let current = scope.variableScope;
+  while (current.upper && inlinedHome(current.upper.variableScope) !== inlinedHome(home)) current = current.upper.variableScope;
+  return current.upper ? current : null;
+}
+
+/**
+ * Is a function's `const` captured only by closures (function or arrow expressions) made after its
+ * declaration? Then it is the function's own until such a closure is made, and escapes there
+ * (`Recorder.closureMade`): a failure return before it still owes the pointer. A function declaration
+ * may be called before the variable is bound, a module variable belongs to every function: neither.
+ */
+export function capturedOnlyByLaterClosures(variable: Scope.Variable, home: Scope.Scope): boolean {
+  const def = variable.defs[0];
+  if (home.type !== "function" || variable.defs.length !== 1 || def.type !== "Variable" || (def.parent as { kind?: string } | null)?.kind !== "const") return false;
+  const declared = (def.node as unknown as Node).range[1];
+  return variable.references.every((ref) => {
+    if (inlinedHome(ref.from.variableScope) === inlinedHome(home)) return true;
+    const fn = closureBelow(ref.from, home)?.block as unknown as Node | undefined;
+    return !!fn && (fn.type === "FunctionExpression" || fn.type === "ArrowFunctionExpression") && fn.range[0] >= declared;
+  });
+}

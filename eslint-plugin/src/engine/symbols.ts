@@ -15,7 +15,7 @@ import type { ApiCall } from "./recognizer";
 import type { ResourceTable } from "./resources";
 import type { FunctionGraph } from "./segment-graph";
 import { ReferenceScopes } from "./reference-scopes";
-import { inOwnLiteralMethod, inlinedHome, ownsScope } from "./scope-homes";
+import { capturedOnlyByLaterClosures, inOwnLiteralMethod, inlinedHome, ownsScope } from "./scope-homes";
 
 type Node = TSESTree.Node;
 
@@ -255,10 +255,32 @@ export class Symbols implements FfiLookups {
     if (this.isExportedVariable(variable)) return false;
     let captured = this.capturedCache.get(variable);
     if (captured === undefined) {
-      captured = variable.references.some((ref) => inlinedHome(ref.from.variableScope) !== inlinedHome(home) && !inOwnLiteralMethod(ref.from.variableScope, home, variable));
+      // A const captured only by closures made later escapes where they are made (Recorder.closureMade).
+      captured = variable.references.some((ref) => inlinedHome(ref.from.variableScope) !== inlinedHome(home) && !inOwnLiteralMethod(ref.from.variableScope, home, variable)) && !capturedOnlyByLaterClosures(variable, home);
       this.capturedCache.set(variable, captured);
     }
     return !captured;
+  }
+
+  /**
+   * The variables a closure made in `graph`'s function captures at its making: its function's
+   * consts captured only by closures made later (the others escaped when bound), except those a
+   * method of an object literal holding them captures (the object holds them).
+   */
+  capturedAtMaking(fn: Node, graph: FunctionGraph): TSESTree.Identifier[] {
+    const scope = this.sourceCode.scopeManager?.acquire(fn as never, true);
+    const out: TSESTree.Identifier[] = [];
+    const seen = new Set<Scope.Variable>();
+    for (const ref of scope?.through ?? []) {
+      const variable = ref.resolved;
+      if (!variable || seen.has(variable)) continue;
+      seen.add(variable);
+      const home = variable.scope.variableScope;
+      if (!ownsScope(graph, home) || !capturedOnlyByLaterClosures(variable, home) || inOwnLiteralMethod(ref.from.variableScope, home, variable)) continue;
+      const declared = variable.identifiers[0] as TSESTree.Identifier | undefined;
+      if (declared) out.push(declared);
+    }
+    return out;
   }
 
   /** A variable of the module's own scope (top-level `let`/`const`/`var`), not exported: the module's to release. */

@@ -17,7 +17,8 @@ type Node = TSESTree.Node;
 
 export class Transitions {
   /** Pointers some event of this code path releases: a second, unconditional Release would release twice. */
-  readonly released = new Set<Resource>();
+  /** Released, or handed on, on some path: a repair must not release it on every path. */
+  private readonly releasedOrHandedOn = new Set<Resource>();
   /** Pointers released through a table linked from their own vtable, and that release's text for repairs. */
   private readonly tableReleases: TableReleases;
   /** The name each Release went through (`p` in `comRelease(p)`), for raw FFI pointers' use-after-release. */
@@ -236,8 +237,8 @@ export class Transitions {
     const facts = this.ctx.facts;
     this.releasedVia.set(node, viaKey);
     for (const res of targets) {
-      this.released.add(res);
-      this.tableReleases.note(res, node);
+      this.releasedOrHandedOn.add(res);
+      this.tableReleases.noteRelease(res, node);
       const track = res.ownKey >= 0 ? (draft.tracks.get(res.ownKey) ?? []) : [];
       const releasedEverywhere = this.surelyReleased(res, track, viaKey);
       if (res.ownKey >= 0) {
@@ -287,6 +288,7 @@ export class Transitions {
   /** Checks a use of a pointer; returns whether it may be a valid, live pointer. */
   use(draft: Draft, res: Resource, node: Node, sink: Sink, viaKey: string | null = null): boolean {
     if (res.ownKey < 0) return true;
+    this.tableReleases.noteUse(res, node);
     // Reading a box, or using an object's optional field (`t.srv`), shows the pointer is there: owned from here on.
     if (viaKey !== null && (isBoxSlot(viaKey) || this.ctx.objects.isField(res))) this.markRead(draft, res);
     const set = draft.tracks.get(res.ownKey);
@@ -330,6 +332,7 @@ export class Transitions {
       // COM's rule for in-parameters: a callee that keeps a pointer AddRefs it. A native export
       // given a raw pointer uses it; the caller's reference stays the caller's.
       if (native && res.ffi) continue;
+      if (res.ownKey >= 0) this.releasedOrHandedOn.add(res); // handed on here: a Release on every path would release what it gave away
       if (res.ownKey >= 0) this.mapTrack(draft, res.ownKey, (fact, fid) => (fact.phase === Phase.PtrOwned || fact.phase === Phase.PtrUnchecked ? facts.derive(fid, Phase.PtrEscaped, null, null) : fid));
       if (res.protoKey >= 0 && draft.tracks.has(res.protoKey)) draft.setTrack(res.protoKey, [facts.make(Phase.CallUnknown)]);
     }
@@ -378,6 +381,7 @@ export class Transitions {
 
   /** A missing-release finding for `res`: reached at an exit (every leaking exit known), or where it is acquired again. */
   missingRelease(res: Resource, reached: { exit: Exit } | { reacquired: Node }, exits: Exit[]): MissingRelease {
+    const table = this.tableReleases.formFor(res, exits);
     return {
       kind: "missing-release",
       node: res.site,
@@ -387,8 +391,9 @@ export class Transitions {
       owner: res.ownerStatement,
       exits,
       mayBeNull: res.mayFail,
-      releasedOnSomePath: this.released.has(res),
-      releaseText: this.tableReleases.textFor(res, exits) ?? this.ctx.releaseText(res.name, res.mayFail),
+      releasedOnSomePath: this.releasedOrHandedOn.has(res),
+      releaseText: table?.text ?? this.ctx.releaseText(res.name, res.mayFail),
+      ...(table ? { releaseValidFrom: table.validFrom } : {}),
       scope: this.graph.node,
     };
   }

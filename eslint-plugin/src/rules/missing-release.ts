@@ -47,7 +47,9 @@ function releaseRepairs(finding: MissingRelease, context: RepairContext): Repair
   const repairs: Repair<SuggestionId>[] = [];
   // Where some path releases the pointer already, an unconditional Release would release
   // twice: only the exit-specific repair fits.
-  if (!finding.releasedOnSomePath && canWrapRest(owner)) {
+  // A `finally` after the owning statement wraps what follows it: a table the release calls must be declared by then.
+  const finallyCanName = finding.releaseValidFrom === undefined || finding.releaseValidFrom <= owner.range[1];
+  if (!finding.releasedOnSomePath && finallyCanName && canWrapRest(owner)) {
     repairs.push({ messageId: "insertReleaseFinally", data, fix: (fixer) => wrapRestInFinally(fixer, sourceCode, owner, statement) });
   }
   const block = owner.parent;

@@ -18,6 +18,36 @@ const CREATE_INSTANCE = [{ acquireFunctions: [{ name: "com.createInstance", sour
 const SWAPPED_QI = [{ queryInterfaceArguments: [{ method: "queryInterface", iidArgument: 1, outArgument: 0 }] }];
 const TABLE_QI = [{ queryInterfaceArguments: [{ method: "QI", objectArgument: 0, iidArgument: 1, outArgument: 2 }] }];
 
+const NATIVE = [
+  {
+    acquireFunctions: [
+      { name: "native.mustCreate", sourceArgument: -1, iidArgument: 1, outArgument: 2, failureValue: "throws" },
+      { name: "native.createInstance", sourceArgument: -1, iidArgument: 1, outArgument: 2 },
+    ],
+    releaseFunctions: ["native.release"],
+  },
+];
+const BOX_FORMS = (early: string) => `import { ptr } from "bun:ffi";
+import * as native from "native-com";
+declare function vcall(self: bigint, slot: number, types: readonly unknown[], args: readonly unknown[]): number;
+const IX_RUN = 3;
+export function boxPtr(): void {
+  const box = Buffer.alloc(8);
+  native.mustCreate(CLSID_X, IID_IX, box.ptr);
+  const x = box.readBigUInt64LE(0);
+  vcall(x, IX_RUN, [], []);
+  native.release(x);
+}
+export function ptrOfBox(flag: boolean): void {
+  const box = Buffer.alloc(8);
+  const hr = native.createInstance(CLSID_X, IID_IX, ptr(box));
+  if (hr < 0) return;
+  const x = box.readBigUInt64LE(0);
+  vcall(x, IX_RUN, [], []);
+${early}  native.release(x);
+}
+`;
+
 const UPLOAD = (body: string) => `import * as gpu from "gpu-native";
 declare function vcall(self: bigint, slot: number, types: readonly unknown[], args: readonly unknown[]): number;
 const TEX_GET_DESC = 10;
@@ -66,6 +96,7 @@ const missingReleaseValid: ValidCase[] = [
   { name: "a QueryInterface method taking (out, iid), released", code: CANCEL_OF("  cancel.Release();\n"), options: SWAPPED_QI },
   { name: "without queryInterfaceArguments, (out, iid) is not read as a QueryInterface: silent", code: CANCEL_OF("") },
   { name: "a table QueryInterface taking (object, iid, out), released", code: STOP("  cancel.Release();\n"), options: TABLE_QI },
+  { name: "configured out boxes passed as `box.ptr` and `ptr(box)` are the boxes themselves: both read pointers released", code: BOX_FORMS(""), options: NATIVE },
 ];
 
 /** The missing-release error at `line:column`, with its data and the suggestions' outputs. */
@@ -74,6 +105,12 @@ function missing(pointer: string, acquirer: string, reached: string, release: st
 }
 
 const missingReleaseInvalid: InvalidCase[] = [
+  {
+    name: "a configured out box passed as `ptr(box)`: the pointer read from the box leaks on a return, named after the acquiring call",
+    code: BOX_FORMS("  if (flag) return;\n"),
+    options: NATIVE,
+    errors: [missing("x", "native.createInstance", "the return at line 18", "native.release(x)", 14, 14, [{ messageId: "insertReleaseAtExit", output: BOX_FORMS("  if (flag) { native.release(x); return; }\n") }])],
+  },
   {
     name: "a qualified acquire function's pointer not released on an early return, in the file's qualified release form",
     code: UPLOAD("  if (pixels.length === 0) return false;\n"),

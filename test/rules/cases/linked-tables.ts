@@ -43,7 +43,24 @@ const POLL = `${READ_POINTER}export function pollOnce(input: { symbols: { Create
     Release: { args: [FFIType.u64], ptr: readPointerAt(deviceVtable + RELEASE_OFFSET), returns: FFIType.u32 },
   });
   table.symbols.Poll(device);
-  table.close();
+}
+`;
+
+const COUNT = (early: string, end: string) => `${READ_POINTER}declare const Ole32: { CoCreateInstance(...args: unknown[]): number };
+declare const CLSID_X: Buffer;
+declare const IID_IEnum: Buffer;
+export function countOf(strict: boolean): number {
+  const box = Buffer.alloc(8);
+  if (Ole32.CoCreateInstance(CLSID_X.ptr!, null, 1, IID_IEnum.ptr!, box.ptr!) !== 0) return -1;
+  const enumerator = box.readBigUInt64LE(0);
+  const vtable = readPointerAt(enumerator);
+  const calls = linkSymbols({
+    GetCount: { args: [FFIType.u64, FFIType.ptr], ptr: readPointerAt(vtable + 24n), returns: FFIType.i32 },
+    Release: { args: [FFIType.u64], ptr: readPointerAt(vtable + 16n), returns: FFIType.u32 },
+  });
+  const n = new Uint32Array(1);
+  calls.symbols.GetCount(enumerator, n);
+${early}${end}  return n[0];
 }
 `;
 
@@ -65,6 +82,19 @@ export function useOnce(): void {
     },
   ],
   invalid: [
+    {
+      name: "never released, called through a table linked from its vtable that has a Release: the repair releases through that table, before each exit (no `finally`: the table is declared inside it)",
+      code: COUNT("  if (strict) return -2;\n", ""),
+      errors: [
+        {
+          messageId: "missingRelease",
+          data: { pointer: "enumerator", acquirer: "CoCreateInstance", reached: "the return at line 27", release: "calls.symbols.Release(enumerator)" },
+          line: 18,
+          column: 7,
+          suggestions: [{ messageId: "insertReleaseAtExits", data: { pointer: "enumerator", count: "2" }, output: COUNT("  if (strict) { calls.symbols.Release(enumerator); return -2; }\n", "  calls.symbols.Release(enumerator);\n") }],
+        },
+      ],
+    },
     {
       name: "handed to a helper that only reads memory at it, the pointer is still owed: a return skips its table's Release, which the repair writes",
       code: PROBE("", "  if (verbose) return 1;\n"),
@@ -92,24 +122,15 @@ export function useOnce(): void {
       ],
     },
     {
-      name: "a function of a table linked from the object's vtable is a vtable call: what the box held is a COM object, never released",
+      name: "a function of a table linked from the object's vtable is a vtable call: what the box held is a COM object, never released; the repair uses the table's Release",
       code: POLL,
       errors: [
         {
           messageId: "missingRelease",
-          data: { pointer: "device", acquirer: "CreateDevice", reached: "the end of the function at line 24", release: "device.Release()" },
+          data: { pointer: "device", acquirer: "CreateDevice", reached: "the end of the function at line 23", release: "table.symbols.Release(device)" },
           line: 15,
           column: 7,
-          suggestions: [
-            {
-              messageId: "insertReleaseFinally",
-              output: POLL.replace(
-                /  const deviceVtable[^]*  table\.close\(\);\n/,
-                (body) => `  try {\n${body.replace(/^(?=.)/gm, "  ")}  } finally {\n    device.Release();\n  }\n`,
-              ),
-            },
-            { messageId: "insertReleaseAtExit", output: POLL.replace("  table.close();\n", "  table.close();\n  device.Release();\n") },
-          ],
+          suggestions: [{ messageId: "insertReleaseAtExit", output: POLL.replace("  table.symbols.Poll(device);\n", "  table.symbols.Poll(device);\n  table.symbols.Release(device);\n") }],
         },
       ],
     },

@@ -1,0 +1,80 @@
+/**
+ * A pointer captured by a closure the function makes (a method of the object it returns, a
+ * callback) is handed on where the closure is made, not before: a failure return before that point
+ * still owes it. A `const` captured only by closures made after its declaration is followed until
+ * then; a `let`, or a pointer a function declaration captures (hoisted: callable before the
+ * binding), escapes from its binding as before.
+ */
+import type { RuleCases } from "./types";
+
+const PRELUDE = `import { FFIType } from "bun:ffi";
+declare function vcall(self: bigint, slot: number, types: readonly unknown[], args: readonly unknown[], returns?: unknown): number;
+declare const Xaudio2_9: { XAudio2Create(box: unknown, flags: number, processor: number): number };
+const IUNKNOWN_RELEASE = 2;
+const IXAUDIO2_CREATEMASTERINGVOICE = 7;
+`;
+
+const OUTPUT = (failure: string, binding = "const") => `${PRELUDE}export function createOutput(): { stop(): void } | null {
+  const ppEngine = Buffer.alloc(8);
+  if (Xaudio2_9.XAudio2Create(ppEngine.ptr!, 0, 0) !== 0) return null;
+  ${binding} engine = ppEngine.readBigUInt64LE(0);
+  const ppMaster = Buffer.alloc(8);
+  if (vcall(engine, IXAUDIO2_CREATEMASTERINGVOICE, [FFIType.ptr], [ppMaster.ptr!]) !== 0) {
+${failure}    return null;
+  }
+  return {
+    stop() {
+      vcall(engine, IUNKNOWN_RELEASE, [], [], FFIType.u32);
+    },
+  };
+}
+`;
+
+export const cases: RuleCases = {
+  valid: [
+    { name: "released on the failure return, handed to the returned object's method after it", code: OUTPUT("    vcall(engine, IUNKNOWN_RELEASE, [], [], FFIType.u32);\n") },
+    { name: "a `let` captured by a closure escapes from its binding (it may be rebound): silent", code: OUTPUT("", "let") },
+    {
+      name: "captured by a function declaration, which may run before the return: escapes from its binding",
+      code: `${PRELUDE}export function createOutput(): (() => void) | null {
+  const ppEngine = Buffer.alloc(8);
+  if (Xaudio2_9.XAudio2Create(ppEngine.ptr!, 0, 0) !== 0) return null;
+  const engine = ppEngine.readBigUInt64LE(0);
+  function stop(): void {
+    vcall(engine, IUNKNOWN_RELEASE, [], [], FFIType.u32);
+  }
+  if (vcall(engine, IXAUDIO2_CREATEMASTERINGVOICE, [], []) !== 0) return null;
+  return stop;
+}
+`,
+    },
+    {
+      name: "a callback made before the failure return takes the pointer there",
+      code: `${PRELUDE}declare function onExit(callback: () => void): void;
+export function start(): boolean {
+  const ppEngine = Buffer.alloc(8);
+  if (Xaudio2_9.XAudio2Create(ppEngine.ptr!, 0, 0) !== 0) return false;
+  const engine = ppEngine.readBigUInt64LE(0);
+  onExit(() => vcall(engine, IUNKNOWN_RELEASE, [], [], FFIType.u32));
+  if (vcall(engine, IXAUDIO2_CREATEMASTERINGVOICE, [], []) !== 0) return false;
+  return true;
+}
+`,
+    },
+  ],
+  invalid: [
+    {
+      name: "a failure return before the closure that captures the pointer is made: a leak",
+      code: OUTPUT(""),
+      errors: [
+        {
+          messageId: "missingRelease",
+          data: { pointer: "engine", acquirer: "XAudio2Create", reached: "the return at line 12", release: "vcall(engine, IUNKNOWN_RELEASE, [], [], FFIType.u32)" },
+          line: 8,
+          column: 7,
+          suggestions: [{ messageId: "insertReleaseAtExit", output: OUTPUT("    vcall(engine, IUNKNOWN_RELEASE, [], [], FFIType.u32);\n") }],
+        },
+      ],
+    },
+  ],
+};
