@@ -180,6 +180,12 @@ export class Recognizer {
       }
       const acquire = v.acquireFunction(name);
       if (acquire) return this.configuredAcquire(call, acquire, name);
+      // `CoCreateInstance(CLSID_ShellLink, IShellLinkW)` of a typed wrapper (comtypes-style): called without
+      // its out box, a creating export returns the pointer and throws on failure (spec 3a).
+      const outIndex = CREATING_EXPORTS.get(name);
+      if (outIndex !== undefined && call.arguments.length >= 1 && call.arguments.length < outIndex) {
+        return { kind: "acquire", source: null, outBox: null, isCancelInterface: false, isCallFactory: false, nullable: false, returnsHresult: false, ffi: false, acquirer: name };
+      }
     }
     return null;
   }

@@ -731,6 +731,17 @@ export const top = source.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCa
 `,
     },
     {
+      name: "decision: CoCreateInstance of a typed wrapper returns its pointer (no out box), released",
+      code: `declare function CoCreateInstance(clsid: unknown, iface: unknown): IUnknown;
+declare const CLSID_ShellLink: unknown;
+declare const IShellLinkW: unknown;
+function link(): void {
+  const shellLink = CoCreateInstance(CLSID_ShellLink, IShellLinkW);
+  shellLink.Release();
+}
+`,
+    },
+    {
       name: "decision: CoCreateInstance's out box, released after the check",
       code: `declare function CoCreateInstance(clsid: unknown, outer: unknown, ctx: number, iid: unknown, out: unknown[]): number;
 declare const CLSID_Thing: unknown;
@@ -793,6 +804,40 @@ live.push(cancel);
     },
   ],
   invalid: [
+    {
+      name: "decision: CoCreateInstance of a typed wrapper acquires its result (a leak on the early return)",
+      code: `declare function CoCreateInstance(clsid: unknown, iface: unknown): IUnknown;
+declare const CLSID_ShellLink: unknown;
+declare const IShellLinkW: unknown;
+function link(quick: boolean): void {
+  const shellLink = CoCreateInstance(CLSID_ShellLink, IShellLinkW);
+  if (quick) return;
+  shellLink.Release();
+}
+`,
+      errors: [
+        {
+          messageId: "missingRelease",
+          data: { pointer: "shellLink", acquirer: "CoCreateInstance", reached: "the return at line 6", release: "shellLink.Release()" },
+          line: 5,
+          column: 21,
+          suggestions: [
+            {
+              messageId: "insertReleaseAtExit",
+              output: `declare function CoCreateInstance(clsid: unknown, iface: unknown): IUnknown;
+declare const CLSID_ShellLink: unknown;
+declare const IShellLinkW: unknown;
+function link(quick: boolean): void {
+  const shellLink = CoCreateInstance(CLSID_ShellLink, IShellLinkW);
+  if (quick) { shellLink.Release(); return; }
+  shellLink.Release();
+}
+`,
+            },
+          ],
+        },
+      ],
+    },
     {
       name: "decision: CoCreateInstance acquires through its out box (a leak on the early return)",
       code: `declare function CoCreateInstance(clsid: unknown, outer: unknown, ctx: number, iid: unknown, out: unknown[]): number;
