@@ -722,6 +722,16 @@ export const mismatchedFinish: RuleCases = {
   ],
 };
 
+/** A typed wrapper's `CoCreateInstance`, which returns its pointer (spec 3a), with `early` before the Release. */
+const SHELL_LINK = (early: string) => `declare function CoCreateInstance(clsid: unknown, iface: unknown): IUnknown;
+declare const CLSID_ShellLink: unknown;
+declare const IShellLinkW: unknown;
+function link(quick: boolean): void {
+  const shellLink = CoCreateInstance(CLSID_ShellLink, IShellLinkW);
+${early}  shellLink.Release();
+}
+`;
+
 export const missingRelease: RuleCases = {
   valid: [
     {
@@ -730,17 +740,7 @@ export const missingRelease: RuleCases = {
 export const top = source.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
 `,
     },
-    {
-      name: "decision: CoCreateInstance of a typed wrapper returns its pointer (no out box), released",
-      code: `declare function CoCreateInstance(clsid: unknown, iface: unknown): IUnknown;
-declare const CLSID_ShellLink: unknown;
-declare const IShellLinkW: unknown;
-function link(): void {
-  const shellLink = CoCreateInstance(CLSID_ShellLink, IShellLinkW);
-  shellLink.Release();
-}
-`,
-    },
+    { name: "decision: CoCreateInstance of a typed wrapper returns its pointer (no out box), released", code: SHELL_LINK("") },
     {
       name: "decision: CoCreateInstance's out box, released after the check",
       code: `declare function CoCreateInstance(clsid: unknown, outer: unknown, ctx: number, iid: unknown, out: unknown[]): number;
@@ -806,35 +806,14 @@ live.push(cancel);
   invalid: [
     {
       name: "decision: CoCreateInstance of a typed wrapper acquires its result (a leak on the early return)",
-      code: `declare function CoCreateInstance(clsid: unknown, iface: unknown): IUnknown;
-declare const CLSID_ShellLink: unknown;
-declare const IShellLinkW: unknown;
-function link(quick: boolean): void {
-  const shellLink = CoCreateInstance(CLSID_ShellLink, IShellLinkW);
-  if (quick) return;
-  shellLink.Release();
-}
-`,
+      code: SHELL_LINK("  if (quick) return;\n"),
       errors: [
         {
           messageId: "missingRelease",
           data: { pointer: "shellLink", acquirer: "CoCreateInstance", reached: "the return at line 6", release: "shellLink.Release()" },
           line: 5,
           column: 21,
-          suggestions: [
-            {
-              messageId: "insertReleaseAtExit",
-              output: `declare function CoCreateInstance(clsid: unknown, iface: unknown): IUnknown;
-declare const CLSID_ShellLink: unknown;
-declare const IShellLinkW: unknown;
-function link(quick: boolean): void {
-  const shellLink = CoCreateInstance(CLSID_ShellLink, IShellLinkW);
-  if (quick) { shellLink.Release(); return; }
-  shellLink.Release();
-}
-`,
-            },
-          ],
+          suggestions: [{ messageId: "insertReleaseAtExit", output: SHELL_LINK("  if (quick) { shellLink.Release(); return; }\n") }],
         },
       ],
     },

@@ -64,6 +64,11 @@ ${early}${end}  return n[0];
 }
 `;
 
+/** The missing-release error at `line:column`, with its data and the suggestions' outputs. */
+function missing(pointer: string, acquirer: string, reached: string, release: string, line: number, column: number, suggestions: { messageId: string; output: string; data?: Record<string, string> }[]) {
+  return { messageId: "missingRelease", data: { pointer, acquirer, reached, release }, line, column, suggestions };
+}
+
 export const cases: RuleCases = {
   valid: [
     { name: "a pointer read through a memory-reading helper and released through its own table on every path", code: PROBE("", "") },
@@ -85,54 +90,22 @@ export function useOnce(): void {
     {
       name: "never released, called through a table linked from its vtable that has a Release: the repair releases through that table, before each exit (no `finally`: the table is declared inside it)",
       code: COUNT("  if (strict) return -2;\n", ""),
-      errors: [
-        {
-          messageId: "missingRelease",
-          data: { pointer: "enumerator", acquirer: "CoCreateInstance", reached: "the return at line 27", release: "calls.symbols.Release(enumerator)" },
-          line: 18,
-          column: 7,
-          suggestions: [{ messageId: "insertReleaseAtExits", data: { pointer: "enumerator", count: "2" }, output: COUNT("  if (strict) { calls.symbols.Release(enumerator); return -2; }\n", "  calls.symbols.Release(enumerator);\n") }],
-        },
-      ],
+      errors: [missing("enumerator", "CoCreateInstance", "the return at line 27", "calls.symbols.Release(enumerator)", 18, 7, [{ messageId: "insertReleaseAtExits", data: { pointer: "enumerator", count: "2" }, output: COUNT("  if (strict) { calls.symbols.Release(enumerator); return -2; }\n", "  calls.symbols.Release(enumerator);\n") }])],
     },
     {
       name: "handed to a helper that only reads memory at it, the pointer is still owed: a return skips its table's Release, which the repair writes",
       code: PROBE("", "  if (verbose) return 1;\n"),
-      errors: [
-        {
-          messageId: "missingRelease",
-          data: { pointer: "factory", acquirer: "D2D1CreateFactory", reached: "the return at line 19", release: "calls.symbols.Release(factory)" },
-          line: 15,
-          column: 7,
-          suggestions: [{ messageId: "insertReleaseAtExit", output: PROBE("", "  if (verbose) { calls.symbols.Release(factory); return 1; }\n") }],
-        },
-      ],
+      errors: [missing("factory", "D2D1CreateFactory", "the return at line 19", "calls.symbols.Release(factory)", 15, 7, [{ messageId: "insertReleaseAtExit", output: PROBE("", "  if (verbose) { calls.symbols.Release(factory); return 1; }\n") }])],
     },
     {
       name: "a return before the table is made: the repair cannot use the table's Release there",
       code: PROBE("  if (verbose) return 1;\n", ""),
-      errors: [
-        {
-          messageId: "missingRelease",
-          data: { pointer: "factory", acquirer: "D2D1CreateFactory", reached: "the return at line 17", release: "factory.Release()" },
-          line: 15,
-          column: 7,
-          suggestions: [{ messageId: "insertReleaseAtExit", output: PROBE("  if (verbose) { factory.Release(); return 1; }\n", "") }],
-        },
-      ],
+      errors: [missing("factory", "D2D1CreateFactory", "the return at line 17", "factory.Release()", 15, 7, [{ messageId: "insertReleaseAtExit", output: PROBE("  if (verbose) { factory.Release(); return 1; }\n", "") }])],
     },
     {
       name: "a function of a table linked from the object's vtable is a vtable call: what the box held is a COM object, never released; the repair uses the table's Release",
       code: POLL,
-      errors: [
-        {
-          messageId: "missingRelease",
-          data: { pointer: "device", acquirer: "CreateDevice", reached: "the end of the function at line 23", release: "table.symbols.Release(device)" },
-          line: 15,
-          column: 7,
-          suggestions: [{ messageId: "insertReleaseAtExit", output: POLL.replace("  table.symbols.Poll(device);\n", "  table.symbols.Poll(device);\n  table.symbols.Release(device);\n") }],
-        },
-      ],
+      errors: [missing("device", "CreateDevice", "the end of the function at line 23", "table.symbols.Release(device)", 15, 7, [{ messageId: "insertReleaseAtExit", output: POLL.replace("  table.symbols.Poll(device);\n", "  table.symbols.Poll(device);\n  table.symbols.Release(device);\n") }])],
     },
   ],
 };
