@@ -22,19 +22,41 @@ export class Conditions {
   ) {}
 
   refine(state: State, test: Node, polarity: Polarity, apply: Refiner): State {
+    const refined = this.refineTest(state, test, polarity, apply);
+    return polarity === "falsy" ? this.guardedWith(refined, test, apply) : refined;
+  }
+
+  /**
+   * `if (table !== null && p !== 0n) release(p)`, on the edge where the test before the pointer's own null test
+   * fails: the code believes the pointer is not there either (the table was made from it, after it was read).
+   * Whether that holds is beyond this analysis: what the pointer holds there is uncertain, which may silence a
+   * leak on that edge but never report one (spec 3a).
+   */
+  private guardedWith(state: State, test: Node, apply: Refiner): State {
+    const parent = test.parent;
+    if (parent?.type !== "LogicalExpression" || parent.operator !== "&&" || parent.left !== test) return state;
+    for (const operand of conjuncts(parent.right)) {
+      const tested = nullTested(operand);
+      const sym = tested ? this.symbols.sym(tested) : null;
+      if (sym) state = apply(state, sym, null, "unsure");
+    }
+    return state;
+  }
+
+  private refineTest(state: State, test: Node, polarity: Polarity, apply: Refiner): State {
     const expr = unwrapExpression(test);
     const truthy = polarity === "truthy";
     switch (expr.type) {
       case "LogicalExpression":
         // The left operand was refined on the edge that evaluated the right one.
-        return polarity === "truthy" || polarity === "falsy" ? this.refine(state, expr.right, polarity, apply) : state;
+        return polarity === "truthy" || polarity === "falsy" ? this.refineTest(state, expr.right, polarity, apply) : state;
       case "UnaryExpression":
-        if (expr.operator === "!" && (polarity === "truthy" || polarity === "falsy")) return this.refine(state, expr.argument, truthy ? "falsy" : "truthy", apply);
+        if (expr.operator === "!" && (polarity === "truthy" || polarity === "falsy")) return this.refineTest(state, expr.argument, truthy ? "falsy" : "truthy", apply);
         return state;
       case "AssignmentExpression":
-        return this.refine(state, expr.left, polarity, apply);
+        return this.refineTest(state, expr.left, polarity, apply);
       case "SequenceExpression":
-        return this.refine(state, expr.expressions[expr.expressions.length - 1], polarity, apply);
+        return this.refineTest(state, expr.expressions[expr.expressions.length - 1], polarity, apply);
       case "CallExpression": {
         const api = this.classify(expr);
         const test = api?.kind === "failedTest" ? api : this.symbols.localHresultTest(expr);
@@ -116,6 +138,20 @@ function unsignedView(node: Node): Node {
   const expr = unwrapExpression(node);
   if (expr.type === "BinaryExpression" && (expr.operator === ">>>" || expr.operator === "|") && expr.right.type === "Literal" && expr.right.value === 0) return expr.left;
   return expr;
+}
+
+/** `a && b && c` as its operands. */
+function conjuncts(node: Node): Node[] {
+  const expr = unwrapExpression(node);
+  return expr.type === "LogicalExpression" && expr.operator === "&&" ? [...conjuncts(expr.left), ...conjuncts(expr.right)] : [expr];
+}
+
+/** The operand of a null test (`p !== 0n`, `p != null`, `p`), or null. */
+function nullTested(node: Node): Node | null {
+  if (node.type === "Identifier" || node.type === "MemberExpression") return node;
+  if (node.type !== "BinaryExpression" || !["===", "!==", "==", "!="].includes(node.operator)) return null;
+  if (isNullish(node.right)) return node.left;
+  return isNullish(node.left as Node) ? node.right : null;
 }
 
 /** `null`, `0`, `0n`, `undefined`: what a failed acquisition leaves in its result or box. */

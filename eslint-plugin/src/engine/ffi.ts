@@ -271,7 +271,9 @@ export class FfiShapes {
     if (method) return method;
     // `SLOT.getResults`, `FACTORY_CREATEADAPTERLIST`: a named slot of some other method.
     if (expr.type === "MemberExpression" && /^(slot|slots|vt|vtbl|vtable|v|idx|index)$/i.test(dottedName(expr.object) ?? "")) return { role: "other" };
-    if (expr.type === "Identifier" && /^[A-Z][A-Z0-9]*_[A-Z0-9_]+$/.test(expr.name) && !/^(MEM|PAGE|FILE|GENERIC|WM|WS|SW|VK|CS|IDC|IDI|MB|ERROR|E|S|RPC|CLSCTX|COINIT)_/.test(expr.name)) return { role: "other" };
+    // `CTX_DRAW`, or one exported by another module (`gpu.CTX_DRAW`).
+    const constant = expr.type === "Identifier" ? expr.name : expr.type === "MemberExpression" && !expr.computed && expr.property.type === "Identifier" ? expr.property.name : null;
+    if (constant !== null && isSlotConstantName(constant)) return { role: "other" };
     return null;
   }
 
@@ -372,4 +374,9 @@ function sameExpression(a: TSESTree.CallExpressionArgument, b: TSESTree.CallExpr
   if (a.type === "SpreadElement" || b.type === "SpreadElement") return false;
   const left = dottedName(unwrapExpression(a));
   return left !== null && left === dottedName(unwrapExpression(b));
+}
+
+/** An UPPER_SNAKE constant that is no flag or code of some other API (`MEM_COMMIT`, `WM_PAINT`, `E_FAIL`): a vtable slot's name. */
+function isSlotConstantName(name: string): boolean {
+  return /^[A-Z][A-Z0-9]*_[A-Z0-9_]+$/.test(name) && !/^(MEM|PAGE|FILE|GENERIC|WM|WS|SW|VK|CS|IDC|IDI|MB|ERROR|E|S|RPC|CLSCTX|COINIT)_/.test(name);
 }

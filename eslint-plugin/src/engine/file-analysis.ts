@@ -21,7 +21,8 @@ import { ResourceTable } from "./resources";
 import { FunctionGraph } from "./segment-graph";
 import { solve } from "./solver";
 import { Summaries } from "./summaries";
-import { ModulePointers, handledKeys } from "./module-pointers";
+import { endsProcessFunction } from "./helper-shapes";
+import { ModulePointers, handledKeys, handlingFunctions, homeGraph, rootKey } from "./module-pointers";
 import { Symbols } from "./symbols";
 import { ObjectFields } from "./object-fields";
 import { Conditions } from "./conditions";
@@ -102,6 +103,7 @@ export class FileAnalysis implements EngineContext {
     this.summaries = new Summaries(this, this.resources, this.symbols, this.graphs, sourceCode.text, (callee) => this.recognizer.ffi?.isNativeExport(callee) ?? false);
     this.facts.methodOf = (begin) => this.resources.begins.get(begin)?.method.toLowerCase() ?? "";
     this.recorder.imported.lookup = options.imports ?? null;
+    this.symbols.importedRole = (callee) => this.recorder.imported.of(callee);
     this.skipped = !options.force && !this.vocabulary.triggerPattern().test(sourceCode.text);
   }
 
@@ -157,6 +159,25 @@ export class FileAnalysis implements EngineContext {
     return !this.handledModuleKeys.has(key);
   }
   private handledModuleKeys: Set<string> | undefined;
+
+  isInertMember(name: string): boolean {
+    this.handledModuleKeys ??= handledKeys(this.graphs.values(), () => null);
+    const member = new RegExp(`\\.${escapeRegExp(name)}(?:[.[]|$)`);
+    for (const key of this.handledModuleKeys) if (member.test(key)) return false;
+    return true;
+  }
+
+  closuresOnlyUse(key: string, graph: FunctionGraph): boolean {
+    // While the map is being built (a summary it needs meets a shared variable), the variable escapes, as before.
+    if (this.handlingByVariable === null) return false;
+    if (this.handlingByVariable === undefined) {
+      this.handlingByVariable = null;
+      this.handlingByVariable = handlingFunctions(this.graphs.values(), (fn) => this.summaries.summaryOf(fn));
+    }
+    const home = homeGraph(graph);
+    return [...(this.handlingByVariable.get(rootKey(key)) ?? [])].every((handler) => handler === home);
+  }
+  private handlingByVariable: Map<string, Set<FunctionGraph>> | null | undefined;
   readonly objects: ObjectFields;
   heldByModule(res: Resource, key: string, name: string, store: Node, graph: FunctionGraph, optional = false): void {
     this.modulePointers.note(res, key, name, store, graph, optional);
@@ -164,17 +185,12 @@ export class FileAnalysis implements EngineContext {
 
   /** What a function of this file is to its importers: its summary, and whether it checks HRESULTs or ends the process. */
   roleOf(fn: TSESTree.FunctionLike): HelperRole {
-    return { summary: this.summaries.summaryOf(fn), check: this.symbols.isCheckHelperFunction(fn), endsProcess: this.symbols.endsProcessFunction(fn) };
+    const role: HelperRole = { summary: this.summaries.summaryOf(fn), check: this.symbols.isCheckHelperFunction(fn), endsProcess: endsProcessFunction(fn) };
+    return this.symbols.isDispatcherFunction(fn) ? { ...role, dispatcher: true } : role;
   }
 
-  /** The file's own release form: its first release call with the pointer swapped, else the vocabulary's. */
-  releaseText(pointer: string, mayBeNull: boolean): string {
-    const template = this.recorder.releaseTemplate;
-    if (!template) return this.vocabulary.releaseCallText(pointer, mayBeNull);
-    const target = new RegExp(`(^|[^\\w$.])${escapeRegExp(template.target)}(?![\\w$])`, "g");
-    const text = template.text.replace(target, (_, before: string) => `${before}${pointer}`);
-    // `p.Release()` on a pointer that may be null: `p?.Release()`; a release function takes care of null itself.
-    return mayBeNull && text.startsWith(`${pointer}.`) ? `${pointer}?.${text.slice(pointer.length + 1)}` : text;
+  releaseText(pointer: string, mayBeNull: boolean, raw = false): string {
+    return this.recorder.releaseForms.releaseText(pointer, mayBeNull, raw);
   }
 
   /** The calls whose text repairs anywhere in the file reuse: the first release call, the first call of each Finish_ method. */
@@ -294,7 +310,7 @@ export class FileAnalysis implements EngineContext {
   private reportNeverReleased(): void {
     // A script that never releases module state keeps its objects for the process's life on purpose
     // (a poller run until Ctrl+C); one that tears some down and forgets one has a leak.
-    if (!this.recorder.releasesModuleState) return;
+    if (!this.recorder.releasesModuleState && !this.modulePointers.releasesSomeHeld(this.graphs.values(), (fn) => this.summaries.summaryOf(fn))) return;
     try {
       const byGraph = this.modulePointers.findings(this.graphs.values(), (res, variable, store) => ({
         kind: "missing-release",
@@ -306,7 +322,7 @@ export class FileAnalysis implements EngineContext {
         exits: [],
         mayBeNull: res.mayFail,
         releasedOnSomePath: false,
-        releaseText: this.releaseText(variable, res.mayFail),
+        releaseText: this.releaseText(variable, res.mayFail, res.ffi),
         scope: this.sourceCode.ast as unknown as Node,
       }), (fn) => this.summaries.summaryOf(fn), (res) => this.objects.releasingMethodsOf(res));
       for (const [graph, findings] of byGraph) {

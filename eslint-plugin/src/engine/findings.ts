@@ -17,8 +17,9 @@ export interface Place {
 
 /** An exit of a function: a `return`/`throw`, or its end (`node` null). */
 export interface Exit extends Place {
-  node: TSESTree.ReturnStatement | TSESTree.ThrowStatement | null;
-  /** `the return`, `the throw`, `the end of the function`, `the end of the module`. */
+  /** The `return` or `throw`, the call that ends the process (`process.exit(0)`, `cleanup(1)`), or null for the end of the code path. */
+  node: TSESTree.ReturnStatement | TSESTree.ThrowStatement | TSESTree.CallExpression | null;
+  /** `the return`, `the throw`, `the call to \`process.exit\``, `the end of the function`, `the end of the module`. */
   what: string;
 }
 

@@ -57,7 +57,11 @@ export type Sym = { t: "slot"; key: string } | { t: "vals"; ids: IdSet } | { t: 
 
 export type Event =
   /** `heldBy`: the target is a module variable that functions share, or one the top level binds; the pointer stays the module's to release. */
-  | { k: "assign"; key: string; sym: Sym; escapes: boolean; aliasOf?: { key: string; site: Node }; heldBy?: { name: string; node: Node }; name?: string }
+  /**
+   * `byClosures`: it escapes only because closures of this function share the variable (`const g` used by a nested
+   * `drawHud`); where no closure hands on what it holds (EngineContext.closuresOnlyUse), it stays this function's.
+   */
+  | { k: "assign"; key: string; sym: Sym; escapes: boolean; aliasOf?: { key: string; site: Node }; heldBy?: { name: string; node: Node }; name?: string; byClosures?: boolean }
   | { k: "acquire"; res: Resource; node: Node; checked: boolean }
   | { k: "begin"; node: Node; recv: Sym; recvKey: string | null; method: string }
   | { k: "finish"; node: Node; recv: Sym; recvKey: string | null; method: string; resultChecked: boolean }
@@ -66,7 +70,12 @@ export type Event =
   /** `valueMethod`: the target is the receiver of a method that is no COM method (`p.toString(16)`). */
   | { k: "use"; node: Node; target: Sym; valueMethod?: boolean }
   /** `native`: handed to a native export (`Ole32.CoFoo(p)`, `lib.symbols.Foo(p)`), which never takes over a raw pointer's reference. */
-  | { k: "escape"; target: Sym; targetKey: string | null; native?: boolean }
+  /**
+   * `heldBy`: a closure made here captures the variable (Recorder.closureMade): from here on the closures hold the
+   * pointer, for as long as the program keeps them, like a module variable (module-pointers.ts judges it).
+   */
+  /** `storedAs`: the property of an object literal stored into module state (`st = { g }`), which may only be a cache. */
+  | { k: "escape"; target: Sym; targetKey: string | null; native?: boolean; heldBy?: { name: string; node: Node }; byClosures?: boolean; storedAs?: string }
   /** `nullish`: `return null` (or `undefined`): no object at all, which the caller tests for. */
   /** `fields`: the properties of a returned object literal (`return { blob, size }`), kept with the object; `methods`: its function-valued properties that may release. */
   | { k: "return"; target: Sym; targetKey: string | null; fields?: { name: string; sym: Sym }[]; methods?: string[]; nullish?: boolean }
@@ -81,7 +90,7 @@ export type Event =
   /** An HRESULT handed to a function (`check(hr)`, `ThrowIfFailed(hr)`): taken as checked after the call. */
   | { k: "hrHandled"; target: Sym }
   /** `process.exit()`, or a helper that always ends the process: nothing after it runs on this path. */
-  | { k: "terminate"; node: Node }
+  | { k: "terminate"; node: TSESTree.CallExpression }
   /** An HRESULT handed to a function that is no check (`ok(label, hr)`): whether it failed is beyond this analysis. */
   | { k: "hrPassed"; target: Sym }
   /** A block's variables go out of scope: their bindings, and objects nothing can reach any more, are dropped. */
@@ -117,7 +126,8 @@ export interface EngineContext {
   declarationEnd(name: TSESTree.Identifier): number | null;
   readonly vocabulary: Vocabulary;
   /** The text of a statement releasing `pointer`, in the form this file releases with. */
-  releaseText(pointer: string, mayBeNull: boolean): string;
+  /** `raw`: a raw FFI pointer (a bigint), released through the file's dispatcher where the file shows no release of its own (release-forms.ts). */
+  releaseText(pointer: string, mayBeNull: boolean, raw?: boolean): string;
   refineCondition(state: State, test: Node, polarity: Polarity, apply: Refiner): State;
   /** Work counters: deterministic measures of cost for tests and benchmarks. */
   readonly stats: EngineStats;
@@ -135,6 +145,17 @@ export interface EngineContext {
    * argument into it takes nothing over from its caller.
    */
   isInertModuleVariable(key: string): boolean;
+  /**
+   * A property of module state (`st.g` of `st = { g, w, h }`) under which no code of the file releases or hands on
+   * anything, whatever the object is called there (`s.g.context` is only used): what a helper stores there, it keeps
+   * to compare or to use, not to own.
+   */
+  isInertMember(name: string): boolean;
+  /**
+   * Do the closures sharing this function's variable `key` only use what it holds (`hud.draw(g)`, `vcall(g.context, ...)`),
+   * never release, keep, return or rebind it? Then it is the function's own, tracked on its paths.
+   */
+  closuresOnlyUse(key: string, graph: FunctionGraph): boolean;
   /** An owned pointer stored into a module variable: the file must release it somewhere (module-pointers.ts). `optional`: a returned object's field the caller may not have asked for. */
   heldByModule(res: Resource, key: string, name: string, store: Node, graph: FunctionGraph, optional?: boolean): void;
   /** The pointers objects own by property (`t.srv`): field pointers of summarised calls, keys with members. */
@@ -148,6 +169,8 @@ export interface HelperRole {
   check: boolean;
   /** Always ends the process (`cleanup(code): never`). */
   endsProcess: boolean;
+  /** Indexes a vtable with its second parameter (`vcall(p, slot, ...)`): its calls are vtable calls. */
+  dispatcher?: boolean;
 }
 
 /** The helpers a file imports from its own repository: `helper("./com", "comRelease")`. */
@@ -198,6 +221,7 @@ export interface EngineStats {
 }
 
 /** Applies an outcome to a symbolic value; used by the condition refiner. */
-export type Refiner = (state: State, sym: Sym, hr: "success" | "failure" | null, ptr: "null" | "nonnull" | null) => State;
+/** `ptr` "unsure": the code believes the pointer may not be there (Conditions.guardedWith): its facts become uncertain. */
+export type Refiner = (state: State, sym: Sym, hr: "success" | "failure" | null, ptr: "null" | "nonnull" | "unsure" | null) => State;
 
 

@@ -34,8 +34,10 @@ interface Held {
  * binds is held for the program's life and judged here, not at an exit that is never reached.
  */
 export function moduleHolder(symbols: Symbols, target: Node, escapes: boolean, graph: FunctionGraph | undefined): { name: string; node: Node } | undefined {
-  if (target.type !== "Identifier" || !symbols.isModuleVariable(target)) return undefined;
-  return escapes || graph?.node.type === "Program" ? { name: target.name, node: target } : undefined;
+  if (target.type !== "Identifier") return undefined;
+  if (symbols.isModuleVariable(target)) return escapes || graph?.node.type === "Program" ? { name: target.name, node: target } : undefined;
+  // A function's variable its closures share (`const g = createDevice()` in `main`, used by `drawHud`): held the same way.
+  return escapes && symbols.isSharedWithClosures(target) ? { name: target.name, node: target } : undefined;
 }
 
 export class ModulePointers {
@@ -46,6 +48,18 @@ export class ModulePointers {
     let entry = this.held.get(res);
     if (!entry) this.held.set(res, (entry = { res, stores: new Map(), graph, optional }));
     if (!entry.stores.has(key)) entry.stores.set(key, { name, node: store });
+  }
+
+  /**
+   * Does the file release some of what it holds (`comReleaseSafe(g.device)`: through a helper of its own
+   * too)? A file that never does keeps its objects for the process's life on purpose.
+   */
+  releasesSomeHeld(graphs: Iterable<FunctionGraph>, summaryOf: (fn: Node) => Summary | null): boolean {
+    if (this.held.size === 0) return false;
+    const roots = new Set<string>();
+    for (const entry of this.held.values()) for (const key of entry.stores.keys()) roots.add(rootKey(key));
+    for (const key of releasedKeys(graphs, summaryOf)) if (roots.has(rootKey(key))) return true;
+    return false;
   }
 
   /**
@@ -95,6 +109,39 @@ export function handledKeys(graphs: Iterable<FunctionGraph>, summaryOf: (fn: Nod
   return keys;
 }
 
+/**
+ * By the variable a key starts from: the functions (IIFEs count as their caller) where some event releases, hands on,
+ * keeps, returns or rebinds it, or calls a method of it (`g.dispose()`). A variable that only its own function handles
+ * is, for its closures, only used (EngineContext.closuresOnlyUse).
+ */
+export function handlingFunctions(graphs: Iterable<FunctionGraph>, summaryOf: (fn: Node) => Summary | null): Map<string, Set<FunctionGraph>> {
+  const out = new Map<string, Set<FunctionGraph>>();
+  for (const graph of graphs) {
+    const home = homeGraph(graph);
+    const note = (key: string) => {
+      const root = rootKey(key);
+      let set = out.get(root);
+      if (!set) out.set(root, (set = new Set()));
+      set.add(home);
+    };
+    for (const events of graph.events) {
+      for (const event of events) {
+        for (const sym of symsHandled(event, summaryOf)) for (const key of slotKeysOf(sym)) note(key);
+        if (event.k === "assign") note(event.key);
+        else if (event.k === "use" && event.valueMethod === true && calledMethod(event.node) !== null) for (const key of slotKeysOf(event.target)) note(key);
+      }
+    }
+  }
+  return out;
+}
+
+/** The function whose paths a graph's events run on: an inlined IIFE's caller. */
+export function homeGraph(graph: FunctionGraph): FunctionGraph {
+  let home = graph;
+  while (home.isInlined && home.parent) home = home.parent;
+  return home;
+}
+
 /** Keys of the variables some event of the file releases, itself or through a helper that releases its argument. */
 function releasedKeys(graphs: Iterable<FunctionGraph>, summaryOf: (fn: Node) => Summary | null): Set<string> {
   const keys = new Set<string>();
@@ -119,6 +166,12 @@ function releasesSibling(released: ReadonlySet<string>, key: string): boolean {
   const prefix = key.slice(0, dot + 1);
   for (const k of released) if (k !== key && k.startsWith(prefix)) return true;
   return false;
+}
+
+/** `v3` of `v3.tex.srv` or `v3[0]`: the variable a key starts from. */
+export function rootKey(key: string): string {
+  const end = key.search(/[.[]/);
+  return end < 0 ? key : key.slice(0, end);
 }
 
 /** `a.b.c`, `a.b`, `a`: a key and the objects it is a member of. */
@@ -160,7 +213,7 @@ function symsHandled(event: Event, summaryOf: (fn: Node) => Summary | null): Sym
 
     // Handed to native code (an export, a vtable method), a raw pointer stays the caller's.
     case "escape":
-      return event.native ? [] : [event.target];
+      return event.native || event.heldBy ? [] : [event.target];
     case "release":
     case "return":
     case "manage":

@@ -12,7 +12,8 @@
  */
 import type { TSESTree } from "@typescript-eslint/utils";
 import { memberName } from "./ast";
-import type { Draft, IdSet } from "./facts";
+import { Phase } from "./facts";
+import type { Draft, FactTable, IdSet, State } from "./facts";
 import type { EngineContext, Resource, ReturnedObject, Sym } from "./model";
 import type { ResourceTable } from "./resources";
 
@@ -80,6 +81,21 @@ export class ObjectFields {
   releasingMethodsOf(field: Resource): ReadonlySet<string> | null {
     const owner = this.owners.get(field);
     return owner ? (this.methods.get(owner) ?? new Set()) : null;
+  }
+
+  /**
+   * A field still held on a path that released another field of its object for certain (`comRelease(gpu.context)`
+   * with `gpu.swapChain` left): the code tears the object down by hand and forgot this one.
+   */
+  leftOverFromTeardown(facts: FactTable, state: State, field: Resource): boolean {
+    const owner = this.owners.get(field);
+    // Held, and there: an optional field (`t.rtv` of a texture made without one) is only from its first use on.
+    const held = (id: number) => (isCertainlyIn(facts, id, Phase.PtrOwned) || isCertainlyIn(facts, id, Phase.PtrUnchecked)) && !(field.fromBox && facts.get(id).site !== null);
+    if (!owner || !(state.tracks.get(field.ownKey) ?? []).some(held)) return false;
+    for (const sibling of this.fields.get(owner)?.values() ?? []) {
+      if (sibling !== field && (state.tracks.get(sibling.ownKey) ?? []).some((id) => isCertainlyIn(facts, id, Phase.PtrReleased))) return true;
+    }
+    return false;
   }
 
   fieldsOf(owner: Resource): ReadonlyMap<string, Resource> | undefined {
@@ -162,4 +178,9 @@ export function slotKeysOf(sym: Sym, out: string[] = []): string[] {
 /** The method a call event calls on its receiver (`dispose` of `buf.dispose()`), if it is a method call. */
 export function calledMethod(node: Node): string | null {
   return node.type === "CallExpression" && node.callee.type === "MemberExpression" ? memberName(node.callee) : null;
+}
+
+function isCertainlyIn(facts: FactTable, id: number, phase: Phase): boolean {
+  const fact = facts.get(id);
+  return fact.phase === phase && !fact.uncertain;
 }

@@ -19,6 +19,7 @@ import type { ObjectFields } from "./object-fields";
 import { moduleHolder } from "./module-pointers";
 import { ObjectLiterals } from "./object-literals";
 import { ImportedRoles } from "./imported-roles";
+import { ReleaseForms } from "./release-forms";
 
 type Node = TSESTree.Node;
 
@@ -26,7 +27,8 @@ export class Recorder {
   /** Argument text of the first call of each Finish_ method, reused by repairs. */
   readonly finishArguments = new Map<string, string>();
   /** The first release call of the file, as a template: the file's own release form. */
-  releaseTemplate: { text: string; target: string } | null = null;
+  /** The file's own release forms (release-forms.ts). */
+  readonly releaseForms: ReleaseForms;
   /** Helpers imported from the repository's other modules, summarised there. */
   readonly imported: ImportedRoles;
   /** Some code releases what a module variable holds (`comRelease(blend)`, `comRelease(gpu.device)`): the file tears its module state down. */
@@ -50,6 +52,7 @@ export class Recorder {
     const protocolWords = recognizer.vocabulary.protocolWordPattern();
     const mayRelease = (fn: Node) => protocolWords.test(sourceCode.getText(fn as never));
     this.imported = new ImportedRoles(symbols);
+    this.releaseForms = new ReleaseForms(sourceCode, recognizer.vocabulary);
     this.literals = new ObjectLiterals(symbols, top, mayRelease, classify, (event) => this.record(event), objects.objectKeys, objects.conditionalMembers);
   }
   private readonly literals: ObjectLiterals;
@@ -95,9 +98,12 @@ export class Recorder {
         const native = this.imported.isOnlyUsedArgument(node);
         // A literal returned or bound to a local constant keeps its named properties (object-literals.ts).
         const kept = this.literals.keptValues(literal);
+        // `st = { g, w, h }` in a function: module state, whose `g` may be a cache (EngineContext.isInertMember).
+        const stored = literal.parent?.type === "AssignmentExpression" && literal.parent.right === literal && this.symbols.isModuleState(literal.parent.left);
         for (const property of literal.properties) {
           const value = property.type === "Property" ? property.value : property;
-          if (!kept?.has(value)) this.escapeValue(value, native);
+          const name = stored && property.type === "Property" && !property.computed && property.key.type === "Identifier" ? property.key.name : undefined;
+          if (!kept?.has(value)) this.escapeValue(value, native, name);
         }
       }),
       // ESLint's code paths send break/continue straight to their target, skipping any
@@ -134,7 +140,7 @@ export class Recorder {
   /** A closure made in `parent`'s function: the consts it captures there escape at this point of `parent`'s path. */
   closureMade(fn: Node, parent: FunctionGraph): void {
     for (const declared of this.symbols.capturedAtMaking(fn, parent)) {
-      parent.record({ k: "escape", target: this.symbols.sym(declared), targetKey: this.symbols.keyOf(declared) });
+      parent.record({ k: "escape", target: this.symbols.sym(declared), targetKey: this.symbols.keyOf(declared), heldBy: { name: declared.name, node: declared }, byClosures: true });
     }
   }
 
@@ -183,12 +189,12 @@ export class Recorder {
         break;
       case "release":
         // A vtable table's Release (`calls.symbols.Release(p)`, `vt.Release(p)`) belongs to one object's table: no form for others.
-        if (!this.releaseTemplate && !isTableCall(node)) {
-          this.releaseTemplate = { text: this.text(node), target: this.text(api.target) };
+        if (!this.releaseForms.hasRelease && !isTableCall(node)) {
+          this.releaseForms.noteRelease(node, api.target);
           this.fileFactSites.push({ fact: "release", node });
         }
         this.record({ k: "release", node, target: s.sym(api.target), targetKey: s.keyOf(api.target) });
-        if (!this.releasesModuleState) this.releasesModuleState = this.symbols.isModuleState(api.target);
+        if (!this.releasesModuleState) this.releasesModuleState = this.symbols.isHeldState(api.target);
         this.throwPoint();
         break;
       case "addRef":
@@ -198,10 +204,13 @@ export class Recorder {
       case "acquire":
         this.onAcquire(node, api);
         break;
-      case "vtableUse":
+      case "vtableUse": {
         // A call through the object's vtable uses it; what else it is given may be kept by the callee.
+        const vtable = this.releaseForms.hasRelease ? null : this.recognizer.ffi?.vtableCall(node);
+        if (vtable) this.releaseForms.noteVtableCall(node, vtable);
         this.onOtherCall(node, node.arguments, api.object);
         break;
+      }
       case "failedTest":
         break;
     }
@@ -385,7 +394,8 @@ export class Recorder {
     const aliasKey = (source.type === "Identifier" || source.type === "MemberExpression" || source.type === "ThisExpression") && this.isProtocolReceiverName(target) ? s.keyOf(source) : null;
     // A module variable keeps what the top level (or an `init()`) stores in it.
     const heldBy = moduleHolder(s, target, escapes, this.top());
-    this.record({ k: "assign", key, sym, escapes, ...(aliasKey !== null ? { aliasOf: { key: aliasKey, site: source } } : {}), ...(heldBy ? { heldBy } : {}) });
+    const byClosures = escapes && target.type === "Identifier" && s.isOwnSharedWithClosures(target, this.top());
+    this.record({ k: "assign", key, sym, escapes, ...(aliasKey !== null ? { aliasOf: { key: aliasKey, site: source } } : {}), ...(heldBy ? { heldBy } : {}), ...(byClosures ? { byClosures } : {}) });
   }
 
   /** Is this name ever the receiver of a protocol method in the file? (A cheap textual pre-scan.) */
@@ -410,9 +420,9 @@ export class Recorder {
   }
 
   /** A value flows somewhere this function cannot follow. */
-  escapeValue(node: Node, native = false): void {
+  escapeValue(node: Node, native = false, storedAs?: string): void {
     if (node.type === "SpreadElement") return this.escapeValue(node.argument, native);
     const sym = this.symbols.sym(node);
-    if (sym) this.record({ k: "escape", target: sym, targetKey: this.symbols.keyOf(node), ...(native ? { native } : {}) });
+    if (sym) this.record({ k: "escape", target: sym, targetKey: this.symbols.keyOf(node), ...(native ? { native } : {}), ...(storedAs !== undefined ? { storedAs } : {}) });
   }
 }

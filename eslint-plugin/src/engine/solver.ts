@@ -131,6 +131,7 @@ export function solve(ctx: EngineContext, graph: FunctionGraph, entry: State, si
     if (returned.has(segment)) exitState = join(exitState, state, ctx.facts);
     if (sink && !graph.isInlined) checkExit(ctx, transfer, state, exitOf(graph, graph.abruptEnds[i]), sink, leaks);
   }
+  for (const [res, exitList] of transfer.terminateLeaks) leaks.set(res, [...(leaks.get(res) ?? []), ...exitList]);
   // One report per pointer: where it is acquired again while held, else at its first leaking
   // exit; the finding knows every leaking exit.
   const t = transfer.transitions;
@@ -172,7 +173,8 @@ function checkExit(ctx: EngineContext, transfer: Transfer, state: State, exit: E
   for (const [key, set] of state.tracks) {
     const res = ctx.resource(Math.floor(key / 2));
     if (key === res.ownKey) {
-      if (set.some((id) => transfer.transitions.isOwed(res, facts.get(id)))) {
+      // A field its helper also keeps (`gpu.swapChain`, filed in `activeGpu` too) is owed only when the path tore its object down.
+      if (set.some((id) => transfer.transitions.isOwed(res, facts.get(id))) || (res.shared && ctx.objects.leftOverFromTeardown(facts, state, res))) {
         let list = leaks.get(res);
         if (!list) leaks.set(res, (list = []));
         if (!list.some((e) => e.node === exit.node)) list.push(exit);

@@ -41,7 +41,7 @@ export class Summaries {
     this.protocolWords ??= this.ctx.vocabulary.protocolWordPattern();
     if (!this.protocolWords.test(this.sourceText.slice(fn.range[0], fn.range[1])) && !this.callsLocalDispatcher(graph) && !acquires(graph)) {
       // Except for what it reads of its arguments' members (`code.ptr`), which it may hand on.
-      const summary = memberReaderSummary(fn as TSESTree.FunctionLike, this.symbols, this.nativeCallee);
+      const summary = memberReaderSummary(fn as TSESTree.FunctionLike, this.symbols, (call, index) => this.onlyUsesArgument(call, index));
       this.summaries.set(fn, summary);
       return summary;
     }
@@ -49,6 +49,18 @@ export class Summaries {
     const summary = this.summarise(graph, fn as TSESTree.FunctionLike);
     this.summaries.set(fn, summary);
     return summary;
+  }
+
+  /**
+   * Does this call only use its argument at `index`: native code (COM's rule for in-parameters), or a helper of the
+   * file, or imported, whose summary says so (`readbackTexture(tex, w, h)` passing `tex` on to `readbackTextureInto`)?
+   */
+  private onlyUsesArgument(call: TSESTree.CallExpression, index: number): boolean {
+    if (this.nativeCallee(call.callee)) return true;
+    const local = this.symbols.localFunction(call.callee);
+    const summary = local ? this.summaryOf(local) : (this.symbols.importedRole(call.callee)?.summary ?? null);
+    const effect = summary?.params[index];
+    return effect?.kind === "none" && !effect.members;
   }
 
   /** `blobMethod(blob, SLOT)(blob)`, where `blobMethod` indexes the vtable: a vtable call under a name of the file's own. */
@@ -165,7 +177,8 @@ export class Summaries {
     if (proto.length > 0 && finishes.size === 1 && !finishes.has(undefined)) return { kind: "finish", method: [...finishes][0]! };
     const begins = new Set(proto.map((f) => (f.phase === Phase.CallPending && f.begin ? this.resources.begins.get(f.begin)?.method : undefined)));
     if (proto.length > 0 && begins.size === 1 && !begins.has(undefined)) return { kind: "begin", method: [...begins][0]! };
-    if (all(own, (f) => f.phase === Phase.PtrOwned) && all(proto, (f) => f.phase === Phase.CallUnknown)) return { kind: "none" };
+    // Tested against null on some path (`blendState === 0n ? null : factors`): where it was null there was nothing to take.
+    if (all(own, (f) => f.phase === Phase.PtrOwned || f.phase === Phase.PtrFailed) && all(proto, (f) => f.phase === Phase.CallUnknown)) return { kind: "none" };
     return { kind: "escape" };
   }
 }
@@ -212,10 +225,10 @@ function membersHandedOn(graph: FunctionGraph, key: string, summaryOf: (call: Ex
       else if (event.k === "assign" && event.escapes) collect(event.sym);
       else if (event.k === "callLocal") {
         event.args.forEach((arg, i) => {
-          collect(arg.sym);
-          // The object itself given to a helper that hands on some of its members.
           const effect = summaryOf(event)?.params[i];
-          if (arg.sym?.t === "slot" && arg.sym.key === key && effect?.kind === "none") for (const m of effect.members ?? []) names.add(m);
+          if (effect?.kind !== "none") return collect(arg.sym);
+          // A helper that only uses its argument (`acquireStaging(gpu.device)`) hands on no more than the members its summary names.
+          if (arg.key !== null) for (const m of effect.members ?? []) collect({ t: "slot", key: `${arg.key}.${m}` });
         });
       }
     }
@@ -230,24 +243,29 @@ function membersHandedOn(graph: FunctionGraph, key: string, summaryOf: (call: Ex
  * (`ReadProcessMemory(process, address, ...)`: COM's rule for in-parameters), each stays the caller's,
  * with the members read taken as handed on; a parameter used otherwise gives no summary.
  */
-function memberReaderSummary(fn: TSESTree.FunctionLike, symbols: Symbols, nativeCallee: (callee: Node) => boolean): Summary | null {
-  const params: ParamEffect[] = [];
-  for (const declared of fn.params) {
+function memberReaderSummary(fn: TSESTree.FunctionLike, symbols: Symbols, onlyUses: (call: TSESTree.CallExpression, index: number) => boolean): Summary | null {
+  // Each parameter on its own: one kept or handed on (`escape`) leaves the others the caller's.
+  const params = fn.params.map((declared): ParamEffect => {
     const param = declared.type === "AssignmentPattern" ? declared.left : declared;
-    if (param.type !== "Identifier") return null;
-    const members = new Set<string>();
-    for (const ref of symbols.referencesOf(param)) {
-      if (ref === param || isValueUse(ref, nativeCallee)) continue;
-      const parent = ref.parent;
-      if (parent?.type !== "MemberExpression" || parent.object !== ref || parent.computed || parent.property.type !== "Identifier") return null;
-      // Written (`p.x = v`) or called (`p.dispose()`): more than a read.
-      const user = parent.parent;
-      if ((user?.type === "AssignmentExpression" && user.left === parent) || (user?.type === "CallExpression" && user.callee === parent)) return null;
-      members.add(parent.property.name);
-    }
-    params.push(members.size > 0 ? { kind: "none", members: [...members] } : { kind: "none" });
+    const members = param.type === "Identifier" ? membersRead(param, symbols, onlyUses) : null;
+    return members === null ? { kind: "escape" } : members.size > 0 ? { kind: "none", members: [...members] } : { kind: "none" };
+  });
+  return params.some((p) => p.kind === "none") ? { params, returns: null } : null;
+}
+
+/** The members of a parameter the function reads, when it does nothing else with it than use it; else null. */
+function membersRead(param: TSESTree.Identifier, symbols: Symbols, onlyUses: (call: TSESTree.CallExpression, index: number) => boolean): Set<string> | null {
+  const members = new Set<string>();
+  for (const ref of symbols.referencesOf(param)) {
+    if (ref === param || isValueUse(ref, onlyUses)) continue;
+    const parent = ref.parent;
+    if (parent?.type !== "MemberExpression" || parent.object !== ref || parent.computed || parent.property.type !== "Identifier") return null;
+    // Written (`p.x = v`) or called (`p.dispose()`): more than a read.
+    const user = parent.parent;
+    if ((user?.type === "AssignmentExpression" && user.left === parent) || (user?.type === "CallExpression" && user.callee === parent)) return null;
+    members.add(parent.property.name);
   }
-  return { params, returns: null };
+  return members;
 }
 
 /** Methods every value has that read it and keep nothing (`address.toString(16)`). */
@@ -256,7 +274,7 @@ const VALUE_METHODS = new Set(["toString", "toLocaleString", "valueOf", "toFixed
 const CONVERSIONS = new Set(["BigInt", "Number", "String", "Boolean"]);
 
 /** Is this reference of a parameter read as a value, or handed to native code, and kept by nothing? */
-function isValueUse(ref: TSESTree.Identifier, nativeCallee: (callee: Node) => boolean): boolean {
+function isValueUse(ref: TSESTree.Identifier, onlyUses: (call: TSESTree.CallExpression, index: number) => boolean): boolean {
   const parent = ref.parent;
   switch (parent?.type) {
     case "BinaryExpression":
@@ -267,7 +285,7 @@ function isValueUse(ref: TSESTree.Identifier, nativeCallee: (callee: Node) => bo
     case "CallExpression": {
       if (parent.callee === ref || !parent.arguments.includes(ref)) return false;
       const callee = parent.callee;
-      return (callee.type === "Identifier" && CONVERSIONS.has(callee.name)) || nativeCallee(callee);
+      return (callee.type === "Identifier" && CONVERSIONS.has(callee.name)) || onlyUses(parent, parent.arguments.indexOf(ref));
     }
     default:
       return false;

@@ -9,12 +9,12 @@ import type { Scope, SourceCode } from "eslint";
 import type { TSESTree } from "@typescript-eslint/utils";
 import { memberName, unwrapExpression } from "./ast";
 import type { FfiLookups, FfiShapes } from "./ffi";
-import type { Sym } from "./model";
-import { escapeRegExp } from "./vocabulary";
+import type { HelperRole, Sym } from "./model";
 import type { ApiCall } from "./recognizer";
 import type { ResourceTable } from "./resources";
 import type { FunctionGraph } from "./segment-graph";
 import { ReferenceScopes } from "./reference-scopes";
+import { endsOnFailure, endsProcessFunction, indexesVtable, isExitCall } from "./helper-shapes";
 import { capturedOnlyByLaterClosures, inOwnLiteralMethod, inlinedHome, ownsScope } from "./scope-homes";
 
 type Node = TSESTree.Node;
@@ -22,6 +22,8 @@ type Node = TSESTree.Node;
 export class Symbols implements FfiLookups {
   /** The raw FFI shapes, for reads of out boxes (`box.readBigUInt64LE(0)` is the slot `box[0]`). */
   ffi: FfiShapes | null = null;
+  /** What a helper imported from the repository's other modules is (imported-roles.ts), or null. */
+  importedRole: (callee: Node) => HelperRole | null = () => null;
   // One analysis per file: plain Maps (dropped with the analysis) are cheaper to query than WeakMaps.
   private readonly resolved = new Map<TSESTree.Identifier, Scope.Variable | null>();
   /** `v<n>` per variable, numbered in the order first asked: one lookup instead of an id lookup and a new string per key. */
@@ -173,24 +175,17 @@ export class Symbols implements FfiLookups {
     return variable ? variable.references.map((ref) => ref.identifier as TSESTree.Identifier) : [node];
   }
 
-  /** A function of this file that indexes a vtable with its second parameter (`read.ptr(vtable, slot * 8)`): a dispatcher. */
+  /**
+   * A function of this file, or one imported from the repository (`gpu.vcall`, `const { vcall } = gpu`), that
+   * indexes a vtable with its second parameter (`read.ptr(vtable, slot * 8)`): a dispatcher.
+   */
   isLocalDispatcher(callee: Node): boolean {
     const fn = this.localFunction(callee) as TSESTree.FunctionLike | null;
-    if (!fn) return false;
-    let known = this.dispatchers.get(fn);
-    if (known === undefined) this.dispatchers.set(fn, (known = this.indexesVtable(fn)));
-    return known;
+    return fn ? this.isDispatcherFunction(fn) : this.importedRole(callee)?.dispatcher === true;
   }
 
-  private readonly dispatchers = new WeakMap<Node, boolean>();
-  private readonly checkHelpers = new WeakMap<Node, boolean>();
-
-  private indexesVtable(fn: TSESTree.FunctionLike): boolean {
-    const slot = fn.params[1];
-    if (slot?.type !== "Identifier") return false;
-    const text = this.sourceCode.text.slice(fn.range[0], fn.range[1]);
-    const name = escapeRegExp(slot.name);
-    return new RegExp(`(^|[^\\w$])${name}\\s*\\*|\\*\\s*${name}(?![\\w$])`).test(text);
+  isDispatcherFunction(fn: TSESTree.FunctionLike): boolean {
+    return indexesVtable(fn, this.sourceCode);
   }
 
   /**
@@ -203,34 +198,14 @@ export class Symbols implements FfiLookups {
   }
 
   isCheckHelperFunction(fn: TSESTree.FunctionLike): boolean {
-    let known = this.checkHelpers.get(fn);
-    if (known === undefined) this.checkHelpers.set(fn, (known = this.endsOnFailure(fn)));
-    return known;
-  }
-
-  private endsOnFailure(fn: TSESTree.FunctionLike): boolean {
-    if (!fn.body || fn.body.type !== "BlockStatement") return false;
-    const params = new Set(fn.params.flatMap((p) => (p.type === "Identifier" ? [p.name] : [])));
-    return fn.body.body.some((statement) => {
-      if (statement.type !== "IfStatement") return false;
-      const test = this.sourceCode.getText(statement.test as never);
-      const testsParam = [...params].some((name) => new RegExp(`(^|[^\\w$.])${escapeRegExp(name)}(?![\\w$])`).test(test));
-      return testsParam && /\bthrow\b|\bprocess\.exit\s*\(|\bDeno\.exit\s*\(/.test(this.sourceCode.getText(statement.consequent as never));
-    });
+    return endsOnFailure(fn, this.sourceCode);
   }
 
   /** `process.exit(1)`, `Deno.exit(1)`, or a call of a function of this file declared `never` or ending in such a call. */
   endsProcess(call: TSESTree.CallExpression): boolean {
     if (isExitCall(call)) return true;
     const fn = this.localFunction(call.callee) as TSESTree.FunctionLike | null;
-    return fn ? this.endsProcessFunction(fn) : false;
-  }
-
-  endsProcessFunction(fn: TSESTree.FunctionLike): boolean {
-    if (fn.returnType?.typeAnnotation.type === "TSNeverKeyword") return true;
-    const body = fn.body?.type === "BlockStatement" ? fn.body.body : [];
-    const last = body[body.length - 1];
-    return last?.type === "ExpressionStatement" && last.expression.type === "CallExpression" && isExitCall(last.expression);
+    return fn ? endsProcessFunction(fn) : false;
   }
 
   /** The initializer of the variable an identifier names (`const out = [null]` -> `[null]`). */
@@ -297,6 +272,30 @@ export class Symbols implements FfiLookups {
     return root.type === "Identifier" && this.isModuleVariable(root);
   }
 
+  /** Module state, or what a function's variable its closures share holds (`g.device` of `main`'s `g`). */
+  isHeldState(target: Node): boolean {
+    let root = unwrapExpression(target);
+    while (root.type === "MemberExpression") root = unwrapExpression(root.object);
+    return root.type === "Identifier" && (this.isModuleVariable(root) || this.isSharedWithClosures(root));
+  }
+
+  /**
+   * A variable of a function (not the module's) that another function refers to: a closure made in it
+   * (`function drawHud() { hud.draw(g) }` in `main`), or the function itself when the variable is an outer one's.
+   */
+  /** A variable of `graph`'s own function that its closures share. */
+  isOwnSharedWithClosures(node: TSESTree.Identifier, graph: FunctionGraph | undefined): boolean {
+    const home = this.variableOf(node)?.scope.variableScope;
+    return !!graph && !!home && ownsScope(graph, home) && this.isSharedWithClosures(node);
+  }
+
+  isSharedWithClosures(node: TSESTree.Identifier): boolean {
+    const variable = this.variableOf(node);
+    const home = variable?.scope.variableScope;
+    if (!variable || home?.type !== "function" || !variable.defs.some((def) => def.type === "Variable")) return false;
+    return variable.references.some((ref) => inlinedHome(ref.from.variableScope) !== inlinedHome(home) && !inOwnLiteralMethod(ref.from.variableScope, home, variable));
+  }
+
   /** Cached: a variable bound in a loop or on many paths would scan all its references at every binding. */
   private isExportedVariable(variable: Scope.Variable): boolean {
     let exported = this.exportedCache.get(variable);
@@ -316,7 +315,7 @@ export class Symbols implements FfiLookups {
     };
     if (expr.type === "Identifier") {
       const found = binding(expr);
-      if (!found) return null;
+      if (!found) return this.destructuredImportOf(expr);
       if (found.node.type === "ImportDefaultSpecifier") return { specifier: found.specifier, name: "default" };
       if (found.node.type !== "ImportSpecifier" || found.node.importKind === "type") return null;
       const imported = found.node.imported;
@@ -328,6 +327,19 @@ export class Symbols implements FfiLookups {
       return found?.node.type === "ImportNamespaceSpecifier" && name !== null ? { specifier: found.specifier, name } : null;
     }
     return null;
+  }
+
+  /** `const { vcall } = gpu` (a const destructuring of `import * as gpu`): the namespace's export, as `gpu.vcall` is. */
+  private destructuredImportOf(id: TSESTree.Identifier): { specifier: string; name: string } | null {
+    const def = this.variableOf(id)?.defs[0];
+    const declarator = def?.type === "Variable" ? (def.node as Node) : null;
+    if (declarator?.type !== "VariableDeclarator" || declarator.id.type !== "ObjectPattern" || declarator.init?.type !== "Identifier") return null;
+    if ((declarator.parent as TSESTree.VariableDeclaration).kind !== "const") return null;
+    const property = declarator.id.properties.find((p) => p.type === "Property" && p.value === def!.name);
+    if (property?.type !== "Property" || property.computed || property.key.type !== "Identifier") return null;
+    // Through a member of the namespace (`{ vcall } = gpu`): the same lookup as `gpu.vcall`.
+    const member = { type: "MemberExpression", object: declarator.init, property: property.key, computed: false, optional: false } as unknown as Node;
+    return this.importOf(member);
   }
 
   /** The function of this file a callee names: `helper(...)`, `const helper = () => ...`, `this.method(...)`. */
@@ -388,13 +400,6 @@ function isExported(variable: Scope.Variable): boolean {
     const parent = (ref.identifier as Node).parent?.type;
     return parent === "ExportSpecifier" || parent === "ExportDefaultDeclaration";
   });
-}
-
-function isExitCall(call: TSESTree.CallExpression): boolean {
-  const callee = unwrapExpression(call.callee);
-  if (callee.type !== "MemberExpression" || memberName(callee) !== "exit") return false;
-  const object = unwrapExpression(callee.object);
-  return object.type === "Identifier" && (object.name === "process" || object.name === "Deno");
 }
 
 function unionSym(a: Sym, b: Sym): Sym {

@@ -5,7 +5,7 @@
  * (scope ends, throw points into handlers).
  */
 import { Draft, EMPTY_STATE, IdSet, Phase, State, markUncertain } from "./facts";
-import type { Sink } from "./findings";
+import type { Exit, Sink } from "./findings";
 import type { TSESTree } from "@typescript-eslint/utils";
 import type { EngineContext, Event, Refiner, Resource } from "./model";
 import type { FunctionGraph } from "./segment-graph";
@@ -26,6 +26,8 @@ export class Transfer {
   onReturn: ((state: State, values: IdSet, event: Extract<Event, { k: "return" }>, object: ReturnedProperties | null) => void) | null = null;
   /** While a summary is computed: receives the members of an object stored into a module variable (`activeGpu = gpu`). */
   onModuleStore: ((members: readonly number[]) => void) | null = null;
+  /** Fields left over where the process ends after the path tore their object down (reported with the exits' leaks). */
+  readonly terminateLeaks = new Map<Resource, Exit[]>();
 
   constructor(
     private readonly ctx: EngineContext,
@@ -54,8 +56,9 @@ export class Transfer {
           // marker (`csCacheShader = shader`): the helper takes nothing over from its caller. The function's
           // own analysis keeps spec 3a: storing into a module variable hands the pointer on.
           const inert = this.onReturn !== null && event.escapes && event.heldBy !== undefined && this.ctx.isInertModuleVariable(event.key);
-          if (event.heldBy && reporting && !inert) this.noteModuleHeld(draft, values, event.key, event.heldBy.name, event.heldBy.node);
-          if (event.escapes && !inert) t.escape(draft, values);
+          const own = event.byClosures === true && this.ctx.closuresOnlyUse(event.key, this.graph);
+          if (event.heldBy && reporting && !inert && !own) this.noteModuleHeld(draft, values, event.key, event.heldBy.name, event.heldBy.node);
+          if (event.escapes && !inert && !own) t.escape(draft, values);
           // A copy or store of an object hands on what its members hold: they are followed under one name only.
           for (const key of slotKeysOf(event.sym)) {
             if (event.heldBy && this.onModuleStore) this.onModuleStore(this.ctx.objects.memberValues(draft.bindings, key));
@@ -115,6 +118,10 @@ export class Transfer {
           break;
         }
         case "escape":
+          // For a summary, as for a module variable nothing releases (`assign` above): a cache, not an owner.
+          if (event.storedAs !== undefined && this.onReturn !== null && this.ctx.isInertMember(event.storedAs)) break;
+          if (event.byClosures && event.targetKey !== null && this.ctx.closuresOnlyUse(event.targetKey, this.graph)) break;
+          if (event.heldBy && reporting && event.targetKey !== null) this.noteModuleHeld(draft, t.resolve(draft, event.target), event.targetKey, event.heldBy.name, event.heldBy.node);
           t.escapeSym(draft, event.target, event.targetKey, event.native === true);
           break;
         case "return":
@@ -148,6 +155,7 @@ export class Transfer {
           // pointer still held in a variable that no code of the file releases is never released at all.
           if (reporting) {
             for (const [key, values] of draft.bindings) if (isVariableKey(key)) this.noteModuleHeld(draft, values, key, null, event.node);
+            this.noteTeardownLeftovers(draft.freeze(), event.node);
           }
           draft = new Draft(EMPTY_STATE);
           break;
@@ -170,6 +178,21 @@ export class Transfer {
       }
     }
     return draft.freeze();
+  }
+
+  /**
+   * Where the process ends, nothing is owed (the system takes it all back), except by code that tears an
+   * object down by hand before it ends (`comRelease(g.context); comRelease(g.device); process.exit(0)`): a field
+   * of that object it left out is a forgotten release.
+   */
+  private noteTeardownLeftovers(state: State, node: TSESTree.CallExpression): void {
+    const exit: Exit = { node, loc: node.loc, range: node.range, what: `the call to \`${this.ctx.text(node.callee)}\`` };
+    for (const key of state.tracks.keys()) {
+      const res = this.ctx.resource(Math.floor(key / 2));
+      if (key !== res.ownKey || !this.ctx.objects.leftOverFromTeardown(this.ctx.facts, state, res)) continue;
+      const exits = this.terminateLeaks.get(res) ?? [];
+      if (!exits.some((e) => e.node === node)) this.terminateLeaks.set(res, [...exits, exit]);
+    }
   }
 
   /**
@@ -310,6 +333,11 @@ export class Transfer {
   /** Applies a branch outcome to the values of `sym` (HRESULT tests and null tests). */
   readonly refineValue: Refiner = (state, sym, hr, ptr) => {
     const t = this.transitions;
+    if (ptr === "unsure") {
+      const blurred = new Draft(state);
+      for (const res of t.resourcesOf(blurred, sym)) if (res.ownKey >= 0) t.mapTrack(blurred, res.ownKey, (fact) => fact.uncertainTwin);
+      return blurred.freeze();
+    }
     const values = t.resolve(state, sym);
     if (values.length === 0) {
       // A call object from outside (a parameter, a field) tested null on this edge is not there.

@@ -392,7 +392,7 @@ export class Transitions {
       exits,
       mayBeNull: res.mayFail,
       releasedOnSomePath: this.releasedOrHandedOn.has(res),
-      releaseText: table?.text ?? this.ctx.releaseText(res.name, res.mayFail),
+      releaseText: table?.text ?? this.ctx.releaseText(res.name, res.mayFail, res.ffi),
       ...(table ? { releaseValidFrom: table.validFrom } : {}),
       scope: this.graph.node,
     };

@@ -30,8 +30,27 @@ ${failure}    return null;
 }
 `;
 
+/** `run()` shares its engine with nested functions that only use it (a vtable call, a helper that uses it). */
+const SHARED = (closure: string, end: string) => `${PRELUDE}declare function running(): boolean;
+export function run(): void {
+  const ppEngine = Buffer.alloc(8);
+  if (Xaudio2_9.XAudio2Create(ppEngine.ptr!, 0, 0) !== 0) return;
+  const engine = ppEngine.readBigUInt64LE(0);
+${closure}  while (running()) master();
+${end}}
+`;
+const DECLARED = `  function master(): number {
+    return vcall(engine, IXAUDIO2_CREATEMASTERINGVOICE, [], []);
+  }
+`;
+const ARROW = `  const master = () => vcall(engine, IXAUDIO2_CREATEMASTERINGVOICE, [], []);
+`;
+const RELEASE = "  vcall(engine, IUNKNOWN_RELEASE, [], [], FFIType.u32);\n";
+
 export const cases: RuleCases = {
   valid: [
+    { name: "a nested function that only uses the pointer leaves it the function's, which releases it", code: SHARED(DECLARED, RELEASE) },
+    { name: "a closure made later that only uses the pointer leaves it the function's, which releases it", code: SHARED(ARROW, RELEASE) },
     { name: "released on the failure return, handed to the returned object's method after it", code: OUTPUT("    vcall(engine, IUNKNOWN_RELEASE, [], [], FFIType.u32);\n") },
     { name: "a `let` captured by a closure escapes from its binding (it may be rebound): silent", code: OUTPUT("", "let") },
     {
@@ -63,6 +82,51 @@ export function start(): boolean {
     },
   ],
   invalid: [
+    {
+      name: "a nested function that only uses the pointer does not take it: the function still owes the release",
+      code: SHARED(DECLARED, ""),
+      errors: [
+        {
+          messageId: "missingRelease",
+          // A file that releases nothing yet: the release is written through its own dispatcher and slot constant.
+          data: { pointer: "engine", acquirer: "XAudio2Create", reached: "the end of the function at line 15", release: "vcall(engine, IUNKNOWN_RELEASE, [], [])" },
+          line: 9,
+          column: 7,
+          suggestions: [{ messageId: "insertReleaseAtExit", output: SHARED(DECLARED, "  vcall(engine, IUNKNOWN_RELEASE, [], []);\n") }],
+        },
+      ],
+    },
+    {
+      name: "a closure made later that only uses the pointer does not take it: the function still owes the release",
+      code: SHARED(ARROW, ""),
+      errors: [
+        {
+          messageId: "missingRelease",
+          data: { pointer: "engine", acquirer: "XAudio2Create", reached: "the end of the function at line 13", release: "vcall(engine, IUNKNOWN_RELEASE, [], [])" },
+          line: 9,
+          column: 7,
+          suggestions: [
+            {
+              messageId: "insertReleaseFinally",
+              output: `${PRELUDE}declare function running(): boolean;
+export function run(): void {
+  const ppEngine = Buffer.alloc(8);
+  if (Xaudio2_9.XAudio2Create(ppEngine.ptr!, 0, 0) !== 0) return;
+  const engine = ppEngine.readBigUInt64LE(0);
+  try {
+    const master = () => vcall(engine, IXAUDIO2_CREATEMASTERINGVOICE, [], []);
+    while (running()) master();
+  } finally {
+    vcall(engine, IUNKNOWN_RELEASE, [], []);
+  }
+}
+`,
+            },
+            { messageId: "insertReleaseAtExit", output: SHARED(ARROW, "  vcall(engine, IUNKNOWN_RELEASE, [], []);\n") },
+          ],
+        },
+      ],
+    },
     {
       name: "a failure return before the closure that captures the pointer is made: a leak",
       code: OUTPUT(""),

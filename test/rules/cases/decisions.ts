@@ -732,8 +732,40 @@ ${early}  shellLink.Release();
 }
 `;
 
+/** A probe that links the factory's Release into a table, and releases through it when both are there. */
+const GUARDED_RELEASE = (guard: string) => `import { FFIType, linkSymbols } from "bun:ffi";
+declare const Taskschd: { DllGetClassObject(clsid: unknown, iid: unknown, out: unknown): number };
+declare const CLSID_TaskScheduler: Buffer;
+declare const IID_IClassFactory: Buffer;
+declare const Kernel32: { ReadProcessMemory(...args: unknown[]): number; GetCurrentProcess(): bigint };
+declare const ready: boolean;
+const RELEASE_OFFSET = 16n;
+function readPointer(address: bigint): bigint {
+  const buffer = Buffer.alloc(8);
+  if (Kernel32.ReadProcessMemory(Kernel32.GetCurrentProcess(), address, buffer.ptr!, 8n, null) === 0) throw new Error("ReadProcessMemory failed");
+  return buffer.readBigUInt64LE(0);
+}
+export function probe(): void {
+  let factory = 0n;
+  let calls: { symbols: { Release(p: bigint): number } } | null = null;
+  try {
+    const box = Buffer.alloc(8);
+    if (Taskschd.DllGetClassObject(CLSID_TaskScheduler.ptr, IID_IClassFactory.ptr, box.ptr) !== 0) throw new Error("DllGetClassObject failed");
+    factory = box.readBigUInt64LE(0);
+    const vtable = readPointer(factory);
+    calls = linkSymbols({ Release: { ptr: readPointer(vtable + RELEASE_OFFSET), args: [FFIType.u64], returns: FFIType.u32 } });
+  } finally {
+    if (${guard}) calls.symbols.Release(factory);
+  }
+}
+`;
+
 export const missingRelease: RuleCases = {
   valid: [
+    {
+      name: "decision: a release guarded by another test and the pointer's own null test (`calls !== null && factory !== 0n`): where the other fails, the code believes the pointer is not there; uncertain, silent",
+      code: GUARDED_RELEASE("calls !== null && factory !== 0n"),
+    },
     {
       name: "decision: an exported top-level pointer belongs to the importers",
       code: `declare const source: IUnknown;
@@ -804,6 +836,11 @@ live.push(cancel);
     },
   ],
   invalid: [
+    {
+      name: "decision: a release guarded by other tests only (no null test of the pointer): where they fail, the pointer is owed",
+      code: GUARDED_RELEASE("calls !== null && ready"),
+      errors: [{ messageId: "missingRelease", data: { pointer: "factory", acquirer: "DllGetClassObject", reached: "the end of the function at line 25", release: "calls.symbols.Release(factory)" }, line: 18, column: 9 }],
+    },
     {
       name: "decision: CoCreateInstance of a typed wrapper acquires its result (a leak on the early return)",
       code: SHELL_LINK("  if (quick) return;\n"),

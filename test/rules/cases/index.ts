@@ -7,6 +7,7 @@ import type { rules } from "eslint-plugin-com-async";
 import { cases as beginWhilePending } from "./begin-while-pending";
 import { cases as cancelWithoutFinish } from "./cancel-without-finish";
 import { cases as closureCaptures } from "./closure-captures";
+import { cases as helperUses } from "./helper-uses";
 import * as configuredHelpers from "./configured-helpers";
 import * as decisions from "./decisions";
 import { cases as finishWithoutBegin } from "./finish-without-begin";
@@ -45,6 +46,7 @@ export const caseSuites: readonly CaseSuite[] = [
   { source: "object-fields", rule: "missing-release", cases: objectFields },
   { source: "linked-tables", rule: "missing-release", cases: linkedTables },
   { source: "closure-captures", rule: "missing-release", cases: closureCaptures },
+  { source: "helper-uses", rule: "missing-release", cases: helperUses },
   { source: "configured-helpers", rule: "missing-release", cases: configuredHelpers.missingRelease },
   { source: "configured-helpers", rule: "unchecked-query-interface", cases: configuredHelpers.uncheckedQueryInterface },
   { source: "summaries", rule: "missing-release", cases: summaries.missingRelease },

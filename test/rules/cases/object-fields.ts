@@ -156,8 +156,25 @@ const missing = (pointer: string, acquirer: string, reached: string, line: numbe
     : {}),
 });
 
+/** A function that tears its device object down by hand on both of its ways out of the process. */
+const TEARDOWN = (failure: string, success: string) => `${DEVICE}function cleanup(code: number): never {
+  destroyDevice();
+  process.exit(code);
+}
+export function main(fail: boolean): void {
+  const g = createDevice([1]);
+  vcall(g.context, CTX_DRAW, [], []);
+  if (fail) {
+${failure}    process.exit(1);
+  }
+${success}  cleanup(0);
+}
+`;
+const ALL_FOUR = (indent: string) => ["backBufferRTV", "swapChain", "context", "device"].map((f) => `${indent}comRelease(g.${f});\n`).join("");
+
 export const cases: RuleCases = {
   valid: [
+    { name: "a device object torn down by hand before each way out of the process: every field released", code: TEARDOWN(ALL_FOUR("    "), ALL_FOUR("  ")) },
     {
       name: "every field of the returned objects released",
       code: `${PRELUDE}export function draw(): void {
@@ -342,6 +359,24 @@ export function use(p: bigint): void {
     },
   ],
   invalid: [
+    {
+      name: "a device object torn down by hand before the process ends, one field forgotten on that path (released on the other)",
+      code: TEARDOWN(ALL_FOUR("    "), ALL_FOUR("  ").replace("  comRelease(g.swapChain);\n", "")),
+      errors: [
+        {
+          messageId: "missingRelease",
+          data: { pointer: "g.swapChain", acquirer: "createDevice", reached: "the call to `cleanup` at line 87", release: "comRelease(g.swapChain)" },
+          line: 75,
+          column: 13,
+          suggestions: [
+            {
+              messageId: "insertReleaseAtExit",
+              output: TEARDOWN(ALL_FOUR("    "), `${ALL_FOUR("  ").replace("  comRelease(g.swapChain);\n", "")}  comRelease(g.swapChain);\n`),
+            },
+          ],
+        },
+      ],
+    },
     {
       name: "an object given to a helper that only reads its members: its blob is still the caller's to release",
       code: `${PRELUDE}${READER}export function draw(): number {

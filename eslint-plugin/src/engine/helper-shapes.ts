@@ -1,0 +1,61 @@
+/**
+ * What a function is from the shape of its body, with no COM names: a vtable dispatcher (indexes a
+ * vtable with its second parameter), a check helper (throws or ends the process when a parameter
+ * tests failed), a function that ends the process. Answers are cached per function node.
+ */
+import type { SourceCode } from "eslint";
+import type { TSESTree } from "@typescript-eslint/utils";
+import { memberName, unwrapExpression } from "./ast";
+import { escapeRegExp } from "./vocabulary";
+
+const dispatchers = new WeakMap<TSESTree.Node, boolean>();
+const checkHelpers = new WeakMap<TSESTree.Node, boolean>();
+
+/** `read.ptr(vtable, slot * 8)`: the second parameter times the size of a pointer (`slot * 8`, `index * koffi.sizeof("void*")`, `PTR_SIZE * slot`), not any product (`w * h`). */
+export function indexesVtable(fn: TSESTree.FunctionLike, sourceCode: SourceCode): boolean {
+  let known = dispatchers.get(fn);
+  if (known !== undefined) return known;
+  const slot = fn.params[1];
+  known = false;
+  if (slot?.type === "Identifier") {
+    const text = sourceCode.text.slice(fn.range[0], fn.range[1]);
+    const name = escapeRegExp(slot.name);
+    const size = `(?:8|4|[\\w$.]*(?:size|SIZE|Size|ptr|PTR)[\\w$.]*)`;
+    known = new RegExp(`(^|[^\\w$.])${name}\\s*\\*\\s*${size}(?![\\w$])|(^|[^\\w$.])${size}\\s*\\*\\s*${name}(?![\\w$])|(^|[^\\w$.])${name}\\s*<<\\s*[23](?![\\w$])`).test(text);
+  }
+  dispatchers.set(fn, known);
+  return known;
+}
+
+/** `if (hr !== S_OK) { log(label); process.exit(1) }` on a parameter, at the top of the body. */
+export function endsOnFailure(fn: TSESTree.FunctionLike, sourceCode: SourceCode): boolean {
+  let known = checkHelpers.get(fn);
+  if (known !== undefined) return known;
+  known = false;
+  if (fn.body?.type === "BlockStatement") {
+    const params = new Set(fn.params.flatMap((p) => (p.type === "Identifier" ? [p.name] : [])));
+    known = fn.body.body.some((statement) => {
+      if (statement.type !== "IfStatement") return false;
+      const test = sourceCode.getText(statement.test as never);
+      const testsParam = [...params].some((name) => new RegExp(`(^|[^\\w$.])${escapeRegExp(name)}(?![\\w$])`).test(test));
+      return testsParam && /\bthrow\b|\bprocess\.exit\s*\(|\bDeno\.exit\s*\(/.test(sourceCode.getText(statement.consequent as never));
+    });
+  }
+  checkHelpers.set(fn, known);
+  return known;
+}
+
+/** Declared `never`, or ending in `process.exit(...)` / `Deno.exit(...)`. */
+export function endsProcessFunction(fn: TSESTree.FunctionLike): boolean {
+  if (fn.returnType?.typeAnnotation.type === "TSNeverKeyword") return true;
+  const body = fn.body?.type === "BlockStatement" ? fn.body.body : [];
+  const last = body[body.length - 1];
+  return last?.type === "ExpressionStatement" && last.expression.type === "CallExpression" && isExitCall(last.expression);
+}
+
+export function isExitCall(call: TSESTree.CallExpression): boolean {
+  const callee = unwrapExpression(call.callee);
+  if (callee.type !== "MemberExpression" || memberName(callee) !== "exit") return false;
+  const object = unwrapExpression(callee.object);
+  return object.type === "Identifier" && (object.name === "process" || object.name === "Deno");
+}
