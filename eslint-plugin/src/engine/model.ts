@@ -78,7 +78,8 @@ export type Event =
   | { k: "escape"; target: Sym; targetKey: string | null; native?: boolean; heldBy?: { name: string; node: Node }; byClosures?: boolean; storedAs?: string }
   /** `nullish`: `return null` (or `undefined`): no object at all, which the caller tests for. */
   /** `fields`: the properties of a returned object literal (`return { blob, size }`), kept with the object; `methods`: its function-valued properties that may release. */
-  | { k: "return"; target: Sym; targetKey: string | null; fields?: { name: string; sym: Sym }[]; methods?: string[]; nullish?: boolean }
+  /** `methodFields`: properties the object's methods set to a pointer (`recreateRTV() { gpu.rtv = pp.readBigUInt64LE(0) }`). */
+  | { k: "return"; target: Sym; targetKey: string | null; fields?: { name: string; sym: Sym }[]; methods?: string[]; methodFields?: string[]; nullish?: boolean }
   | { k: "settle"; node: Node; target: Sym }
   /** A call of a function of this file (`callee`), or of an imported helper whose summary came with it (`summary`). */
   | { k: "callLocal"; node: Node; callee: Node | null; summary?: Summary; args: { sym: Sym; key: string | null; expr: Node }[]; result: Resource }

@@ -8,7 +8,7 @@
  * reads its members; it hands nothing on.
  */
 import type { TSESTree } from "@typescript-eslint/utils";
-import { unwrapExpression, walk } from "./ast";
+import { memberName, unwrapExpression, walk } from "./ast";
 import type { Event } from "./model";
 import type { ApiCall } from "./recognizer";
 import type { FunctionGraph } from "./segment-graph";
@@ -27,8 +27,8 @@ export interface NamedProperty {
 }
 
 export class ObjectLiterals {
-  /** Local constants bound to a kept literal, with the names of its function-valued properties. */
-  private readonly constants = new Map<string, Set<string>>();
+  /** Local constants bound to a kept literal, with its releasing methods and the fields its methods set. */
+  private readonly constants = new Map<string, { methods: Set<string>; methodFields: string[] }>();
 
   constructor(
     private readonly symbols: Symbols,
@@ -52,7 +52,7 @@ export class ObjectLiterals {
   onConstant(key: string, init: Expression): void {
     const literal = unwrapExpression(init);
     if (literal.type !== "ObjectExpression" || this.keptAs(literal)?.as !== "constant") return;
-    this.constants.set(key, new Set(this.releasingMethods(literal)));
+    this.constants.set(key, { methods: new Set(this.releasingMethods(literal)), methodFields: this.methodSetFields(literal) });
     this.objectKeys.add(key);
     for (const { name, value } of this.namedProperties(literal)) this.record({ k: "assign", key: `${key}.${name}`, sym: this.symbols.sym(value), escapes: false });
   }
@@ -63,14 +63,37 @@ export class ObjectLiterals {
     if (literal.type !== "ObjectExpression") return false;
     const fields = this.namedProperties(literal).map(({ name, value }) => ({ name, sym: this.symbols.sym(value) }));
     const methods = this.releasingMethods(literal);
-    this.record({ k: "return", target: null, targetKey: null, fields, ...(methods.length > 0 ? { methods } : {}) });
+    const methodFields = this.methodSetFields(literal);
+    this.record({ k: "return", target: null, targetKey: null, fields, ...(methods.length > 0 ? { methods } : {}), ...(methodFields.length > 0 ? { methodFields } : {}) });
     return true;
   }
 
-  /** For `return result` of a kept constant: the literal's releasing methods, as the return event's field. */
-  methodsOfReturned(key: string | null): { methods?: string[] } {
-    const methods = key !== null ? this.constants.get(key) : undefined;
-    return methods && methods.size > 0 ? { methods: [...methods] } : {};
+  /** For `return result` of a kept constant: the literal's releasing methods and the fields its methods set, as the return event's. */
+  methodsOfReturned(key: string | null): { methods?: string[]; methodFields?: string[] } {
+    const constant = key !== null ? this.constants.get(key) : undefined;
+    if (!constant) return {};
+    return { ...(constant.methods.size > 0 ? { methods: [...constant.methods] } : {}), ...(constant.methodFields.length > 0 ? { methodFields: constant.methodFields } : {}) };
+  }
+
+  /**
+   * Properties a method of the literal sets to a pointer read from an out box (`backBufferRTV: 0n`, then
+   * `recreateRTV() { ...; gpu.backBufferRTV = ppRtv.readBigUInt64LE(0) }`): the object owns them once set.
+   */
+  methodSetFields(literal: TSESTree.ObjectExpression): string[] {
+    const declarator = literal.parent?.type === "VariableDeclarator" && literal.parent.id.type === "Identifier" ? literal.parent.id.name : null;
+    const properties = this.namedProperties(literal);
+    const names = new Set(properties.map((p) => p.name));
+    const out = new Set<string>();
+    for (const { value } of properties) {
+      if (value.type !== "FunctionExpression" && value.type !== "ArrowFunctionExpression") continue;
+      walk(value, (node) => {
+        if (node.type !== "AssignmentExpression" || node.operator !== "=") return;
+        const member = ownMember(node.left, declarator);
+        const read = unwrapExpression(node.right);
+        if (member !== null && names.has(member) && read.type === "CallExpression" && read.callee.type === "MemberExpression" && BOX_READ.test(memberName(read.callee) ?? "")) out.add(member);
+      });
+    }
+    return [...out];
   }
 
   /**
@@ -140,12 +163,7 @@ export class ObjectLiterals {
   private releasesHeld(fn: Node, literal: TSESTree.ObjectExpression): boolean {
     const declarator = literal.parent?.type === "VariableDeclarator" && literal.parent.id.type === "Identifier" ? literal.parent.id.name : null;
     const held = new Set(this.namedProperties(literal).flatMap((p) => (p.value.type === "Identifier" ? [p.value.name] : [])));
-    const memberOf = (expr: Node): string | null => {
-      const e = unwrapExpression(expr);
-      if (e.type !== "MemberExpression" || e.computed || e.property.type !== "Identifier") return null;
-      const object = unwrapExpression(e.object);
-      return object.type === "ThisExpression" || (object.type === "Identifier" && object.name === declarator) ? e.property.name : null;
-    };
+    const memberOf = (expr: Node): string | null => ownMember(expr, declarator);
     const reassigned = new Set<string>();
     const calls: TSESTree.CallExpression[] = [];
     walk(fn, (node) => {
@@ -186,7 +204,7 @@ export class ObjectLiterals {
   callsReleasingMethod(callee: TSESTree.MemberExpression): string | null {
     if (callee.computed || callee.object.type !== "Identifier" || callee.property.type !== "Identifier") return null;
     const key = this.symbols.keyOf(callee.object);
-    return key !== null && this.constants.get(key)?.has(callee.property.name) ? key : null;
+    return key !== null && this.constants.get(key)?.methods.has(callee.property.name) ? key : null;
   }
 
   /**
@@ -203,6 +221,17 @@ export class ObjectLiterals {
     }
     return out;
   }
+}
+
+/** The 64-bit reads of an out box (`pp.readBigUInt64LE(0)`). */
+const BOX_READ = /^readBig(?:U|u)?[Ii]nt64(?:LE|BE)$/;
+
+/** `this.rtv` or `gpu.rtv` (the object's own name): the member's name; else null. */
+function ownMember(expr: Node, declarator: string | null): string | null {
+  const e = unwrapExpression(expr);
+  if (e.type !== "MemberExpression" || e.computed || e.property.type !== "Identifier") return null;
+  const object = unwrapExpression(e.object);
+  return object.type === "ThisExpression" || (object.type === "Identifier" && object.name === declarator) ? e.property.name : null;
 }
 
 function isPattern(node: Node): boolean {

@@ -139,7 +139,7 @@ export class Summaries {
           if (object!.optional.has(name) || (value.res.fromBox && this.ctx.objects.isField(value.res))) optional.add(name);
         }
       }
-      objects.set(event, { fields, optional, shared, methods: event.methods ?? [] });
+      objects.set(event, { fields, optional, shared, methods: event.methods ?? [], setByMethods: event.methodFields ?? [] });
       for (const id of values) {
         const value = this.resources.value(id);
         if (value.kind !== "ref" || !held(state, value.res)) continue;
@@ -198,13 +198,17 @@ interface ReturnedFields {
   optional: Set<string>;
   shared: Set<string>;
   methods: readonly string[];
+  /** Properties the object's methods set to a pointer: owned once set, so optional (owed from the caller's first use). */
+  setByMethods: readonly string[];
 }
 
 function returnedObject(returns: ReturnedFields[], nullable: boolean): ReturnedObject | null {
-  const names = new Set(returns.flatMap((r) => [...r.fields.keys()]));
+  const names = new Set(returns.flatMap((r) => [...r.fields.keys(), ...r.setByMethods]));
   if (names.size === 0) return null;
   const fields = [...names].map((name) => {
     const holders = returns.filter((r) => r.fields.has(name));
+    // Set by a method only: the object also filed away (`activeGpu = gpu`) shares it like its other fields.
+    if (holders.length === 0) return { name, ffi: true, optional: true, ...(returns.some((r) => r.shared.size > 0) ? { shared: true } : {}) };
     const optional = holders.length < returns.length || holders.some((r) => r.optional.has(name));
     const shared = holders.some((r) => r.shared.has(name));
     return { name, ffi: holders.every((r) => r.fields.get(name)!.ffi), optional, ...(shared ? { shared } : {}) };

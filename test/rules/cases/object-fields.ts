@@ -326,6 +326,23 @@ cleanup(0);
 `,
     },
     {
+      name: "a field a method of the object sets (`recreateRTV()` sets `backBufferRTV`), used and released by hand",
+      code: `${DEVICE}const CTX_CLEAR = 50;
+function clear(): void {
+  vcall(gpu.context, CTX_CLEAR, [FFIType.u64], [gpu.backBufferRTV]);
+}
+function cleanup(code: number): never {
+  comRelease(gpu.backBufferRTV);
+  comRelease(gpu.swapChain);
+  comRelease(gpu.context);
+  comRelease(gpu.device);
+  process.exit(code);
+}
+clear();
+cleanup(0);
+`,
+    },
+    {
       name: "a device object torn down by hand: every field released",
       code: `${DEVICE}function cleanup(code: number): never {
   comRelease(gpu.backBufferRTV);
@@ -359,6 +376,30 @@ export function use(p: bigint): void {
     },
   ],
   invalid: [
+    {
+      name: "a field a method of the object sets (`recreateRTV()` sets `backBufferRTV`), used, and forgotten by a teardown by hand",
+      code: `${DEVICE}const CTX_CLEAR = 50;
+function clear(): void {
+  vcall(gpu.context, CTX_CLEAR, [FFIType.u64], [gpu.backBufferRTV]);
+}
+function cleanup(code: number): never {
+  comRelease(gpu.swapChain);
+  comRelease(gpu.context);
+  comRelease(gpu.device);
+  process.exit(code);
+}
+clear();
+cleanup(0);
+`,
+      errors: [
+        {
+          messageId: "missingRelease",
+          data: { pointer: "gpu.backBufferRTV", acquirer: "createDevice", reached: "the program ends: no code in this file releases `gpu.backBufferRTV`, which holds it", release: "comRelease(gpu.backBufferRTV)" },
+          line: 65,
+          column: 13,
+        },
+      ],
+    },
     {
       name: "a device object torn down by hand before the process ends, one field forgotten on that path (released on the other)",
       code: TEARDOWN(ALL_FOUR("    "), ALL_FOUR("  ").replace("  comRelease(g.swapChain);\n", "")),
