@@ -104,6 +104,7 @@ export class FileAnalysis implements EngineContext {
     this.facts.methodOf = (begin) => this.resources.begins.get(begin)?.method.toLowerCase() ?? "";
     this.recorder.imported.lookup = options.imports ?? null;
     this.symbols.importedRole = (callee) => this.recorder.imported.of(callee);
+    this.modulePointers.loopAliases = this.recorder.loopAliases;
     this.skipped = !options.force && !this.vocabulary.triggerPattern().test(sourceCode.text);
   }
 

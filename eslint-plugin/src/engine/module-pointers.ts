@@ -42,12 +42,18 @@ export function moduleHolder(symbols: Symbols, target: Node, escapes: boolean, g
 
 export class ModulePointers {
   private readonly held = new Map<Resource, Held>();
+  /** `for (const t of [a, b])` loops (Recorder.loopAliases): what is done to `t.srv` is done to `a.srv` and `b.srv`. */
+  loopAliases: ReadonlyMap<string, readonly string[]> = new Map();
 
   /** Called from a reporting pass: `res`, owned on some path, is stored into the module variable `key`. */
   note(res: Resource, key: string, name: string, store: Node, graph: FunctionGraph, optional = false): void {
     let entry = this.held.get(res);
     if (!entry) this.held.set(res, (entry = { res, stores: new Map(), graph, optional }));
     if (!entry.stores.has(key)) entry.stores.set(key, { name, node: store });
+  }
+
+  private expanded(keys: Set<string>): Set<string> {
+    return withLoopAliases(keys, this.loopAliases);
   }
 
   /**
@@ -58,7 +64,7 @@ export class ModulePointers {
     if (this.held.size === 0) return false;
     const roots = new Set<string>();
     for (const entry of this.held.values()) for (const key of entry.stores.keys()) roots.add(rootKey(key));
-    for (const key of releasedKeys(graphs, summaryOf)) if (roots.has(rootKey(key))) return true;
+    for (const key of this.expanded(releasedKeys(graphs, summaryOf))) if (roots.has(rootKey(key))) return true;
     return false;
   }
 
@@ -75,8 +81,9 @@ export class ModulePointers {
     const out = new Map<FunctionGraph, Finding[]>();
     if (this.held.size === 0) return out;
     const graphs = [...allGraphs];
-    const handled = handledKeys(graphs, summaryOf);
-    const { used, methodCalls } = usedKeys(graphs);
+    const handled = this.expanded(handledKeys(graphs, summaryOf));
+    const { used: usedDirectly, methodCalls } = usedKeys(graphs);
+    const used = this.expanded(usedDirectly);
     let released: Set<string> | undefined;
     for (const entry of this.held.values()) {
       // `bufA.srv` is handled when `bufA` is: a helper given the object may release its fields.
@@ -88,7 +95,7 @@ export class ModulePointers {
       if (entry.optional && ![...entry.stores.keys()].some((key) => used.has(key))) continue;
       // A field its helper also files away (`gpu.device`, kept in `activeGpu` too) is this file's when the
       // file releases another field of the same object itself: it tears the object down by hand.
-      if (entry.res.shared && ![...entry.stores.keys()].some((key) => releasesSibling((released ??= releasedKeys(graphs, summaryOf)), key))) continue;
+      if (entry.res.shared && ![...entry.stores.keys()].some((key) => releasesSibling((released ??= this.expanded(releasedKeys(graphs, summaryOf))), key))) continue;
       const [, first] = [...entry.stores.entries()][0];
       let list = out.get(entry.graph);
       if (!list) out.set(entry.graph, (list = []));
@@ -96,6 +103,16 @@ export class ModulePointers {
     }
     return out;
   }
+}
+
+/** The keys, and for each under a loop variable (`t.srv`) the same key under each object it stands for. */
+function withLoopAliases(keys: Set<string>, aliases: ReadonlyMap<string, readonly string[]>): Set<string> {
+  if (aliases.size === 0) return keys;
+  for (const key of [...keys]) {
+    const root = rootKey(key);
+    for (const element of aliases.get(root) ?? []) keys.add(element + key.slice(root.length));
+  }
+  return keys;
 }
 
 /** Keys of the variables some event of the file releases, hands on, returns, copies or manages. */
@@ -213,7 +230,7 @@ function symsHandled(event: Event, summaryOf: (fn: Node) => Summary | null): Sym
 
     // Handed to native code (an export, a vtable method), a raw pointer stays the caller's.
     case "escape":
-      return event.native || event.heldBy ? [] : [event.target];
+      return event.native || event.heldBy || event.loopList ? [] : [event.target];
     case "release":
     case "return":
     case "manage":

@@ -27,6 +27,8 @@ export class Recorder {
   /** Argument text of the first call of each Finish_ method, reused by repairs. */
   readonly finishArguments = new Map<string, string>();
   /** The first release call of the file, as a template: the file's own release form. */
+  /** `for (const t of [a, b])`: the loop variable's key, and the keys of the objects it stands for. */
+  readonly loopAliases = new Map<string, string[]>();
   /** The file's own release forms (release-forms.ts). */
   readonly releaseForms: ReleaseForms;
   /** Helpers imported from the repository's other modules, summarised there. */
@@ -91,7 +93,8 @@ export class Recorder {
       }),
       "ArrayExpression:exit": guard((node: Node) => {
         const native = (this.recognizer.ffi?.isNativeArgumentList(node as TSESTree.ArrayExpression) ?? false) || this.imported.isOnlyUsedArgument(node);
-        for (const element of (node as TSESTree.ArrayExpression).elements) if (element) this.escapeValue(element, native);
+        const loop = this.loopList(node as TSESTree.ArrayExpression);
+        for (const element of (node as TSESTree.ArrayExpression).elements) if (element) this.escapeValue(element, native, undefined, loop);
       }),
       "ObjectExpression:exit": guard((node: Node) => {
         const literal = node as TSESTree.ObjectExpression;
@@ -420,9 +423,25 @@ export class Recorder {
   }
 
   /** A value flows somewhere this function cannot follow. */
-  escapeValue(node: Node, native = false, storedAs?: string): void {
+  escapeValue(node: Node, native = false, storedAs?: string, loopList = false): void {
     if (node.type === "SpreadElement") return this.escapeValue(node.argument, native);
     const sym = this.symbols.sym(node);
-    if (sym) this.record({ k: "escape", target: sym, targetKey: this.symbols.keyOf(node), ...(native ? { native } : {}), ...(storedAs !== undefined ? { storedAs } : {}) });
+    if (sym) this.record({ k: "escape", target: sym, targetKey: this.symbols.keyOf(node), ...(native ? { native } : {}), ...(storedAs !== undefined ? { storedAs } : {}), ...(loopList ? { loopList } : {}) });
+  }
+
+  /**
+   * `for (const t of [sceneTex, bloomA])`: the loop's variable is each element in turn. Its paths still
+   * treat the elements as handed on (one variable for several objects), but to the file-wide question
+   * "does some code release `sceneTex.srv`" a release of `t.srv` there answers yes (module-pointers.ts).
+   */
+  private loopList(array: TSESTree.ArrayExpression): boolean {
+    const loop = array.parent;
+    if (loop?.type !== "ForOfStatement" || loop.right !== array || loop.left.type !== "VariableDeclaration") return false;
+    const id = loop.left.declarations[0]?.id;
+    const key = id?.type === "Identifier" ? this.symbols.keyOf(id) : null;
+    const elements = array.elements.map((e) => (e && e.type !== "SpreadElement" ? this.symbols.keyOf(e) : null));
+    if (key === null || elements.some((e) => e === null)) return false;
+    this.loopAliases.set(key, elements as string[]);
+    return true;
   }
 }

@@ -172,8 +172,24 @@ ${success}  cleanup(0);
 `;
 const ALL_FOUR = (indent: string) => ["backBufferRTV", "swapChain", "context", "device"].map((f) => `${indent}comRelease(g.${f});\n`).join("");
 
+/** Module textures torn down in a loop over a list of them (`for (const t of [sceneTex, bloom])`). */
+const LOOP_TEARDOWN = (body: string) => `${PRELUDE}const sceneTex = makeTexture(true);
+const bloom = makeTexture(true);
+function frame(): void {
+  vcall(device, CTX_PS_SET_SHADER_RESOURCES, [FFIType.ptr], [sceneTex.srv!, bloom.srv!]);
+}
+function cleanup(code: number): never {
+  for (const t of [sceneTex, bloom]) {
+${body}  }
+  process.exit(code);
+}
+frame();
+cleanup(0);
+`;
+
 export const cases: RuleCases = {
   valid: [
+    { name: "module objects torn down in a loop over a list of them: every field released", code: LOOP_TEARDOWN("    comRelease(t.srv!);\n    comRelease(t.tex);\n") },
     { name: "a device object torn down by hand before each way out of the process: every field released", code: TEARDOWN(ALL_FOUR("    "), ALL_FOUR("  ")) },
     {
       name: "every field of the returned objects released",
@@ -376,6 +392,24 @@ export function use(p: bigint): void {
     },
   ],
   invalid: [
+    {
+      name: "module objects torn down in a loop over a list of them, one field forgotten: reported for each object",
+      code: LOOP_TEARDOWN("    comRelease(t.tex);\n"),
+      errors: [
+        {
+          messageId: "missingRelease",
+          data: { pointer: "sceneTex.srv", acquirer: "makeTexture", reached: "the program ends: no code in this file releases `sceneTex.srv`, which holds it", release: "comRelease(sceneTex.srv)" },
+          line: 29,
+          column: 18,
+        },
+        {
+          messageId: "missingRelease",
+          data: { pointer: "bloom.srv", acquirer: "makeTexture", reached: "the program ends: no code in this file releases `bloom.srv`, which holds it", release: "comRelease(bloom.srv)" },
+          line: 30,
+          column: 15,
+        },
+      ],
+    },
     {
       name: "a field a method of the object sets (`recreateRTV()` sets `backBufferRTV`), used, and forgotten by a teardown by hand",
       code: `${DEVICE}const CTX_CLEAR = 50;
