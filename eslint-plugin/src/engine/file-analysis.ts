@@ -23,6 +23,7 @@ import { solve } from "./solver";
 import { Summaries } from "./summaries";
 import { endsProcessFunction } from "./helper-shapes";
 import { ModulePointers, handledKeys, handlingFunctions, homeGraph, rootKey } from "./module-pointers";
+import { ModuleStateRoles, stateNeverReleased } from "./module-state";
 import { Symbols } from "./symbols";
 import { ObjectFields } from "./object-fields";
 import { Conditions } from "./conditions";
@@ -307,8 +308,31 @@ export class FileAnalysis implements EngineContext {
     this.finished = true;
   }
 
+  /** What the exported functions of this module do to its state (module-state.ts), for its importers. */
+  get moduleStateRoles(): ModuleStateRoles {
+    return (this.stateRoles ??= new ModuleStateRoles(this.graphs, this.symbols, (fn) => this.summaries.summaryOf(fn), this.sourceCode.ast as unknown as TSESTree.Program));
+  }
+  private stateRoles: ModuleStateRoles | undefined;
+
+  /** An imported module's state this file fills (`hud.draw(...)`) but never has released (`hud.release()`), in a file that tears its own objects down. */
+  private reportStateNeverReleased(): void {
+    const summaryOf = (fn: Node) => this.summaries.summaryOf(fn);
+    const kept = stateNeverReleased(this.graphs.values(), (callee) => this.recorder.imported.of(callee), (node) => this.text(node));
+    if (kept.length === 0 || !(this.recorder.releasesModuleState || this.modulePointers.releasesSomeHeld(this.graphs.values(), summaryOf))) return;
+    for (const { call, graph, variable, releaseText } of kept) {
+      const list = this.found.get(homeGraph(graph).codePath);
+      const finding: Finding = { kind: "missing-release", node: call, pointer: variable, acquirer: this.text(call.callee), reached: { stateNeverReleased: { releaser: releaseText } }, owner: null, exits: [], mayBeNull: false, releasedOnSomePath: false, releaseText, scope: this.sourceCode.ast as unknown as Node };
+      if (list) this.collect(list, finding);
+    }
+  }
+
   /** Pointers kept in module variables that no code of the file releases (module-pointers.ts). */
   private reportNeverReleased(): void {
+    try {
+      this.reportStateNeverReleased();
+    } catch (error) {
+      this.fail(error);
+    }
     // A script that never releases module state keeps its objects for the process's life on purpose
     // (a poller run until Ctrl+C); one that tears some down and forgets one has a leak.
     if (!this.recorder.releasesModuleState && !this.modulePointers.releasesSomeHeld(this.graphs.values(), (fn) => this.summaries.summaryOf(fn))) return;

@@ -89,7 +89,9 @@ class ImportedHelpers implements ImportLookup {
     const module = this.exportsOf(file, depth + 1);
     if (!module) return null;
     const entry = module.named.get(name);
-    if (entry?.kind === "role") return entry.role;
+    // Through a re-export (`export * from "./texture"` of a package's index), the module's state may be torn
+    // down by another of its modules (`destroyDevice()`): only a module imported directly pairs its functions.
+    if (entry?.kind === "role") return hops === 0 || (!entry.role.keepsState && !entry.role.releasesState) ? entry.role : { ...entry.role, keepsState: undefined, releasesState: undefined };
     // A re-export is the same function: following it costs no depth, only a hop.
     if (entry?.kind === "link") return this.find(file, entry.specifier, entry.name, depth, hops + 1);
     if (name === "default") return null;
@@ -177,10 +179,21 @@ function collectExports(analysis: FileAnalysis, sourceCode: SourceCode, file: st
   // Names only: comments and messages ("release buffers before destroying the device") are no calls.
   const identifiers = sourceCode.ast.tokens.filter((t) => t.type === "Identifier").map((t) => t.value).join(" ");
   const releasesNothing = !analysis.vocabulary.protocolWordPattern().test(identifiers);
-  const role = (fn: TSESTree.FunctionLike): ExportEntry | null => {
+  const state = releasesNothing ? null : analysis.moduleStateRoles;
+  const keepers: { role: HelperRole; variable: string }[] = [];
+  const releasers: string[] = [];
+  const role = (fn: TSESTree.FunctionLike, name: string): ExportEntry | null => {
     const found = analysis.roleOf(fn);
     if (releasesNothing) found.summary = onlyUses(fn, sourceCode);
-    return found.summary || found.check || found.endsProcess ? { kind: "role", role: found } : null;
+    if (!found.summary && !found.check && !found.endsProcess) return null;
+    // What it keeps and also returns (`createDevice()` files its object in `activeGpu`) the caller may release by hand.
+    const kept = found.summary?.object?.fields.some((f) => f.shared) || found.summary?.returns ? null : (state?.keeps(fn) ?? null);
+    if (kept !== null) keepers.push({ role: found, variable: kept });
+    else if (state?.releases(fn)) {
+      found.releasesState = file;
+      releasers.push(name);
+    }
+    return { kind: "role", role: found };
   };
   for (const statement of program.body) {
     if (statement.type === "ImportDeclaration" && statement.importKind !== "type" && typeof statement.source.value === "string") {
@@ -198,11 +211,11 @@ function collectExports(analysis: FileAnalysis, sourceCode: SourceCode, file: st
     } else if (statement.type === "ExportDefaultDeclaration") {
       const value = statement.declaration as Node;
       const fn = isFunction(value) ? value : value.type === "Identifier" ? localFunctions.get(value.name) : undefined;
-      const entry = fn ? role(fn) : null;
+      const entry = fn ? role(fn, "default") : null;
       if (entry) named.set("default", entry);
     } else if (statement.type === "ExportNamedDeclaration") {
       for (const [name, fn] of functionsDeclared(statement.declaration)) {
-        const entry = role(fn);
+        const entry = role(fn, name);
         if (entry) named.set(name, entry);
       }
       for (const spec of statement.specifiers) {
@@ -214,11 +227,13 @@ function collectExports(analysis: FileAnalysis, sourceCode: SourceCode, file: st
           continue;
         }
         const fn = localFunctions.get(local);
-        const entry = fn ? role(fn) : localImports.has(local) ? ({ kind: "link", ...localImports.get(local)! } as const) : null;
+        const entry = fn ? role(fn, exported) : localImports.has(local) ? ({ kind: "link", ...localImports.get(local)! } as const) : null;
         if (entry) named.set(exported, entry);
       }
     }
   }
+  // A state the module keeps but never releases itself is not the importer's to release either.
+  if (releasers.length > 0) for (const { role: kept, variable } of keepers) kept.keepsState = { variable, module: file, releasedBy: releasers };
   return { file, named, stars, depth };
 }
 

@@ -173,6 +173,13 @@ export interface HelperRole {
   endsProcess: boolean;
   /** Indexes a vtable with its second parameter (`vcall(p, slot, ...)`): its calls are vtable calls. */
   dispatcher?: boolean;
+  /**
+   * Keeps pointers it acquired in its module's state (`st` of `_hud.ts`' `draw()`), which the module's exported
+   * `releasedBy` functions release (module-state.ts): whoever calls it owns that state. `module`: the module's file.
+   */
+  keepsState?: { variable: string; module: string; releasedBy: string[] };
+  /** Releases its module's state (`release()` of `_hud.ts`): the module's file. */
+  releasesState?: string;
 }
 
 /** The helpers a file imports from its own repository: `helper("./com", "comRelease")`. */
