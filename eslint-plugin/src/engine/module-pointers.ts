@@ -14,7 +14,7 @@ import type { Finding } from "./findings";
 import type { Event, Resource, Summary, Sym } from "./model";
 import type { FunctionGraph } from "./segment-graph";
 import { calledMethod, slotKeysOf } from "./object-fields";
-import type { Symbols } from "./symbols";
+import { isVariableKey, type Symbols } from "./symbols";
 
 type Node = TSESTree.Node;
 
@@ -52,6 +52,53 @@ export class ModulePointers {
     if (!entry.stores.has(key)) entry.stores.set(key, { name, node: store });
   }
 
+  /**
+   * Variables holding pointers that pass their objects to each other (`bufA = bufB`, through a temporary too):
+   * by each such variable, the group's variables that hold pointers. A copy within a group hands nothing on.
+   */
+  private swapGroups(graphs: readonly FunctionGraph[]): Map<string, string[]> {
+    const parent = new Map<string, string>();
+    const find = (k: string): string => {
+      let root = k;
+      while (parent.has(root) && parent.get(root) !== root) root = parent.get(root)!;
+      return root;
+    };
+    for (const graph of graphs) {
+      for (const events of graph.events) {
+        for (const event of events) {
+          if (event.k !== "assign" || event.sym?.t !== "slot" || !isVariableKey(event.key) || !isVariableKey(event.sym.key)) continue;
+          parent.set(find(event.key), find(event.sym.key));
+        }
+      }
+    }
+    const holders = new Set<string>();
+    for (const entry of this.held.values()) for (const key of entry.stores.keys()) holders.add(rootKey(key));
+    const members = new Map<string, string[]>();
+    for (const key of holders) {
+      if (!parent.has(key)) continue;
+      const root = find(key);
+      members.set(root, [...(members.get(root) ?? []), key]);
+    }
+    const out = new Map<string, string[]>();
+    for (const [key, link] of parent) {
+      const group = members.get(find(key));
+      if (group && group.length > 1) out.set(key, group);
+      if (group && group.length > 1 && !out.has(link)) out.set(link, group);
+    }
+    return out;
+  }
+
+  /** The name the message gives: of swapping variables, the one under which the field is never released (`back.srv`). */
+  private unreleasedName(key: string, name: string, swaps: Map<string, string[]>, handled: (key: string) => boolean): string {
+    const root = rootKey(key);
+    const missing = swaps.get(root)?.find((member) => !handled(member + key.slice(root.length)));
+    if (missing === undefined || missing === root) return name;
+    for (const entry of this.held.values()) {
+      for (const [k, store] of entry.stores) if (rootKey(k) === missing) return store.name.split(/[.[]/)[0] + name.slice(name.search(/[.[]|$/));
+    }
+    return name;
+  }
+
   private expanded(keys: Set<string>): Set<string> {
     return withLoopAliases(keys, this.loopAliases);
   }
@@ -81,7 +128,8 @@ export class ModulePointers {
     const out = new Map<FunctionGraph, Finding[]>();
     if (this.held.size === 0) return out;
     const graphs = [...allGraphs];
-    const handled = this.expanded(handledKeys(graphs, summaryOf));
+    const swaps = this.swapGroups(graphs);
+    const handled = this.expanded(handledKeys(graphs, summaryOf, (from, to) => swaps.get(from) !== undefined && swaps.get(from) === swaps.get(to)));
     const { used: usedDirectly, methodCalls } = usedKeys(graphs);
     const used = this.expanded(usedDirectly);
     let released: Set<string> | undefined;
@@ -91,15 +139,22 @@ export class ModulePointers {
       // helper's object, one its summary says releases (not `gpu.present()`); of another object, any.
       const releasing = releasingMethodsOf(entry.res);
       const releasedByMethod = (k: string) => [...(methodCalls.get(k) ?? [])].some((m) => releasing === null || releasing.has(m));
-      if ([...entry.stores.keys()].some((key) => parentKeys(key).some((k, i) => handled.has(k) || (i > 0 && releasedByMethod(k))))) continue;
+      const handledKey = (key: string) => parentKeys(key).some((k, i) => handled.has(k) || (i > 0 && releasedByMethod(k)));
+      // Of variables that swap their objects (`const tmp = bufA; bufA = bufB; bufB = tmp`), any may hold this
+      // one: its field is released only where it is under every one of them.
+      const handledInGroup = (key: string) => {
+        const group = swaps.get(rootKey(key));
+        return group ? group.every((member) => handledKey(member + key.slice(rootKey(key).length))) : handledKey(key);
+      };
+      if ([...entry.stores.keys()].some(handledInGroup)) continue;
       if (entry.optional && ![...entry.stores.keys()].some((key) => used.has(key))) continue;
       // A field its helper also files away (`gpu.device`, kept in `activeGpu` too) is this file's when the
       // file releases another field of the same object itself: it tears the object down by hand.
       if (entry.res.shared && ![...entry.stores.keys()].some((key) => releasesSibling((released ??= this.expanded(releasedKeys(graphs, summaryOf))), key))) continue;
-      const [, first] = [...entry.stores.entries()][0];
+      const [firstKey, first] = [...entry.stores.entries()][0];
       let list = out.get(entry.graph);
       if (!list) out.set(entry.graph, (list = []));
-      list.push(make(entry.res, first.name, first.node, entry.graph));
+      list.push(make(entry.res, this.unreleasedName(firstKey, first.name, swaps, handledKey), first.node, entry.graph));
     }
     return out;
   }
@@ -116,11 +171,15 @@ function withLoopAliases(keys: Set<string>, aliases: ReadonlyMap<string, readonl
 }
 
 /** Keys of the variables some event of the file releases, hands on, returns, copies or manages. */
-export function handledKeys(graphs: Iterable<FunctionGraph>, summaryOf: (fn: Node) => Summary | null): Set<string> {
+export function handledKeys(graphs: Iterable<FunctionGraph>, summaryOf: (fn: Node) => Summary | null, swapped: (from: string, to: string) => boolean = () => false): Set<string> {
   const keys = new Set<string>();
   for (const graph of graphs) {
     for (const events of graph.events) {
-      for (const event of events) for (const sym of symsHandled(event, summaryOf)) addKeys(sym, keys);
+      for (const event of events) {
+        // `bufA = bufB` between variables that swap their objects: no copy to release under another name.
+        if (event.k === "assign" && event.sym?.t === "slot" && swapped(event.sym.key, event.key)) continue;
+        for (const sym of symsHandled(event, summaryOf)) addKeys(sym, keys);
+      }
     }
   }
   return keys;

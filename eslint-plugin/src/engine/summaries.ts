@@ -41,6 +41,7 @@ export class Summaries {
     this.protocolWords ??= this.ctx.vocabulary.protocolWordPattern();
     if (!this.protocolWords.test(this.sourceText.slice(fn.range[0], fn.range[1])) && !this.callsLocalDispatcher(graph) && !acquires(graph)) {
       // Except for what it reads of its arguments' members (`code.ptr`), which it may hand on.
+      this.summaries.set(fn, null); // in progress: a helper it passes its argument to that calls it back sees no summary
       const summary = memberReaderSummary(fn as TSESTree.FunctionLike, this.symbols, (call, index) => this.onlyUsesArgument(call, index));
       this.summaries.set(fn, summary);
       return summary;

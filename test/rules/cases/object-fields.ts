@@ -187,8 +187,26 @@ frame();
 cleanup(0);
 `;
 
+/** Ping-pong textures that swap their objects every frame (`const tmp = front; front = back; back = tmp`). */
+const PING_PONG = (teardown: string) => `${PRELUDE}let front = makeTexture(true);
+let back = makeTexture(true);
+function frame(): void {
+  vcall(device, CTX_PS_SET_SHADER_RESOURCES, [FFIType.ptr], [front.srv!, back.srv!]);
+  const tmp = front;
+  front = back;
+  back = tmp;
+}
+function cleanup(code: number): never {
+${teardown}  process.exit(code);
+}
+frame();
+cleanup(0);
+`;
+const BOTH = ["front", "back"].flatMap((t) => [`  comRelease(${t}.srv!);\n`, `  comRelease(${t}.tex);\n`]).join("");
+
 export const cases: RuleCases = {
   valid: [
+    { name: "textures that swap their objects, every field of both released", code: PING_PONG(BOTH) },
     { name: "module objects torn down in a loop over a list of them: every field released", code: LOOP_TEARDOWN("    comRelease(t.srv!);\n    comRelease(t.tex);\n") },
     { name: "a device object torn down by hand before each way out of the process: every field released", code: TEARDOWN(ALL_FOUR("    "), ALL_FOUR("  ")) },
     {
@@ -392,6 +410,25 @@ export function use(p: bigint): void {
     },
   ],
   invalid: [
+    {
+      name: "textures that swap their objects, one field released under one name only: either object may be the one left",
+      code: PING_PONG(BOTH.replace("  comRelease(back.srv!);\n", "")),
+      errors: [
+        {
+          messageId: "missingRelease",
+          // Released as `front.srv`, never as `back.srv`, which may hold it after a swap.
+          data: { pointer: "front.srv", acquirer: "makeTexture", reached: "the program ends: no code in this file releases `back.srv`, which holds it", release: "comRelease(back.srv)" },
+          line: 29,
+          column: 13,
+        },
+        {
+          messageId: "missingRelease",
+          data: { pointer: "back.srv", acquirer: "makeTexture", reached: "the program ends: no code in this file releases `back.srv`, which holds it", release: "comRelease(back.srv)" },
+          line: 30,
+          column: 12,
+        },
+      ],
+    },
     {
       name: "module objects torn down in a loop over a list of them, one field forgotten: reported for each object",
       code: LOOP_TEARDOWN("    comRelease(t.tex);\n"),
