@@ -69,6 +69,21 @@ function stop(call: AsyncIStockQuote) {
 `,
     },
     {
+      name: "mutually recursive helpers that only read their argument terminate (no protocol name in them)",
+      code: `function depth(p: IUnknown, n: number): number {
+  return n > 0 ? count(p, n - 1) : 0;
+}
+function count(p: IUnknown, n: number): number {
+  return depth(p, n) + 1;
+}
+function stop(call: AsyncIStockQuote) {
+  const cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+  depth(cancel, 3);
+  cancel.Release();
+}
+`,
+    },
+    {
       name: "mutually recursive helpers terminate",
       code: `function ping(p: IUnknown, n: number): void {
   if (n > 0) pong(p, n - 1);
