@@ -282,29 +282,40 @@ export async function runVsCodeTest() {
     try {
       const before = fs.readFileSync(file, "utf8");
       let title = null;
-      for (let attempt = 0; attempt < 6 && !title; attempt++) {
-        await page.keyboard.press("Control+1");
-        await page.keyboard.press(`Control+G`);
-        await page.keyboard.type(`${cancelLine}:7`);
-        await page.keyboard.press("Enter");
-        await page.keyboard.press("Control+Period");
-        const widget = await page.waitForSelector(".action-widget", { timeout: 10_000 }).catch(() => null);
-        const text = widget ? await widget.textContent() : "";
-        if (text && /Finish_GetPrice/.test(text)) {
-          title = text;
-          await page.screenshot({ path: path.join(RESULTS, "quick-fix.png") });
+      let after = null;
+      // The menu's Enter can land before the widget takes the keyboard (a loaded machine): then nothing is
+      // applied and the file stays as it was. The menu is opened again then, at most three times in all;
+      // a fix that is applied but wrong still fails below.
+      for (let round = 0; round < 3 && after === null; round++) {
+        title = null;
+        for (let attempt = 0; attempt < 6 && !title; attempt++) {
+          await page.keyboard.press("Control+1");
+          await page.keyboard.press(`Control+G`);
+          await page.keyboard.type(`${cancelLine}:7`);
           await page.keyboard.press("Enter");
-        } else {
-          await page.keyboard.press("Escape");
-          await sleep(2000);
+          await page.keyboard.press("Control+Period");
+          const widget = await page.waitForSelector(".action-widget", { timeout: 10_000 }).catch(() => null);
+          const text = widget ? await widget.textContent() : "";
+          if (text && /Finish_GetPrice/.test(text)) {
+            title = text;
+            await page.screenshot({ path: path.join(RESULTS, "quick-fix.png") });
+            await sleep(500);
+            await page.keyboard.press("Enter");
+          } else {
+            await page.keyboard.press("Escape");
+            await sleep(2000);
+          }
         }
+        if (!title) throw new Error("no quick fix menu with the Finish_GetPrice fix");
+        await page.keyboard.press("Control+S");
+        after = await until("the saved fix", async () => {
+          const text = fs.readFileSync(file, "utf8");
+          return text !== before ? text : null;
+        }, 20_000).catch((error) => {
+          if (round === 2) throw error;
+          return null;
+        });
       }
-      if (!title) throw new Error("no quick fix menu with the Finish_GetPrice fix");
-      await page.keyboard.press("Control+S");
-      const after = await until("the saved fix", async () => {
-        const text = fs.readFileSync(file, "utf8");
-        return text !== before ? text : null;
-      }, 20_000);
       const count = (s) => s.split("call.Finish_GetPrice()").length - 1;
       if (count(after) !== count(before) + 1) throw new Error(`expected one more Finish_GetPrice() call:\n${after}`);
       await until("the problem to go away", async () => {
