@@ -45,6 +45,11 @@ export interface FfiLookups {
 }
 
 const BOX_READ_METHODS = new Set(["readBigUInt64LE", "readBigUint64LE", "readBigInt64LE", "readBigUInt64BE", "readUInt32LE", "readUint32LE", "readInt32LE"]);
+
+/** `readBigUInt64LE` and the other Buffer methods that read a pointer out of a box. */
+export function isBoxReadMethod(name: string): boolean {
+  return BOX_READ_METHODS.has(name);
+}
 const VTABLE_OBJECT = /(^|\.)(lpVtbl|vtbl|vtable|vt|symbols)$/i;
 
 /** `vt.Release(p)`, `lib.symbols.Release(p)`: a call of a function of one object's vtable table, given the object. */

@@ -163,11 +163,16 @@ export class FileAnalysis implements EngineContext {
   private handledModuleKeys: Set<string> | undefined;
 
   isInertMember(name: string): boolean {
-    this.handledModuleKeys ??= handledKeys(this.graphs.values(), () => null);
-    const member = new RegExp(`\\.${escapeRegExp(name)}(?:[.[]|$)`);
-    for (const key of this.handledModuleKeys) if (member.test(key)) return false;
-    return true;
+    let inert = this.inertMembers.get(name);
+    if (inert === undefined) {
+      this.handledModuleKeys ??= handledKeys(this.graphs.values(), () => null);
+      const member = new RegExp(`\\.${escapeRegExp(name)}(?:[.[]|$)`);
+      inert = ![...this.handledModuleKeys].some((key) => member.test(key));
+      this.inertMembers.set(name, inert);
+    }
+    return inert;
   }
+  private readonly inertMembers = new Map<string, boolean>();
 
   closuresOnlyUse(key: string, graph: FunctionGraph): boolean {
     // While the map is being built (a summary it needs meets a shared variable), the variable escapes, as before.
@@ -308,6 +313,16 @@ export class FileAnalysis implements EngineContext {
     this.finished = true;
   }
 
+  /**
+   * Does the file release some of the state it holds (module variables, variables its closures keep)? A script
+   * that never does keeps its objects for the process's life on purpose (a poller run until Ctrl+C); one that
+   * tears some down and forgets one has a leak. Asked by both file-wide checks, answered once.
+   */
+  private tearsDownState(): boolean {
+    return (this.tearsDown ??= this.recorder.releasesModuleState || this.modulePointers.releasesSomeHeld(this.graphs.values(), (fn) => this.summaries.summaryOf(fn)));
+  }
+  private tearsDown: boolean | undefined;
+
   /** What the exported functions of this module do to its state (module-state.ts), for its importers. */
   get moduleStateRoles(): ModuleStateRoles {
     return (this.stateRoles ??= new ModuleStateRoles(this.graphs, this.symbols, (fn) => this.summaries.summaryOf(fn), this.sourceCode.ast as unknown as TSESTree.Program));
@@ -316,9 +331,8 @@ export class FileAnalysis implements EngineContext {
 
   /** An imported module's state this file fills (`hud.draw(...)`) but never has released (`hud.release()`), in a file that tears its own objects down. */
   private reportStateNeverReleased(): void {
-    const summaryOf = (fn: Node) => this.summaries.summaryOf(fn);
     const kept = stateNeverReleased(this.graphs.values(), (callee) => this.recorder.imported.of(callee), (node) => this.text(node));
-    if (kept.length === 0 || !(this.recorder.releasesModuleState || this.modulePointers.releasesSomeHeld(this.graphs.values(), summaryOf))) return;
+    if (kept.length === 0 || !this.tearsDownState()) return;
     for (const { call, graph, variable, releaseText } of kept) {
       const list = this.found.get(homeGraph(graph).codePath);
       const finding: Finding = { kind: "missing-release", node: call, pointer: variable, acquirer: this.text(call.callee), reached: { stateNeverReleased: { releaser: releaseText } }, owner: null, exits: [], mayBeNull: false, releasedOnSomePath: false, releaseText, scope: this.sourceCode.ast as unknown as Node };
@@ -333,9 +347,7 @@ export class FileAnalysis implements EngineContext {
     } catch (error) {
       this.fail(error);
     }
-    // A script that never releases module state keeps its objects for the process's life on purpose
-    // (a poller run until Ctrl+C); one that tears some down and forgets one has a leak.
-    if (!this.recorder.releasesModuleState && !this.modulePointers.releasesSomeHeld(this.graphs.values(), (fn) => this.summaries.summaryOf(fn))) return;
+    if (!this.tearsDownState()) return;
     try {
       const byGraph = this.modulePointers.findings(this.graphs.values(), (res, variable, store) => ({
         kind: "missing-release",

@@ -71,8 +71,7 @@ export class ModulePointers {
         }
       }
     }
-    const holders = new Set<string>();
-    for (const entry of this.held.values()) for (const key of entry.stores.keys()) holders.add(rootKey(key));
+    const holders = this.heldRoots();
     const members = new Map<string, string[]>();
     for (const key of holders) {
       if (!parent.has(key)) continue;
@@ -99,6 +98,13 @@ export class ModulePointers {
     return name;
   }
 
+  /** The variables (`v3` of `v3.srv`) some held pointer is stored under. */
+  private heldRoots(): Set<string> {
+    const roots = new Set<string>();
+    for (const entry of this.held.values()) for (const key of entry.stores.keys()) roots.add(rootKey(key));
+    return roots;
+  }
+
   private expanded(keys: Set<string>): Set<string> {
     return withLoopAliases(keys, this.loopAliases);
   }
@@ -109,8 +115,7 @@ export class ModulePointers {
    */
   releasesSomeHeld(graphs: Iterable<FunctionGraph>, summaryOf: (fn: Node) => Summary | null): boolean {
     if (this.held.size === 0) return false;
-    const roots = new Set<string>();
-    for (const entry of this.held.values()) for (const key of entry.stores.keys()) roots.add(rootKey(key));
+    const roots = this.heldRoots();
     for (const key of this.expanded(releasedKeys(graphs, summaryOf))) if (roots.has(rootKey(key))) return true;
     return false;
   }

@@ -14,6 +14,7 @@ import type { ApiCall } from "./recognizer";
 import type { FunctionGraph } from "./segment-graph";
 import type { Symbols } from "./symbols";
 import { moduleHolder } from "./module-pointers";
+import { isBoxReadMethod } from "./ffi";
 
 type Node = TSESTree.Node;
 type Expression = TSESTree.Expression;
@@ -90,7 +91,7 @@ export class ObjectLiterals {
         if (node.type !== "AssignmentExpression" || node.operator !== "=") return;
         const member = ownMember(node.left, declarator);
         const read = unwrapExpression(node.right);
-        if (member !== null && names.has(member) && read.type === "CallExpression" && read.callee.type === "MemberExpression" && BOX_READ.test(memberName(read.callee) ?? "")) out.add(member);
+        if (member !== null && names.has(member) && read.type === "CallExpression" && read.callee.type === "MemberExpression" && isBoxReadMethod(memberName(read.callee) ?? "")) out.add(member);
       });
     }
     return [...out];
@@ -222,9 +223,6 @@ export class ObjectLiterals {
     return out;
   }
 }
-
-/** The 64-bit reads of an out box (`pp.readBigUInt64LE(0)`). */
-const BOX_READ = /^readBig(?:U|u)?[Ii]nt64(?:LE|BE)$/;
 
 /** `this.rtv` or `gpu.rtv` (the object's own name): the member's name; else null. */
 function ownMember(expr: Node, declarator: string | null): string | null {

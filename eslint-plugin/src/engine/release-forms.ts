@@ -49,10 +49,10 @@ export class ReleaseForms {
     return mayBeNull && text.startsWith(`${pointer}.`) ? `${pointer}?.${text.slice(pointer.length + 1)}` : text;
   }
 
-  /** The file's constant for the Release slot (`IUNKNOWN_RELEASE`), declared at its top level, else slot 2. */
+  /** The file's constant for the Release slot (`IUNKNOWN_RELEASE`), declared at its top level, else the slot's number. */
   private slotText(): string {
     if (this.releaseSlot === undefined) {
-      this.releaseSlot = "2";
+      this.releaseSlot = String([0, 1, 2].find((slot) => this.vocabulary.iunknownSlot(slot) === "release"));
       for (const statement of (this.sourceCode.ast as unknown as TSESTree.Program).body) {
         const declaration = statement.type === "ExportNamedDeclaration" ? statement.declaration : statement;
         if (declaration?.type !== "VariableDeclaration" || declaration.kind !== "const") continue;

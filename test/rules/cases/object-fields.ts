@@ -204,6 +204,18 @@ cleanup(0);
 `;
 const BOTH = ["front", "back"].flatMap((t) => [`  comRelease(${t}.srv!);\n`, `  comRelease(${t}.tex);\n`]).join("");
 
+/** The device's `backBufferRTV` (set by its `recreateRTV()` method) used by `clear()`, and a teardown by hand of `released`. */
+const RTV_CLEAR = (released: string[]) => `${DEVICE}const CTX_CLEAR = 50;
+function clear(): void {
+  vcall(gpu.context, CTX_CLEAR, [FFIType.u64], [gpu.backBufferRTV]);
+}
+function cleanup(code: number): never {
+${released.map((field) => `  comRelease(gpu.${field});\n`).join("")}  process.exit(code);
+}
+clear();
+cleanup(0);
+`;
+
 export const cases: RuleCases = {
   valid: [
     { name: "textures that swap their objects, every field of both released", code: PING_PONG(BOTH) },
@@ -361,20 +373,7 @@ cleanup(0);
     },
     {
       name: "a field a method of the object sets (`recreateRTV()` sets `backBufferRTV`), used and released by hand",
-      code: `${DEVICE}const CTX_CLEAR = 50;
-function clear(): void {
-  vcall(gpu.context, CTX_CLEAR, [FFIType.u64], [gpu.backBufferRTV]);
-}
-function cleanup(code: number): never {
-  comRelease(gpu.backBufferRTV);
-  comRelease(gpu.swapChain);
-  comRelease(gpu.context);
-  comRelease(gpu.device);
-  process.exit(code);
-}
-clear();
-cleanup(0);
-`,
+      code: RTV_CLEAR(["backBufferRTV", "swapChain", "context", "device"]),
     },
     {
       name: "a device object torn down by hand: every field released",
@@ -449,19 +448,7 @@ export function use(p: bigint): void {
     },
     {
       name: "a field a method of the object sets (`recreateRTV()` sets `backBufferRTV`), used, and forgotten by a teardown by hand",
-      code: `${DEVICE}const CTX_CLEAR = 50;
-function clear(): void {
-  vcall(gpu.context, CTX_CLEAR, [FFIType.u64], [gpu.backBufferRTV]);
-}
-function cleanup(code: number): never {
-  comRelease(gpu.swapChain);
-  comRelease(gpu.context);
-  comRelease(gpu.device);
-  process.exit(code);
-}
-clear();
-cleanup(0);
-`,
+      code: RTV_CLEAR(["swapChain", "context", "device"]),
       errors: [
         {
           messageId: "missingRelease",
