@@ -231,7 +231,7 @@ export class Symbols implements FfiLookups {
     let captured = this.capturedCache.get(variable);
     if (captured === undefined) {
       // A const captured only by closures made later escapes where they are made (Recorder.closureMade).
-      captured = variable.references.some((ref) => inlinedHome(ref.from.variableScope) !== inlinedHome(home) && !inOwnLiteralMethod(ref.from.variableScope, home, variable)) && !capturedOnlyByLaterClosures(variable, home);
+      captured = referencedByClosures(variable, home) && !capturedOnlyByLaterClosures(variable, home);
       this.capturedCache.set(variable, captured);
     }
     return !captured;
@@ -293,7 +293,7 @@ export class Symbols implements FfiLookups {
     const variable = this.variableOf(node);
     const home = variable?.scope.variableScope;
     if (!variable || home?.type !== "function" || !variable.defs.some((def) => def.type === "Variable")) return false;
-    return variable.references.some((ref) => inlinedHome(ref.from.variableScope) !== inlinedHome(home) && !inOwnLiteralMethod(ref.from.variableScope, home, variable));
+    return referencedByClosures(variable, home);
   }
 
   /** Cached: a variable bound in a loop or on many paths would scan all its references at every binding. */
@@ -406,4 +406,9 @@ function unionSym(a: Sym, b: Sym): Sym {
   if (!a) return b;
   if (!b) return a;
   return { t: "union", parts: [a, b] };
+}
+
+/** Is the variable referred to from another function than its own (IIFEs inlined), a method of an object literal holding it excepted? */
+function referencedByClosures(variable: Scope.Variable, home: Scope.Scope): boolean {
+  return variable.references.some((ref) => inlinedHome(ref.from.variableScope) !== inlinedHome(home) && !inOwnLiteralMethod(ref.from.variableScope, home, variable));
 }
