@@ -156,8 +156,9 @@ export class FileAnalysis implements EngineContext {
     return solve(this, child, entry, sink);
   }
   isInertModuleVariable(key: string): boolean {
-    // Without summaries (every helper given the variable may release it): summaries are being computed.
-    this.handledModuleKeys ??= handledKeys(this.graphs.values(), () => null);
+    // Without solved summaries (summaries are being computed): every helper given the variable may release it,
+    // unless its text alone shows it only reads or fills it (`cacheHandles(bindings.cb, csCacheCb)`).
+    this.handledModuleKeys ??= handledKeys(this.graphs.values(), (fn) => this.summaries.textualSummaryOf(fn));
     return !this.handledModuleKeys.has(key);
   }
   private handledModuleKeys: Set<string> | undefined;
@@ -165,7 +166,7 @@ export class FileAnalysis implements EngineContext {
   isInertMember(name: string): boolean {
     let inert = this.inertMembers.get(name);
     if (inert === undefined) {
-      this.handledModuleKeys ??= handledKeys(this.graphs.values(), () => null);
+      this.handledModuleKeys ??= handledKeys(this.graphs.values(), (fn) => this.summaries.textualSummaryOf(fn));
       const member = new RegExp(`\\.${escapeRegExp(name)}(?:[.[]|$)`);
       inert = ![...this.handledModuleKeys].some((key) => member.test(key));
       this.inertMembers.set(name, inert);

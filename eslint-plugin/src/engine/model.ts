@@ -83,7 +83,8 @@ export type Event =
   | { k: "return"; target: Sym; targetKey: string | null; fields?: { name: string; sym: Sym }[]; methods?: string[]; methodFields?: string[]; nullish?: boolean }
   | { k: "settle"; node: Node; target: Sym }
   /** A call of a function of this file (`callee`), or of an imported helper whose summary came with it (`summary`). */
-  | { k: "callLocal"; node: Node; callee: Node | null; summary?: Summary; args: { sym: Sym; key: string | null; expr: Node }[]; result: Resource }
+  /** An argument's `moduleVariable`: it names a module variable (`csCacheCb`), which a helper may copy into (ParamEffect `into`). */
+  | { k: "callLocal"; node: Node; callee: Node | null; summary?: Summary; args: { sym: Sym; key: string | null; expr: Node; moduleVariable?: boolean }[]; result: Resource }
   | { k: "stopTracking"; target: Sym }
   | { k: "manage"; target: Sym }
   | { k: "throwPoint"; region: string }
@@ -220,7 +221,11 @@ export type ParamEffect =
   | { kind: "begin"; method: string }
   | { kind: "cancelCall" }
   | { kind: "cancelThrough" }
-  | { kind: "escape" };
+  /**
+   * `into`: the only thing the function does with it is copy it (or its elements) into the argument at that
+   * position (`cached[i] = incoming[i]`): it goes wherever that argument goes.
+   */
+  | { kind: "escape"; into?: number };
 
 export interface EngineStats {
   functions: number;

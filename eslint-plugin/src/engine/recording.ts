@@ -310,7 +310,7 @@ export class Recorder {
       }
       const allArgs = args.map((arg) => {
         const expr = arg.type === "SpreadElement" ? arg.argument : arg;
-        return { sym: s.sym(expr), key: s.keyOf(expr), expr };
+        return { sym: s.sym(expr), key: s.keyOf(expr), expr, ...(expr.type === "Identifier" && s.isModuleVariable(expr) ? { moduleVariable: true } : {}) };
       });
       this.record({ k: "callLocal", node, callee: local, ...(local ? {} : { summary: imported!.summary! }), args: allArgs, result });
       return;

@@ -15,6 +15,7 @@ import { solve } from "./solver";
 import { slotKeysOf } from "./object-fields";
 import type { SolveOptions } from "./solver";
 import type { Symbols } from "./symbols";
+import { copiesIntoCache } from "./transfer";
 
 type Node = TSESTree.Node;
 
@@ -36,10 +37,7 @@ export class Summaries {
     if (this.summaries.has(fn)) return this.summaries.get(fn) ?? null;
     const graph = this.graphs.get(fn);
     if (!graph || graph.isInlined || fn.type === "Program") return null;
-    // A function that names no protocol method cannot act on the protocol itself: no summary
-    // (its calls stay escapes), and no second analysis of it.
-    this.protocolWords ??= this.ctx.vocabulary.protocolWordPattern();
-    if (!this.protocolWords.test(this.sourceText.slice(fn.range[0], fn.range[1])) && !this.callsLocalDispatcher(graph) && !acquires(graph)) {
+    if (this.namesNoProtocol(fn, graph)) {
       // Except for what it reads of its arguments' members (`code.ptr`), which it may hand on.
       this.summaries.set(fn, null); // in progress: a helper it passes its argument to that calls it back sees no summary
       const summary = memberReaderSummary(fn as TSESTree.FunctionLike, this.symbols, (call, index) => this.onlyUsesArgument(call, index));
@@ -51,6 +49,29 @@ export class Summaries {
     this.summaries.set(fn, summary);
     return summary;
   }
+
+  /** A function that names no protocol method cannot act on the protocol itself: it is only summarised by what it does with its arguments. */
+  private namesNoProtocol(fn: Node, graph: FunctionGraph): boolean {
+    this.protocolWords ??= this.ctx.vocabulary.protocolWordPattern();
+    return !this.protocolWords.test(this.sourceText.slice(fn.range[0], fn.range[1])) && !this.callsLocalDispatcher(graph) && !acquires(graph);
+  }
+
+  /**
+   * What a call does to its arguments as far as its text shows, without solving or asking other summaries: of a
+   * function that names no protocol method, what it reads, fills or copies (`cacheHandles(incoming, cached)` fills
+   * `cached`); null for any other. For judging module variables while the summaries are being made.
+   */
+  textualSummaryOf(fn: Node): Summary | null {
+    let summary = this.textual.get(fn);
+    if (summary === undefined) {
+      const graph = this.graphs.get(fn);
+      const readerOnly = !!graph && !graph.isInlined && fn.type !== "Program" && this.namesNoProtocol(fn, graph);
+      summary = readerOnly ? memberReaderSummary(fn as TSESTree.FunctionLike, this.symbols, (call) => this.nativeCallee(call.callee)) : null;
+      this.textual.set(fn, summary);
+    }
+    return summary;
+  }
+  private readonly textual = new Map<Node, Summary | null>();
 
   /**
    * Does this call only use its argument at `index`: native code (COM's rule for in-parameters), or a helper of the
@@ -155,7 +176,7 @@ export class Summaries {
       const effect = this.paramEffect(exit, graph, params[i]);
       if (effect.kind !== "none") return effect;
       // `destroyBuffer(buf)` releases `buf.srv`: what the object holds is not the caller's any more.
-      const members = membersHandedOn(graph, params[i].key, (call) => call.summary ?? (call.callee ? this.summaryOf(call.callee) : null));
+      const members = membersHandedOn(graph, params[i].key, (call) => call.summary ?? (call.callee ? this.summaryOf(call.callee) : null), (effect, args) => copiesIntoCache(this.ctx, effect, args));
       return members.length > 0 ? { kind: "none", members } : effect;
     });
     return { params: effects, returns: returned, object: returnedObject([...objects.values()], nullable) };
@@ -218,7 +239,12 @@ function returnedObject(returns: ReturnedFields[], nullable: boolean): ReturnedO
 }
 
 /** The members of `key` some event of the function hands on (`comRelease(buf.srv)`, `keep(buf.tex)`, `return code.ptr`), by name. */
-function membersHandedOn(graph: FunctionGraph, key: string, summaryOf: (call: Extract<Event, { k: "callLocal" }>) => Summary | null): string[] {
+function membersHandedOn(
+  graph: FunctionGraph,
+  key: string,
+  summaryOf: (call: Extract<Event, { k: "callLocal" }>) => Summary | null,
+  intoCache: (effect: ParamEffect | undefined, args: Extract<Event, { k: "callLocal" }>["args"]) => boolean,
+): string[] {
   const dot = key + ".";
   const names = new Set<string>();
   const collect = (sym: Sym): void => {
@@ -231,6 +257,7 @@ function membersHandedOn(graph: FunctionGraph, key: string, summaryOf: (call: Ex
       else if (event.k === "callLocal") {
         event.args.forEach((arg, i) => {
           const effect = summaryOf(event)?.params[i];
+          if (intoCache(effect, event.args)) return;
           if (effect?.kind !== "none") return collect(arg.sym);
           // A helper that only uses its argument (`acquireStaging(gpu.device)`) hands on no more than the members its summary names.
           if (arg.key !== null) for (const m of effect.members ?? []) collect({ t: "slot", key: `${arg.key}.${m}` });
@@ -249,28 +276,64 @@ function membersHandedOn(graph: FunctionGraph, key: string, summaryOf: (call: Ex
  * with the members read taken as handed on; a parameter used otherwise gives no summary.
  */
 function memberReaderSummary(fn: TSESTree.FunctionLike, symbols: Symbols, onlyUses: (call: TSESTree.CallExpression, index: number) => boolean): Summary | null {
-  // Each parameter on its own: one kept or handed on (`escape`) leaves the others the caller's.
-  const params = fn.params.map((declared): ParamEffect => {
+  const paramIndex = new Map<string, number>();
+  fn.params.forEach((declared, i) => {
     const param = declared.type === "AssignmentPattern" ? declared.left : declared;
-    const members = param.type === "Identifier" ? membersRead(param, symbols, onlyUses) : null;
-    return members === null ? { kind: "escape" } : members.size > 0 ? { kind: "none", members: [...members] } : { kind: "none" };
+    if (param.type === "Identifier") paramIndex.set(param.name, i);
   });
-  return params.some((p) => p.kind === "none") ? { params, returns: null } : null;
+  // Each parameter on its own: one kept or handed on (`escape`) leaves the others the caller's.
+  const params = fn.params.map((declared, i): ParamEffect => {
+    const param = declared.type === "AssignmentPattern" ? declared.left : declared;
+    const uses = param.type === "Identifier" ? paramUses(param, symbols, onlyUses, (name) => (paramIndex.get(name) ?? i) !== i ? paramIndex.get(name)! : null) : null;
+    if (uses === null) return { kind: "escape" };
+    if (uses.into !== null) return { kind: "escape", into: uses.into };
+    return uses.members.size > 0 ? { kind: "none", members: [...uses.members] } : { kind: "none" };
+  });
+  return params.some((p) => p.kind === "none" || (p.kind === "escape" && p.into !== undefined)) ? { params, returns: null } : null;
 }
 
-/** The members of a parameter the function reads, when it does nothing else with it than use it; else null. */
-function membersRead(param: TSESTree.Identifier, symbols: Symbols, onlyUses: (call: TSESTree.CallExpression, index: number) => boolean): Set<string> | null {
+/**
+ * What a function does with a parameter, when it does no more than read it, fill it, or copy it into another
+ * parameter; else null. `members`: the members it reads (taken as handed on); `into`: the other parameter it
+ * copies the parameter or its elements into (`cached[i] = incoming[i]`), which then holds them.
+ */
+function paramUses(
+  param: TSESTree.Identifier,
+  symbols: Symbols,
+  onlyUses: (call: TSESTree.CallExpression, index: number) => boolean,
+  otherParam: (name: string) => number | null,
+): { members: Set<string>; into: number | null } | null {
   const members = new Set<string>();
+  let into: number | null = null;
+  // `q[i] = p[i]`, `q.x = p`: copied into the parameter `q`, and into nothing else.
+  const copiedInto = (value: Node): boolean => {
+    const user = value.parent;
+    if (user?.type !== "AssignmentExpression" || user.right !== value || user.operator !== "=" || user.left.type !== "MemberExpression") return false;
+    const holder = user.left.object;
+    const index = holder.type === "Identifier" ? otherParam(holder.name) : null;
+    if (index === null || (into !== null && into !== index)) return false;
+    into = index;
+    return true;
+  };
   for (const ref of symbols.referencesOf(param)) {
     if (ref === param || isValueUse(ref, onlyUses)) continue;
+    if (copiedInto(ref)) continue;
     const parent = ref.parent;
-    if (parent?.type !== "MemberExpression" || parent.object !== ref || parent.computed || parent.property.type !== "Identifier") return null;
-    // Written (`p.x = v`) or called (`p.dispose()`): more than a read.
+    if (parent?.type !== "MemberExpression" || parent.object !== ref) return null;
     const user = parent.parent;
-    if ((user?.type === "AssignmentExpression" && user.left === parent) || (user?.type === "CallExpression" && user.callee === parent)) return null;
-    members.add(parent.property.name);
+    // Filled (`p.length = n`, `p[i] = v`): what it held before is overwritten, not handed on.
+    if (user?.type === "AssignmentExpression" && user.left === parent) continue;
+    if (parent.computed) {
+      // An element compared (`incoming[i] !== cached[i]`) or copied into another parameter.
+      if (user?.type === "BinaryExpression" || copiedInto(parent)) continue;
+      return null;
+    }
+    // Called (`p.dispose()`): more than a read.
+    if (parent.property.type !== "Identifier" || (user?.type === "CallExpression" && user.callee === parent)) return null;
+    // An array's or a string's `length` is a number: reading it hands on nothing.
+    if (parent.property.name !== "length") members.add(parent.property.name);
   }
-  return members;
+  return { members, into };
 }
 
 /** Methods every value has that read it and keep nothing (`address.toString(16)`). */

@@ -7,7 +7,7 @@
 import { Draft, EMPTY_STATE, IdSet, Phase, State, markUncertain } from "./facts";
 import type { Exit, Sink } from "./findings";
 import type { TSESTree } from "@typescript-eslint/utils";
-import type { EngineContext, Event, Refiner, Resource } from "./model";
+import type { EngineContext, Event, ParamEffect, Refiner, Resource } from "./model";
 import type { FunctionGraph } from "./segment-graph";
 import { Transitions, calleeOf } from "./transitions";
 import { isBoxSlot, isVariableKey } from "./symbols";
@@ -252,12 +252,14 @@ export class Transfer {
         case "cancelThrough":
           return t.cancelThrough(draft, t.resourcesOf(draft, arg.sym), event.node, sink);
         case "escape":
+          if (this.copiesIntoCache(effect, event.args)) return;
           return t.escapeSym(draft, arg.sym, arg.key);
       }
     });
     // A helper given an object may release or keep what its members hold (`destroyBuffer(buf)`).
     event.args.forEach((arg, i) => {
-      if ((summary.params[i]?.kind ?? "escape") !== "none") for (const key of slotKeysOf(arg.sym)) t.escapeMembers(draft, key);
+      const effect = summary.params[i];
+      if ((effect?.kind ?? "escape") !== "none" && !this.copiesIntoCache(effect, event.args)) for (const key of slotKeysOf(arg.sym)) t.escapeMembers(draft, key);
     });
     const acquired = summary.returns;
     if (acquired) {
@@ -271,6 +273,11 @@ export class Transfer {
     // The pointers the returned object's properties own (`t.srv`): bound when the result is.
     // Of an object the helper may return null for, they are there where a test of the object says so (refineValue).
     if (summary.object) for (const field of this.ctx.objects.fieldsOfCall(event.result, summary.object)) t.acquire(draft, field, event.node, summary.object.nullable !== true);
+  }
+
+  /** For a summary: the callee only copies this argument into a cache of the module (copiesIntoCache). */
+  private copiesIntoCache(effect: ParamEffect | undefined, args: CallArgs): boolean {
+    return this.onReturn !== null && copiesIntoCache(this.ctx, effect, args);
   }
 
   /** What a `return` hands out as an object, by property: a literal's properties, a kept object's members, a helper's object's fields. */
@@ -399,4 +406,18 @@ export class Transfer {
     }
     return draft.freeze();
   };
+}
+
+type CallArgs = Extract<Event, { k: "callLocal" }>["args"];
+
+/**
+ * Does the callee only copy this argument into a module variable that no code of the file releases or hands on
+ * (`cacheHandles(bindings.cb, csCacheCb)`)? A cache to compare the next call with takes nothing over from the
+ * caller, like a direct store into one (the `assign` case of Transfer.run). Judged for summaries only: the
+ * function's own analysis keeps spec 3a (storing into a module variable hands the pointer on).
+ */
+export function copiesIntoCache(ctx: EngineContext, effect: ParamEffect | undefined, args: CallArgs): boolean {
+  if (effect?.kind !== "escape" || effect.into === undefined) return false;
+  const target = args[effect.into];
+  return target?.moduleVariable === true && target.key !== null && ctx.isInertModuleVariable(target.key);
 }
