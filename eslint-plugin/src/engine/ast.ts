@@ -114,6 +114,20 @@ export function jumpsOutOfFinally(jump: TSESTree.BreakStatement | TSESTree.Conti
   return false;
 }
 
+/** The blocks a `break` or `continue` leaves on its way to its target, innermost first: their variables go out of scope. */
+export function blocksLeftByJump(jump: TSESTree.BreakStatement | TSESTree.ContinueStatement): TSESTree.BlockStatement[] {
+  const out: TSESTree.BlockStatement[] = [];
+  for (let current: Node | undefined = jump.parent; current && !/Function/.test(current.type); current = current.parent) {
+    if (jump.label) {
+      if (current.type === "LabeledStatement" && current.label.name === jump.label.name) break;
+    } else if (/^(For|ForIn|ForOf|While|DoWhile)Statement$/.test(current.type) || (jump.type === "BreakStatement" && current.type === "SwitchStatement")) {
+      break;
+    }
+    if (current.type === "BlockStatement") out.push(current);
+  }
+  return out;
+}
+
 /**
  * Every place the program names a property, by its name: `x.device` (a non-computed member
  * access), and the variable a destructuring binds it to (`device` of `const { device } = x`,

@@ -53,8 +53,9 @@ export class ModulePointers {
   }
 
   /**
-   * Variables holding pointers that pass their objects to each other (`bufA = bufB`, through a temporary too):
-   * by each such variable, the group's variables that hold pointers. A copy within a group hands nothing on.
+   * Variables that pass objects to each other (`bufA = bufB` through a temporary, or the `read`/`write` cursors of a
+   * ping-pong over `const fieldA`, `fieldB`), by each such variable: its group's holders that are rebound, among which
+   * an object may be under any name. A copy within a group hands nothing on.
    */
   private swapGroups(graphs: readonly FunctionGraph[]): Map<string, string[]> {
     const parent = new Map<string, string>();
@@ -63,26 +64,34 @@ export class ModulePointers {
       while (parent.has(root) && parent.get(root) !== root) root = parent.get(root)!;
       return root;
     };
+    const rebound = new Set<string>();
     for (const graph of graphs) {
       for (const events of graph.events) {
         for (const event of events) {
           if (event.k !== "assign" || event.sym?.t !== "slot" || !isVariableKey(event.key) || !isVariableKey(event.sym.key)) continue;
-          parent.set(find(event.key), find(event.sym.key));
+          const [to, from] = [find(event.key), find(event.sym.key)];
+          if (to !== from) parent.set(to, from);
+          parent.set(from, from);
+          if (event.rebinds) rebound.add(event.key);
         }
       }
     }
+    // Objects circulate only where two variables are rebound to each other's (`bufA = bufB; bufB = tmp`): one cursor
+    // reading several constants (`let src = hdr; if (x) src = hdr2`) swaps nothing.
+    const count = new Map<string, number>();
+    for (const key of rebound) count.set(find(key), (count.get(find(key)) ?? 0) + 1);
     const holders = this.heldRoots();
-    const members = new Map<string, string[]>();
-    for (const key of holders) {
-      if (!parent.has(key)) continue;
+    const groups = new Map<string, string[]>();
+    for (const key of parent.keys()) {
       const root = find(key);
-      members.set(root, [...(members.get(root) ?? []), key]);
+      if ((count.get(root) ?? 0) < 2) continue;
+      if (!groups.has(root)) groups.set(root, []);
+      if (holders.has(key) && rebound.has(key)) groups.get(root)!.push(key);
     }
     const out = new Map<string, string[]>();
-    for (const [key, link] of parent) {
-      const group = members.get(find(key));
-      if (group && group.length > 1) out.set(key, group);
-      if (group && group.length > 1 && !out.has(link)) out.set(link, group);
+    for (const key of parent.keys()) {
+      const group = groups.get(find(key));
+      if (group) out.set(key, group);
     }
     return out;
   }
@@ -111,13 +120,18 @@ export class ModulePointers {
 
   /**
    * Does the file release some of what it holds (`comReleaseSafe(g.device)`: through a helper of its own
-   * too)? A file that never does keeps its objects for the process's life on purpose.
+   * too), or does its top-level code release anything (`dev.symbols.Release(devAddress)` in a top-level loop)?
+   * A file that does neither keeps its objects for the process's life on purpose.
    */
   releasesSomeHeld(graphs: Iterable<FunctionGraph>, summaryOf: (fn: Node) => Summary | null): boolean {
     if (this.held.size === 0) return false;
+    const all = [...graphs];
     const roots = this.heldRoots();
-    for (const key of this.expanded(releasedKeys(graphs, summaryOf))) if (roots.has(rootKey(key))) return true;
-    return false;
+    for (const key of this.expanded(releasedKeys(all, summaryOf))) if (roots.has(rootKey(key))) return true;
+    return releasedKeys(
+      all.filter((graph) => homeGraph(graph).node.type === "Program"),
+      summaryOf,
+    ).size > 0;
   }
 
   /**
@@ -149,7 +163,8 @@ export class ModulePointers {
       // one: its field is released only where it is under every one of them.
       const handledInGroup = (key: string) => {
         const group = swaps.get(rootKey(key));
-        return group ? group.every((member) => handledKey(member + key.slice(rootKey(key).length))) : handledKey(key);
+        // A constant of the group (`fieldA` of `let read = fieldA`) keeps its own object: its own release counts.
+        return group?.includes(rootKey(key)) ? group.every((member) => handledKey(member + key.slice(rootKey(key).length))) : handledKey(key);
       };
       if ([...entry.stores.keys()].some(handledInGroup)) continue;
       if (entry.optional && ![...entry.stores.keys()].some((key) => used.has(key))) continue;
@@ -178,12 +193,33 @@ function withLoopAliases(keys: Set<string>, aliases: ReadonlyMap<string, readonl
 /** Keys of the variables some event of the file releases, hands on, returns, copies or manages. */
 export function handledKeys(graphs: Iterable<FunctionGraph>, summaryOf: (fn: Node) => Summary | null, swapped: (from: string, to: string) => boolean = () => false): Set<string> {
   const keys = new Set<string>();
+  // Copies into a function's own variable (`let src = hdr`), by the copy's key: what is copied is handled
+  // where the copy is (`comRelease(src.srv)` handles `hdr.srv`), not by being copied to be read.
+  const sources = new Map<string, string[]>();
   for (const graph of graphs) {
     for (const events of graph.events) {
       for (const event of events) {
         // `bufA = bufB` between variables that swap their objects: no copy to release under another name.
         if (event.k === "assign" && event.sym?.t === "slot" && swapped(event.sym.key, event.key)) continue;
+        if (event.k === "assign" && !event.escapes && event.heldBy === undefined && isVariableKey(event.key)) {
+          const list = sources.get(event.key) ?? [];
+          list.push(...slotKeysOf(event.sym));
+          sources.set(event.key, list);
+          continue;
+        }
         for (const sym of symsHandled(event, summaryOf)) addKeys(sym, keys);
+      }
+    }
+  }
+  if (sources.size === 0) return keys;
+  const pending = [...keys];
+  for (let key = pending.pop(); key !== undefined; key = pending.pop()) {
+    const root = rootKey(key);
+    for (const source of sources.get(root) ?? []) {
+      const copied = source + key.slice(root.length);
+      if (!keys.has(copied)) {
+        keys.add(copied);
+        pending.push(copied);
       }
     }
   }

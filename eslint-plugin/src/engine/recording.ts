@@ -7,7 +7,7 @@
  */
 import type { SourceCode } from "eslint";
 import type { TSESTree } from "@typescript-eslint/utils";
-import { calleeName, enclosingStatement, isResultUsed, jumpsOutOfFinally, memberName, unwrapExpression } from "./ast";
+import { blocksLeftByJump, calleeName, enclosingStatement, isResultUsed, jumpsOutOfFinally, memberName, unwrapExpression } from "./ast";
 import { isSlotLookup, isTableCall } from "./ffi";
 import type { Event, Resource, Sym } from "./model";
 import type { ApiCall, Recognizer } from "./recognizer";
@@ -112,7 +112,10 @@ export class Recorder {
       // ESLint's code paths send break/continue straight to their target, skipping any
       // `finally` on the way; the state after such a jump is only known approximately.
       "BreakStatement, ContinueStatement": guard((node: Node) => {
-        if (jumpsOutOfFinally(node as TSESTree.BreakStatement | TSESTree.ContinueStatement)) this.record({ k: "soften" });
+        const jump = node as TSESTree.BreakStatement | TSESTree.ContinueStatement;
+        // The blocks it leaves end here, as at their closing brace (`continue` past a loop body's `const p`).
+        for (const block of blocksLeftByJump(jump)) this.onBlockExit(block);
+        if (jumpsOutOfFinally(jump)) this.record({ k: "soften" });
       }),
       "TryStatement > BlockStatement": guard((node: Node) => {
         const tryNode = node.parent as TSESTree.TryStatement;
@@ -398,7 +401,8 @@ export class Recorder {
     // A module variable keeps what the top level (or an `init()`) stores in it.
     const heldBy = moduleHolder(s, target, escapes, this.top());
     const byClosures = escapes && target.type === "Identifier" && s.isOwnSharedWithClosures(target, this.top());
-    this.record({ k: "assign", key, sym, escapes, ...(aliasKey !== null ? { aliasOf: { key: aliasKey, site: source } } : {}), ...(heldBy ? { heldBy } : {}), ...(byClosures ? { byClosures } : {}) });
+    const rebinds = target.parent?.type === "AssignmentExpression";
+    this.record({ k: "assign", key, sym, escapes, ...(aliasKey !== null ? { aliasOf: { key: aliasKey, site: source } } : {}), ...(heldBy ? { heldBy } : {}), ...(byClosures ? { byClosures } : {}), ...(rebinds ? { rebinds } : {}) });
   }
 
   /** Is this name ever the receiver of a protocol method in the file? (A cheap textual pre-scan.) */

@@ -258,10 +258,14 @@ export class Symbols implements FfiLookups {
     return out;
   }
 
-  /** A variable of the module's own scope (top-level `let`/`const`/`var`), not exported: the module's to release. */
+  /**
+   * A variable of the module's own scope (top-level `let`/`const`/`var`), not exported: the module's to release.
+   * Not a `let` or `const` of a top-level block (`while (running) { let src = hdr; ... }`): that is the top-level
+   * code's local, like a function's.
+   */
   isModuleVariable(node: TSESTree.Identifier): boolean {
     const variable = this.variableOf(node);
-    const type = variable?.scope.variableScope.type;
+    const type = variable?.scope.type;
     return !!variable && (type === "module" || type === "global") && variable.defs.some((def) => def.type === "Variable") && !this.isExportedVariable(variable);
   }
 

@@ -187,9 +187,19 @@ export class Transfer {
    */
   private noteTeardownLeftovers(state: State, node: TSESTree.CallExpression): void {
     const exit: Exit = { node, loc: node.loc, range: node.range, what: `the call to \`${this.ctx.text(node.callee)}\`` };
+    // And a pointer no variable holds any more (acquired in a loop's block, whose variables are gone): nothing can
+    // release it, whenever the process ends.
+    const bound = new Set<Resource>();
+    for (const values of state.bindings.values()) {
+      for (const id of values) {
+        const value = this.ctx.value(id);
+        if (value.kind === "ref" || value.kind === "hrAcquire") bound.add(value.res);
+      }
+    }
+    const lost = (res: Resource) => !bound.has(res) && (state.tracks.get(res.ownKey) ?? []).some((f) => this.transitions.isOwed(res, this.ctx.facts.get(f)));
     for (const key of state.tracks.keys()) {
       const res = this.ctx.resource(Math.floor(key / 2));
-      if (key !== res.ownKey || !this.ctx.objects.leftOverFromTeardown(this.ctx.facts, state, res)) continue;
+      if (key !== res.ownKey || !(this.ctx.objects.leftOverFromTeardown(this.ctx.facts, state, res) || lost(res))) continue;
       const exits = this.terminateLeaks.get(res) ?? [];
       if (!exits.some((e) => e.node === node)) this.terminateLeaks.set(res, [...exits, exit]);
     }

@@ -16,8 +16,24 @@ const CTX_OM_SET_BLEND_STATE = 35;
 
 const never = (variable: string) => `the program ends: no code in this file releases \`${variable}\`, which holds it`;
 
+/** A census script: a top-level loop makes one object per device, skips a device it cannot open, and the script exits. */
+const CENSUS = (loopEnd: string) => `${PRELUDE}declare const devices: { id: number }[];
+const box = Buffer.alloc(8);
+if (vcall(device, DEV_CREATE_BLEND_STATE, [FFIType.ptr, FFIType.ptr], [null, box.ptr!]) !== 0) process.exit(1);
+const factory = box.readBigUInt64LE(0);
+for (const entry of devices) {
+  const ppDevice = Buffer.alloc(8);
+  if (vcall(factory, DEV_CREATE_BLEND_STATE, [FFIType.u32, FFIType.ptr], [entry.id, ppDevice.ptr!]) !== 0) continue;
+  const blend = ppDevice.readBigUInt64LE(0);
+  vcall(context, CTX_OM_SET_BLEND_STATE, [FFIType.u64], [blend]);
+${loopEnd}}
+comRelease(factory);
+process.exit(0);
+`;
+
 export const cases: RuleCases = {
   valid: [
+    { name: "a top-level loop that releases each pointer it makes, skipping failures with `continue`, before the script exits", code: CENSUS("  comRelease(blend);\n") },
     {
       name: "a module pointer that a never-returning teardown releases, run at the end and from a signal handler",
       code: `${PRELUDE}const box = Buffer.alloc(8);
@@ -96,6 +112,27 @@ export function draw(): void {
     },
   ],
   invalid: [
+    {
+      name: "a top-level loop's pointer never released, the loop skipping failures with `continue`: lost at the end of each pass, reported where the script exits",
+      code: CENSUS(""),
+      errors: [
+        {
+          messageId: "missingRelease",
+          data: { pointer: "blend", acquirer: "DEV_CREATE_BLEND_STATE", reached: "the call to `process.exit` at line 19", release: "comRelease(blend)" },
+          line: 14,
+          column: 7,
+          suggestions: [
+            {
+              messageId: "insertReleaseFinally",
+              output: CENSUS("").replace(
+                "  vcall(context, CTX_OM_SET_BLEND_STATE, [FFIType.u64], [blend]);\n",
+                "  try {\n    vcall(context, CTX_OM_SET_BLEND_STATE, [FFIType.u64], [blend]);\n  } finally {\n    comRelease(blend);\n  }\n",
+              ),
+            },
+          ],
+        },
+      ],
+    },
     {
       name: "a module pointer that the teardown forgets: reported at the acquisition",
       code: `${PRELUDE}const box = Buffer.alloc(8);

@@ -202,6 +202,44 @@ ${teardown}  process.exit(code);
 frame();
 cleanup(0);
 `;
+/** Two constant textures read through a cursor that a frame points at one or the other: the cursor swaps nothing. */
+const CURSOR = (teardown: string) => `${PRELUDE}const hdr = makeTexture(true);
+const hdr2 = makeTexture(true);
+function frame(flip: boolean): void {
+  let src = hdr;
+  if (flip) src = hdr2;
+  const dst = src === hdr ? hdr2 : hdr;
+  vcall(device, CTX_PS_SET_SHADER_RESOURCES, [FFIType.ptr], [src.srv!, dst.srv!]);
+}
+function cleanup(code: number): never {
+${teardown}  process.exit(code);
+}
+frame(true);
+cleanup(0);
+`;
+const HDR_BOTH = ["hdr", "hdr2"].flatMap((t) => [`  comRelease(${t}.srv!);\n`, `  comRelease(${t}.tex);\n`]).join("");
+
+/** The ping-pong of a solver: two constant fields, and cursors that swap them (`const tmp = read; read = write; write = tmp`). */
+const CURSOR_SWAP = (teardown: string) => `${PRELUDE}const fieldA = makeTexture(true);
+const fieldB = makeTexture(true);
+let read = fieldA;
+let write = fieldB;
+declare function keep(p: bigint): void;
+function step(): void {
+  vcall(device, CTX_PS_SET_SHADER_RESOURCES, [FFIType.ptr], [read.srv!, write.srv!]);
+  keep(read.tex);
+  const tmp = read;
+  read = write;
+  write = tmp;
+}
+function cleanup(code: number): never {
+${teardown}  process.exit(code);
+}
+step();
+cleanup(0);
+`;
+const FIELDS_BOTH = ["fieldA", "fieldB"].flatMap((t) => [`  comRelease(${t}.srv!);\n`, `  comRelease(${t}.tex);\n`]).join("");
+
 const BOTH = ["front", "back"].flatMap((t) => [`  comRelease(${t}.srv!);\n`, `  comRelease(${t}.tex);\n`]).join("");
 
 /** The device's `backBufferRTV` (set by its `recreateRTV()` method) used by `clear()`, and a teardown by hand of `released`. */
@@ -219,6 +257,8 @@ cleanup(0);
 export const cases: RuleCases = {
   valid: [
     { name: "textures that swap their objects, every field of both released", code: PING_PONG(BOTH) },
+    { name: "constant textures read through a cursor (`let src = hdr; if (flip) src = hdr2`), every field of both released: the cursor swaps nothing", code: CURSOR(HDR_BOTH) },
+    { name: "constant fields swapped by cursors of a ping-pong, every field of both released", code: CURSOR_SWAP(FIELDS_BOTH) },
     { name: "module objects torn down in a loop over a list of them: every field released", code: LOOP_TEARDOWN("    comRelease(t.srv!);\n    comRelease(t.tex);\n") },
     { name: "a device object torn down by hand before each way out of the process: every field released", code: TEARDOWN(ALL_FOUR("    "), ALL_FOUR("  ")) },
     {
@@ -425,6 +465,30 @@ export function use(p: bigint): void {
           data: { pointer: "back.srv", acquirer: "makeTexture", reached: "the program ends: no code in this file releases `back.srv`, which holds it", release: "comRelease(back.srv)" },
           line: 30,
           column: 12,
+        },
+      ],
+    },
+    {
+      name: "constant textures read through a cursor, one's texture never released: reported under its own name",
+      code: CURSOR(HDR_BOTH.replace("  comRelease(hdr.tex);\n", "")),
+      errors: [
+        {
+          messageId: "missingRelease",
+          data: { pointer: "hdr.tex", acquirer: "makeTexture", reached: "the program ends: no code in this file releases `hdr.tex`, which holds it", release: "comRelease(hdr.tex)" },
+          line: 29,
+          column: 13,
+        },
+      ],
+    },
+    {
+      name: "constant fields swapped by cursors of a ping-pong, one field released under one constant only: the cursor handing the other on is no release of it",
+      code: CURSOR_SWAP(FIELDS_BOTH.replace("  comRelease(fieldA.tex);\n", "")),
+      errors: [
+        {
+          messageId: "missingRelease",
+          data: { pointer: "fieldA.tex", acquirer: "makeTexture", reached: "the program ends: no code in this file releases `fieldA.tex`, which holds it", release: "comRelease(fieldA.tex)" },
+          line: 29,
+          column: 16,
         },
       ],
     },
