@@ -298,12 +298,13 @@ export class FfiShapes {
 
   /**
    * The name of a vtable table's Release function (`calls.symbols` of `linkSymbols({ Release: ... })`),
-   * or null; null too for a table the code closes (`calls.close()`): a repair at a later exit could not call it.
+   * or null; null too for a table the code closes (`calls.close()`), unless `evenClosed`: a repair at a later exit
+   * could not call it.
    */
-  linkedRelease(table: Node): string | null {
+  linkedRelease(table: Node, evenClosed = false): string | null {
     if (!this.isVtableTable(table)) return null;
     const root = unwrapExpression((unwrapExpression(table) as TSESTree.MemberExpression).object) as TSESTree.Identifier;
-    if (this.lookups.referencesOf(root).some((ref) => ref.parent?.type === "MemberExpression" && ref.parent.object === ref && memberName(ref.parent) === "close")) return null;
+    if (!evenClosed && this.lookups.referencesOf(root).some((ref) => ref.parent?.type === "MemberExpression" && ref.parent.object === ref && memberName(ref.parent) === "close")) return null;
     const entries = unwrapExpression(this.linkedTableInit(table)!.arguments[0]);
     if (entries.type !== "ObjectExpression") return null;
     for (const property of entries.properties) {

@@ -26,6 +26,7 @@ import { ModulePointers, handledKeys, handlingFunctions, homeGraph, rootKey } fr
 import { ModuleStateRoles, stateNeverReleased } from "./module-state";
 import { Symbols } from "./symbols";
 import { ObjectFields } from "./object-fields";
+import { TableReleases } from "./linked-tables";
 import { Conditions } from "./conditions";
 import { FfiShapes } from "./ffi";
 import { Vocabulary, escapeRegExp } from "./vocabulary";
@@ -100,7 +101,9 @@ export class FileAnalysis implements EngineContext {
     this.symbols.ffi = recognizer.ffi;
     this.conditions = new Conditions(this.symbols, recognizer, classify);
     this.objects = new ObjectFields(this.resources);
+    this.tableReleases = new TableReleases(this);
     this.recorder = new Recorder(sourceCode, recognizer, this.symbols, this.resources, classify, () => this.stack[this.stack.length - 1], this.objects);
+    this.recorder.releaseForms.helperReleases = () => this.helperReleaseCalls();
     this.summaries = new Summaries(this, this.resources, this.symbols, this.graphs, sourceCode.text, (callee) => this.recognizer.ffi?.isNativeExport(callee) ?? false);
     this.facts.methodOf = (begin) => this.resources.begins.get(begin)?.method.toLowerCase() ?? "";
     this.recorder.imported.lookup = options.imports ?? null;
@@ -138,9 +141,9 @@ export class FileAnalysis implements EngineContext {
   text(node: Node): string {
     return this.sourceCode.getText(node as never);
   }
-  linkedRelease(call: TSESTree.CallExpression): string | null {
+  linkedRelease(call: TSESTree.CallExpression, evenClosed = false): string | null {
     const callee = unwrapExpression(call.callee);
-    return callee.type === "MemberExpression" ? (this.recognizer.ffi?.linkedRelease(callee.object) ?? null) : null;
+    return callee.type === "MemberExpression" ? (this.recognizer.ffi?.linkedRelease(callee.object, evenClosed) ?? null) : null;
   }
   declarationEnd(name: TSESTree.Identifier): number | null {
     const def = this.symbols.variableOf(name)?.defs[0];
@@ -187,6 +190,7 @@ export class FileAnalysis implements EngineContext {
   }
   private handlingByVariable: Map<string, Set<FunctionGraph>> | null | undefined;
   readonly objects: ObjectFields;
+  readonly tableReleases: TableReleases;
   heldByModule(res: Resource, key: string, name: string, store: Node, graph: FunctionGraph, optional = false): void {
     this.modulePointers.note(res, key, name, store, graph, optional);
   }
@@ -197,13 +201,39 @@ export class FileAnalysis implements EngineContext {
     return this.symbols.isDispatcherFunction(fn) ? { ...role, dispatcher: true } : role;
   }
 
+  /** Calls of helpers whose summaries release an argument (`comReleaseSafe(g.device)`), with that argument. */
+  private helperReleaseCalls(): { node: Node; target: Node }[] {
+    const out: { node: Node; target: Node }[] = [];
+    for (const graph of this.graphs.values()) {
+      for (const events of graph.events) {
+        for (const event of events) {
+          if (event.k !== "callLocal") continue;
+          const summary = event.summary ?? (event.callee ? this.summaries.summaryOf(event.callee) : null);
+          event.args.forEach((arg, i) => summary?.params[i]?.kind === "release" && out.push({ node: event.node, target: arg.expr }));
+        }
+      }
+    }
+    return out;
+  }
+
+  /** A pointer called through its own linked table (`di8.symbols.EnumDevices(di8Address)`) is released through it. */
+  private moduleReleaseText(res: Resource, variable: string): { releaseText: string; releaseIsGuess?: boolean } {
+    const table = variable === res.name ? this.tableReleases.formFor(res, []) : null;
+    const guess = table ? table.guess : this.releaseIsGuess(variable, res.ffi);
+    return { releaseText: table?.text ?? this.releaseText(variable, res.mayFail, res.ffi), ...(guess ? { releaseIsGuess: true } : {}) };
+  }
+
+  releaseIsGuess(pointer: string, raw: boolean): boolean {
+    return this.recorder.releaseForms.isGuess(pointer, raw);
+  }
+
   releaseText(pointer: string, mayBeNull: boolean, raw = false): string {
     return this.recorder.releaseForms.releaseText(pointer, mayBeNull, raw);
   }
 
   /** The calls whose text repairs anywhere in the file reuse: the first release call, the first call of each Finish_ method. */
   get fileFactSites(): readonly { fact: string; node: Node }[] {
-    return this.recorder.fileFactSites;
+    return [...this.recorder.fileFactSites, ...this.recorder.releaseForms.factSites()];
   }
 
   /** Argument text of the first call of each Finish_ method in the file, for repairs. */
@@ -360,7 +390,7 @@ export class FileAnalysis implements EngineContext {
         exits: [],
         mayBeNull: res.mayFail,
         releasedOnSomePath: false,
-        releaseText: this.releaseText(variable, res.mayFail, res.ffi),
+        ...this.moduleReleaseText(res, variable),
         scope: this.sourceCode.ast as unknown as Node,
       }), (fn) => this.summaries.summaryOf(fn), (res) => this.objects.releasingMethodsOf(res));
       for (const [graph, findings] of byGraph) {

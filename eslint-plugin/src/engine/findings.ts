@@ -60,6 +60,8 @@ export interface MissingRelease extends Base {
   releaseText: string;
   /** Where that text becomes valid code: after the declaration of the table it calls (`calls.symbols.Release(p)`). */
   releaseValidFrom?: number;
+  /** The text names the release but is no call the code could make where it is missing (a closed table, a bigint's `.Release()`): no repair. */
+  releaseIsGuess?: boolean;
   /** The function or program whose exit leaks. */
   scope: Node;
 }

@@ -10,6 +10,7 @@ import type { Sink } from "./findings";
 import type { FunctionGraph } from "./segment-graph";
 import type { Vocabulary } from "./vocabulary";
 import type { ObjectFields } from "./object-fields";
+import type { TableReleases } from "./linked-tables";
 
 type Node = TSESTree.Node;
 
@@ -125,7 +126,10 @@ export interface EngineContext {
   beginName(begin: Node): string;
   text(node: Node): string;
   /** The Release function of the vtable table a call goes through (`calls.symbols.GetCount(p)`: `Release`), or null. */
-  linkedRelease(call: TSESTree.CallExpression): string | null;
+  /** `evenClosed`: also of a table the code closes (`calls.close()`), which a message may name but a repair cannot call. */
+  linkedRelease(call: TSESTree.CallExpression, evenClosed?: boolean): string | null;
+  /** No release form of the file fits this raw pointer: the text is a guess a repair must not write (release-forms.ts). */
+  releaseIsGuess(pointer: string, raw: boolean): boolean;
   /** Where the declaration of the variable `name` refers to ends (its declarator), or null for none. */
   declarationEnd(name: TSESTree.Identifier): number | null;
   readonly vocabulary: Vocabulary;
@@ -164,6 +168,8 @@ export interface EngineContext {
   heldByModule(res: Resource, key: string, name: string, store: Node, graph: FunctionGraph, optional?: boolean): void;
   /** The pointers objects own by property (`t.srv`): field pointers of summarised calls, keys with members. */
   readonly objects: ObjectFields;
+  /** Pointers called or released through a table linked from their own vtable, and the text that releases each. */
+  readonly tableReleases: TableReleases;
 }
 
 /** What a helper of another module of the repository is, from its body (imported-helpers.ts). */

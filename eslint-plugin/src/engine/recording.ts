@@ -35,7 +35,10 @@ export class Recorder {
   readonly imported: ImportedRoles;
   /** Some code releases what a module variable holds (`comRelease(blend)`, `comRelease(gpu.device)`): the file tears its module state down. */
   releasesModuleState = false;
-  /** The calls the two facts above were taken from, by fact (`release`, or the Finish_ name): the language server keeps them in view when it re-lints part of a file. */
+  /**
+   * The first call of each Finish_ method, by its name, whose text repairs reuse: the language server keeps them in view
+   * when it re-lints part of a file (the release calls' are ReleaseForms.factSites).
+   */
   readonly fileFactSites: { fact: string; node: Node }[] = [];
   private receiverNames: Set<string> | undefined;
   /** The last acquisition into each box, by the box's key: a read of the box names the pointer. */
@@ -195,10 +198,7 @@ export class Recorder {
         break;
       case "release":
         // A vtable table's Release (`calls.symbols.Release(p)`, `vt.Release(p)`) belongs to one object's table: no form for others.
-        if (!this.releaseForms.hasRelease && !isTableCall(node)) {
-          this.releaseForms.noteRelease(node, api.target);
-          this.fileFactSites.push({ fact: "release", node });
-        }
+        if (!isTableCall(node)) this.releaseForms.noteRelease(node, api.target);
         this.record({ k: "release", node, target: s.sym(api.target), targetKey: s.keyOf(api.target) });
         if (!this.releasesModuleState) this.releasesModuleState = this.symbols.isHeldState(api.target);
         this.throwPoint();

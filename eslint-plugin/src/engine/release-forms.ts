@@ -1,9 +1,11 @@
 /**
  * The text a message or a repair releases a pointer with, in the file's own words (spec section 4):
- * its first release call with the pointer swapped in (`comRelease(p)`, `vcall(p, IUNKNOWN_RELEASE, [], [])`,
- * `p.Dispose()`); in a file that releases nothing yet, a raw pointer (from a box or a vtable call) is
- * released through the file's own dispatcher and Release slot (`vcall(p, IUNKNOWN_RELEASE, [], [])`),
- * never by a `p.Release()` a bigint does not have; the vocabulary's method form otherwise.
+ * one of its release calls with the pointer swapped in (`comRelease(p)`, `vcall(p, IUNKNOWN_RELEASE, [], [])`,
+ * `p.Dispose()`): its first one for a pointer under the same property (`gpu.blobRelease(code.blob)` for a
+ * `.blob`), else its first one. Those calls are the file's facts a partial re-lint must keep (factSites).
+ * In a file that releases nothing yet, a raw pointer (from a box or a
+ * vtable call) is released through the file's own dispatcher and Release slot (`vcall(p, IUNKNOWN_RELEASE,
+ * [], [])`), never by a `p.Release()` a bigint does not have; the vocabulary's method form otherwise.
  */
 import type { SourceCode } from "eslint";
 import type { TSESTree } from "@typescript-eslint/utils";
@@ -13,10 +15,16 @@ import { escapeRegExp, type Vocabulary } from "./vocabulary";
 type Node = TSESTree.Node;
 
 export class ReleaseForms {
-  /** The file's first release call (a vtable table's own Release excepted), and the pointer it releases. */
-  private template: { text: string; target: string } | null = null;
+  /** The file's release calls (a vtable table's own Release excepted), each as a form with the pointer's place, and the property it released. */
+  private readonly templates: { form: string; property: string | null; node: Node }[] = [];
+  private readonly chosen = new Map<string | null, string>();
+  /**
+   * The calls of helpers whose summaries release an argument (`comReleaseSafe(g.device)`, `releaseObject(p)`), and
+   * the argument: forms too, read when a text is first asked for (summaries are made after the walk).
+   */
+  helperReleases: (() => { node: Node; target: Node }[]) | null = null;
   /** The file's first call through a dispatcher (`vcall(ctx, CTX_DRAW, [...], [...])`), as a Release of a placeholder. */
-  private dispatcher: { callee: string; rest: string[] } | null = null;
+  private dispatcher: { callee: string; rest: string[]; node: Node } | null = null;
   private releaseSlot: string | undefined;
 
   constructor(
@@ -25,28 +33,77 @@ export class ReleaseForms {
   ) {}
 
   get hasRelease(): boolean {
-    return this.template !== null;
+    return this.templates.length > 0;
   }
 
   noteRelease(node: Node, target: Node): void {
-    this.template ??= { text: this.sourceText(node), target: this.sourceText(target) };
+    const text = this.sourceText(node);
+    const pointer = new RegExp(`(^|[^\\w$.])${escapeRegExp(this.sourceText(target))}(?![\\w$])`, "g");
+    const form = text.replace(pointer, (_, before: string) => `${before}${PLACE}`);
+    if (form !== text) this.templates.push({ form, property: propertyOf(this.sourceText(target)), node });
   }
 
   /** `f(p, SLOT, [types], [args])`: the dispatcher shape, whose Release is `f(p, RELEASE, [], [])` (array arguments emptied, others dropped). */
   noteVtableCall(node: TSESTree.CallExpression, call: VtableCall): void {
-    if (this.dispatcher !== null || node.arguments[0] !== call.object || node.callee.type === "CallExpression") return;
-    this.dispatcher = { callee: this.sourceText(node.callee), rest: call.rest.filter((a) => a.type === "ArrayExpression").map(() => "[]") };
+    // `calls.symbols.GetCount(p)` is a method of one object's table, not a dispatcher taking a slot.
+    if (this.dispatcher !== null || node.arguments[0] !== call.object || node.callee.type === "CallExpression" || node.arguments[1] === call.rest[0]) return;
+    this.dispatcher = { callee: this.sourceText(node.callee), rest: call.rest.filter((a) => a.type === "ArrayExpression").map(() => "[]"), node };
   }
 
   releaseText(pointer: string, mayBeNull: boolean, raw: boolean): string {
-    if (!this.template) {
+    const form = this.formFor(propertyOf(pointer));
+    if (form === null) {
       if (raw && this.dispatcher) return `${this.dispatcher.callee}(${[pointer, this.slotText(), ...this.dispatcher.rest].join(", ")})`;
       return this.vocabulary.releaseCallText(pointer, mayBeNull);
     }
-    const target = new RegExp(`(^|[^\\w$.])${escapeRegExp(this.template.target)}(?![\\w$])`, "g");
-    const text = this.template.text.replace(target, (_, before: string) => `${before}${pointer}`);
+    const text = form.split(PLACE).join(pointer);
     // `p.Release()` on a pointer that may be null: `p?.Release()`; a release function takes care of null itself.
     return mayBeNull && text.startsWith(`${pointer}.`) ? `${pointer}?.${text.slice(pointer.length + 1)}` : text;
+  }
+
+  /**
+   * No form of the file's own fits a raw pointer (no release call, no dispatcher): the text is the vocabulary's
+   * method form, which a bigint does not have. A message may show it; a repair must not write it.
+   */
+  isGuess(pointer: string, raw: boolean): boolean {
+    return raw && this.formFor(propertyOf(pointer)) === null && this.dispatcher === null;
+  }
+
+  /**
+   * The calls whose text a release text is made from: the first release of each property and the first of all,
+   * and the dispatcher. A re-lint of part of the file must find them unchanged (extension/src/server/incremental-lint.ts).
+   */
+  factSites(): { fact: string; node: Node }[] {
+    this.loadHelperReleases();
+    const out: { fact: string; node: Node }[] = [];
+    const seen = new Set<string | null>();
+    for (const template of this.templates) {
+      if (out.length === 0) out.push({ fact: "release", node: template.node });
+      if (template.property !== null && !seen.has(template.property)) out.push({ fact: `release .${template.property}`, node: template.node });
+      seen.add(template.property);
+    }
+    if (this.dispatcher) out.push({ fact: "dispatcher", node: this.dispatcher.node });
+    return out;
+  }
+
+  /** The file's first form for pointers under this property, else its first form. */
+  private formFor(property: string | null): string | null {
+    this.loadHelperReleases();
+    if (this.templates.length === 0) return null;
+    let form = this.chosen.get(property);
+    if (form === undefined) {
+      form = (this.templates.find((t) => property !== null && t.property === property) ?? this.templates[0]).form;
+      this.chosen.set(property, form);
+    }
+    return form;
+  }
+
+  private loadHelperReleases(): void {
+    if (!this.helperReleases) return;
+    const calls = this.helperReleases();
+    this.helperReleases = null;
+    for (const { node, target } of calls) this.noteRelease(node, target);
+    this.templates.sort((a, b) => a.node.range[0] - b.node.range[0]);
   }
 
   /** The file's constant for the Release slot (`IUNKNOWN_RELEASE`), declared at its top level, else the slot's number. */
@@ -69,4 +126,13 @@ export class ReleaseForms {
   private sourceText(node: Node): string {
     return this.sourceCode.getText(node as never);
   }
+}
+
+/** Where the pointer goes in a form: a character no source text has. */
+const PLACE = "\u0000";
+
+/** `srv` of `t.srv` or `t.srv!`; null for a plain name. */
+function propertyOf(pointer: string): string | null {
+  const match = /\.([\w$]+)!*(?:\s*\?\?.*)?$/.exec(pointer);
+  return match ? match[1] : null;
 }

@@ -11,7 +11,7 @@ import type { Exit, MissingRelease, Sink, UseAfterRelease } from "./findings";
 import type { EngineContext, Resource, Sym } from "./model";
 import type { FunctionGraph } from "./segment-graph";
 import { BOX_SLOTS, isBoxSlot } from "./symbols";
-import { TableReleases } from "./linked-tables";
+import type { TableReleases } from "./linked-tables";
 
 type Node = TSESTree.Node;
 
@@ -19,8 +19,6 @@ export class Transitions {
   /** Pointers some event of this code path releases: a second, unconditional Release would release twice. */
   /** Released, or handed on, on some path: a repair must not release it on every path. */
   private readonly releasedOrHandedOn = new Set<Resource>();
-  /** Pointers released through a table linked from their own vtable, and that release's text for repairs. */
-  private readonly tableReleases: TableReleases;
   /** The name each Release went through (`p` in `comRelease(p)`), for raw FFI pointers' use-after-release. */
   private readonly releasedVia = new Map<Node, string | null>();
   /** Pointers acquired again while still held, and where: reported when the code path is solved. */
@@ -29,8 +27,11 @@ export class Transitions {
   constructor(
     private readonly ctx: EngineContext,
     private readonly graph: FunctionGraph,
-  ) {
-    this.tableReleases = new TableReleases(ctx);
+  ) {}
+
+  /** Pointers released through a table linked from their own vtable, and that release's text for repairs (the file's). */
+  private get tableReleases(): TableReleases {
+    return this.ctx.tableReleases;
   }
 
   // ---- reading a state ------------------------------------------------------
@@ -393,7 +394,8 @@ export class Transitions {
       mayBeNull: res.mayFail,
       releasedOnSomePath: this.releasedOrHandedOn.has(res),
       releaseText: table?.text ?? this.ctx.releaseText(res.name, res.mayFail, res.ffi),
-      ...(table ? { releaseValidFrom: table.validFrom } : {}),
+      ...(table?.validFrom !== undefined ? { releaseValidFrom: table.validFrom } : {}),
+      ...((table ? table.guess : this.ctx.releaseIsGuess(res.name, res.ffi)) ? { releaseIsGuess: true } : {}),
       scope: this.graph.node,
     };
   }

@@ -42,7 +42,7 @@ function relatedPlace(finding: MissingRelease) {
 /** `try`/`finally` around the rest of the owning block, and/or a Release before each leaking exit. */
 function releaseRepairs(finding: MissingRelease, context: RepairContext): Repair<SuggestionId>[] {
   const owner = finding.owner;
-  if (!owner) return [];
+  if (!owner || finding.releaseIsGuess) return [];
   const { sourceCode } = context;
   const statement = `${finding.releaseText};`;
   const data = { pointer: finding.pointer };

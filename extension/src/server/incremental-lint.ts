@@ -200,7 +200,7 @@ export class IncrementalLinter {
       parseMs = result.parse?.ms ?? 0;
       const inKept = assign(result.problems, nextUnits, [...kept], document);
       if (!inKept) return "a problem reaches beyond its statement";
-      if (!factsHold(file.factSites, factBounds, nextUnits, text)) return "the edit may change the file's first release or Finish_ call, whose text repairs everywhere reuse";
+      if (!factsHold(file.factSites, factBounds, nextUnits, text)) return "the edit may change a release or Finish_ call whose text repairs everywhere reuse";
       for (const i of relint) nextProblems[i] = inKept[i];
       factSites = file.factSites;
       mode = "partial";

@@ -65,6 +65,31 @@ ${early}${end}  return n[0];
 `;
 
 /** The missing-release error at `line:column`, with its data and the suggestions' outputs. */
+/** A census script: two objects made at the top level, each called through a table linked from its vtable, the tables closed. */
+const SCRIPT = (releases: string) => `${READ_POINTER}function make(): bigint {
+  const pp = Buffer.alloc(8);
+  if (D2D1.D2D1CreateFactory(0, IID_ID2D1Factory.ptr!, null, pp.ptr!) !== 0) process.exit(1);
+  return pp.readBigUInt64LE(0);
+}
+const first = make();
+const second = make();
+const firstVtable = readPointerAt(first);
+const firstCalls = linkSymbols({
+  Poll: { args: [FFIType.u64], ptr: readPointerAt(firstVtable + POLL_OFFSET), returns: FFIType.u32 },
+  Release: { args: [FFIType.u64], ptr: readPointerAt(firstVtable + RELEASE_OFFSET), returns: FFIType.u32 },
+});
+const secondVtable = readPointerAt(second);
+const secondCalls = linkSymbols({
+  Poll: { args: [FFIType.u64], ptr: readPointerAt(secondVtable + POLL_OFFSET), returns: FFIType.u32 },
+  Release: { args: [FFIType.u64], ptr: readPointerAt(secondVtable + RELEASE_OFFSET), returns: FFIType.u32 },
+});
+firstCalls.symbols.Poll(first);
+secondCalls.symbols.Poll(second);
+${releases}firstCalls.close();
+secondCalls.close();
+process.exit(0);
+`;
+
 function missing(pointer: string, acquirer: string, reached: string, release: string, line: number, column: number, suggestions: { messageId: string; output: string; data?: Record<string, string> }[]) {
   return { messageId: "missingRelease", data: { pointer, acquirer, reached, release }, line, column, suggestions };
 }
@@ -72,6 +97,7 @@ function missing(pointer: string, acquirer: string, reached: string, release: st
 export const cases: RuleCases = {
   valid: [
     { name: "a pointer read through a memory-reading helper and released through its own table on every path", code: PROBE("", "") },
+    { name: "a script's objects, each released through its own table before the tables are closed", code: SCRIPT("secondCalls.symbols.Release(second);\nfirstCalls.symbols.Release(first);\n") },
     {
       name: "a table linked from an export's address (GetProcAddress), not a vtable: a handle it is given is no COM object",
       code: `${READ_POINTER}declare const Native: { OpenThing(box: unknown): number };
@@ -98,9 +124,14 @@ export function useOnce(): void {
       errors: [missing("factory", "D2D1CreateFactory", "the return at line 19", "calls.symbols.Release(factory)", 15, 7, [{ messageId: "insertReleaseAtExit", output: PROBE("", "  if (verbose) { calls.symbols.Release(factory); return 1; }\n") }])],
     },
     {
-      name: "a return before the table is made: the repair cannot use the table's Release there",
+      name: "a script's object never released, its table closed at the end: the message names the table's Release, and no repair is offered (the table is closed)",
+      code: SCRIPT("secondCalls.symbols.Release(second);\n"),
+      errors: [missing("first", "make", "the program ends: no code in this file releases `first`, which holds it", "firstCalls.symbols.Release(first)", 18, 15, [])],
+    },
+    {
+      name: "a return before the table is made: the message names the table's Release, and no repair is offered (a bigint has no `.Release()`, the table is not made yet there)",
       code: PROBE("  if (verbose) return 1;\n", ""),
-      errors: [missing("factory", "D2D1CreateFactory", "the return at line 17", "factory.Release()", 15, 7, [{ messageId: "insertReleaseAtExit", output: PROBE("  if (verbose) { factory.Release(); return 1; }\n", "") }])],
+      errors: [missing("factory", "D2D1CreateFactory", "the return at line 17", "calls.symbols.Release(factory)", 15, 7, [])],
     },
     {
       name: "a function of a table linked from the object's vtable is a vtable call: what the box held is a COM object, never released; the repair uses the table's Release",

@@ -240,6 +240,31 @@ cleanup(0);
 `;
 const FIELDS_BOTH = ["fieldA", "fieldB"].flatMap((t) => [`  comRelease(${t}.srv!);\n`, `  comRelease(${t}.tex);\n`]).join("");
 
+/** A file that releases through its own null-safe helper, and blobs through another: each pointer gets the form used for its kind. */
+const OWN_FORMS = (body: string) => `${PRELUDE}declare function blobRelease(blob: bigint): void;
+function releaseSafe(p: bigint | undefined): void {
+  if (p) comRelease(p);
+}
+export function draw(): void {
+  const code = compile();
+  const t = makeTexture(true);
+  const u = makeTexture(true);
+  vcall(device, CTX_PS_SET_SHADER_RESOURCES, [FFIType.ptr], [t.srv!, u.srv!]);
+${body}}
+`;
+
+const OWN_BODY = "  const shared = compile();\n  blobRelease(shared.blob);\n  releaseSafe(t.srv);\n  releaseSafe(u.srv);\n  releaseSafe(u.tex);\n";
+/** The repairs of OWN_FORMS(OWN_BODY): `release` in a `finally` around what follows `from`, or at the function's end. */
+const ownFormsRepairs = (from: string, release: string) => {
+  const code = OWN_FORMS(OWN_BODY);
+  const rest = code.slice(code.indexOf(from), code.lastIndexOf("}\n"));
+  const indented = rest.replace(/^(?=.)/gm, "  ");
+  return [
+    { messageId: "insertReleaseFinally", output: code.replace(rest, `  try {\n${indented}  } finally {\n    ${release};\n  }\n`) },
+    { messageId: "insertReleaseAtExit", output: code.replace(rest, `${rest}  ${release};\n`) },
+  ];
+};
+
 const BOTH = ["front", "back"].flatMap((t) => [`  comRelease(${t}.srv!);\n`, `  comRelease(${t}.tex);\n`]).join("");
 
 /** The device's `backBufferRTV` (set by its `recreateRTV()` method) used by `clear()`, and a teardown by hand of `released`. */
@@ -449,6 +474,26 @@ export function use(p: bigint): void {
     },
   ],
   invalid: [
+    {
+      name: "a file releasing through its own helper, and blobs through another: the message and repair use the form the file uses for that kind of pointer",
+      code: OWN_FORMS(OWN_BODY),
+      errors: [
+        {
+          messageId: "missingRelease",
+          data: { pointer: "code.blob", acquirer: "compile", reached: "the end of the function at line 43", release: "blobRelease(code.blob)" },
+          line: 34,
+          column: 16,
+          suggestions: ownFormsRepairs("  const t = makeTexture(true);\n", "blobRelease(code.blob)"),
+        },
+        {
+          messageId: "missingRelease",
+          data: { pointer: "t.tex", acquirer: "makeTexture", reached: "the end of the function at line 43", release: "releaseSafe(t.tex)" },
+          line: 35,
+          column: 13,
+          suggestions: ownFormsRepairs("  const u = makeTexture(true);\n", "releaseSafe(t.tex)"),
+        },
+      ],
+    },
     {
       name: "textures that swap their objects, one field released under one name only: either object may be the one left",
       code: PING_PONG(BOTH.replace("  comRelease(back.srv!);\n", "")),
