@@ -19,7 +19,6 @@ import type { TSESTree } from "@typescript-eslint/utils";
 import { calleeName, dottedName, memberName, numericLiteral, unwrapExpression } from "./ast";
 import { ComEvidence } from "./com-evidence";
 import type { IUnknownMethod, Vocabulary } from "./vocabulary";
-import { namesVtable } from "./linked-tables";
 
 type Node = TSESTree.Node;
 type Expression = TSESTree.Expression;
@@ -56,6 +55,28 @@ const VTABLE_OBJECT = /(^|\.)(lpVtbl|vtbl|vtable|vt|symbols)$/i;
 export function isTableCall(call: TSESTree.CallExpression): boolean {
   const callee = unwrapExpression(call.callee);
   return callee.type === "MemberExpression" && call.arguments.length > 0 && VTABLE_OBJECT.test(dottedName(callee.object) ?? "");
+}
+
+/** Does a name in this expression (to a few levels) say vtable (`devVtable`, `vtbl`, `vtableSlot(p, SLOT)`)? */
+export function namesVtable(node: Node, depth = 0): boolean {
+  if (depth > 6) return false;
+  switch (node.type) {
+    case "Identifier":
+      return /vtbl|vtable/i.test(node.name);
+    case "ObjectExpression":
+      return node.properties.some((p) => p.type === "Property" && namesVtable(p.value, depth + 1));
+    case "CallExpression":
+      return namesVtable(node.callee, depth + 1) || node.arguments.some((a) => namesVtable(a, depth + 1));
+    case "MemberExpression":
+      return namesVtable(node.object, depth + 1) || namesVtable(node.property, depth + 1);
+    case "BinaryExpression":
+      return namesVtable(node.left, depth + 1) || namesVtable(node.right, depth + 1);
+    case "TSNonNullExpression":
+    case "TSAsExpression":
+      return namesVtable(node.expression, depth + 1);
+    default:
+      return false;
+  }
 }
 
 export class FfiShapes {

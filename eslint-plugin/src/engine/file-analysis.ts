@@ -22,14 +22,16 @@ import { FunctionGraph } from "./segment-graph";
 import { solve } from "./solver";
 import { Summaries } from "./summaries";
 import { endsProcessFunction } from "./helper-shapes";
-import { ModulePointers, handledKeys, handlingFunctions, homeGraph, rootKey } from "./module-pointers";
+import { ModulePointers, homeGraph } from "./module-pointers";
 import { ModuleStateRoles, stateNeverReleased } from "./module-state";
 import { Symbols } from "./symbols";
 import { ObjectFields } from "./object-fields";
 import { TableReleases } from "./linked-tables";
+import { VariableHandling } from "./variable-handling";
+import { helperReleaseCalls } from "./release-forms";
 import { Conditions } from "./conditions";
 import { FfiShapes } from "./ffi";
-import { Vocabulary, escapeRegExp } from "./vocabulary";
+import { Vocabulary } from "./vocabulary";
 import type { NamingOptions } from "../options";
 import { namingKey } from "../options";
 
@@ -102,8 +104,9 @@ export class FileAnalysis implements EngineContext {
     this.conditions = new Conditions(this.symbols, recognizer, classify);
     this.objects = new ObjectFields(this.resources);
     this.tableReleases = new TableReleases(this);
+    this.handling = new VariableHandling(this.graphs, (fn) => this.summaries.summaryOf(fn), (fn) => this.summaries.textualSummaryOf(fn));
     this.recorder = new Recorder(sourceCode, recognizer, this.symbols, this.resources, classify, () => this.stack[this.stack.length - 1], this.objects);
-    this.recorder.releaseForms.helperReleases = () => this.helperReleaseCalls();
+    this.recorder.releaseForms.helperReleases = () => helperReleaseCalls(this.graphs.values(), (fn) => this.summaries.summaryOf(fn));
     this.summaries = new Summaries(this, this.resources, this.symbols, this.graphs, sourceCode.text, (callee) => this.recognizer.ffi?.isNativeExport(callee) ?? false);
     this.facts.methodOf = (begin) => this.resources.begins.get(begin)?.method.toLowerCase() ?? "";
     this.recorder.imported.lookup = options.imports ?? null;
@@ -159,36 +162,16 @@ export class FileAnalysis implements EngineContext {
     return solve(this, child, entry, sink);
   }
   isInertModuleVariable(key: string): boolean {
-    // Without solved summaries (summaries are being computed): every helper given the variable may release it,
-    // unless its text alone shows it only reads or fills it (`cacheHandles(bindings.cb, csCacheCb)`).
-    this.handledModuleKeys ??= handledKeys(this.graphs.values(), (fn) => this.summaries.textualSummaryOf(fn));
-    return !this.handledModuleKeys.has(key);
+    return this.handling.isInertModuleVariable(key);
   }
-  private handledModuleKeys: Set<string> | undefined;
-
   isInertMember(name: string): boolean {
-    let inert = this.inertMembers.get(name);
-    if (inert === undefined) {
-      this.handledModuleKeys ??= handledKeys(this.graphs.values(), (fn) => this.summaries.textualSummaryOf(fn));
-      const member = new RegExp(`\\.${escapeRegExp(name)}(?:[.[]|$)`);
-      inert = ![...this.handledModuleKeys].some((key) => member.test(key));
-      this.inertMembers.set(name, inert);
-    }
-    return inert;
+    return this.handling.isInertMember(name);
   }
-  private readonly inertMembers = new Map<string, boolean>();
-
   closuresOnlyUse(key: string, graph: FunctionGraph): boolean {
-    // While the map is being built (a summary it needs meets a shared variable), the variable escapes, as before.
-    if (this.handlingByVariable === null) return false;
-    if (this.handlingByVariable === undefined) {
-      this.handlingByVariable = null;
-      this.handlingByVariable = handlingFunctions(this.graphs.values(), (fn) => this.summaries.summaryOf(fn));
-    }
-    const home = homeGraph(graph);
-    return [...(this.handlingByVariable.get(rootKey(key)) ?? [])].every((handler) => handler === home);
+    return this.handling.closuresOnlyUse(key, graph);
   }
-  private handlingByVariable: Map<string, Set<FunctionGraph>> | null | undefined;
+  /** Which functions handle which variables (variable-handling.ts). */
+  private readonly handling: VariableHandling;
   readonly objects: ObjectFields;
   readonly tableReleases: TableReleases;
   heldByModule(res: Resource, key: string, name: string, store: Node, graph: FunctionGraph, optional = false): void {
@@ -199,21 +182,6 @@ export class FileAnalysis implements EngineContext {
   roleOf(fn: TSESTree.FunctionLike): HelperRole {
     const role: HelperRole = { summary: this.summaries.summaryOf(fn), check: this.symbols.isCheckHelperFunction(fn), endsProcess: endsProcessFunction(fn) };
     return this.symbols.isDispatcherFunction(fn) ? { ...role, dispatcher: true } : role;
-  }
-
-  /** Calls of helpers whose summaries release an argument (`comReleaseSafe(g.device)`), with that argument. */
-  private helperReleaseCalls(): { node: Node; target: Node }[] {
-    const out: { node: Node; target: Node }[] = [];
-    for (const graph of this.graphs.values()) {
-      for (const events of graph.events) {
-        for (const event of events) {
-          if (event.k !== "callLocal") continue;
-          const summary = event.summary ?? (event.callee ? this.summaries.summaryOf(event.callee) : null);
-          event.args.forEach((arg, i) => summary?.params[i]?.kind === "release" && out.push({ node: event.node, target: arg.expr }));
-        }
-      }
-    }
-    return out;
   }
 
   /** A pointer called through its own linked table (`di8.symbols.EnumDevices(di8Address)`) is released through it. */

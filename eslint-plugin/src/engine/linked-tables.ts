@@ -12,30 +12,8 @@ import type { EngineContext, Resource } from "./model";
 
 type Node = TSESTree.Node;
 
-/** Does a name in this expression (to a few levels) say vtable (`devVtable`, `vtbl`, `vtableSlot(p, SLOT)`)? */
-export function namesVtable(node: Node, depth = 0): boolean {
-  if (depth > 6) return false;
-  switch (node.type) {
-    case "Identifier":
-      return /vtbl|vtable/i.test(node.name);
-    case "ObjectExpression":
-      return node.properties.some((p) => p.type === "Property" && namesVtable(p.value, depth + 1));
-    case "CallExpression":
-      return namesVtable(node.callee, depth + 1) || node.arguments.some((a) => namesVtable(a, depth + 1));
-    case "MemberExpression":
-      return namesVtable(node.object, depth + 1) || namesVtable(node.property, depth + 1);
-    case "BinaryExpression":
-      return namesVtable(node.left, depth + 1) || namesVtable(node.right, depth + 1);
-    case "TSNonNullExpression":
-    case "TSAsExpression":
-      return namesVtable(node.expression, depth + 1);
-    default:
-      return false;
-  }
-}
-
 /**
- * Per solve: for each pointer released through its own table, or called through a table linked from
+ * For the file: for each pointer released through its own table, or called through a table linked from
  * its vtable that has a Release (`calls.symbols.GetCount(p)` next to `Release: {...}`), the text a
  * repair releases it with: `calls.symbols.Release(p)`.
  */

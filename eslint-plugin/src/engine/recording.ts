@@ -9,24 +9,24 @@ import type { SourceCode } from "eslint";
 import type { TSESTree } from "@typescript-eslint/utils";
 import { blocksLeftByJump, calleeName, enclosingStatement, isResultUsed, jumpsOutOfFinally, memberName, unwrapExpression } from "./ast";
 import { isSlotLookup, isTableCall } from "./ffi";
-import type { Event, Resource, Sym } from "./model";
+import type { Event, Sym } from "./model";
 import type { ApiCall, Recognizer } from "./recognizer";
 import type { ResourceTable } from "./resources";
 import type { FunctionGraph } from "./segment-graph";
-import { BOX_SLOTS, boxOfSlot } from "./symbols";
+import { boxOfSlot } from "./symbols";
 import type { Symbols } from "./symbols";
 import type { ObjectFields } from "./object-fields";
 import { moduleHolder } from "./module-pointers";
 import { ObjectLiterals } from "./object-literals";
 import { ImportedRoles } from "./imported-roles";
 import { ReleaseForms } from "./release-forms";
+import { Acquisitions } from "./acquisitions";
 
 type Node = TSESTree.Node;
 
 export class Recorder {
   /** Argument text of the first call of each Finish_ method, reused by repairs. */
   readonly finishArguments = new Map<string, string>();
-  /** The first release call of the file, as a template: the file's own release form. */
   /** `for (const t of [a, b])`: the loop variable's key, and the keys of the objects it stands for. */
   readonly loopAliases = new Map<string, string[]>();
   /** The file's own release forms (release-forms.ts). */
@@ -41,8 +41,6 @@ export class Recorder {
    */
   readonly fileFactSites: { fact: string; node: Node }[] = [];
   private receiverNames: Set<string> | undefined;
-  /** The last acquisition into each box, by the box's key: a read of the box names the pointer. */
-  private readonly boxContents = new Map<string, Resource>();
 
   constructor(
     private readonly sourceCode: SourceCode,
@@ -58,9 +56,11 @@ export class Recorder {
     const mayRelease = (fn: Node) => protocolWords.test(sourceCode.getText(fn as never));
     this.imported = new ImportedRoles(symbols);
     this.releaseForms = new ReleaseForms(sourceCode, recognizer.vocabulary);
+    this.acquisitions = new Acquisitions(symbols, resources, (event) => this.record(event), (node) => this.text(node), () => this.throwPoint());
     this.literals = new ObjectLiterals(symbols, top, mayRelease, classify, (event) => this.record(event), objects.objectKeys, objects.conditionalMembers);
   }
   private readonly literals: ObjectLiterals;
+  private readonly acquisitions: Acquisitions;
 
   /** The listeners the driving rule installs, besides the code path ones; `guard` catches internal errors. */
   listeners(guard: <T extends unknown[]>(fn: (...args: T) => void) => (...args: T) => void): Record<string, (node: Node) => void> {
@@ -208,7 +208,7 @@ export class Recorder {
         this.record({ k: "stopTracking", target: s.sym(api.target) });
         break;
       case "acquire":
-        this.onAcquire(node, api);
+        this.acquisitions.onAcquire(node, api);
         break;
       case "vtableUse": {
         // A call through the object's vtable uses it; what else it is given may be kept by the callee.
@@ -220,56 +220,6 @@ export class Recorder {
       case "failedTest":
         break;
     }
-  }
-
-  private onAcquire(node: TSESTree.CallExpression, api: Extract<ApiCall, { kind: "acquire" }>): void {
-    const s = this.symbols;
-    const sourceKey = api.source ? s.keyOf(api.source) : null;
-    const outKey = api.outBox ? s.keyOf(api.outBox) : null;
-    if (api.outBox && outKey === null) return; // the pointer lands somewhere we cannot follow
-    if (api.source) this.record({ k: "use", node, target: s.sym(api.source) });
-    let res = this.resources.acquireSites.get(node);
-    if (!res) {
-      res = this.resources.create(node, true, api.isCallFactory, api.isCancelInterface, sourceKey, api.acquirer);
-      // Raw shape: the out box holds null when QueryInterface failed. (Raw FFI code is judged by
-      // its HRESULT tests alone: an untested box read is taken as owned, never as "unchecked".)
-      res.mayFail = api.returnsHresult && !api.ffi;
-      res.ffi = api.ffi;
-      res.fromBox = api.ffi && outKey !== null && api.ownedFromRead === true;
-      this.resources.acquireSites.set(node, res);
-    }
-    this.throwPoint();
-    const checked = !api.nullable && !api.returnsHresult;
-    this.record({ k: "acquire", res, node, checked });
-    if (outKey !== null && api.outBox) this.fillBox(node, res, api.outBox, outKey);
-    let extra = this.resources.extraAcquires.get(node);
-    if (!extra && api.extraBoxes) {
-      extra = api.extraBoxes.filter((box) => s.keyOf(box) !== null).map(() => {
-        const more = this.resources.create(node, true, false, false, null, api.acquirer);
-        Object.assign(more, { ffi: true, fromBox: res.fromBox });
-        return more;
-      });
-      this.resources.extraAcquires.set(node, extra);
-    }
-    api.extraBoxes?.filter((box) => s.keyOf(box) !== null).forEach((box, i) => {
-      this.record({ k: "acquire", res: extra![i], node, checked });
-      this.fillBox(node, extra![i], box, s.keyOf(box)!);
-    });
-  }
-
-  /** The box `box` (key `boxKey`) holds `res` from this call on; a read of it names the pointer. */
-  private fillBox(node: TSESTree.CallExpression, res: Resource, box: TSESTree.Expression, boxKey: string): void {
-    const ref: Sym = { t: "vals", ids: [this.resources.valueId({ kind: "ref", res })] };
-    const boxText = this.text(box);
-    if (/^[\w$.]+$/.test(boxText)) res.name = this.outBoxName(box, boxText);
-    res.ownerStatement = enclosingStatement(node);
-    this.boxContents.set(boxKey, res);
-    for (const slot of BOX_SLOTS) this.record({ k: "assign", key: boxKey + slot, sym: ref, escapes: false });
-  }
-
-  /** `out[0]` for an array box, `out.value` for an object box. */
-  private outBoxName(box: TSESTree.Expression, text: string): string {
-    return this.symbols.declaredInit(box)?.type === "ObjectExpression" ? `${text}.value` : `${text}[0]`;
   }
 
   /** A call the engine gives no meaning: a use of its receiver (or of `usedOnly`, a vtable call's object) and of its arguments, which then escape. */
@@ -329,7 +279,7 @@ export class Recorder {
   private onDeclarator(node: TSESTree.VariableDeclarator): void {
     if (node.id.type !== "Identifier") {
       // `const [cancel] = out`, `const { value: cancel } = out`: destructuring reads the box.
-      const read = node.init ? this.destructuredBoxRead(node.id, node.init) : null;
+      const read = node.init ? this.acquisitions.destructuredBoxRead(node.id, node.init) : null;
       if (read) this.record({ k: "assign", key: read.key, sym: { t: "slot", key: read.from }, escapes: false });
       else if (node.init && !(node.id.type === "ObjectPattern" && this.literals.destructure(node.id, node.init))) this.escapeValue(node.init);
       return;
@@ -346,22 +296,6 @@ export class Recorder {
     this.literals.onConstant(key, node.init);
     const kind = declaration.kind as string;
     if (kind === "using" || kind === "await using") this.record({ k: "manage", target: { t: "slot", key } });
-  }
-
-  private destructuredBoxRead(pattern: TSESTree.DestructuringPattern, init: TSESTree.Expression): { key: string; from: string } | null {
-    const boxKey = this.symbols.keyOf(init);
-    if (boxKey === null) return null;
-    let target: TSESTree.Node | null | undefined = null;
-    let member = "";
-    if (pattern.type === "ArrayPattern" && pattern.elements.length === 1) {
-      target = pattern.elements[0];
-      member = "[0]";
-    } else if (pattern.type === "ObjectPattern" && pattern.properties.length === 1 && pattern.properties[0].type === "Property" && pattern.properties[0].key.type === "Identifier" && pattern.properties[0].key.name === "value") {
-      target = pattern.properties[0].value;
-      member = ".value";
-    }
-    const key = target?.type === "Identifier" ? this.symbols.keyOf(target) : null;
-    return key !== null ? { key, from: boxKey + member } : null;
   }
 
   private onAssignment(node: TSESTree.AssignmentExpression): void {
@@ -388,9 +322,8 @@ export class Recorder {
     }
     // `const cancel = out.readBigUInt64LE(0)`: from here on the pointer is `cancel`.
     const box = sym?.t === "slot" ? (boxOfSlot(sym.key) ?? undefined) : undefined;
-    const read = box !== undefined ? this.boxContents.get(box) : undefined;
+    const read = box !== undefined && target.type === "Identifier" ? this.acquisitions.takeBoxRead(box) : undefined;
     if (read && target.type === "Identifier") {
-      this.boxContents.delete(box!);
       read.name = target.name;
       // A repair releases `cancel` after the statement that names it, not after the call that filled the box.
       if (statement) read.ownerStatement = statement;

@@ -10,6 +10,8 @@
 import type { SourceCode } from "eslint";
 import type { TSESTree } from "@typescript-eslint/utils";
 import type { VtableCall } from "./ffi";
+import type { Summary } from "./model";
+import type { FunctionGraph } from "./segment-graph";
 import { escapeRegExp, type Vocabulary } from "./vocabulary";
 
 type Node = TSESTree.Node;
@@ -135,4 +137,19 @@ const PLACE = "\u0000";
 function propertyOf(pointer: string): string | null {
   const match = /\.([\w$]+)!*(?:\s*\?\?.*)?$/.exec(pointer);
   return match ? match[1] : null;
+}
+
+/** Calls of helpers whose summaries release an argument (`comReleaseSafe(g.device)`), with that argument: forms too. */
+export function helperReleaseCalls(graphs: Iterable<FunctionGraph>, summaryOf: (fn: Node) => Summary | null): { node: Node; target: Node }[] {
+  const out: { node: Node; target: Node }[] = [];
+  for (const graph of graphs) {
+    for (const events of graph.events) {
+      for (const event of events) {
+        if (event.k !== "callLocal") continue;
+        const summary = event.summary ?? (event.callee ? summaryOf(event.callee) : null);
+        event.args.forEach((arg, i) => summary?.params[i]?.kind === "release" && out.push({ node: event.node, target: arg.expr }));
+      }
+    }
+  }
+  return out;
 }

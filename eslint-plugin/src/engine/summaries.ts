@@ -15,7 +15,7 @@ import { solve } from "./solver";
 import { slotKeysOf } from "./object-fields";
 import type { SolveOptions } from "./solver";
 import type { Symbols } from "./symbols";
-import { copiesIntoCache } from "./transfer";
+import { copiesIntoCache } from "./call-effects";
 
 type Node = TSESTree.Node;
 

@@ -6,12 +6,13 @@
  */
 import { Draft, EMPTY_STATE, IdSet, Phase, State, markUncertain } from "./facts";
 import type { Exit, Sink } from "./findings";
-import type { TSESTree } from "@typescript-eslint/utils";
-import type { EngineContext, Event, ParamEffect, Refiner, Resource } from "./model";
+import type { EngineContext, Event, Refiner, Resource } from "./model";
 import type { FunctionGraph } from "./segment-graph";
-import { Transitions, calleeOf } from "./transitions";
+import { Transitions } from "./transitions";
 import { isBoxSlot, isVariableKey } from "./symbols";
 import { calledMethod, slotKeysOf } from "./object-fields";
+import { applyCall } from "./call-effects";
+import { HeldNotes } from "./held-notes";
 
 
 /** What a `return` hands out as an object: its properties' values, and those it may lack (set under a condition). */
@@ -26,14 +27,20 @@ export class Transfer {
   onReturn: ((state: State, values: IdSet, event: Extract<Event, { k: "return" }>, object: ReturnedProperties | null) => void) | null = null;
   /** While a summary is computed: receives the members of an object stored into a module variable (`activeGpu = gpu`). */
   onModuleStore: ((members: readonly number[]) => void) | null = null;
-  /** Fields left over where the process ends after the path tore their object down (reported with the exits' leaks). */
-  readonly terminateLeaks = new Map<Resource, Exit[]>();
+  /** Pointers stored into module state, or owed where the process ends (held-notes.ts). */
+  private readonly held: HeldNotes;
 
   constructor(
     private readonly ctx: EngineContext,
     private readonly graph: FunctionGraph,
   ) {
     this.transitions = new Transitions(ctx, graph);
+    this.held = new HeldNotes(ctx, graph, this.transitions);
+  }
+
+  /** Pointers owed where the process ends: a teardown's leftovers, or held by no variable any more. */
+  get terminateLeaks(): ReadonlyMap<Resource, Exit[]> {
+    return this.held.terminateLeaks;
   }
 
   run(entry: State, events: Event[], sink: Sink, onThrow: (region: string, state: State) => void, reporting: boolean): State {
@@ -57,7 +64,7 @@ export class Transfer {
           // own analysis keeps spec 3a: storing into a module variable hands the pointer on.
           const inert = this.onReturn !== null && event.escapes && event.heldBy !== undefined && this.ctx.isInertModuleVariable(event.key);
           const own = event.byClosures === true && this.ctx.closuresOnlyUse(event.key, this.graph);
-          if (event.heldBy && reporting && !inert && !own) this.noteModuleHeld(draft, values, event.key, event.heldBy.name, event.heldBy.node);
+          if (event.heldBy && reporting && !inert && !own) this.held.noteModuleHeld(draft, values, event.key, event.heldBy.name, event.heldBy.node);
           if (event.escapes && !inert && !own) t.escape(draft, values);
           // A copy or store of an object hands on what its members hold: they are followed under one name only.
           for (const key of slotKeysOf(event.sym)) {
@@ -121,7 +128,7 @@ export class Transfer {
           // For a summary, as for a module variable nothing releases (`assign` above): a cache, not an owner.
           if (event.storedAs !== undefined && this.onReturn !== null && this.ctx.isInertMember(event.storedAs)) break;
           if (event.byClosures && event.targetKey !== null && this.ctx.closuresOnlyUse(event.targetKey, this.graph)) break;
-          if (event.heldBy && reporting && event.targetKey !== null) this.noteModuleHeld(draft, t.resolve(draft, event.target), event.targetKey, event.heldBy.name, event.heldBy.node);
+          if (event.heldBy && reporting && event.targetKey !== null) this.held.noteModuleHeld(draft, t.resolve(draft, event.target), event.targetKey, event.heldBy.name, event.heldBy.node);
           t.escapeSym(draft, event.target, event.targetKey, event.native === true);
           break;
         case "return":
@@ -130,7 +137,7 @@ export class Transfer {
           for (const field of event.fields ?? []) t.escapeSym(draft, field.sym, null);
           break;
         case "callLocal":
-          this.localCall(draft, event, sink);
+          applyCall(this.ctx, t, draft, event, sink, this.onReturn !== null);
           break;
         case "stopTracking":
           // After AddRef the reference count is beyond this analysis: forget the pointer entirely.
@@ -154,8 +161,8 @@ export class Transfer {
           // The process ends here: no pointer is owed and no later use happens on this path. But a
           // pointer still held in a variable that no code of the file releases is never released at all.
           if (reporting) {
-            for (const [key, values] of draft.bindings) if (isVariableKey(key)) this.noteModuleHeld(draft, values, key, null, event.node);
-            this.noteTeardownLeftovers(draft.freeze(), event.node);
+            for (const [key, values] of draft.bindings) if (isVariableKey(key)) this.held.noteModuleHeld(draft, values, key, null, event.node);
+            this.held.noteTeardownLeftovers(draft.freeze(), event.node);
           }
           draft = new Draft(EMPTY_STATE);
           break;
@@ -180,114 +187,9 @@ export class Transfer {
     return draft.freeze();
   }
 
-  /**
-   * Where the process ends, nothing is owed (the system takes it all back), except by code that tears an
-   * object down by hand before it ends (`comRelease(g.context); comRelease(g.device); process.exit(0)`): a field
-   * of that object it left out is a forgotten release.
-   */
-  private noteTeardownLeftovers(state: State, node: TSESTree.CallExpression): void {
-    const exit: Exit = { node, loc: node.loc, range: node.range, what: `the call to \`${this.ctx.text(node.callee)}\`` };
-    // And a pointer no variable holds any more (acquired in a loop's block, whose variables are gone): nothing can
-    // release it, whenever the process ends.
-    const bound = new Set<Resource>();
-    for (const values of state.bindings.values()) {
-      for (const id of values) {
-        const value = this.ctx.value(id);
-        if (value.kind === "ref" || value.kind === "hrAcquire") bound.add(value.res);
-      }
-    }
-    const lost = (res: Resource) => !bound.has(res) && (state.tracks.get(res.ownKey) ?? []).some((f) => this.transitions.isOwed(res, this.ctx.facts.get(f)));
-    for (const key of state.tracks.keys()) {
-      const res = this.ctx.resource(Math.floor(key / 2));
-      if (key !== res.ownKey || !(this.ctx.objects.leftOverFromTeardown(this.ctx.facts, state, res) || lost(res))) continue;
-      const exits = this.terminateLeaks.get(res) ?? [];
-      if (!exits.some((e) => e.node === node)) this.terminateLeaks.set(res, [...exits, exit]);
-    }
-  }
-
-  /**
-   * Pointers owned (on some path, surely) when they are stored into a module variable, or still
-   * held in a variable where the process ends: the file must release that variable somewhere.
-   */
-  private noteModuleHeld(draft: Draft, values: IdSet, key: string, name: string | null, where: TSESTree.Node): void {
-    for (const id of values) {
-      const value = this.ctx.value(id);
-      if (value.kind !== "ref" || value.res.site.type !== "CallExpression") continue;
-      this.noteHeldPointer(draft, value.res, key, name ?? value.res.name, where, false);
-      // The object of a helper (`bufA = makeBuffer()`): each of its field pointers is held as `bufA.srv`.
-      for (const [field, res] of this.ctx.objects.fieldsOf(value.res) ?? []) this.noteHeldPointer(draft, res, `${key}.${field}`, `${name ?? value.res.name}.${field}`, where, true);
-    }
-  }
-
-  private noteHeldPointer(draft: Draft, res: Resource, key: string, name: string, where: TSESTree.Node, field: boolean): void {
-    if (res.ownKey < 0) return;
-    const facts = (draft.tracks.get(res.ownKey) ?? []).map((f) => this.ctx.facts.get(f));
-    if (facts.some((f) => f.phase === Phase.PtrReleased)) return;
-    // An optional field not used yet (`t.uav` of a texture made without one) is held only if the file uses it somewhere.
-    const unread = field && res.fromBox && facts.some((f) => this.transitions.isHeld(f) && f.site !== null);
-    // A field its helper also keeps (`activeGpu`) is held while the object is (module-pointers.ts judges it).
-    const shared = res.shared && facts.some((f) => this.transitions.isHeld(f));
-    if (facts.some((f) => this.transitions.isOwed(res, f)) || unread || shared) this.ctx.heldByModule(res, key, name, where, this.graph, unread);
-  }
-
   private markReadValue(draft: Draft, id: number): void {
     const value = this.ctx.value(id);
     if (value.kind === "ref") this.transitions.markRead(draft, value.res);
-  }
-
-  /** A call to a function of this file: its summary's effects, or an escape of every argument. */
-  private localCall(draft: Draft, event: Extract<Event, { k: "callLocal" }>, sink: Sink): void {
-    const t = this.transitions;
-    const summary = event.summary ?? (event.callee ? this.ctx.summaryOf(event.callee) : null);
-    if (!summary) {
-      for (const arg of event.args) t.escapeSym(draft, arg.sym, arg.key);
-      return;
-    }
-    event.args.forEach((arg, i) => {
-      const effect = summary.params[i] ?? { kind: "escape" };
-      switch (effect.kind) {
-        case "none":
-          // Some of its members may be handed on (`return code.ptr`): they are no longer this function's.
-          for (const member of effect.members ?? []) for (const key of slotKeysOf(arg.sym)) t.escapeSym(draft, { t: "slot", key: `${key}.${member}` }, null);
-          return;
-        case "release":
-          return t.release(draft, t.resourcesOf(draft, arg.sym), event.node, sink, arg.key);
-        case "finish":
-          return t.finish(draft, t.callObjects(draft, arg.sym, arg.key, arg.expr), event.node, effect.method, true, sink);
-        case "begin":
-          this.ctx.registerBegin(event.node, effect.method, arg.sym, arg.key);
-          return t.begin(draft, t.callObjects(draft, arg.sym, arg.key, arg.expr), event.node, this.ctx.text(calleeOf(event.node)), sink);
-        case "cancelCall":
-          return t.cancel(draft, t.callObjects(draft, arg.sym, arg.key, arg.expr), event.node);
-        case "cancelThrough":
-          return t.cancelThrough(draft, t.resourcesOf(draft, arg.sym), event.node, sink);
-        case "escape":
-          if (this.copiesIntoCache(effect, event.args)) return;
-          return t.escapeSym(draft, arg.sym, arg.key);
-      }
-    });
-    // A helper given an object may release or keep what its members hold (`destroyBuffer(buf)`).
-    event.args.forEach((arg, i) => {
-      const effect = summary.params[i];
-      if ((effect?.kind ?? "escape") !== "none" && !this.copiesIntoCache(effect, event.args)) for (const key of slotKeysOf(arg.sym)) t.escapeMembers(draft, key);
-    });
-    const acquired = summary.returns;
-    if (acquired) {
-      const res = event.result;
-      res.isCancel = acquired.isCancel;
-      res.ownerSlot = acquired.ownerParam !== null ? (event.args[acquired.ownerParam]?.key ?? null) : null;
-      res.mayFail = acquired.mayFail;
-      res.ffi = acquired.ffi;
-      t.acquire(draft, res, event.node, !acquired.mayFail);
-    }
-    // The pointers the returned object's properties own (`t.srv`): bound when the result is.
-    // Of an object the helper may return null for, they are there where a test of the object says so (refineValue).
-    if (summary.object) for (const field of this.ctx.objects.fieldsOfCall(event.result, summary.object)) t.acquire(draft, field, event.node, summary.object.nullable !== true);
-  }
-
-  /** For a summary: the callee only copies this argument into a cache of the module (copiesIntoCache). */
-  private copiesIntoCache(effect: ParamEffect | undefined, args: CallArgs): boolean {
-    return this.onReturn !== null && copiesIntoCache(this.ctx, effect, args);
   }
 
   /** What a `return` hands out as an object, by property: a literal's properties, a kept object's members, a helper's object's fields. */
@@ -416,18 +318,4 @@ export class Transfer {
     }
     return draft.freeze();
   };
-}
-
-type CallArgs = Extract<Event, { k: "callLocal" }>["args"];
-
-/**
- * Does the callee only copy this argument into a module variable that no code of the file releases or hands on
- * (`cacheHandles(bindings.cb, csCacheCb)`)? A cache to compare the next call with takes nothing over from the
- * caller, like a direct store into one (the `assign` case of Transfer.run). Judged for summaries only: the
- * function's own analysis keeps spec 3a (storing into a module variable hands the pointer on).
- */
-export function copiesIntoCache(ctx: EngineContext, effect: ParamEffect | undefined, args: CallArgs): boolean {
-  if (effect?.kind !== "escape" || effect.into === undefined) return false;
-  const target = args[effect.into];
-  return target?.moduleVariable === true && target.key !== null && ctx.isInertModuleVariable(target.key);
 }

@@ -1,0 +1,98 @@
+/**
+ * Acquisitions as recording meets them (spec 2a, shape 7): the resource of each acquiring call, the out
+ * boxes it fills, and which box read names which pointer (`const cancel = out.readBigUInt64LE(0)`).
+ */
+import type { TSESTree } from "@typescript-eslint/utils";
+import { enclosingStatement } from "./ast";
+import type { Event, Resource, Sym } from "./model";
+import type { ApiCall } from "./recognizer";
+import type { ResourceTable } from "./resources";
+import { BOX_SLOTS } from "./symbols";
+import type { Symbols } from "./symbols";
+
+export class Acquisitions {
+  /** The last acquisition into each box, by the box's key: a read of the box names the pointer. */
+  private readonly boxContents = new Map<string, Resource>();
+
+  constructor(
+    private readonly symbols: Symbols,
+    private readonly resources: ResourceTable,
+    private readonly record: (event: Event) => void,
+    private readonly text: (node: TSESTree.Node) => string,
+    /** Inside a `try`, the call may throw: before it acquires (spec: a QueryInterface that throws acquires nothing). */
+    private readonly throwPoint: () => void,
+  ) {}
+
+  /** The pointer the box (by key) was last filled with, for its read to name: once. */
+  takeBoxRead(boxKey: string): Resource | undefined {
+    const res = this.boxContents.get(boxKey);
+    if (res) this.boxContents.delete(boxKey);
+    return res;
+  }
+
+  onAcquire(node: TSESTree.CallExpression, api: Extract<ApiCall, { kind: "acquire" }>): void {
+    const s = this.symbols;
+    const sourceKey = api.source ? s.keyOf(api.source) : null;
+    const outKey = api.outBox ? s.keyOf(api.outBox) : null;
+    if (api.outBox && outKey === null) return; // the pointer lands somewhere we cannot follow
+    if (api.source) this.record({ k: "use", node, target: s.sym(api.source) });
+    let res = this.resources.acquireSites.get(node);
+    if (!res) {
+      res = this.resources.create(node, true, api.isCallFactory, api.isCancelInterface, sourceKey, api.acquirer);
+      // Raw shape: the out box holds null when QueryInterface failed. (Raw FFI code is judged by
+      // its HRESULT tests alone: an untested box read is taken as owned, never as "unchecked".)
+      res.mayFail = api.returnsHresult && !api.ffi;
+      res.ffi = api.ffi;
+      res.fromBox = api.ffi && outKey !== null && api.ownedFromRead === true;
+      this.resources.acquireSites.set(node, res);
+    }
+    this.throwPoint();
+    const checked = !api.nullable && !api.returnsHresult;
+    this.record({ k: "acquire", res, node, checked });
+    if (outKey !== null && api.outBox) this.fillBox(node, res, api.outBox, outKey);
+    let extra = this.resources.extraAcquires.get(node);
+    if (!extra && api.extraBoxes) {
+      extra = api.extraBoxes.filter((box) => s.keyOf(box) !== null).map(() => {
+        const more = this.resources.create(node, true, false, false, null, api.acquirer);
+        Object.assign(more, { ffi: true, fromBox: res.fromBox });
+        return more;
+      });
+      this.resources.extraAcquires.set(node, extra);
+    }
+    api.extraBoxes?.filter((box) => s.keyOf(box) !== null).forEach((box, i) => {
+      this.record({ k: "acquire", res: extra![i], node, checked });
+      this.fillBox(node, extra![i], box, s.keyOf(box)!);
+    });
+  }
+
+  /** The box `box` (key `boxKey`) holds `res` from this call on; a read of it names the pointer. */
+  private fillBox(node: TSESTree.CallExpression, res: Resource, box: TSESTree.Expression, boxKey: string): void {
+    const ref: Sym = { t: "vals", ids: [this.resources.valueId({ kind: "ref", res })] };
+    const boxText = this.text(box);
+    if (/^[\w$.]+$/.test(boxText)) res.name = this.outBoxName(box, boxText);
+    res.ownerStatement = enclosingStatement(node);
+    this.boxContents.set(boxKey, res);
+    for (const slot of BOX_SLOTS) this.record({ k: "assign", key: boxKey + slot, sym: ref, escapes: false });
+  }
+
+  /** `out[0]` for an array box, `out.value` for an object box. */
+  private outBoxName(box: TSESTree.Expression, text: string): string {
+    return this.symbols.declaredInit(box)?.type === "ObjectExpression" ? `${text}.value` : `${text}[0]`;
+  }
+
+  destructuredBoxRead(pattern: TSESTree.DestructuringPattern, init: TSESTree.Expression): { key: string; from: string } | null {
+    const boxKey = this.symbols.keyOf(init);
+    if (boxKey === null) return null;
+    let target: TSESTree.Node | null | undefined = null;
+    let member = "";
+    if (pattern.type === "ArrayPattern" && pattern.elements.length === 1) {
+      target = pattern.elements[0];
+      member = "[0]";
+    } else if (pattern.type === "ObjectPattern" && pattern.properties.length === 1 && pattern.properties[0].type === "Property" && pattern.properties[0].key.type === "Identifier" && pattern.properties[0].key.name === "value") {
+      target = pattern.properties[0].value;
+      member = ".value";
+    }
+    const key = target?.type === "Identifier" ? this.symbols.keyOf(target) : null;
+    return key !== null ? { key, from: boxKey + member } : null;
+  }
+}

@@ -1,0 +1,77 @@
+/**
+ * The effects of a call of a summarised helper (summaries.ts) on the caller's state, in one place for
+ * every solver that meets one.
+ */
+import type { Draft } from "./facts";
+import type { Sink } from "./findings";
+import type { EngineContext, Event, ParamEffect } from "./model";
+import { slotKeysOf } from "./object-fields";
+import { calleeOf, type Transitions } from "./transitions";
+
+/**
+ * A call to a function of this file or a summarised import: its summary's effects on each argument and
+ * what it returns, or an escape of every argument. `forSummary`: the caller is itself being summarised,
+ * where a copy into a module cache hands nothing on (copiesIntoCache).
+ */
+export function applyCall(ctx: EngineContext, t: Transitions, draft: Draft, event: Extract<Event, { k: "callLocal" }>, sink: Sink, forSummary: boolean): void {
+  const intoCache = (effect: ParamEffect | undefined) => forSummary && copiesIntoCache(ctx, effect, event.args);
+  const summary = event.summary ?? (event.callee ? ctx.summaryOf(event.callee) : null);
+  if (!summary) {
+    for (const arg of event.args) t.escapeSym(draft, arg.sym, arg.key);
+    return;
+  }
+  event.args.forEach((arg, i) => {
+    const effect = summary.params[i] ?? { kind: "escape" };
+    switch (effect.kind) {
+      case "none":
+        // Some of its members may be handed on (`return code.ptr`): they are no longer this function's.
+        for (const member of effect.members ?? []) for (const key of slotKeysOf(arg.sym)) t.escapeSym(draft, { t: "slot", key: `${key}.${member}` }, null);
+        return;
+      case "release":
+        return t.release(draft, t.resourcesOf(draft, arg.sym), event.node, sink, arg.key);
+      case "finish":
+        return t.finish(draft, t.callObjects(draft, arg.sym, arg.key, arg.expr), event.node, effect.method, true, sink);
+      case "begin":
+        ctx.registerBegin(event.node, effect.method, arg.sym, arg.key);
+        return t.begin(draft, t.callObjects(draft, arg.sym, arg.key, arg.expr), event.node, ctx.text(calleeOf(event.node)), sink);
+      case "cancelCall":
+        return t.cancel(draft, t.callObjects(draft, arg.sym, arg.key, arg.expr), event.node);
+      case "cancelThrough":
+        return t.cancelThrough(draft, t.resourcesOf(draft, arg.sym), event.node, sink);
+      case "escape":
+        if (intoCache(effect)) return;
+        return t.escapeSym(draft, arg.sym, arg.key);
+    }
+  });
+  // A helper given an object may release or keep what its members hold (`destroyBuffer(buf)`).
+  event.args.forEach((arg, i) => {
+    const effect = summary.params[i];
+    if ((effect?.kind ?? "escape") !== "none" && !intoCache(effect)) for (const key of slotKeysOf(arg.sym)) t.escapeMembers(draft, key);
+  });
+  const acquired = summary.returns;
+  if (acquired) {
+    const res = event.result;
+    res.isCancel = acquired.isCancel;
+    res.ownerSlot = acquired.ownerParam !== null ? (event.args[acquired.ownerParam]?.key ?? null) : null;
+    res.mayFail = acquired.mayFail;
+    res.ffi = acquired.ffi;
+    t.acquire(draft, res, event.node, !acquired.mayFail);
+  }
+  // The pointers the returned object's properties own (`t.srv`): bound when the result is.
+  // Of an object the helper may return null for, they are there where a test of the object says so (refineValue).
+  if (summary.object) for (const field of ctx.objects.fieldsOfCall(event.result, summary.object)) t.acquire(draft, field, event.node, summary.object.nullable !== true);
+}
+
+type CallArgs = Extract<Event, { k: "callLocal" }>["args"];
+
+/**
+ * Does the callee only copy this argument into a module variable that no code of the file releases or hands on
+ * (`cacheHandles(bindings.cb, csCacheCb)`)? A cache to compare the next call with takes nothing over from the
+ * caller, like a direct store into one (the `assign` case of Transfer.run). Judged for summaries only: the
+ * function's own analysis keeps spec 3a (storing into a module variable hands the pointer on).
+ */
+export function copiesIntoCache(ctx: EngineContext, effect: ParamEffect | undefined, args: CallArgs): boolean {
+  if (effect?.kind !== "escape" || effect.into === undefined) return false;
+  const target = args[effect.into];
+  return target?.moduleVariable === true && target.key !== null && ctx.isInertModuleVariable(target.key);
+}
