@@ -150,6 +150,27 @@ export function propertyNames(root: Node): Map<string, (TSESTree.MemberExpressio
   return out;
 }
 
+/**
+ * A library module: it exports something (`export ...`, `module.exports = ...`, `exports.x = ...`) and its top
+ * level only declares (no statement that runs code: a call, a loop, `if (import.meta.main) main()`).
+ */
+export function isLibraryModule(program: TSESTree.Program): boolean {
+  let exports = false;
+  for (const statement of program.body) {
+    if (statement.type === "ExportNamedDeclaration" || statement.type === "ExportDefaultDeclaration" || statement.type === "ExportAllDeclaration") exports = true;
+    else if (statement.type === "ExpressionStatement" && statement.expression.type === "AssignmentExpression" && isExportsTarget(statement.expression.left)) exports = true;
+    else if (!(statement.type === "ExpressionStatement" && statement.directive) && !DECLARATIONS.test(statement.type)) return false;
+  }
+  return exports;
+}
+
+const DECLARATIONS = /^(ImportDeclaration|VariableDeclaration|FunctionDeclaration|ClassDeclaration|TS\w+Declaration|TSImportEqualsDeclaration|TSExportAssignment|EmptyStatement)$/;
+
+function isExportsTarget(target: Node): boolean {
+  while (target.type === "MemberExpression") target = target.object;
+  return target.type === "Identifier" && (target.name === "module" || target.name === "exports");
+}
+
 /** Visits every node under `root` (itself included), in no particular order. */
 export function walk(root: Node, visit: (node: Node) => void): void {
   const stack: Node[] = [root];

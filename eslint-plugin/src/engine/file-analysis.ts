@@ -10,7 +10,7 @@
  */
 import type { Rule, SourceCode } from "eslint";
 import type { ParserServices, TSESTree } from "@typescript-eslint/utils";
-import { isImmediatelyInvoked, unwrapExpression } from "./ast";
+import { isImmediatelyInvoked, isLibraryModule, unwrapExpression } from "./ast";
 import { debugEnabled, printGraph } from "./debug";
 import { EMPTY_STATE, FactTable, State } from "./facts";
 import type { Finding, FindingKind, Sink } from "./findings";
@@ -330,6 +330,9 @@ export class FileAnalysis implements EngineContext {
 
   /** An imported module's state this file fills (`hud.draw(...)`) but never has released (`hud.release()`), in a file that tears its own objects down. */
   private reportStateNeverReleased(): void {
+    // A library module passes the state on to its importers (`read()` of a returned log filling the readback
+    // pool that the library's `destroyDevice` releases): the duty is the program's that uses it.
+    if (isLibraryModule(this.sourceCode.ast as unknown as TSESTree.Program)) return;
     const kept = stateNeverReleased(this.graphs.values(), (callee) => this.recorder.imported.of(callee), (node) => this.text(node));
     if (kept.length === 0 || !this.tearsDownState()) return;
     for (const { call, graph, variable, releaseText } of kept) {

@@ -22,7 +22,8 @@ import { FileAnalysis } from "./file-analysis";
 import type { HelperRole, ImportLookup, Summary } from "./model";
 import { resolveImport } from "./module-resolution";
 import { Recognizer } from "./recognizer";
-import { Vocabulary, escapeRegExp } from "./vocabulary";
+import { Vocabulary } from "./vocabulary";
+import { unwrapExpression, walk } from "./ast";
 import type { NamingOptions } from "../options";
 import { namingKey } from "../options";
 
@@ -184,7 +185,7 @@ function collectExports(analysis: FileAnalysis, sourceCode: SourceCode, file: st
   const releasers: string[] = [];
   const role = (fn: TSESTree.FunctionLike, name: string): ExportEntry | null => {
     const found = analysis.roleOf(fn);
-    if (releasesNothing) found.summary = onlyUses(fn, sourceCode);
+    if (releasesNothing) found.summary = onlyUses(fn);
     if (!found.summary && !found.check && !found.endsProcess) return null;
     // What it keeps and also returns (`createDevice()` files its object in `activeGpu`) the caller may release by hand.
     const kept = found.summary?.object?.fields.some((f) => f.shared) || found.summary?.returns ? null : (state?.keeps(fn) ?? null);
@@ -237,17 +238,48 @@ function collectExports(analysis: FileAnalysis, sourceCode: SourceCode, file: st
   return { file, named, stars, depth };
 }
 
-/** The summary of a function of a module that releases nothing: each parameter used, unless the function returns it. */
-function onlyUses(fn: TSESTree.FunctionLike, sourceCode: SourceCode): Summary {
-  const body = fn.body ? sourceCode.getText(fn.body as never) : "";
+/**
+ * The summary of a function of a module that releases nothing: each parameter used, unless the function
+ * returns it (`return p`, `return ok ? p : 0n`), which hands it back. Mentioned in a return is no return of
+ * it (`return tracked.get(handle)?.byteSize`).
+ */
+function onlyUses(fn: TSESTree.FunctionLike): Summary {
+  const returned: Node[] = [];
+  if (fn.body && fn.body.type !== "BlockStatement") returned.push(fn.body);
+  else if (fn.body) {
+    walk(fn.body, (node) => {
+      if (node.type === "ReturnStatement" && node.argument && enclosingFunction(node) === fn) returned.push(node.argument);
+    });
+  }
   const params = fn.params.map((param) => {
-    if (param.type !== "Identifier" && !(param.type === "AssignmentPattern" && param.left.type === "Identifier")) return { kind: "escape" } as const;
-    const name = escapeRegExp(param.type === "Identifier" ? param.name : (param.left as TSESTree.Identifier).name);
-    const word = new RegExp(`(^|[^\\w$.])${name}(?![\\w$])`);
-    const returned = fn.body?.type !== "BlockStatement" ? word.test(body) : new RegExp(`\\breturn\\b[^;]*(^|[^\\w$.])${name}(?![\\w$])`).test(body);
-    return returned ? ({ kind: "escape" } as const) : ({ kind: "none" } as const);
+    const id = param.type === "AssignmentPattern" ? param.left : param;
+    if (id.type !== "Identifier") return { kind: "escape" } as const;
+    return returned.some((value) => isValueOf(value, id.name)) ? ({ kind: "escape" } as const) : ({ kind: "none" } as const);
   });
   return { params, returns: null };
+}
+
+/** Is the value of this expression (through `?:`, `??`, `||`, `&&`, casts) the variable `name` itself? */
+function isValueOf(node: Node, name: string): boolean {
+  let value = unwrapExpression(node);
+  // A member of it (`return p.buffer`) hands back what it holds.
+  while (value.type === "MemberExpression" || value.type === "ChainExpression") value = unwrapExpression(value.type === "ChainExpression" ? value.expression : value.object);
+  if (value.type === "Identifier") return value.name === name;
+  if (value.type === "ConditionalExpression") return isValueOf(value.consequent, name) || isValueOf(value.alternate, name);
+  if (value.type === "LogicalExpression") return isValueOf(value.left, name) || isValueOf(value.right, name);
+  if (value.type === "SequenceExpression") return isValueOf(value.expressions[value.expressions.length - 1], name);
+  // An object or array built around it hands it back too (`return { handle }`).
+  if (value.type === "ObjectExpression" || value.type === "ArrayExpression") {
+    let found = false;
+    walk(value, (inner) => (found ||= inner.type === "Identifier" && inner.name === name));
+    return found;
+  }
+  return false;
+}
+
+function enclosingFunction(node: Node): Node | null {
+  for (let current = node.parent; current; current = current.parent) if (isFunction(current)) return current;
+  return null;
 }
 
 function functionsDeclared(declaration: Node | null | undefined): [string, TSESTree.FunctionLike][] {

@@ -340,6 +340,8 @@ function paramUses(
 const VALUE_METHODS = new Set(["toString", "toLocaleString", "valueOf", "toFixed", "toPrecision"]);
 /** Global conversions that read a value and keep nothing. */
 const CONVERSIONS = new Set(["BigInt", "Number", "String", "Boolean"]);
+/** Lookups that only compare their first argument with what a collection holds (`tracked.get(handle)`, `cache.includes(p)`). */
+const LOOKUPS = new Set(["get", "has", "includes", "indexOf", "lastIndexOf"]);
 
 /** Is this reference of a parameter read as a value, or handed to native code, and kept by nothing? */
 function isValueUse(ref: TSESTree.Identifier, onlyUses: (call: TSESTree.CallExpression, index: number) => boolean): boolean {
@@ -353,7 +355,8 @@ function isValueUse(ref: TSESTree.Identifier, onlyUses: (call: TSESTree.CallExpr
     case "CallExpression": {
       if (parent.callee === ref || !parent.arguments.includes(ref)) return false;
       const callee = parent.callee;
-      return (callee.type === "Identifier" && CONVERSIONS.has(callee.name)) || onlyUses(parent, parent.arguments.indexOf(ref));
+      const lookup = callee.type === "MemberExpression" && !callee.computed && callee.property.type === "Identifier" && LOOKUPS.has(callee.property.name) && parent.arguments[0] === ref;
+      return lookup || (callee.type === "Identifier" && CONVERSIONS.has(callee.name)) || onlyUses(parent, parent.arguments.indexOf(ref));
     }
     default:
       return false;
