@@ -212,8 +212,15 @@ export function handledKeys(graphs: Iterable<FunctionGraph>, summaryOf: (fn: Nod
     }
   }
   if (sources.size === 0) return keys;
+  // Bounded: long copy chains in large files (minified code) could multiply keys by variables. Past the
+  // budget, every copy hands on its source, as a copy of a module variable does.
+  let budget = 4 * (keys.size + sources.size) + 1000;
   const pending = [...keys];
   for (let key = pending.pop(); key !== undefined; key = pending.pop()) {
+    if (--budget < 0) {
+      for (const list of sources.values()) for (const source of list) keys.add(source);
+      break;
+    }
     const root = rootKey(key);
     for (const source of sources.get(root) ?? []) {
       const copied = source + key.slice(root.length);
