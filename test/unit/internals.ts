@@ -9,6 +9,7 @@ import * as path from "node:path";
 import type * as Edits from "../../eslint-plugin/dist/util/edits";
 import type * as Facts from "../../eslint-plugin/dist/engine/facts";
 import type * as RecognizerModule from "../../eslint-plugin/dist/engine/recognizer";
+import type * as ModulePointers from "../../eslint-plugin/dist/engine/module-pointers";
 
 const PACKAGE = path.dirname(require.resolve("eslint-plugin-com-async/package.json"));
 
@@ -20,3 +21,4 @@ function load<T>(relative: string): T {
 export const facts = load<typeof Facts>("engine/facts");
 export const recognizer = load<typeof RecognizerModule>("engine/recognizer");
 export const edits = load<typeof Edits>("util/edits");
+export const modulePointers = load<typeof ModulePointers>("engine/module-pointers");

@@ -190,6 +190,16 @@ function withLoopAliases(keys: Set<string>, aliases: ReadonlyMap<string, readonl
   return keys;
 }
 
+/** Members deep a key copy propagation may make (`a.b.c.d.e.f.g.h`); real code's pointer fields go three or four deep. */
+const MAX_COPIED_DEPTH = 8;
+
+/** How many members deep a key is: 2 for `a.b[0]`. */
+function memberDepth(key: string): number {
+  let depth = 0;
+  for (let i = 0; i < key.length; i++) if (key[i] === "." || key[i] === "[") depth++;
+  return depth;
+}
+
 /** Keys of the variables some event of the file releases, hands on, returns, copies or manages. */
 export function handledKeys(graphs: Iterable<FunctionGraph>, summaryOf: (fn: Node) => Summary | null, swapped: (from: string, to: string) => boolean = () => false): Set<string> {
   const keys = new Set<string>();
@@ -213,7 +223,9 @@ export function handledKeys(graphs: Iterable<FunctionGraph>, summaryOf: (fn: Nod
   }
   if (sources.size === 0) return keys;
   // Bounded: long copy chains in large files (minified code) could multiply keys by variables. Past the
-  // budget, every copy hands on its source, as a copy of a module variable does.
+  // budget, every copy hands on its source, as a copy of a module variable does. A cycle of copies that
+  // adds a member each time round (`a = b.x; b = a`) would grow keys without end: no key deeper than
+  // MAX_COPIED_DEPTH members is made (a 300 KB bundle made keys of 51,000 characters, 650 MB in all).
   let budget = 4 * (keys.size + sources.size) + 1000;
   const pending = [...keys];
   for (let key = pending.pop(); key !== undefined; key = pending.pop()) {
@@ -224,7 +236,7 @@ export function handledKeys(graphs: Iterable<FunctionGraph>, summaryOf: (fn: Nod
     const root = rootKey(key);
     for (const source of sources.get(root) ?? []) {
       const copied = source + key.slice(root.length);
-      if (!keys.has(copied)) {
+      if (!keys.has(copied) && memberDepth(copied) <= MAX_COPIED_DEPTH) {
         keys.add(copied);
         pending.push(copied);
       }
