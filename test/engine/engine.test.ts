@@ -59,6 +59,28 @@ describe("engine", () => {
       assert.ok(transfers <= 6 * segments, `${transfers} transfers for ${segments} segments`);
     });
 
+    it("converges when a join keeps an uncertain fact beside its certain twin (a loop after `x !== 0n && p !== 0n`)", () => {
+      // The join kept both facts and the next transition dropped the uncertain one: the loop head's state
+      // alternated between the two forms until the solver gave up, and the leak below went unreported.
+      const code = `const out = Buffer.alloc(8);
+const hr = Mfplat.MFCreateMemoryBuffer(4096, out.ptr);
+const buffer = hr === 0 ? out.readBigUInt64LE(0) : 0n;
+if (sampleAddress !== 0n && buffer !== 0n) {
+  const sampleLib = linkSymbols({ AddBuffer: { returns: FFIType.i32 } });
+}
+releaseObject(buffer);
+const cancel = call.QueryInterface(IID_ICancelMethodCalls);
+for (const check of checks) {
+  const detail = check.status === "skip" || check.status === "info" ? check.detail : "";
+}`;
+      const { messages, analyses } = lint(code);
+      assert.deepEqual(
+        messages.map((m) => `${m.ruleId}@${m.line}`),
+        ["com-async/missing-release@8"],
+      );
+      assert.ok(analyses[0].stats.transfers < 200, `${analyses[0].stats.transfers} transfers`);
+    });
+
     it("runs one analysis for all enabled rules", () => {
       const { analyses } = lint(sequentialBranches(3));
       assert.equal(analyses.length, 1);

@@ -203,7 +203,10 @@ export function join(a: State | undefined, b: State | undefined, table?: FactTab
   if (!a) return b;
   if (!b || a === b) return a;
   const bindings = joinMaps(a.bindings, b.bindings);
-  const tracks = joinMaps(a.tracks, b.tracks, table ? (set) => table.collapse(set) : undefined);
+  // Joined tracks are normalized as the transitions normalize them: a join that kept an uncertain fact
+  // beside its certain twin, which the next transition drops, made the state at a loop head alternate
+  // between the two forms and the solver never converge (a top-level loop of bun-win32's mfplat probe).
+  const tracks = joinMaps(a.tracks, b.tracks, table ? (set) => normalizeTrack(table, set) : undefined);
   return bindings === a.bindings && tracks === a.tracks ? a : { bindings, tracks };
 }
 

@@ -57,23 +57,30 @@ export function isTableCall(call: TSESTree.CallExpression): boolean {
   return callee.type === "MemberExpression" && call.arguments.length > 0 && VTABLE_OBJECT.test(dottedName(callee.object) ?? "");
 }
 
-/** Does a name in this expression (to a few levels) say vtable (`devVtable`, `vtbl`, `vtableSlot(p, SLOT)`)? */
-export function namesVtable(node: Node, depth = 0): boolean {
+/**
+ * Does a name in this expression (to a few levels) say vtable (`devVtable`, `vtbl`, `vtableSlot(p, SLOT)`)? With
+ * `initOf`, a variable's initializer is read too (`ptr: addAddress` of `const addAddress = readPointerAt(vtable + OFF)`).
+ */
+export function namesVtable(node: Node, initOf?: (node: Node) => Node | null, depth = 0): boolean {
   if (depth > 6) return false;
+  const recur = (child: Node) => namesVtable(child, initOf, depth + 1);
   switch (node.type) {
-    case "Identifier":
-      return /vtbl|vtable/i.test(node.name);
+    case "Identifier": {
+      if (/vtbl|vtable/i.test(node.name)) return true;
+      const init = initOf?.(node);
+      return init != null && recur(init);
+    }
     case "ObjectExpression":
-      return node.properties.some((p) => p.type === "Property" && namesVtable(p.value, depth + 1));
+      return node.properties.some((p) => p.type === "Property" && recur(p.value));
     case "CallExpression":
-      return namesVtable(node.callee, depth + 1) || node.arguments.some((a) => namesVtable(a, depth + 1));
+      return recur(node.callee) || node.arguments.some(recur);
     case "MemberExpression":
-      return namesVtable(node.object, depth + 1) || namesVtable(node.property, depth + 1);
+      return recur(node.object) || recur(node.property);
     case "BinaryExpression":
-      return namesVtable(node.left, depth + 1) || namesVtable(node.right, depth + 1);
+      return recur(node.left) || recur(node.right);
     case "TSNonNullExpression":
     case "TSAsExpression":
-      return namesVtable(node.expression, depth + 1);
+      return recur(node.expression);
     default:
       return false;
   }
@@ -313,7 +320,7 @@ export class FfiShapes {
     const init = this.linkedTableInit(table);
     if (!init) return false;
     let linked = this.vtableTables.get(init);
-    if (linked === undefined) this.vtableTables.set(init, (linked = namesVtable(init.arguments[0])));
+    if (linked === undefined) this.vtableTables.set(init, (linked = namesVtable(init.arguments[0], (node) => this.lookups.initOf(node))));
     return linked;
   }
 

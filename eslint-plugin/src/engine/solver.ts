@@ -95,7 +95,11 @@ export function solve(ctx: EngineContext, graph: FunctionGraph, entry: State, si
     const entryState = i === initial ? entry : entryStateOf(ctx, graph, transfer, i, outStates, regionStates);
     if (!entryState) continue;
     inStates[i] = entryState;
-    const out = transfer.run(entryState, graph.events[i], NO_SINK, onThrow, false);
+    // Out states only grow: the transitions normalize tracks (an uncertain fact beside its certain twin is
+    // dropped, facts of one kind collapse), so a larger entry can give a smaller exit, and a loop could
+    // alternate between two states until the budget ran out (and its findings were lost). Joining with the
+    // last exit makes every exit an ascending chain over finitely many facts: the fixpoint is reached.
+    const out = join(outStates[i], transfer.run(entryState, graph.events[i], NO_SINK, onThrow, false), ctx.facts)!;
     if (sameState(outStates[i], out)) continue;
     outStates[i] = out;
     for (const next of graph.segments[i].nextSegments) {

@@ -64,6 +64,23 @@ ${early}${end}  return n[0];
 }
 `;
 
+/** A sample's AddBuffer linked from a slot address read into a variable first (`ptr: addAddress`), as mfplat probes do. */
+const ADD_BUFFER = (release: string) => `${READ_POINTER}declare const Mfplat: { MFCreateSample(box: unknown): number };
+export function addOnce(buffer: bigint): void {
+  const box = Buffer.alloc(8);
+  if (Mfplat.MFCreateSample(box.ptr!) !== 0) return;
+  const sample = box.readBigUInt64LE(0);
+  const vtable = readPointerAt(sample);
+  const addAddress = readPointerAt(vtable + POLL_OFFSET);
+  const sampleLib = linkSymbols({ AddBuffer: { args: [FFIType.u64, FFIType.u64], ptr: addAddress, returns: FFIType.i32 } });
+  sampleLib.symbols.AddBuffer(sample, buffer);
+${release}}
+`;
+const RELEASE_BY_ADDRESS = `  const releaseAddress = readPointerAt(vtable + RELEASE_OFFSET);
+  const releaseLib = linkSymbols({ Release: { args: [FFIType.u64], ptr: releaseAddress, returns: FFIType.u32 } });
+  releaseLib.symbols.Release(sample);
+`;
+
 /** The missing-release error at `line:column`, with its data and the suggestions' outputs. */
 /** A census script: two objects made at the top level, each called through a table linked from its vtable, the tables closed. */
 const SCRIPT = (releases: string) => `${READ_POINTER}function make(): bigint {
@@ -97,6 +114,7 @@ function missing(pointer: string, acquirer: string, reached: string, release: st
 export const cases: RuleCases = {
   valid: [
     { name: "a pointer read through a memory-reading helper and released through its own table on every path", code: PROBE("", "") },
+    { name: "a table linked from slot addresses held in variables: the pointer released through its own Release", code: ADD_BUFFER(RELEASE_BY_ADDRESS) },
     { name: "a script's objects, each released through its own table before the tables are closed", code: SCRIPT("secondCalls.symbols.Release(second);\nfirstCalls.symbols.Release(first);\n") },
     {
       name: "a table linked from an export's address (GetProcAddress), not a vtable: a handle it is given is no COM object",
@@ -113,6 +131,11 @@ export function useOnce(): void {
     },
   ],
   invalid: [
+    {
+      name: "a function of a table linked from a slot address held in a variable (`ptr: addAddress`) is a vtable call: the box held a COM object, never released",
+      code: ADD_BUFFER(""),
+      errors: [missing("sample", "MFCreateSample", "the end of the function at line 22", "sample.Release()", 16, 7, [])],
+    },
     {
       name: "never released, called through a table linked from its vtable that has a Release: the repair releases through that table, before each exit (no `finally`: the table is declared inside it)",
       code: COUNT("  if (strict) return -2;\n", ""),
