@@ -42,6 +42,13 @@ export interface Resource {
    * releasing another of its fields itself (module-pointers.ts). Never owed at a function's exit.
    */
   shared: boolean;
+  /**
+   * Held by a module variable that the top level handles and its closures only use (`const g = createDevice()`,
+   * read by a frame callback): tracked on the top level's paths, so that a teardown by hand that leaves it out is
+   * seen where the process ends, but never owed where the top level's code ends or throws: timers and handlers
+   * may go on using it, and the module check (module-pointers.ts) judges it file-wide.
+   */
+  outlivesTopLevel?: boolean;
   /** The acquiring call's own name, for messages: `QueryInterface`, `CoCreateInstance`, a helper's name. */
   acquirer: string;
 }
@@ -63,7 +70,7 @@ export type Event =
    * `drawHud`); where no closure hands on what it holds (EngineContext.closuresOnlyUse), it stays this function's.
    */
   /** `rebinds`: an assignment (`bufA = bufB`), not a declaration's initialiser. */
-  | { k: "assign"; key: string; sym: Sym; escapes: boolean; aliasOf?: { key: string; site: Node }; heldBy?: { name: string; node: Node }; name?: string; byClosures?: boolean; rebinds?: boolean }
+  | { k: "assign"; key: string; sym: Sym; escapes: boolean; aliasOf?: { key: string; site: Node }; heldBy?: { name: string; node: Node }; name?: string; byClosures?: boolean; moduleShared?: boolean; rebinds?: boolean }
   | { k: "acquire"; res: Resource; node: Node; checked: boolean }
   | { k: "begin"; node: Node; recv: Sym; recvKey: string | null; method: string }
   | { k: "finish"; node: Node; recv: Sym; recvKey: string | null; method: string; resultChecked: boolean }

@@ -334,8 +334,9 @@ export class Recorder {
     // A module variable keeps what the top level (or an `init()`) stores in it.
     const heldBy = moduleHolder(s, target, escapes, this.top());
     const byClosures = escapes && target.type === "Identifier" && s.isOwnSharedWithClosures(target, this.top());
+    const moduleShared = byClosures && target.type === "Identifier" && s.isModuleVariable(target);
     const rebinds = target.parent?.type === "AssignmentExpression";
-    this.record({ k: "assign", key, sym, escapes, ...(aliasKey !== null ? { aliasOf: { key: aliasKey, site: source } } : {}), ...(heldBy ? { heldBy } : {}), ...(byClosures ? { byClosures } : {}), ...(rebinds ? { rebinds } : {}) });
+    this.record({ k: "assign", key, sym, escapes, ...(aliasKey !== null ? { aliasOf: { key: aliasKey, site: source } } : {}), ...(heldBy ? { heldBy } : {}), ...(byClosures ? { byClosures } : {}), ...(moduleShared ? { moduleShared } : {}), ...(rebinds ? { rebinds } : {}) });
   }
 
   /** Is this name ever the receiver of a protocol method in the file? (A cheap textual pre-scan.) */

@@ -133,7 +133,7 @@ export function solve(ctx: EngineContext, graph: FunctionGraph, entry: State, si
       state = draft.freeze();
     }
     if (returned.has(segment)) exitState = join(exitState, state, ctx.facts);
-    if (sink && !graph.isInlined) checkExit(ctx, transfer, state, exitOf(graph, graph.abruptEnds[i]), sink, leaks);
+    if (sink && !graph.isInlined) checkExit(ctx, transfer, state, exitOf(graph, graph.abruptEnds[i]), sink, leaks, graph.node.type === "Program");
   }
   for (const [res, exitList] of transfer.terminateLeaks) leaks.set(res, [...(leaks.get(res) ?? []), ...exitList]);
   // One report per pointer: where it is acquired again while held, else at its first leaking
@@ -172,10 +172,11 @@ function refineEdge(ctx: EngineContext, graph: FunctionGraph, transfer: Transfer
   return ctx.refineCondition(state, fork.test, polarity, transfer.refineValue);
 }
 
-function checkExit(ctx: EngineContext, transfer: Transfer, state: State, exit: Exit, sink: Sink, leaks: Map<Resource, Exit[]>): void {
+function checkExit(ctx: EngineContext, transfer: Transfer, state: State, exit: Exit, sink: Sink, leaks: Map<Resource, Exit[]>, topLevel: boolean): void {
   const facts = ctx.facts;
   for (const [key, set] of state.tracks) {
     const res = ctx.resource(Math.floor(key / 2));
+    if (topLevel && res.outlivesTopLevel) continue;
     if (key === res.ownKey) {
       // A field its helper also keeps (`gpu.swapChain`, filed in `activeGpu` too) is owed only when the path tore its object down.
       if (set.some((id) => transfer.transitions.isOwed(res, facts.get(id))) || (res.shared && ctx.objects.leftOverFromTeardown(facts, state, res))) {

@@ -296,7 +296,9 @@ export class Symbols implements FfiLookups {
   isSharedWithClosures(node: TSESTree.Identifier): boolean {
     const variable = this.variableOf(node);
     const home = variable?.scope.variableScope;
-    if (!variable || home?.type !== "function" || !variable.defs.some((def) => def.type === "Variable")) return false;
+    if (!variable || !home || !variable.defs.some((def) => def.type === "Variable")) return false;
+    // A module's variable is the top level's own like a function's is its function's, unless importers see it too.
+    if (home.type !== "function" && !((home.type === "module" || home.type === "global") && !this.isExportedVariable(variable))) return false;
     return referencedByClosures(variable, home);
   }
 

@@ -64,7 +64,9 @@ export class Transfer {
           // own analysis keeps spec 3a: storing into a module variable hands the pointer on.
           const inert = this.onReturn !== null && event.escapes && event.heldBy !== undefined && this.ctx.isInertModuleVariable(event.key);
           const own = event.byClosures === true && this.ctx.closuresOnlyUse(event.key, this.graph);
-          if (event.heldBy && reporting && !inert && !own) this.held.noteModuleHeld(draft, values, event.key, event.heldBy.name, event.heldBy.node);
+          // A module variable its closures only use is the top level's, and still the module's to release somewhere.
+          if (event.heldBy && reporting && !inert && (!own || event.moduleShared)) this.held.noteModuleHeld(draft, values, event.key, event.heldBy.name, event.heldBy.node);
+          if (own && event.moduleShared) this.markOutlivesTopLevel(values);
           if (event.escapes && !inert && !own) t.escape(draft, values);
           // A copy or store of an object hands on what its members hold: they are followed under one name only.
           for (const key of slotKeysOf(event.sym)) {
@@ -185,6 +187,16 @@ export class Transfer {
       }
     }
     return draft.freeze();
+  }
+
+  /** What a module variable its closures use holds (and its fields) lives on after the top level's code ends. */
+  private markOutlivesTopLevel(values: IdSet): void {
+    for (const id of values) {
+      const value = this.ctx.value(id);
+      if (value.kind !== "ref" && value.kind !== "hrAcquire") continue;
+      value.res.outlivesTopLevel = true;
+      for (const field of this.ctx.objects.fieldsOf(value.res)?.values() ?? []) field.outlivesTopLevel = true;
+    }
   }
 
   private markReadValue(draft: Draft, id: number): void {

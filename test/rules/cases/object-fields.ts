@@ -172,6 +172,19 @@ ${success}  cleanup(0);
 `;
 const ALL_FOUR = (indent: string) => ["backBufferRTV", "swapChain", "context", "device"].map((f) => `${indent}comRelease(g.${f});\n`).join("");
 
+/** A script's device, used by a function of the script, torn down by hand before each of the two process exits. */
+const SCRIPT_TEARDOWN = (failure: string, success: string) => `${DEVICE}declare const fail: boolean;
+const g = createDevice([1]);
+function frame(): void {
+  vcall(g.context, CTX_DRAW, [], []);
+}
+frame();
+if (fail) {
+${failure}  process.exit(1);
+}
+${success}process.exit(0);
+`;
+
 /** Module textures torn down in a loop over a list of them (`for (const t of [sceneTex, bloom])`). */
 const LOOP_TEARDOWN = (body: string) => `${PRELUDE}const sceneTex = makeTexture(true);
 const bloom = makeTexture(true);
@@ -281,6 +294,16 @@ cleanup(0);
 
 export const cases: RuleCases = {
   valid: [
+    {
+      name: "a script's device that a function of the script uses, torn down by hand before both process exits",
+      code: SCRIPT_TEARDOWN(ALL_FOUR("  "), ALL_FOUR("")),
+    },
+    {
+      name: "a script's device that a timer uses, never torn down: it lives as long as the process, not only as long as the top level runs",
+      code: `${DEVICE}const g = createDevice([1]);
+setInterval(() => vcall(g.context, CTX_DRAW, [], []), 16);
+`,
+    },
     { name: "textures that swap their objects, every field of both released", code: PING_PONG(BOTH) },
     { name: "constant textures read through a cursor (`let src = hdr; if (flip) src = hdr2`), every field of both released: the cursor swaps nothing", code: CURSOR(HDR_BOTH) },
     { name: "constant fields swapped by cursors of a ping-pong, every field of both released", code: CURSOR_SWAP(FIELDS_BOTH) },
@@ -474,6 +497,19 @@ export function use(p: bigint): void {
     },
   ],
   invalid: [
+    {
+      name: "a script's device that a function of the script uses, one field forgotten by the teardown before the early exit",
+      code: SCRIPT_TEARDOWN(ALL_FOUR("  ").replace("  comRelease(g.swapChain);\n", ""), ALL_FOUR("")),
+      errors: [
+        {
+          messageId: "missingRelease",
+          data: { pointer: "g.swapChain", acquirer: "createDevice", reached: "the call to `process.exit` at line 80", release: "comRelease(g.swapChain)" },
+          line: 71,
+          column: 11,
+          suggestions: [{ messageId: "insertReleaseAtExit", output: SCRIPT_TEARDOWN(`${ALL_FOUR("  ").replace("  comRelease(g.swapChain);\n", "")}  comRelease(g.swapChain);\n`, ALL_FOUR("")) }],
+        },
+      ],
+    },
     {
       name: "a file releasing through its own helper, and blobs through another: the message and repair use the form the file uses for that kind of pointer",
       code: OWN_FORMS(OWN_BODY),
