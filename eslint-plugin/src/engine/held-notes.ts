@@ -13,7 +13,10 @@ import type { Transitions } from "./transitions";
 
 export class HeldNotes {
   /** Pointers owed where the process ends (reported with the exits' leaks), with those ends. */
-  readonly terminateLeaks = new Map<Resource, Exit[]>();
+  private readonly leftovers = new Map<Resource, Exit[]>();
+  /** By pointer: the calls ending the process where every path has released it, and those where every path holds it. */
+  private readonly releasedAtEnd = new Map<Resource, Set<TSESTree.Node>>();
+  private readonly heldAtEnd = new Map<Resource, Exit[]>();
 
   constructor(
     private readonly ctx: EngineContext,
@@ -41,9 +44,41 @@ export class HeldNotes {
     for (const key of state.tracks.keys()) {
       const res = this.ctx.resource(Math.floor(key / 2));
       if (key !== res.ownKey || !(this.ctx.objects.leftOverFromTeardown(this.ctx.facts, state, res) || lost(res))) continue;
-      const exits = this.terminateLeaks.get(res) ?? [];
-      if (!exits.some((e) => e.node === node)) this.terminateLeaks.set(res, [...exits, exit]);
+      const exits = this.leftovers.get(res) ?? [];
+      if (!exits.some((e) => e.node === node)) this.leftovers.set(res, [...exits, exit]);
     }
+    // Released by hand before this end of the process, or held here on every path: see `terminateLeaks`.
+    for (const [key, set] of state.tracks) {
+      const res = this.ctx.resource(Math.floor(key / 2));
+      if (key !== res.ownKey || set.length === 0 || !bound.has(res)) continue;
+      const facts = set.map((id) => this.ctx.facts.get(id));
+      // Released in the block that ends the process (`vcall(engine, IUNKNOWN_RELEASE); process.exit(1)`), not only earlier on the way.
+      if (facts.every((f) => f.phase === Phase.PtrReleased && !f.uncertain && f.site !== null && sameBlock(f.site, node))) {
+        let ends = this.releasedAtEnd.get(res);
+        if (!ends) this.releasedAtEnd.set(res, (ends = new Set()));
+        ends.add(node);
+      } else if (facts.every((f) => !f.uncertain && this.transitions.isOwed(res, f))) {
+        const exits = this.heldAtEnd.get(res) ?? [];
+        if (!exits.some((e) => e.node === node)) this.heldAtEnd.set(res, [...exits, exit]);
+      }
+    }
+  }
+
+  /**
+   * Pointers owed where the process ends: the teardown leftovers, and a pointer the code releases by hand before at least
+   * two other ends of the process but holds at this one (`vcall(engine, IUNKNOWN_RELEASE); process.exit(1)` in every
+   * failure branch but one): a cleanup the code does everywhere else, forgotten here. Released before one end only (a
+   * script that cleans up where it finishes, not where it fails), it is not: the system takes it back.
+   */
+  get terminateLeaks(): ReadonlyMap<Resource, Exit[]> {
+    const out = new Map(this.leftovers);
+    for (const [res, exits] of this.heldAtEnd) {
+      if ((this.releasedAtEnd.get(res)?.size ?? 0) < 2) continue;
+      const list = [...(out.get(res) ?? [])];
+      for (const exit of exits) if (!list.some((e) => e.node === exit.node)) list.push(exit);
+      out.set(res, list);
+    }
+    return out;
   }
 
   /**
@@ -70,4 +105,15 @@ export class HeldNotes {
     const shared = res.shared && facts.some((f) => this.transitions.isHeld(f));
     if (facts.some((f) => this.transitions.isOwed(res, f)) || unread || shared) this.ctx.heldByModule(res, key, name, where, this.graph, unread);
   }
+}
+
+/** Are the statements holding these two nodes in the same statement list (`if (f) fail(x)` is a list of its own)? */
+function sameBlock(a: TSESTree.Node, b: TSESTree.Node): boolean {
+  const blockOf = (node: TSESTree.Node): TSESTree.Node | undefined => {
+    let current: TSESTree.Node | undefined = node;
+    while (current && !/Statement$|Declaration$/.test(current.type)) current = current.parent;
+    return current?.parent;
+  };
+  const block = blockOf(a);
+  return block !== undefined && block === blockOf(b);
 }

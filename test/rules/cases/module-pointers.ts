@@ -16,6 +16,22 @@ const CTX_OM_SET_BLEND_STATE = 35;
 
 const never = (variable: string) => `the program ends: no code in this file releases \`${variable}\`, which holds it`;
 
+/** A one-shot script that makes one object, then ends the process in two failure branches and at its end. */
+const EXITS = (first: string, second: string, end: string) => `${PRELUDE}const BLEND_GET_DESC = 7;
+const BLEND_GET_FACTOR = 8;
+const box = Buffer.alloc(8);
+if (vcall(device, DEV_CREATE_BLEND_STATE, [FFIType.ptr, FFIType.ptr], [null, box.ptr!]) !== 0) process.exit(1);
+const blend = box.readBigUInt64LE(0);
+vcall(context, CTX_OM_SET_BLEND_STATE, [FFIType.u64], [blend]);
+if (vcall(blend, BLEND_GET_DESC, [], []) !== 0) {
+${first}  process.exit(1);
+}
+if (vcall(blend, BLEND_GET_FACTOR, [], []) !== 0) {
+${second}  process.exit(1);
+}
+${end}process.exit(0);
+`;
+
 /** A census script: a top-level loop makes one object per device, skips a device it cannot open, and the script exits. */
 const CENSUS = (loopEnd: string) => `${PRELUDE}declare const devices: { id: number }[];
 const box = Buffer.alloc(8);
@@ -33,6 +49,11 @@ process.exit(0);
 
 export const cases: RuleCases = {
   valid: [
+    { name: "a one-shot script that releases its object by hand before every end of the process", code: EXITS("  comRelease(blend);\n", "  comRelease(blend);\n", "comRelease(blend);\n") },
+    {
+      name: "a one-shot script that releases its object only where it finishes, not where it fails: the system takes it back at the failure exits",
+      code: EXITS("", "", "comRelease(blend);\n"),
+    },
     { name: "a top-level loop that releases each pointer it makes, skipping failures with `continue`, before the script exits", code: CENSUS("  comRelease(blend);\n") },
     {
       name: "a module pointer that a never-returning teardown releases, run at the end and from a signal handler",
@@ -112,6 +133,19 @@ export function draw(): void {
     },
   ],
   invalid: [
+    {
+      name: "a one-shot script that releases its object by hand before every end of the process but one: reported at that one",
+      code: EXITS("  comRelease(blend);\n", "", "comRelease(blend);\n"),
+      errors: [
+        {
+          messageId: "missingRelease",
+          data: { pointer: "blend", acquirer: "DEV_CREATE_BLEND_STATE", reached: "the call to `process.exit` at line 19", release: "comRelease(blend)" },
+          line: 11,
+          column: 5,
+          suggestions: [{ messageId: "insertReleaseAtExit", output: EXITS("  comRelease(blend);\n", "  comRelease(blend);\n", "comRelease(blend);\n") }],
+        },
+      ],
+    },
     {
       name: "a top-level loop's pointer never released, the loop skipping failures with `continue`: lost at the end of each pass, reported where the script exits",
       code: CENSUS(""),
