@@ -27,6 +27,7 @@ import { ModuleStateRoles, stateNeverReleased } from "./module-state";
 import { Symbols } from "./symbols";
 import { ObjectFields } from "./object-fields";
 import { TableReleases } from "./linked-tables";
+import { teardownFindings } from "./teardowns";
 import { VariableHandling } from "./variable-handling";
 import { helperReleaseCalls } from "./release-forms";
 import { Conditions } from "./conditions";
@@ -342,6 +343,15 @@ export class FileAnalysis implements EngineContext {
     }
   }
 
+  /** Module objects' fields a function that ends the process leaves out of its teardown (teardowns.ts). */
+  private reportTeardownLeftovers(reported: ReadonlySet<Node>): void {
+    const summaryOf = (fn: Node) => this.summaries.summaryOf(fn);
+    for (const { graph, finding } of teardownFindings(this.modulePointers, [...this.graphs.values()], summaryOf, reported, (node) => this.text(node), (res, variable) => this.moduleReleaseText(res, variable))) {
+      const list = this.found.get(graph.codePath);
+      if (list) this.collect(list, finding);
+    }
+  }
+
   /** Pointers kept in module variables that no code of the file releases (module-pointers.ts). */
   private reportNeverReleased(): void {
     try {
@@ -364,12 +374,15 @@ export class FileAnalysis implements EngineContext {
         ...this.moduleReleaseText(res, variable),
         scope: this.sourceCode.ast as unknown as Node,
       }), (fn) => this.summaries.summaryOf(fn), (res) => this.objects.releasingMethodsOf(res));
+      const reported = new Set<Node>();
       for (const [graph, findings] of byGraph) {
         let home: FunctionGraph | null = graph;
         while (home?.isInlined && home.parent) home = home.parent;
         const list = home ? this.found.get(home.codePath) : undefined;
         if (list) for (const finding of findings) this.collect(list, finding);
+        for (const finding of findings) reported.add(finding.node);
       }
+      this.reportTeardownLeftovers(reported);
     } catch (error) {
       this.fail(error);
     }

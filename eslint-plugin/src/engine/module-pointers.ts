@@ -18,7 +18,7 @@ import { isVariableKey, type Symbols } from "./symbols";
 
 type Node = TSESTree.Node;
 
-interface Held {
+export interface Held {
   res: Resource;
   /** The module variables' keys the pointer was stored into, with the first store of each. */
   stores: Map<string, { name: string; node: Node }>;
@@ -114,7 +114,12 @@ export class ModulePointers {
     return roots;
   }
 
-  private expanded(keys: Set<string>): Set<string> {
+  /** The pointers held in module variables, each with the variables it was stored into. */
+  heldEntries(): Iterable<Held> {
+    return this.held.values();
+  }
+
+  expanded(keys: Set<string>): Set<string> {
     return withLoopAliases(keys, this.loopAliases);
   }
 
@@ -279,7 +284,7 @@ export function homeGraph(graph: FunctionGraph): FunctionGraph {
 }
 
 /** Keys of the variables some event of the file releases, itself or through a helper that releases its argument. */
-function releasedKeys(graphs: Iterable<FunctionGraph>, summaryOf: (fn: Node) => Summary | null): Set<string> {
+export function releasedKeys(graphs: Iterable<FunctionGraph>, summaryOf: (fn: Node) => Summary | null): Set<string> {
   const keys = new Set<string>();
   for (const graph of graphs) {
     for (const events of graph.events) {
@@ -321,7 +326,7 @@ function parentKeys(key: string): string[] {
  * Keys some event of the file reads (uses, passes): an optional field the file never names was
  * never asked for. And the objects whose methods are called (`bufA.dispose()`).
  */
-function usedKeys(graphs: Iterable<FunctionGraph>): { used: Set<string>; methodCalls: Map<string, Set<string>> } {
+export function usedKeys(graphs: Iterable<FunctionGraph>): { used: Set<string>; methodCalls: Map<string, Set<string>> } {
   const used = new Set<string>();
   const methodCalls = new Map<string, Set<string>>();
   for (const graph of graphs) {

@@ -200,6 +200,24 @@ frame();
 cleanup(0);
 `;
 
+/** A module texture a reset releases and makes again, and a cleanup that tears it down by hand and ends the process. */
+const RESET_AND_CLEANUP = (cleanup: string) => `${PRELUDE}let sceneTex = makeTexture(true);
+function frame(): void {
+  vcall(device, CTX_PS_SET_SHADER_RESOURCES, [FFIType.ptr], [sceneTex.srv!]);
+}
+function reset(): void {
+  comRelease(sceneTex.srv!);
+  comRelease(sceneTex.tex);
+  sceneTex = makeTexture(true);
+}
+function cleanup(code: number): never {
+${cleanup}  process.exit(code);
+}
+frame();
+reset();
+cleanup(0);
+`;
+
 /** Ping-pong textures that swap their objects every frame (`const tmp = front; front = back; back = tmp`). */
 const PING_PONG = (teardown: string) => `${PRELUDE}let front = makeTexture(true);
 let back = makeTexture(true);
@@ -294,6 +312,8 @@ cleanup(0);
 
 export const cases: RuleCases = {
   valid: [
+    { name: "a module object a reset releases, torn down by hand in full by the function that ends the process", code: RESET_AND_CLEANUP("  comRelease(sceneTex.srv!);\n  comRelease(sceneTex.tex);\n") },
+    { name: "a function that ends the process without tearing the module object down by hand: the reset's releases are the file's", code: RESET_AND_CLEANUP("") },
     {
       name: "a script's device that a function of the script uses, torn down by hand before both process exits",
       code: SCRIPT_TEARDOWN(ALL_FOUR("  "), ALL_FOUR("")),
@@ -497,6 +517,19 @@ export function use(p: bigint): void {
     },
   ],
   invalid: [
+    {
+      name: "a function that ends the process tears a module object down by hand and leaves a field out, though the reset releases it",
+      code: RESET_AND_CLEANUP("  comRelease(sceneTex.tex);\n"),
+      errors: [
+        {
+          messageId: "missingRelease",
+          data: { pointer: "sceneTex.srv", acquirer: "makeTexture", reached: "the call to `process.exit` at line 40", release: "comRelease(sceneTex.srv)" },
+          line: 36,
+          column: 14,
+          suggestions: [],
+        },
+      ],
+    },
     {
       name: "a script's device that a function of the script uses, one field forgotten by the teardown before the early exit",
       code: SCRIPT_TEARDOWN(ALL_FOUR("  ").replace("  comRelease(g.swapChain);\n", ""), ALL_FOUR("")),
