@@ -368,18 +368,35 @@ export class Recorder {
   }
 
   /**
-   * `for (const t of [sceneTex, bloomA])`: the loop's variable is each element in turn. Its paths still
-   * treat the elements as handed on (one variable for several objects), but to the file-wide question
-   * "does some code release `sceneTex.srv`" a release of `t.srv` there answers yes (module-pointers.ts).
+   * `for (const t of [sceneTex, bloomA])`, or `const sbs = [w1Buf, b1Buf]; for (const b of sbs)` when the constant is
+   * only ever looped over: the loop's variable is each element in turn. Its paths still treat the elements as handed on
+   * (one variable for several objects), but to the file-wide question "does some code release `sceneTex.srv`" a release
+   * of `t.srv` there answers yes (module-pointers.ts).
    */
   private loopList(array: TSESTree.ArrayExpression): boolean {
-    const loop = array.parent;
-    if (loop?.type !== "ForOfStatement" || loop.right !== array || loop.left.type !== "VariableDeclaration") return false;
-    const id = loop.left.declarations[0]?.id;
-    const key = id?.type === "Identifier" ? this.symbols.keyOf(id) : null;
+    const loops = this.loopsOver(array);
+    if (loops.length === 0) return false;
     const elements = array.elements.map((e) => (e && e.type !== "SpreadElement" ? this.symbols.keyOf(e) : null));
-    if (key === null || elements.some((e) => e === null)) return false;
-    this.loopAliases.set(key, elements as string[]);
+    if (elements.some((e) => e === null)) return false;
+    const keys = loops.map((loop) => {
+      const id = (loop.left as TSESTree.VariableDeclaration).declarations[0]?.id;
+      return id?.type === "Identifier" ? this.symbols.keyOf(id) : null;
+    });
+    if (keys.some((k) => k === null)) return false;
+    for (const key of keys) this.loopAliases.set(key!, elements as string[]);
     return true;
+  }
+
+  /** The `for...of` loops that iterate this array literal: itself the loop's, or a constant's only looped over. */
+  private loopsOver(array: TSESTree.ArrayExpression): TSESTree.ForOfStatement[] {
+    const isLoopOver = (node: Node): node is TSESTree.Node & { parent: TSESTree.ForOfStatement } =>
+      node.parent?.type === "ForOfStatement" && node.parent.right === node && node.parent.left.type === "VariableDeclaration";
+    if (isLoopOver(array)) return [array.parent];
+    const declarator = array.parent;
+    if (declarator?.type !== "VariableDeclarator" || declarator.init !== array || declarator.id.type !== "Identifier") return [];
+    if (declarator.parent?.type !== "VariableDeclaration" || declarator.parent.kind !== "const") return [];
+    const id = declarator.id;
+    const uses = this.symbols.referencesOf(id).filter((ref) => ref !== id);
+    return uses.length > 0 && uses.every(isLoopOver) ? uses.map((ref) => ref.parent as TSESTree.ForOfStatement) : [];
   }
 }

@@ -328,6 +328,10 @@ setInterval(() => vcall(g.context, CTX_DRAW, [], []), 16);
     { name: "constant textures read through a cursor (`let src = hdr; if (flip) src = hdr2`), every field of both released: the cursor swaps nothing", code: CURSOR(HDR_BOTH) },
     { name: "constant fields swapped by cursors of a ping-pong, every field of both released", code: CURSOR_SWAP(FIELDS_BOTH) },
     { name: "module objects torn down in a loop over a list of them: every field released", code: LOOP_TEARDOWN("    comRelease(t.srv!);\n    comRelease(t.tex);\n") },
+    {
+      name: "module objects torn down in a loop over a constant list of them (`const all = [a, b]; for (const t of all)`): every field released",
+      code: LOOP_TEARDOWN("    comRelease(t.srv!);\n    comRelease(t.tex);\n").replace("  for (const t of [sceneTex, bloom]) {", "  const all = [sceneTex, bloom];\n  for (const t of all) {"),
+    },
     { name: "a device object torn down by hand before each way out of the process: every field released", code: TEARDOWN(ALL_FOUR("    "), ALL_FOUR("  ")) },
     {
       name: "every field of the returned objects released",
@@ -609,6 +613,24 @@ export function use(p: bigint): void {
     {
       name: "module objects torn down in a loop over a list of them, one field forgotten: reported for each object",
       code: LOOP_TEARDOWN("    comRelease(t.tex);\n"),
+      errors: [
+        {
+          messageId: "missingRelease",
+          data: { pointer: "sceneTex.srv", acquirer: "makeTexture", reached: "the program ends: no code in this file releases `sceneTex.srv`, which holds it", release: "comRelease(sceneTex.srv)" },
+          line: 29,
+          column: 18,
+        },
+        {
+          messageId: "missingRelease",
+          data: { pointer: "bloom.srv", acquirer: "makeTexture", reached: "the program ends: no code in this file releases `bloom.srv`, which holds it", release: "comRelease(bloom.srv)" },
+          line: 30,
+          column: 15,
+        },
+      ],
+    },
+    {
+      name: "module objects torn down in a loop over a constant list of them, one field forgotten: reported for each object",
+      code: LOOP_TEARDOWN("    comRelease(t.tex);\n").replace("  for (const t of [sceneTex, bloom]) {", "  const all = [sceneTex, bloom];\n  for (const t of all) {"),
       errors: [
         {
           messageId: "missingRelease",
