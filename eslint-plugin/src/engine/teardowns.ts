@@ -9,6 +9,7 @@ import type { TSESTree } from "@typescript-eslint/utils";
 import type { Exit, MissingRelease } from "./findings";
 import type { Resource, Summary } from "./model";
 import { ModulePointers, handledKeys, releasedKeys, rootKey, usedKeys } from "./module-pointers";
+import { isVariableKey } from "./symbols";
 import type { FunctionGraph } from "./segment-graph";
 
 type Node = TSESTree.Node;
@@ -43,10 +44,46 @@ export function teardownLeftovers(pointers: ModulePointers, graphs: readonly Fun
         if ([...handled].some((k) => k === key || k === rootKey(key) || key.startsWith(`${k}.`))) continue;
         if (![...released].some((k) => k !== key && k.startsWith(owner) && !k.slice(owner.length).includes("."))) continue;
         // An optional field the file never names may never have been made.
-        if (entry.optional && !(used ??= pointers.expanded(usedKeys(graphs).used)).has(key)) continue;
+        if (entry.optional && !(used ??= usedThroughCopies(pointers.expanded(usedKeys(graphs).used), graphs)).has(key)) continue;
         out.push({ res: entry.res, variable: store.name, graph, end });
       }
     }
+  }
+  return out;
+}
+
+/**
+ * The used keys, and through copies between variables (`dustSrc = hdr2`, `phiRead = phiA`) the keys of what was copied:
+ * `dustSrc.srv` read is `hdr2.srv` read. Two steps of copies at most.
+ */
+function usedThroughCopies(used: Set<string>, graphs: readonly FunctionGraph[]): Set<string> {
+  const sources = new Map<string, Set<string>>();
+  for (const graph of graphs) {
+    for (const events of graph.events) {
+      for (const event of events) {
+        if (event.k !== "assign" || event.sym?.t !== "slot" || !isVariableKey(event.key) || !isVariableKey(event.sym.key)) continue;
+        let set = sources.get(event.key);
+        if (!set) sources.set(event.key, (set = new Set()));
+        set.add(event.sym.key);
+      }
+    }
+  }
+  if (sources.size === 0) return used;
+  const out = new Set(used);
+  let frontier = [...used];
+  for (let step = 0; step < 2 && frontier.length > 0; step++) {
+    const next: string[] = [];
+    for (const key of frontier) {
+      const root = rootKey(key);
+      for (const source of sources.get(root) ?? []) {
+        const copied = source + key.slice(root.length);
+        if (!out.has(copied)) {
+          out.add(copied);
+          next.push(copied);
+        }
+      }
+    }
+    frontier = next;
   }
   return out;
 }

@@ -201,10 +201,9 @@ cleanup(0);
 `;
 
 /** A module texture a reset releases and makes again, and a cleanup that tears it down by hand and ends the process. */
-const RESET_AND_CLEANUP = (cleanup: string) => `${PRELUDE}let sceneTex = makeTexture(true);
+const RESET_AND_CLEANUP = (cleanup: string, frame = "  vcall(device, CTX_PS_SET_SHADER_RESOURCES, [FFIType.ptr], [sceneTex.srv!]);\n") => `${PRELUDE}let sceneTex = makeTexture(true);
 function frame(): void {
-  vcall(device, CTX_PS_SET_SHADER_RESOURCES, [FFIType.ptr], [sceneTex.srv!]);
-}
+${frame}}
 function reset(): void {
   comRelease(sceneTex.srv!);
   comRelease(sceneTex.tex);
@@ -521,6 +520,19 @@ export function use(p: bigint): void {
     },
   ],
   invalid: [
+    {
+      name: "a teardown that ends the process leaves out an optional field the file reads only through a copy (`const src = sceneTex; src.srv`)",
+      code: RESET_AND_CLEANUP("  comRelease(sceneTex.tex);\n", "  const src = sceneTex;\n  vcall(device, CTX_PS_SET_SHADER_RESOURCES, [FFIType.ptr], [src.srv!]);\n"),
+      errors: [
+        {
+          messageId: "missingRelease",
+          data: { pointer: "sceneTex.srv", acquirer: "makeTexture", reached: "the call to `process.exit` at line 41", release: "comRelease(sceneTex.srv)" },
+          line: 37,
+          column: 14,
+          suggestions: [],
+        },
+      ],
+    },
     {
       name: "a function that ends the process tears a module object down by hand and leaves a field out, though the reset releases it",
       code: RESET_AND_CLEANUP("  comRelease(sceneTex.tex);\n"),
