@@ -396,7 +396,10 @@ export class Recorder {
     if (declarator?.type !== "VariableDeclarator" || declarator.init !== array || declarator.id.type !== "Identifier") return [];
     if (declarator.parent?.type !== "VariableDeclaration" || declarator.parent.kind !== "const") return [];
     const id = declarator.id;
+    // Pushing more onto it (`allBufs.push(b)`) leaves the literal's elements looped over; what is pushed is handed on.
+    const isPush = (ref: Node) => ref.parent?.type === "MemberExpression" && ref.parent.object === ref && ref.parent.parent?.type === "CallExpression" && this.text(ref.parent.property) === "push";
     const uses = this.symbols.referencesOf(id).filter((ref) => ref !== id);
-    return uses.length > 0 && uses.every(isLoopOver) ? uses.map((ref) => ref.parent as TSESTree.ForOfStatement) : [];
+    const loops = uses.filter(isLoopOver);
+    return loops.length > 0 && uses.every((ref) => isLoopOver(ref) || isPush(ref)) ? loops.map((ref) => ref.parent as TSESTree.ForOfStatement) : [];
   }
 }

@@ -641,6 +641,18 @@ export function use(p: bigint): void {
       ],
     },
     {
+      name: "module objects torn down in a loop over a constant list that more is pushed onto, one field forgotten: reported for the list's own elements",
+      code: LOOP_TEARDOWN("    comRelease(t.tex);\n").replace("  for (const t of [sceneTex, bloom]) {", "  const all = [sceneTex];\n  all.push(bloom);\n  for (const t of all) {"),
+      errors: [
+        {
+          messageId: "missingRelease",
+          data: { pointer: "sceneTex.srv", acquirer: "makeTexture", reached: "the program ends: no code in this file releases `sceneTex.srv`, which holds it", release: "comRelease(sceneTex.srv)" },
+          line: 29,
+          column: 18,
+        },
+      ],
+    },
+    {
       name: "module objects torn down in a loop over a constant list of them, one field forgotten: reported for each object",
       code: LOOP_TEARDOWN("    comRelease(t.tex);\n").replace("  for (const t of [sceneTex, bloom]) {", "  const all = [sceneTex, bloom];\n  for (const t of all) {"),
       errors: [
