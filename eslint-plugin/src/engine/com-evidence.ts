@@ -12,6 +12,9 @@ import type { Vocabulary } from "./vocabulary";
 type Node = TSESTree.Node;
 type Expression = TSESTree.Expression;
 
+/** Release functions of memory, strings, handles and locks (`PTReleaseMemory`, `ReleaseDC`, `ReleaseMutex`): what they free is no COM object. */
+const NOT_AN_OBJECT_RELEASE = /memory|mem$|string|bstr|handle|dc$|mutex|semaphore|lock|capture|stgmedium/i;
+
 export class ComEvidence {
   private readonly evidence = new WeakMap<Node, boolean>();
   private readonly paramEvidence = new WeakMap<Node, boolean>();
@@ -36,6 +39,24 @@ export class ComEvidence {
       this.evidence.set(init, known);
     }
     return known;
+  }
+
+  /**
+   * Is the box read as an unsigned 64-bit value (`box.readBigUInt64LE(0)`), the way a pointer is read? Of a call
+   * that fills several boxes, one the file uses as a COM object, the other boxes read so are COM objects too
+   * (`D3D11CreateDevice(..., ppDevice, pFeatureLevel, ppContext)`); a count or a level is read narrower.
+   */
+  readsAsPointer(box: Expression): boolean {
+    if (box.type !== "Identifier") return false;
+    return this.lookups.referencesOf(box).some((ref) => {
+      const member = ref.parent;
+      const read = member?.parent;
+      if (member?.type !== "MemberExpression" || member.object !== ref || read?.type !== "CallExpression" || read.callee !== member || !/^readBigUInt64LE$|^readBigUint64LE$/.test(memberName(member) ?? "")) return false;
+      // Bound to a variable used for nothing but COM (or nothing at all): a DEVMODE or a string the code reads memory
+      // at (`ReadProcessMemory(..., addr, ...)`) is no object.
+      const target = read.parent?.type === "VariableDeclarator" && read.parent.init === read ? read.parent.id : null;
+      return target?.type === "Identifier" && this.lookups.referencesOf(target).every((r) => r === target || this.isComObjectUse(r));
+    });
   }
 
   private readIsComObject(ref: TSESTree.Identifier): boolean {
@@ -92,7 +113,7 @@ export class ComEvidence {
     const index = parent.arguments.indexOf(expr as TSESTree.CallExpressionArgument);
     if (index < 0) return false;
     const name = calleeName(parent.callee);
-    if (index === 0 && name !== null && (this.vocabulary.isReleaseFunction(name) || /release/i.test(name))) return true;
+    if (index === 0 && name !== null && (this.vocabulary.isReleaseFunction(name) || (/release/i.test(name) && !NOT_AN_OBJECT_RELEASE.test(name)))) return true;
     const vtable = this.shapes.vtableCall(parent);
     if (vtable !== null) return vtable.object === expr;
     // `blobBufferPointer(blob)`, where that function of the file calls through its parameter's vtable.

@@ -289,6 +289,10 @@ export class FfiShapes {
     return this.evidence.holdsComObject(box);
   }
 
+  readsAsPointer(box: Expression): boolean {
+    return this.evidence.readsAsPointer(box);
+  }
+
   private looksLikeDispatcher(callee: Node): boolean {
     const name = calleeName(callee);
     return (name !== null && /call|invoke|vt|vtbl|vtable|method/i.test(name)) || this.lookups.isLocalDispatcher(callee);

@@ -74,7 +74,9 @@ export class Recognizer {
     if (!box || this.ffi.readBox(call)) return null;
     const creates = (name !== null && CREATING_EXPORTS.has(name)) || this.ffi.mentionsIid(call.arguments);
     if (creates || this.ffi.holdsComObject(box)) return this.withExtraBoxes(this.ffiAcquire(null, box, false, name ?? "the call", !creates), boxes);
-    return null;
+    // Another box of the call holds a COM object: the last one read as a pointer is filled with one too.
+    const other = this.comBoxes(boxes).pop();
+    return other ? this.withExtraBoxes(this.ffiAcquire(null, other, false, name ?? "the call", true), boxes) : null;
   }
 
   private classifyVtable(call: TSESTree.CallExpression, vtable: VtableCall): ApiCall | null {
@@ -126,8 +128,15 @@ export class Recognizer {
    * evidence rule, box by box): `D3DCompile(..., ppCode, ppErr)` fills a code and an error blob.
    */
   private withExtraBoxes(api: Extract<ApiCall, { kind: "acquire" }>, boxes: readonly TSESTree.Expression[]): Extract<ApiCall, { kind: "acquire" }> {
-    const extra = boxes.slice(0, -1).filter((box) => box !== api.outBox && this.ffi!.holdsComObject(box));
+    const extra = this.comBoxes(boxes).filter((box) => box !== api.outBox && box !== boxes[boxes.length - 1]);
     return extra.length > 0 ? { ...api, extraBoxes: extra } : api;
+  }
+
+  /** The boxes of one call the file uses as COM objects, and, when it uses one so, the others it reads as pointers. */
+  private comBoxes(boxes: readonly TSESTree.Expression[]): TSESTree.Expression[] {
+    const ffi = this.ffi!;
+    const used = boxes.filter((box) => ffi.holdsComObject(box));
+    return used.length === 0 ? [] : boxes.filter((box) => used.includes(box) || ffi.readsAsPointer(box));
   }
 
   /** The method shape (spec section 2): names on a receiver, release functions, HRESULT macros, configured acquire functions. */

@@ -15,8 +15,41 @@ const IUNKNOWN_RELEASE = 2;
 const flags = Buffer.alloc(4);
 `;
 
+/** An export filling a device box, a level box and a context box (D3D11CreateDevice); `context` is what the caller does with the context. */
+const DEVICE_PROBE = (context: string) => `${PRELUDE}declare const D3d11: { D3D11CreateDevice(...args: unknown[]): number };
+declare const Kernel32: { ReadProcessMemory(...args: unknown[]): number };
+export function probe(): number {
+  const ppDevice = Buffer.alloc(8);
+  const pLevel = Buffer.alloc(4);
+  const ppContext = Buffer.alloc(8);
+  if (D3d11.D3D11CreateDevice(null, 1, 0n, 0, null, 0, 7, ppDevice.ptr!, pLevel.ptr!, ppContext.ptr!) !== 0) return 0;
+  const level = pLevel.readUInt32LE(0);
+  const device = ppDevice.readBigUInt64LE(0);
+  const contextAddr = ppContext.readBigUInt64LE(0);
+${context}  vcall(device, IUNKNOWN_RELEASE, [], [], FFIType.u32);
+  return level;
+}
+`;
+
 export const cases: RuleCases = {
   valid: [
+    { name: "a call filling several boxes: the box the file releases from, and the other box read as a pointer, both released", code: DEVICE_PROBE("  vcall(contextAddr, IUNKNOWN_RELEASE, [], [], FFIType.u32);\n") },
+    {
+      name: "a call filling several boxes: another box read as a pointer but used as memory (`ReadProcessMemory` at it) is no COM object",
+      code: DEVICE_PROBE("  Kernel32.ReadProcessMemory(0n, contextAddr, flags.ptr!, 4n, null);\n"),
+    },
+    {
+      name: "a box read and freed by a memory release function (`PTReleaseMemory`) holds no COM object",
+      code: `${PRELUDE}declare const Prntvpt: { PTConvertPrintTicketToDevMode(...args: unknown[]): number; PTReleaseMemory(p: bigint): number };
+export function devmode(): void {
+  const ppDevmode = Buffer.alloc(8);
+  if (Prntvpt.PTConvertPrintTicketToDevMode(0n, 0n, 0, 0, flags.ptr!, ppDevmode.ptr!) !== 0) return;
+  const addr = ppDevmode.readBigUInt64LE(0);
+  if (flags.readUInt32LE(0) === 0) return;
+  Prntvpt.PTReleaseMemory(addr);
+}
+`,
+    },
     {
       name: "a sample box never read at the end of the stream owes nothing; the read sample is released",
       code: `${PRELUDE}export function next(): boolean {
@@ -32,6 +65,28 @@ export const cases: RuleCases = {
     },
   ],
   invalid: [
+    {
+      name: "a call filling several boxes, one released as a COM object: another box read as a pointer and never used is a COM object never released",
+      code: DEVICE_PROBE(""),
+      errors: [
+        {
+          messageId: "missingRelease",
+          data: { pointer: "contextAddr", acquirer: "D3D11CreateDevice", reached: "the return at line 19", release: "vcall(contextAddr, IUNKNOWN_RELEASE, [], [], FFIType.u32)" },
+          line: 14,
+          column: 7,
+          suggestions: [
+            {
+              messageId: "insertReleaseFinally",
+              output: DEVICE_PROBE("").replace(
+                "  vcall(device, IUNKNOWN_RELEASE, [], [], FFIType.u32);\n  return level;\n",
+                "  try {\n    vcall(device, IUNKNOWN_RELEASE, [], [], FFIType.u32);\n    return level;\n  } finally {\n    vcall(contextAddr, IUNKNOWN_RELEASE, [], [], FFIType.u32);\n  }\n",
+              ),
+            },
+            { messageId: "insertReleaseAtExit", output: DEVICE_PROBE("").replace("  return level;\n", "  vcall(contextAddr, IUNKNOWN_RELEASE, [], [], FFIType.u32);\n  return level;\n") },
+          ],
+        },
+      ],
+    },
     {
       name: "a read sample that one path does not release is a leak from its read on",
       code: `${PRELUDE}export function next(): boolean {
