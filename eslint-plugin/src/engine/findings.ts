@@ -48,7 +48,7 @@ export interface MissingRelease extends Base {
    * The first exit reached while the pointer is held, or where it is acquired again, or (for a
    * pointer kept in a module variable) the store into a variable that no code of the file releases.
    */
-  reached: { exit: Exit } | { reacquired: Node } | { neverReleased: { variable: string; store: Node } } | { stateNeverReleased: { releaser: string } };
+  reached: { exit: Exit } | { reacquired: Node } | { overwritten: { variable: string; node: Node } } | { neverReleased: { variable: string; store: Node } } | { stateNeverReleased: { releaser: string } };
   /** The statement that binds the pointer, for the repair; null when it cannot be placed. */
   owner: Node | null;
   /** Every leaking exit; empty when they are not known (acquired again in a loop). */

@@ -17,6 +17,8 @@ export class HeldNotes {
   /** By pointer: the calls ending the process where every path has released it, and those where every path holds it. */
   private readonly releasedAtEnd = new Map<Resource, Set<TSESTree.Node>>();
   private readonly heldAtEnd = new Map<Resource, Exit[]>();
+  /** Pointers whose only holder, a module variable this path stored them in, is assigned again before a release (`engine = 0n`). */
+  readonly overwritten = new Map<Resource, { variable: string; node: TSESTree.Node }>();
 
   constructor(
     private readonly ctx: EngineContext,
@@ -61,6 +63,19 @@ export class HeldNotes {
         const exits = this.heldAtEnd.get(res) ?? [];
         if (!exits.some((e) => e.node === node)) this.heldAtEnd.set(res, [...exits, exit]);
       }
+    }
+  }
+
+  /**
+   * Before `key` (a module variable, declared at `holder`) is assigned again at `node`: a pointer this path stored in it,
+   * not released or handed on since, is lost (`engine = ppEngine.readBigUInt64LE(0); ... engine = 0n`).
+   */
+  noteOverwrite(draft: Draft, key: string, holder: TSESTree.Node, variable: string, node: TSESTree.Node): void {
+    for (const id of draft.bindings.get(key) ?? []) {
+      const value = this.ctx.value(id);
+      if (value.kind !== "ref" || value.res.ownKey < 0 || this.overwritten.has(value.res)) continue;
+      const facts = (draft.tracks.get(value.res.ownKey) ?? []).map((f) => this.ctx.facts.get(f));
+      if (facts.length > 0 && facts.every((f) => f.phase === Phase.PtrEscaped && !f.uncertain && f.site === holder)) this.overwritten.set(value.res, { variable, node });
     }
   }
 

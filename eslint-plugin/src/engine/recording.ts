@@ -336,7 +336,10 @@ export class Recorder {
     const byClosures = escapes && target.type === "Identifier" && s.isOwnSharedWithClosures(target, this.top());
     const moduleShared = byClosures && target.type === "Identifier" && s.isModuleVariable(target);
     const rebinds = target.parent?.type === "AssignmentExpression";
-    this.record({ k: "assign", key, sym, escapes, ...(aliasKey !== null ? { aliasOf: { key: aliasKey, site: source } } : {}), ...(heldBy ? { heldBy } : {}), ...(byClosures ? { byClosures } : {}), ...(moduleShared ? { moduleShared } : {}), ...(rebinds ? { rebinds } : {}) });
+    // `engine = box.readBigUInt64LE(0)` into a module variable: what it held before is lost unless released (Transitions.noteOverwrite).
+    const declared = escapes && rebinds && target.type === "Identifier" && s.isModuleVariable(target) ? s.variableOf(target)?.identifiers[0] : undefined;
+    const storedIn = declared ? { declared: declared as Node, at: target as Node } : undefined;
+    this.record({ k: "assign", key, sym, escapes, ...(aliasKey !== null ? { aliasOf: { key: aliasKey, site: source } } : {}), ...(heldBy ? { heldBy } : {}), ...(byClosures ? { byClosures } : {}), ...(moduleShared ? { moduleShared } : {}), ...(rebinds ? { rebinds } : {}), ...(storedIn ? { storedIn } : {}) });
   }
 
   /** Is this name ever the receiver of a protocol method in the file? (A cheap textual pre-scan.) */

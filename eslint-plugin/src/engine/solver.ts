@@ -141,6 +141,7 @@ export function solve(ctx: EngineContext, graph: FunctionGraph, entry: State, si
   const t = transfer.transitions;
   if (sink) {
     for (const [res, node] of t.reacquired) sink.report(t.missingRelease(res, { reacquired: node }, []));
+    for (const [res, overwritten] of transfer.overwritten) if (!t.reacquired.has(res)) sink.report(t.missingRelease(res, { overwritten }, []));
     for (const [res, exitList] of leaks) if (!t.reacquired.has(res)) sink.report(t.missingRelease(res, { exit: exitList[0] }, exitList));
   }
   return exitState;

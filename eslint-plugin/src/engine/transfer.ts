@@ -4,6 +4,7 @@
  * a binding, a summarised helper call, a branch outcome, or bookkeeping
  * (scope ends, throw points into handlers).
  */
+import type { TSESTree } from "@typescript-eslint/utils";
 import { Draft, EMPTY_STATE, IdSet, Phase, State, markUncertain } from "./facts";
 import type { Exit, Sink } from "./findings";
 import type { EngineContext, Event, Refiner, Resource } from "./model";
@@ -39,6 +40,10 @@ export class Transfer {
   }
 
   /** Pointers owed where the process ends: a teardown's leftovers, or held by no variable any more. */
+  get overwritten(): ReadonlyMap<Resource, { variable: string; node: TSESTree.Node }> {
+    return this.held.overwritten;
+  }
+
   get terminateLeaks(): ReadonlyMap<Resource, Exit[]> {
     return this.held.terminateLeaks;
   }
@@ -67,7 +72,9 @@ export class Transfer {
           // A module variable its closures only use is the top level's, and still the module's to release somewhere.
           if (event.heldBy && reporting && !inert && (!own || event.moduleShared)) this.held.noteModuleHeld(draft, values, event.key, event.heldBy.name, event.heldBy.node);
           if (own && event.moduleShared) this.markOutlivesTopLevel(values);
-          if (event.escapes && !inert && !own) t.escape(draft, values);
+          // Assigning a module variable again loses what this path stored in it and has not released.
+          if (reporting && event.storedIn) this.held.noteOverwrite(draft, event.key, event.storedIn.declared, this.ctx.text(event.storedIn.at), event.storedIn.at);
+          if (event.escapes && !inert && !own) t.escape(draft, values, false, event.storedIn?.declared ?? null);
           // A copy or store of an object hands on what its members hold: they are followed under one name only.
           for (const key of slotKeysOf(event.sym)) {
             if (event.heldBy && this.onModuleStore) this.onModuleStore(this.ctx.objects.memberValues(draft.bindings, key));

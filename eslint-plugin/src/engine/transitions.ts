@@ -323,7 +323,11 @@ export class Transitions {
     return valid;
   }
 
-  escape(draft: Draft, values: IdSet, native = false): void {
+  /**
+   * `holder`: the module variable the values are stored into (`engine = box.readBigUInt64LE(0)`); the escaped fact
+   * names it, so that assigning that variable again before a release is seen to lose the pointer (`noteOverwrite`).
+   */
+  escape(draft: Draft, values: IdSet, native = false, holder: Node | null = null): void {
     const facts = this.ctx.facts;
     for (const id of values) {
       const value = this.ctx.value(id);
@@ -334,7 +338,14 @@ export class Transitions {
       // given a raw pointer uses it; the caller's reference stays the caller's.
       if (native && res.ffi) continue;
       if (res.ownKey >= 0) this.releasedOrHandedOn.add(res); // handed on here: a Release on every path would release what it gave away
-      if (res.ownKey >= 0) this.mapTrack(draft, res.ownKey, (fact, fid) => (fact.phase === Phase.PtrOwned || fact.phase === Phase.PtrUnchecked ? facts.derive(fid, Phase.PtrEscaped, null, null) : fid));
+      if (res.ownKey >= 0) {
+        this.mapTrack(draft, res.ownKey, (fact, fid) => {
+          if (fact.phase === Phase.PtrOwned || fact.phase === Phase.PtrUnchecked) return facts.derive(fid, Phase.PtrEscaped, holder, null);
+          // Handed on from the module variable it was stored in: no longer that variable's alone.
+          if (fact.phase === Phase.PtrEscaped && fact.site !== null && fact.site !== holder) return facts.derive(fid, Phase.PtrEscaped, null, null);
+          return fid;
+        });
+      }
       if (res.protoKey >= 0 && draft.tracks.has(res.protoKey)) draft.setTrack(res.protoKey, [facts.make(Phase.CallUnknown)]);
     }
     // An object handed on hands on the pointers its properties own.
@@ -381,7 +392,7 @@ export class Transitions {
   }
 
   /** A missing-release finding for `res`: reached at an exit (every leaking exit known), or where it is acquired again. */
-  missingRelease(res: Resource, reached: { exit: Exit } | { reacquired: Node }, exits: Exit[]): MissingRelease {
+  missingRelease(res: Resource, reached: MissingRelease["reached"], exits: Exit[]): MissingRelease {
     const table = this.tableReleases.formFor(res, exits);
     return {
       kind: "missing-release",

@@ -26,6 +26,7 @@ function reachedWords(finding: MissingRelease): string {
   const reached = finding.reached;
   if ("exit" in reached) return exitWords(reached.exit);
   if ("reacquired" in reached) return `line ${lineOf(reached.reacquired)}, where it is acquired again`;
+  if ("overwritten" in reached) return `line ${lineOf(reached.overwritten.node)}, where \`${reached.overwritten.variable}\`, which holds it, is assigned again`;
   if ("stateNeverReleased" in reached) return `the program ends: \`${finding.acquirer}\` keeps it in its module, and no code in this file calls \`${reached.stateNeverReleased.releaser}\`, which releases it`;
   return `the program ends: no code in this file releases \`${reached.neverReleased.variable}\`, which holds it`;
 }
@@ -34,6 +35,7 @@ function relatedPlace(finding: MissingRelease) {
   const reached = finding.reached;
   if ("exit" in reached) return { ...reached.exit, label: exitWords(reached.exit) };
   if ("reacquired" in reached) return { loc: reached.reacquired.loc, range: reached.reacquired.range, label: `where it is acquired again before being released (line ${lineOf(reached.reacquired)})` };
+  if ("overwritten" in reached) return { loc: reached.overwritten.node.loc, range: reached.overwritten.node.range, label: `\`${reached.overwritten.variable}\` is assigned again here before it is released` };
   if ("stateNeverReleased" in reached) return { loc: finding.node.loc, range: finding.node.range, label: `\`${finding.acquirer}\` keeps \`${finding.pointer}\` in its module from here on` };
   const store = reached.neverReleased.store;
   return { loc: store.loc, range: store.range, label: `\`${reached.neverReleased.variable}\` holds it here, and no code in this file releases \`${reached.neverReleased.variable}\`` };

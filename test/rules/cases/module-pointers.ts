@@ -16,6 +16,26 @@ const CTX_OM_SET_BLEND_STATE = 35;
 
 const never = (variable: string) => `the program ends: no code in this file releases \`${variable}\`, which holds it`;
 
+/** An audio engine kept in a module variable by a start function, which gives up when a voice cannot be made. */
+const START_AUDIO = (giveUp: string) => `${PRELUDE}const ENGINE_CREATE_VOICE = 8;
+const IUNKNOWN_RELEASE = 2;
+declare const live: bigint[];
+let engine = 0n;
+export function startAudio(): void {
+  const box = Buffer.alloc(8);
+  if (vcall(device, DEV_CREATE_BLEND_STATE, [FFIType.ptr], [box.ptr!]) !== 0) return;
+  engine = box.readBigUInt64LE(0);
+  if (vcall(engine, ENGINE_CREATE_VOICE, [], []) !== 0) {
+${giveUp}    engine = 0n;
+    return;
+  }
+}
+export function stopAudio(): void {
+  if (engine !== 0n) vcall(engine, IUNKNOWN_RELEASE, [], [], FFIType.u32);
+  engine = 0n;
+}
+`;
+
 /** A one-shot script that makes one object, then ends the process in two failure branches and at its end. */
 const EXITS = (first: string, second: string, end: string) => `${PRELUDE}const BLEND_GET_DESC = 7;
 const BLEND_GET_FACTOR = 8;
@@ -49,6 +69,8 @@ process.exit(0);
 
 export const cases: RuleCases = {
   valid: [
+    { name: "a module variable assigned again after the pointer stored in it is released", code: START_AUDIO("    vcall(engine, IUNKNOWN_RELEASE, [], [], FFIType.u32);\n") },
+    { name: "a module variable assigned again after the pointer stored in it is handed on (pushed into a list)", code: START_AUDIO("    live.push(engine);\n") },
     { name: "a one-shot script that releases its object by hand before every end of the process", code: EXITS("  comRelease(blend);\n", "  comRelease(blend);\n", "comRelease(blend);\n") },
     {
       name: "a one-shot script that releases its object only where it finishes, not where it fails: the system takes it back at the failure exits",
@@ -133,6 +155,19 @@ export function draw(): void {
     },
   ],
   invalid: [
+    {
+      name: "a module variable assigned again (`engine = 0n`) before the pointer this path stored in it is released: the pointer is lost",
+      code: START_AUDIO(""),
+      errors: [
+        {
+          messageId: "missingRelease",
+          data: { pointer: "engine", acquirer: "DEV_CREATE_BLEND_STATE", reached: "line 17, where `engine`, which holds it, is assigned again", release: "vcall(engine, IUNKNOWN_RELEASE, [], [], FFIType.u32)" },
+          line: 14,
+          column: 7,
+          suggestions: [],
+        },
+      ],
+    },
     {
       name: "a one-shot script that releases its object by hand before every end of the process but one: reported at that one",
       code: EXITS("  comRelease(blend);\n", "", "comRelease(blend);\n"),
