@@ -5,7 +5,7 @@
  * HSTRING or a buffer read from a box is closed by other APIs and never tracked.
  */
 import type { TSESTree } from "@typescript-eslint/utils";
-import { calleeName, memberName, propertyNames, unwrapExpression } from "./ast";
+import { calleeName, dottedName, memberName, propertyNames, unwrapExpression, walk } from "./ast";
 import type { FfiLookups, FfiShapes } from "./ffi";
 import type { Vocabulary } from "./vocabulary";
 
@@ -25,8 +25,36 @@ export class ComEvidence {
   constructor(
     private readonly vocabulary: Vocabulary,
     private readonly lookups: FfiLookups,
-    private readonly shapes: Pick<FfiShapes, "readBox" | "vtableCall">,
+    private readonly shapes: Pick<FfiShapes, "readBox" | "vtableCall" | "boxArguments">,
   ) {}
+
+  /** The file's calls by the function they call and by the slot they dispatch (built on the first question). */
+  private callsByName: Map<string, TSESTree.CallExpression[]> | undefined;
+  private readonly acquirerEvidence = new Map<string, boolean>();
+
+  /**
+   * Does another call of the same acquirer (`AVIFileOpenW`, the slot `FACTORY_CREATEADAPTERLIST`), with the same
+   * arguments and boxes, fill a box the file uses as a COM object? An API hands out the same kind of object at every
+   * call: a script that releases the AVI file it opened for reading holds a COM object in the one it opened for
+   * writing too, whatever it does with it.
+   */
+  acquirerHoldsComObject(call: TSESTree.CallExpression, acquirer: string): boolean {
+    const boxes = this.shapes.boxArguments(call.arguments).length;
+    const key = `${acquirer}/${call.arguments.length}/${boxes}`;
+    let known = this.acquirerEvidence.get(key);
+    if (known === undefined) {
+      this.acquirerEvidence.set(key, false);
+      const calls = (this.callsByName ??= callsByName(rootOf(call))).get(acquirer) ?? [];
+      known = calls.some((other) => {
+        if (other === call || other.arguments.length !== call.arguments.length) return false;
+        const otherBoxes = this.shapes.boxArguments(other.arguments);
+        const last = otherBoxes[otherBoxes.length - 1];
+        return otherBoxes.length === boxes && last !== undefined && this.holdsComObject(last);
+      });
+      this.acquirerEvidence.set(key, known);
+    }
+    return known;
+  }
 
   /** Does the file use what it reads from this box as a COM object? */
   holdsComObject(box: Expression): boolean {
@@ -92,9 +120,7 @@ export class ComEvidence {
     let known = this.propertyEvidence.get(name);
     if (known === undefined) {
       this.propertyEvidence.set(name, false);
-      let root: Node = from;
-      while (root.parent) root = root.parent;
-      this.properties ??= propertyNames(root);
+      this.properties ??= propertyNames(rootOf(from));
       known = (this.properties.get(name) ?? []).some((node) => (node.type === "MemberExpression" ? this.isComObjectUse(node) : this.lookups.referencesOf(node).some((r) => r !== node && this.isComObjectUse(r))));
       this.propertyEvidence.set(name, known);
     }
@@ -132,4 +158,27 @@ export class ComEvidence {
     }
     return known;
   }
+}
+
+function rootOf(node: Node): Node {
+  while (node.parent) node = node.parent;
+  return node;
+}
+
+/** Calls by callee name and by the dotted name of their second argument (a dispatcher's slot). */
+function callsByName(root: Node): Map<string, TSESTree.CallExpression[]> {
+  const out = new Map<string, TSESTree.CallExpression[]>();
+  const add = (name: string | null, call: TSESTree.CallExpression) => {
+    if (name === null) return;
+    const list = out.get(name);
+    if (list) list.push(call);
+    else out.set(name, [call]);
+  };
+  walk(root, (node) => {
+    if (node.type !== "CallExpression") return;
+    add(calleeName(node.callee), node);
+    const slot = node.arguments[1];
+    if (slot && slot.type !== "SpreadElement") add(dottedName(slot), node);
+  });
+  return out;
 }

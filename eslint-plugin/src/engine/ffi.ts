@@ -293,6 +293,10 @@ export class FfiShapes {
     return this.evidence.readsAsPointer(box);
   }
 
+  acquirerHoldsComObject(call: TSESTree.CallExpression, acquirer: string): boolean {
+    return this.evidence.acquirerHoldsComObject(call, acquirer);
+  }
+
   private looksLikeDispatcher(callee: Node): boolean {
     const name = calleeName(callee);
     return (name !== null && /call|invoke|vt|vtbl|vtable|method/i.test(name)) || this.lookups.isLocalDispatcher(callee);

@@ -29,7 +29,7 @@ import { ObjectFields } from "./object-fields";
 import { TableReleases } from "./linked-tables";
 import { teardownFindings } from "./teardowns";
 import { VariableHandling } from "./variable-handling";
-import { helperReleaseCalls } from "./release-forms";
+import { acquirerOfPointer, helperReleaseCalls } from "./release-forms";
 import { Conditions } from "./conditions";
 import { FfiShapes } from "./ffi";
 import { Vocabulary } from "./vocabulary";
@@ -107,6 +107,7 @@ export class FileAnalysis implements EngineContext {
     this.tableReleases = new TableReleases(this);
     this.handling = new VariableHandling(this.graphs, (fn) => this.summaries.summaryOf(fn), (fn) => this.summaries.textualSummaryOf(fn));
     this.recorder = new Recorder(sourceCode, recognizer, this.symbols, this.resources, classify, () => this.stack[this.stack.length - 1], this.objects);
+    this.recorder.releaseForms.acquirerOf = (target) => acquirerOfPointer(target, this.symbols, (node) => recognizer.ffi?.readBox(node) ?? null, classify);
     this.recorder.releaseForms.helperReleases = () => helperReleaseCalls(this.graphs.values(), (fn) => this.summaries.summaryOf(fn));
     this.summaries = new Summaries(this, this.resources, this.symbols, this.graphs, sourceCode.text, (callee) => this.recognizer.ffi?.isNativeExport(callee) ?? false);
     this.facts.methodOf = (begin) => this.resources.begins.get(begin)?.method.toLowerCase() ?? "";
@@ -189,15 +190,15 @@ export class FileAnalysis implements EngineContext {
   private moduleReleaseText(res: Resource, variable: string): { releaseText: string; releaseIsGuess?: boolean } {
     const table = variable === res.name ? this.tableReleases.formFor(res, []) : null;
     const guess = table ? table.guess : this.releaseIsGuess(variable, res.ffi);
-    return { releaseText: table?.text ?? this.releaseText(variable, res.mayFail, res.ffi), ...(guess ? { releaseIsGuess: true } : {}) };
+    return { releaseText: table?.text ?? this.releaseText(variable, res.mayFail, res.ffi, res.acquirer), ...(guess ? { releaseIsGuess: true } : {}) };
   }
 
   releaseIsGuess(pointer: string, raw: boolean): boolean {
     return this.recorder.releaseForms.isGuess(pointer, raw);
   }
 
-  releaseText(pointer: string, mayBeNull: boolean, raw = false): string {
-    return this.recorder.releaseForms.releaseText(pointer, mayBeNull, raw);
+  releaseText(pointer: string, mayBeNull: boolean, raw = false, acquirer: string | null = null): string {
+    return this.recorder.releaseForms.releaseText(pointer, mayBeNull, raw, acquirer);
   }
 
   /** The calls whose text repairs anywhere in the file reuse: the first release call, the first call of each Finish_ method. */

@@ -142,7 +142,8 @@ export interface EngineContext {
   readonly vocabulary: Vocabulary;
   /** The text of a statement releasing `pointer`, in the form this file releases with. */
   /** `raw`: a raw FFI pointer (a bigint), released through the file's dispatcher where the file shows no release of its own (release-forms.ts). */
-  releaseText(pointer: string, mayBeNull: boolean, raw?: boolean): string;
+  /** `acquirer`: the pointer's, whose release form the file's releases of its other pointers show. */
+  releaseText(pointer: string, mayBeNull: boolean, raw?: boolean, acquirer?: string | null): string;
   refineCondition(state: State, test: Node, polarity: Polarity, apply: Refiner): State;
   /** Work counters: deterministic measures of cost for tests and benchmarks. */
   readonly stats: EngineStats;

@@ -73,7 +73,7 @@ export class Recognizer {
     // `read.ptr(box.ptr, 0)` reads the box; it fills nothing.
     if (!box || this.ffi.readBox(call)) return null;
     const creates = (name !== null && CREATING_EXPORTS.has(name)) || this.ffi.mentionsIid(call.arguments);
-    if (creates || this.ffi.holdsComObject(box)) return this.withExtraBoxes(this.ffiAcquire(null, box, false, name ?? "the call", !creates), boxes);
+    if (creates || this.ffi.holdsComObject(box) || (name !== null && this.ffi.acquirerHoldsComObject(call, name))) return this.withExtraBoxes(this.ffiAcquire(null, box, false, name ?? "the call", !creates), boxes);
     // Another box of the call holds a COM object: the last one read as a pointer is filled with one too.
     const other = this.comBoxes(boxes).pop();
     return other ? this.withExtraBoxes(this.ffiAcquire(null, other, false, name ?? "the call", true), boxes) : null;
@@ -107,7 +107,7 @@ export class Recognizer {
         const boxes = ffi.boxArguments(rest);
         const box = boxes[boxes.length - 1];
         const creates = (slotText !== null && namesCreatingMethod(slotText)) || ffi.mentionsIid(rest);
-        if (box && (creates || ffi.holdsComObject(box))) return this.withExtraBoxes(this.ffiAcquire(object, box, false, slotText ?? "the call", !creates), boxes);
+        if (box && (creates || ffi.holdsComObject(box) || (slotText !== null && ffi.acquirerHoldsComObject(call, slotText)))) return this.withExtraBoxes(this.ffiAcquire(object, box, false, slotText ?? "the call", !creates), boxes);
         return { kind: "vtableUse", object };
       }
     }

@@ -1,8 +1,9 @@
 /**
  * The text a message or a repair releases a pointer with, in the file's own words (spec section 4):
  * one of its release calls with the pointer swapped in (`comRelease(p)`, `vcall(p, IUNKNOWN_RELEASE, [], [])`,
- * `p.Dispose()`): its first one for a pointer under the same property (`gpu.blobRelease(code.blob)` for a
- * `.blob`), else its first one. Those calls are the file's facts a partial re-lint must keep (factSites).
+ * `p.Dispose()`): its first one for a pointer from the same acquirer (`AVIFileRelease(f)` for what `AVIFileOpenW`
+ * gave, `AVIStreamRelease(s)` for a stream), else its first one for a pointer under the same property
+ * (`gpu.blobRelease(code.blob)` for a `.blob`), else its first one. Those calls are the file's facts a partial re-lint must keep (factSites).
  * In a file that releases nothing yet, a raw pointer (from a box or a
  * vtable call) is released through the file's own dispatcher and Release slot (`vcall(p, IUNKNOWN_RELEASE,
  * [], [])`), never by a `p.Release()` a bigint does not have; the vocabulary's method form otherwise.
@@ -10,21 +11,25 @@
 import type { SourceCode } from "eslint";
 import type { TSESTree } from "@typescript-eslint/utils";
 import type { VtableCall } from "./ffi";
+import type { ApiCall } from "./recognizer";
 import type { Summary } from "./model";
 import type { FunctionGraph } from "./segment-graph";
+import { calleeName, unwrapExpression } from "./ast";
 import { escapeRegExp, type Vocabulary } from "./vocabulary";
 
 type Node = TSESTree.Node;
 
 export class ReleaseForms {
   /** The file's release calls (a vtable table's own Release excepted), each as a form with the pointer's place, and the property it released. */
-  private readonly templates: { form: string; property: string | null; node: Node }[] = [];
-  private readonly chosen = new Map<string | null, string>();
+  private readonly templates: { form: string; property: string | null; acquirer: string | null; node: Node }[] = [];
+  private readonly chosen = new Map<string, string>();
   /**
    * The calls of helpers whose summaries release an argument (`comReleaseSafe(g.device)`, `releaseObject(p)`), and
    * the argument: forms too, read when a text is first asked for (summaries are made after the walk).
    */
   helperReleases: (() => { node: Node; target: Node }[]) | null = null;
+  /** The acquirer of a released pointer, where the code shows it (`acquirerOfPointer`); set by the file analysis. */
+  acquirerOf: ((target: Node) => string | null) | null = null;
   /** The file's first call through a dispatcher (`vcall(ctx, CTX_DRAW, [...], [...])`), as a Release of a placeholder. */
   private dispatcher: { callee: string; rest: string[]; node: Node } | null = null;
   private releaseSlot: string | undefined;
@@ -42,7 +47,7 @@ export class ReleaseForms {
     const text = this.sourceText(node);
     const pointer = new RegExp(`(^|[^\\w$.])${escapeRegExp(this.sourceText(target))}(?![\\w$])`, "g");
     const form = text.replace(pointer, (_, before: string) => `${before}${PLACE}`);
-    if (form !== text) this.templates.push({ form, property: propertyOf(this.sourceText(target)), node });
+    if (form !== text) this.templates.push({ form, property: propertyOf(this.sourceText(target)), acquirer: this.acquirerOf?.(target) ?? null, node });
   }
 
   /** `f(p, SLOT, [types], [args])`: the dispatcher shape, whose Release is `f(p, RELEASE, [], [])` (array arguments emptied, others dropped). */
@@ -52,8 +57,8 @@ export class ReleaseForms {
     this.dispatcher = { callee: this.sourceText(node.callee), rest: call.rest.filter((a) => a.type === "ArrayExpression").map(() => "[]"), node };
   }
 
-  releaseText(pointer: string, mayBeNull: boolean, raw: boolean): string {
-    const form = this.formFor(propertyOf(pointer));
+  releaseText(pointer: string, mayBeNull: boolean, raw: boolean, acquirer: string | null = null): string {
+    const form = this.formFor(propertyOf(pointer), acquirer);
     if (form === null) {
       if (raw && this.dispatcher) return `${this.dispatcher.callee}(${[pointer, this.slotText(), ...this.dispatcher.rest].join(", ")})`;
       return this.vocabulary.releaseCallText(pointer, mayBeNull);
@@ -68,34 +73,40 @@ export class ReleaseForms {
    * method form, which a bigint does not have. A message may show it; a repair must not write it.
    */
   isGuess(pointer: string, raw: boolean): boolean {
-    return raw && this.formFor(propertyOf(pointer)) === null && this.dispatcher === null;
+    return raw && this.formFor(propertyOf(pointer), null) === null && this.dispatcher === null;
   }
 
   /**
-   * The calls whose text a release text is made from: the first release of each property and the first of all,
-   * and the dispatcher. A re-lint of part of the file must find them unchanged (extension/src/server/incremental-lint.ts).
+   * The calls whose text a release text is made from: the first release of each acquirer and of each property
+   * and the first of all, and the dispatcher. A re-lint of part of the file must find them unchanged (extension/src/server/incremental-lint.ts).
    */
   factSites(): { fact: string; node: Node }[] {
     this.loadHelperReleases();
     const out: { fact: string; node: Node }[] = [];
-    const seen = new Set<string | null>();
+    const seen = new Set<string>();
     for (const template of this.templates) {
       if (out.length === 0) out.push({ fact: "release", node: template.node });
-      if (template.property !== null && !seen.has(template.property)) out.push({ fact: `release .${template.property}`, node: template.node });
-      seen.add(template.property);
+      if (template.property !== null && !seen.has(`.${template.property}`)) out.push({ fact: `release .${template.property}`, node: template.node });
+      if (template.acquirer !== null && !seen.has(`<${template.acquirer}`)) out.push({ fact: `release <${template.acquirer}`, node: template.node });
+      seen.add(`.${template.property}`).add(`<${template.acquirer}`);
     }
     if (this.dispatcher) out.push({ fact: "dispatcher", node: this.dispatcher.node });
     return out;
   }
 
-  /** The file's first form for pointers under this property, else its first form. */
-  private formFor(property: string | null): string | null {
+  /** The file's first form for pointers from this acquirer, else for pointers under this property, else its first form. */
+  private formFor(property: string | null, acquirer: string | null): string | null {
     this.loadHelperReleases();
     if (this.templates.length === 0) return null;
-    let form = this.chosen.get(property);
+    const key = `${acquirer ?? ""}\u0000${property ?? ""}`;
+    let form = this.chosen.get(key);
     if (form === undefined) {
-      form = (this.templates.find((t) => property !== null && t.property === property) ?? this.templates[0]).form;
-      this.chosen.set(property, form);
+      const template =
+        (acquirer !== null ? this.templates.find((t) => t.acquirer === acquirer) : undefined) ??
+        this.templates.find((t) => property !== null && t.property === property) ??
+        this.templates[0];
+      form = template.form;
+      this.chosen.set(key, form);
     }
     return form;
   }
@@ -152,4 +163,35 @@ export function helperReleaseCalls(graphs: Iterable<FunctionGraph>, summaryOf: (
     }
   }
   return out;
+}
+
+/**
+ * The acquirer of the pointer a release is given, where the code shows it: a variable bound to a helper's result
+ * (`const list = createList(...)`: `createList`) or to a box's read, the box given to an acquiring call
+ * (`AVIFileOpenW(box.ptr, ...)`; `box.readBigUInt64LE(0)`): that call's acquirer, in the recognizer's words.
+ */
+export function acquirerOfPointer(
+  target: Node,
+  lookups: { initOf(node: Node): Node | null; referencesOf(node: TSESTree.Identifier): TSESTree.Identifier[] },
+  readBox: (node: Node) => { box: TSESTree.Expression } | null,
+  classify: (call: TSESTree.CallExpression) => ApiCall | null,
+): string | null {
+  const pointer = unwrapExpression(target);
+  const init = pointer.type === "Identifier" ? lookups.initOf(pointer) : null;
+  if (!init) return null;
+  if (init.type === "CallExpression" && !readBox(init)) return calleeName(init.callee);
+  const box = readBox(init)?.box;
+  if (box?.type !== "Identifier") return null;
+  for (const ref of lookups.referencesOf(box)) {
+    let node: Node = ref;
+    for (let depth = 0; depth < 3 && node.parent; depth++, node = node.parent) {
+      const parent: Node = node.parent;
+      if (parent.type === "CallExpression" && parent.callee !== node) {
+        const api = classify(parent);
+        if (api?.kind === "acquire") return api.acquirer;
+        break;
+      }
+    }
+  }
+  return null;
 }

@@ -404,7 +404,7 @@ export class Transitions {
       exits,
       mayBeNull: res.mayFail,
       releasedOnSomePath: this.releasedOrHandedOn.has(res),
-      releaseText: table?.text ?? this.ctx.releaseText(res.name, res.mayFail, res.ffi),
+      releaseText: table?.text ?? this.ctx.releaseText(res.name, res.mayFail, res.ffi, res.acquirer),
       ...(table?.validFrom !== undefined ? { releaseValidFrom: table.validFrom } : {}),
       ...((table ? table.guess : this.ctx.releaseIsGuess(res.name, res.ffi)) ? { releaseIsGuess: true } : {}),
       scope: this.graph.node,

@@ -31,8 +31,47 @@ ${context}  vcall(device, IUNKNOWN_RELEASE, [], [], FFIType.u32);
 }
 `;
 
+/**
+ * A script opening an AVI file twice with the same export (`AVIFileOpenW`): the file it releases with `AVIFileRelease`
+ * proves the other one a COM object too, whatever the script does with it (`writeRelease`, after the stream's
+ * `AVIStreamRelease`); `readRelease` is what it does with the second.
+ */
+const AVI_SCRIPT = (writeRelease: string, readRelease = "Avifil32.AVIFileRelease(readFile);\n") => `${PRELUDE}declare const Avifil32: {
+  AVIFileOpenW(...args: unknown[]): number;
+  AVIFileCreateStreamW(...args: unknown[]): number;
+  AVIStreamRelease(stream: bigint): number;
+  AVIFileRelease(file: bigint): number;
+};
+declare function fail(api: string, hr: number): never;
+declare const path: Buffer;
+const writeBox = Buffer.alloc(8);
+let hr = Avifil32.AVIFileOpenW(writeBox.ptr, path.ptr, 0x1001, null);
+if (hr !== 0) fail("AVIFileOpenW", hr);
+const writeFile = writeBox.readBigUInt64LE(0);
+const streamBox = Buffer.alloc(8);
+hr = Avifil32.AVIFileCreateStreamW(writeFile, streamBox.ptr, path.ptr);
+if (hr !== 0) fail("AVIFileCreateStreamW", hr);
+const stream = streamBox.readBigUInt64LE(0);
+Avifil32.AVIStreamRelease(stream);
+${writeRelease}const readBox = Buffer.alloc(8);
+hr = Avifil32.AVIFileOpenW(readBox.ptr, path.ptr, 0, null);
+if (hr !== 0) fail("AVIFileOpenW", hr);
+const readFile = readBox.readBigUInt64LE(0);
+${readRelease}`;
+
+/** `code` from the line starting `from` on, in a top-level `try` whose `finally` runs `release`. */
+function wrapInTryFinally(code: string, from: string, release: string): string {
+  const at = code.indexOf(from);
+  return `${code.slice(0, at)}try {\n${code.slice(at).replace(/^(?=.)/gm, "  ")}} finally {\n  ${release}\n}\n`;
+}
+
 export const cases: RuleCases = {
   valid: [
+    { name: "two files opened by the same export, each released with the file release", code: AVI_SCRIPT("Avifil32.AVIFileRelease(writeFile);\n") },
+    {
+      name: "two boxes filled by the same export, neither used as a COM object anywhere: no evidence, nothing tracked",
+      code: AVI_SCRIPT("", "console.log(readFile);\n").replace("Avifil32.AVIStreamRelease(stream);\n", ""),
+    },
     { name: "a call filling several boxes: the box the file releases from, and the other box read as a pointer, both released", code: DEVICE_PROBE("  vcall(contextAddr, IUNKNOWN_RELEASE, [], [], FFIType.u32);\n") },
     {
       name: "a call filling several boxes: another box read as a pointer but used as memory (`ReadProcessMemory` at it) is no COM object",
@@ -65,6 +104,22 @@ export function devmode(): void {
     },
   ],
   invalid: [
+    {
+      name: "of two files opened by the same export, the one the script releases proves the other a COM object: never released, released in the file release's words",
+      code: AVI_SCRIPT(""),
+      errors: [
+        {
+          messageId: "missingRelease",
+          data: { pointer: "writeFile", acquirer: "AVIFileOpenW", reached: "the end of the module at line 30", release: "Avifil32.AVIFileRelease(writeFile)" },
+          line: 17,
+          column: 10,
+          suggestions: [
+            { messageId: "insertReleaseFinally", output: wrapInTryFinally(AVI_SCRIPT(""), "const streamBox", "Avifil32.AVIFileRelease(writeFile);") },
+            { messageId: "insertReleaseAtExit", output: `${AVI_SCRIPT("")}Avifil32.AVIFileRelease(writeFile);\n` },
+          ],
+        },
+      ],
+    },
     {
       name: "a call filling several boxes, one released as a COM object: another box read as a pointer and never used is a COM object never released",
       code: DEVICE_PROBE(""),
