@@ -83,7 +83,7 @@ export const DEFAULT_NAMING: NamingOptions = {
   acquireFunctions: [],
   failedFunctions: ["FAILED"],
   succeededFunctions: ["SUCCEEDED"],
-  successConstants: ["S_OK", "NOERROR"],
+  successConstants: ["S_OK", "NOERROR", "DS_OK", "DD_OK", "D3D_OK", "DI_OK"],
   xpcomInterfaceRoots: ["Ci", "Components.interfaces"],
 };
 
@@ -140,7 +140,7 @@ export const NAMING_SCHEMA_PROPERTIES: Record<keyof NamingOptions, JSONSchema4> 
   },
   failedFunctions: nameList("Macros that test an HRESULT for failure (`FAILED(hr)`)."),
   succeededFunctions: nameList("Macros that test an HRESULT for success (`SUCCEEDED(hr)`)."),
-  successConstants: nameList("Names of the success HRESULT (`S_OK`)."),
+  successConstants: nameList("Names of the success HRESULT (`S_OK`; DirectSound's, DirectDraw's, Direct3D 9's and DirectInput's `DS_OK`, `DD_OK`, `D3D_OK`, `DI_OK`)."),
   xpcomInterfaceRoots: nameList("Objects holding XPCOM interfaces (`Ci`): QueryInterface with such an argument is XPCOM, never COM."),
 };
 

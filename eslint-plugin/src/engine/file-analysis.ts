@@ -10,7 +10,7 @@
  */
 import type { Rule, SourceCode } from "eslint";
 import type { ParserServices, TSESTree } from "@typescript-eslint/utils";
-import { isImmediatelyInvoked, isLibraryModule, unwrapExpression } from "./ast";
+import { isImmediatelyInvoked, unwrapExpression } from "./ast";
 import { debugEnabled, printGraph } from "./debug";
 import { EMPTY_STATE, FactTable, State } from "./facts";
 import type { Finding, FindingKind, Sink } from "./findings";
@@ -22,12 +22,13 @@ import { FunctionGraph } from "./segment-graph";
 import { solve } from "./solver";
 import { Summaries } from "./summaries";
 import { endsProcessFunction } from "./helper-shapes";
+import { reportFileWide } from "./file-wide";
 import { ModulePointers, homeGraph } from "./module-pointers";
-import { ModuleStateRoles, stateNeverReleased } from "./module-state";
+import { ModuleStateRoles } from "./module-state";
 import { Symbols } from "./symbols";
 import { ObjectFields } from "./object-fields";
 import { TableReleases } from "./linked-tables";
-import { teardownFindings } from "./teardowns";
+import { Pools } from "./pools";
 import { VariableHandling } from "./variable-handling";
 import { acquirerOfPointer, helperReleaseCalls } from "./release-forms";
 import { Conditions } from "./conditions";
@@ -179,6 +180,10 @@ export class FileAnalysis implements EngineContext {
   heldByModule(res: Resource, key: string, name: string, store: Node, graph: FunctionGraph, optional = false): void {
     this.modulePointers.note(res, key, name, store, graph, optional);
   }
+  notePooled(collection: TSESTree.Identifier, res: Resource, store: Node): void {
+    this.pools.note(collection, res, store);
+  }
+  private readonly pools = new Pools();
 
   /** What a function of this file is to its importers: its summary, and whether it checks HRESULTs or ends the process. */
   roleOf(fn: TSESTree.FunctionLike): HelperRole {
@@ -303,7 +308,7 @@ export class FileAnalysis implements EngineContext {
       }
       this.found.set(graph.codePath, list);
     }
-    if (!this.failed) this.reportNeverReleased();
+    if (!this.failed) this.reportFileWide();
     if (this.failed) for (const codePath of this.found.keys()) this.found.set(codePath, []);
     for (const [codePath, waiting] of this.waiting) {
       if (!this.found.has(codePath)) this.found.set(codePath, []);
@@ -330,63 +335,27 @@ export class FileAnalysis implements EngineContext {
   }
   private stateRoles: ModuleStateRoles | undefined;
 
-  /** An imported module's state this file fills (`hud.draw(...)`) but never has released (`hud.release()`), in a file that tears its own objects down. */
-  private reportStateNeverReleased(): void {
-    // A library module passes the state on to its importers (`read()` of a returned log filling the readback
-    // pool that the library's `destroyDevice` releases): the duty is the program's that uses it.
-    if (isLibraryModule(this.sourceCode.ast as unknown as TSESTree.Program)) return;
-    const kept = stateNeverReleased(this.graphs.values(), (callee) => this.recorder.imported.of(callee), (node) => this.text(node));
-    if (kept.length === 0 || !this.tearsDownState()) return;
-    for (const { call, graph, variable, releaseText } of kept) {
-      const list = this.found.get(homeGraph(graph).codePath);
-      const finding: Finding = { kind: "missing-release", node: call, pointer: variable, acquirer: this.text(call.callee), reached: { stateNeverReleased: { releaser: releaseText } }, owner: null, exits: [], mayBeNull: false, releasedOnSomePath: false, releaseText, scope: this.sourceCode.ast as unknown as Node };
-      if (list) this.collect(list, finding);
-    }
-  }
-
-  /** Module objects' fields a function that ends the process leaves out of its teardown (teardowns.ts). */
-  private reportTeardownLeftovers(reported: ReadonlySet<Node>): void {
-    const summaryOf = (fn: Node) => this.summaries.summaryOf(fn);
-    for (const { graph, finding } of teardownFindings(this.modulePointers, [...this.graphs.values()], summaryOf, reported, (node) => this.text(node), (res, variable) => this.moduleReleaseText(res, variable))) {
-      const list = this.found.get(graph.codePath);
-      if (list) this.collect(list, finding);
-    }
-  }
-
-  /** Pointers kept in module variables that no code of the file releases (module-pointers.ts). */
-  private reportNeverReleased(): void {
-    try {
-      this.reportStateNeverReleased();
-    } catch (error) {
-      this.fail(error);
-    }
-    if (!this.tearsDownState()) return;
-    try {
-      const byGraph = this.modulePointers.findings(this.graphs.values(), (res, variable, store) => ({
-        kind: "missing-release",
-        node: res.site,
-        pointer: res.name,
-        acquirer: res.acquirer,
-        reached: { neverReleased: { variable, store } },
-        owner: null,
-        exits: [],
-        mayBeNull: res.mayFail,
-        releasedOnSomePath: false,
-        ...this.moduleReleaseText(res, variable),
-        scope: this.sourceCode.ast as unknown as Node,
-      }), (fn) => this.summaries.summaryOf(fn), (res) => this.objects.releasingMethodsOf(res));
-      const reported = new Set<Node>();
-      for (const [graph, findings] of byGraph) {
-        let home: FunctionGraph | null = graph;
-        while (home?.isInlined && home.parent) home = home.parent;
-        const list = home ? this.found.get(home.codePath) : undefined;
-        if (list) for (const finding of findings) this.collect(list, finding);
-        for (const finding of findings) reported.add(finding.node);
-      }
-      this.reportTeardownLeftovers(reported);
-    } catch (error) {
-      this.fail(error);
-    }
+  /** The checks over the whole file once every function is solved (file-wide.ts). */
+  private reportFileWide(): void {
+    const program = this.sourceCode.ast as unknown as TSESTree.Program;
+    reportFileWide({
+      program,
+      graphs: this.graphs,
+      modulePointers: this.modulePointers,
+      pools: this.pools,
+      summaryOf: (fn) => this.summaries.summaryOf(fn),
+      importedRoleOf: (callee) => this.recorder.imported.of(callee),
+      text: (node) => this.text(node),
+      moduleReleaseText: (res, variable) => this.moduleReleaseText(res, variable),
+      variableOf: (id) => this.symbols.variableOf(id),
+      releasingMethodsOf: (res) => this.objects.releasingMethodsOf(res),
+      tearsDownState: () => this.tearsDownState(),
+      report: (graph, finding) => {
+        const list = this.found.get(homeGraph(graph).codePath);
+        if (list) this.collect(list, finding);
+      },
+      fail: (error) => this.fail(error),
+    });
   }
 
   /** One finding per kind and place: a `finally` visited on two paths, or two paths to one exit, report once. */

@@ -48,7 +48,14 @@ export interface MissingRelease extends Base {
    * The first exit reached while the pointer is held, or where it is acquired again, or (for a
    * pointer kept in a module variable) the store into a variable that no code of the file releases.
    */
-  reached: { exit: Exit } | { reacquired: Node } | { overwritten: { variable: string; node: Node } } | { neverReleased: { variable: string; store: Node } } | { stateNeverReleased: { releaser: string } };
+  reached:
+    | { exit: Exit }
+    | { reacquired: Node }
+    | { overwritten: { variable: string; node: Node } }
+    | { neverReleased: { variable: string; store: Node } }
+    | { stateNeverReleased: { releaser: string } }
+    /** Emptied (`pool.clear()`, `node`) while it holds the pointer, stored at `store` (pools.ts). */
+    | { dropped: { collection: string; node: Node; store: Node } };
   /** The statement that binds the pointer, for the repair; null when it cannot be placed. */
   owner: Node | null;
   /** Every leaking exit; empty when they are not known (acquired again in a loop). */
@@ -62,6 +69,8 @@ export interface MissingRelease extends Base {
   releaseValidFrom?: number;
   /** The text names the release but is no call the code could make where it is missing (a closed table, a bigint's `.Release()`): no repair. */
   releaseIsGuess?: boolean;
+  /** For a collection emptied while it holds pointers: the loop that releases each of them first. */
+  releaseEach?: string;
   /** The function or program whose exit leaks. */
   scope: Node;
 }

@@ -110,6 +110,16 @@ export class HeldNotes {
     }
   }
 
+  /** Pointers owned (surely) when stored into a collection of the file's own (`pool.set(k, p)`): pools.ts judges where it is emptied. */
+  notePooled(draft: Draft, values: IdSet, collection: TSESTree.Identifier, store: TSESTree.Node): void {
+    for (const id of values) {
+      const value = this.ctx.value(id);
+      if (value.kind !== "ref" || value.res.ownKey < 0) continue;
+      const facts = (draft.tracks.get(value.res.ownKey) ?? []).map((f) => this.ctx.facts.get(f));
+      if (facts.length > 0 && facts.every((f) => !f.uncertain && this.transitions.isOwed(value.res, f))) this.ctx.notePooled(collection, value.res, store);
+    }
+  }
+
   private noteHeldPointer(draft: Draft, res: Resource, key: string, name: string, where: TSESTree.Node, field: boolean): void {
     if (res.ownKey < 0) return;
     const facts = (draft.tracks.get(res.ownKey) ?? []).map((f) => this.ctx.facts.get(f));

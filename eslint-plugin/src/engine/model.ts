@@ -85,7 +85,7 @@ export type Event =
    */
   /** `storedAs`: the property of an object literal stored into module state (`st = { g }`), which may only be a cache. */
   /** `loopList`: an element of `for (const t of [a, b])`'s list, which the file releases through `t` (Recorder.loopList). */
-  | { k: "escape"; target: Sym; targetKey: string | null; native?: boolean; heldBy?: { name: string; node: Node }; byClosures?: boolean; storedAs?: string; loopList?: boolean }
+  | { k: "escape"; target: Sym; targetKey: string | null; native?: boolean; heldBy?: { name: string; node: Node }; byClosures?: boolean; storedAs?: string; loopList?: boolean; pooledIn?: { collection: TSESTree.Identifier; store: Node } }
   /** `nullish`: `return null` (or `undefined`): no object at all, which the caller tests for. */
   /** `fields`: the properties of a returned object literal (`return { blob, size }`), kept with the object; `methods`: its function-valued properties that may release. */
   /** `methodFields`: properties the object's methods set to a pointer (`recreateRTV() { gpu.rtv = pp.readBigUInt64LE(0) }`). */
@@ -174,6 +174,8 @@ export interface EngineContext {
   closuresOnlyUse(key: string, graph: FunctionGraph): boolean;
   /** An owned pointer stored into a module variable: the file must release it somewhere (module-pointers.ts). `optional`: a returned object's field the caller may not have asked for. */
   heldByModule(res: Resource, key: string, name: string, store: Node, graph: FunctionGraph, optional?: boolean): void;
+  /** An owned pointer stored into a collection of the file's own (`pool.set(k, p)`; pools.ts). */
+  notePooled(collection: TSESTree.Identifier, res: Resource, store: Node): void;
   /** The pointers objects own by property (`t.srv`): field pointers of summarised calls, keys with members. */
   readonly objects: ObjectFields;
   /** Pointers called or released through a table linked from their own vtable, and the text that releases each. */

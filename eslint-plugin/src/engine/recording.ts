@@ -19,6 +19,7 @@ import type { ObjectFields } from "./object-fields";
 import { moduleHolder } from "./module-pointers";
 import { ObjectLiterals } from "./object-literals";
 import { ImportedRoles } from "./imported-roles";
+import { poolStore } from "./pools";
 import { ReleaseForms } from "./release-forms";
 import { Acquisitions } from "./acquisitions";
 
@@ -234,13 +235,15 @@ export class Recorder {
       const owner = this.literals.callsReleasingMethod(callee);
       if (owner !== null) this.record({ k: "escape", target: { t: "slot", key: owner }, targetKey: owner });
     }
-    const argSyms: { sym: Sym; key: string | null }[] = [];
+    const argSyms: { sym: Sym; key: string | null; pooledIn?: { collection: TSESTree.Identifier; store: Node } }[] = [];
+    // `pool.set(k, p)`, `list.push(p)` into a collection of the file's own: pools.ts.
+    const pool = node.type === "CallExpression" ? poolStore(node, (id) => s.variableOf(id)) : null;
     for (const arg of args) {
       const expr = arg.type === "SpreadElement" ? arg.argument : arg;
       const sym = s.sym(expr);
       if (!sym) continue;
       this.record({ k: "use", node, target: sym });
-      if (expr !== usedOnly) argSyms.push({ sym, key: s.keyOf(expr) });
+      if (expr !== usedOnly) argSyms.push({ sym, key: s.keyOf(expr), ...(pool?.stored.includes(expr) ? { pooledIn: { collection: pool.declared, store: node } } : {}) });
     }
     this.throwPoint();
     // Raw COM code hands HRESULTs to throw-on-failure helpers (`ThrowIfFailed(hr)`, `checkHr(hr)`):
@@ -273,7 +276,7 @@ export class Recorder {
     // (A constructor is JavaScript: `new GpuArray(buffer)` keeps what it is given.)
     // So is the method a vtable lookup returned (`blobMethod(blob, SLOT)(blob)`).
     const native = usedOnly !== null || (node.type === "CallExpression" && ((this.recognizer.ffi?.isNativeExport(node.callee) ?? false) || (callee.type === "CallExpression" && this.classify(callee)?.kind === "vtableUse")));
-    for (const { sym, key } of argSyms) this.record({ k: "escape", target: sym, targetKey: key, ...(native ? { native } : {}) });
+    for (const { sym, key, pooledIn } of argSyms) this.record({ k: "escape", target: sym, targetKey: key, ...(native ? { native } : {}), ...(pooledIn ? { pooledIn } : {}) });
   }
 
   private onDeclarator(node: TSESTree.VariableDeclarator): void {

@@ -138,6 +138,7 @@ export class Transfer {
           if (event.storedAs !== undefined && this.onReturn !== null && this.ctx.isInertMember(event.storedAs)) break;
           if (event.byClosures && event.targetKey !== null && this.ctx.closuresOnlyUse(event.targetKey, this.graph)) break;
           if (event.heldBy && reporting && event.targetKey !== null) this.held.noteModuleHeld(draft, t.resolve(draft, event.target), event.targetKey, event.heldBy.name, event.heldBy.node);
+          if (event.pooledIn && reporting) this.held.notePooled(draft, t.resolve(draft, event.target), event.pooledIn.collection, event.pooledIn.store);
           t.escapeSym(draft, event.target, event.targetKey, event.native === true);
           break;
         case "return":

@@ -18,6 +18,7 @@ const SUGGESTIONS = {
   insertReleaseFinally: "Release `{{pointer}}` in a `finally` block.",
   insertReleaseAtExit: "Release `{{pointer}}` before this exit.",
   insertReleaseAtExits: "Release `{{pointer}}` before each of the {{count}} exits that miss it.",
+  releaseEachBeforeEmptying: "Release each object `{{collection}}` holds before emptying it.",
 };
 
 type SuggestionId = keyof typeof SUGGESTIONS;
@@ -28,6 +29,7 @@ function reachedWords(finding: MissingRelease): string {
   if ("reacquired" in reached) return `line ${lineOf(reached.reacquired)}, where it is acquired again`;
   if ("overwritten" in reached) return `line ${lineOf(reached.overwritten.node)}, where \`${reached.overwritten.variable}\`, which holds it, is assigned again`;
   if ("stateNeverReleased" in reached) return `the program ends: \`${finding.acquirer}\` keeps it in its module, and no code in this file calls \`${reached.stateNeverReleased.releaser}\`, which releases it`;
+  if ("dropped" in reached) return `line ${lineOf(reached.dropped.node)}, where \`${reached.dropped.collection}\`, which holds it, is emptied`;
   return `the program ends: no code in this file releases \`${reached.neverReleased.variable}\`, which holds it`;
 }
 
@@ -37,12 +39,18 @@ function relatedPlace(finding: MissingRelease) {
   if ("reacquired" in reached) return { loc: reached.reacquired.loc, range: reached.reacquired.range, label: `where it is acquired again before being released (line ${lineOf(reached.reacquired)})` };
   if ("overwritten" in reached) return { loc: reached.overwritten.node.loc, range: reached.overwritten.node.range, label: `\`${reached.overwritten.variable}\` is assigned again here before it is released` };
   if ("stateNeverReleased" in reached) return { loc: finding.node.loc, range: finding.node.range, label: `\`${finding.acquirer}\` keeps \`${finding.pointer}\` in its module from here on` };
+  if ("dropped" in reached) return { loc: reached.dropped.store.loc, range: reached.dropped.store.range, label: `\`${finding.pointer}\` is stored into \`${reached.dropped.collection}\` here` };
   const store = reached.neverReleased.store;
   return { loc: store.loc, range: store.range, label: `\`${reached.neverReleased.variable}\` holds it here, and no code in this file releases \`${reached.neverReleased.variable}\`` };
 }
 
 /** `try`/`finally` around the rest of the owning block, and/or a Release before each leaking exit. */
 function releaseRepairs(finding: MissingRelease, context: RepairContext): Repair<SuggestionId>[] {
+  const { reached, releaseEach } = finding;
+  if ("dropped" in reached && releaseEach !== undefined && !finding.releaseIsGuess) {
+    const data = { collection: reached.dropped.collection };
+    return [{ messageId: "releaseEachBeforeEmptying", data, fix: (fixer) => insertBefore(fixer, context.sourceCode, reached.dropped.node, releaseEach) }];
+  }
   const owner = finding.owner;
   if (!owner || finding.releaseIsGuess) return [];
   const { sourceCode } = context;

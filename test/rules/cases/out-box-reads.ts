@@ -59,6 +59,20 @@ if (hr !== 0) fail("AVIFileOpenW", hr);
 const readFile = readBox.readBigUInt64LE(0);
 ${readRelease}`;
 
+/** DirectSound's own success code (`DS_OK`) tested against the creating call's HRESULT; `release` ends the success branch. */
+const DSOUND_PROBE = (release: string) => `${PRELUDE}declare const DSound: { DirectSoundCreate8(...args: unknown[]): number };
+declare const DS_OK: number;
+const IDIRECTSOUND8_GETCAPS = 4;
+const ppDS8 = Buffer.alloc(8);
+const createHr = DSound.DirectSoundCreate8(null, ppDS8.ptr!, null);
+if (createHr !== DS_OK) {
+  console.log("no playback device");
+} else {
+  const device = ppDS8.readBigUInt64LE(0);
+  vcall(device, IDIRECTSOUND8_GETCAPS, [FFIType.ptr], [flags.ptr!]);
+${release}}
+`;
+
 /** `code` from the line starting `from` on, in a top-level `try` whose `finally` runs `release`. */
 function wrapInTryFinally(code: string, from: string, release: string): string {
   const at = code.indexOf(from);
@@ -67,6 +81,7 @@ function wrapInTryFinally(code: string, from: string, release: string): string {
 
 export const cases: RuleCases = {
   valid: [
+    { name: "DS_OK is a success code: the device created on its success branch is released there", code: DSOUND_PROBE("  vcall(device, IUNKNOWN_RELEASE, [], [], FFIType.u32);\n") },
     { name: "two files opened by the same export, each released with the file release", code: AVI_SCRIPT("Avifil32.AVIFileRelease(writeFile);\n") },
     {
       name: "two boxes filled by the same export, neither used as a COM object anywhere: no evidence, nothing tracked",
@@ -104,6 +119,28 @@ export function devmode(): void {
     },
   ],
   invalid: [
+    {
+      name: "DS_OK is a success code: the device created on its success branch and never released is a leak",
+      code: DSOUND_PROBE(""),
+      errors: [
+        {
+          messageId: "missingRelease",
+          data: { pointer: "device", acquirer: "DirectSoundCreate8", reached: "the end of the module at line 19", release: "vcall(device, IUNKNOWN_RELEASE, [], [])" },
+          line: 12,
+          column: 18,
+          suggestions: [
+            {
+              messageId: "insertReleaseFinally",
+              output: DSOUND_PROBE("").replace(
+                "  vcall(device, IDIRECTSOUND8_GETCAPS, [FFIType.ptr], [flags.ptr!]);\n",
+                "  try {\n    vcall(device, IDIRECTSOUND8_GETCAPS, [FFIType.ptr], [flags.ptr!]);\n  } finally {\n    vcall(device, IUNKNOWN_RELEASE, [], []);\n  }\n",
+              ),
+            },
+            { messageId: "insertReleaseAtExit", output: DSOUND_PROBE("  vcall(device, IUNKNOWN_RELEASE, [], []);\n") },
+          ],
+        },
+      ],
+    },
     {
       name: "of two files opened by the same export, the one the script releases proves the other a COM object: never released, released in the file release's words",
       code: AVI_SCRIPT(""),

@@ -1,0 +1,156 @@
+/**
+ * Collections of COM objects the file keeps itself: a pointer the code stores, owned, into a Map, Set or
+ * array of its own (`stagingPool.set(size, staging)`, `liveObjects.push(p)`) is the collection's from then on
+ * (an escape, spec 2a shape 9). Emptying that collection (`pool.clear()`, `list.length = 0`, `list.splice(0)`,
+ * assigning the variable again) drops every object in it, unless the code first went over its elements
+ * (`for (const s of pool.values()) comRelease(s)`) or handed them on (`releaseAll(pool)`, `const old = pool`)
+ * earlier in the same function. Judged on the text of that function: no path is enumerated.
+ */
+import type { TSESTree } from "@typescript-eslint/utils";
+import type { Scope } from "eslint";
+import { unwrapExpression } from "./ast";
+import type { MissingRelease } from "./findings";
+import type { Resource } from "./model";
+
+type Node = TSESTree.Node;
+
+/** The calls that store into a collection, and which of their arguments are stored. */
+const STORES: Record<string, "value" | "all"> = { set: "value", push: "all", add: "all", unshift: "all" };
+
+/** `pool.set(k, v)`, `list.push(p)`: the collection variable (its declared name) and the stored arguments. */
+export function poolStore(call: TSESTree.CallExpression, variableOf: (id: TSESTree.Identifier) => Scope.Variable | null): { declared: TSESTree.Identifier; stored: Node[] } | null {
+  const callee = unwrapExpression(call.callee);
+  if (callee.type !== "MemberExpression" || callee.computed || callee.property.type !== "Identifier") return null;
+  const store = STORES[callee.property.name];
+  const object = unwrapExpression(callee.object);
+  if (!store || object.type !== "Identifier") return null;
+  const declared = variableOf(object)?.identifiers[0] as TSESTree.Identifier | undefined;
+  if (declared?.parent?.type !== "VariableDeclarator" || !isCollection(declared.parent.init)) return null;
+  const stored = store === "value" ? call.arguments.slice(1, 2) : call.arguments;
+  return { declared, stored: stored as Node[] };
+}
+
+/** `new Map()`, `new Set()`, `[]`. */
+function isCollection(init: Node | null | undefined): boolean {
+  const value = init ? unwrapExpression(init) : null;
+  return value?.type === "ArrayExpression" || isMap(value) || (value?.type === "NewExpression" && value.callee.type === "Identifier" && value.callee.name === "Set");
+}
+
+function isMap(init: Node | null | undefined): boolean {
+  const value = init ? unwrapExpression(init) : null;
+  return value?.type === "NewExpression" && value.callee.type === "Identifier" && value.callee.name === "Map";
+}
+
+export class Pools {
+  /** By collection (its declared name): the first owned pointer stored into it, and where. */
+  private readonly pooled = new Map<TSESTree.Identifier, { res: Resource; store: Node }>();
+
+  note(declared: TSESTree.Identifier, res: Resource, store: Node): void {
+    if (!this.pooled.has(declared)) this.pooled.set(declared, { res, store });
+  }
+
+  /**
+   * Each place a collection of COM objects is emptied without its elements having been released or handed on
+   * before in that function, as a finding in the function (`scope`). `releaseTextOf`: the file's release of one element.
+   */
+  findings(variableOf: (id: TSESTree.Identifier) => Scope.Variable | null, releaseTextOf: (res: Resource, element: string) => { releaseText: string; releaseIsGuess?: boolean }): MissingRelease[] {
+    const out: MissingRelease[] = [];
+    for (const [declared, { res, store }] of this.pooled) {
+      const variable = variableOf(declared);
+      if (!variable) continue;
+      const references = variable.references.map((ref) => ref.identifier as TSESTree.Identifier);
+      for (const ref of references) {
+        const drop = dropAt(ref);
+        if (!drop || handledBefore(drop, references, variableOf)) continue;
+        const keyed = isMap((declared.parent as TSESTree.VariableDeclarator).init);
+        const element = /^[A-Za-z_$][\w$]*$/.test(res.name) ? res.name : "pointer";
+        const release = releaseTextOf(res, element);
+        out.push({
+          kind: "missing-release",
+          node: drop,
+          pointer: res.name,
+          acquirer: res.acquirer,
+          reached: { dropped: { collection: declared.name, node: drop, store } },
+          owner: null,
+          exits: [],
+          mayBeNull: false,
+          releasedOnSomePath: true,
+          ...release,
+          releaseEach: `for (const ${element} of ${declared.name}${keyed ? ".values()" : ""}) ${release.releaseText};`,
+          scope: functionOf(drop),
+        });
+      }
+    }
+    return out;
+  }
+}
+
+/** The expression that empties the collection at this reference: `pool.clear()`, `list.length = 0`, `list.splice(0)`, `list = []`. */
+function dropAt(ref: TSESTree.Identifier): Node | null {
+  const parent = ref.parent;
+  if (parent?.type === "AssignmentExpression" && parent.left === ref && parent.operator === "=") return parent;
+  if (parent?.type !== "MemberExpression" || parent.object !== ref || parent.computed || parent.property.type !== "Identifier") return null;
+  const name = parent.property.name;
+  const use = parent.parent;
+  if (name === "length" && use?.type === "AssignmentExpression" && use.left === parent && use.right.type === "Literal" && use.right.value === 0) return use;
+  if (use?.type !== "CallExpression" || use.callee !== parent) return null;
+  if (name === "clear") return use;
+  const first = use.arguments[0];
+  return name === "splice" && first?.type === "Literal" && first.value === 0 && use.arguments.length <= 1 ? use : null;
+}
+
+/**
+ * Did the function went over the collection's elements or hand them on before `drop`: a loop over it (`of pool`,
+ * `of pool.values()`, `of list.splice(0)`) that uses its element, `forEach` with a callback that uses its
+ * parameter, or the collection given to a call, bound, returned or spread? A loop whose iterable empties the
+ * collection (`for (const p of list.splice(0))`) is judged the same way.
+ */
+function handledBefore(drop: Node, references: readonly TSESTree.Identifier[], variableOf: (id: TSESTree.Identifier) => Scope.Variable | null): boolean {
+  const scope = functionOf(drop);
+  return references.some((ref) => {
+    if (ref.range[0] > drop.range[0] || functionOf(ref) !== scope || (ref.parent === drop && drop.type === "AssignmentExpression")) return false;
+    // Up the member calls on the collection: `pool.values()`, `list.slice().reverse()`, `list.splice(0)`.
+    let read: Node = ref;
+    while (read.parent?.type === "MemberExpression" && read.parent.object === read && read.parent.parent?.type === "CallExpression" && read.parent.parent.callee === read.parent) {
+      const method = read.parent.property.type === "Identifier" ? read.parent.property.name : "";
+      if (method === "forEach") return callbackUsesElement(read.parent.parent.arguments[0], variableOf);
+      if (!/^(values|entries|slice|reverse|splice|concat|filter)$/.test(method)) return false;
+      read = read.parent.parent;
+    }
+    const parent = read.parent;
+    if (parent?.type === "ForOfStatement" && parent.right === read) return loopUsesElement(parent, variableOf);
+    if (read === ref && parent?.type === "MemberExpression") return false; // `pool.size`, `pool.get(k)`, `list.length`
+    return parent?.type === "CallExpression" || parent?.type === "VariableDeclarator" || parent?.type === "ReturnStatement" || parent?.type === "SpreadElement" || (parent?.type === "AssignmentExpression" && parent.right === read);
+  });
+}
+
+function loopUsesElement(loop: TSESTree.ForOfStatement, variableOf: (id: TSESTree.Identifier) => Scope.Variable | null): boolean {
+  const left = loop.left.type === "VariableDeclaration" ? loop.left.declarations[0]?.id : loop.left;
+  if (!left) return false;
+  if (left.type !== "Identifier") return true; // destructured: its parts are used somewhere
+  return usesElement(left, variableOf);
+}
+
+function callbackUsesElement(callback: Node | undefined, variableOf: (id: TSESTree.Identifier) => Scope.Variable | null): boolean {
+  if (!callback || (callback.type !== "ArrowFunctionExpression" && callback.type !== "FunctionExpression")) return callback !== undefined;
+  const param = callback.params[0];
+  return param === undefined ? false : param.type !== "Identifier" || usesElement(param, variableOf);
+}
+
+/** Is the element used, other than as the collection of an inner loop that does not use its own element? */
+function usesElement(element: TSESTree.Identifier, variableOf: (id: TSESTree.Identifier) => Scope.Variable | null): boolean {
+  const variable = variableOf(element);
+  if (!variable) return true;
+  return variable.references.some((reference) => {
+    const id = reference.identifier as TSESTree.Identifier;
+    if (id === element || reference.init) return false;
+    const parent = id.parent;
+    return parent?.type === "ForOfStatement" && parent.right === id ? loopUsesElement(parent, variableOf) : true;
+  });
+}
+
+function functionOf(node: Node): Node {
+  let current: Node | undefined = node.parent;
+  while (current && current.type !== "FunctionDeclaration" && current.type !== "FunctionExpression" && current.type !== "ArrowFunctionExpression" && current.type !== "Program") current = current.parent;
+  return current ?? node;
+}
