@@ -186,3 +186,21 @@ export function walk(root: Node, visit: (node: Node) => void): void {
     }
   }
 }
+
+/**
+ * The `for...of` loops that iterate this array literal: itself the loop's, or a constant's only looped over (or pushed
+ * onto: `allBufs.push(b)` leaves the literal's elements looped over; what is pushed is handed on).
+ */
+export function loopsOverLiteral(array: TSESTree.ArrayExpression, referencesOf: (id: TSESTree.Identifier) => TSESTree.Identifier[]): TSESTree.ForOfStatement[] {
+  const isLoopOver = (node: Node): node is Node & { parent: TSESTree.ForOfStatement } =>
+    node.parent?.type === "ForOfStatement" && node.parent.right === node && node.parent.left.type === "VariableDeclaration";
+  if (isLoopOver(array)) return [array.parent];
+  const declarator = array.parent;
+  if (declarator?.type !== "VariableDeclarator" || declarator.init !== array || declarator.id.type !== "Identifier") return [];
+  if (declarator.parent?.type !== "VariableDeclaration" || declarator.parent.kind !== "const") return [];
+  const id = declarator.id;
+  const isPush = (ref: Node) => ref.parent?.type === "MemberExpression" && ref.parent.object === ref && ref.parent.parent?.type === "CallExpression" && memberName(ref.parent) === "push";
+  const uses = referencesOf(id).filter((ref) => ref !== id);
+  const loops = uses.filter(isLoopOver);
+  return loops.length > 0 && uses.every((ref) => isLoopOver(ref) || isPush(ref)) ? loops.map((ref) => ref.parent as TSESTree.ForOfStatement) : [];
+}

@@ -7,7 +7,7 @@
  */
 import type { SourceCode } from "eslint";
 import type { TSESTree } from "@typescript-eslint/utils";
-import { blocksLeftByJump, calleeName, enclosingStatement, isResultUsed, jumpsOutOfFinally, memberName, unwrapExpression } from "./ast";
+import { blocksLeftByJump, calleeName, enclosingStatement, isResultUsed, jumpsOutOfFinally, loopsOverLiteral, memberName, unwrapExpression } from "./ast";
 import { isSlotLookup, isTableCall } from "./ffi";
 import type { Event, Sym } from "./model";
 import type { ApiCall, Recognizer } from "./recognizer";
@@ -209,18 +209,24 @@ export class Recorder {
         this.record({ k: "stopTracking", target: s.sym(api.target) });
         break;
       case "acquire":
+        // A dispatcher acquiring through a slot (`vcall(device, DEV_CREATE_BUFFER, ...)`) is the file's dispatcher too.
+        if (api.ffi && api.source !== null) this.noteDispatcher(node);
         this.acquisitions.onAcquire(node, api);
         break;
-      case "vtableUse": {
+      case "vtableUse":
         // A call through the object's vtable uses it; what else it is given may be kept by the callee.
-        const vtable = this.releaseForms.hasRelease ? null : this.recognizer.ffi?.vtableCall(node);
-        if (vtable) this.releaseForms.noteVtableCall(node, vtable);
+        this.noteDispatcher(node);
         this.onOtherCall(node, node.arguments, api.object);
         break;
-      }
       case "failedTest":
         break;
     }
+  }
+
+  /** The file's dispatcher, for the release text of a file that releases nothing yet (release-forms.ts). */
+  private noteDispatcher(node: TSESTree.CallExpression): void {
+    const vtable = this.releaseForms.hasRelease ? null : this.recognizer.ffi?.vtableCall(node);
+    if (vtable) this.releaseForms.noteVtableCall(node, vtable);
   }
 
   /** A call the engine gives no meaning: a use of its receiver (or of `usedOnly`, a vtable call's object) and of its arguments, which then escape. */
@@ -380,7 +386,7 @@ export class Recorder {
    * of `t.srv` there answers yes (module-pointers.ts).
    */
   private loopList(array: TSESTree.ArrayExpression): boolean {
-    const loops = this.loopsOver(array);
+    const loops = loopsOverLiteral(array, (id) => this.symbols.referencesOf(id));
     if (loops.length === 0) return false;
     const elements = array.elements.map((e) => (e && e.type !== "SpreadElement" ? this.symbols.keyOf(e) : null));
     if (elements.some((e) => e === null)) return false;
@@ -391,21 +397,5 @@ export class Recorder {
     if (keys.some((k) => k === null)) return false;
     for (const key of keys) this.loopAliases.set(key!, elements as string[]);
     return true;
-  }
-
-  /** The `for...of` loops that iterate this array literal: itself the loop's, or a constant's only looped over. */
-  private loopsOver(array: TSESTree.ArrayExpression): TSESTree.ForOfStatement[] {
-    const isLoopOver = (node: Node): node is TSESTree.Node & { parent: TSESTree.ForOfStatement } =>
-      node.parent?.type === "ForOfStatement" && node.parent.right === node && node.parent.left.type === "VariableDeclaration";
-    if (isLoopOver(array)) return [array.parent];
-    const declarator = array.parent;
-    if (declarator?.type !== "VariableDeclarator" || declarator.init !== array || declarator.id.type !== "Identifier") return [];
-    if (declarator.parent?.type !== "VariableDeclaration" || declarator.parent.kind !== "const") return [];
-    const id = declarator.id;
-    // Pushing more onto it (`allBufs.push(b)`) leaves the literal's elements looped over; what is pushed is handed on.
-    const isPush = (ref: Node) => ref.parent?.type === "MemberExpression" && ref.parent.object === ref && ref.parent.parent?.type === "CallExpression" && this.text(ref.parent.property) === "push";
-    const uses = this.symbols.referencesOf(id).filter((ref) => ref !== id);
-    const loops = uses.filter(isLoopOver);
-    return loops.length > 0 && uses.every((ref) => isLoopOver(ref) || isPush(ref)) ? loops.map((ref) => ref.parent as TSESTree.ForOfStatement) : [];
   }
 }
