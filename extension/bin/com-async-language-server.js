@@ -5,7 +5,8 @@
 const fs = require("node:fs");
 const path = require("node:path");
 
-const bundle = path.join(__dirname, "..", "dist", "server.js");
+// The bundle starts through its launcher, which keeps a V8 code cache (src/server/launch.ts).
+const bundle = path.join(__dirname, "..", "dist", "launch.js");
 const compiled = path.join(__dirname, "..", "..", "build", "extension", "server", "main.js");
 const entry = process.env.COM_ASYNC_SERVER_ENTRY || (fs.existsSync(compiled) ? compiled : bundle);
 if (!fs.existsSync(entry)) {

@@ -38,6 +38,8 @@ const builds = [
     external: ["jiti", "oxc-parser"],
     metafile: true,
   },
+  // Starts dist/server.js with a V8 code cache (src/server/launch.ts); Node's built-ins only.
+  { ...common, entryPoints: { launch: path.join(root, "src/server/launch.ts") }, outdir: path.join(root, "dist") },
 ];
 
 /**

@@ -9,6 +9,7 @@
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
+import { runLauncherTest } from "./launcher.mjs";
 import { runNeovimTest } from "./neovim.mjs";
 import { runVsCodeTest } from "./vscode.mjs";
 
@@ -26,6 +27,11 @@ if (pack.status === 0) {
   results.push({ name: "npm run package builds the .vsix", status: "failed", detail: packOutput.split("\n").slice(-20).join("\n") });
 }
 console.log(`  ${results[0].status}: ${results[0].detail}`);
+
+console.log("=== the packaged server from its code cache (dist/launch.js)");
+const launcher = pack.status === 0 ? await runLauncherTest() : { status: "skipped", detail: "no package" };
+results.push({ name: "the packaged server runs from its code cache", ...launcher });
+console.log(`  ${launcher.status}: ${launcher.detail}`);
 
 console.log("=== neovim as an LSP client");
 const nvim = runNeovimTest();

@@ -50,9 +50,11 @@ async function restart(context: vscode.ExtensionContext): Promise<void> {
 }
 
 async function start(context: vscode.ExtensionContext): Promise<void> {
-  const module = context.asAbsolutePath(path.join("dist", "server.js"));
+  // The launcher runs dist/server.js from a code cache kept in the extension's global storage (launch.ts).
+  const module = context.asAbsolutePath(path.join("dist", "launch.js"));
+  const cache = { env: { ...process.env, COM_ASYNC_CACHE_DIR: path.join(context.globalStorageUri.fsPath, "code-cache") } };
   const serverOptions: ServerOptions = {
-    run: { module, transport: TransportKind.ipc },
+    run: { module, transport: TransportKind.ipc, options: cache },
     debug: { module, transport: TransportKind.ipc, options: { execArgv: ["--nolazy", "--inspect=6010"] } },
   };
   const clientOptions: LanguageClientOptions = {

@@ -27,7 +27,7 @@ import { IncrementalLinter, IncrementalResult } from "./incremental-lint";
 import { fastPathUnavailable } from "./fast-parser";
 import { Settings, validateSettings } from "./settings";
 import { WorkspaceConfigError, WorkspaceConfigs } from "./workspace-config";
-import { CheckTiming, FIX_ALL_KIND, InitializationOptions, SHOW_DOCUMENTATION_COMMAND, STATUS_NOTIFICATION, StatusParams } from "../shared/protocol";
+import { CheckTiming, FIRST_LINT_EVENT, FIX_ALL_KIND, InitializationOptions, SHOW_DOCUMENTATION_COMMAND, STATUS_NOTIFICATION, StatusParams } from "../shared/protocol";
 
 export const SERVER_NAME = "com-async-language-server";
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -177,8 +177,11 @@ export function startServer(connection: Connection): void {
     return state;
   }
 
+  let publishedAny = false;
   function publish(document: TextDocument, diagnostics: Diagnostic[]): void {
     void connection.sendDiagnostics({ uri: document.uri, version: document.version, diagnostics });
+    if (!publishedAny) (process as NodeJS.EventEmitter).emit(FIRST_LINT_EVENT);
+    publishedAny = true;
   }
 
   async function lintNow(uri: string, reason: string): Promise<void> {

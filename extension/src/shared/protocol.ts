@@ -4,6 +4,9 @@
  * the initialization options. Other editors need none of it.
  */
 
+/** Within the server's process: emitted on `process` once the first diagnostics are published; the launcher (launch.ts) then writes its code cache. */
+export const FIRST_LINT_EVENT = "com-async:first-lint";
+
 /** Server -> client: the state shown in the status bar. */
 export const STATUS_NOTIFICATION = "comAsync/status";
 

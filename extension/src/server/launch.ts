@@ -1,0 +1,65 @@
+/**
+ * Starts the bundled language server (dist/server.js) with a V8 code cache, the way
+ * VS Code and Node's compile cache start their own code: the first run compiles the
+ * 6 MB bundle's functions lazily as the first lint calls them; after that lint, the
+ * compiled code is written to a cache file, and later runs load it instead of
+ * compiling again (BENCHMARKS.md, "the editor's first open"). Node 20 has no
+ * `module.enableCompileCache`, hence `vm.Script` and `cachedData`.
+ *
+ * The cache lives in COM_ASYNC_CACHE_DIR (the VS Code client passes its global storage)
+ * or the system's temporary directory, keyed by the bundle's size and mtime and by
+ * Node's version: a new build or a new Node makes a new file. A cache V8 rejects, or one
+ * that cannot be read or written, only costs the compile it would have saved.
+ */
+import { createHash } from "node:crypto";
+import * as fs from "node:fs";
+import Module, { createRequire } from "node:module";
+import * as os from "node:os";
+import * as path from "node:path";
+import * as vm from "node:vm";
+import { FIRST_LINT_EVENT } from "../shared/protocol";
+
+const bundle = path.join(__dirname, "server.js");
+const source = fs.readFileSync(bundle, "utf8");
+const cacheFile = cachePath();
+let cachedData: Buffer | undefined;
+try {
+  cachedData = cacheFile ? fs.readFileSync(cacheFile) : undefined;
+} catch {
+  cachedData = undefined; // no cache yet
+}
+
+const script = new vm.Script(Module.wrap(source), {
+  filename: bundle,
+  cachedData,
+  importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+});
+if (cacheFile && (!cachedData || script.cachedDataRejected)) {
+  (process as NodeJS.EventEmitter).once(FIRST_LINT_EVENT, () => setImmediate(() => writeCache(cacheFile)));
+}
+const bundleModule = { exports: {}, filename: bundle, id: bundle, loaded: false };
+const run = script.runInThisContext() as (exports: object, require: NodeJS.Require, module: object, filename: string, dirname: string) => void;
+run.call(bundleModule.exports, bundleModule.exports, createRequire(bundle), bundleModule, bundle, path.dirname(bundle));
+
+function cachePath(): string | null {
+  try {
+    const stat = fs.statSync(bundle);
+    const key = createHash("sha256").update(`${stat.size}:${stat.mtimeMs}:${process.version}:${process.arch}`).digest("hex").slice(0, 16);
+    const dir = process.env.COM_ASYNC_CACHE_DIR || path.join(os.tmpdir(), `com-async-code-cache-${os.userInfo().uid}`);
+    return path.join(dir, `server-${key}.cache`);
+  } catch {
+    return null;
+  }
+}
+
+/** The compiled code of the functions run so far, written whole or not at all (a half-written cache is rejected anyway). */
+function writeCache(file: string): void {
+  try {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const temporary = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(temporary, script.createCachedData());
+    fs.renameSync(temporary, file);
+  } catch {
+    // A read-only or full disk: the next start compiles again, as this one did.
+  }
+}
