@@ -319,6 +319,18 @@ export class FfiShapes {
   }
 
   /**
+   * `calls.symbols.Release(p)`, `vt.Release(p)`: a function of one object's own table (a vtable method by name, or any
+   * function of a table linked from a vtable), whose form fits no other pointer; not `avi.symbols.AVIFileRelease(f)`,
+   * an export of a library `dlopen` opened, which fits every pointer of its kind.
+   */
+  isObjectsOwnTableCall(call: TSESTree.CallExpression): boolean {
+    if (!isTableCall(call)) return false;
+    const callee = unwrapExpression(call.callee) as TSESTree.MemberExpression;
+    const name = memberName(callee);
+    return (name !== null && this.methodByName(name) !== null) || this.isVtableTable(callee.object);
+  }
+
+  /**
    * `dev.symbols` where `const dev = linkSymbols({ Poll: { ptr: readPointerAt(devVtable + BigInt(IDEV_POLL)) } })`:
    * functions linked from a vtable's slots, each taking the object first. A table linked from other
    * addresses (`GetProcAddress`) or a library's exports (`dlopen(...).symbols`) is not one: its first

@@ -347,7 +347,7 @@ export class FileAnalysis implements EngineContext {
       importedRoleOf: (callee) => this.recorder.imported.of(callee),
       text: (node) => this.text(node),
       moduleReleaseText: (res, variable) => this.moduleReleaseText(res, variable),
-      variableOf: (id) => this.symbols.variableOf(id),
+      scopes: { variableOf: (id) => this.symbols.variableOf(id), text: (node) => this.text(node), localFunction: (callee) => this.symbols.localFunction(callee), endsProcess: (call) => this.symbols.endsProcess(call) },
       releasingMethodsOf: (res) => this.objects.releasingMethodsOf(res),
       tearsDownState: () => this.tearsDownState(),
       report: (graph, finding) => {

@@ -5,14 +5,13 @@
  * process leaves out of its teardown (teardowns.ts), and collections of COM objects emptied without
  * releasing them (pools.ts). Each check's failure is the file's engine error, not the others'.
  */
-import type { Scope } from "eslint";
 import type { TSESTree } from "@typescript-eslint/utils";
 import { isLibraryModule } from "./ast";
 import type { Finding, MissingRelease } from "./findings";
 import type { HelperRole, Resource, Summary } from "./model";
 import type { ModulePointers } from "./module-pointers";
 import { stateNeverReleased } from "./module-state";
-import type { Pools } from "./pools";
+import type { PoolLookups, Pools } from "./pools";
 import type { FunctionGraph } from "./segment-graph";
 import { teardownFindings } from "./teardowns";
 
@@ -28,7 +27,8 @@ export interface FileWideInputs {
   text(node: Node): string;
   /** The file's release of `variable`, holding `res` (release-forms.ts, linked-tables.ts). */
   moduleReleaseText(res: Resource, variable: string): { releaseText: string; releaseIsGuess?: boolean };
-  variableOf(id: TSESTree.Identifier): Scope.Variable | null;
+  /** The file's scopes, as the collections check asks them. */
+  scopes: PoolLookups;
   releasingMethodsOf(res: Resource): ReadonlySet<string> | null;
   /** Does the file release some of the state it holds? (A script that never does keeps it for the process's life.) */
   tearsDownState(): boolean;
@@ -94,7 +94,7 @@ function reportNeverReleased(inputs: FileWideInputs): void {
 
 /** Collections of COM objects emptied without releasing them. */
 function reportDroppedPools(inputs: FileWideInputs): void {
-  for (const finding of inputs.pools.findings(inputs.variableOf, inputs.moduleReleaseText)) {
+  for (const finding of inputs.pools.findings(inputs.scopes, inputs.moduleReleaseText)) {
     const graph = inputs.graphs.get(finding.scope);
     if (graph) inputs.report(graph, finding);
   }

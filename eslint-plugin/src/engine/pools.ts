@@ -8,7 +8,7 @@
  */
 import type { TSESTree } from "@typescript-eslint/utils";
 import type { Scope } from "eslint";
-import { unwrapExpression } from "./ast";
+import { memberName, unwrapExpression, walk } from "./ast";
 import type { MissingRelease } from "./findings";
 import type { Resource } from "./model";
 
@@ -30,6 +30,14 @@ export function poolStore(call: TSESTree.CallExpression, variableOf: (id: TSESTr
   return { declared, stored: stored as Node[] };
 }
 
+/** The value a store puts into its collection: `v` of `pool.set(k, v)`, `p` of `list.push(p)`. */
+function storedValue(store: TSESTree.CallExpression): Node | null {
+  const callee = unwrapExpression(store.callee);
+  const method = callee.type === "MemberExpression" ? memberName(callee) : null;
+  const value = store.arguments[method === "set" ? 1 : 0];
+  return value && value.type !== "SpreadElement" ? value : null;
+}
+
 /** `new Map()`, `new Set()`, `[]`. */
 function isCollection(init: Node | null | undefined): boolean {
   const value = init ? unwrapExpression(init) : null;
@@ -39,6 +47,14 @@ function isCollection(init: Node | null | undefined): boolean {
 function isMap(init: Node | null | undefined): boolean {
   const value = init ? unwrapExpression(init) : null;
   return value?.type === "NewExpression" && value.callee.type === "Identifier" && value.callee.name === "Map";
+}
+
+/** What the check asks the file's scopes: variables, the local function a callee names, calls that end the process. */
+export interface PoolLookups {
+  variableOf(id: TSESTree.Identifier): Scope.Variable | null;
+  text(node: Node): string;
+  localFunction(callee: Node): Node | null;
+  endsProcess(call: TSESTree.CallExpression): boolean;
 }
 
 export class Pools {
@@ -53,22 +69,26 @@ export class Pools {
    * Each place a collection of COM objects is emptied without its elements having been released or handed on
    * before in that function, as a finding in the function (`scope`). `releaseTextOf`: the file's release of one element.
    */
-  findings(variableOf: (id: TSESTree.Identifier) => Scope.Variable | null, releaseTextOf: (res: Resource, element: string) => { releaseText: string; releaseIsGuess?: boolean }): MissingRelease[] {
+  findings(lookups: PoolLookups, releaseTextOf: (res: Resource, element: string) => { releaseText: string; releaseIsGuess?: boolean }): MissingRelease[] {
     const out: MissingRelease[] = [];
     for (const [declared, { res, store }] of this.pooled) {
-      const variable = variableOf(declared);
+      const variable = lookups.variableOf(declared);
       if (!variable) continue;
       const references = variable.references.map((ref) => ref.identifier as TSESTree.Identifier);
       for (const ref of references) {
         const drop = dropAt(ref);
-        if (!drop || handledBefore(drop, references, variableOf)) continue;
+        if (!drop || handledBefore(drop, references, lookups) || processEndsAfter(drop, lookups)) continue;
         const keyed = isMap((declared.parent as TSESTree.VariableDeclarator).init);
-        const element = /^[A-Za-z_$][\w$]*$/.test(res.name) ? res.name : "pointer";
+        // A pointer stored as it was read (`live.push(box.readBigUInt64LE(0))`) has no name of its own: the code's text names it.
+        const named = /^[A-Za-z_$][\w$]*$/.test(res.name);
+        const element = named ? res.name : "object";
+        const stored = store.type === "CallExpression" ? storedValue(store) : null;
+        const pointer = named || !stored ? res.name : lookups.text(stored);
         const release = releaseTextOf(res, element);
         out.push({
           kind: "missing-release",
           node: drop,
-          pointer: res.name,
+          pointer,
           acquirer: res.acquirer,
           reached: { dropped: { collection: declared.name, node: drop, store } },
           owner: null,
@@ -95,33 +115,76 @@ function dropAt(ref: TSESTree.Identifier): Node | null {
   if (name === "length" && use?.type === "AssignmentExpression" && use.left === parent && use.right.type === "Literal" && use.right.value === 0) return use;
   if (use?.type !== "CallExpression" || use.callee !== parent) return null;
   if (name === "clear") return use;
-  const first = use.arguments[0];
-  return name === "splice" && first?.type === "Literal" && first.value === 0 && use.arguments.length <= 1 ? use : null;
+  const [first, count] = use.arguments;
+  if (name !== "splice" || first?.type !== "Literal" || first.value !== 0) return null;
+  // `splice(0)`, `splice(0, list.length)`: everything.
+  const whole = count === undefined || (count.type === "MemberExpression" && count.object.type === "Identifier" && count.object.name === ref.name && memberName(count) === "length");
+  return whole && use.arguments.length <= 2 ? use : null;
 }
 
 /**
- * Did the function went over the collection's elements or hand them on before `drop`: a loop over it (`of pool`,
+ * Did the function go over the collection's elements or hand them on before `drop`: a loop over it (`of pool`,
  * `of pool.values()`, `of list.splice(0)`) that uses its element, `forEach` with a callback that uses its
- * parameter, or the collection given to a call, bound, returned or spread? A loop whose iterable empties the
- * collection (`for (const p of list.splice(0))`) is judged the same way.
+ * parameter, an element taken out (`list[i]`, `list.pop()`, `pool.get(k)` given to a call), the collection
+ * given to a call or a constructor (`new Set(list)`), bound, returned or spread, or a call of a function of the
+ * file that reads it (`releasePool()`)? A loop whose iterable empties the collection
+ * (`for (const p of list.splice(0))`) is judged the same way. Any such use counts: a loop that only logs
+ * its elements is taken for a release (quiet rather than wrong).
  */
-function handledBefore(drop: Node, references: readonly TSESTree.Identifier[], variableOf: (id: TSESTree.Identifier) => Scope.Variable | null): boolean {
+function handledBefore(drop: Node, references: readonly TSESTree.Identifier[], lookups: PoolLookups): boolean {
   const scope = functionOf(drop);
+  const readers = new Set(references.map(functionOf).filter((fn) => fn !== scope));
+  if (readers.size > 0 && callsBefore(scope, drop).some((call) => readers.has(lookups.localFunction(call.callee) ?? drop))) return true;
   return references.some((ref) => {
     if (ref.range[0] > drop.range[0] || functionOf(ref) !== scope || (ref.parent === drop && drop.type === "AssignmentExpression")) return false;
     // Up the member calls on the collection: `pool.values()`, `list.slice().reverse()`, `list.splice(0)`.
     let read: Node = ref;
     while (read.parent?.type === "MemberExpression" && read.parent.object === read && read.parent.parent?.type === "CallExpression" && read.parent.parent.callee === read.parent) {
-      const method = read.parent.property.type === "Identifier" ? read.parent.property.name : "";
-      if (method === "forEach") return callbackUsesElement(read.parent.parent.arguments[0], variableOf);
+      const method = memberName(read.parent) ?? "";
+      if (method === "forEach") return callbackUsesElement(read.parent.parent.arguments[0], lookups.variableOf);
+      if (method === "pop" || method === "shift") return true;
+      if (method === "get") return isHandedOn(read.parent.parent);
       if (!/^(values|entries|slice|reverse|splice|concat|filter)$/.test(method)) return false;
       read = read.parent.parent;
     }
     const parent = read.parent;
-    if (parent?.type === "ForOfStatement" && parent.right === read) return loopUsesElement(parent, variableOf);
-    if (read === ref && parent?.type === "MemberExpression") return false; // `pool.size`, `pool.get(k)`, `list.length`
-    return parent?.type === "CallExpression" || parent?.type === "VariableDeclarator" || parent?.type === "ReturnStatement" || parent?.type === "SpreadElement" || (parent?.type === "AssignmentExpression" && parent.right === read);
+    if (parent?.type === "ForOfStatement" && parent.right === read) return loopUsesElement(parent, lookups.variableOf);
+    // `list[i]`, read (an element taken out), not written.
+    if (read === ref && parent?.type === "MemberExpression" && parent.object === ref) return parent.computed && !(parent.parent?.type === "AssignmentExpression" && parent.parent.left === parent);
+    return isHandedOn(read);
   });
+}
+
+/** Given to a call or a constructor, bound, returned, spread or assigned. */
+function isHandedOn(value: Node): boolean {
+  const parent = value.parent;
+  return (
+    parent?.type === "CallExpression" ||
+    parent?.type === "NewExpression" ||
+    parent?.type === "VariableDeclarator" ||
+    parent?.type === "ReturnStatement" ||
+    parent?.type === "SpreadElement" ||
+    (parent?.type === "AssignmentExpression" && parent.right === value) ||
+    (parent?.type === "TSNonNullExpression" && isHandedOn(parent))
+  );
+}
+
+/** The calls of `fn`'s own body (not of functions nested in it) that start before `node`. */
+function callsBefore(fn: Node, node: Node): TSESTree.CallExpression[] {
+  const out: TSESTree.CallExpression[] = [];
+  walk(fn, (child) => {
+    if (child.type === "CallExpression" && child.range[0] < node.range[0] && functionOf(child) === fn) out.push(child);
+  });
+  return out;
+}
+
+/** Is the statement emptying the collection followed, in its block, by a call that ends the process? Nothing is owed there. */
+function processEndsAfter(drop: Node, lookups: PoolLookups): boolean {
+  let statement: Node = drop;
+  while (statement.parent && statement.parent.type !== "BlockStatement" && statement.parent.type !== "Program" && statement.parent.type !== "SwitchCase") statement = statement.parent;
+  const block = statement.parent;
+  const body = block?.type === "SwitchCase" ? block.consequent : block && "body" in block && Array.isArray(block.body) ? (block.body as Node[]) : [];
+  return body.slice(body.indexOf(statement) + 1).some((next) => next.type === "ExpressionStatement" && next.expression.type === "CallExpression" && lookups.endsProcess(next.expression));
 }
 
 function loopUsesElement(loop: TSESTree.ForOfStatement, variableOf: (id: TSESTree.Identifier) => Scope.Variable | null): boolean {

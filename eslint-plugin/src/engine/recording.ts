@@ -199,7 +199,7 @@ export class Recorder {
         break;
       case "release":
         // A vtable table's Release (`calls.symbols.Release(p)`, `vt.Release(p)`) belongs to one object's table: no form for others.
-        if (!isTableCall(node)) this.releaseForms.noteRelease(node, api.target);
+        if (!(this.recognizer.ffi?.isObjectsOwnTableCall(node) ?? isTableCall(node))) this.releaseForms.noteRelease(node, api.target);
         this.record({ k: "release", node, target: s.sym(api.target), targetKey: s.keyOf(api.target) });
         if (!this.releasesModuleState) this.releasesModuleState = this.symbols.isHeldState(api.target);
         this.throwPoint();

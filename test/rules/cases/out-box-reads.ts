@@ -73,6 +73,27 @@ if (createHr !== DS_OK) {
 ${release}}
 `;
 
+/** Two files opened through a `dlopen` table of the library's exports, the first released through it; `end` closes the function. */
+const DLOPEN_AVI = (end: string) => `import { dlopen, FFIType } from "bun:ffi";
+const avi = dlopen("avifil32.dll", {
+  AVIFileOpenW: { args: [FFIType.ptr, FFIType.ptr, FFIType.u32, FFIType.ptr], returns: FFIType.i32 },
+  AVIFileRelease: { args: [FFIType.u64], returns: FFIType.u32 },
+});
+declare const pathA: Buffer, pathB: Buffer;
+export function openTwo(): void {
+  const boxA = Buffer.alloc(8);
+  if (avi.symbols.AVIFileOpenW(boxA.ptr, pathA.ptr, 0, null) !== 0) return;
+  const fileA = boxA.readBigUInt64LE(0);
+  const boxB = Buffer.alloc(8);
+  if (avi.symbols.AVIFileOpenW(boxB.ptr, pathB.ptr, 0, null) !== 0) {
+    avi.symbols.AVIFileRelease(fileA);
+    return;
+  }
+  const fileB = boxB.readBigUInt64LE(0);
+  avi.symbols.AVIFileRelease(fileA);
+${end}}
+`;
+
 /** `code` from the line starting `from` on, in a top-level `try` whose `finally` runs `release`. */
 function wrapInTryFinally(code: string, from: string, release: string): string {
   const at = code.indexOf(from);
@@ -82,6 +103,7 @@ function wrapInTryFinally(code: string, from: string, release: string): string {
 export const cases: RuleCases = {
   valid: [
     { name: "DS_OK is a success code: the device created on its success branch is released there", code: DSOUND_PROBE("  vcall(device, IUNKNOWN_RELEASE, [], [], FFIType.u32);\n") },
+    { name: "two files opened through a dlopen table, each released through it", code: DLOPEN_AVI("  avi.symbols.AVIFileRelease(fileB);\n") },
     { name: "two files opened by the same export, each released with the file release", code: AVI_SCRIPT("Avifil32.AVIFileRelease(writeFile);\n") },
     {
       name: "two boxes filled by the same export, neither used as a COM object anywhere: no evidence, nothing tracked",
@@ -119,6 +141,28 @@ export function devmode(): void {
     },
   ],
   invalid: [
+    {
+      name: "a library export released through its dlopen table is the file's release form: the file the code forgets is released the same way",
+      code: DLOPEN_AVI(""),
+      errors: [
+        {
+          messageId: "missingRelease",
+          data: { pointer: "fileB", acquirer: "AVIFileOpenW", reached: "the end of the function at line 18", release: "avi.symbols.AVIFileRelease(fileB)" },
+          line: 12,
+          column: 7,
+          suggestions: [
+            {
+              messageId: "insertReleaseFinally",
+              output: DLOPEN_AVI("").replace(
+                "  avi.symbols.AVIFileRelease(fileA);\n}\n",
+                "  try {\n    avi.symbols.AVIFileRelease(fileA);\n  } finally {\n    avi.symbols.AVIFileRelease(fileB);\n  }\n}\n",
+              ),
+            },
+            { messageId: "insertReleaseAtExit", output: DLOPEN_AVI("  avi.symbols.AVIFileRelease(fileB);\n") },
+          ],
+        },
+      ],
+    },
     {
       name: "DS_OK is a success code: the device created on its success branch and never released is a leak",
       code: DSOUND_PROBE(""),

@@ -55,6 +55,15 @@ export const cases: RuleCases = {
       name: "a list of live objects handed on (copied for a later release), then emptied",
       code: LIVE_OBJECTS("  const old = liveObjects.slice();\n  liveObjects.length = 0;\n  setTimeout(() => old.forEach((obj) => comRelease(obj)), 0);\n"),
     },
+    { name: "a list of live objects released by index, then emptied", code: LIVE_OBJECTS("  for (let i = 0; i < liveObjects.length; i++) vcall(liveObjects[i], IUNKNOWN_RELEASE, [], [], FFIType.u32);\n  liveObjects.length = 0;\n") },
+    { name: "a list of live objects released as they are popped", code: LIVE_OBJECTS("  while (liveObjects.length > 0) vcall(liveObjects.pop()!, IUNKNOWN_RELEASE, [], [], FFIType.u32);\n") },
+    {
+      name: "a pool released by a function of the file called before it is emptied",
+      code: STAGING_POOL("  releaseEach();\n  stagingPool.clear();\n") + "function releaseEach(): void {\n  for (const staging of stagingPool.values()) comRelease(staging);\n}\n",
+    },
+    { name: "a list of live objects copied by a constructor (handed on), then emptied", code: LIVE_OBJECTS("  const old = new Set(liveObjects);\n  liveObjects.length = 0;\n  setTimeout(() => old.forEach((obj) => comRelease(obj)), 0);\n") },
+    { name: "a pool emptied just before the process ends: the system takes its objects back", code: STAGING_POOL("  stagingPool.clear();\n  process.exit(0);\n") },
+    { name: "a list of live objects emptied in full by splice(0, length) inside the loop that releases them", code: LIVE_OBJECTS("  for (const obj of liveObjects.splice(0, liveObjects.length)) comRelease(obj);\n") },
     {
       name: "a list that only ever holds pointers the file does not own (a parameter) is no pool",
       code: `${PRELUDE}const seen: bigint[] = [];
@@ -99,6 +108,42 @@ export function reset(): void {
             {
               messageId: "releaseEachBeforeEmptying",
               output: LIVE_OBJECTS("  let count = 0;\n  for (const obj of liveObjects) count++;\n  for (const buffer of liveObjects) vcall(buffer, IUNKNOWN_RELEASE, [], []);\n  liveObjects.length = 0;\n  console.log(count);\n"),
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: "a list of live objects emptied by splice(0, length) without releasing them",
+      code: LIVE_OBJECTS("  liveObjects.splice(0, liveObjects.length);\n"),
+      errors: [
+        {
+          messageId: "missingRelease",
+          data: { pointer: "buffer", acquirer: "DEV_CREATE_BUFFER", reached: "line 21, where `liveObjects`, which holds it, is emptied", release: "vcall(buffer, IUNKNOWN_RELEASE, [], [])" },
+          line: 21,
+          column: 3,
+          suggestions: [
+            {
+              messageId: "releaseEachBeforeEmptying",
+              output: LIVE_OBJECTS("  for (const buffer of liveObjects) vcall(buffer, IUNKNOWN_RELEASE, [], []);\n  liveObjects.splice(0, liveObjects.length);\n"),
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: "a pointer pushed as it is read names itself by the read",
+      code: LIVE_OBJECTS("  liveObjects.length = 0;\n").replace("  const buffer = box.readBigUInt64LE(0);\n  liveObjects.push(buffer);\n  return buffer;\n", "  liveObjects.push(box.readBigUInt64LE(0));\n  return 0n;\n"),
+      errors: [
+        {
+          messageId: "missingRelease",
+          data: { pointer: "box.readBigUInt64LE(0)", acquirer: "DEV_CREATE_BUFFER", reached: "line 20, where `liveObjects`, which holds it, is emptied", release: "vcall(object, IUNKNOWN_RELEASE, [], [])" },
+          line: 20,
+          column: 3,
+          suggestions: [
+            {
+              messageId: "releaseEachBeforeEmptying",
+              output: LIVE_OBJECTS("  for (const object of liveObjects) vcall(object, IUNKNOWN_RELEASE, [], []);\n  liveObjects.length = 0;\n").replace("  const buffer = box.readBigUInt64LE(0);\n  liveObjects.push(buffer);\n  return buffer;\n", "  liveObjects.push(box.readBigUInt64LE(0));\n  return 0n;\n"),
             },
           ],
         },
