@@ -204,3 +204,8 @@ export function loopsOverLiteral(array: TSESTree.ArrayExpression, referencesOf: 
   const loops = uses.filter(isLoopOver);
   return loops.length > 0 && uses.every((ref) => isLoopOver(ref) || isPush(ref)) ? loops.map((ref) => ref.parent as TSESTree.ForOfStatement) : [];
 }
+
+/** The name of a property's key: `Release` of `{ Release: ... }` or `{ "Release": ... }`; null for a computed one. */
+export function propertyKeyName(property: TSESTree.Property): string | null {
+  return property.key.type === "Identifier" ? property.key.name : property.key.type === "Literal" ? String(property.key.value) : null;
+}

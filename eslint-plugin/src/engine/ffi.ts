@@ -16,8 +16,9 @@
  * `box.value`, `box.readBigUInt64LE(0)`, `read.ptr(box)`, `Number(box[0])`.
  */
 import type { TSESTree } from "@typescript-eslint/utils";
-import { calleeName, dottedName, memberName, numericLiteral, unwrapExpression } from "./ast";
+import { calleeName, dottedName, memberName, numericLiteral, propertyKeyName, unwrapExpression } from "./ast";
 import { ComEvidence } from "./com-evidence";
+import { VtableTables } from "./vtable-tables";
 import type { IUnknownMethod, Vocabulary } from "./vocabulary";
 
 type Node = TSESTree.Node;
@@ -57,37 +58,8 @@ export function isTableCall(call: TSESTree.CallExpression): boolean {
   return callee.type === "MemberExpression" && call.arguments.length > 0 && VTABLE_OBJECT.test(dottedName(callee.object) ?? "");
 }
 
-/**
- * Does a name in this expression (to a few levels) say vtable (`devVtable`, `vtbl`, `vtableSlot(p, SLOT)`)? With
- * `initOf`, a variable's initializer is read too (`ptr: addAddress` of `const addAddress = readPointerAt(vtable + OFF)`).
- */
-export function namesVtable(node: Node, initOf?: (node: Node) => Node | null, depth = 0): boolean {
-  if (depth > 6) return false;
-  const recur = (child: Node) => namesVtable(child, initOf, depth + 1);
-  switch (node.type) {
-    case "Identifier": {
-      if (/vtbl|vtable/i.test(node.name)) return true;
-      const init = initOf?.(node);
-      return init != null && recur(init);
-    }
-    case "ObjectExpression":
-      return node.properties.some((p) => p.type === "Property" && recur(p.value));
-    case "CallExpression":
-      return recur(node.callee) || node.arguments.some(recur);
-    case "MemberExpression":
-      return recur(node.object) || recur(node.property);
-    case "BinaryExpression":
-      return recur(node.left) || recur(node.right);
-    case "TSNonNullExpression":
-    case "TSAsExpression":
-      return recur(node.expression);
-    default:
-      return false;
-  }
-}
-
 export class FfiShapes {
-  private readonly vtableTables = new WeakMap<Node, boolean>();
+  private readonly tables: VtableTables;
   private readonly evidence: ComEvidence;
 
   constructor(
@@ -95,6 +67,7 @@ export class FfiShapes {
     private readonly lookups: FfiLookups,
   ) {
     this.evidence = new ComEvidence(vocabulary, lookups, this);
+    this.tables = new VtableTables(vocabulary, lookups);
   }
 
   /** A call through a vtable, or null. */
@@ -330,45 +303,14 @@ export class FfiShapes {
     return (name !== null && this.methodByName(name) !== null) || this.isVtableTable(callee.object);
   }
 
-  /**
-   * `dev.symbols` where `const dev = linkSymbols({ Poll: { ptr: readPointerAt(devVtable + BigInt(IDEV_POLL)) } })`:
-   * functions linked from a vtable's slots, each taking the object first. A table linked from other
-   * addresses (`GetProcAddress`) or a library's exports (`dlopen(...).symbols`) is not one: its first
-   * arguments are handles and buffers as often as objects.
-   */
+  /** Is this table (`dev.symbols`) linked from one object's vtable (vtable-tables.ts)? */
   private isVtableTable(table: Node): boolean {
-    const init = this.linkedTableInit(table);
-    if (!init) return false;
-    let linked = this.vtableTables.get(init);
-    if (linked === undefined) this.vtableTables.set(init, (linked = namesVtable(init.arguments[0], (node) => this.lookups.initOf(node))));
-    return linked;
+    return this.tables.isVtableTable(table);
   }
 
-  /**
-   * The name of a vtable table's Release function (`calls.symbols` of `linkSymbols({ Release: ... })`),
-   * or null; null too for a table the code closes (`calls.close()`), unless `evenClosed`: a repair at a later exit
-   * could not call it.
-   */
+  /** The Release function's name of a table linked from a vtable, or null (vtable-tables.ts). */
   linkedRelease(table: Node, evenClosed = false): string | null {
-    if (!this.isVtableTable(table)) return null;
-    const root = unwrapExpression((unwrapExpression(table) as TSESTree.MemberExpression).object) as TSESTree.Identifier;
-    if (!evenClosed && this.lookups.referencesOf(root).some((ref) => ref.parent?.type === "MemberExpression" && ref.parent.object === ref && memberName(ref.parent) === "close")) return null;
-    const entries = unwrapExpression(this.linkedTableInit(table)!.arguments[0]);
-    if (entries.type !== "ObjectExpression") return null;
-    for (const property of entries.properties) {
-      const key = property.type === "Property" ? memberKey(property) : null;
-      if (key !== null && this.vocabulary.isRelease(key)) return key;
-    }
-    return null;
-  }
-
-  /** `linkSymbols({...})`, the initializer of the table `table` (`calls.symbols`) names. */
-  private linkedTableInit(table: Node): TSESTree.CallExpression | null {
-    const symbols = unwrapExpression(table);
-    if (symbols.type !== "MemberExpression" || memberName(symbols) !== "symbols") return null;
-    const root = unwrapExpression(symbols.object);
-    const init = root.type === "Identifier" ? this.lookups.initOf(root) : null;
-    return init?.type === "CallExpression" && calleeName(init.callee) === "linkSymbols" && init.arguments[0] ? init : null;
+    return this.tables.linkedRelease(table, evenClosed);
   }
 
   private methodByName(name: string): SlotMethod | null {
@@ -400,7 +342,7 @@ export function isBoxCreation(init: Node): boolean {
     case "ArrayExpression":
       return init.elements.length === 1 && init.elements[0]?.type === "Literal" && init.elements[0].value === null;
     case "ObjectExpression":
-      return init.properties.length === 1 && init.properties[0].type === "Property" && memberKey(init.properties[0]) === "value";
+      return init.properties.length === 1 && init.properties[0].type === "Property" && propertyKeyName(init.properties[0]) === "value";
     case "NewExpression":
       return init.callee.type === "Identifier" && /^Big(U)?Int64Array$/.test(init.callee.name) && init.arguments.length === 1 && numericLiteral(init.arguments[0]) === 1;
     default:
@@ -417,10 +359,6 @@ export function isSlotLookup(call: TSESTree.CallExpression): boolean {
 function isObjectExpression(node: TSESTree.CallExpressionArgument): node is Expression {
   const expr = node.type === "SpreadElement" ? null : unwrapExpression(node);
   return !!expr && (expr.type === "Identifier" || expr.type === "MemberExpression");
-}
-
-function memberKey(property: TSESTree.Property): string | null {
-  return property.key.type === "Identifier" ? property.key.name : property.key.type === "Literal" ? String(property.key.value) : null;
 }
 
 /** `p` and `p`, `this.dev` and `this.dev`: the same variable or member path (no calls). */
