@@ -112,6 +112,18 @@ describe("the server's fast TypeScript parser", function () {
     assert.equal(fast, samples.length, "every sample took the fast path");
   });
 
+  it("leaves the tokens out when made so (tokens: false, as the server's lints make it: no com-async rule reads them), and nothing else", () => {
+    const filePath = path.join(ROOT, "examples/sample.ts");
+    const parse = (code: string, tokens: boolean) => (createTypeScriptParser(true, { tokens }) as unknown as { parseForESLint: typeof tsParser.parseForESLint }).parseForESLint(code, { ...PARSE_OPTIONS, filePath });
+    for (const { name, code } of samples.slice(0, 10)) {
+      const withTokens = parse(code, true);
+      const without = parse(code, false);
+      assert.ok((withTokens.ast.tokens ?? []).length > 0, `${name}: no tokens by default`);
+      assert.deepEqual(without.ast.tokens, [], `${name}: tokens despite tokens: false`);
+      assert.equal(firstDifference({ ...withTokens.ast, tokens: [] }, without.ast), null, name);
+    }
+  });
+
   it("finds the same problems, related locations and suggestions as the old path", () => {
     for (const { name, code } of samples) {
       const target = { text: code, filePath: path.join(ROOT, "examples/sample.ts") };

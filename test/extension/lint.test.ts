@@ -79,6 +79,15 @@ describe("server lint", () => {
     assert.deepEqual(RECOMMENDED.get("missing-release")?.options, [], "no options without naming settings");
   });
 
+  it("gives the rules their options though the server's Linter does not check them again (they arrive checked)", () => {
+    const freed = LEAK.replace("cancel.Release();", "cancel.Free();").replace("    return 1;", "    cancel.Free();\n    return 1;");
+    assert.equal(lint(ts(freed), RECOMMENDED).problems.length, 1, "Free is no release by default");
+    const naming = defaultRuleConfig({ ...DEFAULT_SETTINGS, naming: { releaseMethods: ["Free"] } });
+    assert.deepEqual(lint(ts(freed), naming).problems, [], "releaseMethods reaches the rule");
+    const strict = defaultRuleConfig({ ...DEFAULT_SETTINGS, ruleset: "strict" });
+    assert.deepEqual(lint(ts(LEAK), strict).problems.map((p) => p.rule), lint(ts(LEAK), RECOMMENDED).problems.map((p) => p.rule));
+  });
+
   it("lets the settings' severities win over a workspace config while keeping its options", () => {
     const workspace = new Map([["missing-release", { severity: "warn" as const, options: [{ releaseMethods: ["Free"] }] }]]);
     const config = applyOverrides(workspace, { ...DEFAULT_SETTINGS, rules: { "missing-release": "error" } });

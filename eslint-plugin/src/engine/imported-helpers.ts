@@ -178,7 +178,9 @@ function collectExports(analysis: FileAnalysis, sourceCode: SourceCode, file: st
   // functions are given is only used (`trackResource(p, bytes)` files it in a size report), unless
   // they hand it back.
   // Names only: comments and messages ("release buffers before destroying the device") are no calls.
-  const identifiers = sourceCode.ast.tokens.filter((t) => t.type === "Identifier").map((t) => t.value).join(" ");
+  const names: string[] = [];
+  walk(program, (node) => node.type === "Identifier" && names.push(node.name));
+  const identifiers = names.join(" ");
   const releasesNothing = !analysis.vocabulary.protocolWordPattern().test(identifiers);
   const state = releasesNothing ? null : analysis.moduleStateRoles;
   const keepers: { role: HelperRole; variable: string }[] = [];

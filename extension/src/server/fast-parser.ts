@@ -173,7 +173,7 @@ export function parseStatements(code: string, filePath: string): { statements: N
 }
 
 /** The oxc path; returns the reason instead when the file is not for it. */
-function parseWithOxc(code: string, options: Linter.ParserOptions & { filePath?: string }): ReturnType<typeof tsParser.parseForESLint> | string {
+function parseWithOxc(code: string, options: Linter.ParserOptions & { filePath?: string }, withTokens: boolean): ReturnType<typeof tsParser.parseForESLint> | string {
   const parser = loadOxc();
   if (!parser) return oxcLoadError ?? "oxc-parser is not available";
   const filePath = options.filePath ?? "file.ts";
@@ -196,7 +196,8 @@ function parseWithOxc(code: string, options: Linter.ParserOptions & { filePath?:
     range: [c.start, c.end],
     loc: { start: lines.position(c.start), end: lines.position(c.end) },
   }));
-  program.tokens = tokenize(code, hints, lines);
+  // Without tokens (lint.ts: no configured rule reads them), ESLint's `SourceCode` is as happy with none.
+  program.tokens = withTokens ? tokenize(code, hints, lines) : [];
   program.sourceType = sourceType;
   // The same scope analysis typescript-eslint's parser runs (no program: default lib).
   const scopeManager = analyze(program as never, {
@@ -213,9 +214,11 @@ function parseWithOxc(code: string, options: Linter.ParserOptions & { filePath?:
 
 /**
  * A parser object for one lint: `fast` picks oxc where it can; `info` says
- * what happened. One object per lint, so nothing is shared between documents.
+ * what happened. `tokens: false`: oxc's AST comes without tokens (ESLint asks every
+ * parser for them, whatever its options say; a lint whose rules read none can skip them). One object per lint, so nothing is shared between documents.
  */
-export function createTypeScriptParser(fast: boolean): Linter.Parser & { info: ParseInfo | null } {
+export function createTypeScriptParser(fast: boolean, options: { tokens?: boolean } = {}): Linter.Parser & { info: ParseInfo | null } {
+  const tokens = options.tokens !== false;
   const parser = {
     meta: { name: "com-async-server-typescript", version: "1" },
     info: null as ParseInfo | null,
@@ -223,7 +226,7 @@ export function createTypeScriptParser(fast: boolean): Linter.Parser & { info: P
       const started = performance.now();
       let fallback: string | null = null;
       if (fast) {
-        const result = parseWithOxc(code, options);
+        const result = parseWithOxc(code, options, tokens);
         if (typeof result !== "string") {
           parser.info = { parser: "oxc", ms: performance.now() - started, fallback: null };
           return result;

@@ -28,6 +28,17 @@ import { RULE_NAMES } from "./settings";
 
 export const NAMESPACE = "com-async";
 
+/**
+ * The plugin as the server's Linter runs it. The options its rules get arrive checked (settings.ts runs ESLint's
+ * validator on the naming settings, and ESLint checked a workspace config when it loaded it), so here the rules
+ * carry no schema: the Linter does not compile their schemas again, which in a fresh server is Ajv with its
+ * meta-schema, 20-40 ms of the first lint (BENCHMARKS.md). Their defaults come from `meta.defaultOptions`.
+ */
+const SERVER_PLUGIN = {
+  ...plugin,
+  rules: Object.fromEntries(Object.entries(plugin.rules).map(([name, rule]) => [name, { ...rule, meta: { ...rule.meta, schema: false } }])),
+};
+
 /** One rule's effective configuration. */
 export interface RuleSetting {
   severity: Severity;
@@ -140,7 +151,7 @@ function isTypeScript(filePath: string): boolean {
 }
 
 /** The language options for one parse, and the parser object whose `info` says how it went. */
-function languageOptionsFor(filePath: string, sourceType: SourceType, parsing: Parsing): { options: Linter.LanguageOptions; parser: ReturnType<typeof createTypeScriptParser> | null } {
+function languageOptionsFor(filePath: string, sourceType: SourceType, parsing: Parsing, readsTokens: boolean): { options: Linter.LanguageOptions; parser: ReturnType<typeof createTypeScriptParser> | null } {
   const tsSourceType = sourceType === "commonjs" ? "script" : sourceType;
   if (parsing.kind === "typed") {
     const { tsconfigRootDir, project, projectService } = parsing.options;
@@ -150,10 +161,17 @@ function languageOptionsFor(filePath: string, sourceType: SourceType, parsing: P
     return { options: { parser, sourceType: tsSourceType, parserOptions }, parser };
   }
   if (isTypeScript(filePath)) {
-    const parser = createTypeScriptParser(parsing.fast);
+    // No com-async rule reads tokens: with only those rules on, the fast parser leaves them out (fast-parser.ts).
+    const parser = createTypeScriptParser(parsing.fast, { tokens: readsTokens });
     return { options: { parser, sourceType: tsSourceType }, parser };
   }
   return { options: { ecmaVersion: "latest", sourceType, parserOptions: { ecmaFeatures: { jsx: true } } }, parser: null };
+}
+
+/** A rule entry's severity (`"off"`, `0`, `["warn", {...}]`): 0 is off. */
+function severityOf(entry: Linter.RuleEntry | undefined): number {
+  const level = Array.isArray(entry) ? entry[0] : entry;
+  return level === "off" || level === 0 || level === undefined ? 0 : 1;
 }
 
 function sourceTypeFor(filePath: string): "module" | "commonjs" {
@@ -201,9 +219,10 @@ export interface LintedFile {
 
 function verify(target: LintTarget, rules: Linter.RulesRecord, parsing: Parsing): RawLint {
   const linter = linterFor(target.filePath);
+  const readsTokens = Object.entries(rules).some(([name, entry]) => !name.startsWith(`${NAMESPACE}/`) && severityOf(entry) !== 0);
   let parse: ParseInfo | null = null;
   const run = (sourceType: SourceType) => {
-    const { options, parser } = languageOptionsFor(target.filePath, sourceType, parsing);
+    const { options, parser } = languageOptionsFor(target.filePath, sourceType, parsing, readsTokens);
     const messages = linter.verify(
       target.text,
       [
@@ -211,7 +230,7 @@ function verify(target: LintTarget, rules: Linter.RulesRecord, parsing: Parsing)
           files: FILES,
           languageOptions: options,
           linterOptions: { reportUnusedDisableDirectives: "off", reportUnusedInlineConfigs: "off" },
-          plugins: { [NAMESPACE]: plugin as never },
+          plugins: { [NAMESPACE]: SERVER_PLUGIN as never },
           rules,
         },
       ],
