@@ -80,7 +80,17 @@ export async function runLauncherTest() {
     const third = await openOnce(work, cacheDir);
     if (JSON.stringify(third) !== JSON.stringify(first)) return { status: "failed", detail: `diagnostics differ after a damaged cache: ${third}` };
     if (fs.statSync(file).size <= 1024) return { status: "failed", detail: "a rejected cache was not rewritten" };
-    return { status: "passed", detail: `${first.length} diagnostics each time; cache ${(size / 1024 / 1024).toFixed(1)} MB written once, reused, rewritten when damaged` };
+    // A cache directory others may write is not trusted: neither read nor written.
+    if (typeof process.getuid === "function") {
+      if ((fs.statSync(cacheDir).mode & 0o077) !== 0) return { status: "failed", detail: "the cache directory is not private" };
+      fs.rmSync(cacheDir, { recursive: true });
+      fs.mkdirSync(cacheDir, { mode: 0o777 });
+      fs.chmodSync(cacheDir, 0o777);
+      const shared = await openOnce(work, cacheDir);
+      if (JSON.stringify(shared) !== JSON.stringify(first)) return { status: "failed", detail: `diagnostics differ with a shared cache directory: ${shared}` };
+      if (cacheFiles(cacheDir).length !== 0) return { status: "failed", detail: "a cache was written into a directory others may write" };
+    }
+    return { status: "passed", detail: `${first.length} diagnostics each time; cache ${(size / 1024 / 1024).toFixed(1)} MB written once, reused, rewritten when damaged, never kept in a shared directory` };
   } catch (error) {
     return { status: "failed", detail: String(error?.stack ?? error) };
   } finally {

@@ -203,6 +203,35 @@ describe("the server's incremental lint", function () {
     assert.ok(later.length > 0 && later.every((p) => /line \d+/.test(p.message)), "later messages name lines, two further down now");
   });
 
+  it("keeps the statement whose call is evidence for a box elsewhere (the same export's other call): a partial re-lint finds the same leak", () => {
+    const text = [
+      'import { AVIFileOpenW, comRelease, lpVtbl } from "./native";',
+      "export function first(p: bigint): void {",
+      "  comRelease(p);",
+      "}",
+      "export function opened(): bigint {",
+      "  const box = Buffer.alloc(8);",
+      "  if (AVIFileOpenW(box.ptr!, 1) !== 0) return 0n;",
+      "  const f = box.readBigUInt64LE(0);",
+      "  lpVtbl.AddRef(f);",
+      "  return f;",
+      "}",
+      "export function named2(): number {",
+      "  const box = Buffer.alloc(8);",
+      "  if (AVIFileOpenW(box.ptr!, 2) !== 0) return 0;",
+      "  const f = box.readBigUInt64LE(0);",
+      "  return f > 0n ? 1 : 0;",
+      "}",
+      "",
+    ].join("\n");
+    const linter = new IncrementalLinter();
+    const first = both(linter, text);
+    assert.equal(first.full.problems.length, 1, "the leak in named2, proven a COM object by opened()'s call");
+    linter.settle();
+    const { incremental } = both(linter, text.replace("return f > 0n ? 1 : 0;", "return f > 1n ? 1 : 0;"));
+    assert.equal(incremental.incremental.mode, "partial");
+  });
+
   it("follows module-level declarations: an overload of the helper, a `declare`, top-level code", () => {
     const linter = new IncrementalLinter();
     const leaking = FILE_TEXT.replace("  p.Release();", NO_RELEASE);

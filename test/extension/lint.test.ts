@@ -79,6 +79,12 @@ describe("server lint", () => {
     assert.deepEqual(RECOMMENDED.get("missing-release")?.options, [], "no options without naming settings");
   });
 
+  it("reads tokens when an inline comment turns on rules of ESLint's own (they read tokens; com-async's do not)", () => {
+    const result = lint(ts(`/* eslint curly: "error", dot-notation: "error" */\n${LEAK}if (LEAK) LEAK["x"];\n`), RECOMMENDED);
+    assert.equal(result.parseError, null);
+    assert.ok(result.problems.some((p) => p.rule === "missing-release"), JSON.stringify(result.problems.map((p) => p.rule)));
+  });
+
   it("gives the rules their options though the server's Linter does not check them again (they arrive checked)", () => {
     const freed = LEAK.replace("cancel.Release();", "cancel.Free();").replace("    return 1;", "    cancel.Free();\n    return 1;");
     assert.equal(lint(ts(freed), RECOMMENDED).problems.length, 1, "Free is no release by default");

@@ -30,7 +30,12 @@ export class ComEvidence {
 
   /** The file's calls by the function they call and by the slot they dispatch (built on the first question). */
   private callsByName: Map<string, TSESTree.CallExpression[]> | undefined;
-  private readonly acquirerEvidence = new Map<string, boolean>();
+  private readonly acquirerEvidence = new Map<string, TSESTree.CallExpression[]>();
+  /**
+   * By acquirer: the other call whose box proved the evidence. A fact of the file (FileAnalysis.fileFactSites): the
+   * editor's partial re-lint keeps its statement, since a finding elsewhere depends on it.
+   */
+  readonly evidenceCalls = new Map<string, TSESTree.CallExpression>();
 
   /**
    * Does another call of the same acquirer (`AVIFileOpenW`, the slot `FACTORY_CREATEADAPTERLIST`), with the same
@@ -41,19 +46,22 @@ export class ComEvidence {
   acquirerHoldsComObject(call: TSESTree.CallExpression, acquirer: string): boolean {
     const boxes = this.shapes.boxArguments(call.arguments).length;
     const key = `${acquirer}/${call.arguments.length}/${boxes}`;
-    let known = this.acquirerEvidence.get(key);
-    if (known === undefined) {
-      this.acquirerEvidence.set(key, false);
+    // The calls of this acquirer and shape whose box the file uses as a COM object, whoever asks.
+    let proving = this.acquirerEvidence.get(key);
+    if (proving === undefined) {
+      this.acquirerEvidence.set(key, []); // asked again while answering: nothing proven yet
       const calls = (this.callsByName ??= callsByName(rootOf(call))).get(acquirer) ?? [];
-      known = calls.some((other) => {
-        if (other === call || other.arguments.length !== call.arguments.length) return false;
+      proving = calls.filter((other) => {
+        if (other.arguments.length !== call.arguments.length) return false;
         const otherBoxes = this.shapes.boxArguments(other.arguments);
         const last = otherBoxes[otherBoxes.length - 1];
         return otherBoxes.length === boxes && last !== undefined && this.holdsComObject(last);
       });
-      this.acquirerEvidence.set(key, known);
+      this.acquirerEvidence.set(key, proving);
     }
-    return known;
+    const evidence = proving.find((other) => other !== call);
+    if (evidence && !this.evidenceCalls.has(key)) this.evidenceCalls.set(key, evidence);
+    return evidence !== undefined;
   }
 
   /** Does the file use what it reads from this box as a COM object? */
@@ -165,20 +173,21 @@ function rootOf(node: Node): Node {
   return node;
 }
 
-/** Calls by callee name and by the dotted name of their second argument (a dispatcher's slot). */
+/** Calls by callee name (`call AVIFileOpenW`) and by the dotted name of their second argument (`slot DEV_CREATE_X`, a dispatcher's slot). */
 function callsByName(root: Node): Map<string, TSESTree.CallExpression[]> {
   const out = new Map<string, TSESTree.CallExpression[]>();
-  const add = (name: string | null, call: TSESTree.CallExpression) => {
-    if (name === null) return;
+  const add = (name: string, call: TSESTree.CallExpression) => {
     const list = out.get(name);
     if (list) list.push(call);
     else out.set(name, [call]);
   };
   walk(root, (node) => {
     if (node.type !== "CallExpression") return;
-    add(calleeName(node.callee), node);
+    const name = calleeName(node.callee);
+    if (name !== null) add(`call ${name}`, node);
     const slot = node.arguments[1];
-    if (slot && slot.type !== "SpreadElement") add(dottedName(slot), node);
+    const slotName = slot && slot.type !== "SpreadElement" ? dottedName(slot) : null;
+    if (slotName !== null) add(`slot ${slotName}`, node);
   });
   return out;
 }

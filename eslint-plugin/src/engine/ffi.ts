@@ -270,7 +270,13 @@ export class FfiShapes {
     return this.evidence.acquirerHoldsComObject(call, acquirer);
   }
 
-  private looksLikeDispatcher(callee: Node): boolean {
+  /** The calls whose boxes proved other boxes of their acquirer COM objects, by acquirer. */
+  get evidenceCalls(): ReadonlyMap<string, TSESTree.CallExpression> {
+    return this.evidence.evidenceCalls;
+  }
+
+  /** `vcall`, `callVtable`, a function of the file that indexes a vtable: a call of it names its method by a slot. */
+  looksLikeDispatcher(callee: Node): boolean {
     const name = calleeName(callee);
     return (name !== null && /call|invoke|vt|vtbl|vtable|method/i.test(name)) || this.lookups.isLocalDispatcher(callee);
   }

@@ -206,9 +206,13 @@ export class FileAnalysis implements EngineContext {
     return this.recorder.releaseForms.releaseText(pointer, mayBeNull, raw, acquirer);
   }
 
-  /** The calls whose text repairs anywhere in the file reuse: the first release call, the first call of each Finish_ method. */
+  /**
+   * The calls whose text repairs anywhere in the file reuse (the first release call, the first call of each Finish_
+   * method), and the calls whose boxes are evidence for other calls' (com-evidence.ts).
+   */
   get fileFactSites(): readonly { fact: string; node: Node }[] {
-    return [...this.recorder.fileFactSites, ...this.recorder.releaseForms.factSites()];
+    const evidence = [...(this.recognizer.ffi?.evidenceCalls ?? [])].map(([acquirer, node]) => ({ fact: `evidence ${acquirer}`, node: node as Node }));
+    return [...this.recorder.fileFactSites, ...this.recorder.releaseForms.factSites(), ...evidence];
   }
 
   /** Argument text of the first call of each Finish_ method in the file, for repairs. */

@@ -75,9 +75,10 @@ export class Pools {
       const variable = lookups.variableOf(declared);
       if (!variable) continue;
       const references = variable.references.map((ref) => ref.identifier as TSESTree.Identifier);
+      const handling = new HandlingPoints(references, lookups);
       for (const ref of references) {
         const drop = dropAt(ref);
-        if (!drop || handledBefore(drop, references, lookups) || processEndsAfter(drop, lookups)) continue;
+        if (!drop || handling.before(drop) || processEndsAfter(drop, lookups)) continue;
         const keyed = isMap((declared.parent as TSESTree.VariableDeclarator).init);
         // A pointer stored as it was read (`live.push(box.readBigUInt64LE(0))`) has no name of its own: the code's text names it.
         const named = /^[A-Za-z_$][\w$]*$/.test(res.name);
@@ -96,7 +97,8 @@ export class Pools {
           mayBeNull: false,
           releasedOnSomePath: true,
           ...release,
-          releaseEach: `for (const ${element} of ${declared.name}${keyed ? ".values()" : ""}) ${release.releaseText};`,
+          // An arrow whose body is the expression emptying it has no statement to put the loop before.
+          ...(sitsInStatementList(drop) ? { releaseEach: `for (const ${element} of ${declared.name}${keyed ? ".values()" : ""}) ${release.releaseText};` } : {}),
           scope: functionOf(drop),
         });
       }
@@ -108,7 +110,8 @@ export class Pools {
 /** The expression that empties the collection at this reference: `pool.clear()`, `list.length = 0`, `list.splice(0)`, `list = []`. */
 function dropAt(ref: TSESTree.Identifier): Node | null {
   const parent = ref.parent;
-  if (parent?.type === "AssignmentExpression" && parent.left === ref && parent.operator === "=") return parent;
+  // `list = list.filter(...)`, `list = [...list, p]`: what it held goes on into the new value.
+  if (parent?.type === "AssignmentExpression" && parent.left === ref && parent.operator === "=") return mentions(parent.right, ref.name) ? null : parent;
   if (parent?.type !== "MemberExpression" || parent.object !== ref || parent.computed || parent.property.type !== "Identifier") return null;
   const name = parent.property.name;
   const use = parent.parent;
@@ -123,36 +126,89 @@ function dropAt(ref: TSESTree.Identifier): Node | null {
 }
 
 /**
- * Did the function go over the collection's elements or hand them on before `drop`: a loop over it (`of pool`,
+ * Where, in each function, the collection's elements are first gone over or handed on: a loop over it (`of pool`,
  * `of pool.values()`, `of list.splice(0)`) that uses its element, `forEach` with a callback that uses its
  * parameter, an element taken out (`list[i]`, `list.pop()`, `pool.get(k)` given to a call), the collection
  * given to a call or a constructor (`new Set(list)`), bound, returned or spread, or a call of a function of the
- * file that reads it (`releasePool()`)? A loop whose iterable empties the collection
- * (`for (const p of list.splice(0))`) is judged the same way. Any such use counts: a loop that only logs
- * its elements is taken for a release (quiet rather than wrong).
+ * file that reads it (`releasePool()`). An emptying at or after that point is handled (a loop whose iterable
+ * empties the collection, `for (const p of list.splice(0))`, is judged the same way). Any such use counts: a
+ * loop that only logs its elements is taken for a release (quiet rather than wrong). One pass over the
+ * references and over each function's calls, whatever the number of emptyings.
  */
-function handledBefore(drop: Node, references: readonly TSESTree.Identifier[], lookups: PoolLookups): boolean {
-  const scope = functionOf(drop);
-  const readers = new Set(references.map(functionOf).filter((fn) => fn !== scope));
-  if (readers.size > 0 && callsBefore(scope, drop).some((call) => readers.has(lookups.localFunction(call.callee) ?? drop))) return true;
-  return references.some((ref) => {
-    if (ref.range[0] > drop.range[0] || functionOf(ref) !== scope || (ref.parent === drop && drop.type === "AssignmentExpression")) return false;
-    // Up the member calls on the collection: `pool.values()`, `list.slice().reverse()`, `list.splice(0)`.
-    let read: Node = ref;
-    while (read.parent?.type === "MemberExpression" && read.parent.object === read && read.parent.parent?.type === "CallExpression" && read.parent.parent.callee === read.parent) {
-      const method = memberName(read.parent) ?? "";
-      if (method === "forEach") return callbackUsesElement(read.parent.parent.arguments[0], lookups.variableOf);
-      if (method === "pop" || method === "shift") return true;
-      if (method === "get") return isHandedOn(read.parent.parent);
-      if (!/^(values|entries|slice|reverse|splice|concat|filter)$/.test(method)) return false;
-      read = read.parent.parent;
+class HandlingPoints {
+  private readonly first = new Map<Node, number>();
+  private readonly readers = new Set<Node>();
+  private readonly readerCalls = new Map<Node, number>();
+
+  constructor(
+    references: readonly TSESTree.Identifier[],
+    private readonly lookups: PoolLookups,
+  ) {
+    for (const ref of references) {
+      const fn = functionOf(ref);
+      this.readers.add(fn);
+      if (isHandlingReference(ref, lookups.variableOf)) this.first.set(fn, Math.min(this.first.get(fn) ?? Infinity, ref.range[0]));
     }
-    const parent = read.parent;
-    if (parent?.type === "ForOfStatement" && parent.right === read) return loopUsesElement(parent, lookups.variableOf);
-    // `list[i]`, read (an element taken out), not written.
-    if (read === ref && parent?.type === "MemberExpression" && parent.object === ref) return parent.computed && !(parent.parent?.type === "AssignmentExpression" && parent.parent.left === parent);
-    return isHandedOn(read);
+  }
+
+  before(drop: Node): boolean {
+    const fn = functionOf(drop);
+    return (this.first.get(fn) ?? Infinity) <= drop.range[0] || this.firstReaderCall(fn) < drop.range[0];
+  }
+
+  /** Where `fn` first calls another function of the file that reads the collection. */
+  private firstReaderCall(fn: Node): number {
+    let at = this.readerCalls.get(fn);
+    if (at === undefined) {
+      at = Infinity;
+      const others = new Set([...this.readers].filter((reader) => reader !== fn));
+      if (others.size > 0) {
+        walk(fn, (child) => {
+          if (child.type === "CallExpression" && child.range[0] < at! && others.has(this.lookups.localFunction(child.callee) ?? child) && functionOf(child) === fn) at = child.range[0];
+        });
+      }
+      this.readerCalls.set(fn, at);
+    }
+    return at;
+  }
+}
+
+function isHandlingReference(ref: TSESTree.Identifier, variableOf: PoolLookups["variableOf"]): boolean {
+  // Up the member calls on the collection: `pool.values()`, `list.slice().reverse()`, `list.splice(0)`.
+  let read: Node = ref;
+  while (read.parent?.type === "MemberExpression" && read.parent.object === read && read.parent.parent?.type === "CallExpression" && read.parent.parent.callee === read.parent) {
+    const method = memberName(read.parent) ?? "";
+    if (method === "forEach") return callbackUsesElement(read.parent.parent.arguments[0], variableOf);
+    if (method === "pop" || method === "shift") return true;
+    if (method === "get") return isHandedOn(read.parent.parent);
+    if (!/^(values|entries|slice|reverse|splice|concat|filter)$/.test(method)) return false;
+    read = read.parent.parent;
+  }
+  const parent = read.parent;
+  if (parent?.type === "ForOfStatement" && parent.right === read) return loopUsesElement(parent, variableOf, new Set());
+  // `list[i]`, read (an element taken out), not written.
+  if (read === ref && parent?.type === "MemberExpression" && parent.object === ref) return parent.computed && !(parent.parent?.type === "AssignmentExpression" && parent.parent.left === parent);
+  return isHandedOn(read);
+}
+
+/** Does `expression` name the variable `name` anywhere (`list.filter(...)`, `[...list, p]`)? */
+function mentions(expression: Node, name: string): boolean {
+  let found = false;
+  walk(expression, (node) => {
+    if (node.type === "Identifier" && node.name === name) found = true;
   });
+  return found;
+}
+
+/** Is the statement holding this expression in a statement list (a block, a switch case, the program)? */
+function sitsInStatementList(node: Node): boolean {
+  let current: Node = node;
+  while (current.parent && !/Statement$|Declaration$/.test(current.type)) {
+    if (current.parent.type === "ArrowFunctionExpression") return false;
+    current = current.parent;
+  }
+  const list = current.parent;
+  return list?.type === "BlockStatement" || list?.type === "Program" || list?.type === "SwitchCase" || list?.type === "StaticBlock";
 }
 
 /** Given to a call or a constructor, bound, returned, spread or assigned. */
@@ -169,15 +225,6 @@ function isHandedOn(value: Node): boolean {
   );
 }
 
-/** The calls of `fn`'s own body (not of functions nested in it) that start before `node`. */
-function callsBefore(fn: Node, node: Node): TSESTree.CallExpression[] {
-  const out: TSESTree.CallExpression[] = [];
-  walk(fn, (child) => {
-    if (child.type === "CallExpression" && child.range[0] < node.range[0] && functionOf(child) === fn) out.push(child);
-  });
-  return out;
-}
-
 /** Is the statement emptying the collection followed, in its block, by a call that ends the process? Nothing is owed there. */
 function processEndsAfter(drop: Node, lookups: PoolLookups): boolean {
   let statement: Node = drop;
@@ -187,28 +234,33 @@ function processEndsAfter(drop: Node, lookups: PoolLookups): boolean {
   return body.slice(body.indexOf(statement) + 1).some((next) => next.type === "ExpressionStatement" && next.expression.type === "CallExpression" && lookups.endsProcess(next.expression));
 }
 
-function loopUsesElement(loop: TSESTree.ForOfStatement, variableOf: (id: TSESTree.Identifier) => Scope.Variable | null): boolean {
+function loopUsesElement(loop: TSESTree.ForOfStatement, variableOf: PoolLookups["variableOf"], seen: Set<Scope.Variable>): boolean {
   const left = loop.left.type === "VariableDeclaration" ? loop.left.declarations[0]?.id : loop.left;
   if (!left) return false;
   if (left.type !== "Identifier") return true; // destructured: its parts are used somewhere
-  return usesElement(left, variableOf);
+  return usesElement(left, variableOf, seen);
 }
 
-function callbackUsesElement(callback: Node | undefined, variableOf: (id: TSESTree.Identifier) => Scope.Variable | null): boolean {
+function callbackUsesElement(callback: Node | undefined, variableOf: PoolLookups["variableOf"]): boolean {
   if (!callback || (callback.type !== "ArrowFunctionExpression" && callback.type !== "FunctionExpression")) return callback !== undefined;
   const param = callback.params[0];
-  return param === undefined ? false : param.type !== "Identifier" || usesElement(param, variableOf);
+  return param === undefined ? false : param.type !== "Identifier" || usesElement(param, variableOf, new Set());
 }
 
-/** Is the element used, other than as the collection of an inner loop that does not use its own element? */
-function usesElement(element: TSESTree.Identifier, variableOf: (id: TSESTree.Identifier) => Scope.Variable | null): boolean {
+/**
+ * Is the element used, other than as the collection of an inner loop that does not use its own element? (`seen`: the
+ * variables asked already: `for (var o of list) for (var o of o)` declares one variable twice.)
+ */
+function usesElement(element: TSESTree.Identifier, variableOf: PoolLookups["variableOf"], seen: Set<Scope.Variable>): boolean {
   const variable = variableOf(element);
   if (!variable) return true;
+  if (seen.has(variable)) return false;
+  seen.add(variable);
   return variable.references.some((reference) => {
     const id = reference.identifier as TSESTree.Identifier;
     if (id === element || reference.init) return false;
     const parent = id.parent;
-    return parent?.type === "ForOfStatement" && parent.right === id ? loopUsesElement(parent, variableOf) : true;
+    return parent?.type === "ForOfStatement" && parent.right === id ? loopUsesElement(parent, variableOf, seen) : true;
   });
 }
 

@@ -168,6 +168,9 @@ function languageOptionsFor(filePath: string, sourceType: SourceType, parsing: P
   return { options: { ecmaVersion: "latest", sourceType, parserOptions: { ecmaFeatures: { jsx: true } } }, parser: null };
 }
 
+/** An inline configuration comment that may turn rules on (`/* eslint curly: "error" *\/`). */
+const INLINE_RULES = /\/\*\s*eslint\s/;
+
 /** A rule entry's severity (`"off"`, `0`, `["warn", {...}]`): 0 is off. */
 function severityOf(entry: Linter.RuleEntry | undefined): number {
   const level = Array.isArray(entry) ? entry[0] : entry;
@@ -219,7 +222,8 @@ export interface LintedFile {
 
 function verify(target: LintTarget, rules: Linter.RulesRecord, parsing: Parsing): RawLint {
   const linter = linterFor(target.filePath);
-  const readsTokens = Object.entries(rules).some(([name, entry]) => !name.startsWith(`${NAMESPACE}/`) && severityOf(entry) !== 0);
+  // A comment `/* eslint curly: "error" */` turns on rules of ESLint's own, which read tokens.
+  const readsTokens = INLINE_RULES.test(target.text) || Object.entries(rules).some(([name, entry]) => !name.startsWith(`${NAMESPACE}/`) && severityOf(entry) !== 0);
   let parse: ParseInfo | null = null;
   const run = (sourceType: SourceType) => {
     const { options, parser } = languageOptionsFor(target.filePath, sourceType, parsing, readsTokens);

@@ -103,6 +103,22 @@ function wrapInTryFinally(code: string, from: string, release: string): string {
 export const cases: RuleCases = {
   valid: [
     { name: "DS_OK is a success code: the device created on its success branch is released there", code: DSOUND_PROBE("  vcall(device, IUNKNOWN_RELEASE, [], [], FFIType.u32);\n") },
+    {
+      name: "a dispatcher's numbered slots prove nothing of each other: a count read from a box is no COM object because another slot's box is",
+      code: `${PRELUDE}declare function comRelease(p: bigint): void;
+declare const device: bigint;
+export function make(): void {
+  const box = Buffer.alloc(8);
+  if (vcall(device, 5, [FFIType.ptr], [box.ptr!]) !== 0) return;
+  comRelease(box.readBigUInt64LE(0));
+}
+export function count(context: bigint): number {
+  const out = Buffer.alloc(8);
+  vcall(context, 9, [FFIType.ptr], [out.ptr!]);
+  return out.readBigUInt64LE(0) > 10n ? 1 : 0;
+}
+`,
+    },
     { name: "two files opened through a dlopen table, each released through it", code: DLOPEN_AVI("  avi.symbols.AVIFileRelease(fileB);\n") },
     { name: "two files opened by the same export, each released with the file release", code: AVI_SCRIPT("Avifil32.AVIFileRelease(writeFile);\n") },
     {

@@ -64,6 +64,8 @@ export const cases: RuleCases = {
     { name: "a list of live objects copied by a constructor (handed on), then emptied", code: LIVE_OBJECTS("  const old = new Set(liveObjects);\n  liveObjects.length = 0;\n  setTimeout(() => old.forEach((obj) => comRelease(obj)), 0);\n") },
     { name: "a pool emptied just before the process ends: the system takes its objects back", code: STAGING_POOL("  stagingPool.clear();\n  process.exit(0);\n") },
     { name: "a list of live objects emptied in full by splice(0, length) inside the loop that releases them", code: LIVE_OBJECTS("  for (const obj of liveObjects.splice(0, liveObjects.length)) comRelease(obj);\n") },
+    { name: "a list filtered into itself keeps what it holds (list = list.filter(...))", code: LIVE_OBJECTS("  liveObjects = liveObjects.filter((obj) => obj !== 0n);\n").replace("const liveObjects: bigint[] = [];", "let liveObjects: bigint[] = [];") },
+    { name: "a list spread into a new one keeps what it holds (list = [...list, p])", code: LIVE_OBJECTS("  liveObjects = [...liveObjects, 0n];\n").replace("const liveObjects: bigint[] = [];", "let liveObjects: bigint[] = [];") },
     {
       name: "a list that only ever holds pointers the file does not own (a parameter) is no pool",
       code: `${PRELUDE}const seen: bigint[] = [];
@@ -148,6 +150,29 @@ export function reset(): void {
           ],
         },
       ],
+    },
+    {
+      name: "a loop declaring its element twice (`var`) neither hangs nor counts as a release",
+      code: LIVE_OBJECTS("  for (var obj of liveObjects) {\n    for (var obj of obj) {\n    }\n  }\n  liveObjects.length = 0;\n"),
+      errors: [
+        {
+          messageId: "missingRelease",
+          data: { pointer: "buffer", acquirer: "DEV_CREATE_BUFFER", reached: "line 25, where `liveObjects`, which holds it, is emptied", release: "vcall(buffer, IUNKNOWN_RELEASE, [], [])" },
+          line: 25,
+          column: 3,
+          suggestions: [
+            {
+              messageId: "releaseEachBeforeEmptying",
+              output: LIVE_OBJECTS("  for (var obj of liveObjects) {\n    for (var obj of obj) {\n    }\n  }\n  for (const buffer of liveObjects) vcall(buffer, IUNKNOWN_RELEASE, [], []);\n  liveObjects.length = 0;\n"),
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: "a list emptied by an arrow's expression body: reported, with no statement to put the release loop before",
+      code: LIVE_OBJECTS("").replace("export function releaseAll(): void {\n}\n", "export const releaseAll = (): number => (liveObjects.length = 0);\n"),
+      errors: [{ messageId: "missingRelease", line: 20, column: 42, suggestions: [] }],
     },
     {
       name: "a list of live objects spliced out by a loop that does nothing with them",
