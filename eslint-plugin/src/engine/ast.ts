@@ -209,3 +209,24 @@ export function loopsOverLiteral(array: TSESTree.ArrayExpression, referencesOf: 
 export function propertyKeyName(property: TSESTree.Property): string | null {
   return property.key.type === "Identifier" ? property.key.name : property.key.type === "Literal" ? String(property.key.value) : null;
 }
+
+/** The function a node is in (the nearest enclosing one), or null at the top level. */
+export function enclosingFunction(node: Node): TSESTree.FunctionLike | null {
+  for (let current = node.parent; current; current = current.parent) {
+    if (current.type === "FunctionDeclaration" || current.type === "FunctionExpression" || current.type === "ArrowFunctionExpression") return current;
+  }
+  return null;
+}
+
+/** The root of the tree a node is in (the Program). */
+export function rootOf(node: Node): Node {
+  while (node.parent) node = node.parent;
+  return node;
+}
+
+/** Does an identifier named `name` stand anywhere under `root` (`list.filter(...)`, `{ handle }`)? */
+export function mentionsName(root: Node, name: string): boolean {
+  let found = false;
+  walk(root, (node) => (found ||= node.type === "Identifier" && node.name === name));
+  return found;
+}

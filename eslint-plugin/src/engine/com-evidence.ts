@@ -5,8 +5,9 @@
  * HSTRING or a buffer read from a box is closed by other APIs and never tracked.
  */
 import type { TSESTree } from "@typescript-eslint/utils";
-import { calleeName, dottedName, memberName, propertyNames, unwrapExpression, walk } from "./ast";
+import { calleeName, dottedName, memberName, propertyNames, rootOf, unwrapExpression, walk } from "./ast";
 import type { FfiLookups, FfiShapes } from "./ffi";
+import { isTableCall } from "./vtable-tables";
 import type { Vocabulary } from "./vocabulary";
 
 type Node = TSESTree.Node;
@@ -25,7 +26,7 @@ export class ComEvidence {
   constructor(
     private readonly vocabulary: Vocabulary,
     private readonly lookups: FfiLookups,
-    private readonly shapes: Pick<FfiShapes, "readBox" | "vtableCall" | "boxArguments">,
+    private readonly shapes: Pick<FfiShapes, "readBox" | "vtableCall" | "boxArguments" | "looksLikeDispatcher">,
   ) {}
 
   /** The file's calls by the function they call and by the slot they dispatch (built on the first question). */
@@ -43,7 +44,9 @@ export class ComEvidence {
    * call: a script that releases the AVI file it opened for reading holds a COM object in the one it opened for
    * writing too, whatever it does with it.
    */
-  acquirerHoldsComObject(call: TSESTree.CallExpression, acquirer: string): boolean {
+  acquirerHoldsComObject(call: TSESTree.CallExpression, viaVtable: boolean): boolean {
+    const acquirer = this.acquirerOf(call, viaVtable);
+    if (acquirer === null) return false;
     const boxes = this.shapes.boxArguments(call.arguments).length;
     const key = `${acquirer}/${call.arguments.length}/${boxes}`;
     // The calls of this acquirer and shape whose box the file uses as a COM object, whoever asks.
@@ -62,6 +65,21 @@ export class ComEvidence {
     const evidence = proving.find((other) => other !== call);
     if (evidence && !this.evidenceCalls.has(key)) this.evidenceCalls.set(key, evidence);
     return evidence !== undefined;
+  }
+
+  /**
+   * The name an acquirer goes by (the index `callsByName` keeps): an export or a function of a table by its own name
+   * (`call AVIFileOpenW`, `call CreateX` of `dev.symbols.CreateX(p, ...)`), a dispatcher call by its slot constant
+   * (`slot FACTORY_CREATEADAPTERLIST`). None for a dispatcher whose slot is a number or that the recognizer could not
+   * read (`vcall(ctx, 9, ...)`): its calls are of different methods and prove nothing of each other.
+   */
+  private acquirerOf(call: TSESTree.CallExpression, viaVtable: boolean): string | null {
+    if (!viaVtable || isTableCall(call)) {
+      const name = calleeName(call.callee);
+      return name === null || (!viaVtable && this.shapes.looksLikeDispatcher(call.callee)) ? null : `call ${name}`;
+    }
+    const slot = slotName(call);
+    return slot === null ? null : `slot ${slot}`;
   }
 
   /** Does the file use what it reads from this box as a COM object? */
@@ -168,9 +186,10 @@ export class ComEvidence {
   }
 }
 
-function rootOf(node: Node): Node {
-  while (node.parent) node = node.parent;
-  return node;
+/** The dotted name of a call's second argument (a dispatcher's slot constant), or null. */
+function slotName(call: TSESTree.CallExpression): string | null {
+  const slot = call.arguments[1];
+  return slot && slot.type !== "SpreadElement" ? dottedName(slot) : null;
 }
 
 /** Calls by callee name (`call AVIFileOpenW`) and by the dotted name of their second argument (`slot DEV_CREATE_X`, a dispatcher's slot). */
@@ -185,9 +204,8 @@ function callsByName(root: Node): Map<string, TSESTree.CallExpression[]> {
     if (node.type !== "CallExpression") return;
     const name = calleeName(node.callee);
     if (name !== null) add(`call ${name}`, node);
-    const slot = node.arguments[1];
-    const slotName = slot && slot.type !== "SpreadElement" ? dottedName(slot) : null;
-    if (slotName !== null) add(`slot ${slotName}`, node);
+    const slot = slotName(node);
+    if (slot !== null) add(`slot ${slot}`, node);
   });
   return out;
 }

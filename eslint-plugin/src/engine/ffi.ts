@@ -18,7 +18,7 @@
 import type { TSESTree } from "@typescript-eslint/utils";
 import { calleeName, dottedName, memberName, numericLiteral, propertyKeyName, unwrapExpression } from "./ast";
 import { ComEvidence } from "./com-evidence";
-import { VtableTables } from "./vtable-tables";
+import { isTableCall, VTABLE_OBJECT, VtableTables } from "./vtable-tables";
 import type { IUnknownMethod, Vocabulary } from "./vocabulary";
 
 type Node = TSESTree.Node;
@@ -49,13 +49,6 @@ const BOX_READ_METHODS = new Set(["readBigUInt64LE", "readBigUint64LE", "readBig
 /** `readBigUInt64LE` and the other Buffer methods that read a pointer out of a box. */
 export function isBoxReadMethod(name: string): boolean {
   return BOX_READ_METHODS.has(name);
-}
-const VTABLE_OBJECT = /(^|\.)(lpVtbl|vtbl|vtable|vt|symbols)$/i;
-
-/** `vt.Release(p)`, `lib.symbols.Release(p)`: a call of a function of one object's vtable table, given the object. */
-export function isTableCall(call: TSESTree.CallExpression): boolean {
-  const callee = unwrapExpression(call.callee);
-  return callee.type === "MemberExpression" && call.arguments.length > 0 && VTABLE_OBJECT.test(dottedName(callee.object) ?? "");
 }
 
 export class FfiShapes {
@@ -266,8 +259,9 @@ export class FfiShapes {
     return this.evidence.readsAsPointer(box);
   }
 
-  acquirerHoldsComObject(call: TSESTree.CallExpression, acquirer: string): boolean {
-    return this.evidence.acquirerHoldsComObject(call, acquirer);
+  /** Does another call of this call's acquirer fill a box the file uses as a COM object? (com-evidence.ts) */
+  acquirerHoldsComObject(call: TSESTree.CallExpression, viaVtable: boolean): boolean {
+    return this.evidence.acquirerHoldsComObject(call, viaVtable);
   }
 
   /** The calls whose boxes proved other boxes of their acquirer COM objects, by acquirer. */

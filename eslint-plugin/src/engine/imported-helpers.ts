@@ -23,7 +23,7 @@ import type { HelperRole, ImportLookup, Summary } from "./model";
 import { resolveImport } from "./module-resolution";
 import { Recognizer } from "./recognizer";
 import { Vocabulary } from "./vocabulary";
-import { unwrapExpression, walk } from "./ast";
+import { enclosingFunction, mentionsName, unwrapExpression, walk } from "./ast";
 import type { NamingOptions } from "../options";
 import { namingKey } from "../options";
 
@@ -271,17 +271,8 @@ function isValueOf(node: Node, name: string): boolean {
   if (value.type === "LogicalExpression") return isValueOf(value.left, name) || isValueOf(value.right, name);
   if (value.type === "SequenceExpression") return isValueOf(value.expressions[value.expressions.length - 1], name);
   // An object or array built around it hands it back too (`return { handle }`).
-  if (value.type === "ObjectExpression" || value.type === "ArrayExpression") {
-    let found = false;
-    walk(value, (inner) => (found ||= inner.type === "Identifier" && inner.name === name));
-    return found;
-  }
+  if (value.type === "ObjectExpression" || value.type === "ArrayExpression") return mentionsName(value, name);
   return false;
-}
-
-function enclosingFunction(node: Node): Node | null {
-  for (let current = node.parent; current; current = current.parent) if (isFunction(current)) return current;
-  return null;
 }
 
 function functionsDeclared(declaration: Node | null | undefined): [string, TSESTree.FunctionLike][] {

@@ -6,7 +6,7 @@
  * pointer has, which a repair must write instead of the file's form for other pointers.
  */
 import type { TSESTree } from "@typescript-eslint/utils";
-import { isTableCall } from "./ffi";
+import { isTableCall } from "./vtable-tables";
 import type { Exit } from "./findings";
 import type { EngineContext, Resource } from "./model";
 

@@ -8,20 +8,25 @@
  */
 import type { TSESTree } from "@typescript-eslint/utils";
 import type { Scope } from "eslint";
-import { memberName, unwrapExpression, walk } from "./ast";
+import { enclosingFunction, memberName, mentionsName, rootOf, unwrapExpression, walk } from "./ast";
 import type { MissingRelease } from "./findings";
 import type { Resource } from "./model";
 
 type Node = TSESTree.Node;
 
 /** The calls that store into a collection, and which of their arguments are stored. */
-const STORES: Record<string, "value" | "all"> = { set: "value", push: "all", add: "all", unshift: "all" };
+const STORES = new Map<string, "value" | "all">([
+  ["set", "value"],
+  ["push", "all"],
+  ["add", "all"],
+  ["unshift", "all"],
+]);
 
 /** `pool.set(k, v)`, `list.push(p)`: the collection variable (its declared name) and the stored arguments. */
 export function poolStore(call: TSESTree.CallExpression, variableOf: (id: TSESTree.Identifier) => Scope.Variable | null): { declared: TSESTree.Identifier; stored: Node[] } | null {
   const callee = unwrapExpression(call.callee);
   if (callee.type !== "MemberExpression" || callee.computed || callee.property.type !== "Identifier") return null;
-  const store = STORES[callee.property.name];
+  const store = STORES.get(callee.property.name);
   const object = unwrapExpression(callee.object);
   if (!store || object.type !== "Identifier") return null;
   const declared = variableOf(object)?.identifiers[0] as TSESTree.Identifier | undefined;
@@ -111,7 +116,7 @@ export class Pools {
 function dropAt(ref: TSESTree.Identifier): Node | null {
   const parent = ref.parent;
   // `list = list.filter(...)`, `list = [...list, p]`: what it held goes on into the new value.
-  if (parent?.type === "AssignmentExpression" && parent.left === ref && parent.operator === "=") return mentions(parent.right, ref.name) ? null : parent;
+  if (parent?.type === "AssignmentExpression" && parent.left === ref && parent.operator === "=") return mentionsName(parent.right, ref.name) ? null : parent;
   if (parent?.type !== "MemberExpression" || parent.object !== ref || parent.computed || parent.property.type !== "Identifier") return null;
   const name = parent.property.name;
   const use = parent.parent;
@@ -191,15 +196,6 @@ function isHandlingReference(ref: TSESTree.Identifier, variableOf: PoolLookups["
   return isHandedOn(read);
 }
 
-/** Does `expression` name the variable `name` anywhere (`list.filter(...)`, `[...list, p]`)? */
-function mentions(expression: Node, name: string): boolean {
-  let found = false;
-  walk(expression, (node) => {
-    if (node.type === "Identifier" && node.name === name) found = true;
-  });
-  return found;
-}
-
 /** Is the statement holding this expression in a statement list (a block, a switch case, the program)? */
 function sitsInStatementList(node: Node): boolean {
   let current: Node = node;
@@ -264,8 +260,7 @@ function usesElement(element: TSESTree.Identifier, variableOf: PoolLookups["vari
   });
 }
 
+/** The function a node is in, or the program at the top level: whose code path its findings belong to. */
 function functionOf(node: Node): Node {
-  let current: Node | undefined = node.parent;
-  while (current && current.type !== "FunctionDeclaration" && current.type !== "FunctionExpression" && current.type !== "ArrowFunctionExpression" && current.type !== "Program") current = current.parent;
-  return current ?? node;
+  return enclosingFunction(node) ?? rootOf(node);
 }

@@ -7,7 +7,8 @@
 import type { TSESTree } from "@typescript-eslint/utils";
 import type { ParserServices } from "@typescript-eslint/utils";
 import { calleeName, dottedName, memberName, unwrapExpression } from "./ast";
-import { FfiShapes, isTableCall, VtableCall } from "./ffi";
+import { FfiShapes, VtableCall } from "./ffi";
+import { isTableCall } from "./vtable-tables";
 import { TypeInfo } from "./type-info";
 import { CREATING_EXPORTS, createsVoice, namesCreatingMethod } from "./vocabulary";
 import type { Vocabulary } from "./vocabulary";
@@ -73,10 +74,8 @@ export class Recognizer {
     // `read.ptr(box.ptr, 0)` reads the box; it fills nothing.
     if (!box || this.ffi.readBox(call)) return null;
     const creates = (name !== null && CREATING_EXPORTS.has(name)) || this.ffi.mentionsIid(call.arguments);
-    // (Asked last: com-evidence.ts answers once per acquirer, for a call whose own box proves nothing.) A dispatcher
-    // whose slot it cannot read (`vcall(ctx, 9, ...)`) is no one acquirer: its calls prove nothing of each other.
-    const sameAcquirer = () => name !== null && !this.ffi!.looksLikeDispatcher(call.callee) && this.ffi!.acquirerHoldsComObject(call, `call ${name}`);
-    if (creates || this.ffi.holdsComObject(box) || sameAcquirer()) return this.withExtraBoxes(this.ffiAcquire(null, box, false, name ?? "the call", !creates), boxes);
+    // The acquirer's other calls are asked last: for a call whose own box proves nothing.
+    if (creates || this.ffi.holdsComObject(box) || this.ffi.acquirerHoldsComObject(call, false)) return this.withExtraBoxes(this.ffiAcquire(null, box, false, name ?? "the call", !creates), boxes);
     // Another box of the call holds a COM object: the last one read as a pointer is filled with one too.
     const other = this.comBoxes(boxes).pop();
     return other ? this.withExtraBoxes(this.ffiAcquire(null, other, false, name ?? "the call", true), boxes) : null;
@@ -110,7 +109,7 @@ export class Recognizer {
         const boxes = ffi.boxArguments(rest);
         const box = boxes[boxes.length - 1];
         const creates = (slotText !== null && namesCreatingMethod(slotText)) || ffi.mentionsIid(rest);
-        if (box && (creates || ffi.holdsComObject(box) || (acquirerKey(call) !== null && ffi.acquirerHoldsComObject(call, acquirerKey(call)!)))) return this.withExtraBoxes(this.ffiAcquire(object, box, false, slotText ?? "the call", !creates), boxes);
+        if (box && (creates || ffi.holdsComObject(box) || ffi.acquirerHoldsComObject(call, true))) return this.withExtraBoxes(this.ffiAcquire(object, box, false, slotText ?? "the call", !creates), boxes);
         return { kind: "vtableUse", object };
       }
     }
@@ -348,21 +347,6 @@ export class Recognizer {
     }
     return n.type === "Literal" && n.value === 0;
   }
-}
-
-/**
- * What names the acquirer of a vtable call for the evidence by acquirer (com-evidence.ts): its slot constant
- * (`slot FACTORY_CREATEADAPTERLIST`), or the function of a table (`call CreateX` of `dev.symbols.CreateX(p, ...)`);
- * none for a numbered slot, which says nothing of the method called.
- */
-function acquirerKey(call: TSESTree.CallExpression): string | null {
-  if (isTableCall(call)) {
-    const name = calleeName(call.callee);
-    return name === null ? null : `call ${name}`;
-  }
-  const slot = call.arguments[1];
-  const name = slot && slot.type !== "SpreadElement" ? dottedName(slot) : null;
-  return name === null ? null : `slot ${name}`;
 }
 
 /** The argument at `index` as an expression (none for -1, a missing argument or a spread). */

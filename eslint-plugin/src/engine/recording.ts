@@ -8,7 +8,8 @@
 import type { SourceCode } from "eslint";
 import type { TSESTree } from "@typescript-eslint/utils";
 import { blocksLeftByJump, calleeName, enclosingStatement, isResultUsed, jumpsOutOfFinally, loopsOverLiteral, memberName, unwrapExpression } from "./ast";
-import { isSlotLookup, isTableCall } from "./ffi";
+import { isSlotLookup } from "./ffi";
+import { isTableCall } from "./vtable-tables";
 import type { Event, Sym } from "./model";
 import type { ApiCall, Recognizer } from "./recognizer";
 import type { ResourceTable } from "./resources";

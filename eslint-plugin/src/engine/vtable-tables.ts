@@ -5,11 +5,20 @@
  * the name of their Release. What a repair writes with them is linked-tables.ts'.
  */
 import type { TSESTree } from "@typescript-eslint/utils";
-import { calleeName, memberName, propertyKeyName, unwrapExpression } from "./ast";
+import { calleeName, dottedName, memberName, propertyKeyName, unwrapExpression } from "./ast";
 import type { FfiLookups } from "./ffi";
 import type { Vocabulary } from "./vocabulary";
 
 type Node = TSESTree.Node;
+
+/** The names of a table of one object's functions: `vt`, `lpVtbl`, `lib.symbols`. */
+export const VTABLE_OBJECT = /(^|\.)(lpVtbl|vtbl|vtable|vt|symbols)$/i;
+
+/** `vt.Release(p)`, `lib.symbols.Release(p)`: a call of a function of one object's vtable table, given the object. */
+export function isTableCall(call: TSESTree.CallExpression): boolean {
+  const callee = unwrapExpression(call.callee);
+  return callee.type === "MemberExpression" && call.arguments.length > 0 && VTABLE_OBJECT.test(dottedName(callee.object) ?? "");
+}
 
 /**
  * Does a name in this expression (to a few levels) say vtable (`devVtable`, `vtbl`, `vtableSlot(p, SLOT)`)? With

@@ -171,12 +171,6 @@ function languageOptionsFor(filePath: string, sourceType: SourceType, parsing: P
 /** An inline configuration comment that may turn rules on (`/* eslint curly: "error" *\/`). */
 const INLINE_RULES = /\/\*\s*eslint\s/;
 
-/** A rule entry's severity (`"off"`, `0`, `["warn", {...}]`): 0 is off. */
-function severityOf(entry: Linter.RuleEntry | undefined): number {
-  const level = Array.isArray(entry) ? entry[0] : entry;
-  return level === "off" || level === 0 || level === undefined ? 0 : 1;
-}
-
 function sourceTypeFor(filePath: string): "module" | "commonjs" {
   return path.extname(filePath).toLowerCase() === ".cjs" ? "commonjs" : "module";
 }
@@ -222,8 +216,9 @@ export interface LintedFile {
 
 function verify(target: LintTarget, rules: Linter.RulesRecord, parsing: Parsing): RawLint {
   const linter = linterFor(target.filePath);
-  // A comment `/* eslint curly: "error" */` turns on rules of ESLint's own, which read tokens.
-  const readsTokens = INLINE_RULES.test(target.text) || Object.entries(rules).some(([name, entry]) => !name.startsWith(`${NAMESPACE}/`) && severityOf(entry) !== 0);
+  // The server runs com-async's rules only (eslintRules), none of which reads tokens; but a comment
+  // `/* eslint curly: "error" */` turns on rules of ESLint's own, which do.
+  const readsTokens = INLINE_RULES.test(target.text);
   let parse: ParseInfo | null = null;
   const run = (sourceType: SourceType) => {
     const { options, parser } = languageOptionsFor(target.filePath, sourceType, parsing, readsTokens);

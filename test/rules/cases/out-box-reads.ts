@@ -94,6 +94,26 @@ export function openTwo(): void {
 ${end}}
 `;
 
+/**
+ * The report of a pointer its block never releases, with both repairs: `wrapped` (the block's last statements, two
+ * spaces in) in a `try` whose `finally` releases it, and the release at the block's end (`template(release)`).
+ */
+function leakAtBlockEnd(template: (end: string) => string, data: { pointer: string; acquirer: string; reached: string }, [line, column]: [number, number], release: string, wrapped: string) {
+  const code = template("");
+  const at = code.lastIndexOf(wrapped);
+  const inTry = `  try {\n${wrapped.replace(/^(?=.)/gm, "  ")}  } finally {\n    ${release};\n  }\n`;
+  return {
+    messageId: "missingRelease" as const,
+    data: { ...data, release },
+    line,
+    column,
+    suggestions: [
+      { messageId: "insertReleaseFinally" as const, output: code.slice(0, at) + inTry + code.slice(at + wrapped.length) },
+      { messageId: "insertReleaseAtExit" as const, output: template(`  ${release};\n`) },
+    ],
+  };
+}
+
 /** `code` from the line starting `from` on, in a top-level `try` whose `finally` runs `release`. */
 function wrapInTryFinally(code: string, from: string, release: string): string {
   const at = code.indexOf(from);
@@ -161,44 +181,14 @@ export function devmode(): void {
       name: "a library export released through its dlopen table is the file's release form: the file the code forgets is released the same way",
       code: DLOPEN_AVI(""),
       errors: [
-        {
-          messageId: "missingRelease",
-          data: { pointer: "fileB", acquirer: "AVIFileOpenW", reached: "the end of the function at line 18", release: "avi.symbols.AVIFileRelease(fileB)" },
-          line: 12,
-          column: 7,
-          suggestions: [
-            {
-              messageId: "insertReleaseFinally",
-              output: DLOPEN_AVI("").replace(
-                "  avi.symbols.AVIFileRelease(fileA);\n}\n",
-                "  try {\n    avi.symbols.AVIFileRelease(fileA);\n  } finally {\n    avi.symbols.AVIFileRelease(fileB);\n  }\n}\n",
-              ),
-            },
-            { messageId: "insertReleaseAtExit", output: DLOPEN_AVI("  avi.symbols.AVIFileRelease(fileB);\n") },
-          ],
-        },
+        leakAtBlockEnd(DLOPEN_AVI, { pointer: "fileB", acquirer: "AVIFileOpenW", reached: "the end of the function at line 18" }, [12, 7], "avi.symbols.AVIFileRelease(fileB)", "  avi.symbols.AVIFileRelease(fileA);\n"),
       ],
     },
     {
       name: "DS_OK is a success code: the device created on its success branch and never released is a leak",
       code: DSOUND_PROBE(""),
       errors: [
-        {
-          messageId: "missingRelease",
-          data: { pointer: "device", acquirer: "DirectSoundCreate8", reached: "the end of the module at line 19", release: "vcall(device, IUNKNOWN_RELEASE, [], [])" },
-          line: 12,
-          column: 18,
-          suggestions: [
-            {
-              messageId: "insertReleaseFinally",
-              output: DSOUND_PROBE("").replace(
-                "  vcall(device, IDIRECTSOUND8_GETCAPS, [FFIType.ptr], [flags.ptr!]);\n",
-                "  try {\n    vcall(device, IDIRECTSOUND8_GETCAPS, [FFIType.ptr], [flags.ptr!]);\n  } finally {\n    vcall(device, IUNKNOWN_RELEASE, [], []);\n  }\n",
-              ),
-            },
-            { messageId: "insertReleaseAtExit", output: DSOUND_PROBE("  vcall(device, IUNKNOWN_RELEASE, [], []);\n") },
-          ],
-        },
+        leakAtBlockEnd(DSOUND_PROBE, { pointer: "device", acquirer: "DirectSoundCreate8", reached: "the end of the module at line 19" }, [12, 18], "vcall(device, IUNKNOWN_RELEASE, [], [])", "  vcall(device, IDIRECTSOUND8_GETCAPS, [FFIType.ptr], [flags.ptr!]);\n"),
       ],
     },
     {
