@@ -5,10 +5,11 @@
  *
  *   node bench/cost.mjs [--mode callgrind|wall] [--builds name=dir,...] [--files 4]
  *                       [--warmup 3] [--passes 4] [--repeat 2] [--rounds 15] [--seed 1] [--only config,...]
- *                       [--node-flags "--single-threaded"]
+ *                       [--node-flags "--single-threaded"] [--core rule+rule,rule]
  *
- * A build is a directory holding a built `eslint-plugin` (its `dist/index.js`); the
- * default is this worktree's. `scratch/` is git-ignored: `cp -r eslint-plugin
+ * A build is a directory holding a built `eslint-plugin` (its `dist/index.js`), or a plugin
+ * module (`bench/floor-plugin.cjs`, the least a path-sensitive check does); the default is
+ * this worktree's. `scratch/` is git-ignored: `cp -r eslint-plugin
  * scratch/builds/base` keeps a baseline to compare against.
  *
  * callgrind (default): one process per configuration and repetition, under
@@ -49,10 +50,14 @@ const TOGGLE = "node::contextify::ContextifyScript::EvalMachine*";
 function setup(job) {
   const { Linter, SourceCode } = require("eslint");
   const tsParser = require("@typescript-eslint/parser");
-  const plugins = Object.fromEntries(job.builds.map((b) => [b.name, require(path.join(b.dir, "dist/index.js"))]));
+  // A build is a plugin's directory (its built `dist/index.js`) or a plugin module itself (bench/floor-plugin.cjs).
+  const entry = (dir) => (/\.c?js$/.test(dir) ? dir : path.join(dir, "dist/index.js"));
+  const plugins = Object.fromEntries(job.builds.map((b) => [b.name, require(entry(b.dir))]));
   const rulesOf = (config) => {
     if (config === "none") return {};
     if (config === "no-unused-vars") return { "no-unused-vars": "error" };
+    // `--core`: ESLint's own rules, for scale (its code path rules: consistent-return, no-unreachable, ...).
+    if (config.startsWith("core:")) return Object.fromEntries(config.slice(5).split("+").map((rule) => [rule, "error"]));
     return plugins[config].configs.strict.rules;
   };
   const flat = (config) => [
@@ -153,6 +158,8 @@ function options() {
     seed: Number(value("--seed", 1)),
     /** Count only these configurations (the others' counts come from an earlier run). */
     only: value("--only", null)?.split(",") ?? null,
+    /** ESLint core rules counted as configurations too (`a+b` is one configuration of two rules). */
+    core: value("--core", null)?.split(",") ?? [],
     /** `--single-threaded` by default: V8 compiles and collects on the main thread, so what it does is counted, not left to thread timing. */
     nodeFlags: value("--node-flags", "--single-threaded").split(" ").filter(Boolean),
   };
@@ -189,7 +196,7 @@ function main() {
   const opts = options();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "com-async-cost-"));
   const files = writeCorpus(dir, generateLibraryHeavy({ files: opts.files, functions: 100, seed: opts.seed }));
-  const configs = ["none", "no-unused-vars", ...opts.builds.map((b) => b.name)];
+  const configs = ["none", "no-unused-vars", ...opts.core.map((rules) => `core:${rules}`), ...opts.builds.map((b) => b.name)];
   const job = { mode: opts.mode, builds: opts.builds, files, warmup: opts.warmup, passes: opts.passes, rounds: opts.rounds };
   console.log(`corpus: ${files.length} files of bench/generate.mjs (seed ${opts.seed}); mode ${opts.mode}; load average ${os.loadavg().map((x) => x.toFixed(1)).join(" ")}`);
   if (opts.mode === "wall") return wallMain(job, configs, opts);
