@@ -309,45 +309,6 @@ export class Symbols implements FfiLookups {
     return exported;
   }
 
-  /** The import a callee names: `comRelease` from `import { comRelease } from "./com"`, `gpu.comRelease` from `import * as gpu from "@x/gpu"`. */
-  importOf(callee: Node): { specifier: string; name: string } | null {
-    const expr = unwrapExpression(callee);
-    const binding = (id: TSESTree.Identifier) => {
-      const def = this.variableOf(id)?.defs[0];
-      if (def?.type !== "ImportBinding") return null;
-      const declaration = def.parent as unknown as TSESTree.ImportDeclaration;
-      if (declaration.importKind === "type" || typeof declaration.source.value !== "string") return null;
-      return { specifier: declaration.source.value, node: def.node as Node };
-    };
-    if (expr.type === "Identifier") {
-      const found = binding(expr);
-      if (!found) return this.destructuredImportOf(expr);
-      if (found.node.type === "ImportDefaultSpecifier") return { specifier: found.specifier, name: "default" };
-      if (found.node.type !== "ImportSpecifier" || found.node.importKind === "type") return null;
-      const imported = found.node.imported;
-      return { specifier: found.specifier, name: imported.type === "Identifier" ? imported.name : String(imported.value) };
-    }
-    if (expr.type === "MemberExpression" && expr.object.type === "Identifier") {
-      const found = binding(expr.object);
-      const name = memberName(expr);
-      return found?.node.type === "ImportNamespaceSpecifier" && name !== null ? { specifier: found.specifier, name } : null;
-    }
-    return null;
-  }
-
-  /** `const { vcall } = gpu` (a const destructuring of `import * as gpu`): the namespace's export, as `gpu.vcall` is. */
-  private destructuredImportOf(id: TSESTree.Identifier): { specifier: string; name: string } | null {
-    const def = this.variableOf(id)?.defs[0];
-    const declarator = def?.type === "Variable" ? (def.node as Node) : null;
-    if (declarator?.type !== "VariableDeclarator" || declarator.id.type !== "ObjectPattern" || declarator.init?.type !== "Identifier") return null;
-    if ((declarator.parent as TSESTree.VariableDeclaration).kind !== "const") return null;
-    const property = declarator.id.properties.find((p) => p.type === "Property" && p.value === def!.name);
-    if (property?.type !== "Property" || property.computed || property.key.type !== "Identifier") return null;
-    // Through a member of the namespace (`{ vcall } = gpu`): the same lookup as `gpu.vcall`.
-    const member = { type: "MemberExpression", object: declarator.init, property: property.key, computed: false, optional: false } as unknown as Node;
-    return this.importOf(member);
-  }
-
   /** The function of this file a callee names: `helper(...)`, `const helper = () => ...`, `this.method(...)`. */
   localFunction(callee: Node): Node | null {
     let fn = this.localFunctions.get(callee);

@@ -3,15 +3,15 @@
  * draft state: acquire, Begin_, Finish_, Cancel, Release, a use, an escape.
  * Direct calls and summarised helper calls both come here, so a helper that
  * releases is judged exactly like a Release. Findings are made here, at the
- * transition that is wrong, and nowhere else.
+ * transition that is wrong, and nowhere else (what each carries: transition-findings.ts).
  */
 import type { TSESTree } from "@typescript-eslint/utils";
 import { Draft, Fact, IdSet, Phase, fromList, normalizeTrack } from "./facts";
-import type { Exit, MissingRelease, Sink, UseAfterRelease } from "./findings";
+import type { Exit, MissingRelease, Sink } from "./findings";
 import type { EngineContext, Resource, Sym } from "./model";
 import type { FunctionGraph } from "./segment-graph";
 import { BOX_SLOTS, isBoxSlot } from "./symbols";
-import type { TableReleases } from "./linked-tables";
+import { cancelWithoutFinishFinding, describeUse, missingReleaseFinding, pendingMethod, reportUnchecked } from "./transition-findings";
 
 type Node = TSESTree.Node;
 
@@ -28,11 +28,6 @@ export class Transitions {
     private readonly ctx: EngineContext,
     private readonly graph: FunctionGraph,
   ) {}
-
-  /** Pointers released through a table linked from their own vtable, and that release's text for repairs (the file's). */
-  private get tableReleases(): TableReleases {
-    return this.ctx.tableReleases;
-  }
 
   // ---- reading a state ------------------------------------------------------
 
@@ -118,7 +113,7 @@ export class Transitions {
 
   /** The method of the call a Begin_ started. */
   pendingMethod(begin: Node): string {
-    return this.ctx.beginInfo(begin)?.method ?? "";
+    return pendingMethod(this.ctx, begin);
   }
 
   // ---- transitions ------------------------------------------------------------
@@ -239,7 +234,7 @@ export class Transitions {
     this.releasedVia.set(node, viaKey);
     for (const res of targets) {
       this.releasedOrHandedOn.add(res);
-      this.tableReleases.noteRelease(res, node);
+      this.ctx.tableReleases.noteRelease(res, node);
       const track = res.ownKey >= 0 ? (draft.tracks.get(res.ownKey) ?? []) : [];
       const releasedEverywhere = this.surelyReleased(res, track, viaKey);
       if (res.ownKey >= 0) {
@@ -250,12 +245,12 @@ export class Transitions {
               sink.report({ kind: "use-after-release", node, pointer: res.name, release: fact.site, use: "release" });
               return facts.derive(id, Phase.PtrReleased, fact.site, node);
             case Phase.PtrUnchecked:
-              if (!fact.uncertain) this.reportUnchecked(res, node, sink);
+              if (!fact.uncertain) reportUnchecked(res, node, sink);
               return facts.derive(id, Phase.PtrReleased, node, null);
             case Phase.PtrFailed:
               // Released on a path where the acquisition failed: a null pointer (one report per path).
               if (fact.site || fact.uncertain) return id;
-              this.reportUnchecked(res, node, sink);
+              reportUnchecked(res, node, sink);
               return facts.derive(id, Phase.PtrFailed, node, null);
             default:
               return facts.derive(id, Phase.PtrReleased, node, null);
@@ -289,7 +284,7 @@ export class Transitions {
   /** Checks a use of a pointer; returns whether it may be a valid, live pointer. */
   use(draft: Draft, res: Resource, node: Node, sink: Sink, viaKey: string | null = null): boolean {
     if (res.ownKey < 0) return true;
-    this.tableReleases.noteUse(res, node);
+    this.ctx.tableReleases.noteUse(res, node);
     // Reading a box, or using an object's optional field (`t.srv`), shows the pointer is there: owned from here on.
     if (viaKey !== null && (isBoxSlot(viaKey) || this.ctx.objects.isField(res))) this.markRead(draft, res);
     const set = draft.tracks.get(res.ownKey);
@@ -303,12 +298,12 @@ export class Transitions {
       const fact = facts.get(id);
       if (fact.phase === Phase.PtrReleased && !fact.uncertain && fact.site && !fact.begin && releasedEverywhere) {
         usedReleased = true;
-        sink.report({ kind: "use-after-release", node, pointer: res.name, release: fact.site, use: this.describeUse(node, res) });
+        sink.report({ kind: "use-after-release", node, pointer: res.name, release: fact.site, use: describeUse(this.ctx, node, res) });
       }
       // Unchecked, or known to have failed on this path (a check whose failure branch falls through).
       if (fact.phase === Phase.PtrUnchecked || (fact.phase === Phase.PtrFailed && fact.site === null)) {
         unchecked = true;
-        if (!fact.uncertain) this.reportUnchecked(res, node, sink);
+        if (!fact.uncertain) reportUnchecked(res, node, sink);
       }
       if (fact.phase !== Phase.PtrReleased && fact.phase !== Phase.PtrFailed) valid = true;
     }
@@ -372,53 +367,14 @@ export class Transitions {
     }
   }
 
-  // ---- findings -----------------------------------------------------------------
-
-  reportUnchecked(res: Resource, node: Node, sink: Sink): void {
-    if (res.ffi) return;
-    sink.report({ kind: "unchecked-query-interface", node, pointer: res.name, acquisition: res.site, acquirer: res.acquirer });
+  /** A missing-release finding for `res`: reached at an exit (every leaking exit known), or where it is acquired again. */
+  missingRelease(res: Resource, reached: MissingRelease["reached"], exits: Exit[]): MissingRelease {
+    return missingReleaseFinding(this.ctx, this.graph.node, res, reached, exits, this.releasedOrHandedOn.has(res));
   }
 
   reportCancelWithoutFinish(call: Resource, fact: Fact, reached: { exit: Exit } | { release: Node }, sink: Sink): void {
-    const cancelNode = fact.site!;
-    sink.report({
-      kind: "cancel-without-finish",
-      node: cancelNode,
-      call: call.name,
-      cancel: this.ctx.text(calleeOf(cancelNode)),
-      method: fact.begin ? this.pendingMethod(fact.begin) : null,
-      reached,
-    });
-  }
-
-  /** A missing-release finding for `res`: reached at an exit (every leaking exit known), or where it is acquired again. */
-  missingRelease(res: Resource, reached: MissingRelease["reached"], exits: Exit[]): MissingRelease {
-    const table = this.tableReleases.formFor(res, exits);
-    return {
-      kind: "missing-release",
-      node: res.site,
-      pointer: res.name,
-      acquirer: res.acquirer,
-      reached,
-      owner: res.ownerStatement,
-      exits,
-      mayBeNull: res.mayFail,
-      releasedOnSomePath: this.releasedOrHandedOn.has(res),
-      releaseText: table?.text ?? this.ctx.releaseText(res.name, res.mayFail, res.ffi, res.acquirer),
-      ...(table?.validFrom !== undefined ? { releaseValidFrom: table.validFrom } : {}),
-      ...((table ? table.guess : this.ctx.releaseIsGuess(res.name, res.ffi)) ? { releaseIsGuess: true } : {}),
-      scope: this.graph.node,
-    };
-  }
-
-  private describeUse(node: Node, res: Resource): UseAfterRelease["use"] {
-    if (node.type !== "CallExpression") return "use";
-    const callee = node.callee.type === "ChainExpression" ? node.callee.expression : node.callee;
-    if (callee.type === "MemberExpression" && !callee.computed && callee.property.type === "Identifier" && this.ctx.text(callee.object) === res.name) return { calls: callee.property.name };
-    return "pass";
+    sink.report(cancelWithoutFinishFinding(this.ctx, call, fact, reached));
   }
 }
 
-export function calleeOf(node: Node): Node {
-  return node.type === "CallExpression" ? node.callee : node;
-}
+export { calleeOf } from "./transition-findings";

@@ -1,0 +1,65 @@
+/**
+ * The findings the transitions make (transitions.ts), built from the resource and the fact
+ * that is wrong: what a message and a repair need to know of it.
+ */
+import type { TSESTree } from "@typescript-eslint/utils";
+import type { Fact } from "./facts";
+import type { CancelWithoutFinish, Exit, MissingRelease, Sink, UseAfterRelease } from "./findings";
+import type { EngineContext, Resource } from "./model";
+
+type Node = TSESTree.Node;
+
+/** The method of the call a Begin_ started. */
+export function pendingMethod(ctx: EngineContext, begin: Node): string {
+  return ctx.beginInfo(begin)?.method ?? "";
+}
+
+export function reportUnchecked(res: Resource, node: Node, sink: Sink): void {
+  if (res.ffi) return;
+  sink.report({ kind: "unchecked-query-interface", node, pointer: res.name, acquisition: res.site, acquirer: res.acquirer });
+}
+
+export function cancelWithoutFinishFinding(ctx: EngineContext, call: Resource, fact: Fact, reached: { exit: Exit } | { release: Node }): CancelWithoutFinish {
+  const cancelNode = fact.site!;
+  return {
+    kind: "cancel-without-finish",
+    node: cancelNode,
+    call: call.name,
+    cancel: ctx.text(calleeOf(cancelNode)),
+    method: fact.begin ? pendingMethod(ctx, fact.begin) : null,
+    reached,
+  };
+}
+
+/** A missing-release finding for `res`: reached at an exit (every leaking exit known), or where it is acquired again. */
+export function missingReleaseFinding(ctx: EngineContext, scope: Node, res: Resource, reached: MissingRelease["reached"], exits: Exit[], releasedOnSomePath: boolean): MissingRelease {
+  // A pointer released through a table linked from its own vtable is released the way that table is (linked-tables.ts).
+  const table = ctx.tableReleases.formFor(res, exits);
+  return {
+    kind: "missing-release",
+    node: res.site,
+    pointer: res.name,
+    acquirer: res.acquirer,
+    reached,
+    owner: res.ownerStatement,
+    exits,
+    mayBeNull: res.mayFail,
+    releasedOnSomePath,
+    releaseText: table?.text ?? ctx.releaseText(res.name, res.mayFail, res.ffi, res.acquirer),
+    ...(table?.validFrom !== undefined ? { releaseValidFrom: table.validFrom } : {}),
+    ...((table ? table.guess : ctx.releaseIsGuess(res.name, res.ffi)) ? { releaseIsGuess: true } : {}),
+    scope,
+  };
+}
+
+/** How a use after Release reads: a method called on the pointer, the pointer passed on, or another use. */
+export function describeUse(ctx: EngineContext, node: Node, res: Resource): UseAfterRelease["use"] {
+  if (node.type !== "CallExpression") return "use";
+  const callee = node.callee.type === "ChainExpression" ? node.callee.expression : node.callee;
+  if (callee.type === "MemberExpression" && !callee.computed && callee.property.type === "Identifier" && ctx.text(callee.object) === res.name) return { calls: callee.property.name };
+  return "pass";
+}
+
+export function calleeOf(node: Node): Node {
+  return node.type === "CallExpression" ? node.callee : node;
+}
