@@ -10,13 +10,27 @@
  *  - the code path events (segments started and ended) and one listener per call, declarator
  *    and assignment, to put each protocol call into the segments it runs in;
  *  - a worklist fixpoint per function over its segments, with one state per segment: for each
- *    name, the set of phases it may be in (a bit mask), joined by OR; a begin while a call
+ *    variable, the set of phases it may be in (a bit mask), joined by OR; a begin while a call
  *    may be pending, a pointer that may still be owned and a cancelled call that may not be
  *    finished at an exit are reported (begin-while-pending, missing-release,
  *    cancel-without-finish), once each.
- * What it leaves out, so that its cost is a lower bound: name resolution through scopes
- * (names are keyed by their text, per function), HRESULTs and conditions, exceptions and
- * `finally`, helpers and summaries, raw FFI shapes, aliases, suggestions, every other rule.
+ * Paths that end in an exception are not reported. What it leaves out, so that its cost is a
+ * lower bound: HRESULTs and conditions, `finally`, helpers and summaries, out boxes and raw FFI
+ * shapes, aliases, suggestions, every other rule.
+ *
+ * Five things the spec's traps and rules need can be switched on, one by one, to price them
+ * (`bench/floor-plus-plugin.cjs` has all five):
+ *  - `scopes`: names resolved through the scope manager (a shadowing `call` is another object),
+ *    instead of keyed by their text;
+ *  - `escapes`: a pointer passed to any other call is handed on (never reported as leaked);
+ *  - `throws`: inside a `try` with a `catch`, every call may throw into the handler, with the
+ *    state it had before the call, and what reaches a handler so is uncertain (it may silence
+ *    a report, never cause one), instead of ESLint's own edges into the handler;
+ *  - `nullTests`: `if (!p) ...` and `if (p) ... else ...`: where the pointer is null, nothing is owned;
+ *  - `aliases`: `const alias = p` names the same pointer; with it, a protocol call on a pointer
+ *    released on some path is reported (use-after-release).
+ * A state keeps, per variable, the phases it may be in for certain (low byte) and only through
+ * an exception (high byte).
  */
 
 const PROTOCOL = /^(?:Begin_|Finish_)|^(?:Cancel|Release|QueryInterface|CreateCall)$/;
@@ -25,16 +39,7 @@ const RELEASED = 2;
 const PENDING = 4;
 const IDLE = 8;
 const CANCELED = 16;
-
-function calleeParts(call) {
-  const callee = call.callee;
-  if (callee.type !== "MemberExpression" || callee.computed || callee.property.type !== "Identifier") return null;
-  const method = callee.property.name;
-  if (!PROTOCOL.test(method)) return null;
-  const object = callee.object;
-  const name = object.type === "Identifier" ? object.name : object.type === "MemberExpression" && object.object.type === "ThisExpression" && object.property.type === "Identifier" ? `this.${object.property.name}` : null;
-  return name === null ? null : { method, name };
-}
+const ESCAPED = 32;
 
 /** One code path being walked: its segments' events, in order. */
 class Walk {
@@ -44,7 +49,13 @@ class Walk {
     this.current = [];
     this.events = new Map();
     this.cancelOf = new Map();
+    this.acquiredAt = new Map();
+    this.cancelledAt = new Map();
     this.hasEvents = false;
+    /** `throws`: the open `try` blocks with a handler, innermost last, and each handler's first segment. */
+    this.tries = [];
+    this.handlerSegment = new Map();
+    this.aliases = new Map();
   }
   record(event) {
     for (const segment of this.current) {
@@ -52,166 +63,279 @@ class Walk {
       if (!list) this.events.set(segment, (list = []));
       list.push(event);
     }
-    this.hasEvents = true;
   }
 }
 
-const rule = {
-  meta: {
-    type: "problem",
-    schema: [],
-    messages: {
-      pending: "`{{name}}.{{method}}` while an earlier call on `{{name}}` may be pending.",
-      leak: "`{{name}}` may not be released on some path.",
-      cancelled: "The call on `{{name}}` is cancelled and may not be finished on some path.",
+/** Applies a phase map to both halves of a variable's bits (certain, uncertain). */
+const both = (bits, f) => f(bits & 0xff) | (f(bits >> 8) << 8);
+const released = (h) => (h & (OWNED | RELEASED) ? (h & ~OWNED) | RELEASED : h);
+const handedOn = (h) => (h & OWNED ? (h & ~OWNED) | ESCAPED : h);
+const cancelled = (h) => (h & PENDING ? (h & ~PENDING) | CANCELED : h);
+const isNull = (h) => h & ~OWNED;
+
+function createRule({ scopes = false, escapes = false, throws = false, nullTests = false, aliases = false } = {}) {
+  return {
+    meta: {
+      type: "problem",
+      schema: [],
+      messages: {
+        pending: "`{{name}}.{{method}}` while an earlier call on `{{name}}` may be pending.",
+        leak: "`{{name}}` may not be released on some path.",
+        cancelled: "The call on `{{name}}` is cancelled and may not be finished on some path.",
+        released: "`{{name}}` may be used after it was released.",
+      },
     },
-  },
-  create(context) {
-    let walk = null;
-    const reported = new Set();
-    const report = (messageId, node, data) => {
-      const key = `${messageId}:${node.range[0]}`;
-      if (reported.has(key)) return;
-      reported.add(key);
-      context.report({ node, messageId, data });
-    };
-
-    const transfer = (state, events) => {
-      let out = state;
-      const set = (name, bits) => {
-        if (out === state) out = new Map(state);
-        out.set(name, bits);
+    create(context) {
+      const sourceCode = context.sourceCode;
+      let walk = null;
+      const reported = new Set();
+      const report = (messageId, node, data) => {
+        const key = `${messageId}:${node.range[0]}`;
+        if (reported.has(key)) return;
+        reported.add(key);
+        context.report({ node, messageId, data });
       };
-      for (const e of events) {
-        const bits = out.get(e.name) ?? 0;
-        switch (e.kind) {
-          case "acquire":
-            set(e.name, OWNED);
-            break;
-          case "release":
-            if (bits & (OWNED | RELEASED)) set(e.name, RELEASED);
-            break;
-          case "begin":
-            if (bits & PENDING) report("pending", e.node, { name: e.name, method: e.method });
-            set(e.name, PENDING);
-            break;
-          case "finish":
-            set(e.name, IDLE);
-            break;
-          case "cancel": {
-            const call = e.call;
-            if (call !== undefined && (out.get(call) ?? 0) & PENDING) set(call, ((out.get(call) ?? 0) & ~PENDING) | CANCELED);
-            break;
+
+      /** The key a receiver's state is kept under: its variable (`scopes`) or its text. */
+      const keyOf = (node) => {
+        if (node.type === "Identifier") {
+          if (!scopes) return node.name;
+          for (let scope = sourceCode.getScope(node); scope; scope = scope.upper) {
+            const variable = scope.set.get(node.name);
+            if (variable) return variable;
+          }
+          return node.name;
+        }
+        if (node.type === "MemberExpression" && node.object.type === "ThisExpression" && node.property.type === "Identifier") return `this.${node.property.name}`;
+        return null;
+      };
+      const nameOf = (key) => (typeof key === "string" ? key : key.name);
+
+      /** `aliases`: `const alias = cancel` names the same pointer (a const: one alias for the whole function). */
+      const canonical = (key) => (aliases && walk ? (walk.aliases.get(key) ?? key) : key);
+
+      const calleeParts = (call) => {
+        const callee = call.callee;
+        if (callee.type !== "MemberExpression" || callee.computed || callee.property.type !== "Identifier") return null;
+        const method = callee.property.name;
+        if (!PROTOCOL.test(method)) return null;
+        const key = keyOf(callee.object);
+        return key === null ? null : { method, key: canonical(key) };
+      };
+
+      const transfer = (state, events, onThrow) => {
+        let out = state;
+        const set = (key, bits) => {
+          if (out === state) out = new Map(state);
+          out.set(key, bits);
+        };
+        for (const e of events) {
+          const bits = out.get(e.key) ?? 0;
+          // `aliases` also checks what the engine's use-after-release does: a call on a pointer released on some path.
+          if (aliases && e.node && e.kind !== "begin" && bits & RELEASED) report("released", e.node, { name: nameOf(e.key) });
+          switch (e.kind) {
+            case "acquire":
+              set(e.key, OWNED);
+              break;
+            case "release":
+              if (bits) set(e.key, both(bits, released));
+              break;
+            case "escape":
+              if (bits) set(e.key, both(bits, handedOn));
+              break;
+            case "null":
+              if (bits) set(e.key, both(bits, isNull));
+              break;
+            case "begin":
+              if (bits & PENDING) report("pending", e.node, { name: nameOf(e.key), method: e.method });
+              set(e.key, PENDING);
+              break;
+            case "finish":
+              set(e.key, IDLE);
+              break;
+            case "cancel": {
+              const call = e.call;
+              const callBits = call === undefined ? 0 : (out.get(call) ?? 0);
+              if (callBits) set(call, both(callBits, cancelled));
+              break;
+            }
+            case "throw":
+              onThrow(e.handler, out);
+              break;
           }
         }
-      }
-      return out;
-    };
+        return out;
+      };
 
-    const join = (a, b) => {
-      if (!a) return b;
-      if (!b || a === b) return a;
-      let out = a;
-      for (const [name, bits] of b) {
-        const mine = a.get(name) ?? 0;
-        if ((mine | bits) !== mine) {
-          if (out === a) out = new Map(a);
-          out.set(name, mine | bits);
-        }
-      }
-      return out;
-    };
-
-    const solve = (w) => {
-      const initial = w.codePath.initialSegment;
-      const outStates = new Map();
-      const queue = [initial];
-      const queued = new Set(queue);
-      const empty = new Map();
-      while (queue.length > 0) {
-        const segment = queue.shift();
-        queued.delete(segment);
-        let entry = segment === initial ? empty : undefined;
-        for (const prev of segment.prevSegments) entry = join(entry, outStates.get(prev));
-        if (!entry) continue;
-        const before = outStates.get(segment);
-        const out = join(before, transfer(entry, w.events.get(segment) ?? []));
-        if (before && sameState(before, out)) continue;
-        outStates.set(segment, out);
-        for (const next of segment.nextSegments) {
-          if (!queued.has(next)) {
-            queued.add(next);
-            queue.push(next);
+      const join = (a, b) => {
+        if (!a) return b;
+        if (!b || a === b) return a;
+        let out = a;
+        for (const [key, bits] of b) {
+          const mine = a.get(key) ?? 0;
+          if ((mine | bits) !== mine) {
+            if (out === a) out = new Map(a);
+            out.set(key, mine | bits);
           }
         }
-      }
-      const exits = [...w.codePath.returnedSegments, ...w.codePath.thrownSegments];
-      for (const segment of exits) {
-        const state = outStates.get(segment);
-        if (!state) continue;
-        for (const [name, bits] of state) {
-          if (bits & OWNED) report("leak", w.acquiredAt.get(name), { name });
-          if (bits & CANCELED) report("cancelled", w.cancelledAt.get(name), { name });
-        }
-      }
-    };
+        return out;
+      };
 
-    const sameState = (a, b) => {
-      if (a === b) return true;
-      if (a.size !== b.size) return false;
-      for (const [name, bits] of a) if (b.get(name) !== bits) return false;
-      return true;
-    };
+      const sameState = (a, b) => {
+        if (a === b) return true;
+        if (a.size !== b.size) return false;
+        for (const [key, bits] of a) if (b.get(key) !== bits) return false;
+        return true;
+      };
 
-    const acquisition = (id, init) => {
-      if (!walk || id.type !== "Identifier" || !init || init.type !== "CallExpression") return;
-      const parts = calleeParts(init);
-      if (!parts || (parts.method !== "QueryInterface" && parts.method !== "CreateCall")) return;
-      walk.acquiredAt ??= new Map();
-      walk.acquiredAt.set(id.name, init);
-      walk.cancelOf.set(id.name, parts.name);
-      walk.record({ kind: "acquire", name: id.name });
-    };
-
-    return {
-      onCodePathStart(codePath) {
-        walk = new Walk(codePath, walk);
-      },
-      onCodePathEnd() {
-        if (walk.hasEvents) solve(walk);
-        walk = walk.parent;
-      },
-      onCodePathSegmentStart(segment) {
-        walk.current.push(segment);
-      },
-      onCodePathSegmentEnd(segment) {
-        const i = walk.current.lastIndexOf(segment);
-        if (i >= 0) walk.current.splice(i, 1);
-      },
-      "CallExpression:exit"(node) {
-        const parts = calleeParts(node);
-        if (!parts || !walk) return;
-        const { method, name } = parts;
-        if (method.startsWith("Begin_")) walk.record({ kind: "begin", name, method, node });
-        else if (method.startsWith("Finish_")) walk.record({ kind: "finish", name });
-        else if (method === "Release") walk.record({ kind: "release", name });
-        else if (method === "Cancel") {
-          const call = walk.cancelOf.get(name);
-          if (call !== undefined) {
-            walk.cancelledAt ??= new Map();
-            walk.cancelledAt.set(call, node);
+      const solve = (w) => {
+        const initial = w.codePath.initialSegment;
+        const outStates = new Map();
+        const thrown = new Map();
+        const queue = [initial];
+        const queued = new Set(queue);
+        const enqueue = (segment) => {
+          if (!queued.has(segment)) {
+            queued.add(segment);
+            queue.push(segment);
           }
-          walk.record({ kind: "cancel", name, call });
+        };
+        const onThrow = (handler, state) => {
+          const before = thrown.get(handler);
+          const uncertain = new Map();
+          for (const [key, bits] of state) uncertain.set(key, ((bits & 0xff) | (bits >> 8)) << 8);
+          const after = join(before, uncertain);
+          if (before && sameState(before, after)) return;
+          thrown.set(handler, after);
+          const segment = w.handlerSegment.get(handler);
+          if (segment) enqueue(segment);
+        };
+        const handlerOf = new Map([...w.handlerSegment].map(([handler, segment]) => [segment, handler]));
+        const empty = new Map();
+        while (queue.length > 0) {
+          const segment = queue.shift();
+          queued.delete(segment);
+          let entry = segment === initial ? empty : undefined;
+          // A handler is entered only by the calls that may throw into it (its own throw points).
+          if (handlerOf.has(segment)) entry = join(entry, thrown.get(handlerOf.get(segment)));
+          else for (const prev of segment.prevSegments) entry = join(entry, outStates.get(prev));
+          if (!entry) continue;
+          const before = outStates.get(segment);
+          const out = join(before, transfer(entry, w.events.get(segment) ?? [], onThrow));
+          if (before && sameState(before, out)) continue;
+          outStates.set(segment, out);
+          for (const next of segment.nextSegments) enqueue(next);
         }
-      },
-      "VariableDeclarator:exit"(node) {
-        acquisition(node.id, node.init);
-      },
-      "AssignmentExpression:exit"(node) {
-        if (node.operator === "=") acquisition(node.left, node.right);
-      },
-    };
-  },
-};
+        // Paths that end in an exception are not reported (spec: an implicit exception may silence a report, never cause one).
+        for (const segment of w.codePath.returnedSegments) {
+          const state = outStates.get(segment);
+          if (!state) continue;
+          for (const [key, bits] of state) {
+            if (bits & OWNED) report("leak", w.acquiredAt.get(key), { name: nameOf(key) });
+            if (bits & CANCELED) report("cancelled", w.cancelledAt.get(key), { name: nameOf(key) });
+          }
+        }
+      };
 
-module.exports = { rules: { floor: rule }, configs: { strict: { rules: { "com-async/floor": "error" } } } };
+      const throwPoint = () => {
+        const handler = walk.tries[walk.tries.length - 1];
+        if (handler) walk.record({ kind: "throw", handler });
+      };
+
+      const acquisition = (id, init) => {
+        if (!walk || id.type !== "Identifier" || !init || init.type !== "CallExpression") return;
+        const parts = calleeParts(init);
+        // `hr = p.QueryInterface(IID, out)` returns an HRESULT; its pointer is in the box, which the floor does not follow.
+        if (!parts || (parts.method !== "QueryInterface" && parts.method !== "CreateCall") || (parts.method === "QueryInterface" && init.arguments.length > 1)) return;
+        const key = keyOf(id);
+        walk.acquiredAt.set(key, init);
+        walk.cancelOf.set(key, parts.key);
+        walk.record({ kind: "acquire", key });
+        walk.hasEvents = true;
+      };
+
+      return {
+        onCodePathStart(codePath) {
+          walk = new Walk(codePath, walk);
+        },
+        onCodePathEnd() {
+          if (walk.hasEvents) solve(walk);
+          walk = walk.parent;
+        },
+        onCodePathSegmentStart(segment, node) {
+          walk.current.push(segment);
+          if (throws && node.type === "CatchClause" && !walk.handlerSegment.has(node)) walk.handlerSegment.set(node, segment);
+          if (nullTests) {
+            const tested = nullTested(node);
+            if (tested) {
+              const key = keyOf(tested);
+              if (key !== null) walk.record({ kind: "null", key });
+            }
+          }
+        },
+        onCodePathSegmentEnd(segment) {
+          const i = walk.current.lastIndexOf(segment);
+          if (i >= 0) walk.current.splice(i, 1);
+        },
+        ...(throws
+          ? {
+              "TryStatement > BlockStatement.block"(node) {
+                if (node.parent.handler) walk.tries.push(node.parent.handler);
+              },
+              "TryStatement > BlockStatement.block:exit"(node) {
+                if (node.parent.handler) walk.tries.pop();
+              },
+            }
+          : {}),
+        "CallExpression:exit"(node) {
+          if (!walk) return;
+          if (throws) throwPoint();
+          const parts = calleeParts(node);
+          if (!parts) {
+            if (escapes) {
+              for (const arg of node.arguments) {
+                const key = arg.type === "Identifier" ? keyOf(arg) : null;
+                if (key !== null) walk.record({ kind: "escape", key });
+              }
+            }
+            return;
+          }
+          const { method, key } = parts;
+          walk.hasEvents = true;
+          if (method.startsWith("Begin_")) walk.record({ kind: "begin", key, method, node });
+          else if (method.startsWith("Finish_")) walk.record({ kind: "finish", key });
+          else if (method === "Release") walk.record({ kind: "release", key, node });
+          else if (method === "Cancel") {
+            const call = walk.cancelOf.get(key);
+            if (call !== undefined) walk.cancelledAt.set(call, node);
+            walk.record({ kind: "cancel", key, call, node });
+          }
+        },
+        "VariableDeclarator:exit"(node) {
+          if (aliases && node.id.type === "Identifier" && node.init?.type === "Identifier" && node.parent.kind === "const") {
+            const from = canonical(keyOf(node.init));
+            if (walk.acquiredAt.has(from)) walk.aliases.set(keyOf(node.id), from);
+          }
+          acquisition(node.id, node.init);
+        },
+        "AssignmentExpression:exit"(node) {
+          if (node.operator === "=") acquisition(node.left, node.right);
+        },
+      };
+    },
+  };
+}
+
+/** The pointer a branch starting at `node` knows to be null: `if (!p) <node>`, `if (p) ... else <node>`. */
+function nullTested(node) {
+  const parent = node.parent;
+  if (parent?.type !== "IfStatement") return null;
+  const test = parent.test;
+  if (node === parent.consequent && test.type === "UnaryExpression" && test.operator === "!" && test.argument.type === "Identifier") return test.argument;
+  if (node === parent.alternate && test.type === "Identifier") return test;
+  return null;
+}
+
+const floor = (options) => ({ rules: { floor: createRule(options) }, configs: { strict: { rules: { "com-async/floor": "error" } } } });
+
+module.exports = { ...floor(), floor };

@@ -1,0 +1,41 @@
+/**
+ * bench/floor-plus-plugin.cjs is the yardstick of target (b) (BENCHMARKS.md, issue 10 item 5): the least
+ * a path-sensitive check does to find what com-async finds on the library-heavy corpus. Its cost is a
+ * fair floor only while it finds exactly that; this keeps the claim checked as the engine changes.
+ */
+import * as assert from "node:assert/strict";
+import * as path from "node:path";
+import { pathToFileURL } from "node:url";
+import { Linter } from "eslint";
+import * as tsParser from "@typescript-eslint/parser";
+import plugin from "eslint-plugin-com-async";
+
+const ROOT = path.resolve(__dirname, "../../..");
+const FLOOR_RULES: Record<string, string> = { released: "com-async/use-after-release", leak: "com-async/missing-release", cancelled: "com-async/cancel-without-finish", pending: "com-async/begin-while-pending" };
+
+type Plugin = { rules: Record<string, unknown>; configs: { strict: { rules: Record<string, string> } } };
+
+describe("the floor of target (b)", () => {
+  it("finds what com-async finds on two files of the library-heavy corpus, and the plain floor finds more, wrongly", async () => {
+    const { generateLibraryHeavy } = (await import(pathToFileURL(path.join(ROOT, "bench/generate.mjs")).href)) as { generateLibraryHeavy(o: { files: number }): { name: string; text: string }[] };
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const floorPlus = require(path.join(ROOT, "bench/floor-plus-plugin.cjs")) as Plugin;
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const floor = require(path.join(ROOT, "bench/floor-plugin.cjs")) as Plugin;
+    const linter = new Linter({ cwd: ROOT });
+    const lint = (p: Plugin, file: { name: string; text: string }, rename: (m: Linter.LintMessage) => string) =>
+      linter
+        .verify(file.text, [{ files: ["**/*.ts"], languageOptions: { parser: tsParser as never }, plugins: { "com-async": p as never }, rules: p.configs.strict.rules as never }], path.join(ROOT, file.name))
+        .map((m) => `${rename(m)}@${m.line}:${m.column}`)
+        .sort();
+    let total = 0;
+    for (const file of generateLibraryHeavy({ files: 2 })) {
+      const engine = lint(plugin as unknown as Plugin, file, (m) => m.ruleId ?? "");
+      const yardstick = lint(floorPlus, file, (m) => FLOOR_RULES[m.messageId ?? ""]);
+      assert.deepEqual(yardstick, engine, file.name);
+      assert.ok(lint(floor, file, (m) => FLOOR_RULES[m.messageId ?? ""]).length > engine.length, "the floor without the traps' needs reports more");
+      total += engine.length;
+    }
+    assert.ok(total > 50, `the corpus has findings to compare (${total})`);
+  });
+});
