@@ -322,12 +322,6 @@ export class Recorder {
   private bind(target: TSESTree.Identifier | TSESTree.MemberExpression, key: string, value: TSESTree.Expression, statement: Node | null): void {
     const s = this.symbols;
     const sym = s.sym(value);
-    // A declaration whose value the engine does not follow (`let total = 0`, `const v = values[i]`) only makes
-    // its name denote nothing: with no value, whether it escapes, is the module's or its closures' changes nothing.
-    if (sym === null && target.parent?.type === "VariableDeclarator") {
-      this.record({ k: "assign", key, sym: null, escapes: false });
-      return;
-    }
     // `result.srv = p` on a local object literal stays a member of it (object-literals.ts).
     const escapes = target.type === "MemberExpression" ? !this.literals.isConstantMember(target, statement) : !s.isLocalUnshared(target, this.top());
     // Name the pointer after the variable it is first bound to: messages say `cancel`, not the call.
