@@ -12,7 +12,7 @@
  *                                              SourceCode objects over the same ASTs, interleaved
  *                                              (traversal + code path analysis + rules, no parse)
  *
- * A config is { rules: "none" | "strict" | "strict-forced" | "strict-hollow" | "no-unused-vars", typed?: { root } }.
+ * A config is { rules: "none" | "strict" | "strict-forced" | "strict-hollow" | "floor-plus" | "no-unused-vars", typed?: { root } }.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -23,6 +23,8 @@ import tsParser from "@typescript-eslint/parser";
 
 const require = createRequire(import.meta.url);
 const plugin = require("eslint-plugin-com-async");
+/** The yardstick of target (b): com-async's findings on the generated corpus, none of its generality (BENCHMARKS.md). */
+const floorPlus = require("./floor-plus-plugin.cjs");
 /** The engine's work counters (its public surface for tools); optional, the engine's API may move. */
 let analysesOf = () => [];
 try {
@@ -47,6 +49,8 @@ function rulesOf(name) {
       return plugin.configs.strict.rules;
     case "strict-forced":
       return Object.fromEntries(Object.keys(plugin.configs.strict.rules).map((id) => [id, ["error", { acquireFunctions: [{ name: "function" }] }]]));
+    case "floor-plus":
+      return { "floor/floor": "error" };
     case "strict-hollow":
       return Object.fromEntries(Object.keys(plugin.configs.strict.rules).map((id) => [id.replace("com-async/", "hollow/"), "error"]));
     case "no-unused-vars":
@@ -86,7 +90,7 @@ export function flatConfig(config, file) {
       languageOptions: { parser: tsParser, sourceType, ecmaVersion: "latest", parserOptions },
       // Both sides of every comparison ignore inline directives: node_modules code names rules we do not load.
       linterOptions: { noInlineConfig: true, reportUnusedDisableDirectives: "off" },
-      plugins: { "com-async": plugin, hollow },
+      plugins: { "com-async": plugin, hollow, floor: floorPlus },
       rules: rulesOf(config.rules),
     },
   ];
