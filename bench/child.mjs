@@ -23,7 +23,7 @@ import tsParser from "@typescript-eslint/parser";
 
 const require = createRequire(import.meta.url);
 const plugin = require("eslint-plugin-com-async");
-/** The yardstick of target (b): com-async's findings on the generated corpus, none of its generality (BENCHMARKS.md). */
+/** The yardstick of target (b): a reproduction of com-async's findings on the generated corpus, fitted to it (BENCHMARKS.md). */
 const floorPlus = require("./floor-plus-plugin.cjs");
 /** The engine's work counters (its public surface for tools); optional, the engine's API may move. */
 let analysesOf = () => [];

@@ -10,22 +10,27 @@
  *  - the code path events (segments started and ended) and one listener per call, declarator
  *    and assignment, to put each protocol call into the segments it runs in;
  *  - a worklist fixpoint per function over its segments, with one state per segment: for each
- *    variable, the set of phases it may be in (a bit mask), joined by OR; a begin while a call
- *    may be pending, a pointer that may still be owned and a cancelled call that may not be
- *    finished at an exit are reported (begin-while-pending, missing-release,
- *    cancel-without-finish), once each.
- * Paths that end in an exception are not reported. What it leaves out, so that its cost is a
- * lower bound: HRESULTs and conditions, `finally`, helpers and summaries, out boxes and raw FFI
- * shapes, aliases, suggestions, every other rule.
+ *    variable, its ownership (owned, released, handed on) and its call phase (idle, pending,
+ *    cancelled) as bits, joined by OR; it reports begin-while-pending, finish-without-begin,
+ *    missing-release and cancel-without-finish (at returns and explicit throws), once each;
+ *    `QueryInterface` acquires only with an IID-looking argument (`IID_X`, `IFoo`).
+ * What it leaves out, so that its cost is a lower bound: HRESULTs and their conditions, out
+ * boxes (`QueryInterface(IID, out)` is skipped), `finally`'s own paths, helpers and summaries,
+ * raw FFI shapes, module state, mismatched-finish (no method identity in the state),
+ * unchecked-query-interface and unchecked-cancel-result, related locations, suggestions,
+ * naming options. It is fitted to what the generated corpus exercises: a reproduction of
+ * com-async's findings there, not a check of the whole spec.
  *
  * Five things the spec's traps and rules need can be switched on, one by one, to price them
  * (`bench/floor-plus-plugin.cjs` has all five):
  *  - `scopes`: names resolved through the scope manager (a shadowing `call` is another object),
  *    instead of keyed by their text;
- *  - `escapes`: a pointer passed to any other call is handed on (never reported as leaked);
+ *  - `escapes`: a pointer passed to any other call, returned, stored into a member or put into an
+ *    array or object literal is handed on (never reported as leaked);
  *  - `throws`: inside a `try` with a `catch`, every call may throw into the handler, with the
  *    state it had before the call, and what reaches a handler so is uncertain (it may silence
- *    a report, never cause one), instead of ESLint's own edges into the handler;
+ *    a report, never cause one), instead of ESLint's own edges into the handler; an explicit
+ *    `throw` reaches it with certain facts;
  *  - `nullTests`: `if (!p) ...` and `if (p) ... else ...`: where the pointer is null, nothing is owned;
  *  - `aliases`: `const alias = p` names the same pointer; with it, a protocol call on a pointer
  *    released on some path is reported (use-after-release).
@@ -56,6 +61,8 @@ class Walk {
     this.tries = [];
     this.handlerSegment = new Map();
     this.aliases = new Map();
+    /** Segments that end in a `throw` statement: exits like a return's. */
+    this.explicitThrows = new Set();
   }
   record(event) {
     for (const segment of this.current) {
@@ -72,6 +79,8 @@ const released = (h) => (h & (OWNED | RELEASED) ? (h & ~OWNED) | RELEASED : h);
 const handedOn = (h) => (h & OWNED ? (h & ~OWNED) | ESCAPED : h);
 const cancelled = (h) => (h & PENDING ? (h & ~PENDING) | CANCELED : h);
 const isNull = (h) => h & ~OWNED;
+const OWNERSHIP = (OWNED | RELEASED | ESCAPED) * 0x101;
+const IID = /^(IID_\w+|I[A-Z]\w*)$/;
 
 function createRule({ scopes = false, escapes = false, throws = false, nullTests = false, aliases = false } = {}) {
   return {
@@ -83,6 +92,7 @@ function createRule({ scopes = false, escapes = false, throws = false, nullTests
         leak: "`{{name}}` may not be released on some path.",
         cancelled: "The call on `{{name}}` is cancelled and may not be finished on some path.",
         released: "`{{name}}` may be used after it was released.",
+        finishWithout: "`{{name}}` Finish_ with nothing pending.",
       },
     },
     create(context) {
@@ -132,10 +142,10 @@ function createRule({ scopes = false, escapes = false, throws = false, nullTests
         for (const e of events) {
           const bits = out.get(e.key) ?? 0;
           // `aliases` also checks what the engine's use-after-release does: a call on a pointer released on some path.
-          if (aliases && e.node && e.kind !== "begin" && bits & RELEASED) report("released", e.node, { name: nameOf(e.key) });
+          if (aliases && e.node && bits & RELEASED) report("released", e.node, { name: nameOf(e.key) });
           switch (e.kind) {
             case "acquire":
-              set(e.key, OWNED);
+              set(e.key, e.call ? OWNED | IDLE : OWNED);
               break;
             case "release":
               if (bits) set(e.key, both(bits, released));
@@ -148,10 +158,11 @@ function createRule({ scopes = false, escapes = false, throws = false, nullTests
               break;
             case "begin":
               if (bits & PENDING) report("pending", e.node, { name: nameOf(e.key), method: e.method });
-              set(e.key, PENDING);
+              set(e.key, (bits & OWNERSHIP) | PENDING);
               break;
             case "finish":
-              set(e.key, IDLE);
+              if (bits & IDLE && !(bits & (PENDING | CANCELED))) report("finishWithout", e.node, { name: nameOf(e.key) });
+              set(e.key, (bits & OWNERSHIP) | IDLE);
               break;
             case "cancel": {
               const call = e.call;
@@ -160,7 +171,7 @@ function createRule({ scopes = false, escapes = false, throws = false, nullTests
               break;
             }
             case "throw":
-              onThrow(e.handler, out);
+              onThrow(e.handler, out, e.explicit);
               break;
           }
         }
@@ -200,10 +211,10 @@ function createRule({ scopes = false, escapes = false, throws = false, nullTests
             queue.push(segment);
           }
         };
-        const onThrow = (handler, state) => {
+        const onThrow = (handler, state, explicit) => {
           const before = thrown.get(handler);
-          const uncertain = new Map();
-          for (const [key, bits] of state) uncertain.set(key, ((bits & 0xff) | (bits >> 8)) << 8);
+          const uncertain = explicit ? state : new Map();
+          if (!explicit) for (const [key, bits] of state) uncertain.set(key, ((bits & 0xff) | (bits >> 8)) << 8);
           const after = join(before, uncertain);
           if (before && sameState(before, after)) return;
           thrown.set(handler, after);
@@ -226,8 +237,8 @@ function createRule({ scopes = false, escapes = false, throws = false, nullTests
           outStates.set(segment, out);
           for (const next of segment.nextSegments) enqueue(next);
         }
-        // Paths that end in an exception are not reported (spec: an implicit exception may silence a report, never cause one).
-        for (const segment of w.codePath.returnedSegments) {
+        // Paths that end in an implicit exception are not reported (spec: it may silence a report, never cause one).
+        for (const segment of [...w.codePath.returnedSegments, ...w.codePath.thrownSegments.filter((t) => w.explicitThrows.has(t))]) {
           const state = outStates.get(segment);
           if (!state) continue;
           for (const [key, bits] of state) {
@@ -247,10 +258,12 @@ function createRule({ scopes = false, escapes = false, throws = false, nullTests
         const parts = calleeParts(init);
         // `hr = p.QueryInterface(IID, out)` returns an HRESULT; its pointer is in the box, which the floor does not follow.
         if (!parts || (parts.method !== "QueryInterface" && parts.method !== "CreateCall") || (parts.method === "QueryInterface" && init.arguments.length > 1)) return;
+        const iid = init.arguments[0];
+        if (parts.method === "QueryInterface" && !(iid?.type === "Identifier" && IID.test(iid.name))) return;
         const key = keyOf(id);
         walk.acquiredAt.set(key, init);
         walk.cancelOf.set(key, parts.key);
-        walk.record({ kind: "acquire", key });
+        walk.record({ kind: "acquire", key, call: parts.method === "CreateCall" });
         walk.hasEvents = true;
       };
 
@@ -287,6 +300,27 @@ function createRule({ scopes = false, escapes = false, throws = false, nullTests
               },
             }
           : {}),
+        "ThrowStatement:exit"() {
+          if (walk) for (const segment of walk.current) walk.explicitThrows.add(segment);
+        },
+        ThrowStatement() {
+          if (!walk || !throws) return;
+          const handler = walk.tries[walk.tries.length - 1];
+          if (handler) walk.record({ kind: "throw", handler, explicit: true });
+        },
+        ...(escapes
+          ? {
+              "ReturnStatement > Identifier.argument"(node) {
+                if (walk) { const key = keyOf(node); if (key !== null) walk.record({ kind: "escape", key: canonical(key) }); }
+              },
+              "ArrayExpression > Identifier.elements, Property > Identifier.value"(node) {
+                if (walk) { const key = keyOf(node); if (key !== null) walk.record({ kind: "escape", key: canonical(key) }); }
+              },
+              "AssignmentExpression > Identifier.right"(node) {
+                if (walk && node.parent.left.type !== "Identifier") { const key = keyOf(node); if (key !== null) walk.record({ kind: "escape", key: canonical(key) }); }
+              },
+            }
+          : {}),
         "CallExpression:exit"(node) {
           if (!walk) return;
           if (throws) throwPoint();
@@ -295,7 +329,7 @@ function createRule({ scopes = false, escapes = false, throws = false, nullTests
             if (escapes) {
               for (const arg of node.arguments) {
                 const key = arg.type === "Identifier" ? keyOf(arg) : null;
-                if (key !== null) walk.record({ kind: "escape", key });
+                if (key !== null) walk.record({ kind: "escape", key: canonical(key) });
               }
             }
             return;
@@ -303,7 +337,7 @@ function createRule({ scopes = false, escapes = false, throws = false, nullTests
           const { method, key } = parts;
           walk.hasEvents = true;
           if (method.startsWith("Begin_")) walk.record({ kind: "begin", key, method, node });
-          else if (method.startsWith("Finish_")) walk.record({ kind: "finish", key });
+          else if (method.startsWith("Finish_")) walk.record({ kind: "finish", key, node });
           else if (method === "Release") walk.record({ kind: "release", key, node });
           else if (method === "Cancel") {
             const call = walk.cancelOf.get(key);

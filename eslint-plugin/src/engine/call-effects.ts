@@ -6,7 +6,8 @@ import type { Draft } from "./facts";
 import type { Sink } from "./findings";
 import type { EngineContext, Event, ParamEffect } from "./model";
 import { slotKeysOf } from "./object-fields";
-import { calleeOf, type Transitions } from "./transitions";
+import type { Transitions } from "./transitions";
+import { calleeOf } from "./transition-findings";
 
 /**
  * A call to a function of this file or a summarised import: its summary's effects on each argument and

@@ -239,7 +239,6 @@ export function normalizeTrack(table: FactTable, input: IdSet): IdSet {
 
 /** Marks every fact of a state uncertain: the state reached a handler through an implicit exception. */
 export function markUncertain(table: FactTable, state: State): State {
-  if (state.tracks.size === 0) return state;
   const tracks = new Map<number, IdSet>();
   for (const [key, set] of state.tracks) tracks.set(key, fromList(set.map((id) => table.get(id).uncertainTwin)));
   return { bindings: state.bindings, tracks };

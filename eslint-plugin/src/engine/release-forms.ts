@@ -23,7 +23,6 @@ export class ReleaseForms {
   /** The file's release calls (a vtable table's own Release excepted), each as a form with the pointer's place, and the property it released. */
   private readonly templates: { form: string; property: string | null; acquirer: string | null; node: Node }[] = [];
   private readonly chosen = new Map<string, string>();
-  private readonly pointerPatterns = new Map<string, RegExp>();
   /**
    * The calls of helpers whose summaries release an argument (`comReleaseSafe(g.device)`, `releaseObject(p)`), and
    * the argument: forms too, read when a text is first asked for (summaries are made after the walk).
@@ -46,11 +45,7 @@ export class ReleaseForms {
 
   noteRelease(node: Node, target: Node): void {
     const text = this.sourceText(node);
-    const pointerText = this.sourceText(target);
-    // One pattern per pointer text: a file releases the same few names many times, and compiling a
-    // pattern per release call was 2% of the engine's time on COM-heavy code.
-    let pointer = this.pointerPatterns.get(pointerText);
-    if (!pointer) this.pointerPatterns.set(pointerText, (pointer = new RegExp(`(^|[^\\w$.])${escapeRegExp(pointerText)}(?![\\w$])`, "g")));
+    const pointer = new RegExp(`(^|[^\\w$.])${escapeRegExp(this.sourceText(target))}(?![\\w$])`, "g");
     const form = text.replace(pointer, (_, before: string) => `${before}${PLACE}`);
     if (form !== text) this.templates.push({ form, property: propertyOf(this.sourceText(target)), acquirer: this.acquirerOf?.(target) ?? null, node });
   }

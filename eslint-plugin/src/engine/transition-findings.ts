@@ -14,6 +14,7 @@ export function pendingMethod(ctx: EngineContext, begin: Node): string {
   return ctx.beginInfo(begin)?.method ?? "";
 }
 
+/** A use of a pointer whose acquisition may have failed (unchecked-query-interface); raw FFI pointers are not reported. */
 export function reportUnchecked(res: Resource, node: Node, sink: Sink): void {
   if (res.ffi) return;
   sink.report({ kind: "unchecked-query-interface", node, pointer: res.name, acquisition: res.site, acquirer: res.acquirer });
@@ -60,6 +61,7 @@ export function describeUse(ctx: EngineContext, node: Node, res: Resource): UseA
   return "pass";
 }
 
+/** What a message names a call by: its callee (`cancel.Cancel`); any other node itself. */
 export function calleeOf(node: Node): Node {
   return node.type === "CallExpression" ? node.callee : node;
 }

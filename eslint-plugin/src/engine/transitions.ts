@@ -111,11 +111,6 @@ export class Transitions {
     return callee.endsWith(methodName) ? callee : methodName;
   }
 
-  /** The method of the call a Begin_ started. */
-  pendingMethod(begin: Node): string {
-    return pendingMethod(this.ctx, begin);
-  }
-
   // ---- transitions ------------------------------------------------------------
 
   acquire(draft: Draft, res: Resource, node: Node, checked: boolean): void {
@@ -158,7 +153,7 @@ export class Transitions {
                 begin: beginText,
                 pendingBegin: fact.begin,
                 pendingName: this.ctx.beginName(fact.begin),
-                method: this.pendingMethod(fact.begin),
+                method: pendingMethod(this.ctx, fact.begin),
                 cancelled: fact.phase === Phase.CallCanceled,
               });
             }
@@ -188,7 +183,7 @@ export class Transitions {
             return facts.derive(id, Phase.CallIdle, node, null);
           case Phase.CallPending:
           case Phase.CallCanceled: {
-            if (fact.begin && !vocabulary.sameMethod(this.pendingMethod(fact.begin), method)) {
+            if (fact.begin && !vocabulary.sameMethod(pendingMethod(this.ctx, fact.begin), method)) {
               if (!fact.uncertain) {
                 sink.report({ kind: "mismatched-finish", node, call: call.name, finish: finishText, pendingBegin: fact.begin, pendingName: this.ctx.beginName(fact.begin) });
               }
@@ -377,4 +372,3 @@ export class Transitions {
   }
 }
 
-export { calleeOf } from "./transition-findings";
