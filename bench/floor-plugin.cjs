@@ -253,6 +253,12 @@ function createRule({ scopes = false, escapes = false, throws = false, nullTests
         if (handler) walk.record({ kind: "throw", handler });
       };
 
+      const escapeIdentifier = (node) => {
+        if (!walk || node?.type !== "Identifier") return;
+        const key = keyOf(node);
+        if (key !== null) walk.record({ kind: "escape", key: canonical(key) });
+      };
+
       const acquisition = (id, init) => {
         if (!walk || id.type !== "Identifier" || !init || init.type !== "CallExpression") return;
         const parts = calleeParts(init);
@@ -308,16 +314,19 @@ function createRule({ scopes = false, escapes = false, throws = false, nullTests
           const handler = walk.tries[walk.tries.length - 1];
           if (handler) walk.record({ kind: "throw", handler, explicit: true });
         },
+        // Node-type listeners, not `ReturnStatement > Identifier.argument`-style selectors: ESLint matches a
+        // selector with a combinator against every node of its last type (every Identifier), which cost more
+        // than the rest of the yardstick.
         ...(escapes
           ? {
-              "ReturnStatement > Identifier.argument"(node) {
-                if (walk) { const key = keyOf(node); if (key !== null) walk.record({ kind: "escape", key: canonical(key) }); }
+              "ReturnStatement:exit"(node) {
+                escapeIdentifier(node.argument);
               },
-              "ArrayExpression > Identifier.elements, Property > Identifier.value"(node) {
-                if (walk) { const key = keyOf(node); if (key !== null) walk.record({ kind: "escape", key: canonical(key) }); }
+              "ArrayExpression:exit"(node) {
+                for (const element of node.elements) escapeIdentifier(element);
               },
-              "AssignmentExpression > Identifier.right"(node) {
-                if (walk && node.parent.left.type !== "Identifier") { const key = keyOf(node); if (key !== null) walk.record({ kind: "escape", key: canonical(key) }); }
+              "Property:exit"(node) {
+                if (node.parent.type === "ObjectExpression") escapeIdentifier(node.value);
               },
             }
           : {}),
@@ -353,7 +362,10 @@ function createRule({ scopes = false, escapes = false, throws = false, nullTests
           acquisition(node.id, node.init);
         },
         "AssignmentExpression:exit"(node) {
-          if (node.operator === "=") acquisition(node.left, node.right);
+          if (node.operator !== "=") return;
+          // A pointer stored into a member (`this.c = p`) is handed on.
+          if (escapes && node.left.type !== "Identifier") escapeIdentifier(node.right);
+          acquisition(node.left, node.right);
         },
       };
     },
