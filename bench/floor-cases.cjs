@@ -31,7 +31,11 @@ for (const suite of caseSuites) {
     try {
       e = linter.verify(code, cfg(plugin, { [`com-async/${name}`]: "error" }), file).filter((m) => m.ruleId).map((m) => `${m.line}:${m.column}`).sort().join(" ");
       f = linter.verify(code, cfg(floor, floor.configs.strict.rules), file).filter((m) => MAP[m.messageId] === name).map((m) => `${m.line}:${m.column}`).sort().join(" ");
-    } catch {
+    } catch (error) {
+      // A case the yardstick (or the engine) throws on is counted as a disagreement, and said.
+      console.error(`${name}: ${kind} case "${c.name ?? code.slice(0, 40)}": ${error.message}`);
+      const t = (tally[name] ??= { valid: [0, 0], invalid: [0, 0] });
+      t[kind][1]++;
       continue;
     }
     const t = (tally[name] ??= { valid: [0, 0], invalid: [0, 0] });

@@ -8,7 +8,7 @@
  */
 import type { TSESTree } from "@typescript-eslint/utils";
 import type { Scope } from "eslint";
-import { enclosingFunction, memberName, mentionsName, rootOf, unwrapExpression, walk } from "./ast";
+import { enclosingFunction, enclosingStatement, memberName, mentionsName, rootOf, unwrapExpression, walk } from "./ast";
 import type { MissingRelease } from "./findings";
 import type { Resource } from "./model";
 
@@ -223,11 +223,10 @@ function isHandedOn(value: Node): boolean {
 
 /** Is the statement emptying the collection followed, in its block, by a call that ends the process? Nothing is owed there. */
 function processEndsAfter(drop: Node, lookups: PoolLookups): boolean {
-  let statement: Node = drop;
-  while (statement.parent && statement.parent.type !== "BlockStatement" && statement.parent.type !== "Program" && statement.parent.type !== "SwitchCase") statement = statement.parent;
-  const block = statement.parent;
+  const statement = enclosingStatement(drop);
+  const block = statement?.parent;
   const body = block?.type === "SwitchCase" ? block.consequent : block && "body" in block && Array.isArray(block.body) ? (block.body as Node[]) : [];
-  return body.slice(body.indexOf(statement) + 1).some((next) => next.type === "ExpressionStatement" && next.expression.type === "CallExpression" && lookups.endsProcess(next.expression));
+  return statement === null ? false : body.slice(body.indexOf(statement) + 1).some((next) => next.type === "ExpressionStatement" && next.expression.type === "CallExpression" && lookups.endsProcess(next.expression));
 }
 
 function loopUsesElement(loop: TSESTree.ForOfStatement, variableOf: PoolLookups["variableOf"], seen: Set<Scope.Variable>): boolean {

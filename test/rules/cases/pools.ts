@@ -46,6 +46,10 @@ export function releaseAll(): void {
 ${teardown}}
 `;
 
+/** The same, the pointer pushed as it is read from its box (no variable names it). */
+const PUSHED_AS_READ = (teardown: string) =>
+  LIVE_OBJECTS(teardown).replace("  const buffer = box.readBigUInt64LE(0);\n  liveObjects.push(buffer);\n  return buffer;\n", "  liveObjects.push(box.readBigUInt64LE(0));\n  return 0n;\n");
+
 export const cases: RuleCases = {
   valid: [
     { name: "a pool of COM objects emptied after a loop that releases each of them", code: STAGING_POOL("  for (const staging of stagingPool.values()) comRelease(staging);\n  stagingPool.clear();\n") },
@@ -135,7 +139,7 @@ export function reset(): void {
     },
     {
       name: "a pointer pushed as it is read names itself by the read",
-      code: LIVE_OBJECTS("  liveObjects.length = 0;\n").replace("  const buffer = box.readBigUInt64LE(0);\n  liveObjects.push(buffer);\n  return buffer;\n", "  liveObjects.push(box.readBigUInt64LE(0));\n  return 0n;\n"),
+      code: PUSHED_AS_READ("  liveObjects.length = 0;\n"),
       errors: [
         {
           messageId: "missingRelease",
@@ -145,7 +149,7 @@ export function reset(): void {
           suggestions: [
             {
               messageId: "releaseEachBeforeEmptying",
-              output: LIVE_OBJECTS("  for (const object of liveObjects) vcall(object, IUNKNOWN_RELEASE, [], []);\n  liveObjects.length = 0;\n").replace("  const buffer = box.readBigUInt64LE(0);\n  liveObjects.push(buffer);\n  return buffer;\n", "  liveObjects.push(box.readBigUInt64LE(0));\n  return 0n;\n"),
+              output: PUSHED_AS_READ("  for (const object of liveObjects) vcall(object, IUNKNOWN_RELEASE, [], []);\n  liveObjects.length = 0;\n"),
             },
           ],
         },
