@@ -86,7 +86,8 @@ export class FileAnalysis implements EngineContext {
   private readonly pending: FunctionGraph[] = [];
   /** Findings by code path, in report order. */
   private readonly found = new Map<Rule.CodePath, Finding[]>();
-  private readonly waiting = new Map<Rule.CodePath, (() => void)[]>();
+  /** The rules waiting for each code path's findings, by the kind each reports. */
+  private readonly waiting = new Map<Rule.CodePath, { kind: FindingKind; deliver: (findings: readonly Finding[]) => void }[]>();
   private readonly reportedKeys = new Set<string>();
   private readonly modulePointers = new ModulePointers();
 
@@ -223,12 +224,12 @@ export class FileAnalysis implements EngineContext {
   // ---- results ----------------------------------------------------------------
 
   /** Calls `deliver` with this code path's findings of `kind` once the path is analysed. */
-  whenAnalysed(codePath: Rule.CodePath, kind: FindingKind, deliver: (findings: Finding[]) => void): void {
+  whenAnalysed(codePath: Rule.CodePath, kind: FindingKind, deliver: (findings: readonly Finding[]) => void): void {
     const list = this.found.get(codePath);
-    if (list) return deliver(list.filter((f) => f.kind === kind));
+    if (list) return deliver(ofKind(list, kind));
     let waiting = this.waiting.get(codePath);
     if (!waiting) this.waiting.set(codePath, (waiting = []));
-    waiting.push(() => deliver((this.found.get(codePath) ?? []).filter((f) => f.kind === kind)));
+    waiting.push({ kind, deliver });
   }
 
   /** Every finding in the file, all kinds, in source order. */
@@ -315,8 +316,9 @@ export class FileAnalysis implements EngineContext {
     if (!this.failed) this.reportFileWide();
     if (this.failed) for (const codePath of this.found.keys()) this.found.set(codePath, []);
     for (const [codePath, waiting] of this.waiting) {
-      if (!this.found.has(codePath)) this.found.set(codePath, []);
-      for (const deliver of waiting) deliver();
+      let list = this.found.get(codePath);
+      if (!list) this.found.set(codePath, (list = []));
+      for (const { kind, deliver } of waiting) deliver(ofKind(list, kind));
     }
     this.waiting.clear();
     this.pending.length = 0;
@@ -382,4 +384,9 @@ export class FileAnalysis implements EngineContext {
     }
     return api;
   }
+}
+
+/** The findings of one kind (most code paths have none: no new list for them). */
+function ofKind(list: readonly Finding[], kind: FindingKind): readonly Finding[] {
+  return list.length === 0 ? list : list.filter((f) => f.kind === kind);
 }

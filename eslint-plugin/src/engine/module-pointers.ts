@@ -257,19 +257,22 @@ export function handledKeys(graphs: Iterable<FunctionGraph>, summaryOf: (fn: Nod
  */
 export function handlingFunctions(graphs: Iterable<FunctionGraph>, summaryOf: (fn: Node) => Summary | null): Map<string, Set<FunctionGraph>> {
   const out = new Map<string, Set<FunctionGraph>>();
+  // One buffer for the keys an event handles: this walks every event of the file.
+  const keys: string[] = [];
   for (const graph of graphs) {
     const home = homeGraph(graph);
-    const note = (key: string) => {
-      const root = rootKey(key);
-      let set = out.get(root);
-      if (!set) out.set(root, (set = new Set()));
-      set.add(home);
-    };
     for (const events of graph.events) {
       for (const event of events) {
-        for (const sym of symsHandled(event, summaryOf)) for (const key of slotKeysOf(sym)) note(key);
-        if (event.k === "assign") note(event.key);
-        else if (event.k === "use" && event.valueMethod === true && calledMethod(event.node) !== null) for (const key of slotKeysOf(event.target)) note(key);
+        keys.length = 0;
+        for (const sym of symsHandled(event, summaryOf)) slotKeysOf(sym, keys);
+        if (event.k === "assign") keys.push(event.key);
+        else if (event.k === "use" && event.valueMethod === true && calledMethod(event.node) !== null) slotKeysOf(event.target, keys);
+        for (const key of keys) {
+          const root = rootKey(key);
+          let set = out.get(root);
+          if (!set) out.set(root, (set = new Set()));
+          set.add(home);
+        }
       }
     }
   }
@@ -349,12 +352,14 @@ export function usedKeys(graphs: Iterable<FunctionGraph>): { used: Set<string>; 
   return { used, methodCalls };
 }
 
-function symsHandled(event: Event, summaryOf: (fn: Node) => Summary | null): Sym[] {
+const NO_SYMS: readonly Sym[] = Object.freeze([]);
+
+function symsHandled(event: Event, summaryOf: (fn: Node) => Summary | null): readonly Sym[] {
   switch (event.k) {
 
     // Handed to native code (an export, a vtable method), a raw pointer stays the caller's.
     case "escape":
-      return event.native || event.heldBy || event.loopList ? [] : [event.target];
+      return event.native || event.heldBy || event.loopList ? NO_SYMS : [event.target];
     case "release":
     case "return":
     case "manage":
@@ -376,7 +381,7 @@ function symsHandled(event: Event, summaryOf: (fn: Node) => Summary | null): Sym
     case "assign":
       return [event.sym];
     default:
-      return [];
+      return NO_SYMS;
   }
 }
 

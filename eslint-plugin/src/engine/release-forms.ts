@@ -20,9 +20,13 @@ import { escapeRegExp, type Vocabulary } from "./vocabulary";
 type Node = TSESTree.Node;
 
 export class ReleaseForms {
-  /** The file's release calls (a vtable table's own Release excepted), each as a form with the pointer's place, and the property it released. */
-  private readonly templates: { form: string; property: string | null; acquirer: string | null; node: Node }[] = [];
-  private readonly chosen = new Map<string, string>();
+  /**
+   * The file's release calls (a vtable table's own Release excepted), in source order once a text is first asked for.
+   * A call's form, property and acquirer are worked out when first read: most files never ask for a release text
+   * (only a report or a repair does), and a form costs a pattern built from the pointer's text.
+   */
+  private readonly templates: ReleaseTemplate[] = [];
+  private readonly chosen = new Map<string, string | null>();
   /**
    * The calls of helpers whose summaries release an argument (`comReleaseSafe(g.device)`, `releaseObject(p)`), and
    * the argument: forms too, read when a text is first asked for (summaries are made after the walk).
@@ -40,14 +44,32 @@ export class ReleaseForms {
   ) {}
 
   get hasRelease(): boolean {
-    return this.templates.length > 0;
+    return this.templates.some((t) => this.formOf(t) !== null);
   }
 
   noteRelease(node: Node, target: Node): void {
-    const text = this.sourceText(node);
-    const pointer = new RegExp(`(^|[^\\w$.])${escapeRegExp(this.sourceText(target))}(?![\\w$])`, "g");
-    const form = text.replace(pointer, (_, before: string) => `${before}${PLACE}`);
-    if (form !== text) this.templates.push({ form, property: propertyOf(this.sourceText(target)), acquirer: this.acquirerOf?.(target) ?? null, node });
+    this.templates.push({ node, target, form: undefined, property: undefined, acquirer: undefined });
+  }
+
+  /** The call's text with the pointer's place marked, or null when the pointer's text is not found there as a whole (`f(...p)`). */
+  private formOf(template: ReleaseTemplate): string | null {
+    if (template.form === undefined) {
+      const text = this.sourceText(template.node);
+      const pointer = new RegExp(`(^|[^\\w$.])${escapeRegExp(this.sourceText(template.target))}(?![\\w$])`, "g");
+      const form = text.replace(pointer, (_, before: string) => `${before}${PLACE}`);
+      template.form = form === text ? null : form;
+    }
+    return template.form;
+  }
+
+  private propertyOf(template: ReleaseTemplate): string | null {
+    if (template.property === undefined) template.property = propertyOf(this.sourceText(template.target));
+    return template.property;
+  }
+
+  private acquirerOfTemplate(template: ReleaseTemplate): string | null {
+    if (template.acquirer === undefined) template.acquirer = this.acquirerOf?.(template.target) ?? null;
+    return template.acquirer;
   }
 
   /** `f(p, SLOT, [types], [args])`: the dispatcher shape, whose Release is `f(p, RELEASE, [], [])` (array arguments emptied, others dropped). */
@@ -85,10 +107,13 @@ export class ReleaseForms {
     const out: { fact: string; node: Node }[] = [];
     const seen = new Set<string>();
     for (const template of this.templates) {
+      if (this.formOf(template) === null) continue;
+      const property = this.propertyOf(template);
+      const acquirer = this.acquirerOfTemplate(template);
       if (out.length === 0) out.push({ fact: "release", node: template.node });
-      if (template.property !== null && !seen.has(`.${template.property}`)) out.push({ fact: `release .${template.property}`, node: template.node });
-      if (template.acquirer !== null && !seen.has(`<${template.acquirer}`)) out.push({ fact: `release <${template.acquirer}`, node: template.node });
-      seen.add(`.${template.property}`).add(`<${template.acquirer}`);
+      if (property !== null && !seen.has(`.${property}`)) out.push({ fact: `release .${property}`, node: template.node });
+      if (acquirer !== null && !seen.has(`<${acquirer}`)) out.push({ fact: `release <${acquirer}`, node: template.node });
+      seen.add(`.${property}`).add(`<${acquirer}`);
     }
     if (this.dispatcher) out.push({ fact: "dispatcher", node: this.dispatcher.node });
     return out;
@@ -97,15 +122,16 @@ export class ReleaseForms {
   /** The file's first form for pointers from this acquirer, else for pointers under this property, else its first form. */
   private formFor(property: string | null, acquirer: string | null): string | null {
     this.loadHelperReleases();
-    if (this.templates.length === 0) return null;
     const key = `${acquirer ?? ""}\u0000${property ?? ""}`;
     let form = this.chosen.get(key);
     if (form === undefined) {
+      const usable = (t: ReleaseTemplate) => this.formOf(t) !== null;
       const template =
-        (acquirer !== null ? this.templates.find((t) => t.acquirer === acquirer) : undefined) ??
-        this.templates.find((t) => property !== null && t.property === property) ??
-        this.templates[0];
-      form = template.form;
+        (acquirer !== null ? this.templates.find((t) => this.acquirerOfTemplate(t) === acquirer && usable(t)) : undefined) ??
+        this.templates.find((t) => property !== null && this.propertyOf(t) === property && usable(t)) ??
+        this.templates.find(usable);
+      if (!template) return null;
+      form = this.formOf(template);
       this.chosen.set(key, form);
     }
     return form;
@@ -139,6 +165,15 @@ export class ReleaseForms {
   private sourceText(node: Node): string {
     return this.sourceCode.getText(node as never);
   }
+}
+
+/** A release call of the file and the pointer it releases; the rest is worked out on first need (undefined until then). */
+interface ReleaseTemplate {
+  readonly node: Node;
+  readonly target: Node;
+  form: string | null | undefined;
+  property: string | null | undefined;
+  acquirer: string | null | undefined;
 }
 
 /** Where the pointer goes in a form: a character no source text has. */

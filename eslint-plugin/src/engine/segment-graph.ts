@@ -24,6 +24,8 @@ const FACT_SOURCES: ReadonlySet<Event["k"]> = new Set(["acquire", "begin", "fini
  */
 const REPORTING_EVENTS: ReadonlySet<Event["k"]> = new Set(["begin", "finish", "settle", "cancel", "release", "use", "callLocal", "inline", "terminate"]);
 
+const NO_EVENTS: readonly Event[] = Object.freeze([]);
+
 type Segment = Rule.CodePathSegment;
 type CodePath = Rule.CodePath;
 type Node = TSESTree.Node;
@@ -32,7 +34,8 @@ export class FunctionGraph {
   readonly segments: Segment[] = [];
   readonly index = new Map<Segment, number>();
   readonly startNodes: Node[] = [];
-  readonly events: Event[][] = [];
+  /** Per segment, its events in order (`NO_EVENTS`, shared, until the first: half the segments get none). */
+  readonly events: (readonly Event[])[] = [];
   readonly forks: (ForkInfo | null)[] = [];
   readonly abruptEnds: (Node | null)[] = [];
   readonly handlerRegion: (string | null)[] = [];
@@ -71,7 +74,7 @@ export class FunctionGraph {
     this.segments.push(segment);
     this.index.set(segment, i);
     this.startNodes.push(node);
-    this.events.push([]);
+    this.events.push(NO_EVENTS);
     this.forks.push(null);
     this.abruptEnds.push(null);
     this.handlerRegion.push(node.type === "CatchClause" ? this.regionKey(node.parent as TSESTree.TryStatement, "catch") : null);
@@ -116,7 +119,9 @@ export class FunctionGraph {
     // Storing into a module variable notes the pointer as the module's (transfer.ts, `noteModuleHeld`).
     const reports = REPORTING_EVENTS.has(event.k) || (event.k === "assign" && event.heldBy !== undefined);
     for (const i of this.current) {
-      this.events[i].push(event);
+      const list = this.events[i];
+      if (list === NO_EVENTS) this.events[i] = [event];
+      else (list as Event[]).push(event);
       if (reports) this.mayReport[i] = true;
     }
   }

@@ -48,7 +48,7 @@ export class Transfer {
     return this.held.terminateLeaks;
   }
 
-  run(entry: State, events: Event[], sink: Sink, onThrow: (region: string, state: State) => void, reporting: boolean): State {
+  run(entry: State, events: readonly Event[], sink: Sink, onThrow: (region: string, state: State) => void, reporting: boolean): State {
     // Half the segments of a typical function record no event (joins, loop heads, empty branches).
     if (events.length === 0) return entry;
     const t = this.transitions;

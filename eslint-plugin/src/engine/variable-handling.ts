@@ -44,8 +44,11 @@ export class VariableHandling {
       this.handlingByVariable = null;
       this.handlingByVariable = handlingFunctions(this.graphs.values(), this.summaryOf);
     }
+    const handlers = this.handlingByVariable.get(rootKey(key));
+    if (!handlers) return true;
     const home = homeGraph(graph);
-    return [...(this.handlingByVariable.get(rootKey(key)) ?? [])].every((handler) => handler === home);
+    for (const handler of handlers) if (handler !== home) return false;
+    return true;
   }
 
   /**
