@@ -173,6 +173,25 @@ function run(job, wrapper = [], nodeFlags = []) {
   return JSON.parse(result.stdout.trim().split("\n").pop());
 }
 
+/**
+ * Where a callgrind count went (callgrind_annotate's inclusive counts of V8's entry points): TurboFan
+ * compiling hot functions (on the main thread under `--single-threaded`, so inside the measured passes
+ * while V8 is still warming up), garbage collection, and the rest (running the code: interpreted,
+ * baseline and optimised). Null when callgrind_annotate is not there.
+ */
+function splitOf(file) {
+  const result = spawnSync("callgrind_annotate", ["--inclusive=yes", "--threshold=100", file], { encoding: "utf8", maxBuffer: 256 << 20 });
+  if (result.status !== 0) return null;
+  const inclusive = (name) => {
+    const line = result.stdout.split("\n").find((l) => l.includes(name));
+    return line ? Number(line.trim().split(/\s+/)[0].replace(/,/g, "")) : 0;
+  };
+  const total = instructions(file);
+  const compile = inclusive("v8::internal::Compiler::CompileOptimized(") + inclusive("v8::internal::Runtime_CompileOptimizedOSR(") + inclusive("v8::internal::Compiler::FinalizeTurbofanCompilationJob(");
+  const gc = inclusive("v8::internal::Heap::CollectGarbage(");
+  return { compile, gc, run: total - compile - gc };
+}
+
 /** Total instructions of a callgrind output file (its `totals:` or `summary:` line). */
 function instructions(file) {
   const text = fs.readFileSync(file, "utf8");
@@ -202,6 +221,7 @@ function main() {
   if (opts.mode === "wall") return wallMain(job, configs, opts);
 
   const counts = Object.fromEntries(configs.map((c) => [c, []]));
+  const splits = Object.fromEntries(configs.map((c) => [c, []]));
   const messages = {};
   for (let r = 0; r < opts.repeat; r++) {
     // Rotated per repetition, so that no configuration always runs at the same moment of a load swing.
@@ -213,6 +233,8 @@ function main() {
       const valgrind = ["valgrind", "--tool=callgrind", "--collect-atstart=no", `--toggle-collect=${TOGGLE}`, `--callgrind-out-file=${out}`];
       const result = run({ ...job, configs: [config] }, valgrind, opts.nodeFlags);
       counts[config].push(instructions(out) / opts.passes);
+      const split = splitOf(out);
+      if (split) splits[config].push(split);
       // A plugin module (the yardstick) has rules of its own names: only the engine's builds are compared.
       if (opts.builds.some((b) => b.name === config && !/\.c?js$/.test(b.dir))) messages[config] = result.messages;
     }
@@ -228,7 +250,26 @@ function main() {
     const ratio = c === "none" ? "" : (cost / nuvCost).toFixed(2);
     console.log(`| ${c} | ${fmtM(base(c))} | ${counts[c].map(fmtM).join(", ")} | ${c === "none" ? "" : fmtM(cost)} | ${ratio} |`);
   }
+  if (configs.every((c) => splits[c].length === counts[c].length && counts[c].length > 0)) printSplit(configs, splits, opts.passes);
   checkSameMessages(messages);
+}
+
+/**
+ * The same counts by what the instructions did, each part's cost over no rules and over no-unused-vars'
+ * part: while V8 still optimises the code it has made hot, compiling can be most of a plugin's cost; once
+ * it is warm (`--warmup` large enough), the rest is what running the rules costs.
+ */
+function printSplit(configs, splits, passes) {
+  const part = (c, k) => median(splits[c].map((s) => s[k])) / passes;
+  const over = (c, k) => part(c, k) - part("none", k);
+  console.log("\nthe same instructions by what they did, per pass (TurboFan compiling / garbage collection / the rest: running code), cost over no rules and / no-unused-vars' part\n");
+  console.log("| configuration | compile | GC | run | compile over none (/ nuv) | GC over none | run over none (/ nuv) |");
+  console.log("|---|---:|---:|---:|---:|---:|---:|");
+  for (const c of configs) {
+    const ratio = (k) => (c === "no-unused-vars" || c === "none" ? "" : ` (${(over(c, k) / over("no-unused-vars", k)).toFixed(2)})`);
+    const cells = c === "none" ? ["", "", ""] : [`${fmtM(over(c, "compile"))}${ratio("compile")}`, fmtM(over(c, "gc")), `${fmtM(over(c, "run"))}${ratio("run")}`];
+    console.log(`| ${c} | ${fmtM(part(c, "compile"))} | ${fmtM(part(c, "gc"))} | ${fmtM(part(c, "run"))} | ${cells.join(" | ")} |`);
+  }
 }
 
 function wallMain(job, configs, opts) {

@@ -16,8 +16,9 @@ export function driverListeners(analysis: FileAnalysis, afterCodePath: (codePath
       analysis.onCodePathEnd(codePath);
       afterCodePath(codePath, node as TSESTree.Node);
     },
-    onCodePathSegmentStart: guard((segment: Rule.CodePathSegment, node: Rule.Node) => analysis.onSegmentStart(segment, node as TSESTree.Node)),
-    onCodePathSegmentEnd: guard((segment: Rule.CodePathSegment, node: Rule.Node) => analysis.onSegmentEnd(segment, node as TSESTree.Node)),
-    onUnreachableCodePathSegmentStart: guard((_segment: Rule.CodePathSegment, node: Rule.Node) => analysis.onUnreachableSegmentStart(node as TSESTree.Node)),
+    // The segment listeners guard themselves (FileAnalysis.onSegmentStart).
+    onCodePathSegmentStart: (segment: Rule.CodePathSegment, node: Rule.Node) => analysis.onSegmentStart(segment, node as TSESTree.Node),
+    onCodePathSegmentEnd: (segment: Rule.CodePathSegment, node: Rule.Node) => analysis.onSegmentEnd(segment, node as TSESTree.Node),
+    onUnreachableCodePathSegmentStart: (_segment: Rule.CodePathSegment, node: Rule.Node) => analysis.onUnreachableSegmentStart(node as TSESTree.Node),
   };
 }

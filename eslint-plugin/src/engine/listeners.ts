@@ -1,7 +1,7 @@
 /**
  * The listeners a rule returns: the driving rule records events for the
- * shared file analysis; every rule receives the findings of its kind when a
- * code path has been analysed.
+ * shared file analysis; every rule receives the file's findings of its kind
+ * when the module's code path has been analysed.
  */
 import type { Rule } from "eslint";
 import type { TSESLint, TSESTree } from "@typescript-eslint/utils";
@@ -20,14 +20,18 @@ export interface ProtocolRuleHooks {
 
 export function protocolListeners(context: Readonly<TSESLint.RuleContext<string, readonly unknown[]>>, naming: NamingOptions, kind: FindingKind, hooks: ProtocolRuleHooks): TSESLint.RuleListener {
   const eslintContext = context as unknown as Rule.RuleContext;
-  const shared = analysisFor(eslintContext, naming, importsOf(eslintContext, naming));
+  const shared = analysisFor(eslintContext, naming, () => importsOf(eslintContext, naming));
   if (!shared) return {};
   const { analysis, isDriver } = shared;
-  const deliver = (codePath: Rule.CodePath, node: TSESTree.Node) =>
-    analysis.whenAnalysed(codePath, kind, (findings) => {
+  // Every function is solved when the module's code path ends (a call may name a function declared
+  // further down): the rule reports the file's findings of its kind then, once.
+  const deliver = (codePath: Rule.CodePath, node: TSESTree.Node) => {
+    if (codePath.origin !== "program") return;
+    analysis.whenAnalysed(kind, (findings) => {
       for (const finding of findings) hooks.onFinding(finding, analysis);
-      if (codePath.origin === "program" && isDriver && analysis.failed) hooks.onEngineError(analysis.failed, node);
+      if (isDriver && analysis.failed) hooks.onEngineError(analysis.failed, node);
     });
+  };
   const listeners: Rule.RuleListener = isDriver ? driverListeners(analysis, deliver) : { onCodePathEnd: (codePath, node) => deliver(codePath, node as TSESTree.Node) };
   // typescript-eslint's RuleListener type omits the code path listeners ESLint supports.
   return listeners as unknown as TSESLint.RuleListener;
