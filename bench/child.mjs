@@ -141,7 +141,6 @@ function rules({ files, configs, rounds, warmup = 1 }) {
     const first = !byRule[k];
     const counts = {};
     const work = { files: 0, analysed: 0, functions: 0, segments: 0, transfers: 0 };
-    globalThis.gc?.();
     let ms = 0;
     for (let i = 0; i < parsed.length; i++) {
       const { file, ...parts } = parsed[i];
@@ -159,6 +158,11 @@ function rules({ files, configs, rounds, warmup = 1 }) {
     return ms;
   };
   for (let round = 0; round < warmup; round++) configs.forEach((_, k) => pass(k));
+  // One collection before the measured rounds, none between passes: a collection when no object of a lint
+  // is alive drops optimised code that embeds such objects, and every pass after one would pay for
+  // compiling it again (BENCHMARKS.md, session of 2026-12-05, fourth); the rotating order spreads the
+  // natural collections over the configurations.
+  globalThis.gc?.();
   const times = configs.map(() => []);
   for (let round = 0; round < rounds; round++) {
     // Rotate the order so that no config always runs first (or right after a GC-heavy one).

@@ -6,6 +6,7 @@
  *   node bench/cost.mjs [--mode callgrind|wall] [--builds name=dir,...] [--files 4]
  *                       [--warmup 3] [--passes 4] [--repeat 2] [--rounds 15] [--seed 1] [--only config,...]
  *                       [--node-flags "--single-threaded"] [--core rule+rule,rule]
+ *                       [--gc natural|forced] [--settle 2]
  *
  * A build is a directory holding a built `eslint-plugin` (its `dist/index.js`), or a plugin
  * module (`bench/floor-plugin.cjs`, the least a path-sensitive check does); the default is
@@ -16,9 +17,14 @@
  * `valgrind --tool=callgrind`, counting instructions only inside the measured passes
  * (each a `vm.Script#runInThisContext`, the toggle below). The corpus is parsed once and
  * linted `--warmup` times first, so that V8 has compiled the hot code before counting;
- * every measured pass starts after a forced GC, and `--passes` of them are counted, so
- * that a major GC falling inside one pass is averaged over several (and shows up as
- * spread between repetitions, which is reported). node runs with `--single-threaded`
+ * then one forced GC and `--settle` passes not counted, then `--passes` counted passes,
+ * so that a major GC falling inside one pass is averaged over several (and shows up as
+ * spread between repetitions, which is reported). Not a forced GC before every counted
+ * pass (`--gc forced`, the earlier method): a collection when no object of a lint is alive
+ * makes V8 drop optimised code that embeds such objects ("weak objects" deoptimisations),
+ * and the counted passes then mostly measured TurboFan compiling it again, which a real
+ * run, collecting in the middle of files, does not do. The counts are also split into
+ * compiling, GC and the rest (with callgrind_annotate). node runs with `--single-threaded`
  * (`--node-flags` to change): with V8's background compiler and GC threads, what the
  * main thread executes depends on when optimised code arrives, and two processes of one
  * build differed by up to 2x; single-threaded, they agree within about 2%, whatever the
@@ -97,9 +103,19 @@ function callgrindChild(job) {
   for (let w = 0; w < job.warmup; w++) pass();
   globalThis.__measuredPass = pass;
   const measured = new vm.Script("globalThis.__measuredPass()");
-  for (let p = 0; p < job.passes; p++) {
+  if (job.gc === "forced") {
+    for (let p = 0; p < job.passes; p++) {
+      globalThis.gc();
+      measured.runInThisContext();
+    }
+  } else {
+    // One full collection, then passes that are not counted while V8 re-optimises what it dropped: a
+    // collection between passes, when no object of a lint is alive, takes optimised code that embeds such
+    // objects with them ("weak objects" deoptimisations, then recompiling, in ESLint's code as in the
+    // plugins'), which a real run, collecting in the middle of files, does not see.
     globalThis.gc();
-    measured.runInThisContext();
+    for (let s = 0; s < job.settle; s++) pass();
+    for (let p = 0; p < job.passes; p++) measured.runInThisContext();
   }
   return { messages };
 }
@@ -153,6 +169,9 @@ function options() {
     files: Number(value("--files", 4)),
     warmup: Number(value("--warmup", 3)),
     passes: Number(value("--passes", 4)),
+    /** `natural` (default): one forced GC before the measured passes, `--settle` passes after it not counted; `forced`: a GC before every measured pass. */
+    gc: value("--gc", "natural"),
+    settle: Number(value("--settle", 2)),
     repeat: Number(value("--repeat", 2)),
     rounds: Number(value("--rounds", 15)),
     seed: Number(value("--seed", 1)),
@@ -216,7 +235,7 @@ function main() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "com-async-cost-"));
   const files = writeCorpus(dir, generateLibraryHeavy({ files: opts.files, functions: 100, seed: opts.seed }));
   const configs = ["none", "no-unused-vars", ...opts.core.map((rules) => `core:${rules}`), ...opts.builds.map((b) => b.name)];
-  const job = { mode: opts.mode, builds: opts.builds, files, warmup: opts.warmup, passes: opts.passes, rounds: opts.rounds };
+  const job = { mode: opts.mode, builds: opts.builds, files, warmup: opts.warmup, passes: opts.passes, rounds: opts.rounds, gc: opts.gc, settle: opts.settle };
   console.log(`corpus: ${files.length} files of bench/generate.mjs (seed ${opts.seed}); mode ${opts.mode}; load average ${os.loadavg().map((x) => x.toFixed(1)).join(" ")}`);
   if (opts.mode === "wall") return wallMain(job, configs, opts);
 
@@ -242,7 +261,8 @@ function main() {
   if (opts.only) return console.log(JSON.stringify(counts));
   const base = (c) => median(counts[c]);
   const nuvCost = base("no-unused-vars") - base("none");
-  console.log(`\ninstructions per measured pass (main thread), median of ${opts.repeat} processes × ${opts.passes} passes, ${opts.warmup} warm-up passes each\n`);
+  const gcText = opts.gc === "forced" ? "a forced GC before each measured pass" : `one forced GC and ${opts.settle} uncounted passes before them`;
+  console.log(`\ninstructions per measured pass (main thread), median of ${opts.repeat} processes × ${opts.passes} passes, ${opts.warmup} warm-up passes each, ${gcText}\n`);
   console.log("| configuration | instructions per pass | each repetition | cost over no rules | / no-unused-vars |");
   console.log("|---|---:|---|---:|---:|");
   for (const c of configs) {

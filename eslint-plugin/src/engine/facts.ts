@@ -70,11 +70,21 @@ export class FactTable {
   }
 
   make(phase: Phase, site: TSESTree.Node | null = null, begin: TSESTree.Node | null = null, uncertain = false): number {
-    // A numeric key keeps interning off the string heap; it is exact while node ids fit in 20 bits
-    // (they count protocol calls of one file), and a string key takes over beyond that.
+    // A numeric key keeps interning off the string heap. Most facts have no site or no Begin_: their key
+    // fits a small integer (positive with a site, negative with a Begin_ alone), which V8 hashes without
+    // allocating; with both, the key is exact while node ids fit in 20 bits (they count protocol calls
+    // of one file), and a string key takes over beyond that.
     const siteId = this.nodeId(site) + 1;
     const beginId = this.nodeId(begin) + 1;
-    const key: number | string = siteId < 1_048_576 && beginId < 1_048_576 ? (siteId * 1_048_576 + beginId) * 32 + phase * 2 + (uncertain ? 1 : 0) : `${phase}:${siteId}:${beginId}:${uncertain}`;
+    const low = phase * 2 + (uncertain ? 1 : 0);
+    const key: number | string =
+      beginId === 0 && siteId < 16_777_216
+        ? siteId * 32 + low
+        : siteId === 0 && beginId < 16_777_216
+          ? -(beginId * 32 + low)
+          : siteId < 1_048_576 && beginId < 1_048_576
+            ? 2 ** 31 + (siteId * 1_048_576 + beginId) * 32 + low
+            : `${phase}:${siteId}:${beginId}:${uncertain}`;
     let id = this.byKey.get(key);
     if (id !== undefined) return id;
     id = this.facts.length;

@@ -1,37 +1,52 @@
 /**
- * The scope an identifier is in, as `SourceCode#getScope` answers it, from the scope
- * manager's references instead of a walk up the identifier's ancestors.
+ * What the scope manager already knows of an identifier: the variable it names, for every
+ * reference it resolved and every declaration, from one pass over the file's scopes; and
+ * otherwise the scope it is in, as `SourceCode#getScope` answers it.
  *
- * `getScope` walks from the node to the root, asking the scope manager (a WeakMap) at
- * every ancestor, for each identifier the engine resolves (tens of thousands per COM-heavy
- * file). Every identifier the engine resolves is a reference the scope manager has already
- * recorded, together with the scope it was made in (`from`): one pass over the file's
- * references gives them all. `from` is `getScope`'s answer unless a child scope of it also
- * encloses the identifier (a `switch`'s discriminant, a decorator: the referencer visits them
- * outside the scope their node opens); then, and for identifiers that are no reference,
- * `getScope` answers, so the result is always the same.
+ * The engine asks about tens of thousands of identifiers per COM-heavy file. A walk up each
+ * identifier's ancestors (`getScope`) and then up the scope chain repeats what the scope
+ * manager did when it resolved the reference, so a resolved reference and a declared name
+ * are answered from its own records. An identifier it left unresolved (a global, or a name of
+ * a host that does not resolve them) keeps the walk from the scope it was referenced in: that
+ * scope (`from`) is `getScope`'s answer unless a child scope of it also encloses the
+ * identifier (a `switch`'s discriminant, a decorator: the referencer visits them outside the
+ * scope their node opens); then, and for identifiers that are no reference, `getScope`
+ * answers.
  */
 import type { Scope, SourceCode } from "eslint";
 import type { TSESTree } from "@typescript-eslint/utils";
 
 export class ReferenceScopes {
-  private fromByIdentifier: Map<unknown, Scope.Scope> | null = null;
+  private variables: Map<unknown, Scope.Variable> | null = null;
+  private unresolved: Map<unknown, Scope.Scope> | null = null;
 
   constructor(private readonly sourceCode: SourceCode) {}
 
+  /** The variable the scope manager resolved this identifier to, or declared with it; undefined when it did neither. */
+  knownVariable(identifier: TSESTree.Identifier): Scope.Variable | undefined {
+    if (!this.variables) this.index();
+    return this.variables!.get(identifier);
+  }
+
   scopeOf(identifier: TSESTree.Identifier): Scope.Scope {
-    const from = this.references().get(identifier);
+    if (!this.unresolved) this.index();
+    const from = this.unresolved!.get(identifier);
     if (from && from.type !== "function-expression-name" && encloses(from.block as unknown as TSESTree.Node, identifier) && !from.childScopes.some((child) => encloses(child.block as unknown as TSESTree.Node, identifier))) return from;
     return this.sourceCode.getScope(identifier as never);
   }
 
-  private references(): Map<unknown, Scope.Scope> {
-    if (this.fromByIdentifier) return this.fromByIdentifier;
-    const map = new Map<unknown, Scope.Scope>();
+  private index(): void {
+    const variables = new Map<unknown, Scope.Variable>();
+    const unresolved = new Map<unknown, Scope.Scope>();
     for (const scope of this.sourceCode.scopeManager?.scopes ?? []) {
-      for (const reference of scope.references) map.set(reference.identifier, reference.from);
+      for (const variable of scope.variables) for (const identifier of variable.identifiers) variables.set(identifier, variable);
+      for (const reference of scope.references) {
+        if (reference.resolved) variables.set(reference.identifier, reference.resolved);
+        else unresolved.set(reference.identifier, reference.from);
+      }
     }
-    return (this.fromByIdentifier = map);
+    this.variables = variables;
+    this.unresolved = unresolved;
   }
 }
 
