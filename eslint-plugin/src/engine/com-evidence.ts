@@ -17,8 +17,9 @@ type Expression = TSESTree.Expression;
 const NOT_AN_OBJECT_RELEASE = /memory|mem$|string|bstr|handle|dc$|mutex|semaphore|lock|capture|stgmedium/i;
 
 export class ComEvidence {
-  private readonly evidence = new WeakMap<Node, boolean>();
-  private readonly paramEvidence = new WeakMap<Node, boolean>();
+  // One per file analysis: plain Maps, dropped with it, are cheaper to query than WeakMaps.
+  private readonly evidence = new Map<Node, boolean>();
+  private readonly paramEvidence = new Map<Node, boolean>();
   /** The file's property names, where it names them (built on the first read into an object literal). */
   private properties: ReturnType<typeof propertyNames> | undefined;
   private readonly propertyEvidence = new Map<string, boolean>();

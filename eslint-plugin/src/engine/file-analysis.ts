@@ -79,7 +79,8 @@ export class FileAnalysis implements EngineContext {
   private readonly conditions: Conditions;
   private readonly recorder: Recorder;
   private readonly summaries: Summaries;
-  private readonly classified = new WeakMap<TSESTree.CallExpression, ApiCall | null>();
+  // One per file: a plain Map, dropped with the analysis, is cheaper to query than a WeakMap (every call is classified).
+  private readonly classified = new Map<TSESTree.CallExpression, ApiCall | null>();
   private readonly stack: FunctionGraph[] = [];
   /** Every analysed code path, by its function node (summaries look callees up here). */
   private readonly graphs = new Map<Node, FunctionGraph>();

@@ -1,12 +1,12 @@
 /**
  * What the scope manager already knows of an identifier: the variable it names, for every
- * reference it resolved and every declaration, from one pass over the file's scopes; and
- * otherwise the scope it is in, as `SourceCode#getScope` answers it.
+ * reference it resolved, from one pass over the file's references; and otherwise the scope it
+ * is in, as `SourceCode#getScope` answers it.
  *
  * The engine asks about tens of thousands of identifiers per COM-heavy file. A walk up each
  * identifier's ancestors (`getScope`) and then up the scope chain repeats what the scope
- * manager did when it resolved the reference, so a resolved reference and a declared name
- * are answered from its own records. An identifier it left unresolved (a global, or a name of
+ * manager did when it resolved the reference, so a resolved reference is answered from its
+ * own record. An identifier it left unresolved (a global, or a name of
  * a host that does not resolve them) keeps the walk from the scope it was referenced in: that
  * scope (`from`) is `getScope`'s answer unless a child scope of it also encloses the
  * identifier (a `switch`'s discriminant, a decorator: the referencer visits them outside the
@@ -22,7 +22,11 @@ export class ReferenceScopes {
 
   constructor(private readonly sourceCode: SourceCode) {}
 
-  /** The variable the scope manager resolved this identifier to, or declared with it; undefined when it did neither. */
+  /**
+   * The variable the scope manager resolved this reference to; undefined for a reference it left unresolved and
+   * for a name that is no reference (a declaration without an initialiser, a parameter: the walk answers those,
+   * rarely asked: a declaration with an initialiser is a write reference).
+   */
   knownVariable(identifier: TSESTree.Identifier): Scope.Variable | undefined {
     if (!this.variables) this.index();
     return this.variables!.get(identifier);
@@ -39,7 +43,6 @@ export class ReferenceScopes {
     const variables = new Map<unknown, Scope.Variable>();
     const unresolved = new Map<unknown, Scope.Scope>();
     for (const scope of this.sourceCode.scopeManager?.scopes ?? []) {
-      for (const variable of scope.variables) for (const identifier of variable.identifiers) variables.set(identifier, variable);
       for (const reference of scope.references) {
         if (reference.resolved) variables.set(reference.identifier, reference.resolved);
         else unresolved.set(reference.identifier, reference.from);
