@@ -23,6 +23,7 @@ import { solve } from "./solver";
 import { Summaries } from "./summaries";
 import { endsProcessFunction } from "./helper-shapes";
 import { reportFileWide } from "./file-wide";
+import { FileFindings } from "./file-findings";
 import { ModulePointers, homeGraph } from "./module-pointers";
 import { ModuleStateRoles } from "./module-state";
 import { Symbols } from "./symbols";
@@ -86,13 +87,7 @@ export class FileAnalysis implements EngineContext {
   private readonly graphs = new Map<Node, FunctionGraph>();
   /** Code paths waiting to be solved when the module's code path ends. */
   private readonly pending: FunctionGraph[] = [];
-  /** Findings by code path, in report order. */
-  private readonly found = new Map<Rule.CodePath, Finding[]>();
-  /** The rules waiting for the file's findings, with the kind each reports. */
-  private readonly waiting: { kind: FindingKind; deliver: (findings: readonly Finding[]) => void }[] = [];
-  /** The file's findings by kind, in code path order, once every code path is analysed. */
-  private byKind: Map<FindingKind, Finding[]> | null = null;
-  private readonly reportedKeys = new Set<string>();
+  private readonly found = new FileFindings();
   private readonly modulePointers = new ModulePointers();
 
   constructor(
@@ -232,27 +227,12 @@ export class FileAnalysis implements EngineContext {
    * code path ends: functions are solved then, since a call may name a function declared further down).
    */
   whenAnalysed(kind: FindingKind, deliver: (findings: readonly Finding[]) => void): void {
-    if (this.finished) deliver(this.findingsOf(kind));
-    else this.waiting.push({ kind, deliver });
-  }
-
-  private findingsOf(kind: FindingKind): readonly Finding[] {
-    if (!this.byKind) {
-      this.byKind = new Map();
-      for (const list of this.found.values()) {
-        for (const finding of list) {
-          let same = this.byKind.get(finding.kind);
-          if (!same) this.byKind.set(finding.kind, (same = []));
-          same.push(finding);
-        }
-      }
-    }
-    return this.byKind.get(kind) ?? NO_FINDINGS;
+    this.found.whenDelivered(kind, deliver);
   }
 
   /** Every finding in the file, all kinds, in source order. */
   allFindings(): Finding[] {
-    return [...this.found.values()].flat().sort((a, b) => a.node.range[0] - b.node.range[0]);
+    return this.found.all();
   }
 
   // ---- code path events (driver only) -------------------------------------------
@@ -330,7 +310,7 @@ export class FileAnalysis implements EngineContext {
   private solveAll(): void {
     const debug = debugEnabled();
     for (const graph of this.pending) {
-      const list: Finding[] = [];
+      const list = this.found.listOf(graph.codePath);
       // The per-function fast path: a code path no event of which can create a fact, solved from
       // the empty state, has no fact at any point and finds nothing (segment-graph.ts). Counted
       // as a function; its segments and transfers are not, since no fixpoint works on them.
@@ -339,21 +319,19 @@ export class FileAnalysis implements EngineContext {
         this.unsolvedFunctions++;
       } else if (!this.failed) {
         try {
-          const sink: Sink = { report: (finding) => this.collect(list, finding) };
+          const sink: Sink = { report: (finding) => this.found.collect(list, finding) };
           solve(this, graph, EMPTY_STATE, sink, debug ? { onConverged: (inStates) => printGraph(this, graph, inStates, this.filename) } : {});
           if (graph.gaveUp) list.length = 0;
         } catch (error) {
           this.fail(error);
         }
       }
-      this.found.set(graph.codePath, list);
     }
     if (!this.failed) this.reportFileWide();
-    if (this.failed) for (const codePath of this.found.keys()) this.found.set(codePath, []);
+    if (this.failed) this.found.dropAll();
     this.pending.length = 0;
     this.finished = true;
-    for (const { kind, deliver } of this.waiting) deliver(this.findingsOf(kind));
-    this.waiting.length = 0;
+    this.found.deliver();
   }
 
   /**
@@ -388,19 +366,11 @@ export class FileAnalysis implements EngineContext {
       releasingMethodsOf: (res) => this.objects.releasingMethodsOf(res),
       tearsDownState: () => this.tearsDownState(),
       report: (graph, finding) => {
-        const list = this.found.get(homeGraph(graph).codePath);
-        if (list) this.collect(list, finding);
+        const list = this.found.existingListOf(homeGraph(graph).codePath);
+        if (list) this.found.collect(list, finding);
       },
       fail: (error) => this.fail(error),
     });
-  }
-
-  /** One finding per kind and place: a `finally` visited on two paths, or two paths to one exit, report once. */
-  private collect(list: Finding[], finding: Finding): void {
-    const key = `${finding.kind}:${finding.node.range[0]}:${finding.node.range[1]}`;
-    if (this.reportedKeys.has(key)) return;
-    this.reportedKeys.add(key);
-    list.push(finding);
   }
 
   private fail(error: unknown): void {
@@ -416,5 +386,3 @@ export class FileAnalysis implements EngineContext {
     return api;
   }
 }
-
-const NO_FINDINGS: readonly Finding[] = Object.freeze([]);
