@@ -12,7 +12,7 @@
 import type { TSESTree } from "@typescript-eslint/utils";
 import type { Finding } from "./findings";
 import type { Event, Resource, Summary, Sym } from "./model";
-import type { FunctionGraph } from "./segment-graph";
+import { forEachEvent, type FunctionGraph } from "./segment-graph";
 import { calledMethod, slotKeysOf } from "./object-fields";
 import { isVariableKey, type Symbols } from "./symbols";
 
@@ -211,6 +211,7 @@ export function handledKeys(graphs: Iterable<FunctionGraph>, summaryOf: (fn: Nod
   // Copies into a function's own variable (`let src = hdr`), by the copy's key: what is copied is handled
   // where the copy is (`comRelease(src.srv)` handles `hdr.srv`), not by being copied to be read.
   const sources = new Map<string, string[]>();
+  const handled: string[] = [];
   for (const graph of graphs) {
     for (const events of graph.events) {
       for (const event of events) {
@@ -222,7 +223,9 @@ export function handledKeys(graphs: Iterable<FunctionGraph>, summaryOf: (fn: Nod
           sources.set(event.key, list);
           continue;
         }
-        for (const sym of symsHandled(event, summaryOf)) addKeys(sym, keys);
+        handled.length = 0;
+        handledSlotKeys(event, summaryOf, handled);
+        for (const key of handled) keys.add(key);
       }
     }
   }
@@ -253,29 +256,34 @@ export function handledKeys(graphs: Iterable<FunctionGraph>, summaryOf: (fn: Nod
 /**
  * By the variable a key starts from: the functions (IIFEs count as their caller) where some event releases, hands on,
  * keeps, returns or rebinds it, or calls a method of it (`g.dispose()`). A variable that only its own function handles
- * is, for its closures, only used (EngineContext.closuresOnlyUse).
+ * is, for its closures, only used (EngineContext.closuresOnlyUse). Only variables closures share (events marked
+ * `byClosures`) are listed: no other is asked about.
  */
 export function handlingFunctions(graphs: Iterable<FunctionGraph>, summaryOf: (fn: Node) => Summary | null): Map<string, Set<FunctionGraph>> {
   const out = new Map<string, Set<FunctionGraph>>();
+  const all = [...graphs];
+  // Only the variables closures share are asked about (the events marked `byClosures`): the others need no set.
+  const shared = new Set<string>();
+  forEachEvent(all, (event) => {
+    if (event.k === "assign" && event.byClosures) shared.add(rootKey(event.key));
+    else if (event.k === "escape" && event.byClosures && event.targetKey !== null) shared.add(rootKey(event.targetKey));
+  });
+  if (shared.size === 0) return out;
   // One buffer for the keys an event handles: this walks every event of the file.
   const keys: string[] = [];
-  for (const graph of graphs) {
-    const home = homeGraph(graph);
-    for (const events of graph.events) {
-      for (const event of events) {
-        keys.length = 0;
-        for (const sym of symsHandled(event, summaryOf)) slotKeysOf(sym, keys);
-        if (event.k === "assign") keys.push(event.key);
-        else if (event.k === "use" && event.valueMethod === true && calledMethod(event.node) !== null) slotKeysOf(event.target, keys);
-        for (const key of keys) {
-          const root = rootKey(key);
-          let set = out.get(root);
-          if (!set) out.set(root, (set = new Set()));
-          set.add(home);
-        }
-      }
+  forEachEvent(all, (event, graph) => {
+    keys.length = 0;
+    handledSlotKeys(event, summaryOf, keys);
+    if (event.k === "assign") keys.push(event.key);
+    else if (event.k === "use" && event.valueMethod === true && calledMethod(event.node) !== null) slotKeysOf(event.target, keys);
+    for (let i = 0; i < keys.length; i++) {
+      const root = rootKey(keys[i]);
+      if (!shared.has(root)) continue;
+      let set = out.get(root);
+      if (!set) out.set(root, (set = new Set()));
+      set.add(homeGraph(graph));
     }
-  }
+  });
   return out;
 }
 
@@ -356,36 +364,40 @@ export function usedKeys(graphs: Iterable<FunctionGraph>): { used: Set<string>; 
   return { used, methodCalls };
 }
 
-const NO_SYMS: readonly Sym[] = Object.freeze([]);
-
-function symsHandled(event: Event, summaryOf: (fn: Node) => Summary | null): readonly Sym[] {
+/**
+ * Adds to `out` the keys of the values an event hands on, releases, returns, copies or manages (into a buffer: this
+ * runs for every event of the file).
+ */
+function handledSlotKeys(event: Event, summaryOf: (fn: Node) => Summary | null, out: string[]): void {
   switch (event.k) {
-
     // Handed to native code (an export, a vtable method), a raw pointer stays the caller's.
     case "escape":
-      return event.native || event.heldBy || event.loopList ? NO_SYMS : [event.target];
+      if (!(event.native || event.heldBy || event.loopList)) slotKeysOf(event.target, out);
+      return;
     case "release":
     case "return":
     case "manage":
     case "stopTracking":
-      return [event.target];
+      slotKeysOf(event.target, out);
+      return;
     // A helper given the variable may release it or hand it on; one whose summary says it only uses
     // its argument (`psSet(ps)`: a vtable call) does neither.
     case "callLocal": {
       const summary = event.summary ?? (event.callee ? summaryOf(event.callee) : null);
-      const handed: Sym[] = [];
-      event.args.forEach((arg, i) => {
+      for (let i = 0; i < event.args.length; i++) {
+        const arg = event.args[i];
         const effect = summary?.params[i];
-        if (effect?.kind !== "none") handed.push(arg.sym);
-        else if (arg.key !== null) for (const member of effect.members ?? []) handed.push({ t: "slot", key: `${arg.key}.${member}` });
-      });
-      return handed;
+        if (effect?.kind !== "none") slotKeysOf(arg.sym, out);
+        else if (arg.key !== null) for (const member of effect.members ?? []) out.push(`${arg.key}.${member}`);
+      }
+      return;
     }
     // `const p = gpuDevice; ... release(p)`: a copy may be released under another name.
     case "assign":
-      return [event.sym];
+      slotKeysOf(event.sym, out);
+      return;
     default:
-      return NO_SYMS;
+      return;
   }
 }
 

@@ -13,7 +13,7 @@ import type { TSESTree } from "@typescript-eslint/utils";
 import type { VtableCall } from "./ffi";
 import type { ApiCall } from "./recognizer";
 import type { Summary } from "./model";
-import type { FunctionGraph } from "./segment-graph";
+import { forEachEvent, type FunctionGraph } from "./segment-graph";
 import { calleeName, unwrapExpression } from "./ast";
 import { escapeRegExp, type Vocabulary } from "./vocabulary";
 
@@ -188,15 +188,11 @@ function propertyOf(pointer: string): string | null {
 /** Calls of helpers whose summaries release an argument (`comReleaseSafe(g.device)`), with that argument: forms too. */
 export function helperReleaseCalls(graphs: Iterable<FunctionGraph>, summaryOf: (fn: Node) => Summary | null): { node: Node; target: Node }[] {
   const out: { node: Node; target: Node }[] = [];
-  for (const graph of graphs) {
-    for (const events of graph.events) {
-      for (const event of events) {
-        if (event.k !== "callLocal") continue;
-        const summary = event.summary ?? (event.callee ? summaryOf(event.callee) : null);
-        event.args.forEach((arg, i) => summary?.params[i]?.kind === "release" && out.push({ node: event.node, target: arg.expr }));
-      }
-    }
-  }
+  forEachEvent(graphs, (event) => {
+    if (event.k !== "callLocal") return;
+    const summary = event.summary ?? (event.callee ? summaryOf(event.callee) : null);
+    for (let i = 0; i < event.args.length; i++) if (summary?.params[i]?.kind === "release") out.push({ node: event.node, target: event.args[i].expr });
+  });
   return out;
 }
 
