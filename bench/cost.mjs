@@ -31,7 +31,8 @@
  * machine's load.
  *
  * wall: one process; every round lints each file with every configuration in turn
- * (rotating order), after one forced GC per round; a configuration's cost in a round
+ * (rotating order), after one forced GC per round (every configuration of a round pays
+ * alike for what that collection makes V8 compile again); a configuration's cost in a round
  * is its time minus the same round's no-rules time, and the reported ratio is the
  * median over rounds of the paired ratio. Useful on a quiet machine only.
  *
@@ -151,6 +152,11 @@ const median = (xs) => {
 const fmtM = (x) => `${(x / 1e6).toFixed(1)} M`;
 const log = (...args) => console.error(`[cost ${new Date().toISOString().slice(11, 19)}]`, ...args);
 
+function oneOf(name, given, allowed) {
+  if (!allowed.includes(given)) throw new Error(`${name} ${given}: expected one of ${allowed.join(", ")}`);
+  return given;
+}
+
 function options() {
   const argv = process.argv.slice(2);
   const value = (name, fallback) => {
@@ -170,7 +176,7 @@ function options() {
     warmup: Number(value("--warmup", 3)),
     passes: Number(value("--passes", 4)),
     /** `natural` (default): one forced GC before the measured passes, `--settle` passes after it not counted; `forced`: a GC before every measured pass. */
-    gc: value("--gc", "natural"),
+    gc: oneOf("--gc", value("--gc", "natural"), ["natural", "forced"]),
     settle: Number(value("--settle", 2)),
     repeat: Number(value("--repeat", 2)),
     rounds: Number(value("--rounds", 15)),
@@ -207,7 +213,10 @@ function splitOf(file) {
   };
   const total = instructions(file);
   const compile = inclusive("v8::internal::Compiler::CompileOptimized(") + inclusive("v8::internal::Runtime_CompileOptimizedOSR(") + inclusive("v8::internal::Compiler::FinalizeTurbofanCompilationJob(");
+  // Marking steps taken on allocation, outside a collection, count as running code: GC is a lower bound.
   const gc = inclusive("v8::internal::Heap::CollectGarbage(");
+  // A node without symbols names none of them: no split rather than one that says "all running".
+  if (compile === 0 && gc === 0) return null;
   return { compile, gc, run: total - compile - gc };
 }
 
@@ -286,7 +295,8 @@ function printSplit(configs, splits, passes) {
   console.log("| configuration | compile | GC | run | compile over none (/ nuv) | GC over none | run over none (/ nuv) |");
   console.log("|---|---:|---:|---:|---:|---:|---:|");
   for (const c of configs) {
-    const ratio = (k) => (c === "no-unused-vars" || c === "none" ? "" : ` (${(over(c, k) / over("no-unused-vars", k)).toFixed(2)})`);
+    // No ratio against a part no-unused-vars does not add to (compiling can be about nothing once warm).
+    const ratio = (k) => (c === "no-unused-vars" || c === "none" || over("no-unused-vars", k) <= 0 ? "" : ` (${(over(c, k) / over("no-unused-vars", k)).toFixed(2)})`);
     const cells = c === "none" ? ["", "", ""] : [`${fmtM(over(c, "compile"))}${ratio("compile")}`, fmtM(over(c, "gc")), `${fmtM(over(c, "run"))}${ratio("run")}`];
     console.log(`| ${c} | ${fmtM(part(c, "compile"))} | ${fmtM(part(c, "gc"))} | ${fmtM(part(c, "run"))} | ${cells.join(" | ")} |`);
   }

@@ -23,6 +23,21 @@ describe("values and escapes", () => {
     ]);
   });
 
+  describe("names resolve as the scope manager resolves them", () => {
+    runFindingCases([
+      {
+        name: "a type of the same name in an inner block does not hide the pointer (TypeScript's type/value split)",
+        code: `function f(call) {\n  ${QI}\n  {\n    interface cancel { x: number }\n    cancel.Release();\n    cancel.Cancel(0);\n  }\n}`,
+        findings: ["6:use-after-release"],
+      },
+      {
+        name: "a switch's discriminant names the outer pointer, not a let of its cases",
+        code: `function f(call) {\n  ${QI}\n  switch (cancel.Release()) {\n    case 0:\n      let cancel = 2;\n  }\n}`,
+        findings: [],
+      },
+    ]);
+  });
+
   describe("escapes are not leaks", () => {
     runFindingCases([
       { name: "returned", code: `function f(call) {\n  ${QI}\n  return cancel;\n}`, findings: [] },

@@ -83,7 +83,8 @@ export class FactTable {
         : siteId === 0 && beginId < 16_777_216
           ? -(beginId * 32 + low)
           : siteId < 1_048_576 && beginId < 1_048_576
-            ? 2 ** 31 + (siteId * 1_048_576 + beginId) * 32 + low
+            ? // Offset past the first range (below 2^29): exact, since the largest key is below 2^53.
+              2 ** 31 + (siteId * 1_048_576 + beginId) * 32 + low
             : `${phase}:${siteId}:${beginId}:${uncertain}`;
     let id = this.byKey.get(key);
     if (id !== undefined) return id;

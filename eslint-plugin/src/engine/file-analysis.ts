@@ -3,9 +3,9 @@
  *
  * The first rule created for a file drives it: its listeners record the
  * protocol events into the current code path's segments. Every rule asks the
- * same analysis for the findings of its own kind when a code path ends, so
- * eight enabled rules cost one analysis, and rules never walk paths
- * themselves. Functions are solved together when the module's code path
+ * same analysis for the file's findings of its own kind when the module's code
+ * path ends, so eight enabled rules cost one analysis, and rules never walk
+ * paths themselves. Functions are solved together when the module's code path
  * ends, so that calls to functions defined later in the file have summaries.
  */
 import type { Rule, SourceCode } from "eslint";
@@ -43,8 +43,10 @@ type Segment = Rule.CodePathSegment;
 
 const analyses = new WeakMap<object, Map<string, FileAnalysis>>();
 
-/** The shared analysis for this rule's file and options; `isDriver` is true for the rule whose listeners record events. */
-/** `imports` is asked only by the rule that creates the analysis (it may touch the file system). */
+/**
+ * The shared analysis for this rule's file and options; `isDriver` is true for the rule whose listeners record events.
+ * `imports` is asked only by the rule that creates the analysis (it may touch the file system).
+ */
 export function analysisFor(context: Rule.RuleContext, naming: NamingOptions, imports: () => ImportLookup | null = () => null): { analysis: FileAnalysis; isDriver: boolean } | null {
   const sourceCode = context.sourceCode;
   const key = namingKey(naming);

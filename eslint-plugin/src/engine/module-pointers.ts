@@ -212,23 +212,19 @@ export function handledKeys(graphs: Iterable<FunctionGraph>, summaryOf: (fn: Nod
   // where the copy is (`comRelease(src.srv)` handles `hdr.srv`), not by being copied to be read.
   const sources = new Map<string, string[]>();
   const handled: string[] = [];
-  for (const graph of graphs) {
-    for (const events of graph.events) {
-      for (const event of events) {
-        // `bufA = bufB` between variables that swap their objects: no copy to release under another name.
-        if (event.k === "assign" && event.sym?.t === "slot" && swapped(event.sym.key, event.key)) continue;
-        if (event.k === "assign" && !event.escapes && event.heldBy === undefined && isVariableKey(event.key)) {
-          const list = sources.get(event.key) ?? [];
-          list.push(...slotKeysOf(event.sym));
-          sources.set(event.key, list);
-          continue;
-        }
-        handled.length = 0;
-        handledSlotKeys(event, summaryOf, handled);
-        for (const key of handled) keys.add(key);
-      }
+  forEachEvent(graphs, (event) => {
+    // `bufA = bufB` between variables that swap their objects: no copy to release under another name.
+    if (event.k === "assign" && event.sym?.t === "slot" && swapped(event.sym.key, event.key)) return;
+    if (event.k === "assign" && !event.escapes && event.heldBy === undefined && isVariableKey(event.key)) {
+      const list = sources.get(event.key) ?? [];
+      list.push(...slotKeysOf(event.sym));
+      sources.set(event.key, list);
+      return;
     }
-  }
+    handled.length = 0;
+    handledSlotKeys(event, summaryOf, handled);
+    for (const key of handled) keys.add(key);
+  });
   if (sources.size === 0) return keys;
   // Bounded: long copy chains in large files (minified code) could multiply keys by variables. Past the
   // budget, every copy hands on its source, as a copy of a module variable does. A cycle of copies that
@@ -251,40 +247,6 @@ export function handledKeys(graphs: Iterable<FunctionGraph>, summaryOf: (fn: Nod
     }
   }
   return keys;
-}
-
-/**
- * By the variable a key starts from: the functions (IIFEs count as their caller) where some event releases, hands on,
- * keeps, returns or rebinds it, or calls a method of it (`g.dispose()`). A variable that only its own function handles
- * is, for its closures, only used (EngineContext.closuresOnlyUse). Only variables closures share (events marked
- * `byClosures`) are listed: no other is asked about.
- */
-export function handlingFunctions(graphs: Iterable<FunctionGraph>, summaryOf: (fn: Node) => Summary | null): Map<string, Set<FunctionGraph>> {
-  const out = new Map<string, Set<FunctionGraph>>();
-  const all = [...graphs];
-  // Only the variables closures share are asked about (the events marked `byClosures`): the others need no set.
-  const shared = new Set<string>();
-  forEachEvent(all, (event) => {
-    if (event.k === "assign" && event.byClosures) shared.add(rootKey(event.key));
-    else if (event.k === "escape" && event.byClosures && event.targetKey !== null) shared.add(rootKey(event.targetKey));
-  });
-  if (shared.size === 0) return out;
-  // One buffer for the keys an event handles: this walks every event of the file.
-  const keys: string[] = [];
-  forEachEvent(all, (event, graph) => {
-    keys.length = 0;
-    handledSlotKeys(event, summaryOf, keys);
-    if (event.k === "assign") keys.push(event.key);
-    else if (event.k === "use" && event.valueMethod === true && calledMethod(event.node) !== null) slotKeysOf(event.target, keys);
-    for (let i = 0; i < keys.length; i++) {
-      const root = rootKey(keys[i]);
-      if (!shared.has(root)) continue;
-      let set = out.get(root);
-      if (!set) out.set(root, (set = new Set()));
-      set.add(homeGraph(graph));
-    }
-  });
-  return out;
 }
 
 /** The function whose paths a graph's events run on: an inlined IIFE's caller. */
@@ -368,7 +330,7 @@ export function usedKeys(graphs: Iterable<FunctionGraph>): { used: Set<string>; 
  * Adds to `out` the keys of the values an event hands on, releases, returns, copies or manages (into a buffer: this
  * runs for every event of the file).
  */
-function handledSlotKeys(event: Event, summaryOf: (fn: Node) => Summary | null, out: string[]): void {
+export function handledSlotKeys(event: Event, summaryOf: (fn: Node) => Summary | null, out: string[]): void {
   switch (event.k) {
     // Handed to native code (an export, a vtable method), a raw pointer stays the caller's.
     case "escape":

@@ -26,7 +26,7 @@ export class ReleaseForms {
    * (only a report or a repair does), and a form costs a pattern built from the pointer's text.
    */
   private readonly templates: ReleaseTemplate[] = [];
-  private readonly chosen = new Map<string, string | null>();
+  private readonly chosen = new Map<string, string>();
   /**
    * The calls of helpers whose summaries release an argument (`comReleaseSafe(g.device)`, `releaseObject(p)`), and
    * the argument: forms too, read when a text is first asked for (summaries are made after the walk).
@@ -43,9 +43,12 @@ export class ReleaseForms {
     private readonly vocabulary: Vocabulary,
   ) {}
 
+  /** Some release call of the file gives a form (asked at every dispatcher call: kept once true, as the list only grows). */
   get hasRelease(): boolean {
-    return this.templates.some((t) => this.formOf(t) !== null);
+    this.someForm ||= this.templates.some((t) => this.formOf(t) !== null);
+    return this.someForm;
   }
+  private someForm = false;
 
   noteRelease(node: Node, target: Node): void {
     this.templates.push({ node, target, form: undefined, property: undefined, acquirer: undefined });
@@ -68,7 +71,15 @@ export class ReleaseForms {
   }
 
   private acquirerOfTemplate(template: ReleaseTemplate): string | null {
-    if (template.acquirer === undefined) template.acquirer = this.acquirerOf?.(template.target) ?? null;
+    if (template.acquirer === undefined) {
+      // Asked after the walk (a message's text, the editor's fact sites), outside the listeners' guard: a failure
+      // leaves the acquirer unknown rather than escaping into the caller.
+      try {
+        template.acquirer = this.acquirerOf?.(template.target) ?? null;
+      } catch {
+        template.acquirer = null;
+      }
+    }
     return template.acquirer;
   }
 
@@ -131,7 +142,7 @@ export class ReleaseForms {
         this.templates.find((t) => property !== null && this.propertyOf(t) === property && usable(t)) ??
         this.templates.find(usable);
       if (!template) return null;
-      form = this.formOf(template);
+      form = this.formOf(template)!;
       this.chosen.set(key, form);
     }
     return form;

@@ -25,7 +25,7 @@ export class Symbols implements FfiLookups {
   /** What a helper imported from the repository's other modules is (imported-roles.ts), or null. */
   importedRole: (callee: Node) => HelperRole | null = () => null;
   // One analysis per file: plain Maps (dropped with the analysis) are cheaper to query than WeakMaps.
-  /** Identifiers the scope manager neither resolved nor declared, resolved by a walk up their scopes. */
+  /** Identifiers that are no reference the scope manager resolved (globals, declarations without an initialiser), resolved by a walk up their scopes. */
   private readonly resolved = new Map<TSESTree.Identifier, Scope.Variable | null>();
   /** `v<n>` per variable, numbered in the order first asked: one lookup instead of an id lookup and a new string per key. */
   private readonly variableKeys = new Map<Scope.Variable, string>();

@@ -1,13 +1,14 @@
 /**
  * Which functions of the file handle which variables, asked while functions are solved: is a module variable a
  * cache nothing releases or hands on (`csCacheShader = shader`), is a property of module state one, and do the
- * closures sharing a function's variable only use it (`drawHud` passing `g` to `hud.draw`)? Each is one walk over
- * the file's events, made on first need and kept.
+ * closures sharing a function's variable only use it (`drawHud` passing `g` to `hud.draw`)? Each is made from walks
+ * over the file's events on first need, and kept.
  */
 import type { TSESTree } from "@typescript-eslint/utils";
 import type { Summary } from "./model";
-import { handledKeys, handlingFunctions, homeGraph, rootKey } from "./module-pointers";
-import type { FunctionGraph } from "./segment-graph";
+import { handledKeys, handledSlotKeys, homeGraph, rootKey } from "./module-pointers";
+import { calledMethod, slotKeysOf } from "./object-fields";
+import { forEachEvent, type FunctionGraph } from "./segment-graph";
 import { escapeRegExp } from "./vocabulary";
 
 type Node = TSESTree.Node;
@@ -58,4 +59,38 @@ export class VariableHandling {
   private handledKeys(): Set<string> {
     return (this.handledModuleKeys ??= handledKeys(this.graphs.values(), this.textualSummaryOf));
   }
+}
+
+/**
+ * By the variable a key starts from: the functions (IIFEs count as their caller) where some event releases, hands on,
+ * keeps, returns or rebinds it, or calls a method of it (`g.dispose()`). A variable that only its own function handles
+ * is, for its closures, only used (EngineContext.closuresOnlyUse). Only variables closures share (events marked
+ * `byClosures`) are listed: no other is asked about.
+ */
+function handlingFunctions(graphs: Iterable<FunctionGraph>, summaryOf: (fn: Node) => Summary | null): Map<string, Set<FunctionGraph>> {
+  const out = new Map<string, Set<FunctionGraph>>();
+  const all = [...graphs];
+  // Only the variables closures share are asked about (the events marked `byClosures`): the others need no set.
+  const shared = new Set<string>();
+  forEachEvent(all, (event) => {
+    if (event.k === "assign" && event.byClosures) shared.add(rootKey(event.key));
+    else if (event.k === "escape" && event.byClosures && event.targetKey !== null) shared.add(rootKey(event.targetKey));
+  });
+  if (shared.size === 0) return out;
+  // One buffer for the keys an event handles: this walks every event of the file.
+  const keys: string[] = [];
+  forEachEvent(all, (event, graph) => {
+    keys.length = 0;
+    handledSlotKeys(event, summaryOf, keys);
+    if (event.k === "assign") keys.push(event.key);
+    else if (event.k === "use" && event.valueMethod === true && calledMethod(event.node) !== null) slotKeysOf(event.target, keys);
+    for (let i = 0; i < keys.length; i++) {
+      const root = rootKey(keys[i]);
+      if (!shared.has(root)) continue;
+      let set = out.get(root);
+      if (!set) out.set(root, (set = new Set()));
+      set.add(homeGraph(graph));
+    }
+  });
+  return out;
 }
