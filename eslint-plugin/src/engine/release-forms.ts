@@ -27,6 +27,8 @@ export class ReleaseForms {
    */
   private readonly templates: ReleaseTemplate[] = [];
   private readonly chosen = new Map<string, string>();
+  /** Some release call has given a form (it stays so: the list only grows). */
+  private someForm = false;
   /**
    * The calls of helpers whose summaries release an argument (`comReleaseSafe(g.device)`, `releaseObject(p)`), and
    * the argument: forms too, read when a text is first asked for (summaries are made after the walk).
@@ -48,7 +50,6 @@ export class ReleaseForms {
     this.someForm ||= this.templates.some((t) => this.formOf(t) !== null);
     return this.someForm;
   }
-  private someForm = false;
 
   noteRelease(node: Node, target: Node): void {
     this.templates.push({ node, target, form: undefined, property: undefined, acquirer: undefined });

@@ -18,6 +18,7 @@
  * Findings are made in a second pass over the converged entry states, so
  * each is made once, from the final state.
  */
+import type { Rule } from "eslint";
 import type { TSESTree } from "@typescript-eslint/utils";
 import { Draft, Phase, State, join, markUncertain, sameState } from "./facts";
 import { Exit, NO_SINK, Sink } from "./findings";
@@ -25,6 +26,8 @@ import { unwrapExpression } from "./ast";
 import type { EngineContext, Resource } from "./model";
 import { FunctionGraph, opposite } from "./segment-graph";
 import { Transfer } from "./transfer";
+
+type Segment = Rule.CodePathSegment;
 
 export interface SolveOptions {
   /** Receives the state and returned values at each `return` (summaries). */
@@ -117,14 +120,10 @@ export function solve(ctx: EngineContext, graph: FunctionGraph, entry: State, si
   }
 
   let exitState: State | undefined;
-  const returnedSegments = graph.codePath.returnedSegments;
-  const thrownSegments = graph.codePath.thrownSegments;
+  const exits = new Set<Segment>([...graph.codePath.returnedSegments, ...graph.codePath.thrownSegments]);
+  const returned = new Set<Segment>(graph.codePath.returnedSegments);
   const leaks = new Map<Resource, Exit[]>();
-  for (let k = 0; k < returnedSegments.length + thrownSegments.length; k++) {
-    const returns = k < returnedSegments.length;
-    const segment = returns ? returnedSegments[k] : thrownSegments[k - returnedSegments.length];
-    // Each exit segment once, as the set of both lists would have it.
-    if (returns ? returnedSegments.indexOf(segment) !== k : returnedSegments.includes(segment) || thrownSegments.indexOf(segment) !== k - returnedSegments.length) continue;
+  for (const segment of exits) {
     const i = graph.index.get(segment);
     let state = i === undefined ? undefined : outStates[i];
     if (!state || i === undefined) continue;
@@ -133,7 +132,7 @@ export function solve(ctx: EngineContext, graph: FunctionGraph, entry: State, si
       transfer.transitions.escape(draft, transfer.transitions.resolve(draft, graph.resultEscapes));
       state = draft.freeze();
     }
-    if (returns) exitState = join(exitState, state, ctx.facts);
+    if (returned.has(segment)) exitState = join(exitState, state, ctx.facts);
     if (sink && !graph.isInlined) checkExit(ctx, transfer, state, exitOf(graph, graph.abruptEnds[i]), sink, leaks, graph.node.type === "Program");
   }
   for (const [res, exitList] of transfer.terminateLeaks) leaks.set(res, [...(leaks.get(res) ?? []), ...exitList]);

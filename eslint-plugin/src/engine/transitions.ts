@@ -59,11 +59,7 @@ export class Transitions {
 
   /** The call objects a receiver denotes: tracked ones, else the external object of its slot. */
   callObjects(draft: Draft, sym: Sym, key: string | null, site: Node): Resource[] {
-    const tracked: Resource[] = [];
-    for (const id of this.resolve(draft, sym)) {
-      const value = this.ctx.value(id);
-      if (value.kind === "ref" && value.res.protoKey >= 0) tracked.push(value.res);
-    }
+    const tracked = this.resourcesOf(draft, sym).filter((r) => r.protoKey >= 0);
     if (tracked.length > 0) {
       for (const res of tracked) {
         if (res.ownKey < 0 && !draft.tracks.has(res.protoKey)) draft.setTrack(res.protoKey, [this.ctx.facts.make(Phase.CallUnknown)]);
