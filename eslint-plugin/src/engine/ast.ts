@@ -205,6 +205,24 @@ export function loopsOverLiteral(array: TSESTree.ArrayExpression, referencesOf: 
   return loops.length > 0 && uses.every((ref) => isLoopOver(ref) || isPush(ref)) ? loops.map((ref) => ref.parent as TSESTree.ForOfStatement) : [];
 }
 
+/**
+ * The keys of the loop variables that stand for each element of an array literal in turn, and the elements' keys
+ * (`for (const t of [sceneTex, bloomA])`: `t` -> `sceneTex`, `bloomA`), or null when a loop or an element has no key.
+ */
+export function loopListKeys(array: TSESTree.ArrayExpression, referencesOf: (id: TSESTree.Identifier) => TSESTree.Identifier[], keyOf: (node: Node) => string | null): { loopKeys: string[]; elementKeys: string[] } | null {
+  const loops = loopsOverLiteral(array, referencesOf);
+  if (loops.length === 0) return null;
+  // Every key asked for before any is judged missing, as keys are numbered in the order first asked.
+  const elementKeys = array.elements.map((e) => (e && e.type !== "SpreadElement" ? keyOf(e) : null));
+  if (elementKeys.some((key) => key === null)) return null;
+  const loopKeys = loops.map((loop) => {
+    const id = (loop.left as TSESTree.VariableDeclaration).declarations[0]?.id;
+    return id?.type === "Identifier" ? keyOf(id) : null;
+  });
+  if (loopKeys.some((key) => key === null)) return null;
+  return { loopKeys: loopKeys as string[], elementKeys: elementKeys as string[] };
+}
+
 /** The name of a property's key: `Release` of `{ Release: ... }` or `{ "Release": ... }`; null for a computed one. */
 export function propertyKeyName(property: TSESTree.Property): string | null {
   return property.key.type === "Identifier" ? property.key.name : property.key.type === "Literal" ? String(property.key.value) : null;

@@ -266,6 +266,8 @@ export class Draft {
     this.tracks = base.tracks as Map<number, IdSet>;
   }
   setTrack(key: number, set: IdSet): void {
+    // Clearing what is not there changes nothing: no copy (a re-bound name that held no call object).
+    if (set.length === 0 && !this.tracks.has(key)) return;
     if (!this.ownTracks) {
       this.tracks = new Map(this.tracks);
       this.ownTracks = true;
@@ -274,6 +276,8 @@ export class Draft {
     else this.tracks.set(key, set);
   }
   setBinding(key: string, set: IdSet | undefined): void {
+    // Binding a name to nothing it did not hold (`let total = 0`) changes nothing: no copy.
+    if ((!set || set.length === 0) && !this.bindings.has(key)) return;
     if (!this.ownBindings) {
       this.bindings = new Map(this.bindings);
       this.ownBindings = true;

@@ -7,7 +7,7 @@
  */
 import type { SourceCode } from "eslint";
 import type { TSESTree } from "@typescript-eslint/utils";
-import { blocksLeftByJump, calleeName, enclosingStatement, isResultUsed, jumpsOutOfFinally, loopsOverLiteral, memberName, unwrapExpression } from "./ast";
+import { blocksLeftByJump, calleeName, enclosingStatement, isResultUsed, jumpsOutOfFinally, loopListKeys, memberName, unwrapExpression } from "./ast";
 import { isSlotLookup } from "./ffi";
 import { isTableCall } from "./vtable-tables";
 import type { Event, Sym } from "./model";
@@ -349,7 +349,10 @@ export class Recorder {
     // `engine = box.readBigUInt64LE(0)` into a module variable: what it held before is lost unless released (Transitions.noteOverwrite).
     const declared = escapes && rebinds && target.type === "Identifier" && s.isModuleVariable(target) ? s.variableOf(target)?.identifiers[0] : undefined;
     const storedIn = declared ? { declared: declared as Node, at: target as Node } : undefined;
-    this.record({ k: "assign", key, sym, escapes, ...(aliasKey !== null ? { aliasOf: { key: aliasKey, site: source } } : {}), ...(heldBy ? { heldBy } : {}), ...(byClosures ? { byClosures } : {}), ...(moduleShared ? { moduleShared } : {}), ...(rebinds ? { rebinds } : {}), ...(storedIn ? { storedIn } : {}) });
+    // Every field written, absent ones as undefined: one object shape for every binding of the file (spreading
+    // the optional fields made a temporary object per field and a differently shaped event per combination).
+    const aliasOf = aliasKey !== null ? { key: aliasKey, site: source } : undefined;
+    this.record({ k: "assign", key, sym, escapes, aliasOf, heldBy, byClosures: byClosures || undefined, moduleShared: moduleShared || undefined, rebinds: rebinds || undefined, storedIn });
   }
 
   /** Is this name ever the receiver of a protocol method in the file? (A cheap textual pre-scan.) */
@@ -377,7 +380,8 @@ export class Recorder {
   escapeValue(node: Node, native = false, storedAs?: string, loopList = false): void {
     if (node.type === "SpreadElement") return this.escapeValue(node.argument, native);
     const sym = this.symbols.sym(node);
-    if (sym) this.record({ k: "escape", target: sym, targetKey: this.symbols.keyOf(node), ...(native ? { native } : {}), ...(storedAs !== undefined ? { storedAs } : {}), ...(loopList ? { loopList } : {}) });
+    // One object shape for every escape (as for bindings, `bind`).
+    if (sym) this.record({ k: "escape", target: sym, targetKey: this.symbols.keyOf(node), native: native || undefined, storedAs, loopList: loopList || undefined });
   }
 
   /**
@@ -387,16 +391,8 @@ export class Recorder {
    * of `t.srv` there answers yes (module-pointers.ts).
    */
   private loopList(array: TSESTree.ArrayExpression): boolean {
-    const loops = loopsOverLiteral(array, (id) => this.symbols.referencesOf(id));
-    if (loops.length === 0) return false;
-    const elements = array.elements.map((e) => (e && e.type !== "SpreadElement" ? this.symbols.keyOf(e) : null));
-    if (elements.some((e) => e === null)) return false;
-    const keys = loops.map((loop) => {
-      const id = (loop.left as TSESTree.VariableDeclaration).declarations[0]?.id;
-      return id?.type === "Identifier" ? this.symbols.keyOf(id) : null;
-    });
-    if (keys.some((k) => k === null)) return false;
-    for (const key of keys) this.loopAliases.set(key!, elements as string[]);
-    return true;
+    const keys = loopListKeys(array, (id) => this.symbols.referencesOf(id), (node) => this.symbols.keyOf(node));
+    if (keys) for (const key of keys.loopKeys) this.loopAliases.set(key, keys.elementKeys);
+    return keys !== null;
   }
 }

@@ -69,8 +69,10 @@ export function capturedOnlyByLaterClosures(variable: Scope.Variable, home: Scop
   const def = variable.defs[0];
   if (home.type !== "function" || variable.defs.length !== 1 || def.type !== "Variable" || (def.parent as { kind?: string } | null)?.kind !== "const") return false;
   const declared = (def.node as unknown as Node).range[1];
+  const own = inlinedHome(home);
   return variable.references.every((ref) => {
-    if (inlinedHome(ref.from.variableScope) === inlinedHome(home)) return true;
+    const from = ref.from.variableScope;
+    if (from === own || inlinedHome(from) === own) return true;
     const fn = closureBelow(ref.from, home)?.block as unknown as Node | undefined;
     return !!fn && (fn.type === "FunctionExpression" || fn.type === "ArrowFunctionExpression") && fn.range[0] >= declared;
   });

@@ -314,6 +314,9 @@ export class Symbols implements FfiLookups {
 
   /** The function of this file a callee names: `helper(...)`, `const helper = () => ...`, `this.method(...)`. */
   localFunction(callee: Node): Node | null {
+    // Most callees are members of other objects (`call.Begin_GetPrice`): no function of this file, known without the cache.
+    const expr = unwrapExpression(callee);
+    if (expr.type !== "Identifier" && !(expr.type === "MemberExpression" && expr.object.type === "ThisExpression")) return null;
     let fn = this.localFunctions.get(callee);
     if (fn === undefined) this.localFunctions.set(callee, (fn = this.findLocalFunction(callee)));
     return fn;
@@ -365,6 +368,10 @@ export function isVariableKey(key: string): boolean {
 }
 
 function isExported(variable: Scope.Variable): boolean {
+  // Only a module's (or a namespace's) own variables can be exported: the function's locals, most of those asked
+  // about, are answered without touching their declarations and references.
+  const scope = variable.scope.type as string;
+  if (scope !== "module" && scope !== "global" && scope !== "tsModule") return false;
   if (variable.defs.some((def) => (def.node as Node).parent?.parent?.type === "ExportNamedDeclaration")) return true;
   return variable.references.some((ref) => {
     const parent = (ref.identifier as Node).parent?.type;
@@ -380,5 +387,11 @@ function unionSym(a: Sym, b: Sym): Sym {
 
 /** Is the variable referred to from another function than its own (IIFEs inlined), a method of an object literal holding it excepted? */
 function referencedByClosures(variable: Scope.Variable, home: Scope.Scope): boolean {
-  return variable.references.some((ref) => inlinedHome(ref.from.variableScope) !== inlinedHome(home) && !inOwnLiteralMethod(ref.from.variableScope, home, variable));
+  const own = inlinedHome(home);
+  for (const ref of variable.references) {
+    const from = ref.from.variableScope;
+    // Most references are from the variable's own function (`inlinedHome` of it is itself): no climb.
+    if (from !== own && inlinedHome(from) !== own && !inOwnLiteralMethod(from, home, variable)) return true;
+  }
+  return false;
 }

@@ -72,14 +72,23 @@ function handlingFunctions(graphs: Iterable<FunctionGraph>, summaryOf: (fn: Node
   const all = [...graphs];
   // Only the variables closures share are asked about (the events marked `byClosures`): the others need no set.
   const shared = new Set<string>();
-  forEachEvent(all, (event) => {
+  // The functions declaring them (events marked `byClosures` are recorded in the variable's own function).
+  const homes = new Set<FunctionGraph>();
+  forEachEvent(all, (event, graph) => {
     if (event.k === "assign" && event.byClosures) shared.add(rootKey(event.key));
     else if (event.k === "escape" && event.byClosures && event.targetKey !== null) shared.add(rootKey(event.targetKey));
+    else return;
+    homes.add(homeGraph(graph));
   });
   if (shared.size === 0) return out;
-  // One buffer for the keys an event handles: this walks every event of the file.
+  // Only code inside a shared variable's function can name it: the other functions' events are not walked.
+  const inside = all.filter((graph) => {
+    for (let g: FunctionGraph | null = graph; g; g = g.parent) if (homes.has(g)) return true;
+    return false;
+  });
+  // One buffer for the keys an event handles.
   const keys: string[] = [];
-  forEachEvent(all, (event, graph) => {
+  forEachEvent(inside, (event, graph) => {
     keys.length = 0;
     handledSlotKeys(event, summaryOf, keys);
     if (event.k === "assign") keys.push(event.key);
