@@ -272,11 +272,18 @@ function main() {
   const nuvCost = base("no-unused-vars") - base("none");
   const gcText = opts.gc === "forced" ? "a forced GC before each measured pass" : `one forced GC and ${opts.settle} uncounted passes before them`;
   console.log(`\ninstructions per measured pass (main thread), median of ${opts.repeat} processes × ${opts.passes} passes, ${opts.warmup} warm-up passes each, ${gcText}\n`);
-  console.log("| configuration | instructions per pass | each repetition | cost over no rules | / no-unused-vars |");
+  // no-unused-vars' own cost is small, so the ratio moves with its count (by a fifth between runs seen here): with
+  // several repetitions, each repetition's ratio (its counts only) shows how far one run can be trusted.
+  const perRepetition = (c) => counts[c].map((n, r) => (n - counts.none[r]) / (counts["no-unused-vars"][r] - counts.none[r]));
+  const range = (c) => {
+    const ratios = perRepetition(c).filter(Number.isFinite);
+    return ratios.length > 1 ? ` (${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)})` : "";
+  };
+  console.log("| configuration | instructions per pass | each repetition | cost over no rules | / no-unused-vars (range over repetitions) |");
   console.log("|---|---:|---|---:|---:|");
   for (const c of configs) {
     const cost = base(c) - base("none");
-    const ratio = c === "none" ? "" : (cost / nuvCost).toFixed(2);
+    const ratio = c === "none" ? "" : `${(cost / nuvCost).toFixed(2)}${c === "no-unused-vars" ? "" : range(c)}`;
     console.log(`| ${c} | ${fmtM(base(c))} | ${counts[c].map(fmtM).join(", ")} | ${c === "none" ? "" : fmtM(cost)} | ${ratio} |`);
   }
   if (configs.every((c) => splits[c].length === counts[c].length && counts[c].length > 0)) printSplit(configs, splits, opts.passes);
@@ -285,8 +292,9 @@ function main() {
 
 /**
  * The same counts by what the instructions did, each part's cost over no rules and over no-unused-vars'
- * part: while V8 still optimises the code it has made hot, compiling can be most of a plugin's cost; once
- * it is warm (`--warmup` large enough), the rest is what running the rules costs.
+ * part. Compiling does not settle with a longer warm-up: V8 optimises again, after each major collection,
+ * closures made per file or per finding (BENCHMARKS.md, fifth session of 2026-12-05), so it stays part of
+ * what a plugin costs per pass; the rest is what running the rules costs.
  */
 function printSplit(configs, splits, passes) {
   const part = (c, k) => median(splits[c].map((s) => s[k])) / passes;
