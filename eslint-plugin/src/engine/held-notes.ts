@@ -11,14 +11,18 @@ import type { EngineContext, Resource } from "./model";
 import type { FunctionGraph } from "./segment-graph";
 import type { Transitions } from "./transitions";
 
+const NO_LEAKS: ReadonlyMap<Resource, Exit[]> = new Map();
+const NO_OVERWRITES: ReadonlyMap<Resource, { variable: string; node: TSESTree.Node }> = new Map();
+
 export class HeldNotes {
-  /** Pointers owed where the process ends (reported with the exits' leaks), with those ends. */
-  private readonly leftovers = new Map<Resource, Exit[]>();
-  /** By pointer: the calls ending the process where every path has released it, and those where every path holds it. */
-  private readonly releasedAtEnd = new Map<Resource, Set<TSESTree.Node>>();
-  private readonly heldAtEnd = new Map<Resource, Exit[]>();
-  /** Pointers whose only holder, a module variable this path stored them in, is assigned again before a release (`engine = 0n`). */
-  readonly overwritten = new Map<Resource, { variable: string; node: TSESTree.Node }>();
+  /**
+   * What the calls ending the process left (made at the first such call: most code paths have none, and a solve
+   * makes one HeldNotes). `leftovers`: pointers owed there (reported with the exits' leaks), with those ends; by
+   * pointer, the ends where every path has released it and those where every path holds it.
+   */
+  private ends: { leftovers: Map<Resource, Exit[]>; releasedAtEnd: Map<Resource, Set<TSESTree.Node>>; heldAtEnd: Map<Resource, Exit[]> } | null = null;
+  /** Pointers whose only holder, a module variable this path stored them in, is assigned again before a release (`engine = 0n`); made at the first. */
+  private overwrites: Map<Resource, { variable: string; node: TSESTree.Node }> | null = null;
 
   constructor(
     private readonly ctx: EngineContext,
@@ -32,6 +36,7 @@ export class HeldNotes {
    * of that object it left out is a forgotten release.
    */
   noteTeardownLeftovers(state: State, node: TSESTree.CallExpression): void {
+    const { leftovers, releasedAtEnd, heldAtEnd } = (this.ends ??= { leftovers: new Map<Resource, Exit[]>(), releasedAtEnd: new Map<Resource, Set<TSESTree.Node>>(), heldAtEnd: new Map<Resource, Exit[]>() });
     const exit: Exit = { node, loc: node.loc, range: node.range, what: `the call to \`${this.ctx.text(node.callee)}\`` };
     // And a pointer no variable holds any more (acquired in a loop's block, whose variables are gone): nothing can
     // release it, whenever the process ends.
@@ -46,8 +51,8 @@ export class HeldNotes {
     for (const key of state.tracks.keys()) {
       const res = this.ctx.resource(Math.floor(key / 2));
       if (key !== res.ownKey || !(this.ctx.objects.leftOverFromTeardown(this.ctx.facts, state, res) || lost(res))) continue;
-      const exits = this.leftovers.get(res) ?? [];
-      if (!exits.some((e) => e.node === node)) this.leftovers.set(res, [...exits, exit]);
+      const exits = leftovers.get(res) ?? [];
+      if (!exits.some((e) => e.node === node)) leftovers.set(res, [...exits, exit]);
     }
     // Released by hand before this end of the process, or held here on every path: see `terminateLeaks`.
     for (const [key, set] of state.tracks) {
@@ -56,12 +61,12 @@ export class HeldNotes {
       const facts = set.map((id) => this.ctx.facts.get(id));
       // Released in the block that ends the process (`vcall(engine, IUNKNOWN_RELEASE); process.exit(1)`), not only earlier on the way.
       if (facts.every((f) => f.phase === Phase.PtrReleased && !f.uncertain && f.site !== null && sameBlock(f.site, node))) {
-        let ends = this.releasedAtEnd.get(res);
-        if (!ends) this.releasedAtEnd.set(res, (ends = new Set()));
+        let ends = releasedAtEnd.get(res);
+        if (!ends) releasedAtEnd.set(res, (ends = new Set()));
         ends.add(node);
       } else if (facts.every((f) => !f.uncertain && this.transitions.isOwed(res, f))) {
-        const exits = this.heldAtEnd.get(res) ?? [];
-        if (!exits.some((e) => e.node === node)) this.heldAtEnd.set(res, [...exits, exit]);
+        const exits = heldAtEnd.get(res) ?? [];
+        if (!exits.some((e) => e.node === node)) heldAtEnd.set(res, [...exits, exit]);
       }
     }
   }
@@ -73,9 +78,9 @@ export class HeldNotes {
   noteOverwrite(draft: Draft, key: string, holder: TSESTree.Node, variable: string, node: TSESTree.Node): void {
     for (const id of draft.bindings.get(key) ?? []) {
       const value = this.ctx.value(id);
-      if (value.kind !== "ref" || value.res.ownKey < 0 || this.overwritten.has(value.res)) continue;
+      if (value.kind !== "ref" || value.res.ownKey < 0 || this.overwrites?.has(value.res)) continue;
       const facts = (draft.tracks.get(value.res.ownKey) ?? []).map((f) => this.ctx.facts.get(f));
-      if (facts.length > 0 && facts.every((f) => f.phase === Phase.PtrEscaped && !f.uncertain && f.site === holder)) this.overwritten.set(value.res, { variable, node });
+      if (facts.length > 0 && facts.every((f) => f.phase === Phase.PtrEscaped && !f.uncertain && f.site === holder)) (this.overwrites ??= new Map()).set(value.res, { variable, node });
     }
   }
 
@@ -86,14 +91,20 @@ export class HeldNotes {
    * script that cleans up where it finishes, not where it fails), it is not: the system takes it back.
    */
   get terminateLeaks(): ReadonlyMap<Resource, Exit[]> {
-    const out = new Map(this.leftovers);
-    for (const [res, exits] of this.heldAtEnd) {
-      if ((this.releasedAtEnd.get(res)?.size ?? 0) < 2) continue;
+    if (!this.ends) return NO_LEAKS;
+    const { leftovers, releasedAtEnd, heldAtEnd } = this.ends;
+    const out = new Map(leftovers);
+    for (const [res, exits] of heldAtEnd) {
+      if ((releasedAtEnd.get(res)?.size ?? 0) < 2) continue;
       const list = [...(out.get(res) ?? [])];
       for (const exit of exits) if (!list.some((e) => e.node === exit.node)) list.push(exit);
       out.set(res, list);
     }
     return out;
+  }
+
+  get overwritten(): ReadonlyMap<Resource, { variable: string; node: TSESTree.Node }> {
+    return this.overwrites ?? NO_OVERWRITES;
   }
 
   /**

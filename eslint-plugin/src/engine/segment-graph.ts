@@ -51,10 +51,10 @@ export class FunctionGraph {
   /** Indices of the segments ESLint is in now (usually one): events go into each. */
   private readonly current: number[] = [];
   /** Segments (reachable or not) started at each `finally` block, in order. */
-  private readonly finallyStarts = new Map<TSESTree.TryStatement, (Segment | null)[]>();
+  private finallyStarts: Map<TSESTree.TryStatement, (Segment | null)[]> | null = null;
   /** Try regions enclosing the current position, innermost last. */
   readonly regionStack: { tryNode: TSESTree.TryStatement; part: "block" | "catch" | "finally" }[] = [];
-  private readonly tryIds = new Map<TSESTree.TryStatement, number>();
+  private tryIds: Map<TSESTree.TryStatement, number> | null = null;
   /** Set when the solver gave up (iteration cap): the function reports nothing. */
   gaveUp = false;
   /** For a class field initializer: its value, stored in the field when the path ends. */
@@ -92,6 +92,8 @@ export class FunctionGraph {
   private noteFinallyStart(segment: Segment | null, node: Node): void {
     const parent = node.parent;
     if (parent?.type === "TryStatement" && parent.finalizer === node) {
+      // Made at the first `finally` (most code paths have none; every function and arrow makes a graph).
+      this.finallyStarts ??= new Map();
       let list = this.finallyStarts.get(parent);
       if (!list) this.finallyStarts.set(parent, (list = []));
       list.push(segment);
@@ -131,6 +133,7 @@ export class FunctionGraph {
   }
 
   regionKey(tryNode: TSESTree.TryStatement, part: "catch" | "finally"): string {
+    this.tryIds ??= new Map();
     let id = this.tryIds.get(tryNode);
     if (id === undefined) this.tryIds.set(tryNode, (id = this.tryIds.size));
     return `${id}:${part}`;
@@ -153,6 +156,7 @@ export class FunctionGraph {
 
   /** Called at the end of the code path: identifies the abrupt-completion segments of each `finally`. */
   sealGraph(): void {
+    if (!this.finallyStarts) return;
     for (const [tryNode, starts] of this.finallyStarts) {
       if (starts.length < 2 || starts.length % 2 !== 0) continue;
       const key = this.regionKey(tryNode, "finally");
