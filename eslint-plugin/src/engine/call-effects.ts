@@ -4,10 +4,16 @@
  */
 import type { Draft } from "./facts";
 import type { Sink } from "./findings";
-import type { EngineContext, Event, ParamEffect } from "./model";
+import type { TSESTree } from "@typescript-eslint/utils";
+import type { EngineContext, Event, ParamEffect, Summary } from "./model";
 import { slotKeysOf } from "./object-fields";
 import type { Transitions } from "./transitions";
 import { calleeOf } from "./transition-findings";
+
+/** A helper call's summary: an imported helper's comes with the call, a function of this file's is asked for (made on first need). */
+export function summaryOfCall(event: Extract<Event, { k: "callLocal" }>, summaryOf: (fn: TSESTree.Node) => Summary | null): Summary | null {
+  return event.summary ?? (event.callee ? summaryOf(event.callee) : null);
+}
 
 /**
  * A call to a function of this file or a summarised import: its summary's effects on each argument and
@@ -16,7 +22,7 @@ import { calleeOf } from "./transition-findings";
  */
 export function applyCall(ctx: EngineContext, t: Transitions, draft: Draft, event: Extract<Event, { k: "callLocal" }>, sink: Sink, forSummary: boolean): void {
   const intoCache = (effect: ParamEffect | undefined) => forSummary && copiesIntoCache(ctx, effect, event.args);
-  const summary = event.summary ?? (event.callee ? ctx.summaryOf(event.callee) : null);
+  const summary = summaryOfCall(event, (fn) => ctx.summaryOf(fn));
   if (!summary) {
     for (const arg of event.args) t.escapeSym(draft, arg.sym, arg.key);
     return;

@@ -15,6 +15,7 @@ import type { Event, Resource, Summary, Sym } from "./model";
 import { forEachEvent, type FunctionGraph } from "./segment-graph";
 import { calledMethod, slotKeysOf } from "./object-fields";
 import { isVariableKey, type Symbols } from "./symbols";
+import { summaryOfCall } from "./call-effects";
 
 type Node = TSESTree.Node;
 
@@ -264,7 +265,7 @@ export function releasedKeys(graphs: Iterable<FunctionGraph>, summaryOf: (fn: No
       for (const event of events) {
         if (event.k === "release") addKeys(event.target, keys);
         else if (event.k === "callLocal") {
-          const summary = event.summary ?? (event.callee ? summaryOf(event.callee) : null);
+          const summary = summaryOfCall(event, summaryOf);
           event.args.forEach((arg, i) => summary?.params[i]?.kind === "release" && addKeys(arg.sym, keys));
         }
       }
@@ -345,7 +346,7 @@ export function handledSlotKeys(event: Event, summaryOf: (fn: Node) => Summary |
     // A helper given the variable may release it or hand it on; one whose summary says it only uses
     // its argument (`psSet(ps)`: a vtable call) does neither.
     case "callLocal": {
-      const summary = event.summary ?? (event.callee ? summaryOf(event.callee) : null);
+      const summary = summaryOfCall(event, summaryOf);
       for (let i = 0; i < event.args.length; i++) {
         const arg = event.args[i];
         const effect = summary?.params[i];

@@ -16,6 +16,7 @@ import type { Event, HelperRole, Summary } from "./model";
 import type { FunctionGraph } from "./segment-graph";
 import type { Symbols } from "./symbols";
 import { rootKey } from "./module-pointers";
+import { summaryOfCall } from "./call-effects";
 
 type Node = TSESTree.Node;
 
@@ -52,7 +53,7 @@ export class ModuleStateRoles {
       if (e.k === "release") return e.targetKey !== null && this.isModuleKey(e.targetKey);
       if (e.k !== "callLocal") return false;
       if (e.callee && this.releases(e.callee)) return true;
-      const summary = e.summary ?? (e.callee ? this.summaryOf(e.callee) : null);
+      const summary = summaryOfCall(e, (fn) => this.summaryOf(fn));
       return e.args.some((arg, i) => summary?.params[i]?.kind === "release" && arg.key !== null && this.isModuleKey(arg.key));
     });
     this.releasing.set(fn, found);
@@ -60,7 +61,7 @@ export class ModuleStateRoles {
   }
 
   private returnsOwned(event: Extract<Event, { k: "callLocal" }>): boolean {
-    const summary = event.summary ?? (event.callee ? this.summaryOf(event.callee) : null);
+    const summary = summaryOfCall(event, (fn) => this.summaryOf(fn));
     return !!summary && (summary.returns !== null || (summary.object?.fields.length ?? 0) > 0);
   }
 

@@ -16,6 +16,7 @@ import type { Summary } from "./model";
 import { forEachEvent, type FunctionGraph } from "./segment-graph";
 import { calleeName, unwrapExpression } from "./ast";
 import { escapeRegExp, type Vocabulary } from "./vocabulary";
+import { summaryOfCall } from "./call-effects";
 
 type Node = TSESTree.Node;
 
@@ -202,7 +203,7 @@ export function helperReleaseCalls(graphs: Iterable<FunctionGraph>, summaryOf: (
   const out: { node: Node; target: Node }[] = [];
   forEachEvent(graphs, (event) => {
     if (event.k !== "callLocal") return;
-    const summary = event.summary ?? (event.callee ? summaryOf(event.callee) : null);
+    const summary = summaryOfCall(event, summaryOf);
     for (let i = 0; i < event.args.length; i++) if (summary?.params[i]?.kind === "release") out.push({ node: event.node, target: event.args[i].expr });
   });
   return out;

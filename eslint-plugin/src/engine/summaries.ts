@@ -15,7 +15,7 @@ import { solve } from "./solver";
 import { slotKeysOf } from "./object-fields";
 import type { SolveOptions } from "./solver";
 import type { Symbols } from "./symbols";
-import { copiesIntoCache } from "./call-effects";
+import { copiesIntoCache, summaryOfCall } from "./call-effects";
 
 type Node = TSESTree.Node;
 
@@ -176,7 +176,7 @@ export class Summaries {
       const effect = this.paramEffect(exit, graph, params[i]);
       if (effect.kind !== "none") return effect;
       // `destroyBuffer(buf)` releases `buf.srv`: what the object holds is not the caller's any more.
-      const members = membersHandedOn(graph, params[i].key, (call) => call.summary ?? (call.callee ? this.summaryOf(call.callee) : null), (effect, args) => copiesIntoCache(this.ctx, effect, args));
+      const members = membersHandedOn(graph, params[i].key, (call) => summaryOfCall(call, (fn) => this.summaryOf(fn)), (effect, args) => copiesIntoCache(this.ctx, effect, args));
       return members.length > 0 ? { kind: "none", members } : effect;
     });
     return { params: effects, returns: returned, object: returnedObject([...objects.values()], nullable) };
