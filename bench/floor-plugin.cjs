@@ -63,6 +63,8 @@ class Walk {
     this.aliases = new Map();
     /** Segments that end in a `throw` statement: exits like a return's. */
     this.explicitThrows = new Set();
+    /** `outBoxes`: the pointer key an HRESULT variable reports on (`hr = p.QueryInterface(IID, out)`). */
+    this.hresultOf = new Map();
   }
   record(event) {
     for (const segment of this.current) {
@@ -82,7 +84,7 @@ const isNull = (h) => h & ~OWNED;
 const OWNERSHIP = (OWNED | RELEASED | ESCAPED) * 0x101;
 const IID = /^(IID_\w+|I[A-Z]\w*)$/;
 
-function createRule({ scopes = false, escapes = false, throws = false, nullTests = false, aliases = false } = {}) {
+function createRule({ scopes = false, escapes = false, throws = false, nullTests = false, aliases = false, outBoxes = false, faithful = false } = {}) {
   return {
     meta: {
       type: "problem",
@@ -142,7 +144,14 @@ function createRule({ scopes = false, escapes = false, throws = false, nullTests
         for (const e of events) {
           const bits = out.get(e.key) ?? 0;
           // `aliases` also checks what the engine's use-after-release does: a call on a pointer released on some path.
-          if (aliases && e.node && bits & RELEASED) report("released", e.node, { name: nameOf(e.key) });
+          if (aliases && e.node && bits & RELEASED) {
+            report("released", e.node, { name: nameOf(e.key) });
+            // `faithful`: as com-async, a pointer reported as used after its release is forgotten on that path.
+            if (faithful) {
+              set(e.key, 0);
+              continue;
+            }
+          }
           switch (e.kind) {
             case "acquire":
               set(e.key, e.call ? OWNED | IDLE : OWNED);
@@ -157,11 +166,11 @@ function createRule({ scopes = false, escapes = false, throws = false, nullTests
               if (bits) set(e.key, both(bits, isNull));
               break;
             case "begin":
-              if (bits & PENDING) report("pending", e.node, { name: nameOf(e.key), method: e.method });
+              if (bits & (faithful ? PENDING | CANCELED : PENDING)) report("pending", e.node, { name: nameOf(e.key), method: e.method });
               set(e.key, (bits & OWNERSHIP) | PENDING);
               break;
             case "finish":
-              if (bits & IDLE && !(bits & (PENDING | CANCELED))) report("finishWithout", e.node, { name: nameOf(e.key) });
+              if (bits & IDLE && (faithful || !(bits & (PENDING | CANCELED)))) report("finishWithout", e.node, { name: nameOf(e.key) });
               set(e.key, (bits & OWNERSHIP) | IDLE);
               break;
             case "cancel": {
@@ -262,11 +271,14 @@ function createRule({ scopes = false, escapes = false, throws = false, nullTests
       const acquisition = (id, init) => {
         if (!walk || id.type !== "Identifier" || !init || init.type !== "CallExpression") return;
         const parts = calleeParts(init);
-        // `hr = p.QueryInterface(IID, out)` returns an HRESULT; its pointer is in the box, which the floor does not follow.
-        if (!parts || (parts.method !== "QueryInterface" && parts.method !== "CreateCall") || (parts.method === "QueryInterface" && init.arguments.length > 1)) return;
+        if (!parts || (parts.method !== "QueryInterface" && parts.method !== "CreateCall")) return;
         const iid = init.arguments[0];
         if (parts.method === "QueryInterface" && !(iid?.type === "Identifier" && IID.test(iid.name))) return;
-        const key = keyOf(id);
+        // `hr = p.QueryInterface(IID, out)` returns an HRESULT and puts the pointer in the box (`outBoxes`: followed).
+        const box = parts.method === "QueryInterface" && init.arguments.length > 1 ? init.arguments[1] : null;
+        if (box && (!outBoxes || box.type !== "Identifier")) return;
+        const key = box ? keyOf(box) : keyOf(id);
+        if (box) walk.hresultOf.set(keyOf(id), key);
         walk.acquiredAt.set(key, init);
         walk.cancelOf.set(key, parts.key);
         walk.record({ kind: "acquire", key, call: parts.method === "CreateCall" });
@@ -291,6 +303,10 @@ function createRule({ scopes = false, escapes = false, throws = false, nullTests
               if (key !== null) walk.record({ kind: "null", key });
             }
           }
+          // `if (FAILED(hr)) <node>` (`outBoxes`): the acquisition that returned `hr` put nothing in its box.
+          const failed = outBoxes ? failedTested(node) : null;
+          const boxKey = failed ? walk.hresultOf.get(keyOf(failed)) : undefined;
+          if (boxKey !== undefined) walk.record({ kind: "null", key: boxKey });
         },
         onCodePathSegmentEnd(segment) {
           const i = walk.current.lastIndexOf(segment);
@@ -350,13 +366,16 @@ function createRule({ scopes = false, escapes = false, throws = false, nullTests
           else if (method === "Release") walk.record({ kind: "release", key, node });
           else if (method === "Cancel") {
             const call = walk.cancelOf.get(key);
-            if (call !== undefined) walk.cancelledAt.set(call, node);
+            if (call !== undefined && !(faithful && walk.cancelledAt.has(call))) walk.cancelledAt.set(call, node);
             walk.record({ kind: "cancel", key, call, node });
           }
         },
         "VariableDeclarator:exit"(node) {
-          if (aliases && node.id.type === "Identifier" && node.init?.type === "Identifier" && node.parent.kind === "const") {
-            const from = canonical(keyOf(node.init));
+          // `const cancel = out[0] as ICancelMethodCalls` (`outBoxes`): the box's pointer under a name.
+          const read = outBoxes ? boxRead(node.init) : null;
+          const source = read ?? (node.init?.type === "Identifier" ? node.init : null);
+          if ((aliases || read) && node.id.type === "Identifier" && source && node.parent.kind === "const") {
+            const from = canonical(keyOf(source));
             if (walk.acquiredAt.has(from)) walk.aliases.set(keyOf(node.id), from);
           }
           acquisition(node.id, node.init);
@@ -379,6 +398,23 @@ function nullTested(node) {
   const test = parent.test;
   if (node === parent.consequent && test.type === "UnaryExpression" && test.operator === "!" && test.argument.type === "Identifier") return test.argument;
   if (node === parent.alternate && test.type === "Identifier") return test;
+  return null;
+}
+
+/** The HRESULT a branch starting at `node` knows to have failed: `if (FAILED(hr)) <node>`. */
+function failedTested(node) {
+  const parent = node.parent;
+  if (parent?.type !== "IfStatement" || node !== parent.consequent) return null;
+  const test = parent.test;
+  if (test.type === "CallExpression" && test.callee.type === "Identifier" && test.callee.name === "FAILED" && test.arguments[0]?.type === "Identifier") return test.arguments[0];
+  return null;
+}
+
+/** The box an expression reads its pointer from: `out[0]`, `out[0] as T`. */
+function boxRead(init) {
+  let expr = init;
+  while (expr && (expr.type === "TSAsExpression" || expr.type === "TSNonNullExpression")) expr = expr.expression;
+  if (expr?.type === "MemberExpression" && expr.computed && expr.property.type === "Literal" && expr.property.value === 0 && expr.object.type === "Identifier") return expr.object;
   return null;
 }
 
