@@ -10,41 +10,26 @@
  *
  *   node bench/floor-mutants.mjs [--files 4] [--seed 1] [--floor bench/floor-plus-plugin.cjs] [--show 3]
  *
- * Needs `npm run build`. Mutants keep every other character in place (a deleted statement
+ * Needs `npm run build`. `mutantAgreement` is also what test/unit/bench-floor.test.ts runs. Mutants keep every other character in place (a deleted statement
  * becomes spaces, its line breaks kept), so places compare across mutants. Round k deletes the
  * k-th mutation of every declaration that has one (declarations are independent:
  * each is its own function or class), so a round is one lint per file and configuration.
  */
 import * as path from "node:path";
 import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
 import { ROOT, generateLibraryHeavy } from "./generate.mjs";
 
 const require = createRequire(import.meta.url);
 const { Linter } = require("eslint");
 const parser = require("@typescript-eslint/parser");
 
-const args = process.argv.slice(2);
-const value = (name, fallback) => {
-  const i = args.indexOf(name);
-  return i >= 0 && i + 1 < args.length ? args[i + 1] : fallback;
-};
-const FILES = Number(value("--files", 4));
-const SEED = Number(value("--seed", 1));
-const SHOW = Number(value("--show", 3));
-const floorPath = path.resolve(value("--floor", path.join(ROOT, "bench/floor-plus-plugin.cjs")));
-
-const plugin = require(path.join(ROOT, "eslint-plugin/dist/index.js"));
-const floor = require(floorPath);
 /** The yardstick's message ids, by the com-async rule each stands for. */
 const KIND = { finishWithout: "finish-without-begin", released: "use-after-release", leak: "missing-release", cancelled: "cancel-without-finish", pending: "begin-while-pending" };
 const COVERED = new Set(Object.values(KIND));
 const PROTOCOL_CALL = /\.(?:Release|Cancel|Begin_\w+|Finish_\w+)\s*\(/;
 const NULL_OR_FAILED_TEST = /^\s*(?:FAILED\(|!\s*[\w$]+\s*$)/;
-
-const linter = new Linter({ cwd: ROOT });
 const config = (p, rules) => [{ files: ["**/*.ts"], languageOptions: { parser }, plugins: { "com-async": p }, rules }];
-const engineConfig = config(plugin, Object.fromEntries([...COVERED].map((kind) => [`com-async/${kind}`, "error"])));
-const floorConfig = config(floor, floor.configs.strict.rules);
 
 /** A statement one can delete without changing how the code around it parses: in a list of statements. */
 function inStatementList(node, parent) {
@@ -95,55 +80,79 @@ function mutate(text, { node, op, next }) {
   return text.slice(0, start) + (op === "delete" ? source.replace(/[^\n]/g, " ") : `${source} ${source}`) + text.slice(end);
 }
 
-const byTemplate = new Map();
-const shown = [];
-let agree = 0;
-let total = 0;
-let baseAgree = 0;
-let baseTotal = 0;
-for (const file of generateLibraryHeavy({ files: FILES, seed: SEED }).slice(0, FILES)) {
-  const ast = parser.parse(file.text, { range: true, loc: true });
-  const units = ast.body.filter((s) => !/^export function plain/.test(file.text.slice(s.range[0], s.range[0] + 30)) && s.type !== "EmptyStatement");
-  const lists = units.map((unit) => candidates(file.text, unit));
-  const rounds = Math.max(0, ...lists.map((l) => l.length));
-  for (let round = -1; round < rounds; round++) {
-    let text = file.text;
-    // From the end, so that earlier ranges stay valid (blanking keeps lengths anyway).
-    for (let u = units.length - 1; u >= 0; u--) if (round >= 0 && lists[u][round]) text = mutate(text, lists[u][round]);
-    const place = (m) => ({ at: m.line, key: `${m.kind} ${m.line}:${m.column}` });
-    const engine = linter.verify(text, engineConfig, path.join(ROOT, file.name)).filter((m) => m.ruleId).map((m) => place({ ...m, kind: m.ruleId.replace("com-async/", "") }));
-    const yard = linter.verify(text, floorConfig, path.join(ROOT, file.name)).filter((m) => KIND[m.messageId]).map((m) => place({ ...m, kind: KIND[m.messageId] }));
-    for (let u = 0; u < units.length; u++) {
-      if (round >= 0 && !lists[u][round]) continue;
-      const [from, to] = [units[u].loc.start.line, units[u].loc.end.line];
-      const inside = (list) => list.filter((p) => p.at >= from && p.at <= to).map((p) => p.key).sort().join(", ");
-      const e = inside(engine);
-      const f = inside(yard);
-      const same = e === f;
-      if (round < 0) {
-        baseTotal++;
-        if (same) baseAgree++;
-        continue;
-      }
-      total++;
-      if (same) agree++;
-      const template = templateOf(file.text, units[u]);
-      const t = byTemplate.get(template) ?? { agree: 0, total: 0 };
-      byTemplate.set(template, t);
-      t.total++;
-      if (same) t.agree++;
-      else if (shown.filter((s) => s.template === template).length < SHOW) {
-        const { node, op } = lists[u][round];
-        const statement = file.text.slice(node.range[0], node.range[1]).split("\n")[0].trim();
-        shown.push({ template, where: `${file.name}:${node.loc.start.line}`, change: `${op === "delete" ? "deleted" : op === "double" ? "doubled" : "swapped with the next statement:"} \`${statement}\``, engine: e || "(nothing)", yardstick: f || "(nothing)" });
+/**
+ * Lints every mutant of the COM declarations of `files` ({ name, text } of bench/generate.mjs) with com-async
+ * (its five rules the yardstick covers, untyped, default options) and with `floor` (a yardstick plugin module).
+ * Returns how many declarations agree, unmodified and mutated, by template, and each disagreement.
+ */
+export function mutantAgreement(files, floor, plugin = require(path.join(ROOT, "eslint-plugin/dist/index.js"))) {
+  const linter = new Linter({ cwd: ROOT });
+  const engineConfig = config(plugin, Object.fromEntries([...COVERED].map((kind) => [`com-async/${kind}`, "error"])));
+  const floorConfig = config(floor, floor.configs.strict.rules);
+  const byTemplate = new Map();
+  const disagreements = [];
+  let agree = 0;
+  let total = 0;
+  let baseAgree = 0;
+  let baseTotal = 0;
+  for (const file of files) {
+    const ast = parser.parse(file.text, { range: true, loc: true });
+    const units = ast.body.filter((s) => !/^export function plain/.test(file.text.slice(s.range[0], s.range[0] + 30)) && s.type !== "EmptyStatement");
+    const lists = units.map((unit) => candidates(file.text, unit));
+    const rounds = Math.max(0, ...lists.map((l) => l.length));
+    for (let round = -1; round < rounds; round++) {
+      let text = file.text;
+      // From the end, so that earlier ranges stay valid (blanking keeps lengths anyway).
+      for (let u = units.length - 1; u >= 0; u--) if (round >= 0 && lists[u][round]) text = mutate(text, lists[u][round]);
+      const place = (m) => ({ at: m.line, key: `${m.kind} ${m.line}:${m.column}` });
+      const engine = linter.verify(text, engineConfig, path.join(ROOT, file.name)).filter((m) => m.ruleId).map((m) => place({ ...m, kind: m.ruleId.replace("com-async/", "") }));
+      const yard = linter.verify(text, floorConfig, path.join(ROOT, file.name)).filter((m) => KIND[m.messageId]).map((m) => place({ ...m, kind: KIND[m.messageId] }));
+      for (let u = 0; u < units.length; u++) {
+        if (round >= 0 && !lists[u][round]) continue;
+        const [from, to] = [units[u].loc.start.line, units[u].loc.end.line];
+        const inside = (list) => list.filter((p) => p.at >= from && p.at <= to).map((p) => p.key).sort().join(", ");
+        const e = inside(engine);
+        const f = inside(yard);
+        const same = e === f;
+        if (round < 0) {
+          baseTotal++;
+          if (same) baseAgree++;
+          continue;
+        }
+        total++;
+        if (same) agree++;
+        const template = templateOf(file.text, units[u]);
+        const t = byTemplate.get(template) ?? { agree: 0, total: 0 };
+        byTemplate.set(template, t);
+        t.total++;
+        if (same) t.agree++;
+        else {
+          const { node, op } = lists[u][round];
+          const statement = file.text.slice(node.range[0], node.range[1]).split("\n")[0].trim();
+          disagreements.push({ template, where: `${file.name}:${node.loc.start.line}`, change: `${op === "delete" ? "deleted" : op === "double" ? "doubled" : "swapped with the next statement:"} \`${statement}\``, engine: e || "(nothing)", yardstick: f || "(nothing)" });
+        }
       }
     }
   }
+  return { baseAgree, baseTotal, agree, total, byTemplate, disagreements };
 }
 
-console.log(`yardstick: ${path.relative(ROOT, floorPath)}; corpus: ${FILES} files of bench/generate.mjs (seed ${SEED})`);
-console.log(`unmodified declarations: agree on ${baseAgree} of ${baseTotal}`);
-console.log(`mutants (one statement deleted, doubled or swapped): agree on ${agree} of ${total} (${((100 * agree) / Math.max(1, total)).toFixed(1)}%)`);
-for (const [template, t] of [...byTemplate].sort((a, b) => a[1].agree / a[1].total - b[1].agree / b[1].total)) console.log(`  ${String(t.agree).padStart(4)} / ${String(t.total).padEnd(4)} ${template}`);
-if (shown.length) console.log("\nFirst disagreements per template (com-async | yardstick):");
-for (const s of shown) console.log(`  ${s.where} ${s.change}\n    com-async: ${s.engine}\n    yardstick: ${s.yardstick}`);
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const args = process.argv.slice(2);
+  const value = (name, fallback) => {
+    const i = args.indexOf(name);
+    return i >= 0 && i + 1 < args.length ? args[i + 1] : fallback;
+  };
+  const FILES = Number(value("--files", 4));
+  const SEED = Number(value("--seed", 1));
+  const SHOW = Number(value("--show", 3));
+  const floorPath = path.resolve(value("--floor", path.join(ROOT, "bench/floor-plus-plugin.cjs")));
+  const { baseAgree, baseTotal, agree, total, byTemplate, disagreements } = mutantAgreement(generateLibraryHeavy({ files: FILES, seed: SEED }).slice(0, FILES), require(floorPath));
+  const shown = disagreements.filter((d, i) => disagreements.slice(0, i).filter((e) => e.template === d.template).length < SHOW);
+  console.log(`yardstick: ${path.relative(ROOT, floorPath)}; corpus: ${FILES} files of bench/generate.mjs (seed ${SEED})`);
+  console.log(`unmodified declarations: agree on ${baseAgree} of ${baseTotal}`);
+  console.log(`mutants (one statement deleted, doubled or swapped): agree on ${agree} of ${total} (${((100 * agree) / Math.max(1, total)).toFixed(1)}%)`);
+  for (const [template, t] of [...byTemplate].sort((a, b) => a[1].agree / a[1].total - b[1].agree / b[1].total)) console.log(`  ${String(t.agree).padStart(4)} / ${String(t.total).padEnd(4)} ${template}`);
+  if (shown.length) console.log("\nFirst disagreements per template (com-async | yardstick):");
+  for (const s of shown) console.log(`  ${s.where} ${s.change}\n    com-async: ${s.engine}\n    yardstick: ${s.yardstick}`);
+}

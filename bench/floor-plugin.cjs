@@ -22,7 +22,7 @@
  * com-async's findings there, not a check of the whole spec.
  *
  * Five things the spec's traps and rules need can be switched on, one by one, to price them
- * (`bench/floor-plus-plugin.cjs` has all five):
+ * (`bench/floor-plus-plugin.cjs` has these five):
  *  - `scopes`: names resolved through the scope manager (a shadowing `call` is another object),
  *    instead of keyed by their text;
  *  - `escapes`: a pointer passed to any other call, returned, stored into a member or put into an
@@ -34,6 +34,15 @@
  *  - `nullTests`: `if (!p) ...` and `if (p) ... else ...`: where the pointer is null, nothing is owned;
  *  - `aliases`: `const alias = p` names the same pointer; with it, a protocol call on a pointer
  *    released on some path is reported (use-after-release).
+ * Two more make it agree with com-async on every mutant of the corpus's own code (`node
+ * bench/floor-mutants.mjs`: each protocol statement deleted, doubled or swapped, each null or `FAILED`
+ * test and each jump deleted); `bench/floor-corpus-plugin.cjs` has all seven:
+ *  - `outBoxes`: `hr = p.QueryInterface(IID, out)` acquires the pointer in the box `out`, read as
+ *    `const q = out[0]`; where `FAILED(hr)` holds, the box holds nothing;
+ *  - `faithful`: com-async's placement of reports: a Begin_ on a cancelled, unfinished call is one
+ *    while a call is pending; a cancel is reported at the first Cancel; finish-without-begin when some
+ *    path reaches the Finish_ with nothing pending; a pointer reported as used after its release is
+ *    forgotten on that path.
  * A state keeps, per variable, the phases it may be in for certain (low byte) and only through
  * an exception (high byte).
  */

@@ -43,4 +43,21 @@ describe("the floor of target (b)", () => {
     // The corpus exercises the four rules the comparison is about.
     for (const rule of ["com-async/missing-release", "com-async/cancel-without-finish", "com-async/begin-while-pending", "com-async/use-after-release"]) assert.ok((byRule.get(rule) ?? 0) > 0, rule);
   });
+
+  it("checks the corpus's code, not only its findings: bench/floor-corpus-plugin.cjs agrees with com-async on every mutant of 40 declarations; floor-plus does not", async function () {
+    this.timeout(60_000);
+    const { generateFile } = (await import(pathToFileURL(path.join(ROOT, "bench/generate.mjs")).href)) as { generateFile(index: number, functions: number): string };
+    type Agreement = { baseAgree: number; baseTotal: number; agree: number; total: number; disagreements: { where: string; change: string; engine: string; yardstick: string }[] };
+    const { mutantAgreement } = (await import(pathToFileURL(path.join(ROOT, "bench/floor-mutants.mjs")).href)) as { mutantAgreement(files: { name: string; text: string }[], floor: Plugin, engine: Plugin): Agreement };
+    const files = [{ name: "gen000.ts", text: generateFile(0, 40) }];
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const corpusFloor = mutantAgreement(files, require(path.join(ROOT, "bench/floor-corpus-plugin.cjs")) as Plugin, plugin as unknown as Plugin);
+    assert.equal(corpusFloor.baseAgree, corpusFloor.baseTotal);
+    assert.ok(corpusFloor.total > 300, `${corpusFloor.total} mutants`);
+    assert.deepEqual(corpusFloor.disagreements, []);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const plusFloor = mutantAgreement(files, require(path.join(ROOT, "bench/floor-plus-plugin.cjs")) as Plugin, plugin as unknown as Plugin);
+    assert.equal(plusFloor.baseAgree, plusFloor.baseTotal);
+    assert.ok(plusFloor.disagreements.some((d) => d.change.startsWith("deleted `cancel.Release();`") && d.engine.startsWith("missing-release")), "floor-plus misses the leak of an out box's pointer");
+  });
 });
