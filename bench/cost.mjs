@@ -6,7 +6,7 @@
  *   node bench/cost.mjs [--mode callgrind|wall] [--builds name=dir,...] [--files 4]
  *                       [--warmup 3] [--passes 4] [--repeat 2] [--rounds 15] [--seed 1] [--only config,...]
  *                       [--node-flags "--single-threaded"] [--core rule+rule,rule]
- *                       [--gc natural|forced] [--settle 2]
+ *                       [--gc natural|forced] [--settle 2] [--corpus dir]
  *
  * A build is a directory holding a built `eslint-plugin` (its `dist/index.js`), or a plugin
  * module (`bench/floor-plugin.cjs`, the least a path-sensitive check does); the default is
@@ -181,6 +181,8 @@ function options() {
     repeat: Number(value("--repeat", 2)),
     rounds: Number(value("--rounds", 15)),
     seed: Number(value("--seed", 1)),
+    /** Real code instead of the generated corpus: a directory (a checkout of docs/ffi-corpus.md), `--files` of its files. */
+    corpus: value("--corpus", null),
     /** Count only these configurations (the others' counts come from an earlier run). */
     only: value("--only", null)?.split(",") ?? null,
     /** ESLint core rules counted as configurations too (`a+b` is one configuration of two rules). */
@@ -188,6 +190,25 @@ function options() {
     /** `--single-threaded` by default: V8 compiles and collects on the main thread, so what it does is counted, not left to thread timing. */
     nodeFlags: value("--node-flags", "--single-threaded").split(" ").filter(Boolean),
   };
+}
+
+/**
+ * `count` TypeScript files of a real code base that name a Release (its COM client code), evenly spaced
+ * in path order so that no one package or example dominates; the same files for every run.
+ */
+function realFiles(dir, count) {
+  const all = [];
+  const walk = (d) => {
+    for (const entry of fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const full = path.join(d, entry.name);
+      if (entry.isDirectory() && entry.name !== "node_modules" && !entry.name.startsWith(".")) walk(full);
+      else if (entry.isFile() && /\.ts$/.test(entry.name) && !entry.name.endsWith(".d.ts") && /Release/.test(fs.readFileSync(full, "utf8"))) all.push(full);
+    }
+  };
+  walk(path.resolve(dir));
+  if (all.length === 0) throw new Error(`--corpus ${dir}: no TypeScript file names a Release`);
+  const step = Math.max(1, all.length / count);
+  return Array.from({ length: Math.min(count, all.length) }, (_, i) => all[Math.floor(i * step)]);
 }
 
 function run(job, wrapper = [], nodeFlags = []) {
@@ -242,10 +263,12 @@ function checkSameMessages(byBuild) {
 function main() {
   const opts = options();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "com-async-cost-"));
-  const files = writeCorpus(dir, generateLibraryHeavy({ files: opts.files, functions: 100, seed: opts.seed }));
+  const files = opts.corpus ? realFiles(opts.corpus, opts.files) : writeCorpus(dir, generateLibraryHeavy({ files: opts.files, functions: 100, seed: opts.seed }));
   const configs = ["none", "no-unused-vars", ...opts.core.map((rules) => `core:${rules}`), ...opts.builds.map((b) => b.name)];
   const job = { mode: opts.mode, builds: opts.builds, files, warmup: opts.warmup, passes: opts.passes, rounds: opts.rounds, gc: opts.gc, settle: opts.settle };
-  console.log(`corpus: ${files.length} files of bench/generate.mjs (seed ${opts.seed}); mode ${opts.mode}; load average ${os.loadavg().map((x) => x.toFixed(1)).join(" ")}`);
+  const bytes = files.reduce((sum, f) => sum + fs.statSync(f).size, 0);
+  const source = opts.corpus ? `${opts.corpus} (TypeScript files naming a Release, evenly spaced in path order)` : `bench/generate.mjs (seed ${opts.seed})`;
+  console.log(`corpus: ${files.length} files (${(bytes / 1024).toFixed(0)} KB) of ${source}; mode ${opts.mode}; load average ${os.loadavg().map((x) => x.toFixed(1)).join(" ")}`);
   if (opts.mode === "wall") return wallMain(job, configs, opts);
 
   const counts = Object.fromEntries(configs.map((c) => [c, []]));
