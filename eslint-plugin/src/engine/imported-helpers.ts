@@ -68,19 +68,36 @@ export function importsOf(context: Rule.RuleContext, naming: NamingOptions): Imp
 }
 
 class ImportedHelpers implements ImportLookup {
+  /**
+   * One lint's answers, by import and by module: a file calls its imports many times (every call of an FFI binding
+   * asks), and each question otherwise resolved the import and `stat`ed the module again (a twelfth of the engine's
+   * time on real FFI files). The file system is taken to stand still for the length of one lint.
+   */
+  private readonly answers = new Map<string, HelperRole | null>();
+  private readonly modules = new Map<string, ModuleExports | null>();
+  private readonly cacheKey: string;
+
   constructor(
     private readonly file: string,
     private readonly naming: NamingOptions,
     private readonly parser: unknown,
     private readonly depth: number,
-  ) {}
+  ) {
+    this.cacheKey = namingKey(naming);
+  }
 
   helper(specifier: string, name: string): HelperRole | null {
-    try {
-      return this.find(this.file, specifier, name, this.depth, 0);
-    } catch {
-      return null;
+    const key = `${specifier}\0${name}`;
+    let role = this.answers.get(key);
+    if (role === undefined) {
+      try {
+        role = this.find(this.file, specifier, name, this.depth, 0);
+      } catch {
+        role = null;
+      }
+      this.answers.set(key, role);
     }
+    return role;
   }
 
   private find(from: string, specifier: string, name: string, depth: number, hops: number): HelperRole | null {
@@ -104,7 +121,14 @@ class ImportedHelpers implements ImportLookup {
   }
 
   private exportsOf(file: string, depth: number): ModuleExports | null {
-    const key = `${namingKey(this.naming)}\0${file}`;
+    const key = `${depth}\0${file}`;
+    let exports = this.modules.get(key);
+    if (exports === undefined) this.modules.set(key, (exports = this.moduleExports(file, depth)));
+    return exports;
+  }
+
+  private moduleExports(file: string, depth: number): ModuleExports | null {
+    const key = `${this.cacheKey}\0${file}`;
     const stat = fs.statSync(file);
     const cached = cache.get(key);
     if (cached && cached.mtimeMs === stat.mtimeMs && cached.size === stat.size && (cached.exports === null || cached.exports.depth <= depth)) return cached.exports;
