@@ -34,7 +34,7 @@ import { VariableHandling } from "./variable-handling";
 import { acquirerOfPointer, helperReleaseCalls } from "./release-forms";
 import { Conditions } from "./conditions";
 import { FfiShapes } from "./ffi";
-import { Vocabulary } from "./vocabulary";
+import { type Vocabulary, vocabularyFor } from "./vocabulary";
 import type { NamingOptions } from "../options";
 import { namingKey } from "../options";
 
@@ -55,7 +55,7 @@ export function analysisFor(context: Rule.RuleContext, naming: NamingOptions, im
   const existing = byOptions.get(key);
   if (existing && !existing.finished) return existing.skipped ? null : { analysis: existing, isDriver: false };
   const services = sourceCode.parserServices as Partial<ParserServices> | undefined;
-  const analysis = new FileAnalysis(sourceCode, new Recognizer(new Vocabulary(naming), services?.program ? services : undefined), context.filename, { imports: imports() });
+  const analysis = new FileAnalysis(sourceCode, new Recognizer(vocabularyFor(naming, key), services?.program ? services : undefined), context.filename, { imports: imports() });
   byOptions.set(key, analysis);
   if (analysis.skipped) return null;
   return { analysis, isDriver: true };

@@ -22,7 +22,7 @@ import { FileAnalysis } from "./file-analysis";
 import type { HelperRole, ImportLookup, Summary } from "./model";
 import { resolveImport } from "./module-resolution";
 import { Recognizer } from "./recognizer";
-import { Vocabulary } from "./vocabulary";
+import { vocabularyFor } from "./vocabulary";
 import { enclosingFunction, mentionsName, unwrapExpression, walk } from "./ast";
 import type { NamingOptions } from "../options";
 import { namingKey } from "../options";
@@ -150,11 +150,12 @@ class ImportedHelpers implements ImportLookup {
     if (!LinterClass || parser === undefined) return null;
     let exports: ModuleExports | null = null;
     const naming = this.naming;
+    const cacheKey = this.cacheKey;
     const imports = new ImportedHelpers(file, naming, this.parser, depth);
     const rule: Rule.RuleModule = {
       meta: { type: "problem", schema: [] },
       create(context) {
-        const analysis = new FileAnalysis(context.sourceCode, new Recognizer(new Vocabulary(naming), undefined), file, { imports, force: true });
+        const analysis = new FileAnalysis(context.sourceCode, new Recognizer(vocabularyFor(naming, cacheKey), undefined), file, { imports, force: true });
         return driverListeners(analysis, (codePath) => {
           if (codePath.origin === "program" && !analysis.failed) exports = collectExports(analysis, context.sourceCode, file, depth);
         });

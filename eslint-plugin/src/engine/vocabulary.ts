@@ -20,6 +20,23 @@ export function escapeRegExp(word: string): string {
 export type IUnknownMethod = "queryInterface" | "addRef" | "release";
 const IUNKNOWN_SLOTS: readonly IUnknownMethod[] = ["queryInterface", "addRef", "release"];
 
+/** Vocabularies by naming options (`namingKey`): a lint builds one per file otherwise, with its patterns. */
+const vocabularies = new Map<string, Vocabulary>();
+
+/**
+ * The vocabulary of these naming options, shared by every analysis with the same options (it holds no state
+ * of a file: its memoised patterns are not global, so they keep no position between tests).
+ */
+export function vocabularyFor(naming: NamingOptions, key: string): Vocabulary {
+  let vocabulary = vocabularies.get(key);
+  if (!vocabulary) {
+    // A host that changes options per file (inline configuration) keeps a few; never an unbounded set.
+    if (vocabularies.size >= 32) vocabularies.clear();
+    vocabularies.set(key, (vocabulary = new Vocabulary(naming)));
+  }
+  return vocabulary;
+}
+
 export class Vocabulary {
   readonly beginPrefix: string;
   readonly finishPrefix: string;
@@ -193,6 +210,12 @@ export class Vocabulary {
    * or CreateCall, of a configured acquire function, or of a known creating export.
    */
   triggerPattern(): { test(text: string): boolean } {
+    return (this.trigger ??= this.buildTriggerPattern());
+  }
+
+  private trigger: { test(text: string): boolean } | undefined;
+
+  private buildTriggerPattern(): { test(text: string): boolean } {
     const protocol = this.protocolCallPattern();
     // Raw FFI code: a pointer box and a release of some form in the same file...
     const box = /Buffer\.alloc|\[\s*null\s*\]|BigU?Int64Array|value\s*:\s*null/;
@@ -237,6 +260,12 @@ export class Vocabulary {
 
   /** Words that show a function may act on the protocol: only such functions get summaries. */
   protocolWordPattern(): RegExp {
+    return (this.protocolWords ??= this.buildProtocolWordPattern());
+  }
+
+  private protocolWords: RegExp | undefined;
+
+  private buildProtocolWordPattern(): RegExp {
     const n = this.naming;
     const words = [n.beginPrefix, n.finishPrefix, ...this.queryInterfaceNames, ...n.createCallMethods, ...n.releaseMethods, ...n.cancelMethods, ...n.releaseFunctions, ...n.acquireFunctions.map((f) => f.name), ...CREATING_EXPORT_NAMES];
     const ci = words.filter((w) => w.length > 0).map(escapeRegExp);
