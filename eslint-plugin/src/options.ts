@@ -160,8 +160,12 @@ export function namingSchema(extra: Record<string, JSONSchema4> = {}): JSONSchem
  * tests, so anything malformed falls back to the default instead of throwing.
  */
 export function resolveNaming(ruleOptions: Partial<NamingOptions> | undefined): NamingOptions {
-  return { ...DEFAULT_NAMING, ...pickValid(ruleOptions) };
+  const valid = pickValid(ruleOptions);
+  // Most rules run with the defaults: one object for them, so that its key is computed once (namingKey).
+  return Object.keys(valid).length === 0 ? DEFAULT_RESOLVED : { ...DEFAULT_NAMING, ...valid };
 }
+
+const DEFAULT_RESOLVED: NamingOptions = Object.freeze({ ...DEFAULT_NAMING });
 
 function pickValid(raw: unknown): Partial<NamingOptions> {
   const out: Partial<NamingOptions> = {};
@@ -231,5 +235,10 @@ function isValidRegExp(source: string): boolean {
 
 /** A stable key for a resolved option set: rules with equal options share one analysis. */
 export function namingKey(naming: NamingOptions): string {
-  return JSON.stringify(naming);
+  let key = namingKeys.get(naming);
+  if (key === undefined) namingKeys.set(naming, (key = JSON.stringify(naming)));
+  return key;
 }
+
+/** Keys by options object: every rule asks for its options' key when it is created, once per file. */
+const namingKeys = new WeakMap<NamingOptions, string>();
