@@ -160,12 +160,22 @@ export function namingSchema(extra: Record<string, JSONSchema4> = {}): JSONSchem
  * tests, so anything malformed falls back to the default instead of throwing.
  */
 export function resolveNaming(ruleOptions: Partial<NamingOptions> | undefined): NamingOptions {
-  const valid = pickValid(ruleOptions);
   // Most rules run with the defaults: one object for them, so that its key is computed once (namingKey).
+  if (!ruleOptions || isDefaults(ruleOptions)) return DEFAULT_RESOLVED;
+  const valid = pickValid(ruleOptions);
   return Object.keys(valid).length === 0 ? DEFAULT_RESOLVED : { ...DEFAULT_NAMING, ...valid };
 }
 
 const DEFAULT_RESOLVED: NamingOptions = Object.freeze({ ...DEFAULT_NAMING });
+
+/**
+ * Options that are the defaults themselves: ESLint and typescript-eslint merge `defaultOptions` into what a rule
+ * receives, keeping the defaults' own strings and arrays where the user set nothing.
+ */
+function isDefaults(options: Partial<NamingOptions>): boolean {
+  for (const key of Object.keys(options)) if ((options as Record<string, unknown>)[key] !== (DEFAULT_NAMING as unknown as Record<string, unknown>)[key]) return false;
+  return true;
+}
 
 function pickValid(raw: unknown): Partial<NamingOptions> {
   const out: Partial<NamingOptions> = {};

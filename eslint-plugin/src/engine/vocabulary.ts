@@ -275,8 +275,11 @@ export class Vocabulary {
 
   private receiverMethods(): string {
     const n = this.naming;
-    return [`${escapeRegExp(n.beginPrefix)}\\w+`, `${escapeRegExp(n.finishPrefix)}\\w+`, ...[...this.queryInterfaceNames, ...n.releaseMethods, ...n.cancelMethods].map(escapeRegExp)].join("|");
+    return (this.receiverMethodsSource ??= [`${escapeRegExp(n.beginPrefix)}\\w+`, `${escapeRegExp(n.finishPrefix)}\\w+`, ...[...this.queryInterfaceNames, ...n.releaseMethods, ...n.cancelMethods].map(escapeRegExp)].join("|"));
   }
+
+  private receiverMethodsSource: string | undefined;
+  private receiverTail: RegExp | undefined;
 
   /** `name.Method` for any protocol method: which names are ever receivers (aliases are followed only for them). */
   receiverNamePattern(): RegExp {
@@ -291,7 +294,8 @@ export class Vocabulary {
    * valid start character at or after the previous match's end.
    */
   receiverNames(text: string): Set<string> {
-    const tail = new RegExp(`\\.\\s*(?:${this.receiverMethods()})\\b`, "g");
+    // Shared by the files of these options: this loop is its only user and starts it at 0.
+    const tail = (this.receiverTail ??= new RegExp(`\\.\\s*(?:${this.receiverMethods()})\\b`, "g"));
     const names = new Set<string>();
     let pos = 0;
     tail.lastIndex = 0;
