@@ -166,6 +166,32 @@ export function draw(): void {
     assert.deepEqual(lintFile("src/main.ts"), ["6 com-async/missing-release"]);
   });
 
+  it("parses an imported module once when it is analysed again (other naming options), and again once it changes", () => {
+    write({ "src/com.ts": HELPERS, "src/main.ts": USER("./com") });
+    const parsed: string[] = [];
+    const countingParser = {
+      parseForESLint(code: string, options: { filePath?: string }) {
+        parsed.push(path.basename(options.filePath ?? "?"));
+        return tsParser.parseForESLint(code, options as never);
+      },
+    };
+    const file = path.join(root, "src/main.ts");
+    const lint = (extra: Record<string, unknown>) => {
+      const rules = Object.fromEntries(Object.keys(plugin.configs.strict.rules ?? {}).map((id) => [id, ["error", extra]]));
+      const config = [{ files: ["**/*.ts"], languageOptions: { parser: countingParser }, plugins: { "com-async": plugin }, rules }] as unknown as Linter.Config[];
+      return new Linter({ configType: "flat", cwd: root }).verify(fs.readFileSync(file, "utf8"), config, { filename: file }).map((m) => `${m.line} ${m.ruleId}`);
+    };
+    assert.deepEqual(lint({}), ["8 com-async/use-after-release"]);
+    // Other options are another analysis of com.ts (its roles depend on the names), from the same parse.
+    assert.deepEqual(lint({ cancelMethods: ["Cancel", "Abort"] }), ["8 com-async/use-after-release"]);
+    assert.deepEqual(parsed.sort(), ["com.ts", "main.ts", "main.ts"]);
+    write({ "src/com.ts": `${HELPERS}\n` });
+    const later = new Date(Date.now() + 5000);
+    fs.utimesSync(path.join(root, "src/com.ts"), later, later);
+    assert.deepEqual(lint({}), ["8 com-async/use-after-release"]);
+    assert.deepEqual(parsed.sort(), ["com.ts", "com.ts", "main.ts", "main.ts", "main.ts"]);
+  });
+
   it("treats an unparsable, missing or unreadable import as code it cannot see: an escape, no error", () => {
     write({
       "src/broken.ts": "export function finished(p: bigint) { if (p !== 0n vcall(p, 2, [], []); }\n",
