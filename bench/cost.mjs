@@ -45,7 +45,7 @@ import * as path from "node:path";
 import * as vm from "node:vm";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
-import { ROOT, generateLibraryHeavy, writeCorpus } from "./generate.mjs";
+import { ROOT, comFilesUnder, generateLibraryHeavy, writeCorpus } from "./generate.mjs";
 
 const require = createRequire(import.meta.url);
 const SELF = fileURLToPath(import.meta.url);
@@ -197,15 +197,7 @@ function options() {
  * in path order so that no one package or example dominates; the same files for every run.
  */
 function realFiles(dir, count) {
-  const all = [];
-  const walk = (d) => {
-    for (const entry of fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-      const full = path.join(d, entry.name);
-      if (entry.isDirectory() && entry.name !== "node_modules" && !entry.name.startsWith(".")) walk(full);
-      else if (entry.isFile() && /\.ts$/.test(entry.name) && !entry.name.endsWith(".d.ts") && /Release/.test(fs.readFileSync(full, "utf8"))) all.push(full);
-    }
-  };
-  walk(path.resolve(dir));
+  const all = comFilesUnder(dir);
   if (all.length === 0) throw new Error(`--corpus ${dir}: no TypeScript file names a Release`);
   const step = Math.max(1, all.length / count);
   return Array.from({ length: Math.min(count, all.length) }, (_, i) => all[Math.floor(i * step)]);

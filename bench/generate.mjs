@@ -271,6 +271,23 @@ export function generateFile(fileIndex, functions, seed = 1) {
   return parts.join("\n");
 }
 
+/**
+ * A real code base's COM client code: its TypeScript files (not declarations, not node_modules) that name a
+ * Release, in path order (`bench/cost.mjs --corpus`, `bench/lint-once.mjs`).
+ */
+export function comFilesUnder(dir) {
+  const files = [];
+  const walk = (d) => {
+    for (const entry of fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const full = path.join(d, entry.name);
+      if (entry.isDirectory() && entry.name !== "node_modules" && !entry.name.startsWith(".")) walk(full);
+      else if (entry.isFile() && /\.ts$/.test(entry.name) && !entry.name.endsWith(".d.ts") && /Release/.test(fs.readFileSync(full, "utf8"))) files.push(full);
+    }
+  };
+  walk(path.resolve(dir));
+  return files;
+}
+
 /** The library-heavy corpus: `files` files of `functions` COM functions each. */
 export function generateLibraryHeavy({ files = 20, functions = 100, seed = 1 } = {}) {
   return Array.from({ length: files }, (_, i) => ({ name: `gen${String(i).padStart(3, "0")}.ts`, text: generateFile(i, functions, seed) }));

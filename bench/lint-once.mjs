@@ -9,7 +9,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { createRequire } from "node:module";
-import { ROOT } from "./generate.mjs";
+import { ROOT, comFilesUnder } from "./generate.mjs";
 
 const require = createRequire(import.meta.url);
 const { Linter } = require("eslint");
@@ -18,15 +18,7 @@ const [dir, config = "strict", pluginDir = path.join(ROOT, "eslint-plugin")] = p
 if (!dir) throw new Error("usage: node bench/lint-once.mjs <dir> [none|no-unused-vars|strict] [plugin dir]");
 const plugin = require(path.resolve(pluginDir, "dist/index.js"));
 
-const files = [];
-const walk = (d) => {
-  for (const entry of fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-    const full = path.join(d, entry.name);
-    if (entry.isDirectory() && entry.name !== "node_modules" && !entry.name.startsWith(".")) walk(full);
-    else if (entry.isFile() && /\.ts$/.test(entry.name) && !entry.name.endsWith(".d.ts") && /Release/.test(fs.readFileSync(full, "utf8"))) files.push(full);
-  }
-};
-walk(path.resolve(dir));
+const files = comFilesUnder(dir);
 const rules = config === "none" ? {} : config === "no-unused-vars" ? { "no-unused-vars": "error" } : plugin.configs.strict.rules;
 const linter = new Linter({ configType: "flat", cwd: "/" });
 const flat = [{ files: ["**/*.ts"], languageOptions: { parser: tsParser }, plugins: { "com-async": plugin }, rules }];
