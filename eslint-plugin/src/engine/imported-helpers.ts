@@ -56,10 +56,11 @@ const inProgress = new Set<string>();
 /**
  * Parse results of imported modules, by path (checked against mtime, size and parser): a module met at another
  * depth, or under other naming options, is analysed again, but not parsed again (parsing was 44% of the time
- * these analyses took over a real repository). Bounded like a cache: cleared when it holds MAX_PARSES modules.
+ * these analyses took over a real repository). A parse holds its module's syntax tree and scopes (megabytes for a
+ * large module), so only the MAX_PARSES modules used last are kept: a long-running language server keeps no more.
  */
 const parses = new Map<string, { mtimeMs: number; size: number; parser: unknown; result: unknown }>();
-const MAX_PARSES = 256;
+const MAX_PARSES = 32;
 
 type ParserModule = { parseForESLint?: (code: string, options: unknown) => unknown; parse?: (code: string, options: unknown) => unknown };
 
@@ -68,9 +69,14 @@ function cachingParser(parser: ParserModule, file: string, stat: fs.Stats): Lint
   return {
     parseForESLint(code: string, options: unknown) {
       const cached = parses.get(file);
-      if (cached && cached.mtimeMs === stat.mtimeMs && cached.size === stat.size && cached.parser === parser) return cached.result;
+      // Taken out and put back: a Map keeps insertion order, so its first key is the module used longest ago.
+      parses.delete(file);
+      if (cached && cached.mtimeMs === stat.mtimeMs && cached.size === stat.size && cached.parser === parser) {
+        parses.set(file, cached);
+        return cached.result;
+      }
       const result = parser.parseForESLint ? parser.parseForESLint(code, options) : { ast: parser.parse!(code, options) };
-      if (parses.size >= MAX_PARSES) parses.clear();
+      if (parses.size >= MAX_PARSES) parses.delete(parses.keys().next().value!);
       parses.set(file, { mtimeMs: stat.mtimeMs, size: stat.size, parser, result });
       return result;
     },
