@@ -55,7 +55,7 @@ export function analysisFor(context: Rule.RuleContext, naming: NamingOptions, im
   const existing = byOptions.get(key);
   if (existing && !existing.finished) return existing.skipped ? null : { analysis: existing, isDriver: false };
   const services = sourceCode.parserServices as Partial<ParserServices> | undefined;
-  const analysis = new FileAnalysis(sourceCode, new Recognizer(vocabularyFor(naming, key), services?.program ? services : undefined), context.filename, { imports: imports() });
+  const analysis = new FileAnalysis(sourceCode, new Recognizer(vocabularyFor(naming), services?.program ? services : undefined), context.filename, { imports: imports() });
   byOptions.set(key, analysis);
   if (analysis.skipped) return null;
   return { analysis, isDriver: true };

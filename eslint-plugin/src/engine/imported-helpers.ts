@@ -181,12 +181,11 @@ class ImportedHelpers implements ImportLookup {
     if (!LinterClass || parser === undefined) return null;
     let exports: ModuleExports | null = null;
     const naming = this.naming;
-    const cacheKey = this.cacheKey;
     const imports = new ImportedHelpers(file, naming, this.parser, depth);
     const rule: Rule.RuleModule = {
       meta: { type: "problem", schema: [] },
       create(context) {
-        const analysis = new FileAnalysis(context.sourceCode, new Recognizer(vocabularyFor(naming, cacheKey), undefined), file, { imports, force: true });
+        const analysis = new FileAnalysis(context.sourceCode, new Recognizer(vocabularyFor(naming), undefined), file, { imports, force: true });
         return driverListeners(analysis, (codePath) => {
           if (codePath.origin === "program" && !analysis.failed) exports = collectExports(analysis, context.sourceCode, file, depth);
         });

@@ -6,6 +6,7 @@
  * written back, in its own words.
  */
 import type { AcquireFunction, NamingOptions, QueryInterfaceArguments } from "../options";
+import { namingKey } from "../options";
 
 /** A name as a literal piece of a regular expression. */
 const SPACE = /\s/;
@@ -27,7 +28,8 @@ const vocabularies = new Map<string, Vocabulary>();
  * The vocabulary of these naming options, shared by every analysis with the same options (it holds no state
  * of a file: its memoised patterns are not global, so they keep no position between tests).
  */
-export function vocabularyFor(naming: NamingOptions, key: string): Vocabulary {
+export function vocabularyFor(naming: NamingOptions): Vocabulary {
+  const key = namingKey(naming);
   let vocabulary = vocabularies.get(key);
   if (!vocabulary) {
     // A host that changes options per file (inline configuration) keeps a few; never an unbounded set.
