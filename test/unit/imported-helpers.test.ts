@@ -13,9 +13,13 @@ import { Linter } from "eslint";
 import * as tsParser from "@typescript-eslint/parser";
 import plugin from "eslint-plugin-com-async";
 import type * as Resolution from "../../eslint-plugin/dist/engine/module-resolution";
+import type * as ImportedHelpers from "../../eslint-plugin/dist/engine/imported-helpers";
 
+const DIST = path.join(path.dirname(require.resolve("eslint-plugin-com-async/package.json")), "dist/engine");
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { resolveImport } = require(path.join(path.dirname(require.resolve("eslint-plugin-com-async/package.json")), "dist/engine/module-resolution")) as typeof Resolution;
+const { resolveImport } = require(path.join(DIST, "module-resolution")) as typeof Resolution;
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { importedModuleStats } = require(path.join(DIST, "imported-helpers")) as typeof ImportedHelpers;
 
 const PRELUDE = `import { FFIType } from "bun:ffi";
 declare function vcall(self: bigint, slot: number, types: readonly unknown[], args: readonly unknown[], returns?: unknown): number;
@@ -190,6 +194,34 @@ export function draw(): void {
     fs.utimesSync(path.join(root, "src/com.ts"), later, later);
     assert.deepEqual(lint({}), ["8 com-async/use-after-release"]);
     assert.deepEqual(parsed.sort(), ["com.ts", "com.ts", "main.ts", "main.ts", "main.ts"]);
+  });
+
+  describe("the depth bound (modules are analysed at most three imports away)", () => {
+    /** A module whose `finished` uses its argument, then releases it with `from`'s `finished`: a release only if that one is. */
+    const WRAPPER = (from: string) => `${PRELUDE}import { finished as done } from "${from}";
+const FLUSH = 9;
+export function finished(p: bigint): void { vcall(p, FLUSH, [], []); done(p); }
+`;
+    /** USER with `createBuffer` from com.ts and `finished` from `from`: use after release at line 9 when that `finished` releases. */
+    const CALLER = (from: string) => USER("./com").replace('import { createBuffer, finished } from "./com";', `import { createBuffer } from "./com";\nimport { finished } from "${from}";`);
+
+    it("analyses a module met two imports away once, when the bound cut none of its imports, and reuses it when imported directly", () => {
+      write({ "src/com.ts": HELPERS, "src/c.ts": WRAPPER("./com"), "src/b.ts": WRAPPER("./c"), "src/main.ts": CALLER("./b"), "src/direct.ts": CALLER("./c") });
+      const start = importedModuleStats.analyses;
+      assert.deepEqual(lintFile("src/main.ts"), ["9 com-async/use-after-release"]);
+      assert.equal(importedModuleStats.analyses - start, 3, "com.ts, b.ts, and c.ts two imports away");
+      assert.deepEqual(lintFile("src/direct.ts"), ["9 com-async/use-after-release"]);
+      assert.equal(importedModuleStats.analyses - start, 3, "c.ts is not analysed again");
+    });
+
+    it("analyses a module again when imported closer than where the bound cut one of its imports", () => {
+      // main.ts -> a.ts -> b.ts -> c.ts: three imports away, c.ts cannot see com.ts, so nothing says its `finished` releases.
+      write({ "src/com.ts": HELPERS, "src/c.ts": WRAPPER("./com"), "src/b.ts": WRAPPER("./c"), "src/a.ts": WRAPPER("./b"), "src/main.ts": CALLER("./a"), "src/direct.ts": CALLER("./c") });
+      assert.deepEqual(lintFile("src/main.ts"), []);
+      const start = importedModuleStats.analyses;
+      assert.deepEqual(lintFile("src/direct.ts"), ["9 com-async/use-after-release"]);
+      assert.equal(importedModuleStats.analyses - start, 1, "c.ts again, one import away");
+    });
   });
 
   it("treats an unparsable, missing or unreadable import as code it cannot see: an escape, no error", () => {

@@ -42,6 +42,11 @@ interface ModuleExports {
   stars: string[];
   /** How far from the linted file the module was analysed: its own imports were followed from there. */
   depth: number;
+  /**
+   * Whether an answer of its analysis depended on where it was met: an import it could not follow for the depth
+   * bound or an import cycle, there or in a module it imported. Exports that did not are the same at any depth.
+   */
+  truncated: boolean;
 }
 
 interface CacheEntry {
@@ -51,6 +56,8 @@ interface CacheEntry {
 }
 
 const cache = new Map<string, CacheEntry>();
+/** How many imported modules this process has analysed (for tests and benchmarks). */
+export const importedModuleStats = { analyses: 0 };
 const inProgress = new Set<string>();
 
 /**
@@ -106,6 +113,8 @@ class ImportedHelpers implements ImportLookup {
   private readonly answers = new Map<string, HelperRole | null>();
   private readonly modules = new Map<string, ModuleExports | null>();
   private readonly cacheKey: string;
+  /** An answer of this lookup depended on the depth bound or on the modules being analysed (`ModuleExports.truncated`). */
+  truncated = false;
 
   constructor(
     private readonly file: string,
@@ -131,10 +140,15 @@ class ImportedHelpers implements ImportLookup {
   }
 
   private find(from: string, specifier: string, name: string, depth: number, hops: number): HelperRole | null {
-    if (hops > MAX_HOPS || depth >= MAX_DEPTH) return null;
+    if (hops > MAX_HOPS) return null;
     const file = resolveImport(from, specifier);
     if (!file) return null;
+    if (depth >= MAX_DEPTH) {
+      this.truncated = true;
+      return null;
+    }
     const module = this.exportsOf(file, depth + 1);
+    if (module?.truncated) this.truncated = true;
     if (!module) return null;
     const entry = module.named.get(name);
     // Through a re-export (`export * from "./texture"` of a package's index), the module's state may be torn
@@ -161,13 +175,19 @@ class ImportedHelpers implements ImportLookup {
     const key = `${this.cacheKey}\0${file}`;
     const stat = fs.statSync(file);
     const cached = cache.get(key);
-    if (cached && cached.mtimeMs === stat.mtimeMs && cached.size === stat.size && (cached.exports === null || cached.exports.depth <= depth)) return cached.exports;
-    if (inProgress.has(key) || stat.size > MAX_BYTES) return null;
+    // Exports analysed further away serve here too when no answer of theirs depended on the distance.
+    if (cached && cached.mtimeMs === stat.mtimeMs && cached.size === stat.size && (cached.exports === null || cached.exports.depth <= depth || !cached.exports.truncated)) return cached.exports;
+    if (stat.size > MAX_BYTES) return null;
+    if (inProgress.has(key)) {
+      // A cycle: what this module is depends on which of its importers is being analysed.
+      this.truncated = true;
+      return null;
+    }
     inProgress.add(key);
     try {
-      const exports = this.analyse(file, fs.readFileSync(file, "utf8"), depth, stat);
-      cache.set(key, { mtimeMs: stat.mtimeMs, size: stat.size, exports });
-      return exports;
+      const analysed = this.analyse(file, fs.readFileSync(file, "utf8"), depth, stat);
+      cache.set(key, { mtimeMs: stat.mtimeMs, size: stat.size, exports: analysed });
+      return analysed;
     } finally {
       inProgress.delete(key);
     }
@@ -179,7 +199,9 @@ class ImportedHelpers implements ImportLookup {
     const found = this.parserFor(file) as ParserModule | null | undefined;
     const parser = found && (found.parseForESLint || found.parse) ? cachingParser(found, file, stat) : found;
     if (!LinterClass || parser === undefined) return null;
-    let exports: ModuleExports | null = null;
+    importedModuleStats.analyses++;
+    // Not `exports`: compiled to CommonJS, that name would hide the module's own (`importedModuleStats` above).
+    let analysed: ModuleExports | null = null;
     const naming = this.naming;
     const imports = new ImportedHelpers(file, naming, this.parser, depth);
     const rule: Rule.RuleModule = {
@@ -187,7 +209,7 @@ class ImportedHelpers implements ImportLookup {
       create(context) {
         const analysis = new FileAnalysis(context.sourceCode, new Recognizer(vocabularyFor(naming), undefined), file, { imports, force: true });
         return driverListeners(analysis, (codePath) => {
-          if (codePath.origin === "program" && !analysis.failed) exports = collectExports(analysis, context.sourceCode, file, depth);
+          if (codePath.origin === "program" && !analysis.failed) analysed = collectExports(analysis, context.sourceCode, file, depth);
         });
       },
     };
@@ -199,7 +221,9 @@ class ImportedHelpers implements ImportLookup {
       rules: { "com-async-imports/exports": "error" },
     };
     new LinterClass({ cwd: path.parse(file).root }).verify(code, [config], file);
-    return exports;
+    // Set once the lint is over: solving and the exports' roles may still look imports up.
+    if (analysed) (analysed as ModuleExports).truncated = imports.truncated;
+    return analysed;
   }
 
   /** The linted file's parser for TypeScript; espree (null) for JavaScript; undefined when none can parse it. */
@@ -292,7 +316,7 @@ function collectExports(analysis: FileAnalysis, sourceCode: SourceCode, file: st
   }
   // A state the module keeps but never releases itself is not the importer's to release either.
   if (releasers.length > 0) for (const { role: kept, variable } of keepers) kept.keepsState = { variable, module: file, releasedBy: releasers };
-  return { file, named, stars, depth };
+  return { file, named, stars, depth, truncated: false };
 }
 
 /**
