@@ -91,7 +91,17 @@ export class Recorder {
         const arrow = node as TSESTree.ArrowFunctionExpression;
         if (arrow.expression) this.returnValue(arrow.body);
       }),
-      "BlockStatement:exit": guard((node: Node) => this.onBlockExit(node as TSESTree.BlockStatement)),
+      // A `try` block or `finally` is a region throw points are sorted by (segment-graph.ts). Plain `BlockStatement`
+      // listeners that look at the parent, not a `TryStatement > BlockStatement` selector: ESLint matches a selector with
+      // a combinator (esquery) against every block entered and left, where a node type alone needs no matching.
+      BlockStatement: guard((node: Node) => {
+        const parent = node.parent;
+        if (parent?.type === "TryStatement") this.top()?.regionStack.push({ tryNode: parent, part: node === parent.block ? "block" : "finally" });
+      }),
+      "BlockStatement:exit": guard((node: Node) => {
+        this.onBlockExit(node as TSESTree.BlockStatement);
+        if (node.parent?.type === "TryStatement") this.top()?.regionStack.pop();
+      }),
       "AwaitExpression:exit": guard((node: Node) => {
         const sym = this.symbols.sym((node as TSESTree.AwaitExpression).argument);
         if (sym) this.record({ k: "settle", node, target: sym });
@@ -122,11 +132,6 @@ export class Recorder {
         for (const block of blocksLeftByJump(jump)) this.onBlockExit(block);
         if (jumpsOutOfFinally(jump)) this.record({ k: "soften" });
       }),
-      "TryStatement > BlockStatement": guard((node: Node) => {
-        const tryNode = node.parent as TSESTree.TryStatement;
-        this.top()?.regionStack.push({ tryNode, part: node === tryNode.block ? "block" : "finally" });
-      }),
-      "TryStatement > BlockStatement:exit": guard(() => void this.top()?.regionStack.pop()),
       CatchClause: guard((node: Node) => {
         this.top()?.regionStack.push({ tryNode: node.parent as TSESTree.TryStatement, part: "catch" });
       }),
