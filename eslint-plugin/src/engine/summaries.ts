@@ -37,14 +37,14 @@ export class Summaries {
     if (this.summaries.has(fn)) return this.summaries.get(fn) ?? null;
     const graph = this.graphs.get(fn);
     if (!graph || graph.isInlined || fn.type === "Program") return null;
-    if (this.namesNoProtocol(fn, graph)) {
+    // In progress: recursive calls, and a helper it calls or passes its argument to that calls it back, see no summary.
+    this.summaries.set(fn, null);
+    if (this.namesNoProtocol(fn, graph) && !this.callsActingHelper(graph)) {
       // Except for what it reads of its arguments' members (`code.ptr`), which it may hand on.
-      this.summaries.set(fn, null); // in progress: a helper it passes its argument to that calls it back sees no summary
       const summary = memberReaderSummary(fn as TSESTree.FunctionLike, this.symbols, (call, index) => this.onlyUsesArgument(call, index));
       this.summaries.set(fn, summary);
       return summary;
     }
-    this.summaries.set(fn, null); // in progress: recursive calls see no summary
     const summary = this.summarise(graph, fn as TSESTree.FunctionLike);
     this.summaries.set(fn, summary);
     return summary;
@@ -54,6 +54,21 @@ export class Summaries {
   private namesNoProtocol(fn: Node, graph: FunctionGraph): boolean {
     this.protocolWords ??= this.ctx.vocabulary.protocolWordPattern();
     return !this.protocolWords.test(this.sourceText.slice(fn.range[0], fn.range[1])) && !this.callsLocalDispatcher(graph) && !acquires(graph);
+  }
+
+  /**
+   * `function CS(src) { const code = gpu.compile(src); return { cs: gpu.makeComputeShader(code), code } }`: a call of a
+   * helper (of this file, or imported) that returns a pointer or acts on an argument makes a function act on the
+   * protocol through it, whatever its own names say.
+   */
+  private callsActingHelper(graph: FunctionGraph): boolean {
+    return graph.events.some((events) =>
+      events.some((event) => {
+        if (event.k !== "callLocal") return false;
+        const summary = event.callee ? this.summaryOf(event.callee) : (event.summary ?? null);
+        return !!summary && (summary.returns !== null || !!summary.object || summary.params.some((effect) => effect && effect.kind !== "none" && effect.kind !== "escape"));
+      }),
+    );
   }
 
   /**

@@ -8,6 +8,22 @@ import type { RuleCases } from "./types";
 export const missingRelease: RuleCases = {
   valid: [
     {
+      name: "a helper whose own text names no protocol method returns what another helper acquired: its caller releases it",
+      code: `function lookUp(c: AsyncIStockQuote) {
+  return c.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+}
+function obtain(c: AsyncIStockQuote) {
+  const p = lookUp(c);
+  return p;
+}
+function stop(call: AsyncIStockQuote) {
+  const cancel = obtain(call);
+  cancel.Cancel(0);
+  cancel.Release();
+}
+`,
+    },
+    {
       name: "a helper that releases its parameter counts as Release",
       code: `function cleanup(p: ICancelMethodCalls) {
   p.Release();
@@ -152,6 +168,66 @@ function stop(call: AsyncIStockQuote) {
 function stop(call: AsyncIStockQuote) {
   const cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
   poke(cancel);
+  cancel.Release();
+}
+`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: "the pointer a helper whose own text names no protocol method returns, acquired by another helper, leaks in the caller",
+      code: `function lookUp(c: AsyncIStockQuote) {
+  return c.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+}
+function obtain(c: AsyncIStockQuote) {
+  const p = lookUp(c);
+  return p;
+}
+function stop(call: AsyncIStockQuote) {
+  const cancel = obtain(call);
+  cancel.Cancel(0);
+}
+`,
+      errors: [
+        {
+          messageId: "missingRelease",
+          data: { pointer: "cancel", acquirer: "obtain", reached: "the end of the function at line 11", release: "cancel.Release()" },
+          line: 9,
+          column: 18,
+          suggestions: [
+            {
+              messageId: "insertReleaseFinally",
+              output: `function lookUp(c: AsyncIStockQuote) {
+  return c.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+}
+function obtain(c: AsyncIStockQuote) {
+  const p = lookUp(c);
+  return p;
+}
+function stop(call: AsyncIStockQuote) {
+  const cancel = obtain(call);
+  try {
+    cancel.Cancel(0);
+  } finally {
+    cancel.Release();
+  }
+}
+`,
+            },
+            {
+              messageId: "insertReleaseAtExit",
+              output: `function lookUp(c: AsyncIStockQuote) {
+  return c.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+}
+function obtain(c: AsyncIStockQuote) {
+  const p = lookUp(c);
+  return p;
+}
+function stop(call: AsyncIStockQuote) {
+  const cancel = obtain(call);
+  cancel.Cancel(0);
   cancel.Release();
 }
 `,
