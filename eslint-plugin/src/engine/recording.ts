@@ -91,9 +91,8 @@ export class Recorder {
         const arrow = node as TSESTree.ArrowFunctionExpression;
         if (arrow.expression) this.returnValue(arrow.body);
       }),
-      // A `try` block or `finally` is a region throw points are sorted by (segment-graph.ts). Plain `BlockStatement`
-      // listeners that look at the parent, not a `TryStatement > BlockStatement` selector: ESLint matches a selector with
-      // a combinator (esquery) against every block entered and left, where a node type alone needs no matching.
+      // `try` blocks and `finally` are regions (segment-graph.ts), found from the parent: a `TryStatement > BlockStatement`
+      // selector would make ESLint run esquery at every block entered and left (a node type alone needs no matching).
       BlockStatement: guard((node: Node) => {
         const parent = node.parent;
         if (parent?.type === "TryStatement") this.top()?.regionStack.push({ tryNode: parent, part: node === parent.block ? "block" : "finally" });
