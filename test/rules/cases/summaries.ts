@@ -5,11 +5,8 @@
  */
 import type { RuleCases } from "./types";
 
-export const missingRelease: RuleCases = {
-  valid: [
-    {
-      name: "a helper whose own text names no protocol method returns what another helper acquired: its caller releases it",
-      code: `function lookUp(c: AsyncIStockQuote) {
+/** `obtain` names no protocol method: it hands on what the helper `lookUp` acquired (a wrapper is an acquire too). */
+const WRAPPED_ACQUIRE = `function lookUp(c: AsyncIStockQuote) {
   return c.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
 }
 function obtain(c: AsyncIStockQuote) {
@@ -18,7 +15,13 @@ function obtain(c: AsyncIStockQuote) {
 }
 function stop(call: AsyncIStockQuote) {
   const cancel = obtain(call);
-  cancel.Cancel(0);
+`;
+
+export const missingRelease: RuleCases = {
+  valid: [
+    {
+      name: "a helper whose own text names no protocol method returns what another helper acquired: its caller releases it",
+      code: `${WRAPPED_ACQUIRE}  cancel.Cancel(0);
   cancel.Release();
 }
 `,
@@ -178,16 +181,7 @@ function stop(call: AsyncIStockQuote) {
     },
     {
       name: "the pointer a helper whose own text names no protocol method returns, acquired by another helper, leaks in the caller",
-      code: `function lookUp(c: AsyncIStockQuote) {
-  return c.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
-}
-function obtain(c: AsyncIStockQuote) {
-  const p = lookUp(c);
-  return p;
-}
-function stop(call: AsyncIStockQuote) {
-  const cancel = obtain(call);
-  cancel.Cancel(0);
+      code: `${WRAPPED_ACQUIRE}  cancel.Cancel(0);
 }
 `,
       errors: [
@@ -199,16 +193,7 @@ function stop(call: AsyncIStockQuote) {
           suggestions: [
             {
               messageId: "insertReleaseFinally",
-              output: `function lookUp(c: AsyncIStockQuote) {
-  return c.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
-}
-function obtain(c: AsyncIStockQuote) {
-  const p = lookUp(c);
-  return p;
-}
-function stop(call: AsyncIStockQuote) {
-  const cancel = obtain(call);
-  try {
+              output: `${WRAPPED_ACQUIRE}  try {
     cancel.Cancel(0);
   } finally {
     cancel.Release();
@@ -218,16 +203,7 @@ function stop(call: AsyncIStockQuote) {
             },
             {
               messageId: "insertReleaseAtExit",
-              output: `function lookUp(c: AsyncIStockQuote) {
-  return c.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
-}
-function obtain(c: AsyncIStockQuote) {
-  const p = lookUp(c);
-  return p;
-}
-function stop(call: AsyncIStockQuote) {
-  const cancel = obtain(call);
-  cancel.Cancel(0);
+              output: `${WRAPPED_ACQUIRE}  cancel.Cancel(0);
   cancel.Release();
 }
 `,
