@@ -15,6 +15,11 @@ export function summaryOfCall(event: Extract<Event, { k: "callLocal" }>, summary
   return event.summary ?? (event.callee ? summaryOf(event.callee) : null);
 }
 
+/** Does a helper with this summary hand its caller an owned pointer: returned, or in fields of a returned object? */
+export function returnsOwned(summary: Summary | null): boolean {
+  return !!summary && (summary.returns !== null || (summary.object?.fields.length ?? 0) > 0);
+}
+
 /**
  * A call to a function of this file or a summarised import: its summary's effects on each argument and
  * what it returns, or an escape of every argument. `forSummary`: the caller is itself being summarised,

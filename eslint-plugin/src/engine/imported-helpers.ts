@@ -142,6 +142,7 @@ class ImportedHelpers implements ImportLookup {
   private find(from: string, specifier: string, name: string, depth: number, hops: number): HelperRole | null {
     if (hops > MAX_HOPS) return null;
     const file = resolveImport(from, specifier);
+    // Resolved before the bound: an import that leads nowhere has no role at any depth, so only one the bound cuts truncates.
     if (!file) return null;
     if (depth >= MAX_DEPTH) {
       this.truncated = true;

@@ -16,7 +16,7 @@ import type { Event, HelperRole, Summary } from "./model";
 import type { FunctionGraph } from "./segment-graph";
 import type { Symbols } from "./symbols";
 import { rootKey } from "./module-pointers";
-import { summaryOfCall } from "./call-effects";
+import { returnsOwned, summaryOfCall } from "./call-effects";
 
 type Node = TSESTree.Node;
 
@@ -61,8 +61,7 @@ export class ModuleStateRoles {
   }
 
   private returnsOwned(event: Extract<Event, { k: "callLocal" }>): boolean {
-    const summary = summaryOfCall(event, (fn) => this.summaryOf(fn));
-    return !!summary && (summary.returns !== null || (summary.object?.fields.length ?? 0) > 0);
+    return returnsOwned(summaryOfCall(event, (fn) => this.summaryOf(fn)));
   }
 
   private eventsOf(fn: Node): Event[] {

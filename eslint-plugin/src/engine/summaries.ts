@@ -15,7 +15,7 @@ import { solve } from "./solver";
 import { slotKeysOf } from "./object-fields";
 import type { SolveOptions } from "./solver";
 import type { Symbols } from "./symbols";
-import { copiesIntoCache, summaryOfCall } from "./call-effects";
+import { copiesIntoCache, returnsOwned, summaryOfCall } from "./call-effects";
 
 type Node = TSESTree.Node;
 
@@ -65,8 +65,8 @@ export class Summaries {
     return graph.events.some((events) =>
       events.some((event) => {
         if (event.k !== "callLocal") return false;
-        const summary = event.callee ? this.summaryOf(event.callee) : (event.summary ?? null);
-        return !!summary && (summary.returns !== null || !!summary.object || summary.params.some((effect) => effect && effect.kind !== "none" && effect.kind !== "escape"));
+        const summary = summaryOfCall(event, (fn) => this.summaryOf(fn));
+        return returnsOwned(summary) || (summary?.params.some((effect) => effect && effect.kind !== "none" && effect.kind !== "escape") ?? false);
       }),
     );
   }
