@@ -90,14 +90,18 @@ export class FileAnalysis implements EngineContext {
   /** Code paths waiting to be solved when the module's code path ends. */
   private readonly pending: FunctionGraph[] = [];
   private readonly found = new FileFindings();
+  private readonly forImporters: boolean;
   private readonly modulePointers = new ModulePointers();
 
   constructor(
     private readonly sourceCode: SourceCode,
     readonly recognizer: Recognizer,
     private readonly filename = "",
-    /** `force`: analyse even without a protocol name (a module whose helpers are summarised for its importers). */
-    options: { imports?: ImportLookup | null; force?: boolean } = {},
+    /**
+     * `forImporters`: a module analysed only for what its exports are (imported-helpers.ts): analysed even without a
+     * protocol name, and its functions are summarised when an export's role asks, never solved for findings.
+     */
+    options: { imports?: ImportLookup | null; forImporters?: boolean } = {},
   ) {
     this.vocabulary = recognizer.vocabulary;
     const classify = (call: TSESTree.CallExpression) => this.classify(call);
@@ -117,7 +121,8 @@ export class FileAnalysis implements EngineContext {
     this.recorder.imported.lookup = options.imports ?? null;
     this.symbols.importedRole = (callee) => this.recorder.imported.of(callee);
     this.modulePointers.loopAliases = this.recorder.loopAliases;
-    this.skipped = !options.force && !this.vocabulary.triggerPattern().test(sourceCode.text);
+    this.forImporters = options.forImporters === true;
+    this.skipped = !this.forImporters && !this.vocabulary.triggerPattern().test(sourceCode.text);
   }
 
   // ---- EngineContext --------------------------------------------------------
@@ -311,6 +316,8 @@ export class FileAnalysis implements EngineContext {
 
   private solveAll(): void {
     const debug = debugEnabled();
+    // Nobody reads an imported module's findings: its exports' summaries solve what they need when asked.
+    if (this.forImporters) this.pending.length = 0;
     for (const graph of this.pending) {
       const list = this.found.listOf(graph.codePath);
       // The per-function fast path: a code path no event of which can create a fact, solved from
@@ -329,7 +336,7 @@ export class FileAnalysis implements EngineContext {
         }
       }
     }
-    if (!this.failed) this.reportFileWide();
+    if (!this.failed && !this.forImporters) this.reportFileWide();
     if (this.failed) this.found.dropAll();
     this.pending.length = 0;
     this.finished = true;

@@ -208,7 +208,7 @@ class ImportedHelpers implements ImportLookup {
     const rule: Rule.RuleModule = {
       meta: { type: "problem", schema: [] },
       create(context) {
-        const analysis = new FileAnalysis(context.sourceCode, new Recognizer(vocabularyFor(naming), undefined), file, { imports, force: true });
+        const analysis = new FileAnalysis(context.sourceCode, new Recognizer(vocabularyFor(naming), undefined), file, { imports, forImporters: true });
         return driverListeners(analysis, (codePath) => {
           if (codePath.origin === "program" && !analysis.failed) analysed = collectExports(analysis, context.sourceCode, file, depth);
         });
