@@ -1,7 +1,7 @@
 /**
  * The listeners a rule returns: the driving rule records events for the
  * shared file analysis; every rule receives the file's findings of its kind
- * when the module's code path has been analysed.
+ * when the module's code path has been analysed (the others need no listener).
  */
 import type { Rule } from "eslint";
 import type { TSESLint, TSESTree } from "@typescript-eslint/utils";
@@ -23,16 +23,23 @@ export function protocolListeners(context: Readonly<TSESLint.RuleContext<string,
   const shared = analysisFor(eslintContext, naming, () => importsOf(eslintContext, naming));
   if (!shared) return {};
   const { analysis, isDriver } = shared;
+  const receive = (findings: readonly Finding[]) => {
+    for (const finding of findings) hooks.onFinding(finding, analysis);
+  };
   // Every function is solved when the module's code path ends (a call may name a function declared
-  // further down): the rule reports the file's findings of its kind then, once.
-  const deliver = (codePath: Rule.CodePath, node: TSESTree.Node) => {
+  // further down): each rule reports the file's findings of its kind then, once. Only the driving rule
+  // listens; the others wait for its delivery (a listener each would be called for every code path).
+  if (!isDriver) {
+    analysis.whenAnalysed(kind, receive);
+    return {};
+  }
+  const listeners: Rule.RuleListener = driverListeners(analysis, (codePath: Rule.CodePath, node: TSESTree.Node) => {
     if (codePath.origin !== "program") return;
     analysis.whenAnalysed(kind, (findings) => {
-      for (const finding of findings) hooks.onFinding(finding, analysis);
-      if (isDriver && analysis.failed) hooks.onEngineError(analysis.failed, node);
+      receive(findings);
+      if (analysis.failed) hooks.onEngineError(analysis.failed, node);
     });
-  };
-  const listeners: Rule.RuleListener = isDriver ? driverListeners(analysis, deliver) : { onCodePathEnd: (codePath, node) => deliver(codePath, node as TSESTree.Node) };
+  });
   // typescript-eslint's RuleListener type omits the code path listeners ESLint supports.
   return listeners as unknown as TSESLint.RuleListener;
 }
