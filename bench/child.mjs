@@ -7,7 +7,7 @@
  *
  * Jobs:
  *   { kind: "e2e", files, config }            lint every file once, from text (parse included)
- *   { kind: "rules", files, configs, rounds, warmup = 1 }
+ *   { kind: "rules", files, configs, rounds, warmup = 1, gcEachPass = false }
  *                                              parse once, then time every config on fresh
  *                                              SourceCode objects over the same ASTs, interleaved
  *                                              (traversal + code path analysis + rules, no parse)
@@ -125,7 +125,7 @@ function countEngine(sourceCode, into) {
   }
 }
 
-function rules({ files, configs, rounds, warmup = 1 }) {
+function rules({ files, configs, rounds, warmup = 1, gcEachPass = false }) {
   const linter = new Linter({ cwd: "/" });
   const parsed = files.map((file) => {
     const text = fs.readFileSync(file, "utf8");
@@ -170,6 +170,10 @@ function rules({ files, configs, rounds, warmup = 1 }) {
     // Rotate the order so that no config always runs first (or right after a GC-heavy one).
     for (let j = 0; j < configs.length; j++) {
       const k = (j + round) % configs.length;
+      // `gcEachPass` (a long pass over a large corpus, target (a)): a collection of the previous pass's garbage,
+      // gigabytes there, takes seconds wherever it falls, more than the cost measured; outside the timing, it
+      // falls in no pass. What it makes V8 compile again is little beside a pass of several seconds.
+      if (gcEachPass) globalThis.gc?.();
       times[k].push(pass(k));
     }
   }

@@ -107,11 +107,11 @@ function rulesOnly(label, files, configs, { rounds = RUNS, warmup = 1 } = {}) {
  * +177 ms per pass beside three others, +71 to +118 ms beside the baseline alone, BENCHMARKS.md), so a ratio of
  * two costs compares configurations measured alike.
  */
-function rulesOnlyIsolated(label, files, configs, { rounds = RUNS, warmup = 1 } = {}) {
+function rulesOnlyIsolated(label, files, configs, { rounds = RUNS, warmup = 1, gcEachPass = false } = {}) {
   const [baseline, ...others] = configs;
   const results = others.map((config) => {
     log(`${label}: rules only, ${rounds} rounds of ${baseline.label} and ${config.label} in one process`);
-    const r = child({ kind: "rules", files, configs: [baseline.config, config.config], rounds, warmup });
+    const r = child({ kind: "rules", files, configs: [baseline.config, config.config], rounds, warmup, gcEachPass });
     return { ms: r.times[1], median: median(r.times[1]), baselineMedian: median(r.times[0]), cost: median(r.times[1].map((t, i) => t - r.times[0][i])), byRule: r.byRule[1], engine: r.engine[1] };
   });
   return [{ ms: [], median: median(results.map((r) => r.baselineMedian)), cost: 0, byRule: {}, engine: null }, ...results];
@@ -184,10 +184,11 @@ if (ONLY.has("a")) {
   const files = LIBRARY_FREE;
   const e2e = endToEnd("(a)", files, [NONE, STRICT]);
   // No warm-up round: each pass is long enough to amortise the JIT, and the parse alone takes a minute.
-  const rules = rulesOnly("(a)", files, [NONE, STRICT, FORCED], { warmup: 0 });
+  // A collection between passes: the passes' garbage (gigabytes) otherwise costs seconds in whichever pass it falls.
+  const rules = rulesOnlyIsolated("(a)", files, [NONE, STRICT, FORCED], { warmup: 0, gcEachPass: true });
   const base = median(e2e[0].ms);
-  const cost = rules[1].median - rules[0].median;
-  const forcedCost = rules[2].median - rules[0].median;
+  const cost = rules[1].cost;
+  const forcedCost = rules[2].cost;
   const overhead = cost / base;
   const e2eRatio = pairedRatio(e2e, 1);
   const holds = overhead <= TARGETS.overhead;
@@ -202,11 +203,10 @@ The engine analysed ${engine?.analysed ?? "?"} of ${engine?.files ?? "?"} files 
 | ${NONE.label} | ${ms(base)} | 1.000 | ${mb(median(e2e[0].rss))} |
 | ${STRICT.label} | ${ms(median(e2e[1].ms))} | ${ratio(e2eRatio)} | ${mb(median(e2e[1].rss))} |
 
-| rules only (parsed once), median of ${RUNS} rounds | ms | cost over no rules | cost / end-to-end baseline |
-|---|---:|---:|---:|
-| no rules (traversal, scopes, code paths) | ${ms(rules[0].median)} | | |
-| ${STRICT.label} | ${ms(rules[1].median)} | ${ms(cost)} | ${pct(overhead)} |
-| ${FORCED.label} | ${ms(rules[2].median)} | ${ms(forcedCost)} | ${pct(forcedCost / base)} |
+| rules only (parsed once), each in its own process with no rules (traversal, scopes, code paths), median of ${RUNS} rounds | ms | no rules, same process (ms) | paired cost over no rules (ms) | cost / end-to-end baseline |
+|---|---:|---:|---:|---:|
+| ${STRICT.label} | ${ms(rules[1].median)} | ${ms(rules[1].baselineMedian)} | ${ms(cost)} | ${pct(overhead)} |
+| ${FORCED.label} | ${ms(rules[2].median)} | ${ms(rules[2].baselineMedian)} | ${ms(forcedCost)} | ${pct(forcedCost / base)} |
 
 Target: com-async adds ≤ ${pct(TARGETS.overhead)} wall time → **${holds ? "holds" : "MISSED"}** (${pct(overhead)} by the rules-only cost; the end-to-end paired ratio, noisier, is ${ratio(e2eRatio)}).`);
   verdicts.push([`(a) com-async adds ≤ ${pct(TARGETS.overhead)} to the library-free run`, `${pct(overhead)} (end to end ${ratio(e2eRatio)}×)`, holds]);
@@ -218,13 +218,16 @@ let heavyRules = null;
 if (ONLY.has("b")) {
   const files = heavyFiles;
   const e2e = endToEnd("(b)", files, [NONE, NUV, STRICT]);
-  const rules = rulesOnlyIsolated("(b)", files, [NONE, NUV, STRICT, HOLLOW, YARDSTICK]);
+  // More rounds than elsewhere: no-unused-vars' cost here (about 70 ms a round) is within one round's noise.
+  const rules = rulesOnlyIsolated("(b)", files, [NONE, NUV, STRICT, HOLLOW, YARDSTICK], { rounds: Math.max(RUNS, 15) });
   heavyRules = rules;
   const nuvCost = rules[1].cost;
   const comCost = rules[2].cost;
   const versus = comCost / nuvCost;
   const e2eVersus = pairedDelta(e2e, 2) / pairedDelta(e2e, 1);
-  const holds = versus <= TARGETS.versusNoUnusedVars;
+  // A cost at or below zero is noise larger than the cost: no ratio of it means anything.
+  const measurable = nuvCost > 0 && comCost > 0;
+  const holds = measurable && versus <= TARGETS.versusNoUnusedVars;
   const engine = rules[2].engine;
   sections.push(`### (b) Library-heavy generated code
 
@@ -237,7 +240,7 @@ Engine: ${engine?.functions ?? "?"} functions, ${engine?.segments ?? "?"} segmen
 | ${NUV.label} | ${ms(median(e2e[1].ms))} | ${ms(pairedDelta(e2e, 1))} | ${mb(median(e2e[1].rss))} |
 | ${STRICT.label} | ${ms(median(e2e[2].ms))} | ${ms(pairedDelta(e2e, 2))} | ${mb(median(e2e[2].rss))} |
 
-| rules only (parsed once), each in its own process with no rules, median of ${RUNS} rounds | ms | no rules, same process (ms) | paired cost over no rules (ms) |
+| rules only (parsed once), each in its own process with no rules, median of ${rules[1].ms.length} rounds | ms | no rules, same process (ms) | paired cost over no rules (ms) |
 |---|---:|---:|---:|
 | ${NUV.label} | ${ms(rules[1].median)} | ${ms(rules[1].baselineMedian)} | ${ms(nuvCost)} |
 | ${STRICT.label} | ${ms(rules[2].median)} | ${ms(rules[2].baselineMedian)} | ${ms(comCost)} |
@@ -245,8 +248,8 @@ Engine: ${engine?.functions ?? "?"} functions, ${engine?.segments ?? "?"} segmen
 | ${YARDSTICK.label} | ${ms(rules[4].median)} | ${ms(rules[4].baselineMedian)} | ${ms(rules[4].cost)} |
 
 time(com-async) / time(no-unused-vars), both over the no-rules baseline: **${ratio(versus)}** rules only (end to end: ${ratio(e2eVersus)}); the yardstick's: ${ratio(rules[4].cost / nuvCost)} (${messageCount(rules[4].byRule)} reports${messageCount(rules[4].byRule) === comAsyncCount(rules[2].byRule) ? ", as many as com-async's" : `, **not com-async's ${comAsyncCount(rules[2].byRule)}**: the yardstick no longer reproduces its findings`}).
-Target: ≤ ${TARGETS.versusNoUnusedVars.toFixed(1)} → **${holds ? "holds" : "MISSED"}**.`);
-  verdicts.push(["(b) com-async costs no more than no-unused-vars on library-heavy code", `${ratio(versus)}× (end to end ${ratio(e2eVersus)}×)`, holds]);
+Target: ≤ ${TARGETS.versusNoUnusedVars.toFixed(1)} → **${measurable ? (holds ? "holds" : "MISSED") : "NOT MEASURED (a cost at or below zero: the machine's noise exceeds it; run again)"}**.`);
+  verdicts.push(["(b) com-async costs no more than no-unused-vars on library-heavy code", measurable ? `${ratio(versus)}× (end to end ${ratio(e2eVersus)}×)` : "not measured (noise)", holds]);
   memory.push(["(b) library-heavy", e2e[0].rss, e2e[2].rss, e2e[1].rss]);
   if (shouldProfile(!holds)) profiles.push(profile("(b) library-heavy", files, STRICT.config));
 }
