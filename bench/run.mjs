@@ -114,6 +114,7 @@ function rulesOnlyIsolated(label, files, configs, { rounds = RUNS, warmup = 1, g
     const r = child({ kind: "rules", files, configs: [baseline.config, config.config], rounds, warmup, gcEachPass });
     return { ms: r.times[1], median: median(r.times[1]), baselineMedian: median(r.times[0]), cost: median(r.times[1].map((t, i) => t - r.times[0][i])), byRule: r.byRule[1], engine: r.engine[1] };
   });
+  // The baseline keeps its index (as in `rulesOnly`'s answer): its median over the processes, no rounds of its own.
   return [{ ms: [], median: median(results.map((r) => r.baselineMedian)), cost: 0, byRule: {}, engine: null }, ...results];
 }
 

@@ -315,9 +315,15 @@ export class FileAnalysis implements EngineContext {
   }
 
   private solveAll(): void {
-    const debug = debugEnabled();
     // Nobody reads an imported module's findings: its exports' summaries solve what they need when asked.
-    if (this.forImporters) this.pending.length = 0;
+    if (!this.forImporters) this.solveForFindings();
+    this.pending.length = 0;
+    this.finished = true;
+    this.found.deliver();
+  }
+
+  private solveForFindings(): void {
+    const debug = debugEnabled();
     for (const graph of this.pending) {
       const list = this.found.listOf(graph.codePath);
       // The per-function fast path: a code path no event of which can create a fact, solved from
@@ -336,11 +342,8 @@ export class FileAnalysis implements EngineContext {
         }
       }
     }
-    if (!this.failed && !this.forImporters) this.reportFileWide();
+    if (!this.failed) this.reportFileWide();
     if (this.failed) this.found.dropAll();
-    this.pending.length = 0;
-    this.finished = true;
-    this.found.deliver();
   }
 
   /**

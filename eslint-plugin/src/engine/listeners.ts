@@ -23,22 +23,15 @@ export function protocolListeners(context: Readonly<TSESLint.RuleContext<string,
   const shared = analysisFor(eslintContext, naming, () => importsOf(eslintContext, naming));
   if (!shared) return {};
   const { analysis, isDriver } = shared;
-  const receive = (findings: readonly Finding[]) => {
-    for (const finding of findings) hooks.onFinding(finding, analysis);
-  };
   // Every function is solved when the module's code path ends (a call may name a function declared
   // further down): each rule reports the file's findings of its kind then, once. Only the driving rule
   // listens; the others wait for its delivery (a listener each would be called for every code path).
-  if (!isDriver) {
-    analysis.whenAnalysed(kind, receive);
-    return {};
-  }
+  analysis.whenAnalysed(kind, (findings) => {
+    for (const finding of findings) hooks.onFinding(finding, analysis);
+  });
+  if (!isDriver) return {};
   const listeners: Rule.RuleListener = driverListeners(analysis, (codePath: Rule.CodePath, node: TSESTree.Node) => {
-    if (codePath.origin !== "program") return;
-    analysis.whenAnalysed(kind, (findings) => {
-      receive(findings);
-      if (analysis.failed) hooks.onEngineError(analysis.failed, node);
-    });
+    if (codePath.origin === "program" && analysis.failed) hooks.onEngineError(analysis.failed, node);
   });
   // typescript-eslint's RuleListener type omits the code path listeners ESLint supports.
   return listeners as unknown as TSESLint.RuleListener;
