@@ -5,7 +5,7 @@
  * hold, and profiles the workload of any target that is missed.
  *
  *   node bench/run.mjs [--runs 5] [--only a,b,c,d,f,g] [--scaling 250,500,1000,2000,4000]
- *                      [--scaling-budget 120] [--no-write] [--no-profile] [--profile]
+ *                      [--scaling-budget 120] [--no-write] [--no-profile] [--profile] [--no-count]
  *
  * Every measurement runs in a fresh child process (bench/child.mjs):
  *  - "end to end": one configuration lints the whole corpus once from text (parse
@@ -21,7 +21,8 @@
  * A rule set's cost is its median time minus the median of the same run without rules
  * (for (b) and (c), the median of the per-round differences). Target (c) is judged on
  * the doubling factor fitted over all sizes (growth.mjs), not on one step between two
- * noisy costs.
+ * noisy costs; target (b) on counted instructions (bench/cost.mjs under callgrind, when
+ * valgrind is installed; `--no-count` skips it), its wall-clock ratio shown beside.
  * Section (f) (bench/oxlint.mjs) runs corpora (a) and (b) under oxlint, and is
  * written between its own markers so that `--only f` leaves (a)-(e) as they are.
  */
@@ -219,6 +220,26 @@ Target: com-async adds ≤ ${pct(TARGETS.overhead)} wall time → **${holds ? "h
 }
 
 let heavyRules = null;
+/**
+ * Target (b) in counted instructions (bench/cost.mjs under callgrind: the first 4 files, 8 warm-up passes, one
+ * collection, 2 passes not counted, 6 counted, `--single-threaded`), when valgrind is installed and `--no-count`
+ * is not given; null otherwise. The wall-clock ratio divides by no-unused-vars' 45-90 ms per pass, within one
+ * round's noise here (BENCHMARKS.md, 2026-12-06): it read 5.1x to 12.4x in runs of the same code, counted 5.3-6.0x.
+ */
+function countedVersus() {
+  if (flag("--no-count") || spawnSync("valgrind", ["--version"]).status !== 0) return null;
+  log("(b): counting instructions under callgrind (bench/cost.mjs: about 12 minutes)");
+  const args = [path.join(ROOT, "bench", "cost.mjs"), "--only", "none,no-unused-vars,this", "--warmup", "8", "--settle", "2", "--passes", "6", "--repeat", "1"];
+  const result = spawnSync(process.execPath, args, { encoding: "utf8", cwd: ROOT, maxBuffer: 64 << 20 });
+  if (result.status !== 0) {
+    log(`(b): counting failed, judged on wall-clock time: ${result.stderr.trim().split("\n").slice(-3).join(" ")}`);
+    return null;
+  }
+  const counts = JSON.parse(result.stdout.trim().split("\n").pop());
+  const [none, nuv, com] = ["none", "no-unused-vars", "this"].map((config) => counts[config][0]);
+  return { none, nuvCost: nuv - none, comCost: com - none };
+}
+
 if (ONLY.has("b")) {
   const files = heavyFiles;
   const e2e = endToEnd("(b)", files, [NONE, NUV, STRICT]);
@@ -227,11 +248,17 @@ if (ONLY.has("b")) {
   heavyRules = rules;
   const nuvCost = rules[1].cost;
   const comCost = rules[2].cost;
-  const versus = comCost / nuvCost;
+  const wallVersus = comCost / nuvCost;
   const e2eVersus = pairedDelta(e2e, 2) / pairedDelta(e2e, 1);
-  // A cost at or below zero is noise larger than the cost: no ratio of it means anything.
-  const measurable = nuvCost > 0 && comCost > 0;
+  const counted = countedVersus();
+  // The verdict is the counted ratio when there is one. A cost at or below zero is noise larger than the cost: no ratio of it means anything.
+  const versus = counted ? counted.comCost / counted.nuvCost : wallVersus;
+  const measurable = counted ? counted.nuvCost > 0 && counted.comCost > 0 : nuvCost > 0 && comCost > 0;
   const holds = measurable && versus <= TARGETS.versusNoUnusedVars;
+  const M = (n) => `${(n / 1e6).toFixed(1)} M`;
+  const countedText = counted
+    ? `Counted (\`bench/cost.mjs\`, callgrind, instructions per pass over the first 4 files, 8 warm-up passes, \`--single-threaded\`): no rules ${M(counted.none)}, no-unused-vars +${M(counted.nuvCost)}, com-async +${M(counted.comCost)}: **${ratio(versus)}**; the verdict's figure.`
+    : "Not counted (valgrind is not installed, or `--no-count`): the verdict is the wall-clock ratio, whose denominator is within one round's noise.";
   const engine = rules[2].engine;
   sections.push(`### (b) Library-heavy generated code
 
@@ -251,9 +278,10 @@ Engine: ${engine?.functions ?? "?"} functions, ${engine?.segments ?? "?"} segmen
 | ${HOLLOW.label} | ${ms(rules[3].median)} | ${ms(rules[3].baselineMedian)} | ${ms(rules[3].cost)} |
 | ${YARDSTICK.label} | ${ms(rules[4].median)} | ${ms(rules[4].baselineMedian)} | ${ms(rules[4].cost)} |
 
-time(com-async) / time(no-unused-vars), both over the no-rules baseline: **${ratio(versus)}** rules only (end to end: ${ratio(e2eVersus)}); the yardstick's: ${ratio(rules[4].cost / nuvCost)} (${messageCount(rules[4].byRule)} reports${messageCount(rules[4].byRule) === comAsyncCount(rules[2].byRule) ? ", as many as com-async's" : `, **not com-async's ${comAsyncCount(rules[2].byRule)}**: the yardstick no longer reproduces its findings`}).
+time(com-async) / time(no-unused-vars), both over the no-rules baseline: ${ratio(wallVersus)} rules only (end to end: ${ratio(e2eVersus)}); the yardstick's: ${ratio(rules[4].cost / nuvCost)} (${messageCount(rules[4].byRule)} reports${messageCount(rules[4].byRule) === comAsyncCount(rules[2].byRule) ? ", as many as com-async's" : `, **not com-async's ${comAsyncCount(rules[2].byRule)}**: the yardstick no longer reproduces its findings`}).
+${countedText}
 Target: ≤ ${TARGETS.versusNoUnusedVars.toFixed(1)} → **${measurable ? (holds ? "holds" : "MISSED") : "NOT MEASURED (a cost at or below zero: the machine's noise exceeds it; run again)"}**.`);
-  verdicts.push(["(b) com-async costs no more than no-unused-vars on library-heavy code", measurable ? `${ratio(versus)}× (end to end ${ratio(e2eVersus)}×)` : "not measured (noise)", holds]);
+  verdicts.push(["(b) com-async costs no more than no-unused-vars on library-heavy code", measurable ? `${ratio(versus)}× ${counted ? "counted" : "wall clock"} (rules only, wall clock ${ratio(wallVersus)}×; end to end ${ratio(e2eVersus)}×)` : "not measured (noise)", holds]);
   memory.push(["(b) library-heavy", e2e[0].rss, e2e[2].rss, e2e[1].rss]);
   if (shouldProfile(!holds)) profiles.push(profile("(b) library-heavy", files, STRICT.config));
 }
