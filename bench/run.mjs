@@ -98,12 +98,6 @@ const pairedRatio = (series, k, base = 0) => median(series[k].ms.map((t, i) => t
 /** Median over runs of time(config k) − time(config base), paired. */
 const pairedDelta = (series, k, base = 0) => median(series[k].ms.map((t, i) => t - series[base].ms[i]));
 
-function rulesOnly(label, files, configs, { rounds = RUNS, warmup = 1 } = {}) {
-  log(`${label}: rules only, ${rounds} rounds of ${configs.map((c) => c.label).join(", ")}`);
-  const r = child({ kind: "rules", files, configs: configs.map((c) => c.config), rounds, warmup });
-  return configs.map((c, k) => ({ ms: r.times[k], median: median(r.times[k]), byRule: r.byRule[k], engine: r.engine[k] }));
-}
-
 /**
  * Rules only, each configuration after the first in its own process, where it takes turns with the first (the
  * baseline): `cost` is the median over rounds of its time minus the baseline's in the same round. Configurations
@@ -118,7 +112,7 @@ function rulesOnlyIsolated(label, files, configs, { rounds = RUNS, warmup = 1, g
     const r = child({ kind: "rules", files, configs: [baseline.config, config.config], rounds, warmup, gcEachPass });
     return { ms: r.times[1], median: median(r.times[1]), baselineMedian: median(r.times[0]), cost: median(r.times[1].map((t, i) => t - r.times[0][i])), byRule: r.byRule[1], engine: r.engine[1] };
   });
-  // The baseline keeps its index (as in `rulesOnly`'s answer): its median over the processes, no rounds of its own.
+  // The baseline keeps index 0, the others their indexes in `configs`: its median over the processes, no rounds of its own.
   return [{ ms: [], median: median(results.map((r) => r.baselineMedian)), cost: 0, byRule: {}, engine: null }, ...results];
 }
 
@@ -219,17 +213,20 @@ Target: com-async adds ≤ ${pct(TARGETS.overhead)} wall time → **${holds ? "h
   if (shouldProfile(!holds)) profiles.push(profile("(a) library-free", files, STRICT.config));
 }
 
-let heavyRules = null;
+/** bench/cost.mjs's schedule for (b): the first 4 files, 8 warm-up passes, one collection, 2 passes not counted, 6 counted. */
+const COUNT_SCHEDULE = { files: 4, warmup: 8, settle: 2, passes: 6 };
+
 /**
- * Target (b) in counted instructions (bench/cost.mjs under callgrind: the first 4 files, 8 warm-up passes, one
- * collection, 2 passes not counted, 6 counted, `--single-threaded`), when valgrind is installed and `--no-count`
- * is not given; null otherwise. The wall-clock ratio divides by no-unused-vars' 45-90 ms per pass, within one
- * round's noise here (BENCHMARKS.md, 2026-12-06): it read 5.1x to 12.4x in runs of the same code, counted 5.3-6.0x.
+ * Target (b) in counted instructions (bench/cost.mjs under callgrind, `--single-threaded`, on `COUNT_SCHEDULE`),
+ * when valgrind is installed and `--no-count` is not given; null otherwise. The wall-clock ratio divides by
+ * no-unused-vars' 45-90 ms per pass, within one round's noise here (BENCHMARKS.md, 2026-12-06): it read 5.1x to
+ * 12.4x in runs of the same code, counted 5.3-6.0x.
  */
 function countedVersus() {
   if (flag("--no-count") || spawnSync("valgrind", ["--version"]).status !== 0) return null;
   log("(b): counting instructions under callgrind (bench/cost.mjs: about 12 minutes)");
-  const args = [path.join(ROOT, "bench", "cost.mjs"), "--only", "none,no-unused-vars,this", "--warmup", "8", "--settle", "2", "--passes", "6", "--repeat", "1"];
+  const schedule = Object.entries(COUNT_SCHEDULE).flatMap(([option, n]) => [`--${option}`, String(n)]);
+  const args = [path.join(ROOT, "bench", "cost.mjs"), "--only", "none,no-unused-vars,this", ...schedule, "--repeat", "1"];
   const result = spawnSync(process.execPath, args, { encoding: "utf8", cwd: ROOT, maxBuffer: 64 << 20 });
   if (result.status !== 0) {
     log(`(b): counting failed, judged on wall-clock time: ${result.stderr.trim().split("\n").slice(-3).join(" ")}`);
@@ -240,6 +237,7 @@ function countedVersus() {
   return { none, nuvCost: nuv - none, comCost: com - none };
 }
 
+let heavyRules = null;
 if (ONLY.has("b")) {
   const files = heavyFiles;
   const e2e = endToEnd("(b)", files, [NONE, NUV, STRICT]);
@@ -257,7 +255,7 @@ if (ONLY.has("b")) {
   const holds = measurable && versus <= TARGETS.versusNoUnusedVars;
   const M = (n) => `${(n / 1e6).toFixed(1)} M`;
   const countedText = counted
-    ? `Counted (\`bench/cost.mjs\`, callgrind, instructions per pass over the first 4 files, 8 warm-up passes, \`--single-threaded\`): no rules ${M(counted.none)}, no-unused-vars +${M(counted.nuvCost)}, com-async +${M(counted.comCost)}: **${ratio(versus)}**; the verdict's figure.`
+    ? `Counted (\`bench/cost.mjs\`, callgrind, instructions per pass over the first ${COUNT_SCHEDULE.files} files, ${COUNT_SCHEDULE.warmup} warm-up passes, \`--single-threaded\`): no rules ${M(counted.none)}, no-unused-vars +${M(counted.nuvCost)}, com-async +${M(counted.comCost)}: **${ratio(versus)}**; the verdict's figure.`
     : "Not counted (valgrind is not installed, or `--no-count`): the verdict is the wall-clock ratio, whose denominator is within one round's noise.";
   const engine = rules[2].engine;
   sections.push(`### (b) Library-heavy generated code
@@ -281,7 +279,7 @@ Engine: ${engine?.functions ?? "?"} functions, ${engine?.segments ?? "?"} segmen
 time(com-async) / time(no-unused-vars), both over the no-rules baseline: ${ratio(wallVersus)} rules only (end to end: ${ratio(e2eVersus)}); the yardstick's: ${ratio(rules[4].cost / nuvCost)} (${messageCount(rules[4].byRule)} reports${messageCount(rules[4].byRule) === comAsyncCount(rules[2].byRule) ? ", as many as com-async's" : `, **not com-async's ${comAsyncCount(rules[2].byRule)}**: the yardstick no longer reproduces its findings`}).
 ${countedText}
 Target: ≤ ${TARGETS.versusNoUnusedVars.toFixed(1)} → **${measurable ? (holds ? "holds" : "MISSED") : "NOT MEASURED (a cost at or below zero: the machine's noise exceeds it; run again)"}**.`);
-  verdicts.push(["(b) com-async costs no more than no-unused-vars on library-heavy code", measurable ? `${ratio(versus)}× ${counted ? "counted" : "wall clock"} (rules only, wall clock ${ratio(wallVersus)}×; end to end ${ratio(e2eVersus)}×)` : "not measured (noise)", holds]);
+  verdicts.push(["(b) com-async costs no more than no-unused-vars on library-heavy code", measurable ? `${ratio(versus)}× ${counted ? "counted" : "wall clock"} (rules only, wall clock ${ratio(wallVersus)}×; end to end ${ratio(e2eVersus)}×)` : "not measured (noise)", measurable ? holds : null]);
   memory.push(["(b) library-heavy", e2e[0].rss, e2e[2].rss, e2e[1].rss]);
   if (shouldProfile(!holds)) profiles.push(profile("(b) library-heavy", files, STRICT.config));
 }
@@ -325,7 +323,7 @@ if (ONLY.has("c")) {
 ${rows.map((r) => (r.skipped ? `| ${r.n} | ${r.skipped} | | | | | | | | |` : `| ${r.n} | ${ms(r.base)} | ${ms(r.cost)} | ${((1000 * r.cost) / r.n).toFixed(1)} | ${r.step === null ? "" : `${r.step.toFixed(2)}×`} | ${ms(r.hollow)} | ${r.rounds} | ${r.reports} | ${r.engine?.segments ?? "?"} | ${r.engine?.transfers ?? "?"} |`)).join("\n")}
 
 Target: doubling N costs ≤ ${TARGETS.doubling}× → **${Number.isNaN(doubling) ? "NOT MEASURED" : holds ? "holds" : "MISSED"}** (${verdictText}).`);
-    verdicts.push([`(c) doubling N costs ≤ ${TARGETS.doubling}× (${variant})`, overBudgetAt !== null ? `over budget at N=${overBudgetAt}` : `fitted ${Number.isFinite(doubling) ? `${doubling.toFixed(2)}×` : "?"} (steps up to ${worstStep.toFixed(2)}×)`, holds]);
+    verdicts.push([`(c) doubling N costs ≤ ${TARGETS.doubling}× (${variant})`, overBudgetAt !== null ? `over budget at N=${overBudgetAt}` : Number.isNaN(doubling) ? "not measured (noise)" : `fitted ${doubling.toFixed(2)}× (steps up to ${worstStep.toFixed(2)}×)`, Number.isNaN(doubling) ? null : holds]);
     const last = measured[measured.length - 1];
     if (shouldProfile(!holds) && last) profiles.push(profile(`(c) scaling, ${variant}, N=${last.n}`, [last.file], STRICT.config));
   }
@@ -406,7 +404,8 @@ const report = [
   "",
   "| target | measured | verdict |",
   "|---|---|---|",
-  ...verdicts.map(([target, measured, holds]) => `| ${target} | ${measured} | ${holds ? "holds" : "**MISSED**"} |`),
+  // `holds` null: not measured (a cost within the machine's noise).
+  ...verdicts.map(([target, measured, holds]) => `| ${target} | ${measured} | ${holds === null ? "not measured" : holds ? "holds" : "**MISSED**"} |`),
   "",
   ...sections.flatMap((s) => [s, ""]),
   ...(profiles.length ? ["### Profiles of the missed targets", "", ...profiles.flatMap((p) => [p, ""])] : []),
