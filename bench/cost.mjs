@@ -307,9 +307,11 @@ function main() {
 
 /**
  * The same counts by what the instructions did, each part's cost over no rules and over no-unused-vars'
- * part. Compiling does not settle with a longer warm-up: V8 optimises again, after each major collection,
- * closures made per file or per finding (BENCHMARKS.md, fifth session of 2026-12-05), so it stays part of
- * what a plugin costs per pass; the rest is what running the rules costs.
+ * part. Compiling does not settle with a longer warm-up: V8 optimises late the functions that get hot late
+ * (a large plugin's rarer paths, ESLint's report path), and optimises again the code the forced collection
+ * dropped (ESLint's code path analysis and traversal; the engine keeps its solver's objects alive so that
+ * its own code survives, solver.ts), so it stays part of what a plugin costs per pass; the rest is what
+ * running the rules costs.
  */
 function printSplit(configs, splits, passes) {
   const part = (c, k) => median(splits[c].map((s) => s[k])) / passes;
