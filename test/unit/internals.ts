@@ -10,6 +10,7 @@ import type * as Edits from "../../eslint-plugin/dist/util/edits";
 import type * as Facts from "../../eslint-plugin/dist/engine/facts";
 import type * as RecognizerModule from "../../eslint-plugin/dist/engine/recognizer";
 import type * as ModulePointers from "../../eslint-plugin/dist/engine/module-pointers";
+import type * as ReferenceScopesModule from "../../eslint-plugin/dist/engine/reference-scopes";
 
 const PACKAGE = path.dirname(require.resolve("eslint-plugin-com-async/package.json"));
 
@@ -22,3 +23,4 @@ export const facts = load<typeof Facts>("engine/facts");
 export const recognizer = load<typeof RecognizerModule>("engine/recognizer");
 export const edits = load<typeof Edits>("util/edits");
 export const modulePointers = load<typeof ModulePointers>("engine/module-pointers");
+export const referenceScopes = load<typeof ReferenceScopesModule>("engine/reference-scopes");

@@ -103,8 +103,14 @@ export class FunctionGraph {
   onSegmentEnd(segment: Segment, node: Node): void {
     const i = this.index.get(segment);
     if (i === undefined) return;
-    const at = this.current.indexOf(i);
-    if (at >= 0) this.current.splice(at, 1);
+    // Removed by moving the last one into its place (the order of the current segments means nothing): a
+    // `splice` here, once per segment, counted about 400 instructions each in V8's builtin.
+    const current = this.current;
+    const at = current.indexOf(i);
+    if (at >= 0) {
+      current[at] = current[current.length - 1];
+      current.pop();
+    }
     if (segment.nextSegments.length >= 2) this.forks[i] = forkAt(node);
   }
 
