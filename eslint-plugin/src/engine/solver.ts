@@ -41,10 +41,10 @@ export interface SolveOptions {
 /**
  * The last solve's transfer (with its transitions) and a draft, kept until the next solve replaces them. V8's
  * optimised code for the transfer, the transitions and drafts checks those objects' hidden classes, and holds the
- * classes weakly: a full collection that finds no such object alive (between two files: a CLI's major GC, an
- * editor's idle one) drops them and that code with them, and the next file compiles it all again (a tenth of
- * the engine's counted cost on bench (b)). Kept, they cost a few small objects: the file analysis they refer to
- * is the one of ESLint's last SourceCode, which ESLint keeps anyway.
+ * classes weakly: a full collection that finds no such object alive (one between two lints, as bench (b) forces
+ * before counting; a CLI run's collections, in the middle of files, were not seen to) drops them and that code
+ * with them, and the next file compiles it all again (a tenth of what bench (b) counted of the engine). Kept,
+ * they cost a few small objects: the file analysis they refer to is ESLint's last SourceCode's, kept anyway.
  */
 const kept: { transfer: Transfer | null; draft: Draft | null } = { transfer: null, draft: null };
 
