@@ -220,7 +220,7 @@ const COUNT_SCHEDULE = { files: 4, warmup: 8, settle: 2, passes: 6 };
  * Target (b) in counted instructions (bench/cost.mjs under callgrind, `--single-threaded`, on `COUNT_SCHEDULE`),
  * when valgrind is installed and `--no-count` is not given; null otherwise. The wall-clock ratio divides by
  * no-unused-vars' 45-90 ms per pass, within one round's noise here (BENCHMARKS.md, 2026-12-06): it read 5.1x to
- * 12.4x in runs of the same code, counted 5.3-6.0x.
+ * 12.4x in runs of the same code, whose counted ratio stayed within 5.3-6.0x.
  */
 function countedVersus() {
   if (flag("--no-count") || spawnSync("valgrind", ["--version"]).status !== 0) return null;
