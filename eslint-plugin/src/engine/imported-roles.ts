@@ -16,12 +16,19 @@ export class ImportedRoles {
   lookup: ImportLookup | null = null;
   // One per file analysis: a plain Map, dropped with it, is cheaper to query than a WeakMap.
   private readonly roles = new Map<Node, HelperRole | null>();
+  /** The names the module's imports bind (made at the first question). */
+  private imports: ImportNames | null = null;
 
-  constructor(private readonly symbols: Symbols) {}
+  constructor(
+    private readonly symbols: Symbols,
+    private readonly program: TSESTree.Program,
+  ) {}
 
   /** What an imported helper of this repository is, or null. */
   of(callee: Node): HelperRole | null {
     if (!this.lookup) return null;
+    // Most callees are no import (`call.Begin_GetPrice`, `values.slice`): told by name, without resolving the variable.
+    if (!this.mayNameImport(callee)) return null;
     let role = this.roles.get(callee);
     if (role === undefined) {
       const target = importOf(callee, (id) => this.symbols.variableOf(id));
@@ -29,6 +36,17 @@ export class ImportedRoles {
       this.roles.set(callee, role);
     }
     return role;
+  }
+
+  /**
+   * Can this callee be an import (`importOf`)? Only when the name at its root is one an import binds, or, for a plain
+   * name, when a namespace import could have been destructured into it (`const { vcall } = gpu`).
+   */
+  private mayNameImport(callee: Node): boolean {
+    const imports = (this.imports ??= importNames(this.program));
+    const expr = unwrapExpression(callee);
+    if (expr.type === "Identifier") return imports.namespaces || imports.names.has(expr.name);
+    return expr.type === "MemberExpression" && expr.object.type === "Identifier" && imports.names.has(expr.object.name);
   }
 
   /**
@@ -55,27 +73,41 @@ export class ImportedRoles {
 /** The import a callee names: `comRelease` from `import { comRelease } from "./com"`, `gpu.comRelease` from `import * as gpu from "@x/gpu"`. */
 export function importOf(callee: Node, variableOf: (id: TSESTree.Identifier) => Scope.Variable | null): { specifier: string; name: string } | null {
   const expr = unwrapExpression(callee);
-  const binding = (id: TSESTree.Identifier) => {
-    const def = variableOf(id)?.defs[0];
-    if (def?.type !== "ImportBinding") return null;
-    const declaration = def.parent as unknown as TSESTree.ImportDeclaration;
-    if (declaration.importKind === "type" || typeof declaration.source.value !== "string") return null;
-    return { specifier: declaration.source.value, node: def.node as Node };
-  };
   if (expr.type === "Identifier") {
-    const found = binding(expr);
+    const found = importBinding(expr, variableOf);
     if (!found) return destructuredImportOf(expr, variableOf);
-    if (found.node.type === "ImportDefaultSpecifier") return { specifier: found.specifier, name: "default" };
-    if (found.node.type !== "ImportSpecifier" || found.node.importKind === "type") return null;
-    const imported = found.node.imported;
-    return { specifier: found.specifier, name: imported.type === "Identifier" ? imported.name : String(imported.value) };
+    return found.name === NAMESPACE ? null : found;
   }
   if (expr.type === "MemberExpression" && expr.object.type === "Identifier") {
-    const found = binding(expr.object);
+    const found = importBinding(expr.object, variableOf);
     const name = memberName(expr);
-    return found?.node.type === "ImportNamespaceSpecifier" && name !== null ? { specifier: found.specifier, name } : null;
+    return found?.name === NAMESPACE && name !== null ? { specifier: found.specifier, name } : null;
   }
   return null;
+}
+
+/** What an import binds: a module's export by name (`default` too), or the whole module. */
+const NAMESPACE = "*";
+
+/**
+ * The module and export an identifier's import binds (`name` NAMESPACE for `import * as gpu` and
+ * `import gpu = require("./gpu")`); null when no value import binds it.
+ */
+function importBinding(id: TSESTree.Identifier, variableOf: (id: TSESTree.Identifier) => Scope.Variable | null): { specifier: string; name: string } | null {
+  const def = variableOf(id)?.defs[0];
+  if (def?.type !== "ImportBinding") return null;
+  const declaration = def.parent as unknown as TSESTree.ImportDeclaration | TSESTree.TSImportEqualsDeclaration;
+  if (declaration.type === "TSImportEqualsDeclaration") {
+    const specifier = requiredModule(declaration);
+    return specifier === null ? null : { specifier, name: NAMESPACE };
+  }
+  if (declaration.importKind === "type" || typeof declaration.source.value !== "string") return null;
+  const specifier = declaration.source.value;
+  const node = def.node as Node;
+  if (node.type === "ImportNamespaceSpecifier") return { specifier, name: NAMESPACE };
+  if (node.type === "ImportDefaultSpecifier") return { specifier, name: "default" };
+  if (node.type !== "ImportSpecifier" || node.importKind === "type") return null;
+  return { specifier, name: node.imported.type === "Identifier" ? node.imported.name : String(node.imported.value) };
 }
 
 /** `const { vcall } = gpu` (a const destructuring of `import * as gpu`): the namespace's export, as `gpu.vcall` is. */
@@ -89,4 +121,34 @@ function destructuredImportOf(id: TSESTree.Identifier, variableOf: (id: TSESTree
   // Through a member of the namespace (`{ vcall } = gpu`): the same lookup as `gpu.vcall`.
   const member = { type: "MemberExpression", object: declarator.init, property: property.key, computed: false, optional: false } as unknown as Node;
   return importOf(member, variableOf);
+}
+
+/** The names a module's imports bind; `namespaces`: one of them is a whole module (`import * as gpu`, `import gpu = require(...)`). */
+interface ImportNames {
+  names: Set<string>;
+  namespaces: boolean;
+}
+
+function importNames(program: TSESTree.Program): ImportNames {
+  const result: ImportNames = { names: new Set(), namespaces: false };
+  for (const statement of program.body) {
+    const declaration = statement.type === "ExportNamedDeclaration" ? statement.declaration : statement;
+    if (declaration?.type === "ImportDeclaration") {
+      for (const specifier of declaration.specifiers) {
+        result.names.add(specifier.local.name);
+        if (specifier.type === "ImportNamespaceSpecifier") result.namespaces = true;
+      }
+    } else if (declaration?.type === "TSImportEqualsDeclaration" && requiredModule(declaration) !== null) {
+      result.names.add(declaration.id.name);
+      result.namespaces = true;
+    }
+  }
+  return result;
+}
+
+/** `import gpu = require("./gpu")`: the module required; null for an alias of a namespace (`import A = B.C`). */
+function requiredModule(declaration: TSESTree.TSImportEqualsDeclaration): string | null {
+  if (declaration.importKind === "type") return null;
+  const reference = declaration.moduleReference;
+  return reference.type === "TSExternalModuleReference" && reference.expression.type === "Literal" && typeof reference.expression.value === "string" ? reference.expression.value : null;
 }

@@ -56,7 +56,7 @@ export class Recorder {
     // One pattern for the file: the vocabulary builds a new one per call.
     const protocolWords = recognizer.vocabulary.protocolWordPattern();
     const mayRelease = (fn: Node) => protocolWords.test(sourceCode.getText(fn as never));
-    this.imported = new ImportedRoles(symbols);
+    this.imported = new ImportedRoles(symbols, sourceCode.ast as unknown as TSESTree.Program);
     this.releaseForms = new ReleaseForms(sourceCode, recognizer.vocabulary);
     this.acquisitions = new Acquisitions(symbols, resources, (event) => this.record(event), (node) => this.text(node), () => this.throwPoint());
     this.literals = new ObjectLiterals(symbols, top, mayRelease, classify, (event) => this.record(event), objects.objectKeys, objects.conditionalMembers);

@@ -233,7 +233,7 @@ export class Vocabulary {
     // path or a scoped workspace package (imported-helpers.ts summarises them).
     // (`release(p)` too: given an argument, unlike a lock's `release()`).
     const releaseCall = new RegExp(`(?:${this.naming.releaseMethods.flatMap((m) => [escapeRegExp(m), escapeRegExp(m.charAt(0).toLowerCase() + m.slice(1))]).join("|") || "Release"})\\s*\\(\\s*[\\w$]`);
-    const localImport = /\bfrom\s*["'](?:\.{1,2}\/|@[\w.-]+\/)|\brequire\(\s*["']\.{1,2}\//;
+    const localImport = /\b(?:from\s*|require\(\s*)["'](?:\.{1,2}\/|@[\w.-]+\/)/;
     // ...or an FFI binding next to such an import: its pointers may come from there even where no
     // Release is left (the one that was there is the leak).
     return {
