@@ -344,7 +344,7 @@ export function isBoxCreation(init: Node): boolean {
     case "ObjectExpression":
       return init.properties.length === 1 && init.properties[0].type === "Property" && propertyKeyName(init.properties[0]) === "value";
     case "NewExpression":
-      return init.callee.type === "Identifier" && /^Big(U)?Int64Array$/.test(init.callee.name) && init.arguments.length === 1 && numericLiteral(init.arguments[0]) === 1;
+      return init.callee.type === "Identifier" && /^Big(?:Ui|I)nt64Array$/.test(init.callee.name) && init.arguments.length === 1 && numericLiteral(init.arguments[0]) === 1;
     default:
       return false;
   }

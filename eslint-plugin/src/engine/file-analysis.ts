@@ -192,9 +192,11 @@ export class FileAnalysis implements EngineContext {
   }
   private readonly pools = new Pools();
 
-  /** What a function of this file is to its importers: its summary, and whether it checks HRESULTs or ends the process. */
+  /** What a function of this file is to its importers: its summary, whether it checks or tests HRESULTs, ends the process or dispatches. */
   roleOf(fn: TSESTree.FunctionLike): HelperRole {
     const role: HelperRole = { summary: this.summaries.summaryOf(fn), check: this.symbols.isCheckHelperFunction(fn), endsProcess: endsProcessFunction(fn) };
+    const testsHresult = this.symbols.hresultTestFunction(fn);
+    if (testsHresult) role.testsHresult = testsHresult;
     return this.symbols.isDispatcherFunction(fn) ? { ...role, dispatcher: true } : role;
   }
 

@@ -5,10 +5,11 @@
  */
 import type { SourceCode } from "eslint";
 import type { TSESTree } from "@typescript-eslint/utils";
-import { memberName, unwrapExpression } from "./ast";
+import { memberName, unwrapExpression, walk } from "./ast";
 import { escapeRegExp } from "./vocabulary";
 
 const dispatchers = new WeakMap<TSESTree.Node, boolean>();
+const delegating = new WeakMap<TSESTree.Node, boolean>();
 const checkHelpers = new WeakMap<TSESTree.Node, boolean>();
 
 /** `read.ptr(vtable, slot * 8)`: the second parameter times the size of a pointer (`slot * 8`, `index * koffi.sizeof("void*")`, `PTR_SIZE * slot`), not any product (`w * h`). */
@@ -24,6 +25,28 @@ export function indexesVtable(fn: TSESTree.FunctionLike, sourceCode: SourceCode)
     known = new RegExp(`(^|[^\\w$.])${name}\\s*\\*\\s*${size}(?![\\w$])|(^|[^\\w$.])${size}\\s*\\*\\s*${name}(?![\\w$])|(^|[^\\w$.])${name}\\s*<<\\s*[23](?![\\w$])`).test(text);
   }
   dispatchers.set(fn, known);
+  return known;
+}
+
+/**
+ * `callVtableMethod(comObj, methodIndex, signature, ...args)`, which hands its first two parameters to a function
+ * that indexes the vtable (`getVtableMethodPtr(comObj, methodIndex)`) and calls what it finds: a dispatcher too,
+ * one step removed. `isDispatcher` says whether a callee is one (of the file or imported); a cycle finds none.
+ */
+export function handsSlotToDispatcher(fn: TSESTree.FunctionLike, isDispatcher: (callee: TSESTree.Node) => boolean): boolean {
+  let known = delegating.get(fn);
+  if (known !== undefined) return known;
+  delegating.set(fn, false);
+  const [object, slot] = fn.params;
+  known = false;
+  if (object?.type === "Identifier" && slot?.type === "Identifier" && fn.body) {
+    walk(fn.body, (node) => {
+      if (known || node.type !== "CallExpression") return;
+      const [first, second] = node.arguments;
+      known = first?.type === "Identifier" && first.name === object.name && second?.type === "Identifier" && second.name === slot.name && isDispatcher(node.callee);
+    });
+  }
+  delegating.set(fn, known);
   return known;
 }
 

@@ -191,6 +191,8 @@ export interface HelperRole {
   endsProcess: boolean;
   /** Indexes a vtable with its second parameter (`vcall(p, slot, ...)`): its calls are vtable calls. */
   dispatcher?: boolean;
+  /** Returns a test of its HRESULT parameter (`return hr >= 0`): true when the HRESULT failed, `failed`. */
+  testsHresult?: { failed: boolean };
   /**
    * Keeps pointers it acquired in its module's state (`st` of `_hud.ts`' `draw()`), which the module's exported
    * `releasedBy` functions release (module-state.ts): whoever calls it owns that state. `module`: the module's file.

@@ -66,6 +66,8 @@ export class Recognizer {
     if (shaped || !this.ffi) return shaped;
     const vtable = this.ffi.vtableCall(call);
     if (vtable) return this.classifyVtable(call, vtable);
+    // `ptr(box)` (bun:ffi) is the box's address handed to the call around it, not a call that fills it.
+    if (this.ffi.passedBox(call) !== null) return null;
     // An export that fills a box (`CoCreateInstance(..., out)`), when the file uses what it reads as a COM object.
     const boxes = this.ffi.boxArguments(call.arguments);
     const box = boxes[boxes.length - 1];

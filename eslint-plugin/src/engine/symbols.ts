@@ -14,7 +14,7 @@ import type { ApiCall } from "./recognizer";
 import type { ResourceTable } from "./resources";
 import type { FunctionGraph } from "./segment-graph";
 import { ReferenceScopes } from "./reference-scopes";
-import { endsOnFailure, endsProcessFunction, indexesVtable, isExitCall } from "./helper-shapes";
+import { endsOnFailure, endsProcessFunction, handsSlotToDispatcher, indexesVtable, isExitCall } from "./helper-shapes";
 import { capturedOnlyByLaterClosures, inOwnLiteralMethod, inlinedHome, ownsScope } from "./scope-homes";
 
 type Node = TSESTree.Node;
@@ -99,18 +99,25 @@ export class Symbols implements FfiLookups {
     }
   }
 
-  /** A call of a function of this file whose body is `return <test of its parameter>` (`return hr >= 0`). */
+  /** A call of a function of this file, or imported, whose body is `return <test of its parameter>` (`isHResultSuccess(hr)`). */
   localHresultTest(call: TSESTree.CallExpression): { argument: Node; failed: boolean } | null {
+    if (call.arguments.length < 1 || call.arguments[0].type === "SpreadElement") return null;
     const fn = this.localFunction(call.callee) as TSESTree.FunctionLike | null;
-    const param = fn?.params[0];
-    if (!fn?.body || param?.type !== "Identifier" || call.arguments.length < 1 || call.arguments[0].type === "SpreadElement") return null;
+    const test = fn ? this.hresultTestFunction(fn) : (this.importedRole(call.callee)?.testsHresult ?? null);
+    return test ? { argument: call.arguments[0], failed: test.failed } : null;
+  }
+
+  /** `return hr >= 0` of its first parameter: a function that tests an HRESULT (true when it failed, `failed`). */
+  hresultTestFunction(fn: TSESTree.FunctionLike): { failed: boolean } | null {
+    const param = fn.params[0];
+    if (!fn.body || param?.type !== "Identifier") return null;
     const body = fn.body.type === "BlockStatement" ? (fn.body.body.length === 1 && fn.body.body[0].type === "ReturnStatement" ? fn.body.body[0].argument : null) : fn.body;
     const returned = body ? unwrapExpression(body) : null;
     if (returned?.type !== "BinaryExpression") return null;
     const left = unwrapExpression(returned.left);
     if (left.type !== "Identifier" || left.name !== param.name) return null;
     const test = this.hresultTest(returned);
-    return test?.t === "test" ? { argument: call.arguments[0], failed: test.failed } : null;
+    return test?.t === "test" ? { failed: test.failed } : null;
   }
 
   /** `ok = hr === S_OK`, `bad = hr < 0`: an HRESULT test kept in a variable, like `ok = SUCCEEDED(hr)`. */
@@ -188,7 +195,7 @@ export class Symbols implements FfiLookups {
   }
 
   isDispatcherFunction(fn: TSESTree.FunctionLike): boolean {
-    return indexesVtable(fn, this.sourceCode);
+    return indexesVtable(fn, this.sourceCode) || handsSlotToDispatcher(fn, (callee) => this.isLocalDispatcher(callee));
   }
 
   /**

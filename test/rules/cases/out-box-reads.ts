@@ -95,6 +95,36 @@ ${end}}
 `;
 
 /**
+ * Bun FFI in the style of a binding's own vtable module: a typed-array box (`new BigUint64Array(1)`) filled through a
+ * dispatcher that finds the method with a lookup helper (`methodAddress(object, index)` indexes the vtable: one step
+ * removed), its failure told by a test helper of the file, the pointer read with `Number(box[0])`; `end` runs before
+ * the function returns.
+ */
+const SHADER_STATUS = (end: string) => `import { CFunction, ptr, read } from "bun:ffi";
+declare const IID_IShaderResult: Uint8Array;
+function methodAddress(object: number, index: number): number {
+  const table = read.ptr(object as never, 0);
+  return read.ptr(table as never, index * 8);
+}
+function callMethod(object: number, index: number, ...args: unknown[]): number {
+  return CFunction({ ptr: methodAddress(object, index) as never, args: ["ptr"], returns: "i32" })(object, ...args) as number;
+}
+function comRelease(object: number): void {
+  if (object) callMethod(object, 2);
+}
+function succeeded(hr: number): boolean {
+  return hr >= 0;
+}
+export function status(compiler: number): number {
+  const box = new BigUint64Array(1);
+  if (!succeeded(callMethod(compiler, 3, ptr(IID_IShaderResult), ptr(box)))) return -1;
+  const result = Number(box[0]);
+  const value = callMethod(result, 3);
+${end}  return value;
+}
+`;
+
+/**
  * The report of a pointer its block never releases, with both repairs: `wrapped` (the block's last statements, two
  * spaces in) in a `try` whose `finally` releases it, and the release at the block's end (`template(release)`).
  */
@@ -122,6 +152,10 @@ function wrapInTryFinally(code: string, from: string, release: string): string {
 
 export const cases: RuleCases = {
   valid: [
+    {
+      name: "a typed-array box read with Number(box[0]), filled through a dispatcher one step removed from its vtable lookup, released; its failure path owns nothing",
+      code: SHADER_STATUS("  comRelease(result);\n"),
+    },
     { name: "DS_OK is a success code: the device created on its success branch is released there", code: DSOUND_PROBE("  vcall(device, IUNKNOWN_RELEASE, [], [], FFIType.u32);\n") },
     {
       name: "a dispatcher's numbered slots prove nothing of each other: a count read from a box is no COM object because another slot's box is",
@@ -177,6 +211,13 @@ export function devmode(): void {
     },
   ],
   invalid: [
+    {
+      name: "a typed-array box read with Number(box[0]), filled through a dispatcher one step removed from its vtable lookup, never released",
+      code: SHADER_STATUS(""),
+      errors: [
+        leakAtBlockEnd(SHADER_STATUS, { pointer: "result", acquirer: "callMethod", reached: "the return at line 21" }, [18, 18], "callMethod(result, 2)", "  const value = callMethod(result, 3);\n  return value;\n"),
+      ],
+    },
     {
       name: "a library export released through its dlopen table is the file's release form: the file the code forgets is released the same way",
       code: DLOPEN_AVI(""),
