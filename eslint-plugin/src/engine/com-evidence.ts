@@ -5,7 +5,7 @@
  * HSTRING or a buffer read from a box is closed by other APIs and never tracked.
  */
 import type { TSESTree } from "@typescript-eslint/utils";
-import { calleeName, dottedName, memberName, propertyNames, rootOf, unwrapExpression, walk } from "./ast";
+import { calleeName, dottedName, enclosingFunction, memberName, propertyNames, rootOf, unwrapExpression, walk } from "./ast";
 import type { FfiLookups, FfiShapes } from "./ffi";
 import { isTableCall } from "./vtable-tables";
 import type { Vocabulary } from "./vocabulary";
@@ -15,11 +15,14 @@ type Expression = TSESTree.Expression;
 
 /** Release functions of memory, strings, handles and locks (`PTReleaseMemory`, `ReleaseDC`, `ReleaseMutex`): what they free is no COM object. */
 const NOT_AN_OBJECT_RELEASE = /memory|mem$|string|bstr|handle|dc$|mutex|semaphore|lock|capture|stgmedium/i;
+/** Functions that free memory, strings or handles (`SysFreeString`, `CoTaskMemFree`, `LocalFree`, `CloseHandle`): what they take is no COM object. */
+const FREES_NO_OBJECT = /free|(?:release|close|delete|destroy).*(?:memory|mem$|string|bstr|handle)/i;
 
 export class ComEvidence {
   // One per file analysis: plain Maps, dropped with it, are cheaper to query than WeakMaps.
   private readonly evidence = new Map<Node, boolean>();
   private readonly paramEvidence = new Map<Node, boolean>();
+  private readonly resultEvidence = new Map<Node, boolean>();
   /** The file's property names, where it names them (built on the first read into an object literal). */
   private properties: ReturnType<typeof propertyNames> | undefined;
   private readonly propertyEvidence = new Map<string, boolean>();
@@ -138,8 +141,46 @@ export class ComEvidence {
     // `const p = hr === 0 ? box.readBigUInt64LE(0) : 0n`, `box[0] ?? 0n`: the read is the value bound.
     while (read.parent && ((read.parent.type === "ConditionalExpression" && read.parent.test !== read) || read.parent.type === "LogicalExpression")) read = read.parent;
     const parent = read.parent;
+    // `return out[0]` in a helper of the file (`outPtr(obj, slot)`): the pointer is the helper's result.
+    if (parent?.type === "ReturnStatement") return this.resultIsComObject(enclosingFunction(read));
     const target = parent?.type === "VariableDeclarator" && parent.init === read ? parent.id : parent?.type === "AssignmentExpression" && parent.right === read ? parent.left : null;
     return target?.type === "Identifier" && this.lookups.referencesOf(target).some((r) => r !== target && this.isComObjectUse(r));
+  }
+
+  /**
+   * Is a function's result a COM object: does a call of it in this file use the result as one (`const child =
+   * outPtr(root, 7); vcall(child, ...)`, also through a helper that returns it again), with no call freeing it as
+   * memory, a string or a handle (`SysFreeString(outPtr(item, GET_NAME))`: a helper that reads any slot hands out
+   * whatever the slot holds)?
+   */
+  private resultIsComObject(fn: TSESTree.FunctionLike | null): boolean {
+    if (!fn) return false;
+    let known = this.resultEvidence.get(fn);
+    if (known === undefined) {
+      this.resultEvidence.set(fn, false); // a result that leads back to this function proves nothing
+      const name = fn.type === "FunctionDeclaration" ? fn.id?.name : fn.parent?.type === "VariableDeclarator" && fn.parent.id.type === "Identifier" ? fn.parent.id.name : undefined;
+      const calls = name === undefined ? [] : ((this.callsByName ??= callsByName(rootOf(fn))).get(`call ${name}`) ?? []).filter((call) => this.lookups.localFunction(call.callee) === fn);
+      const uses = calls.flatMap((call) => this.resultUses(call));
+      known = uses.some((use) => use === "object") && !uses.includes("freed");
+      this.resultEvidence.set(fn, known);
+    }
+    return known;
+  }
+
+  /** How a call's result is used: as a COM object, freed as something else, or neither (each use, through a variable it is bound to). */
+  private resultUses(call: TSESTree.CallExpression): ("object" | "freed" | "other")[] {
+    const use = (expr: Node): "object" | "freed" | "other" => {
+      const parent = expr.parent;
+      if (parent?.type === "CallExpression" && parent.arguments[0] === expr && FREES_NO_OBJECT.test(calleeName(parent.callee) ?? "")) return "freed";
+      if (parent?.type === "ReturnStatement") return this.resultIsComObject(enclosingFunction(expr)) ? "object" : "other";
+      return this.isComObjectUse(expr) ? "object" : "other";
+    };
+    let result: Node = call;
+    while (result.parent?.type === "AwaitExpression" || result.parent?.type === "TSNonNullExpression" || result.parent?.type === "TSAsExpression") result = result.parent;
+    const parent = result.parent;
+    const target = parent?.type === "VariableDeclarator" && parent.init === result ? parent.id : parent?.type === "AssignmentExpression" && parent.right === result ? parent.left : null;
+    if (target?.type !== "Identifier") return [use(result)];
+    return this.lookups.referencesOf(target).filter((r) => r !== target).map(use);
   }
 
   /** Is the property `name` used as a COM object somewhere in the file (as a member, or destructured)? */

@@ -103,6 +103,14 @@ export class FfiShapes {
       const slot = this.slotOf(args[1], args.slice(2), callee) ?? (this.lookups.isLocalDispatcher(callee) ? ({ role: "other" } as const) : null);
       if (slot) return { object: args[0], method: slot, rest: args.slice(2) };
     }
+    // `const fn = comMethod(uia, 7, proto); fn(uia, pt, out)`: the method a dispatcher looked up, called later on the
+    // object it was looked up in. (The lookup itself is a use of the object; one of IUnknown's slots stays its own.)
+    if (callee.type === "Identifier" && args.length >= 1 && args[0].type !== "SpreadElement") {
+      const init = this.lookups.initOf(callee);
+      const lookup = init ? unwrapExpression(init) : null;
+      const found = lookup?.type === "CallExpression" && lookup !== call ? this.vtableCall(lookup) : null;
+      if (found && found.method.role === "other" && sameExpression(found.object, args[0])) return { object: args[0], method: found.method, rest: args.slice(1) };
+    }
     return null;
   }
 

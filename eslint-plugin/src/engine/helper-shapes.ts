@@ -6,6 +6,7 @@
 import type { SourceCode } from "eslint";
 import type { TSESTree } from "@typescript-eslint/utils";
 import { memberName, unwrapExpression, walk } from "./ast";
+import { isBoxCreation } from "./ffi";
 import { escapeRegExp } from "./vocabulary";
 
 const dispatchers = new WeakMap<TSESTree.Node, boolean>();
@@ -22,10 +23,21 @@ export function indexesVtable(fn: TSESTree.FunctionLike, sourceCode: SourceCode)
     const text = sourceCode.text.slice(fn.range[0], fn.range[1]);
     const name = escapeRegExp(slot.name);
     const size = `(?:8|4|[\\w$.]*(?:size|SIZE|Size|ptr|PTR)[\\w$.]*)`;
-    known = new RegExp(`(^|[^\\w$.])${name}\\s*\\*\\s*${size}(?![\\w$])|(^|[^\\w$.])${size}\\s*\\*\\s*${name}(?![\\w$])|(^|[^\\w$.])${name}\\s*<<\\s*[23](?![\\w$])`).test(text);
+    known = new RegExp(`(^|[^\\w$.])${name}\\s*\\*\\s*${size}(?![\\w$])|(^|[^\\w$.])${size}\\s*\\*\\s*${name}(?![\\w$])|(^|[^\\w$.])${name}\\s*<<\\s*[23](?![\\w$])`).test(text) || indexesDecodedTable(text, fn.params[0], name);
   }
   dispatchers.set(fn, known);
   return known;
+}
+
+/**
+ * koffi's way: the table decoded from the object (`koffi.decode(objPtr, 'void *')`, then an array of its
+ * function pointers) indexed with the slot (`fns[index]`). Only where the function says `vtbl`/`vtable` and
+ * reads through its first parameter: `names[index]` of a table of names is no vtable.
+ */
+function indexesDecodedTable(text: string, object: TSESTree.Parameter | undefined, slot: string): boolean {
+  if (object?.type !== "Identifier" || !/vtbl|vtable/i.test(text)) return false;
+  const readsObject = new RegExp(`\\(\\s*${escapeRegExp(object.name)}\\s*[,)]`).test(text);
+  return readsObject && new RegExp(`[\\w$\\]]\\s*\\[\\s*${slot}\\s*\\]`).test(text);
 }
 
 /**
@@ -40,11 +52,15 @@ export function handsSlotToDispatcher(fn: TSESTree.FunctionLike, isDispatcher: (
   const [object, slot] = fn.params;
   known = false;
   if (object?.type === "Identifier" && slot?.type === "Identifier" && fn.body) {
+    let makesBox = false;
     walk(fn.body, (node) => {
+      // One that makes an out box for the call is an acquire helper (`outPtr(obj, slot)` returning `out[0]`), no dispatcher.
+      if (node.type === "VariableDeclarator" && node.init && isBoxCreation(unwrapExpression(node.init))) makesBox = true;
       if (known || node.type !== "CallExpression") return;
       const [first, second] = node.arguments;
       known = first?.type === "Identifier" && first.name === object.name && second?.type === "Identifier" && second.name === slot.name && isDispatcher(node.callee);
     });
+    known &&= !makesBox;
   }
   delegating.set(fn, known);
   return known;

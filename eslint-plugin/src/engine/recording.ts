@@ -204,7 +204,8 @@ export class Recorder {
         break;
       case "release":
         // A vtable table's Release (`calls.symbols.Release(p)`, `vt.Release(p)`) belongs to one object's table: no form for others.
-        if (!(this.recognizer.ffi?.isObjectsOwnTableCall(node) ?? isTableCall(node))) this.releaseForms.noteRelease(node, api.target);
+        // A Release looked up and called at once (`comMethod(p, 2, proto)(p)`) is written whole.
+        if (!(this.recognizer.ffi?.isObjectsOwnTableCall(node) ?? isTableCall(node))) this.releaseForms.noteRelease(node.parent?.type === "CallExpression" && node.parent.callee === node ? node.parent : node, api.target);
         this.record({ k: "release", node, target: s.sym(api.target), targetKey: s.keyOf(api.target) });
         if (!this.releasesModuleState) this.releasesModuleState = this.symbols.isHeldState(api.target);
         this.throwPoint();

@@ -125,6 +125,33 @@ ${end}  return value;
 `;
 
 /**
+ * Spec 2a, shape 8's acquire helper: `outPtr(obj, slot)` returns what its out box received from any slot; whether
+ * that is a COM object is told by its callers (one calls through its vtable). `end` runs before the caller returns;
+ * `more` is more code of the file.
+ */
+const OUT_PTR = (end: string, more = "") => `import { CFunction, read } from "bun:ffi";
+function vcall(obj: bigint, slot: number, ...args: unknown[]): number {
+  const method = read.ptr(read.ptr(obj as never, 0) as never, slot * 8);
+  return CFunction({ ptr: method as never, args: ["ptr"], returns: "i32" })(obj, ...args) as number;
+}
+function check(hr: number): void {
+  if (hr < 0) throw new Error(\`failed: \${hr}\`);
+}
+const IUNKNOWN_RELEASE = 2;
+const WALKER_FIRST_CHILD = 4;
+function outPtr(obj: bigint, slot: number, ...args: unknown[]): bigint {
+  const out: [bigint | null] = [null];
+  check(vcall(obj, slot, ...args, out));
+  return out[0]!;
+}
+export function firstChildName(walker: bigint, parent: bigint): number {
+  const child = outPtr(walker, WALKER_FIRST_CHILD, parent);
+  const name = vcall(child, 23);
+${end}  return name;
+}
+${more}`;
+
+/**
  * The report of a pointer its block never releases, with both repairs: `wrapped` (the block's last statements, two
  * spaces in) in a `try` whose `finally` releases it, and the release at the block's end (`template(release)`).
  */
@@ -152,6 +179,11 @@ function wrapInTryFinally(code: string, from: string, release: string): string {
 
 export const cases: RuleCases = {
   valid: [
+    { name: "an acquire helper returning its out box's pointer (spec 2a, shape 8's outPtr), released by its caller", code: OUT_PTR("  vcall(child, IUNKNOWN_RELEASE);\n") },
+    {
+      name: "an acquire helper whose result one caller frees as a string (a BSTR from another slot): no call of it holds a COM object",
+      code: OUT_PTR("", "declare function SysFreeString(bstr: bigint): void;\nexport function nameOf(element: bigint): void {\n  SysFreeString(outPtr(element, 23));\n}\n"),
+    },
     {
       name: "a typed-array box read with Number(box[0]), filled through a dispatcher one step removed from its vtable lookup, released; its failure path owns nothing",
       code: SHADER_STATUS("  comRelease(result);\n"),
@@ -211,6 +243,13 @@ export function devmode(): void {
     },
   ],
   invalid: [
+    {
+      name: "an acquire helper returning its out box's pointer (spec 2a, shape 8's outPtr), its result never released by the caller",
+      code: OUT_PTR(""),
+      errors: [
+        leakAtBlockEnd(OUT_PTR, { pointer: "child", acquirer: "outPtr", reached: "the return at line 19" }, [17, 17], "vcall(child, IUNKNOWN_RELEASE)", "  const name = vcall(child, 23);\n  return name;\n"),
+      ],
+    },
     {
       name: "a typed-array box read with Number(box[0]), filled through a dispatcher one step removed from its vtable lookup, never released",
       code: SHADER_STATUS(""),
