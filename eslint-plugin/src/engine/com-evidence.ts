@@ -16,7 +16,7 @@ type Expression = TSESTree.Expression;
 /** Release functions of memory, strings, handles and locks (`PTReleaseMemory`, `ReleaseDC`, `ReleaseMutex`): what they free is no COM object. */
 const NOT_AN_OBJECT_RELEASE = /memory|mem$|string|bstr|handle|dc$|mutex|semaphore|lock|capture|stgmedium/i;
 /** Functions that free memory, strings or handles (`SysFreeString`, `CoTaskMemFree`, `LocalFree`, `CloseHandle`): what they take is no COM object. */
-const FREES_NO_OBJECT = /free|(?:release|close|delete|destroy).*(?:memory|mem$|string|bstr|handle)/i;
+const FREES_NO_OBJECT = /free(?!z)|(?:release|close|delete|destroy).*(?:memory|mem$|string|bstr|handle)/i;
 
 export class ComEvidence {
   // One per file analysis: plain Maps, dropped with it, are cheaper to query than WeakMaps.
@@ -148,10 +148,11 @@ export class ComEvidence {
   }
 
   /**
-   * Is a function's result a COM object: does a call of it in this file use the result as one (`const child =
-   * outPtr(root, 7); vcall(child, ...)`, also through a helper that returns it again), with no call freeing it as
-   * memory, a string or a handle (`SysFreeString(outPtr(item, GET_NAME))`: a helper that reads any slot hands out
-   * whatever the slot holds)?
+   * Is a function's result a COM object: does every call of it in this file that uses the result use it as one
+   * (`const child = outPtr(root, 7); vcall(child, ...)`, also through a helper that returns it again), none freeing
+   * it as memory, a string or a handle? A helper that reads any slot hands out whatever the slot holds: one call
+   * reading a flag (`const enabled = getOut(el, IS_ENABLED)`) or a string (`SysFreeString(outPtr(item, GET_NAME))`)
+   * says it is no COM object, so none of its calls is tracked.
    */
   private resultIsComObject(fn: TSESTree.FunctionLike | null): boolean {
     if (!fn) return false;
@@ -160,14 +161,14 @@ export class ComEvidence {
       this.resultEvidence.set(fn, false); // a result that leads back to this function proves nothing
       const name = fn.type === "FunctionDeclaration" ? fn.id?.name : fn.parent?.type === "VariableDeclarator" && fn.parent.id.type === "Identifier" ? fn.parent.id.name : undefined;
       const calls = name === undefined ? [] : ((this.callsByName ??= callsByName(rootOf(fn))).get(`call ${name}`) ?? []).filter((call) => this.lookups.localFunction(call.callee) === fn);
-      const uses = calls.flatMap((call) => this.resultUses(call));
-      known = uses.some((use) => use === "object") && !uses.includes("freed");
+      const perCall = calls.map((call) => this.resultUses(call));
+      known = perCall.some((uses) => uses.includes("object")) && perCall.every((uses) => uses.length === 0 || (uses.includes("object") && !uses.includes("freed")));
       this.resultEvidence.set(fn, known);
     }
     return known;
   }
 
-  /** How a call's result is used: as a COM object, freed as something else, or neither (each use, through a variable it is bound to). */
+  /** How a call's result is used: as a COM object, freed as something else, or neither (each use, through a variable it is bound to; none when it is dropped). */
   private resultUses(call: TSESTree.CallExpression): ("object" | "freed" | "other")[] {
     const use = (expr: Node): "object" | "freed" | "other" => {
       const parent = expr.parent;
@@ -179,6 +180,7 @@ export class ComEvidence {
     while (result.parent?.type === "AwaitExpression" || result.parent?.type === "TSNonNullExpression" || result.parent?.type === "TSAsExpression") result = result.parent;
     const parent = result.parent;
     const target = parent?.type === "VariableDeclarator" && parent.init === result ? parent.id : parent?.type === "AssignmentExpression" && parent.right === result ? parent.left : null;
+    if (parent?.type === "ExpressionStatement") return [];
     if (target?.type !== "Identifier") return [use(result)];
     return this.lookups.referencesOf(target).filter((r) => r !== target).map(use);
   }

@@ -104,14 +104,44 @@ export class FfiShapes {
       if (slot) return { object: args[0], method: slot, rest: args.slice(2) };
     }
     // `const fn = comMethod(uia, 7, proto); fn(uia, pt, out)`: the method a dispatcher looked up, called later on the
-    // object it was looked up in. (The lookup itself is a use of the object; one of IUnknown's slots stays its own.)
-    if (callee.type === "Identifier" && args.length >= 1 && args[0].type !== "SpreadElement") {
+    // object it was looked up in (the lookup itself only uses the object: `isBoundLookup`). Variables initialised
+    // from each other's calls (`var a = b(p, 1); var b = a(p, 1)`) end the search.
+    if (callee.type === "Identifier" && args.length >= 1 && args[0].type !== "SpreadElement" && !this.resolving.has(call)) {
       const init = this.lookups.initOf(callee);
       const lookup = init ? unwrapExpression(init) : null;
-      const found = lookup?.type === "CallExpression" && lookup !== call ? this.vtableCall(lookup) : null;
-      if (found && found.method.role === "other" && sameExpression(found.object, args[0])) return { object: args[0], method: found.method, rest: args.slice(1) };
+      this.resolving.add(call);
+      try {
+        const found = lookup?.type === "CallExpression" ? this.vtableCall(lookup) : null;
+        if (found && sameExpression(found.object, args[0])) return { object: args[0], method: found.method, rest: args.slice(1) };
+      } finally {
+        this.resolving.delete(call);
+      }
     }
     return null;
+  }
+
+  /** Calls whose callee's lookup is being resolved (`vtableCall`), so that a cycle of initialisers ends. */
+  private readonly resolving = new Set<Node>();
+
+  /**
+   * A vtable lookup bound to a variable that is called (`const release = comMethod(p, 2, proto); ...; release(p)`):
+   * the call through the variable is the method's, the lookup only uses the object.
+   */
+  isBoundLookup(call: TSESTree.CallExpression): boolean {
+    let value: Node = call;
+    while (value.parent && (value.parent.type === "TSAsExpression" || value.parent.type === "TSNonNullExpression" || value.parent.type === "TSTypeAssertion")) value = value.parent;
+    const declarator = value.parent;
+    if (declarator?.type !== "VariableDeclarator" || declarator.init !== value || declarator.id.type !== "Identifier") return false;
+    return this.lookups.referencesOf(declarator.id).some((ref) => ref.parent?.type === "CallExpression" && ref.parent.callee === ref);
+  }
+
+  /** `lookup(p, 2, proto)(p)`: the object a method looked up in its vtable is called on at once, or null. */
+  lookedUpOn(call: TSESTree.CallExpression): Expression | null {
+    const inner = unwrapExpression(call.callee);
+    const first = call.arguments[0];
+    if (inner.type !== "CallExpression" || !first || first.type === "SpreadElement") return null;
+    const found = this.vtableCall(inner);
+    return found && sameExpression(found.object, first) ? first : null;
   }
 
   /** `vcall(ctx, SET_BLEND_STATE, [types], [blendState, 0n])`: the argument list of a vtable call or native export, native code's to use. */

@@ -31,8 +31,8 @@ export function indexesVtable(fn: TSESTree.FunctionLike, sourceCode: SourceCode)
 
 /**
  * koffi's way: the table decoded from the object (`koffi.decode(objPtr, 'void *')`, then an array of its
- * function pointers) indexed with the slot (`fns[index]`). Only where the function says `vtbl`/`vtable` and
- * reads through its first parameter: `names[index]` of a table of names is no vtable.
+ * function pointers) indexed with the slot (`fns[index]`). Only where the function's text says `vtbl`/`vtable` and
+ * passes its first parameter to some call (`decode(objPtr, ...)`): `names[index]` of a table of names is no vtable.
  */
 function indexesDecodedTable(text: string, object: TSESTree.Parameter | undefined, slot: string): boolean {
   if (object?.type !== "Identifier" || !/vtbl|vtable/i.test(text)) return false;
@@ -41,9 +41,11 @@ function indexesDecodedTable(text: string, object: TSESTree.Parameter | undefine
 }
 
 /**
- * `callVtableMethod(comObj, methodIndex, signature, ...args)`, which hands its first two parameters to a function
- * that indexes the vtable (`getVtableMethodPtr(comObj, methodIndex)`) and calls what it finds: a dispatcher too,
- * one step removed. `isDispatcher` says whether a callee is one (of the file or imported); a cycle finds none.
+ * `callVtableMethod(comObj, methodIndex, signature, ...args)`, which hands its first two parameters, in that order,
+ * to a dispatcher (`getVtableMethodPtr(comObj, methodIndex)` indexes the vtable): a dispatcher too, one step removed,
+ * unless it makes an out box of its own (an acquire helper). Its whole body is searched, nested functions included.
+ * `isDispatcher` says whether a callee is one (of the file or imported); a function met again while asking (a
+ * cycle of helpers) is answered "no", and that answer is kept.
  */
 export function handsSlotToDispatcher(fn: TSESTree.FunctionLike, isDispatcher: (callee: TSESTree.Node) => boolean): boolean {
   let known = delegating.get(fn);

@@ -86,6 +86,8 @@ export class Recognizer {
   private classifyVtable(call: TSESTree.CallExpression, vtable: VtableCall): ApiCall | null {
     const { object, method, rest } = vtable;
     const ffi = this.ffi!;
+    // A lookup whose method is called later through a variable is no call of the method itself.
+    if (ffi.isBoundLookup(call)) return { kind: "vtableUse", object };
     // The slot's name: a dispatcher's slot argument, or the function's own name in a table (`dev.symbols.CreateDevice`).
     const slotText = !isTableCall(call) && call.arguments[1] && call.arguments[1].type !== "SpreadElement" ? (dottedName(call.arguments[1]) ?? calleeName(call.callee)) : calleeName(call.callee);
     switch (method.role) {

@@ -250,9 +250,11 @@ export class Recorder {
     const argSyms: { sym: Sym; key: string | null; pooledIn?: { collection: TSESTree.Identifier; store: Node } }[] = [];
     // `pool.set(k, p)`, `list.push(p)` into a collection of the file's own: pools.ts.
     const pool = node.type === "CallExpression" ? poolStore(node, (id) => s.variableOf(id)) : null;
+    // `comMethod(p, 2, proto)(p)`: the lookup was the method's call on `p` (a use, or its Release); `p` is not passed on again.
+    const self = node.type === "CallExpression" ? (this.recognizer.ffi?.lookedUpOn(node) ?? null) : null;
     for (const arg of args) {
       const expr = arg.type === "SpreadElement" ? arg.argument : arg;
-      const sym = s.sym(expr);
+      const sym = expr === self ? null : s.sym(expr);
       if (!sym) continue;
       this.record({ k: "use", node, target: sym });
       if (expr !== usedOnly) argSyms.push({ sym, key: s.keyOf(expr), ...(pool?.stored.includes(expr) ? { pooledIn: { collection: pool.declared, store: node } } : {}) });
