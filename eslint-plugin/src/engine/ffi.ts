@@ -244,6 +244,8 @@ export class FfiShapes {
     if (!first || first.type === "SpreadElement") return null;
     const name = calleeName(callee);
     if ((name === "Number" || name === "BigInt") && node.arguments.length === 1) return this.readBox(first);
+    // koffi: `koffi.decode(box, 'void *')` reads the pointer a `koffi.alloc(type, 1)` box received.
+    if (name === "decode" && node.arguments.length === 2 && callee.type === "MemberExpression" && isKoffi(callee.object) && this.isBox(first)) return { box: first as Expression, member: "[0]" };
     // bun:ffi's `read.ptr(box)`, and `read.ptr(box.ptr, 0)` (it reads at an address: the box's own).
     const read = callee.type === "MemberExpression" && dottedName(callee.object) === "read" ? this.passedBox(first) : null;
     if (read && (read === first || node.arguments.length === 1 || numericLiteral(node.arguments[1] as Node) === 0)) return { box: read, member: "[0]" };
@@ -365,11 +367,16 @@ export class FfiShapes {
   }
 }
 
-/** `Buffer.alloc(8)`, `[null]`, `{ value: null }`, `new BigUint64Array(1)`. */
+/** `Buffer.alloc(8)`, `[null]`, `{ value: null }`, `new BigUint64Array(1)`, koffi's `koffi.alloc('void *', 1)`. */
 export function isBoxCreation(init: Node): boolean {
   switch (init.type) {
     case "CallExpression": {
       const callee = unwrapExpression(init.callee);
+      // One pointer koffi allocates (`'void *'`, `voidPtr`, `koffi.pointer(...)`); a GUID or an int it allocates is no box.
+      if (callee.type === "MemberExpression" && memberName(callee) === "alloc" && isKoffi(callee.object)) {
+        const [type, count] = init.arguments;
+        return !!type && !!count && numericLiteral(count) === 1 && namesPointerType(type);
+      }
       // A pointer's size: 8, 4, or a named size (`POINTER_SIZE`); a 16-byte GUID buffer is no box, nor
       // is a computed size (`Buffer.alloc(stride * height)`: pixels, a struct array).
       const argument = init.arguments[0] ? unwrapExpression(init.arguments[0] as Node) : null;
@@ -386,6 +393,22 @@ export function isBoxCreation(init: Node): boolean {
     default:
       return false;
   }
+}
+
+/** A koffi type that is a pointer: `'void *'`, `voidPtr`, `koffi.pointer(koffi.types.void)`. */
+function namesPointerType(type: TSESTree.CallExpressionArgument): boolean {
+  const node = type.type === "SpreadElement" ? null : unwrapExpression(type);
+  if (!node) return false;
+  if (node.type === "Literal") return typeof node.value === "string" && node.value.includes("*");
+  if (node.type === "CallExpression") return calleeName(node.callee) === "pointer";
+  const name = dottedName(node);
+  return name !== null && /ptr|pointer/i.test(name.split(".").pop() ?? "");
+}
+
+/** `koffi`, or a property holding it (`this.koffi`). */
+function isKoffi(node: Node): boolean {
+  const name = dottedName(node);
+  return name !== null && /(?:^|\.)koffi$/.test(name);
 }
 
 /** `slot(p, N)` inside `koffi.call(slot(p, N), proto, p)`: it finds the method; the outer call calls it. */

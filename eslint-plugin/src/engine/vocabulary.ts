@@ -220,7 +220,7 @@ export class Vocabulary {
   private buildTriggerPattern(): { test(text: string): boolean } {
     const protocol = this.protocolCallPattern();
     // Raw FFI code: a pointer box and a release of some form in the same file...
-    const box = /Buffer\.alloc|\[\s*null\s*\]|Big(?:Ui|I)nt64Array|value\s*:\s*null/;
+    const box = /Buffer\.alloc|\[\s*null\s*\]|Big(?:Ui|I)nt64Array|value\s*:\s*null|koffi\.alloc/;
     // `Release`, `comRelease`, `IUNKNOWN_RELEASE`; not a lower-case `release` (locks, streams).
     const release = new RegExp(this.naming.releaseMethods.flatMap((m) => [escapeRegExp(m), escapeRegExp(m.toUpperCase())]).join("|") || "Release");
     // ... in a file that shows an FFI binding or a vtable: `BigUint64Array` and "Release" alone are everyday JS.
