@@ -14,7 +14,7 @@ import type { VtableCall } from "./ffi";
 import type { ApiCall } from "./recognizer";
 import type { Summary } from "./model";
 import { forEachEvent, type FunctionGraph } from "./segment-graph";
-import { calleeName, unwrapExpression } from "./ast";
+import { calleeName, enclosingFunction, unwrapExpression } from "./ast";
 import { escapeRegExp, type Vocabulary } from "./vocabulary";
 import { summaryOfCall } from "./call-effects";
 
@@ -139,10 +139,12 @@ export class ReleaseForms {
     let form = this.chosen.get(key);
     if (form === undefined) {
       const usable = (t: ReleaseTemplate) => this.formOf(t) !== null;
+      // The file's own words: a call of its release helper (`release(p)`) before the Release inside that helper's body.
+      const first = this.templates.find((t) => usable(t) && !releasesOwnParameter(t)) ?? this.templates.find(usable);
       const template =
         (acquirer !== null ? this.templates.find((t) => this.acquirerOfTemplate(t) === acquirer && usable(t)) : undefined) ??
         this.templates.find((t) => property !== null && this.propertyOf(t) === property && usable(t)) ??
-        this.templates.find(usable);
+        first;
       if (!template) return null;
       form = this.formOf(template)!;
       this.chosen.set(key, form);
@@ -181,6 +183,14 @@ export class ReleaseForms {
 }
 
 /** A release call of the file and the pointer it releases; the rest is worked out on first need (undefined until then). */
+/** A release of its enclosing function's own parameter: the body of a release helper (`function release(p) { vcall(p, 2) }`). */
+function releasesOwnParameter(template: ReleaseTemplate): boolean {
+  const target = unwrapExpression(template.target);
+  if (target.type !== "Identifier") return false;
+  const fn = enclosingFunction(template.node);
+  return fn !== null && fn.params.some((param) => param.type === "Identifier" && param.name === target.name);
+}
+
 interface ReleaseTemplate {
   readonly node: Node;
   readonly target: Node;

@@ -152,6 +152,37 @@ ${end}  return name;
 ${more}`;
 
 /**
+ * A file with its own release helper, defined before it is called (`release(thing)` in a loop): a repair writes the
+ * helper's call, not the Release inside the helper's body. `end` runs before `leaked` returns.
+ */
+const RELEASE_HELPER = (end: string) => `import { CFunction, read } from "bun:ffi";
+function vcall(obj: bigint, slot: number, ...args: unknown[]): number {
+  const method = read.ptr(read.ptr(obj as never, 0) as never, slot * 8);
+  return CFunction({ ptr: method as never, args: ["ptr"], returns: "i32" })(obj, ...args) as number;
+}
+declare function CoCreateInstance(...args: unknown[]): number;
+declare const CLSID_Thing: Buffer;
+declare const IID_IThing: Buffer;
+const IUNKNOWN_RELEASE = 2;
+function release(p: bigint): void {
+  if (p) vcall(p, IUNKNOWN_RELEASE);
+}
+function create(): bigint {
+  const box = Buffer.alloc(8);
+  if (CoCreateInstance(CLSID_Thing, null, 1, IID_IThing, box.ptr!) < 0) throw new Error("failed");
+  return box.readBigUInt64LE(0);
+}
+export function disposeAll(things: bigint[]): void {
+  for (const thing of things) release(thing);
+}
+export function leaked(): number {
+  const b = create();
+  const n = vcall(b, 3);
+${end}  return n;
+}
+`;
+
+/**
  * The report of a pointer its block never releases, with both repairs: `wrapped` (the block's last statements, two
  * spaces in) in a `try` whose `finally` releases it, and the release at the block's end (`template(release)`).
  */
@@ -243,6 +274,13 @@ export function devmode(): void {
     },
   ],
   invalid: [
+    {
+      name: "a pointer never released in a file with its own release helper: the repair calls the helper (release(b)), not the Release inside its body",
+      code: RELEASE_HELPER(""),
+      errors: [
+        leakAtBlockEnd(RELEASE_HELPER, { pointer: "b", acquirer: "create", reached: "the return at line 24" }, [22, 13], "release(b)", "  const n = vcall(b, 3);\n  return n;\n"),
+      ],
+    },
     {
       name: "an acquire helper returning its out box's pointer (spec 2a, shape 8's outPtr), its result never released by the caller",
       code: OUT_PTR(""),
