@@ -271,6 +271,13 @@ export class FfiShapes {
 
   private slotOf(slot: TSESTree.CallExpressionArgument, protos: readonly TSESTree.CallExpressionArgument[], dispatcher?: Node): SlotMethod | null {
     if (slot.type === "SpreadElement") return null;
+    // A slot given by the method's name to a dispatcher of the file that looks slots up by name (`this.com(obj,
+    // 'Release')` indexing `SLOT[name]`). Only in the slot's place (a string among the prototypes is a type, `"u32"`,
+    // or a signature) and only for the file's own dispatchers (`ipc.invoke(channel, 'Release')` is no vtable call).
+    const literal = unwrapExpression(slot);
+    if (literal.type === "Literal" && typeof literal.value === "string") {
+      return dispatcher && /^[A-Za-z_$][\w$]*$/.test(literal.value) && this.lookups.isLocalDispatcher(dispatcher) ? (this.methodByName(literal.value) ?? { role: "other" }) : null;
+    }
     const named = this.methodOfConstant(slot);
     if (named) return named;
     const number = numericLiteral(slot);
