@@ -202,6 +202,11 @@ function leakAtBlockEnd(template: (end: string) => string, data: { pointer: stri
   };
 }
 
+/** An invalid case: the template with nothing at its end, reported as `leakAtBlockEnd` describes. */
+function leakCase(name: string, template: (end: string) => string, ...report: Parameters<typeof leakAtBlockEnd> extends [unknown, ...infer Rest] ? Rest : never) {
+  return { name, code: template(""), errors: [leakAtBlockEnd(template, ...report)] };
+}
+
 /** `code` from the line starting `from` on, in a top-level `try` whose `finally` runs `release`. */
 function wrapInTryFinally(code: string, from: string, release: string): string {
   const at = code.indexOf(from);
@@ -274,41 +279,11 @@ export function devmode(): void {
     },
   ],
   invalid: [
-    {
-      name: "a pointer never released in a file with its own release helper: the repair calls the helper (release(b)), not the Release inside its body",
-      code: RELEASE_HELPER(""),
-      errors: [
-        leakAtBlockEnd(RELEASE_HELPER, { pointer: "b", acquirer: "create", reached: "the return at line 24" }, [22, 13], "release(b)", "  const n = vcall(b, 3);\n  return n;\n"),
-      ],
-    },
-    {
-      name: "an acquire helper returning its out box's pointer (spec 2a, shape 8's outPtr), its result never released by the caller",
-      code: OUT_PTR(""),
-      errors: [
-        leakAtBlockEnd(OUT_PTR, { pointer: "child", acquirer: "outPtr", reached: "the return at line 19" }, [17, 17], "vcall(child, IUNKNOWN_RELEASE)", "  const name = vcall(child, 23);\n  return name;\n"),
-      ],
-    },
-    {
-      name: "a typed-array box read with Number(box[0]), filled through a dispatcher one step removed from its vtable lookup, never released",
-      code: SHADER_STATUS(""),
-      errors: [
-        leakAtBlockEnd(SHADER_STATUS, { pointer: "result", acquirer: "callMethod", reached: "the return at line 21" }, [18, 18], "callMethod(result, 2)", "  const value = callMethod(result, 3);\n  return value;\n"),
-      ],
-    },
-    {
-      name: "a library export released through its dlopen table is the file's release form: the file the code forgets is released the same way",
-      code: DLOPEN_AVI(""),
-      errors: [
-        leakAtBlockEnd(DLOPEN_AVI, { pointer: "fileB", acquirer: "AVIFileOpenW", reached: "the end of the function at line 18" }, [12, 7], "avi.symbols.AVIFileRelease(fileB)", "  avi.symbols.AVIFileRelease(fileA);\n"),
-      ],
-    },
-    {
-      name: "DS_OK is a success code: the device created on its success branch and never released is a leak",
-      code: DSOUND_PROBE(""),
-      errors: [
-        leakAtBlockEnd(DSOUND_PROBE, { pointer: "device", acquirer: "DirectSoundCreate8", reached: "the end of the module at line 19" }, [12, 18], "vcall(device, IUNKNOWN_RELEASE, [], [])", "  vcall(device, IDIRECTSOUND8_GETCAPS, [FFIType.ptr], [flags.ptr!]);\n"),
-      ],
-    },
+    leakCase("a pointer never released in a file with its own release helper: the repair calls the helper (release(b)), not the Release inside its body", RELEASE_HELPER, { pointer: "b", acquirer: "create", reached: "the return at line 24" }, [22, 13], "release(b)", "  const n = vcall(b, 3);\n  return n;\n"),
+    leakCase("an acquire helper returning its out box's pointer (spec 2a, shape 8's outPtr), its result never released by the caller", OUT_PTR, { pointer: "child", acquirer: "outPtr", reached: "the return at line 19" }, [17, 17], "vcall(child, IUNKNOWN_RELEASE)", "  const name = vcall(child, 23);\n  return name;\n"),
+    leakCase("a typed-array box read with Number(box[0]), filled through a dispatcher one step removed from its vtable lookup, never released", SHADER_STATUS, { pointer: "result", acquirer: "callMethod", reached: "the return at line 21" }, [18, 18], "callMethod(result, 2)", "  const value = callMethod(result, 3);\n  return value;\n"),
+    leakCase("a library export released through its dlopen table is the file's release form: the file the code forgets is released the same way", DLOPEN_AVI, { pointer: "fileB", acquirer: "AVIFileOpenW", reached: "the end of the function at line 18" }, [12, 7], "avi.symbols.AVIFileRelease(fileB)", "  avi.symbols.AVIFileRelease(fileA);\n"),
+    leakCase("DS_OK is a success code: the device created on its success branch and never released is a leak", DSOUND_PROBE, { pointer: "device", acquirer: "DirectSoundCreate8", reached: "the end of the module at line 19" }, [12, 18], "vcall(device, IUNKNOWN_RELEASE, [], [])", "  vcall(device, IDIRECTSOUND8_GETCAPS, [FFIType.ptr], [flags.ptr!]);\n"),
     {
       name: "of two files opened by the same export, the one the script releases proves the other a COM object: never released, released in the file release's words",
       code: AVI_SCRIPT(""),
