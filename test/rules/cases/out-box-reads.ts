@@ -203,8 +203,8 @@ function leakAtBlockEnd(template: (end: string) => string, data: { pointer: stri
 }
 
 /** An invalid case: the template with nothing at its end, reported as `leakAtBlockEnd` describes. */
-function leakCase(name: string, template: (end: string) => string, ...report: Parameters<typeof leakAtBlockEnd> extends [unknown, ...infer Rest] ? Rest : never) {
-  return { name, code: template(""), errors: [leakAtBlockEnd(template, ...report)] };
+function leakCase(name: string, template: (end: string) => string, data: Parameters<typeof leakAtBlockEnd>[1], at: [number, number], release: string, wrapped: string) {
+  return { name, code: template(""), errors: [leakAtBlockEnd(template, data, at, release, wrapped)] };
 }
 
 /** `code` from the line starting `from` on, in a top-level `try` whose `finally` runs `release`. */
