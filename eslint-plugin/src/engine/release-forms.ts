@@ -85,11 +85,20 @@ export class ReleaseForms {
     return template.acquirer;
   }
 
-  /** `f(p, SLOT, [types], [args])`: the dispatcher shape, whose Release is `f(p, RELEASE, [], [])` (array arguments emptied, others dropped). */
+  /**
+   * `f(p, SLOT, [types], [args])`: the dispatcher shape, whose Release is `f(p, RELEASE, [], [])`: the arguments up to
+   * the last array kept in place (arrays emptied, a return type as written: `vtblCall(p, 2, 'int32', [])`), the call's
+   * own values after it dropped.
+   */
   noteVtableCall(node: TSESTree.CallExpression, call: VtableCall): void {
     // `calls.symbols.GetCount(p)` is a method of one object's table, not a dispatcher taking a slot.
     if (this.dispatcher !== null || node.arguments[0] !== call.object || node.callee.type === "CallExpression" || node.arguments[1] === call.rest[0]) return;
-    this.dispatcher = { callee: this.sourceText(node.callee), rest: call.rest.filter((a) => a.type === "ArrayExpression").map(() => "[]"), node };
+    let lastArray = -1;
+    call.rest.forEach((a, i) => {
+      if (a.type === "ArrayExpression") lastArray = i;
+    });
+    const rest = call.rest.slice(0, lastArray + 1).map((a) => (a.type === "ArrayExpression" ? "[]" : this.sourceText(a)));
+    this.dispatcher = { callee: this.sourceText(node.callee), rest, node };
   }
 
   releaseText(pointer: string, mayBeNull: boolean, raw: boolean, acquirer: string | null = null): string {

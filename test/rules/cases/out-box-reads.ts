@@ -183,6 +183,26 @@ ${end}  return n;
 `;
 
 /**
+ * A dispatcher whose return type comes before its argument types (`vtblCall(p, index, retType, argTypes, ...args)`) in
+ * a file with no Release of its own: the repair keeps the arguments in place (`vtblCall(factory, 2, "int32", [])`).
+ */
+const TOAST_FACTORY = (end: string) => `import { CFunction, read } from "bun:ffi";
+declare function RoGetActivationFactory(name: bigint, iid: Buffer, out: unknown): number;
+declare const IID_IToastFactory: Buffer;
+function vtblCall(objAddr: bigint, index: number, retType: string, argTypes: string[], ...args: unknown[]): number {
+  const fn = read.ptr(read.ptr(objAddr as never, 0) as never, index * 8);
+  return CFunction({ ptr: fn as never, args: ["ptr", ...argTypes] as never, returns: retType as never })(objAddr, ...args) as number;
+}
+export function toastCount(name: bigint): number {
+  const box = Buffer.alloc(8);
+  if (RoGetActivationFactory(name, IID_IToastFactory, box.ptr!) < 0) return -1;
+  const factory = box.readBigUInt64LE(0);
+  const count = vtblCall(factory, 6, "int32", ["ptr"], name);
+${end}  return count;
+}
+`;
+
+/**
  * The report of a pointer its block never releases, with both repairs: `wrapped` (the block's last statements, two
  * spaces in) in a `try` whose `finally` releases it, and the release at the block's end (`template(release)`).
  */
@@ -279,6 +299,7 @@ export function devmode(): void {
     },
   ],
   invalid: [
+    leakCase("a file with no Release of its own: the repair calls its dispatcher with the arguments in place (a return type before the argument types kept)", TOAST_FACTORY, { pointer: "factory", acquirer: "RoGetActivationFactory", reached: "the return at line 13" }, [10, 7], 'vtblCall(factory, 2, "int32", [])', '  const count = vtblCall(factory, 6, "int32", ["ptr"], name);\n  return count;\n'),
     leakCase("a pointer never released in a file with its own release helper: the repair calls the helper (release(b)), not the Release inside its body", RELEASE_HELPER, { pointer: "b", acquirer: "create", reached: "the return at line 24" }, [22, 13], "release(b)", "  const n = vcall(b, 3);\n  return n;\n"),
     leakCase("an acquire helper returning its out box's pointer (spec 2a, shape 8's outPtr), its result never released by the caller", OUT_PTR, { pointer: "child", acquirer: "outPtr", reached: "the return at line 19" }, [17, 17], "vcall(child, IUNKNOWN_RELEASE)", "  const name = vcall(child, 23);\n  return name;\n"),
     leakCase("a typed-array box read with Number(box[0]), filled through a dispatcher one step removed from its vtable lookup, never released", SHADER_STATUS, { pointer: "result", acquirer: "callMethod", reached: "the return at line 21" }, [18, 18], "callMethod(result, 2)", "  const value = callMethod(result, 3);\n  return value;\n"),
