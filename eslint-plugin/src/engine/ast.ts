@@ -7,23 +7,35 @@ import { visitorKeys } from "@typescript-eslint/visitor-keys";
 
 type Node = TSESTree.Node;
 
+/** What wraps a value without changing it: type assertions, `!`, optional-chain wrappers (parentheses leave no node). */
+type ValueWrapper = TSESTree.TSAsExpression | TSESTree.TSNonNullExpression | TSESTree.TSTypeAssertion | TSESTree.TSSatisfiesExpression | TSESTree.TSInstantiationExpression | TSESTree.ChainExpression;
+
+function isValueWrapper(node: Node): node is ValueWrapper {
+  switch (node.type) {
+    case "TSAsExpression":
+    case "TSNonNullExpression":
+    case "TSTypeAssertion":
+    case "TSSatisfiesExpression":
+    case "TSInstantiationExpression":
+    case "ChainExpression":
+      return true;
+    default:
+      return false;
+  }
+}
+
 /** Strips what does not change a value: type assertions, `!`, optional-chain wrappers, parentheses. */
 export function unwrapExpression(node: Node): Node {
   let current = node;
-  for (;;) {
-    switch (current.type) {
-      case "TSAsExpression":
-      case "TSNonNullExpression":
-      case "TSTypeAssertion":
-      case "TSSatisfiesExpression":
-      case "TSInstantiationExpression":
-      case "ChainExpression":
-        current = current.expression;
-        break;
-      default:
-        return current;
-    }
-  }
+  while (isValueWrapper(current)) current = current.expression;
+  return current;
+}
+
+/** The outermost expression that only wraps `node` in type syntax (`call as T`, `call!`): `unwrapExpression` upwards. */
+export function wrappedValue(node: Node): Node {
+  let current = node;
+  while (current.parent && isValueWrapper(current.parent)) current = current.parent;
+  return current;
 }
 
 /** The property name of a non-computed or string-literal member access. */

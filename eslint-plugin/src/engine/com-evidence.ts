@@ -5,7 +5,7 @@
  * HSTRING or a buffer read from a box is closed by other APIs and never tracked.
  */
 import type { TSESTree } from "@typescript-eslint/utils";
-import { calleeName, dottedName, enclosingFunction, memberName, propertyNames, rootOf, unwrapExpression, walk } from "./ast";
+import { calleeName, dottedName, enclosingFunction, memberName, propertyNames, rootOf, unwrapExpression, walk, wrappedValue } from "./ast";
 import type { FfiLookups, FfiShapes } from "./ffi";
 import { isTableCall } from "./vtable-tables";
 import type { Vocabulary } from "./vocabulary";
@@ -15,8 +15,17 @@ type Expression = TSESTree.Expression;
 
 /** Release functions of memory, strings, handles and locks (`PTReleaseMemory`, `ReleaseDC`, `ReleaseMutex`): what they free is no COM object. */
 const NOT_AN_OBJECT_RELEASE = /memory|mem$|string|bstr|handle|dc$|mutex|semaphore|lock|capture|stgmedium/i;
-/** Functions that free memory, strings or handles (`SysFreeString`, `CoTaskMemFree`, `LocalFree`, `CloseHandle`): what they take is no COM object. */
-const FREES_NO_OBJECT = /free(?!z)|(?:release|close|delete|destroy).*(?:memory|mem$|string|bstr|handle)/i;
+
+/** Does a function of this name free something that is no COM object (`SysFreeString`, `CoTaskMemFree`, `LocalFree`, `CloseHandle`, `ReleaseDC`)? */
+function freesNoObject(name: string): boolean {
+  return /free(?!z)/i.test(name) || (/release|close|delete|destroy/i.test(name) && NOT_AN_OBJECT_RELEASE.test(name));
+}
+
+/** The variable a value is bound to where it is made (`const p = value`, `p = value`), or null. */
+function boundTo(value: Node): Node | null {
+  const parent = value.parent;
+  return parent?.type === "VariableDeclarator" && parent.init === value ? parent.id : parent?.type === "AssignmentExpression" && parent.right === value ? parent.left : null;
+}
 
 export class ComEvidence {
   // One per file analysis: plain Maps, dropped with it, are cheaper to query than WeakMaps.
@@ -143,7 +152,7 @@ export class ComEvidence {
     const parent = read.parent;
     // `return out[0]` in a helper of the file (`outPtr(obj, slot)`): the pointer is the helper's result.
     if (parent?.type === "ReturnStatement") return this.resultIsComObject(enclosingFunction(read));
-    const target = parent?.type === "VariableDeclarator" && parent.init === read ? parent.id : parent?.type === "AssignmentExpression" && parent.right === read ? parent.left : null;
+    const target = boundTo(read);
     return target?.type === "Identifier" && this.lookups.referencesOf(target).some((r) => r !== target && this.isComObjectUse(r));
   }
 
@@ -172,14 +181,14 @@ export class ComEvidence {
   private resultUses(call: TSESTree.CallExpression): ("object" | "freed" | "other")[] {
     const use = (expr: Node): "object" | "freed" | "other" => {
       const parent = expr.parent;
-      if (parent?.type === "CallExpression" && parent.arguments[0] === expr && FREES_NO_OBJECT.test(calleeName(parent.callee) ?? "")) return "freed";
+      if (parent?.type === "CallExpression" && parent.arguments[0] === expr && freesNoObject(calleeName(parent.callee) ?? "")) return "freed";
       if (parent?.type === "ReturnStatement") return this.resultIsComObject(enclosingFunction(expr)) ? "object" : "other";
       return this.isComObjectUse(expr) ? "object" : "other";
     };
-    let result: Node = call;
-    while (result.parent?.type === "AwaitExpression" || result.parent?.type === "TSNonNullExpression" || result.parent?.type === "TSAsExpression") result = result.parent;
+    let result = wrappedValue(call);
+    while (result.parent?.type === "AwaitExpression") result = wrappedValue(result.parent);
     const parent = result.parent;
-    const target = parent?.type === "VariableDeclarator" && parent.init === result ? parent.id : parent?.type === "AssignmentExpression" && parent.right === result ? parent.left : null;
+    const target = boundTo(result);
     if (parent?.type === "ExpressionStatement") return [];
     if (target?.type !== "Identifier") return [use(result)];
     return this.lookups.referencesOf(target).filter((r) => r !== target).map(use);

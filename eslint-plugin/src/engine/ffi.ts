@@ -16,7 +16,7 @@
  * `box.value`, `box.readBigUInt64LE(0)`, `read.ptr(box)`, `Number(box[0])`.
  */
 import type { TSESTree } from "@typescript-eslint/utils";
-import { calleeName, dottedName, memberName, numericLiteral, propertyKeyName, unwrapExpression } from "./ast";
+import { calleeName, dottedName, memberName, numericLiteral, propertyKeyName, unwrapExpression, wrappedValue } from "./ast";
 import { ComEvidence } from "./com-evidence";
 import { isTableCall, VTABLE_OBJECT, VtableTables } from "./vtable-tables";
 import type { IUnknownMethod, Vocabulary } from "./vocabulary";
@@ -106,7 +106,8 @@ export class FfiShapes {
     // `const fn = comMethod(uia, 7, proto); fn(uia, pt, out)`: the method a dispatcher looked up, called later on the
     // object it was looked up in (the lookup itself only uses the object: `isBoundLookup`). Variables initialised
     // from each other's calls (`var a = b(p, 1); var b = a(p, 1)`) end the search.
-    if (callee.type === "Identifier" && args.length >= 1 && args[0].type !== "SpreadElement" && !this.resolving.has(call)) {
+    // (Every call of a plain name passes here: the first argument must name an object before its callee is resolved.)
+    if (callee.type === "Identifier" && args.length >= 1 && args[0].type !== "SpreadElement" && dottedName(unwrapExpression(args[0])) !== null && !this.resolving.has(call)) {
       const init = this.lookups.initOf(callee);
       const lookup = init ? unwrapExpression(init) : null;
       this.resolving.add(call);
@@ -128,8 +129,7 @@ export class FfiShapes {
    * the call through the variable is the method's, the lookup only uses the object.
    */
   isBoundLookup(call: TSESTree.CallExpression): boolean {
-    let value: Node = call;
-    while (value.parent && (value.parent.type === "TSAsExpression" || value.parent.type === "TSNonNullExpression" || value.parent.type === "TSTypeAssertion")) value = value.parent;
+    const value = wrappedValue(call);
     const declarator = value.parent;
     if (declarator?.type !== "VariableDeclarator" || declarator.init !== value || declarator.id.type !== "Identifier") return false;
     return this.lookups.referencesOf(declarator.id).some((ref) => ref.parent?.type === "CallExpression" && ref.parent.callee === ref);
