@@ -14,10 +14,12 @@
  * `new BigUint64Array(1)`; it is passed as itself, `box.ptr` or `ptr(box)`
  * (also inside an argument array), and read back with `box[0]`,
  * `box.value`, `box.readBigUInt64LE(0)`, `read.ptr(box)`, `Number(box[0])`.
+ * (What makes a box, and the Buffer methods that read one: out-box-shapes.ts.)
  */
 import type { TSESTree } from "@typescript-eslint/utils";
-import { calleeName, dottedName, memberName, numericLiteral, propertyKeyName, unwrapExpression, wrappedValue } from "./ast";
+import { calleeName, dottedName, memberName, numericLiteral, unwrapExpression, wrappedValue } from "./ast";
 import { ComEvidence } from "./com-evidence";
+import { isBoxCreation, isBoxReadMethod, isKoffi } from "./out-box-shapes";
 import { isTableCall, VTABLE_OBJECT, VtableTables } from "./vtable-tables";
 import type { IUnknownMethod, Vocabulary } from "./vocabulary";
 
@@ -42,13 +44,6 @@ export interface FfiLookups {
   isLocalDispatcher(callee: Node): boolean;
   /** The function of this file a callee names, if any. */
   localFunction(callee: Node): Node | null;
-}
-
-const BOX_READ_METHODS = new Set(["readBigUInt64LE", "readBigUint64LE", "readBigInt64LE", "readBigUInt64BE", "readUInt32LE", "readUint32LE", "readInt32LE"]);
-
-/** `readBigUInt64LE` and the other Buffer methods that read a pointer out of a box. */
-export function isBoxReadMethod(name: string): boolean {
-  return BOX_READ_METHODS.has(name);
 }
 
 export class FfiShapes {
@@ -239,7 +234,7 @@ export class FfiShapes {
     }
     if (node.type !== "CallExpression") return null;
     const callee = unwrapExpression(node.callee);
-    if (callee.type === "MemberExpression" && BOX_READ_METHODS.has(memberName(callee) ?? "") && this.isBox(callee.object)) return { box: callee.object, member: "[0]" };
+    if (callee.type === "MemberExpression" && isBoxReadMethod(memberName(callee) ?? "") && this.isBox(callee.object)) return { box: callee.object, member: "[0]" };
     const first = node.arguments[0];
     if (!first || first.type === "SpreadElement") return null;
     const name = calleeName(callee);
@@ -372,50 +367,6 @@ export class FfiShapes {
     const finished = v.finishMethod(name);
     return finished !== null ? { role: "finish", method: finished } : null;
   }
-}
-
-/** `Buffer.alloc(8)`, `[null]`, `{ value: null }`, `new BigUint64Array(1)`, koffi's `koffi.alloc('void *', 1)`. */
-export function isBoxCreation(init: Node): boolean {
-  switch (init.type) {
-    case "CallExpression": {
-      const callee = unwrapExpression(init.callee);
-      // One pointer koffi allocates (`'void *'`, `voidPtr`, `koffi.pointer(...)`); a GUID or an int it allocates is no box.
-      if (callee.type === "MemberExpression" && memberName(callee) === "alloc" && isKoffi(callee.object)) {
-        const [type, count] = init.arguments;
-        return !!type && !!count && numericLiteral(count) === 1 && namesPointerType(type);
-      }
-      // A pointer's size: 8, 4, or a named size (`POINTER_SIZE`); a 16-byte GUID buffer is no box, nor
-      // is a computed size (`Buffer.alloc(stride * height)`: pixels, a struct array).
-      const argument = init.arguments[0] ? unwrapExpression(init.arguments[0] as Node) : null;
-      const size = argument ? numericLiteral(argument as TSESTree.CallExpressionArgument) : null;
-      const named = argument?.type === "Identifier" || argument?.type === "MemberExpression";
-      return callee.type === "MemberExpression" && dottedName(callee.object) === "Buffer" && /^alloc/.test(memberName(callee) ?? "") && (size === 8 || size === 4 || (size === null && (named || argument === null)));
-    }
-    case "ArrayExpression":
-      return init.elements.length === 1 && init.elements[0]?.type === "Literal" && init.elements[0].value === null;
-    case "ObjectExpression":
-      return init.properties.length === 1 && init.properties[0].type === "Property" && propertyKeyName(init.properties[0]) === "value";
-    case "NewExpression":
-      return init.callee.type === "Identifier" && /^Big(?:Ui|I)nt64Array$/.test(init.callee.name) && init.arguments.length === 1 && numericLiteral(init.arguments[0]) === 1;
-    default:
-      return false;
-  }
-}
-
-/** A koffi type that is a pointer: `'void *'`, `voidPtr`, `koffi.pointer(koffi.types.void)`. */
-function namesPointerType(type: TSESTree.CallExpressionArgument): boolean {
-  const node = type.type === "SpreadElement" ? null : unwrapExpression(type);
-  if (!node) return false;
-  if (node.type === "Literal") return typeof node.value === "string" && node.value.includes("*");
-  if (node.type === "CallExpression") return calleeName(node.callee) === "pointer";
-  const name = dottedName(node);
-  return name !== null && /ptr|pointer/i.test(name.split(".").pop() ?? "");
-}
-
-/** `koffi`, or a property holding it (`this.koffi`). */
-function isKoffi(node: Node): boolean {
-  const name = dottedName(node);
-  return name !== null && /(?:^|\.)koffi$/.test(name);
 }
 
 /** `slot(p, N)` inside `koffi.call(slot(p, N), proto, p)`: it finds the method; the outer call calls it. */

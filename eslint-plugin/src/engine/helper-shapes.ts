@@ -6,7 +6,7 @@
 import type { SourceCode } from "eslint";
 import type { TSESTree } from "@typescript-eslint/utils";
 import { memberName, unwrapExpression, walk } from "./ast";
-import { isBoxCreation } from "./ffi";
+import { isBoxCreation } from "./out-box-shapes";
 import { escapeRegExp } from "./vocabulary";
 
 const dispatchers = new WeakMap<TSESTree.Node, boolean>();

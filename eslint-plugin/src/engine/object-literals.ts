@@ -14,7 +14,7 @@ import type { ApiCall } from "./recognizer";
 import type { FunctionGraph } from "./segment-graph";
 import type { Symbols } from "./symbols";
 import { moduleHolder } from "./module-pointers";
-import { isBoxReadMethod } from "./ffi";
+import { isBoxReadMethod } from "./out-box-shapes";
 
 type Node = TSESTree.Node;
 type Expression = TSESTree.Expression;

@@ -1,0 +1,61 @@
+/**
+ * Out-parameter boxes (spec section 2a, shape 7), as the code writes them: what makes one
+ * (`Buffer.alloc(8)`, `[null]`, `{ value: null }`, `new BigUint64Array(1)`, `koffi.alloc('void *', 1)`)
+ * and the Buffer methods that read its pointer back. Which variable holds a box, and which call
+ * fills it, is the file's (ffi.ts).
+ */
+import type { TSESTree } from "@typescript-eslint/utils";
+import { calleeName, dottedName, memberName, numericLiteral, propertyKeyName, unwrapExpression } from "./ast";
+
+type Node = TSESTree.Node;
+
+const BOX_READ_METHODS = new Set(["readBigUInt64LE", "readBigUint64LE", "readBigInt64LE", "readBigUInt64BE", "readUInt32LE", "readUint32LE", "readInt32LE"]);
+
+/** `readBigUInt64LE` and the other Buffer methods that read a pointer out of a box. */
+export function isBoxReadMethod(name: string): boolean {
+  return BOX_READ_METHODS.has(name);
+}
+
+/** `Buffer.alloc(8)`, `[null]`, `{ value: null }`, `new BigUint64Array(1)`, koffi's `koffi.alloc('void *', 1)`. */
+export function isBoxCreation(init: Node): boolean {
+  switch (init.type) {
+    case "CallExpression": {
+      const callee = unwrapExpression(init.callee);
+      // One pointer koffi allocates (`'void *'`, `voidPtr`, `koffi.pointer(...)`); a GUID or an int it allocates is no box.
+      if (callee.type === "MemberExpression" && memberName(callee) === "alloc" && isKoffi(callee.object)) {
+        const [type, count] = init.arguments;
+        return !!type && !!count && numericLiteral(count) === 1 && namesPointerType(type);
+      }
+      // A pointer's size: 8, 4, or a named size (`POINTER_SIZE`); a 16-byte GUID buffer is no box, nor
+      // is a computed size (`Buffer.alloc(stride * height)`: pixels, a struct array).
+      const argument = init.arguments[0] ? unwrapExpression(init.arguments[0] as Node) : null;
+      const size = argument ? numericLiteral(argument as TSESTree.CallExpressionArgument) : null;
+      const named = argument?.type === "Identifier" || argument?.type === "MemberExpression";
+      return callee.type === "MemberExpression" && dottedName(callee.object) === "Buffer" && /^alloc/.test(memberName(callee) ?? "") && (size === 8 || size === 4 || (size === null && (named || argument === null)));
+    }
+    case "ArrayExpression":
+      return init.elements.length === 1 && init.elements[0]?.type === "Literal" && init.elements[0].value === null;
+    case "ObjectExpression":
+      return init.properties.length === 1 && init.properties[0].type === "Property" && propertyKeyName(init.properties[0]) === "value";
+    case "NewExpression":
+      return init.callee.type === "Identifier" && /^Big(?:Ui|I)nt64Array$/.test(init.callee.name) && init.arguments.length === 1 && numericLiteral(init.arguments[0]) === 1;
+    default:
+      return false;
+  }
+}
+
+/** A koffi type that is a pointer: `'void *'`, `voidPtr`, `koffi.pointer(koffi.types.void)`. */
+function namesPointerType(type: TSESTree.CallExpressionArgument): boolean {
+  const node = type.type === "SpreadElement" ? null : unwrapExpression(type);
+  if (!node) return false;
+  if (node.type === "Literal") return typeof node.value === "string" && node.value.includes("*");
+  if (node.type === "CallExpression") return calleeName(node.callee) === "pointer";
+  const name = dottedName(node);
+  return name !== null && /ptr|pointer/i.test(name.split(".").pop() ?? "");
+}
+
+/** `koffi`, or a property holding it (`this.koffi`). */
+export function isKoffi(node: Node): boolean {
+  const name = dottedName(node);
+  return name !== null && /(?:^|\.)koffi$/.test(name);
+}
