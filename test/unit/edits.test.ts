@@ -83,7 +83,7 @@ describe("edits", () => {
   });
 
   describe("wrapRestInFinally", () => {
-    const wrap: Edit = (fixer, sc, _mark, owner) => edits.wrapRestInFinally(fixer, sc, owner, "p.Release();");
+    const wrap: Edit = (fixer, sc, _mark, owner) => edits.wrapRestInFinally(fixer, sc, owner, "p.Release();", "p");
 
     it("wraps the statements after the owner in try/finally, re-indented", () => {
       const code = "function f(c) {\n  const p = mark();\n  use(p);\n  if (x) {\n    return 1;\n  }\n}\n";
@@ -100,13 +100,23 @@ describe("edits", () => {
       }
     });
 
-    it("agrees with canWrapRest", () => {
+    it("leaves the exits on a null pointer right after the owner before the try: a finally would release nothing", () => {
+      const code = "function f(c) {\n  const p = mark();\n  if (!p) return 0;\n  if (p === null) {\n    log();\n    throw new Error();\n  }\n  use(p);\n}\n";
+      assert.equal(apply(code, wrap), "function f(c) {\n  const p = mark();\n  if (!p) return 0;\n  if (p === null) {\n    log();\n    throw new Error();\n  }\n  try {\n    use(p);\n  } finally {\n    p.Release();\n  }\n}\n");
+    });
+
+    it("wraps a test of another name, a test that does not leave, and a null test after other statements", () => {
+      const code = "function f(q) {\n  const p = mark();\n  if (!q) return 0;\n  if (!p) log();\n  use(p);\n  if (!p) return 1;\n}\n";
+      assert.equal(apply(code, wrap), "function f(q) {\n  const p = mark();\n  try {\n    if (!q) return 0;\n    if (!p) log();\n    use(p);\n    if (!p) return 1;\n  } finally {\n    p.Release();\n  }\n}\n");
+    });
+
+    it("agrees with wrappableRest", () => {
       const seen: boolean[] = [];
-      for (const code of ["function f() {\n  const p = mark();\n  use(p);\n}\n", "function f() {\n  const p = mark();\n}\n"]) {
-        apply(code, (_fixer, _sc, _mark, owner) => (seen.push(edits.canWrapRest(owner)), null));
+      for (const code of ["function f() {\n  const p = mark();\n  use(p);\n}\n", "function f() {\n  const p = mark();\n}\n", "function f() {\n  const p = mark();\n  if (!p) return;\n}\n"]) {
+        apply(code, (_fixer, sc, _mark, owner) => (seen.push(edits.wrappableRest(owner, sc, "p") !== null), null));
       }
-      apply("if (x) mark();", (_fixer, _sc, mark) => (seen.push(edits.canWrapRest(mark.parent)), null));
-      assert.deepEqual(seen, [true, false, false]);
+      apply("if (x) mark();", (_fixer, sc, mark) => (seen.push(edits.wrappableRest(mark.parent, sc, "p") !== null), null));
+      assert.deepEqual(seen, [true, false, false, false]);
     });
   });
 

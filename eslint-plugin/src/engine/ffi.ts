@@ -13,13 +13,15 @@
  * A box is `Buffer.alloc(8)`, `[null]`, `{ value: null }` or
  * `new BigUint64Array(1)`; it is passed as itself, `box.ptr` or `ptr(box)`
  * (also inside an argument array), and read back with `box[0]`,
- * `box.value`, `box.readBigUInt64LE(0)`, `read.ptr(box)`, `Number(box[0])`.
+ * `box.value`, `box.readBigUInt64LE(0)`, `read.ptr(box)`, `Number(box[0])` (or another conversion:
+ * `Deno.UnsafePointer.create(box[0])`, a function of the file that converts its parameter).
  * (What makes a box, and the Buffer methods that read one: out-box-shapes.ts.)
  */
 import type { TSESTree } from "@typescript-eslint/utils";
 import { calleeName, dottedName, memberName, numericLiteral, unwrapExpression, wrappedValue } from "./ast";
 import { ComEvidence } from "./com-evidence";
 import { isBoxCreation, isBoxReadMethod, isKoffi } from "./out-box-shapes";
+import { goesOverEachArgument, isPointerConversion } from "./helper-shapes";
 import { isTableCall, VTABLE_OBJECT, VtableTables } from "./vtable-tables";
 import type { IUnknownMethod, Vocabulary } from "./vocabulary";
 
@@ -238,7 +240,11 @@ export class FfiShapes {
     const first = node.arguments[0];
     if (!first || first.type === "SpreadElement") return null;
     const name = calleeName(callee);
-    if ((name === "Number" || name === "BigInt") && node.arguments.length === 1) return this.readBox(first);
+    // `Number(box[0])`, `Deno.UnsafePointer.create(box[0])`, the file's `asPointer(box[0])`: the same pointer, converted.
+    if (node.arguments.length === 1) {
+      const converted = this.readBox(first);
+      if (converted) return isPointerConversion(callee, (c) => this.lookups.localFunction(c)) ? converted : null;
+    }
     // koffi: `koffi.decode(box, 'void *')` reads the pointer a `koffi.alloc(type, 1)` box received.
     if (name === "decode" && node.arguments.length === 2 && callee.type === "MemberExpression" && isKoffi(callee.object) && this.isBox(first)) return { box: first as Expression, member: "[0]" };
     // bun:ffi's `read.ptr(box)`, and `read.ptr(box.ptr, 0)` (it reads at an address: the box's own).
@@ -309,6 +315,12 @@ export class FfiShapes {
   /** The calls whose boxes proved other boxes of their acquirer COM objects, by acquirer. */
   get evidenceCalls(): ReadonlyMap<string, TSESTree.CallExpression> {
     return this.evidence.evidenceCalls;
+  }
+
+  /** `comRelease(statics, access, buffer)`: a release function of the file that goes over all its arguments (helper-shapes.ts). */
+  releasesEachArgument(callee: Node): boolean {
+    const fn = this.lookups.localFunction(callee);
+    return fn !== null && goesOverEachArgument(fn);
   }
 
   /** `vcall`, `callVtable`, a function of the file that indexes a vtable: a call of it names its method by a slot. */

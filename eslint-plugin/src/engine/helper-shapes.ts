@@ -5,13 +5,15 @@
  */
 import type { SourceCode } from "eslint";
 import type { TSESTree } from "@typescript-eslint/utils";
-import { memberName, unwrapExpression, walk } from "./ast";
+import { dottedName, enclosingFunction, memberName, unwrapExpression, walk } from "./ast";
 import { isBoxCreation } from "./out-box-shapes";
 import { escapeRegExp } from "./vocabulary";
 
 const dispatchers = new WeakMap<TSESTree.Node, boolean>();
 const delegating = new WeakMap<TSESTree.Node, boolean>();
 const checkHelpers = new WeakMap<TSESTree.Node, boolean>();
+const converters = new WeakMap<TSESTree.Node, boolean>();
+const eachReleasers = new WeakMap<TSESTree.Node, boolean>();
 
 /** `read.ptr(vtable, slot * 8)`: the second parameter times the size of a pointer (`slot * 8`, `index * koffi.sizeof("void*")`, `PTR_SIZE * slot`), not any product (`w * h`). */
 export function indexesVtable(fn: TSESTree.FunctionLike, sourceCode: SourceCode): boolean {
@@ -66,6 +68,89 @@ export function handsSlotToDispatcher(fn: TSESTree.FunctionLike, isDispatcher: (
   }
   delegating.set(fn, known);
   return known;
+}
+
+/**
+ * A conversion of a pointer's value: `Number(v)`, `BigInt(v)`, Deno's `Deno.UnsafePointer.create(v)`, and a function of
+ * the file whose every return converts its first parameter so (`function asPointer(value) { return value ?
+ * Deno.UnsafePointer.create(BigInt(value)) : null }`): what it returns is the pointer it was given, in another type.
+ * `localFunction` finds the function a callee names in this file.
+ */
+export function isPointerConversion(callee: TSESTree.Node, localFunction: (callee: TSESTree.Node) => TSESTree.Node | null): boolean {
+  const name = dottedName(unwrapExpression(callee));
+  if (name === "Number" || name === "BigInt" || (name !== null && /(?:^|\.)UnsafePointer\.create$/.test(name))) return true;
+  const fn = name !== null && !name.includes(".") ? localFunction(callee) : null;
+  return fn !== null && isFunctionNode(fn) && convertsParameter(fn);
+}
+
+function convertsParameter(fn: TSESTree.FunctionLike): boolean {
+  let known = converters.get(fn);
+  if (known !== undefined) return known;
+  converters.set(fn, false);
+  const param = fn.params[0];
+  known = false;
+  if (param?.type === "Identifier" && fn.body) {
+    const converts = (expr: TSESTree.Node): boolean => {
+      const node = unwrapExpression(expr);
+      switch (node.type) {
+        case "Identifier":
+          return node.name === param.name;
+        case "CallExpression":
+          return node.arguments.length === 1 && node.arguments[0].type !== "SpreadElement" && converts(node.arguments[0]) && isPointerConversion(node.callee, () => null);
+        case "ConditionalExpression":
+          return (converts(node.consequent) || isNothing(node.consequent)) && (converts(node.alternate) || isNothing(node.alternate)) && !(isNothing(node.consequent) && isNothing(node.alternate));
+        default:
+          return false;
+      }
+    };
+    if (fn.body.type !== "BlockStatement") known = converts(fn.body);
+    else {
+      let returns = 0;
+      let all = true;
+      walk(fn.body, (node) => {
+        if (node.type !== "ReturnStatement" || enclosingFunction(node) !== fn) return;
+        returns++;
+        all &&= node.argument !== null && (converts(node.argument) || isNothing(node.argument));
+      });
+      known = returns > 0 && all;
+    }
+  }
+  converters.set(fn, known);
+  return known;
+}
+
+/**
+ * `function comRelease(...objects) { for (const object of objects) if (object) comCall(object, 2, "u32") }`: a release
+ * function whose only parameter gathers its arguments and whose body goes over them (`for...of`, `forEach`) does to
+ * each argument what it does to the first (`comRelease(statics, access, buffer, factory)`).
+ */
+export function goesOverEachArgument(fn: TSESTree.Node): boolean {
+  if (!isFunctionNode(fn)) return false;
+  let known = eachReleasers.get(fn);
+  if (known !== undefined) return known;
+  const [rest] = fn.params;
+  known = false;
+  if (fn.params.length === 1 && rest.type === "RestElement" && rest.argument.type === "Identifier" && fn.body) {
+    const list = rest.argument.name;
+    const isList = (node: TSESTree.Node) => node.type === "Identifier" && node.name === list;
+    walk(fn.body, (node) => {
+      if (node.type === "ForOfStatement" && isList(node.right)) known = true;
+      else if (node.type === "CallExpression" && node.callee.type === "MemberExpression" && memberName(node.callee) === "forEach" && isList(node.callee.object)) known = true;
+    });
+  }
+  eachReleasers.set(fn, known);
+  return known;
+}
+
+/** `null`, `undefined`, `0`, `0n`: what a conversion returns for no pointer. */
+function isNothing(expr: TSESTree.Node): boolean {
+  const node = unwrapExpression(expr);
+  if (node.type === "Identifier") return node.name === "undefined";
+  return node.type === "Literal" && (node.value === null || node.value === 0 || node.value === BigInt(0));
+}
+
+function isFunctionNode(node: TSESTree.Node): node is TSESTree.FunctionLike {
+  return node.type === "FunctionDeclaration" || node.type === "FunctionExpression" || node.type === "ArrowFunctionExpression";
 }
 
 /** `if (hr !== S_OK) { log(label); process.exit(1) }` on a parameter, at the top of the body. */

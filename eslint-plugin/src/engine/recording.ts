@@ -206,8 +206,10 @@ export class Recorder {
         // A vtable table's Release (`calls.symbols.Release(p)`, `vt.Release(p)`) belongs to one object's table: no form for others.
         // A Release looked up and called at once (`comMethod(p, 2, proto)(p)`) is written whole.
         if (!(this.recognizer.ffi?.isObjectsOwnTableCall(node) ?? isTableCall(node))) this.releaseForms.noteRelease(node.parent?.type === "CallExpression" && node.parent.callee === node ? node.parent : node, api.target);
-        this.record({ k: "release", node, target: s.sym(api.target), targetKey: s.keyOf(api.target) });
-        if (!this.releasesModuleState) this.releasesModuleState = this.symbols.isHeldState(api.target);
+        for (const target of api.more ? [api.target, ...api.more] : [api.target]) {
+          this.record({ k: "release", node, target: s.sym(target), targetKey: s.keyOf(target) });
+          if (!this.releasesModuleState) this.releasesModuleState = this.symbols.isHeldState(target);
+        }
         this.throwPoint();
         break;
       case "addRef":

@@ -6,7 +6,7 @@
 import type { TSESTree } from "@typescript-eslint/utils";
 import type { Exit, MissingRelease } from "../engine/findings";
 import { escapeRegExp } from "../engine/vocabulary";
-import { canWrapRest, insertAtBlockEnd, insertBefore, isBlockLike, wrapRestInFinally } from "../util/edits";
+import { insertAtBlockEnd, insertBefore, isBlockLike, wrappableRest, wrapRestInFinally } from "../util/edits";
 import type { Repair, RepairContext } from "../util/protocol-rule";
 import { lineOf, protocolRule } from "../util/protocol-rule";
 import { exitWords } from "../util/repairs";
@@ -61,8 +61,8 @@ function releaseRepairs(finding: MissingRelease, context: RepairContext): Repair
   // twice: only the exit-specific repair fits.
   // A `finally` after the owning statement wraps what follows it: a table the release calls must be declared by then.
   const finallyCanName = finding.releaseValidFrom === undefined || finding.releaseValidFrom <= owner.range[1];
-  if (!finding.releasedOnSomePath && finallyCanName && canWrapRest(owner)) {
-    repairs.push({ messageId: "insertReleaseFinally", data, fix: (fixer) => wrapRestInFinally(fixer, sourceCode, owner, statement) });
+  if (!finding.releasedOnSomePath && finallyCanName && wrappableRest(owner, sourceCode, finding.pointer) !== null) {
+    repairs.push({ messageId: "insertReleaseFinally", data, fix: (fixer) => wrapRestInFinally(fixer, sourceCode, owner, statement, finding.pointer) });
   }
   const block = owner.parent;
   if (finding.exits.length === 0 || !isBlockLike(block)) return repairs;

@@ -64,12 +64,14 @@ export function insertAfter(fixer: Fixer, sourceCode: SourceCode, anchor: Node, 
   return fixer.insertTextAfter(last, `\n${indentOf(sourceCode, statement)}${text}`);
 }
 
-/** Wraps the statements after `owner` in its block in `try { ... } finally { text }`, or null when they cannot move. */
-export function wrapRestInFinally(fixer: Fixer, sourceCode: SourceCode, owner: Node, text: string): TSESLint.RuleFix | null {
-  const block = owner.parent;
-  if (!isBlockLike(block) || !canWrapRest(owner)) return null;
-  const body = bodyOf(block);
-  const rest = body.slice(body.indexOf(owner) + 1);
+/**
+ * Wraps the statements after `owner` in its block in `try { ... } finally { text }`, or null when they cannot move.
+ * Exits on a null `pointer` right after `owner` (`if (!p) return 0;`) stay before the `try`: a `finally` would
+ * release a pointer that is not there.
+ */
+export function wrapRestInFinally(fixer: Fixer, sourceCode: SourceCode, owner: Node, text: string, pointer: string): TSESLint.RuleFix | null {
+  const rest = wrappableRest(owner, sourceCode, pointer);
+  if (rest === null) return null;
   const indent = indentOf(sourceCode, owner);
   const first = rest[0];
   const last = rest[rest.length - 1];
@@ -77,13 +79,30 @@ export function wrapRestInFinally(fixer: Fixer, sourceCode: SourceCode, owner: N
   return fixer.replaceTextRange([first.range[0], last.range[1]], `try {\n${indent}  ${inner}\n${indent}} finally {\n${indent}  ${text}\n${indent}}`);
 }
 
-/** Can the statements after `owner` be wrapped (see wrapRestInFinally)? */
-export function canWrapRest(owner: Node): boolean {
+/** The statements wrapRestInFinally would wrap, or null when there are none or they cannot move. */
+export function wrappableRest(owner: Node, sourceCode: SourceCode, pointer: string): Node[] | null {
   const block = owner.parent;
-  if (!isBlockLike(block)) return false;
+  if (!isBlockLike(block)) return null;
   const body = bodyOf(block);
-  const rest = body.slice(body.indexOf(owner) + 1);
-  return rest.length > 0 && !rest.some((s) => s.type === "ImportDeclaration" || s.type.startsWith("Export") || s.type === "FunctionDeclaration" || s.type === "ClassDeclaration");
+  let from = body.indexOf(owner) + 1;
+  while (from < body.length && exitsOnNull(body[from], sourceCode, pointer)) from++;
+  const rest = body.slice(from);
+  const movable = rest.length > 0 && !rest.some((s) => s.type === "ImportDeclaration" || s.type.startsWith("Export") || s.type === "FunctionDeclaration" || s.type === "ClassDeclaration");
+  return movable ? rest : null;
+}
+
+/** `if (!p) return 0;`, `if (p === null) { log(); throw e; }`: the statement leaves the block when `pointer` is null. */
+function exitsOnNull(statement: Node, sourceCode: SourceCode, pointer: string): boolean {
+  if (statement.type !== "IfStatement" || statement.alternate) return false;
+  const names = (node: Node) => sourceCode.getText(node) === pointer;
+  const isNothing = (node: Node) => (node.type === "Literal" && (node.value === null || node.value === 0)) || (node.type === "Identifier" && node.name === "undefined") || (node.type === "Literal" && "bigint" in node && node.bigint === "0");
+  const test = statement.test;
+  const testsNull =
+    (test.type === "UnaryExpression" && test.operator === "!" && names(test.argument)) ||
+    (test.type === "BinaryExpression" && (test.operator === "===" || test.operator === "==") && ((names(test.left) && isNothing(test.right)) || (names(test.right) && isNothing(test.left as Node))));
+  if (!testsNull) return false;
+  const jump = statement.consequent.type === "BlockStatement" ? statement.consequent.body[statement.consequent.body.length - 1] : statement.consequent;
+  return !!jump && /^(Return|Throw|Break|Continue)Statement$/.test(jump.type);
 }
 
 /** Inserts `text` at the end of `owner`'s block (before a final jump, where it still runs). */

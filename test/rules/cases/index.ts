@@ -16,6 +16,7 @@ import { cases as linkedTables } from "./linked-tables";
 import { cases as missingRelease } from "./missing-release";
 import { cases as modulePointers } from "./module-pointers";
 import { cases as outBoxReads } from "./out-box-reads";
+import { cases as denoPointers } from "./deno-pointers";
 import { cases as pools } from "./pools";
 import { cases as objectFields } from "./object-fields";
 import * as summaries from "./summaries";
@@ -44,6 +45,7 @@ export const caseSuites: readonly CaseSuite[] = [
   { source: "use-after-release", rule: "use-after-release", cases: useAfterRelease },
   { source: "module-pointers", rule: "missing-release", cases: modulePointers },
   { source: "out-box-reads", rule: "missing-release", cases: outBoxReads },
+  { source: "deno-pointers", rule: "missing-release", cases: denoPointers },
   { source: "pools", rule: "missing-release", cases: pools },
   { source: "object-fields", rule: "missing-release", cases: objectFields },
   { source: "linked-tables", rule: "missing-release", cases: linkedTables },

@@ -4,6 +4,7 @@
  * end of the stream writes null) owes nothing on a path that never reads the box; a creating call
  * (`CoCreateInstance`, a Create/Activate slot, one given an IID) writes an object whenever it succeeds.
  */
+import { leakCase } from "./leaks";
 import type { RuleCases } from "./types";
 
 const PRELUDE = `import { FFIType } from "bun:ffi";
@@ -201,31 +202,6 @@ export function toastCount(name: bigint): number {
 ${end}  return count;
 }
 `;
-
-/**
- * The report of a pointer its block never releases, with both repairs: `wrapped` (the block's last statements, two
- * spaces in) in a `try` whose `finally` releases it, and the release at the block's end (`template(release)`).
- */
-function leakAtBlockEnd(template: (end: string) => string, data: { pointer: string; acquirer: string; reached: string }, [line, column]: [number, number], release: string, wrapped: string) {
-  const code = template("");
-  const at = code.lastIndexOf(wrapped);
-  const inTry = `  try {\n${wrapped.replace(/^(?=.)/gm, "  ")}  } finally {\n    ${release};\n  }\n`;
-  return {
-    messageId: "missingRelease" as const,
-    data: { ...data, release },
-    line,
-    column,
-    suggestions: [
-      { messageId: "insertReleaseFinally" as const, output: code.slice(0, at) + inTry + code.slice(at + wrapped.length) },
-      { messageId: "insertReleaseAtExit" as const, output: template(`  ${release};\n`) },
-    ],
-  };
-}
-
-/** An invalid case: the template with nothing at its end, reported as `leakAtBlockEnd` describes. */
-function leakCase(name: string, template: (end: string) => string, data: Parameters<typeof leakAtBlockEnd>[1], at: [number, number], release: string, wrapped: string) {
-  return { name, code: template(""), errors: [leakAtBlockEnd(template, data, at, release, wrapped)] };
-}
 
 /** `code` from the line starting `from` on, in a top-level `try` whose `finally` runs `release`. */
 function wrapInTryFinally(code: string, from: string, release: string): string {

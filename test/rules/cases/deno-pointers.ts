@@ -1,0 +1,104 @@
+/**
+ * Deno FFI's pointers (spec 2a, shapes 7 and 8): a box's pointer is a `bigint` that Deno code turns into a pointer
+ * object before using it, with `Deno.UnsafePointer.create(out[0])` or through a small function of its own
+ * (`asPointer(out[0])`). What such a conversion returns is the pointer the box received.
+ */
+import { leakCase } from "./leaks";
+import type { RuleCases } from "./types";
+
+/** A Deno dispatcher (`comCall`), a release helper, and an acquire helper whose box read goes through `convert`. */
+const DENO_UIA = (convert: string, end: string, more = "") => `declare const Deno: any;
+const POINTER_SIZE = 8;
+${more}function comCall(object: unknown, index: number, result: string, parameters: string[] = [], args: unknown[] = []): number {
+  const vtable = new Deno.UnsafePointerView(object).getPointer(0);
+  const pointer = new Deno.UnsafePointerView(vtable).getPointer(index * POINTER_SIZE);
+  const fn = new Deno.UnsafeFnPointer(pointer, { parameters: ["pointer", ...parameters], result });
+  return fn.call(object, ...args);
+}
+function comRelease(object: unknown): void {
+  if (object) comCall(object, 2, "u32");
+}
+function comPtr(object: unknown, index: number, args: unknown[] = []): unknown {
+  const out = new BigUint64Array(1);
+  if (comCall(object, index, "i32", ["buffer"], [...args, out]) < 0) return null;
+  return ${convert};
+}
+export function childCount(root: unknown): number {
+  const element = comPtr(root, 5);
+  if (!element) return 0;
+  const count = comCall(element, 7, "i32");
+${end}  return count;
+}
+`;
+
+/** Two pointers from the acquire helper, released together by a release function that goes over all its arguments. */
+const RELEASE_EACH = (release: string) =>
+  DENO_UIA(
+    "Deno.UnsafePointer.create(out[0])",
+    "  comRelease(element);\n",
+    `function releaseAll(...objects: unknown[]): void {
+  for (const object of objects) if (object) comCall(object, 2, "u32");
+}
+export function siblings(root: unknown): number {
+  const first = comPtr(root, 4);
+  const second = comPtr(root, 6);
+  const n = comCall(first, 7, "i32") + comCall(second, 7, "i32");
+  ${release};
+  return n;
+}
+`,
+  );
+
+const AS_POINTER = "function asPointer(value: bigint): unknown {\n  return value ? Deno.UnsafePointer.create(BigInt(value)) : null;\n}\n";
+
+export const cases: RuleCases = {
+  valid: [
+    { name: "a box's pointer converted by the file's asPointer, released by the caller", code: DENO_UIA("asPointer(out[0])", "  comRelease(element);\n", AS_POINTER) },
+    { name: "a box's pointer converted by Deno.UnsafePointer.create, released by the caller", code: DENO_UIA("Deno.UnsafePointer.create(out[0])", "  comRelease(element);\n") },
+    {
+      name: "a function that does more than convert its parameter (it logs a message and returns another value) is no conversion: its result is no box read",
+      code: DENO_UIA("describe(out[0])", "", "function describe(value: bigint): unknown {\n  return value ? Deno.UnsafePointer.create(BigInt(value + 8n)) : null;\n}\n"),
+    },
+    { name: "a release function over its rest parameter (for...of) releases every argument: releaseAll(first, second)", code: RELEASE_EACH("releaseAll(first, second)") },
+  ],
+  invalid: [
+    leakCase(
+      "a box's pointer converted by the file's asPointer (return value ? Deno.UnsafePointer.create(BigInt(value)) : null), never released by the caller",
+      (end) => DENO_UIA("asPointer(out[0])", end, AS_POINTER),
+      { pointer: "element", acquirer: "comPtr", reached: "the return at line 24" },
+      [21, 19],
+      'comCall(element, 2, "u32")',
+      "  const count = comCall(element, 7, \"i32\");\n  return count;\n",
+    ),
+    leakCase(
+      "a box's pointer converted by Deno.UnsafePointer.create, never released by the caller",
+      (end) => DENO_UIA("Deno.UnsafePointer.create(out[0])", end),
+      { pointer: "element", acquirer: "comPtr", reached: "the return at line 21" },
+      [18, 19],
+      'comCall(element, 2, "u32")',
+      "  const count = comCall(element, 7, \"i32\");\n  return count;\n",
+    ),
+    {
+      name: "a release function over its rest parameter releases only the arguments it is given: releaseAll(first) leaves second",
+      code: RELEASE_EACH("releaseAll(first)"),
+      errors: [
+        {
+          messageId: "missingRelease",
+          data: { pointer: "second", acquirer: "comPtr", reached: "the return at line 11", release: "comRelease(second)" },
+          line: 8,
+          column: 18,
+          suggestions: [
+            {
+              messageId: "insertReleaseFinally",
+              output: RELEASE_EACH("releaseAll(first)").replace(
+                '  const n = comCall(first, 7, "i32") + comCall(second, 7, "i32");\n  releaseAll(first);\n  return n;\n',
+                '  try {\n    const n = comCall(first, 7, "i32") + comCall(second, 7, "i32");\n    releaseAll(first);\n    return n;\n  } finally {\n    comRelease(second);\n  }\n',
+              ),
+            },
+            { messageId: "insertReleaseAtExit", output: RELEASE_EACH("releaseAll(first);\n  comRelease(second)") },
+          ],
+        },
+      ],
+    },
+  ],
+};

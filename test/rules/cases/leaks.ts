@@ -1,0 +1,26 @@
+/** Invalid cases of a pointer a block never releases, with the two repairs every such report offers. */
+
+/**
+ * The report of a pointer its block never releases, with both repairs: `wrapped` (the block's last statements, two
+ * spaces in) in a `try` whose `finally` releases it, and the release at the block's end (`template(release)`).
+ */
+export function leakAtBlockEnd(template: (end: string) => string, data: { pointer: string; acquirer: string; reached: string }, [line, column]: [number, number], release: string, wrapped: string) {
+  const code = template("");
+  const at = code.lastIndexOf(wrapped);
+  const inTry = `  try {\n${wrapped.replace(/^(?=.)/gm, "  ")}  } finally {\n    ${release};\n  }\n`;
+  return {
+    messageId: "missingRelease" as const,
+    data: { ...data, release },
+    line,
+    column,
+    suggestions: [
+      { messageId: "insertReleaseFinally" as const, output: code.slice(0, at) + inTry + code.slice(at + wrapped.length) },
+      { messageId: "insertReleaseAtExit" as const, output: template(`  ${release};\n`) },
+    ],
+  };
+}
+
+/** An invalid case: the template with nothing at its end, reported as `leakAtBlockEnd` describes. */
+export function leakCase(name: string, template: (end: string) => string, data: Parameters<typeof leakAtBlockEnd>[1], at: [number, number], release: string, wrapped: string) {
+  return { name, code: template(""), errors: [leakAtBlockEnd(template, data, at, release, wrapped)] };
+}
