@@ -21,7 +21,7 @@ import type { TSESTree } from "@typescript-eslint/utils";
 import { calleeName, dottedName, memberName, numericLiteral, unwrapExpression, wrappedValue } from "./ast";
 import { ComEvidence } from "./com-evidence";
 import { isBoxCreation, isBoxReadMethod, isKoffi } from "./out-box-shapes";
-import { goesOverEachArgument, isPointerConversion } from "./helper-shapes";
+import { goesOverEachArgument, isPointerConversion, returnedValues, returnsNewBox } from "./helper-shapes";
 import { isTableCall, VTABLE_OBJECT, VtableTables } from "./vtable-tables";
 import type { IUnknownMethod, Vocabulary } from "./vocabulary";
 
@@ -230,13 +230,22 @@ export class FfiShapes {
   readBox(expr: Node): { box: Expression; member: "[0]" | ".value" } | null {
     const node = unwrapExpression(expr);
     if (node.type === "MemberExpression") {
+      const first = node.computed && numericLiteral(node.property) === 0;
+      // `new BigUint64Array(box.buffer)[0]`: a byte box read as one pointer.
+      const viewed = first ? this.viewedBox(node.object, "BigUint64Array") : null;
+      if (viewed) return { box: viewed, member: "[0]" };
       if (!this.isBox(node.object)) return null;
-      if (node.computed && numericLiteral(node.property) === 0) return { box: node.object, member: "[0]" };
+      if (first) return { box: node.object, member: "[0]" };
       return memberName(node) === "value" ? { box: node.object, member: ".value" } : null;
     }
     if (node.type !== "CallExpression") return null;
     const callee = unwrapExpression(node.callee);
     if (callee.type === "MemberExpression" && isBoxReadMethod(memberName(callee) ?? "") && this.isBox(callee.object)) return { box: callee.object, member: "[0]" };
+    // `new DataView(box.buffer).getBigUint64(0, true)`.
+    if (callee.type === "MemberExpression" && /^getBig(?:Ui|I)nt64$/.test(memberName(callee) ?? "") && numericLiteral(node.arguments[0] as Node) === 0) {
+      const viewed = this.viewedBox(callee.object, "DataView");
+      if (viewed) return { box: viewed, member: "[0]" };
+    }
     const first = node.arguments[0];
     if (!first || first.type === "SpreadElement") return null;
     const name = calleeName(callee);
@@ -244,6 +253,8 @@ export class FfiShapes {
     if (node.arguments.length === 1) {
       const converted = this.readBox(first);
       if (converted) return isPointerConversion(callee, (c) => this.lookups.localFunction(c)) ? converted : null;
+      // Spec 2a shape 8's `take(box)`: a function of the file that reads the box it is given.
+      if (this.isBox(first) && this.readsParameterBox(callee)) return { box: first as Expression, member: "[0]" };
     }
     // koffi: `koffi.decode(box, 'void *')` reads the pointer a `koffi.alloc(type, 1)` box received.
     if (name === "decode" && node.arguments.length === 2 && callee.type === "MemberExpression" && isKoffi(callee.object) && this.isBox(first)) return { box: first as Expression, member: "[0]" };
@@ -258,16 +269,74 @@ export class FfiShapes {
     const expr = unwrapExpression(node);
     if (this.isBox(expr)) return expr as Expression;
     if (expr.type === "MemberExpression" && memberName(expr) === "ptr" && this.isBox(expr.object)) return expr.object;
-    if (expr.type === "CallExpression" && calleeName(expr.callee) === "ptr" && expr.arguments.length >= 1 && this.isBox(expr.arguments[0])) return expr.arguments[0] as Expression;
+    if (expr.type === "CallExpression") return this.addressedBox(expr);
+    // `const outPtr = ptr(out)`, then `[..., outPtr]`: the box's address kept in a constant.
+    if (expr.type === "Identifier") {
+      const init = this.lookups.initOf(expr);
+      const declaration = init?.parent?.parent;
+      if (init?.type === "CallExpression" && declaration?.type === "VariableDeclaration" && declaration.kind === "const") return this.addressedBox(init);
+    }
     return null;
+  }
+
+  /** Functions whose every return reads the box their one parameter is, by node (`take(box)`, `slot_value(slot)`). */
+  private readonly readHelpers = new Map<Node, boolean>();
+  /** The parameter taken for a box while a function is asked whether it reads one (readsParameterBox). */
+  private assumedBox: TSESTree.Identifier | null = null;
+
+  private readsParameterBox(callee: Node): boolean {
+    const fn = this.lookups.localFunction(callee) as TSESTree.FunctionLike | null;
+    if (!fn || (fn.type !== "FunctionDeclaration" && fn.type !== "FunctionExpression" && fn.type !== "ArrowFunctionExpression")) return false;
+    let known = this.readHelpers.get(fn);
+    if (known !== undefined) return known;
+    this.readHelpers.set(fn, false);
+    const [param] = fn.params;
+    known = false;
+    if (fn.params.length === 1 && param.type === "Identifier") {
+      const outer = this.assumedBox;
+      this.assumedBox = param;
+      try {
+        const returns = returnedValues(fn);
+        known = returns.length > 0 && returns.every((value) => value !== null && this.readBox(value)?.box.type === "Identifier" && (this.readBox(value)!.box as TSESTree.Identifier).name === param.name);
+      } finally {
+        this.assumedBox = outer;
+      }
+    }
+    this.readHelpers.set(fn, known);
+    return known;
+  }
+
+  /** `ptr(box)`, Deno's `Deno.UnsafePointer.of(box)`: the address of a box, which hands nothing on by itself; else null. */
+  addressedBox(call: TSESTree.CallExpression): Expression | null {
+    const [box] = call.arguments;
+    if (!box || !this.isBox(box)) return null;
+    const callee = unwrapExpression(call.callee);
+    if (callee.type === "Identifier") return callee.name === "ptr" ? (box as Expression) : null;
+    const addressOf = callee.type === "MemberExpression" && (memberName(callee) === "ptr" || (memberName(callee) === "of" && /(?:^|\.)UnsafePointer$/.test(dottedName(callee.object) ?? "")));
+    return addressOf ? (box as Expression) : null;
+  }
+
+  /** `new BigUint64Array(box.buffer)`, `new DataView(box.buffer)`: a view (of the given kind) over a box's bytes; the box, or null. */
+  private viewedBox(view: Node, kind: "BigUint64Array" | "DataView"): Expression | null {
+    const node = unwrapExpression(view);
+    if (node.type !== "NewExpression" || node.arguments.length !== 1 || node.callee.type !== "Identifier") return null;
+    if (kind === "DataView" ? node.callee.name !== "DataView" : !/^Big(?:Ui|I)nt64Array$/.test(node.callee.name)) return null;
+    const buffer = unwrapExpression(node.arguments[0] as Node);
+    return buffer.type === "MemberExpression" && memberName(buffer) === "buffer" && this.isBox(buffer.object) ? buffer.object : null;
   }
 
   /** Is this a variable initialised with a pointer box? */
   isBox(node: Node): boolean {
     const expr = unwrapExpression(node);
     if (expr.type !== "Identifier") return false;
+    if (this.assumedBox !== null && expr.name === this.assumedBox.name) return true;
     const init = this.lookups.initOf(expr);
-    return init !== null && isBoxCreation(unwrapExpression(init));
+    if (init === null) return false;
+    const value = unwrapExpression(init);
+    if (isBoxCreation(value)) return true;
+    // `const out = pointer_slot()`, where the file's `pointer_slot()` returns `new BigUint64Array(1)`.
+    const maker = value.type === "CallExpression" && value.arguments.length === 0 ? this.lookups.localFunction(value.callee) : null;
+    return maker !== null && returnsNewBox(maker);
   }
 
   private slotOf(slot: TSESTree.CallExpressionArgument, protos: readonly TSESTree.CallExpressionArgument[], dispatcher?: Node): SlotMethod | null {

@@ -14,6 +14,7 @@ const delegating = new WeakMap<TSESTree.Node, boolean>();
 const checkHelpers = new WeakMap<TSESTree.Node, boolean>();
 const converters = new WeakMap<TSESTree.Node, boolean>();
 const eachReleasers = new WeakMap<TSESTree.Node, boolean>();
+const boxMakers = new WeakMap<TSESTree.Node, boolean>();
 
 /** `read.ptr(vtable, slot * 8)`: the second parameter times the size of a pointer (`slot * 8`, `index * koffi.sizeof("void*")`, `PTR_SIZE * slot`), not any product (`w * h`). */
 export function indexesVtable(fn: TSESTree.FunctionLike, sourceCode: SourceCode): boolean {
@@ -89,7 +90,7 @@ function convertsParameter(fn: TSESTree.FunctionLike): boolean {
   converters.set(fn, false);
   const param = fn.params[0];
   known = false;
-  if (param?.type === "Identifier" && fn.body) {
+  if (param?.type === "Identifier") {
     const converts = (expr: TSESTree.Node): boolean => {
       const node = unwrapExpression(expr);
       switch (node.type) {
@@ -103,17 +104,8 @@ function convertsParameter(fn: TSESTree.FunctionLike): boolean {
           return false;
       }
     };
-    if (fn.body.type !== "BlockStatement") known = converts(fn.body);
-    else {
-      let returns = 0;
-      let all = true;
-      walk(fn.body, (node) => {
-        if (node.type !== "ReturnStatement" || enclosingFunction(node) !== fn) return;
-        returns++;
-        all &&= node.argument !== null && (converts(node.argument) || isNothing(node.argument));
-      });
-      known = returns > 0 && all;
-    }
+    const values = returnedValues(fn);
+    known = values.some((value) => value !== null && converts(value)) && values.every((value) => value !== null && (converts(value) || isNothing(value)));
   }
   converters.set(fn, known);
   return known;
@@ -139,6 +131,31 @@ export function goesOverEachArgument(fn: TSESTree.Node): boolean {
     });
   }
   eachReleasers.set(fn, known);
+  return known;
+}
+
+/** What a function returns: its expression body, or each `return`'s argument (null for a bare `return`); none without a return. */
+export function returnedValues(fn: TSESTree.FunctionLike): (TSESTree.Node | null)[] {
+  if (!fn.body) return [];
+  if (fn.body.type !== "BlockStatement") return [fn.body];
+  const values: (TSESTree.Node | null)[] = [];
+  walk(fn.body, (node) => {
+    if (node.type === "ReturnStatement" && enclosingFunction(node) === fn) values.push(node.argument);
+  });
+  return values;
+}
+
+/** `function pointer_slot() { return new BigUint64Array(1) }`: every return makes a new out box (out-box-shapes.ts). */
+export function returnsNewBox(fn: TSESTree.Node): boolean {
+  if (!isFunctionNode(fn)) return false;
+  let known = boxMakers.get(fn);
+  if (known !== undefined) return known;
+  known = false;
+  if (fn.params.length === 0) {
+    const values = returnedValues(fn);
+    known = values.length > 0 && values.every((value) => value !== null && isBoxCreation(unwrapExpression(value)));
+  }
+  boxMakers.set(fn, known);
   return known;
 }
 

@@ -1,6 +1,6 @@
 /**
  * Out-parameter boxes (spec section 2a, shape 7), as the code writes them: what makes one
- * (`Buffer.alloc(8)`, `[null]`, `{ value: null }`, `new BigUint64Array(1)`, `koffi.alloc('void *', 1)`)
+ * (`Buffer.alloc(8)`, `[null]`, `{ value: null }`, `new BigUint64Array(1)`, `new Uint8Array(8)`, `koffi.alloc('void *', 1)`)
  * and the Buffer methods that read its pointer back. Which variable holds a box, and which call
  * fills it, is the file's (ffi.ts).
  */
@@ -38,7 +38,9 @@ export function isBoxCreation(init: Node): boolean {
     case "ObjectExpression":
       return init.properties.length === 1 && init.properties[0].type === "Property" && propertyKeyName(init.properties[0]) === "value";
     case "NewExpression":
-      return init.callee.type === "Identifier" && /^Big(?:Ui|I)nt64Array$/.test(init.callee.name) && init.arguments.length === 1 && numericLiteral(init.arguments[0]) === 1;
+      // One 64-bit element, or eight bytes (`new Uint8Array(8)`, read through a view of its buffer).
+      if (init.callee.type !== "Identifier" || init.arguments.length !== 1) return false;
+      return (/^Big(?:Ui|I)nt64Array$/.test(init.callee.name) && numericLiteral(init.arguments[0]) === 1) || (init.callee.name === "Uint8Array" && numericLiteral(init.arguments[0]) === 8);
     default:
       return false;
   }
