@@ -320,8 +320,11 @@ export class Transfer {
       if (result === null) continue;
       // A call object tested null on this edge is not there: nothing is pending on it.
       if (value.kind === "ref" && result === "failed" && ptr === "null" && value.res.protoKey >= 0 && draft.tracks.has(value.res.protoKey)) draft.setTrack(value.res.protoKey, []);
-      // A null test of an object a helper may return null for tests its field pointers too.
-      const tested = value.kind === "ref" && ptr !== null ? [value.res, ...this.ctx.objects.nullableFields(value.res)] : [value.res];
+      // A null test of an object a helper may return null for tests its field pointers too; and on the edge where
+      // the variable is null, an object it may hold (`let target = null; try { target = open() } finally { if (target)
+      // close(target) }`) is not there, nor are the pointers in its fields.
+      const fields = value.kind !== "ref" || ptr === null ? [] : ptr === "null" ? [...(this.ctx.objects.fieldsOf(value.res)?.values() ?? [])] : this.ctx.objects.nullableFields(value.res);
+      const tested = fields.length > 0 ? [value.res, ...fields] : [value.res];
       for (const res of tested) {
         if (res.ownKey < 0) continue;
         const site = res.site;

@@ -17,6 +17,7 @@ import { cases as missingRelease } from "./missing-release";
 import { cases as modulePointers } from "./module-pointers";
 import { cases as outBoxReads } from "./out-box-reads";
 import { cases as denoPointers } from "./deno-pointers";
+import { cases as boxIdioms } from "./box-idioms";
 import { cases as pools } from "./pools";
 import { cases as objectFields } from "./object-fields";
 import * as summaries from "./summaries";
@@ -46,6 +47,7 @@ export const caseSuites: readonly CaseSuite[] = [
   { source: "module-pointers", rule: "missing-release", cases: modulePointers },
   { source: "out-box-reads", rule: "missing-release", cases: outBoxReads },
   { source: "deno-pointers", rule: "missing-release", cases: denoPointers },
+  { source: "box-idioms", rule: "missing-release", cases: boxIdioms },
   { source: "pools", rule: "missing-release", cases: pools },
   { source: "object-fields", rule: "missing-release", cases: objectFields },
   { source: "linked-tables", rule: "missing-release", cases: linkedTables },

@@ -1,0 +1,142 @@
+/**
+ * Out boxes (spec 2a, shapes 7 and 8) as public Bun and Deno code writes them: eight bytes read through a view of their
+ * buffer, a box made or read by a small function of the file, the box's address passed by name or taken by Deno's
+ * `UnsafePointer.of`, one box reused for a second call.
+ */
+import { leakCase } from "./leaks";
+import type { RuleCases } from "./types";
+
+/** How a case makes its box (`make`), hands it to the call (`pass`) and reads the pointer (`read`); `more`: code before. */
+interface Box {
+  make: string;
+  pass: string;
+  read: string;
+  more?: string;
+}
+
+/** A session made through a dispatcher with the box, its size queried; `end` runs before the return. */
+const SESSION = (box: Box, end: string) => `import { CFunction, FFIType, ptr, read } from "bun:ffi";
+const SLOT_RELEASE = 2;
+const SLOT_CREATE_SESSION = 10;
+const SLOT_ITEM_SIZE = 7;
+function vtableCall(object: number, slot: number, argv: readonly unknown[]): number {
+  const address = read.ptr(read.ptr(object, 0), slot * 8);
+  return (CFunction as any)({ ptr: address, args: [FFIType.ptr], returns: FFIType.i32 })(object, ...argv);
+}
+function release(object: number): void {
+  if (object) vtableCall(object, SLOT_RELEASE, []);
+}
+${box.more ?? ""}export function itemSize(pool: number): number {
+  ${box.make}
+  if (vtableCall(pool, SLOT_CREATE_SESSION, [${box.pass}]) < 0) return -1;
+  const session = ${box.read};
+  const size = vtableCall(session, SLOT_ITEM_SIZE, []);
+${end}  return size;
+}
+`;
+
+const BOXES: Record<string, Box> = {
+  "new Uint8Array(8), read through new BigUint64Array(box.buffer)[0]": { make: "const out = new Uint8Array(8);", pass: "ptr(out)", read: "Number(new BigUint64Array(out.buffer)[0])" },
+  "new Uint8Array(8), read through new DataView(box.buffer).getBigUint64(0, true)": { make: "const out = new Uint8Array(8);", pass: "ptr(out)", read: "Number(new DataView(out.buffer).getBigUint64(0, true))" },
+  "a box made by a function of the file (pointerSlot() returns new BigUint64Array(1)), read with read.ptr(ptr(box), 0)": {
+    make: "const out = pointerSlot();",
+    pass: "ptr(out)",
+    read: "read.ptr(ptr(out), 0)",
+    more: "function pointerSlot(): BigUint64Array {\n  return new BigUint64Array(1);\n}\n",
+  },
+  "the box's address kept in a constant (const outPtr = ptr(out)) and passed by name": { make: "const out = new BigUint64Array(1);\n  const outPtr = ptr(out);", pass: "outPtr", read: "Number(out[0])" },
+  "the box passed as Deno.UnsafePointer.of(box)": { make: "const out = new BigUint64Array(1);", pass: "Deno.UnsafePointer.of(out)", read: "Number(out[0])", more: "declare const Deno: any;\n" },
+  "a read helper of the file (spec 2a shape 8's take(box): slotValue(out) returns read.ptr(ptr(slot), 0))": {
+    make: "const out = new BigUint64Array(1);",
+    pass: "ptr(out)",
+    read: "slotValue(out)",
+    more: "function slotValue(slot: BigUint64Array): number {\n  return read.ptr(ptr(slot), 0);\n}\n",
+  },
+};
+
+/** One box for two calls: the first pointer is read, then the box is passed again for the second. */
+const REUSED = (end: string) => `import { CFunction, FFIType, ptr, read } from "bun:ffi";
+const SLOT_RELEASE = 2;
+const SLOT_GET_DEFAULT_ENDPOINT = 4;
+const SLOT_ACTIVATE = 3;
+function comCall(obj: number, slot: number, argv: unknown[]): number {
+  const fn = read.ptr(read.ptr(obj, 0), slot * 8);
+  return (CFunction as any)({ ptr: fn, returns: FFIType.i32, args: [FFIType.ptr] })(obj, ...argv);
+}
+function release(obj: number): void {
+  comCall(obj, SLOT_RELEASE, []);
+}
+export function activate(enumerator: number): boolean {
+  const out = new BigUint64Array(1);
+  let hr = comCall(enumerator, SLOT_GET_DEFAULT_ENDPOINT, [0, 1, ptr(out)]);
+  if (hr !== 0) return false;
+  const device = Number(out[0]);
+  hr = comCall(device, SLOT_ACTIVATE, [23, null, ptr(out)]);
+  if (hr === 0) release(Number(out[0]));
+${end}  return hr === 0;
+}
+`;
+
+/** An object of pointers made by a helper inside `try`, torn down in `finally` only if it was made. */
+const GUARDED_TEARDOWN = `import { CFunction, FFIType, ptr, read } from "bun:ffi";
+const SLOT_RELEASE = 2;
+const SLOT_CREATE_ITEM = 3;
+const SLOT_CREATE_POOL = 6;
+const SLOT_START = 6;
+function vtableCall(object: number, slot: number, argv: readonly unknown[]): number {
+  const address = read.ptr(read.ptr(object, 0), slot * 8);
+  return (CFunction as any)({ ptr: address, args: [FFIType.ptr], returns: FFIType.i32 })(object, ...argv);
+}
+function release(object: number): void {
+  if (object) vtableCall(object, SLOT_RELEASE, []);
+}
+function openTarget(factory: number): { item: number; pool: number } {
+  const itemOut = new BigUint64Array(1);
+  if (vtableCall(factory, SLOT_CREATE_ITEM, [ptr(itemOut)]) < 0) throw new Error("item");
+  const item = Number(itemOut[0]);
+  const poolOut = new BigUint64Array(1);
+  if (vtableCall(factory, SLOT_CREATE_POOL, [ptr(poolOut)]) < 0) {
+    release(item);
+    throw new Error("pool");
+  }
+  return { item, pool: Number(poolOut[0]) };
+}
+function closeTarget(target: { item: number; pool: number }): void {
+  release(target.pool);
+  release(target.item);
+}
+export function capture(factory: number): number {
+  let target: { item: number; pool: number } | null = null;
+  try {
+    target = openTarget(factory);
+    return vtableCall(target.pool, SLOT_START, []);
+  } finally {
+    if (target) closeTarget(target);
+  }
+}
+`;
+
+const WRAPPED = "  const size = vtableCall(session, SLOT_ITEM_SIZE, []);\n  return size;\n";
+
+export const cases: RuleCases = {
+  valid: [
+    ...Object.entries(BOXES).map(([name, box]) => ({ name: `${name}: released`, code: SESSION(box, "  release(session);\n") })),
+    { name: "new Uint8Array(16) is no pointer box: what it receives is no pointer to release", code: SESSION({ make: "const out = new Uint8Array(16);", pass: "ptr(out)", read: "Number(new BigUint64Array(out.buffer)[0])" }, "") },
+    { name: "a box reused for a second call: the pointer read from it before, released, is no leak", code: REUSED("  release(device);\n") },
+    { name: "an object of pointers made inside try and torn down in finally only if made (if (target) closeTarget(target)): no leak on the path where it was never made", code: GUARDED_TEARDOWN },
+  ],
+  invalid: [
+    ...Object.entries(BOXES).map(([name, box]) => {
+      const lines = (box.more ?? "").split("\n").length - 1 + (box.make.includes("\n") ? 1 : 0);
+      return leakCase(`${name}: never released`, (end) => SESSION(box, end), { pointer: "session", acquirer: "SLOT_CREATE_SESSION", reached: `the return at line ${17 + lines}` }, [14 + lines, 7], "vtableCall(session, SLOT_RELEASE, [])", WRAPPED);
+    }),
+    leakCase(
+      "a box reused for a second call: passing it again does not hand on the pointer read from it before, which is never released",
+      REUSED,
+      { pointer: "device", acquirer: "SLOT_GET_DEFAULT_ENDPOINT", reached: "the return at line 19" },
+      [14, 12],
+      "release(device)",
+      "  hr = comCall(device, SLOT_ACTIVATE, [23, null, ptr(out)]);\n  if (hr === 0) release(Number(out[0]));\n  return hr === 0;\n",
+    ),
+  ],
+};
