@@ -105,6 +105,12 @@ describe("edits", () => {
       assert.equal(apply(code, wrap), "function f(c) {\n  const p = mark();\n  if (!p) return 0;\n  if (p === null) {\n    log();\n    throw new Error();\n  }\n  try {\n    use(p);\n  } finally {\n    p.Release();\n  }\n}\n");
     });
 
+    it("leaves a null test of the object a field pointer belongs to before the try (target for target.item)", () => {
+      const code = "function f() {\n  const target = mark();\n  if (!target) return -1;\n  use(target.item);\n}\n";
+      const field: Edit = (fixer, sc, _mark, owner) => edits.wrapRestInFinally(fixer, sc, owner, "release(target.item);", "target.item");
+      assert.equal(apply(code, field), "function f() {\n  const target = mark();\n  if (!target) return -1;\n  try {\n    use(target.item);\n  } finally {\n    release(target.item);\n  }\n}\n");
+    });
+
     it("wraps a test of another name, a test that does not leave, and a null test after other statements", () => {
       const code = "function f(q) {\n  const p = mark();\n  if (!q) return 0;\n  if (!p) log();\n  use(p);\n  if (!p) return 1;\n}\n";
       assert.equal(apply(code, wrap), "function f(q) {\n  const p = mark();\n  try {\n    if (!q) return 0;\n    if (!p) log();\n    use(p);\n    if (!p) return 1;\n  } finally {\n    p.Release();\n  }\n}\n");

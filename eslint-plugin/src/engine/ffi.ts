@@ -21,7 +21,7 @@ import type { TSESTree } from "@typescript-eslint/utils";
 import { calleeName, dottedName, memberName, numericLiteral, unwrapExpression, wrappedValue } from "./ast";
 import { ComEvidence } from "./com-evidence";
 import { isBoxCreation, isBoxReadMethod, isKoffi } from "./out-box-shapes";
-import { goesOverEachArgument, isPointerConversion, returnedValues, returnsNewBox } from "./helper-shapes";
+import { bodyNamesRelease, isPointerConversion, onlyComputesItsResult, returnedValues, returnsNewBox } from "./helper-shapes";
 import { isTableCall, VTABLE_OBJECT, VtableTables } from "./vtable-tables";
 import type { IUnknownMethod, Vocabulary } from "./vocabulary";
 
@@ -86,6 +86,11 @@ export class FfiShapes {
           if (slot) return { object, method: slot, rest: args.slice(3) };
         }
         if (proto) return { object, method: proto, rest: args.slice(3) };
+        // `koffi.call(dVtbl.Release, R_t, dev)`: a function of a vtable decoded into a struct, by its field's name.
+        if (this.isDecodedStructCall(call)) {
+          const field = memberName(inner as TSESTree.MemberExpression);
+          return field === null ? null : { object, method: this.methodByName(field) ?? { role: "other" }, rest: args.slice(3) };
+        }
         // `koffi.call(slot(p, 3), GetCountProto, p, out)`: the function looked up in `p`'s own vtable, called on `p`.
         if (inner.type === "CallExpression" && inner.arguments[0] && sameExpression(inner.arguments[0], object)) return { object, method: { role: "other" }, rest: args.slice(3) };
         return null;
@@ -197,11 +202,41 @@ export class FfiShapes {
    */
   isNativeExport(callee: Node): boolean {
     const expr = unwrapExpression(callee);
-    if (expr.type === "Identifier") return /^[A-Z][a-z]+[A-Z]\w*$/.test(expr.name);
+    if (expr.type === "Identifier") return /^[A-Z][a-z]+[A-Z]\w*$/.test(expr.name) || this.isKoffiDeclared(expr);
     if (expr.type !== "MemberExpression") return false;
     const name = memberName(expr) ?? "";
     const owner = dottedName(expr.object) ?? "";
     return /(^|\.)symbols$/.test(owner) || (/^[A-Z]/.test(name) && /^[A-Z][A-Za-z0-9_]*$/.test(owner) && !/^(Object|Array|Promise|Reflect|JSON|Math|Number|String|Symbol|Map|Set|WeakMap|WeakSet|Buffer|BigInt)$/.test(owner));
+  }
+
+  /** `koffi.call(dVtbl.Release, R_t, dev)`: a field of a struct named for a vtable (`dVtbl`, `deviceVtable`), called on an object. */
+  private isDecodedStructCall(call: TSESTree.CallExpression): boolean {
+    const callee = unwrapExpression(call.callee);
+    const fn = call.arguments[0] ? unwrapExpression(call.arguments[0] as Node) : null;
+    return callee.type === "MemberExpression" && memberName(callee) === "call" && call.arguments.length >= 3 && fn?.type === "MemberExpression" && /(?:vtbl|vtable)$/i.test(dottedName(fn.object)?.split(".").pop() ?? "");
+  }
+
+  /**
+   * Deno's own native calls: a view over native memory (`new Deno.UnsafePointerView(p)`) and a call through a function
+   * pointer (`new Deno.UnsafeFnPointer(address, def).call(p)`, or such a pointer kept in a variable). What they are given
+   * stays the caller's, as with any native export.
+   */
+  isDenoNativeCall(node: TSESTree.CallExpression | TSESTree.NewExpression): boolean {
+    const callee = unwrapExpression(node.callee);
+    if (node.type === "NewExpression") return /(?:^|\.)UnsafePointerView$/.test(dottedName(callee) ?? "");
+    if (callee.type !== "MemberExpression" || memberName(callee) !== "call") return false;
+    let fn = unwrapExpression(callee.object);
+    if (fn.type === "Identifier") fn = unwrapExpression(this.lookups.initOf(fn) ?? fn);
+    return fn.type === "NewExpression" && /(?:^|\.)UnsafeFnPointer$/.test(dottedName(unwrapExpression(fn.callee)) ?? "");
+  }
+
+  /** `const memcpy = msvcrt.func('void * memcpy(_Out_ void*, const void*, size_t)')`: a native function koffi declared. */
+  private isKoffiDeclared(name: TSESTree.Identifier): boolean {
+    const init = this.lookups.initOf(name);
+    const call = init ? unwrapExpression(init) : null;
+    if (call?.type !== "CallExpression" || call.callee.type !== "MemberExpression") return false;
+    const [declaration] = call.arguments;
+    return /^(?:func|stdcall|cdecl)$/.test(memberName(call.callee) ?? "") && declaration?.type === "Literal" && typeof declaration.value === "string";
   }
 
   /** A Win32 export or other call that receives a box: `CoCreateInstance(..., out)`, `Dxgi.CreateDXGIFactory(iid.ptr, out.ptr)`. */
@@ -242,7 +277,7 @@ export class FfiShapes {
     const callee = unwrapExpression(node.callee);
     if (callee.type === "MemberExpression" && isBoxReadMethod(memberName(callee) ?? "") && this.isBox(callee.object)) return { box: callee.object, member: "[0]" };
     // `new DataView(box.buffer).getBigUint64(0, true)`.
-    if (callee.type === "MemberExpression" && /^getBig(?:Ui|I)nt64$/.test(memberName(callee) ?? "") && numericLiteral(node.arguments[0] as Node) === 0) {
+    if (callee.type === "MemberExpression" && /^getBig(?:Ui|I)nt64$/.test(memberName(callee) ?? "") && node.arguments.length > 0 && numericLiteral(node.arguments[0]) === 0) {
       const viewed = this.viewedBox(callee.object, "DataView");
       if (viewed) return { box: viewed, member: "[0]" };
     }
@@ -253,13 +288,13 @@ export class FfiShapes {
     if (node.arguments.length === 1) {
       const converted = this.readBox(first);
       if (converted) return isPointerConversion(callee, (c) => this.lookups.localFunction(c)) ? converted : null;
-      // Spec 2a shape 8's `take(box)`: a function of the file that reads the box it is given.
-      if (this.isBox(first) && this.readsParameterBox(callee)) return { box: first as Expression, member: "[0]" };
     }
+    // Spec 2a shape 8's `take(box)`, `taken(out, "enumerator")`: a function of the file that reads the box it is given.
+    if (this.isBox(first) && this.readsParameterBox(callee)) return { box: first as Expression, member: "[0]" };
     // koffi: `koffi.decode(box, 'void *')` reads the pointer a `koffi.alloc(type, 1)` box received.
     if (name === "decode" && node.arguments.length === 2 && callee.type === "MemberExpression" && isKoffi(callee.object) && this.isBox(first)) return { box: first as Expression, member: "[0]" };
     // bun:ffi's `read.ptr(box)`, and `read.ptr(box.ptr, 0)` (it reads at an address: the box's own).
-    const read = callee.type === "MemberExpression" && dottedName(callee.object) === "read" ? this.passedBox(first) : null;
+    const read = callee.type === "MemberExpression" && /(?:^|\.)read$/.test(dottedName(callee.object) ?? "") ? this.passedBox(first) : null;
     if (read && (read === first || node.arguments.length === 1 || numericLiteral(node.arguments[1] as Node) === 0)) return { box: read, member: "[0]" };
     return null;
   }
@@ -279,6 +314,17 @@ export class FfiShapes {
     return null;
   }
 
+  /**
+   * The pointer a conversion is given (`Number(p)`, `BigInt(p)`, `Deno.UnsafePointer.create(p)`, Deno's older
+   * `new Deno.UnsafePointer(p)`, the file's own `asPointer(p)`): what it returns is that pointer; null for any other call.
+   */
+  convertedOperand(expr: TSESTree.CallExpression | TSESTree.NewExpression): Node | null {
+    const [operand] = expr.arguments;
+    if (expr.arguments.length !== 1 || operand.type === "SpreadElement") return null;
+    if (expr.type === "NewExpression") return /(?:^|\.)UnsafePointer$/.test(dottedName(unwrapExpression(expr.callee)) ?? "") ? operand : null;
+    return isPointerConversion(expr.callee, (c) => this.lookups.localFunction(c)) ? operand : null;
+  }
+
   /** Functions whose every return reads the box their one parameter is, by node (`take(box)`, `slot_value(slot)`). */
   private readonly readHelpers = new Map<Node, boolean>();
   /** The parameter taken for a box while a function is asked whether it reads one (readsParameterBox). */
@@ -290,14 +336,21 @@ export class FfiShapes {
     let known = this.readHelpers.get(fn);
     if (known !== undefined) return known;
     this.readHelpers.set(fn, false);
+    // `take(box)`, `taken(out, what)`: the box comes first; the body only reads it, tests what it read and returns it.
     const [param] = fn.params;
     known = false;
-    if (fn.params.length === 1 && param.type === "Identifier") {
+    if (param?.type === "Identifier" && onlyComputesItsResult(fn)) {
       const outer = this.assumedBox;
       this.assumedBox = param;
       try {
         const returns = returnedValues(fn);
-        known = returns.length > 0 && returns.every((value) => value !== null && this.readBox(value)?.box.type === "Identifier" && (this.readBox(value)!.box as TSESTree.Identifier).name === param.name);
+        known = returns.length > 0 && returns.every((value) => {
+          // `const address = read.ptr(ptr(out), 0); if (address === 0) throw ...; return address`.
+          const returned = value ? unwrapExpression(value) : null;
+          const read = returned?.type === "Identifier" ? this.lookups.initOf(returned) : returned;
+          const box = read ? this.readBox(read)?.box : undefined;
+          return box?.type === "Identifier" && box.name === param.name;
+        });
       } finally {
         this.assumedBox = outer;
       }
@@ -312,7 +365,9 @@ export class FfiShapes {
     if (!box || !this.isBox(box)) return null;
     const callee = unwrapExpression(call.callee);
     if (callee.type === "Identifier") return callee.name === "ptr" ? (box as Expression) : null;
-    const addressOf = callee.type === "MemberExpression" && (memberName(callee) === "ptr" || (memberName(callee) === "of" && /(?:^|\.)UnsafePointer$/.test(dottedName(callee.object) ?? "")));
+    // `ffi.ptr(box)` of a namespace import; `read.ptr(box)` reads the pointer the box holds instead.
+    const owner = callee.type === "MemberExpression" ? (dottedName(callee.object) ?? "") : "";
+    const addressOf = callee.type === "MemberExpression" && ((memberName(callee) === "ptr" && !/(?:^|\.)read$/.test(owner)) || (memberName(callee) === "of" && /(?:^|\.)UnsafePointer$/.test(owner)));
     return addressOf ? (box as Expression) : null;
   }
 
@@ -386,10 +441,16 @@ export class FfiShapes {
     return this.evidence.evidenceCalls;
   }
 
-  /** `comRelease(statics, access, buffer)`: a release function of the file that goes over all its arguments (helper-shapes.ts). */
-  releasesEachArgument(callee: Node): boolean {
-    const fn = this.lookups.localFunction(callee);
-    return fn !== null && goesOverEachArgument(fn);
+  /**
+   * Is a release function of this file (by its name) to be judged by its body alone: its summary (spec 2a shape 8)?
+   * When its body shows no Release at all (`function release(p) { if (p) log(p) }`, or one whose Release was deleted),
+   * or gathers its arguments (`comRelease(...objects)`: the name would release the first only). One whose body does
+   * release keeps its name's meaning: a summary can be blind to how it releases (a table linked at the call).
+   */
+  releaseJudgedByBody(callee: Node): boolean {
+    const fn = this.lookups.localFunction(callee) as TSESTree.FunctionLike | null;
+    if (!fn || !("params" in fn) || !fn.body) return false;
+    return fn.params.some((param) => param.type === "RestElement") || !bodyNamesRelease(fn);
   }
 
   /** `vcall`, `callVtable`, a function of the file that indexes a vtable: a call of it names its method by a slot. */
@@ -420,6 +481,8 @@ export class FfiShapes {
    * an export of a library `dlopen` opened, which fits every pointer of its kind.
    */
   isObjectsOwnTableCall(call: TSESTree.CallExpression): boolean {
+    // `koffi.call(dVtbl.Release, R_t, dev)`: the struct decoded from this object's vtable is its own.
+    if (this.isDecodedStructCall(call)) return true;
     if (!isTableCall(call)) return false;
     const callee = unwrapExpression(call.callee) as TSESTree.MemberExpression;
     const name = memberName(callee);

@@ -13,8 +13,8 @@ const dispatchers = new WeakMap<TSESTree.Node, boolean>();
 const delegating = new WeakMap<TSESTree.Node, boolean>();
 const checkHelpers = new WeakMap<TSESTree.Node, boolean>();
 const converters = new WeakMap<TSESTree.Node, boolean>();
-const eachReleasers = new WeakMap<TSESTree.Node, boolean>();
 const boxMakers = new WeakMap<TSESTree.Node, boolean>();
+const releaseNamers = new WeakMap<TSESTree.Node, boolean>();
 
 /** `read.ptr(vtable, slot * 8)`: the second parameter times the size of a pointer (`slot * 8`, `index * koffi.sizeof("void*")`, `PTR_SIZE * slot`), not any product (`w * h`). */
 export function indexesVtable(fn: TSESTree.FunctionLike, sourceCode: SourceCode): boolean {
@@ -90,7 +90,7 @@ function convertsParameter(fn: TSESTree.FunctionLike): boolean {
   converters.set(fn, false);
   const param = fn.params[0];
   known = false;
-  if (param?.type === "Identifier") {
+  if (param?.type === "Identifier" && onlyComputesItsResult(fn)) {
     const converts = (expr: TSESTree.Node): boolean => {
       const node = unwrapExpression(expr);
       switch (node.type) {
@@ -112,25 +112,28 @@ function convertsParameter(fn: TSESTree.FunctionLike): boolean {
 }
 
 /**
- * `function comRelease(...objects) { for (const object of objects) if (object) comCall(object, 2, "u32") }`: a release
- * function whose only parameter gathers its arguments and whose body goes over them (`for...of`, `forEach`) does to
- * each argument what it does to the first (`comRelease(statics, access, buffer, factory)`).
+ * A body that only computes its result: declarations, tests that throw or return, and returns. No statement of its
+ * own hands a value on (`live.push(p)`, `current = p`): a function that returns its parameter after filing it in a
+ * registry is no conversion.
  */
-export function goesOverEachArgument(fn: TSESTree.Node): boolean {
-  if (!isFunctionNode(fn)) return false;
-  let known = eachReleasers.get(fn);
+export function onlyComputesItsResult(fn: TSESTree.FunctionLike): boolean {
+  if (!fn.body || fn.body.type !== "BlockStatement") return !!fn.body;
+  const exits = (statement: TSESTree.Statement): boolean =>
+    statement.type === "ReturnStatement" || statement.type === "ThrowStatement" || (statement.type === "BlockStatement" && statement.body.every(exits));
+  return fn.body.body.every((statement) => statement.type === "ReturnStatement" || statement.type === "VariableDeclaration" || (statement.type === "IfStatement" && !statement.alternate && exits(statement.consequent)));
+}
+
+/** Does a name or string in the function's body say Release (`vcall(p, IUNKNOWN_RELEASE)`, `RELEASE_OFFSET`, `"Release"`)? */
+export function bodyNamesRelease(fn: TSESTree.FunctionLike): boolean {
+  let known = releaseNamers.get(fn);
   if (known !== undefined) return known;
-  const [rest] = fn.params;
   known = false;
-  if (fn.params.length === 1 && rest.type === "RestElement" && rest.argument.type === "Identifier" && fn.body) {
-    const list = rest.argument.name;
-    const isList = (node: TSESTree.Node) => node.type === "Identifier" && node.name === list;
+  if (fn.body) {
     walk(fn.body, (node) => {
-      if (node.type === "ForOfStatement" && isList(node.right)) known = true;
-      else if (node.type === "CallExpression" && node.callee.type === "MemberExpression" && memberName(node.callee) === "forEach" && isList(node.callee.object)) known = true;
+      if (!known && ((node.type === "Identifier" && /release/i.test(node.name)) || (node.type === "Literal" && typeof node.value === "string" && /release/i.test(node.value)))) known = true;
     });
   }
-  eachReleasers.set(fn, known);
+  releaseNamers.set(fn, known);
   return known;
 }
 

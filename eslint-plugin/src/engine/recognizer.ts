@@ -18,8 +18,7 @@ export type ApiCall =
   | { kind: "begin"; receiver: TSESTree.Expression; method: string; name: string }
   | { kind: "finish"; receiver: TSESTree.Expression; method: string; name: string }
   | { kind: "cancel"; receiver: TSESTree.Expression }
-  /** `more`: the other arguments of a release function that releases each (`comRelease(a, b, c)`). */
-  | { kind: "release"; target: TSESTree.Expression; viaFunction: boolean; more?: TSESTree.Expression[] }
+  | { kind: "release"; target: TSESTree.Expression; viaFunction: boolean }
   | { kind: "addRef"; target: TSESTree.Expression }
   | {
       kind: "acquire";
@@ -188,10 +187,9 @@ export class Recognizer {
     }
     if (callee.type === "Identifier") {
       const name = callee.name;
-      if ((v.isReleaseFunction(name) || v.endsInRelease(name)) && call.arguments.length >= 1 && call.arguments[0].type !== "SpreadElement") {
-        const [target, ...others] = call.arguments as TSESTree.Expression[];
-        const more = others.length > 0 && !others.some((a) => (a.type as string) === "SpreadElement") && this.ffi?.releasesEachArgument(callee) ? others : undefined;
-        return more ? { kind: "release", target, viaFunction: true, more } : { kind: "release", target, viaFunction: true };
+      // A release function of this file whose body shows no Release is what that body does (ffi.releaseJudgedByBody).
+      if ((v.isReleaseFunction(name) || v.endsInRelease(name)) && call.arguments.length >= 1 && call.arguments[0].type !== "SpreadElement" && !this.ffi?.releaseJudgedByBody(callee)) {
+        return { kind: "release", target: call.arguments[0] as TSESTree.Expression, viaFunction: true };
       }
       if (call.arguments.length === 1 && (v.isFailedMacro(name) || v.isSucceededMacro(name))) {
         return { kind: "failedTest", argument: call.arguments[0], failed: v.isFailedMacro(name) };

@@ -206,10 +206,8 @@ export class Recorder {
         // A vtable table's Release (`calls.symbols.Release(p)`, `vt.Release(p)`) belongs to one object's table: no form for others.
         // A Release looked up and called at once (`comMethod(p, 2, proto)(p)`) is written whole.
         if (!(this.recognizer.ffi?.isObjectsOwnTableCall(node) ?? isTableCall(node))) this.releaseForms.noteRelease(node.parent?.type === "CallExpression" && node.parent.callee === node ? node.parent : node, api.target);
-        for (const target of api.more ? [api.target, ...api.more] : [api.target]) {
-          this.record({ k: "release", node, target: s.sym(target), targetKey: s.keyOf(target) });
-          if (!this.releasesModuleState) this.releasesModuleState = this.symbols.isHeldState(target);
-        }
+        this.record({ k: "release", node, target: s.sym(api.target), targetKey: s.keyOf(api.target) });
+        if (!this.releasesModuleState) this.releasesModuleState = this.symbols.isHeldState(api.target);
         this.throwPoint();
         break;
       case "addRef":
@@ -265,6 +263,8 @@ export class Recorder {
     // `Number(box[0])`, `read.ptr(box, 0)`: a read of a box's pointer hands nothing on (what it binds takes the pointer).
     // Nor does taking a box's address (`ptr(box)`, `Deno.UnsafePointer.of(box)`): the call it goes to decides.
     if (node.type === "CallExpression" && (this.recognizer.ffi?.readBox(node) || this.recognizer.ffi?.addressedBox(node))) return;
+    // A conversion (`Number(p)`, `new Deno.UnsafePointer(p)`) is the pointer itself: what it binds follows it.
+    if (args.length === 1 && this.recognizer.ffi?.convertedOperand(node)) return;
     // Raw COM code hands HRESULTs to throw-on-failure helpers (`ThrowIfFailed(hr)`, `checkHr(hr)`):
     // after such a call the code runs on the success path. Recognised by the helper's name.
     // A helper of this file that throws or exits when its HRESULT fails is a check too, whatever its name.
@@ -292,9 +292,13 @@ export class Recorder {
     }
     // A vtable method is native code too (`usedOnly` is its object): by COM's rule for in-parameters it
     // AddRefs what it keeps, so pointers passed to it stay the caller's (`vcall(ctx, SET_SHADER, [], [vs])`).
-    // (A constructor is JavaScript: `new GpuArray(buffer)` keeps what it is given.)
+    // (A constructor is JavaScript: `new GpuArray(buffer)` keeps what it is given; Deno's views and function pointers are native.)
     // So is the method a vtable lookup returned (`blobMethod(blob, SLOT)(blob)`).
-    const native = usedOnly !== null || (node.type === "CallExpression" && ((this.recognizer.ffi?.isNativeExport(node.callee) ?? false) || (callee.type === "CallExpression" && this.classify(callee)?.kind === "vtableUse")));
+    const ffi = this.recognizer.ffi;
+    const native =
+      usedOnly !== null ||
+      (node.type === "CallExpression" && ((ffi?.isNativeExport(node.callee) ?? false) || (callee.type === "CallExpression" && this.classify(callee)?.kind === "vtableUse"))) ||
+      (argSyms.length > 0 && (ffi?.isDenoNativeCall(node) ?? false));
     for (const { sym, key, pooledIn } of argSyms) this.record({ k: "escape", target: sym, targetKey: key, ...(native ? { native } : {}), ...(pooledIn ? { pooledIn } : {}) });
   }
 

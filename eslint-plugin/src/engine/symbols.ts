@@ -82,7 +82,12 @@ export class Symbols implements FfiLookups {
           const of = this.sym(test.argument);
           return of ? { t: "test", of, failed: test.failed } : null;
         }
-        return null;
+        const converted = this.ffi?.convertedOperand(expr);
+        return converted ? this.sym(converted) : null;
+      }
+      case "NewExpression": {
+        const converted = this.ffi?.convertedOperand(expr);
+        return converted ? this.sym(converted) : null;
       }
       case "BinaryExpression":
         return this.hresultTest(expr);

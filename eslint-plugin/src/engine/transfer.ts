@@ -7,7 +7,7 @@
 import type { TSESTree } from "@typescript-eslint/utils";
 import { Draft, EMPTY_STATE, IdSet, Phase, State, markUncertain } from "./facts";
 import type { Exit, Sink } from "./findings";
-import type { EngineContext, Event, Refiner, Resource } from "./model";
+import type { EngineContext, Event, Refiner, Resource, Sym } from "./model";
 import type { FunctionGraph } from "./segment-graph";
 import { Transitions } from "./transitions";
 import { isBoxSlot, isVariableKey } from "./symbols";
@@ -269,6 +269,13 @@ export class Transfer {
     return !proto || proto.every((f) => this.ctx.facts.get(f).phase !== Phase.CallCanceled);
   }
 
+  /** Does a variable other than the tested one hold this value (`current = target`, then `if (!current)`)? */
+  private heldElsewhere(state: State, id: number, tested: Sym): boolean {
+    const testedKey = tested?.t === "slot" ? tested.key : null;
+    for (const [key, values] of state.bindings) if (key !== testedKey && values.includes(id)) return true;
+    return false;
+  }
+
   /** Applies a branch outcome to the values of `sym` (HRESULT tests and null tests). */
   readonly refineValue: Refiner = (state, sym, hr, ptr) => {
     const t = this.transitions;
@@ -322,9 +329,11 @@ export class Transfer {
       if (value.kind === "ref" && result === "failed" && ptr === "null" && value.res.protoKey >= 0 && draft.tracks.has(value.res.protoKey)) draft.setTrack(value.res.protoKey, []);
       // A null test of an object a helper may return null for tests its field pointers too; and on the edge where
       // the variable is null, an object it may hold (`let target = null; try { target = open() } finally { if (target)
-      // close(target) }`) is not there, nor are the pointers in its fields.
-      const fields = value.kind !== "ref" || ptr === null ? [] : ptr === "null" ? [...(this.ctx.objects.fieldsOf(value.res)?.values() ?? [])] : this.ctx.objects.nullableFields(value.res);
-      const tested = fields.length > 0 ? [value.res, ...fields] : [value.res];
+      // close(target) }`) is not there, nor are the pointers in its fields, unless another variable still holds it.
+      let fields: Resource[] = [];
+      if (value.kind === "ref" && ptr === "nonnull") fields = this.ctx.objects.nullableFields(value.res);
+      else if (value.kind === "ref" && ptr === "null" && !this.heldElsewhere(state, id, sym)) fields = [...(this.ctx.objects.fieldsOf(value.res)?.values() ?? [])];
+      const tested = [value.res, ...fields];
       for (const res of tested) {
         if (res.ownKey < 0) continue;
         const site = res.site;

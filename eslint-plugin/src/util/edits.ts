@@ -94,12 +94,16 @@ export function wrappableRest(owner: Node, sourceCode: SourceCode, pointer: stri
 /** `if (!p) return 0;`, `if (p === null) { log(); throw e; }`: the statement leaves the block when `pointer` is null. */
 function exitsOnNull(statement: Node, sourceCode: SourceCode, pointer: string): boolean {
   if (statement.type !== "IfStatement" || statement.alternate) return false;
-  const names = (node: Node) => sourceCode.getText(node) === pointer;
+  // The pointer itself, or the object it is a field of (`if (!target) return` for `target.item`).
+  const isPointerOrOwner = (node: Node) => {
+    const text = sourceCode.getText(node);
+    return text === pointer || pointer.startsWith(`${text}.`);
+  };
   const isNothing = (node: Node) => (node.type === "Literal" && (node.value === null || node.value === 0)) || (node.type === "Identifier" && node.name === "undefined") || (node.type === "Literal" && "bigint" in node && node.bigint === "0");
   const test = statement.test;
   const testsNull =
-    (test.type === "UnaryExpression" && test.operator === "!" && names(test.argument)) ||
-    (test.type === "BinaryExpression" && (test.operator === "===" || test.operator === "==") && ((names(test.left) && isNothing(test.right)) || (names(test.right) && isNothing(test.left as Node))));
+    (test.type === "UnaryExpression" && test.operator === "!" && isPointerOrOwner(test.argument)) ||
+    (test.type === "BinaryExpression" && (test.operator === "===" || test.operator === "==") && ((isPointerOrOwner(test.left) && isNothing(test.right)) || (isPointerOrOwner(test.right) && isNothing(test.left as Node))));
   if (!testsNull) return false;
   const jump = statement.consequent.type === "BlockStatement" ? statement.consequent.body[statement.consequent.body.length - 1] : statement.consequent;
   return !!jump && /^(Return|Throw|Break|Continue)Statement$/.test(jump.type);

@@ -52,6 +52,18 @@ const BOXES: Record<string, Box> = {
     read: "slotValue(out)",
     more: "function slotValue(slot: BigUint64Array): number {\n  return read.ptr(ptr(slot), 0);\n}\n",
   },
+  "a read helper with a label argument that reads into a constant and tests it (taken(out, \"session\"))": {
+    make: "const out = new BigUint64Array(1);",
+    pass: "ptr(out)",
+    read: 'taken(out, "session")',
+    more: "function taken(slot: BigUint64Array, what: string): number {\n  const address = read.ptr(ptr(slot), 0);\n  if (address === 0) throw new Error(what);\n  return address;\n}\n",
+  },
+  "in a file that also calls getBigUint64() with no arguments (a DataView read of no box)": {
+    make: "const out = new BigUint64Array(1);",
+    pass: "ptr(out)",
+    read: "Number(out[0])",
+    more: "export function stamp(view: DataView): bigint {\n  return (view as any).getBigUint64();\n}\n",
+  },
 };
 
 /** One box for two calls: the first pointer is read, then the box is passed again for the second. */
@@ -118,8 +130,58 @@ export function capture(factory: number): number {
 
 const WRAPPED = "  const size = vtableCall(session, SLOT_ITEM_SIZE, []);\n  return size;\n";
 
+/** Files the pointer in a module registry (spec 2a shape 9) and returns it: no conversion, the registry owns it. */
+const REGISTRY = `import { CFunction, FFIType, ptr, read } from "bun:ffi";
+const SLOT_RELEASE = 2;
+const SLOT_CREATE_SESSION = 10;
+const SLOT_ITEM_SIZE = 7;
+const live: number[] = [];
+function vtableCall(object: number, slot: number, argv: readonly unknown[]): number {
+  const address = read.ptr(read.ptr(object, 0), slot * 8);
+  return (CFunction as any)({ ptr: address, args: [FFIType.ptr], returns: FFIType.i32 })(object, ...argv);
+}
+export function releaseAllLive(): void {
+  for (const p of live) vtableCall(p, SLOT_RELEASE, []);
+  live.length = 0;
+}
+function track(p: number): number {
+  live.push(p);
+  return p;
+}
+export function itemSize(pool: number): number {
+  const out = new BigUint64Array(1);
+  if (vtableCall(pool, SLOT_CREATE_SESSION, [ptr(out)]) < 0) return -1;
+  const session = track(Number(out[0]));
+  return vtableCall(session, SLOT_ITEM_SIZE, []);
+}
+`;
+
+/** \`read.ptr(out)\` reads the pointer the box received: a constant holding it is the shader, not the box's address. */
+const READ_INTO_CONSTANT = `import { CFunction, FFIType, ptr, read } from "bun:ffi";
+const SLOT_RELEASE = 2;
+const SLOT_CREATE_SHADER = 10;
+const SLOT_SET_SHADER = 11;
+function vtableCall(object: number, slot: number, argv: readonly unknown[]): number {
+  const address = read.ptr(read.ptr(object, 0), slot * 8);
+  return (CFunction as any)({ ptr: address, args: [FFIType.ptr], returns: FFIType.i32 })(object, ...argv);
+}
+function release(object: number): void {
+  if (object) vtableCall(object, SLOT_RELEASE, []);
+}
+export function bind(device: number, context: number): number {
+  const out = new BigUint64Array(1);
+  if (vtableCall(device, SLOT_CREATE_SHADER, [ptr(out)]) < 0) return -1;
+  const shader = read.ptr(out);
+  const hr = vtableCall(context, SLOT_SET_SHADER, [shader, null, 0]);
+  release(read.ptr(out));
+  return hr;
+}
+`;
+
 export const cases: RuleCases = {
   valid: [
+    { name: "a function that files its parameter in a module registry and returns it is no conversion: the registry owns the pointer", code: REGISTRY },
+    { name: "read.ptr(out) kept in a constant is the pointer read, not the box's address: passing it on fills no box", code: READ_INTO_CONSTANT },
     ...Object.entries(BOXES).map(([name, box]) => ({ name: `${name}: released`, code: SESSION(box, "  release(session);\n") })),
     { name: "new Uint8Array(16) is no pointer box: what it receives is no pointer to release", code: SESSION({ make: "const out = new Uint8Array(16);", pass: "ptr(out)", read: "Number(new BigUint64Array(out.buffer)[0])" }, "") },
     { name: "a box reused for a second call: the pointer read from it before, released, is no leak", code: REUSED("  release(device);\n") },

@@ -49,6 +49,30 @@ export function siblings(root: unknown): number {
 `,
   );
 
+/**
+ * A dialog created into an eight-byte box read with a DataView, converted with Deno's older `new Deno.UnsafePointer(n)`,
+ * and called inline through its vtable (`new Deno.UnsafePointerView(dialog)`, `new Deno.UnsafeFnPointer(...).call(dialog)`):
+ * native code, which keeps nothing it is given. `end` runs before the return.
+ */
+const INLINE_DIALOG = (end: string) => `declare const Deno: any;
+const ole32 = Deno.dlopen("ole32.dll", { CoCreateInstance: { parameters: ["pointer", "pointer", "u32", "pointer", "pointer"], result: "u32" } });
+const V_Release = 2;
+const V_Show = 9;
+function comCall(obj: unknown, index: number): number {
+  const vt = new Deno.UnsafePointerView(obj).getPointer(0);
+  return new Deno.UnsafeFnPointer(new Deno.UnsafePointerView(vt).getPointer(index * 8), { parameters: ["pointer"], result: "u32" }).call(obj);
+}
+export function pick(clsid: Uint8Array, iid: Uint8Array): number {
+  const ppv = new Uint8Array(8);
+  if (ole32.symbols.CoCreateInstance(clsid, null, 1, iid, ppv) !== 0) throw new Error("CoCreateInstance failed");
+  const dialog = new Deno.UnsafePointer(Number(new DataView(ppv.buffer).getBigUint64(0, true)));
+  const vtable = new Deno.UnsafePointerView(new Deno.UnsafePointerView(dialog).getPointer(0));
+  const show = new Deno.UnsafeFnPointer(vtable.getPointer(V_Show * 8), { parameters: ["pointer", "pointer"], result: "u32" });
+  const hr = show.call(dialog, null);
+${end}  return hr;
+}
+`;
+
 const AS_POINTER = "function asPointer(value: bigint): unknown {\n  return value ? Deno.UnsafePointer.create(BigInt(value)) : null;\n}\n";
 
 export const cases: RuleCases = {
@@ -60,6 +84,7 @@ export const cases: RuleCases = {
       code: DENO_UIA("describe(out[0])", "", "function describe(value: bigint): unknown {\n  return value ? Deno.UnsafePointer.create(BigInt(value + 8n)) : null;\n}\n"),
     },
     { name: "a release function over its rest parameter (for...of) releases every argument: releaseAll(first, second)", code: RELEASE_EACH("releaseAll(first, second)") },
+    { name: "a Deno pointer used only through inline native calls (UnsafePointerView, UnsafeFnPointer.call), released by the file's dispatcher", code: INLINE_DIALOG("  comCall(dialog, V_Release);\n") },
   ],
   invalid: [
     leakCase(
@@ -99,6 +124,11 @@ export const cases: RuleCases = {
           ],
         },
       ],
+    },
+      {
+      name: "a Deno pointer used only through inline native calls (new Deno.UnsafePointer(n), UnsafePointerView, UnsafeFnPointer.call), never released; a file that releases nothing gives no repair",
+      code: INLINE_DIALOG(""),
+      errors: [{ messageId: "missingRelease", data: { pointer: "dialog", acquirer: "CoCreateInstance", reached: "the return at line 16", release: "dialog.Release()" }, line: 11, column: 7 }],
     },
   ],
 };
