@@ -274,3 +274,25 @@ export function mentionsName(root: Node, name: string): boolean {
   walk(root, (node) => (found ||= node.type === "Identifier" && node.name === name));
   return found;
 }
+
+/** `null`, `undefined`, `0`, `0n`: what a failed acquisition leaves in its result or box, and a conversion returns for no pointer. */
+export function isNullishLiteral(node: Node): boolean {
+  const expr = unwrapExpression(node);
+  if (expr.type === "Identifier") return expr.name === "undefined";
+  return expr.type === "Literal" && (expr.value === null || expr.value === 0 || (expr as { bigint?: string }).bigint === "0");
+}
+
+export function isFunctionNode(node: Node): node is TSESTree.FunctionDeclaration | TSESTree.FunctionExpression | TSESTree.ArrowFunctionExpression {
+  return node.type === "FunctionDeclaration" || node.type === "FunctionExpression" || node.type === "ArrowFunctionExpression";
+}
+
+/** What a function returns: its expression body, or each `return`'s argument (null for a bare `return`); none without a return. */
+export function returnedValues(fn: TSESTree.FunctionLike): (Node | null)[] {
+  if (!fn.body) return [];
+  if (fn.body.type !== "BlockStatement") return [fn.body];
+  const values: (Node | null)[] = [];
+  walk(fn.body, (node) => {
+    if (node.type === "ReturnStatement" && enclosingFunction(node) === fn) values.push(node.argument);
+  });
+  return values;
+}

@@ -39,7 +39,7 @@ export class ComEvidence {
   constructor(
     private readonly vocabulary: Vocabulary,
     private readonly lookups: FfiLookups,
-    private readonly shapes: Pick<FfiShapes, "readBox" | "vtableCall" | "boxArguments" | "looksLikeDispatcher">,
+    private readonly shapes: Pick<FfiShapes, "boxes" | "vtableCall" | "looksLikeDispatcher">,
   ) {}
 
   /** The file's calls by the function they call and by the slot they dispatch (built on the first question). */
@@ -60,7 +60,7 @@ export class ComEvidence {
   acquirerHoldsComObject(call: TSESTree.CallExpression, viaVtable: boolean): boolean {
     const acquirer = this.acquirerOf(call, viaVtable);
     if (acquirer === null) return false;
-    const boxes = this.shapes.boxArguments(call.arguments).length;
+    const boxes = this.shapes.boxes.boxArguments(call.arguments).length;
     const key = `${acquirer}/${call.arguments.length}/${boxes}`;
     // The calls of this acquirer and shape whose box the file uses as a COM object, whoever asks.
     let proving = this.acquirerEvidence.get(key);
@@ -69,7 +69,7 @@ export class ComEvidence {
       const calls = (this.callsByName ??= callsByName(rootOf(call))).get(acquirer) ?? [];
       proving = calls.filter((other) => {
         if (other.arguments.length !== call.arguments.length) return false;
-        const otherBoxes = this.shapes.boxArguments(other.arguments);
+        const otherBoxes = this.shapes.boxes.boxArguments(other.arguments);
         const last = otherBoxes[otherBoxes.length - 1];
         return otherBoxes.length === boxes && last !== undefined && this.holdsComObject(last);
       });
@@ -131,7 +131,7 @@ export class ComEvidence {
     let read: Node = ref;
     let node: Node | undefined = ref.parent;
     for (let depth = 0; node && depth < 4; depth++, node = node.parent) {
-      const found = this.shapes.readBox(node);
+      const found = this.shapes.boxes.readBox(node);
       if (found && unwrapExpression(found.box) === ref) read = node;
     }
     if (read === ref) {

@@ -6,7 +6,7 @@
  * values the tested expression denotes by the `Refiner` it passes.
  */
 import type { TSESTree } from "@typescript-eslint/utils";
-import { unwrapExpression } from "./ast";
+import { isNullishLiteral, unwrapExpression } from "./ast";
 import type { State } from "./facts";
 import type { Polarity, Refiner } from "./model";
 import type { ApiCall, Recognizer } from "./recognizer";
@@ -118,7 +118,7 @@ export class Conditions {
       case "!=": {
         const equal = (op === "===" || op === "==") === truthy;
         const success = this.recognizer.isSuccessConstant(constant);
-        const nullish = isNullish(constant);
+        const nullish = isNullishLiteral(constant);
         const hr = success ? (equal ? "success" : "failure") : !nullish && equal ? "failure" : null;
         const ptr = nullish ? (equal ? "null" : "nonnull") : null;
         return hr || ptr ? apply(state, sym, hr, ptr) : state;
@@ -150,14 +150,10 @@ function conjuncts(node: Node): Node[] {
 function nullTested(node: Node): Node | null {
   if (node.type === "Identifier" || node.type === "MemberExpression") return node;
   if (node.type !== "BinaryExpression" || !["===", "!==", "==", "!="].includes(node.operator)) return null;
-  if (isNullish(node.right)) return node.left;
-  return isNullish(node.left as Node) ? node.right : null;
+  if (isNullishLiteral(node.right)) return node.left;
+  return isNullishLiteral(node.left as Node) ? node.right : null;
 }
 
-/** `null`, `0`, `0n`, `undefined`: what a failed acquisition leaves in its result or box. */
-function isNullish(n: Node): boolean {
-  return (n.type === "Literal" && (n.value === null || n.value === 0 || (n as { bigint?: string }).bigint === "0")) || (n.type === "Identifier" && n.name === "undefined");
-}
 
 function mirror(op: TSESTree.BinaryExpression["operator"]): TSESTree.BinaryExpression["operator"] {
   switch (op) {

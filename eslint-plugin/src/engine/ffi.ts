@@ -1,6 +1,7 @@
 /**
  * The raw FFI shapes of spec section 2a, recognised with no configuration:
- * calls through a vtable (shape 6) and out-parameter boxes (shape 7).
+ * calls through a vtable (shape 6), natives that keep nothing they are given,
+ * and, through `boxes`, out-parameter boxes (shape 7).
  *
  * A vtable call names its COM object and its method in the code itself:
  * `vcall(p, IUNKNOWN_RELEASE, [], [])` (a dispatcher: object, then slot),
@@ -10,18 +11,13 @@
  * 2 Release) confirmed by a prototype argument naming the same method or by
  * a dispatcher of this file that indexes the vtable with it.
  *
- * A box is `Buffer.alloc(8)`, `[null]`, `{ value: null }` or
- * `new BigUint64Array(1)`; it is passed as itself, `box.ptr` or `ptr(box)`
- * (also inside an argument array), and read back with `box[0]`,
- * `box.value`, `box.readBigUInt64LE(0)`, `read.ptr(box)`, `Number(box[0])` (or another conversion:
- * `Deno.UnsafePointer.create(box[0])`, a function of the file that converts its parameter).
- * (What makes a box, and the Buffer methods that read one: out-box-shapes.ts.)
+ * The file's out boxes (shape 7) are out-boxes.ts's (`boxes`).
  */
 import type { TSESTree } from "@typescript-eslint/utils";
 import { calleeName, dottedName, memberName, numericLiteral, unwrapExpression, wrappedValue } from "./ast";
 import { ComEvidence } from "./com-evidence";
-import { isBoxCreation, isBoxReadMethod, isKoffi } from "./out-box-shapes";
-import { bodyNamesRelease, isPointerConversion, onlyComputesItsResult, returnedValues, returnsNewBox } from "./helper-shapes";
+import { OutBoxes } from "./out-boxes";
+import { bodyNamesRelease } from "./helper-shapes";
 import { isTableCall, VTABLE_OBJECT, VtableTables } from "./vtable-tables";
 import type { IUnknownMethod, Vocabulary } from "./vocabulary";
 
@@ -51,11 +47,14 @@ export interface FfiLookups {
 export class FfiShapes {
   private readonly tables: VtableTables;
   private readonly evidence: ComEvidence;
+  /** The file's out boxes: which variable holds one, how it is passed and read (out-boxes.ts). */
+  readonly boxes: OutBoxes;
 
   constructor(
     private readonly vocabulary: Vocabulary,
     private readonly lookups: FfiLookups,
   ) {
+    this.boxes = new OutBoxes(lookups);
     this.evidence = new ComEvidence(vocabulary, lookups, this);
     this.tables = new VtableTables(vocabulary, lookups);
   }
@@ -237,161 +236,6 @@ export class FfiShapes {
     if (call?.type !== "CallExpression" || call.callee.type !== "MemberExpression") return false;
     const [declaration] = call.arguments;
     return /^(?:func|stdcall|cdecl)$/.test(memberName(call.callee) ?? "") && declaration?.type === "Literal" && typeof declaration.value === "string";
-  }
-
-  /** A Win32 export or other call that receives a box: `CoCreateInstance(..., out)`, `Dxgi.CreateDXGIFactory(iid.ptr, out.ptr)`. */
-  boxArgument(args: readonly TSESTree.CallExpressionArgument[]): Expression | null {
-    // The last box wins: out-parameters come after the in-parameters (an IID may sit in a buffer too).
-    const boxes = this.boxArguments(args);
-    return boxes[boxes.length - 1] ?? null;
-  }
-
-  /** Every box a call receives, in argument order (also inside an argument array). */
-  boxArguments(args: readonly TSESTree.CallExpressionArgument[]): Expression[] {
-    const found: Expression[] = [];
-    for (const arg of args) {
-      if (arg.type === "SpreadElement") continue;
-      const expr = unwrapExpression(arg);
-      const elements = expr.type === "ArrayExpression" ? expr.elements : [expr];
-      for (const element of elements) {
-        const box = element && element.type !== "SpreadElement" ? this.passedBox(element) : null;
-        if (box && !found.includes(box)) found.push(box);
-      }
-    }
-    return found;
-  }
-
-  /** The box a read takes the pointer from: `box.readBigUInt64LE(0)`, `read.ptr(box)`, `Number(box[0])`; null otherwise. */
-  readBox(expr: Node): { box: Expression; member: "[0]" | ".value" } | null {
-    const node = unwrapExpression(expr);
-    if (node.type === "MemberExpression") {
-      const first = node.computed && numericLiteral(node.property) === 0;
-      // `new BigUint64Array(box.buffer)[0]`: a byte box read as one pointer.
-      const viewed = first ? this.viewedBox(node.object, "BigUint64Array") : null;
-      if (viewed) return { box: viewed, member: "[0]" };
-      if (!this.isBox(node.object)) return null;
-      if (first) return { box: node.object, member: "[0]" };
-      return memberName(node) === "value" ? { box: node.object, member: ".value" } : null;
-    }
-    if (node.type !== "CallExpression") return null;
-    const callee = unwrapExpression(node.callee);
-    if (callee.type === "MemberExpression" && isBoxReadMethod(memberName(callee) ?? "") && this.isBox(callee.object)) return { box: callee.object, member: "[0]" };
-    // `new DataView(box.buffer).getBigUint64(0, true)`.
-    if (callee.type === "MemberExpression" && /^getBig(?:Ui|I)nt64$/.test(memberName(callee) ?? "") && node.arguments.length > 0 && numericLiteral(node.arguments[0]) === 0) {
-      const viewed = this.viewedBox(callee.object, "DataView");
-      if (viewed) return { box: viewed, member: "[0]" };
-    }
-    const first = node.arguments[0];
-    if (!first || first.type === "SpreadElement") return null;
-    const name = calleeName(callee);
-    // `Number(box[0])`, `Deno.UnsafePointer.create(box[0])`, the file's `asPointer(box[0])`: the same pointer, converted.
-    if (node.arguments.length === 1) {
-      const converted = this.readBox(first);
-      if (converted) return isPointerConversion(callee, (c) => this.lookups.localFunction(c)) ? converted : null;
-    }
-    // Spec 2a shape 8's `take(box)`, `taken(out, "enumerator")`: a function of the file that reads the box it is given.
-    if (this.isBox(first) && this.readsParameterBox(callee)) return { box: first as Expression, member: "[0]" };
-    // koffi: `koffi.decode(box, 'void *')` reads the pointer a `koffi.alloc(type, 1)` box received.
-    if (name === "decode" && node.arguments.length === 2 && callee.type === "MemberExpression" && isKoffi(callee.object) && this.isBox(first)) return { box: first as Expression, member: "[0]" };
-    // bun:ffi's `read.ptr(box)`, and `read.ptr(box.ptr, 0)` (it reads at an address: the box's own).
-    const read = callee.type === "MemberExpression" && /(?:^|\.)read$/.test(dottedName(callee.object) ?? "") ? this.passedBox(first) : null;
-    if (read && (read === first || node.arguments.length === 1 || numericLiteral(node.arguments[1] as Node) === 0)) return { box: read, member: "[0]" };
-    return null;
-  }
-
-  /** `box`, `box.ptr`, `ptr(box)`: a box handed to a call that fills it. */
-  passedBox(node: Node): Expression | null {
-    const expr = unwrapExpression(node);
-    if (this.isBox(expr)) return expr as Expression;
-    if (expr.type === "MemberExpression" && memberName(expr) === "ptr" && this.isBox(expr.object)) return expr.object;
-    if (expr.type === "CallExpression") return this.addressedBox(expr);
-    // `const outPtr = ptr(out)`, then `[..., outPtr]`: the box's address kept in a constant.
-    if (expr.type === "Identifier") {
-      const init = this.lookups.initOf(expr);
-      const declaration = init?.parent?.parent;
-      if (init?.type === "CallExpression" && declaration?.type === "VariableDeclaration" && declaration.kind === "const") return this.addressedBox(init);
-    }
-    return null;
-  }
-
-  /**
-   * The pointer a conversion is given (`Number(p)`, `BigInt(p)`, `Deno.UnsafePointer.create(p)`, Deno's older
-   * `new Deno.UnsafePointer(p)`, the file's own `asPointer(p)`): what it returns is that pointer; null for any other call.
-   */
-  convertedOperand(expr: TSESTree.CallExpression | TSESTree.NewExpression): Node | null {
-    const [operand] = expr.arguments;
-    if (expr.arguments.length !== 1 || operand.type === "SpreadElement") return null;
-    if (expr.type === "NewExpression") return /(?:^|\.)UnsafePointer$/.test(dottedName(unwrapExpression(expr.callee)) ?? "") ? operand : null;
-    return isPointerConversion(expr.callee, (c) => this.lookups.localFunction(c)) ? operand : null;
-  }
-
-  /** Functions whose every return reads the box their one parameter is, by node (`take(box)`, `slot_value(slot)`). */
-  private readonly readHelpers = new Map<Node, boolean>();
-  /** The parameter taken for a box while a function is asked whether it reads one (readsParameterBox). */
-  private assumedBox: TSESTree.Identifier | null = null;
-
-  private readsParameterBox(callee: Node): boolean {
-    const fn = this.lookups.localFunction(callee) as TSESTree.FunctionLike | null;
-    if (!fn || (fn.type !== "FunctionDeclaration" && fn.type !== "FunctionExpression" && fn.type !== "ArrowFunctionExpression")) return false;
-    let known = this.readHelpers.get(fn);
-    if (known !== undefined) return known;
-    this.readHelpers.set(fn, false);
-    // `take(box)`, `taken(out, what)`: the box comes first; the body only reads it, tests what it read and returns it.
-    const [param] = fn.params;
-    known = false;
-    if (param?.type === "Identifier" && onlyComputesItsResult(fn)) {
-      const outer = this.assumedBox;
-      this.assumedBox = param;
-      try {
-        const returns = returnedValues(fn);
-        known = returns.length > 0 && returns.every((value) => {
-          // `const address = read.ptr(ptr(out), 0); if (address === 0) throw ...; return address`.
-          const returned = value ? unwrapExpression(value) : null;
-          const read = returned?.type === "Identifier" ? this.lookups.initOf(returned) : returned;
-          const box = read ? this.readBox(read)?.box : undefined;
-          return box?.type === "Identifier" && box.name === param.name;
-        });
-      } finally {
-        this.assumedBox = outer;
-      }
-    }
-    this.readHelpers.set(fn, known);
-    return known;
-  }
-
-  /** `ptr(box)`, Deno's `Deno.UnsafePointer.of(box)`: the address of a box, which hands nothing on by itself; else null. */
-  addressedBox(call: TSESTree.CallExpression): Expression | null {
-    const [box] = call.arguments;
-    if (!box || !this.isBox(box)) return null;
-    const callee = unwrapExpression(call.callee);
-    if (callee.type === "Identifier") return callee.name === "ptr" ? (box as Expression) : null;
-    // `ffi.ptr(box)` of a namespace import; `read.ptr(box)` reads the pointer the box holds instead.
-    const owner = callee.type === "MemberExpression" ? (dottedName(callee.object) ?? "") : "";
-    const addressOf = callee.type === "MemberExpression" && ((memberName(callee) === "ptr" && !/(?:^|\.)read$/.test(owner)) || (memberName(callee) === "of" && /(?:^|\.)UnsafePointer$/.test(owner)));
-    return addressOf ? (box as Expression) : null;
-  }
-
-  /** `new BigUint64Array(box.buffer)`, `new DataView(box.buffer)`: a view (of the given kind) over a box's bytes; the box, or null. */
-  private viewedBox(view: Node, kind: "BigUint64Array" | "DataView"): Expression | null {
-    const node = unwrapExpression(view);
-    if (node.type !== "NewExpression" || node.arguments.length !== 1 || node.callee.type !== "Identifier") return null;
-    if (kind === "DataView" ? node.callee.name !== "DataView" : !/^Big(?:Ui|I)nt64Array$/.test(node.callee.name)) return null;
-    const buffer = unwrapExpression(node.arguments[0] as Node);
-    return buffer.type === "MemberExpression" && memberName(buffer) === "buffer" && this.isBox(buffer.object) ? buffer.object : null;
-  }
-
-  /** Is this a variable initialised with a pointer box? */
-  isBox(node: Node): boolean {
-    const expr = unwrapExpression(node);
-    if (expr.type !== "Identifier") return false;
-    if (this.assumedBox !== null && expr.name === this.assumedBox.name) return true;
-    const init = this.lookups.initOf(expr);
-    if (init === null) return false;
-    const value = unwrapExpression(init);
-    if (isBoxCreation(value)) return true;
-    // `const out = pointer_slot()`, where the file's `pointer_slot()` returns `new BigUint64Array(1)`.
-    const maker = value.type === "CallExpression" && value.arguments.length === 0 ? this.lookups.localFunction(value.callee) : null;
-    return maker !== null && returnsNewBox(maker);
   }
 
   private slotOf(slot: TSESTree.CallExpressionArgument, protos: readonly TSESTree.CallExpressionArgument[], dispatcher?: Node): SlotMethod | null {

@@ -5,7 +5,7 @@
  */
 import type { SourceCode } from "eslint";
 import type { TSESTree } from "@typescript-eslint/utils";
-import { dottedName, enclosingFunction, memberName, unwrapExpression, walk } from "./ast";
+import { dottedName, isFunctionNode, isNullishLiteral, memberName, returnedValues, unwrapExpression, walk } from "./ast";
 import { isBoxCreation } from "./out-box-shapes";
 import { escapeRegExp } from "./vocabulary";
 
@@ -99,13 +99,13 @@ function convertsParameter(fn: TSESTree.FunctionLike): boolean {
         case "CallExpression":
           return node.arguments.length === 1 && node.arguments[0].type !== "SpreadElement" && converts(node.arguments[0]) && isPointerConversion(node.callee, () => null);
         case "ConditionalExpression":
-          return (converts(node.consequent) || isNothing(node.consequent)) && (converts(node.alternate) || isNothing(node.alternate)) && !(isNothing(node.consequent) && isNothing(node.alternate));
+          return (converts(node.consequent) || isNullishLiteral(node.consequent)) && (converts(node.alternate) || isNullishLiteral(node.alternate)) && !(isNullishLiteral(node.consequent) && isNullishLiteral(node.alternate));
         default:
           return false;
       }
     };
     const values = returnedValues(fn);
-    known = values.some((value) => value !== null && converts(value)) && values.every((value) => value !== null && (converts(value) || isNothing(value)));
+    known = values.some((value) => value !== null && converts(value)) && values.every((value) => value !== null && (converts(value) || isNullishLiteral(value)));
   }
   converters.set(fn, known);
   return known;
@@ -137,16 +137,6 @@ export function bodyNamesRelease(fn: TSESTree.FunctionLike): boolean {
   return known;
 }
 
-/** What a function returns: its expression body, or each `return`'s argument (null for a bare `return`); none without a return. */
-export function returnedValues(fn: TSESTree.FunctionLike): (TSESTree.Node | null)[] {
-  if (!fn.body) return [];
-  if (fn.body.type !== "BlockStatement") return [fn.body];
-  const values: (TSESTree.Node | null)[] = [];
-  walk(fn.body, (node) => {
-    if (node.type === "ReturnStatement" && enclosingFunction(node) === fn) values.push(node.argument);
-  });
-  return values;
-}
 
 /** `function pointer_slot() { return new BigUint64Array(1) }`: every return makes a new out box (out-box-shapes.ts). */
 export function returnsNewBox(fn: TSESTree.Node): boolean {
@@ -162,16 +152,7 @@ export function returnsNewBox(fn: TSESTree.Node): boolean {
   return known;
 }
 
-/** `null`, `undefined`, `0`, `0n`: what a conversion returns for no pointer. */
-function isNothing(expr: TSESTree.Node): boolean {
-  const node = unwrapExpression(expr);
-  if (node.type === "Identifier") return node.name === "undefined";
-  return node.type === "Literal" && (node.value === null || node.value === 0 || node.value === BigInt(0));
-}
 
-function isFunctionNode(node: TSESTree.Node): node is TSESTree.FunctionLike {
-  return node.type === "FunctionDeclaration" || node.type === "FunctionExpression" || node.type === "ArrowFunctionExpression";
-}
 
 /** `if (hr !== S_OK) { log(label); process.exit(1) }` on a parameter, at the top of the body. */
 export function endsOnFailure(fn: TSESTree.FunctionLike, sourceCode: SourceCode): boolean {

@@ -23,7 +23,7 @@ import type { HelperRole, ImportLookup, Summary } from "./model";
 import { resolveImport } from "./module-resolution";
 import { Recognizer } from "./recognizer";
 import { vocabularyFor } from "./vocabulary";
-import { enclosingFunction, mentionsName, unwrapExpression, walk } from "./ast";
+import { isFunctionNode, mentionsName, returnedValues, unwrapExpression, walk } from "./ast";
 import type { NamingOptions } from "../options";
 import { namingKey } from "../options";
 
@@ -293,7 +293,7 @@ function collectExports(analysis: FileAnalysis, sourceCode: SourceCode, file: st
       if (!statement.exported && typeof statement.source.value === "string") stars.push(statement.source.value);
     } else if (statement.type === "ExportDefaultDeclaration") {
       const value = statement.declaration as Node;
-      const fn = isFunction(value) ? value : value.type === "Identifier" ? localFunctions.get(value.name) : undefined;
+      const fn = isFunctionNode(value) ? value : value.type === "Identifier" ? localFunctions.get(value.name) : undefined;
       const entry = fn ? role(fn, "default") : null;
       if (entry) named.set("default", entry);
     } else if (statement.type === "ExportNamedDeclaration") {
@@ -326,13 +326,7 @@ function collectExports(analysis: FileAnalysis, sourceCode: SourceCode, file: st
  * it (`return tracked.get(handle)?.byteSize`).
  */
 function onlyUses(fn: TSESTree.FunctionLike): Summary {
-  const returned: Node[] = [];
-  if (fn.body && fn.body.type !== "BlockStatement") returned.push(fn.body);
-  else if (fn.body) {
-    walk(fn.body, (node) => {
-      if (node.type === "ReturnStatement" && node.argument && enclosingFunction(node) === fn) returned.push(node.argument);
-    });
-  }
+  const returned = returnedValues(fn).filter((value): value is Node => value !== null);
   const params = fn.params.map((param) => {
     const id = param.type === "AssignmentPattern" ? param.left : param;
     if (id.type !== "Identifier") return { kind: "escape" } as const;
@@ -359,12 +353,9 @@ function functionsDeclared(declaration: Node | null | undefined): [string, TSEST
   if (!declaration) return [];
   if (declaration.type === "FunctionDeclaration" && declaration.id) return [[declaration.id.name, declaration]];
   if (declaration.type !== "VariableDeclaration" || declaration.kind !== "const") return [];
-  return declaration.declarations.flatMap((d): [string, TSESTree.FunctionLike][] => (d.id.type === "Identifier" && d.init && isFunction(d.init) ? [[d.id.name, d.init]] : []));
+  return declaration.declarations.flatMap((d): [string, TSESTree.FunctionLike][] => (d.id.type === "Identifier" && d.init && isFunctionNode(d.init) ? [[d.id.name, d.init]] : []));
 }
 
-function isFunction(node: Node): node is TSESTree.FunctionDeclaration | TSESTree.FunctionExpression | TSESTree.ArrowFunctionExpression {
-  return node.type === "FunctionDeclaration" || node.type === "FunctionExpression" || node.type === "ArrowFunctionExpression";
-}
 
 function nameOf(node: TSESTree.Identifier | TSESTree.StringLiteral): string {
   return node.type === "Identifier" ? node.name : node.value;

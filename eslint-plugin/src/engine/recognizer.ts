@@ -67,14 +67,14 @@ export class Recognizer {
     const vtable = this.ffi.vtableCall(call);
     if (vtable) return this.classifyVtable(call, vtable);
     // `ptr(box)` (bun:ffi) is the box's address handed to the call around it, not a call that fills it.
-    if (this.ffi.passedBox(call) !== null) return null;
+    if (this.ffi.boxes.passedBox(call) !== null) return null;
     // An export that fills a box (`CoCreateInstance(..., out)`), when the file uses what it reads as a COM object.
-    const boxes = this.ffi.boxArguments(call.arguments);
+    const boxes = this.ffi.boxes.boxArguments(call.arguments);
     const box = boxes[boxes.length - 1];
     // The creating exports of spec 3a acquire whatever the file does with the pointer.
     const name = calleeName(call.callee);
     // `read.ptr(box.ptr, 0)` reads the box; it fills nothing.
-    if (!box || this.ffi.readBox(call)) return null;
+    if (!box || this.ffi.boxes.readBox(call)) return null;
     const creates = (name !== null && CREATING_EXPORTS.has(name)) || this.ffi.mentionsIid(call.arguments);
     // The acquirer's other calls are asked last: for a call whose own box proves nothing.
     if (creates || this.ffi.holdsComObject(box) || this.ffi.acquirerHoldsComObject(call, false)) return this.withExtraBoxes(this.ffiAcquire(null, box, false, name ?? "the call", !creates), boxes);
@@ -103,14 +103,14 @@ export class Recognizer {
         return { kind: "finish", receiver: object, method: method.method, name: this.vocabulary.finishName(method.method) };
       case "queryInterface":
       case "createCall": {
-        const box = ffi.boxArgument(rest);
+        const box = ffi.boxes.boxArgument(rest);
         if (!box) return { kind: "vtableUse", object };
         const isCancel = method.role === "queryInterface" && rest.some((a) => ffi.mentionsCancelInterface(a));
         return { ...this.ffiAcquire(object, box, method.role === "createCall", slotText ?? this.vocabulary.queryInterfaceMethod), isCancelInterface: isCancel };
       }
       case "other": {
         if (slotText !== null && createsVoice(slotText)) return { kind: "vtableUse", object };
-        const boxes = ffi.boxArguments(rest);
+        const boxes = ffi.boxes.boxArguments(rest);
         const box = boxes[boxes.length - 1];
         const creates = (slotText !== null && namesCreatingMethod(slotText)) || ffi.mentionsIid(rest);
         if (box && (creates || ffi.holdsComObject(box) || ffi.acquirerHoldsComObject(call, true))) return this.withExtraBoxes(this.ffiAcquire(object, box, false, slotText ?? "the call", !creates), boxes);
@@ -289,7 +289,7 @@ export class Recognizer {
   private outBoxAt(call: TSESTree.CallExpression, index: number): TSESTree.Expression | null {
     const arg = argumentAt(call, index);
     if (!arg) return null;
-    const passed = this.ffi?.passedBox(arg);
+    const passed = this.ffi?.boxes.passedBox(arg);
     if (passed) return passed;
     const expr = unwrapExpression(arg);
     if (expr.type === "MemberExpression" && memberName(expr) === "ptr") return expr.object;

@@ -262,9 +262,9 @@ export class Recorder {
     this.throwPoint();
     // `Number(box[0])`, `read.ptr(box, 0)`: a read of a box's pointer hands nothing on (what it binds takes the pointer).
     // Nor does taking a box's address (`ptr(box)`, `Deno.UnsafePointer.of(box)`): the call it goes to decides.
-    if (node.type === "CallExpression" && (this.recognizer.ffi?.readBox(node) || this.recognizer.ffi?.addressedBox(node))) return;
+    if (node.type === "CallExpression" && (this.recognizer.ffi?.boxes.readBox(node) || this.recognizer.ffi?.boxes.addressedBox(node))) return;
     // A conversion (`Number(p)`, `new Deno.UnsafePointer(p)`) is the pointer itself: what it binds follows it.
-    if (args.length === 1 && this.recognizer.ffi?.convertedOperand(node)) return;
+    if (args.length === 1 && this.recognizer.ffi?.boxes.convertedOperand(node)) return;
     // Raw COM code hands HRESULTs to throw-on-failure helpers (`ThrowIfFailed(hr)`, `checkHr(hr)`):
     // after such a call the code runs on the success path. Recognised by the helper's name.
     // A helper of this file that throws or exits when its HRESULT fails is a check too, whatever its name.

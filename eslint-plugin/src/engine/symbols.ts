@@ -58,7 +58,7 @@ export class Symbols implements FfiLookups {
       case "AwaitExpression":
         return this.sym(expr.argument);
       case "CallExpression": {
-        const read = this.ffi?.readBox(expr);
+        const read = this.ffi?.boxes.readBox(expr);
         if (read) {
           const key = this.keyOf(read.box);
           return key === null ? null : { t: "slot", key: key + read.member };
@@ -82,11 +82,11 @@ export class Symbols implements FfiLookups {
           const of = this.sym(test.argument);
           return of ? { t: "test", of, failed: test.failed } : null;
         }
-        const converted = this.ffi?.convertedOperand(expr);
+        const converted = this.ffi?.boxes.convertedOperand(expr);
         return converted ? this.sym(converted) : null;
       }
       case "NewExpression": {
-        const converted = this.ffi?.convertedOperand(expr);
+        const converted = this.ffi?.boxes.convertedOperand(expr);
         return converted ? this.sym(converted) : null;
       }
       case "BinaryExpression":

@@ -5,6 +5,7 @@
  * braces. The tests re-parse and re-lint every suggestion's output.
  */
 import type { TSESLint, TSESTree } from "@typescript-eslint/utils";
+import { isNullishLiteral } from "../engine/ast";
 
 type Node = TSESTree.Node;
 type Fixer = TSESLint.RuleFixer;
@@ -99,11 +100,10 @@ function exitsOnNull(statement: Node, sourceCode: SourceCode, pointer: string): 
     const text = sourceCode.getText(node);
     return text === pointer || pointer.startsWith(`${text}.`);
   };
-  const isNothing = (node: Node) => (node.type === "Literal" && (node.value === null || node.value === 0)) || (node.type === "Identifier" && node.name === "undefined") || (node.type === "Literal" && "bigint" in node && node.bigint === "0");
   const test = statement.test;
   const testsNull =
     (test.type === "UnaryExpression" && test.operator === "!" && isPointerOrOwner(test.argument)) ||
-    (test.type === "BinaryExpression" && (test.operator === "===" || test.operator === "==") && ((isPointerOrOwner(test.left) && isNothing(test.right)) || (isPointerOrOwner(test.right) && isNothing(test.left as Node))));
+    (test.type === "BinaryExpression" && (test.operator === "===" || test.operator === "==") && ((isPointerOrOwner(test.left) && isNullishLiteral(test.right)) || (isPointerOrOwner(test.right) && isNullishLiteral(test.left as Node))));
   if (!testsNull) return false;
   const jump = statement.consequent.type === "BlockStatement" ? statement.consequent.body[statement.consequent.body.length - 1] : statement.consequent;
   return !!jump && /^(Return|Throw|Break|Continue)Statement$/.test(jump.type);
