@@ -124,9 +124,15 @@ export class OutBoxes {
       try {
         const returns = returnedValues(fn);
         known = returns.length > 0 && returns.every((value) => {
-          // `const address = read.ptr(ptr(out), 0); if (address === 0) throw ...; return address`.
-          const returned = value ? unwrapExpression(value) : null;
-          const read = returned?.type === "Identifier" ? this.lookups.initOf(returned) : returned;
+          // `const address = read.ptr(ptr(out), 0); if (address === 0) throw ...; return asPointer(address)`: through
+          // the constant and the conversions to the read.
+          let read = value ? unwrapExpression(value) : null;
+          for (let step = 0; step < 4 && read; step++) {
+            const operand = read.type === "CallExpression" || read.type === "NewExpression" ? this.convertedOperand(read) : null;
+            const next = read.type === "Identifier" ? this.lookups.initOf(read) : operand;
+            if (!next) break;
+            read = unwrapExpression(next);
+          }
           const box = read ? this.readBox(read)?.box : undefined;
           return box?.type === "Identifier" && box.name === param.name;
         });

@@ -115,7 +115,7 @@ export class Summaries {
     const facts = this.ctx.facts;
     const bindings = new Map<string, readonly number[]>();
     const tracks = new Map<number, readonly number[]>();
-    const params: { res: Resource; ownerKey: string; key: string }[] = [];
+    const params: { res: Resource; ownerKey: string; key: string; node: TSESTree.Identifier }[] = [];
     fn.params.forEach((declared, i) => {
       // `bindings = {}`: a default value changes nothing of what the function does with its argument.
       const param = declared.type === "AssignmentPattern" ? declared.left : declared;
@@ -131,7 +131,7 @@ export class Summaries {
       bindings.set(key, [this.resources.valueId({ kind: "ref", res })]);
       tracks.set(res.ownKey, [facts.make(Phase.PtrOwned)]);
       tracks.set(res.protoKey, [facts.make(Phase.CallUnknown)]);
-      params[i] = { res, ownerKey, key };
+      params[i] = { res, ownerKey, key, node: param };
     });
     let returned: Summary["returns"] = null;
     const isParam = (res: Resource) => params.some((p) => p?.res === res);
@@ -189,6 +189,8 @@ export class Summaries {
     const effects: ParamEffect[] = fn.params.map((_, i) => {
       if (!params[i]) return { kind: "escape" };
       const effect = this.paramEffect(exit, graph, params[i]);
+      // Kept by the closures it makes (`return { release() { release(volume) } }`): handed on, not the caller's.
+      if (effect.kind === "none" && this.symbols.isCapturedByClosures(params[i].node)) return { kind: "escape" };
       if (effect.kind !== "none") return effect;
       // `destroyBuffer(buf)` releases `buf.srv`: what the object holds is not the caller's any more.
       const members = membersHandedOn(graph, params[i].key, (call) => summaryOfCall(call, (fn) => this.summaryOf(fn)), (effect, args) => copiesIntoCache(this.ctx, effect, args));

@@ -302,6 +302,12 @@ export class Symbols implements FfiLookups {
    * A variable of a function (not the module's) that another function refers to: a closure made in it
    * (`function drawHud() { hud.draw(g) }` in `main`), or the function itself when the variable is an outer one's.
    */
+  /** Is the variable (a parameter too) referred to from a closure: `return { mute() { slot(volume, ...) } }`? */
+  isCapturedByClosures(node: TSESTree.Identifier): boolean {
+    const variable = this.variableOf(node);
+    return !!variable && referencedByClosures(variable, variable.scope.variableScope);
+  }
+
   /** A variable of `graph`'s own function that its closures share. */
   isOwnSharedWithClosures(node: TSESTree.Identifier, graph: FunctionGraph | undefined): boolean {
     const home = this.variableOf(node)?.scope.variableScope;

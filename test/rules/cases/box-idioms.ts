@@ -58,6 +58,12 @@ const BOXES: Record<string, Box> = {
     read: 'taken(out, "session")',
     more: "function taken(slot: BigUint64Array, what: string): number {\n  const address = read.ptr(ptr(slot), 0);\n  if (address === 0) throw new Error(what);\n  return address;\n}\n",
   },
+  "a read helper that returns its read through the file's conversion (return asPointer(address))": {
+    make: "const out = new BigUint64Array(1);",
+    pass: "ptr(out)",
+    read: 'taken(out, "session")',
+    more: "function asPointer(address: number): number {\n  return address;\n}\nfunction taken(slot: BigUint64Array, what: string): number {\n  const address = read.ptr(ptr(slot), 0);\n  if (address === 0) throw new Error(what);\n  return asPointer(address);\n}\n",
+  },
   "in a file that also calls getBigUint64() with no arguments (a DataView read of no box)": {
     make: "const out = new BigUint64Array(1);",
     pass: "ptr(out)",

@@ -47,8 +47,44 @@ const ARROW = `  const master = () => vcall(engine, IXAUDIO2_CREATEMASTERINGVOIC
 `;
 const RELEASE = "  vcall(engine, IUNKNOWN_RELEASE, [], [], FFIType.u32);\n";
 
+/** A pointer handed to a factory of the file whose returned object's methods capture and release its parameter. */
+const HANDLE_FACTORY = `import { CFunction, ptr, read } from "bun:ffi";
+import type { Pointer } from "bun:ffi";
+declare const IID_VOLUME: Uint8Array;
+const SLOT_QUERY_INTERFACE = 0;
+const SLOT_RELEASE = 2;
+const SLOT_SET_MUTE = 5;
+function slot(self: Pointer, index: number): (...a: unknown[]) => number {
+  const vtable = read.ptr(self, 0);
+  return CFunction({ args: ["ptr"], returns: "i32", ptr: read.ptr(vtable, index * 8) as Pointer }) as any;
+}
+function release(self: Pointer): void {
+  slot(self, SLOT_RELEASE)(self);
+}
+function handle(volume: Pointer) {
+  let held = true;
+  return {
+    mute(on: boolean): number {
+      return slot(volume, SLOT_SET_MUTE)(volume, on ? 1 : 0, null);
+    },
+    release(): void {
+      if (!held) return;
+      held = false;
+      release(volume);
+    },
+  };
+}
+export function open(control: Pointer) {
+  const out = new BigUint64Array(1);
+  if (slot(control, SLOT_QUERY_INTERFACE)(control, ptr(IID_VOLUME), ptr(out)) !== 0) return null;
+  const volume = read.ptr(ptr(out), 0) as unknown as Pointer;
+  return handle(volume);
+}
+`;
+
 export const cases: RuleCases = {
   valid: [
+    { name: "a pointer handed to a factory of the file whose returned object's methods capture its parameter: the object keeps it", code: HANDLE_FACTORY },
     { name: "a nested function that only uses the pointer leaves it the function's, which releases it", code: SHARED(DECLARED, RELEASE) },
     { name: "a closure made later that only uses the pointer leaves it the function's, which releases it", code: SHARED(ARROW, RELEASE) },
     { name: "released on the failure return, handed to the returned object's method after it", code: OUTPUT("    vcall(engine, IUNKNOWN_RELEASE, [], [], FFIType.u32);\n") },
