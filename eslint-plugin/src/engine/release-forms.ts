@@ -38,7 +38,7 @@ export class ReleaseForms {
   /** The acquirer of a released pointer, where the code shows it (`acquirerOfPointer`); set by the file analysis. */
   acquirerOf: ((target: Node) => string | null) | null = null;
   /** The file's first call through a dispatcher (`vcall(ctx, CTX_DRAW, [...], [...])`), as a Release of a placeholder. */
-  private dispatcher: { callee: string; rest: string[]; node: Node } | null = null;
+  private dispatcher: { callee: string; rest: string[]; node: Node; prototype: boolean } | null = null;
   private releaseSlot: string | undefined;
 
   constructor(
@@ -98,13 +98,19 @@ export class ReleaseForms {
       if (a.type === "ArrayExpression") lastArray = i;
     });
     const rest = call.rest.slice(0, lastArray + 1).map((a) => (a.type === "ArrayExpression" ? "[]" : this.sourceText(a)));
-    this.dispatcher = { callee: this.sourceText(node.callee), rest, node };
+    // koffi's `vcall(iface, idx, P_GetFocusedElement, e)`: the method's prototype follows the slot; a Release needs its own.
+    const first = call.rest[0] ? unwrapExpression(call.rest[0]) : null;
+    const prototype = rest.length === 0 && first !== null && ((first.type === "Identifier" && this.isPrototype(this.topLevelConstants().get(first.name))) || this.isPrototype(first));
+    this.dispatcher = { callee: this.sourceText(node.callee), rest, node, prototype };
   }
 
   releaseText(pointer: string, mayBeNull: boolean, raw: boolean, acquirer: string | null = null): string {
     const form = this.formFor(propertyOf(pointer), acquirer);
     if (form === null) {
-      if (raw && this.dispatcher) return `${this.dispatcher.callee}(${[pointer, this.slotText(), ...this.dispatcher.rest].join(", ")})`;
+      if (raw && this.dispatcher) {
+        const prototype = this.dispatcher.prototype ? this.releasePrototype() : null;
+        return `${this.dispatcher.callee}(${[pointer, this.slotText(), ...(prototype ? [prototype] : []), ...this.dispatcher.rest].join(", ")})`;
+      }
       return this.vocabulary.releaseCallText(pointer, mayBeNull);
     }
     const text = form.split(PLACE).join(pointer);
@@ -117,7 +123,7 @@ export class ReleaseForms {
    * method form, which a bigint does not have. A message may show it; a repair must not write it.
    */
   isGuess(pointer: string, raw: boolean): boolean {
-    return raw && this.formFor(propertyOf(pointer), null) === null && this.dispatcher === null;
+    return raw && this.formFor(propertyOf(pointer), null) === null && (this.dispatcher === null || (this.dispatcher.prototype && this.releasePrototype() === null));
   }
 
   /**
@@ -173,17 +179,64 @@ export class ReleaseForms {
   private slotText(): string {
     if (this.releaseSlot === undefined) {
       this.releaseSlot = String([0, 1, 2].find((slot) => this.vocabulary.iunknownSlot(slot) === "release"));
-      for (const statement of (this.sourceCode.ast as unknown as TSESTree.Program).body) {
-        const declaration = statement.type === "ExportNamedDeclaration" ? statement.declaration : statement;
-        if (declaration?.type !== "VariableDeclaration" || declaration.kind !== "const") continue;
-        const found = declaration.declarations.find((d) => d.id.type === "Identifier" && this.vocabulary.slotMethod(d.id.name)?.role === "release");
+      for (const [name, init] of this.topLevelConstants()) {
+        const found = this.releaseSlotIn(name, init);
         if (found) {
-          this.releaseSlot = (found.id as TSESTree.Identifier).name;
+          this.releaseSlot = found;
           break;
         }
       }
     }
     return this.releaseSlot;
+  }
+
+  private constants: Map<string, Node | null> | undefined;
+
+  /** The module's top-level constants by name, with their initialisers. */
+  private topLevelConstants(): Map<string, Node | null> {
+    if (this.constants === undefined) {
+      this.constants = new Map();
+      for (const statement of (this.sourceCode.ast as unknown as TSESTree.Program).body) {
+        const declaration = statement.type === "ExportNamedDeclaration" ? statement.declaration : statement;
+        if (declaration?.type !== "VariableDeclaration" || declaration.kind !== "const") continue;
+        for (const d of declaration.declarations) if (d.id.type === "Identifier") this.constants.set(d.id.name, d.init);
+      }
+    }
+    return this.constants;
+  }
+
+  /** `koffi.proto('long Release(void *self)')`, or such a declaration's string: a method's prototype. */
+  private isPrototype(node: Node | null | undefined): boolean {
+    const expr = node ? unwrapExpression(node) : null;
+    if (expr?.type === "Literal") return typeof expr.value === "string" && /\w\s*\(/.test(expr.value);
+    return expr?.type === "CallExpression" && calleeName(expr.callee) === "proto";
+  }
+
+  /** The file's prototype of Release (`const P_Release = koffi.proto('long Release(void *self)')`), by name; null when none. */
+  private releasePrototype(): string | null {
+    for (const [name, init] of this.topLevelConstants()) {
+      const expr = init ? unwrapExpression(init) : null;
+      if (expr?.type !== "CallExpression" || !this.isPrototype(expr)) continue;
+      const declared = expr.arguments.find((a): a is TSESTree.StringLiteral => a.type === "Literal" && typeof a.value === "string");
+      if (declared ? /\bRelease\s*\(/.test(declared.value) : /release/i.test(name)) return name;
+    }
+    return null;
+  }
+
+  /**
+   * `const IUNKNOWN_RELEASE = 2`, or `const V = { Release: 2, ... }` (`V.Release`): a number named for the Release slot.
+   * A prototype named for the method (`const P_Release = koffi.proto(...)`) is no slot.
+   */
+  private releaseSlotIn(name: string, value: Node | null): string | null {
+    const init = value ? unwrapExpression(value) : null;
+    if (!init) return null;
+    const isNumber = (node: Node) => node.type === "Literal" && typeof node.value === "number";
+    if (isNumber(init)) return this.vocabulary.slotMethod(name)?.role === "release" ? name : null;
+    if (init.type !== "ObjectExpression") return null;
+    for (const property of init.properties) {
+      if (property.type === "Property" && !property.computed && property.key.type === "Identifier" && isNumber(property.value) && this.vocabulary.slotMethod(property.key.name)?.role === "release") return `${name}.${property.key.name}`;
+    }
+    return null;
   }
 
   private sourceText(node: Node): string {

@@ -4,7 +4,33 @@
  * object): the field's name is the method. Its helper copies memory with `memcpy` that koffi declared
  * (`msvcrt.func('void * memcpy(...)')`): native code, which keeps nothing it is given.
  */
+import { leakCase } from "./leaks";
 import type { RuleCases } from "./types";
+
+/**
+ * A koffi dispatcher given each method's prototype after its slot (`vcall(uia, V.GetFocusedElement, P_GetFocusedElement, e)`)
+ * in a file that releases nothing yet: a repair calls it with the slot of the file's slot table (`V.Release`) and the
+ * file's Release prototype (`P_Release`), not with the prototype as a slot.
+ */
+const FOCUSED = (end: string) => `const koffi = require("koffi");
+const P_Release = koffi.proto("long Release(void *self)");
+const P_GetFocusedElement = koffi.proto("long GetFocusedElement(void *self, _Out_ void **el)");
+const P_GetName = koffi.proto("long get_CurrentName(void *self, _Out_ void **bstr)");
+const V = { Release: 2, GetFocusedElement: 8, GetName: 23 };
+function vcall(iface, idx, proto, ...args) {
+  const vtbl = koffi.decode(iface, "void *");
+  return koffi.call(koffi.decode(vtbl, idx * 8, "void *"), proto, iface, ...args);
+}
+function focusedName(uia) {
+  const e = [null];
+  if (vcall(uia, V.GetFocusedElement, P_GetFocusedElement, e) !== 0 || !e[0]) return null;
+  const el = e[0];
+  const b = [null];
+  vcall(el, V.GetName, P_GetName, b);
+${end}  return b[0];
+}
+module.exports = { focusedName };
+`;
 
 /** `body` is the rest of a function that created `dev` and read its vtable into `vtbl`. */
 const DEVICE = (body: string) => `const koffi = require("koffi");
@@ -33,8 +59,17 @@ module.exports = { count };
 `;
 
 export const missingRelease: RuleCases = {
-  valid: [{ name: "koffi.call(dVtbl.Release, R_t, dev) releases dev", code: DEVICE("  koffi.call(dVtbl.GetCount, GC_t, dev, n);\n  koffi.call(dVtbl.Release, R_t, dev);\n  return n[0];\n") }],
+  valid: [
+    { name: "a koffi dispatcher's Release with the file's slot table and Release prototype", code: FOCUSED("  vcall(el, V.Release, P_Release);\n") },{ name: "koffi.call(dVtbl.Release, R_t, dev) releases dev", code: DEVICE("  koffi.call(dVtbl.GetCount, GC_t, dev, n);\n  koffi.call(dVtbl.Release, R_t, dev);\n  return n[0];\n") }],
   invalid: [
+    leakCase(
+      "a koffi dispatcher given prototypes: the repair passes the slot table's V.Release and the Release prototype P_Release",
+      FOCUSED,
+      { pointer: "el", acquirer: "V.GetFocusedElement", reached: "the return at line 16" },
+      [12, 7],
+      "vcall(el, V.Release, P_Release)",
+      "  const b = [null];\n  vcall(el, V.GetName, P_GetName, b);\n  return b[0];\n",
+    ),
     {
       name: "an object whose vtable struct is only used (koffi.call(dVtbl.GetCount, GC_t, dev, n)) and never released; the Release of its own struct is no form for a repair",
       code: DEVICE("  koffi.call(dVtbl.GetCount, GC_t, dev, n);\n  return n[0];\n"),
