@@ -97,7 +97,8 @@ export class FfiShapes {
     }
     // A dispatcher: `vcall(p, SLOT, ...)`, `this._vcall(p, 2, this.P.Release)`, named so (`call`, `invoke`,
     // `vtable`, `method`) or a function of this file that indexes a vtable with its slot parameter.
-    if (args.length >= 2 && args[0].type !== "SpreadElement" && this.looksLikeDispatcher(callee) && !isSlotLookup(call)) {
+    // (Deno's `fn.call(p, flags)` of an `UnsafeFnPointer` calls one method: its arguments after `p` are no slot.)
+    if (args.length >= 2 && args[0].type !== "SpreadElement" && this.looksLikeDispatcher(callee) && !isSlotLookup(call) && !this.isDenoNativeCall(call)) {
       const object = unwrapExpression(args[0]);
       if (object.type !== "Identifier" && object.type !== "MemberExpression") return null;
       // A dispatcher of this file indexes the vtable whatever its slot argument is (`vcall(p, slot, ...)` in a helper).
