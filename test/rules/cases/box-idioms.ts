@@ -4,6 +4,7 @@
  * `UnsafePointer.of`, one box reused for a second call.
  */
 import { leakCase } from "./leaks";
+import { BUN_VTABLE_CALL } from "./bun-dispatch";
 import type { RuleCases } from "./types";
 
 /** How a case makes its box (`make`), hands it to the call (`pass`) and reads the pointer (`read`); `more`: code before. */
@@ -19,11 +20,7 @@ const SESSION = (box: Box, end: string) => `import { CFunction, FFIType, ptr, re
 const SLOT_RELEASE = 2;
 const SLOT_CREATE_SESSION = 10;
 const SLOT_ITEM_SIZE = 7;
-function vtableCall(object: number, slot: number, argv: readonly unknown[]): number {
-  const address = read.ptr(read.ptr(object, 0), slot * 8);
-  return (CFunction as any)({ ptr: address, args: [FFIType.ptr], returns: FFIType.i32 })(object, ...argv);
-}
-function release(object: number): void {
+${BUN_VTABLE_CALL}function release(object: number): void {
   if (object) vtableCall(object, SLOT_RELEASE, []);
 }
 ${box.more ?? ""}export function itemSize(pool: number): number {
@@ -101,11 +98,7 @@ const SLOT_RELEASE = 2;
 const SLOT_CREATE_ITEM = 3;
 const SLOT_CREATE_POOL = 6;
 const SLOT_START = 6;
-function vtableCall(object: number, slot: number, argv: readonly unknown[]): number {
-  const address = read.ptr(read.ptr(object, 0), slot * 8);
-  return (CFunction as any)({ ptr: address, args: [FFIType.ptr], returns: FFIType.i32 })(object, ...argv);
-}
-function release(object: number): void {
+${BUN_VTABLE_CALL}function release(object: number): void {
   if (object) vtableCall(object, SLOT_RELEASE, []);
 }
 function openTarget(factory: number): { item: number; pool: number } {
@@ -142,11 +135,7 @@ const SLOT_RELEASE = 2;
 const SLOT_CREATE_SESSION = 10;
 const SLOT_ITEM_SIZE = 7;
 const live: number[] = [];
-function vtableCall(object: number, slot: number, argv: readonly unknown[]): number {
-  const address = read.ptr(read.ptr(object, 0), slot * 8);
-  return (CFunction as any)({ ptr: address, args: [FFIType.ptr], returns: FFIType.i32 })(object, ...argv);
-}
-export function releaseAllLive(): void {
+${BUN_VTABLE_CALL}export function releaseAllLive(): void {
   for (const p of live) vtableCall(p, SLOT_RELEASE, []);
   live.length = 0;
 }
@@ -167,11 +156,7 @@ const READ_INTO_CONSTANT = `import { CFunction, FFIType, ptr, read } from "bun:f
 const SLOT_RELEASE = 2;
 const SLOT_CREATE_SHADER = 10;
 const SLOT_SET_SHADER = 11;
-function vtableCall(object: number, slot: number, argv: readonly unknown[]): number {
-  const address = read.ptr(read.ptr(object, 0), slot * 8);
-  return (CFunction as any)({ ptr: address, args: [FFIType.ptr], returns: FFIType.i32 })(object, ...argv);
-}
-function release(object: number): void {
+${BUN_VTABLE_CALL}function release(object: number): void {
   if (object) vtableCall(object, SLOT_RELEASE, []);
 }
 export function bind(device: number, context: number): number {

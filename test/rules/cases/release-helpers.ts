@@ -2,6 +2,7 @@
  * A release function of the file (`release`, `comRelease` by the options' names) is what its body does (spec 2a
  * shape 8: a helper's role comes from its body): one whose body shows no Release releases nothing, whatever its name.
  */
+import { BUN_VTABLE_CALL } from "./bun-dispatch";
 import type { RuleCases } from "./types";
 
 /** A session released with the file's `release(session)`, whose body is `body`. */
@@ -9,11 +10,7 @@ const SESSION = (body: string) => `import { CFunction, FFIType, ptr, read } from
 const SLOT_RELEASE = 2;
 const SLOT_CREATE_SESSION = 10;
 const SLOT_ITEM_SIZE = 7;
-function vtableCall(object: number, slot: number, argv: readonly unknown[]): number {
-  const address = read.ptr(read.ptr(object, 0), slot * 8);
-  return (CFunction as any)({ ptr: address, args: [FFIType.ptr], returns: FFIType.i32 })(object, ...argv);
-}
-function release(object: number): void {
+${BUN_VTABLE_CALL}function release(object: number): void {
 ${body}}
 export function itemSize(pool: number): number {
   const out = new BigUint64Array(1);
