@@ -39,7 +39,7 @@ export class ComEvidence {
   constructor(
     private readonly vocabulary: Vocabulary,
     private readonly lookups: FfiLookups,
-    private readonly shapes: Pick<FfiShapes, "boxes" | "vtableCall" | "looksLikeDispatcher">,
+    private readonly shapes: Pick<FfiShapes, "boxes" | "vtableCall" | "looksLikeDispatcher" | "releaseFunctionOfFile">,
   ) {}
 
   /** The file's calls by the function they call and by the slot they dispatch (built on the first question). */
@@ -218,7 +218,7 @@ export class ComEvidence {
     const index = parent.arguments.indexOf(expr as TSESTree.CallExpressionArgument);
     if (index < 0) return false;
     const name = calleeName(parent.callee);
-    if (index === 0 && name !== null && (this.vocabulary.isReleaseFunction(name) || (/release/i.test(name) && !NOT_AN_OBJECT_RELEASE.test(name)))) return true;
+    if (name !== null && (this.vocabulary.isReleaseFunction(name) || (/release/i.test(name) && !NOT_AN_OBJECT_RELEASE.test(name))) && (index === 0 || this.shapes.releaseFunctionOfFile(parent.callee)?.each)) return true;
     const vtable = this.shapes.vtableCall(parent);
     if (vtable !== null) return vtable.object === expr;
     // `blobBufferPointer(blob)`, where that function of the file calls through its parameter's vtable.

@@ -17,7 +17,7 @@ import type { TSESTree } from "@typescript-eslint/utils";
 import { calleeName, dottedName, memberName, numericLiteral, unwrapExpression, wrappedValue } from "./ast";
 import { ComEvidence } from "./com-evidence";
 import { OutBoxes } from "./out-boxes";
-import { bodyNamesRelease } from "./helper-shapes";
+import { handsOnItsObject } from "./helper-shapes";
 import { isTableCall, VTABLE_OBJECT, VtableTables } from "./vtable-tables";
 import type { IUnknownMethod, Vocabulary } from "./vocabulary";
 
@@ -287,15 +287,17 @@ export class FfiShapes {
   }
 
   /**
-   * Is a release function of this file (by its name) to be judged by its body alone: its summary (spec 2a shape 8)?
-   * When its body shows no Release at all (`function release(p) { if (p) log(p) }`, or one whose Release was deleted),
-   * or gathers its arguments (`comRelease(...objects)`: the name would release the first only). One whose body does
-   * release keeps its name's meaning: a summary can be blind to how it releases (a table linked at the call).
+   * A release function of this file, by its name: is it to be judged by its body alone (its summary, spec 2a shape 8),
+   * because its body hands its object to no call (`function release(p) { if (p) log("gone") }`, or one whose Release
+   * was deleted)? One that does keeps its name's meaning: a summary can be blind to how it releases (a table linked at
+   * the call, a slot read at a byte offset). `each`: its only parameter gathers its arguments and it goes over them
+   * (`comRelease(...objects)`), so it does to every argument what it does to the first.
    */
-  releaseJudgedByBody(callee: Node): boolean {
+  releaseFunctionOfFile(callee: Node): { judgedByBody: boolean; each: boolean } | null {
     const fn = this.lookups.localFunction(callee) as TSESTree.FunctionLike | null;
-    if (!fn || !("params" in fn) || !fn.body) return false;
-    return fn.params.some((param) => param.type === "RestElement") || !bodyNamesRelease(fn);
+    if (!fn || !("params" in fn) || !fn.body) return null;
+    const handsOn = handsOnItsObject(fn);
+    return { judgedByBody: !handsOn, each: handsOn && fn.params.length === 1 && fn.params[0].type === "RestElement" };
   }
 
   /** `vcall`, `callVtable`, a function of the file that indexes a vtable: a call of it names its method by a slot. */

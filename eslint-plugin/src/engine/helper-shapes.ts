@@ -14,7 +14,7 @@ const delegating = new WeakMap<TSESTree.Node, boolean>();
 const checkHelpers = new WeakMap<TSESTree.Node, boolean>();
 const converters = new WeakMap<TSESTree.Node, boolean>();
 const boxMakers = new WeakMap<TSESTree.Node, boolean>();
-const releaseNamers = new WeakMap<TSESTree.Node, boolean>();
+const objectHanders = new WeakMap<TSESTree.Node, boolean>();
 
 /** `read.ptr(vtable, slot * 8)`: the second parameter times the size of a pointer (`slot * 8`, `index * koffi.sizeof("void*")`, `PTR_SIZE * slot`), not any product (`w * h`). */
 export function indexesVtable(fn: TSESTree.FunctionLike, sourceCode: SourceCode): boolean {
@@ -123,17 +123,47 @@ export function onlyComputesItsResult(fn: TSESTree.FunctionLike): boolean {
   return fn.body.body.every((statement) => statement.type === "ReturnStatement" || statement.type === "VariableDeclaration" || (statement.type === "IfStatement" && !statement.alternate && exits(statement.consequent)));
 }
 
-/** Does a name or string in the function's body say Release (`vcall(p, IUNKNOWN_RELEASE)`, `RELEASE_OFFSET`, `"Release"`)? */
-export function bodyNamesRelease(fn: TSESTree.FunctionLike): boolean {
-  let known = releaseNamers.get(fn);
+/**
+ * Does the body hand the object it is given to some call: `vcall(p, 2)`, `new Deno.UnsafeFnPointer(fp, d).call(p)`,
+ * `p.Release()`; for a rest parameter, each element of it in a loop over it (`for (const o of objects) comCall(o, 2)`)?
+ * A release function of the file that does not (`function release(p) { if (p) log("gone") }`, or one whose Release was
+ * deleted) releases nothing, whatever its name (spec 2a shape 8: a helper's role comes from its body).
+ */
+export function handsOnItsObject(fn: TSESTree.FunctionLike): boolean {
+  let known = objectHanders.get(fn);
   if (known !== undefined) return known;
   known = false;
-  if (fn.body) {
+  const [first] = fn.params;
+  const param = first?.type === "AssignmentPattern" ? first.left : first;
+  const names = new Set<string>();
+  if (param?.type === "Identifier") names.add(param.name);
+  if (fn.body && param?.type === "RestElement" && param.argument.type === "Identifier") {
+    const list = param.argument.name;
     walk(fn.body, (node) => {
-      if (!known && ((node.type === "Identifier" && /release/i.test(node.name)) || (node.type === "Literal" && typeof node.value === "string" && /release/i.test(node.value)))) known = true;
+      // `for (const o of objects)`, `objects.forEach((o) => ...)`: the loop's variable is each object.
+      if (node.type === "ForOfStatement" && node.right.type === "Identifier" && node.right.name === list && node.left.type === "VariableDeclaration") {
+        const id = node.left.declarations[0]?.id;
+        if (id?.type === "Identifier") names.add(id.name);
+      }
+      if (node.type === "CallExpression" && node.callee.type === "MemberExpression" && memberName(node.callee) === "forEach" && node.callee.object.type === "Identifier" && node.callee.object.name === list) {
+        const callback = node.arguments[0];
+        const id = callback && isFunctionNode(callback) ? callback.params[0] : undefined;
+        if (id?.type === "Identifier") names.add(id.name);
+      }
     });
   }
-  releaseNamers.set(fn, known);
+  if (fn.body && names.size > 0) {
+    walk(fn.body, (node) => {
+      if (known || (node.type !== "CallExpression" && node.type !== "NewExpression")) return;
+      const callee = unwrapExpression(node.callee);
+      const named = (arg: TSESTree.Node) => {
+        const expr = unwrapExpression(arg);
+        return expr.type === "Identifier" && names.has(expr.name);
+      };
+      known = node.arguments.some(named) || (callee.type === "MemberExpression" && named(callee.object));
+    });
+  }
+  objectHanders.set(fn, known);
   return known;
 }
 

@@ -18,7 +18,8 @@ export type ApiCall =
   | { kind: "begin"; receiver: TSESTree.Expression; method: string; name: string }
   | { kind: "finish"; receiver: TSESTree.Expression; method: string; name: string }
   | { kind: "cancel"; receiver: TSESTree.Expression }
-  | { kind: "release"; target: TSESTree.Expression; viaFunction: boolean }
+  /** `alsoReleases`: the other arguments of a release function of the file that goes over them all (`comRelease(a, b)`). */
+  | { kind: "release"; target: TSESTree.Expression; viaFunction: boolean; alsoReleases?: TSESTree.Expression[] }
   | { kind: "addRef"; target: TSESTree.Expression }
   | {
       kind: "acquire";
@@ -187,9 +188,13 @@ export class Recognizer {
     }
     if (callee.type === "Identifier") {
       const name = callee.name;
-      // A release function of this file whose body shows no Release is what that body does (ffi.releaseJudgedByBody).
-      if ((v.isReleaseFunction(name) || v.endsInRelease(name)) && call.arguments.length >= 1 && call.arguments[0].type !== "SpreadElement" && !this.ffi?.releaseJudgedByBody(callee)) {
-        return { kind: "release", target: call.arguments[0] as TSESTree.Expression, viaFunction: true };
+      // A release function of this file that hands its object to no call is what its body does (ffi.releaseFunctionOfFile).
+      if ((v.isReleaseFunction(name) || v.endsInRelease(name)) && call.arguments.length >= 1 && call.arguments[0].type !== "SpreadElement") {
+        const local = this.ffi?.releaseFunctionOfFile(callee) ?? null;
+        const [target, ...others] = call.arguments as TSESTree.Expression[];
+        if (local?.judgedByBody) return null;
+        const alsoReleases = local?.each && others.length > 0 && others.every((a) => (a.type as string) !== "SpreadElement") ? others : undefined;
+        return alsoReleases ? { kind: "release", target, viaFunction: true, alsoReleases } : { kind: "release", target, viaFunction: true };
       }
       if (call.arguments.length === 1 && (v.isFailedMacro(name) || v.isSucceededMacro(name))) {
         return { kind: "failedTest", argument: call.arguments[0], failed: v.isFailedMacro(name) };

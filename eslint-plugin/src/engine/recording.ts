@@ -205,9 +205,12 @@ export class Recorder {
       case "release":
         // A vtable table's Release (`calls.symbols.Release(p)`, `vt.Release(p)`) belongs to one object's table: no form for others.
         // A Release looked up and called at once (`comMethod(p, 2, proto)(p)`) is written whole.
-        if (!(this.recognizer.ffi?.isObjectsOwnTableCall(node) ?? isTableCall(node))) this.releaseForms.noteRelease(node.parent?.type === "CallExpression" && node.parent.callee === node ? node.parent : node, api.target);
-        this.record({ k: "release", node, target: s.sym(api.target), targetKey: s.keyOf(api.target) });
-        if (!this.releasesModuleState) this.releasesModuleState = this.symbols.isHeldState(api.target);
+        // A call releasing several (`comRelease(a, b)`) is no form: written for one pointer it would release the others again.
+        if (!api.alsoReleases && !(this.recognizer.ffi?.isObjectsOwnTableCall(node) ?? isTableCall(node))) this.releaseForms.noteRelease(node.parent?.type === "CallExpression" && node.parent.callee === node ? node.parent : node, api.target);
+        for (const target of api.alsoReleases ? [api.target, ...api.alsoReleases] : [api.target]) {
+          this.record({ k: "release", node, target: s.sym(target), targetKey: s.keyOf(target) });
+          if (!this.releasesModuleState) this.releasesModuleState = this.symbols.isHeldState(target);
+        }
         this.throwPoint();
         break;
       case "addRef":

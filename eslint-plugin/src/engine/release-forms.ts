@@ -97,10 +97,10 @@ export class ReleaseForms {
     call.rest.forEach((a, i) => {
       if (a.type === "ArrayExpression") lastArray = i;
     });
-    const rest = call.rest.slice(0, lastArray + 1).map((a) => (a.type === "ArrayExpression" ? "[]" : this.sourceText(a)));
     // koffi's `vcall(iface, idx, P_GetFocusedElement, e)`: the method's prototype follows the slot; a Release needs its own.
     const first = call.rest[0] ? unwrapExpression(call.rest[0]) : null;
-    const prototype = rest.length === 0 && first !== null && ((first.type === "Identifier" && this.isPrototype(this.topLevelConstants().get(first.name))) || this.isPrototype(first));
+    const prototype = first !== null && ((first.type === "Identifier" && this.isPrototype(this.topLevelConstants().get(first.name))) || this.isPrototype(first));
+    const rest = call.rest.slice(prototype ? 1 : 0, lastArray + 1).map((a) => (a.type === "ArrayExpression" ? "[]" : this.sourceText(a)));
     this.dispatcher = { callee: this.sourceText(node.callee), rest, node, prototype };
   }
 

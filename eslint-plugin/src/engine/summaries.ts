@@ -190,7 +190,7 @@ export class Summaries {
       if (!params[i]) return { kind: "escape" };
       const effect = this.paramEffect(exit, graph, params[i]);
       // Kept by the closures it makes (`return { release() { release(volume) } }`): handed on, not the caller's.
-      if (effect.kind === "none" && this.symbols.isCapturedByClosures(params[i].node)) return { kind: "escape" };
+      if (effect.kind === "none" && this.symbols.isKeptByClosures(params[i].node)) return { kind: "escape" };
       if (effect.kind !== "none") return effect;
       // `destroyBuffer(buf)` releases `buf.srv`: what the object holds is not the caller's any more.
       const members = membersHandedOn(graph, params[i].key, (call) => summaryOfCall(call, (fn) => this.summaryOf(fn)), (effect, args) => copiesIntoCache(this.ctx, effect, args));

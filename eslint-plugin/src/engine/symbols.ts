@@ -302,10 +302,20 @@ export class Symbols implements FfiLookups {
    * A variable of a function (not the module's) that another function refers to: a closure made in it
    * (`function drawHud() { hud.draw(g) }` in `main`), or the function itself when the variable is an outer one's.
    */
-  /** Is the variable (a parameter too) referred to from a closure: `return { mute() { slot(volume, ...) } }`? */
-  isCapturedByClosures(node: TSESTree.Identifier): boolean {
+  /**
+   * Is the variable (a parameter too) kept by a closure that may outlive the call: `return { mute() { slot(volume, ...) } }`?
+   * A callback handed straight to a call (`items.map((x) => x + size(p))`) is taken to run during it.
+   */
+  isKeptByClosures(node: TSESTree.Identifier): boolean {
     const variable = this.variableOf(node);
-    return !!variable && referencedByClosures(variable, variable.scope.variableScope);
+    if (!variable) return false;
+    const own = variable.scope.variableScope;
+    return variable.references.some((ref) => {
+      const from = ref.from.variableScope;
+      if (from === own) return false;
+      const closure = from.block as TSESTree.Node;
+      return !(closure.parent?.type === "CallExpression" && closure.parent.arguments.includes(closure as TSESTree.CallExpressionArgument));
+    });
   }
 
   /** A variable of `graph`'s own function that its closures share. */

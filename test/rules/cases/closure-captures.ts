@@ -5,6 +5,8 @@
  * then; a `let`, or a pointer a function declaration captures (hoisted: callable before the
  * binding), escapes from its binding as before.
  */
+import { BUN_VTABLE_CALL } from "./bun-dispatch";
+import { leakCase } from "./leaks";
 import type { RuleCases } from "./types";
 
 const PRELUDE = `import { FFIType } from "bun:ffi";
@@ -47,6 +49,23 @@ const ARROW = `  const master = () => vcall(engine, IXAUDIO2_CREATEMASTERINGVOIC
 `;
 const RELEASE = "  vcall(engine, IUNKNOWN_RELEASE, [], [], FFIType.u32);\n";
 
+/** A helper whose callback, run during the call (`items.map`), only uses its parameter: the caller still owes the Release. */
+const CALLBACK_USE = (end: string) => `import { CFunction, FFIType, ptr, read } from "bun:ffi";
+const SLOT_RELEASE = 2;
+const SLOT_CREATE = 10;
+const SLOT_SIZE = 7;
+${BUN_VTABLE_CALL}function sizes(p: number, items: number[]): number[] {
+  return items.map((x) => x + vtableCall(p, SLOT_SIZE, []));
+}
+export function total(pool: number): number {
+  const out = new BigUint64Array(1);
+  if (vtableCall(pool, SLOT_CREATE, [ptr(out)]) < 0) return 0;
+  const a = read.ptr(out);
+  const n = sizes(a, [1, 2]).length;
+${end}  return n;
+}
+`;
+
 /** A pointer handed to a factory of the file whose returned object's methods capture and release its parameter. */
 const HANDLE_FACTORY = `import { CFunction, ptr, read } from "bun:ffi";
 import type { Pointer } from "bun:ffi";
@@ -85,6 +104,7 @@ export function open(control: Pointer) {
 export const cases: RuleCases = {
   valid: [
     { name: "a pointer handed to a factory of the file whose returned object's methods capture its parameter: the object keeps it", code: HANDLE_FACTORY },
+    { name: "a helper whose callback run during the call only uses its parameter leaves it the caller's, which releases it", code: CALLBACK_USE("  vtableCall(a, SLOT_RELEASE, []);\n") },
     { name: "a nested function that only uses the pointer leaves it the function's, which releases it", code: SHARED(DECLARED, RELEASE) },
     { name: "a closure made later that only uses the pointer leaves it the function's, which releases it", code: SHARED(ARROW, RELEASE) },
     { name: "released on the failure return, handed to the returned object's method after it", code: OUTPUT("    vcall(engine, IUNKNOWN_RELEASE, [], [], FFIType.u32);\n") },
@@ -118,6 +138,14 @@ export function start(): boolean {
     },
   ],
   invalid: [
+    leakCase(
+      "a helper whose callback run during the call (items.map) only uses its parameter does not keep it: the caller still owes the Release",
+      CALLBACK_USE,
+      { pointer: "a", acquirer: "SLOT_CREATE", reached: "the return at line 17" },
+      [14, 7],
+      "vtableCall(a, SLOT_RELEASE, [])",
+      "  const n = sizes(a, [1, 2]).length;\n  return n;\n",
+    ),
     {
       name: "a nested function that only uses the pointer does not take it: the function still owes the release",
       code: SHARED(DECLARED, ""),
