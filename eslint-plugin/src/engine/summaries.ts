@@ -190,7 +190,7 @@ export class Summaries {
       if (!params[i]) return { kind: "escape" };
       const effect = this.paramEffect(exit, graph, params[i]);
       // Kept by the closures it makes (`return { release() { release(volume) } }`): handed on, not the caller's.
-      if (effect.kind === "none" && this.symbols.isKeptByClosures(params[i].node)) return { kind: "escape" };
+      if (effect.kind === "none" && isKeptByClosures(this.symbols, params[i].node)) return { kind: "escape" };
       if (effect.kind !== "none") return effect;
       // `destroyBuffer(buf)` releases `buf.srv`: what the object holds is not the caller's any more.
       const members = membersHandedOn(graph, params[i].key, (call) => summaryOfCall(call, (fn) => this.summaryOf(fn)), (effect, args) => copiesIntoCache(this.ctx, effect, args));
@@ -378,4 +378,20 @@ function isValueUse(ref: TSESTree.Identifier, onlyUses: (call: TSESTree.CallExpr
     default:
       return false;
   }
+}
+
+/**
+ * Is the variable (a parameter too) kept by a closure that may outlive the call: `return { mute() { slot(volume, ...) } }`?
+ * A callback handed straight to a call (`items.map((x) => x + size(p))`) is taken to run during it.
+ */
+function isKeptByClosures(symbols: Symbols, node: TSESTree.Identifier): boolean {
+  const variable = symbols.variableOf(node);
+  if (!variable) return false;
+  const own = variable.scope.variableScope;
+  return variable.references.some((ref) => {
+    const from = ref.from.variableScope;
+    if (from === own) return false;
+    const closure = from.block as TSESTree.Node;
+    return !(closure.parent?.type === "CallExpression" && closure.parent.arguments.includes(closure as TSESTree.CallExpressionArgument));
+  });
 }

@@ -298,32 +298,16 @@ export class Symbols implements FfiLookups {
     return root.type === "Identifier" && (this.isModuleVariable(root) || this.isSharedWithClosures(root));
   }
 
-  /**
-   * A variable of a function (not the module's) that another function refers to: a closure made in it
-   * (`function drawHud() { hud.draw(g) }` in `main`), or the function itself when the variable is an outer one's.
-   */
-  /**
-   * Is the variable (a parameter too) kept by a closure that may outlive the call: `return { mute() { slot(volume, ...) } }`?
-   * A callback handed straight to a call (`items.map((x) => x + size(p))`) is taken to run during it.
-   */
-  isKeptByClosures(node: TSESTree.Identifier): boolean {
-    const variable = this.variableOf(node);
-    if (!variable) return false;
-    const own = variable.scope.variableScope;
-    return variable.references.some((ref) => {
-      const from = ref.from.variableScope;
-      if (from === own) return false;
-      const closure = from.block as TSESTree.Node;
-      return !(closure.parent?.type === "CallExpression" && closure.parent.arguments.includes(closure as TSESTree.CallExpressionArgument));
-    });
-  }
-
   /** A variable of `graph`'s own function that its closures share. */
   isOwnSharedWithClosures(node: TSESTree.Identifier, graph: FunctionGraph | undefined): boolean {
     const home = this.variableOf(node)?.scope.variableScope;
     return !!graph && !!home && ownsScope(graph, home) && this.isSharedWithClosures(node);
   }
 
+  /**
+   * A variable of a function (not the module's) that another function refers to: a closure made in it
+   * (`function drawHud() { hud.draw(g) }` in `main`), or the function itself when the variable is an outer one's.
+   */
   isSharedWithClosures(node: TSESTree.Identifier): boolean {
     const variable = this.variableOf(node);
     const home = variable?.scope.variableScope;
