@@ -16,6 +16,7 @@
 import type { TSESTree } from "@typescript-eslint/utils";
 import { calleeName, dottedName, memberName, numericLiteral, unwrapExpression, wrappedValue } from "./ast";
 import { ComEvidence } from "./com-evidence";
+import { isKoffi } from "./out-box-shapes";
 import { OutBoxes } from "./out-boxes";
 import { handsOnItsObject } from "./helper-shapes";
 import { isTableCall, VTABLE_OBJECT, VtableTables } from "./vtable-tables";
@@ -213,7 +214,7 @@ export class FfiShapes {
   private isDecodedStructCall(call: TSESTree.CallExpression): boolean {
     const callee = unwrapExpression(call.callee);
     const fn = call.arguments[0] ? unwrapExpression(call.arguments[0] as Node) : null;
-    return callee.type === "MemberExpression" && memberName(callee) === "call" && call.arguments.length >= 3 && fn?.type === "MemberExpression" && /(?:vtbl|vtable)$/i.test(dottedName(fn.object)?.split(".").pop() ?? "");
+    return callee.type === "MemberExpression" && memberName(callee) === "call" && isKoffi(callee.object) && call.arguments.length >= 3 && fn?.type === "MemberExpression" && /(?:vtbl|vtable)$/i.test(dottedName(fn.object)?.split(".").pop() ?? "");
   }
 
   /**

@@ -269,7 +269,10 @@ export class Transfer {
     return !proto || proto.every((f) => this.ctx.facts.get(f).phase !== Phase.CallCanceled);
   }
 
-  /** Does a variable other than the tested one hold this value (`current = target`, then `if (!current)`)? */
+  /**
+   * Does a variable other than the tested one hold this value (`current = target`, then `if (!current)`)? A test of no
+   * plain variable (a call's result) has no key of its own: any variable holding the value then counts.
+   */
   private heldElsewhere(state: State, id: number, tested: Sym): boolean {
     const testedKey = tested?.t === "slot" ? tested.key : null;
     for (const [key, values] of state.bindings) if (key !== testedKey && values.includes(id)) return true;
