@@ -355,7 +355,8 @@ export class Recognizer {
       const name = memberName(n);
       return name !== null && this.vocabulary.isSuccessConstant(name);
     }
-    return n.type === "Literal" && n.value === 0;
+    // `0` and `0n` (an HRESULT compared as a BigInt: `hr !== 0n`, `BigInt(hr) === 0n`).
+    return n.type === "Literal" && (n.value === 0 || (n as { bigint?: string }).bigint === "0");
   }
 }
 

@@ -173,6 +173,21 @@ export const cases: RuleCases = {
   valid: [
     { name: "a function that files its parameter in a module registry and returns it is no conversion: the registry owns the pointer", code: REGISTRY },
     { name: "read.ptr(out) kept in a constant is the pointer read, not the box's address: passing it on fills no box", code: READ_INTO_CONSTANT },
+    {
+      name: "an HRESULT compared as a BigInt (hr !== 0n) is a success test: its failure return owes nothing",
+      code: `import { CFunction, FFIType, ptr, read } from "bun:ffi";
+const SLOT_RELEASE = 2;
+const SLOT_CREATE_SESSION = 10;
+${BUN_VTABLE_CALL}export function make(pool: number): number {
+  const out = new BigUint64Array(1);
+  const hr = BigInt(vtableCall(pool, SLOT_CREATE_SESSION, [ptr(out)]));
+  if (hr !== 0n) return -1;
+  const session = read.ptr(out);
+  vtableCall(session, SLOT_RELEASE, []);
+  return 0;
+}
+`,
+    },
     ...Object.entries(BOXES).map(([name, box]) => ({ name: `${name}: released`, code: SESSION(box, "  release(session);\n") })),
     { name: "new Uint8Array(16) is no pointer box: what it receives is no pointer to release", code: SESSION({ make: "const out = new Uint8Array(16);", pass: "ptr(out)", read: "Number(new BigUint64Array(out.buffer)[0])" }, "") },
     { name: "a box reused for a second call: the pointer read from it before, released, is no leak", code: REUSED("  release(device);\n") },
