@@ -154,7 +154,6 @@ function nullTested(node: Node): Node | null {
   return isNullishLiteral(node.left as Node) ? node.right : null;
 }
 
-
 function mirror(op: TSESTree.BinaryExpression["operator"]): TSESTree.BinaryExpression["operator"] {
   switch (op) {
     case "<":

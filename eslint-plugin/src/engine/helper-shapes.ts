@@ -167,7 +167,6 @@ export function handsOnItsObject(fn: TSESTree.FunctionLike): boolean {
   return known;
 }
 
-
 /** `function pointer_slot() { return new BigUint64Array(1) }`: every return makes a new out box (out-box-shapes.ts). */
 export function returnsNewBox(fn: TSESTree.Node): boolean {
   if (!isFunctionNode(fn)) return false;
@@ -181,8 +180,6 @@ export function returnsNewBox(fn: TSESTree.Node): boolean {
   boxMakers.set(fn, known);
   return known;
 }
-
-
 
 /** `if (hr !== S_OK) { log(label); process.exit(1) }` on a parameter, at the top of the body. */
 export function endsOnFailure(fn: TSESTree.FunctionLike, sourceCode: SourceCode): boolean {

@@ -356,7 +356,6 @@ function functionsDeclared(declaration: Node | null | undefined): [string, TSEST
   return declaration.declarations.flatMap((d): [string, TSESTree.FunctionLike][] => (d.id.type === "Identifier" && d.init && isFunctionNode(d.init) ? [[d.id.name, d.init]] : []));
 }
 
-
 function nameOf(node: TSESTree.Identifier | TSESTree.StringLiteral): string {
   return node.type === "Identifier" ? node.name : node.value;
 }

@@ -40,10 +40,15 @@ export function isBoxCreation(init: Node): boolean {
     case "NewExpression":
       // One 64-bit element, or eight bytes (`new Uint8Array(8)`, read through a view of its buffer).
       if (init.callee.type !== "Identifier" || init.arguments.length !== 1) return false;
-      return (/^Big(?:Ui|I)nt64Array$/.test(init.callee.name) && numericLiteral(init.arguments[0]) === 1) || (init.callee.name === "Uint8Array" && numericLiteral(init.arguments[0]) === 8);
+      return (isPointerArrayName(init.callee.name) && numericLiteral(init.arguments[0]) === 1) || (init.callee.name === "Uint8Array" && numericLiteral(init.arguments[0]) === 8);
     default:
       return false;
   }
+}
+
+/** `BigUint64Array`, `BigInt64Array`: a typed array whose elements are pointer-sized. */
+export function isPointerArrayName(name: string): boolean {
+  return /^Big(?:Ui|I)nt64Array$/.test(name);
 }
 
 /** A koffi type that is a pointer: `'void *'`, `voidPtr`, `koffi.pointer(koffi.types.void)`. */

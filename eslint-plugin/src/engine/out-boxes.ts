@@ -7,10 +7,10 @@
  * What makes a box, and the Buffer methods that read one, are out-box-shapes.ts's.
  */
 import type { TSESTree } from "@typescript-eslint/utils";
-import { calleeName, dottedName, memberName, numericLiteral, returnedValues, unwrapExpression } from "./ast";
+import { calleeName, dottedName, isFunctionNode, memberName, numericLiteral, returnedValues, unwrapExpression } from "./ast";
 import type { FfiLookups } from "./ffi";
 import { isPointerConversion, onlyComputesItsResult, returnsNewBox } from "./helper-shapes";
-import { isBoxCreation, isBoxReadMethod, isKoffi } from "./out-box-shapes";
+import { isBoxCreation, isBoxReadMethod, isKoffi, isPointerArrayName } from "./out-box-shapes";
 
 type Node = TSESTree.Node;
 type Expression = TSESTree.Expression;
@@ -110,8 +110,8 @@ export class OutBoxes {
   private assumedBox: TSESTree.Identifier | null = null;
 
   private readsParameterBox(callee: Node): boolean {
-    const fn = this.lookups.localFunction(callee) as TSESTree.FunctionLike | null;
-    if (!fn || (fn.type !== "FunctionDeclaration" && fn.type !== "FunctionExpression" && fn.type !== "ArrowFunctionExpression")) return false;
+    const fn = this.lookups.localFunction(callee);
+    if (!fn || !isFunctionNode(fn)) return false;
     let known = this.readHelpers.get(fn);
     if (known !== undefined) return known;
     this.readHelpers.set(fn, false);
@@ -160,7 +160,7 @@ export class OutBoxes {
   private viewedBox(view: Node, kind: "BigUint64Array" | "DataView"): Expression | null {
     const node = unwrapExpression(view);
     if (node.type !== "NewExpression" || node.arguments.length !== 1 || node.callee.type !== "Identifier") return null;
-    if (kind === "DataView" ? node.callee.name !== "DataView" : !/^Big(?:Ui|I)nt64Array$/.test(node.callee.name)) return null;
+    if (kind === "DataView" ? node.callee.name !== "DataView" : !isPointerArrayName(node.callee.name)) return null;
     const buffer = unwrapExpression(node.arguments[0] as Node);
     return buffer.type === "MemberExpression" && memberName(buffer) === "buffer" && this.isBox(buffer.object) ? buffer.object : null;
   }

@@ -212,13 +212,18 @@ export class ReleaseForms {
     return expr?.type === "CallExpression" && calleeName(expr.callee) === "proto";
   }
 
-  /** The file's prototype of Release (`const P_Release = koffi.proto('long Release(void *self)')`), by name; null when none. */
+  /**
+   * The file's prototype of Release (`const P_Release = koffi.proto('long Release(void *self)')`), by name; null when
+   * none. The method a declaration string declares is the word before its parameters; without one, the constant's name
+   * says it (`P_Release`), as a slot constant's does.
+   */
   private releasePrototype(): string | null {
     for (const [name, init] of this.topLevelConstants()) {
       const expr = init ? unwrapExpression(init) : null;
       if (expr?.type !== "CallExpression" || !this.isPrototype(expr)) continue;
       const declared = expr.arguments.find((a): a is TSESTree.StringLiteral => a.type === "Literal" && typeof a.value === "string");
-      if (declared ? /\bRelease\s*\(/.test(declared.value) : /release/i.test(name)) return name;
+      const method = declared ? /(\w+)\s*\(/.exec(declared.value)?.[1] : undefined;
+      if (method !== undefined ? this.vocabulary.isRelease(method) : this.vocabulary.slotMethod(name)?.role === "release") return name;
     }
     return null;
   }

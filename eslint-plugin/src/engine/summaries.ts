@@ -382,7 +382,9 @@ function isValueUse(ref: TSESTree.Identifier, onlyUses: (call: TSESTree.CallExpr
 
 /**
  * Is the variable (a parameter too) kept by a closure that may outlive the call: `return { mute() { slot(volume, ...) } }`?
- * A callback handed straight to a call (`items.map((x) => x + size(p))`) is taken to run during it.
+ * A callback handed straight to a call (`items.map((x) => x + size(p))`) is taken to run during it. (Not symbols'
+ * `referencedByClosures`: that one leaves out the methods of an object literal holding the variable, which are just
+ * what keeps a parameter here.)
  */
 function isKeptByClosures(symbols: Symbols, node: TSESTree.Identifier): boolean {
   const variable = symbols.variableOf(node);
