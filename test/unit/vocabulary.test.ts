@@ -99,6 +99,10 @@ describe("vocabulary", () => {
     it("fires on IUnknown slot constants (IUNKNOWN_RELEASE, IUNKNOWN_QUERYINTERFACE, VTBL_QUERY_INTERFACE)", () => {
       for (const text of ["vcall(p, IUNKNOWN_RELEASE, [], [])", "vcall(p, IUNKNOWN_QUERYINTERFACE, iid, out)", "vcall(p, VTBL_QUERY_INTERFACE, iid, out)"]) assert.ok(trigger.test(text), text);
     });
+    it("fires on raw FFI code whose only box is eight bytes (new Uint8Array(8)) next to a Release and a binding", () => {
+      assert.ok(trigger.test('import { ptr } from "bun:ffi"; const out = new Uint8Array(8); comRelease(p);'));
+      assert.ok(!trigger.test('import { ptr } from "bun:ffi"; const out = new Uint8Array(16); comRelease(p);'));
+    });
     it("stays quiet on code without protocol names", () => {
       for (const text of ["controller.abort(); lock.release();", "job.cancel()", "Begin_ = 1"]) assert.ok(!trigger.test(text), text);
     });

@@ -116,9 +116,8 @@ export class ComEvidence {
   readsAsPointer(box: Expression): boolean {
     if (box.type !== "Identifier") return false;
     return this.lookups.referencesOf(box).some((ref) => {
-      const member = ref.parent;
-      const read = member?.parent;
-      if (member?.type !== "MemberExpression" || member.object !== ref || read?.type !== "CallExpression" || read.callee !== member || !/^readBigUInt64LE$|^readBigUint64LE$/.test(memberName(member) ?? "")) return false;
+      const read = this.outermostRead(ref);
+      if (read === ref || !this.shapes.boxes.readsWholePointer(read)) return false;
       // Bound to a variable used for nothing but COM (or nothing at all): a DEVMODE or a string the code reads memory
       // at (`ReadProcessMemory(..., addr, ...)`) is no object.
       const target = read.parent?.type === "VariableDeclarator" && read.parent.init === read ? read.parent.id : null;
@@ -126,14 +125,20 @@ export class ComEvidence {
     });
   }
 
-  private readIsComObject(ref: TSESTree.Identifier): boolean {
-    // The outermost read of the box around this reference: `box[0]`, `Number(box[0])`, `box.readBigUInt64LE(0)`.
+  /** The outermost read of the box around this reference (`box[0]`, `Number(box[0])`, `box.readBigUInt64LE(0)`), or the reference itself. */
+  private outermostRead(ref: TSESTree.Identifier): Node {
+    // Five levels up for `Number(new DataView(box.buffer).getBigUint64(0, true))`.
     let read: Node = ref;
     let node: Node | undefined = ref.parent;
-    for (let depth = 0; node && depth < 4; depth++, node = node.parent) {
+    for (let depth = 0; node && depth < 6; depth++, node = node.parent) {
       const found = this.shapes.boxes.readBox(node);
       if (found && unwrapExpression(found.box) === ref) read = node;
     }
+    return read;
+  }
+
+  private readIsComObject(ref: TSESTree.Identifier): boolean {
+    let read = this.outermostRead(ref);
     if (read === ref) {
       // `const [p] = box`: destructuring reads the box.
       const parent = ref.parent;

@@ -78,6 +78,32 @@ export class OutBoxes {
     return null;
   }
 
+  /**
+   * Is this read of a box (one `readBox` accepts) a read of a whole pointer: 64 bits (`readBigUInt64LE(0)`, a 64-bit
+   * view of its bytes, a 64-bit array's `[0]`), or a pointer read (`read.ptr(box)`, koffi's decode, a read helper of the
+   * file), also converted (`Number(...)`)? A 32-bit read (`readUInt32LE`) takes a count or a level.
+   */
+  readsWholePointer(read: Node): boolean {
+    const node = unwrapExpression(read);
+    const found = this.readBox(node);
+    if (!found) return false;
+    if (node.type === "MemberExpression") {
+      if (found.member !== "[0]") return false;
+      // `new BigUint64Array(box.buffer)[0]`: a view's element; `box[0]`: the box's own, as wide as its array's.
+      if (unwrapExpression(node.object) !== found.box) return true;
+      const init = found.box.type === "Identifier" ? this.lookups.initOf(found.box) : null;
+      const made = init ? unwrapExpression(init) : null;
+      return made?.type === "NewExpression" && made.callee.type === "Identifier" && isPointerArrayName(made.callee.name);
+    }
+    if (node.type !== "CallExpression") return false;
+    const callee = unwrapExpression(node.callee);
+    const method = callee.type === "MemberExpression" ? memberName(callee) : null;
+    if (method !== null && isBoxReadMethod(method)) return /64/.test(method);
+    const [operand] = node.arguments;
+    if (node.arguments.length === 1 && operand.type !== "SpreadElement" && this.readBox(operand)) return this.readsWholePointer(operand);
+    return true;
+  }
+
   /** `box`, `box.ptr`, `ptr(box)`: a box handed to a call that fills it. */
   passedBox(node: Node): Expression | null {
     const expr = unwrapExpression(node);

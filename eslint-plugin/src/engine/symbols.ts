@@ -53,16 +53,15 @@ export class Symbols implements FfiLookups {
       case "MemberExpression":
       case "ThisExpression": {
         const key = this.keyOf(expr);
-        return key === null ? null : { t: "slot", key };
+        if (key !== null) return { t: "slot", key };
+        // `new BigUint64Array(box.buffer)[0]`: an element of a view of a box's bytes is the box's pointer.
+        return expr.type === "MemberExpression" ? this.boxRead(expr) : null;
       }
       case "AwaitExpression":
         return this.sym(expr.argument);
       case "CallExpression": {
-        const read = this.ffi?.boxes.readBox(expr);
-        if (read) {
-          const key = this.keyOf(read.box);
-          return key === null ? null : { t: "slot", key: key + read.member };
-        }
+        const read = this.boxRead(expr);
+        if (read) return read;
         const res = this.resources.acquireSites.get(expr);
         if (res) {
           const api = this.classify(expr);
@@ -102,6 +101,13 @@ export class Symbols implements FfiLookups {
       default:
         return null;
     }
+  }
+
+  /** The slot of a box a read takes its pointer from (out-boxes.ts `readBox`), or null for no read. */
+  private boxRead(expr: Node): Sym {
+    const read = this.ffi?.boxes.readBox(expr);
+    const key = read ? this.keyOf(read.box) : null;
+    return key === null ? null : { t: "slot", key: key + read!.member };
   }
 
   /** A call of a function of this file, or imported, whose body is `return <test of its parameter>` (`isHResultSuccess(hr)`). */

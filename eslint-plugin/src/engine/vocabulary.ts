@@ -219,8 +219,9 @@ export class Vocabulary {
 
   private buildTriggerPattern(): { test(text: string): boolean } {
     const protocol = this.protocolCallPattern();
-    // Raw FFI code: a pointer box and a release of some form in the same file...
-    const box = /Buffer\.alloc|\[\s*null\s*\]|Big(?:Ui|I)nt64Array|value\s*:\s*null|koffi\.alloc/;
+    // Raw FFI code: a pointer box and a release of some form in the same file (out-box-shapes.ts says which creations
+    // make one; eight bytes, `new Uint8Array(8)`, are a box read through a view of their buffer)...
+    const box = /Buffer\.alloc|\[\s*null\s*\]|Big(?:Ui|I)nt64Array|value\s*:\s*null|koffi\.alloc|Uint8Array\(\s*8\s*\)/;
     // `Release`, `comRelease`, `IUNKNOWN_RELEASE`; not a lower-case `release` (locks, streams).
     const release = new RegExp(this.naming.releaseMethods.flatMap((m) => [escapeRegExp(m), escapeRegExp(m.toUpperCase())]).join("|") || "Release");
     // ... in a file that shows an FFI binding or a vtable: `BigUint64Array` and "Release" alone are everyday JS.

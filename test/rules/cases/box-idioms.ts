@@ -169,6 +169,23 @@ export function bind(device: number, context: number): number {
 }
 `;
 
+/**
+ * A file whose only box is \`new Uint8Array(8)\` read through a DataView, released by a helper at a numeric slot: no
+ * Buffer, no 64-bit array and no Release slot constant in its text (the file filter must still open it).
+ */
+const BYTE_BOX_ONLY = (end: string) => `import { CFunction, FFIType, ptr, read } from "bun:ffi";
+${BUN_VTABLE_CALL}function comRelease(object: number): void {
+  if (object) vtableCall(object, 2, []);
+}
+export function itemSize(pool: number): number {
+  const out = new Uint8Array(8);
+  if (vtableCall(pool, 10, [ptr(out)]) < 0) return -1;
+  const session = Number(new DataView(out.buffer).getBigUint64(0, true));
+  const size = vtableCall(session, 7, []);
+${end}  return size;
+}
+`;
+
 export const cases: RuleCases = {
   valid: [
     { name: "a function that files its parameter in a module registry and returns it is no conversion: the registry owns the pointer", code: REGISTRY },
@@ -191,6 +208,7 @@ ${BUN_VTABLE_CALL}export function make(pool: number): number {
     ...Object.entries(BOXES).map(([name, box]) => ({ name: `${name}: released`, code: SESSION(box, "  release(session);\n") })),
     { name: "new Uint8Array(16) is no pointer box: what it receives is no pointer to release", code: SESSION({ make: "const out = new Uint8Array(16);", pass: "ptr(out)", read: "Number(new BigUint64Array(out.buffer)[0])" }, "") },
     { name: "a box reused for a second call: the pointer read from it before, released, is no leak", code: REUSED("  release(device);\n") },
+    { name: "a file whose only box is new Uint8Array(8) read through a DataView: released, no report", code: BYTE_BOX_ONLY("  comRelease(session);\n") },
     { name: "an object of pointers made inside try and torn down in finally only if made (if (target) closeTarget(target)): no leak on the path where it was never made", code: GUARDED_TEARDOWN },
   ],
   invalid: [
@@ -198,6 +216,14 @@ ${BUN_VTABLE_CALL}export function make(pool: number): number {
       const lines = (box.more ?? "").split("\n").length - 1 + (box.make.includes("\n") ? 1 : 0);
       return leakCase(`${name}: never released`, (end) => SESSION(box, end), { pointer: "session", acquirer: "SLOT_CREATE_SESSION", reached: `the return at line ${17 + lines}` }, [14 + lines, 7], "vtableCall(session, SLOT_RELEASE, [])", WRAPPED);
     }),
+    leakCase(
+      "a file whose only box is new Uint8Array(8) read through a DataView, with no Release slot constant: analysed, and its leak reported",
+      BYTE_BOX_ONLY,
+      { pointer: "session", acquirer: "vtableCall", reached: "the return at line 14" },
+      [11, 7],
+      "vtableCall(session, 2, [])",
+      "  const size = vtableCall(session, 7, []);\n  return size;\n",
+    ),
     leakCase(
       "a box reused for a second call: passing it again does not hand on the pointer read from it before, which is never released",
       REUSED,

@@ -32,6 +32,22 @@ ${context}  vcall(device, IUNKNOWN_RELEASE, [], [], FFIType.u32);
 }
 `;
 
+/** The same call with Bun's typed-array boxes: the context read as a whole pointer (`readContext`), the level as 32 bits. */
+const DEVICE_PROBE_ARRAYS = (readContext: string, context: string, end = "") => `${PRELUDE}declare const D3d11: { D3D11CreateDevice(...args: unknown[]): number };
+declare function ptr(box: unknown): number;
+export function probe(): number {
+  const ppDevice = new BigUint64Array(1);
+  const pLevel = new Uint32Array(1);
+  const ppContext = new Uint8Array(8);
+  if (D3d11.D3D11CreateDevice(null, 1, 0n, 0, null, 0, 7, ptr(ppDevice), ptr(pLevel), ptr(ppContext)) !== 0) return 0;
+  const level = pLevel[0];
+  const device = ppDevice[0];
+  const contextAddr = ${readContext};
+${context}  vcall(device, IUNKNOWN_RELEASE, [], [], FFIType.u32);
+${end}  return level;
+}
+`;
+
 /**
  * A script opening an AVI file twice with the same export (`AVIFileOpenW`): the file it releases with `AVIFileRelease`
  * proves the other one a COM object too, whatever the script does with it (`writeRelease`, after the stream's
@@ -245,6 +261,11 @@ export function count(context: bigint): number {
     },
     { name: "a call filling several boxes: the box the file releases from, and the other box read as a pointer, both released", code: DEVICE_PROBE("  vcall(contextAddr, IUNKNOWN_RELEASE, [], [], FFIType.u32);\n") },
     {
+      name: "a call filling several typed-array boxes: the other box read through a 64-bit view of its bytes, released",
+      code: DEVICE_PROBE_ARRAYS("new DataView(ppContext.buffer).getBigUint64(0, true)", "  vcall(contextAddr, IUNKNOWN_RELEASE, [], [], FFIType.u32);\n"),
+    },
+    { name: "a call filling several typed-array boxes: the other box read as 32 bits (a count, not a pointer) owes nothing", code: DEVICE_PROBE_ARRAYS("new DataView(ppContext.buffer).getUint32(0, true)", "") },
+    {
       name: "a call filling several boxes: another box read as a pointer but used as memory (`ReadProcessMemory` at it) is no COM object",
       code: DEVICE_PROBE("  Kernel32.ReadProcessMemory(0n, contextAddr, flags.ptr!, 4n, null);\n"),
     },
@@ -297,6 +318,19 @@ export function devmode(): void {
         },
       ],
     },
+    ...[
+      ["a 64-bit view of its bytes", "new BigUint64Array(ppContext.buffer)[0]"],
+      ["a DataView's getBigUint64, converted", "Number(new DataView(ppContext.buffer).getBigUint64(0, true))"],
+    ].map(([how, read]) =>
+      leakCase(
+        `a call filling several typed-array boxes, one released as a COM object: another read as a whole pointer through ${how} and never used is a COM object never released`,
+        (end) => DEVICE_PROBE_ARRAYS(read, "", end),
+        { pointer: "contextAddr", acquirer: "D3D11CreateDevice", reached: "the return at line 19" },
+        [14, 7],
+        "vcall(contextAddr, IUNKNOWN_RELEASE, [], [], FFIType.u32)",
+        "  vcall(device, IUNKNOWN_RELEASE, [], [], FFIType.u32);\n  return level;\n",
+      ),
+    ),
     {
       name: "a call filling several boxes, one released as a COM object: another box read as a pointer and never used is a COM object never released",
       code: DEVICE_PROBE(""),
