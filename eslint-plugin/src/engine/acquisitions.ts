@@ -7,7 +7,7 @@ import { enclosingStatement } from "./ast";
 import type { Event, Resource, Sym } from "./model";
 import type { ApiCall } from "./recognizer";
 import type { ResourceTable } from "./resources";
-import { BOX_SLOTS } from "./symbols";
+import { BOX_SLOTS } from "./slot-keys";
 import type { Symbols } from "./symbols";
 
 export class Acquisitions {

@@ -14,7 +14,8 @@ import type { Finding } from "./findings";
 import type { Event, Resource, Summary, Sym } from "./model";
 import { forEachEvent, type FunctionGraph } from "./segment-graph";
 import { calledMethod, slotKeysOf } from "./object-fields";
-import { isVariableKey, type Symbols } from "./symbols";
+import { isVariableKey } from "./slot-keys";
+import type { Symbols } from "./symbols";
 import { summaryOfCall } from "./call-effects";
 
 type Node = TSESTree.Node;

@@ -14,7 +14,7 @@ import type { Event, Sym } from "./model";
 import type { ApiCall, Recognizer } from "./recognizer";
 import type { ResourceTable } from "./resources";
 import type { FunctionGraph } from "./segment-graph";
-import { boxOfSlot } from "./symbols";
+import { boxOfSlot } from "./slot-keys";
 import type { Symbols } from "./symbols";
 import type { ObjectFields } from "./object-fields";
 import { moduleHolder } from "./module-pointers";

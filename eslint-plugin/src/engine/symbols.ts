@@ -367,24 +367,6 @@ export class Symbols implements FfiLookups {
   }
 }
 
-/** The two slots of an out box, as key suffixes: `out[0]` (an array box) and `out.value` (an object box). */
-export const BOX_SLOTS = ["[0]", ".value"] as const;
-
-/** The box whose slot a key names (`v3[0]` -> `v3`), or null. */
-export function boxOfSlot(key: string): string | null {
-  for (const slot of BOX_SLOTS) if (key.endsWith(slot)) return key.slice(0, -slot.length);
-  return null;
-}
-
-export function isBoxSlot(key: string): boolean {
-  return boxOfSlot(key) !== null;
-}
-
-/** A key of a plain variable (what `keyOf` gives an identifier of this file), not a member path or a global. */
-export function isVariableKey(key: string): boolean {
-  return /^v\d+$/.test(key);
-}
-
 function isExported(variable: Scope.Variable): boolean {
   // Only a module's (or a namespace's) own variables can be exported: the function's locals, most of those asked
   // about, are answered without touching their declarations and references.

@@ -9,7 +9,7 @@ import type { TSESTree } from "@typescript-eslint/utils";
 import type { Exit, MissingRelease } from "./findings";
 import type { Resource, Summary } from "./model";
 import { ModulePointers, handledKeys, releasedKeys, rootKey, usedKeys } from "./module-pointers";
-import { isVariableKey } from "./symbols";
+import { isVariableKey } from "./slot-keys";
 import type { FunctionGraph } from "./segment-graph";
 
 type Node = TSESTree.Node;

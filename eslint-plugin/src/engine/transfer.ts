@@ -10,7 +10,7 @@ import type { Exit, Sink } from "./findings";
 import type { EngineContext, Event, Refiner, Resource, Sym } from "./model";
 import type { FunctionGraph } from "./segment-graph";
 import { Transitions } from "./transitions";
-import { isBoxSlot, isVariableKey } from "./symbols";
+import { isBoxSlot, isVariableKey } from "./slot-keys";
 import { calledMethod, slotKeysOf } from "./object-fields";
 import { applyCall } from "./call-effects";
 import { HeldNotes } from "./held-notes";

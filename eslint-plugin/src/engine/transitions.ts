@@ -10,7 +10,7 @@ import { Draft, Fact, IdSet, Phase, fromList, normalizeTrack } from "./facts";
 import type { Exit, MissingRelease, Sink } from "./findings";
 import type { EngineContext, Resource, Sym } from "./model";
 import type { FunctionGraph } from "./segment-graph";
-import { BOX_SLOTS, isBoxSlot } from "./symbols";
+import { BOX_SLOTS, isBoxSlot } from "./slot-keys";
 import { cancelWithoutFinishFinding, describeUse, missingReleaseFinding, pendingMethod, reportUnchecked } from "./transition-findings";
 
 type Node = TSESTree.Node;
