@@ -60,7 +60,8 @@ export function applyCall(ctx: EngineContext, t: Transitions, draft: Draft, even
     const effect = summary.params[i];
     if ((effect?.kind ?? "escape") !== "none" && !intoCache(effect)) for (const key of slotKeysOf(arg.sym)) t.escapeMembers(draft, key);
   });
-  const acquired = summary.returns;
+  // `WindowsDeleteString(outPtr(session, 6))`: a helper that hands out COM objects at its other calls gave a string here.
+  const acquired = summary.returns?.ffi && ctx.isMemoryResult(event.node) ? null : summary.returns;
   if (acquired) {
     const res = event.result;
     res.isCancel = acquired.isCancel;

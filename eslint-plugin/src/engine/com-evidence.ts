@@ -163,10 +163,11 @@ export class ComEvidence {
 
   /**
    * Is a function's result a COM object: does every call of it in this file that uses the result use it as one
-   * (`const child = outPtr(root, 7); vcall(child, ...)`, also through a helper that returns it again), none freeing
-   * it as memory, a string or a handle? A helper that reads any slot hands out whatever the slot holds: one call
-   * reading a flag (`const enabled = getOut(el, IS_ENABLED)`) or a string (`SysFreeString(outPtr(item, GET_NAME))`)
-   * says it is no COM object, so none of its calls is tracked.
+   * (`const child = outPtr(root, 7); vcall(child, ...)`, also through a helper that returns it again), or free it as
+   * memory, a string or a handle instead (`SysFreeString(outPtr(item, GET_NAME))`, also in a function of the file)?
+   * Those calls hand out no COM object (`isMemoryResult`: the spec's evidence is per value read); the others do. A
+   * call reading a flag (`const enabled = getOut(el, IS_ENABLED)`) says the helper hands out whatever its slot holds,
+   * so none of its calls is tracked.
    */
   private resultIsComObject(fn: TSESTree.FunctionLike | null): boolean {
     if (!fn) return false;
@@ -176,17 +177,25 @@ export class ComEvidence {
       const name = fn.type === "FunctionDeclaration" ? fn.id?.name : fn.parent?.type === "VariableDeclarator" && fn.parent.id.type === "Identifier" ? fn.parent.id.name : undefined;
       const calls = name === undefined ? [] : ((this.callsByName ??= callsByName(rootOf(fn))).get(`call ${name}`) ?? []).filter((call) => this.lookups.localFunction(call.callee) === fn);
       const perCall = calls.map((call) => this.resultUses(call));
-      known = perCall.some((uses) => uses.includes("object")) && perCall.every((uses) => uses.length === 0 || (uses.includes("object") && !uses.includes("freed")));
+      // A call whose result is freed as memory (an HSTRING of a WinRT getter) is no COM object's, and owes no Release
+      // itself (`isMemoryResult`): the helper's other calls decide.
+      known = perCall.some((uses) => uses.includes("object")) && perCall.every((uses) => uses.length === 0 || uses.includes("object") !== uses.includes("freed"));
       this.resultEvidence.set(fn, known);
     }
     return known;
+  }
+
+  /** Is a call's result freed as memory, a string or a handle (`WindowsDeleteString(outPtr(s, 6))`), and never used as a COM object? */
+  isMemoryResult(call: TSESTree.CallExpression): boolean {
+    const uses = this.resultUses(call);
+    return uses.includes("freed") && !uses.includes("object");
   }
 
   /** How a call's result is used: as a COM object, freed as something else, or neither (each use, through a variable it is bound to; none when it is dropped). */
   private resultUses(call: TSESTree.CallExpression): ("object" | "freed" | "other")[] {
     const use = (expr: Node): "object" | "freed" | "other" => {
       const parent = expr.parent;
-      if (parent?.type === "CallExpression" && parent.arguments[0] === expr && freesNoObject(calleeName(parent.callee) ?? "")) return "freed";
+      if (parent?.type === "CallExpression" && parent.arguments[0] === expr && (freesNoObject(calleeName(parent.callee) ?? "") || this.freesFirstParameter(parent.callee))) return "freed";
       if (parent?.type === "ReturnStatement") return this.resultIsComObject(enclosingFunction(expr)) ? "object" : "other";
       return this.isComObjectUse(expr) ? "object" : "other";
     };
@@ -198,6 +207,20 @@ export class ComEvidence {
     if (target?.type !== "Identifier") return [use(result)];
     return this.lookups.referencesOf(target).filter((r) => r !== target).map(use);
   }
+
+  /** `takeString(h)`, a function of the file that frees its first parameter as memory (`WindowsDeleteString(h)`). */
+  private freesFirstParameter(callee: Node): boolean {
+    const fn = this.lookups.localFunction(callee) as TSESTree.FunctionLike | null;
+    const param = fn?.params[0];
+    if (param?.type !== "Identifier") return false;
+    let known = this.freedParams.get(param);
+    if (known === undefined) {
+      known = this.lookups.referencesOf(param).some((ref) => ref.parent?.type === "CallExpression" && ref.parent.arguments[0] === ref && freesNoObject(calleeName(ref.parent.callee) ?? ""));
+      this.freedParams.set(param, known);
+    }
+    return known;
+  }
+  private readonly freedParams = new Map<Node, boolean>();
 
   /** Is the property `name` used as a COM object somewhere in the file (as a member, or destructured)? */
   private propertyIsComObject(name: string, from: Node): boolean {

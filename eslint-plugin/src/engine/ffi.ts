@@ -82,7 +82,11 @@ export class FfiShapes {
         const object = args[2];
         const proto = this.methodOfConstant(args[1]);
         if (inner.type === "CallExpression" && inner.arguments.length >= 2) {
-          const slot = this.slotOf(inner.arguments[1], [args[1]]);
+          // Looked up in `p`'s own vtable and called on `p`, an IUnknown slot's number is witness enough when no
+          // prototype names the method (`koffi.call(vtableSlot(p, 2), ReleaseProto, p)`).
+          const number = !proto && sameExpression(inner.arguments[0], object) ? numericLiteral(inner.arguments[1]) : null;
+          const role = number !== null ? this.vocabulary.iunknownSlot(number) : null;
+          const slot = this.slotOf(inner.arguments[1], [args[1]]) ?? (role ? { role } : null);
           if (slot) return { object, method: slot, rest: args.slice(3) };
         }
         if (proto) return { object, method: proto, rest: args.slice(3) };
@@ -275,6 +279,11 @@ export class FfiShapes {
 
   readsAsPointer(box: Expression): boolean {
     return this.evidence.readsAsPointer(box);
+  }
+
+  /** A call's result the file frees as memory and never uses as a COM object (com-evidence.ts). */
+  isMemoryResult(call: TSESTree.CallExpression): boolean {
+    return this.evidence.isMemoryResult(call);
   }
 
   /** Does another call of this call's acquirer fill a box the file uses as a COM object? (com-evidence.ts) */

@@ -168,6 +168,9 @@ export class FileAnalysis implements EngineContext {
   summaryOf(fn: Node): Summary | null {
     return this.summaries.summaryOf(fn);
   }
+  isMemoryResult(call: Node): boolean {
+    return call.type === "CallExpression" && (this.recognizer.ffi?.isMemoryResult(call) ?? false);
+  }
   solveInline(child: FunctionGraph, entry: State, sink: Sink | null): State | undefined {
     return solve(this, child, entry, sink);
   }

@@ -151,6 +151,8 @@ export interface EngineContext {
   solveInline(child: FunctionGraph, entry: State, sink: Sink | null): State | undefined;
   /** The summary of a function of this file, or null when it has none (not analysable, recursive). */
   summaryOf(fn: Node): Summary | null;
+  /** A helper call whose result the file frees as memory and never uses as a COM object: it hands out no pointer to own. */
+  isMemoryResult(call: Node): boolean;
   /** What a Begin_ was called on, for `await` of a promise-shaped Begin_. */
   beginInfo(begin: Node): { recv: Sym; recvKey: string | null; method: string } | null;
   /** A call of a helper that begins a call counts as that Begin_ (for messages and suggestions). */

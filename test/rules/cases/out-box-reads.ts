@@ -168,6 +168,9 @@ ${end}  return name;
 }
 ${more}`;
 
+/** A caller of OUT_PTR's helper that frees what it gets as a BSTR. */
+const BSTR_CALLER = "declare function SysFreeString(bstr: bigint): void;\nexport function nameOf(element: bigint): void {\n  SysFreeString(outPtr(element, 23));\n}\n";
+
 /**
  * A file with its own release helper, defined before it is called (`release(thing)` in a loop): a repair writes the
  * helper's call, not the Release inside the helper's body. `end` runs before `leaked` returns.
@@ -229,8 +232,8 @@ export const cases: RuleCases = {
   valid: [
     { name: "an acquire helper returning its out box's pointer (spec 2a, shape 8's outPtr), released by its caller", code: OUT_PTR("  vcall(child, IUNKNOWN_RELEASE);\n") },
     {
-      name: "an acquire helper whose result one caller frees as a string (a BSTR from another slot): no call of it holds a COM object",
-      code: OUT_PTR("", "declare function SysFreeString(bstr: bigint): void;\nexport function nameOf(element: bigint): void {\n  SysFreeString(outPtr(element, 23));\n}\n"),
+      name: "an acquire helper whose result one caller frees as a string (a BSTR from another slot): that call holds no COM object; the other's, released, owes nothing",
+      code: OUT_PTR("  vcall(child, IUNKNOWN_RELEASE);\n", BSTR_CALLER),
     },
     {
       name: "a typed-array box read with Number(box[0]), filled through a dispatcher one step removed from its vtable lookup, released; its failure path owns nothing",
@@ -299,6 +302,14 @@ export function devmode(): void {
     leakCase("a file with no Release of its own: the repair calls its dispatcher with the arguments in place (a return type before the argument types kept)", TOAST_FACTORY, { pointer: "factory", acquirer: "RoGetActivationFactory", reached: "the return at line 13" }, [10, 7], 'vtblCall(factory, 2, "int32", [])', '  const count = vtblCall(factory, 6, "int32", ["ptr"], name);\n  return count;\n'),
     leakCase("a pointer never released in a file with its own release helper: the repair calls the helper (release(b)), not the Release inside its body", RELEASE_HELPER, { pointer: "b", acquirer: "create", reached: "the return at line 24" }, [22, 13], "release(b)", "  const n = vcall(b, 3);\n  return n;\n"),
     leakCase("an acquire helper returning its out box's pointer (spec 2a, shape 8's outPtr), its result never released by the caller", OUT_PTR, { pointer: "child", acquirer: "outPtr", reached: "the return at line 19" }, [17, 17], "vcall(child, IUNKNOWN_RELEASE)", "  const name = vcall(child, 23);\n  return name;\n"),
+    leakCase(
+      "an acquire helper whose result one caller frees as a string: each call is judged by its own result, and the one used as a COM object and never released leaks (spec 2a, 7: evidence per value read)",
+      (end) => OUT_PTR(end, BSTR_CALLER),
+      { pointer: "child", acquirer: "outPtr", reached: "the return at line 19" },
+      [17, 17],
+      "vcall(child, IUNKNOWN_RELEASE)",
+      "  const name = vcall(child, 23);\n  return name;\n",
+    ),
     leakCase("a typed-array box read with Number(box[0]), filled through a dispatcher one step removed from its vtable lookup, never released", SHADER_STATUS, { pointer: "result", acquirer: "callMethod", reached: "the return at line 21" }, [18, 18], "callMethod(result, 2)", "  const value = callMethod(result, 3);\n  return value;\n"),
     leakCase("a library export released through its dlopen table is the file's release form: the file the code forgets is released the same way", DLOPEN_AVI, { pointer: "fileB", acquirer: "AVIFileOpenW", reached: "the end of the function at line 18" }, [12, 7], "avi.symbols.AVIFileRelease(fileB)", "  avi.symbols.AVIFileRelease(fileA);\n"),
     leakCase("DS_OK is a success code: the device created on its success branch and never released is a leak", DSOUND_PROBE, { pointer: "device", acquirer: "DirectSoundCreate8", reached: "the end of the module at line 19" }, [12, 18], "vcall(device, IUNKNOWN_RELEASE, [], [])", "  vcall(device, IDIRECTSOUND8_GETCAPS, [FFIType.ptr], [flags.ptr!]);\n"),

@@ -1,0 +1,94 @@
+/**
+ * koffi code that looks a method up in an object's own vtable with a small helper of its own
+ * (`vtableSlot(p, 2)`: two `koffi.decode`s) and calls it with `koffi.call(fn, proto, p, ...)`, and wraps
+ * "call a slot with an out box, check, return the pointer" in a helper (`outPtr(obj, slot, what)`) that
+ * WinRT code also uses for HSTRINGs: each call of it is judged by what that call's result becomes.
+ */
+import { leakCase } from "./leaks";
+import type { RuleCases } from "./types";
+
+/** Released with the bare IUnknown slot looked up in the object's own vtable; the prototype's name names no method. */
+const BARE_SLOT = (end: string) => `import koffi from "koffi";
+const CoCreateInstance = koffi.load("ole32.dll").func("int __stdcall CoCreateInstance(void *c, void *o, uint32_t x, void *i, _Out_ void **ppv)");
+const ReleaseProto = koffi.proto("uint32_t __stdcall ReleaseFn(void *self)");
+const CountProto = koffi.proto("int __stdcall CountFn(void *self, _Out_ uint32_t *n)");
+function vtableSlot(instance: unknown, index: number): unknown {
+  return koffi.decode(koffi.decode(instance, "void *"), index * 8, "void *");
+}
+export function dispose(p: unknown): void {
+  koffi.call(vtableSlot(p, 2), ReleaseProto, p);
+}
+export function count(clsid: unknown, iid: unknown): number {
+  const out: unknown[] = [null];
+  if (CoCreateInstance(clsid, null, 1, iid, out) !== 0) return -1;
+  const obj = out[0];
+  const n = [0];
+  koffi.call(vtableSlot(obj, 3), CountProto, obj, n);
+${end}  return n[0];
+}
+`;
+
+/** One out helper for interface pointers and for HSTRINGs, which the file deletes as strings (itself, or in `takeString`). */
+const OUT_HELPER = (end: string) => `import koffi from "koffi";
+const OutPtr = koffi.proto("int __stdcall OutPtr(void *self, _Out_ void **out)");
+const OutU32 = koffi.proto("int __stdcall OutU32(void *self, _Out_ uint32 *out)");
+const Release = koffi.proto("uint32 __stdcall Release(void *self)");
+const WindowsDeleteString = koffi.load("combase.dll").func("int __stdcall WindowsDeleteString(void *s)");
+function check(hr: number, what: string): void {
+  if (hr < 0) throw new Error(what);
+}
+function slot(obj: unknown, index: number): unknown {
+  return koffi.decode(koffi.decode(obj, "void *"), index * 8, "void *");
+}
+export function release(obj: unknown): void {
+  if (obj) koffi.call(slot(obj, 2), Release, obj);
+}
+function outPtr(obj: unknown, index: number, what: string): unknown {
+  const out: unknown[] = [null];
+  check(koffi.call(slot(obj, index), OutPtr, obj, out) as number, what);
+  return out[0];
+}
+export function appId(session: unknown): void {
+  const h = outPtr(session, 6, "SourceAppUserModelId");
+  WindowsDeleteString(h);
+}
+export function stop(session: unknown): number {
+  const op = outPtr(session, 12, "TryStopAsync");
+  const status = [0];
+  check(koffi.call(slot(op, 7), OutU32, op, status) as number, "status");
+${end}  return status[0];
+}
+function takeString(h: unknown): string {
+  const text = String(h);
+  WindowsDeleteString(h);
+  return text;
+}
+export function displayName(session: unknown): string {
+  return takeString(outPtr(session, 7, "DisplayName"));
+}
+`;
+
+export const cases: RuleCases = {
+  valid: [
+    { name: "koffi.call(vtableSlot(obj, 2), ReleaseProto, obj): the bare IUnknown slot 2, looked up in the object's own vtable, is its Release", code: BARE_SLOT("  koffi.call(vtableSlot(obj, 2), ReleaseProto, obj);\n") },
+    { name: "an out helper's calls whose results the file deletes as strings (WindowsDeleteString, or a function of the file that does) owe no Release, while its other calls hand out COM objects", code: OUT_HELPER("  release(op);\n") },
+  ],
+  invalid: [
+    leakCase(
+      "a koffi object never released: the repair looks the bare IUnknown slot 2 up as the file does",
+      BARE_SLOT,
+      { pointer: "obj", acquirer: "CoCreateInstance", reached: "the return at line 17" },
+      [13, 7],
+      "koffi.call(vtableSlot(obj, 2), ReleaseProto, obj)",
+      "  const n = [0];\n  koffi.call(vtableSlot(obj, 3), CountProto, obj, n);\n  return n[0];\n",
+    ),
+    leakCase(
+      "an out helper that also hands out HSTRINGs (deleted as strings at other calls) still hands out the COM object its call here uses, never released",
+      OUT_HELPER,
+      { pointer: "op", acquirer: "outPtr", reached: "the return at line 28" },
+      [25, 14],
+      "koffi.call(slot(op, 2), Release, op)",
+      '  const status = [0];\n  check(koffi.call(slot(op, 7), OutU32, op, status) as number, "status");\n  return status[0];\n',
+    ),
+  ],
+};
