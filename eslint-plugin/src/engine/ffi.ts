@@ -84,7 +84,7 @@ export class FfiShapes {
         if (inner.type === "CallExpression" && inner.arguments.length >= 2) {
           // Looked up in `p`'s own vtable and called on `p`, an IUnknown slot's number is witness enough when no
           // prototype names the method (`koffi.call(vtableSlot(p, 2), ReleaseProto, p)`).
-          const number = !proto && sameExpression(inner.arguments[0], object) ? numericLiteral(inner.arguments[1]) : null;
+          const number = !proto && this.isOwnVtable(inner.arguments[0], object) ? numericLiteral(inner.arguments[1]) : null;
           const role = number !== null ? this.vocabulary.iunknownSlot(number) : null;
           const slot = this.slotOf(inner.arguments[1], [args[1]]) ?? (role ? { role } : null);
           if (slot) return { object, method: slot, rest: args.slice(3) };
@@ -96,7 +96,7 @@ export class FfiShapes {
           return field === null ? null : { object, method: this.methodByName(field) ?? { role: "other" }, rest: args.slice(3) };
         }
         // `koffi.call(slot(p, 3), GetCountProto, p, out)`: the function looked up in `p`'s own vtable, called on `p`.
-        if (inner.type === "CallExpression" && inner.arguments[0] && sameExpression(inner.arguments[0], object)) return { object, method: { role: "other" }, rest: args.slice(3) };
+        if (inner.type === "CallExpression" && this.isOwnVtable(inner.arguments[0], object)) return { object, method: { role: "other" }, rest: args.slice(3) };
         return null;
       }
     }
@@ -151,6 +151,21 @@ export class FfiShapes {
     return found && sameExpression(found.object, first) ? first : null;
   }
 
+  /**
+   * Is `lookedUpIn`, the first argument of a slot lookup, the object `object` itself or its vtable read once into a
+   * constant (`const vtbl = koffi.decode(p, 'void *')`, then `koffi.call(slot(vtbl, 20), proto, p, ...)`)?
+   */
+  private isOwnVtable(lookedUpIn: TSESTree.CallExpressionArgument | undefined, object: TSESTree.CallExpressionArgument): boolean {
+    if (!lookedUpIn || lookedUpIn.type === "SpreadElement") return false;
+    if (sameExpression(lookedUpIn, object)) return true;
+    const table = unwrapExpression(lookedUpIn);
+    const init = table.type === "Identifier" ? this.lookups.initOf(table) : null;
+    const read = init ? unwrapExpression(init) : null;
+    if (read?.type !== "CallExpression" || read.callee.type !== "MemberExpression" || memberName(read.callee) !== "decode" || !isKoffi(read.callee.object)) return false;
+    const declaration = read.parent?.parent;
+    return declaration?.type === "VariableDeclaration" && declaration.kind === "const" && read.arguments.length === 2 && sameExpression(read.arguments[0], object);
+  }
+
   /** `vcall(ctx, SET_BLEND_STATE, [types], [blendState, 0n])`: the argument list of a vtable call or native export, native code's to use. */
   isNativeArgumentList(array: TSESTree.ArrayExpression): boolean {
     const call = array.parent;
@@ -163,6 +178,23 @@ export class FfiShapes {
    * A call given an IID and a box fills the box with an interface pointer: evidence enough.
    */
   mentionsIid(args: readonly TSESTree.CallExpressionArgument[]): boolean {
+    return this.iidIndex(args) >= 0;
+  }
+
+  /**
+   * The box COM's out pointer is written to when the call also takes other boxes: the one right after the IID it is
+   * asked for (`REFIID riid, void **ppv`: `SHBindToParent(pidl, riid, ppv, ppidlLast)` fills `ppidlLast` with no
+   * object); null when the argument after the IID is no box (`ActivateAudioInterfaceAsync(path, riid, params,
+   * handler, ppOperation)`, whose handler is an object the code passes in).
+   */
+  boxAfterIid(args: readonly TSESTree.CallExpressionArgument[]): Expression | null {
+    const at = this.iidIndex(args);
+    const next = at >= 0 ? args[at + 1] : undefined;
+    return next && next.type !== "SpreadElement" ? this.boxes.passedBox(next) : null;
+  }
+
+  /** Where the first argument naming an interface ID is, or -1. */
+  private iidIndex(args: readonly TSESTree.CallExpressionArgument[]): number {
     const names = (node: Node): boolean => {
       const expr = unwrapExpression(node);
       switch (expr.type) {
@@ -179,7 +211,7 @@ export class FfiShapes {
           return false;
       }
     };
-    return args.some((a) => a.type !== "SpreadElement" && names(a));
+    return args.findIndex((a) => a.type !== "SpreadElement" && names(a));
   }
 
   /** Does this argument (or an IID expression inside it, `guid(IID_ICancelMethodCalls).ptr`) name the cancel interface? */
@@ -209,6 +241,8 @@ export class FfiShapes {
     const expr = unwrapExpression(callee);
     if (expr.type === "Identifier") return /^[A-Z][a-z]+[A-Z]\w*$/.test(expr.name) || this.isKoffiDeclared(expr);
     if (expr.type !== "MemberExpression") return false;
+    // koffi's own functions read memory or call native code (`koffi.decode(p, 'void *')`, `koffi.call(fn, proto, p)`).
+    if (isKoffi(expr.object)) return true;
     const name = memberName(expr) ?? "";
     const owner = dottedName(expr.object) ?? "";
     return /(^|\.)symbols$/.test(owner) || (/^[A-Z]/.test(name) && /^[A-Z][A-Za-z0-9_]*$/.test(owner) && !/^(Object|Array|Promise|Reflect|JSON|Math|Number|String|Symbol|Map|Set|WeakMap|WeakSet|Buffer|BigInt)$/.test(owner));
@@ -340,6 +374,10 @@ export class FfiShapes {
   isObjectsOwnTableCall(call: TSESTree.CallExpression): boolean {
     // `koffi.call(dVtbl.Release, R_t, dev)`: the struct decoded from this object's vtable is its own.
     if (this.isDecodedStructCall(call)) return true;
+    // `koffi.call(slot(vtbl, 2), proto, p)` with `const vtbl = koffi.decode(p, 'void *')`: so is the vtable read into `vtbl`.
+    const [fn, , object] = call.arguments;
+    const lookup = fn ? unwrapExpression(fn as Node) : null;
+    if (lookup?.type === "CallExpression" && object && lookup.arguments[0] && !sameExpression(lookup.arguments[0], object) && this.isOwnVtable(lookup.arguments[0], object)) return true;
     if (!isTableCall(call)) return false;
     const callee = unwrapExpression(call.callee) as TSESTree.MemberExpression;
     const name = memberName(callee);

@@ -71,7 +71,8 @@ export class Recognizer {
     if (this.ffi.boxes.passedBox(call) !== null) return null;
     // An export that fills a box (`CoCreateInstance(..., out)`), when the file uses what it reads as a COM object.
     const boxes = this.ffi.boxes.boxArguments(call.arguments);
-    const box = boxes[boxes.length - 1];
+    // The last box (out-parameters follow the in-parameters), unless one follows the IID the call is given.
+    const box = boxes.length > 1 ? (this.ffi.boxAfterIid(call.arguments) ?? boxes[boxes.length - 1]) : boxes[0];
     // The creating exports of spec 3a acquire whatever the file does with the pointer.
     const name = calleeName(call.callee);
     // `read.ptr(box.ptr, 0)` reads the box; it fills nothing.
@@ -135,7 +136,7 @@ export class Recognizer {
    * evidence rule, box by box): `D3DCompile(..., ppCode, ppErr)` fills a code and an error blob.
    */
   private withExtraBoxes(api: Extract<ApiCall, { kind: "acquire" }>, boxes: readonly TSESTree.Expression[]): Extract<ApiCall, { kind: "acquire" }> {
-    const extra = this.comBoxes(boxes).filter((box) => box !== api.outBox && box !== boxes[boxes.length - 1]);
+    const extra = this.comBoxes(boxes).filter((box) => box !== api.outBox);
     return extra.length > 0 ? { ...api, extraBoxes: extra } : api;
   }
 

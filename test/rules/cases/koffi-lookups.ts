@@ -68,12 +68,65 @@ export function displayName(session: unknown): string {
 }
 `;
 
+/** The vtable read once into a constant, its slots looked up there (`slot(vtbl, 20)`) and called on the object. */
+const VTABLE_ONCE = (end: string) => `const koffi = require("koffi");
+const ole32 = koffi.load("ole32.dll");
+const CoCreateInstance = ole32.func("int CoCreateInstance(void *clsid, void *outer, uint32 ctx, void *riid, _Out_ void **ppv)");
+const pSetPath = koffi.proto("int SetPath(void *self, str16 file)");
+const pRelease = koffi.proto("uint32 ReleaseFn(void *self)");
+const slot = (vtbl, i) => koffi.decode(vtbl, i * 8, "void *");
+function setPath(clsid, iid, target) {
+  const ppv = koffi.alloc("void *", 1);
+  if (CoCreateInstance(clsid, null, 1, iid, ppv) !== 0) throw new Error("create");
+  const link = koffi.decode(ppv, "void *");
+  const vtbl = koffi.decode(link, "void *");
+  const hr = koffi.call(slot(vtbl, 20), pSetPath, link, target);
+${end}  return hr;
+}
+module.exports = { setPath };
+`;
+
+/** An export filling two boxes, the interface pointer right after the IID and a child PIDL last (`SHBindToParent`). */
+const BIND_TO_PARENT = (end: string) => `import koffi from "koffi";
+const shell32 = koffi.load("shell32.dll");
+const SHBindToParent = shell32.func("int __stdcall SHBindToParent(void*, void*, _Out_ void**, void*)");
+const P = koffi.proto("uint32 __stdcall Release(void*)");
+function vcall(ptr: unknown, index: number, proto: unknown, ...args: unknown[]) {
+  const vtbl = koffi.decode(ptr, "void*");
+  return koffi.call(koffi.decode(vtbl, index * 8, "void*"), proto as never, ptr, ...args);
+}
+export function displayName(pidl: unknown, iidShellFolder: Buffer) {
+  const outSf: unknown[] = [null];
+  const childBuf = Buffer.alloc(8);
+  if (SHBindToParent(pidl, iidShellFolder, outSf, childBuf) !== 0 || !outSf[0]) return null;
+  const folder = outSf[0];
+  const child = childBuf.readBigUInt64LE(0);
+  const name = vcall(folder, 10, P, child);
+${end}  return name;
+}
+`;
+
 export const cases: RuleCases = {
   valid: [
     { name: "koffi.call(vtableSlot(obj, 2), ReleaseProto, obj): the bare IUnknown slot 2, looked up in the object's own vtable, is its Release", code: BARE_SLOT("  koffi.call(vtableSlot(obj, 2), ReleaseProto, obj);\n") },
     { name: "an out helper's calls whose results the file deletes as strings (WindowsDeleteString, or a function of the file that does) owe no Release, while its other calls hand out COM objects", code: OUT_HELPER("  release(op);\n") },
+    { name: "the vtable read once (const vtbl = koffi.decode(link, 'void *')) is the object's own: koffi.call(slot(vtbl, 2), proto, link) releases link", code: VTABLE_ONCE("  koffi.call(slot(vtbl, 2), pRelease, link);\n") },
+    { name: "of an export's two boxes, the one right after the IID holds the interface (SHBindToParent): released, and the child PIDL in the last box is no COM object", code: BIND_TO_PARENT("  vcall(folder, 2, P);\n") },
   ],
   invalid: [
+    {
+      name: "a koffi object whose vtable is read once and whose methods are called through it is used, not handed on: never released, it leaks (no repair: the file has no release form for it)",
+      code: VTABLE_ONCE(""),
+      errors: [{ messageId: "missingRelease", data: { pointer: "link", acquirer: "CoCreateInstance", reached: "the return at line 13", release: "link.Release()" }, line: 9, column: 7 }],
+    },
+    leakCase(
+      "of an export's two boxes, the one right after the IID holds the interface (SHBindToParent): never released, it leaks, and the child PIDL is not reported",
+      BIND_TO_PARENT,
+      { pointer: "folder", acquirer: "SHBindToParent", reached: "the return at line 16" },
+      [12, 7],
+      "vcall(folder, 2, P)",
+      "  const child = childBuf.readBigUInt64LE(0);\n  const name = vcall(folder, 10, P, child);\n  return name;\n",
+    ),
     leakCase(
       "a koffi object never released: the repair looks the bare IUnknown slot 2 up as the file does",
       BARE_SLOT,
