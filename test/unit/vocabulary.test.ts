@@ -103,6 +103,10 @@ describe("vocabulary", () => {
       assert.ok(trigger.test('import { ptr } from "bun:ffi"; const out = new Uint8Array(8); comRelease(p);'));
       assert.ok(!trigger.test('import { ptr } from "bun:ffi"; const out = new Uint8Array(16); comRelease(p);'));
     });
+    it("fires on a koffi file with a box whose only release is its own lower-case helper (release(p))", () => {
+      assert.ok(trigger.test('const koffi = require("koffi"); const out = [null]; release(out[0]);'));
+      assert.ok(!trigger.test('const out = [null]; lock.release(out[0]);'));
+    });
     it("stays quiet on code without protocol names", () => {
       for (const text of ["controller.abort(); lock.release();", "job.cancel()", "Begin_ = 1"]) assert.ok(!trigger.test(text), text);
     });

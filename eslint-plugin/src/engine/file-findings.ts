@@ -31,9 +31,12 @@ export class FileFindings {
     return this.byCodePath.get(codePath);
   }
 
-  /** One finding per kind and place: a `finally` visited on two paths, or two paths to one exit, report once. */
+  /**
+   * One finding per kind, place and pointer: a `finally` visited on two paths, or two paths to one exit, report once;
+   * two pointers one call fills (`D3D11CreateDevice`'s device and context) are two.
+   */
   collect(list: Finding[], finding: Finding): void {
-    const key = `${finding.kind}:${finding.node.range[0]}:${finding.node.range[1]}`;
+    const key = `${finding.kind}:${finding.node.range[0]}:${finding.node.range[1]}:${"pointer" in finding ? finding.pointer : ""}`;
     if (this.reportedKeys.has(key)) return;
     this.reportedKeys.add(key);
     list.push(finding);

@@ -106,14 +106,53 @@ ${end}  return name;
 }
 `;
 
+/** An export filling two interface boxes and a level (`D3D11CreateDevice`); `early` runs before the level test. */
+const DEVICE_AND_CONTEXT = (early: string) => `import koffi from "koffi";
+const D3D11CreateDevice = koffi.load("d3d11.dll").func("int32 __stdcall D3D11CreateDevice(void *a, int32 t, void *s, uint32 f, void *l, uint32 n, uint32 sdk, _Out_ void **dev, _Out_ int32 *lvl, _Out_ void **ctx)");
+const P = koffi.proto("uint32 __stdcall Drop(void *self)");
+function vtblCall(obj: unknown, index: number, proto: unknown, ...args: unknown[]) {
+  const vtbl = koffi.decode(obj, "void *");
+  return koffi.call(koffi.decode(vtbl, index * 8, "void *"), proto as never, obj, ...args);
+}
+function release(obj: unknown) {
+  if (obj) vtblCall(obj, 2, P);
+}
+export function level(wanted: number) {
+  const dev: unknown[] = [null];
+  const lvl = [0];
+  const ctx: unknown[] = [null];
+  if (D3D11CreateDevice(null, 1, null, 0, null, 0, 7, dev, lvl, ctx) < 0) return null;
+  const device = dev[0];
+  const context = ctx[0];
+${early}  if (lvl[0] < wanted) return null;
+  release(context);
+  release(device);
+  return lvl[0];
+}
+`;
+
 export const cases: RuleCases = {
   valid: [
     { name: "koffi.call(vtableSlot(obj, 2), ReleaseProto, obj): the bare IUnknown slot 2, looked up in the object's own vtable, is its Release", code: BARE_SLOT("  koffi.call(vtableSlot(obj, 2), ReleaseProto, obj);\n") },
     { name: "an out helper's calls whose results the file deletes as strings (WindowsDeleteString, or a function of the file that does) owe no Release, while its other calls hand out COM objects", code: OUT_HELPER("  release(op);\n") },
     { name: "the vtable read once (const vtbl = koffi.decode(link, 'void *')) is the object's own: koffi.call(slot(vtbl, 2), proto, link) releases link", code: VTABLE_ONCE("  koffi.call(slot(vtbl, 2), pRelease, link);\n") },
     { name: "of an export's two boxes, the one right after the IID holds the interface (SHBindToParent): released, and the child PIDL in the last box is no COM object", code: BIND_TO_PARENT("  vcall(folder, 2, P);\n") },
+    { name: "an export filling two interface boxes: both pointers released on every path", code: DEVICE_AND_CONTEXT("  if (lvl[0] === 0) {\n    release(context);\n    release(device);\n    return null;\n  }\n").replace("  if (lvl[0] < wanted) return null;\n", "") },
   ],
   invalid: [
+    {
+      name: "an export filling two interface boxes, an exit that releases neither: both pointers are reported, not only the last box's",
+      code: DEVICE_AND_CONTEXT(""),
+      errors: [
+        ...["context", "device"].map((pointer) => ({
+          messageId: "missingRelease" as const,
+          data: { pointer, acquirer: "D3D11CreateDevice", reached: "the return at line 18", release: `release(${pointer})` },
+          line: 15,
+          column: 7,
+          suggestions: [{ messageId: "insertReleaseAtExit" as const, output: DEVICE_AND_CONTEXT("").replace("  if (lvl[0] < wanted) return null;", `  if (lvl[0] < wanted) { release(${pointer}); return null; }`) }],
+        })),
+      ],
+    },
     {
       name: "a koffi object whose vtable is read once and whose methods are called through it is used, not handed on: never released, it leaks (no repair: the file has no release form for it)",
       code: VTABLE_ONCE(""),
