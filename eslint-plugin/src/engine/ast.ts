@@ -296,3 +296,11 @@ export function returnedValues(fn: TSESTree.FunctionLike): (Node | null)[] {
   });
   return values;
 }
+
+/** `assert(p)`, `assert.ok(p, msg)`, `console.assert(p)`: an assertion, which tests what it is given and keeps nothing. */
+export function isAssertion(callee: Node): boolean {
+  const expr = unwrapExpression(callee);
+  if (expr.type === "Identifier") return expr.name === "assert";
+  if (expr.type !== "MemberExpression" || expr.object.type !== "Identifier") return false;
+  return expr.object.name === "assert" || (expr.object.name === "console" && memberName(expr) === "assert");
+}

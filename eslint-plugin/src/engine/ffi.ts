@@ -14,7 +14,7 @@
  * The file's out boxes (shape 7) are out-boxes.ts's (`boxes`).
  */
 import type { TSESTree } from "@typescript-eslint/utils";
-import { calleeName, dottedName, memberName, numericLiteral, unwrapExpression, wrappedValue } from "./ast";
+import { calleeName, dottedName, isAssertion, memberName, numericLiteral, unwrapExpression, wrappedValue } from "./ast";
 import { ComEvidence } from "./com-evidence";
 import { isKoffi } from "./out-box-shapes";
 import { OutBoxes } from "./out-boxes";
@@ -199,9 +199,9 @@ export class FfiShapes {
       const expr = unwrapExpression(node);
       switch (expr.type) {
         case "Identifier":
-          return /iid/i.test(expr.name);
+          return namesIid(expr.name);
         case "MemberExpression":
-          return names(expr.object) || /iid/i.test(memberName(expr) ?? "");
+          return names(expr.object) || namesIid(memberName(expr) ?? "");
         case "CallExpression":
           // `iidOf(IFoo)`, `__uuidof(IFoo)`, or a GUID helper given an IID (`guid(IID_IFoo)`); a bare GUID is no IID.
           return /iid|uuidof/i.test(calleeName(expr.callee) ?? "") || expr.arguments.some((a) => names(a));
@@ -237,6 +237,11 @@ export class FfiShapes {
    * A native export, by how FFI bindings name them: `lib.symbols.Foo`, `Ole32.CoFoo` (a PascalCase
    * function of a PascalCase library object), or a PascalCase free function (`CoCreateInstance`).
    */
+  /** Does this callee keep nothing it is given: native code (`isNativeExport`), or an assertion (`assert(p)`)? */
+  keepsNothing(callee: Node): boolean {
+    return this.isNativeExport(callee) || isAssertion(callee);
+  }
+
   isNativeExport(callee: Node): boolean {
     const expr = unwrapExpression(callee);
     if (expr.type === "Identifier") return /^[A-Z][a-z]+[A-Z]\w*$/.test(expr.name) || this.isKoffiDeclared(expr);
@@ -245,6 +250,8 @@ export class FfiShapes {
     if (isKoffi(expr.object)) return true;
     const name = memberName(expr) ?? "";
     const owner = dottedName(expr.object) ?? "";
+    // bun:ffi's memory reads (`read.ptr(p)`: the vtable's address, the first step of an inline vtable call).
+    if (/(?:^|\.)read$/.test(owner)) return true;
     return /(^|\.)symbols$/.test(owner) || (/^[A-Z]/.test(name) && /^[A-Z][A-Za-z0-9_]*$/.test(owner) && !/^(Object|Array|Promise|Reflect|JSON|Math|Number|String|Symbol|Map|Set|WeakMap|WeakSet|Buffer|BigInt)$/.test(owner));
   }
 
@@ -429,4 +436,9 @@ function sameExpression(a: TSESTree.CallExpressionArgument, b: TSESTree.CallExpr
 /** An UPPER_SNAKE constant that is no flag or code of some other API (`MEM_COMMIT`, `WM_PAINT`, `E_FAIL`): a vtable slot's name. */
 function isSlotConstantName(name: string): boolean {
   return /^[A-Z][A-Z0-9]*_[A-Z0-9_]+$/.test(name) && !/^(MEM|PAGE|FILE|GENERIC|WM|WS|SW|VK|CS|IDC|IDI|MB|ERROR|E|S|RPC|CLSCTX|COINIT)_/.test(name);
+}
+
+/** `iid`, `IID_IFoo`, `riid`; not `IID_NULL`, which `IDispatch::Invoke` is given and which asks for no interface. */
+function namesIid(name: string): boolean {
+  return /iid/i.test(name) && !/(?:^|_)IID_NULL$/i.test(name);
 }

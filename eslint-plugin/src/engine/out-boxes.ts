@@ -54,7 +54,10 @@ export class OutBoxes {
     }
     if (node.type !== "CallExpression") return null;
     const callee = unwrapExpression(node.callee);
-    if (callee.type === "MemberExpression" && isBoxReadMethod(memberName(callee) ?? "") && this.isBox(callee.object)) return { box: callee.object, member: "[0]" };
+    // `box.readBigUInt64LE(0)`: a read at another offset (`excepinfo.readBigUInt64LE(8)`) is a field of a struct.
+    const offset = node.arguments[0];
+    const atStart = !offset || (offset.type !== "SpreadElement" && numericLiteral(offset) === 0);
+    if (callee.type === "MemberExpression" && isBoxReadMethod(memberName(callee) ?? "") && atStart && this.isBox(callee.object)) return { box: callee.object, member: "[0]" };
     // `new DataView(box.buffer).getBigUint64(0, true)`.
     if (callee.type === "MemberExpression" && /^getBig(?:Ui|I)nt64$/.test(memberName(callee) ?? "") && node.arguments.length > 0 && numericLiteral(node.arguments[0]) === 0) {
       const viewed = this.viewedBox(callee.object, "DataView");
@@ -110,6 +113,11 @@ export class OutBoxes {
     if (this.isBox(expr)) return expr as Expression;
     if (expr.type === "MemberExpression" && memberName(expr) === "ptr" && this.isBox(expr.object)) return expr.object;
     if (expr.type === "CallExpression") return this.addressedBox(expr);
+    // `new Uint8Array(out.buffer)`: the box's bytes, what a Deno `"buffer"` parameter takes.
+    if (expr.type === "NewExpression" && expr.callee.type === "Identifier" && expr.callee.name === "Uint8Array" && expr.arguments[0]) {
+      const buffer = unwrapExpression(expr.arguments[0] as Node);
+      if (buffer.type === "MemberExpression" && memberName(buffer) === "buffer" && this.isBox(buffer.object)) return buffer.object;
+    }
     // `const outPtr = ptr(out)`, then `[..., outPtr]`: the box's address kept in a constant.
     if (expr.type === "Identifier") {
       const init = this.lookups.initOf(expr);

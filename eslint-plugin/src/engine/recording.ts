@@ -300,7 +300,7 @@ export class Recorder {
     const ffi = this.recognizer.ffi;
     const native =
       usedOnly !== null ||
-      (node.type === "CallExpression" && ((ffi?.isNativeExport(node.callee) ?? false) || (callee.type === "CallExpression" && this.classify(callee)?.kind === "vtableUse"))) ||
+      (node.type === "CallExpression" && ((ffi?.keepsNothing(node.callee) ?? false) || (callee.type === "CallExpression" && this.classify(callee)?.kind === "vtableUse"))) ||
       (argSyms.length > 0 && (ffi?.isDenoNativeCall(node) ?? false));
     for (const { sym, key, pooledIn } of argSyms) this.record({ k: "escape", target: sym, targetKey: key, ...(native ? { native } : {}), ...(pooledIn ? { pooledIn } : {}) });
   }

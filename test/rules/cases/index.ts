@@ -20,6 +20,7 @@ import { cases as denoPointers } from "./deno-pointers";
 import { cases as boxIdioms } from "./box-idioms";
 import * as koffiStructs from "./koffi-structs";
 import { cases as koffiLookups } from "./koffi-lookups";
+import { cases as ffiUses } from "./ffi-uses";
 import * as releaseHelpers from "./release-helpers";
 import { cases as pools } from "./pools";
 import { cases as objectFields } from "./object-fields";
@@ -53,6 +54,7 @@ export const caseSuites: readonly CaseSuite[] = [
   { source: "box-idioms", rule: "missing-release", cases: boxIdioms },
   { source: "koffi-structs", rule: "missing-release", cases: koffiStructs.missingRelease },
   { source: "koffi-lookups", rule: "missing-release", cases: koffiLookups },
+  { source: "ffi-uses", rule: "missing-release", cases: ffiUses },
   { source: "release-helpers", rule: "missing-release", cases: releaseHelpers.cases },
   { source: "release-helpers", rule: "use-after-release", cases: releaseHelpers.useAfterRelease },
   { source: "koffi-structs", rule: "use-after-release", cases: koffiStructs.useAfterRelease },
