@@ -84,8 +84,11 @@ export class FfiShapes {
         if (inner.type === "CallExpression" && inner.arguments.length >= 2) {
           // Looked up in `p`'s own vtable and called on `p`, an IUnknown slot's number is witness enough when no
           // prototype names the method (`koffi.call(vtableSlot(p, 2), ReleaseProto, p)`).
+          // (AddRef and Release take nothing after the object: an interface that is no IUnknown, XAudio2's voices, has
+          // another method at slot 2, `SetEffectChain(voice, chain)`.)
           const number = !proto && this.isOwnVtable(inner.arguments[0], object) ? numericLiteral(inner.arguments[1]) : null;
-          const role = number !== null ? this.vocabulary.iunknownSlot(number) : null;
+          const iunknown = number !== null ? this.vocabulary.iunknownSlot(number) : null;
+          const role = iunknown === "queryInterface" || args.length === 3 ? iunknown : null;
           const slot = this.slotOf(inner.arguments[1], [args[1]]) ?? (role ? { role } : null);
           if (slot) return { object, method: slot, rest: args.slice(3) };
         }
@@ -246,9 +249,11 @@ export class FfiShapes {
     const expr = unwrapExpression(callee);
     if (expr.type === "Identifier") return /^[A-Z][a-z]+[A-Z]\w*$/.test(expr.name) || this.isKoffiDeclared(expr);
     if (expr.type !== "MemberExpression") return false;
-    // koffi's own functions read memory or call native code (`koffi.decode(p, 'void *')`, `koffi.call(fn, proto, p)`).
-    if (isKoffi(expr.object)) return true;
     const name = memberName(expr) ?? "";
+    // koffi's memory read (`koffi.decode(p, 'void *')`: the vtable's address). Not its other functions: `koffi.call`
+    // of a method the engine cannot read may be the Release, `koffi.encode(pp, 'void *', p)` and `koffi.as(p, T)` hand
+    // the pointer on.
+    if (isKoffi(expr.object)) return name === "decode";
     const owner = dottedName(expr.object) ?? "";
     // bun:ffi's memory reads (`read.ptr(p)`: the vtable's address, the first step of an inline vtable call).
     if (/(?:^|\.)read$/.test(owner)) return true;

@@ -32,11 +32,12 @@ export class FileFindings {
   }
 
   /**
-   * One finding per kind, place and pointer: a `finally` visited on two paths, or two paths to one exit, report once;
-   * two pointers one call fills (`D3D11CreateDevice`'s device and context) are two.
+   * One finding per kind and place: a `finally` visited on two paths, or two paths to one exit, report once; so does
+   * a use of a variable that may hold either of two objects. A leak is one per pointer: two pointers one call fills
+   * (`D3D11CreateDevice`'s device and context) are two.
    */
   collect(list: Finding[], finding: Finding): void {
-    const key = `${finding.kind}:${finding.node.range[0]}:${finding.node.range[1]}:${"pointer" in finding ? finding.pointer : ""}`;
+    const key = `${finding.kind}:${finding.node.range[0]}:${finding.node.range[1]}:${finding.kind === "missing-release" ? finding.pointer : ""}`;
     if (this.reportedKeys.has(key)) return;
     this.reportedKeys.add(key);
     list.push(finding);

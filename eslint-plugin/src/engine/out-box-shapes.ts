@@ -52,7 +52,7 @@ export function isPointerArrayName(name: string): boolean {
 }
 
 /** A koffi type that is a pointer: `'void *'`, `voidPtr`, `koffi.pointer(koffi.types.void)`. */
-function namesPointerType(type: TSESTree.CallExpressionArgument): boolean {
+export function namesPointerType(type: TSESTree.CallExpressionArgument): boolean {
   const node = type.type === "SpreadElement" ? null : unwrapExpression(type);
   if (!node) return false;
   if (node.type === "Literal") return typeof node.value === "string" && node.value.includes("*");

@@ -10,7 +10,7 @@ import type { TSESTree } from "@typescript-eslint/utils";
 import { calleeName, dottedName, isFunctionNode, memberName, numericLiteral, returnedValues, unwrapExpression } from "./ast";
 import type { FfiLookups } from "./ffi";
 import { isPointerConversion, onlyComputesItsResult, returnsNewBox } from "./helper-shapes";
-import { isBoxCreation, isBoxReadMethod, isKoffi, isPointerArrayName } from "./out-box-shapes";
+import { isBoxCreation, isBoxReadMethod, isKoffi, isPointerArrayName, namesPointerType } from "./out-box-shapes";
 
 type Node = TSESTree.Node;
 type Expression = TSESTree.Expression;
@@ -102,8 +102,14 @@ export class OutBoxes {
     const callee = unwrapExpression(node.callee);
     const method = callee.type === "MemberExpression" ? memberName(callee) : null;
     if (method !== null && isBoxReadMethod(method)) return /64/.test(method);
+    // `new DataView(box.buffer).getBigUint64(0, true)` (readBox accepts only the 64-bit reads of a view).
+    if (method !== null && /^getBig(?:Ui|I)nt64$/.test(method)) return true;
+    // bun:ffi's `read.ptr(box)` (not `read.u32(ptr(level))`); koffi's `koffi.decode(box, 'void *')` (not `'int32_t'`).
+    if (callee.type === "MemberExpression" && /(?:^|\.)read$/.test(dottedName(callee.object) ?? "")) return /^(?:ptr|u64|i64|intptr|uintptr)$/.test(method ?? "");
+    if (callee.type === "MemberExpression" && isKoffi(callee.object)) return !!node.arguments[1] && namesPointerType(node.arguments[1]);
     const [operand] = node.arguments;
     if (node.arguments.length === 1 && operand.type !== "SpreadElement" && this.readBox(operand)) return this.readsWholePointer(operand);
+    // A read helper of the file (`take(box)`): what its body reads.
     return true;
   }
 

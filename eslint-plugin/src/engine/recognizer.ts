@@ -71,8 +71,11 @@ export class Recognizer {
     if (this.ffi.boxes.passedBox(call) !== null) return null;
     // An export that fills a box (`CoCreateInstance(..., out)`), when the file uses what it reads as a COM object.
     const boxes = this.ffi.boxes.boxArguments(call.arguments);
-    // The last box (out-parameters follow the in-parameters), unless one follows the IID the call is given.
-    const box = boxes.length > 1 ? (this.ffi.boxAfterIid(call.arguments) ?? boxes[boxes.length - 1]) : boxes[0];
+    // The last box (out-parameters follow the in-parameters), unless the one after the IID the call is given holds a
+    // COM object (`SHBindToParent(pidl, riid, ppv, ppidlLast)`; `D2D1CreateFactory(type, riid, options, ppFactory)`
+    // is given an options struct there).
+    const afterIid = boxes.length > 1 ? this.ffi.boxAfterIid(call.arguments) : null;
+    const box = afterIid && this.ffi.holdsComObject(afterIid) ? afterIid : boxes[boxes.length - 1];
     // The creating exports of spec 3a acquire whatever the file does with the pointer.
     const name = calleeName(call.callee);
     // `read.ptr(box.ptr, 0)` reads the box; it fills nothing.

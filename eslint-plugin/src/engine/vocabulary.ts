@@ -235,13 +235,15 @@ export class Vocabulary {
     // (`release(p)` too: given an argument, unlike a lock's `release()`).
     const releaseCall = new RegExp(`(?:${this.naming.releaseMethods.flatMap((m) => [escapeRegExp(m), escapeRegExp(m.charAt(0).toLowerCase() + m.slice(1))]).join("|") || "Release"})\\s*\\(\\s*[\\w$]`);
     const localImport = /\b(?:from\s*|require\(\s*)["'](?:\.{1,2}\/|@[\w.-]+\/)/;
+    // A lower-case one as a name of its own (`release(p)`, `com.release(p)`; not a C library's `foo_release(h)`).
+    const ownReleaseCall = new RegExp(`(?<![\\w$])(?:${this.naming.releaseMethods.map((m) => escapeRegExp(m.charAt(0).toLowerCase() + m.slice(1))).join("|") || "release"})\\s*\\(\\s*[\\w$]`);
     // ...or an FFI binding next to such an import: its pointers may come from there even where no
     // Release is left (the one that was there is the leak). A binding's own words and a box also make
     // such a call (`release(p)`, the file's own helper) a release enough.
     return {
       test: (text) =>
         protocol.test(text) ||
-        (box.test(text) && ((release.test(text) && ffi.test(text)) || (releaseCall.test(text) && binding.test(text)))) ||
+        (box.test(text) && ((release.test(text) && ffi.test(text)) || (ownReleaseCall.test(text) && binding.test(text)))) ||
         (localImport.test(text) && (releaseCall.test(text) || binding.test(text))),
     };
   }

@@ -21,6 +21,7 @@ import { cases as boxIdioms } from "./box-idioms";
 import * as koffiStructs from "./koffi-structs";
 import { cases as koffiLookups } from "./koffi-lookups";
 import { cases as ffiUses } from "./ffi-uses";
+import * as reviewRegressions from "./review-regressions";
 import * as releaseHelpers from "./release-helpers";
 import { cases as pools } from "./pools";
 import { cases as objectFields } from "./object-fields";
@@ -55,6 +56,8 @@ export const caseSuites: readonly CaseSuite[] = [
   { source: "koffi-structs", rule: "missing-release", cases: koffiStructs.missingRelease },
   { source: "koffi-lookups", rule: "missing-release", cases: koffiLookups },
   { source: "ffi-uses", rule: "missing-release", cases: ffiUses },
+  { source: "review-regressions", rule: "missing-release", cases: reviewRegressions.cases },
+  { source: "review-regressions", rule: "use-after-release", cases: reviewRegressions.useAfterRelease },
   { source: "release-helpers", rule: "missing-release", cases: releaseHelpers.cases },
   { source: "release-helpers", rule: "use-after-release", cases: releaseHelpers.useAfterRelease },
   { source: "koffi-structs", rule: "use-after-release", cases: koffiStructs.useAfterRelease },

@@ -131,6 +131,28 @@ ${early}  if (lvl[0] < wanted) return null;
 }
 `;
 
+/** A helper returning the object with its vtable; the caller calls a named slot of it (`SLOT.Save`) on the object. */
+const NAMED_SLOT = (end: string) => `const koffi = require("koffi");
+const ole32 = koffi.load("ole32.dll");
+const CoCreateInstance = ole32.func("int CoCreateInstance(void *clsid, void *outer, uint32 ctx, void *riid, _Out_ void **ppv)");
+const pSave = koffi.proto("int Save(void *self, str16 file, int remember)");
+const pRelease = koffi.proto("uint32 ReleaseFn(void *self)");
+const SLOT = { Release: 2, Save: 6 };
+const slot = (vtbl, i) => koffi.decode(vtbl, i * 8, "void *");
+function open(clsid, iid) {
+  const ppv = koffi.alloc("void *", 1);
+  if (CoCreateInstance(clsid, null, 1, iid, ppv) !== 0) throw new Error("create");
+  const file = koffi.decode(ppv, "void *");
+  return { file, vtbl: koffi.decode(file, "void *") };
+}
+function save(clsid, iid, path) {
+  const { file, vtbl } = open(clsid, iid);
+  const hr = koffi.call(slot(vtbl, SLOT.Save), pSave, file, path, 1);
+${end}  return hr;
+}
+module.exports = { save };
+`;
+
 export const cases: RuleCases = {
   valid: [
     { name: "koffi.call(vtableSlot(obj, 2), ReleaseProto, obj): the bare IUnknown slot 2, looked up in the object's own vtable, is its Release", code: BARE_SLOT("  koffi.call(vtableSlot(obj, 2), ReleaseProto, obj);\n") },
@@ -138,8 +160,14 @@ export const cases: RuleCases = {
     { name: "the vtable read once (const vtbl = koffi.decode(link, 'void *')) is the object's own: koffi.call(slot(vtbl, 2), proto, link) releases link", code: VTABLE_ONCE("  koffi.call(slot(vtbl, 2), pRelease, link);\n") },
     { name: "of an export's two boxes, the one right after the IID holds the interface (SHBindToParent): released, and the child PIDL in the last box is no COM object", code: BIND_TO_PARENT("  vcall(folder, 2, P);\n") },
     { name: "an export filling two interface boxes: both pointers released on every path", code: DEVICE_AND_CONTEXT("  if (lvl[0] === 0) {\n    release(context);\n    release(device);\n    return null;\n  }\n").replace("  if (lvl[0] < wanted) return null;\n", "") },
+    { name: "koffi.call(slot(vtbl, SLOT.Save), proto, file) through a vtable returned beside the object calls a named method of file's: released after it, no report", code: NAMED_SLOT("  koffi.call(slot(vtbl, SLOT.Release), pRelease, file);\n") },
   ],
   invalid: [
+    {
+      name: "koffi.call(slot(vtbl, SLOT.Save), proto, file) is a method call on file (a named slot of another method), not a hand-off: never released, file leaks",
+      code: NAMED_SLOT(""),
+      errors: [{ messageId: "missingRelease", data: { pointer: "file", acquirer: "open", reached: "the return at line 17", release: "file.Release()" }, line: 15, column: 26 }],
+    },
     {
       name: "an export filling two interface boxes, an exit that releases neither: both pointers are reported, not only the last box's",
       code: DEVICE_AND_CONTEXT(""),

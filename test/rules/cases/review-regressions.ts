@@ -1,0 +1,240 @@
+/**
+ * What the eighth session's review found the session's own raw FFI changes doing wrong, kept as cases: koffi calls the
+ * engine cannot read (a struct's `vt.Release`, `fns[2]`, a `let` vtable) are escapes, not uses, and `koffi.encode`,
+ * `koffi.as` and `koffi.address` hand the pointer on; an options struct after an IID is no interface box; a 32-bit read
+ * of a box is no pointer; a bare slot 2 with arguments after the object is no Release (XAudio2's voices); a C library's
+ * `foo_release(h)` does not open a file; one use of a variable holding either of two released objects is one report.
+ */
+import type { RuleCases } from "./types";
+
+const KOFFI_UNREAD_RELEASES = `import koffi from "koffi";
+const CoCreateInstance = koffi.load("ole32.dll").func("int __stdcall CoCreateInstance(void *c, void *o, uint32_t x, void *i, _Out_ void **ppv)");
+const ReleaseProto = koffi.proto("uint32_t __stdcall ReleaseProto(void *self)");
+const CountProto = koffi.proto("int __stdcall CountProto(void *self, _Out_ uint32_t *n)");
+const IFooVtbl = koffi.struct("IFooVtbl", { QueryInterface: "void *", AddRef: "void *", Release: "void *", GetCount: "void *" });
+const slot = (vtbl: unknown, i: number): unknown => koffi.decode(vtbl, i * 8, "void *");
+
+export function viaStruct(clsid: unknown, iid: unknown): number {
+  const out: unknown[] = [null];
+  if ((CoCreateInstance(clsid, null, 1, iid, out) as number) < 0) return -1;
+  const obj = out[0];
+  const vt = koffi.decode(koffi.decode(obj, "void *"), IFooVtbl);
+  const n = [0];
+  koffi.call(vt.GetCount, CountProto, obj, n);
+  koffi.call(vt.Release, ReleaseProto, obj);
+  return n[0];
+}
+
+export function viaArray(clsid: unknown, iid: unknown): number {
+  const out: unknown[] = [null];
+  if ((CoCreateInstance(clsid, null, 1, iid, out) as number) < 0) return -1;
+  const obj = out[0];
+  const fns = koffi.decode(koffi.decode(obj, "void *"), koffi.array("void *", 4));
+  const n = [0];
+  koffi.call(fns[3], CountProto, obj, n);
+  koffi.call(fns[2], ReleaseProto, obj);
+  return n[0];
+}
+
+export function viaLetVtable(clsid: unknown, iid: unknown): number {
+  const out: unknown[] = [null];
+  if ((CoCreateInstance(clsid, null, 1, iid, out) as number) < 0) return -1;
+  const obj = out[0];
+  let vtbl = koffi.decode(obj, "void *");
+  const n = [0];
+  koffi.call(slot(vtbl, 3), CountProto, obj, n);
+  koffi.call(slot(vtbl, 2), ReleaseProto, obj);
+  return n[0];
+}
+`;
+
+const D2D1_OPTIONS = `import koffi from "koffi";
+const d2d1 = koffi.load("d2d1.dll");
+const D2D1CreateFactory = d2d1.func("int __stdcall D2D1CreateFactory(int type, void *riid, void *options, _Out_ void **factory)");
+const P = koffi.proto("uint32 __stdcall Fn(void *self)");
+function vcall(obj: unknown, index: number, proto: unknown, ...args: unknown[]) {
+  return koffi.call(koffi.decode(koffi.decode(obj, "void *"), index * 8, "void *"), proto as never, obj, ...args);
+}
+function release(obj: unknown) {
+  if (obj) vcall(obj, 2, P);
+}
+export function reloadMetrics(iidFactory: Buffer): boolean {
+  const options = Buffer.alloc(4);
+  options.writeUInt32LE(3, 0); // D2D1_DEBUG_LEVEL_INFORMATION
+  const out: unknown[] = [null];
+  if ((D2D1CreateFactory(0, iidFactory, options, out) as number) < 0) return false;
+  const factory = out[0];
+  vcall(factory, 3, P); // ID2D1Factory::ReloadSystemMetrics
+  release(factory);
+  return true;
+}
+`;
+
+const KOFFI_HAND_OFFS = `import koffi from "koffi";
+const CoCreateInstance = koffi.load("ole32.dll").func("int __stdcall CoCreateInstance(void *c, void *o, uint32_t x, void *i, _Out_ void **ppv)");
+const ReleaseProto = koffi.proto("uint32_t __stdcall Release(void *self)");
+const GetCount = koffi.proto("int __stdcall GetCount(void *self, _Out_ uint32_t *n)");
+function slot(p: unknown, i: number): unknown {
+  return koffi.decode(koffi.decode(p, "void *"), i * 8, "void *");
+}
+export function release(p: unknown): void {
+  koffi.call(slot(p, 2), ReleaseProto, p);
+}
+export function createInto(clsid: unknown, iid: unknown, ppOut: unknown): number {
+  const out: unknown[] = [null];
+  const hr = CoCreateInstance(clsid, null, 1, iid, out) as number;
+  if (hr < 0) return hr;
+  const obj = out[0];
+  const n = [0];
+  koffi.call(slot(obj, 3), GetCount, obj, n);
+  koffi.encode(ppOut, "void *", obj);
+  return 0;
+}
+export function createTyped(clsid: unknown, iid: unknown): unknown {
+  const out: unknown[] = [null];
+  if ((CoCreateInstance(clsid, null, 1, iid, out) as number) < 0) return null;
+  const obj = out[0];
+  const n = [0];
+  koffi.call(slot(obj, 3), GetCount, obj, n);
+  return koffi.as(obj, "IFoo *");
+}
+export function createAddress(clsid: unknown, iid: unknown): bigint {
+  const out: unknown[] = [null];
+  if ((CoCreateInstance(clsid, null, 1, iid, out) as number) < 0) return 0n;
+  const obj = out[0];
+  const n = [0];
+  koffi.call(slot(obj, 3), GetCount, obj, n);
+  return koffi.address(obj);
+}
+`;
+
+const READ_U32_LEVEL = `import { FFIType, ptr, read } from "bun:ffi";
+declare function vcall(self: bigint, slot: number, types: readonly unknown[], args: readonly unknown[], returns?: unknown): number;
+declare const D3d11: { D3D11CreateDevice(...args: unknown[]): number };
+const IUNKNOWN_RELEASE = 2;
+const CTX_FLUSH = 111;
+export function flushOnce(): boolean {
+  const ppDevice = new BigUint64Array(1);
+  const pLevel = Buffer.alloc(4);
+  const ppContext = new BigUint64Array(1);
+  if (D3d11.D3D11CreateDevice(null, 1, 0n, 0, null, 0, 7, ptr(ppDevice), ptr(pLevel), ptr(ppContext)) !== 0) return false;
+  const level = read.u32(ptr(pLevel));
+  const device = ppDevice[0];
+  const context = ppContext[0];
+  vcall(context, CTX_FLUSH, [], []);
+  vcall(context, IUNKNOWN_RELEASE, [], [], FFIType.u32);
+  vcall(device, IUNKNOWN_RELEASE, [], [], FFIType.u32);
+  return true;
+}
+`;
+
+const XAUDIO2 = `import koffi from "koffi";
+const xaudio = koffi.load("xaudio2_9.dll");
+const XAudio2Create = xaudio.func("int __stdcall XAudio2Create(_Out_ void **pp, uint32 flags, uint32 proc)");
+const ReleaseFn = koffi.proto("uint32 __stdcall ReleaseFn(void *self)");
+const CommitChangesFn = koffi.proto("int __stdcall CommitChangesFn(void *self, uint32 op)");
+const SetEffectChainFn = koffi.proto("int __stdcall SetEffectChainFn(void *self, void *chain)");
+const SetVolumeFn = koffi.proto("int __stdcall SetVolumeFn(void *self, float v, uint32 op)");
+function vtableSlot(obj: unknown, index: number): unknown {
+  return koffi.decode(koffi.decode(obj, "void *"), index * 8, "void *");
+}
+export function setEffectChain(voice: unknown, chain: unknown): number {
+  return koffi.call(vtableSlot(voice, 2), SetEffectChainFn, voice, chain) as number;
+}
+export function quiet(voice: unknown): void {
+  setEffectChain(voice, null);
+  koffi.call(vtableSlot(voice, 12), SetVolumeFn, voice, 0, 0);
+}
+export function release(p: unknown): void {
+  koffi.call(vtableSlot(p, 2), ReleaseFn, p);
+}
+export function commit(): number {
+  const out: unknown[] = [null];
+  if ((XAudio2Create(out, 0, 1) as number) < 0) return -1;
+  const engine = out[0];
+  return koffi.call(vtableSlot(engine, 10), CommitChangesFn, engine, 0) as number;
+}
+`;
+
+const C_LIBRARY = `const koffi = require("koffi");
+const lib = koffi.load("libfoo.so");
+const foo_open = lib.func("int foo_open(const char *path, _Out_ void **out)");
+const foo_read = lib.func("int foo_read(void *h, _Out_ uint8_t *buf, int n)");
+const foo_release = lib.func("void foo_release(void *h)");
+function readHeader(path) {
+  const out = [null];
+  if (foo_open(path, out) !== 0) return null;
+  const h = out[0];
+  const buf = new Uint8Array(8);
+  if (foo_read(h, buf, 8) < 0) return null;
+  foo_release(h);
+  return buf;
+}
+module.exports = { readHeader };
+`;
+
+const EITHER_OF_TWO = `import { FFIType } from "bun:ffi";
+declare function vcall(self: bigint, slot: number, types: readonly unknown[], args: readonly unknown[], returns?: unknown): number;
+declare function comRelease(p: bigint): void;
+declare const device: bigint;
+const DEV_CREATE_TEXTURE_2D = 5;
+const TEX_GET_DESC = 10;
+function make(): bigint {
+  const pp = Buffer.alloc(8);
+  if (vcall(device, DEV_CREATE_TEXTURE_2D, [FFIType.ptr], [pp.ptr!]) !== 0) throw new Error("failed");
+  return pp.readBigUInt64LE(0);
+}
+export function pick(useFirst: boolean): number {
+  const first = make();
+  const second = make();
+  const chosen = useFirst ? first : second;
+  const other = useFirst ? second : first;
+  comRelease(chosen);
+  comRelease(other);
+  return vcall(chosen, TEX_GET_DESC, [], []);
+}
+`;
+
+export const cases: RuleCases = {
+  valid: [
+    { name: "koffi calls the engine cannot read as a slot (a decoded struct's vt.Release, fns[2], a let vtable) hand the object on: no report", code: KOFFI_UNREAD_RELEASES },
+    { name: "an options struct right after the IID (D2D1CreateFactory(type, riid, options, ppFactory)) is no interface box: the factory, released, owes nothing", code: D2D1_OPTIONS },
+    { name: "koffi.encode(ppOut, 'void *', p), return koffi.as(p, T) and return koffi.address(p) hand the pointer on", code: KOFFI_HAND_OFFS },
+    { name: "a 32-bit read of a box (read.u32(ptr(level))) is no pointer, even beside a call's interface boxes", code: READ_U32_LEVEL },
+    { name: "a C library's foo_release(h) in a koffi file does not make its handles COM objects (the file is not analysed)", code: C_LIBRARY },
+  ],
+  invalid: [
+    {
+      name: "a bare slot 2 called with an argument after the object (XAudio2's SetEffectChain) is no Release form: the leak's repair calls the file's Release",
+      code: XAUDIO2,
+      errors: [
+        {
+          messageId: "missingRelease",
+          data: { pointer: "engine", acquirer: "XAudio2Create", reached: "the return at line 25", release: "koffi.call(vtableSlot(engine, 2), ReleaseFn, engine)" },
+          line: 23,
+          column: 8,
+          suggestions: [
+            {
+              messageId: "insertReleaseFinally",
+              output: XAUDIO2.replace(
+                "  return koffi.call(vtableSlot(engine, 10), CommitChangesFn, engine, 0) as number;\n",
+                "  try {\n    return koffi.call(vtableSlot(engine, 10), CommitChangesFn, engine, 0) as number;\n  } finally {\n    koffi.call(vtableSlot(engine, 2), ReleaseFn, engine);\n  }\n",
+              ),
+            },
+          ],
+        },
+      ],
+    },
+  ],
+};
+
+export const useAfterRelease: RuleCases = {
+  valid: [],
+  invalid: [
+    {
+      name: "one use of a variable that holds either of two released objects is one report, not one per object",
+      code: EITHER_OF_TWO,
+      errors: [{ messageId: "useAfterRelease", line: 19, column: 10 }],
+    },
+  ],
+};
