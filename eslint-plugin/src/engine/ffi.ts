@@ -16,6 +16,7 @@
 import type { TSESTree } from "@typescript-eslint/utils";
 import { calleeName, dottedName, isAssertion, memberName, numericLiteral, unwrapExpression, wrappedValue } from "./ast";
 import { ComEvidence } from "./com-evidence";
+import { argumentAfterIid } from "./interface-ids";
 import { isKoffi } from "./out-box-shapes";
 import { OutBoxes } from "./out-boxes";
 import { handsOnItsObject } from "./helper-shapes";
@@ -177,63 +178,14 @@ export class FfiShapes {
   }
 
   /**
-   * Does some argument name an interface ID (`iid`, `IID_IFoo`, `guid(IID_IFoo).ptr`, `iidOf(...)`)?
-   * A call given an IID and a box fills the box with an interface pointer: evidence enough.
-   */
-  mentionsIid(args: readonly TSESTree.CallExpressionArgument[]): boolean {
-    return this.iidIndex(args) >= 0;
-  }
-
-  /**
    * The box COM's out pointer is written to when the call also takes other boxes: the one right after the IID it is
    * asked for (`REFIID riid, void **ppv`: `SHBindToParent(pidl, riid, ppv, ppidlLast)` fills `ppidlLast` with no
    * object); null when the argument after the IID is no box (`ActivateAudioInterfaceAsync(path, riid, params,
    * handler, ppOperation)`, whose handler is an object the code passes in).
    */
   boxAfterIid(args: readonly TSESTree.CallExpressionArgument[]): Expression | null {
-    const at = this.iidIndex(args);
-    const next = at >= 0 ? args[at + 1] : undefined;
-    return next && next.type !== "SpreadElement" ? this.boxes.passedBox(next) : null;
-  }
-
-  /** Where the first argument naming an interface ID is, or -1. */
-  private iidIndex(args: readonly TSESTree.CallExpressionArgument[]): number {
-    const names = (node: Node): boolean => {
-      const expr = unwrapExpression(node);
-      switch (expr.type) {
-        case "Identifier":
-          return namesIid(expr.name);
-        case "MemberExpression":
-          return names(expr.object) || namesIid(memberName(expr) ?? "");
-        case "CallExpression":
-          // `iidOf(IFoo)`, `__uuidof(IFoo)`, or a GUID helper given an IID (`guid(IID_IFoo)`); a bare GUID is no IID.
-          return /iid|uuidof/i.test(calleeName(expr.callee) ?? "") || expr.arguments.some((a) => names(a));
-        case "ArrayExpression":
-          return expr.elements.some((e) => !!e && names(e));
-        default:
-          return false;
-      }
-    };
-    return args.findIndex((a) => a.type !== "SpreadElement" && names(a));
-  }
-
-  /** Does this argument (or an IID expression inside it, `guid(IID_ICancelMethodCalls).ptr`) name the cancel interface? */
-  mentionsCancelInterface(node: Node): boolean {
-    const expr = unwrapExpression(node);
-    switch (expr.type) {
-      case "Identifier":
-        return this.vocabulary.isCancelInterface(expr.name);
-      case "MemberExpression":
-        return this.vocabulary.isCancelInterface(memberName(expr) ?? "") || this.mentionsCancelInterface(expr.object);
-      case "CallExpression":
-        return expr.arguments.some((a) => this.mentionsCancelInterface(a));
-      case "ArrayExpression":
-        return expr.elements.some((e) => !!e && this.mentionsCancelInterface(e));
-      case "SpreadElement":
-        return this.mentionsCancelInterface(expr.argument);
-      default:
-        return false;
-    }
+    const next = argumentAfterIid(args);
+    return next ? this.boxes.passedBox(next) : null;
   }
 
   /**
@@ -441,9 +393,4 @@ function sameExpression(a: TSESTree.CallExpressionArgument, b: TSESTree.CallExpr
 /** An UPPER_SNAKE constant that is no flag or code of some other API (`MEM_COMMIT`, `WM_PAINT`, `E_FAIL`): a vtable slot's name. */
 function isSlotConstantName(name: string): boolean {
   return /^[A-Z][A-Z0-9]*_[A-Z0-9_]+$/.test(name) && !/^(MEM|PAGE|FILE|GENERIC|WM|WS|SW|VK|CS|IDC|IDI|MB|ERROR|E|S|RPC|CLSCTX|COINIT)_/.test(name);
-}
-
-/** `iid`, `IID_IFoo`, `riid`; not `IID_NULL`, which `IDispatch::Invoke` is given and which asks for no interface. */
-function namesIid(name: string): boolean {
-  return /iid/i.test(name) && !/(?:^|_)IID_NULL$/i.test(name);
 }

@@ -9,6 +9,7 @@ import type { ParserServices } from "@typescript-eslint/utils";
 import { calleeName, dottedName, memberName, unwrapExpression } from "./ast";
 import { FfiShapes, VtableCall } from "./ffi";
 import { isTableCall } from "./vtable-tables";
+import { mentionsCancelInterface, mentionsIid } from "./interface-ids";
 import { TypeInfo } from "./type-info";
 import { CREATING_EXPORTS, createsVoice, namesCreatingMethod } from "./vocabulary";
 import type { Vocabulary } from "./vocabulary";
@@ -80,7 +81,7 @@ export class Recognizer {
     const name = calleeName(call.callee);
     // `read.ptr(box.ptr, 0)` reads the box; it fills nothing.
     if (!box || this.ffi.boxes.readBox(call)) return null;
-    const creates = (name !== null && CREATING_EXPORTS.has(name)) || this.ffi.mentionsIid(call.arguments);
+    const creates = (name !== null && CREATING_EXPORTS.has(name)) || mentionsIid(call.arguments);
     // The acquirer's other calls are asked last: for a call whose own box proves nothing.
     if (creates || this.ffi.holdsComObject(box) || this.ffi.acquirerHoldsComObject(call, false)) return this.withExtraBoxes(this.ffiAcquire(null, box, false, name ?? "the call", !creates), boxes);
     // Another box of the call holds a COM object: the last one read as a pointer is filled with one too.
@@ -110,14 +111,14 @@ export class Recognizer {
       case "createCall": {
         const box = ffi.boxes.boxArgument(rest);
         if (!box) return { kind: "vtableUse", object };
-        const isCancel = method.role === "queryInterface" && rest.some((a) => ffi.mentionsCancelInterface(a));
+        const isCancel = method.role === "queryInterface" && rest.some((a) => mentionsCancelInterface(a, this.vocabulary));
         return { ...this.ffiAcquire(object, box, method.role === "createCall", slotText ?? this.vocabulary.queryInterfaceMethod), isCancelInterface: isCancel };
       }
       case "other": {
         if (slotText !== null && createsVoice(slotText)) return { kind: "vtableUse", object };
         const boxes = ffi.boxes.boxArguments(rest);
         const box = boxes[boxes.length - 1];
-        const creates = (slotText !== null && namesCreatingMethod(slotText)) || ffi.mentionsIid(rest);
+        const creates = (slotText !== null && namesCreatingMethod(slotText)) || mentionsIid(rest);
         if (box && (creates || ffi.holdsComObject(box) || ffi.acquirerHoldsComObject(call, true))) return this.withExtraBoxes(this.ffiAcquire(object, box, false, slotText ?? "the call", !creates), boxes);
         return { kind: "vtableUse", object };
       }
