@@ -107,6 +107,10 @@ describe("vocabulary", () => {
       assert.ok(trigger.test('const koffi = require("koffi"); const out = [null]; release(out[0]);'));
       assert.ok(!trigger.test('const out = [null]; lock.release(out[0]);'));
     });
+    it("fires on a Deno file with a box and an interface ID that releases nothing", () => {
+      assert.ok(trigger.test('Deno.dlopen("shell32.dll", {}); const out = new BigUint64Array(1); f(IID_IPropertyStore, out);'));
+      assert.ok(!trigger.test('const out = new BigUint64Array(1); f(IID_IPropertyStore, out);'));
+    });
     it("stays quiet on code without protocol names", () => {
       for (const text of ["controller.abort(); lock.release();", "job.cancel()", "Begin_ = 1"]) assert.ok(!trigger.test(text), text);
     });

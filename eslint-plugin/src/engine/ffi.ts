@@ -17,6 +17,7 @@ import type { TSESTree } from "@typescript-eslint/utils";
 import { calleeName, dottedName, isAssertion, memberName, numericLiteral, unwrapExpression, wrappedValue } from "./ast";
 import { ComEvidence } from "./com-evidence";
 import { argumentAfterIid } from "./interface-ids";
+import { denoVtableSlot, isDenoNativeCall } from "./deno-calls";
 import { isKoffi } from "./out-box-shapes";
 import { OutBoxes } from "./out-boxes";
 import { handsOnItsObject } from "./helper-shapes";
@@ -65,6 +66,15 @@ export class FfiShapes {
   vtableCall(call: TSESTree.CallExpression): VtableCall | null {
     const callee = unwrapExpression(call.callee);
     const args = call.arguments;
+    // Deno's inline `new Deno.UnsafeFnPointer(vt.getPointer(2 * 8), def).call(p)`: looked up in `p`'s own vtable, an
+    // IUnknown slot's number is its method (Release and AddRef with nothing after `p`).
+    const deno = denoVtableSlot(call, this.lookups);
+    if (deno) {
+      const number = typeof deno.slot === "number" ? deno.slot : numericLiteral(deno.slot as TSESTree.Expression);
+      const iunknown = number !== null ? this.vocabulary.iunknownSlot(number) : null;
+      const method = typeof deno.slot === "number" ? null : this.slotOf(deno.slot as TSESTree.Expression, []);
+      return { object: deno.object, method: method ?? (iunknown && (iunknown === "queryInterface" || args.length === 1) ? { role: iunknown } : { role: "other" }), rest: args.slice(1) };
+    }
     const name = calleeName(callee);
     if (callee.type === "MemberExpression" && name !== null) {
       const receiver = dottedName(callee.object);
@@ -219,18 +229,9 @@ export class FfiShapes {
     return callee.type === "MemberExpression" && memberName(callee) === "call" && isKoffi(callee.object) && call.arguments.length >= 3 && fn?.type === "MemberExpression" && /(?:vtbl|vtable)$/i.test(dottedName(fn.object)?.split(".").pop() ?? "");
   }
 
-  /**
-   * Deno's own native calls: a view over native memory (`new Deno.UnsafePointerView(p)`) and a call through a function
-   * pointer (`new Deno.UnsafeFnPointer(address, def).call(p)`, or such a pointer kept in a variable). What they are given
-   * stays the caller's, as with any native export.
-   */
+  /** Deno's own native calls (deno-calls.ts): what they are given stays the caller's. */
   isDenoNativeCall(node: TSESTree.CallExpression | TSESTree.NewExpression): boolean {
-    const callee = unwrapExpression(node.callee);
-    if (node.type === "NewExpression") return /(?:^|\.)UnsafePointerView$/.test(dottedName(callee) ?? "");
-    if (callee.type !== "MemberExpression" || memberName(callee) !== "call") return false;
-    let fn = unwrapExpression(callee.object);
-    if (fn.type === "Identifier") fn = unwrapExpression(this.lookups.initOf(fn) ?? fn);
-    return fn.type === "NewExpression" && /(?:^|\.)UnsafeFnPointer$/.test(dottedName(unwrapExpression(fn.callee)) ?? "");
+    return isDenoNativeCall(node, this.lookups);
   }
 
   /** `const memcpy = msvcrt.func('void * memcpy(_Out_ void*, const void*, size_t)')`: a native function koffi declared. */
@@ -336,8 +337,8 @@ export class FfiShapes {
    * an export of a library `dlopen` opened, which fits every pointer of its kind.
    */
   isObjectsOwnTableCall(call: TSESTree.CallExpression): boolean {
-    // `koffi.call(dVtbl.Release, R_t, dev)`: the struct decoded from this object's vtable is its own.
-    if (this.isDecodedStructCall(call)) return true;
+    // `koffi.call(dVtbl.Release, R_t, dev)`: the struct decoded from this object's vtable is its own; so is Deno's view of it.
+    if (this.isDecodedStructCall(call) || denoVtableSlot(call, this.lookups)) return true;
     // `koffi.call(slot(vtbl, 2), proto, p)` with `const vtbl = koffi.decode(p, 'void *')`: so is the vtable read into `vtbl`.
     const [fn, , object] = call.arguments;
     const lookup = fn ? unwrapExpression(fn as Node) : null;

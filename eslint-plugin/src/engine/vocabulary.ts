@@ -235,6 +235,9 @@ export class Vocabulary {
     // (`release(p)` too: given an argument, unlike a lock's `release()`).
     const releaseCall = new RegExp(`(?:${this.naming.releaseMethods.flatMap((m) => [escapeRegExp(m), escapeRegExp(m.charAt(0).toLowerCase() + m.slice(1))]).join("|") || "Release"})\\s*\\(\\s*[\\w$]`);
     const localImport = /\b(?:from\s*|require\(\s*)["'](?:\.{1,2}\/|@[\w.-]+\/)/;
+    // An interface ID (`IID_IPropertyStore`) next to a binding's own words and a box: a file that acquires and may
+    // release nothing at all.
+    const interfaceId = /\bIID_I[A-Z]\w*/;
     // A lower-case one as a name of its own (`release(p)`, `com.release(p)`; not a C library's `foo_release(h)`).
     const ownReleaseCall = new RegExp(`(?<![\\w$])(?:${this.naming.releaseMethods.map((m) => escapeRegExp(m.charAt(0).toLowerCase() + m.slice(1))).join("|") || "release"})\\s*\\(\\s*[\\w$]`);
     // ...or an FFI binding next to such an import: its pointers may come from there even where no
@@ -243,7 +246,7 @@ export class Vocabulary {
     return {
       test: (text) =>
         protocol.test(text) ||
-        (box.test(text) && ((release.test(text) && ffi.test(text)) || (ownReleaseCall.test(text) && binding.test(text)))) ||
+        (box.test(text) && ((release.test(text) && ffi.test(text)) || (binding.test(text) && (ownReleaseCall.test(text) || interfaceId.test(text))))) ||
         (localImport.test(text) && (releaseCall.test(text) || binding.test(text))),
     };
   }

@@ -75,8 +75,24 @@ ${end}  return hr;
 
 const AS_POINTER = "function asPointer(value: bigint): unknown {\n  return value ? Deno.UnsafePointer.create(BigInt(value)) : null;\n}\n";
 
+/** Deno's inline vtable calls (no dispatcher of the file's own): `new Deno.UnsafeFnPointer(vt.getPointer(7 * 8), def).call(ps)`. */
+const INLINE_DISPATCH = (end: string) => `const shell = Deno.dlopen("shell32.dll", {
+  SHGetPropertyStoreForWindow: { parameters: ["pointer", "buffer", "buffer"], result: "i32" },
+} as const);
+declare const IID_IPropertyStore: Uint8Array<ArrayBuffer>;
+export function commit(hwnd: Deno.PointerValue): void {
+  const out = new BigUint64Array(1);
+  if (shell.symbols.SHGetPropertyStoreForWindow(hwnd, IID_IPropertyStore, out as unknown as Uint8Array<ArrayBuffer>) !== 0) return;
+  const ps = Deno.UnsafePointer.create(out[0])!;
+  const vt = new Deno.UnsafePointerView(new Deno.UnsafePointerView(ps).getPointer(0)!);
+  new Deno.UnsafeFnPointer(vt.getPointer(7 * 8)!, { parameters: ["pointer"], result: "i32" } as const).call(ps);
+${end}}
+`;
+
 export const cases: RuleCases = {
   valid: [
+    { name: "Deno's inline call of slot 2 of the object's own vtable (vt.getPointer(2 * 8), vt a view of it) is its Release", code: INLINE_DISPATCH('  new Deno.UnsafeFnPointer(vt.getPointer(2 * 8)!, { parameters: ["pointer"], result: "u32" } as const).call(ps);\n') },
+    { name: "Deno's inline call of the vtable slot at byte 16, the view written inline, is its Release", code: INLINE_DISPATCH('  new Deno.UnsafeFnPointer(new Deno.UnsafePointerView(new Deno.UnsafePointerView(ps).getPointer(0)!).getPointer(16)!, { parameters: ["pointer"], result: "u32" } as const).call(ps);\n') },
     { name: "a box's pointer converted by the file's asPointer, released by the caller", code: DENO_UIA("asPointer(out[0])", "  comRelease(element);\n", AS_POINTER) },
     { name: "a box's pointer converted by Deno.UnsafePointer.create, released by the caller", code: DENO_UIA("Deno.UnsafePointer.create(out[0])", "  comRelease(element);\n") },
     {
@@ -87,6 +103,11 @@ export const cases: RuleCases = {
     { name: "a Deno pointer used only through inline native calls (UnsafePointerView, UnsafeFnPointer.call), released by the file's dispatcher", code: INLINE_DIALOG("  comCall(dialog, V_Release);\n") },
   ],
   invalid: [
+    {
+      name: "a Deno file that releases nothing, its object only called inline through its vtable: the leak is reported (no repair: the file has no release form)",
+      code: INLINE_DISPATCH(""),
+      errors: [{ messageId: "missingRelease", data: { pointer: "ps", acquirer: "SHGetPropertyStoreForWindow", reached: "the end of the function at line 11", release: "ps.Release()" }, line: 7, column: 7 }],
+    },
     leakCase(
       "a box's pointer converted by the file's asPointer (return value ? Deno.UnsafePointer.create(BigInt(value)) : null), never released by the caller",
       (end) => DENO_UIA("asPointer(out[0])", end, AS_POINTER),
