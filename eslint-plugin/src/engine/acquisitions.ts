@@ -7,7 +7,7 @@ import { enclosingStatement } from "./ast";
 import type { Event, Resource, Sym } from "./model";
 import type { ApiCall } from "./recognizer";
 import type { ResourceTable } from "./resources";
-import { BOX_SLOTS } from "./slot-keys";
+import { BOX_SLOTS, boxOfSlot } from "./slot-keys";
 import type { Symbols } from "./symbols";
 
 export class Acquisitions {
@@ -28,6 +28,19 @@ export class Acquisitions {
     const res = this.boxContents.get(boxKey);
     if (res) this.boxContents.delete(boxKey);
     return res;
+  }
+
+  /**
+   * A box's pointer that no variable holds yet is named by its first read given to a call (`call(ptr(link), SET_PATH)`:
+   * `ptr(link)`), as a binding names it; not by a read another read or a conversion takes in
+   * (`Number(view.getBigUint64(0, true))` is named where it is bound).
+   */
+  nameByRead(key: string, read: TSESTree.CallExpression, consumer: TSESTree.CallExpression | TSESTree.NewExpression): void {
+    const boxes = this.symbols.ffi?.boxes;
+    if (!boxes || (consumer.type === "CallExpression" && boxes.readBox(consumer) !== null) || boxes.convertedOperand(consumer) !== null) return;
+    const box = boxOfSlot(key);
+    const res = box !== null ? this.takeBoxRead(box) : undefined;
+    if (res) res.name = this.text(read);
   }
 
   onAcquire(node: TSESTree.CallExpression, api: Extract<ApiCall, { kind: "acquire" }>): void {

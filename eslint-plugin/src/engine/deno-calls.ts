@@ -20,43 +20,61 @@ interface Lookups {
  */
 export function isDenoNativeCall(node: TSESTree.CallExpression | TSESTree.NewExpression, lookups: Lookups): boolean {
   if (node.type === "NewExpression") return isNewOf(node, "UnsafePointerView");
-  return fnPointerCalled(node, lookups) !== null;
+  const callee = unwrapExpression(node.callee);
+  if (callee.type !== "MemberExpression" || memberName(callee) !== "call") return false;
+  let fn = unwrapExpression(callee.object);
+  if (fn.type === "Identifier") fn = unwrapExpression(lookups.initOf(fn) ?? fn);
+  return fn.type === "NewExpression" && isNewOf(fn, "UnsafeFnPointer");
 }
 
 /**
  * `new Deno.UnsafeFnPointer(vt.getPointer(S * 8), def).call(p, ...)` with `vt` a view of `p`'s own vtable
- * (`new Deno.UnsafePointerView(new Deno.UnsafePointerView(p).getPointer(0))`, inline or in a constant): the object and
- * the slot, a node (`RELEASE` of `RELEASE * 8`) or a number (`16`: slot 2); null for any other call.
+ * (`new Deno.UnsafePointerView(new Deno.UnsafePointerView(p).getPointer(0))`); each step inline or kept in a constant
+ * (the vtable's address, its view, the slot's function pointer, the `UnsafeFnPointer`). The object and the slot: a
+ * node (`RELEASE` of `RELEASE * 8`, `2` of `POINTER_SIZE * 2`) or a number (`16`: slot 2); null for any other call.
  */
 export function denoVtableSlot(call: TSESTree.CallExpression, lookups: Lookups): { object: TSESTree.Expression; slot: Node | number } | null {
   const fn = fnPointerCalled(call, lookups);
   const [object] = call.arguments;
-  const read = fn?.arguments[0] ? unwrapExpression(fn.arguments[0] as Node) : null;
+  const read = fn?.arguments[0] ? followed(fn.arguments[0] as Node, lookups) : null;
   if (!object || object.type === "SpreadElement" || read?.type !== "CallExpression" || read.callee.type !== "MemberExpression" || memberName(read.callee) !== "getPointer") return null;
   if (!viewsVtableOf(read.callee.object, object, lookups)) return null;
   const offset = read.arguments[0] ? unwrapExpression(read.arguments[0] as Node) : null;
-  if (offset?.type === "BinaryExpression" && offset.operator === "*") return { object, slot: offset.left };
+  if (offset?.type === "BinaryExpression" && offset.operator === "*") return { object, slot: isPointerSize(offset.left) ? offset.right : offset.left };
   const bytes = offset ? numericLiteral(offset as TSESTree.CallExpressionArgument) : null;
   return bytes !== null && bytes % 8 === 0 ? { object, slot: bytes / 8 } : null;
 }
 
-/** The `new Deno.UnsafeFnPointer(...)` whose `.call` this is (inline or in a variable), or null. */
+/** `8`, `POINTER_SIZE`, `PTR_SIZE`: the pointer size a slot number is multiplied by. */
+function isPointerSize(node: Node): boolean {
+  const expr = unwrapExpression(node);
+  return (expr.type === "Literal" && expr.value === 8) || (expr.type === "Identifier" && /size|ptr|pointer/i.test(expr.name));
+}
+
+/** The expression itself, or what a constant it names was initialised with (a `let` may hold something else by now). */
+function followed(node: Node, lookups: Lookups): Node {
+  const expr = unwrapExpression(node);
+  if (expr.type !== "Identifier") return expr;
+  const init = lookups.initOf(expr);
+  const declaration = init?.parent?.parent;
+  return init && declaration?.type === "VariableDeclaration" && declaration.kind === "const" ? unwrapExpression(init) : expr;
+}
+
+/** The `new Deno.UnsafeFnPointer(...)` whose `.call` this is (inline or in a constant), or null. */
 function fnPointerCalled(call: TSESTree.CallExpression, lookups: Lookups): TSESTree.NewExpression | null {
   const callee = unwrapExpression(call.callee);
   if (callee.type !== "MemberExpression" || memberName(callee) !== "call") return null;
-  let fn = unwrapExpression(callee.object);
-  if (fn.type === "Identifier") fn = unwrapExpression(lookups.initOf(fn) ?? fn);
+  const fn = followed(callee.object, lookups);
   return fn.type === "NewExpression" && isNewOf(fn, "UnsafeFnPointer") ? fn : null;
 }
 
-/** `new Deno.UnsafePointerView(new Deno.UnsafePointerView(p).getPointer(0))`, or a constant holding it. */
+/** A view of `object`'s vtable: `new Deno.UnsafePointerView(new Deno.UnsafePointerView(object).getPointer(0))`, any step in a constant. */
 function viewsVtableOf(view: Node, object: TSESTree.Expression, lookups: Lookups): boolean {
-  let node = unwrapExpression(view);
-  if (node.type === "Identifier") node = unwrapExpression(lookups.initOf(node) ?? node);
-  const vtable = node.type === "NewExpression" && isNewOf(node, "UnsafePointerView") && node.arguments[0] ? unwrapExpression(node.arguments[0] as Node) : null;
+  const node = followed(view, lookups);
+  const vtable = node.type === "NewExpression" && isNewOf(node, "UnsafePointerView") && node.arguments[0] ? followed(node.arguments[0] as Node, lookups) : null;
   if (vtable?.type !== "CallExpression" || vtable.callee.type !== "MemberExpression" || memberName(vtable.callee) !== "getPointer") return false;
   if (vtable.arguments.length > 0 && numericLiteral(vtable.arguments[0]) !== 0) return false;
-  const own = unwrapExpression(vtable.callee.object);
+  const own = followed(vtable.callee.object, lookups);
   const target = own.type === "NewExpression" && isNewOf(own, "UnsafePointerView") && own.arguments[0] ? unwrapExpression(own.arguments[0] as Node) : null;
   const name = target ? dottedName(target) : null;
   return name !== null && name === dottedName(unwrapExpression(object));

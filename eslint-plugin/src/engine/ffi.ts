@@ -119,7 +119,8 @@ export class FfiShapes {
     // (Deno's `fn.call(p, flags)` of an `UnsafeFnPointer` calls one method: its arguments after `p` are no slot.)
     if (args.length >= 2 && args[0].type !== "SpreadElement" && this.looksLikeDispatcher(callee) && !isSlotLookup(call) && !this.isDenoNativeCall(call)) {
       const object = unwrapExpression(args[0]);
-      if (object.type !== "Identifier" && object.type !== "MemberExpression") return null;
+      // The object by name, or read from its box at each call (`call(ptr(link), RELEASE)`, `ptr` reading `link[0]`).
+      if (object.type !== "Identifier" && object.type !== "MemberExpression" && !this.boxes.readBox(object)) return null;
       // A dispatcher of this file indexes the vtable whatever its slot argument is (`vcall(p, slot, ...)` in a helper).
       const slot = this.slotOf(args[1], args.slice(2), callee) ?? (this.lookups.isLocalDispatcher(callee) ? ({ role: "other" } as const) : null);
       if (slot) return { object: args[0], method: slot, rest: args.slice(2) };
@@ -202,9 +203,12 @@ export class FfiShapes {
    * A native export, by how FFI bindings name them: `lib.symbols.Foo`, `Ole32.CoFoo` (a PascalCase
    * function of a PascalCase library object), or a PascalCase free function (`CoCreateInstance`).
    */
-  /** Does this callee keep nothing it is given: native code (`isNativeExport`), or an assertion (`assert(p)`)? */
+  /** Does this callee keep nothing it is given: native code (`isNativeExport`), or an assertion (`assert(p)`, not the file's own `assert`)? */
   keepsNothing(callee: Node): boolean {
-    return this.isNativeExport(callee) || isAssertion(callee);
+    if (this.isNativeExport(callee)) return true;
+    const root = isAssertion(callee) ? unwrapExpression(callee) : null;
+    const name = root?.type === "MemberExpression" ? root.object : root;
+    return name?.type === "Identifier" && this.lookups.initOf(name) === null && this.lookups.localFunction(name) === null;
   }
 
   isNativeExport(callee: Node): boolean {

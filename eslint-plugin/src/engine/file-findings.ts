@@ -32,12 +32,13 @@ export class FileFindings {
   }
 
   /**
-   * One finding per kind and place: a `finally` visited on two paths, or two paths to one exit, report once; so does
-   * a use of a variable that may hold either of two objects. A leak is one per pointer: two pointers one call fills
-   * (`D3D11CreateDevice`'s device and context) are two.
+   * One finding per kind and place: a `finally` visited on two paths, or two paths to one exit, report once. A leak
+   * is one per pointer (two pointers one call fills, `D3D11CreateDevice`'s device and context, are two); a use after
+   * release one per variable used (`f(a, b)` is two; a variable that may hold either of two objects, one).
    */
   collect(list: Finding[], finding: Finding): void {
-    const key = `${finding.kind}:${finding.node.range[0]}:${finding.node.range[1]}:${finding.kind === "missing-release" ? finding.pointer : ""}`;
+    const who = finding.kind === "missing-release" ? finding.pointer : finding.kind === "use-after-release" ? (finding.through ?? finding.pointer) : "";
+    const key = `${finding.kind}:${finding.node.range[0]}:${finding.node.range[1]}:${who}`;
     if (this.reportedKeys.has(key)) return;
     this.reportedKeys.add(key);
     list.push(finding);

@@ -104,6 +104,8 @@ export interface MismatchedFinish extends Base {
 export interface UseAfterRelease extends Base {
   kind: "use-after-release";
   pointer: string;
+  /** The variable or member path the use went through (its key), when known: one use of a variable that may hold either of two objects is one finding. */
+  through?: string | null;
   release: Node;
   use: "release" | { calls: string } | "pass" | "use";
 }

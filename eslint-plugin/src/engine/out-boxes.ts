@@ -54,9 +54,9 @@ export class OutBoxes {
     }
     if (node.type !== "CallExpression") return null;
     const callee = unwrapExpression(node.callee);
-    // `box.readBigUInt64LE(0)`: a read at another offset (`excepinfo.readBigUInt64LE(8)`) is a field of a struct.
+    // `box.readBigUInt64LE(0)`: a read at an offset known to be another (`excepinfo.readBigUInt64LE(8)`) is a field of a struct.
     const offset = node.arguments[0];
-    const atStart = !offset || (offset.type !== "SpreadElement" && numericLiteral(offset) === 0);
+    const atStart = !offset || offset.type === "SpreadElement" || (numericLiteral(offset) ?? 0) === 0;
     if (callee.type === "MemberExpression" && isBoxReadMethod(memberName(callee) ?? "") && atStart && this.isBox(callee.object)) return { box: callee.object, member: "[0]" };
     // `new DataView(box.buffer).getBigUint64(0, true)`.
     if (callee.type === "MemberExpression" && /^getBig(?:Ui|I)nt64$/.test(memberName(callee) ?? "") && node.arguments.length > 0 && numericLiteral(node.arguments[0]) === 0) {
@@ -189,7 +189,8 @@ export class OutBoxes {
     const [box] = call.arguments;
     if (!box || !this.isBox(box)) return null;
     const callee = unwrapExpression(call.callee);
-    if (callee.type === "Identifier") return callee.name === "ptr" ? (box as Expression) : null;
+    // (bun:ffi's `ptr`; a function of the file called `ptr` may read the box instead: `const ptr = (o) => Deno.UnsafePointer.create(o[0])`.)
+    if (callee.type === "Identifier") return callee.name === "ptr" && this.lookups.localFunction(callee) === null ? (box as Expression) : null;
     // `ffi.ptr(box)` of a namespace import; `read.ptr(box)` reads the pointer the box holds instead.
     const owner = callee.type === "MemberExpression" ? (dottedName(callee.object) ?? "") : "";
     const addressOf = callee.type === "MemberExpression" && ((memberName(callee) === "ptr" && !/(?:^|\.)read$/.test(owner)) || (memberName(callee) === "of" && /(?:^|\.)UnsafePointer$/.test(owner)));

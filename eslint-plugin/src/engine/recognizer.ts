@@ -72,11 +72,12 @@ export class Recognizer {
     if (this.ffi.boxes.passedBox(call) !== null) return null;
     // An export that fills a box (`CoCreateInstance(..., out)`), when the file uses what it reads as a COM object.
     const boxes = this.ffi.boxes.boxArguments(call.arguments);
-    // The last box (out-parameters follow the in-parameters), unless the one after the IID the call is given holds a
-    // COM object (`SHBindToParent(pidl, riid, ppv, ppidlLast)`; `D2D1CreateFactory(type, riid, options, ppFactory)`
-    // is given an options struct there).
+    // COM's `REFIID riid, void **ppv`: the box right after the IID the call is given (`SHBindToParent(pidl, riid, ppv,
+    // ppidlLast)`), unless the file uses the last box as a COM object and not that one (`D2D1CreateFactory(type, riid,
+    // options, ppFactory)` is given an options struct there); else the last box (out-parameters follow the in-parameters).
     const afterIid = boxes.length > 1 ? this.ffi.boxAfterIid(call.arguments) : null;
-    const box = afterIid && this.ffi.holdsComObject(afterIid) ? afterIid : boxes[boxes.length - 1];
+    const last = boxes[boxes.length - 1];
+    const box = afterIid && (this.ffi.holdsComObject(afterIid) || !this.ffi.holdsComObject(last)) ? afterIid : last;
     // The creating exports of spec 3a acquire whatever the file does with the pointer.
     const name = calleeName(call.callee);
     // `read.ptr(box.ptr, 0)` reads the box; it fills nothing.

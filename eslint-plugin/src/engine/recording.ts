@@ -259,6 +259,9 @@ export class Recorder {
       const expr = arg.type === "SpreadElement" ? arg.argument : arg;
       const sym = expr === self ? null : s.sym(expr);
       if (!sym) continue;
+      // `call(ptr(link), SET_PATH)`: a pointer read from its box at every use is called by that read (not by a read
+      // that another read or a conversion takes in: `Number(view.getBigUint64(0, true))` is named where it is bound).
+      if (sym.t === "slot" && expr.type === "CallExpression") this.acquisitions.nameByRead(sym.key, expr, node);
       this.record({ k: "use", node, target: sym });
       if (expr !== usedOnly) argSyms.push({ sym, key: s.keyOf(expr), ...(pool?.stored.includes(expr) ? { pooledIn: { collection: pool.declared, store: node } } : {}) });
     }

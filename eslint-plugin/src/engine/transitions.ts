@@ -237,7 +237,7 @@ export class Transitions {
           switch (fact.phase) {
             case Phase.PtrReleased:
               if (fact.uncertain || !fact.site || fact.begin || !releasedEverywhere) return id;
-              sink.report({ kind: "use-after-release", node, pointer: res.name, release: fact.site, use: "release" });
+              sink.report({ kind: "use-after-release", node, pointer: res.name, release: fact.site, use: "release", through: viaKey });
               return facts.derive(id, Phase.PtrReleased, fact.site, node);
             case Phase.PtrUnchecked:
               if (!fact.uncertain) reportUnchecked(res, node, sink);
@@ -293,7 +293,7 @@ export class Transitions {
       const fact = facts.get(id);
       if (fact.phase === Phase.PtrReleased && !fact.uncertain && fact.site && !fact.begin && releasedEverywhere) {
         usedReleased = true;
-        sink.report({ kind: "use-after-release", node, pointer: res.name, release: fact.site, use: describeUse(this.ctx, node, res) });
+        sink.report({ kind: "use-after-release", node, pointer: res.name, release: fact.site, use: describeUse(this.ctx, node, res), through: viaKey });
       }
       // Unchecked, or known to have failed on this path (a check whose failure branch falls through).
       if (fact.phase === Phase.PtrUnchecked || (fact.phase === Phase.PtrFailed && fact.site === null)) {

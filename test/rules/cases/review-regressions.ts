@@ -195,6 +195,160 @@ export function pick(useFirst: boolean): number {
 }
 `;
 
+/** Second review: SHBindToParent's interface box handed to a wrapper, its child PIDL in the last box. */
+const SHELL_FOLDER_WRAPPED = `import { CString, dlopen, ptr, type Pointer } from "bun:ffi";
+const shell = dlopen("shell32.dll", {
+  SHBindToParent: { args: ["ptr", "ptr", "ptr", "ptr"], returns: "i32" },
+  SHGetNameFromIDList: { args: ["ptr", "i32", "ptr"], returns: "i32" },
+});
+const ole = dlopen("ole32.dll", { CoTaskMemFree: { args: ["ptr"], returns: "void" } });
+declare const IID_IShellFolder: Buffer;
+import { ShellFolder } from "./shell-folder";
+export function childName(pidl: Pointer): ShellFolder {
+  const folderBox = new BigUint64Array(1);
+  const childBox = new BigUint64Array(1);
+  if (shell.symbols.SHBindToParent(pidl, ptr(IID_IShellFolder), ptr(folderBox), ptr(childBox)) < 0) throw new Error("SHBindToParent");
+  const folder = new ShellFolder(Number(folderBox[0]) as Pointer);
+  const child = Number(childBox[0]) as Pointer;
+  const nameBox = new BigUint64Array(1);
+  shell.symbols.SHGetNameFromIDList(child, 0, ptr(nameBox));
+  console.log(new CString(Number(nameBox[0]) as Pointer));
+  ole.symbols.CoTaskMemFree(Number(nameBox[0]) as Pointer);
+  return folder;
+}
+`;
+
+/** Second review: Deno's Release through a vtable address, a view and a function pointer kept in constants. */
+const DENO_CONSTANTS = `const shell = Deno.dlopen("shell32.dll", {
+  SHGetPropertyStoreForWindow: { parameters: ["pointer", "buffer", "buffer"], result: "i32" },
+} as const);
+declare const IID_IPropertyStore: Uint8Array<ArrayBuffer>;
+function drop(p: Deno.PointerObject): void {
+  const vtable = new Deno.UnsafePointerView(p).getPointer(0)!;
+  const fn = new Deno.UnsafePointerView(vtable).getPointer(2 * 8)!;
+  new Deno.UnsafeFnPointer(fn, { parameters: ["pointer"], result: "u32" } as const).call(p);
+}
+export function commit(hwnd: Deno.PointerValue): void {
+  const out = new BigUint64Array(1);
+  if (shell.symbols.SHGetPropertyStoreForWindow(hwnd, IID_IPropertyStore, new Uint8Array(out.buffer)) !== 0) return;
+  const ps = Deno.UnsafePointer.create(out[0])!;
+  const vt = new Deno.UnsafePointerView(new Deno.UnsafePointerView(ps).getPointer(0)!);
+  new Deno.UnsafeFnPointer(vt.getPointer(7 * 8)!, { parameters: ["pointer"], result: "i32" } as const).call(ps);
+  drop(ps);
+}
+export function inline(hwnd: Deno.PointerValue): void {
+  const out = new BigUint64Array(1);
+  if (shell.symbols.SHGetPropertyStoreForWindow(hwnd, IID_IPropertyStore, new Uint8Array(out.buffer)) !== 0) return;
+  const ps = Deno.UnsafePointer.create(out[0])!;
+  const vtbl = new Deno.UnsafePointerView(ps).getPointer(0)!;
+  const vt = new Deno.UnsafePointerView(vtbl);
+  new Deno.UnsafeFnPointer(vt.getPointer(7 * 8)!, { parameters: ["pointer"], result: "i32" } as const).call(ps);
+  new Deno.UnsafeFnPointer(vt.getPointer(2 * 8)!, { parameters: ["pointer"], result: "u32" } as const).call(ps);
+}
+`;
+
+/** Second review: a Buffer box read at a named offset that is 0. */
+const NAMED_ZERO_OFFSET = `import { CFunction, FFIType, ptr, read, type Pointer } from "bun:ffi";
+declare function CoCreateInstance(clsid: unknown, outer: null, ctx: number, iid: unknown, out: unknown): number;
+declare const CLSID_X: Buffer, IID_X: Buffer;
+const IUNKNOWN_RELEASE = 2, DO_WORK = 3;
+const OFFSET = 0;
+function vcall(obj: Pointer, slot: number): number {
+  return (CFunction({ ptr: read.ptr(read.ptr(obj, 0) as Pointer, slot * 8) as Pointer, args: [FFIType.ptr], returns: FFIType.i32 }) as any)(obj);
+}
+export function work(): void {
+  const out = Buffer.alloc(8);
+  if (CoCreateInstance(CLSID_X, null, 1, IID_X, ptr(out)) < 0) return;
+  const store = Number(out.readBigUInt64LE(OFFSET)) as Pointer;
+  vcall(store, DO_WORK);
+  vcall(store, IUNKNOWN_RELEASE);
+}
+export function done(p: Pointer): void { vcall(p, IUNKNOWN_RELEASE); }
+`;
+
+/** Second review: the file's own `assert`, which files the pointer in a registry, called through a helper. */
+const LOCAL_ASSERT = `import { CFunction, FFIType, ptr, read, type Pointer } from "bun:ffi";
+declare function CoCreateInstance(clsid: unknown, outer: null, ctx: number, iid: unknown, out: unknown): number;
+declare const CLSID_X: Buffer, IID_X: Buffer;
+const IUNKNOWN_RELEASE = 2, DO_WORK = 3;
+const live: Pointer[] = [];
+function assert(p: Pointer, msg: string): void {
+  if (!p) throw new Error(msg);
+  live.push(p);
+}
+function track(p: Pointer): void {
+  assert(p, "null object");
+}
+function vcall(obj: Pointer, slot: number): number {
+  return (CFunction({ ptr: read.ptr(read.ptr(obj, 0) as Pointer, slot * 8) as Pointer, args: [FFIType.ptr], returns: FFIType.i32 }) as any)(obj);
+}
+export function work(): void {
+  const out = new BigUint64Array(1);
+  if (CoCreateInstance(CLSID_X, null, 1, IID_X, ptr(out)) < 0) return;
+  const store = Number(out[0]) as Pointer;
+  track(store);
+  vcall(store, DO_WORK);
+}
+export function shutdown(): void {
+  for (const p of live) vcall(p, IUNKNOWN_RELEASE);
+  live.length = 0;
+}
+`;
+
+/** Second review: Deno slots written as `POINTER_SIZE * 2` and `8 * 2`. */
+const DENO_SIZE_FIRST = `const shell = Deno.dlopen("shell32.dll", {
+  SHGetPropertyStoreForWindow: { parameters: ["pointer", "buffer", "buffer"], result: "i32" },
+} as const);
+declare const IID_IPropertyStore: Uint8Array<ArrayBuffer>;
+const POINTER_SIZE = 8;
+export function commit(hwnd: Deno.PointerValue): void {
+  const out = new BigUint64Array(1);
+  if (shell.symbols.SHGetPropertyStoreForWindow(hwnd, IID_IPropertyStore, out as unknown as Uint8Array<ArrayBuffer>) !== 0) return;
+  const ps = Deno.UnsafePointer.create(out[0])!;
+  const vt = new Deno.UnsafePointerView(new Deno.UnsafePointerView(ps).getPointer(0)!);
+  new Deno.UnsafeFnPointer(vt.getPointer(7 * 8)!, { parameters: ["pointer"], result: "i32" } as const).call(ps);
+  new Deno.UnsafeFnPointer(vt.getPointer(POINTER_SIZE * 2)!, { parameters: ["pointer"], result: "u32" } as const).call(ps);
+}
+export function commit2(hwnd: Deno.PointerValue): void {
+  const out = new BigUint64Array(1);
+  if (shell.symbols.SHGetPropertyStoreForWindow(hwnd, IID_IPropertyStore, out as unknown as Uint8Array<ArrayBuffer>) !== 0) return;
+  const ps = Deno.UnsafePointer.create(out[0])!;
+  const vt = new Deno.UnsafePointerView(new Deno.UnsafePointerView(ps).getPointer(0)!);
+  new Deno.UnsafeFnPointer(vt.getPointer(7 * 8)!, { parameters: ["pointer"], result: "i32" } as const).call(ps);
+  new Deno.UnsafeFnPointer(vt.getPointer(8 * 2)!, { parameters: ["pointer"], result: "u32" } as const).call(ps);
+}
+`;
+
+/** Second review: two released pointers passed in one call. */
+const TWO_IN_ONE_CALL = `import { CFunction, FFIType, ptr, read, dlopen, type Pointer } from "bun:ffi";
+const lib = dlopen("d3d11.dll", { D3D11Combine: { args: ["ptr", "ptr"], returns: "i32" } });
+declare function CoCreateInstance(clsid: unknown, outer: null, ctx: number, iid: unknown, out: unknown): number;
+declare const CLSID_X: Buffer, IID_X: Buffer;
+const IUNKNOWN_RELEASE = 2, DO_WORK = 3;
+function vcall(obj: Pointer, slot: number): number {
+  return (CFunction({ ptr: read.ptr(read.ptr(obj, 0) as Pointer, slot * 8) as Pointer, args: [FFIType.ptr], returns: FFIType.i32 }) as any)(obj);
+}
+function create(): Pointer {
+  const out = new BigUint64Array(1);
+  if (CoCreateInstance(CLSID_X, null, 1, IID_X, ptr(out)) < 0) throw new Error("x");
+  return Number(out[0]) as Pointer;
+}
+export function work(): void {
+  const a = create();
+  const b = create();
+  vcall(a, IUNKNOWN_RELEASE);
+  vcall(b, IUNKNOWN_RELEASE);
+  lib.symbols.D3D11Combine(a, b);
+}
+export function work2(): void {
+  const a = create();
+  const b = create();
+  vcall(a, IUNKNOWN_RELEASE);
+  vcall(b, IUNKNOWN_RELEASE);
+  console.log(a, b);
+}
+`;
+
 export const cases: RuleCases = {
   valid: [
     { name: "koffi calls the engine cannot read as a slot (a decoded struct's vt.Release, fns[2], a let vtable) hand the object on: no report", code: KOFFI_UNREAD_RELEASES },
@@ -202,6 +356,11 @@ export const cases: RuleCases = {
     { name: "koffi.encode(ppOut, 'void *', p), return koffi.as(p, T) and return koffi.address(p) hand the pointer on", code: KOFFI_HAND_OFFS },
     { name: "a 32-bit read of a box (read.u32(ptr(level))) is no pointer, even beside a call's interface boxes", code: READ_U32_LEVEL },
     { name: "a C library's foo_release(h) in a koffi file does not make its handles COM objects (the file is not analysed)", code: C_LIBRARY },
+    { name: "SHBindToParent's interface box handed to a wrapper: its child PIDL, in the last box, is no COM object", code: SHELL_FOLDER_WRAPPED },
+    { name: "Deno's Release through the vtable's address, a view and a function pointer kept in constants (a helper's, and inline)", code: DENO_CONSTANTS },
+    { name: "a Buffer box read at a named offset that is 0 (readBigUInt64LE(OFFSET)) is a read of the box: released, no report", code: NAMED_ZERO_OFFSET },
+    { name: "the file's own assert, which files the pointer in a registry a teardown releases, hands it on (no node:assert)", code: LOCAL_ASSERT },
+    { name: "Deno slots written POINTER_SIZE * 2 and 8 * 2 are slot 2: Release", code: DENO_SIZE_FIRST },
   ],
   invalid: [
     {
@@ -235,6 +394,16 @@ export const useAfterRelease: RuleCases = {
       name: "one use of a variable that holds either of two released objects is one report, not one per object",
       code: EITHER_OF_TWO,
       errors: [{ messageId: "useAfterRelease", line: 19, column: 10 }],
+    },
+    {
+      name: "two released pointers passed in one call are two uses after release",
+      code: TWO_IN_ONE_CALL,
+      errors: [
+        { messageId: "useAfterRelease", line: 19, column: 3 },
+        { messageId: "useAfterRelease", line: 19, column: 3 },
+        { messageId: "useAfterRelease", line: 26, column: 3 },
+        { messageId: "useAfterRelease", line: 26, column: 3 },
+      ],
     },
   ],
 };
