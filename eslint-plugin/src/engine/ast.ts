@@ -304,3 +304,12 @@ export function isAssertion(callee: Node): boolean {
   if (expr.type !== "MemberExpression" || expr.object.type !== "Identifier") return false;
   return expr.object.name === "assert" || (expr.object.name === "console" && memberName(expr) === "assert");
 }
+
+/** The expression itself, or what a constant it names was initialised with (a `let` may hold something else by now). */
+export function constantValue(node: Node, initOf: (id: TSESTree.Identifier) => Node | null): Node {
+  const expr = unwrapExpression(node);
+  if (expr.type !== "Identifier") return expr;
+  const init = initOf(expr);
+  const declaration = init?.parent?.parent;
+  return init && declaration?.type === "VariableDeclaration" && declaration.kind === "const" ? unwrapExpression(init) : expr;
+}

@@ -5,7 +5,7 @@
  * where `vt` views `p`'s vtable).
  */
 import type { TSESTree } from "@typescript-eslint/utils";
-import { dottedName, memberName, numericLiteral, unwrapExpression } from "./ast";
+import { constantValue, dottedName, memberName, numericLiteral, unwrapExpression } from "./ast";
 
 type Node = TSESTree.Node;
 
@@ -51,13 +51,9 @@ function isPointerSize(node: Node): boolean {
   return (expr.type === "Literal" && expr.value === 8) || (expr.type === "Identifier" && /size|ptr|pointer/i.test(expr.name));
 }
 
-/** The expression itself, or what a constant it names was initialised with (a `let` may hold something else by now). */
+/** A constant's value (ast.ts `constantValue`) through the file's lookups. */
 function followed(node: Node, lookups: Lookups): Node {
-  const expr = unwrapExpression(node);
-  if (expr.type !== "Identifier") return expr;
-  const init = lookups.initOf(expr);
-  const declaration = init?.parent?.parent;
-  return init && declaration?.type === "VariableDeclaration" && declaration.kind === "const" ? unwrapExpression(init) : expr;
+  return constantValue(node, (id) => lookups.initOf(id));
 }
 
 /** The `new Deno.UnsafeFnPointer(...)` whose `.call` this is (inline or in a constant), or null. */

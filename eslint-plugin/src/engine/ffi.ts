@@ -14,7 +14,7 @@
  * The file's out boxes (shape 7) are out-boxes.ts's (`boxes`).
  */
 import type { TSESTree } from "@typescript-eslint/utils";
-import { calleeName, dottedName, isAssertion, memberName, numericLiteral, unwrapExpression, wrappedValue } from "./ast";
+import { calleeName, constantValue, dottedName, isAssertion, memberName, numericLiteral, unwrapExpression, wrappedValue } from "./ast";
 import { ComEvidence } from "./com-evidence";
 import { argumentAfterIid } from "./interface-ids";
 import { denoVtableSlot, isDenoNativeCall } from "./deno-calls";
@@ -87,9 +87,9 @@ export class FfiShapes {
       }
       // Any function of a table linked from one object's vtable (`dev.symbols.Poll(devAddress)`): a method of that object.
       if (!byName && first && isObjectExpression(first) && this.isVtableTable(callee.object)) return { object: first, method: { role: "other" }, rest: args.slice(1) };
-      // koffi: `koffi.call(fn, proto, p, ...)` where `fn` is `slot(p, N)` or the proto names the method.
+      // koffi: `koffi.call(fn, proto, p, ...)` where `fn` is `slot(p, N)` (or a constant holding it) or the proto names the method.
       if (name === "call" && args.length >= 3 && args[2].type !== "SpreadElement") {
-        const inner = unwrapExpression(args[0]);
+        const inner = constantValue(args[0], (id) => this.lookups.initOf(id));
         const object = args[2];
         const proto = this.methodOfConstant(args[1]);
         if (inner.type === "CallExpression" && inner.arguments.length >= 2) {
@@ -119,7 +119,7 @@ export class FfiShapes {
     // (Deno's `fn.call(p, flags)` of an `UnsafeFnPointer` calls one method: its arguments after `p` are no slot.)
     if (args.length >= 2 && args[0].type !== "SpreadElement" && this.looksLikeDispatcher(callee) && !isSlotLookup(call) && !this.isDenoNativeCall(call)) {
       const object = unwrapExpression(args[0]);
-      // The object by name, or read from its box at each call (`call(ptr(link), RELEASE)`, `ptr` reading `link[0]`).
+      // The object by name, or read from its box at each call (`call(ptr(link), RELEASE)`: `ptr` reads `link[0]`).
       if (object.type !== "Identifier" && object.type !== "MemberExpression" && !this.boxes.readBox(object)) return null;
       // A dispatcher of this file indexes the vtable whatever its slot argument is (`vcall(p, slot, ...)` in a helper).
       const slot = this.slotOf(args[1], args.slice(2), callee) ?? (this.lookups.isLocalDispatcher(callee) ? ({ role: "other" } as const) : null);

@@ -156,6 +156,7 @@ module.exports = { save };
 export const cases: RuleCases = {
   valid: [
     { name: "koffi.call(vtableSlot(obj, 2), ReleaseProto, obj): the bare IUnknown slot 2, looked up in the object's own vtable, is its Release", code: BARE_SLOT("  koffi.call(vtableSlot(obj, 2), ReleaseProto, obj);\n") },
+    { name: "the Release looked up into a constant first (const release = vtableSlot(obj, 2); koffi.call(release, ReleaseProto, obj)) releases obj", code: BARE_SLOT("  const release = vtableSlot(obj, 2);\n  koffi.call(release, ReleaseProto, obj);\n") },
     { name: "an out helper's calls whose results the file deletes as strings (WindowsDeleteString, or a function of the file that does) owe no Release, while its other calls hand out COM objects", code: OUT_HELPER("  release(op);\n") },
     { name: "the vtable read once (const vtbl = koffi.decode(link, 'void *')) is the object's own: koffi.call(slot(vtbl, 2), proto, link) releases link", code: VTABLE_ONCE("  koffi.call(slot(vtbl, 2), pRelease, link);\n") },
     { name: "of an export's two boxes, the one right after the IID holds the interface (SHBindToParent): released, and the child PIDL in the last box is no COM object", code: BIND_TO_PARENT("  vcall(folder, 2, P);\n") },
@@ -163,6 +164,14 @@ export const cases: RuleCases = {
     { name: "koffi.call(slot(vtbl, SLOT.Save), proto, file) through a vtable returned beside the object calls a named method of file's: released after it, no report", code: NAMED_SLOT("  koffi.call(slot(vtbl, SLOT.Release), pRelease, file);\n") },
   ],
   invalid: [
+    leakCase(
+      "a method looked up into a constant (const getCount = vtableSlot(obj, 3)) and called with koffi.call on the object uses it, not hands it on: never released, it leaks",
+      (end) => BARE_SLOT(end).replace("  koffi.call(vtableSlot(obj, 3), CountProto, obj, n);\n", "  const getCount = vtableSlot(obj, 3);\n  koffi.call(getCount, CountProto, obj, n);\n"),
+      { pointer: "obj", acquirer: "CoCreateInstance", reached: "the return at line 18" },
+      [13, 7],
+      "koffi.call(vtableSlot(obj, 2), ReleaseProto, obj)",
+      "  const n = [0];\n  const getCount = vtableSlot(obj, 3);\n  koffi.call(getCount, CountProto, obj, n);\n  return n[0];\n",
+    ),
     {
       name: "koffi.call(slot(vtbl, SLOT.Save), proto, file) is a method call on file (a named slot of another method), not a hand-off: never released, file leaks",
       code: NAMED_SLOT(""),
