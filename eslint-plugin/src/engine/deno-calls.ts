@@ -76,6 +76,9 @@ function viewsVtableOf(view: Node, object: TSESTree.Expression, lookups: Lookups
   return name !== null && name === dottedName(unwrapExpression(object));
 }
 
-function isNewOf(node: TSESTree.NewExpression, name: string): boolean {
-  return new RegExp(`(?:^|\\.)${name}$`).test(dottedName(unwrapExpression(node.callee)) ?? "");
+function isNewOf(node: TSESTree.NewExpression, name: "UnsafeFnPointer" | "UnsafePointerView"): boolean {
+  return DENO_CLASS[name].test(dottedName(unwrapExpression(node.callee)) ?? "");
 }
+
+/** `Deno.UnsafeFnPointer`, or the class imported under its own name. */
+const DENO_CLASS = { UnsafeFnPointer: /(?:^|\.)UnsafeFnPointer$/, UnsafePointerView: /(?:^|\.)UnsafePointerView$/ };

@@ -18,7 +18,7 @@ import { calleeName, constantValue, dottedName, isAssertion, memberName, numeric
 import { ComEvidence } from "./com-evidence";
 import { argumentAfterIid } from "./interface-ids";
 import { denoVtableSlot, isDenoNativeCall } from "./deno-calls";
-import { isKoffi } from "./out-box-shapes";
+import { isBunReadNamespace, isKoffi } from "./out-box-shapes";
 import { OutBoxes } from "./out-boxes";
 import { handsOnItsObject } from "./helper-shapes";
 import { isTableCall, VTABLE_OBJECT, VtableTables } from "./vtable-tables";
@@ -222,7 +222,7 @@ export class FfiShapes {
     if (isKoffi(expr.object)) return name === "decode";
     const owner = dottedName(expr.object) ?? "";
     // bun:ffi's memory reads (`read.ptr(p)`: the vtable's address, the first step of an inline vtable call).
-    if (/(?:^|\.)read$/.test(owner)) return true;
+    if (isBunReadNamespace(owner)) return true;
     return /(^|\.)symbols$/.test(owner) || (/^[A-Z]/.test(name) && /^[A-Z][A-Za-z0-9_]*$/.test(owner) && !/^(Object|Array|Promise|Reflect|JSON|Math|Number|String|Symbol|Map|Set|WeakMap|WeakSet|Buffer|BigInt)$/.test(owner));
   }
 

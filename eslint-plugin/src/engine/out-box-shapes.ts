@@ -46,6 +46,16 @@ export function isBoxCreation(init: Node): boolean {
   }
 }
 
+/** bun:ffi's memory-read namespace, `read` (`read.ptr(p)`), also through a namespace import (`ffi.read`), by its owner's dotted name. */
+export function isBunReadNamespace(owner: string | null): boolean {
+  return owner !== null && /(?:^|\.)read$/.test(owner);
+}
+
+/** `getBigUint64`, `getBigInt64`: a DataView's 64-bit read. */
+export function isViewPointerRead(method: string | null): boolean {
+  return method !== null && /^getBig(?:Ui|I)nt64$/.test(method);
+}
+
 /** `BigUint64Array`, `BigInt64Array`: a typed array whose elements are pointer-sized. */
 export function isPointerArrayName(name: string): boolean {
   return /^Big(?:Ui|I)nt64Array$/.test(name);

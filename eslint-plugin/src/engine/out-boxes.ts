@@ -10,7 +10,7 @@ import type { TSESTree } from "@typescript-eslint/utils";
 import { calleeName, dottedName, isFunctionNode, memberName, numericLiteral, returnedValues, unwrapExpression } from "./ast";
 import type { FfiLookups } from "./ffi";
 import { isPointerConversion, onlyComputesItsResult, returnsNewBox } from "./helper-shapes";
-import { isBoxCreation, isBoxReadMethod, isKoffi, isPointerArrayName, namesPointerType } from "./out-box-shapes";
+import { isBoxCreation, isBoxReadMethod, isBunReadNamespace, isKoffi, isPointerArrayName, isViewPointerRead, namesPointerType } from "./out-box-shapes";
 
 type Node = TSESTree.Node;
 type Expression = TSESTree.Expression;
@@ -59,7 +59,7 @@ export class OutBoxes {
     const atStart = !offset || offset.type === "SpreadElement" || (numericLiteral(offset) ?? 0) === 0;
     if (callee.type === "MemberExpression" && isBoxReadMethod(memberName(callee) ?? "") && atStart && this.isBox(callee.object)) return { box: callee.object, member: "[0]" };
     // `new DataView(box.buffer).getBigUint64(0, true)`.
-    if (callee.type === "MemberExpression" && /^getBig(?:Ui|I)nt64$/.test(memberName(callee) ?? "") && node.arguments.length > 0 && numericLiteral(node.arguments[0]) === 0) {
+    if (callee.type === "MemberExpression" && isViewPointerRead(memberName(callee)) && node.arguments.length > 0 && numericLiteral(node.arguments[0]) === 0) {
       const viewed = this.viewedBox(callee.object, "DataView");
       if (viewed) return { box: viewed, member: "[0]" };
     }
@@ -76,7 +76,7 @@ export class OutBoxes {
     // koffi: `koffi.decode(box, 'void *')` reads the pointer a `koffi.alloc(type, 1)` box received.
     if (name === "decode" && node.arguments.length === 2 && callee.type === "MemberExpression" && isKoffi(callee.object) && this.isBox(first)) return { box: first as Expression, member: "[0]" };
     // bun:ffi's `read.ptr(box)`, and `read.ptr(box.ptr, 0)` (it reads at an address: the box's own).
-    const read = callee.type === "MemberExpression" && /(?:^|\.)read$/.test(dottedName(callee.object) ?? "") ? this.passedBox(first) : null;
+    const read = callee.type === "MemberExpression" && isBunReadNamespace(dottedName(callee.object)) ? this.passedBox(first) : null;
     if (read && (read === first || node.arguments.length === 1 || numericLiteral(node.arguments[1] as Node) === 0)) return { box: read, member: "[0]" };
     return null;
   }
@@ -103,9 +103,9 @@ export class OutBoxes {
     const method = callee.type === "MemberExpression" ? memberName(callee) : null;
     if (method !== null && isBoxReadMethod(method)) return /64/.test(method);
     // `new DataView(box.buffer).getBigUint64(0, true)` (readBox accepts only the 64-bit reads of a view).
-    if (method !== null && /^getBig(?:Ui|I)nt64$/.test(method)) return true;
+    if (isViewPointerRead(method)) return true;
     // bun:ffi's `read.ptr(box)` (not `read.u32(ptr(level))`); koffi's `koffi.decode(box, 'void *')` (not `'int32_t'`).
-    if (callee.type === "MemberExpression" && /(?:^|\.)read$/.test(dottedName(callee.object) ?? "")) return /^(?:ptr|u64|i64|intptr|uintptr)$/.test(method ?? "");
+    if (callee.type === "MemberExpression" && isBunReadNamespace(dottedName(callee.object))) return /^(?:ptr|u64|i64|intptr|uintptr)$/.test(method ?? "");
     if (callee.type === "MemberExpression" && isKoffi(callee.object)) return !!node.arguments[1] && namesPointerType(node.arguments[1]);
     const [operand] = node.arguments;
     if (node.arguments.length === 1 && operand.type !== "SpreadElement" && this.readBox(operand)) return this.readsWholePointer(operand);
@@ -193,7 +193,7 @@ export class OutBoxes {
     if (callee.type === "Identifier") return callee.name === "ptr" && this.lookups.localFunction(callee) === null ? (box as Expression) : null;
     // `ffi.ptr(box)` of a namespace import; `read.ptr(box)` reads the pointer the box holds instead.
     const owner = callee.type === "MemberExpression" ? (dottedName(callee.object) ?? "") : "";
-    const addressOf = callee.type === "MemberExpression" && ((memberName(callee) === "ptr" && !/(?:^|\.)read$/.test(owner)) || (memberName(callee) === "of" && /(?:^|\.)UnsafePointer$/.test(owner)));
+    const addressOf = callee.type === "MemberExpression" && ((memberName(callee) === "ptr" && !isBunReadNamespace(owner)) || (memberName(callee) === "of" && /(?:^|\.)UnsafePointer$/.test(owner)));
     return addressOf ? (box as Expression) : null;
   }
 

@@ -75,12 +75,15 @@ ${end}  return hr;
 
 const AS_POINTER = "function asPointer(value: bigint): unknown {\n  return value ? Deno.UnsafePointer.create(BigInt(value)) : null;\n}\n";
 
-/** Deno's inline vtable calls (no dispatcher of the file's own): `new Deno.UnsafeFnPointer(vt.getPointer(7 * 8), def).call(ps)`. */
-const INLINE_DISPATCH = (end: string) => `const shell = Deno.dlopen("shell32.dll", {
+/** A Deno binding of `SHGetPropertyStoreForWindow`, which fills its box with an IPropertyStore. */
+export const DENO_PROPERTY_STORE = `const shell = Deno.dlopen("shell32.dll", {
   SHGetPropertyStoreForWindow: { parameters: ["pointer", "buffer", "buffer"], result: "i32" },
 } as const);
 declare const IID_IPropertyStore: Uint8Array<ArrayBuffer>;
-export function commit(hwnd: Deno.PointerValue): void {
+`;
+
+/** Deno's inline vtable calls (no dispatcher of the file's own): `new Deno.UnsafeFnPointer(vt.getPointer(7 * 8), def).call(ps)`. */
+const INLINE_DISPATCH = (end: string) => `${DENO_PROPERTY_STORE}export function commit(hwnd: Deno.PointerValue): void {
   const out = new BigUint64Array(1);
   if (shell.symbols.SHGetPropertyStoreForWindow(hwnd, IID_IPropertyStore, out as unknown as Uint8Array<ArrayBuffer>) !== 0) return;
   const ps = Deno.UnsafePointer.create(out[0])!;

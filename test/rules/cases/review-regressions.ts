@@ -5,6 +5,7 @@
  * of a box is no pointer; a bare slot 2 with arguments after the object is no Release (XAudio2's voices); a C library's
  * `foo_release(h)` does not open a file; one use of a variable holding either of two released objects is one report.
  */
+import { DENO_PROPERTY_STORE } from "./deno-pointers";
 import type { RuleCases } from "./types";
 
 const KOFFI_UNREAD_RELEASES = `import koffi from "koffi";
@@ -219,11 +220,7 @@ export function childName(pidl: Pointer): ShellFolder {
 `;
 
 /** Second review: Deno's Release through a vtable address, a view and a function pointer kept in constants. */
-const DENO_CONSTANTS = `const shell = Deno.dlopen("shell32.dll", {
-  SHGetPropertyStoreForWindow: { parameters: ["pointer", "buffer", "buffer"], result: "i32" },
-} as const);
-declare const IID_IPropertyStore: Uint8Array<ArrayBuffer>;
-function drop(p: Deno.PointerObject): void {
+const DENO_CONSTANTS = `${DENO_PROPERTY_STORE}function drop(p: Deno.PointerObject): void {
   const vtable = new Deno.UnsafePointerView(p).getPointer(0)!;
   const fn = new Deno.UnsafePointerView(vtable).getPointer(2 * 8)!;
   new Deno.UnsafeFnPointer(fn, { parameters: ["pointer"], result: "u32" } as const).call(p);
@@ -296,11 +293,7 @@ export function shutdown(): void {
 `;
 
 /** Second review: Deno slots written as `POINTER_SIZE * 2` and `8 * 2`. */
-const DENO_SIZE_FIRST = `const shell = Deno.dlopen("shell32.dll", {
-  SHGetPropertyStoreForWindow: { parameters: ["pointer", "buffer", "buffer"], result: "i32" },
-} as const);
-declare const IID_IPropertyStore: Uint8Array<ArrayBuffer>;
-const POINTER_SIZE = 8;
+const DENO_SIZE_FIRST = `${DENO_PROPERTY_STORE}const POINTER_SIZE = 8;
 export function commit(hwnd: Deno.PointerValue): void {
   const out = new BigUint64Array(1);
   if (shell.symbols.SHGetPropertyStoreForWindow(hwnd, IID_IPropertyStore, out as unknown as Uint8Array<ArrayBuffer>) !== 0) return;
