@@ -3,10 +3,11 @@
  * boxes it fills, and which box read names which pointer (`const cancel = out.readBigUInt64LE(0)`).
  */
 import type { TSESTree } from "@typescript-eslint/utils";
-import { enclosingStatement } from "./ast";
+import { enclosingStatement, unwrapExpression } from "./ast";
 import type { Event, Resource, Sym } from "./model";
 import type { ApiCall } from "./recognizer";
 import type { ResourceTable } from "./resources";
+import type { FunctionGraph } from "./segment-graph";
 import { BOX_SLOTS, boxOfSlot } from "./slot-keys";
 import type { Symbols } from "./symbols";
 
@@ -41,6 +42,60 @@ export class Acquisitions {
     const box = boxOfSlot(key);
     const res = box !== null ? this.takeBoxRead(box) : undefined;
     if (res) res.name = this.text(read);
+  }
+
+  /**
+   * Names pointers after the variable they are first bound to (messages say `cancel`, not the call): what an acquiring
+   * call in `value` makes (a conditional's branch too: `const f = on ? query(w, IID) : undefined`), and the pointer a
+   * box read takes (`const cancel = out.readBigUInt64LE(0)`: from here on the pointer is `cancel`).
+   */
+  nameByBinding(target: TSESTree.Identifier | TSESTree.MemberExpression, value: TSESTree.Expression, sym: Sym, statement: TSESTree.Node | null): void {
+    const acquired = this.acquiredBy(value);
+    if (acquired && acquired.ownerStatement === null) {
+      acquired.name = target.type === "Identifier" ? target.name : this.text(target);
+      acquired.ownerStatement = statement;
+    }
+    const box = sym?.t === "slot" && target.type === "Identifier" ? boxOfSlot(sym.key) : null;
+    const read = box !== null ? this.takeBoxRead(box) : undefined;
+    if (read && target.type === "Identifier") {
+      read.name = target.name;
+      // A repair releases `cancel` after the statement that names it, not after the call that filled the box.
+      if (statement) read.ownerStatement = statement;
+    }
+  }
+
+  private acquiredBy(value: TSESTree.Node): Resource | undefined {
+    const expr = unwrapExpression(value);
+    if (expr.type === "ConditionalExpression") return this.acquiredBy(expr.consequent) ?? this.acquiredBy(expr.alternate);
+    return this.resources.acquireSites.get(expr);
+  }
+
+  /**
+   * The function an acquisition inside a callback fills a box for: `withBuffer(iid, (a) => vcall(obj, QI, [a, ptr(out)]))`
+   * in a function that declares `out` and reads it after that call (callbacks of callbacks too). The callback ran before
+   * the call returned, since a callback run later would leave the box empty where its caller reads it: the box is filled
+   * there, as if the acquisition were written in place. Null when the box is the callback's own or nothing reads it after.
+   */
+  callbackCaller(node: TSESTree.CallExpression, outBox: TSESTree.Expression, graph: FunctionGraph): FunctionGraph | null {
+    const box = unwrapExpression(outBox);
+    const variable = box.type === "Identifier" ? this.symbols.variableOf(box) : null;
+    const home = variable?.scope.variableScope.block as TSESTree.Node | undefined;
+    if (!variable || !home) return null;
+    // Whether each callback's value is the acquiring call's: then so is the outermost call's (its HRESULT, as `with*` helpers return it).
+    let result: TSESTree.Node | null = node;
+    for (let inner = graph; inner.node !== home; inner = inner.parent!) {
+      const fn = inner.node;
+      const call = fn.parent;
+      if ((fn.type !== "ArrowFunctionExpression" && fn.type !== "FunctionExpression") || call?.type !== "CallExpression" || !call.arguments.includes(fn) || !inner.parent) return null;
+      result = result !== null && fn.type === "ArrowFunctionExpression" && fn.expression && unwrapExpression(fn.body) === result ? call : null;
+      if (inner.parent.node === home) {
+        const after = call.range[1];
+        if (!variable.references.some((ref) => (ref.identifier as TSESTree.Identifier).range[0] >= after && (ref.identifier as TSESTree.Identifier).range[1] <= home.range[1])) return null;
+        if (result !== null) this.resources.callbackResults.set(call, node);
+        return inner.parent;
+      }
+    }
+    return null;
   }
 
   onAcquire(node: TSESTree.CallExpression, api: Extract<ApiCall, { kind: "acquire" }>): void {

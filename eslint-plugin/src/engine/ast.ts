@@ -67,6 +67,13 @@ export function dottedName(node: Node): string | null {
 }
 
 /** A literal number (`2`, `2n`), or null. */
+/** `p` and `p`, `this.dev` and `this.dev`: the same variable or member path (no calls). */
+export function sameExpression(a: TSESTree.CallExpressionArgument, b: TSESTree.CallExpressionArgument): boolean {
+  if (a.type === "SpreadElement" || b.type === "SpreadElement") return false;
+  const left = dottedName(unwrapExpression(a));
+  return left !== null && left === dottedName(unwrapExpression(b));
+}
+
 export function numericLiteral(node: Node): number | null {
   const n = unwrapExpression(node);
   if (n.type !== "Literal") return null;

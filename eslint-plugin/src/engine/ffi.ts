@@ -14,7 +14,7 @@
  * The file's out boxes (shape 7) are out-boxes.ts's (`boxes`).
  */
 import type { TSESTree } from "@typescript-eslint/utils";
-import { calleeName, constantValue, dottedName, isAssertion, memberName, numericLiteral, unwrapExpression, wrappedValue } from "./ast";
+import { calleeName, constantValue, dottedName, enclosingFunction, isAssertion, sameExpression, memberName, numericLiteral, unwrapExpression, wrappedValue } from "./ast";
 import { ComEvidence } from "./com-evidence";
 import { argumentAfterIid } from "./interface-ids";
 import { denoVtableSlot, isDenoNativeCall } from "./deno-calls";
@@ -128,14 +128,19 @@ export class FfiShapes {
     // `const fn = comMethod(uia, 7, proto); fn(uia, pt, out)`: the method a dispatcher looked up, called later on the
     // object it was looked up in (the lookup itself only uses the object: `isBoundLookup`). Variables initialised
     // from each other's calls (`var a = b(p, 1); var b = a(p, 1)`) end the search.
-    // (Every call of a plain name passes here: the first argument must name an object before its callee is resolved.)
-    if (callee.type === "Identifier" && args.length >= 1 && args[0].type !== "SpreadElement" && dottedName(unwrapExpression(args[0])) !== null && !this.resolving.has(call)) {
+    // A call without arguments calls a method the lookup bound to its object (`const release = method(p, SLOT.release, [])`
+    // where `method` returns `(...a) => fn(p, ...a)`; then `release()`): the lookup's object is the call's.
+    // (Every call of a plain name passes here: the first argument must name an object, or there must be none, before its
+    // callee is resolved.)
+    const bound = args.length === 0;
+    if (callee.type === "Identifier" && (bound || (args[0].type !== "SpreadElement" && dottedName(unwrapExpression(args[0])) !== null)) && !this.resolving.has(call)) {
       const init = this.lookups.initOf(callee);
       const lookup = init ? unwrapExpression(init) : null;
       this.resolving.add(call);
       try {
         const found = lookup?.type === "CallExpression" ? this.vtableCall(lookup) : null;
-        if (found && sameExpression(found.object, args[0])) return { object: args[0], method: found.method, rest: args.slice(1) };
+        if (found && bound && dottedName(unwrapExpression(found.object)) !== null) return { object: found.object, method: found.method, rest: [] };
+        if (found && !bound && sameExpression(found.object, args[0])) return { object: args[0] as Expression, method: found.method, rest: args.slice(1) };
       } finally {
         this.resolving.delete(call);
       }
@@ -155,6 +160,16 @@ export class FfiShapes {
     const declarator = value.parent;
     if (declarator?.type !== "VariableDeclarator" || declarator.init !== value || declarator.id.type !== "Identifier") return false;
     return this.lookups.referencesOf(declarator.id).some((ref) => ref.parent?.type === "CallExpression" && ref.parent.callee === ref);
+  }
+
+  /**
+   * A bound lookup whose method some other function calls (`const release = method(p, SLOT.release, []);
+   * releases.push(() => release())`): the object's Release went with that closure, which this function cannot follow.
+   */
+  isCalledElsewhere(call: TSESTree.CallExpression): boolean {
+    const declarator = wrappedValue(call).parent as TSESTree.VariableDeclarator;
+    const home = enclosingFunction(declarator);
+    return this.lookups.referencesOf(declarator.id as TSESTree.Identifier).some((ref) => ref.parent?.type === "CallExpression" && ref.parent.callee === ref && enclosingFunction(ref) !== home);
   }
 
   /** `lookup(p, 2, proto)(p)`: the object a method looked up in its vtable is called on at once, or null. */
@@ -386,13 +401,6 @@ export function isSlotLookup(call: TSESTree.CallExpression): boolean {
 function isObjectExpression(node: TSESTree.CallExpressionArgument): node is Expression {
   const expr = node.type === "SpreadElement" ? null : unwrapExpression(node);
   return !!expr && (expr.type === "Identifier" || expr.type === "MemberExpression");
-}
-
-/** `p` and `p`, `this.dev` and `this.dev`: the same variable or member path (no calls). */
-function sameExpression(a: TSESTree.CallExpressionArgument, b: TSESTree.CallExpressionArgument): boolean {
-  if (a.type === "SpreadElement" || b.type === "SpreadElement") return false;
-  const left = dottedName(unwrapExpression(a));
-  return left !== null && left === dottedName(unwrapExpression(b));
 }
 
 /** An UPPER_SNAKE constant that is no flag or code of some other API (`MEM_COMMIT`, `WM_PAINT`, `E_FAIL`): a vtable slot's name. */

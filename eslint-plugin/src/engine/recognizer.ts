@@ -6,7 +6,7 @@
  */
 import type { TSESTree } from "@typescript-eslint/utils";
 import type { ParserServices } from "@typescript-eslint/utils";
-import { calleeName, dottedName, memberName, unwrapExpression } from "./ast";
+import { calleeName, dottedName, memberName, sameExpression, unwrapExpression } from "./ast";
 import { FfiShapes, VtableCall } from "./ffi";
 import { isTableCall } from "./vtable-tables";
 import { mentionsCancelInterface, mentionsIid } from "./interface-ids";
@@ -43,8 +43,8 @@ export type ApiCall =
       /** Raw FFI: the box may hold null after a success; the pointer is owned from the box's read on. */
       ownedFromRead?: boolean;
     }
-  /** A vtable call of some other method: a use of its object (never an escape). */
-  | { kind: "vtableUse"; object: TSESTree.Expression }
+  /** A vtable call of some other method: a use of its object (an escape only when `handsOn`: its Release bound for another function to call). */
+  | { kind: "vtableUse"; object: TSESTree.Expression; handsOn?: boolean }
   | { kind: "failedTest"; argument: TSESTree.Node; failed: boolean };
 
 export class Recognizer {
@@ -67,7 +67,10 @@ export class Recognizer {
     const shaped = this.classifyNamed(call);
     if (shaped || !this.ffi) return shaped;
     const vtable = this.ffi.vtableCall(call);
-    if (vtable) return this.classifyVtable(call, vtable);
+    if (vtable) return this.classifyVtable(call, this.calledAtOnce(call, vtable));
+    // Calling what such a lookup returned is the lookup's event (`calledAtOnce`), not a second one.
+    const callee = unwrapExpression(call.callee);
+    if (callee.type === "CallExpression" && this.ffi.vtableCall(callee)) return null;
     // `ptr(box)` (bun:ffi) is the box's address handed to the call around it, not a call that fills it.
     if (this.ffi.boxes.passedBox(call) !== null) return null;
     // An export that fills a box (`CoCreateInstance(..., out)`), when the file uses what it reads as a COM object.
@@ -90,11 +93,23 @@ export class Recognizer {
     return other ? this.withExtraBoxes(this.ffiAcquire(null, other, false, name ?? "the call", true), boxes) : null;
   }
 
+  /**
+   * A method looked up bound to its object and called at once (`method(obj, 0, sig)(ptr(iid), ptr(out))`): the lookup is
+   * the method's call (as `comMethod(p, 2, proto)(p)`), with the arguments it is called with (the object's own excepted).
+   */
+  private calledAtOnce(call: TSESTree.CallExpression, vtable: VtableCall): VtableCall {
+    const outer = call.parent;
+    if (outer?.type !== "CallExpression" || unwrapExpression(outer.callee) !== call || outer.arguments.length === 0) return vtable;
+    const own = sameExpression(outer.arguments[0], vtable.object) ? 1 : 0;
+    return { ...vtable, rest: [...vtable.rest, ...outer.arguments.slice(own)] };
+  }
+
   private classifyVtable(call: TSESTree.CallExpression, vtable: VtableCall): ApiCall | null {
     const { object, method, rest } = vtable;
     const ffi = this.ffi!;
     // A lookup whose method is called later through a variable is no call of the method itself.
-    if (ffi.isBoundLookup(call)) return { kind: "vtableUse", object };
+    // A Release bound so and called by another function (a queue of releases drained later) hands the object to it.
+    if (ffi.isBoundLookup(call)) return method.role === "release" && ffi.isCalledElsewhere(call) ? { kind: "vtableUse", object, handsOn: true } : { kind: "vtableUse", object };
     // The slot's name: a dispatcher's slot argument, or the function's own name in a table (`dev.symbols.CreateDevice`).
     const slotText = !isTableCall(call) && call.arguments[1] && call.arguments[1].type !== "SpreadElement" ? (dottedName(call.arguments[1]) ?? calleeName(call.callee)) : calleeName(call.callee);
     switch (method.role) {

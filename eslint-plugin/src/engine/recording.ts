@@ -14,7 +14,6 @@ import type { Event, Sym } from "./model";
 import type { ApiCall, Recognizer } from "./recognizer";
 import type { ResourceTable } from "./resources";
 import type { FunctionGraph } from "./segment-graph";
-import { boxOfSlot } from "./slot-keys";
 import type { Symbols } from "./symbols";
 import type { ObjectFields } from "./object-fields";
 import { moduleHolder } from "./module-pointers";
@@ -138,8 +137,11 @@ export class Recorder {
     };
   }
 
+  /** Where events go instead of the current function: the caller a callback's acquisition fills a box for. */
+  private recordingFor: FunctionGraph | null = null;
+
   record(event: Event): void {
-    this.top()?.record(event);
+    (this.recordingFor ?? this.top())?.record(event);
   }
 
   private text(node: Node): string {
@@ -147,7 +149,7 @@ export class Recorder {
   }
 
   private throwPoint(): void {
-    const graph = this.top();
+    const graph = this.recordingFor ?? this.top();
     const region = graph?.throwTarget();
     if (graph && region) graph.record({ k: "throwPoint", region });
   }
@@ -204,9 +206,8 @@ export class Recorder {
         break;
       case "release":
         // A vtable table's Release (`calls.symbols.Release(p)`, `vt.Release(p)`) belongs to one object's table: no form for others.
-        // A Release looked up and called at once (`comMethod(p, 2, proto)(p)`) is written whole.
         // A call releasing several (`comRelease(a, b)`) is no form: written for one pointer it would release the others again.
-        if (!api.alsoReleases && !(this.recognizer.ffi?.isObjectsOwnTableCall(node) ?? isTableCall(node))) this.releaseForms.noteRelease(node.parent?.type === "CallExpression" && node.parent.callee === node ? node.parent : node, api.target);
+        if (!api.alsoReleases && !(this.recognizer.ffi?.isObjectsOwnTableCall(node) ?? isTableCall(node))) this.releaseForms.noteReleaseCall(node, api.target);
         for (const target of api.alsoReleases ? [api.target, ...api.alsoReleases] : [api.target]) {
           this.record({ k: "release", node, target: s.sym(target), targetKey: s.keyOf(target) });
           if (!this.releasesModuleState) this.releasesModuleState = this.symbols.isHeldState(target);
@@ -220,12 +221,19 @@ export class Recorder {
       case "acquire":
         // A dispatcher acquiring through a slot (`vcall(device, DEV_CREATE_BUFFER, ...)`) is the file's dispatcher too.
         if (api.ffi && api.source !== null) this.noteDispatcher(node);
-        this.acquisitions.onAcquire(node, api);
+        // A box of an enclosing function that reads it after the call running this callback: filled for it.
+        this.recordingFor = api.outBox ? this.acquisitions.callbackCaller(node, api.outBox, this.top()!) : null;
+        try {
+          this.acquisitions.onAcquire(node, api);
+        } finally {
+          this.recordingFor = null;
+        }
         break;
       case "vtableUse":
         // A call through the object's vtable uses it; what else it is given may be kept by the callee.
         this.noteDispatcher(node);
         this.onOtherCall(node, node.arguments, api.object);
+        if (api.handsOn) this.escapeValue(api.object);
         break;
       case "failedTest":
         break;
@@ -303,7 +311,7 @@ export class Recorder {
     const ffi = this.recognizer.ffi;
     const native =
       usedOnly !== null ||
-      (node.type === "CallExpression" && ((ffi?.keepsNothing(node.callee) ?? false) || (callee.type === "CallExpression" && this.classify(callee)?.kind === "vtableUse"))) ||
+      (node.type === "CallExpression" && ((ffi?.keepsNothing(node.callee) ?? false) || (callee.type === "CallExpression" && (this.classify(callee)?.kind ?? "failedTest") !== "failedTest"))) ||
       (argSyms.length > 0 && (ffi?.isDenoNativeCall(node) ?? false));
     for (const { sym, key, pooledIn } of argSyms) this.record({ k: "escape", target: sym, targetKey: key, ...(native ? { native } : {}), ...(pooledIn ? { pooledIn } : {}) });
   }
@@ -346,20 +354,7 @@ export class Recorder {
     const sym = s.sym(value);
     // `result.srv = p` on a local object literal stays a member of it (object-literals.ts).
     const escapes = target.type === "MemberExpression" ? !this.literals.isConstantMember(target, statement) : !s.isLocalUnshared(target, this.top());
-    // Name the pointer after the variable it is first bound to: messages say `cancel`, not the call.
-    const acquired = this.resources.acquireSites.get(unwrapExpression(value));
-    if (acquired && acquired.ownerStatement === null) {
-      acquired.name = target.type === "Identifier" ? target.name : this.text(target);
-      acquired.ownerStatement = statement;
-    }
-    // `const cancel = out.readBigUInt64LE(0)`: from here on the pointer is `cancel`.
-    const box = sym?.t === "slot" ? (boxOfSlot(sym.key) ?? undefined) : undefined;
-    const read = box !== undefined && target.type === "Identifier" ? this.acquisitions.takeBoxRead(box) : undefined;
-    if (read && target.type === "Identifier") {
-      read.name = target.name;
-      // A repair releases `cancel` after the statement that names it, not after the call that filled the box.
-      if (statement) read.ownerStatement = statement;
-    }
+    this.acquisitions.nameByBinding(target, value, sym, statement);
     // Aliases of objects from outside are followed only for names used as protocol receivers.
     const source = unwrapExpression(value);
     const aliasKey = (source.type === "Identifier" || source.type === "MemberExpression" || source.type === "ThisExpression") && this.isProtocolReceiverName(target) ? s.keyOf(source) : null;

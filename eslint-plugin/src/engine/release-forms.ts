@@ -38,7 +38,8 @@ export class ReleaseForms {
   /** The acquirer of a released pointer, where the code shows it (`acquirerOfPointer`); set by the file analysis. */
   acquirerOf: ((target: Node) => string | null) | null = null;
   /** The file's first call through a dispatcher (`vcall(ctx, CTX_DRAW, [...], [...])`), as a Release of a placeholder. */
-  private dispatcher: { callee: string; rest: string[]; node: Node; prototype: boolean } | null = null;
+  /** `curried`: the dispatcher returns the method, which the file calls at once (`method(p, SLOT.run, [])(...)`). */
+  private dispatcher: { callee: string; rest: string[]; node: Node; prototype: boolean; curried: boolean } | null = null;
   private releaseSlot: string | undefined;
 
   constructor(
@@ -52,14 +53,26 @@ export class ReleaseForms {
     return this.someForm;
   }
 
-  noteRelease(node: Node, target: Node): void {
-    this.templates.push({ node, target, form: undefined, property: undefined, acquirer: undefined });
+  /**
+   * A call that releases `target`, as the file writes it: a Release looked up and called at once (`comMethod(p, 2, proto)(p)`)
+   * whole, and one bound to its object by a lookup (`release()` after `const release = method(p, SLOT.release, [])`) as
+   * that lookup called at once.
+   */
+  noteReleaseCall(node: TSESTree.CallExpression, target: Node): void {
+    const lookup = node.arguments.length === 0 && target.parent?.type === "CallExpression" && target.parent !== node ? target.parent : null;
+    if (lookup) this.noteRelease(lookup, target, true);
+    else this.noteRelease(node.parent?.type === "CallExpression" && node.parent.callee === node ? node.parent : node, target);
+  }
+
+  noteRelease(node: Node, target: Node, called = false): void {
+    this.templates.push({ node, target, called, form: undefined, property: undefined, acquirer: undefined });
   }
 
   /** The call's text with the pointer's place marked, or null when the pointer's text is not found there as a whole (`f(...p)`). */
   private formOf(template: ReleaseTemplate): string | null {
     if (template.form === undefined) {
-      const text = this.sourceText(template.node);
+      // A method looked up bound to its object and called later (`release()`): the lookup, called at once.
+      const text = this.sourceText(template.node) + (template.called ? "()" : "");
       const pointer = new RegExp(`(^|[^\\w$.])${escapeRegExp(this.sourceText(template.target))}(?![\\w$])`, "g");
       const form = text.replace(pointer, (_, before: string) => `${before}${PLACE}`);
       template.form = form === text ? null : form;
@@ -101,7 +114,8 @@ export class ReleaseForms {
     const first = call.rest[0] ? unwrapExpression(call.rest[0]) : null;
     const prototype = first !== null && ((first.type === "Identifier" && this.isPrototype(this.topLevelConstants().get(first.name))) || this.isPrototype(first));
     const rest = call.rest.slice(prototype ? 1 : 0, lastArray + 1).map((a) => (a.type === "ArrayExpression" ? "[]" : this.sourceText(a)));
-    this.dispatcher = { callee: this.sourceText(node.callee), rest, node, prototype };
+    const curried = node.parent?.type === "CallExpression" && node.parent.callee === node;
+    this.dispatcher = { callee: this.sourceText(node.callee), rest, node, prototype, curried };
   }
 
   releaseText(pointer: string, mayBeNull: boolean, raw: boolean, acquirer: string | null = null): string {
@@ -109,7 +123,7 @@ export class ReleaseForms {
     if (form === null) {
       if (raw && this.dispatcher) {
         const prototype = this.dispatcher.prototype ? this.releasePrototype() : null;
-        return `${this.dispatcher.callee}(${[pointer, this.slotText(), ...(prototype ? [prototype] : []), ...this.dispatcher.rest].join(", ")})`;
+        return `${this.dispatcher.callee}(${[pointer, this.slotText(), ...(prototype ? [prototype] : []), ...this.dispatcher.rest].join(", ")})${this.dispatcher.curried ? "()" : ""}`;
       }
       return this.vocabulary.releaseCallText(pointer, mayBeNull);
     }
@@ -261,6 +275,8 @@ function releasesOwnParameter(template: ReleaseTemplate): boolean {
 interface ReleaseTemplate {
   readonly node: Node;
   readonly target: Node;
+  /** `node` is a lookup of the Release bound to its object (`method(p, SLOT.release, [])`): the form calls it. */
+  readonly called: boolean;
   form: string | null | undefined;
   property: string | null | undefined;
   acquirer: string | null | undefined;

@@ -36,6 +36,8 @@ export class ResourceTable {
   readonly acquireSites = new Map<Node, Resource>();
   /** The pointers of a call's other boxes (`D3DCompile`'s code blob besides its error blob): its HRESULT decides them all. */
   readonly extraAcquires = new Map<Node, Resource[]>();
+  /** A call whose value is a callback's acquiring call's (`withBuffer(iid, (a) => vcall(obj, QI, [a, ptr(out)]))`): that call, by the outer one. */
+  readonly callbackResults = new Map<Node, Node>();
   /** Every Begin_ (and helper call that begins): its receiver and method. */
   readonly begins = new Map<Node, BeginInfo>();
   /** The method each Finish_ call finishes (summaries read it from the exit facts). */

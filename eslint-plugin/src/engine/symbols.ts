@@ -62,6 +62,12 @@ export class Symbols implements FfiLookups {
       case "CallExpression": {
         const read = this.boxRead(expr);
         if (read) return read;
+        // `withBuffer(iid, (a) => vcall(obj, QI, [a, ptr(out)]))`: the value of the callback's acquiring call.
+        const inCallback = this.resources.callbackResults.get(expr);
+        if (inCallback) return this.sym(inCallback);
+        // `method(obj, 0, sig)(ptr(iid), ptr(out))`: the HRESULT of the lookup's acquisition (recognizer.ts `calledAtOnce`).
+        const callee = unwrapExpression(expr.callee);
+        if (callee.type === "CallExpression" && this.resources.acquireSites.has(callee)) return this.sym(callee);
         const res = this.resources.acquireSites.get(expr);
         if (res) {
           const api = this.classify(expr);

@@ -20,6 +20,7 @@ import { cases as denoPointers } from "./deno-pointers";
 import { cases as boxIdioms } from "./box-idioms";
 import * as koffiStructs from "./koffi-structs";
 import { cases as koffiLookups } from "./koffi-lookups";
+import { cases as boundMethods } from "./bound-methods";
 import { cases as ffiUses } from "./ffi-uses";
 import * as reviewRegressions from "./review-regressions";
 import * as releaseHelpers from "./release-helpers";
@@ -55,6 +56,7 @@ export const caseSuites: readonly CaseSuite[] = [
   { source: "box-idioms", rule: "missing-release", cases: boxIdioms },
   { source: "koffi-structs", rule: "missing-release", cases: koffiStructs.missingRelease },
   { source: "koffi-lookups", rule: "missing-release", cases: koffiLookups },
+  { source: "bound-methods", rule: "missing-release", cases: boundMethods },
   { source: "ffi-uses", rule: "missing-release", cases: ffiUses },
   { source: "review-regressions", rule: "missing-release", cases: reviewRegressions.cases },
   { source: "review-regressions", rule: "use-after-release", cases: reviewRegressions.useAfterRelease },
