@@ -3,7 +3,7 @@
  * boxes it fills, and which box read names which pointer (`const cancel = out.readBigUInt64LE(0)`).
  */
 import type { TSESTree } from "@typescript-eslint/utils";
-import { enclosingStatement, unwrapExpression } from "./ast";
+import { enclosingStatement, memberName, returnedValues, unwrapExpression } from "./ast";
 import type { Event, Resource, Sym } from "./model";
 import type { ApiCall } from "./recognizer";
 import type { ResourceTable } from "./resources";
@@ -50,8 +50,8 @@ export class Acquisitions {
    * box read takes (`const cancel = out.readBigUInt64LE(0)`: from here on the pointer is `cancel`).
    */
   nameByBinding(target: TSESTree.Identifier | TSESTree.MemberExpression, value: TSESTree.Expression, sym: Sym, statement: TSESTree.Node | null): void {
-    const acquired = this.acquiredBy(value);
-    if (acquired && acquired.ownerStatement === null) {
+    for (const acquired of this.acquiredBy(value)) {
+      if (acquired.ownerStatement !== null) continue;
       acquired.name = target.type === "Identifier" ? target.name : this.text(target);
       acquired.ownerStatement = statement;
     }
@@ -64,38 +64,68 @@ export class Acquisitions {
     }
   }
 
-  private acquiredBy(value: TSESTree.Node): Resource | undefined {
+  private acquiredBy(value: TSESTree.Node): Resource[] {
     const expr = unwrapExpression(value);
-    if (expr.type === "ConditionalExpression") return this.acquiredBy(expr.consequent) ?? this.acquiredBy(expr.alternate);
-    return this.resources.acquireSites.get(expr);
+    if (expr.type === "ConditionalExpression") return [...this.acquiredBy(expr.consequent), ...this.acquiredBy(expr.alternate)];
+    const res = this.resources.acquireSites.get(expr);
+    return res ? [res] : [];
   }
 
   /**
    * The function an acquisition inside a callback fills a box for: `withBuffer(iid, (a) => vcall(obj, QI, [a, ptr(out)]))`
-   * in a function that declares `out` and reads it after that call (callbacks of callbacks too). The callback ran before
-   * the call returned, since a callback run later would leave the box empty where its caller reads it: the box is filled
-   * there, as if the acquisition were written in place. Null when the box is the callback's own or nothing reads it after.
+   * in a function that declares `out` and reads it after that call (callbacks of callbacks too), the callback itself
+   * touching the box nowhere else. The callback ran before the call returned, since a callback run later would leave
+   * the box empty where its caller reads it: the box is filled there, as if the acquisition were written in place. Not
+   * for callbacks given to a method (`list.map(cb)`, `p.then(cb)`, `target.addEventListener("x", cb)`: run later or
+   * many times) or to a global of the platform (`setTimeout(cb)`): a function of this module or one it imports.
+   * Null otherwise.
    */
   callbackCaller(node: TSESTree.CallExpression, outBox: TSESTree.Expression, graph: FunctionGraph): FunctionGraph | null {
     const box = unwrapExpression(outBox);
     const variable = box.type === "Identifier" ? this.symbols.variableOf(box) : null;
     const home = variable?.scope.variableScope.block as TSESTree.Node | undefined;
     if (!variable || !home) return null;
+    const at = (ref: { identifier: unknown }) => (ref.identifier as TSESTree.Identifier).range;
+    // The acquisition as written: a lookup's call of the method it returns too (`method(obj, 0, sig)(a, ptr(out))`).
+    const site = node.parent?.type === "CallExpression" && node.parent.callee === node ? node.parent : node;
     // Whether each callback's value is the acquiring call's: then so is the outermost call's (its HRESULT, as `with*` helpers return it).
-    let result: TSESTree.Node | null = node;
+    let result: TSESTree.Node | null = site;
     for (let inner = graph; inner.node !== home; inner = inner.parent!) {
       const fn = inner.node;
       const call = fn.parent;
       if ((fn.type !== "ArrowFunctionExpression" && fn.type !== "FunctionExpression") || call?.type !== "CallExpression" || !call.arguments.includes(fn) || !inner.parent) return null;
-      result = result !== null && fn.type === "ArrowFunctionExpression" && fn.expression && unwrapExpression(fn.body) === result ? call : null;
-      if (inner.parent.node === home) {
-        const after = call.range[1];
-        if (!variable.references.some((ref) => (ref.identifier as TSESTree.Identifier).range[0] >= after && (ref.identifier as TSESTree.Identifier).range[1] <= home.range[1])) return null;
-        if (result !== null) this.resources.callbackResults.set(call, node);
-        return inner.parent;
-      }
+      const callee = unwrapExpression(call.callee);
+      if (callee.type !== "Identifier" || this.symbols.variableOf(callee) === null) return null;
+      result = result !== null && fn.type === "ArrowFunctionExpression" && fn.expression && unwrapExpression(fn.body) === result && this.returnsItsCallback(callee) ? call : null;
+      if (inner.parent.node !== home) continue;
+      const [start, end] = fn.range;
+      const inside = variable.references.filter((ref) => at(ref)[0] >= start && at(ref)[1] <= end);
+      if (inside.some((ref) => at(ref)[0] < site.range[0] || at(ref)[1] > site.range[1])) return null;
+      if (!variable.references.some((ref) => at(ref)[0] >= call.range[1] && at(ref)[1] <= home.range[1] && this.readsBox(ref.identifier as TSESTree.Identifier))) return null;
+      if (result !== null) this.resources.callbackResults.set(call, node);
+      return inner.parent;
     }
     return null;
+  }
+
+  /**
+   * Whether a function given a callback returns what the callback returned (`return invoke(ptr(buffer))`, `return hr` after
+   * `hr = invoke()`): assumed, unless a function of the file returns a test (`return invoke() >= 0`, `!...`, `true`).
+   */
+  private returnsItsCallback(callee: TSESTree.Identifier): boolean {
+    const fn = this.symbols.localFunction(callee) as TSESTree.FunctionLike | null;
+    return !fn || !returnedValues(fn).some((value) => value !== null && (isTest(value) || (value.type === "Literal" && typeof value.value === "boolean")));
+  }
+
+  /** `out[0]`, `out.value`, a call given the box (`pointer(out)`, `read.ptr(out)`): a read of what the box holds, not `out.length` or `out[0] = 0n`. */
+  private readsBox(ref: TSESTree.Identifier): boolean {
+    const parent = ref.parent;
+    if (parent?.type === "CallExpression" || parent?.type === "NewExpression") return parent.arguments.includes(ref);
+    if (parent?.type !== "MemberExpression" || parent.object !== ref) return false;
+    if (parent.parent?.type === "AssignmentExpression" && parent.parent.left === parent) return false;
+    if (parent.computed) return parent.property.type === "Literal" && parent.property.value === 0;
+    const name = memberName(parent) ?? "";
+    return name === "value" || name === "buffer" || name.startsWith("read");
   }
 
   onAcquire(node: TSESTree.CallExpression, api: Extract<ApiCall, { kind: "acquire" }>): void {
@@ -163,4 +193,10 @@ export class Acquisitions {
     const key = target?.type === "Identifier" ? this.symbols.keyOf(target) : null;
     return key !== null ? { key, from: boxKey + member } : null;
   }
+}
+
+/** A comparison or negation: a value that is true or false, not the HRESULT it tested. */
+function isTest(node: TSESTree.Node): boolean {
+  const expr = unwrapExpression(node);
+  return (expr.type === "BinaryExpression" && /^(?:[<>]=?|[!=]==?)$/.test(expr.operator)) || (expr.type === "UnaryExpression" && expr.operator === "!");
 }

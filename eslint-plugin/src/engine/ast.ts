@@ -66,7 +66,6 @@ export function dottedName(node: Node): string | null {
   return null;
 }
 
-/** A literal number (`2`, `2n`), or null. */
 /** `p` and `p`, `this.dev` and `this.dev`: the same variable or member path (no calls). */
 export function sameExpression(a: TSESTree.CallExpressionArgument, b: TSESTree.CallExpressionArgument): boolean {
   if (a.type === "SpreadElement" || b.type === "SpreadElement") return false;
@@ -74,6 +73,24 @@ export function sameExpression(a: TSESTree.CallExpressionArgument, b: TSESTree.C
   return left !== null && left === dottedName(unwrapExpression(b));
 }
 
+/**
+ * The vtable slot a byte offset reads (`S * 8`, `POINTER_SIZE * 2`: the other factor, as a node; `16`: slot 2, as a
+ * number), or null.
+ */
+export function slotAtByteOffset(node: Node): Node | number | null {
+  const offset = unwrapExpression(node);
+  if (offset.type === "BinaryExpression" && offset.operator === "*") return isPointerSize(offset.left) ? offset.right : isPointerSize(offset.right) ? offset.left : null;
+  const bytes = numericLiteral(offset as TSESTree.CallExpressionArgument);
+  return bytes !== null && bytes % 8 === 0 ? bytes / 8 : null;
+}
+
+/** `8`, `POINTER_SIZE`, `PTR_SIZE`: the pointer size a slot number is multiplied by. */
+function isPointerSize(node: Node): boolean {
+  const expr = unwrapExpression(node);
+  return (expr.type === "Literal" && expr.value === 8) || (expr.type === "Identifier" && /size|ptr|pointer/i.test(expr.name));
+}
+
+/** A literal number (`2`, `2n`), or null. */
 export function numericLiteral(node: Node): number | null {
   const n = unwrapExpression(node);
   if (n.type !== "Literal") return null;

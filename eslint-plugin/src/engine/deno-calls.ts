@@ -5,7 +5,7 @@
  * where `vt` views `p`'s vtable).
  */
 import type { TSESTree } from "@typescript-eslint/utils";
-import { constantValue, dottedName, memberName, numericLiteral, unwrapExpression } from "./ast";
+import { constantValue, dottedName, memberName, numericLiteral, slotAtByteOffset, unwrapExpression } from "./ast";
 
 type Node = TSESTree.Node;
 
@@ -39,16 +39,8 @@ export function denoVtableSlot(call: TSESTree.CallExpression, lookups: Lookups):
   const read = fn?.arguments[0] ? followed(fn.arguments[0] as Node, lookups) : null;
   if (!object || object.type === "SpreadElement" || read?.type !== "CallExpression" || read.callee.type !== "MemberExpression" || memberName(read.callee) !== "getPointer") return null;
   if (!viewsVtableOf(read.callee.object, object, lookups)) return null;
-  const offset = read.arguments[0] ? unwrapExpression(read.arguments[0] as Node) : null;
-  if (offset?.type === "BinaryExpression" && offset.operator === "*") return { object, slot: isPointerSize(offset.left) ? offset.right : offset.left };
-  const bytes = offset ? numericLiteral(offset as TSESTree.CallExpressionArgument) : null;
-  return bytes !== null && bytes % 8 === 0 ? { object, slot: bytes / 8 } : null;
-}
-
-/** `8`, `POINTER_SIZE`, `PTR_SIZE`: the pointer size a slot number is multiplied by. */
-function isPointerSize(node: Node): boolean {
-  const expr = unwrapExpression(node);
-  return (expr.type === "Literal" && expr.value === 8) || (expr.type === "Identifier" && /size|ptr|pointer/i.test(expr.name));
+  const slot = read.arguments[0] ? slotAtByteOffset(read.arguments[0] as Node) : null;
+  return slot !== null ? { object, slot } : null;
 }
 
 /** A constant's value (ast.ts `constantValue`) through the file's lookups. */

@@ -14,12 +14,13 @@
  * The file's out boxes (shape 7) are out-boxes.ts's (`boxes`).
  */
 import type { TSESTree } from "@typescript-eslint/utils";
-import { calleeName, constantValue, dottedName, enclosingFunction, isAssertion, sameExpression, memberName, numericLiteral, unwrapExpression, wrappedValue } from "./ast";
+import { calleeName, constantValue, dottedName, isAssertion, sameExpression, slotAtByteOffset, memberName, numericLiteral, unwrapExpression } from "./ast";
 import { ComEvidence } from "./com-evidence";
 import { argumentAfterIid } from "./interface-ids";
 import { denoVtableSlot, isDenoNativeCall } from "./deno-calls";
 import { isBunReadNamespace, isKoffi } from "./out-box-shapes";
 import { OutBoxes } from "./out-boxes";
+import { MethodLookups } from "./method-lookups";
 import { handsOnItsObject } from "./helper-shapes";
 import { isTableCall, VTABLE_OBJECT, VtableTables } from "./vtable-tables";
 import type { IUnknownMethod, Vocabulary } from "./vocabulary";
@@ -52,12 +53,15 @@ export class FfiShapes {
   private readonly evidence: ComEvidence;
   /** The file's out boxes: which variable holds one, how it is passed and read (out-boxes.ts). */
   readonly boxes: OutBoxes;
+  /** Methods looked up in a vtable and called later, or called at once (method-lookups.ts). */
+  readonly methods: MethodLookups;
 
   constructor(
     private readonly vocabulary: Vocabulary,
     private readonly lookups: FfiLookups,
   ) {
     this.boxes = new OutBoxes(lookups);
+    this.methods = new MethodLookups(lookups, (call) => this.vtableCall(call));
     this.evidence = new ComEvidence(vocabulary, lookups, this);
     this.tables = new VtableTables(vocabulary, lookups);
   }
@@ -97,10 +101,12 @@ export class FfiShapes {
           // prototype names the method (`koffi.call(vtableSlot(p, 2), ReleaseProto, p)`).
           // (AddRef and Release take nothing after the object: an interface that is no IUnknown, XAudio2's voices, has
           // another method at slot 2, `SetEffectChain(voice, chain)`.)
-          const number = !proto && this.isOwnVtable(inner.arguments[0], object) ? numericLiteral(inner.arguments[1]) : null;
+          // koffi's own read of the vtable takes a byte offset (`koffi.decode(vtbl, 2 * 8, 'void *')`: slot 2); a helper, the slot.
+          const at = isKoffiRead(inner) ? slotAtByteOffset(inner.arguments[1]) : inner.arguments[1];
+          const number = !proto && at !== null && this.isOwnVtable(inner.arguments[0], object) ? (typeof at === "number" ? at : numericLiteral(at as TSESTree.CallExpressionArgument)) : null;
           const iunknown = number !== null ? this.vocabulary.iunknownSlot(number) : null;
           const role = iunknown === "queryInterface" || args.length === 3 ? iunknown : null;
-          const slot = this.slotOf(inner.arguments[1], [args[1]]) ?? (role ? { role } : null);
+          const slot = (at !== null && typeof at !== "number" ? this.slotOf(at as Expression, [args[1]]) : null) ?? (role ? { role } : null);
           if (slot) return { object, method: slot, rest: args.slice(3) };
         }
         if (proto) return { object, method: proto, rest: args.slice(3) };
@@ -125,60 +131,7 @@ export class FfiShapes {
       const slot = this.slotOf(args[1], args.slice(2), callee) ?? (this.lookups.isLocalDispatcher(callee) ? ({ role: "other" } as const) : null);
       if (slot) return { object: args[0], method: slot, rest: args.slice(2) };
     }
-    // `const fn = comMethod(uia, 7, proto); fn(uia, pt, out)`: the method a dispatcher looked up, called later on the
-    // object it was looked up in (the lookup itself only uses the object: `isBoundLookup`). Variables initialised
-    // from each other's calls (`var a = b(p, 1); var b = a(p, 1)`) end the search.
-    // A call without arguments calls a method the lookup bound to its object (`const release = method(p, SLOT.release, [])`
-    // where `method` returns `(...a) => fn(p, ...a)`; then `release()`): the lookup's object is the call's.
-    // (Every call of a plain name passes here: the first argument must name an object, or there must be none, before its
-    // callee is resolved.)
-    const bound = args.length === 0;
-    if (callee.type === "Identifier" && (bound || (args[0].type !== "SpreadElement" && dottedName(unwrapExpression(args[0])) !== null)) && !this.resolving.has(call)) {
-      const init = this.lookups.initOf(callee);
-      const lookup = init ? unwrapExpression(init) : null;
-      this.resolving.add(call);
-      try {
-        const found = lookup?.type === "CallExpression" ? this.vtableCall(lookup) : null;
-        if (found && bound && dottedName(unwrapExpression(found.object)) !== null) return { object: found.object, method: found.method, rest: [] };
-        if (found && !bound && sameExpression(found.object, args[0])) return { object: args[0] as Expression, method: found.method, rest: args.slice(1) };
-      } finally {
-        this.resolving.delete(call);
-      }
-    }
-    return null;
-  }
-
-  /** Calls whose callee's lookup is being resolved (`vtableCall`), so that a cycle of initialisers ends. */
-  private readonly resolving = new Set<Node>();
-
-  /**
-   * A vtable lookup bound to a variable that is called (`const release = comMethod(p, 2, proto); ...; release(p)`):
-   * the call through the variable is the method's, the lookup only uses the object.
-   */
-  isBoundLookup(call: TSESTree.CallExpression): boolean {
-    const value = wrappedValue(call);
-    const declarator = value.parent;
-    if (declarator?.type !== "VariableDeclarator" || declarator.init !== value || declarator.id.type !== "Identifier") return false;
-    return this.lookups.referencesOf(declarator.id).some((ref) => ref.parent?.type === "CallExpression" && ref.parent.callee === ref);
-  }
-
-  /**
-   * A bound lookup whose method some other function calls (`const release = method(p, SLOT.release, []);
-   * releases.push(() => release())`): the object's Release went with that closure, which this function cannot follow.
-   */
-  isCalledElsewhere(call: TSESTree.CallExpression): boolean {
-    const declarator = wrappedValue(call).parent as TSESTree.VariableDeclarator;
-    const home = enclosingFunction(declarator);
-    return this.lookups.referencesOf(declarator.id as TSESTree.Identifier).some((ref) => ref.parent?.type === "CallExpression" && ref.parent.callee === ref && enclosingFunction(ref) !== home);
-  }
-
-  /** `lookup(p, 2, proto)(p)`: the object a method looked up in its vtable is called on at once, or null. */
-  lookedUpOn(call: TSESTree.CallExpression): Expression | null {
-    const inner = unwrapExpression(call.callee);
-    const first = call.arguments[0];
-    if (inner.type !== "CallExpression" || !first || first.type === "SpreadElement") return null;
-    const found = this.vtableCall(inner);
-    return found && sameExpression(found.object, first) ? first : null;
+    return this.methods.calledThroughVariable(call);
   }
 
   /**
@@ -191,7 +144,7 @@ export class FfiShapes {
     const table = unwrapExpression(lookedUpIn);
     const init = table.type === "Identifier" ? this.lookups.initOf(table) : null;
     const read = init ? unwrapExpression(init) : null;
-    if (read?.type !== "CallExpression" || read.callee.type !== "MemberExpression" || memberName(read.callee) !== "decode" || !isKoffi(read.callee.object)) return false;
+    if (read?.type !== "CallExpression" || !isKoffiRead(read)) return false;
     const declaration = read.parent?.parent;
     return declaration?.type === "VariableDeclaration" && declaration.kind === "const" && read.arguments.length === 2 && sameExpression(read.arguments[0], object);
   }
@@ -396,6 +349,11 @@ export class FfiShapes {
 export function isSlotLookup(call: TSESTree.CallExpression): boolean {
   const parent = call.parent;
   return parent?.type === "CallExpression" && parent.arguments[0] === call && calleeName(parent.callee) === "call";
+}
+
+/** `koffi.decode(...)`: koffi's read of memory. */
+function isKoffiRead(node: TSESTree.Node): boolean {
+  return node.type === "CallExpression" && node.callee.type === "MemberExpression" && memberName(node.callee) === "decode" && isKoffi(node.callee.object);
 }
 
 function isObjectExpression(node: TSESTree.CallExpressionArgument): node is Expression {

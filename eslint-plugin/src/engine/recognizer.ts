@@ -43,8 +43,8 @@ export type ApiCall =
       /** Raw FFI: the box may hold null after a success; the pointer is owned from the box's read on. */
       ownedFromRead?: boolean;
     }
-  /** A vtable call of some other method: a use of its object (an escape only when `handsOn`: its Release bound for another function to call). */
-  | { kind: "vtableUse"; object: TSESTree.Expression; handsOn?: boolean }
+  /** A vtable call of some other method: a use of its object (never an escape). */
+  | { kind: "vtableUse"; object: TSESTree.Expression }
   | { kind: "failedTest"; argument: TSESTree.Node; failed: boolean };
 
 export class Recognizer {
@@ -108,8 +108,7 @@ export class Recognizer {
     const { object, method, rest } = vtable;
     const ffi = this.ffi!;
     // A lookup whose method is called later through a variable is no call of the method itself.
-    // A Release bound so and called by another function (a queue of releases drained later) hands the object to it.
-    if (ffi.isBoundLookup(call)) return method.role === "release" && ffi.isCalledElsewhere(call) ? { kind: "vtableUse", object, handsOn: true } : { kind: "vtableUse", object };
+    if (ffi.methods.isBoundLookup(call)) return { kind: "vtableUse", object };
     // The slot's name: a dispatcher's slot argument, or the function's own name in a table (`dev.symbols.CreateDevice`).
     const slotText = !isTableCall(call) && call.arguments[1] && call.arguments[1].type !== "SpreadElement" ? (dottedName(call.arguments[1]) ?? calleeName(call.callee)) : calleeName(call.callee);
     switch (method.role) {

@@ -159,6 +159,8 @@ export class Recorder {
     for (const declared of this.symbols.capturedAtMaking(fn, parent)) {
       parent.record({ k: "escape", target: this.symbols.sym(declared), targetKey: this.symbols.keyOf(declared), heldBy: { name: declared.name, node: declared }, byClosures: true });
     }
+    // A Release bound to its object that this closure calls (`releases.push(() => release())`): the object goes with it.
+    for (const object of this.recognizer.ffi?.methods.boundReleasesCalledIn(fn, this.sourceCode) ?? []) this.escapeValue(object);
   }
 
   private onBlockExit(node: TSESTree.BlockStatement): void {
@@ -233,7 +235,6 @@ export class Recorder {
         // A call through the object's vtable uses it; what else it is given may be kept by the callee.
         this.noteDispatcher(node);
         this.onOtherCall(node, node.arguments, api.object);
-        if (api.handsOn) this.escapeValue(api.object);
         break;
       case "failedTest":
         break;
@@ -242,8 +243,9 @@ export class Recorder {
 
   /** The file's dispatcher, for the release text of a file that releases nothing yet (release-forms.ts). */
   private noteDispatcher(node: TSESTree.CallExpression): void {
-    const vtable = this.releaseForms.hasRelease ? null : this.recognizer.ffi?.vtableCall(node);
-    if (vtable) this.releaseForms.noteVtableCall(node, vtable);
+    const ffi = this.recognizer.ffi;
+    const vtable = this.releaseForms.hasRelease ? null : ffi?.vtableCall(node);
+    if (vtable) this.releaseForms.noteVtableCall(node, vtable, ffi!.methods.callOfLookup(node));
   }
 
   /** A call the engine gives no meaning: a use of its receiver (or of `usedOnly`, a vtable call's object) and of its arguments, which then escape. */
@@ -262,7 +264,7 @@ export class Recorder {
     // `pool.set(k, p)`, `list.push(p)` into a collection of the file's own: pools.ts.
     const pool = node.type === "CallExpression" ? poolStore(node, (id) => s.variableOf(id)) : null;
     // `comMethod(p, 2, proto)(p)`: the lookup was the method's call on `p` (a use, or its Release); `p` is not passed on again.
-    const self = node.type === "CallExpression" ? (this.recognizer.ffi?.lookedUpOn(node) ?? null) : null;
+    const self = node.type === "CallExpression" ? (this.recognizer.ffi?.methods.lookedUpOn(node) ?? null) : null;
     for (const arg of args) {
       const expr = arg.type === "SpreadElement" ? arg.argument : arg;
       const sym = expr === self ? null : s.sym(expr);

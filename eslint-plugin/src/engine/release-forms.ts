@@ -14,7 +14,7 @@ import type { VtableCall } from "./ffi";
 import type { ApiCall } from "./recognizer";
 import type { Summary } from "./model";
 import { forEachEvent, type FunctionGraph } from "./segment-graph";
-import { calleeName, enclosingFunction, unwrapExpression } from "./ast";
+import { calleeName, enclosingFunction, sameExpression, unwrapExpression } from "./ast";
 import { escapeRegExp, type Vocabulary } from "./vocabulary";
 import { summaryOfCall } from "./call-effects";
 
@@ -38,8 +38,11 @@ export class ReleaseForms {
   /** The acquirer of a released pointer, where the code shows it (`acquirerOfPointer`); set by the file analysis. */
   acquirerOf: ((target: Node) => string | null) | null = null;
   /** The file's first call through a dispatcher (`vcall(ctx, CTX_DRAW, [...], [...])`), as a Release of a placeholder. */
-  /** `curried`: the dispatcher returns the method, which the file calls at once (`method(p, SLOT.run, [])(...)`). */
-  private dispatcher: { callee: string; rest: string[]; node: Node; prototype: boolean; curried: boolean } | null = null;
+  /**
+   * `calls`: the dispatcher returns the method, which the file then calls, with the object again (`comMethod(p, 6,
+   * proto)(p)`: "self") or without (`method(p, SLOT.run, [])()`, the object bound: "bare").
+   */
+  private dispatcher: { callee: string; rest: string[]; node: Node; prototype: boolean; calls: "self" | "bare" | null } | null = null;
   private releaseSlot: string | undefined;
 
   constructor(
@@ -103,7 +106,7 @@ export class ReleaseForms {
    * the last array kept in place (arrays emptied, a return type as written: `vtblCall(p, 2, 'int32', [])`), the call's
    * own values after it dropped.
    */
-  noteVtableCall(node: TSESTree.CallExpression, call: VtableCall): void {
+  noteVtableCall(node: TSESTree.CallExpression, call: VtableCall, called: TSESTree.CallExpression | null): void {
     // `calls.symbols.GetCount(p)` is a method of one object's table, not a dispatcher taking a slot.
     if (this.dispatcher !== null || node.arguments[0] !== call.object || node.callee.type === "CallExpression" || node.arguments[1] === call.rest[0]) return;
     let lastArray = -1;
@@ -114,8 +117,8 @@ export class ReleaseForms {
     const first = call.rest[0] ? unwrapExpression(call.rest[0]) : null;
     const prototype = first !== null && ((first.type === "Identifier" && this.isPrototype(this.topLevelConstants().get(first.name))) || this.isPrototype(first));
     const rest = call.rest.slice(prototype ? 1 : 0, lastArray + 1).map((a) => (a.type === "ArrayExpression" ? "[]" : this.sourceText(a)));
-    const curried = node.parent?.type === "CallExpression" && node.parent.callee === node;
-    this.dispatcher = { callee: this.sourceText(node.callee), rest, node, prototype, curried };
+    const calls = called ? (called.arguments[0] && sameExpression(called.arguments[0], call.object) ? "self" : "bare") : null;
+    this.dispatcher = { callee: this.sourceText(node.callee), rest, node, prototype, calls };
   }
 
   releaseText(pointer: string, mayBeNull: boolean, raw: boolean, acquirer: string | null = null): string {
@@ -123,7 +126,8 @@ export class ReleaseForms {
     if (form === null) {
       if (raw && this.dispatcher) {
         const prototype = this.dispatcher.prototype ? this.releasePrototype() : null;
-        return `${this.dispatcher.callee}(${[pointer, this.slotText(), ...(prototype ? [prototype] : []), ...this.dispatcher.rest].join(", ")})${this.dispatcher.curried ? "()" : ""}`;
+        const called = this.dispatcher.calls === "self" ? `(${pointer})` : this.dispatcher.calls === "bare" ? "()" : "";
+        return `${this.dispatcher.callee}(${[pointer, this.slotText(), ...(prototype ? [prototype] : []), ...this.dispatcher.rest].join(", ")})${called}`;
       }
       return this.vocabulary.releaseCallText(pointer, mayBeNull);
     }

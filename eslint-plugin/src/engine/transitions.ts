@@ -353,7 +353,7 @@ export class Transitions {
     const values = this.resolve(draft, target);
     this.escape(draft, values, native);
     // A box handed on hands on what it holds: `take(box)`, `keep(out)`.
-    if (target?.t === "slot") for (const member of BOX_SLOTS) this.escape(draft, draft.bindings.get(target.key + member) ?? []);
+    if (target?.t === "slot") for (const member of BOX_SLOTS) this.escape(draft, draft.bindings.get(target.key + member) ?? [], native);
     if (target?.t === "slot") this.escapeMembers(draft, target.key, native);
     if (targetKey !== null && values.length === 0) {
       // Only a call object this function already follows changes; none is created here.

@@ -86,6 +86,65 @@ export function use(obj: Pointer, iid: Buffer): void {
 ${end}}
 `;
 
+/** A callback that `withBuffer` runs, and what the caller does with the box after it. */
+const CALLBACK_OWN = (callback: string, after: string) => CALLBACK_FILL("").replace(
+  "  if (withBuffer(iid, (address) => vcall(obj, QUERY_INTERFACE, [FFIType.ptr, FFIType.ptr], [address, ptr(out)])) < 0) return;\n  const iface = Number(out[0]) as Pointer;\n  vcall(iface, USE, [], []);\n",
+  `${callback}${after}`,
+);
+
+/** QueryInterface through the bound method called at once inside a callback of an imported-style `withBuffer` (a public WebView2 host's `query`). */
+const QUERY_IN_CALLBACK = (use: string) => `${HEAD}declare function withBuffer<T>(buffer: Buffer, invoke: (address: Pointer) => T): T;
+function hr(value: number, what: string): void {
+  if (value < 0) throw new Error(what);
+}
+export function query(object: Pointer, iid: Buffer): Pointer {
+  const out = new BigUint64Array(1);
+  hr(withBuffer(iid, (address) => method(object, 0, ["ptr", "ptr"])(address, ptr(out))), "QueryInterface");
+  return Number(out[0]) as Pointer;
+}
+export function use(object: Pointer): void {
+  const other = query(object, IID_Y);
+  method(other, SLOT.run, [])();
+${use}}
+`;
+
+/** A bound Release queued by a function that may return first. */
+const QUEUED_LATE = `${HEAD}export function create(): Pointer {
+  const output = new BigUint64Array(1);
+  if (ole.symbols.CoCreateInstance(ptr(CLSID_X), null, 1, ptr(IID_X), ptr(output)) < 0) throw new Error("failed");
+  return Number(output[0]) as Pointer;
+}
+export function run(releases: (() => void)[], flag: boolean): void {
+  const object = create();
+  const release = method(object, SLOT.release, []);
+  if (flag) return;
+  releases.push(() => release());
+}
+`;
+
+/** koffi: a method looked up and called at once on its object, with a bare out box. */
+const KOFFI_AT_ONCE = (end: string) => `const koffi = require("koffi");
+const QIProto = koffi.proto("int QueryInterface(void *self, void *riid, _Out_ void **ppv)");
+const ReleaseProto = koffi.proto("uint32 Release(void *self)");
+const RunProto = koffi.proto("int Run(void *self)");
+function comMethod(obj, index, proto) {
+  const vtbl = koffi.decode(obj, "void *");
+  const fn = koffi.decode(vtbl, index * 8, "void *");
+  return koffi.decode(fn, koffi.pointer(proto));
+}
+function query(p, iid) {
+  const out = [null];
+  if (comMethod(p, 0, QIProto)(p, iid, out) !== 0) return 0;
+  const q = out[0];
+  comMethod(q, 6, RunProto)(q);
+${end}  return 1;
+}
+function dispose(p) {
+  comMethod(p, 2, ReleaseProto)(p);
+}
+module.exports = { query, dispose };
+`;
+
 const DRAIN = "    for (const release of releases.reverse()) release();\n";
 
 export const cases: RuleCases = {
@@ -93,9 +152,44 @@ export const cases: RuleCases = {
     { name: "a Release bound to its object and called later with no arguments (const release = method(object, SLOT.release, []); release()) releases it", code: BOUND("  const release = method(object, SLOT.release, []);\n  release();\n") },
     { name: "a QueryInterface through a bound method called at once (method(object, 0, sig)(ptr(iid), ptr(out))) in a helper that returns the pointer: released by the caller", code: CALLED_AT_ONCE("  method(other, SLOT.release, [])();\n") },
     { name: "a box filled by a QueryInterface inside a callback another function runs (withBuffer(iid, (a) => vcall(obj, QI, [a, ptr(out)]))), read after it and released: no report, in the callback either", code: CALLBACK_FILL("  vcall(iface, RELEASE, [], []);\n") },
+    { name: "koffi: a QueryInterface looked up and called at once on its object (comMethod(p, 0, proto)(p, iid, out)) with a bare [null] box, released", code: KOFFI_AT_ONCE("  comMethod(q, 2, ReleaseProto)(q);\n") },
+    {
+      name: "a callback that reads and releases the box it fills itself owns that pointer, whatever its caller does with the box after (out[0] = 0n)",
+      code: CALLBACK_OWN("  withBuffer(iid, (address) => {\n    if (vcall(obj, QUERY_INTERFACE, [FFIType.ptr, FFIType.ptr], [address, ptr(out)]) < 0) return;\n    const iface = Number(out[0]) as Pointer;\n    vcall(iface, USE, [], []);\n    vcall(iface, RELEASE, [], []);\n  });\n", "  out[0] = 0n;\n"),
+    },
+    { name: "a QueryInterface through a bound method called at once inside a callback (withBuffer(iid, (a) => method(object, 0, sig)(a, ptr(out)))), returned and released by the caller: no report in the callback", code: QUERY_IN_CALLBACK("  method(other, SLOT.release, [])();\n") },
     { name: "a bound Release queued for a closure to call (releases.push(() => release())) hands the object to that queue: the helper's callers owe nothing", code: RELEASE_QUEUE(DRAIN) },
   ],
   invalid: [
+    leakCase(
+      "koffi: a QueryInterface looked up and called at once with a bare [null] box, never released: reported, the repair calls the looked-up Release on the object",
+      KOFFI_AT_ONCE,
+      { pointer: "q", acquirer: "comMethod", reached: "the return at line 15" },
+      [12, 7],
+      "comMethod(q, 2, ReleaseProto)(q)",
+      "  comMethod(q, 6, RunProto)(q);\n  return 1;\n",
+    ),
+    {
+      name: "a bound Release queued for a closure only after an early return: the object is neither released nor handed on on that path",
+      code: QUEUED_LATE,
+      errors: [
+        {
+          messageId: "missingRelease",
+          data: { pointer: "object", acquirer: "create", reached: "the return at line 18", release: "method(object, SLOT.release, [])()" },
+          line: 16,
+          column: 18,
+          suggestions: [{ messageId: "insertReleaseAtExit", output: QUEUED_LATE.replace("  if (flag) return;", "  if (flag) { method(object, SLOT.release, [])(); return; }") }],
+        },
+      ],
+    },
+    leakCase(
+      "a QueryInterface through a bound method called at once inside a callback, returned by the helper and never released by its caller",
+      QUERY_IN_CALLBACK,
+      { pointer: "other", acquirer: "query", reached: "the end of the function at line 22" },
+      [20, 17],
+      "method(other, SLOT.release, [])()",
+      "  method(other, SLOT.run, [])();\n",
+    ),
     leakCase(
       "a QueryInterface through a bound method called at once, in a helper that returns the pointer: never released by the caller, it leaks there",
       CALLED_AT_ONCE,

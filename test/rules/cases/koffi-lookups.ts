@@ -153,8 +153,27 @@ ${end}  return hr;
 module.exports = { save };
 `;
 
+/** The vtable read once, a method's address read at its byte offset with koffi itself (`koffi.decode(vtbl, 2 * 8, 'void *')`). */
+const DECODED_AT_OFFSET = (end: string) => `const koffi = require("koffi");
+const CoCreateInstance = koffi.load("ole32.dll").func("int __stdcall CoCreateInstance(void *c, void *o, uint x, void *i, _Out_ void **ppv)");
+const IsOnCurrent = koffi.proto("int __stdcall IsOnCurrent(void *self, void *hwnd, _Out_ int *on)");
+const ReleaseProto = koffi.proto("uint __stdcall DiagRelease(void *self)");
+function onCurrent(clsid, iid, hwnd) {
+  const ppv = [null];
+  if (CoCreateInstance(clsid, null, 0x17, iid, ppv) !== 0) return null;
+  const mgr = ppv[0];
+  const vtbl = koffi.decode(mgr, "void *");
+  const out = [0];
+  koffi.call(koffi.decode(vtbl, 3 * 8, "void *"), IsOnCurrent, mgr, hwnd, out);
+${end}  return out[0];
+}
+module.exports = { onCurrent };
+`;
+
 export const cases: RuleCases = {
   valid: [
+    { name: "koffi's own read of the vtable at slot 2's byte offset (koffi.decode(vtbl, 2 * 8, 'void *')), kept in a constant and called on the object, is its Release", code: DECODED_AT_OFFSET('  const fnRelease = koffi.decode(vtbl, 2 * 8, "void *");\n  koffi.call(fnRelease, ReleaseProto, mgr);\n') },
+    { name: "the same Release at byte offset 16 in a closure kept for later (releaseMgr = () => koffi.call(fnRelease, proto, mgr)) hands mgr to it", code: DECODED_AT_OFFSET('  const fnRelease = koffi.decode(vtbl, 16, "void *");\n  module.exports.stop = () => koffi.call(fnRelease, ReleaseProto, mgr);\n') },
     { name: "koffi.call(vtableSlot(obj, 2), ReleaseProto, obj): the bare IUnknown slot 2, looked up in the object's own vtable, is its Release", code: BARE_SLOT("  koffi.call(vtableSlot(obj, 2), ReleaseProto, obj);\n") },
     { name: "the Release looked up into a constant first (const release = vtableSlot(obj, 2); koffi.call(release, ReleaseProto, obj)) releases obj", code: BARE_SLOT("  const release = vtableSlot(obj, 2);\n  koffi.call(release, ReleaseProto, obj);\n") },
     { name: "an out helper's calls whose results the file deletes as strings (WindowsDeleteString, or a function of the file that does) owe no Release, while its other calls hand out COM objects", code: OUT_HELPER("  release(op);\n") },

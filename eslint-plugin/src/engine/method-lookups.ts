@@ -1,0 +1,106 @@
+/**
+ * Methods looked up in an object's vtable by a helper of the file and called later: at once (`comMethod(p, 2,
+ * proto)(p)`, or with the object bound, `method(p, 0, sig)(ptr(iid), ptr(out))`), or through the variable the lookup
+ * is kept in (`const fn = comMethod(uia, 7, proto); fn(uia, pt, out)`, or bound, `const release = method(p,
+ * SLOT.release, []); release()`). The lookup is then the method's call on its object (ffi.ts `vtableCall`); these
+ * are the questions about the call of what it returned.
+ */
+import type { SourceCode } from "eslint";
+import type { TSESTree } from "@typescript-eslint/utils";
+import { dottedName, sameExpression, unwrapExpression, wrappedValue } from "./ast";
+import type { FfiLookups, VtableCall } from "./ffi";
+
+type Node = TSESTree.Node;
+type Expression = TSESTree.Expression;
+
+export class MethodLookups {
+  /** Calls whose callee's lookup is being resolved (`calledThroughVariable`), so that a cycle of initialisers ends. */
+  private readonly resolving = new Set<Node>();
+
+  constructor(
+    private readonly lookups: FfiLookups,
+    private readonly vtableCall: (call: TSESTree.CallExpression) => VtableCall | null,
+  ) {}
+
+  /**
+   * `const fn = comMethod(uia, 7, proto); fn(uia, pt, out)`: the method a dispatcher looked up, called later on the
+   * object it was looked up in (the lookup itself only uses the object: `isBoundLookup`). A call without arguments calls
+   * a method the lookup bound to its object (`const release = method(p, SLOT.release, [])` where `method` returns
+   * `(...a) => fn(p, ...a)`; then `release()`). Variables initialised from each other's calls (`var a = b(p, 1); var b
+   * = a(p, 1)`) end the search. (Every call of a plain name passes here: the first argument must name an object, or
+   * there must be none, before its callee is resolved.)
+   */
+  calledThroughVariable(call: TSESTree.CallExpression): VtableCall | null {
+    const callee = unwrapExpression(call.callee);
+    const args = call.arguments;
+    const bound = args.length === 0;
+    if (callee.type !== "Identifier" || (!bound && (args[0].type === "SpreadElement" || dottedName(unwrapExpression(args[0])) === null)) || this.resolving.has(call)) return null;
+    const init = this.lookups.initOf(callee);
+    const lookup = init ? unwrapExpression(init) : null;
+    this.resolving.add(call);
+    try {
+      const found = lookup?.type === "CallExpression" ? this.vtableCall(lookup) : null;
+      if (!found) return null;
+      if (!bound) return sameExpression(found.object, args[0]) ? { object: args[0] as Expression, method: found.method, rest: args.slice(1) } : null;
+      // A `const`, on an object no assignment changes: a `let` assigned another lookup later would call that one's
+      // object, and `object = other` after the lookup leaves the method bound to the first.
+      const constant = init?.parent?.parent?.type === "VariableDeclaration" && init.parent.parent.kind === "const";
+      const object = unwrapExpression(found.object);
+      return constant && object.type === "Identifier" && !this.isAssigned(object) ? { object: found.object, method: found.method, rest: [] } : null;
+    } finally {
+      this.resolving.delete(call);
+    }
+  }
+
+  /** Is the variable assigned anywhere (`p = other`), besides its declaration? */
+  private isAssigned(id: TSESTree.Identifier): boolean {
+    return this.lookups.referencesOf(id).some((ref) => (ref.parent?.type === "AssignmentExpression" && ref.parent.left === ref) || ref.parent?.type === "UpdateExpression");
+  }
+
+  /**
+   * A vtable lookup bound to a variable that is called (`const release = comMethod(p, 2, proto); ...; release(p)`):
+   * the call through the variable is the method's, the lookup only uses the object.
+   */
+  isBoundLookup(call: TSESTree.CallExpression): boolean {
+    return this.callThroughVariable(call) !== null;
+  }
+
+  /** The call of what a lookup returns: at once (`comMethod(p, 2, proto)(p)`), or the first through the variable it is kept in. */
+  callOfLookup(call: TSESTree.CallExpression): TSESTree.CallExpression | null {
+    const value = wrappedValue(call);
+    return value.parent?.type === "CallExpression" && value.parent.callee === value ? value.parent : this.callThroughVariable(call);
+  }
+
+  private callThroughVariable(call: TSESTree.CallExpression): TSESTree.CallExpression | null {
+    const value = wrappedValue(call);
+    const declarator = value.parent;
+    if (declarator?.type !== "VariableDeclarator" || declarator.init !== value || declarator.id.type !== "Identifier") return null;
+    const ref = this.lookups.referencesOf(declarator.id).find((r) => r.parent?.type === "CallExpression" && r.parent.callee === r);
+    return (ref?.parent as TSESTree.CallExpression | undefined) ?? null;
+  }
+
+  /**
+   * The objects whose Release, bound to them by a lookup, the closure `fn` calls (`const release = method(p, SLOT.release,
+   * []); releases.push(() => release())`): the Release went with the closure, which its maker cannot follow.
+   */
+  boundReleasesCalledIn(fn: Node, sourceCode: SourceCode): Expression[] {
+    const objects: Expression[] = [];
+    for (const ref of sourceCode.scopeManager?.acquire(fn as never, true)?.through ?? []) {
+      const id = ref.identifier as TSESTree.Identifier;
+      const call = id.parent;
+      if (call?.type !== "CallExpression" || call.callee !== id || call.arguments.length > 0) continue;
+      const found = this.vtableCall(call);
+      if (found?.method.role === "release" && !objects.includes(found.object)) objects.push(found.object);
+    }
+    return objects;
+  }
+
+  /** `lookup(p, 2, proto)(p)`: the object a method looked up in its vtable is called on at once, or null. */
+  lookedUpOn(call: TSESTree.CallExpression): Expression | null {
+    const inner = unwrapExpression(call.callee);
+    const first = call.arguments[0];
+    if (inner.type !== "CallExpression" || !first || first.type === "SpreadElement") return null;
+    const found = this.vtableCall(inner);
+    return found && sameExpression(found.object, first) ? first : null;
+  }
+}
