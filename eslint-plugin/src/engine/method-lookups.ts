@@ -7,7 +7,7 @@
  */
 import type { SourceCode } from "eslint";
 import type { TSESTree } from "@typescript-eslint/utils";
-import { dottedName, sameExpression, unwrapExpression, wrappedValue } from "./ast";
+import { calleeName, constantValue, dottedName, propertyKeyName, sameExpression, unwrapExpression, wrappedValue } from "./ast";
 import type { FfiLookups, VtableCall } from "./ffi";
 
 type Node = TSESTree.Node;
@@ -36,7 +36,7 @@ export class MethodLookups {
     const bound = args.length === 0;
     if (callee.type !== "Identifier" || (!bound && (args[0].type === "SpreadElement" || dottedName(unwrapExpression(args[0])) === null)) || this.resolving.has(call)) return null;
     const init = this.lookups.initOf(callee);
-    const lookup = init ? unwrapExpression(init) : null;
+    const lookup = init ? this.lookedUpBy(init) : null;
     this.resolving.add(call);
     try {
       const found = lookup?.type === "CallExpression" ? this.vtableCall(lookup) : null;
@@ -52,6 +52,18 @@ export class MethodLookups {
     }
   }
 
+  /**
+   * The lookup a function was made from: itself, or for bun:ffi's `CFunction({ ptr: address, ... })` the lookup of the
+   * address (`vtableMethodPointer(p, RELEASE)`, inline or kept in a constant).
+   */
+  private lookedUpBy(init: Node): Node {
+    const made = unwrapExpression(init);
+    const options = made.type === "CallExpression" && calleeName(made.callee) === "CFunction" ? made.arguments[0] : null;
+    if (options?.type !== "ObjectExpression") return made;
+    const address = options.properties.find((p): p is TSESTree.Property => p.type === "Property" && propertyKeyName(p) === "ptr");
+    return address ? unwrapExpression(constantValue(address.value, (id) => this.lookups.initOf(id))) : made;
+  }
+
   /** Is the variable assigned anywhere (`p = other`), besides its declaration? */
   private isAssigned(id: TSESTree.Identifier): boolean {
     return this.lookups.referencesOf(id).some((ref) => (ref.parent?.type === "AssignmentExpression" && ref.parent.left === ref) || ref.parent?.type === "UpdateExpression");
@@ -62,7 +74,17 @@ export class MethodLookups {
    * the call through the variable is the method's, the lookup only uses the object.
    */
   isBoundLookup(call: TSESTree.CallExpression): boolean {
-    return this.callThroughVariable(call) !== null;
+    return this.callThroughVariable(call) !== null || this.madeInto(call) !== null;
+  }
+
+  /** The `CFunction({ ptr })` a lookup's address is made into, inline or through a constant: the lookup calls nothing itself. */
+  private madeInto(call: TSESTree.CallExpression): TSESTree.CallExpression | null {
+    const value = wrappedValue(call);
+    const declarator = value.parent;
+    if (declarator?.type === "VariableDeclarator" && declarator.init === value && declarator.id.type === "Identifier") {
+      return this.lookups.referencesOf(declarator.id).map(functionMadeFrom).find((f) => f !== null) ?? null;
+    }
+    return functionMadeFrom(value);
   }
 
   /** The call of what a lookup returns: at once (`comMethod(p, 2, proto)(p)`), or the first through the variable it is kept in. */
@@ -73,6 +95,9 @@ export class MethodLookups {
 
   private callThroughVariable(call: TSESTree.CallExpression): TSESTree.CallExpression | null {
     const value = wrappedValue(call);
+    // The address of a function bun:ffi makes (`CFunction({ ptr: lookup })`): the call of that function.
+    const made = this.madeInto(call);
+    if (made) return this.callOfLookup(made);
     const declarator = value.parent;
     if (declarator?.type !== "VariableDeclarator" || declarator.init !== value || declarator.id.type !== "Identifier") return null;
     const ref = this.lookups.referencesOf(declarator.id).find((r) => r.parent?.type === "CallExpression" && r.parent.callee === r);
@@ -103,4 +128,12 @@ export class MethodLookups {
     const found = this.vtableCall(inner);
     return found && sameExpression(found.object, first) ? first : null;
   }
+}
+
+/** `CFunction({ ptr: node, ... })`: the call making a function from the address `node` is, or null. */
+function functionMadeFrom(node: Node): TSESTree.CallExpression | null {
+  const property = node.parent;
+  const options = property?.type === "Property" && property.value === node && propertyKeyName(property) === "ptr" ? property.parent : null;
+  const made = options?.type === "ObjectExpression" ? options.parent : null;
+  return made?.type === "CallExpression" && made.arguments[0] === options && calleeName(made.callee) === "CFunction" ? made : null;
 }

@@ -39,6 +39,9 @@ export function vocabularyFor(naming: NamingOptions): Vocabulary {
   return vocabulary;
 }
 
+/** Words a slot constant may end with after its method's name (`..._RELEASE_VTABLE_INDEX`); not `_OFFSET`, the name of an address lookup's byte offset (`readVtableMethod(p, RELEASE_OFFSET)`). */
+const SLOT_NOUNS = new Set(["index", "idx", "slot", "vtable", "vtbl", "vt"]);
+
 export class Vocabulary {
   readonly beginPrefix: string;
   readonly finishPrefix: string;
@@ -194,7 +197,9 @@ export class Vocabulary {
       }
       if (lower.startsWith(p) && flat.length > p.length) return { role, method: flat.slice(p.length) };
     }
+    // `IUNKNOWN_RELEASE_VTABLE_INDEX`, `RELEASE_SLOT`: words that say "a slot" after the method's name.
     const last = lower.split(/[_.]/).filter(Boolean);
+    while (last.length > 1 && SLOT_NOUNS.has(last[last.length - 1])) last.pop();
     for (const take of [2, 1]) {
       if (last.length < take) continue;
       const word = last.slice(-take).join("");

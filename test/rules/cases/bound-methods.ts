@@ -108,6 +108,35 @@ export function use(object: Pointer): void {
 ${use}}
 `;
 
+/**
+ * bun:ffi's `CFunction({ ptr: vtableMethodPointer(p, SLOT), ... })` called on `p`: the method at that slot (a WASAPI
+ * capture harness's release helper, its slot constant ending in `_VTABLE_INDEX`).
+ */
+const CFUNCTION_RELEASE = (end: string) => `import { CFunction, FFIType, type Pointer, ptr, read } from "bun:ffi";
+const IUNKNOWN_RELEASE_VTABLE_INDEX = 2;
+function vtableMethodPointer(comObject: bigint, vtableIndex: number): Pointer {
+  const vt = read.u64(Number(comObject) as Pointer, 0);
+  return Number(read.u64(Number(vt) as Pointer, vtableIndex * 8)) as Pointer;
+}
+function releaseComObject(comObject: bigint): void {
+  if (comObject === 0n) return;
+  const methodPointer = vtableMethodPointer(comObject, IUNKNOWN_RELEASE_VTABLE_INDEX);
+  const releaseFn = CFunction({ args: [FFIType.u64], ptr: methodPointer, returns: FFIType.u32 });
+  try {
+    releaseFn(comObject);
+  } finally {
+    releaseFn.close();
+  }
+}
+export function activate(device: bigint, fail: boolean): void {
+  const out = Buffer.alloc(8);
+  const activateFn = CFunction({ args: [FFIType.u64, FFIType.ptr], ptr: vtableMethodPointer(device, 3), returns: FFIType.i32 });
+  activateFn(device, ptr(out));
+  const client = out.readBigUInt64LE();
+${end}  releaseComObject(client);
+}
+`;
+
 /** A bound Release queued by a function that may return first. */
 const QUEUED_LATE = `${HEAD}export function create(): Pointer {
   const output = new BigUint64Array(1);
@@ -158,6 +187,7 @@ export const cases: RuleCases = {
       code: CALLBACK_OWN("  withBuffer(iid, (address) => {\n    if (vcall(obj, QUERY_INTERFACE, [FFIType.ptr, FFIType.ptr], [address, ptr(out)]) < 0) return;\n    const iface = Number(out[0]) as Pointer;\n    vcall(iface, USE, [], []);\n    vcall(iface, RELEASE, [], []);\n  });\n", "  out[0] = 0n;\n"),
     },
     { name: "a QueryInterface through a bound method called at once inside a callback (withBuffer(iid, (a) => method(object, 0, sig)(a, ptr(out)))), returned and released by the caller: no report in the callback", code: QUERY_IN_CALLBACK("  method(other, SLOT.release, [])();\n") },
+    { name: "a release helper calling a CFunction made from the Release slot's looked-up address (CFunction({ ptr: vtableMethodPointer(p, IUNKNOWN_RELEASE_VTABLE_INDEX) })) releases its parameter", code: CFUNCTION_RELEASE("") },
     { name: "a bound Release queued for a closure to call (releases.push(() => release())) hands the object to that queue: the helper's callers owe nothing", code: RELEASE_QUEUE(DRAIN) },
   ],
   invalid: [
@@ -179,6 +209,24 @@ export const cases: RuleCases = {
           line: 16,
           column: 18,
           suggestions: [{ messageId: "insertReleaseAtExit", output: QUEUED_LATE.replace("  if (flag) return;", "  if (flag) { method(object, SLOT.release, [])(); return; }") }],
+        },
+      ],
+    },
+    {
+      name: "a throw before the CFunction release helper is called leaves the pointer held: the repair calls the helper, not the lookup of the Release slot's address",
+      code: CFUNCTION_RELEASE("  if (fail) throw new Error(\"failed\");\n"),
+      errors: [
+        {
+          messageId: "missingRelease",
+          data: { pointer: "client", acquirer: "activateFn", reached: "the throw at line 22", release: "releaseComObject(client)" },
+          line: 20,
+          column: 3,
+          suggestions: [
+            {
+              messageId: "insertReleaseAtExit",
+              output: CFUNCTION_RELEASE("  if (fail) throw new Error(\"failed\");\n").replace('  if (fail) throw new Error("failed");', '  if (fail) { releaseComObject(client); throw new Error("failed"); }'),
+            },
+          ],
         },
       ],
     },
