@@ -23,16 +23,14 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { ROOT, generateLibraryHeavy, writeCorpus } from "./generate.mjs";
+import { optionValue } from "./cli-options.mjs";
 
 const TOGGLE = "node::contextify::ContextifyScript::EvalMachine*";
 const PLUGIN_CONFIG = "b";
 
 function options() {
   const argv = process.argv.slice(2);
-  const value = (name, fallback) => {
-    const i = argv.indexOf(name);
-    return i >= 0 && i + 1 < argv.length ? argv[i + 1] : fallback;
-  };
+  const value = (name, fallback) => optionValue(argv, name, fallback);
   return {
     build: path.resolve(value("--build", path.join(ROOT, "eslint-plugin"))),
     configs: value("--configs", `none,no-unused-vars,${PLUGIN_CONFIG}`).split(","),

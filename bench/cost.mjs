@@ -46,6 +46,7 @@ import * as vm from "node:vm";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { ROOT, comFilesUnder, generateLibraryHeavy, writeCorpus } from "./generate.mjs";
+import { optionValue } from "./cli-options.mjs";
 
 const require = createRequire(import.meta.url);
 const SELF = fileURLToPath(import.meta.url);
@@ -159,10 +160,7 @@ function oneOf(name, given, allowed) {
 
 function options() {
   const argv = process.argv.slice(2);
-  const value = (name, fallback) => {
-    const i = argv.indexOf(name);
-    return i >= 0 && i + 1 < argv.length ? argv[i + 1] : fallback;
-  };
+  const value = (name, fallback) => optionValue(argv, name, fallback);
   const builds = value("--builds", `this=${path.join(ROOT, "eslint-plugin")}`)
     .split(",")
     .map((spec) => {

@@ -19,6 +19,7 @@ import * as path from "node:path";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { ROOT, generateLibraryHeavy } from "./generate.mjs";
+import { optionValue } from "./cli-options.mjs";
 
 const require = createRequire(import.meta.url);
 const { Linter } = require("eslint");
@@ -139,10 +140,7 @@ export function mutantAgreement(files, floor, plugin = require(path.join(ROOT, "
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const args = process.argv.slice(2);
-  const value = (name, fallback) => {
-    const i = args.indexOf(name);
-    return i >= 0 && i + 1 < args.length ? args[i + 1] : fallback;
-  };
+  const value = (name, fallback) => optionValue(args, name, fallback);
   const FILES = Number(value("--files", 4));
   const SEED = Number(value("--seed", 1));
   const SHOW = Number(value("--show", 3));

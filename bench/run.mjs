@@ -35,6 +35,7 @@ import { ROOT, generateLibraryHeavy, generateScaling, writeCorpus } from "./gene
 import { summarizeProfile } from "./profile.mjs";
 import { oxlintSection } from "./oxlint.mjs";
 import { growthFits } from "./growth.mjs";
+import { optionValue } from "./cli-options.mjs";
 
 const require = createRequire(import.meta.url);
 const CHILD = path.join(ROOT, "bench", "child.mjs");
@@ -44,10 +45,7 @@ const NODE_FLAGS = ["--expose-gc", "--max-old-space-size=8192"];
 
 const argv = process.argv.slice(2);
 const flag = (name) => argv.includes(name);
-const value = (name, fallback) => {
-  const i = argv.indexOf(name);
-  return i >= 0 && i + 1 < argv.length ? argv[i + 1] : fallback;
-};
+const value = (name, fallback) => optionValue(argv, name, fallback);
 const RUNS = Number(value("--runs", 5));
 const ONLY = new Set(value("--only", "a,b,c,d,f,g").split(","));
 const SCALING = value("--scaling", "250,500,1000,2000,4000").split(",").map(Number);

@@ -22,6 +22,7 @@ import * as path from "node:path";
 import { Worker, isMainThread, parentPort, workerData } from "node:worker_threads";
 import { fileURLToPath } from "node:url";
 import { ROOT, createLinter, describeException, engineWork, lintFile, withTriggerWord } from "./lint.mjs";
+import { optionValue } from "../../bench/cli-options.mjs";
 
 const EXTENSIONS = new Set([".js", ".mjs", ".cjs", ".ts", ".mts", ".cts"]);
 const MAX_BYTES = 2 * 1024 * 1024;
@@ -37,10 +38,7 @@ if (isMainThread) {
 
 function options() {
   const argv = process.argv.slice(2);
-  const value = (name, fallback) => {
-    const i = argv.indexOf(name);
-    return i >= 0 && i + 1 < argv.length ? argv[i + 1] : fallback;
-  };
+  const value = (name, fallback) => optionValue(argv, name, fallback);
   return {
     root: path.resolve(ROOT, value("--root", "node_modules")),
     maxSeconds: Number(value("--max-seconds", 570)),

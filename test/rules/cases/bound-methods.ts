@@ -174,6 +174,11 @@ function dispose(p) {
 module.exports = { query, dispose };
 `;
 
+/** An invalid case reported once, whose one repair releases at the exit: `exit` in the code becomes `repaired`. */
+function leakAtExit(name: string, code: string, data: { pointer: string; acquirer: string; reached: string; release: string }, [line, column]: [number, number], exit: string, repaired: string) {
+  return { name, code, errors: [{ messageId: "missingRelease" as const, data, line, column, suggestions: [{ messageId: "insertReleaseAtExit" as const, output: code.replace(exit, repaired) }] }] };
+}
+
 const DRAIN = "    for (const release of releases.reverse()) release();\n";
 
 export const cases: RuleCases = {
@@ -199,37 +204,22 @@ export const cases: RuleCases = {
       "comMethod(q, 2, ReleaseProto)(q)",
       "  comMethod(q, 6, RunProto)(q);\n  return 1;\n",
     ),
-    {
-      name: "a bound Release queued for a closure only after an early return: the object is neither released nor handed on on that path",
-      code: QUEUED_LATE,
-      errors: [
-        {
-          messageId: "missingRelease",
-          data: { pointer: "object", acquirer: "create", reached: "the return at line 18", release: "method(object, SLOT.release, [])()" },
-          line: 16,
-          column: 18,
-          suggestions: [{ messageId: "insertReleaseAtExit", output: QUEUED_LATE.replace("  if (flag) return;", "  if (flag) { method(object, SLOT.release, [])(); return; }") }],
-        },
-      ],
-    },
-    {
-      name: "a throw before the CFunction release helper is called leaves the pointer held: the repair calls the helper, not the lookup of the Release slot's address",
-      code: CFUNCTION_RELEASE("  if (fail) throw new Error(\"failed\");\n"),
-      errors: [
-        {
-          messageId: "missingRelease",
-          data: { pointer: "client", acquirer: "activateFn", reached: "the throw at line 22", release: "releaseComObject(client)" },
-          line: 20,
-          column: 3,
-          suggestions: [
-            {
-              messageId: "insertReleaseAtExit",
-              output: CFUNCTION_RELEASE("  if (fail) throw new Error(\"failed\");\n").replace('  if (fail) throw new Error("failed");', '  if (fail) { releaseComObject(client); throw new Error("failed"); }'),
-            },
-          ],
-        },
-      ],
-    },
+    leakAtExit(
+      "a bound Release queued for a closure only after an early return: the object is neither released nor handed on on that path",
+      QUEUED_LATE,
+      { pointer: "object", acquirer: "create", reached: "the return at line 18", release: "method(object, SLOT.release, [])()" },
+      [16, 18],
+      "  if (flag) return;",
+      "  if (flag) { method(object, SLOT.release, [])(); return; }",
+    ),
+    leakAtExit(
+      "a throw before the CFunction release helper is called leaves the pointer held: the repair calls the helper, not the lookup of the Release slot's address",
+      CFUNCTION_RELEASE('  if (fail) throw new Error("failed");\n'),
+      { pointer: "client", acquirer: "activateFn", reached: "the throw at line 22", release: "releaseComObject(client)" },
+      [20, 3],
+      '  if (fail) throw new Error("failed");',
+      '  if (fail) { releaseComObject(client); throw new Error("failed"); }',
+    ),
     leakCase(
       "a QueryInterface through a bound method called at once inside a callback, returned by the helper and never released by its caller",
       QUERY_IN_CALLBACK,
@@ -254,19 +244,14 @@ export const cases: RuleCases = {
       "vcall(iface, RELEASE, [], [])",
       "  vcall(iface, USE, [], []);\n",
     ),
-    {
-      name: "a bound Release called on one path only leaves the object held on the other: the repair calls the lookup at once",
-      code: ONE_PATH,
-      errors: [
-        {
-          messageId: "missingRelease",
-          data: { pointer: "object", acquirer: "CoCreateInstance", reached: "the return at line 16", release: "method(object, SLOT.release, [])()" },
-          line: 12,
-          column: 7,
-          suggestions: [{ messageId: "insertReleaseAtExit", output: ONE_PATH.replace("  if (release.length > 0) return;", "  if (release.length > 0) { method(object, SLOT.release, [])(); return; }") }],
-        },
-      ],
-    },
+    leakAtExit(
+      "a bound Release called on one path only leaves the object held on the other: the repair calls the lookup at once",
+      ONE_PATH,
+      { pointer: "object", acquirer: "CoCreateInstance", reached: "the return at line 16", release: "method(object, SLOT.release, [])()" },
+      [12, 7],
+      "  if (release.length > 0) return;",
+      "  if (release.length > 0) { method(object, SLOT.release, [])(); return; }",
+    ),
     {
       name: "a file whose dispatcher returns the method (method(p, SLOT.run, [])()) and which releases nothing: the repair looks the Release up and calls it",
       code: BOUND(""),
