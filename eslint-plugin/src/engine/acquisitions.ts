@@ -3,7 +3,7 @@
  * boxes it fills, and which box read names which pointer (`const cancel = out.readBigUInt64LE(0)`).
  */
 import type { TSESTree } from "@typescript-eslint/utils";
-import { enclosingStatement, memberName, returnedValues, unwrapExpression } from "./ast";
+import { enclosingFunction, enclosingStatement, memberName, returnedValues, unwrapExpression, wrappedValue } from "./ast";
 import type { Event, Resource, Sym } from "./model";
 import type { ApiCall } from "./recognizer";
 import type { ResourceTable } from "./resources";
@@ -95,7 +95,7 @@ export class Acquisitions {
       const call = fn.parent;
       if ((fn.type !== "ArrowFunctionExpression" && fn.type !== "FunctionExpression") || call?.type !== "CallExpression" || !call.arguments.includes(fn) || !inner.parent) return null;
       const callee = unwrapExpression(call.callee);
-      if (callee.type !== "Identifier" || this.symbols.variableOf(callee) === null) return null;
+      if (callee.type !== "Identifier" || this.symbols.variableOf(callee) === null || !this.callsItsCallback(callee)) return null;
       result = result !== null && fn.type === "ArrowFunctionExpression" && fn.expression && unwrapExpression(fn.body) === result && this.returnsItsCallback(callee) ? call : null;
       if (inner.parent.node !== home) continue;
       const [start, end] = fn.range;
@@ -106,6 +106,13 @@ export class Acquisitions {
       return inner.parent;
     }
     return null;
+  }
+
+  /** A function of the file that calls a parameter of its own in its own body (`invoke(ptr(buffer))`), not later (`setTimeout(fn)`); an import, assumed so. */
+  private callsItsCallback(callee: TSESTree.Identifier): boolean {
+    const fn = this.symbols.localFunction(callee) as TSESTree.FunctionLike | null;
+    if (!fn) return true;
+    return fn.params.some((param) => param.type === "Identifier" && this.symbols.referencesOf(param).some((ref) => ref.parent?.type === "CallExpression" && ref.parent.callee === ref && enclosingFunction(ref) === fn));
   }
 
   /**
@@ -119,9 +126,12 @@ export class Acquisitions {
 
   /** `out[0]`, `out.value`, a call given the box (`pointer(out)`, `read.ptr(out)`): a read of what the box holds, not `out.length` or `out[0] = 0n`. */
   private readsBox(ref: TSESTree.Identifier): boolean {
-    const parent = ref.parent;
-    if (parent?.type === "CallExpression" || parent?.type === "NewExpression") return parent.arguments.includes(ref);
-    if (parent?.type !== "MemberExpression" || parent.object !== ref) return false;
+    // Through TypeScript's wrappers (`(out as BigUint64Array)[0]`, `out!`); `const [raw] = out` reads it too.
+    const expr = wrappedValue(ref);
+    const parent = expr.parent;
+    if (parent?.type === "VariableDeclarator" && parent.init === expr) return parent.id.type === "ArrayPattern" || parent.id.type === "ObjectPattern";
+    if (parent?.type === "CallExpression" || parent?.type === "NewExpression") return parent.arguments.includes(expr as TSESTree.Expression);
+    if (parent?.type !== "MemberExpression" || parent.object !== expr) return false;
     if (parent.parent?.type === "AssignmentExpression" && parent.parent.left === parent) return false;
     if (parent.computed) return parent.property.type === "Literal" && parent.property.value === 0;
     const name = memberName(parent) ?? "";

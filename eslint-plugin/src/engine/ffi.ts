@@ -102,7 +102,8 @@ export class FfiShapes {
           // (AddRef and Release take nothing after the object: an interface that is no IUnknown, XAudio2's voices, has
           // another method at slot 2, `SetEffectChain(voice, chain)`.)
           // koffi's own read of the vtable takes a byte offset (`koffi.decode(vtbl, 2 * 8, 'void *')`: slot 2); a helper, the slot.
-          const at = isKoffiRead(inner) ? slotAtByteOffset(inner.arguments[1]) : inner.arguments[1];
+          // (Not a read of the object itself: `koffi.decode(p, 16, 'void *')` is a field of `p`, not of its vtable.)
+          const at = isKoffiRead(inner) ? (sameExpression(inner.arguments[0], object) ? null : slotAtByteOffset(inner.arguments[1])) : inner.arguments[1];
           const number = !proto && at !== null && this.isOwnVtable(inner.arguments[0], object) ? (typeof at === "number" ? at : numericLiteral(at as TSESTree.CallExpressionArgument)) : null;
           const iunknown = number !== null ? this.vocabulary.iunknownSlot(number) : null;
           const role = iunknown === "queryInterface" || args.length === 3 ? iunknown : null;

@@ -44,7 +44,8 @@ export class MethodLookups {
       if (!bound) return sameExpression(found.object, args[0]) ? { object: args[0] as Expression, method: found.method, rest: args.slice(1) } : null;
       // A `const`, on an object no assignment changes: a `let` assigned another lookup later would call that one's
       // object, and `object = other` after the lookup leaves the method bound to the first.
-      const constant = init?.parent?.parent?.type === "VariableDeclaration" && init.parent.parent.kind === "const";
+      // (Not bun's `CFunction`, which binds no object.)
+      const constant = init?.parent?.parent?.type === "VariableDeclaration" && init.parent.parent.kind === "const" && lookup === unwrapExpression(init!);
       const object = unwrapExpression(found.object);
       return constant && object.type === "Identifier" && !this.isAssigned(object) ? { object: found.object, method: found.method, rest: [] } : null;
     } finally {
@@ -78,7 +79,7 @@ export class MethodLookups {
   }
 
   /** The `CFunction({ ptr })` a lookup's address is made into, inline or through a constant: the lookup calls nothing itself. */
-  private madeInto(call: TSESTree.CallExpression): TSESTree.CallExpression | null {
+  madeInto(call: TSESTree.CallExpression): TSESTree.CallExpression | null {
     const value = wrappedValue(call);
     const declarator = value.parent;
     if (declarator?.type === "VariableDeclarator" && declarator.init === value && declarator.id.type === "Identifier") {

@@ -244,7 +244,8 @@ export class Recorder {
   /** The file's dispatcher, for the release text of a file that releases nothing yet (release-forms.ts). */
   private noteDispatcher(node: TSESTree.CallExpression): void {
     const ffi = this.recognizer.ffi;
-    const vtable = this.releaseForms.hasRelease ? null : ffi?.vtableCall(node);
+    // (Not a lookup of an address bun:ffi makes a function of: no repair can call it as written.)
+    const vtable = this.releaseForms.hasRelease || ffi?.methods.madeInto(node) ? null : ffi?.vtableCall(node);
     if (vtable) this.releaseForms.noteVtableCall(node, vtable, ffi!.methods.callOfLookup(node));
   }
 

@@ -197,9 +197,13 @@ export class Vocabulary {
       }
       if (lower.startsWith(p) && flat.length > p.length) return { role, method: flat.slice(p.length) };
     }
-    // `IUNKNOWN_RELEASE_VTABLE_INDEX`, `RELEASE_SLOT`: words that say "a slot" after the method's name.
-    const last = lower.split(/[_.]/).filter(Boolean);
-    while (last.length > 1 && SLOT_NOUNS.has(last[last.length - 1])) last.pop();
+    // `IUNKNOWN_RELEASE_VTABLE_INDEX`, `RELEASE_SLOT`: words that say "a slot" after the method's name, when nothing but
+    // the interface's name comes before it (`SINK_ON_KEY_RELEASE_SLOT` names some other slot).
+    const words = lower.split(/[_.]/).filter(Boolean);
+    let end = words.length;
+    while (end > 1 && SLOT_NOUNS.has(words[end - 1])) end--;
+    const stripped = words.slice(0, end);
+    const last = end === words.length || stripped.length === 1 || (stripped.length === 2 && stripped[0] === "iunknown") ? stripped : words;
     for (const take of [2, 1]) {
       if (last.length < take) continue;
       const word = last.slice(-take).join("");

@@ -342,8 +342,20 @@ export function work2(): void {
 }
 `;
 
+/** The ninth session's second review: a slot constant naming some other slot with a "slot" word after `_RELEASE`. */
+const EVENT_RELEASE_SLOT = "import { CFunction, FFIType, ptr, read, type Pointer } from \"bun:ffi\";\nconst QUERY_INTERFACE = 0, USE = 5, RELEASE = 2;\nconst SINK_ON_KEY_RELEASE_SLOT = 7;\nfunction vcall(obj: Pointer, slot: number, args: FFIType[], values: unknown[]): number {\n  const fn = CFunction({ ptr: read.ptr(read.ptr(obj, 0) as Pointer, slot * 8) as Pointer, args: [FFIType.ptr, ...args], returns: FFIType.i32 });\n  return (fn as any)(obj, ...values);\n}\nexport function use(obj: Pointer, iid: Buffer): void {\n  const out = new BigUint64Array(1);\n  if (vcall(obj, QUERY_INTERFACE, [FFIType.ptr, FFIType.ptr], [ptr(iid), ptr(out)]) < 0) return;\n  const sink = Number(out[0]) as Pointer;\n  vcall(sink, SINK_ON_KEY_RELEASE_SLOT, [FFIType.u32], [13]);\n  vcall(sink, USE, [], []);\n  vcall(sink, RELEASE, [], []);\n}\n";
+
+/** koffi's read of the object itself at an offset is a field of it, not its vtable's slot 2. */
+const KOFFI_FIELD_AT_16 = "const koffi = require(\"koffi\");\nconst CoCreateInstance = koffi.load(\"ole32.dll\").func(\"int __stdcall CoCreateInstance(void *c, void *o, uint x, void *i, _Out_ void **ppv)\");\nconst IsOnCurrent = koffi.proto(\"int __stdcall IsOnCurrent(void *self, void *hwnd, _Out_ int *on)\");\nconst ReleaseProto = koffi.proto(\"uint __stdcall DiagRelease(void *self)\");\nconst NotifyProto = koffi.proto(\"void __stdcall Notify(void *self)\");\nfunction onCurrent(clsid, iid, hwnd) {\n  const ppv = [null];\n  if (CoCreateInstance(clsid, null, 0x17, iid, ppv) !== 0) return null;\n  const mgr = ppv[0];\n  const vtbl = koffi.decode(mgr, \"void *\");\n  const out = [0];\n  koffi.call(koffi.decode(mgr, 16, \"void *\"), NotifyProto, mgr);\n  koffi.call(koffi.decode(vtbl, 3 * 8, \"void *\"), IsOnCurrent, mgr, hwnd, out);\n  koffi.call(koffi.decode(vtbl, 2 * 8, \"void *\"), ReleaseProto, mgr);\n  return out[0];\n}\nmodule.exports = { onCurrent };\n";
+
+/** A callback's box read by the caller through a cast (`(out as BigUint64Array)[0]`). */
+const CAST_READ = "import { CFunction, FFIType, ptr, read, type Pointer } from \"bun:ffi\";\nconst RELEASE = 2, QUERY_INTERFACE = 0, USE = 5;\nfunction vcall(obj: Pointer, slot: number, args: FFIType[], values: unknown[]): number {\n  const fn = CFunction({ ptr: read.ptr(read.ptr(obj, 0) as Pointer, slot * 8) as Pointer, args: [FFIType.ptr, ...args], returns: FFIType.i32 });\n  return (fn as any)(obj, ...values);\n}\nfunction withBuffer<T>(buffer: Buffer, invoke: (address: Pointer) => T): T {\n  return invoke(ptr(buffer));\n}\nexport function use(obj: Pointer, iid: Buffer): void {\n  const out = new BigUint64Array(1);\n  if (withBuffer(iid, (address) => vcall(obj, QUERY_INTERFACE, [FFIType.ptr, FFIType.ptr], [address, ptr(out)])) < 0) return;\n  const iface = Number((out as BigUint64Array)[0]) as Pointer;\n  vcall(iface, USE, [], []);\n  vcall(iface, RELEASE, [], []);\n}\n";
+
 export const cases: RuleCases = {
   valid: [
+    { name: "SINK_ON_KEY_RELEASE_SLOT names another slot than IUnknown's Release (only IUNKNOWN_ may come before RELEASE_SLOT)", code: EVENT_RELEASE_SLOT },
+    { name: "koffi.decode(p, 16, 'void *') of the object itself is a field, not the vtable's slot 2: no Release there, no release twice", code: KOFFI_FIELD_AT_16 },
+    { name: "a callback's box the caller reads through a cast ((out as BigUint64Array)[0]) is filled for the caller, released there", code: CAST_READ },
     { name: "koffi calls the engine cannot read as a slot (a decoded struct's vt.Release, fns[2], a let vtable) hand the object on: no report", code: KOFFI_UNREAD_RELEASES },
     { name: "an options struct right after the IID (D2D1CreateFactory(type, riid, options, ppFactory)) is no interface box: the factory, released, owes nothing", code: D2D1_OPTIONS },
     { name: "koffi.encode(ppOut, 'void *', p), return koffi.as(p, T) and return koffi.address(p) hand the pointer on", code: KOFFI_HAND_OFFS },
@@ -381,7 +393,10 @@ export const cases: RuleCases = {
 };
 
 export const useAfterRelease: RuleCases = {
-  valid: [],
+  valid: [
+    { name: "SINK_ON_KEY_RELEASE_SLOT is no Release: the object used after it, then released, is no use after release", code: EVENT_RELEASE_SLOT },
+    { name: "koffi.decode(p, 16, 'void *') of the object itself is no Release: the later Release is the first", code: KOFFI_FIELD_AT_16 },
+  ],
   invalid: [
     {
       name: "one use of a variable that holds either of two released objects is one report, not one per object",
