@@ -3,7 +3,7 @@
  * boxes it fills, and which box read names which pointer (`const cancel = out.readBigUInt64LE(0)`).
  */
 import type { TSESTree } from "@typescript-eslint/utils";
-import { enclosingFunction, enclosingStatement, memberName, returnedValues, unwrapExpression, wrappedValue } from "./ast";
+import { enclosingFunction, enclosingStatement, returnedValues, unwrapExpression, wrappedValue } from "./ast";
 import type { Event, Resource, Sym } from "./model";
 import type { ApiCall } from "./recognizer";
 import type { ResourceTable } from "./resources";
@@ -124,19 +124,27 @@ export class Acquisitions {
     return !fn || !returnedValues(fn).some((value) => value !== null && (isTest(value) || (value.type === "Literal" && typeof value.value === "boolean")));
   }
 
-  /** `out[0]`, `out.value`, a call given the box (`pointer(out)`, `read.ptr(out)`): a read of what the box holds, not `out.length` or `out[0] = 0n`. */
+  /**
+   * A read of what the box holds (out-boxes.ts `readBox`: `out[0]`, `out.value`, `out.readBigUInt64LE(0)`, `new
+   * BigUint64Array(out.buffer)[0]`), also through TypeScript's wrappers (`(out as BigUint64Array)[0]`), a destructuring
+   * (`const [raw] = out`) or a call given the box (`pointer(out)`); not `out.length` or `out[0] = 0n`.
+   */
   private readsBox(ref: TSESTree.Identifier): boolean {
-    // Through TypeScript's wrappers (`(out as BigUint64Array)[0]`, `out!`); `const [raw] = out` reads it too.
     const expr = wrappedValue(ref);
     const parent = expr.parent;
     if (parent?.type === "VariableDeclarator" && parent.init === expr) return parent.id.type === "ArrayPattern" || parent.id.type === "ObjectPattern";
     if (parent?.type === "CallExpression" || parent?.type === "NewExpression") return parent.arguments.includes(expr as TSESTree.Expression);
-    if (parent?.type !== "MemberExpression" || parent.object !== expr) return false;
-    if (parent.parent?.type === "AssignmentExpression" && parent.parent.left === parent) return false;
-    if (parent.computed) return parent.property.type === "Literal" && parent.property.value === 0;
-    const name = memberName(parent) ?? "";
-    return name === "value" || name === "buffer" || name.startsWith("read");
+    if (parent?.type !== "MemberExpression" || parent.object !== expr || (parent.parent?.type === "AssignmentExpression" && parent.parent.left === parent)) return false;
+    // The read's own node is the member (`out[0]`), its call (`out.readBigUInt64LE(0)`), or a view's element (`.buffer`).
+    const boxes = this.symbols.ffi?.boxes;
+    let node: TSESTree.Node | undefined = parent;
+    for (let depth = 0; node && boxes && depth < 3; depth++, node = node.parent) {
+      const box = boxes.readBox(node)?.box;
+      if (box && unwrapExpression(box) === ref) return true;
+    }
+    return false;
   }
+
 
   onAcquire(node: TSESTree.CallExpression, api: Extract<ApiCall, { kind: "acquire" }>): void {
     const s = this.symbols;

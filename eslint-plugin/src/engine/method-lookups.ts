@@ -75,7 +75,7 @@ export class MethodLookups {
    * the call through the variable is the method's, the lookup only uses the object.
    */
   isBoundLookup(call: TSESTree.CallExpression): boolean {
-    return this.callThroughVariable(call) !== null || this.madeInto(call) !== null;
+    return this.madeInto(call) !== null || this.callOfVariable(call) !== null;
   }
 
   /** The `CFunction({ ptr })` a lookup's address is made into, inline or through a constant: the lookup calls nothing itself. */
@@ -95,10 +95,14 @@ export class MethodLookups {
   }
 
   private callThroughVariable(call: TSESTree.CallExpression): TSESTree.CallExpression | null {
-    const value = wrappedValue(call);
     // The address of a function bun:ffi makes (`CFunction({ ptr: lookup })`): the call of that function.
     const made = this.madeInto(call);
-    if (made) return this.callOfLookup(made);
+    return made ? this.callOfLookup(made) : this.callOfVariable(call);
+  }
+
+  /** The first call through the variable a lookup is kept in (`const fn = comMethod(p, 7, proto); fn(p, ...)`), or null. */
+  private callOfVariable(call: TSESTree.CallExpression): TSESTree.CallExpression | null {
+    const value = wrappedValue(call);
     const declarator = value.parent;
     if (declarator?.type !== "VariableDeclarator" || declarator.init !== value || declarator.id.type !== "Identifier") return null;
     const ref = this.lookups.referencesOf(declarator.id).find((r) => r.parent?.type === "CallExpression" && r.parent.callee === r);

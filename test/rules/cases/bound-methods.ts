@@ -69,7 +69,7 @@ ${use}}
 `;
 
 /** The box filled by a QueryInterface inside a callback that `withBuffer` runs; the caller reads it after. */
-const CALLBACK_FILL = (end: string) => `import { CFunction, FFIType, ptr, read, type Pointer } from "bun:ffi";
+export const CALLBACK_FILL = (end: string) => `import { CFunction, FFIType, ptr, read, type Pointer } from "bun:ffi";
 const RELEASE = 2, QUERY_INTERFACE = 0, USE = 5;
 function vcall(obj: Pointer, slot: number, args: FFIType[], values: unknown[]): number {
   const fn = CFunction({ ptr: read.ptr(read.ptr(obj, 0) as Pointer, slot * 8) as Pointer, args: [FFIType.ptr, ...args], returns: FFIType.i32 });

@@ -5,6 +5,7 @@
  * of a box is no pointer; a bare slot 2 with arguments after the object is no Release (XAudio2's voices); a C library's
  * `foo_release(h)` does not open a file; one use of a variable holding either of two released objects is one report.
  */
+import { CALLBACK_FILL } from "./bound-methods";
 import { DENO_PROPERTY_STORE } from "./deno-pointers";
 import type { RuleCases } from "./types";
 
@@ -343,13 +344,45 @@ export function work2(): void {
 `;
 
 /** The ninth session's second review: a slot constant naming some other slot with a "slot" word after `_RELEASE`. */
-const EVENT_RELEASE_SLOT = "import { CFunction, FFIType, ptr, read, type Pointer } from \"bun:ffi\";\nconst QUERY_INTERFACE = 0, USE = 5, RELEASE = 2;\nconst SINK_ON_KEY_RELEASE_SLOT = 7;\nfunction vcall(obj: Pointer, slot: number, args: FFIType[], values: unknown[]): number {\n  const fn = CFunction({ ptr: read.ptr(read.ptr(obj, 0) as Pointer, slot * 8) as Pointer, args: [FFIType.ptr, ...args], returns: FFIType.i32 });\n  return (fn as any)(obj, ...values);\n}\nexport function use(obj: Pointer, iid: Buffer): void {\n  const out = new BigUint64Array(1);\n  if (vcall(obj, QUERY_INTERFACE, [FFIType.ptr, FFIType.ptr], [ptr(iid), ptr(out)]) < 0) return;\n  const sink = Number(out[0]) as Pointer;\n  vcall(sink, SINK_ON_KEY_RELEASE_SLOT, [FFIType.u32], [13]);\n  vcall(sink, USE, [], []);\n  vcall(sink, RELEASE, [], []);\n}\n";
+const EVENT_RELEASE_SLOT = `import { CFunction, FFIType, ptr, read, type Pointer } from "bun:ffi";
+const QUERY_INTERFACE = 0, USE = 5, RELEASE = 2;
+const SINK_ON_KEY_RELEASE_SLOT = 7;
+function vcall(obj: Pointer, slot: number, args: FFIType[], values: unknown[]): number {
+  const fn = CFunction({ ptr: read.ptr(read.ptr(obj, 0) as Pointer, slot * 8) as Pointer, args: [FFIType.ptr, ...args], returns: FFIType.i32 });
+  return (fn as any)(obj, ...values);
+}
+export function use(obj: Pointer, iid: Buffer): void {
+  const out = new BigUint64Array(1);
+  if (vcall(obj, QUERY_INTERFACE, [FFIType.ptr, FFIType.ptr], [ptr(iid), ptr(out)]) < 0) return;
+  const sink = Number(out[0]) as Pointer;
+  vcall(sink, SINK_ON_KEY_RELEASE_SLOT, [FFIType.u32], [13]);
+  vcall(sink, USE, [], []);
+  vcall(sink, RELEASE, [], []);
+}
+`;
 
 /** koffi's read of the object itself at an offset is a field of it, not its vtable's slot 2. */
-const KOFFI_FIELD_AT_16 = "const koffi = require(\"koffi\");\nconst CoCreateInstance = koffi.load(\"ole32.dll\").func(\"int __stdcall CoCreateInstance(void *c, void *o, uint x, void *i, _Out_ void **ppv)\");\nconst IsOnCurrent = koffi.proto(\"int __stdcall IsOnCurrent(void *self, void *hwnd, _Out_ int *on)\");\nconst ReleaseProto = koffi.proto(\"uint __stdcall DiagRelease(void *self)\");\nconst NotifyProto = koffi.proto(\"void __stdcall Notify(void *self)\");\nfunction onCurrent(clsid, iid, hwnd) {\n  const ppv = [null];\n  if (CoCreateInstance(clsid, null, 0x17, iid, ppv) !== 0) return null;\n  const mgr = ppv[0];\n  const vtbl = koffi.decode(mgr, \"void *\");\n  const out = [0];\n  koffi.call(koffi.decode(mgr, 16, \"void *\"), NotifyProto, mgr);\n  koffi.call(koffi.decode(vtbl, 3 * 8, \"void *\"), IsOnCurrent, mgr, hwnd, out);\n  koffi.call(koffi.decode(vtbl, 2 * 8, \"void *\"), ReleaseProto, mgr);\n  return out[0];\n}\nmodule.exports = { onCurrent };\n";
+const KOFFI_FIELD_AT_16 = `const koffi = require("koffi");
+const CoCreateInstance = koffi.load("ole32.dll").func("int __stdcall CoCreateInstance(void *c, void *o, uint x, void *i, _Out_ void **ppv)");
+const IsOnCurrent = koffi.proto("int __stdcall IsOnCurrent(void *self, void *hwnd, _Out_ int *on)");
+const ReleaseProto = koffi.proto("uint __stdcall DiagRelease(void *self)");
+const NotifyProto = koffi.proto("void __stdcall Notify(void *self)");
+function onCurrent(clsid, iid, hwnd) {
+  const ppv = [null];
+  if (CoCreateInstance(clsid, null, 0x17, iid, ppv) !== 0) return null;
+  const mgr = ppv[0];
+  const vtbl = koffi.decode(mgr, "void *");
+  const out = [0];
+  koffi.call(koffi.decode(mgr, 16, "void *"), NotifyProto, mgr);
+  koffi.call(koffi.decode(vtbl, 3 * 8, "void *"), IsOnCurrent, mgr, hwnd, out);
+  koffi.call(koffi.decode(vtbl, 2 * 8, "void *"), ReleaseProto, mgr);
+  return out[0];
+}
+module.exports = { onCurrent };
+`;
 
 /** A callback's box read by the caller through a cast (`(out as BigUint64Array)[0]`). */
-const CAST_READ = "import { CFunction, FFIType, ptr, read, type Pointer } from \"bun:ffi\";\nconst RELEASE = 2, QUERY_INTERFACE = 0, USE = 5;\nfunction vcall(obj: Pointer, slot: number, args: FFIType[], values: unknown[]): number {\n  const fn = CFunction({ ptr: read.ptr(read.ptr(obj, 0) as Pointer, slot * 8) as Pointer, args: [FFIType.ptr, ...args], returns: FFIType.i32 });\n  return (fn as any)(obj, ...values);\n}\nfunction withBuffer<T>(buffer: Buffer, invoke: (address: Pointer) => T): T {\n  return invoke(ptr(buffer));\n}\nexport function use(obj: Pointer, iid: Buffer): void {\n  const out = new BigUint64Array(1);\n  if (withBuffer(iid, (address) => vcall(obj, QUERY_INTERFACE, [FFIType.ptr, FFIType.ptr], [address, ptr(out)])) < 0) return;\n  const iface = Number((out as BigUint64Array)[0]) as Pointer;\n  vcall(iface, USE, [], []);\n  vcall(iface, RELEASE, [], []);\n}\n";
+const CAST_READ = CALLBACK_FILL("  vcall(iface, RELEASE, [], []);\n").replace("Number(out[0])", "Number((out as BigUint64Array)[0])");
 
 export const cases: RuleCases = {
   valid: [
