@@ -55,13 +55,26 @@ export class Acquisitions {
       acquired.name = target.type === "Identifier" ? target.name : this.text(target);
       acquired.ownerStatement = statement;
     }
-    const box = sym?.t === "slot" && target.type === "Identifier" ? boxOfSlot(sym.key) : null;
-    const read = box !== null ? this.takeBoxRead(box) : undefined;
-    if (read && target.type === "Identifier") {
-      read.name = target.name;
-      // A repair releases `cancel` after the statement that names it, not after the call that filled the box.
-      if (statement) read.ownerStatement = statement;
-    }
+    if (sym?.t !== "slot" || target.type !== "Identifier") return;
+    const box = boxOfSlot(sym.key);
+    // `const big = view.getBigUint64(0, true); const item = new Deno.UnsafePointer(Number(big))`: the pointer is called
+    // what the code converts it into, the name it uses as the object.
+    const read = box !== null ? this.takeBoxRead(box) : this.isConversion(value) ? this.namedReads.get(sym.key) : undefined;
+    if (!read) return;
+    if (box === null) this.namedReads.delete(sym.key);
+    read.name = target.name;
+    // A repair releases `cancel` after the statement that names it, not after the call that filled the box.
+    if (statement) read.ownerStatement = statement;
+    const key = this.symbols.keyOf(target);
+    if (key !== null) this.namedReads.set(key, read);
+  }
+
+  /** Box reads named by a variable, by its key: a conversion bound to another variable names them again. */
+  private readonly namedReads = new Map<string, Resource>();
+
+  private isConversion(value: TSESTree.Expression): boolean {
+    const expr = unwrapExpression(value);
+    return (expr.type === "CallExpression" || expr.type === "NewExpression") && (this.symbols.ffi?.boxes.convertedOperand(expr) ?? null) !== null;
   }
 
   private acquiredBy(value: TSESTree.Node): Resource[] {

@@ -134,7 +134,34 @@ export class ComEvidence {
       const found = this.shapes.boxes.readBox(node);
       if (found && unwrapExpression(found.box) === ref) read = node;
     }
-    return read;
+    return read === ref ? read : this.converted(read);
+  }
+
+  /** A value with the conversions around it (`new Deno.UnsafePointer(Number(big))` of `big`): the same pointer. */
+  private converted(value: Node): Node {
+    let node = value;
+    for (let parent = wrappedValue(node).parent; parent && (parent.type === "CallExpression" || parent.type === "NewExpression"); parent = wrappedValue(node).parent) {
+      const operand = this.shapes.boxes.convertedOperand(parent);
+      if (!operand || unwrapExpression(operand) !== unwrapExpression(node)) break;
+      node = parent;
+    }
+    return node;
+  }
+
+  /**
+   * Is a variable a pointer was bound to used as a COM object: directly, or converted and bound again (`const big =
+   * view.getBigUint64(0, true); const item = new Deno.UnsafePointer(Number(big)); vcall(item, ...)`)? The variable's
+   * own uses and its conversions' count, as for the read itself.
+   */
+  private boundIsComObject(target: TSESTree.Identifier, depth = 0): boolean {
+    return this.lookups.referencesOf(target).some((r) => {
+      if (r === target) return false;
+      const value = this.converted(r);
+      if (this.isComObjectUse(value)) return true;
+      // Only through a conversion: a plain copy (`newest = frame`) is another owner, whose uses say nothing of this one.
+      const next = depth < 3 && value !== r ? boundTo(value) : null;
+      return next?.type === "Identifier" && next !== target && this.boundIsComObject(next, depth + 1);
+    });
   }
 
   private readIsComObject(ref: TSESTree.Identifier): boolean {
@@ -144,7 +171,7 @@ export class ComEvidence {
       const parent = ref.parent;
       if (parent?.type !== "VariableDeclarator" || parent.init !== ref || parent.id.type !== "ArrayPattern") return false;
       const first = parent.id.elements[0];
-      return first?.type === "Identifier" && this.lookups.referencesOf(first).some((r) => this.isComObjectUse(r));
+      return first?.type === "Identifier" && this.boundIsComObject(first);
     }
     if (this.isComObjectUse(read)) return true;
     // `return { device: box.readBigUInt64LE(0) }`: the pointer goes out as a property; it is a COM object
@@ -158,7 +185,7 @@ export class ComEvidence {
     // `return out[0]` in a helper of the file (`outPtr(obj, slot)`): the pointer is the helper's result.
     if (parent?.type === "ReturnStatement") return this.resultIsComObject(enclosingFunction(read));
     const target = boundTo(read);
-    return target?.type === "Identifier" && this.lookups.referencesOf(target).some((r) => r !== target && this.isComObjectUse(r));
+    return target?.type === "Identifier" && this.boundIsComObject(target);
   }
 
   /**

@@ -73,6 +73,35 @@ ${end}  return hr;
 }
 `;
 
+/**
+ * The dialog's result: an IShellItem filled into a box by an inline vtable call, read into a `bigint` variable first and
+ * converted with `new Deno.UnsafePointer(Number(big))` (a public Deno folder-picker worker), then called through its own
+ * vtable; its display name comes back in a second box, freed as memory (no COM object). `end` runs before the return.
+ */
+const DIALOG_RESULT = (end: string, read = "const big = new DataView(box.buffer).getBigUint64(0, true);\n  const item = new Deno.UnsafePointer(Number(big));") => `declare const Deno: any;
+const ole32 = Deno.dlopen("ole32.dll", { CoTaskMemFree: { parameters: ["pointer"], result: "void" } });
+const V_Release = 2;
+const V_GetResult = 20;
+function comCall(obj: unknown, index: number): number {
+  const vt = new Deno.UnsafePointerView(obj).getPointer(0);
+  return new Deno.UnsafeFnPointer(new Deno.UnsafePointerView(vt).getPointer(index * 8), { parameters: ["pointer"], result: "u32" }).call(obj);
+}
+export function result(dialog: unknown): string {
+  const vtable = new Deno.UnsafePointerView(new Deno.UnsafePointerView(dialog).getPointer(0));
+  const box = new Uint8Array(8);
+  const hr = new Deno.UnsafeFnPointer(vtable.getPointer(V_GetResult * 8), { parameters: ["pointer", "pointer"], result: "u32" }).call(dialog, box);
+  if (hr !== 0) throw new Error("GetResult failed");
+  ${read}
+  const itemVtable = new Deno.UnsafePointerView(new Deno.UnsafePointerView(item).getPointer(0));
+  const name = new Uint8Array(8);
+  new Deno.UnsafeFnPointer(itemVtable.getPointer(5 * 8), { parameters: ["pointer", "u32", "pointer"], result: "u32" }).call(item, 0x80058000, name);
+  const text = new Deno.UnsafePointer(Number(new DataView(name.buffer).getBigUint64(0, true)));
+  const path = new Deno.UnsafePointerView(text).getCString();
+  ole32.symbols.CoTaskMemFree(text);
+${end}  return path;
+}
+`;
+
 const AS_POINTER = "function asPointer(value: bigint): unknown {\n  return value ? Deno.UnsafePointer.create(BigInt(value)) : null;\n}\n";
 
 /** A Deno binding of `SHGetPropertyStoreForWindow`, which fills its box with an IPropertyStore. */
@@ -104,6 +133,7 @@ export const cases: RuleCases = {
     },
     { name: "a release function over its rest parameter (for...of) releases every argument: releaseAll(first, second)", code: RELEASE_EACH("releaseAll(first, second)") },
     { name: "a Deno pointer used only through inline native calls (UnsafePointerView, UnsafeFnPointer.call), released by the file's dispatcher", code: INLINE_DIALOG("  comCall(dialog, V_Release);\n") },
+    { name: "a box read into a bigint variable, converted with new Deno.UnsafePointer(Number(big)) and called through its vtable, released by the file's dispatcher (the string read from the second box is freed as memory: no object)", code: DIALOG_RESULT("  comCall(item, V_Release);\n") },
   ],
   invalid: [
     {
@@ -153,6 +183,16 @@ export const cases: RuleCases = {
       name: "a Deno pointer used only through inline native calls (new Deno.UnsafePointer(n), UnsafePointerView, UnsafeFnPointer.call), never released; a file that releases nothing gives no repair",
       code: INLINE_DIALOG(""),
       errors: [{ messageId: "missingRelease", data: { pointer: "dialog", acquirer: "CoCreateInstance", reached: "the return at line 16", release: "dialog.Release()" }, line: 11, column: 7 }],
+    },
+    {
+      name: "a box read into a bigint variable, then converted (new Deno.UnsafePointer(Number(big))) and called through its vtable, never released: the pointer is named by the converted variable",
+      code: DIALOG_RESULT(""),
+      errors: [{ messageId: "missingRelease", data: { pointer: "item", acquirer: "box", reached: "the return at line 22", release: "item.Release()" }, line: 12, column: 14 }],
+    },
+    {
+      name: "a box read converted inline (new Deno.UnsafePointer(Number(view.getBigUint64(0, true)))) and called through its vtable, never released",
+      code: DIALOG_RESULT("", "const item = new Deno.UnsafePointer(Number(new DataView(box.buffer).getBigUint64(0, true)));"),
+      errors: [{ messageId: "missingRelease", data: { pointer: "item", acquirer: "box", reached: "the return at line 21", release: "item.Release()" }, line: 12, column: 14 }],
     },
   ],
 };
