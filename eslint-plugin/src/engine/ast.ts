@@ -337,3 +337,24 @@ export function constantValue(node: Node, initOf: (id: TSESTree.Identifier) => N
   const declaration = init?.parent?.parent;
   return init && declaration?.type === "VariableDeclaration" && declaration.kind === "const" ? unwrapExpression(init) : expr;
 }
+
+/**
+ * The call that calls what `call` returns, at once: `lookup(p, 2, proto)(p)`, or through `.call` as Deno calls a
+ * function pointer (`lookup(p, 2, def).call(p)`); null otherwise.
+ */
+export function callOfResult(call: TSESTree.CallExpression): TSESTree.CallExpression | null {
+  const value = wrappedValue(call);
+  const parent = value.parent;
+  if (parent?.type === "CallExpression" && parent.callee === value) return parent;
+  const member = parent?.type === "MemberExpression" && parent.object === value && !parent.computed && memberName(parent) === "call" ? parent : null;
+  return member?.parent?.type === "CallExpression" && member.parent.callee === member ? member.parent : null;
+}
+
+/** The call whose result `outer` calls at once (`callOfResult`'s inverse), or null. */
+export function resultCalledBy(outer: TSESTree.CallExpression): TSESTree.CallExpression | null {
+  const callee = unwrapExpression(outer.callee);
+  if (callee.type === "CallExpression") return callee;
+  if (callee.type !== "MemberExpression" || callee.computed || memberName(callee) !== "call") return null;
+  const object = unwrapExpression(callee.object);
+  return object.type === "CallExpression" ? object : null;
+}

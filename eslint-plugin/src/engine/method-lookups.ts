@@ -7,7 +7,7 @@
  */
 import type { SourceCode } from "eslint";
 import type { TSESTree } from "@typescript-eslint/utils";
-import { calleeName, constantValue, dottedName, propertyKeyName, sameExpression, unwrapExpression, wrappedValue } from "./ast";
+import { callOfResult, calleeName, constantValue, dottedName, propertyKeyName, resultCalledBy, sameExpression, unwrapExpression, wrappedValue } from "./ast";
 import type { FfiLookups, VtableCall } from "./ffi";
 
 type Node = TSESTree.Node;
@@ -90,8 +90,7 @@ export class MethodLookups {
 
   /** The call of what a lookup returns: at once (`comMethod(p, 2, proto)(p)`), or the first through the variable it is kept in. */
   callOfLookup(call: TSESTree.CallExpression): TSESTree.CallExpression | null {
-    const value = wrappedValue(call);
-    return value.parent?.type === "CallExpression" && value.parent.callee === value ? value.parent : this.callThroughVariable(call);
+    return callOfResult(call) ?? this.callThroughVariable(call);
   }
 
   private callThroughVariable(call: TSESTree.CallExpression): TSESTree.CallExpression | null {
@@ -125,11 +124,11 @@ export class MethodLookups {
     return objects;
   }
 
-  /** `lookup(p, 2, proto)(p)`: the object a method looked up in its vtable is called on at once, or null. */
+  /** `lookup(p, 2, proto)(p)`, Deno's `lookup(p, 2, def).call(p)`: the object a method looked up in its vtable is called on at once, or null. */
   lookedUpOn(call: TSESTree.CallExpression): Expression | null {
-    const inner = unwrapExpression(call.callee);
+    const inner = resultCalledBy(call);
     const first = call.arguments[0];
-    if (inner.type !== "CallExpression" || !first || first.type === "SpreadElement") return null;
+    if (!inner || !first || first.type === "SpreadElement") return null;
     const found = this.vtableCall(inner);
     return found && sameExpression(found.object, first) ? first : null;
   }

@@ -6,7 +6,7 @@
  */
 import type { TSESTree } from "@typescript-eslint/utils";
 import type { ParserServices } from "@typescript-eslint/utils";
-import { calleeName, dottedName, memberName, sameExpression, unwrapExpression } from "./ast";
+import { callOfResult, calleeName, dottedName, memberName, resultCalledBy, sameExpression, unwrapExpression } from "./ast";
 import { FfiShapes, VtableCall } from "./ffi";
 import { isTableCall } from "./vtable-tables";
 import { mentionsCancelInterface, mentionsIid } from "./interface-ids";
@@ -69,8 +69,8 @@ export class Recognizer {
     const vtable = this.ffi.vtableCall(call);
     if (vtable) return this.classifyVtable(call, this.calledAtOnce(call, vtable));
     // Calling what such a lookup returned is the lookup's event (`calledAtOnce`), not a second one.
-    const callee = unwrapExpression(call.callee);
-    if (callee.type === "CallExpression" && this.ffi.vtableCall(callee)) return null;
+    const inner = resultCalledBy(call);
+    if (inner && this.ffi.vtableCall(inner)) return null;
     // `ptr(box)` (bun:ffi) is the box's address handed to the call around it, not a call that fills it.
     if (this.ffi.boxes.passedBox(call) !== null) return null;
     // An export that fills a box (`CoCreateInstance(..., out)`), when the file uses what it reads as a COM object.
@@ -98,8 +98,8 @@ export class Recognizer {
    * the method's call (as `comMethod(p, 2, proto)(p)`), with the arguments it is called with (the object's own excepted).
    */
   private calledAtOnce(call: TSESTree.CallExpression, vtable: VtableCall): VtableCall {
-    const outer = call.parent;
-    if (outer?.type !== "CallExpression" || unwrapExpression(outer.callee) !== call || outer.arguments.length === 0) return vtable;
+    const outer = callOfResult(call);
+    if (!outer || outer.arguments.length === 0) return vtable;
     const own = sameExpression(outer.arguments[0], vtable.object) ? 1 : 0;
     return { ...vtable, rest: [...vtable.rest, ...outer.arguments.slice(own)] };
   }

@@ -7,7 +7,7 @@
  */
 import type { SourceCode } from "eslint";
 import type { TSESTree } from "@typescript-eslint/utils";
-import { blocksLeftByJump, calleeName, enclosingStatement, isResultUsed, jumpsOutOfFinally, loopListKeys, memberName, unwrapExpression } from "./ast";
+import { blocksLeftByJump, calleeName, enclosingStatement, isResultUsed, jumpsOutOfFinally, loopListKeys, memberName, resultCalledBy, unwrapExpression } from "./ast";
 import { isSlotLookup } from "./ffi";
 import { isTableCall } from "./vtable-tables";
 import type { Event, Sym } from "./model";
@@ -310,11 +310,12 @@ export class Recorder {
     // A vtable method is native code too (`usedOnly` is its object): by COM's rule for in-parameters it
     // AddRefs what it keeps, so pointers passed to it stay the caller's (`vcall(ctx, SET_SHADER, [], [vs])`).
     // (A constructor is JavaScript: `new GpuArray(buffer)` keeps what it is given; Deno's views and function pointers are native.)
-    // So is the method a vtable lookup returned (`blobMethod(blob, SLOT)(blob)`).
+    // So is the method a vtable lookup returned (`blobMethod(blob, SLOT)(blob)`, Deno's `lookup(p, 0, def).call(p, iid, out)`).
     const ffi = this.recognizer.ffi;
+    const lookup = node.type === "CallExpression" ? resultCalledBy(node) : null;
     const native =
       usedOnly !== null ||
-      (node.type === "CallExpression" && ((ffi?.keepsNothing(node.callee) ?? false) || (callee.type === "CallExpression" && (this.classify(callee)?.kind ?? "failedTest") !== "failedTest"))) ||
+      (node.type === "CallExpression" && ((ffi?.keepsNothing(node.callee) ?? false) || (lookup !== null && (this.classify(lookup)?.kind ?? "failedTest") !== "failedTest"))) ||
       (argSyms.length > 0 && (ffi?.isDenoNativeCall(node) ?? false));
     for (const { sym, key, pooledIn } of argSyms) this.record({ k: "escape", target: sym, targetKey: key, ...(native ? { native } : {}), ...(pooledIn ? { pooledIn } : {}) });
   }

@@ -14,7 +14,7 @@ import type { VtableCall } from "./ffi";
 import type { ApiCall } from "./recognizer";
 import type { Summary } from "./model";
 import { forEachEvent, type FunctionGraph } from "./segment-graph";
-import { calleeName, enclosingFunction, sameExpression, unwrapExpression } from "./ast";
+import { callOfResult, calleeName, enclosingFunction, sameExpression, unwrapExpression } from "./ast";
 import { escapeRegExp, type Vocabulary } from "./vocabulary";
 import { summaryOfCall } from "./call-effects";
 
@@ -64,7 +64,8 @@ export class ReleaseForms {
   noteReleaseCall(node: TSESTree.CallExpression, target: Node): void {
     const lookup = node.arguments.length === 0 && target.parent?.type === "CallExpression" && target.parent !== node ? target.parent : null;
     if (lookup) this.noteRelease(lookup, target, true);
-    else this.noteRelease(node.parent?.type === "CallExpression" && node.parent.callee === node ? node.parent : node, target);
+    // `comMethod(p, 2, proto)(p)`, Deno's `lookup(p, 2, def).call(p)`: the lookup with the call of what it returned.
+    else this.noteRelease(callOfResult(node) ?? node, target);
   }
 
   noteRelease(node: Node, target: Node, called = false): void {
@@ -109,6 +110,8 @@ export class ReleaseForms {
   noteVtableCall(node: TSESTree.CallExpression, call: VtableCall, called: TSESTree.CallExpression | null): void {
     // `calls.symbols.GetCount(p)` is a method of one object's table, not a dispatcher taking a slot.
     if (this.dispatcher !== null || node.arguments[0] !== call.object || node.callee.type === "CallExpression" || node.arguments[1] === call.rest[0]) return;
+    // Deno's `lookup(p, 0, QI).call(p, ...)`: the lookup takes the method's definition, which a Release needs its own of.
+    if (called !== null && called.callee.type === "MemberExpression") return;
     let lastArray = -1;
     call.rest.forEach((a, i) => {
       if (a.type === "ArrayExpression") lastArray = i;

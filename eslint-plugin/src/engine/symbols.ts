@@ -7,7 +7,7 @@
  */
 import type { Scope, SourceCode } from "eslint";
 import type { TSESTree } from "@typescript-eslint/utils";
-import { memberName, unwrapExpression } from "./ast";
+import { memberName, resultCalledBy, unwrapExpression } from "./ast";
 import type { FfiLookups, FfiShapes } from "./ffi";
 import type { HelperRole, Sym } from "./model";
 import type { ApiCall } from "./recognizer";
@@ -66,8 +66,8 @@ export class Symbols implements FfiLookups {
         const inCallback = this.resources.callbackResults.get(expr);
         if (inCallback) return this.sym(inCallback);
         // `method(obj, 0, sig)(ptr(iid), ptr(out))`: the HRESULT of the lookup's acquisition (recognizer.ts `calledAtOnce`).
-        const callee = unwrapExpression(expr.callee);
-        if (callee.type === "CallExpression" && this.resources.acquireSites.has(callee)) return this.sym(callee);
+        const lookup = resultCalledBy(expr);
+        if (lookup && this.resources.acquireSites.has(lookup)) return this.sym(lookup);
         const res = this.resources.acquireSites.get(expr);
         if (res) {
           const api = this.classify(expr);

@@ -102,6 +102,34 @@ ${end}  return path;
 }
 `;
 
+/**
+ * A lookup that returns the method's function pointer, called with Deno's `.call` (a public Deno WebView2 host):
+ * `com(p, 0, QI).call(p, iid, out)` is p's QueryInterface filling `out`, `com(p, 2, RELEASE).call(p)` its Release
+ * (`query` releases what it queried: the file's form of Release, which a repair writes).
+ */
+const DENO_LOOKUP = (end: string) => `declare const Deno: any;
+function com(obj: unknown, slot: number, def: object) {
+  const vt = new Deno.UnsafePointerView(obj).getPointer(0);
+  return new Deno.UnsafeFnPointer(new Deno.UnsafePointerView(vt).getPointer(slot * 8), def);
+}
+const QI = { parameters: ["pointer", "buffer", "buffer"], result: "i32" } as const;
+const RELEASE = { parameters: ["pointer"], result: "u32" } as const;
+const PUT = { parameters: ["pointer", "u32"], result: "i32" } as const;
+export function query(c: unknown, iid: Uint8Array): boolean {
+  const out = new BigUint64Array(1);
+  if (com(c, 0, QI).call(c, iid, out) !== 0) return false;
+  com(Deno.UnsafePointer.create(out[0]), 2, RELEASE).call(Deno.UnsafePointer.create(out[0]));
+  return true;
+}
+export function enable(c: unknown, iid: Uint8Array): boolean {
+  const out = new BigUint64Array(1);
+  if (com(c, 0, QI).call(c, iid, out) !== 0) return false;
+  const c2 = Deno.UnsafePointer.create(out[0]);
+  const hr = com(c2, 27, PUT).call(c2, 1);
+${end}  return hr === 0;
+}
+`;
+
 const AS_POINTER = "function asPointer(value: bigint): unknown {\n  return value ? Deno.UnsafePointer.create(BigInt(value)) : null;\n}\n";
 
 /** A Deno binding of `SHGetPropertyStoreForWindow`, which fills its box with an IPropertyStore. */
@@ -133,6 +161,7 @@ export const cases: RuleCases = {
     },
     { name: "a release function over its rest parameter (for...of) releases every argument: releaseAll(first, second)", code: RELEASE_EACH("releaseAll(first, second)") },
     { name: "a Deno pointer used only through inline native calls (UnsafePointerView, UnsafeFnPointer.call), released by the file's dispatcher", code: INLINE_DIALOG("  comCall(dialog, V_Release);\n") },
+    { name: "Deno: a lookup's function pointer called at once with .call (com(c2, 2, RELEASE).call(c2)) is c2's Release, not a Release followed by a use of c2", code: DENO_LOOKUP("  com(c2, 2, RELEASE).call(c2);\n") },
     { name: "a box read into a bigint variable, converted with new Deno.UnsafePointer(Number(big)) and called through its vtable, released by the file's dispatcher (the string read from the second box is freed as memory: no object)", code: DIALOG_RESULT("  comCall(item, V_Release);\n") },
   ],
   invalid: [
@@ -184,6 +213,14 @@ export const cases: RuleCases = {
       code: INLINE_DIALOG(""),
       errors: [{ messageId: "missingRelease", data: { pointer: "dialog", acquirer: "CoCreateInstance", reached: "the return at line 16", release: "dialog.Release()" }, line: 11, column: 7 }],
     },
+    leakCase(
+      "Deno: a lookup's function pointer called at once with .call (com(c, 0, QI).call(c, iid, out)) is a QueryInterface filling out; never released, the repair calls the lookup's Release the same way",
+      DENO_LOOKUP,
+      { pointer: "c2", acquirer: "com", reached: "the return at line 20" },
+      [17, 7],
+      "com(c2, 2, RELEASE).call(c2)",
+      "  const hr = com(c2, 27, PUT).call(c2, 1);\n  return hr === 0;\n",
+    ),
     {
       name: "a box read into a bigint variable, then converted (new Deno.UnsafePointer(Number(big))) and called through its vtable, never released: the pointer is named by the converted variable",
       code: DIALOG_RESULT(""),
