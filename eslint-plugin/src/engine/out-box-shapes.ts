@@ -9,7 +9,7 @@ import { calleeName, dottedName, memberName, numericLiteral, propertyKeyName, un
 
 type Node = TSESTree.Node;
 
-const BOX_READ_METHODS = new Set(["readBigUInt64LE", "readBigUint64LE", "readBigInt64LE", "readBigUInt64BE", "readUInt32LE", "readUint32LE", "readInt32LE"]);
+const BOX_READ_METHODS = new Set(["readBigUInt64LE", "readBigUint64LE", "readBigInt64LE", "readBigUInt64BE", "readUInt32LE", "readUint32LE", "readInt32LE", "readPointer"]);
 
 /** `readBigUInt64LE` and the other Buffer methods that read a pointer out of a box. */
 export function isBoxReadMethod(name: string): boolean {
@@ -29,7 +29,7 @@ export function isBoxCreation(init: Node): boolean {
       // A pointer's size: 8, 4, or a named size (`POINTER_SIZE`); a 16-byte GUID buffer is no box, nor
       // is a computed size (`Buffer.alloc(stride * height)`: pixels, a struct array).
       const argument = init.arguments[0] ? unwrapExpression(init.arguments[0] as Node) : null;
-      const size = argument ? numericLiteral(argument as TSESTree.CallExpressionArgument) : null;
+      const size = argument ? pointerSize(argument) : null;
       const named = argument?.type === "Identifier" || argument?.type === "MemberExpression";
       return callee.type === "MemberExpression" && dottedName(callee.object) === "Buffer" && /^alloc/.test(memberName(callee) ?? "") && (size === 8 || size === 4 || (size === null && (named || argument === null)));
     }
@@ -44,6 +44,13 @@ export function isBoxCreation(init: Node): boolean {
     default:
       return false;
   }
+}
+
+/** A size written as a number, or a pointer's size by architecture (`process.arch === 'x64' ? 8 : 4`): 8 then. */
+function pointerSize(node: Node): number | null {
+  if (node.type !== "ConditionalExpression") return numericLiteral(node as TSESTree.CallExpressionArgument);
+  const [a, b] = [numericLiteral(node.consequent), numericLiteral(node.alternate)];
+  return (a === 8 && b === 4) || (a === 4 && b === 8) ? 8 : null;
 }
 
 /** bun:ffi's memory-read namespace, `read` (`read.ptr(p)`), also through a namespace import (`ffi.read`), by its owner's dotted name. */

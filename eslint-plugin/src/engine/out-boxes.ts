@@ -73,6 +73,8 @@ export class OutBoxes {
     }
     // Spec 2a shape 8's `take(box)`, `taken(out, "enumerator")`: a function of the file that reads the box it is given.
     if (this.isBox(first) && this.readsParameterBox(callee)) return { box: first as Expression, member: "[0]" };
+    // koffi's cast of a read to a pointer type (`koffi.as(box.readPointer(), 'void *')`): the same pointer.
+    if (name === "as" && node.arguments.length === 2 && callee.type === "MemberExpression" && isKoffi(callee.object) && namesPointerType(node.arguments[1])) return this.readBox(first);
     // koffi: `koffi.decode(box, 'void *')` reads the pointer a `koffi.alloc(type, 1)` box received.
     if (name === "decode" && node.arguments.length === 2 && callee.type === "MemberExpression" && isKoffi(callee.object) && this.isBox(first)) return { box: first as Expression, member: "[0]" };
     // bun:ffi's `read.ptr(box)`, and `read.ptr(box.ptr, 0)` (it reads at an address: the box's own).
@@ -101,12 +103,16 @@ export class OutBoxes {
     if (node.type !== "CallExpression") return false;
     const callee = unwrapExpression(node.callee);
     const method = callee.type === "MemberExpression" ? memberName(callee) : null;
-    if (method !== null && isBoxReadMethod(method)) return /64/.test(method);
+    // (ref-napi's `readPointer` reads a whole pointer whatever the platform.)
+    if (method !== null && isBoxReadMethod(method)) return /64|Pointer/.test(method);
     // `new DataView(box.buffer).getBigUint64(0, true)` (readBox accepts only the 64-bit reads of a view).
     if (isViewPointerRead(method)) return true;
     // bun:ffi's `read.ptr(box)` (not `read.u32(ptr(level))`); koffi's `koffi.decode(box, 'void *')` (not `'int32_t'`).
     if (callee.type === "MemberExpression" && isBunReadNamespace(dottedName(callee.object))) return /^(?:ptr|u64|i64|intptr|uintptr)$/.test(method ?? "");
-    if (callee.type === "MemberExpression" && isKoffi(callee.object)) return !!node.arguments[1] && namesPointerType(node.arguments[1]);
+    if (callee.type === "MemberExpression" && isKoffi(callee.object)) {
+      if (memberName(callee) === "as") return this.readsWholePointer(node.arguments[0]);
+      return !!node.arguments[1] && namesPointerType(node.arguments[1]);
+    }
     const [operand] = node.arguments;
     if (node.arguments.length === 1 && operand.type !== "SpreadElement" && this.readBox(operand)) return this.readsWholePointer(operand);
     // A read helper of the file (`take(box)`): what its body reads.

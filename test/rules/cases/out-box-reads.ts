@@ -228,8 +228,34 @@ function wrapInTryFinally(code: string, from: string, release: string): string {
   return `${code.slice(0, at)}try {\n${code.slice(at).replace(/^(?=.)/gm, "  ")}} finally {\n  ${release}\n}\n`;
 }
 
+/**
+ * koffi with Node's Buffer (a public DXGI enumerator): a box sized by architecture (\`Buffer.alloc(process.arch === 'x64'
+ * ? 8 : 4)\`), read with \`readPointer()\` and cast back to a pointer with \`koffi.as(..., 'void *')\`. \`read\` is how the
+ * pointer is read; \`end\` runs before the function's end.
+ */
+const KOFFI_READ_POINTER = (read: string, end: string) => `declare const koffi: any;
+const CreateDXGIFactory1 = koffi.load("dxgi.dll").func("long __stdcall CreateDXGIFactory1(void *riid, void **pp)");
+const ReleaseProto = koffi.proto("uint32 __stdcall Release(void *self)");
+function vcall(obj: unknown, slot: number, proto: unknown, ...args: unknown[]): number {
+  const fn = koffi.decode(koffi.decode(obj, "void *"), slot * 8, "void *");
+  return koffi.call(fn, proto, obj, ...args);
+}
+function release(p: unknown): void {
+  vcall(p, 2, ReleaseProto);
+}
+export function adapters(iid: Buffer): number {
+  const buf = Buffer.alloc(process.arch === "x64" ? 8 : 4);
+  if (CreateDXGIFactory1(iid, buf) !== 0) return 0;
+  const factory = ${read};
+  const n = vcall(factory, 12, ReleaseProto);
+${end}  return n;
+}
+`;
+
 export const cases: RuleCases = {
   valid: [
+    { name: "koffi: a box sized by architecture (process.arch === 'x64' ? 8 : 4), read with readPointer(), released", code: KOFFI_READ_POINTER("buf.readPointer()", "  release(factory);\n") },
+    { name: "koffi: a readPointer() read cast with koffi.as(..., 'void *') is the same pointer: released", code: KOFFI_READ_POINTER("koffi.as(buf.readPointer(), \"void *\")", "  release(factory);\n") },
     { name: "an acquire helper returning its out box's pointer (spec 2a, shape 8's outPtr), released by its caller", code: OUT_PTR("  vcall(child, IUNKNOWN_RELEASE);\n") },
     {
       name: "an acquire helper whose result one caller frees as a string (a BSTR from another slot): that call holds no COM object; the other's, released, owes nothing",
@@ -299,6 +325,14 @@ export function devmode(): void {
     },
   ],
   invalid: [
+    leakCase(
+      "koffi: a box sized by architecture (process.arch === 'x64' ? 8 : 4) and read with readPointer() is an out box: its pointer, never released, leaks",
+      (end) => KOFFI_READ_POINTER("buf.readPointer()", end),
+      { pointer: "factory", acquirer: "CreateDXGIFactory1", reached: "the return at line 16" },
+      [13, 7],
+      "vcall(factory, 2, ReleaseProto)",
+      "  const n = vcall(factory, 12, ReleaseProto);\n  return n;\n",
+    ),
     leakCase("a file with no Release of its own: the repair calls its dispatcher with the arguments in place (a return type before the argument types kept)", TOAST_FACTORY, { pointer: "factory", acquirer: "RoGetActivationFactory", reached: "the return at line 13" }, [10, 7], 'vtblCall(factory, 2, "int32", [])', '  const count = vtblCall(factory, 6, "int32", ["ptr"], name);\n  return count;\n'),
     leakCase("a pointer never released in a file with its own release helper: the repair calls the helper (release(b)), not the Release inside its body", RELEASE_HELPER, { pointer: "b", acquirer: "create", reached: "the return at line 24" }, [22, 13], "release(b)", "  const n = vcall(b, 3);\n  return n;\n"),
     leakCase("an acquire helper returning its out box's pointer (spec 2a, shape 8's outPtr), its result never released by the caller", OUT_PTR, { pointer: "child", acquirer: "outPtr", reached: "the return at line 19" }, [17, 17], "vcall(child, IUNKNOWN_RELEASE)", "  const name = vcall(child, 23);\n  return name;\n"),
