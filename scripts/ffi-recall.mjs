@@ -30,8 +30,8 @@
 //            2nd or 3rd argument names Release (IUNKNOWN_RELEASE, VT.Release,
 //            P_Release, ReleaseProto, a koffi prototype string "… Release(…)"), or whose 2nd argument is
 //            the literal 2 (IUnknown slot 2) or the string "Release" when the callee's name looks like a dispatcher
-//            (call/vtbl/vtable/com/method/invoke/dispatch/slot); for a curried `method(p, 2, P)(p)` the
-//            outer call is the site. A lookup of the slot's address (readVtableMethod(p, RELEASE_OFFSET),
+//            (call/vtbl/vtable/com/method/invoke/dispatch/slot); for a curried `method(p, 2, P)(p)` (or Deno's
+//            `com(p, 2, RELEASE).call(p)`) the outer call is the site. A lookup of the slot's address (readVtableMethod(p, RELEASE_OFFSET),
 //            vtableSlot(p, SLOT_RELEASE) inside a linkSymbols table) is not a site, but makes its function a
 //            release helper
 //   helper   a call, with arguments, to a function whose name contains "release" (release, comRelease, gpu.comRelease,
@@ -156,7 +156,8 @@ function analyse(file, ctx, code = fs.readFileSync(file, "utf8")) {
     const args = call.arguments, name = lastName(c);
     const slot2 = args[1]?.type === "Literal" && (args[1].value === 2 || args[1].value === "Release");
     if (args.length >= 2 && args[0].type !== "Literal" && DISPATCHER.test(name ?? "") && (slot2 || namesRelease(args[1]) || namesRelease(args[2])))
-      return LOOKUP.test(name) || call.parent?.type === "Property" ? "lookup" : "vtable";
+      // (`callSlot(p, 2, RELEASE_PROTO)` calls the slot it names: a lookup's name says it reads, not calls.)
+      return (LOOKUP.test(name) && !/^_?(?:call|invoke)|Call|Invoke/.test(name)) || call.parent?.type === "Property" ? "lookup" : "vtable";
     if (name && /release/i.test(name)) {
       const found = resolve(call, seen);
       if (found === true) return args.length > 0 ? "helper" : "sweep";
@@ -178,7 +179,9 @@ function analyse(file, ctx, code = fs.readFileSync(file, "utf8")) {
   const seenSites = new Set();
   for (const call of calls) {
     const kind = kindOf(call, new Set()); if (!kind || kind === "lookup") continue;
-    const site = kind === "vtable" && call.parent?.type === "CallExpression" && call.parent.callee === call ? call.parent : call;
+    // A curried lookup's call is the site: `method(p, 2, P)(p)`, Deno's `com(p, 2, RELEASE).call(p)`.
+    const dotCall = call.parent?.type === "MemberExpression" && call.parent.object === call && call.parent.property.name === "call" && call.parent.parent?.type === "CallExpression" && call.parent.parent.callee === call.parent ? call.parent.parent : null;
+    const site = kind === "vtable" && call.parent?.type === "CallExpression" && call.parent.callee === call ? call.parent : kind === "vtable" && dotCall ? dotCall : call;
     if (seenSites.has(site)) continue; seenSites.add(site);
     const fn = enclosingFn(site), target = kind === "method" ? call.callee.object : call.arguments[0];
     const params = new Set((fn?.params ?? []).map((p) => (p.type === "AssignmentPattern" ? p.left : p)).filter((p) => p.type === "Identifier").map((p) => p.name));

@@ -358,3 +358,18 @@ export function resultCalledBy(outer: TSESTree.CallExpression): TSESTree.CallExp
   const object = unwrapExpression(callee.object);
   return object.type === "CallExpression" ? object : null;
 }
+
+/**
+ * The function a C declaration declares, as FFI libraries take them (`'uint32 Release(void *self)'`, koffi's
+ * `koffi.proto('long __stdcall Release(void *self)')`): the word before its parameters; null for anything else.
+ */
+export function declaredFunctionName(node: Node | null | undefined): string | null {
+  const expr = node ? unwrapExpression(node) : null;
+  const text =
+    expr?.type === "Literal" && typeof expr.value === "string"
+      ? expr.value
+      : expr?.type === "CallExpression" && calleeName(expr.callee) === "proto"
+        ? expr.arguments.map((a) => (a.type === "Literal" && typeof a.value === "string" ? a.value : "")).find((v) => /\(/.test(v))
+        : undefined;
+  return text ? (/(\w+)\s*\(/.exec(text)?.[1] ?? null) : null;
+}

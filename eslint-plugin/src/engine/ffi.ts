@@ -14,7 +14,7 @@
  * The file's out boxes (shape 7) are out-boxes.ts's (`boxes`).
  */
 import type { TSESTree } from "@typescript-eslint/utils";
-import { calleeName, constantValue, dottedName, isAssertion, sameExpression, slotAtByteOffset, memberName, numericLiteral, unwrapExpression } from "./ast";
+import { calleeName, constantValue, declaredFunctionName, dottedName, isAssertion, sameExpression, slotAtByteOffset, memberName, numericLiteral, unwrapExpression } from "./ast";
 import { ComEvidence } from "./com-evidence";
 import { argumentAfterIid } from "./interface-ids";
 import { denoVtableSlot, isDenoNativeCall } from "./deno-calls";
@@ -232,7 +232,10 @@ export class FfiShapes {
     // A bare number is a slot only with a second witness: a prototype naming the method, or a dispatcher that indexes a vtable.
     for (const proto of protos) {
       const byProto = this.methodOfConstant(proto);
-      if (byProto) return number <= 2 && byProto.role !== this.vocabulary.iunknownSlot(number) ? null : byProto;
+      if (!byProto) continue;
+      if (number <= 2) return byProto.role === this.vocabulary.iunknownSlot(number) ? byProto : null;
+      // IUnknown's methods are at slots 0-2 of every vtable: another slot given one's prototype is some other method.
+      return byProto.role === "queryInterface" || byProto.role === "addRef" || byProto.role === "release" ? { role: "other" } : byProto;
     }
     if (dispatcher && this.lookups.isLocalDispatcher(dispatcher)) {
       const role = this.vocabulary.iunknownSlot(number);
@@ -294,6 +297,11 @@ export class FfiShapes {
     const expr = unwrapExpression(node);
     const text = expr.type === "Identifier" ? expr.name : expr.type === "MemberExpression" ? dottedName(expr) : null;
     if (text === null) return null;
+    // A prototype kept in a constant (`const RELEASE_PROTO = 'uint32 Release(void *self)'`) names the method it declares.
+    // (One that declares no method of the protocol, `ReleaseFn`, leaves the constant's own name to say it: `ReleaseProto`.)
+    const declared = expr.type === "Identifier" ? declaredFunctionName(this.lookups.initOf(expr)) : null;
+    const byDeclaration = declared !== null ? this.methodByName(declared) : null;
+    if (byDeclaration) return byDeclaration;
     const method = this.vocabulary.slotMethod(text);
     if (method) return method;
     // `SLOT.getResults`, `FACTORY_CREATEADAPTERLIST`: a named slot of some other method.

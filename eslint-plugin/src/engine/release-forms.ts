@@ -14,7 +14,7 @@ import type { VtableCall } from "./ffi";
 import type { ApiCall } from "./recognizer";
 import type { Summary } from "./model";
 import { forEachEvent, type FunctionGraph } from "./segment-graph";
-import { callOfResult, calleeName, enclosingFunction, sameExpression, unwrapExpression } from "./ast";
+import { callOfResult, calleeName, declaredFunctionName, enclosingFunction, sameExpression, unwrapExpression } from "./ast";
 import { escapeRegExp, type Vocabulary } from "./vocabulary";
 import { summaryOfCall } from "./call-effects";
 
@@ -241,10 +241,10 @@ export class ReleaseForms {
   private releasePrototype(): string | null {
     for (const [name, init] of this.topLevelConstants()) {
       const expr = init ? unwrapExpression(init) : null;
-      if (expr?.type !== "CallExpression" || !this.isPrototype(expr)) continue;
-      const declared = expr.arguments.find((a): a is TSESTree.StringLiteral => a.type === "Literal" && typeof a.value === "string");
-      const method = declared ? /(\w+)\s*\(/.exec(declared.value)?.[1] : undefined;
-      if (method !== undefined ? this.vocabulary.isRelease(method) : this.vocabulary.slotMethod(name)?.role === "release") return name;
+      // `koffi.proto('long Release(void *self)')`, or the declaration's string itself (`'uint32 Release(void *self)'`).
+      if (!expr || !this.isPrototype(expr)) continue;
+      const method = declaredFunctionName(expr);
+      if (method !== null ? this.vocabulary.isRelease(method) : this.vocabulary.slotMethod(name)?.role === "release") return name;
     }
     return null;
   }

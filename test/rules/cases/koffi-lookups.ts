@@ -170,8 +170,33 @@ ${end}  return out[0];
 module.exports = { onCurrent };
 `;
 
+/**
+ * A dispatcher given each method's declaration as a string (a public koffi volume control): Release's kept in a
+ * constant (\`const RELEASE_PROTO = 'uint32 Release(void *self)'\`), which names the method slot 2 holds.
+ */
+const PROTO_STRING = (end: string) => `declare const koffi: any;
+function vtableFn(objPtr: unknown, slot: number): unknown {
+  const vt = koffi.decode(objPtr, "void *");
+  return koffi.decode(vt, slot * 8, "void *");
+}
+function callSlot(objPtr: unknown, slot: number, protoText: string, ...args: unknown[]): number {
+  return koffi.call(vtableFn(objPtr, slot), koffi.proto(protoText), objPtr, ...args);
+}
+const RELEASE_PROTO = "uint32 Release(void *self)";
+const GET_PROTO = "int GetMute(void *self, _Out_ int *muted)";
+export function muted(enumerator: unknown): number {
+  const slot = [null];
+  if (callSlot(enumerator, 4, "int GetDefaultAudioEndpoint(void *self, int f, int r, _Out_ void **pp)", 0, 1, slot) !== 0) return 0;
+  const dev = slot[0];
+  const out = [0];
+  callSlot(dev, 15, GET_PROTO, out);
+${end}  return out[0];
+}
+`;
+
 export const cases: RuleCases = {
   valid: [
+    { name: "a dispatcher given Release's declaration kept in a constant (callSlot(dev, 2, RELEASE_PROTO), RELEASE_PROTO = 'uint32 Release(void *self)') releases dev", code: PROTO_STRING("  callSlot(dev, 2, RELEASE_PROTO);\n") },
     { name: "koffi's own read of the vtable at slot 2's byte offset (koffi.decode(vtbl, 2 * 8, 'void *')), kept in a constant and called on the object, is its Release", code: DECODED_AT_OFFSET('  const fnRelease = koffi.decode(vtbl, 2 * 8, "void *");\n  koffi.call(fnRelease, ReleaseProto, mgr);\n') },
     { name: "the same Release at byte offset 16 in a closure kept for later (releaseMgr = () => koffi.call(fnRelease, proto, mgr)) hands mgr to it", code: DECODED_AT_OFFSET('  const fnRelease = koffi.decode(vtbl, 16, "void *");\n  module.exports.stop = () => koffi.call(fnRelease, ReleaseProto, mgr);\n') },
     { name: "koffi.call(vtableSlot(obj, 2), ReleaseProto, obj): the bare IUnknown slot 2, looked up in the object's own vtable, is its Release", code: BARE_SLOT("  koffi.call(vtableSlot(obj, 2), ReleaseProto, obj);\n") },
@@ -183,6 +208,14 @@ export const cases: RuleCases = {
     { name: "koffi.call(slot(vtbl, SLOT.Save), proto, file) through a vtable returned beside the object calls a named method of file's: released after it, no report", code: NAMED_SLOT("  koffi.call(slot(vtbl, SLOT.Release), pRelease, file);\n") },
   ],
   invalid: [
+    leakCase(
+      "a dispatcher given declarations as strings: the leak's repair calls Release with the file's constant of its declaration (callSlot(dev, 2, RELEASE_PROTO))",
+      PROTO_STRING,
+      { pointer: "dev", acquirer: "callSlot", reached: "the return at line 17" },
+      [13, 7],
+      "callSlot(dev, 2, RELEASE_PROTO)",
+      "  const out = [0];\n  callSlot(dev, 15, GET_PROTO, out);\n  return out[0];\n",
+    ),
     leakCase(
       "a method looked up into a constant (const getCount = vtableSlot(obj, 3)) and called with koffi.call on the object uses it, not hands it on: never released, it leaks",
       (end) => BARE_SLOT(end).replace("  koffi.call(vtableSlot(obj, 3), CountProto, obj, n);\n", "  const getCount = vtableSlot(obj, 3);\n  koffi.call(getCount, CountProto, obj, n);\n"),
