@@ -206,7 +206,7 @@ export class ComEvidence {
       const perCall = calls.map((call) => this.resultUses(call));
       // A call whose result is freed as memory (an HSTRING of a WinRT getter) is no COM object's, and owes no Release
       // itself (`isMemoryResult`): the helper's other calls decide.
-      known = perCall.some((uses) => uses.includes("object")) && perCall.every((uses) => uses.length === 0 || uses.includes("object") !== uses.includes("freed"));
+      known = perCall.some((uses) => uses.includes("object")) && perCall.every((uses) => uses.length === 0 || uses.every((u) => u === "stored") || uses.includes("object") !== uses.includes("freed"));
       this.resultEvidence.set(fn, known);
     }
     return known;
@@ -219,11 +219,17 @@ export class ComEvidence {
   }
 
   /** How a call's result is used: as a COM object, freed as something else, or neither (each use, through a variable it is bound to; none when it is dropped). */
-  private resultUses(call: TSESTree.CallExpression): ("object" | "freed" | "other")[] {
-    const use = (expr: Node): "object" | "freed" | "other" => {
+  private resultUses(call: TSESTree.CallExpression): ("object" | "freed" | "other" | "stored")[] {
+    const use = (expr: Node): "object" | "freed" | "other" | "stored" => {
       const parent = expr.parent;
       if (parent?.type === "CallExpression" && parent.arguments[0] === expr && (freesNoObject(calleeName(parent.callee) ?? "") || this.freesFirstParameter(parent.callee))) return "freed";
       if (parent?.type === "ReturnStatement") return this.resultIsComObject(enclosingFunction(expr)) ? "object" : "other";
+      // `this.device = defaultDevice(en)`: a field, which the file's uses of that property judge; one the file never uses
+      // as a COM object says nothing against the helper's other calls.
+      if (parent?.type === "AssignmentExpression" && parent.right === expr && parent.left.type === "MemberExpression") {
+        const name = memberName(parent.left);
+        return name !== null && this.propertyIsComObject(name, parent.left) ? "object" : "stored";
+      }
       return this.isComObjectUse(expr) ? "object" : "other";
     };
     let result = wrappedValue(call);

@@ -4,6 +4,7 @@
  * release would go unseen. And the converse: a helper is a vtable dispatcher only when it indexes a
  * vtable (`slot * 8`), not whenever it multiplies its second parameter (`w * h`).
  */
+import { leakCase } from "./leaks";
 import type { RuleCases } from "./types";
 
 const PRELUDE = `import { FFIType } from "bun:ffi";
@@ -54,8 +55,44 @@ ${body}  return pixels;
 }
 `;
 
+/**
+ * An acquire helper that returns what its box received, whose result one caller keeps in a field (a public bun:ffi
+ * recorder's constructor: \`this.device = defaultDevice(en)\`, released by \`close()\`): the field's own uses judge that
+ * call, and the helper's other callers hold a COM object too. \`end\` runs before \`leaks\` returns.
+ */
+const FIELD_KEPT = (end: string) => `import { CFunction, read } from "bun:ffi";
+function vcall(p: number, slot: number, ...args: unknown[]): number {
+  const fn = read.ptr(read.ptr(p, 0), slot * 8);
+  return CFunction({ ptr: fn, args: ["ptr"], returns: "i32" })(p, ...args) as number;
+}
+function release(p: number): void {
+  if (p) vcall(p, 2);
+}
+function defaultDevice(en: number): number {
+  const out = new BigUint64Array(1);
+  const hr = vcall(en, 4, 0, 0, out);
+  return hr === 0 ? Number(out[0]) : 0;
+}
+export function leaks(en: number): string {
+  const dev = defaultDevice(en);
+  const name = dev ? String(vcall(dev, 5)) : "";
+${end}  return name;
+}
+export class Capture {
+  device = 0;
+  constructor(en: number) {
+    this.device = defaultDevice(en);
+  }
+  close(): void {
+    release(this.device);
+    this.device = 0;
+  }
+}
+`;
+
 export const cases: RuleCases = {
   valid: [
+    { name: "an acquire helper whose result one caller keeps in a field (this.device = defaultDevice(en)) still acquires at its other calls: released there", code: FIELD_KEPT("  release(dev);\n") },
     { name: "a helper that tests its argument against null and binds it: the caller releases it", code: blendDraw("  comRelease(blend);\n") },
     { name: "a helper passing its argument on to one that uses it: the caller releases it", code: readbackDraw("  comRelease(tex);\n") },
     {
@@ -75,15 +112,29 @@ export function upload(): void {
     },
   ],
   invalid: [
-    {
-      name: "a helper that tests its argument against null only uses it: the caller still owes the release",
-      code: blendDraw(""),
-      errors: [{ messageId: "missingRelease", data: { pointer: "blend", acquirer: "vcall", reached: "the end of the function at line 28", release: "comRelease(blend)" }, line: 25, column: 7 }],
-    },
-    {
-      name: "a helper passing its argument on to one that uses it (its other arguments kept): the caller still owes the release",
-      code: readbackDraw(""),
-      errors: [{ messageId: "missingRelease", data: { pointer: "tex", acquirer: "vcall", reached: "the return at line 36", release: "comRelease(tex)" }, line: 33, column: 7 }],
-    },
+    leakCase(
+      "an acquire helper whose result one caller keeps in a field (this.device = defaultDevice(en)) still acquires at its other calls: never released there, it leaks",
+      FIELD_KEPT,
+      { pointer: "dev", acquirer: "defaultDevice", reached: "the return at line 17" },
+      [15, 15],
+      "release(dev)",
+      "  const name = dev ? String(vcall(dev, 5)) : \"\";\n  return name;\n",
+    ),
+    leakCase(
+      "a helper that tests its argument against null only uses it: the caller still owes the release",
+      blendDraw,
+      { pointer: "blend", acquirer: "DEV_CREATE_BLEND_STATE", reached: "the end of the function at line 20" },
+      [16, 7],
+      "vcall(blend, 2, [], [])",
+      "  vcall(blend, BLEND_GET_DESC, [FFIType.ptr], [factors.ptr!]);\n  bindBlend(blend);\n",
+    ),
+    leakCase(
+      "a helper passing its argument on to one that uses it (its other arguments kept): the caller still owes the release",
+      readbackDraw,
+      { pointer: "tex", acquirer: "DEV_CREATE_BLEND_STATE", reached: "the return at line 25" },
+      [22, 7],
+      "vcall(tex, 2, [], [])",
+      "  const pixels = readback(tex, 64, 64);\n  return pixels;\n",
+    ),
   ],
 };
