@@ -61,6 +61,9 @@ export class Acquisitions {
     // what the code converts it into, the name it uses as the object.
     const read = box !== null ? this.takeBoxRead(box) : this.isConversion(value) ? this.namedReads.get(sym.key) : undefined;
     if (!read) return;
+    // Renamed only by a conversion in the same block, used as the object: not `const addr = Number(big)` kept for a
+    // log line, nor a variable of an inner block (the repair would release the pointer inside that block only).
+    if (box === null && (read.ownerStatement?.parent !== statement?.parent || !this.symbols.ffi?.usedAsComObject(target))) return;
     if (box === null) this.namedReads.delete(sym.key);
     read.name = target.name;
     // A repair releases `cancel` after the statement that names it, not after the call that filled the box.

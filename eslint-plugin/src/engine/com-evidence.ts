@@ -153,7 +153,7 @@ export class ComEvidence {
    * view.getBigUint64(0, true); const item = new Deno.UnsafePointer(Number(big)); vcall(item, ...)`)? The variable's
    * own uses and its conversions' count, as for the read itself.
    */
-  private boundIsComObject(target: TSESTree.Identifier, depth = 0): boolean {
+  boundIsComObject(target: TSESTree.Identifier, depth = 0): boolean {
     return this.lookups.referencesOf(target).some((r) => {
       if (r === target) return false;
       const value = this.converted(r);

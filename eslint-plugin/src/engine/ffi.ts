@@ -248,6 +248,11 @@ export class FfiShapes {
    * The evidence rule (com-evidence.ts): a pointer read from this box is tracked only when the file
    * uses it as a COM object somewhere.
    */
+  /** Is this variable, bound to a pointer, used as a COM object (directly, or converted and bound again)? */
+  usedAsComObject(variable: TSESTree.Identifier): boolean {
+    return this.evidence.boundIsComObject(variable);
+  }
+
   holdsComObject(box: Expression): boolean {
     return this.evidence.holdsComObject(box);
   }

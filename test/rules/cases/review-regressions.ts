@@ -7,6 +7,7 @@
  */
 import { CALLBACK_FILL } from "./bound-methods";
 import { DENO_PROPERTY_STORE } from "./deno-pointers";
+import { leakCase } from "./leaks";
 import type { RuleCases } from "./types";
 
 const KOFFI_UNREAD_RELEASES = `import koffi from "koffi";
@@ -384,6 +385,39 @@ module.exports = { onCurrent };
 /** A callback's box read by the caller through a cast (`(out as BigUint64Array)[0]`). */
 const CAST_READ = CALLBACK_FILL("  vcall(iface, RELEASE, [], []);\n").replace("Number(out[0])", "Number((out as BigUint64Array)[0])");
 
+/** The tenth session's review: a Deno dialog created into a box, read, converted (\`convert\`), then used; \`end\` before the return. */
+const DENO_CREATED = (convert: string, end = "") => `declare const Deno: any;
+const ole32 = Deno.dlopen("ole32.dll", { CoCreateInstance: { parameters: ["pointer", "pointer", "u32", "pointer", "pointer"], result: "u32" } });
+function comCall(obj: unknown, index: number): number {
+  const vt = new Deno.UnsafePointerView(obj).getPointer(0);
+  return new Deno.UnsafeFnPointer(new Deno.UnsafePointerView(vt).getPointer(index * 8), { parameters: ["pointer"], result: "u32" }).call(obj);
+}
+export function make(clsid: Uint8Array, iid: Uint8Array, verbose: boolean): number {
+  const box = new Uint8Array(8);
+  if (ole32.symbols.CoCreateInstance(clsid, null, 1, iid, box) !== 0) return 0;
+  const big = new DataView(box.buffer).getBigUint64(0, true);
+${convert}${end}  return r;
+}
+`;
+
+/** A Deno lookup's function pointer kept in a constant and called with \`.call\` later: \`rel.call(c2)\` is c2's Release. */
+const DENO_KEPT_LOOKUP = `declare const Deno: any;
+function com(obj: unknown, slot: number, def: object) {
+  const vt = new Deno.UnsafePointerView(obj).getPointer(0);
+  return new Deno.UnsafeFnPointer(new Deno.UnsafePointerView(vt).getPointer(slot * 8), def);
+}
+const QI = { parameters: ["pointer", "buffer", "buffer"], result: "i32" } as const;
+const RELEASE = { parameters: ["pointer"], result: "u32" } as const;
+export function query(c: unknown, iid: Uint8Array): boolean {
+  const out = new BigUint64Array(1);
+  if (com(c, 0, QI).call(c, iid, out) !== 0) return false;
+  const c2 = Deno.UnsafePointer.create(out[0]);
+  const rel = com(c2, 2, RELEASE);
+  rel.call(c2);
+  return true;
+}
+`;
+
 export const cases: RuleCases = {
   valid: [
     { name: "SINK_ON_KEY_RELEASE_SLOT names another slot than IUnknown's Release (only IUNKNOWN_ may come before RELEASE_SLOT)", code: EVENT_RELEASE_SLOT },
@@ -401,6 +435,22 @@ export const cases: RuleCases = {
     { name: "Deno slots written POINTER_SIZE * 2 and 8 * 2 are slot 2: Release", code: DENO_SIZE_FIRST },
   ],
   invalid: [
+    leakCase(
+      "a box's pointer converted twice, first into a number only logged (const addr = Number(big)), then into the object used: named by the object, the repair releases it",
+      (end) => DENO_CREATED('  const addr = Number(big);\n  console.log(addr.toString(16));\n  const obj = Deno.UnsafePointer.create(big);\n  const r = comCall(obj, 7);\n', end),
+      { pointer: "obj", acquirer: "CoCreateInstance", reached: "the return at line 15" },
+      [9, 7],
+      "comCall(obj, 2)",
+      "  const r = comCall(obj, 7);\n  return r;\n",
+    ),
+    leakCase(
+      "a box's pointer converted only inside an inner block: still named by the outer variable, so that the repair releases it on every path",
+      (end) => DENO_CREATED('  let r = 0;\n  if (verbose) {\n    const obj = Deno.UnsafePointer.create(big);\n    r = comCall(obj, 5);\n  }\n', end),
+      { pointer: "big", acquirer: "CoCreateInstance", reached: "the return at line 16" },
+      [9, 7],
+      "comCall(big, 2)",
+      "  let r = 0;\n  if (verbose) {\n    const obj = Deno.UnsafePointer.create(big);\n    r = comCall(obj, 5);\n  }\n  return r;\n",
+    ),
     {
       name: "a bare slot 2 called with an argument after the object (XAudio2's SetEffectChain) is no Release form: the leak's repair calls the file's Release",
       code: XAUDIO2,
@@ -427,6 +477,7 @@ export const cases: RuleCases = {
 
 export const useAfterRelease: RuleCases = {
   valid: [
+    { name: "a Deno lookup's function pointer kept in a constant and called with .call later (const rel = com(c2, 2, RELEASE); rel.call(c2)) is one Release, not a Release and a use", code: DENO_KEPT_LOOKUP },
     { name: "SINK_ON_KEY_RELEASE_SLOT is no Release: the object used after it, then released, is no use after release", code: EVENT_RELEASE_SLOT },
     { name: "koffi.decode(p, 16, 'void *') of the object itself is no Release: the later Release is the first", code: KOFFI_FIELD_AT_16 },
   ],
