@@ -373,3 +373,14 @@ export function declaredFunctionName(node: Node | null | undefined): string | nu
         : undefined;
   return text ? (/(\w+)\s*\(/.exec(text)?.[1] ?? null) : null;
 }
+
+/**
+ * What the function a call calls receives: its arguments, less the `this` of `Function.prototype.call` when it is given
+ * as `null` or `undefined` (koffi's `lookup(p, 2, proto).call(null, p)`; Deno's `fn.call(p)` passes `p` itself).
+ */
+export function passedArguments(call: TSESTree.CallExpression): TSESTree.CallExpressionArgument[] {
+  const callee = unwrapExpression(call.callee);
+  const [first] = call.arguments;
+  const dotCall = callee.type === "MemberExpression" && !callee.computed && memberName(callee) === "call";
+  return dotCall && first && first.type !== "SpreadElement" && isNullishLiteral(first) ? call.arguments.slice(1) : call.arguments;
+}

@@ -7,7 +7,7 @@
  */
 import type { SourceCode } from "eslint";
 import type { TSESTree } from "@typescript-eslint/utils";
-import { callOfResult, calleeName, constantValue, dottedName, memberName, propertyKeyName, resultCalledBy, sameExpression, unwrapExpression, wrappedValue } from "./ast";
+import { callOfResult, calleeName, constantValue, dottedName, memberName, passedArguments, propertyKeyName, resultCalledBy, sameExpression, unwrapExpression, wrappedValue } from "./ast";
 import type { FfiLookups, VtableCall } from "./ffi";
 
 type Node = TSESTree.Node;
@@ -32,7 +32,7 @@ export class MethodLookups {
    */
   calledThroughVariable(call: TSESTree.CallExpression): VtableCall | null {
     const callee = calledFunction(call);
-    const args = call.arguments;
+    const args = passedArguments(call);
     const bound = args.length === 0;
     if (callee.type !== "Identifier" || (!bound && (args[0].type === "SpreadElement" || dottedName(unwrapExpression(args[0])) === null)) || this.resolving.has(call)) return null;
     const init = this.lookups.initOf(callee);
@@ -131,7 +131,7 @@ export class MethodLookups {
   /** `lookup(p, 2, proto)(p)`, Deno's `lookup(p, 2, def).call(p)`: the object a method looked up in its vtable is called on at once, or null. */
   lookedUpOn(call: TSESTree.CallExpression): Expression | null {
     const inner = resultCalledBy(call);
-    const first = call.arguments[0];
+    const first = passedArguments(call)[0];
     if (!inner || !first || first.type === "SpreadElement") return null;
     const found = this.vtableCall(inner);
     return found && sameExpression(found.object, first) ? first : null;

@@ -6,7 +6,7 @@
  */
 import type { TSESTree } from "@typescript-eslint/utils";
 import type { ParserServices } from "@typescript-eslint/utils";
-import { callOfResult, calleeName, dottedName, memberName, resultCalledBy, sameExpression, unwrapExpression } from "./ast";
+import { callOfResult, calleeName, dottedName, memberName, passedArguments, resultCalledBy, sameExpression, unwrapExpression } from "./ast";
 import { FfiShapes, VtableCall } from "./ffi";
 import { isTableCall } from "./vtable-tables";
 import { mentionsCancelInterface, mentionsIid } from "./interface-ids";
@@ -99,9 +99,10 @@ export class Recognizer {
    */
   private calledAtOnce(call: TSESTree.CallExpression, vtable: VtableCall): VtableCall {
     const outer = callOfResult(call);
-    if (!outer || outer.arguments.length === 0) return vtable;
-    const own = sameExpression(outer.arguments[0], vtable.object) ? 1 : 0;
-    return { ...vtable, rest: [...vtable.rest, ...outer.arguments.slice(own)] };
+    const args = outer ? passedArguments(outer) : [];
+    if (args.length === 0) return vtable;
+    const own = sameExpression(args[0], vtable.object) ? 1 : 0;
+    return { ...vtable, rest: [...vtable.rest, ...args.slice(own)] };
   }
 
   private classifyVtable(call: TSESTree.CallExpression, vtable: VtableCall): ApiCall | null {

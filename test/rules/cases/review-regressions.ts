@@ -418,6 +418,25 @@ export function query(c: unknown, iid: Uint8Array): boolean {
 }
 `;
 
+/** koffi's lookup called with \`Function.prototype.call\` and a null \`this\`: \`comMethod(dlg, 2, ReleaseProto).call(null, dlg)\` releases dlg. */
+const KOFFI_CALL_NULL_THIS = `declare const koffi: any;
+const CoCreateInstance = koffi.load("ole32.dll").func("long __stdcall CoCreateInstance(void *clsid, void *outer, uint32 ctx, void *iid, _Out_ void **ppv)");
+const ReleaseProto = koffi.proto("uint32 __stdcall Release(void *self)");
+const ShowProto = koffi.proto("long __stdcall Show(void *self, void *owner)");
+function comMethod(obj: unknown, slot: number, proto: unknown): (...args: unknown[]) => number {
+  const vt = koffi.decode(obj, "void *");
+  return koffi.decode(koffi.decode(vt, slot * 8, "void *"), koffi.pointer(proto));
+}
+export function show(clsid: unknown, iid: unknown): number {
+  const out = [null];
+  if (CoCreateInstance(clsid, null, 1, iid, out) !== 0) return -1;
+  const dlg = out[0];
+  const hr = comMethod(dlg, 9, ShowProto)(dlg, null);
+  comMethod(dlg, 2, ReleaseProto).call(null, dlg);
+  return hr;
+}
+`;
+
 export const cases: RuleCases = {
   valid: [
     { name: "SINK_ON_KEY_RELEASE_SLOT names another slot than IUnknown's Release (only IUNKNOWN_ may come before RELEASE_SLOT)", code: EVENT_RELEASE_SLOT },
@@ -477,6 +496,7 @@ export const cases: RuleCases = {
 
 export const useAfterRelease: RuleCases = {
   valid: [
+    { name: "koffi: a lookup's function called with Function.prototype.call and a null this (comMethod(dlg, 2, ReleaseProto).call(null, dlg)) is dlg's Release, not a use after it", code: KOFFI_CALL_NULL_THIS },
     { name: "a Deno lookup's function pointer kept in a constant and called with .call later (const rel = com(c2, 2, RELEASE); rel.call(c2)) is one Release, not a Release and a use", code: DENO_KEPT_LOOKUP },
     { name: "SINK_ON_KEY_RELEASE_SLOT is no Release: the object used after it, then released, is no use after release", code: EVENT_RELEASE_SLOT },
     { name: "koffi.decode(p, 16, 'void *') of the object itself is no Release: the later Release is the first", code: KOFFI_FIELD_AT_16 },
