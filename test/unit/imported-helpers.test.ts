@@ -92,6 +92,34 @@ describe("imported helpers (cross-file summaries)", () => {
     assert.deepEqual(lintFile("src/main.ts"), ["6 com-async/missing-release"]);
   });
 
+  it("summarises a box-read helper (pointerFrom = (slot) => Number(slot[0])): its call reads the caller's box, released on one path only", () => {
+    const helpers = `import { CFunction, read } from "bun:ffi";
+export const pointerFrom = (slot: BigUint64Array) => Number(slot[0]);
+export function vcall(p: number, slot: number, ...args: unknown[]): number {
+  const fn = read.ptr(read.ptr(p, 0), slot * 8);
+  return CFunction({ ptr: fn, args: ["ptr"], returns: "i32" })(p, ...args) as number;
+}
+export function comRelease(p: number): void {
+  vcall(p, 2);
+}
+`;
+    const main = (release: string) => `import { ptr } from "bun:ffi";
+import { comRelease, pointerFrom, vcall } from "./com";
+declare const dxgi: { symbols: { CreateDXGIFactory1(iid: unknown, out: unknown): number } };
+export function adapters(iid: Uint8Array): number {
+  const slot = new BigUint64Array(1);
+  if (dxgi.symbols.CreateDXGIFactory1(ptr(iid), ptr(slot)) !== 0) return -1;
+  const factory = pointerFrom(slot);
+  const hr = vcall(factory, 12, 0, null);
+  ${release}
+  return hr;
+}
+`;
+    write({ "src/com.ts": helpers, "src/main.ts": main("if (hr < 0) comRelease(factory);"), "src/ok.ts": main("comRelease(factory);") });
+    assert.deepEqual(lintFile("src/main.ts"), ["6 com-async/missing-release"]);
+    assert.deepEqual(lintFile("src/ok.ts"), []);
+  });
+
   it("keeps what a literal argument holds the caller's when the helper only uses it (a parameter with a default value too)", () => {
     const bind = `${PRELUDE}const CTX_SET_SAMPLERS = 10;
 declare const context: bigint;

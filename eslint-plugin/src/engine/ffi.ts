@@ -24,6 +24,7 @@ import { MethodLookups } from "./method-lookups";
 import { handsOnItsObject } from "./helper-shapes";
 import { isTableCall, VTABLE_OBJECT, VtableTables } from "./vtable-tables";
 import type { IUnknownMethod, Vocabulary } from "./vocabulary";
+import type { HelperRole } from "./model";
 
 type Node = TSESTree.Node;
 type Expression = TSESTree.Expression;
@@ -46,6 +47,8 @@ export interface FfiLookups {
   isLocalDispatcher(callee: Node): boolean;
   /** The function of this file a callee names, if any. */
   localFunction(callee: Node): Node | null;
+  /** What a helper imported from the repository's other modules is (imported-roles.ts), or null. */
+  importedRole(callee: Node): HelperRole | null;
 }
 
 export class FfiShapes {

@@ -200,6 +200,7 @@ export class FileAnalysis implements EngineContext {
     const role: HelperRole = { summary: this.summaries.summaryOf(fn), check: this.symbols.isCheckHelperFunction(fn), endsProcess: endsProcessFunction(fn) };
     const testsHresult = this.symbols.hresultTestFunction(fn);
     if (testsHresult) role.testsHresult = testsHresult;
+    if (this.symbols.ffi?.boxes.readsBoxParameter(fn)) role.readsBox = true;
     return this.symbols.isDispatcherFunction(fn) ? { ...role, dispatcher: true } : role;
   }
 

@@ -268,7 +268,7 @@ function collectExports(analysis: FileAnalysis, sourceCode: SourceCode, file: st
   const role = (fn: TSESTree.FunctionLike, name: string): ExportEntry | null => {
     const found = analysis.roleOf(fn);
     if (releasesNothing) found.summary = onlyUses(fn);
-    if (!found.summary && !found.check && !found.endsProcess && !found.testsHresult && !found.dispatcher) return null;
+    if (!found.summary && !found.check && !found.endsProcess && !found.testsHresult && !found.dispatcher && !found.readsBox) return null;
     // What it keeps and also returns (`createDevice()` files its object in `activeGpu`) the caller may release by hand.
     const kept = found.summary?.object?.fields.some((f) => f.shared) || found.summary?.returns ? null : (state?.keeps(fn) ?? null);
     if (kept !== null) keepers.push({ role: found, variable: kept });

@@ -202,6 +202,8 @@ export interface HelperRole {
   keepsState?: { variable: string; module: string; releasedBy: string[] };
   /** Releases its module's state (`release()` of `_hud.ts`): the module's file. */
   releasesState?: string;
+  /** Returns what the box it is given first holds (`pointerFrom(slot)` of `Number(slot[0])`): its call reads the caller's box. */
+  readsBox?: boolean;
 }
 
 /** The helpers a file imports from its own repository: `helper("./com", "comRelease")`. */

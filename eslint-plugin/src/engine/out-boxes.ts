@@ -157,7 +157,12 @@ export class OutBoxes {
 
   private readsParameterBox(callee: Node): boolean {
     const fn = this.lookups.localFunction(callee);
-    if (!fn || !isFunctionNode(fn)) return false;
+    if (!fn) return this.lookups.importedRole(callee)?.readsBox === true;
+    return isFunctionNode(fn) && this.readsBoxParameter(fn);
+  }
+
+  /** Does this function return what the box its first parameter is holds (spec 2a shape 8's `take(box)`)? */
+  readsBoxParameter(fn: TSESTree.FunctionLike): boolean {
     let known = this.readHelpers.get(fn);
     if (known !== undefined) return known;
     this.readHelpers.set(fn, false);
