@@ -42,7 +42,7 @@ export class ReleaseForms {
    * `calls`: the dispatcher returns the method, which the file then calls, with the object again (`comMethod(p, 6,
    * proto)(p)`: "self") or without (`method(p, SLOT.run, [])()`, the object bound: "bare").
    */
-  private dispatcher: { callee: string; rest: string[]; node: Node; prototype: boolean; calls: "self" | "bare" | null } | null = null;
+  private dispatcher: { callee: string; rest: string[]; node: Node; prototype: boolean; calls: "self" | "bare" | "dotCall" | null } | null = null;
   private releaseSlot: string | undefined;
 
   constructor(
@@ -110,8 +110,14 @@ export class ReleaseForms {
   noteVtableCall(node: TSESTree.CallExpression, call: VtableCall, called: TSESTree.CallExpression | null): void {
     // `calls.symbols.GetCount(p)` is a method of one object's table, not a dispatcher taking a slot.
     if (this.dispatcher !== null || node.arguments[0] !== call.object || node.callee.type === "CallExpression" || node.arguments[1] === call.rest[0]) return;
-    // Deno's `lookup(p, 0, QI).call(p, ...)`: the lookup takes the method's definition, which a Release needs its own of.
-    if (called !== null && called.callee.type === "MemberExpression") return;
+    // Deno's `lookup(p, 0, QI).call(p, ...)`: the lookup takes the method's definition; a Release takes the file's own
+    // (`const RELEASE = { parameters: ["pointer"], result: "u32" }`), or none where the lookup takes none.
+    if (called !== null && called.callee.type === "MemberExpression") {
+      const definition = call.rest.length === 0 ? [] : call.rest.length === 1 ? this.releaseDefinition() : null;
+      if (definition === null) return;
+      this.dispatcher = { callee: this.sourceText(node.callee), rest: definition, node, prototype: false, calls: "dotCall" };
+      return;
+    }
     let lastArray = -1;
     call.rest.forEach((a, i) => {
       if (a.type === "ArrayExpression") lastArray = i;
@@ -129,7 +135,7 @@ export class ReleaseForms {
     if (form === null) {
       if (raw && this.dispatcher) {
         const prototype = this.dispatcher.prototype ? this.releasePrototype() : null;
-        const called = this.dispatcher.calls === "self" ? `(${pointer})` : this.dispatcher.calls === "bare" ? "()" : "";
+        const called = this.dispatcher.calls === "self" ? `(${pointer})` : this.dispatcher.calls === "bare" ? "()" : this.dispatcher.calls === "dotCall" ? `.call(${pointer})` : "";
         return `${this.dispatcher.callee}(${[pointer, this.slotText(), ...(prototype ? [prototype] : []), ...this.dispatcher.rest].join(", ")})${called}`;
       }
       return this.vocabulary.releaseCallText(pointer, mayBeNull);
@@ -197,6 +203,16 @@ export class ReleaseForms {
   }
 
   /** The file's constant for the Release slot (`IUNKNOWN_RELEASE`), declared at its top level, else the slot's number. */
+  /** A Deno definition of Release kept in a constant named for it (`const RELEASE = { parameters: [...], result }`), as a list of its name; null when none. */
+  private releaseDefinition(): string[] | null {
+    for (const [name, init] of this.topLevelConstants()) {
+      const expr = init ? unwrapExpression(init) : null;
+      const definition = expr?.type === "ObjectExpression" && expr.properties.some((p) => p.type === "Property" && !p.computed && p.key.type === "Identifier" && p.key.name === "parameters");
+      if (definition && this.vocabulary.slotMethod(name)?.role === "release") return [name];
+    }
+    return null;
+  }
+
   private slotText(): string {
     if (this.releaseSlot === undefined) {
       this.releaseSlot = String([0, 1, 2].find((slot) => this.vocabulary.iunknownSlot(slot) === "release"));

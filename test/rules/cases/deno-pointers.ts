@@ -221,6 +221,14 @@ export const cases: RuleCases = {
       "com(c2, 2, RELEASE).call(c2)",
       "  const hr = com(c2, 27, PUT).call(c2, 1);\n  return hr === 0;\n",
     ),
+    leakCase(
+      "Deno: a file that releases nothing and looks methods up with .call: the repair calls the lookup with the file's Release definition (com(c2, 2, RELEASE).call(c2))",
+      (end) => DENO_LOOKUP(end).replace(/export function query[\s\S]*?\n}\n/, ""),
+      { pointer: "c2", acquirer: "com", reached: "the return at line 14" },
+      [11, 7],
+      "com(c2, 2, RELEASE).call(c2)",
+      "  const hr = com(c2, 27, PUT).call(c2, 1);\n  return hr === 0;\n",
+    ),
     {
       name: "a box read into a bigint variable, then converted (new Deno.UnsafePointer(Number(big))) and called through its vtable, never released: the pointer is named by the converted variable",
       code: DIALOG_RESULT(""),
