@@ -7,7 +7,7 @@
  * What makes a box, and the Buffer methods that read one, are out-box-shapes.ts's.
  */
 import type { TSESTree } from "@typescript-eslint/utils";
-import { calleeName, dottedName, isFunctionNode, memberName, numericLiteral, returnedValues, unwrapExpression } from "./ast";
+import { calleeName, dottedName, isFunctionNode, isNullishLiteral, memberName, numericLiteral, returnedValues, unwrapExpression } from "./ast";
 import type { FfiLookups } from "./ffi";
 import { isPointerConversion, onlyComputesItsResult, returnsNewBox } from "./helper-shapes";
 import { isBoxCreation, isBoxReadMethod, isBunReadNamespace, isKoffi, isPointerArrayName, isViewPointerRead, namesPointerType } from "./out-box-shapes";
@@ -173,20 +173,30 @@ export class OutBoxes {
       const outer = this.assumedBox;
       this.assumedBox = param;
       try {
-        const returns = returnedValues(fn);
-        known = returns.length > 0 && returns.every((value) => {
+        const reads = (value: Node): boolean => {
           // `const address = read.ptr(ptr(out), 0); if (address === 0) throw ...; return asPointer(address)`: through
           // the constant and the conversions to the read.
-          let read = value ? unwrapExpression(value) : null;
+          let read: Node | null = unwrapExpression(value);
           for (let step = 0; step < 4 && read; step++) {
             const operand = read.type === "CallExpression" || read.type === "NewExpression" ? this.convertedOperand(read) : null;
-            const next = read.type === "Identifier" ? this.lookups.initOf(read) : operand;
+            const next: Node | null = read.type === "Identifier" ? this.lookups.initOf(read) : operand;
             if (!next) break;
             read = unwrapExpression(next);
           }
           const box = read ? this.readBox(read)?.box : undefined;
           return box?.type === "Identifier" && box.name === param.name;
-        });
+        };
+        // What a return gives: the read, or no pointer (`null`, a bare `return`, `value === 0n ? null : value`, as a
+        // helper that normalises what it read returns); null for anything else.
+        const returned = (value: Node | null): "read" | "none" | null => {
+          const expr = value ? unwrapExpression(value) : null;
+          if (!expr || isNullishLiteral(expr)) return "none";
+          if (expr.type !== "ConditionalExpression") return reads(expr) ? "read" : null;
+          const [a, b] = [returned(expr.consequent), returned(expr.alternate)];
+          return a === null || b === null ? null : a === "read" || b === "read" ? "read" : "none";
+        };
+        const outcomes = returnedValues(fn).map(returned);
+        known = outcomes.includes("read") && outcomes.every((outcome) => outcome !== null);
       } finally {
         this.assumedBox = outer;
       }

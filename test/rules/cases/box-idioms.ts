@@ -186,8 +186,38 @@ ${end}  return size;
 }
 `;
 
+/**
+ * A read helper that normalises what it read (a public koffi WMI client's \`pointerFromSlot\`): \`typeof\` branches, 0 as
+ * null, a number converted with \`BigInt\`. Each return is the box's pointer or no pointer: it reads the box.
+ */
+const NORMALISED_READ = (end: string) => `declare const koffi: any;
+const CoCreateInstance = koffi.load("ole32.dll").func("__stdcall", "CoCreateInstance", "int32_t", ["const void*", "void*", "uint32_t", "const void*", "_Out_ void **"]);
+const ReleaseProto = koffi.proto("__stdcall", "uint32_t", ["void*"]);
+function vcall(p: unknown, slot: number, proto: unknown, ...args: unknown[]): number {
+  const fn = koffi.decode(koffi.decode(p, "void*"), slot * 8, "void*");
+  return koffi.call(fn, proto, p, ...args) as number;
+}
+function release(p: bigint | null): void {
+  if (p) vcall(p, 2, ReleaseProto);
+}
+function pointerFromSlot(slot: unknown): bigint | null {
+  const value = koffi.decode(slot, "void*") as bigint | number | null;
+  if (typeof value === "bigint") return value === 0n ? null : value;
+  if (typeof value === "number") return value === 0 ? null : BigInt(value);
+  return null;
+}
+export function create(clsid: Buffer, iid: Buffer): number {
+  const out = koffi.alloc("void*", 1);
+  if (CoCreateInstance(clsid, null, 1, iid, out) < 0) return -1;
+  const locator = pointerFromSlot(out);
+  const n = vcall(locator, 3, ReleaseProto);
+${end}  return n;
+}
+`;
+
 export const cases: RuleCases = {
   valid: [
+    { name: "a read helper that normalises what it read (typeof branches, 0 as null, BigInt of a number) reads the box: its result released, nothing owed", code: NORMALISED_READ("  release(locator);\n") },
     { name: "a function that files its parameter in a module registry and returns it is no conversion: the registry owns the pointer", code: REGISTRY },
     { name: "read.ptr(out) kept in a constant is the pointer read, not the box's address: passing it on fills no box", code: READ_INTO_CONSTANT },
     {
@@ -212,6 +242,14 @@ ${BUN_VTABLE_CALL}export function make(pool: number): number {
     { name: "an object of pointers made inside try and torn down in finally only if made (if (target) closeTarget(target)): no leak on the path where it was never made", code: GUARDED_TEARDOWN },
   ],
   invalid: [
+    leakCase(
+      "a read helper that normalises what it read (typeof branches, 0 as null) reads the box: its result never released, it leaks under its own name",
+      NORMALISED_READ,
+      { pointer: "locator", acquirer: "CoCreateInstance", reached: "the return at line 22" },
+      [19, 7],
+      "vcall(locator, 2, ReleaseProto)",
+      "  const n = vcall(locator, 3, ReleaseProto);\n  return n;\n",
+    ),
     ...Object.entries(BOXES).map(([name, box]) => {
       const lines = (box.more ?? "").split("\n").length - 1 + (box.make.includes("\n") ? 1 : 0);
       return leakCase(`${name}: never released`, (end) => SESSION(box, end), { pointer: "session", acquirer: "SLOT_CREATE_SESSION", reached: `the return at line ${17 + lines}` }, [14 + lines, 7], "vtableCall(session, SLOT_RELEASE, [])", WRAPPED);
