@@ -338,25 +338,33 @@ export function constantValue(node: Node, initOf: (id: TSESTree.Identifier) => N
   return init && declaration?.type === "VariableDeclaration" && declaration.kind === "const" ? unwrapExpression(init) : expr;
 }
 
+/** `f.call`: the member by which `f` is called with `Function.prototype.call`, or Deno's `UnsafeFnPointer#call`. */
+function isDotCall(node: Node): node is TSESTree.MemberExpression {
+  return node.type === "MemberExpression" && !node.computed && memberName(node) === "call";
+}
+
 /**
- * The call that calls what `call` returns, at once: `lookup(p, 2, proto)(p)`, or through `.call` as Deno calls a
- * function pointer (`lookup(p, 2, def).call(p)`); null otherwise.
+ * The call that calls `value` at once: `value(...)`, or through `.call` as Deno calls a function pointer
+ * (`lookup(p, 2, def).call(p)`, `fn.call(p)` of a function kept in `fn`); null otherwise.
  */
-export function callOfResult(call: TSESTree.CallExpression): TSESTree.CallExpression | null {
-  const value = wrappedValue(call);
-  const parent = value.parent;
-  if (parent?.type === "CallExpression" && parent.callee === value) return parent;
-  const member = parent?.type === "MemberExpression" && parent.object === value && !parent.computed && memberName(parent) === "call" ? parent : null;
+export function callOf(value: Node): TSESTree.CallExpression | null {
+  const wrapped = wrappedValue(value);
+  const parent = wrapped.parent;
+  if (parent?.type === "CallExpression" && parent.callee === wrapped) return parent;
+  const member = parent && isDotCall(parent) && parent.object === wrapped ? parent : null;
   return member?.parent?.type === "CallExpression" && member.parent.callee === member ? member.parent : null;
 }
 
-/** The call whose result `outer` calls at once (`callOfResult`'s inverse), or null. */
+/** The function a call calls: its callee, or `f` of `f.call(...)` (`callOf`'s inverse). */
+export function functionCalledBy(call: TSESTree.CallExpression): Node {
+  const callee = unwrapExpression(call.callee);
+  return isDotCall(callee) ? unwrapExpression(callee.object) : callee;
+}
+
+/** The call whose result `outer` calls at once (`lookup(p, 2, proto)(p)`, `lookup(p, 2, def).call(p)`), or null. */
 export function resultCalledBy(outer: TSESTree.CallExpression): TSESTree.CallExpression | null {
-  const callee = unwrapExpression(outer.callee);
-  if (callee.type === "CallExpression") return callee;
-  if (callee.type !== "MemberExpression" || callee.computed || memberName(callee) !== "call") return null;
-  const object = unwrapExpression(callee.object);
-  return object.type === "CallExpression" ? object : null;
+  const fn = functionCalledBy(outer);
+  return fn.type === "CallExpression" ? fn : null;
 }
 
 /**
@@ -379,8 +387,6 @@ export function declaredFunctionName(node: Node | null | undefined): string | nu
  * as `null` or `undefined` (koffi's `lookup(p, 2, proto).call(null, p)`; Deno's `fn.call(p)` passes `p` itself).
  */
 export function passedArguments(call: TSESTree.CallExpression): TSESTree.CallExpressionArgument[] {
-  const callee = unwrapExpression(call.callee);
   const [first] = call.arguments;
-  const dotCall = callee.type === "MemberExpression" && !callee.computed && memberName(callee) === "call";
-  return dotCall && first && first.type !== "SpreadElement" && isNullishLiteral(first) ? call.arguments.slice(1) : call.arguments;
+  return isDotCall(unwrapExpression(call.callee)) && first && first.type !== "SpreadElement" && isNullishLiteral(first) ? call.arguments.slice(1) : call.arguments;
 }

@@ -7,7 +7,7 @@
  */
 import type { SourceCode } from "eslint";
 import type { TSESTree } from "@typescript-eslint/utils";
-import { callOfResult, calleeName, constantValue, dottedName, memberName, passedArguments, propertyKeyName, resultCalledBy, sameExpression, unwrapExpression, wrappedValue } from "./ast";
+import { callOf, calleeName, constantValue, dottedName, functionCalledBy, passedArguments, propertyKeyName, resultCalledBy, sameExpression, unwrapExpression, wrappedValue } from "./ast";
 import type { FfiLookups, VtableCall } from "./ffi";
 
 type Node = TSESTree.Node;
@@ -31,7 +31,7 @@ export class MethodLookups {
    * there must be none, before its callee is resolved.)
    */
   calledThroughVariable(call: TSESTree.CallExpression): VtableCall | null {
-    const callee = calledFunction(call);
+    const callee = functionCalledBy(call);
     const args = passedArguments(call);
     const bound = args.length === 0;
     if (callee.type !== "Identifier" || (!bound && (args[0].type === "SpreadElement" || dottedName(unwrapExpression(args[0])) === null)) || this.resolving.has(call)) return null;
@@ -90,7 +90,7 @@ export class MethodLookups {
 
   /** The call of what a lookup returns: at once (`comMethod(p, 2, proto)(p)`), or the first through the variable it is kept in. */
   callOfLookup(call: TSESTree.CallExpression): TSESTree.CallExpression | null {
-    return callOfResult(call) ?? this.callThroughVariable(call);
+    return callOf(call) ?? this.callThroughVariable(call);
   }
 
   private callThroughVariable(call: TSESTree.CallExpression): TSESTree.CallExpression | null {
@@ -104,9 +104,9 @@ export class MethodLookups {
     const value = wrappedValue(call);
     const declarator = value.parent;
     if (declarator?.type !== "VariableDeclarator" || declarator.init !== value || declarator.id.type !== "Identifier") return null;
+    // `fn(p, ...)`, or Deno's `fn.call(p, ...)` of the function pointer kept.
     for (const ref of this.lookups.referencesOf(declarator.id)) {
-      // `fn(p, ...)`, or Deno's `fn.call(p, ...)` of the function pointer kept.
-      const called = ref.parent?.type === "CallExpression" && ref.parent.callee === ref ? ref.parent : callOfResultMember(ref);
+      const called = callOf(ref);
       if (called) return called;
     }
     return null;
@@ -136,19 +136,6 @@ export class MethodLookups {
     const found = this.vtableCall(inner);
     return found && sameExpression(found.object, first) ? first : null;
   }
-}
-
-/** The function a call calls by name: `fn` of `fn(p)` and of Deno's `fn.call(p)` (a function pointer's own call). */
-function calledFunction(call: TSESTree.CallExpression): Node {
-  const callee = unwrapExpression(call.callee);
-  return callee.type === "MemberExpression" && !callee.computed && memberName(callee) === "call" && callee.object.type === "Identifier" ? callee.object : callee;
-}
-
-/** The call `ref.call(...)` of a function kept in a variable, or null. */
-function callOfResultMember(ref: Node): TSESTree.CallExpression | null {
-  const member = ref.parent;
-  if (member?.type !== "MemberExpression" || member.object !== ref || member.computed || memberName(member) !== "call") return null;
-  return member.parent?.type === "CallExpression" && member.parent.callee === member ? member.parent : null;
 }
 
 /** `CFunction({ ptr: node, ... })`: the call making a function from the address `node` is, or null. */

@@ -6,7 +6,7 @@
  */
 import type { TSESTree } from "@typescript-eslint/utils";
 import type { ParserServices } from "@typescript-eslint/utils";
-import { callOfResult, calleeName, dottedName, memberName, passedArguments, resultCalledBy, sameExpression, unwrapExpression } from "./ast";
+import { callOf, calleeName, dottedName, memberName, passedArguments, resultCalledBy, sameExpression, unwrapExpression } from "./ast";
 import { FfiShapes, VtableCall } from "./ffi";
 import { isTableCall } from "./vtable-tables";
 import { mentionsCancelInterface, mentionsIid } from "./interface-ids";
@@ -98,7 +98,7 @@ export class Recognizer {
    * the method's call (as `comMethod(p, 2, proto)(p)`), with the arguments it is called with (the object's own excepted).
    */
   private calledAtOnce(call: TSESTree.CallExpression, vtable: VtableCall): VtableCall {
-    const outer = callOfResult(call);
+    const outer = callOf(call);
     const args = outer ? passedArguments(outer) : [];
     if (args.length === 0) return vtable;
     const own = sameExpression(args[0], vtable.object) ? 1 : 0;

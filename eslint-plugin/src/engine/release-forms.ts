@@ -14,7 +14,7 @@ import type { VtableCall } from "./ffi";
 import type { ApiCall } from "./recognizer";
 import type { Summary } from "./model";
 import { forEachEvent, type FunctionGraph } from "./segment-graph";
-import { callOfResult, calleeName, declaredFunctionName, enclosingFunction, sameExpression, unwrapExpression } from "./ast";
+import { callOf, calleeName, declaredFunctionName, enclosingFunction, sameExpression, unwrapExpression } from "./ast";
 import { escapeRegExp, type Vocabulary } from "./vocabulary";
 import { summaryOfCall } from "./call-effects";
 
@@ -65,7 +65,7 @@ export class ReleaseForms {
     const lookup = node.arguments.length === 0 && target.parent?.type === "CallExpression" && target.parent !== node ? target.parent : null;
     if (lookup) this.noteRelease(lookup, target, true);
     // `comMethod(p, 2, proto)(p)`, Deno's `lookup(p, 2, def).call(p)`: the lookup with the call of what it returned.
-    else this.noteRelease(callOfResult(node) ?? node, target);
+    else this.noteRelease(callOf(node) ?? node, target);
   }
 
   noteRelease(node: Node, target: Node, called = false): void {
@@ -202,7 +202,6 @@ export class ReleaseForms {
     this.templates.sort((a, b) => a.node.range[0] - b.node.range[0]);
   }
 
-  /** The file's constant for the Release slot (`IUNKNOWN_RELEASE`), declared at its top level, else the slot's number. */
   /** A Deno definition of Release kept in a constant named for it (`const RELEASE = { parameters: [...], result }`), as a list of its name; null when none. */
   private releaseDefinition(): string[] | null {
     for (const [name, init] of this.topLevelConstants()) {
@@ -213,6 +212,7 @@ export class ReleaseForms {
     return null;
   }
 
+  /** The file's constant for the Release slot (`IUNKNOWN_RELEASE`), declared at its top level, else the slot's number. */
   private slotText(): string {
     if (this.releaseSlot === undefined) {
       this.releaseSlot = String([0, 1, 2].find((slot) => this.vocabulary.iunknownSlot(slot) === "release"));

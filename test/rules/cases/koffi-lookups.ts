@@ -154,7 +154,7 @@ module.exports = { save };
 `;
 
 /** The vtable read once, a method's address read at its byte offset with koffi itself (`koffi.decode(vtbl, 2 * 8, 'void *')`). */
-const DECODED_AT_OFFSET = (end: string) => `const koffi = require("koffi");
+export const DECODED_AT_OFFSET = (end: string) => `const koffi = require("koffi");
 const CoCreateInstance = koffi.load("ole32.dll").func("int __stdcall CoCreateInstance(void *c, void *o, uint x, void *i, _Out_ void **ppv)");
 const IsOnCurrent = koffi.proto("int __stdcall IsOnCurrent(void *self, void *hwnd, _Out_ int *on)");
 const ReleaseProto = koffi.proto("uint __stdcall DiagRelease(void *self)");

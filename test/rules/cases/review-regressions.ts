@@ -7,6 +7,7 @@
  */
 import { CALLBACK_FILL } from "./bound-methods";
 import { DENO_PROPERTY_STORE } from "./deno-pointers";
+import { DECODED_AT_OFFSET } from "./koffi-lookups";
 import { leakCase } from "./leaks";
 import type { RuleCases } from "./types";
 
@@ -363,24 +364,9 @@ export function use(obj: Pointer, iid: Buffer): void {
 `;
 
 /** koffi's read of the object itself at an offset is a field of it, not its vtable's slot 2. */
-const KOFFI_FIELD_AT_16 = `const koffi = require("koffi");
-const CoCreateInstance = koffi.load("ole32.dll").func("int __stdcall CoCreateInstance(void *c, void *o, uint x, void *i, _Out_ void **ppv)");
-const IsOnCurrent = koffi.proto("int __stdcall IsOnCurrent(void *self, void *hwnd, _Out_ int *on)");
-const ReleaseProto = koffi.proto("uint __stdcall DiagRelease(void *self)");
-const NotifyProto = koffi.proto("void __stdcall Notify(void *self)");
-function onCurrent(clsid, iid, hwnd) {
-  const ppv = [null];
-  if (CoCreateInstance(clsid, null, 0x17, iid, ppv) !== 0) return null;
-  const mgr = ppv[0];
-  const vtbl = koffi.decode(mgr, "void *");
-  const out = [0];
-  koffi.call(koffi.decode(mgr, 16, "void *"), NotifyProto, mgr);
-  koffi.call(koffi.decode(vtbl, 3 * 8, "void *"), IsOnCurrent, mgr, hwnd, out);
-  koffi.call(koffi.decode(vtbl, 2 * 8, "void *"), ReleaseProto, mgr);
-  return out[0];
-}
-module.exports = { onCurrent };
-`;
+const KOFFI_FIELD_AT_16 = DECODED_AT_OFFSET('  koffi.call(koffi.decode(vtbl, 2 * 8, "void *"), ReleaseProto, mgr);\n')
+  .replace('const ReleaseProto = koffi.proto("uint __stdcall DiagRelease(void *self)");\n', '$&const NotifyProto = koffi.proto("void __stdcall Notify(void *self)");\n')
+  .replace('  koffi.call(koffi.decode(vtbl, 3 * 8', '  koffi.call(koffi.decode(mgr, 16, "void *"), NotifyProto, mgr);\n$&');
 
 /** A callback's box read by the caller through a cast (`(out as BigUint64Array)[0]`). */
 const CAST_READ = CALLBACK_FILL("  vcall(iface, RELEASE, [], []);\n").replace("Number(out[0])", "Number((out as BigUint64Array)[0])");
