@@ -98,6 +98,8 @@ export class FfiShapes {
       if (name === "call" && args.length >= 3 && args[2].type !== "SpreadElement") {
         const inner = constantValue(args[0], (id) => this.lookups.initOf(id));
         const object = args[2];
+        // The object as the lookup is given it, whatever cast the call passes it through (`koffi.as(p, 'void *')`).
+        const self = this.unconverted(object);
         const proto = this.methodOfConstant(args[1]);
         if (inner.type === "CallExpression" && inner.arguments.length >= 2) {
           // Looked up in `p`'s own vtable and called on `p`, an IUnknown slot's number is witness enough when no
@@ -106,8 +108,8 @@ export class FfiShapes {
           // another method at slot 2, `SetEffectChain(voice, chain)`.)
           // koffi's own read of the vtable takes a byte offset (`koffi.decode(vtbl, 2 * 8, 'void *')`: slot 2); a helper, the slot.
           // (Not a read of the object itself: `koffi.decode(p, 16, 'void *')` is a field of `p`, not of its vtable.)
-          const at = isKoffiRead(inner) ? (sameExpression(inner.arguments[0], object) ? null : slotAtByteOffset(inner.arguments[1])) : inner.arguments[1];
-          const number = !proto && at !== null && this.isOwnVtable(inner.arguments[0], object) ? (typeof at === "number" ? at : numericLiteral(at as TSESTree.CallExpressionArgument)) : null;
+          const at = isKoffiRead(inner) ? (sameExpression(inner.arguments[0], self) ? null : slotAtByteOffset(inner.arguments[1])) : inner.arguments[1];
+          const number = !proto && at !== null && this.isOwnVtable(inner.arguments[0], self) ? (typeof at === "number" ? at : numericLiteral(at as TSESTree.CallExpressionArgument)) : null;
           const iunknown = number !== null ? this.vocabulary.iunknownSlot(number) : null;
           const role = iunknown === "queryInterface" || args.length === 3 ? iunknown : null;
           const slot = (at !== null && typeof at !== "number" ? this.slotOf(at as Expression, [args[1]]) : null) ?? (role ? { role } : null);
@@ -120,7 +122,7 @@ export class FfiShapes {
           return field === null ? null : { object, method: this.methodByName(field) ?? { role: "other" }, rest: args.slice(3) };
         }
         // `koffi.call(slot(p, 3), GetCountProto, p, out)`: the function looked up in `p`'s own vtable, called on `p`.
-        if (inner.type === "CallExpression" && this.isOwnVtable(inner.arguments[0], object)) return { object, method: { role: "other" }, rest: args.slice(3) };
+        if (inner.type === "CallExpression" && this.isOwnVtable(inner.arguments[0], self)) return { object, method: { role: "other" }, rest: args.slice(3) };
         return null;
       }
     }
@@ -136,6 +138,13 @@ export class FfiShapes {
       if (slot) return { object: args[0], method: slot, rest: args.slice(2) };
     }
     return this.methods.calledThroughVariable(call);
+  }
+
+  /** The pointer an argument converts (`koffi.as(p, 'void *')`, `Number(p)`, the file's `asVoidPointer(p)`), or the argument itself. */
+  unconverted<T extends TSESTree.CallExpressionArgument>(arg: T): T {
+    let pointer: Node = arg;
+    for (let expr = unwrapExpression(arg as Node), operand; (expr.type === "CallExpression" || expr.type === "NewExpression") && (operand = this.boxes.convertedOperand(expr)); expr = unwrapExpression(operand)) pointer = operand;
+    return pointer as T;
   }
 
   /**
@@ -331,7 +340,8 @@ export class FfiShapes {
     // `koffi.call(slot(vtbl, 2), proto, p)` with `const vtbl = koffi.decode(p, 'void *')`: so is the vtable read into `vtbl`.
     const [fn, , object] = call.arguments;
     const lookup = fn ? unwrapExpression(fn as Node) : null;
-    if (lookup?.type === "CallExpression" && object && lookup.arguments[0] && !sameExpression(lookup.arguments[0], object) && this.isOwnVtable(lookup.arguments[0], object)) return true;
+    const self = object ? this.unconverted(object) : null;
+    if (lookup?.type === "CallExpression" && self && lookup.arguments[0] && !sameExpression(lookup.arguments[0], self) && this.isOwnVtable(lookup.arguments[0], self)) return true;
     if (!isTableCall(call)) return false;
     const callee = unwrapExpression(call.callee) as TSESTree.MemberExpression;
     const name = memberName(callee);

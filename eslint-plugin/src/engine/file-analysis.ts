@@ -142,6 +142,9 @@ export class FileAnalysis implements EngineContext {
   externalIfAny(owner: FunctionGraph, key: string): Resource | undefined {
     return this.resources.externalIfAny(owner, key);
   }
+  previousInstance(res: Resource): Resource {
+    return this.resources.previousOf(res);
+  }
   beginInfo(begin: Node): { recv: Sym; recvKey: string | null; method: string } | null {
     return this.resources.begins.get(begin) ?? null;
   }

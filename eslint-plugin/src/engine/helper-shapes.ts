@@ -6,7 +6,7 @@
 import type { SourceCode } from "eslint";
 import type { TSESTree } from "@typescript-eslint/utils";
 import { dottedName, isFunctionNode, isNullishLiteral, memberName, returnedValues, unwrapExpression, walk } from "./ast";
-import { isBoxCreation } from "./out-box-shapes";
+import { isBoxCreation, isKoffi, namesPointerType } from "./out-box-shapes";
 import { escapeRegExp } from "./vocabulary";
 
 const dispatchers = new WeakMap<TSESTree.Node, boolean>();
@@ -72,16 +72,23 @@ export function handsSlotToDispatcher(fn: TSESTree.FunctionLike, isDispatcher: (
 }
 
 /**
- * A conversion of a pointer's value: `Number(v)`, `BigInt(v)`, Deno's `Deno.UnsafePointer.create(v)`, and a function of
- * the file whose every return converts its first parameter so (`function asPointer(value) { return value ?
- * Deno.UnsafePointer.create(BigInt(value)) : null }`): what it returns is the pointer it was given, in another type.
- * `localFunction` finds the function a callee names in this file.
+ * A conversion of a pointer's value: `Number(v)`, `BigInt(v)`, Deno's `Deno.UnsafePointer.create(v)`, koffi's cast
+ * `koffi.as(v, 'void *')`, and a function of the file whose every return converts its first parameter so (`function
+ * asPointer(value) { return value ? Deno.UnsafePointer.create(BigInt(value)) : null }`): what it returns is the pointer
+ * it was given, in another type. The operand converted, or null for no conversion. `localFunction` finds the function
+ * a callee names in this file.
  */
-export function isPointerConversion(callee: TSESTree.Node, localFunction: (callee: TSESTree.Node) => TSESTree.Node | null): boolean {
-  const name = dottedName(unwrapExpression(callee));
-  if (name === "Number" || name === "BigInt" || (name !== null && /(?:^|\.)UnsafePointer\.create$/.test(name))) return true;
+export function conversionOperand(call: TSESTree.CallExpression, localFunction: (callee: TSESTree.Node) => TSESTree.Node | null): TSESTree.Expression | null {
+  const [operand] = call.arguments;
+  if (!operand || operand.type === "SpreadElement") return null;
+  const callee = unwrapExpression(call.callee);
+  // koffi's cast to a pointer type (`koffi.as(p, 'void *')`, the `this` of a vtable call as a public WMI client passes it).
+  if (call.arguments.length === 2) return callee.type === "MemberExpression" && memberName(callee) === "as" && isKoffi(callee.object) && namesPointerType(call.arguments[1]) ? operand : null;
+  if (call.arguments.length !== 1) return null;
+  const name = dottedName(callee);
+  if (name === "Number" || name === "BigInt" || (name !== null && /(?:^|\.)UnsafePointer\.create$/.test(name))) return operand;
   const fn = name !== null && !name.includes(".") ? localFunction(callee) : null;
-  return fn !== null && isFunctionNode(fn) && convertsParameter(fn);
+  return fn !== null && isFunctionNode(fn) && convertsParameter(fn) ? operand : null;
 }
 
 function convertsParameter(fn: TSESTree.FunctionLike): boolean {
@@ -96,8 +103,10 @@ function convertsParameter(fn: TSESTree.FunctionLike): boolean {
       switch (node.type) {
         case "Identifier":
           return node.name === param.name;
-        case "CallExpression":
-          return node.arguments.length === 1 && node.arguments[0].type !== "SpreadElement" && converts(node.arguments[0]) && isPointerConversion(node.callee, () => null);
+        case "CallExpression": {
+          const operand = conversionOperand(node, () => null);
+          return operand !== null && converts(operand);
+        }
         case "ConditionalExpression":
           return (converts(node.consequent) || isNullishLiteral(node.consequent)) && (converts(node.alternate) || isNullishLiteral(node.alternate)) && !(isNullishLiteral(node.consequent) && isNullishLiteral(node.alternate));
         default:

@@ -49,6 +49,8 @@ export interface Resource {
    * may go on using it, and the module check (module-pointers.ts) judges it file-wide.
    */
   outlivesTopLevel?: boolean;
+  /** The object a loop's previous pass acquired at this site, still held by a variable (Transitions.keepPrevious). */
+  previousInstance?: boolean;
   /** The acquiring call's own name, for messages: `QueryInterface`, `CoCreateInstance`, a helper's name. */
   acquirer: string;
 }
@@ -128,6 +130,8 @@ export interface EngineContext {
   externalCall(owner: FunctionGraph, key: string, site: Node): Resource;
   /** The external call object of a slot, if one was created. */
   externalIfAny(owner: FunctionGraph, key: string): Resource | undefined;
+  /** The pointer a loop's previous pass acquired at the same site, still held by a variable (resources.ts `previousOf`). */
+  previousInstance(res: Resource): Resource;
   resource(id: number): Resource;
   /** The full name of the Begin_ a call started with (`Begin_GetPrice`), for messages. */
   beginName(begin: Node): string;

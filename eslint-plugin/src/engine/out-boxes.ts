@@ -9,7 +9,7 @@
 import type { TSESTree } from "@typescript-eslint/utils";
 import { calleeName, dottedName, isFunctionNode, isNullishLiteral, memberName, numericLiteral, returnedValues, unwrapExpression } from "./ast";
 import type { FfiLookups } from "./ffi";
-import { isPointerConversion, onlyComputesItsResult, returnsNewBox } from "./helper-shapes";
+import { conversionOperand, onlyComputesItsResult, returnsNewBox } from "./helper-shapes";
 import { isBoxCreation, isBoxReadMethod, isBunReadNamespace, isKoffi, isPointerArrayName, isViewPointerRead, namesPointerType } from "./out-box-shapes";
 
 type Node = TSESTree.Node;
@@ -69,14 +69,16 @@ export class OutBoxes {
     // `Number(box[0])`, `Deno.UnsafePointer.create(box[0])`, the file's `asPointer(box[0])`: the same pointer, converted.
     if (node.arguments.length === 1) {
       const converted = this.readBox(first);
-      if (converted) return isPointerConversion(callee, (c) => this.lookups.localFunction(c)) ? converted : null;
+      if (converted) return conversionOperand(node, (c) => this.lookups.localFunction(c)) !== null ? converted : null;
     }
     // Spec 2a shape 8's `take(box)`, `taken(out, "enumerator")`: a function of the file that reads the box it is given.
     if (this.isBox(first) && this.readsParameterBox(callee)) return { box: first as Expression, member: "[0]" };
     // koffi's cast of a read to a pointer type (`koffi.as(box.readPointer(), 'void *')`): the same pointer.
     if (name === "as" && node.arguments.length === 2 && callee.type === "MemberExpression" && isKoffi(callee.object) && namesPointerType(node.arguments[1])) return this.readBox(first);
-    // koffi: `koffi.decode(box, 'void *')` reads the pointer a `koffi.alloc(type, 1)` box received.
-    if (name === "decode" && node.arguments.length === 2 && callee.type === "MemberExpression" && isKoffi(callee.object) && this.isBox(first)) return { box: first as Expression, member: "[0]" };
+    // koffi: `koffi.decode(box, 'void *')` reads the pointer a `koffi.alloc(type, 1)` box received; so does a read at
+    // offset 0 (`koffi.decode(box, 0, 'void*')`, a public D3D11 client's every read).
+    const atStartOfBox = node.arguments.length === 2 || (node.arguments.length === 3 && numericLiteral(node.arguments[1]) === 0);
+    if (name === "decode" && atStartOfBox && callee.type === "MemberExpression" && isKoffi(callee.object) && this.isBox(first)) return { box: first as Expression, member: "[0]" };
     // bun:ffi's `read.ptr(box)`, and `read.ptr(box.ptr, 0)` (it reads at an address: the box's own).
     const read = callee.type === "MemberExpression" && isBunReadNamespace(dottedName(callee.object)) ? this.passedBox(first) : null;
     if (read && (read === first || node.arguments.length === 1 || numericLiteral(node.arguments[1] as Node) === 0)) return { box: read, member: "[0]" };
@@ -141,13 +143,14 @@ export class OutBoxes {
 
   /**
    * The pointer a conversion is given (`Number(p)`, `BigInt(p)`, `Deno.UnsafePointer.create(p)`, Deno's older
-   * `new Deno.UnsafePointer(p)`, the file's own `asPointer(p)`): what it returns is that pointer; null for any other call.
+   * `new Deno.UnsafePointer(p)`, koffi's `koffi.as(p, 'void *')`, the file's own `asPointer(p)`): what it returns is that
+   * pointer; null for any other call.
    */
   convertedOperand(expr: TSESTree.CallExpression | TSESTree.NewExpression): Node | null {
+    if (expr.type === "CallExpression") return conversionOperand(expr, (c) => this.lookups.localFunction(c));
     const [operand] = expr.arguments;
     if (expr.arguments.length !== 1 || operand.type === "SpreadElement") return null;
-    if (expr.type === "NewExpression") return /(?:^|\.)UnsafePointer$/.test(dottedName(unwrapExpression(expr.callee)) ?? "") ? operand : null;
-    return isPointerConversion(expr.callee, (c) => this.lookups.localFunction(c)) ? operand : null;
+    return /(?:^|\.)UnsafePointer$/.test(dottedName(unwrapExpression(expr.callee)) ?? "") ? operand : null;
   }
 
   /** Functions whose every return reads the box their one parameter is, by node (`take(box)`, `slot_value(slot)`). */
@@ -191,8 +194,10 @@ export class OutBoxes {
         const returned = (value: Node | null): "read" | "none" | null => {
           const expr = value ? unwrapExpression(value) : null;
           if (!expr || isNullishLiteral(expr)) return "none";
-          if (expr.type !== "ConditionalExpression") return reads(expr) ? "read" : null;
-          const [a, b] = [returned(expr.consequent), returned(expr.alternate)];
+          // `pointer || null`, `pointer ?? null`: the read, or no pointer.
+          const alternative = expr.type === "LogicalExpression" && expr.operator !== "&&" ? expr : null;
+          if (expr.type !== "ConditionalExpression" && !alternative) return reads(expr) ? "read" : null;
+          const [a, b] = alternative ? [returned(alternative.left), returned(alternative.right)] : [returned((expr as TSESTree.ConditionalExpression).consequent), returned((expr as TSESTree.ConditionalExpression).alternate)];
           return a === null || b === null ? null : a === "read" || b === "read" ? "read" : "none";
         };
         const outcomes = returnedValues(fn).map(returned);

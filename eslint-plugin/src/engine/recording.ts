@@ -14,7 +14,7 @@ import type { Event, Sym } from "./model";
 import type { ApiCall, Recognizer } from "./recognizer";
 import type { ResourceTable } from "./resources";
 import type { FunctionGraph } from "./segment-graph";
-import type { Symbols } from "./symbols";
+import { type Symbols, unionSym } from "./symbols";
 import type { ObjectFields } from "./object-fields";
 import { moduleHolder } from "./module-pointers";
 import { ObjectLiterals } from "./object-literals";
@@ -206,16 +206,19 @@ export class Recorder {
         this.throwPoint();
         this.record({ k: "cancel", node, recv: s.sym(api.receiver) });
         break;
-      case "release":
+      case "release": {
+        // The pointer released, whatever cast its vtable's function is given it through (`koffi.as(p, 'void *')`).
+        const released = this.recognizer.ffi?.unconverted(api.target) ?? api.target;
         // A vtable table's Release (`calls.symbols.Release(p)`, `vt.Release(p)`) belongs to one object's table: no form for others.
         // A call releasing several (`comRelease(a, b)`) is no form: written for one pointer it would release the others again.
-        if (!api.alsoReleases && !(this.recognizer.ffi?.isObjectsOwnTableCall(node) ?? isTableCall(node))) this.releaseForms.noteReleaseCall(node, api.target);
-        for (const target of api.alsoReleases ? [api.target, ...api.alsoReleases] : [api.target]) {
+        if (!api.alsoReleases && !(this.recognizer.ffi?.isObjectsOwnTableCall(node) ?? isTableCall(node))) this.releaseForms.noteReleaseCall(node, api.target, released);
+        for (const target of api.alsoReleases ? [released, ...api.alsoReleases] : [released]) {
           this.record({ k: "release", node, target: s.sym(target), targetKey: s.keyOf(target) });
           if (!this.releasesModuleState) this.releasesModuleState = this.symbols.isHeldState(target);
         }
         this.throwPoint();
         break;
+      }
       case "addRef":
         this.record({ k: "use", node, target: s.sym(api.target) });
         this.record({ k: "stopTracking", target: s.sym(api.target) });
@@ -281,7 +284,7 @@ export class Recorder {
     // Nor does taking a box's address (`ptr(box)`, `Deno.UnsafePointer.of(box)`): the call it goes to decides.
     if (node.type === "CallExpression" && (this.recognizer.ffi?.boxes.readBox(node) || this.recognizer.ffi?.boxes.addressedBox(node))) return;
     // A conversion (`Number(p)`, `new Deno.UnsafePointer(p)`) is the pointer itself: what it binds follows it.
-    if (args.length === 1 && this.recognizer.ffi?.boxes.convertedOperand(node)) return;
+    if (this.recognizer.ffi?.boxes.convertedOperand(node)) return;
     // Raw COM code hands HRESULTs to throw-on-failure helpers (`ThrowIfFailed(hr)`, `checkHr(hr)`):
     // after such a call the code runs on the success path. Recognised by the helper's name.
     // A helper of this file that throws or exits when its HRESULT fails is a check too, whatever its name.
@@ -343,19 +346,22 @@ export class Recorder {
   }
 
   private onAssignment(node: TSESTree.AssignmentExpression): void {
-    if (node.operator !== "=") return;
+    // `this.manager ??= create()`: a store like `=` where it happens (recorded where the paths join, keeping the old value).
+    const keepsOld = node.operator === "??=" || node.operator === "||=" || node.operator === "&&=";
+    if (node.operator !== "=" && !keepsOld) return;
     const target = node.left;
     const key = target.type === "Identifier" || target.type === "MemberExpression" ? this.symbols.keyOf(target) : null;
     if (key === null) {
       this.escapeValue(node.right);
       return;
     }
-    this.bind(target as TSESTree.Identifier | TSESTree.MemberExpression, key, node.right, enclosingStatement(node));
+    this.bind(target as TSESTree.Identifier | TSESTree.MemberExpression, key, node.right, enclosingStatement(node), keepsOld);
   }
 
-  private bind(target: TSESTree.Identifier | TSESTree.MemberExpression, key: string, value: TSESTree.Expression, statement: Node | null): void {
+  /** `keepsOld`: a logical assignment, recorded where its paths join: the target holds what it held or the value. */
+  private bind(target: TSESTree.Identifier | TSESTree.MemberExpression, key: string, value: TSESTree.Expression, statement: Node | null, keepsOld = false): void {
     const s = this.symbols;
-    const sym = s.sym(value);
+    const sym = keepsOld ? unionSym({ t: "slot", key }, s.sym(value)) : s.sym(value);
     // `result.srv = p` on a local object literal stays a member of it (object-literals.ts).
     const escapes = target.type === "MemberExpression" ? !this.literals.isConstantMember(target, statement) : !s.isLocalUnshared(target, this.top());
     this.acquisitions.nameByBinding(target, value, sym, statement);
@@ -368,7 +374,7 @@ export class Recorder {
     const moduleShared = byClosures && target.type === "Identifier" && s.isModuleVariable(target);
     const rebinds = target.parent?.type === "AssignmentExpression";
     // `engine = box.readBigUInt64LE(0)` into a module variable: what it held before is lost unless released (Transitions.noteOverwrite).
-    const declared = escapes && rebinds && target.type === "Identifier" && s.isModuleVariable(target) ? s.variableOf(target)?.identifiers[0] : undefined;
+    const declared = escapes && rebinds && !keepsOld && target.type === "Identifier" && s.isModuleVariable(target) ? s.variableOf(target)?.identifiers[0] : undefined;
     const storedIn = declared ? { declared: declared as Node, at: target as Node } : undefined;
     // Every field written, absent ones as undefined: one object shape for every binding of the file (spreading
     // the optional fields made a temporary object per field and a differently shaped event per combination).

@@ -61,15 +61,16 @@ export class ReleaseForms {
    * whole, and one bound to its object by a lookup (`release()` after `const release = method(p, SLOT.release, [])`) as
    * that lookup called at once.
    */
-  noteReleaseCall(node: TSESTree.CallExpression, target: Node): void {
+  /** `pointer`: what `target` converts (`p` of `koffi.as(p, 'void *')`), when the call names it elsewhere too. */
+  noteReleaseCall(node: TSESTree.CallExpression, target: Node, pointer: Node = target): void {
     const lookup = node.arguments.length === 0 && target.parent?.type === "CallExpression" && target.parent !== node ? target.parent : null;
     if (lookup) this.noteRelease(lookup, target, true);
     // `comMethod(p, 2, proto)(p)`, Deno's `lookup(p, 2, def).call(p)`: the lookup with the call of what it returned.
-    else this.noteRelease(callOf(node) ?? node, target);
+    else this.noteRelease(callOf(node) ?? node, target, false, pointer);
   }
 
-  noteRelease(node: Node, target: Node, called = false): void {
-    this.templates.push({ node, target, called, form: undefined, property: undefined, acquirer: undefined });
+  noteRelease(node: Node, target: Node, called = false, pointer: Node = target): void {
+    this.templates.push({ node, target, pointer, called, form: undefined, property: undefined, acquirer: undefined });
   }
 
   /** The call's text with the pointer's place marked, or null when the pointer's text is not found there as a whole (`f(...p)`). */
@@ -77,8 +78,12 @@ export class ReleaseForms {
     if (template.form === undefined) {
       // A method looked up bound to its object and called later (`release()`): the lookup, called at once.
       const text = this.sourceText(template.node) + (template.called ? "()" : "");
-      const pointer = new RegExp(`(^|[^\\w$.])${escapeRegExp(this.sourceText(template.target))}(?![\\w$])`, "g");
-      const form = text.replace(pointer, (_, before: string) => `${before}${PLACE}`);
+      const occurrences = (of: Node) => new RegExp(`(^|[^\\w$.])${escapeRegExp(this.sourceText(of))}(?![\\w$])`, "g");
+      let form = text.replace(occurrences(template.target), (_, before: string) => `${before}${PLACE}`);
+      // The pointer cast where it is passed and named bare elsewhere (`koffi.call(slot(p, 2), proto, koffi.as(p, 'void *'))`):
+      // every place of the pointer itself, the cast kept.
+      const pointer = template.pointer !== template.target ? occurrences(template.pointer) : null;
+      if (pointer?.test(form)) form = text.replace(pointer, (_, before: string) => `${before}${PLACE}`);
       template.form = form === text ? null : form;
     }
     return template.form;
@@ -298,6 +303,8 @@ function releasesOwnParameter(template: ReleaseTemplate): boolean {
 interface ReleaseTemplate {
   readonly node: Node;
   readonly target: Node;
+  /** The pointer `target` converts, or `target` itself. */
+  readonly pointer: Node;
   /** `node` is a lookup of the Release bound to its object (`method(p, SLOT.release, [])`): the form calls it. */
   readonly called: boolean;
   form: string | null | undefined;

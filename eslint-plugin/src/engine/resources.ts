@@ -86,6 +86,23 @@ export class ResourceTable {
     return res;
   }
 
+  /**
+   * The object an acquisition made on the loop's previous pass, while a variable still holds it (`next = parent(element);
+   * release(element); element = next`): one more resource per site, like it in all but its id.
+   */
+  previousOf(res: Resource): Resource {
+    let previous = this.previous.get(res);
+    if (!previous) {
+      const id = this.resources.length;
+      previous = { ...res, id, ownKey: 2 * id, protoKey: -1, previousInstance: true };
+      this.resources.push(previous);
+      this.previous.set(res, previous);
+    }
+    return previous;
+  }
+
+  private readonly previous = new Map<Resource, Resource>();
+
   externalIfAny(owner: FunctionGraph, key: string): Resource | undefined {
     return this.externals.get(owner.home)?.get(key);
   }

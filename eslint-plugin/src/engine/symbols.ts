@@ -97,7 +97,8 @@ export class Symbols implements FfiLookups {
       case "BinaryExpression":
         return this.hresultTest(expr);
       case "AssignmentExpression":
-        return this.sym(expr.right);
+        // `p ??= make()` is the old value or the new one.
+        return expr.operator === "??=" || expr.operator === "||=" || expr.operator === "&&=" ? unionSym(this.sym(expr.left), this.sym(expr.right)) : this.sym(expr.right);
       case "SequenceExpression":
         return this.sym(expr.expressions[expr.expressions.length - 1]);
       case "ConditionalExpression":
@@ -385,7 +386,7 @@ function isExported(variable: Scope.Variable): boolean {
   });
 }
 
-function unionSym(a: Sym, b: Sym): Sym {
+export function unionSym(a: Sym, b: Sym): Sym {
   if (!a) return b;
   if (!b) return a;
   return { t: "union", parts: [a, b] };

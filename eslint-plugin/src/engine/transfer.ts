@@ -84,7 +84,11 @@ export class Transfer {
           // Re-binding a name makes it denote another object: forget the old one's call state.
           const previous = this.ctx.externalIfAny(this.graph, event.key);
           if (previous && !values.includes(this.ctx.valueId({ kind: "ref", res: previous }))) draft.setTrack(previous.protoKey, []);
+          // A loop's previous instance (Transitions.keepPrevious) no longer held once its variable takes the next one:
+          // settled, it is forgotten, so that a path where the variable still holds it meets no stale Release elsewhere.
+          const previousInstances = draft.bindings.get(event.key)?.filter((id) => this.isPreviousInstance(id));
           draft.setBinding(event.key, values);
+          if (previousInstances?.length) this.dropUnreachable(draft, previousInstances);
           this.ctx.objects.bindMembers(this.ctx, draft, event.key, values);
           if (event.name !== undefined) this.ctx.objects.nameFields(this.ctx, values, event.name);
           break;
@@ -241,6 +245,11 @@ export class Transfer {
       const external = this.ctx.externalIfAny(this.graph, key);
       if (external && this.nothingOwed(draft.tracks.get(external.protoKey))) draft.setTrack(external.protoKey, []);
     }
+    this.dropUnreachable(draft, dropped);
+  }
+
+  /** Of these values, the objects no binding holds any more and nothing is owed on: their tracks are dropped. */
+  private dropUnreachable(draft: Draft, dropped: readonly number[]): void {
     if (dropped.length === 0) return;
     const stillReferenced = new Set<number>();
     for (const values of draft.bindings.values()) for (const id of values) stillReferenced.add(id);
@@ -262,6 +271,11 @@ export class Transfer {
         if (proto) draft.setTrack(res.protoKey, []);
       }
     }
+  }
+
+  private isPreviousInstance(id: number): boolean {
+    const value = this.ctx.value(id);
+    return value.kind === "ref" && value.res.previousInstance === true;
   }
 
   /** A call object with no cancelled call still waiting for its Finish_. */

@@ -120,10 +120,10 @@ export class Transitions {
     // acquired again counts only when the pointer is held on every path.
     // An out box's pointer never read (an optional field never used) was not there to leak: owed ones only.
     const heldBefore = before ? (res.ffi ? before.every((id) => this.isOwed(res, facts.get(id))) : before.some((id) => this.isOwed(res, facts.get(id)))) : false;
-    if (heldBefore && !this.reacquired.has(res)) this.reacquired.set(res, node);
-    // The site runs again (a loop): names still bound to the previous object now hold an object this
-    // analysis no longer follows, so a test of them (`if (last === 0n)`) says nothing of the new one.
-    if (before) {
+    if (before && !(heldBefore && this.keepPrevious(draft, res, before))) {
+      if (heldBefore && !this.reacquired.has(res)) this.reacquired.set(res, node);
+      // The site runs again (a loop): names still bound to the previous object now hold an object this
+      // analysis no longer follows, so a test of them (`if (last === 0n)`) says nothing of the new one.
       const ref = this.ctx.valueId({ kind: "ref", res });
       for (const [key, values] of draft.bindings) {
         if (values.includes(ref)) draft.setBinding(key, values.filter((id) => id !== ref));
@@ -132,6 +132,27 @@ export class Transitions {
     // A pointer in an out box is owned from its read on: until then the fact carries the acquisition as its site.
     draft.setTrack(res.ownKey, [facts.make(checked ? Phase.PtrOwned : Phase.PtrUnchecked, res.fromBox ? node : null)]);
     if (res.protoKey >= 0) draft.setTrack(res.protoKey, [facts.make(Phase.CallIdle)]);
+  }
+
+  /**
+   * A loop acquires again while a variable still holds the previous pass's pointer (`next = parent(element);
+   * release(element); element = next`): that pointer is not lost, it becomes the site's previous instance, followed
+   * under the variables that hold it. False (acquired again while held) when nothing holds it, or when the previous
+   * instance is itself still owed: two passes back, it is lost.
+   */
+  private keepPrevious(draft: Draft, res: Resource, before: IdSet): boolean {
+    if (res.protoKey >= 0) return false;
+    const ref = this.ctx.valueId({ kind: "ref", res });
+    const holders: string[] = [];
+    for (const [key, values] of draft.bindings) if (values.includes(ref)) holders.push(key);
+    if (holders.length === 0) return false;
+    const previous = this.ctx.previousInstance(res);
+    const facts = this.ctx.facts;
+    if (draft.tracks.get(previous.ownKey)?.some((id) => this.isOwed(previous, facts.get(id)))) return false;
+    const previousRef = this.ctx.valueId({ kind: "ref", res: previous });
+    for (const key of holders) draft.setBinding(key, fromList(draft.bindings.get(key)!.map((id) => (id === ref ? previousRef : id))));
+    draft.setTrack(previous.ownKey, before);
+    return true;
   }
 
   begin(draft: Draft, calls: Resource[], node: Node, beginText: string, sink: Sink): void {

@@ -215,9 +215,83 @@ ${end}  return n;
 }
 `;
 
+/** A read helper that normalises with `||` (`return pointer || null`, a public koffi UI Automation worker's `decodePointer`). */
+const OR_NULL_READ = (end: string) =>
+  NORMALISED_READ(end).replace(
+    '  const value = koffi.decode(slot, "void*") as bigint | number | null;\n  if (typeof value === "bigint") return value === 0n ? null : value;\n  if (typeof value === "number") return value === 0 ? null : BigInt(value);\n  return null;\n',
+    '  const value = koffi.decode(slot, "void*") as bigint | null;\n  return value || null;\n',
+  );
+
+/** koffi's read of the box at an explicit offset 0 (`koffi.decode(out, 0, "void*")`, a public D3D11 client's every read). */
+const OFFSET_ZERO_READ = (end: string) => NORMALISED_READ(end).replace("const locator = pointerFromSlot(out);", 'const locator = koffi.decode(out, 0, "void*") as bigint;');
+
+/**
+ * A walk up a chain (a public koffi UI Automation client's parent walk): each pass asks for the next object while the
+ * variable still holds the previous one, releases that, then moves on (`release(element); element = next[0]`).
+ */
+const PARENT_WALK = (inLoop: string) => `declare const koffi: any;
+const ParentProto = koffi.proto("int32 __stdcall Parent(void *self, void *element, _Out_ void **result)");
+const ReleaseProto = koffi.proto("uint32 __stdcall Drop(void *self)");
+function call(p: unknown, slot: number, proto: unknown, ...args: unknown[]): number {
+  return koffi.call(koffi.decode(koffi.decode(p, "void *"), slot * 8, "void *"), proto, p, ...args) as number;
+}
+const release = (p: unknown) => p && call(p, 2, ReleaseProto);
+export function depth(walker: unknown, start: unknown): number {
+  const first = [null];
+  if (call(walker, 3, ParentProto, start, first) < 0) return -1;
+  let element: unknown = first[0];
+  let n = 0;
+  try {
+    while (element && n < 64) {
+      const next = [null];
+      if (call(walker, 3, ParentProto, element, next) < 0) return -1;
+${inLoop}      element = next[0];
+      n++;
+    }
+    return n;
+  } finally {
+    release(element);
+  }
+}
+`;
+
+/** A logical assignment (`??=`) stores like `=`: into a field, the object's; into a local, still this function's. */
+const LOGICAL_ASSIGNMENT = `declare const koffi: any;
+const CoCreateInstance = koffi.load("ole32.dll").func("int __stdcall CoCreateInstance(void *c, void *o, uint32_t x, void *i, _Out_ void **ppv)");
+const ReleaseProto = koffi.proto("uint32 __stdcall Drop(void *self)");
+function vcall(p: unknown, slot: number, proto: unknown, ...args: unknown[]): number {
+  return koffi.call(koffi.decode(koffi.decode(p, "void *"), slot * 8, "void *"), proto, p, ...args) as number;
+}
+function create(clsid: Buffer, iid: Buffer): unknown {
+  const out = [null];
+  if (CoCreateInstance(clsid, null, 1, iid, out) < 0) throw new Error("create");
+  return out[0];
+}
+export class Devices {
+  private manager: unknown = null;
+  managerOf(clsid: Buffer, iid: Buffer): unknown {
+    this.manager ??= create(clsid, iid);
+    return this.manager;
+  }
+  dispose(): void {
+    if (this.manager) vcall(this.manager, 2, ReleaseProto);
+  }
+}
+export function count(clsid: Buffer, iid: Buffer): number {
+  let obj: unknown = null;
+  obj ??= create(clsid, iid);
+  const n = vcall(obj, 3, ReleaseProto);
+  return n;
+}
+`;
+
 export const cases: RuleCases = {
   valid: [
     { name: "a read helper that normalises what it read (typeof branches, 0 as null, BigInt of a number) reads the box: its result released, nothing owed", code: NORMALISED_READ("  release(locator);\n") },
+    { name: "a walk up a chain that releases the previous object after asking for the next (release(element); element = next[0]) owes nothing when it asks again", code: PARENT_WALK("      release(element);\n") },
+    { name: "a logical assignment into a field (this.manager ??= create()) stores the pointer there; a local one stays owed (reported, see invalid)", code: LOGICAL_ASSIGNMENT.slice(0, LOGICAL_ASSIGNMENT.indexOf("export function count")) },
+    { name: "a read helper returning `value || null` reads the box: its result released, nothing owed", code: OR_NULL_READ("  release(locator);\n") },
+    { name: "koffi.decode(out, 0, 'void*'), a read at offset 0, reads the box: released, nothing owed", code: OFFSET_ZERO_READ("  release(locator);\n") },
     { name: "a function that files its parameter in a module registry and returns it is no conversion: the registry owns the pointer", code: REGISTRY },
     { name: "read.ptr(out) kept in a constant is the pointer read, not the box's address: passing it on fills no box", code: READ_INTO_CONSTANT },
     {
@@ -245,6 +319,43 @@ ${BUN_VTABLE_CALL}export function make(pool: number): number {
     leakCase(
       "a read helper that normalises what it read (typeof branches, 0 as null) reads the box: its result never released, it leaks under its own name",
       NORMALISED_READ,
+      { pointer: "locator", acquirer: "CoCreateInstance", reached: "the return at line 22" },
+      [19, 7],
+      "vcall(locator, 2, ReleaseProto)",
+      "  const n = vcall(locator, 3, ReleaseProto);\n  return n;\n",
+    ),
+    {
+      name: "a walk up a chain that never releases the previous object: asked for the next one while it is still held, it is lost",
+      code: PARENT_WALK(""),
+      errors: [{ messageId: "missingRelease", data: { pointer: "element", acquirer: "call", reached: "line 16, where it is acquired again", release: "release(element)" }, line: 16, column: 11 }],
+    },
+    {
+      name: "a logical assignment into a local (obj ??= create()) binds it like `=`: never released, the pointer leaks",
+      code: LOGICAL_ASSIGNMENT,
+      errors: [
+        {
+          messageId: "missingRelease",
+          data: { pointer: "obj", acquirer: "create", reached: "the return at line 26", release: "vcall(obj, 2, ReleaseProto)" },
+          line: 24,
+          column: 11,
+          suggestions: [
+            { messageId: "insertReleaseFinally", output: LOGICAL_ASSIGNMENT.replace("  const n = vcall(obj, 3, ReleaseProto);\n  return n;\n", "  try {\n    const n = vcall(obj, 3, ReleaseProto);\n    return n;\n  } finally {\n    vcall(obj, 2, ReleaseProto);\n  }\n") },
+            { messageId: "insertReleaseAtExit", output: LOGICAL_ASSIGNMENT.replace("  return n;\n}\n", "  vcall(obj, 2, ReleaseProto);\n  return n;\n}\n") },
+          ],
+        },
+      ],
+    },
+    leakCase(
+      "a read helper returning `value || null` reads the box: its result never released, it leaks under its own name",
+      OR_NULL_READ,
+      { pointer: "locator", acquirer: "CoCreateInstance", reached: "the return at line 20" },
+      [17, 7],
+      "vcall(locator, 2, ReleaseProto)",
+      "  const n = vcall(locator, 3, ReleaseProto);\n  return n;\n",
+    ),
+    leakCase(
+      "koffi.decode(out, 0, 'void*'), a read at offset 0, reads the box: never released, it leaks under its own name",
+      OFFSET_ZERO_READ,
       { pointer: "locator", acquirer: "CoCreateInstance", reached: "the return at line 22" },
       [19, 7],
       "vcall(locator, 2, ReleaseProto)",

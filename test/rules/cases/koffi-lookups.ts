@@ -194,8 +194,35 @@ ${end}  return out[0];
 }
 `;
 
+/**
+ * The object passed to its vtable's function through koffi's cast (a public koffi WMI client): `koffi.as(p, 'void*')`,
+ * inline or in a one-line helper; the method read from an array decode of the vtable (`koffi.decode(vtbl, 'void*', n)`).
+ */
+const CAST_SELF = (end: string) => `import koffi from "koffi";
+const CoCreateInstance = koffi.load("ole32.dll").func("__stdcall", "CoCreateInstance", "int32_t", ["const void*", "void*", "uint32_t", "const void*", "_Out_ void **"]);
+const releaseMethod = koffi.proto("__stdcall", "uint32_t", ["void*"]);
+const countMethod = koffi.proto("__stdcall", "int32_t", ["void*", "_Out_ uint32_t *"]);
+function methodAddress(p: bigint, index: number): bigint {
+  return (koffi.decode(koffi.decode(p, "void*"), "void*", index + 1) as bigint[])[index];
+}
+const asVoidPointer = (p: bigint | null): unknown => koffi.as(p, "void*");
+function releaseComObject(p: bigint | null): void {
+  if (p) koffi.call(methodAddress(p, 2), releaseMethod, asVoidPointer(p));
+}
+export function count(clsid: Buffer, iid: Buffer): number {
+  const out = koffi.alloc("void*", 1);
+  if (CoCreateInstance(clsid, null, 1, iid, out) < 0) return -1;
+  const loc = koffi.decode(out, "void*") as bigint;
+  const n = [0];
+  koffi.call(methodAddress(loc, 3), countMethod, koffi.as(loc, "void*"), n);
+${end}  return n[0];
+}
+`;
+
 export const cases: RuleCases = {
   valid: [
+    { name: "the object cast for its vtable's function (koffi.as(p, 'void*') in a helper of the file) is still the object: releaseComObject releases it", code: CAST_SELF("  releaseComObject(loc);\n") },
+    { name: "koffi.call(methodAddress(loc, 2), proto, koffi.as(loc, 'void*')): slot 2 of the object's own vtable, called on the object cast inline, is its Release", code: CAST_SELF('  koffi.call(methodAddress(loc, 2), releaseMethod, koffi.as(loc, "void*"));\n') },
     { name: "a dispatcher given Release's declaration kept in a constant (callSlot(dev, 2, RELEASE_PROTO), RELEASE_PROTO = 'uint32 Release(void *self)') releases dev", code: PROTO_STRING("  callSlot(dev, 2, RELEASE_PROTO);\n") },
     { name: "koffi's own read of the vtable at slot 2's byte offset (koffi.decode(vtbl, 2 * 8, 'void *')), kept in a constant and called on the object, is its Release", code: DECODED_AT_OFFSET('  const fnRelease = koffi.decode(vtbl, 2 * 8, "void *");\n  koffi.call(fnRelease, ReleaseProto, mgr);\n') },
     { name: "the same Release at byte offset 16 in a closure kept for later (releaseMgr = () => koffi.call(fnRelease, proto, mgr)) hands mgr to it", code: DECODED_AT_OFFSET('  const fnRelease = koffi.decode(vtbl, 16, "void *");\n  module.exports.stop = () => koffi.call(fnRelease, ReleaseProto, mgr);\n') },
@@ -208,6 +235,14 @@ export const cases: RuleCases = {
     { name: "koffi.call(slot(vtbl, SLOT.Save), proto, file) through a vtable returned beside the object calls a named method of file's: released after it, no report", code: NAMED_SLOT("  koffi.call(slot(vtbl, SLOT.Release), pRelease, file);\n") },
   ],
   invalid: [
+    leakCase(
+      "an object its vtable's functions are given cast (koffi.as(loc, 'void*')) is used by them, not handed on: never released, it leaks, and the repair writes the file's Release for it",
+      CAST_SELF,
+      { pointer: "loc", acquirer: "CoCreateInstance", reached: "the return at line 18" },
+      [14, 7],
+      'koffi.call(methodAddress(loc, 2), releaseMethod, asVoidPointer(loc))',
+      '  const n = [0];\n  koffi.call(methodAddress(loc, 3), countMethod, koffi.as(loc, "void*"), n);\n  return n[0];\n',
+    ),
     leakCase(
       "a dispatcher given declarations as strings: the leak's repair calls Release with the file's constant of its declaration (callSlot(dev, 2, RELEASE_PROTO))",
       PROTO_STRING,
