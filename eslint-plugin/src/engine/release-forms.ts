@@ -265,7 +265,8 @@ export class ReleaseForms {
       // `koffi.proto('long Release(void *self)')`, or the declaration's string itself (`'uint32 Release(void *self)'`).
       if (!expr || !this.isPrototype(expr)) continue;
       const method = declaredFunctionName(expr);
-      if (method !== null ? this.vocabulary.isRelease(method) : this.vocabulary.slotMethod(name)?.role === "release") return name;
+      // A name that ends in Release (`RelayPageRelease`) declares one too: a public koffi client names its prototypes so.
+      if (method !== null ? this.vocabulary.isRelease(method) || this.vocabulary.endsInRelease(method) : this.vocabulary.slotMethod(name)?.role === "release") return name;
     }
     return null;
   }

@@ -6,7 +6,7 @@
 import type { TSESTree } from "@typescript-eslint/utils";
 import type { Exit, MissingRelease } from "../engine/findings";
 import { escapeRegExp } from "../engine/vocabulary";
-import { insertAtBlockEnd, insertBefore, isBlockLike, wrappableRest, wrapRestInFinally } from "../util/edits";
+import { insertAtBlockEnd, insertBefore, isBlockLike, reachesBlockEnd, wrappableRest, wrapRestInFinally } from "../util/edits";
 import type { Repair, RepairContext } from "../util/protocol-rule";
 import { lineOf, protocolRule } from "../util/protocol-rule";
 import { exitWords } from "../util/repairs";
@@ -71,7 +71,7 @@ function releaseRepairs(finding: MissingRelease, context: RepairContext): Repair
   const usesPointer = (exit: TSESTree.Node) => pointerWord.test(sourceCode.getText(exit).replace(/^(return|throw)\b/, ""));
   // An exit before the statement that names the pointer (a return between an out-box call and its read) cannot release it by that name.
   const fixable = (exit: Exit) =>
-    exit.node === null ? !finding.releasedOnSomePath : !usesPointer(exit.node) && exit.range[0] >= owner.range[1] && exit.range[1] <= block.range[1];
+    exit.node === null ? !finding.releasedOnSomePath && reachesBlockEnd(block) : !usesPointer(exit.node) && exit.range[0] >= owner.range[1] && exit.range[1] <= block.range[1];
   if (!finding.exits.every(fixable)) return repairs;
   repairs.push({
     messageId: finding.exits.length > 1 ? "insertReleaseAtExits" : "insertReleaseAtExit",

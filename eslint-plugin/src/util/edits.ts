@@ -119,3 +119,32 @@ export function insertAtBlockEnd(fixer: Fixer, sourceCode: SourceCode, owner: No
   if (/^(Return|Throw|Break|Continue)Statement$/.test(last.type)) return fixer.insertTextBefore(last, `${text}\n${indent}`);
   return fixer.insertTextAfter(last, `\n${indent}${text}`);
 }
+
+/**
+ * Does what `insertAtBlockEnd` writes run when the block's statements complete? Not after `try { return f(p) } finally
+ * {...}`, where the function's end is reached only by the exception: a Release written there would never run. Judged
+ * by the statements' shape (returns and throws, both branches of an `if`, a `try`'s block and handler, its `finally`);
+ * a final jump is written before, so it does not count.
+ */
+export function reachesBlockEnd(block: TSESTree.BlockStatement | TSESTree.Program | TSESTree.StaticBlock): boolean {
+  const body = bodyOf(block);
+  const last = body[body.length - 1];
+  return (last && /^(Return|Throw|Break|Continue)Statement$/.test(last.type) ? body.slice(0, -1) : body).every(completesNormally);
+}
+
+function completesNormally(statement: Node): boolean {
+  switch (statement.type) {
+    case "ReturnStatement":
+    case "ThrowStatement":
+      return false;
+    case "BlockStatement":
+      return statement.body.every(completesNormally);
+    case "IfStatement":
+      return completesNormally(statement.consequent) || !statement.alternate || completesNormally(statement.alternate);
+    case "TryStatement":
+      if (statement.finalizer && !completesNormally(statement.finalizer)) return false;
+      return completesNormally(statement.block) || (statement.handler !== null && completesNormally(statement.handler.body));
+    default:
+      return true;
+  }
+}

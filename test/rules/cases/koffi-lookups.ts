@@ -219,8 +219,28 @@ ${end}  return n[0];
 }
 `;
 
+/** A dispatcher taking each method's prototype, whose names end in the method's (`PageRelease`, a public koffi MSAA client's). */
+const NAMED_PROTOTYPES = (end: string) => `import koffi from "koffi";
+const oleacc = koffi.load("oleacc.dll");
+const fromWindow = oleacc.func("int32 __stdcall AccessibleObjectFromWindow(void *hwnd, uint32 id, void *riid, _Out_ void **result)");
+const focusResult = koffi.proto("int32 __stdcall PageFocus(void *self, _Out_ void *value)");
+const releaseResult = koffi.proto("uint32 __stdcall PageRelease(void *self)");
+const call = (element: unknown, index: number, type: unknown, ...args: unknown[]) => {
+  const table = koffi.decode(element, "void *");
+  return koffi.call(koffi.decode(table, index * koffi.sizeof("void *"), "void *"), type, element, ...args);
+};
+export function focused(hwnd: unknown, iid: Buffer): boolean {
+  const element = [null];
+  if (fromWindow(hwnd, 0xfffffffc, iid, element) < 0 || !element[0]) return false;
+  const value = Buffer.alloc(24);
+  const ok = call(element[0], 18, focusResult, value) === 0;
+${end}  return ok;
+}
+`;
+
 export const cases: RuleCases = {
   valid: [
+    { name: "a dispatcher given the prototype declared as PageRelease at slot 2 releases the object", code: NAMED_PROTOTYPES("  call(element[0], 2, releaseResult);\n") },
     { name: "the object cast for its vtable's function (koffi.as(p, 'void*') in a helper of the file) is still the object: releaseComObject releases it", code: CAST_SELF("  releaseComObject(loc);\n") },
     { name: "koffi.call(methodAddress(loc, 2), proto, koffi.as(loc, 'void*')): slot 2 of the object's own vtable, called on the object cast inline, is its Release", code: CAST_SELF('  koffi.call(methodAddress(loc, 2), releaseMethod, koffi.as(loc, "void*"));\n') },
     { name: "a dispatcher given Release's declaration kept in a constant (callSlot(dev, 2, RELEASE_PROTO), RELEASE_PROTO = 'uint32 Release(void *self)') releases dev", code: PROTO_STRING("  callSlot(dev, 2, RELEASE_PROTO);\n") },
@@ -235,6 +255,14 @@ export const cases: RuleCases = {
     { name: "koffi.call(slot(vtbl, SLOT.Save), proto, file) through a vtable returned beside the object calls a named method of file's: released after it, no report", code: NAMED_SLOT("  koffi.call(slot(vtbl, SLOT.Release), pRelease, file);\n") },
   ],
   invalid: [
+    leakCase(
+      "a file that releases nothing, with a dispatcher taking prototypes: the repair calls it with the prototype whose declared name ends in Release (PageRelease)",
+      NAMED_PROTOTYPES,
+      { pointer: "element[0]", acquirer: "fromWindow", reached: "the return at line 15" },
+      [12, 7],
+      "call(element[0], 2, releaseResult)",
+      "  const value = Buffer.alloc(24);\n  const ok = call(element[0], 18, focusResult, value) === 0;\n  return ok;\n",
+    ),
     leakCase(
       "an object its vtable's functions are given cast (koffi.as(loc, 'void*')) is used by them, not handed on: never released, it leaks, and the repair writes the file's Release for it",
       CAST_SELF,

@@ -897,6 +897,38 @@ cancel.Release();
       ],
     },
     {
+      name: "a return inside try with a finally reaches the function's end only by an exception: no Release is offered after the try, where it would never run",
+      code: `function quote(call: AsyncIStockQuote, log: string[]) {
+  const cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+  try { return cancel.TestCancel(); }
+  finally { log.push("done"); }
+}
+`,
+      errors: [
+        {
+          messageId: "missingRelease",
+          data: { pointer: "cancel", acquirer: "QueryInterface", reached: "the end of the function at line 5", release: "cancel.Release()" },
+          line: 2,
+          column: 18,
+          suggestions: [
+            {
+              messageId: "insertReleaseFinally",
+              output: `function quote(call: AsyncIStockQuote, log: string[]) {
+  const cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+  try {
+    try { return cancel.TestCancel(); }
+    finally { log.push("done"); }
+  } finally {
+    cancel.Release();
+  }
+}
+`,
+            },
+          ],
+        },
+      ],
+    },
+    {
       name: "two early returns leak: the suggestion releases before both",
       code: `function quote(call: AsyncIStockQuote, ready: boolean) {
   const cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
