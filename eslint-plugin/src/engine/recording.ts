@@ -7,10 +7,10 @@
  */
 import type { SourceCode } from "eslint";
 import type { TSESTree } from "@typescript-eslint/utils";
-import { blocksLeftByJump, calleeName, enclosingStatement, isResultUsed, jumpsOutOfFinally, loopListKeys, memberName, resultCalledBy, unwrapExpression } from "./ast";
+import { blocksLeftByJump, enclosingStatement, isResultUsed, jumpsOutOfFinally, loopListKeys, unwrapExpression } from "./ast";
 import { isSlotLookup } from "./ffi";
 import { isTableCall } from "./vtable-tables";
-import type { Event, Sym } from "./model";
+import type { Event } from "./model";
 import type { ApiCall, Recognizer } from "./recognizer";
 import type { ResourceTable } from "./resources";
 import type { FunctionGraph } from "./segment-graph";
@@ -19,9 +19,9 @@ import type { ObjectFields } from "./object-fields";
 import { moduleHolder } from "./module-pointers";
 import { ObjectLiterals } from "./object-literals";
 import { ImportedRoles } from "./imported-roles";
-import { poolStore } from "./pools";
 import { ReleaseForms } from "./release-forms";
 import { Acquisitions } from "./acquisitions";
+import { OtherCalls } from "./other-calls";
 
 type Node = TSESTree.Node;
 
@@ -59,15 +59,26 @@ export class Recorder {
     this.releaseForms = new ReleaseForms(sourceCode, recognizer.vocabulary);
     this.acquisitions = new Acquisitions(symbols, resources, (event) => this.record(event), (node) => this.text(node), () => this.throwPoint());
     this.literals = new ObjectLiterals(symbols, top, mayRelease, classify, (event) => this.record(event), objects.objectKeys, objects.conditionalMembers);
+    this.otherCalls = new OtherCalls(
+      symbols,
+      recognizer,
+      resources,
+      classify,
+      { literals: this.literals, acquisitions: this.acquisitions, imported: this.imported },
+      (event) => this.record(event),
+      () => this.throwPoint(),
+      (node) => this.text(node),
+    );
   }
   private readonly literals: ObjectLiterals;
   private readonly acquisitions: Acquisitions;
+  private readonly otherCalls: OtherCalls;
 
   /** The listeners the driving rule installs, besides the code path ones; `guard` catches internal errors. */
   listeners(guard: <T extends unknown[]>(fn: (...args: T) => void) => (...args: T) => void): Record<string, (node: Node) => void> {
     return {
       "CallExpression:exit": guard((node: Node) => this.onCall(node as TSESTree.CallExpression)),
-      "NewExpression:exit": guard((node: Node) => this.onOtherCall(node as TSESTree.NewExpression, (node as TSESTree.NewExpression).arguments)),
+      "NewExpression:exit": guard((node: Node) => this.otherCalls.record(node as TSESTree.NewExpression, (node as TSESTree.NewExpression).arguments)),
       "VariableDeclarator:exit": guard((node: Node) => this.onDeclarator(node as TSESTree.VariableDeclarator)),
       "AssignmentExpression:exit": guard((node: Node) => this.onAssignment(node as TSESTree.AssignmentExpression)),
       // At a return's or throw's exit, ESLint has not yet ended its segment: the value leaves
@@ -179,8 +190,8 @@ export class Recorder {
     if (this.symbols.endsProcess(node) || this.imported.of(node.callee)?.endsProcess) this.record({ k: "terminate", node });
     const api = this.classify(node);
     // `slot(p, N)` in `koffi.call(slot(p, N), proto, p)` only reads the vtable: a use of `p`.
-    if (!api && isSlotLookup(node)) return this.onOtherCall(node, node.arguments, node.arguments[0] ?? null);
-    if (!api) return this.onOtherCall(node, node.arguments);
+    if (!api && isSlotLookup(node)) return this.otherCalls.record(node, node.arguments, node.arguments[0] ?? null);
+    if (!api) return this.otherCalls.record(node, node.arguments);
     const s = this.symbols;
     switch (api.kind) {
       case "begin": {
@@ -237,7 +248,7 @@ export class Recorder {
       case "vtableUse":
         // A call through the object's vtable uses it; what else it is given may be kept by the callee.
         this.noteDispatcher(node);
-        this.onOtherCall(node, node.arguments, api.object);
+        this.otherCalls.record(node, node.arguments, api.object);
         break;
       case "failedTest":
         break;
@@ -250,77 +261,6 @@ export class Recorder {
     // (Not a lookup of an address bun:ffi makes a function of: no repair can call it as written.)
     const vtable = this.releaseForms.hasRelease || ffi?.methods.madeInto(node) ? null : ffi?.vtableCall(node);
     if (vtable) this.releaseForms.noteVtableCall(node, vtable, ffi!.methods.callOfLookup(node));
-  }
-
-  /** A call the engine gives no meaning: a use of its receiver (or of `usedOnly`, a vtable call's object) and of its arguments, which then escape. */
-  private onOtherCall(node: TSESTree.CallExpression | TSESTree.NewExpression, args: TSESTree.CallExpressionArgument[], usedOnly: Node | null = null): void {
-    const s = this.symbols;
-    const callee = unwrapExpression(node.callee);
-    if (callee.type === "MemberExpression") {
-      const method = memberName(callee);
-      const valueMethod = method !== null && !this.recognizer.vocabulary.isProtocolMethod(method);
-      this.record({ k: "use", node, target: s.sym(callee.object), ...(valueMethod ? { valueMethod } : {}) });
-      // `obj.dispose()` where the literal's `dispose` may release: what the object holds is handed on.
-      const owner = this.literals.callsReleasingMethod(callee);
-      if (owner !== null) this.record({ k: "escape", target: { t: "slot", key: owner }, targetKey: owner });
-    }
-    const argSyms: { sym: Sym; key: string | null; pooledIn?: { collection: TSESTree.Identifier; store: Node } }[] = [];
-    // `pool.set(k, p)`, `list.push(p)` into a collection of the file's own: pools.ts.
-    const pool = node.type === "CallExpression" ? poolStore(node, (id) => s.variableOf(id)) : null;
-    // `comMethod(p, 2, proto)(p)`: the lookup was the method's call on `p` (a use, or its Release); `p` is not passed on again.
-    const self = node.type === "CallExpression" ? (this.recognizer.ffi?.methods.lookedUpOn(node) ?? null) : null;
-    for (const arg of args) {
-      const expr = arg.type === "SpreadElement" ? arg.argument : arg;
-      const sym = expr === self ? null : s.sym(expr);
-      if (!sym) continue;
-      // `call(ptr(link), SET_PATH)`: a pointer read from its box at every use is called by that read (not by a read
-      // that another read or a conversion takes in: `Number(view.getBigUint64(0, true))` is named where it is bound).
-      if (sym.t === "slot" && expr.type === "CallExpression") this.acquisitions.nameByRead(sym.key, expr, node);
-      this.record({ k: "use", node, target: sym });
-      if (expr !== usedOnly) argSyms.push({ sym, key: s.keyOf(expr), ...(pool?.stored.includes(expr) ? { pooledIn: { collection: pool.declared, store: node } } : {}) });
-    }
-    this.throwPoint();
-    // `Number(box[0])`, `read.ptr(box, 0)`: a read of a box's pointer hands nothing on (what it binds takes the pointer).
-    // Nor does taking a box's address (`ptr(box)`, `Deno.UnsafePointer.of(box)`): the call it goes to decides.
-    if (node.type === "CallExpression" && (this.recognizer.ffi?.boxes.readBox(node) || this.recognizer.ffi?.boxes.addressedBox(node))) return;
-    // A conversion (`Number(p)`, `new Deno.UnsafePointer(p)`) is the pointer itself: what it binds follows it.
-    if (this.recognizer.ffi?.boxes.convertedOperand(node)) return;
-    // Raw COM code hands HRESULTs to throw-on-failure helpers (`ThrowIfFailed(hr)`, `checkHr(hr)`):
-    // after such a call the code runs on the success path. Recognised by the helper's name.
-    // A helper of this file that throws or exits when its HRESULT fails is a check too, whatever its name.
-    const name = calleeName(node.callee);
-    const imported = node.type === "CallExpression" && usedOnly === null ? this.imported.of(node.callee) : null;
-    const check = (name !== null && this.recognizer.vocabulary.isCheckHelperName(name)) || (node.type === "CallExpression" && s.isLocalCheckHelper(node.callee)) || imported?.check === true;
-    // A test helper (`isSuccessful(hr)`) is read by the branch that uses its result.
-    const test = node.type === "CallExpression" && s.localHresultTest(node) !== null;
-    if (!test) for (const { sym } of argSyms) this.record({ k: check ? "hrHandled" : "hrPassed", target: sym });
-    // A dispatcher's own body is no summary of the method it calls: its object is only used.
-    const local = node.type === "CallExpression" && usedOnly === null ? s.localFunction(node.callee) : null;
-    if (local || imported?.summary) {
-      // Summarised at solve time: each argument gets the callee's effect, the result may be owned.
-      let result = this.resources.acquireSites.get(node);
-      if (!result) {
-        result = this.resources.create(node, true, false, false, null, name ?? this.text(node.callee));
-        this.resources.acquireSites.set(node, result);
-      }
-      const allArgs = args.map((arg) => {
-        const expr = arg.type === "SpreadElement" ? arg.argument : arg;
-        return { sym: s.sym(expr), key: s.keyOf(expr), expr, ...(expr.type === "Identifier" && s.isModuleVariable(expr) ? { moduleVariable: true } : {}) };
-      });
-      this.record({ k: "callLocal", node, callee: local, ...(local ? {} : { summary: imported!.summary! }), args: allArgs, result });
-      return;
-    }
-    // A vtable method is native code too (`usedOnly` is its object): by COM's rule for in-parameters it
-    // AddRefs what it keeps, so pointers passed to it stay the caller's (`vcall(ctx, SET_SHADER, [], [vs])`).
-    // (A constructor is JavaScript: `new GpuArray(buffer)` keeps what it is given; Deno's views and function pointers are native.)
-    // So is the method a vtable lookup returned (`blobMethod(blob, SLOT)(blob)`, Deno's `lookup(p, 0, def).call(p, iid, out)`).
-    const ffi = this.recognizer.ffi;
-    const lookup = node.type === "CallExpression" ? resultCalledBy(node) : null;
-    const native =
-      usedOnly !== null ||
-      (node.type === "CallExpression" && ((ffi?.keepsNothing(node.callee) ?? false) || (lookup !== null && (this.classify(lookup)?.kind ?? "failedTest") !== "failedTest"))) ||
-      (argSyms.length > 0 && (ffi?.isDenoNativeCall(node) ?? false));
-    for (const { sym, key, pooledIn } of argSyms) this.record({ k: "escape", target: sym, targetKey: key, ...(native ? { native } : {}), ...(pooledIn ? { pooledIn } : {}) });
   }
 
   private onDeclarator(node: TSESTree.VariableDeclarator): void {
