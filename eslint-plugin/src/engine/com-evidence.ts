@@ -293,7 +293,8 @@ export class ComEvidence {
     let known = this.paramEvidence.get(param);
     if (known === undefined) {
       this.paramEvidence.set(param, false);
-      known = this.lookups.referencesOf(param).some((ref) => ref !== param && this.isComObjectUse(ref));
+      // Through the casts it is given in (`koffi.call(methodAddress(p, 2), proto, asVoidPointer(p))`).
+      known = this.lookups.referencesOf(param).some((ref) => ref !== param && this.isComObjectUse(this.converted(ref)));
       this.paramEvidence.set(param, known);
     }
     return known;

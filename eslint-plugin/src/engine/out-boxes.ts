@@ -7,7 +7,7 @@
  * What makes a box, and the Buffer methods that read one, are out-box-shapes.ts's.
  */
 import type { TSESTree } from "@typescript-eslint/utils";
-import { calleeName, dottedName, isFunctionNode, isNullishLiteral, memberName, numericLiteral, returnedValues, unwrapExpression } from "./ast";
+import { calleeName, constantValue, dottedName, isFunctionNode, isNullishLiteral, memberName, numericLiteral, returnedValues, unwrapExpression } from "./ast";
 import type { FfiLookups } from "./ffi";
 import { conversionOperand, onlyComputesItsResult, returnsNewBox } from "./helper-shapes";
 import { isBoxCreation, isBoxReadMethod, isBunReadNamespace, isKoffi, isPointerArrayName, isViewPointerRead, namesPointerType } from "./out-box-shapes";
@@ -77,7 +77,8 @@ export class OutBoxes {
     if (name === "as" && node.arguments.length === 2 && callee.type === "MemberExpression" && isKoffi(callee.object) && namesPointerType(node.arguments[1])) return this.readBox(first);
     // koffi: `koffi.decode(box, 'void *')` reads the pointer a `koffi.alloc(type, 1)` box received; so does a read at
     // offset 0 (`koffi.decode(box, 0, 'void*')`, a public D3D11 client's every read).
-    const atStartOfBox = node.arguments.length === 2 || (node.arguments.length === 3 && numericLiteral(node.arguments[1]) === 0);
+    // (Of a pointer type: `koffi.decode(out, 0, 'int')` reads a number.)
+    const atStartOfBox = node.arguments.length === 2 || (node.arguments.length === 3 && this.isZero(node.arguments[1]) && namesPointerType(node.arguments[2]));
     if (name === "decode" && atStartOfBox && callee.type === "MemberExpression" && isKoffi(callee.object) && this.isBox(first)) return { box: first as Expression, member: "[0]" };
     // bun:ffi's `read.ptr(box)`, and `read.ptr(box.ptr, 0)` (it reads at an address: the box's own).
     const read = callee.type === "MemberExpression" && isBunReadNamespace(dottedName(callee.object)) ? this.passedBox(first) : null;
@@ -151,6 +152,11 @@ export class OutBoxes {
     const [operand] = expr.arguments;
     if (expr.arguments.length !== 1 || operand.type === "SpreadElement") return null;
     return /(?:^|\.)UnsafePointer$/.test(dottedName(unwrapExpression(expr.callee)) ?? "") ? operand : null;
+  }
+
+  /** `0`, or a constant holding it (`const OFFSET = 0`). */
+  private isZero(arg: TSESTree.CallExpressionArgument): boolean {
+    return arg.type !== "SpreadElement" && numericLiteral(constantValue(arg, (id) => this.lookups.initOf(id)) as TSESTree.CallExpressionArgument) === 0;
   }
 
   /** Functions whose every return reads the box their one parameter is, by node (`take(box)`, `slot_value(slot)`). */

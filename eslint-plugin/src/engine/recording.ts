@@ -286,9 +286,10 @@ export class Recorder {
   }
 
   private onAssignment(node: TSESTree.AssignmentExpression): void {
-    // `this.manager ??= create()`: a store like `=` where it happens (recorded where the paths join, keeping the old value).
-    const keepsOld = node.operator === "??=" || node.operator === "||=" || node.operator === "&&=";
-    if (node.operator !== "=" && !keepsOld) return;
+    // `this.manager ??= create()`: a store like `=` where it happens (recorded where the paths join, keeping the old
+    // value); `p &&= q` stores only over a value that is there, which it loses like `=`.
+    const keepsOld = node.operator === "??=" || node.operator === "||=";
+    if (node.operator !== "=" && node.operator !== "&&=" && !keepsOld) return;
     const target = node.left;
     const key = target.type === "Identifier" || target.type === "MemberExpression" ? this.symbols.keyOf(target) : null;
     if (key === null) {

@@ -230,6 +230,8 @@ export function forkAt(node: Node): ForkInfo | null {
     case "WhileStatement":
     case "ForStatement":
       if (node === parent.body && parent.test) return { test: parent.test, polarity: "truthy", firstNode: node };
+      // `for (...; test; update)`: the walk enters the update before the body, which the true edge still leads to.
+      if (parent.type === "ForStatement" && node === parent.update && parent.test) return { test: parent.test, polarity: "truthy", firstNode: parent.body };
       return null;
     case "MemberExpression":
       if (parent.optional && node === parent.property) return { test: parent.object, polarity: "nonnullish", firstNode: node };

@@ -97,8 +97,8 @@ export class Symbols implements FfiLookups {
       case "BinaryExpression":
         return this.hresultTest(expr);
       case "AssignmentExpression":
-        // `p ??= make()` is the old value or the new one.
-        return expr.operator === "??=" || expr.operator === "||=" || expr.operator === "&&=" ? unionSym(this.sym(expr.left), this.sym(expr.right)) : this.sym(expr.right);
+        // `p ??= make()` is the old value or the new one (`p &&= q` the new one, or no pointer).
+        return expr.operator === "??=" || expr.operator === "||=" ? unionSym(this.sym(expr.left), this.sym(expr.right)) : this.sym(expr.right);
       case "SequenceExpression":
         return this.sym(expr.expressions[expr.expressions.length - 1]);
       case "ConditionalExpression":

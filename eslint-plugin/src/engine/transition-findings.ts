@@ -42,7 +42,9 @@ export function missingReleaseFinding(ctx: EngineContext, scope: Node, res: Reso
     pointer: res.name,
     acquirer: res.acquirer,
     reached,
-    owner: res.ownerStatement,
+    // A loop's previous object may be held by another variable by now (`previous = element; element = next[0]`):
+    // a repair written for its first name could release the wrong one.
+    owner: res.previousInstance ? null : res.ownerStatement,
     exits,
     mayBeNull: res.mayFail,
     releasedOnSomePath,

@@ -285,11 +285,85 @@ export function count(clsid: Buffer, iid: Buffer): number {
 }
 `;
 
+/** A second read of the same box, as a number at offset 0 (`koffi.decode(out, 0, "int")`): no read of its pointer. */
+const OFFSET_ZERO_INT = (end: string) =>
+  NORMALISED_READ(end).replace("  const locator = pointerFromSlot(out);\n", '  const locator = pointerFromSlot(out);\n  const flags = koffi.decode(out, 0, "int") as number;\n');
+
+/** `&&=` over a module variable that holds an object: it is lost like with `=`. */
+const AND_ASSIGNMENT = `import koffi from "koffi";
+const CoCreateInstance = koffi.load("ole32.dll").func("int __stdcall CoCreateInstance(void *c, void *o, uint32_t x, void *i, _Out_ void **ppv)");
+const ReleaseProto = koffi.proto("uint32 __stdcall Drop(void *self)");
+function vcall(p: unknown, slot: number, proto: unknown, ...args: unknown[]): number {
+  return koffi.call(koffi.decode(koffi.decode(p, "void *"), slot * 8, "void *"), proto, p, ...args) as number;
+}
+function create(clsid: Buffer, iid: Buffer): unknown {
+  const out = [null];
+  if (CoCreateInstance(clsid, null, 1, iid, out) < 0) throw new Error("create");
+  return out[0];
+}
+let shared: unknown = null;
+export function open(clsid: Buffer, iid: Buffer): void {
+  shared = create(clsid, iid);
+  shared &&= create(clsid, iid);
+}
+export function close(): void {
+  if (shared) vcall(shared, 2, ReleaseProto);
+  shared = null;
+}
+`;
+
+/** The walk of PARENT_WALK written as a `for` loop whose test is the pointer (`for (let element = first[0]; element; n++)`). */
+const FOR_WALK = (inLoop: string) => `import koffi from "koffi";
+const ParentProto = koffi.proto("int32 __stdcall Parent(void *self, _Out_ void **result)");
+const ReleaseProto = koffi.proto("uint32 __stdcall Drop(void *self)");
+function call(p: unknown, slot: number, proto: unknown, ...args: unknown[]): number {
+  return koffi.call(koffi.decode(koffi.decode(p, "void *"), slot * 8, "void *"), proto, p, ...args) as number;
+}
+const release = (p: unknown) => p && call(p, 2, ReleaseProto);
+export function depth(start: unknown): number {
+  const first = [null];
+  if (call(start, 3, ParentProto, first) < 0) return -1;
+  let n = 0;
+  for (let element: unknown = first[0]; element; n++) {
+    const next = [null];
+    const hr = call(element, 3, ParentProto, next);
+${inLoop}    if (hr < 0) return -1;
+    element = next[0];
+  }
+  return n;
+}
+`;
+
+/** The object's only use: a release helper of the file that passes it cast (`asVoidPointer(p)`) to its vtable's Release. */
+const CAST_RELEASE_HELPER = `import koffi from "koffi";
+const CoCreateInstance = koffi.load("ole32.dll").func("__stdcall", "CoCreateInstance", "int32_t", ["const void*", "void*", "uint32_t", "const void*", "_Out_ void **"]);
+const releaseMethod = koffi.proto("__stdcall", "uint32_t", ["void*"]);
+const countMethod = koffi.proto("__stdcall", "int32_t", ["void*", "_Out_ uint32_t *"]);
+function methodAddress(p: bigint, index: number): bigint {
+  return (koffi.decode(koffi.decode(p, "void*"), "void*", index + 1) as bigint[])[index];
+}
+const parentMethod = koffi.proto("__stdcall", "int32_t", ["void*", "void*", "_Out_ void **"]);
+const asVoidPointer = (p: unknown): unknown => koffi.as(p, "void*");
+function drop(p: any): void {
+  if (p) koffi.call(methodAddress(p, 2), releaseMethod, asVoidPointer(p));
+}
+export function one(walker: any, start: unknown, quick: boolean): number {
+  const first = koffi.alloc("void*", 1);
+  if (koffi.call(methodAddress(walker, 3), parentMethod, walker, start, first) < 0) return -1;
+  const element: any = koffi.decode(first, 0, "void*");
+  if (quick) return 0;
+  drop(element);
+  return 1;
+}
+`;
+
 export const cases: RuleCases = {
   valid: [
     { name: "a read helper that normalises what it read (typeof branches, 0 as null, BigInt of a number) reads the box: its result released, nothing owed", code: NORMALISED_READ("  release(locator);\n") },
     { name: "a walk up a chain that releases the previous object after asking for the next (release(element); element = next[0]) owes nothing when it asks again", code: PARENT_WALK("      release(element);\n") },
     { name: "a logical assignment into a field (this.manager ??= create()) stores the pointer there; a local one stays owed (reported, see invalid)", code: LOGICAL_ASSIGNMENT.slice(0, LOGICAL_ASSIGNMENT.indexOf("export function count")) },
+    { name: "a box read again as a number at offset 0 (koffi.decode(out, 0, 'int')) is no read of its pointer: the pointer read before, released, owes nothing", code: OFFSET_ZERO_INT("  release(locator);\n") },
+    { name: "a walk up a chain written as a for loop whose test is the pointer (for (let element = first[0]; element; n++)) owes nothing where the loop ends", code: FOR_WALK("    release(element);\n") },
     { name: "a read helper returning `value || null` reads the box: its result released, nothing owed", code: OR_NULL_READ("  release(locator);\n") },
     { name: "koffi.decode(out, 0, 'void*'), a read at offset 0, reads the box: released, nothing owed", code: OFFSET_ZERO_READ("  release(locator);\n") },
     { name: "a function that files its parameter in a module registry and returns it is no conversion: the registry owns the pointer", code: REGISTRY },
@@ -342,6 +416,40 @@ ${BUN_VTABLE_CALL}export function make(pool: number): number {
             { messageId: "insertReleaseFinally", output: LOGICAL_ASSIGNMENT.replace("  const n = vcall(obj, 3, ReleaseProto);\n  return n;\n", "  try {\n    const n = vcall(obj, 3, ReleaseProto);\n    return n;\n  } finally {\n    vcall(obj, 2, ReleaseProto);\n  }\n") },
             { messageId: "insertReleaseAtExit", output: LOGICAL_ASSIGNMENT.replace("  return n;\n}\n", "  vcall(obj, 2, ReleaseProto);\n  return n;\n}\n") },
           ],
+        },
+      ],
+    },
+    leakCase(
+      "a box read again as a number at offset 0 (koffi.decode(out, 0, 'int')) is no read of its pointer: the pointer read before, never released, leaks",
+      OFFSET_ZERO_INT,
+      { pointer: "locator", acquirer: "CoCreateInstance", reached: "the return at line 23" },
+      [19, 7],
+      "vcall(locator, 2, ReleaseProto)",
+      '  const flags = koffi.decode(out, 0, "int") as number;\n  const n = vcall(locator, 3, ReleaseProto);\n  return n;\n',
+    ),
+    {
+      name: "`&&=` over a module variable that holds an object loses it like `=`",
+      code: AND_ASSIGNMENT,
+      errors: [{ messageId: "missingRelease", data: { pointer: "shared", acquirer: "create", reached: "line 15, where `shared`, which holds it, is assigned again", release: "vcall(shared, 2, ReleaseProto)" }, line: 14, column: 12 }],
+    },
+    {
+      name: "a walk written as a for loop that never releases the previous object: asked for the next one while it is still held, it is lost",
+      code: FOR_WALK(""),
+      errors: [
+        { messageId: "missingRelease", data: { pointer: "element", acquirer: "call", reached: "the return at line 15", release: "call(element, 2, ReleaseProto)" }, line: 10, column: 7 },
+        { messageId: "missingRelease", data: { pointer: "element", acquirer: "call", reached: "line 14, where it is acquired again", release: "call(element, 2, ReleaseProto)" }, line: 14, column: 16 },
+      ],
+    },
+    {
+      name: "an object whose only use is a release helper passing it cast to its vtable's Release (asVoidPointer(p)) is a COM object: not released on the early return, it leaks",
+      code: CAST_RELEASE_HELPER,
+      errors: [
+        {
+          messageId: "missingRelease",
+          data: { pointer: "element", acquirer: "parentMethod", reached: "the return at line 17", release: "drop(element)" },
+          line: 15,
+          column: 7,
+          suggestions: [{ messageId: "insertReleaseAtExit", output: CAST_RELEASE_HELPER.replace("  if (quick) return 0;", "  if (quick) { drop(element); return 0; }") }],
         },
       ],
     },
