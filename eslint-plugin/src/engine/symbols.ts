@@ -7,7 +7,7 @@
  */
 import type { Scope, SourceCode } from "eslint";
 import type { TSESTree } from "@typescript-eslint/utils";
-import { memberName, resultCalledBy, unwrapExpression } from "./ast";
+import { calleeName, memberName, resultCalledBy, unwrapExpression } from "./ast";
 import type { FfiLookups, FfiShapes } from "./ffi";
 import type { HelperRole, Sym } from "./model";
 import type { ApiCall } from "./recognizer";
@@ -132,7 +132,9 @@ export class Symbols implements FfiLookups {
     const body = fn.body.type === "BlockStatement" ? (fn.body.body.length === 1 && fn.body.body[0].type === "ReturnStatement" ? fn.body.body[0].argument : null) : fn.body;
     const returned = body ? unwrapExpression(body) : null;
     if (returned?.type !== "BinaryExpression") return null;
-    const left = unwrapExpression(returned.left);
+    // `return v >= 0`, or of the number it converts to (`return Number(v) >= 0`).
+    let left = unwrapExpression(returned.left);
+    if (left.type === "CallExpression" && left.arguments.length === 1 && calleeName(left.callee) === "Number") left = unwrapExpression(left.arguments[0] as Node);
     if (left.type !== "Identifier" || left.name !== param.name) return null;
     const test = this.hresultTest(returned);
     return test?.t === "test" ? { failed: test.failed } : null;

@@ -6,7 +6,7 @@
 import type { TSESTree } from "@typescript-eslint/utils";
 import type { Exit, MissingRelease } from "../engine/findings";
 import { escapeRegExp } from "../engine/vocabulary";
-import { insertAtBlockEnd, insertBefore, isBlockLike, reachesBlockEnd, wrappableRest, wrapRestInFinally } from "../util/edits";
+import { bodyOf, insertAtBlockEnd, insertBefore, isBlockLike, reachesBlockEnd, wrappableRest, wrapRestInFinally } from "../util/edits";
 import type { Repair, RepairContext } from "../util/protocol-rule";
 import { lineOf, protocolRule } from "../util/protocol-rule";
 import { exitWords } from "../util/repairs";
@@ -69,9 +69,16 @@ function releaseRepairs(finding: MissingRelease, context: RepairContext): Repair
   // `return p.Foo()` still uses the pointer, and the end of the function needs the block's end.
   const pointerWord = new RegExp(`(^|[^\\w$.])${escapeRegExp(finding.pointer)}\\b`);
   const usesPointer = (exit: TSESTree.Node) => pointerWord.test(sourceCode.getText(exit).replace(/^(return|throw)\b/, ""));
+  // The block's end is written before its final jump: not one that still calls or passes the pointer (`return
+  // comPtr(statics, 3)`, `return cancel.TestCancel()`; a test of it, `return cancel !== null`, is no use).
+  const pointerCalled = new RegExp(`(^|[^\\w$.])${escapeRegExp(finding.pointer)}\\s*(\\??\\.|[,)])`);
+  const endsByUsing = (b: TSESTree.BlockStatement | TSESTree.Program | TSESTree.StaticBlock) => {
+    const last = bodyOf(b)[bodyOf(b).length - 1];
+    return !!last && /^(Return|Throw)Statement$/.test(last.type) && pointerCalled.test(sourceCode.getText(last));
+  };
   // An exit before the statement that names the pointer (a return between an out-box call and its read) cannot release it by that name.
   const fixable = (exit: Exit) =>
-    exit.node === null ? !finding.releasedOnSomePath && reachesBlockEnd(block) : !usesPointer(exit.node) && exit.range[0] >= owner.range[1] && exit.range[1] <= block.range[1];
+    exit.node === null ? !finding.releasedOnSomePath && reachesBlockEnd(block) && !endsByUsing(block) : !usesPointer(exit.node) && exit.range[0] >= owner.range[1] && exit.range[1] <= block.range[1];
   if (!finding.exits.every(fixable)) return repairs;
   repairs.push({
     messageId: finding.exits.length > 1 ? "insertReleaseAtExits" : "insertReleaseAtExit",

@@ -5,7 +5,7 @@
  * braces. The tests re-parse and re-lint every suggestion's output.
  */
 import type { TSESLint, TSESTree } from "@typescript-eslint/utils";
-import { isNullishLiteral } from "../engine/ast";
+import { isNullishLiteral, walk } from "../engine/ast";
 
 type Node = TSESTree.Node;
 type Fixer = TSESLint.RuleFixer;
@@ -144,7 +144,21 @@ function completesNormally(statement: Node): boolean {
     case "TryStatement":
       if (statement.finalizer && !completesNormally(statement.finalizer)) return false;
       return completesNormally(statement.block) || (statement.handler !== null && completesNormally(statement.handler.body));
+    // `for (;;)`, `while (true)`: left only by a `break` (any inside counts) or a jump out of the function.
+    case "ForStatement":
+      return statement.test !== null || containsBreak(statement.body);
+    case "WhileStatement":
+    case "DoWhileStatement":
+      return !(statement.test.type === "Literal" && statement.test.value === true) || containsBreak(statement.body);
     default:
       return true;
   }
+}
+
+function containsBreak(root: Node): boolean {
+  let found = false;
+  walk(root, (node) => {
+    if (node.type === "BreakStatement") found = true;
+  });
+  return found;
 }

@@ -238,8 +238,24 @@ ${end}  return ok;
 }
 `;
 
+/** An HRESULT test helper that converts first (`(hr) => Number(hr) >= 0`, a public GameInput client's). */
+const CONVERTING_TEST = `const koffi = require("koffi");
+const ReleaseProto = koffi.proto("uint32_t __stdcall Release(void *self)");
+const GameInputInitialize = koffi.load("GameInput.dll").func("int32_t __stdcall GameInputInitialize(const void *riid, _Out_ void **ppv)");
+const succeeded = (hr) => Number(hr) >= 0;
+function release(p) { koffi.call(koffi.decode(koffi.decode(p, "void *"), 16, "void *"), ReleaseProto, p); }
+function create(iid) {
+  const out = [null];
+  const hr = GameInputInitialize(iid, out);
+  if (!succeeded(hr)) throw new Error("GameInputInitialize failed");
+  release(out[0]);
+}
+module.exports = { create };
+`;
+
 export const cases: RuleCases = {
   valid: [
+    { name: "an HRESULT test helper that converts first ((hr) => Number(hr) >= 0) is a test: its failure throws before anything is acquired", code: CONVERTING_TEST },
     { name: "a dispatcher given the prototype declared as PageRelease at slot 2 releases the object", code: NAMED_PROTOTYPES("  call(element[0], 2, releaseResult);\n") },
     { name: "the object cast for its vtable's function (koffi.as(p, 'void*') in a helper of the file) is still the object: releaseComObject releases it", code: CAST_SELF("  releaseComObject(loc);\n") },
     { name: "koffi.call(methodAddress(loc, 2), proto, koffi.as(loc, 'void*')): slot 2 of the object's own vtable, called on the object cast inline, is its Release", code: CAST_SELF('  koffi.call(methodAddress(loc, 2), releaseMethod, koffi.as(loc, "void*"));\n') },

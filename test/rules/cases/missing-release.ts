@@ -929,6 +929,80 @@ cancel.Release();
       ],
     },
     {
+      name: "an endless loop inside try with a finally: the function's end is reached only by an exception, so no Release is offered after the loop",
+      code: `async function poll(call: AsyncIStockQuote, wait: () => Promise<void>) {
+  const cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+  try {
+    for (;;) {
+      if (cancel.TestCancel() !== 0) return 1;
+      await wait();
+    }
+  } finally {
+    await wait();
+  }
+}
+`,
+      errors: [
+        {
+          messageId: "missingRelease",
+          data: { pointer: "cancel", acquirer: "QueryInterface", reached: "the end of the function at line 11", release: "cancel.Release()" },
+          line: 2,
+          column: 18,
+          suggestions: [{ messageId: "insertReleaseFinally", output: `async function poll(call: AsyncIStockQuote, wait: () => Promise<void>) {
+  const cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+  try {
+    try {
+      for (;;) {
+        if (cancel.TestCancel() !== 0) return 1;
+        await wait();
+      }
+    } finally {
+      await wait();
+    }
+  } finally {
+    cancel.Release();
+  }
+}
+` }],
+        },
+      ],
+    },
+    {
+      name: "a block whose last statement returns a use of the pointer (return cancel.TestCancel()): no Release is offered before that return, which would use it released",
+      code: `function wrap(call: AsyncIStockQuote, log: string[]) {
+  let cancel;
+  try {
+    cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+    return cancel.TestCancel();
+  } finally {
+    log.push("done");
+  }
+}
+`,
+      errors: [
+        {
+          messageId: "missingRelease",
+          data: { pointer: "cancel", acquirer: "QueryInterface", reached: "the end of the function at line 9", release: "cancel.Release()" },
+          line: 4,
+          column: 14,
+          suggestions: [{ messageId: "insertReleaseFinally", output: `function wrap(call: AsyncIStockQuote, log: string[]) {
+  let cancel;
+  try {
+    cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+    try {
+      return cancel.TestCancel();
+    } finally {
+      cancel.Release();
+    }
+  } finally {
+    log.push("done");
+  }
+}
+` }],
+        },
+      ],
+    },
+    {
       name: "two early returns leak: the suggestion releases before both",
       code: `function quote(call: AsyncIStockQuote, ready: boolean) {
   const cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
