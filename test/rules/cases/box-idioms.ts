@@ -255,9 +255,8 @@ ${inLoop}      element = next[0];
 }
 `;
 
-/** A logical assignment (`??=`) stores like `=`: into a field, the object's; into a local, still this function's. */
-const LOGICAL_ASSIGNMENT = `declare const koffi: any;
-const CoCreateInstance = koffi.load("ole32.dll").func("int __stdcall CoCreateInstance(void *c, void *o, uint32_t x, void *i, _Out_ void **ppv)");
+/** koffi's CoCreateInstance, a dispatcher, and a helper returning the object it created. */
+const CREATE_HELPER = `const CoCreateInstance = koffi.load("ole32.dll").func("int __stdcall CoCreateInstance(void *c, void *o, uint32_t x, void *i, _Out_ void **ppv)");
 const ReleaseProto = koffi.proto("uint32 __stdcall Drop(void *self)");
 function vcall(p: unknown, slot: number, proto: unknown, ...args: unknown[]): number {
   return koffi.call(koffi.decode(koffi.decode(p, "void *"), slot * 8, "void *"), proto, p, ...args) as number;
@@ -267,7 +266,11 @@ function create(clsid: Buffer, iid: Buffer): unknown {
   if (CoCreateInstance(clsid, null, 1, iid, out) < 0) throw new Error("create");
   return out[0];
 }
-export class Devices {
+`;
+
+/** A logical assignment (`??=`) stores like `=`: into a field, the object's; into a local, still this function's. */
+const LOGICAL_ASSIGNMENT = `declare const koffi: any;
+${CREATE_HELPER}export class Devices {
   private manager: unknown = null;
   managerOf(clsid: Buffer, iid: Buffer): unknown {
     this.manager ??= create(clsid, iid);
@@ -291,17 +294,7 @@ const OFFSET_ZERO_INT = (end: string) =>
 
 /** `&&=` over a module variable that holds an object: it is lost like with `=`. */
 const AND_ASSIGNMENT = `import koffi from "koffi";
-const CoCreateInstance = koffi.load("ole32.dll").func("int __stdcall CoCreateInstance(void *c, void *o, uint32_t x, void *i, _Out_ void **ppv)");
-const ReleaseProto = koffi.proto("uint32 __stdcall Drop(void *self)");
-function vcall(p: unknown, slot: number, proto: unknown, ...args: unknown[]): number {
-  return koffi.call(koffi.decode(koffi.decode(p, "void *"), slot * 8, "void *"), proto, p, ...args) as number;
-}
-function create(clsid: Buffer, iid: Buffer): unknown {
-  const out = [null];
-  if (CoCreateInstance(clsid, null, 1, iid, out) < 0) throw new Error("create");
-  return out[0];
-}
-let shared: unknown = null;
+${CREATE_HELPER}let shared: unknown = null;
 export function open(clsid: Buffer, iid: Buffer): void {
   shared = create(clsid, iid);
   shared &&= create(clsid, iid);

@@ -1,20 +1,26 @@
 /** Invalid cases of a pointer a block never releases, with the two repairs every such report offers. */
 
+/** `code` with its last occurrence of `wrapped` (whole statements) inside a `try` whose `finally` calls `release`. */
+export function releasedInFinally(code: string, wrapped: string, release: string): string {
+  const at = code.lastIndexOf(wrapped);
+  const indent = /^ */.exec(wrapped)![0];
+  const inTry = `${indent}try {\n${wrapped.replace(/^(?=.)/gm, "  ")}${indent}} finally {\n${indent}  ${release};\n${indent}}\n`;
+  return code.slice(0, at) + inTry + code.slice(at + wrapped.length);
+}
+
 /**
  * The report of a pointer its block never releases, with both repairs: `wrapped` (the block's last statements, two
  * spaces in) in a `try` whose `finally` releases it, and the release at the block's end (`template(release)`).
  */
 export function leakAtBlockEnd(template: (end: string) => string, data: { pointer: string; acquirer: string; reached: string }, [line, column]: [number, number], release: string, wrapped: string) {
   const code = template("");
-  const at = code.lastIndexOf(wrapped);
-  const inTry = `  try {\n${wrapped.replace(/^(?=.)/gm, "  ")}  } finally {\n    ${release};\n  }\n`;
   return {
     messageId: "missingRelease" as const,
     data: { ...data, release },
     line,
     column,
     suggestions: [
-      { messageId: "insertReleaseFinally" as const, output: code.slice(0, at) + inTry + code.slice(at + wrapped.length) },
+      { messageId: "insertReleaseFinally" as const, output: releasedInFinally(code, wrapped, release) },
       { messageId: "insertReleaseAtExit" as const, output: template(`  ${release};\n`) },
     ],
   };

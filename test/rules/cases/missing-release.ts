@@ -1,4 +1,31 @@
+import { releasedInFinally } from "./leaks";
 import type { RuleCases } from "./types";
+
+/** An endless loop inside `try`/`finally`: the function's end is reached only by an exception. */
+const ENDLESS_POLL = `async function poll(call: AsyncIStockQuote, wait: () => Promise<void>) {
+  const cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+  try {
+    for (;;) {
+      if (cancel.TestCancel() !== 0) return 1;
+      await wait();
+    }
+  } finally {
+    await wait();
+  }
+}
+`;
+
+/** A `try` block whose last statement returns a use of the pointer. */
+const RETURNS_A_USE = `function wrap(call: AsyncIStockQuote, log: string[]) {
+  let cancel;
+  try {
+    cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+    return cancel.TestCancel();
+  } finally {
+    log.push("done");
+  }
+}
+`;
 
 export const cases: RuleCases = {
   valid: [
@@ -930,75 +957,27 @@ cancel.Release();
     },
     {
       name: "an endless loop inside try with a finally: the function's end is reached only by an exception, so no Release is offered after the loop",
-      code: `async function poll(call: AsyncIStockQuote, wait: () => Promise<void>) {
-  const cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
-  try {
-    for (;;) {
-      if (cancel.TestCancel() !== 0) return 1;
-      await wait();
-    }
-  } finally {
-    await wait();
-  }
-}
-`,
+      code: ENDLESS_POLL,
       errors: [
         {
           messageId: "missingRelease",
           data: { pointer: "cancel", acquirer: "QueryInterface", reached: "the end of the function at line 11", release: "cancel.Release()" },
           line: 2,
           column: 18,
-          suggestions: [{ messageId: "insertReleaseFinally", output: `async function poll(call: AsyncIStockQuote, wait: () => Promise<void>) {
-  const cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
-  try {
-    try {
-      for (;;) {
-        if (cancel.TestCancel() !== 0) return 1;
-        await wait();
-      }
-    } finally {
-      await wait();
-    }
-  } finally {
-    cancel.Release();
-  }
-}
-` }],
+          suggestions: [{ messageId: "insertReleaseFinally", output: releasedInFinally(ENDLESS_POLL, ENDLESS_POLL.slice(ENDLESS_POLL.indexOf("  try {"), ENDLESS_POLL.lastIndexOf("}")), "cancel.Release()") }],
         },
       ],
     },
     {
       name: "a block whose last statement returns a use of the pointer (return cancel.TestCancel()): no Release is offered before that return, which would use it released",
-      code: `function wrap(call: AsyncIStockQuote, log: string[]) {
-  let cancel;
-  try {
-    cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
-    return cancel.TestCancel();
-  } finally {
-    log.push("done");
-  }
-}
-`,
+      code: RETURNS_A_USE,
       errors: [
         {
           messageId: "missingRelease",
           data: { pointer: "cancel", acquirer: "QueryInterface", reached: "the end of the function at line 9", release: "cancel.Release()" },
           line: 4,
           column: 14,
-          suggestions: [{ messageId: "insertReleaseFinally", output: `function wrap(call: AsyncIStockQuote, log: string[]) {
-  let cancel;
-  try {
-    cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
-    try {
-      return cancel.TestCancel();
-    } finally {
-      cancel.Release();
-    }
-  } finally {
-    log.push("done");
-  }
-}
-` }],
+          suggestions: [{ messageId: "insertReleaseFinally", output: releasedInFinally(RETURNS_A_USE, "    return cancel.TestCancel();\n", "cancel.Release()") }],
         },
       ],
     },
