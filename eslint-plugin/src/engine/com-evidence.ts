@@ -157,7 +157,7 @@ export class ComEvidence {
     return this.lookups.referencesOf(target).some((r) => {
       if (r === target) return false;
       const value = this.converted(r);
-      if (this.isComObjectUse(value)) return true;
+      if (this.isComObjectUse(value) || this.isPropertyUsedAsComObject(value)) return true;
       // Only through a conversion: a plain copy (`newest = frame`) is another owner, whose uses say nothing of this one.
       const next = depth < 3 && value !== r ? boundTo(value) : null;
       return next?.type === "Identifier" && next !== target && this.boundIsComObject(next, depth + 1);
@@ -174,11 +174,7 @@ export class ComEvidence {
       return first?.type === "Identifier" && this.boundIsComObject(first);
     }
     if (this.isComObjectUse(read)) return true;
-    // `return { device: box.readBigUInt64LE(0) }`: the pointer goes out as a property; it is a COM object
-    // when the file uses that property as one (`comRelease(gpu.device)`, `const { device } = x; vcall(device, ...)`).
-    if (read.parent?.type === "Property" && read.parent.value === read && read.parent.parent?.type === "ObjectExpression" && !read.parent.computed && read.parent.key.type === "Identifier") {
-      return this.propertyIsComObject(read.parent.key.name, read);
-    }
+    if (this.isPropertyUsedAsComObject(read)) return true;
     // `const p = hr === 0 ? box.readBigUInt64LE(0) : 0n`, `box[0] ?? 0n`: the read is the value bound.
     while (read.parent && ((read.parent.type === "ConditionalExpression" && read.parent.test !== read) || read.parent.type === "LogicalExpression")) read = read.parent;
     const parent = read.parent;
@@ -254,6 +250,17 @@ export class ComEvidence {
     return known;
   }
   private readonly freedParams = new Map<Node, boolean>();
+
+  /**
+   * `return { device: box.readBigUInt64LE(0) }`, `const run = { vertexShader, ... }`: the pointer goes out as a property; it
+   * is a COM object when the file uses that property as one (`comRelease(gpu.device)`, `releaseObject(run.vertexShader)`,
+   * `const { device } = x; vcall(device, ...)`).
+   */
+  private isPropertyUsedAsComObject(value: Node): boolean {
+    const property = value.parent;
+    if (property?.type !== "Property" || property.value !== value || property.parent?.type !== "ObjectExpression" || property.computed || property.key.type !== "Identifier") return false;
+    return this.propertyIsComObject(property.key.name, value);
+  }
 
   /** Is the property `name` used as a COM object somewhere in the file (as a member, or destructured)? */
   private propertyIsComObject(name: string, from: Node): boolean {

@@ -350,6 +350,31 @@ export function one(walker: any, start: unknown, quick: boolean): number {
 }
 `;
 
+/** A pointer whose only COM use is through the property it is stored under (`active = { vertexShader }`, then `releaseObject(active.vertexShader)`). */
+const STORED_AS_PROPERTY = `import koffi from "koffi";
+const P = koffi.proto("int32 __stdcall M(void *self)");
+function callSlot(object: unknown, index: number, proto: unknown, ...args: unknown[]): number {
+  const vtable = koffi.decode(object, 0, "void*");
+  return koffi.call(koffi.decode(vtable, index * 8, "void*"), proto, ...args) as number;
+}
+function releaseObject(object: unknown): void { // Release
+  if (object) callSlot(object, 2, P, object);
+}
+let active: { vertexShader: unknown } | null = null;
+export function start(device: unknown, n: number): boolean {
+  const shaderBuffer = koffi.alloc("void*", 1);
+  if (callSlot(device, 12, P, device, shaderBuffer) < 0) return false;
+  const vertexShader = koffi.decode(shaderBuffer, 0, "void*");
+  if (n < 0) return false;
+  active = { vertexShader };
+  return true;
+}
+export function stop(): void {
+  if (active) releaseObject(active.vertexShader);
+  active = null;
+}
+`;
+
 export const cases: RuleCases = {
   valid: [
     { name: "a read helper that normalises what it read (typeof branches, 0 as null, BigInt of a number) reads the box: its result released, nothing owed", code: NORMALISED_READ("  release(locator);\n") },
@@ -357,6 +382,7 @@ export const cases: RuleCases = {
     { name: "a logical assignment into a field (this.manager ??= create()) stores the pointer there; a local one stays owed (reported, see invalid)", code: LOGICAL_ASSIGNMENT.slice(0, LOGICAL_ASSIGNMENT.indexOf("export function count")) },
     { name: "a box read again as a number at offset 0 (koffi.decode(out, 0, 'int')) is no read of its pointer: the pointer read before, released, owes nothing", code: OFFSET_ZERO_INT("  release(locator);\n") },
     { name: "a walk up a chain written as a for loop whose test is the pointer (for (let element = first[0]; element; n++)) owes nothing where the loop ends", code: FOR_WALK("    release(element);\n") },
+    { name: "a pointer whose only COM use is through the property it is stored under (active = { vertexShader }; releaseObject(active.vertexShader)), released on the early return: nothing owed", code: STORED_AS_PROPERTY.replace("  if (n < 0) return false;", "  if (n < 0) { releaseObject(vertexShader); return false; }") },
     { name: "a read helper returning `value || null` reads the box: its result released, nothing owed", code: OR_NULL_READ("  release(locator);\n") },
     { name: "koffi.decode(out, 0, 'void*'), a read at offset 0, reads the box: released, nothing owed", code: OFFSET_ZERO_READ("  release(locator);\n") },
     { name: "a function that files its parameter in a module registry and returns it is no conversion: the registry owns the pointer", code: REGISTRY },
@@ -443,6 +469,19 @@ ${BUN_VTABLE_CALL}export function make(pool: number): number {
           line: 15,
           column: 7,
           suggestions: [{ messageId: "insertReleaseAtExit", output: CAST_RELEASE_HELPER.replace("  if (quick) return 0;", "  if (quick) { drop(element); return 0; }") }],
+        },
+      ],
+    },
+    {
+      name: "a pointer whose only COM use is through the property it is stored under (active = { vertexShader }; releaseObject(active.vertexShader)) is a COM object: not released on the early return, it leaks",
+      code: STORED_AS_PROPERTY,
+      errors: [
+        {
+          messageId: "missingRelease",
+          data: { pointer: "vertexShader", acquirer: "callSlot", reached: "the return at line 15", release: "releaseObject(vertexShader)" },
+          line: 13,
+          column: 7,
+          suggestions: [{ messageId: "insertReleaseAtExit", output: STORED_AS_PROPERTY.replace("  if (n < 0) return false;", "  if (n < 0) { releaseObject(vertexShader); return false; }") }],
         },
       ],
     },
