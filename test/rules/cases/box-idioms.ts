@@ -3,7 +3,7 @@
  * buffer, a box made or read by a small function of the file, the box's address passed by name or taken by Deno's
  * `UnsafePointer.of`, one box reused for a second call.
  */
-import { leakCase } from "./leaks";
+import { leakAtEarlyReturn, leakCase } from "./leaks";
 import { BUN_VTABLE_CALL } from "./bun-dispatch";
 import type { RuleCases } from "./types";
 
@@ -459,32 +459,22 @@ ${BUN_VTABLE_CALL}export function make(pool: number): number {
         { messageId: "missingRelease", data: { pointer: "element", acquirer: "call", reached: "line 14, where it is acquired again", release: "call(element, 2, ReleaseProto)" }, line: 14, column: 16 },
       ],
     },
-    {
-      name: "an object whose only use is a release helper passing it cast to its vtable's Release (asVoidPointer(p)) is a COM object: not released on the early return, it leaks",
-      code: CAST_RELEASE_HELPER,
-      errors: [
-        {
-          messageId: "missingRelease",
-          data: { pointer: "element", acquirer: "parentMethod", reached: "the return at line 17", release: "drop(element)" },
-          line: 15,
-          column: 7,
-          suggestions: [{ messageId: "insertReleaseAtExit", output: CAST_RELEASE_HELPER.replace("  if (quick) return 0;", "  if (quick) { drop(element); return 0; }") }],
-        },
-      ],
-    },
-    {
-      name: "a pointer whose only COM use is through the property it is stored under (active = { vertexShader }; releaseObject(active.vertexShader)) is a COM object: not released on the early return, it leaks",
-      code: STORED_AS_PROPERTY,
-      errors: [
-        {
-          messageId: "missingRelease",
-          data: { pointer: "vertexShader", acquirer: "callSlot", reached: "the return at line 15", release: "releaseObject(vertexShader)" },
-          line: 13,
-          column: 7,
-          suggestions: [{ messageId: "insertReleaseAtExit", output: STORED_AS_PROPERTY.replace("  if (n < 0) return false;", "  if (n < 0) { releaseObject(vertexShader); return false; }") }],
-        },
-      ],
-    },
+    leakAtEarlyReturn(
+      "an object whose only use is a release helper passing it cast to its vtable's Release (asVoidPointer(p)) is a COM object: not released on the early return, it leaks",
+      CAST_RELEASE_HELPER,
+      { pointer: "element", acquirer: "parentMethod", reached: "the return at line 17", release: "drop(element)" },
+      [15, 7],
+      "  if (quick) return 0;",
+      "  if (quick) { drop(element); return 0; }",
+    ),
+    leakAtEarlyReturn(
+      "a pointer whose only COM use is through the property it is stored under (active = { vertexShader }; releaseObject(active.vertexShader)) is a COM object: not released on the early return, it leaks",
+      STORED_AS_PROPERTY,
+      { pointer: "vertexShader", acquirer: "callSlot", reached: "the return at line 15", release: "releaseObject(vertexShader)" },
+      [13, 7],
+      "  if (n < 0) return false;",
+      "  if (n < 0) { releaseObject(vertexShader); return false; }",
+    ),
     leakCase(
       "a read helper returning `value || null` reads the box: its result never released, it leaks under its own name",
       OR_NULL_READ,

@@ -30,3 +30,8 @@ export function leakAtBlockEnd(template: (end: string) => string, data: { pointe
 export function leakCase(name: string, template: (end: string) => string, data: Parameters<typeof leakAtBlockEnd>[1], at: [number, number], release: string, wrapped: string) {
   return { name, code: template(""), errors: [leakAtBlockEnd(template, data, at, release, wrapped)] };
 }
+
+/** An invalid case: a pointer that leaks at an early return (`early`), whose one repair releases it there (`fixed`). */
+export function leakAtEarlyReturn(name: string, code: string, data: { pointer: string; acquirer: string; reached: string; release: string }, [line, column]: [number, number], early: string, fixed: string) {
+  return { name, code, errors: [{ messageId: "missingRelease" as const, data, line, column, suggestions: [{ messageId: "insertReleaseAtExit" as const, output: code.replace(early, fixed) }] }] };
+}
