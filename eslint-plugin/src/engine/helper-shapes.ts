@@ -222,3 +222,20 @@ export function isExitCall(call: TSESTree.CallExpression): boolean {
   const object = unwrapExpression(callee.object);
   return object.type === "Identifier" && (object.name === "process" || object.name === "Deno");
 }
+
+/**
+ * A helper that calls one kind of method: the prototype it gives koffi is a constant of the file, not a parameter
+ * (`function callForInt32(p, index) { const out = [0]; return koffi.call(slot(p, index), GetInt32Proto, p, out) }`).
+ * Its slot is free, but a Release written through it would pass Release another method's signature.
+ */
+export function fixesItsPrototype(fn: TSESTree.FunctionLike): boolean {
+  const params = new Set(fn.params.flatMap((p) => (p.type === "Identifier" ? [p.name] : p.type === "AssignmentPattern" && p.left.type === "Identifier" ? [p.left.name] : [])));
+  let fixed = false;
+  if (fn.body)
+    walk(fn.body, (node) => {
+      if (node.type !== "CallExpression" || node.callee.type !== "MemberExpression" || memberName(node.callee) !== "call" || !isKoffi(node.callee.object)) return;
+      const proto = node.arguments[1];
+      if (proto?.type === "Identifier" && !params.has(proto.name)) fixed = true;
+    });
+  return fixed;
+}

@@ -7,7 +7,8 @@
  */
 import type { SourceCode } from "eslint";
 import type { TSESTree } from "@typescript-eslint/utils";
-import { blocksLeftByJump, enclosingStatement, isResultUsed, jumpsOutOfFinally, loopListKeys, unwrapExpression } from "./ast";
+import { blocksLeftByJump, enclosingStatement, isFunctionNode, isResultUsed, jumpsOutOfFinally, loopListKeys, unwrapExpression } from "./ast";
+import { fixesItsPrototype } from "./helper-shapes";
 import { isSlotLookup } from "./ffi";
 import { isTableCall } from "./vtable-tables";
 import type { Event } from "./model";
@@ -260,7 +261,9 @@ export class Recorder {
     const ffi = this.recognizer.ffi;
     // (Not a lookup of an address bun:ffi makes a function of: no repair can call it as written.)
     const vtable = this.releaseForms.hasRelease || ffi?.methods.madeInto(node) ? null : ffi?.vtableCall(node);
-    if (vtable) this.releaseForms.noteVtableCall(node, vtable, ffi!.methods.callOfLookup(node));
+    // (Nor a helper of the file that calls one kind of method, its prototype fixed: `callForInt32(p, 7)`.)
+    const local = vtable ? this.symbols.localFunction(node.callee) : null;
+    if (vtable && !(local && isFunctionNode(local) && fixesItsPrototype(local))) this.releaseForms.noteVtableCall(node, vtable, ffi!.methods.callOfLookup(node));
   }
 
   private onDeclarator(node: TSESTree.VariableDeclarator): void {

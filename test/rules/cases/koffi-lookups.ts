@@ -253,6 +253,30 @@ function create(iid) {
 module.exports = { create };
 `;
 
+/** A file that releases nothing, whose only helper taking a slot calls one kind of method (its prototype fixed: `GetInt32Proto`). */
+const FIXED_PROTOTYPE_HELPER = `import koffi from "koffi";
+const ReleaseProto = koffi.proto("unsigned long __stdcall Release(void *self)");
+const QueryInterfaceProto = koffi.proto("long __stdcall QueryInterface(void *self, const void *iid, _Out_ void **out)");
+const GetInt32Proto = koffi.proto("long __stdcall GetInt32(void *self, _Out_ int32_t *value)");
+const SLOT_RELEASE = 2;
+function slot(iface: unknown, index: number): unknown {
+  return koffi.decode(koffi.decode(iface, "void *"), index * 8, "void *");
+}
+export function queryInterface(iface: unknown, iid: Buffer): unknown {
+  const out: unknown[] = [null];
+  return koffi.call(slot(iface, 0), QueryInterfaceProto, iface, iid, out) === 0 ? out[0] : null;
+}
+export function callForInt32(iface: unknown, index: number): number | null {
+  const out = [0];
+  return koffi.call(slot(iface, index), GetInt32Proto, iface, out) === 0 ? out[0] : null;
+}
+export function status(operation: unknown, iid: Buffer): number | null {
+  const info = queryInterface(operation, iid);
+  if (info === null) return null;
+  return callForInt32(info, 7);
+}
+`;
+
 export const cases: RuleCases = {
   valid: [
     { name: "an HRESULT test helper that converts first ((hr) => Number(hr) >= 0) is a test: its failure throws before anything is acquired", code: CONVERTING_TEST },
@@ -271,6 +295,11 @@ export const cases: RuleCases = {
     { name: "koffi.call(slot(vtbl, SLOT.Save), proto, file) through a vtable returned beside the object calls a named method of file's: released after it, no report", code: NAMED_SLOT("  koffi.call(slot(vtbl, SLOT.Release), pRelease, file);\n") },
   ],
   invalid: [
+    {
+      name: "a helper of the file that calls one kind of method (its prototype fixed) is no dispatcher for a Release: the message names the method, and no repair is written through it",
+      code: FIXED_PROTOTYPE_HELPER,
+      errors: [{ messageId: "missingRelease", data: { pointer: "info", acquirer: "queryInterface", reached: "the return at line 20", release: "info.Release()" }, line: 18, column: 16 }],
+    },
     leakCase(
       "a file that releases nothing, with a dispatcher taking prototypes: the repair calls it with the prototype whose declared name ends in Release (PageRelease)",
       NAMED_PROTOTYPES,
