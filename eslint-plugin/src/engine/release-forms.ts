@@ -42,7 +42,8 @@ export class ReleaseForms {
    * `calls`: the dispatcher returns the method, which the file then calls, with the object again (`comMethod(p, 6,
    * proto)(p)`: "self") or without (`method(p, SLOT.run, [])()`, the object bound: "bare").
    */
-  private dispatcher: { callee: string; rest: string[]; node: Node; prototype: boolean; calls: "self" | "bare" | "dotCall" | null } | null = null;
+  /** `declaration`: the method's prototype as a string the dispatcher's first call gives (`"int32_t __stdcall GetCount(void *self)"`). */
+  private dispatcher: { callee: string; rest: string[]; node: Node; prototype: boolean; declaration?: string; calls: "self" | "bare" | "dotCall" | null } | null = null;
   private releaseSlot: string | undefined;
 
   constructor(
@@ -132,14 +133,15 @@ export class ReleaseForms {
     const prototype = first !== null && ((first.type === "Identifier" && this.isPrototype(this.topLevelConstants().get(first.name))) || this.isPrototype(first));
     const rest = call.rest.slice(prototype ? 1 : 0, lastArray + 1).map((a) => (a.type === "ArrayExpression" ? "[]" : this.sourceText(a)));
     const calls = called ? (called.arguments[0] && sameExpression(called.arguments[0], call.object) ? "self" : "bare") : null;
-    this.dispatcher = { callee: this.sourceText(node.callee), rest, node, prototype, calls };
+    const declaration = prototype && first?.type === "Literal" ? this.sourceText(first) : undefined;
+    this.dispatcher = { callee: this.sourceText(node.callee), rest, node, prototype, declaration, calls };
   }
 
   releaseText(pointer: string, mayBeNull: boolean, raw: boolean, acquirer: string | null = null): string {
     const form = this.formFor(propertyOf(pointer), acquirer);
     if (form === null) {
       if (raw && this.dispatcher) {
-        const prototype = this.dispatcher.prototype ? this.releasePrototype() : null;
+        const prototype = this.dispatcher.prototype ? this.releasePrototype() ?? this.releaseDeclaration() : null;
         const called = this.dispatcher.calls === "self" ? `(${pointer})` : this.dispatcher.calls === "bare" ? "()" : this.dispatcher.calls === "dotCall" ? `.call(${pointer})` : "";
         return `${this.dispatcher.callee}(${[pointer, this.slotText(), ...(prototype ? [prototype] : []), ...this.dispatcher.rest].join(", ")})${called}`;
       }
@@ -155,7 +157,7 @@ export class ReleaseForms {
    * method form, which a bigint does not have. A message may show it; a repair must not write it.
    */
   isGuess(pointer: string, raw: boolean): boolean {
-    return raw && this.formFor(propertyOf(pointer), null) === null && (this.dispatcher === null || (this.dispatcher.prototype && this.releasePrototype() === null));
+    return raw && this.formFor(propertyOf(pointer), null) === null && (this.dispatcher === null || (this.dispatcher.prototype && this.releasePrototype() === null && this.releaseDeclaration() === null));
   }
 
   /**
@@ -252,6 +254,15 @@ export class ReleaseForms {
     const expr = node ? unwrapExpression(node) : null;
     if (expr?.type === "Literal") return typeof expr.value === "string" && /\w\s*\(/.test(expr.value);
     return expr?.type === "CallExpression" && calleeName(expr.callee) === "proto";
+  }
+
+  /**
+   * Release's declaration written like the one the file's dispatcher is given (`"int32_t __stdcall GetCount(void *self)"`:
+   * `"uint32_t __stdcall Release(void *self)"`, its quotes and calling convention kept); null when it is given none.
+   */
+  private releaseDeclaration(): string | null {
+    const match = this.dispatcher?.declaration ? /^(["'`])\s*[\w\s*]*?\s((?:__\w+\s+)?)[\w$]+\s*\(/.exec(this.dispatcher.declaration) : null;
+    return match ? `${match[1]}uint32_t ${match[2]}${this.vocabulary.releaseMethod}(void *self)${match[1]}` : null;
   }
 
   /**

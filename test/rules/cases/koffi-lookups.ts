@@ -4,7 +4,7 @@
  * "call a slot with an out box, check, return the pointer" in a helper (`outPtr(obj, slot, what)`) that
  * WinRT code also uses for HSTRINGs: each call of it is judged by what that call's result becomes.
  */
-import { leakCase } from "./leaks";
+import { leakCase, releasedInFinally } from "./leaks";
 import type { RuleCases } from "./types";
 
 /** Released with the bare IUnknown slot looked up in the object's own vtable; the prototype's name names no method. */
@@ -277,8 +277,28 @@ export function status(operation: unknown, iid: Buffer): number | null {
 }
 `;
 
+/** Methods looked up with their declaration as a string (`decodeComMethod(p, 4, "int32_t __stdcall GetX(...)")(p)`, a public GameInput client's). */
+const DECLARATION_STRINGS = (end: string) => `const koffi = require("koffi");
+const RELEASE_SLOT = 2;
+function decodeComMethod(ptr, index, signature) {
+  const vtable = koffi.decode(ptr, "void *");
+  const methodPtr = koffi.decode(vtable, index * 8, "void *");
+  return koffi.decode(methodPtr, koffi.proto(signature));
+}
+function poll(gameInput) {
+  const GetCurrentReading = decodeComMethod(gameInput, 4, "int32_t __stdcall GetCurrentReading(void *self, uint32_t kind, void *device, _Out_ void **reading)");
+  const out = [null];
+  if (GetCurrentReading(gameInput, 4, null, out) < 0 || !out[0]) return null;
+  const reading = out[0];
+  const GetTimestamp = decodeComMethod(reading, 4, "uint64_t __stdcall GetTimestamp(void *self)");
+${end}  return GetTimestamp(reading);
+}
+module.exports = { poll };
+`;
+
 export const cases: RuleCases = {
   valid: [
+    { name: "a method lookup given declarations as strings releases with Release's (decodeComMethod(p, RELEASE_SLOT, \"uint32_t __stdcall Release(void *self)\")(p))", code: DECLARATION_STRINGS('  decodeComMethod(reading, RELEASE_SLOT, "uint32_t __stdcall Release(void *self)")(reading);\n') },
     { name: "an HRESULT test helper that converts first ((hr) => Number(hr) >= 0) is a test: its failure throws before anything is acquired", code: CONVERTING_TEST },
     { name: "a dispatcher given the prototype declared as PageRelease at slot 2 releases the object", code: NAMED_PROTOTYPES("  call(element[0], 2, releaseResult);\n") },
     { name: "the object cast for its vtable's function (koffi.as(p, 'void*') in a helper of the file) is still the object: releaseComObject releases it", code: CAST_SELF("  releaseComObject(loc);\n") },
@@ -295,6 +315,19 @@ export const cases: RuleCases = {
     { name: "koffi.call(slot(vtbl, SLOT.Save), proto, file) through a vtable returned beside the object calls a named method of file's: released after it, no report", code: NAMED_SLOT("  koffi.call(slot(vtbl, SLOT.Release), pRelease, file);\n") },
   ],
   invalid: [
+    {
+      name: "a file that releases nothing and looks methods up with their declarations as strings: the repair writes Release's declaration the same way (its quotes and calling convention)",
+      code: DECLARATION_STRINGS(""),
+      errors: [
+        {
+          messageId: "missingRelease",
+          data: { pointer: "reading", acquirer: "GetCurrentReading", reached: "the return at line 14", release: 'decodeComMethod(reading, RELEASE_SLOT, "uint32_t __stdcall Release(void *self)")(reading)' },
+          line: 11,
+          column: 7,
+          suggestions: [{ messageId: "insertReleaseFinally", output: releasedInFinally(DECLARATION_STRINGS(""), '  const GetTimestamp = decodeComMethod(reading, 4, "uint64_t __stdcall GetTimestamp(void *self)");\n  return GetTimestamp(reading);\n', 'decodeComMethod(reading, RELEASE_SLOT, "uint32_t __stdcall Release(void *self)")(reading)') }],
+        },
+      ],
+    },
     {
       name: "a helper of the file that calls one kind of method (its prototype fixed) is no dispatcher for a Release: the message names the method, and no repair is written through it",
       code: FIXED_PROTOTYPE_HELPER,
