@@ -379,7 +379,13 @@ export function declaredFunctionName(node: Node | null | undefined): string | nu
       : expr?.type === "CallExpression" && calleeName(expr.callee) === "proto"
         ? expr.arguments.map((a) => (a.type === "Literal" && typeof a.value === "string" ? a.value : "")).find((v) => /\(/.test(v))
         : undefined;
-  return text ? (/(\w+)\s*\(/.exec(text)?.[1] ?? null) : null;
+  return text ? (cDeclaration(text)?.name ?? null) : null;
+}
+
+/** The parts of a C declaration's text a prototype is written with (`long __stdcall Release(void *self)`): its calling convention, if written, and its name. */
+export function cDeclaration(text: string): { convention: string | null; name: string } | null {
+  const match = /(?:(__\w+)\s+)?(\w+)\s*\(/.exec(text);
+  return match ? { convention: match[1] ?? null, name: match[2] } : null;
 }
 
 /**

@@ -229,6 +229,8 @@ export function isExitCall(call: TSESTree.CallExpression): boolean {
  * Its slot is free, but a Release written through it would pass Release another method's signature.
  */
 export function fixesItsPrototype(fn: TSESTree.FunctionLike): boolean {
+  const known = fixedPrototypes.get(fn);
+  if (known !== undefined) return known;
   const params = new Set(fn.params.flatMap((p) => (p.type === "Identifier" ? [p.name] : p.type === "AssignmentPattern" && p.left.type === "Identifier" ? [p.left.name] : [])));
   let fixed = false;
   if (fn.body)
@@ -237,5 +239,7 @@ export function fixesItsPrototype(fn: TSESTree.FunctionLike): boolean {
       const proto = node.arguments[1];
       if (proto?.type === "Identifier" && !params.has(proto.name)) fixed = true;
     });
+  fixedPrototypes.set(fn, fixed);
   return fixed;
 }
+const fixedPrototypes = new WeakMap<TSESTree.Node, boolean>();

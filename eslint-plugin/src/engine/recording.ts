@@ -260,7 +260,7 @@ export class Recorder {
   private noteDispatcher(node: TSESTree.CallExpression): void {
     const ffi = this.recognizer.ffi;
     // (Not a lookup of an address bun:ffi makes a function of: no repair can call it as written.)
-    const vtable = this.releaseForms.hasRelease || ffi?.methods.madeInto(node) ? null : ffi?.vtableCall(node);
+    const vtable = this.releaseForms.hasRelease || this.releaseForms.hasDispatcher || ffi?.methods.madeInto(node) ? null : ffi?.vtableCall(node);
     // (Nor a helper of the file that calls one kind of method, its prototype fixed: `callForInt32(p, 7)`.)
     const local = vtable ? this.symbols.localFunction(node.callee) : null;
     if (vtable && !(local && isFunctionNode(local) && fixesItsPrototype(local))) this.releaseForms.noteVtableCall(node, vtable, ffi!.methods.callOfLookup(node));

@@ -14,7 +14,7 @@ import type { VtableCall } from "./ffi";
 import type { ApiCall } from "./recognizer";
 import type { Summary } from "./model";
 import { forEachEvent, type FunctionGraph } from "./segment-graph";
-import { callOf, calleeName, declaredFunctionName, enclosingFunction, sameExpression, unwrapExpression } from "./ast";
+import { callOf, calleeName, cDeclaration, declaredFunctionName, enclosingFunction, sameExpression, unwrapExpression } from "./ast";
 import { escapeRegExp, type Vocabulary } from "./vocabulary";
 import { summaryOfCall } from "./call-effects";
 
@@ -43,13 +43,18 @@ export class ReleaseForms {
    * proto)(p)`: "self") or without (`method(p, SLOT.run, [])()`, the object bound: "bare").
    */
   /** `declaration`: the method's prototype as a string the dispatcher's first call gives (`"int32_t __stdcall GetCount(void *self)"`). */
-  private dispatcher: { callee: string; rest: string[]; node: Node; prototype: boolean; declaration?: string; calls: "self" | "bare" | "dotCall" | null } | null = null;
+  private dispatcher: { callee: string; rest: string[]; node: Node; prototype: boolean; declaration?: { quote: string; text: string }; calls: "self" | "bare" | "dotCall" | null } | null = null;
   private releaseSlot: string | undefined;
 
   constructor(
     private readonly sourceCode: SourceCode,
     private readonly vocabulary: Vocabulary,
   ) {}
+
+  /** The file's first call through a dispatcher is noted: later ones change nothing. */
+  get hasDispatcher(): boolean {
+    return this.dispatcher !== null;
+  }
 
   /** Some release call of the file gives a form (asked at every dispatcher call: kept once true, as the list only grows). */
   get hasRelease(): boolean {
@@ -133,7 +138,7 @@ export class ReleaseForms {
     const prototype = first !== null && ((first.type === "Identifier" && this.isPrototype(this.topLevelConstants().get(first.name))) || this.isPrototype(first));
     const rest = call.rest.slice(prototype ? 1 : 0, lastArray + 1).map((a) => (a.type === "ArrayExpression" ? "[]" : this.sourceText(a)));
     const calls = called ? (called.arguments[0] && sameExpression(called.arguments[0], call.object) ? "self" : "bare") : null;
-    const declaration = prototype && first?.type === "Literal" ? this.sourceText(first) : undefined;
+    const declaration = prototype && first?.type === "Literal" && typeof first.value === "string" ? { quote: this.sourceText(first)[0], text: first.value } : undefined;
     this.dispatcher = { callee: this.sourceText(node.callee), rest, node, prototype, declaration, calls };
   }
 
@@ -261,8 +266,10 @@ export class ReleaseForms {
    * `"uint32_t __stdcall Release(void *self)"`, its quotes and calling convention kept); null when it is given none.
    */
   private releaseDeclaration(): string | null {
-    const match = this.dispatcher?.declaration ? /^(["'`])\s*[\w\s*]*?\s((?:__\w+\s+)?)[\w$]+\s*\(/.exec(this.dispatcher.declaration) : null;
-    return match ? `${match[1]}uint32_t ${match[2]}${this.vocabulary.releaseMethod}(void *self)${match[1]}` : null;
+    const declaration = this.dispatcher?.declaration;
+    const parts = declaration ? cDeclaration(declaration.text) : null;
+    if (!declaration || !parts) return null;
+    return `${declaration.quote}uint32_t ${parts.convention ? `${parts.convention} ` : ""}${this.vocabulary.releaseMethod}(void *self)${declaration.quote}`;
   }
 
   /**

@@ -7,14 +7,14 @@
  */
 import type { Scope, SourceCode } from "eslint";
 import type { TSESTree } from "@typescript-eslint/utils";
-import { calleeName, memberName, resultCalledBy, unwrapExpression } from "./ast";
+import { memberName, resultCalledBy, unwrapExpression } from "./ast";
 import type { FfiLookups, FfiShapes } from "./ffi";
 import type { HelperRole, Sym } from "./model";
 import type { ApiCall } from "./recognizer";
 import type { ResourceTable } from "./resources";
 import type { FunctionGraph } from "./segment-graph";
 import { ReferenceScopes } from "./reference-scopes";
-import { endsOnFailure, endsProcessFunction, handsSlotToDispatcher, indexesVtable, isExitCall } from "./helper-shapes";
+import { conversionOperand, endsOnFailure, endsProcessFunction, handsSlotToDispatcher, indexesVtable, isExitCall } from "./helper-shapes";
 import { capturedOnlyByLaterClosures, inOwnLiteralMethod, inlinedHome, ownsScope } from "./scope-homes";
 
 type Node = TSESTree.Node;
@@ -134,7 +134,8 @@ export class Symbols implements FfiLookups {
     if (returned?.type !== "BinaryExpression") return null;
     // `return v >= 0`, or of the number it converts to (`return Number(v) >= 0`).
     let left = unwrapExpression(returned.left);
-    if (left.type === "CallExpression" && left.arguments.length === 1 && calleeName(left.callee) === "Number") left = unwrapExpression(left.arguments[0] as Node);
+    const converted = left.type === "CallExpression" ? conversionOperand(left, () => null) : null;
+    if (converted) left = unwrapExpression(converted);
     if (left.type !== "Identifier" || left.name !== param.name) return null;
     const test = this.hresultTest(returned);
     return test?.t === "test" ? { failed: test.failed } : null;

@@ -86,9 +86,10 @@ export class Transfer {
           if (previous && !values.includes(this.ctx.valueId({ kind: "ref", res: previous }))) draft.setTrack(previous.protoKey, []);
           // A loop's previous instance (Transitions.keepPrevious) no longer held once its variable takes the next one:
           // settled, it is forgotten, so that a path where the variable still holds it meets no stale Release elsewhere.
-          const previousInstances = draft.bindings.get(event.key)?.filter((id) => this.isPreviousInstance(id));
+          const held = draft.bindings.get(event.key);
+          const previousInstances = held?.some((id) => this.isPreviousInstance(id)) ? held.filter((id) => this.isPreviousInstance(id)) : null;
           draft.setBinding(event.key, values);
-          if (previousInstances?.length) this.dropUnreachable(draft, previousInstances);
+          if (previousInstances) this.dropUnreachable(draft, previousInstances);
           this.ctx.objects.bindMembers(this.ctx, draft, event.key, values);
           if (event.name !== undefined) this.ctx.objects.nameFields(this.ctx, values, event.name);
           break;
