@@ -55,6 +55,8 @@ export function applyCall(ctx: EngineContext, t: Transitions, draft: Draft, even
         return t.escapeSym(draft, arg.sym, arg.key);
     }
   });
+  // `dispose()` of `const dispose = () => { releaseCom(root[0]) }`: what the closure releases of its caller's variables.
+  for (const key of summary.releasesCaptured ?? []) t.release(draft, t.resourcesOf(draft, { t: "slot", key }), event.node, sink, key);
   // A helper given an object may release or keep what its members hold (`destroyBuffer(buf)`).
   event.args.forEach((arg, i) => {
     const effect = summary.params[i];

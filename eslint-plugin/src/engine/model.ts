@@ -222,6 +222,11 @@ export interface Summary {
   returns: { isCancel: boolean; ownerParam: number | null; mayFail: boolean; ffi: boolean } | null;
   /** The object it returns, by the pointers its properties own (`return { buffer, srv }`); null when none. */
   object?: ReturnedObject | null;
+  /**
+   * Of a closure: the slots of its enclosing functions' variables it releases on every path (`automation[0]` of
+   * `const dispose = () => { if (automation[0]) releaseCom(automation[0]) }`), which a call of it releases there.
+   */
+  releasesCaptured?: string[];
 }
 
 /** What a returned object owns (object-fields.ts): its caller releases `buf.srv`, `gpu.device`. */

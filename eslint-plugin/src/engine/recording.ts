@@ -341,10 +341,32 @@ export class Recorder {
       this.record({ k: "return", target: null, targetKey: null, nullish: true });
       return;
     }
+    this.handClosuresOn(expr);
     const sym = this.symbols.sym(expr);
     if (this.literals.onReturn(expr)) return;
     const key = this.symbols.keyOf(expr);
     if (sym) this.record({ k: "return", target: sym, targetKey: key, ...this.literals.methodsOfReturned(key) });
+  }
+
+  /**
+   * A closure of this function handed on by name (`return { inspection, dispose }`, with `const dispose = () => { ... }`
+   * made before the pointers it releases were put in its variables): what those variables hold goes with it, as at the
+   * making of a closure that captures them (`closureMade`; a closure that only uses them takes nothing over). Closures
+   * written in the returned literal are made there, and `closureMade` sees them.
+   */
+  private handClosuresOn(expr: Node): void {
+    const graph = this.top();
+    const value = unwrapExpression(expr);
+    if (!graph) return;
+    const values = value.type === "ObjectExpression" ? value.properties.map((p) => (p.type === "Property" ? p.value : p.argument)) : [value];
+    for (const candidate of values) {
+      const node = unwrapExpression(candidate as Node);
+      const fn = node.type === "Identifier" ? this.symbols.localFunction(node) : null;
+      if (!fn) continue;
+      for (const declared of this.symbols.capturedBy(fn, graph)) {
+        this.record({ k: "escape", target: this.symbols.sym(declared), targetKey: this.symbols.keyOf(declared), heldBy: { name: declared.name, node: declared }, byClosures: true });
+      }
+    }
   }
 
   /** A value flows somewhere this function cannot follow. */

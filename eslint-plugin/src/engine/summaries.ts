@@ -13,6 +13,7 @@ import type { ResourceTable } from "./resources";
 import type { FunctionGraph } from "./segment-graph";
 import { solve } from "./solver";
 import { slotKeysOf } from "./object-fields";
+import { rootKey } from "./module-pointers";
 import type { SolveOptions } from "./solver";
 import type { Symbols } from "./symbols";
 import { copiesIntoCache, returnsOwned, summaryOfCall } from "./call-effects";
@@ -133,8 +134,20 @@ export class Summaries {
       tracks.set(res.protoKey, [facts.make(Phase.CallUnknown)]);
       params[i] = { res, ownerKey, key, node: param };
     });
+    // A closure's variables of the functions around it that it releases (`root[0]` of `dispose`): each gets a
+    // pointer of the caller's, as a parameter does, to see what every exit did to it.
+    const captured: { res: Resource; ownerKey: string; key: string }[] = [];
+    for (const key of this.capturedReleaseCandidates(graph, fn)) {
+      const ownerKey = `captured-owner:${key}`;
+      const res = this.resources.create(fn, true, true, true, ownerKey, "");
+      res.ffi = true;
+      bindings.set(key, [this.resources.valueId({ kind: "ref", res })]);
+      tracks.set(res.ownKey, [facts.make(Phase.PtrOwned)]);
+      tracks.set(res.protoKey, [facts.make(Phase.CallUnknown)]);
+      captured.push({ res, ownerKey, key });
+    }
     let returned: Summary["returns"] = null;
-    const isParam = (res: Resource) => params.some((p) => p?.res === res);
+    const isParam = (res: Resource) => params.some((p) => p?.res === res) || captured.some((c) => c.res === res);
     const held = (state: State, res: Resource) =>
       !isParam(res) &&
       res.ownKey >= 0 &&
@@ -196,7 +209,29 @@ export class Summaries {
       const members = membersHandedOn(graph, params[i].key, (call) => summaryOfCall(call, (fn) => this.summaryOf(fn)), (effect, args) => copiesIntoCache(this.ctx, effect, args));
       return members.length > 0 ? { kind: "none", members } : effect;
     });
-    return { params: effects, returns: returned, object: returnedObject([...objects.values()], nullable) };
+    const releasesCaptured = captured.filter((c) => this.paramEffect(exit, graph, c).kind === "release").map((c) => c.key);
+    return { params: effects, returns: returned, object: returnedObject([...objects.values()], nullable), ...(releasesCaptured.length > 0 ? { releasesCaptured } : {}) };
+  }
+
+  /**
+   * The slots a closure hands to a release, directly or through a helper, whose variable a function around it
+   * declares (`automation[0]`, `walker[0]` of `dispose`): what a call of it may release of its caller's.
+   */
+  private capturedReleaseCandidates(graph: FunctionGraph, fn: TSESTree.FunctionLike): string[] {
+    if (fn.type === "FunctionDeclaration" && fn.parent?.type === "Program") return [];
+    const outer = this.symbols.outerFunctionKeys(fn);
+    if (outer.size === 0) return [];
+    const found = new Set<string>();
+    const consider = (key: string | null) => {
+      if (key !== null && outer.has(rootKey(key))) found.add(key);
+    };
+    for (const events of graph.events) {
+      for (const event of events) {
+        if (event.k === "release") for (const key of slotKeysOf(event.target)) consider(key);
+        else if (event.k === "callLocal") for (const arg of event.args) for (const key of slotKeysOf(arg.sym)) consider(key);
+      }
+    }
+    return [...found];
   }
 
   /** What every normal exit agrees the function did to one parameter. */

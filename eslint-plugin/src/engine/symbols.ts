@@ -289,6 +289,38 @@ export class Symbols implements FfiLookups {
     return out;
   }
 
+  /** The keys of the variables a function refers to that a function around it declares (not the module's). */
+  outerFunctionKeys(fn: Node): Set<string> {
+    const scope = this.sourceCode.scopeManager?.acquire(fn as never, true);
+    const keys = new Set<string>();
+    for (const ref of scope?.through ?? []) {
+      const variable = ref.resolved;
+      const home = variable?.scope.variableScope;
+      if (!variable || !home || home.type === "module" || home.type === "global") continue;
+      const key = this.keyOf(ref.identifier as TSESTree.Identifier);
+      if (key !== null) keys.add(key);
+    }
+    return keys;
+  }
+
+  /**
+   * The variables of `graph`'s function a closure refers to (`dispose` of `const dispose = () => { release(root[0]) }`):
+   * whoever holds the closure reaches what they hold, also what a box among them receives after the closure is made.
+   */
+  capturedBy(fn: Node, graph: FunctionGraph): TSESTree.Identifier[] {
+    const scope = this.sourceCode.scopeManager?.acquire(fn as never, true);
+    const out: TSESTree.Identifier[] = [];
+    const seen = new Set<Scope.Variable>();
+    for (const ref of scope?.through ?? []) {
+      const variable = ref.resolved;
+      if (!variable || seen.has(variable)) continue;
+      seen.add(variable);
+      const declared = variable.identifiers[0] as TSESTree.Identifier | undefined;
+      if (declared && variable.defs.some((def) => def.type === "Variable") && ownsScope(graph, variable.scope.variableScope)) out.push(declared);
+    }
+    return out;
+  }
+
   /**
    * A variable of the module's own scope (top-level `let`/`const`/`var`), not exported: the module's to release.
    * Not a `let` or `const` of a top-level block (`while (running) { let src = hdr; ... }`): that is the top-level

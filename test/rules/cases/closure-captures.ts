@@ -101,8 +101,27 @@ export function open(control: Pointer) {
 }
 `;
 
+/**
+ * A disposer closure made before the acquisition it releases (the box is empty then): `end` is what the failure
+ * path does before its return; `handOn` what the success path does with the disposer.
+ */
+const DISPOSER = (failure: string, handOn: string, method = "IUNKNOWN_RELEASE, [], [], FFIType.u32") => `${PRELUDE}export function start(): { dispose(): void } | null {
+  const ppEngine = Buffer.alloc(8);
+  const dispose = () => {
+    vcall(ppEngine.readBigUInt64LE(0), ${method});
+  };
+  if (Xaudio2_9.XAudio2Create(ppEngine.ptr!, 0, 0) !== 0) return null;
+  if (vcall(ppEngine.readBigUInt64LE(0), IXAUDIO2_CREATEMASTERINGVOICE, [], []) !== 0) {
+${failure}    return null;
+  }
+${handOn}}
+`;
+const ENGINE_RELEASE = "vcall(ppEngine.readBigUInt64LE(0), IUNKNOWN_RELEASE, [], [], FFIType.u32)";
+
 export const cases: RuleCases = {
   valid: [
+    { name: "a disposer closure made before the acquisition, called on the failure path and handed on by name: the caller holds it", code: DISPOSER("    dispose();\n", "  return { dispose };\n") },
+    { name: "a disposer closure made before the acquisition, called on every path: released", code: DISPOSER("    dispose();\n", "  dispose();\n  return null;\n") },
     { name: "a pointer handed to a factory of the file whose returned object's methods capture its parameter: the object keeps it", code: HANDLE_FACTORY },
     { name: "a helper whose callback run during the call only uses its parameter leaves it the caller's, which releases it", code: CALLBACK_USE("  vtableCall(a, SLOT_RELEASE, []);\n") },
     { name: "a nested function that only uses the pointer leaves it the function's, which releases it", code: SHARED(DECLARED, RELEASE) },
@@ -138,6 +157,32 @@ export function start(): boolean {
     },
   ],
   invalid: [
+    {
+      name: "a disposer closure called on the failure path only: the pointer leaks at the success return, which the repair releases at",
+      code: DISPOSER("    dispose();\n", "  dispose();\n  return null;\n").replace("  dispose();\n  return null;\n}", "  return null;\n}"),
+      errors: [
+        {
+          messageId: "missingRelease",
+          data: { pointer: "ppEngine.readBigUInt64LE(0)", acquirer: "XAudio2Create", reached: "the return at line 16", release: ENGINE_RELEASE },
+          line: 11,
+          column: 7,
+          suggestions: [{ messageId: "insertReleaseAtExit", output: DISPOSER("    dispose();\n", `  ${ENGINE_RELEASE};\n  return null;\n`) }],
+        },
+      ],
+    },
+    {
+      name: "a disposer handed on by name that only uses the pointer takes nothing over: a leak at the return",
+      code: DISPOSER("", "  return { dispose };\n", "IXAUDIO2_CREATEMASTERINGVOICE, [], []"),
+      errors: [
+        {
+          messageId: "missingRelease",
+          data: { pointer: "ppEngine.readBigUInt64LE(0)", acquirer: "XAudio2Create", reached: "the return at line 13", release: "vcall(ppEngine.readBigUInt64LE(0), IUNKNOWN_RELEASE, [], [])" },
+          line: 11,
+          column: 7,
+          suggestions: [{ messageId: "insertReleaseAtExit", output: DISPOSER("    vcall(ppEngine.readBigUInt64LE(0), IUNKNOWN_RELEASE, [], []);\n", "  return { dispose };\n", "IXAUDIO2_CREATEMASTERINGVOICE, [], []") }],
+        },
+      ],
+    },
     leakCase(
       "a helper whose callback run during the call (items.map) only uses its parameter does not keep it: the caller still owes the Release",
       CALLBACK_USE,
