@@ -41,6 +41,13 @@ export class FileFindings {
     const key = `${finding.kind}:${finding.node.range[0]}:${finding.node.range[1]}:${who}`;
     if (this.reportedKeys.has(key)) return;
     this.reportedKeys.add(key);
+    // The alternatives one statement binds (`createDevice(1) ?? createDevice(5)`), leaking under one name at one exit:
+    // one report, whose repair releases either.
+    if (finding.kind === "missing-release" && finding.owner !== null && "exit" in finding.reached) {
+      const bound = `bound:${finding.owner.range[0]}:${finding.pointer}:${finding.reached.exit.range[0]}`;
+      if (this.reportedKeys.has(bound)) return;
+      this.reportedKeys.add(bound);
+    }
     list.push(finding);
   }
 

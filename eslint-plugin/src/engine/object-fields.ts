@@ -12,7 +12,7 @@
  */
 import type { TSESTree } from "@typescript-eslint/utils";
 import { memberName } from "./ast";
-import { Phase } from "./facts";
+import { fromList, Phase } from "./facts";
 import type { Draft, FactTable, IdSet, State } from "./facts";
 import type { EngineContext, Resource, ReturnedObject, Sym } from "./model";
 import type { ResourceTable } from "./resources";
@@ -104,13 +104,22 @@ export class ObjectFields {
 
   /** Binding `key` to a summarised call's result binds `key.srv` to its field pointers. */
   bindMembers(ctx: EngineContext, draft: Draft, key: string, values: IdSet): void {
+    // Of several objects (`createDevice(1) ?? createDevice(5)`), `key.device` may be either's.
+    let members: Map<string, number[]> | undefined;
     for (const id of values) {
       const value = ctx.value(id);
       const fields = value.kind === "ref" ? this.fields.get(value.res) : undefined;
       if (!fields) continue;
       this.objectKeys.add(key);
-      for (const [name, res] of fields) draft.setBinding(`${key}.${name}`, [ctx.valueId({ kind: "ref", res })]);
+      members ??= new Map();
+      for (const [name, res] of fields) {
+        const list = members.get(name);
+        const field = ctx.valueId({ kind: "ref", res });
+        if (list) list.push(field);
+        else members.set(name, [field]);
+      }
     }
+    if (members) for (const [name, ids] of members) draft.setBinding(`${key}.${name}`, fromList(ids));
   }
 
   /** `const { srv } = makeTexture()`: the field pointers of an object no variable names are named after theirs. */

@@ -388,6 +388,11 @@ export const CREATING_EXPORTS: ReadonlyMap<string, number> = new Map([
   ["CoGetClassObject", 4],
   ["DllGetClassObject", 2],
   ["RoGetActivationFactory", 2],
+  // (Beyond the spec's four: the other Win32 exports whose out parameter is nothing but an interface pointer.)
+  ["RoActivateInstance", 1],
+  ["CoGetObject", 3],
+  ["CoGetInterfaceAndReleaseStream", 2],
+  ["CoUnmarshalInterface", 2],
 ]);
 const CREATING_EXPORT_NAMES = [...CREATING_EXPORTS.keys()];
 
@@ -398,8 +403,13 @@ const CREATING_EXPORT_NAMES = [...CREATING_EXPORTS.keys()];
  * string, a handle or a count are getters (`GetId`, `get_Name`, `GetCount`), never creators.
  */
 export function namesCreatingMethod(slot: string): boolean {
-  return /(^|[^a-z])(create|activate)/i.test(slot) && !createsVoice(slot);
+  for (const match of slot.matchAll(CREATING_WORD)) {
+    // Not a past participle (`Created`, `Activated`): WinRT's event accessors (`add_Activated`) fill a box with a token.
+    if (slot[match.index + match[0].length] !== "d") return !createsVoice(slot);
+  }
+  return false;
 }
+const CREATING_WORD = /(?:^|[^a-z])(?:create|activate)/gi;
 
 /**
  * XAudio2's `CreateSourceVoice`/`CreateMasteringVoice`/`CreateSubmixVoice` fill a box with a voice,

@@ -375,8 +375,23 @@ export function stop(): void {
 }
 `;
 
+/** WinRT's event accessors (`add_Activated`) fill their box with a registration token, no object: never read, nothing owed. */
+const EVENT_TOKEN = `import { CFunction, FFIType, read } from "bun:ffi";
+${BUN_VTABLE_CALL}const SLOT_RELEASE = 2;
+const Notification = { add_Activated: 11, Show: 12 };
+export function listen(toast: number, handler: number): boolean {
+  const activatedToken = new Uint8Array(8);
+  if (vtableCall(toast, Notification.add_Activated, [handler, activatedToken]) !== 0) {
+    vtableCall(toast, SLOT_RELEASE, []);
+    return false;
+  }
+  return vtableCall(toast, Notification.Show, []) === 0;
+}
+`;
+
 export const cases: RuleCases = {
   valid: [
+    { name: "a WinRT event accessor's box (add_Activated) holds a token, not an object: the slot's name says no creation (Activated, not Activate)", code: EVENT_TOKEN },
     { name: "a read helper that normalises what it read (typeof branches, 0 as null, BigInt of a number) reads the box: its result released, nothing owed", code: NORMALISED_READ("  release(locator);\n") },
     { name: "a walk up a chain that releases the previous object after asking for the next (release(element); element = next[0]) owes nothing when it asks again", code: PARENT_WALK("      release(element);\n") },
     { name: "a logical assignment into a field (this.manager ??= create()) stores the pointer there; a local one stays owed (reported, see invalid)", code: LOGICAL_ASSIGNMENT.slice(0, LOGICAL_ASSIGNMENT.indexOf("export function count")) },

@@ -309,8 +309,28 @@ clear();
 cleanup(0);
 `;
 
+/** The object of either of two calls (`compile() ?? compile()`): `code.blob` may be either's. `end` runs before the return. */
+const EITHER = (end: string) => `${PRELUDE}let cached: { blob: bigint; size: number } | null = null;
+export function codeSize(): number {
+  const code = compile() ?? compile();
+${end}  return code.size;
+}
+`;
+const EITHER_LEAK = (column: number) => ({
+  messageId: "missingRelease" as const,
+  data: { pointer: "code.blob", acquirer: "compile", reached: "the return at line 32", release: "comRelease(code.blob)" },
+  line: 31,
+  column,
+  suggestions: [
+    { messageId: "insertReleaseFinally" as const, output: EITHER("").replace("  return code.size;\n", "  try {\n    return code.size;\n  } finally {\n    comRelease(code.blob);\n  }\n") },
+    { messageId: "insertReleaseAtExit" as const, output: EITHER("  comRelease(code.blob);\n") },
+  ],
+});
+
 export const cases: RuleCases = {
   valid: [
+    { name: "the object of either of two calls (compile() ?? compile()), stored into a module variable: both calls' fields go with it", code: EITHER("  cached = { blob: code.blob, size: code.size };\n") },
+    { name: "the object of either of two calls, its field released: both calls' fields are released", code: EITHER("  comRelease(code.blob);\n") },
     { name: "a module object a reset releases, torn down by hand in full by the function that ends the process", code: RESET_AND_CLEANUP("  comRelease(sceneTex.srv!);\n  comRelease(sceneTex.tex);\n") },
     { name: "a function that ends the process without tearing the module object down by hand: the reset's releases are the file's", code: RESET_AND_CLEANUP("") },
     {
@@ -520,6 +540,7 @@ export function use(p: bigint): void {
     },
   ],
   invalid: [
+    { name: "the object of either of two calls, its field never released: reported once, named after the variable", code: EITHER(""), errors: [EITHER_LEAK(16)] },
     {
       name: "a teardown that ends the process leaves out an optional field the file reads only through a copy (`const src = sceneTex; src.srv`)",
       code: RESET_AND_CLEANUP("  comRelease(sceneTex.tex);\n", "  const src = sceneTex;\n  vcall(device, CTX_PS_SET_SHADER_RESOURCES, [FFIType.ptr], [src.srv!]);\n"),

@@ -206,8 +206,9 @@ ${end}  return n;
  * A dispatcher whose return type comes before its argument types (`vtblCall(p, index, retType, argTypes, ...args)`) in
  * a file with no Release of its own: the repair keeps the arguments in place (`vtblCall(factory, 2, "int32", [])`).
  */
-const TOAST_FACTORY = (end: string) => `import { CFunction, read } from "bun:ffi";
+const TOAST_FACTORY = (end: string, activate = "RoGetActivationFactory(name, IID_IToastFactory, box.ptr!)") => `import { CFunction, read } from "bun:ffi";
 declare function RoGetActivationFactory(name: bigint, iid: Buffer, out: unknown): number;
+declare function RoActivateInstance(name: bigint, out: unknown): number;
 declare const IID_IToastFactory: Buffer;
 function vtblCall(objAddr: bigint, index: number, retType: string, argTypes: string[], ...args: unknown[]): number {
   const fn = read.ptr(read.ptr(objAddr as never, 0) as never, index * 8);
@@ -215,7 +216,7 @@ function vtblCall(objAddr: bigint, index: number, retType: string, argTypes: str
 }
 export function toastCount(name: bigint): number {
   const box = Buffer.alloc(8);
-  if (RoGetActivationFactory(name, IID_IToastFactory, box.ptr!) < 0) return -1;
+  if (${activate} < 0) return -1;
   const factory = box.readBigUInt64LE(0);
   const count = vtblCall(factory, 6, "int32", ["ptr"], name);
 ${end}  return count;
@@ -254,6 +255,7 @@ ${end}  return n;
 
 export const cases: RuleCases = {
   valid: [
+    { name: "an instance RoActivateInstance activates, released through the dispatcher", code: TOAST_FACTORY("  vtblCall(factory, 2, \"int32\", []);\n", "RoActivateInstance(name, box.ptr!)") },
     { name: "koffi: a box sized by architecture (process.arch === 'x64' ? 8 : 4), read with readPointer(), released", code: KOFFI_READ_POINTER("buf.readPointer()", "  release(factory);\n") },
     { name: "koffi: a readPointer() read cast with koffi.as(..., 'void *') is the same pointer: released", code: KOFFI_READ_POINTER("koffi.as(buf.readPointer(), \"void *\")", "  release(factory);\n") },
     { name: "an acquire helper returning its out box's pointer (spec 2a, shape 8's outPtr), released by its caller", code: OUT_PTR("  vcall(child, IUNKNOWN_RELEASE);\n") },
@@ -333,7 +335,8 @@ export function devmode(): void {
       "vcall(factory, 2, ReleaseProto)",
       "  const n = vcall(factory, 12, ReleaseProto);\n  return n;\n",
     ),
-    leakCase("a file with no Release of its own: the repair calls its dispatcher with the arguments in place (a return type before the argument types kept)", TOAST_FACTORY, { pointer: "factory", acquirer: "RoGetActivationFactory", reached: "the return at line 13" }, [10, 7], 'vtblCall(factory, 2, "int32", [])', '  const count = vtblCall(factory, 6, "int32", ["ptr"], name);\n  return count;\n'),
+    leakCase("a file with no Release of its own: the repair calls its dispatcher with the arguments in place (a return type before the argument types kept)", TOAST_FACTORY, { pointer: "factory", acquirer: "RoGetActivationFactory", reached: "the return at line 14" }, [11, 7], 'vtblCall(factory, 2, "int32", [])', '  const count = vtblCall(factory, 6, "int32", ["ptr"], name);\n  return count;\n'),
+    leakCase("an instance RoActivateInstance activates into its out box, never released", (end) => TOAST_FACTORY(end, "RoActivateInstance(name, box.ptr!)"), { pointer: "factory", acquirer: "RoActivateInstance", reached: "the return at line 14" }, [11, 7], 'vtblCall(factory, 2, "int32", [])', '  const count = vtblCall(factory, 6, "int32", ["ptr"], name);\n  return count;\n'),
     leakCase("a pointer never released in a file with its own release helper: the repair calls the helper (release(b)), not the Release inside its body", RELEASE_HELPER, { pointer: "b", acquirer: "create", reached: "the return at line 24" }, [22, 13], "release(b)", "  const n = vcall(b, 3);\n  return n;\n"),
     leakCase("an acquire helper returning its out box's pointer (spec 2a, shape 8's outPtr), its result never released by the caller", OUT_PTR, { pointer: "child", acquirer: "outPtr", reached: "the return at line 19" }, [17, 17], "vcall(child, IUNKNOWN_RELEASE)", "  const name = vcall(child, 23);\n  return name;\n"),
     leakCase(
