@@ -7,7 +7,7 @@
  */
 import type { Scope, SourceCode } from "eslint";
 import type { TSESTree } from "@typescript-eslint/utils";
-import { memberName, resultCalledBy, unwrapExpression } from "./ast";
+import { memberName, numericLiteral, resultCalledBy, unwrapExpression } from "./ast";
 import type { FfiLookups, FfiShapes } from "./ffi";
 import type { HelperRole, Sym } from "./model";
 import type { ApiCall } from "./recognizer";
@@ -95,6 +95,9 @@ export class Symbols implements FfiLookups {
         return converted ? this.sym(converted) : null;
       }
       case "BinaryExpression":
+        // `CoCreateInstance(...) >>> 0`, `hr | 0`: the same HRESULT as a number (bun:ffi code prints it in hex); its
+        // `!== 0` tests are the call's. (A `< 0` test of the unsigned value is a test that never fails, read as one.)
+        if ((expr.operator === ">>>" || expr.operator === "|") && numericLiteral(expr.right) === 0) return this.sym(expr.left);
         return this.hresultTest(expr);
       case "AssignmentExpression":
         // `p ??= make()` is the old value or the new one (`p &&= q` the new one, or no pointer).

@@ -253,8 +253,33 @@ ${end}  return n;
 }
 `;
 
+/** bun:ffi code that keeps its HRESULT unsigned to print it (`CoCreateInstance(...) >>> 0`): its `!== 0` test is the call's. */
+const UNSIGNED_HRESULT = (cleanup: string) => `import { CFunction, dlopen, FFIType, read, type Pointer } from "bun:ffi";
+function vcall(obj: Pointer, slot: number): number {
+  const fn = CFunction({ ptr: read.ptr(read.ptr(obj, 0) as Pointer, slot * 8) as Pointer, args: [FFIType.ptr], returns: FFIType.i32 });
+  return fn(obj) as number;
+}
+function release(obj: Pointer): void {
+  vcall(obj, 2);
+}
+const ole32 = dlopen("ole32.dll", {
+  CoCreateInstance: { args: [FFIType.ptr, FFIType.ptr, FFIType.u32, FFIType.ptr, FFIType.ptr], returns: FFIType.i32 },
+}).symbols;
+export function show(clsid: Uint8Array, iid: Uint8Array): string {
+  const out = new BigUint64Array(1);
+  const hr = ole32.CoCreateInstance(clsid, null, 1, iid, out) >>> 0;
+  if (hr !== 0 || !out[0]) return \`CoCreateInstance 0x\${hr.toString(16)}\`;
+  const dialog = Number(out[0]) as Pointer;
+  try {
+    return String(vcall(dialog, 9));
+  } finally {
+${cleanup}  }
+}
+`;
+
 export const cases: RuleCases = {
   valid: [
+    { name: "an HRESULT kept unsigned (CoCreateInstance(...) >>> 0): its failure branch owns nothing, the object is released in finally", code: UNSIGNED_HRESULT("    release(dialog);\n") },
     { name: "an instance RoActivateInstance activates, released through the dispatcher", code: TOAST_FACTORY("  vtblCall(factory, 2, \"int32\", []);\n", "RoActivateInstance(name, box.ptr!)") },
     { name: "koffi: a box sized by architecture (process.arch === 'x64' ? 8 : 4), read with readPointer(), released", code: KOFFI_READ_POINTER("buf.readPointer()", "  release(factory);\n") },
     { name: "koffi: a readPointer() read cast with koffi.as(..., 'void *') is the same pointer: released", code: KOFFI_READ_POINTER("koffi.as(buf.readPointer(), \"void *\")", "  release(factory);\n") },
@@ -327,6 +352,11 @@ export function devmode(): void {
     },
   ],
   invalid: [
+    {
+      name: "an HRESULT kept unsigned (>>> 0), the object never released: reported where it leaks, not on the failure branch",
+      code: UNSIGNED_HRESULT(""),
+      errors: [{ messageId: "missingRelease", data: { pointer: "dialog", acquirer: "CoCreateInstance", reached: "the end of the function at line 21", release: "vcall(dialog, 2)" }, line: 14, column: 14, suggestions: [{ messageId: "insertReleaseFinally", output: UNSIGNED_HRESULT("").replace("  try {\n    return String(vcall(dialog, 9));\n  } finally {\n  }\n", "  try {\n    try {\n      return String(vcall(dialog, 9));\n    } finally {\n    }\n  } finally {\n    vcall(dialog, 2);\n  }\n") }] }],
+    },
     leakCase(
       "koffi: a box sized by architecture (process.arch === 'x64' ? 8 : 4) and read with readPointer() is an out box: its pointer, never released, leaks",
       (end) => KOFFI_READ_POINTER("buf.readPointer()", end),
