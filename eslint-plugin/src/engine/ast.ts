@@ -379,7 +379,12 @@ export function declaredFunctionName(node: Node | null | undefined): string | nu
       : expr?.type === "CallExpression" && calleeName(expr.callee) === "proto"
         ? expr.arguments.map((a) => (a.type === "Literal" && typeof a.value === "string" ? a.value : "")).find((v) => /\(/.test(v))
         : undefined;
-  return text ? (cDeclaration(text)?.name ?? null) : null;
+  if (text) return cDeclaration(text)?.name ?? null;
+  // koffi's other form, `koffi.proto([convention,] name, result, [parameters])`: the name after the calling convention.
+  if (expr?.type !== "CallExpression" || expr.arguments.length < 3 || expr.arguments[expr.arguments.length - 1].type !== "ArrayExpression") return null;
+  const [first, second] = expr.arguments.map((a) => (a.type === "Literal" && typeof a.value === "string" ? a.value : null));
+  const name = first?.startsWith("__") ? second : first;
+  return name && /^\w+$/.test(name) ? name : null;
 }
 
 /** The parts of a C declaration's text a prototype is written with (`long __stdcall Release(void *self)`): its calling convention, if written, and its name. */

@@ -7,6 +7,8 @@ import type { Sink } from "./findings";
 import type { TSESTree } from "@typescript-eslint/utils";
 import type { EngineContext, Event, ParamEffect, Summary } from "./model";
 import { slotKeysOf } from "./object-fields";
+import { rootKey } from "./module-pointers";
+import type { FunctionGraph } from "./segment-graph";
 import type { Transitions } from "./transitions";
 import { calleeOf } from "./transition-findings";
 
@@ -89,4 +91,23 @@ export function copiesIntoCache(ctx: EngineContext, effect: ParamEffect | undefi
   if (effect?.kind !== "escape" || effect.into === undefined) return false;
   const target = args[effect.into];
   return target?.moduleVariable === true && target.key !== null && ctx.isInertModuleVariable(target.key);
+}
+
+/**
+ * The slots a closure hands to a release, directly or through a helper, whose variable a function around it declares
+ * (`outer`, by key: `automation[0]`, `walker[0]` of `dispose`): what a call of it may release of its caller's.
+ */
+export function capturedReleaseCandidates(graph: FunctionGraph, outer: ReadonlySet<string>): string[] {
+  if (outer.size === 0) return [];
+  const found = new Set<string>();
+  const consider = (key: string) => {
+    if (outer.has(rootKey(key))) found.add(key);
+  };
+  for (const events of graph.events) {
+    for (const event of events) {
+      if (event.k === "release") for (const key of slotKeysOf(event.target)) consider(key);
+      else if (event.k === "callLocal") for (const arg of event.args) for (const key of slotKeysOf(arg.sym)) consider(key);
+    }
+  }
+  return [...found];
 }

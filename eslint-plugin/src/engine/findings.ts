@@ -21,6 +21,8 @@ export interface Exit extends Place {
   node: TSESTree.ReturnStatement | TSESTree.ThrowStatement | TSESTree.CallExpression | null;
   /** `the return`, `the throw`, `the call to \`process.exit\``, `the end of the function`, `the end of the module`. */
   what: string;
+  /** Of a leak: another path reaches this exit with the pointer released already (a Release written here would run twice there). */
+  releasedThere?: boolean;
 }
 
 interface Base {

@@ -193,3 +193,31 @@ function isCertainlyIn(facts: FactTable, id: number, phase: Phase): boolean {
   const fact = facts.get(id);
   return fact.phase === phase && !fact.uncertain;
 }
+
+/**
+ * The object a function returns, from what each `return` hands out: a property is a field when
+ * it holds a pointer the function acquired and still holds; optional when some return lacks it
+ * (`return null` on failure, `result.srv` set only when asked for). Null when no return has one.
+ */
+export interface ReturnedFields {
+  fields: Map<string, Resource>;
+  optional: Set<string>;
+  shared: Set<string>;
+  methods: readonly string[];
+  /** Properties the object's methods set to a pointer: owned once set, so optional (owed from the caller's first use). */
+  setByMethods: readonly string[];
+}
+
+export function returnedObject(returns: ReturnedFields[], nullable: boolean): ReturnedObject | null {
+  const names = new Set(returns.flatMap((r) => [...r.fields.keys(), ...r.setByMethods]));
+  if (names.size === 0) return null;
+  const fields = [...names].map((name) => {
+    const holders = returns.filter((r) => r.fields.has(name));
+    // Set by a method only: the object also filed away (`activeGpu = gpu`) shares it like its other fields.
+    if (holders.length === 0) return { name, ffi: true, optional: true, ...(returns.some((r) => r.shared.size > 0) ? { shared: true } : {}) };
+    const optional = holders.length < returns.length || holders.some((r) => r.optional.has(name));
+    const shared = holders.some((r) => r.shared.has(name));
+    return { name, ffi: holders.every((r) => r.fields.get(name)!.ffi), optional, ...(shared ? { shared } : {}) };
+  });
+  return { fields, releasingMethods: [...new Set(returns.flatMap((r) => r.methods))], ...(nullable ? { nullable } : {}) };
+}

@@ -11,7 +11,7 @@ import { FfiShapes, VtableCall } from "./ffi";
 import { isTableCall } from "./vtable-tables";
 import { mentionsCancelInterface, mentionsIid } from "./interface-ids";
 import { TypeInfo } from "./type-info";
-import { CREATING_EXPORTS, createsVoice, namesCreatingMethod } from "./vocabulary";
+import { CREATING_EXPORTS, createsVoice, namesCreatingMethod } from "./creating-calls";
 import type { Vocabulary } from "./vocabulary";
 import type { AcquireFunction, QueryInterfaceArguments } from "../options";
 

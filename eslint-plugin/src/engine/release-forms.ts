@@ -68,14 +68,22 @@ export class ReleaseForms {
    * that lookup called at once.
    */
   /** `pointer`: what `target` converts (`p` of `koffi.as(p, 'void *')`), when the call names it elsewhere too. */
-  noteReleaseCall(node: TSESTree.CallExpression, target: Node, pointer: Node = target): void {
+  /**
+   * `boundLookup`: the callee is a function's own constant holding the lookup (`const Release = vtableSlot(p, 2, proto);
+   * Release(p)`), out of scope elsewhere: the form calls the lookup at once with the same arguments.
+   */
+  noteReleaseCall(node: TSESTree.CallExpression, target: Node, pointer: Node = target, boundLookup: Node | null = null): void {
+    if (boundLookup) {
+      this.noteRelease(boundLookup, target, `(${node.arguments.map((a) => this.sourceText(a)).join(", ")})`, pointer);
+      return;
+    }
     const lookup = node.arguments.length === 0 && target.parent?.type === "CallExpression" && target.parent !== node ? target.parent : null;
-    if (lookup) this.noteRelease(lookup, target, true);
+    if (lookup) this.noteRelease(lookup, target, "()");
     // `comMethod(p, 2, proto)(p)`, Deno's `lookup(p, 2, def).call(p)`: the lookup with the call of what it returned.
-    else this.noteRelease(callOf(node) ?? node, target, false, pointer);
+    else this.noteRelease(callOf(node) ?? node, target, "", pointer);
   }
 
-  noteRelease(node: Node, target: Node, called = false, pointer: Node = target): void {
+  noteRelease(node: Node, target: Node, called = "", pointer: Node = target): void {
     this.templates.push({ node, target, pointer, called, form: undefined, property: undefined, acquirer: undefined });
   }
 
@@ -83,7 +91,7 @@ export class ReleaseForms {
   private formOf(template: ReleaseTemplate): string | null {
     if (template.form === undefined) {
       // A method looked up bound to its object and called later (`release()`): the lookup, called at once.
-      const text = this.sourceText(template.node) + (template.called ? "()" : "");
+      const text = this.sourceText(template.node) + template.called;
       const occurrences = (of: Node) => new RegExp(`(^|[^\\w$.])${escapeRegExp(this.sourceText(of))}(?![\\w$])`, "g");
       let form = text.replace(occurrences(template.target), (_, before: string) => `${before}${PLACE}`);
       // The pointer cast where it is passed and named bare elsewhere (`koffi.call(slot(p, 2), proto, koffi.as(p, 'void *'))`):
@@ -284,9 +292,15 @@ export class ReleaseForms {
       if (!expr || !this.isPrototype(expr)) continue;
       const method = declaredFunctionName(expr);
       // A name that ends in Release (`RelayPageRelease`) declares one too: a public koffi client names its prototypes so.
-      if (method !== null ? this.vocabulary.isRelease(method) || this.vocabulary.endsInRelease(method) : this.vocabulary.slotMethod(name)?.role === "release") return name;
+      if (method !== null ? this.namesRelease(method) || this.namesRelease(name) : this.vocabulary.slotMethod(name)?.role === "release") return name;
     }
     return null;
+  }
+
+  /** `Release`, `RelayPageRelease`, or Release with a prototype's affix (`ReleaseFn` of `koffi.proto("__stdcall", "ReleaseFn", ...)`, `ReleaseProto`). */
+  private namesRelease(name: string): boolean {
+    const bare = name.replace(/_?(?:Fn|Func|Function|Proto|Prototype|Type|Sig|Signature)$/, "");
+    return this.vocabulary.isRelease(bare) || this.vocabulary.endsInRelease(bare);
   }
 
   /**
@@ -324,8 +338,11 @@ interface ReleaseTemplate {
   readonly target: Node;
   /** The pointer `target` converts, or `target` itself. */
   readonly pointer: Node;
-  /** `node` is a lookup of the Release bound to its object (`method(p, SLOT.release, [])`): the form calls it. */
-  readonly called: boolean;
+  /**
+   * What the form adds to `node`'s text: `node` is a lookup of the Release bound to its object (`method(p, SLOT.release,
+   * [])`: `()`), or one a constant held (`vtableSlot(p, 2, proto)`: `(p)`), which the form calls at once; else empty.
+   */
+  readonly called: string;
   form: string | null | undefined;
   property: string | null | undefined;
   acquirer: string | null | undefined;

@@ -77,3 +77,51 @@ export function capturedOnlyByLaterClosures(variable: Scope.Variable, home: Scop
     return !!fn && (fn.type === "FunctionExpression" || fn.type === "ArrowFunctionExpression") && fn.range[0] >= declared;
   });
 }
+
+/** The variables of functions around `fn` that it refers to, once each, with the scope of its first reference. */
+export function outerReferences(scopeManager: Scope.ScopeManager | null, fn: Node): { variable: Scope.Variable; from: Scope.Scope }[] {
+  const scope = scopeManager?.acquire(fn as never, true);
+  const out: { variable: Scope.Variable; from: Scope.Scope }[] = [];
+  const seen = new Set<Scope.Variable>();
+  for (const ref of scope?.through ?? []) {
+    const variable = ref.resolved;
+    if (!variable || seen.has(variable)) continue;
+    seen.add(variable);
+    out.push({ variable, from: ref.from.variableScope });
+  }
+  return out;
+}
+
+/** The identifiers declaring these variables. */
+export function declaredOf(references: readonly { variable: Scope.Variable }[]): TSESTree.Identifier[] {
+  const out: TSESTree.Identifier[] = [];
+  for (const { variable } of references) {
+    const declared = variable.identifiers[0] as TSESTree.Identifier | undefined;
+    if (declared) out.push(declared);
+  }
+  return out;
+}
+
+/** Is the variable exported from its module (declared in an export, or named by an export specifier)? */
+export function isExported(variable: Scope.Variable): boolean {
+  // Only a module's (or a namespace's) own variables can be exported: the function's locals, most of those asked
+  // about, are answered without touching their declarations and references.
+  const scope = variable.scope.type as string;
+  if (scope !== "module" && scope !== "global" && scope !== "tsModule") return false;
+  if (variable.defs.some((def) => (def.node as Node).parent?.parent?.type === "ExportNamedDeclaration")) return true;
+  return variable.references.some((ref) => {
+    const parent = (ref.identifier as Node).parent?.type;
+    return parent === "ExportSpecifier" || parent === "ExportDefaultDeclaration";
+  });
+}
+
+/** Is the variable referred to from another function than its own (IIFEs inlined), a method of an object literal holding it excepted? */
+export function referencedByClosures(variable: Scope.Variable, home: Scope.Scope): boolean {
+  const own = inlinedHome(home);
+  for (const ref of variable.references) {
+    const from = ref.from.variableScope;
+    // Most references are from the variable's own function (`inlinedHome` of it is itself): no climb.
+    if (from !== own && inlinedHome(from) !== own && !inOwnLiteralMethod(from, home, variable)) return true;
+  }
+  return false;
+}

@@ -195,7 +195,10 @@ function checkExit(ctx: EngineContext, transfer: Transfer, state: State, exit: E
       if (set.some((id) => transfer.transitions.isOwed(res, facts.get(id))) || (res.shared && ctx.objects.leftOverFromTeardown(facts, state, res))) {
         let list = leaks.get(res);
         if (!list) leaks.set(res, (list = []));
-        if (!list.some((e) => e.node === exit.node)) list.push(exit);
+        const releasedThere = set.some((id) => facts.get(id).phase === Phase.PtrReleased && !facts.get(id).uncertain);
+        const known = list.findIndex((e) => e.node === exit.node);
+        if (known < 0) list.push(releasedThere ? { ...exit, releasedThere } : exit);
+        else if (releasedThere && !list[known].releasedThere) list[known] = { ...list[known], releasedThere };
       }
     } else if (key === res.protoKey) {
       // A call object in a field (`this.call`, `obj.call`) outlives this function: its state is the object's.

@@ -8,15 +8,15 @@
  */
 import type { TSESTree } from "@typescript-eslint/utils";
 import { Phase, State } from "./facts";
-import type { EngineContext, Event, ParamEffect, Resource, ReturnedObject, Summary, Sym } from "./model";
+import type { EngineContext, Event, ParamEffect, Resource, Summary, Sym } from "./model";
 import type { ResourceTable } from "./resources";
 import type { FunctionGraph } from "./segment-graph";
 import { solve } from "./solver";
-import { slotKeysOf } from "./object-fields";
-import { rootKey } from "./module-pointers";
+import { returnedObject, slotKeysOf } from "./object-fields";
+import type { ReturnedFields } from "./object-fields";
 import type { SolveOptions } from "./solver";
 import type { Symbols } from "./symbols";
-import { copiesIntoCache, returnsOwned, summaryOfCall } from "./call-effects";
+import { capturedReleaseCandidates, copiesIntoCache, returnsOwned, summaryOfCall } from "./call-effects";
 
 type Node = TSESTree.Node;
 
@@ -137,7 +137,7 @@ export class Summaries {
     // A closure's variables of the functions around it that it releases (`root[0]` of `dispose`): each gets a
     // pointer of the caller's, as a parameter does, to see what every exit did to it.
     const captured: { res: Resource; ownerKey: string; key: string }[] = [];
-    for (const key of this.capturedReleaseCandidates(graph, fn)) {
+    for (const key of fn.type === "FunctionDeclaration" && fn.parent?.type === "Program" ? [] : capturedReleaseCandidates(graph, this.symbols.outerFunctionKeys(fn))) {
       const ownerKey = `captured-owner:${key}`;
       const res = this.resources.create(fn, true, true, true, ownerKey, "");
       res.ffi = true;
@@ -213,27 +213,6 @@ export class Summaries {
     return { params: effects, returns: returned, object: returnedObject([...objects.values()], nullable), ...(releasesCaptured.length > 0 ? { releasesCaptured } : {}) };
   }
 
-  /**
-   * The slots a closure hands to a release, directly or through a helper, whose variable a function around it
-   * declares (`automation[0]`, `walker[0]` of `dispose`): what a call of it may release of its caller's.
-   */
-  private capturedReleaseCandidates(graph: FunctionGraph, fn: TSESTree.FunctionLike): string[] {
-    if (fn.type === "FunctionDeclaration" && fn.parent?.type === "Program") return [];
-    const outer = this.symbols.outerFunctionKeys(fn);
-    if (outer.size === 0) return [];
-    const found = new Set<string>();
-    const consider = (key: string | null) => {
-      if (key !== null && outer.has(rootKey(key))) found.add(key);
-    };
-    for (const events of graph.events) {
-      for (const event of events) {
-        if (event.k === "release") for (const key of slotKeysOf(event.target)) consider(key);
-        else if (event.k === "callLocal") for (const arg of event.args) for (const key of slotKeysOf(arg.sym)) consider(key);
-      }
-    }
-    return [...found];
-  }
-
   /** What every normal exit agrees the function did to one parameter. */
   private paramEffect(exit: State, graph: FunctionGraph, param: { res: Resource; ownerKey: string }): ParamEffect {
     const sure = (key: number) => (exit.tracks.get(key) ?? []).map((id) => this.ctx.facts.get(id)).filter((f) => !f.uncertain);
@@ -260,34 +239,6 @@ export class Summaries {
 /** `D3D11CreateDeviceAndSwapChain(..., ppDevice, ...)`: an export filling boxes the file uses as COM objects, whatever its name. */
 function acquires(graph: FunctionGraph): boolean {
   return graph.events.some((events) => events.some((event) => event.k === "acquire"));
-}
-
-/**
- * The object a function returns, from what each `return` hands out: a property is a field when
- * it holds a pointer the function acquired and still holds; optional when some return lacks it
- * (`return null` on failure, `result.srv` set only when asked for). Null when no return has one.
- */
-interface ReturnedFields {
-  fields: Map<string, Resource>;
-  optional: Set<string>;
-  shared: Set<string>;
-  methods: readonly string[];
-  /** Properties the object's methods set to a pointer: owned once set, so optional (owed from the caller's first use). */
-  setByMethods: readonly string[];
-}
-
-function returnedObject(returns: ReturnedFields[], nullable: boolean): ReturnedObject | null {
-  const names = new Set(returns.flatMap((r) => [...r.fields.keys(), ...r.setByMethods]));
-  if (names.size === 0) return null;
-  const fields = [...names].map((name) => {
-    const holders = returns.filter((r) => r.fields.has(name));
-    // Set by a method only: the object also filed away (`activeGpu = gpu`) shares it like its other fields.
-    if (holders.length === 0) return { name, ffi: true, optional: true, ...(returns.some((r) => r.shared.size > 0) ? { shared: true } : {}) };
-    const optional = holders.length < returns.length || holders.some((r) => r.optional.has(name));
-    const shared = holders.some((r) => r.shared.has(name));
-    return { name, ffi: holders.every((r) => r.fields.get(name)!.ffi), optional, ...(shared ? { shared } : {}) };
-  });
-  return { fields, releasingMethods: [...new Set(returns.flatMap((r) => r.methods))], ...(nullable ? { nullable } : {}) };
 }
 
 /** The members of `key` some event of the function hands on (`comRelease(buf.srv)`, `keep(buf.tex)`, `return code.ptr`), by name. */

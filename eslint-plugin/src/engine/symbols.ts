@@ -15,7 +15,7 @@ import type { ResourceTable } from "./resources";
 import type { FunctionGraph } from "./segment-graph";
 import { ReferenceScopes } from "./reference-scopes";
 import { conversionOperand, endsOnFailure, endsProcessFunction, handsSlotToDispatcher, indexesVtable, isExitCall } from "./helper-shapes";
-import { capturedOnlyByLaterClosures, inOwnLiteralMethod, inlinedHome, ownsScope } from "./scope-homes";
+import { capturedOnlyByLaterClosures, declaredOf, inOwnLiteralMethod, isExported, outerReferences, ownsScope, referencedByClosures } from "./scope-homes";
 
 type Node = TSESTree.Node;
 
@@ -277,33 +277,10 @@ export class Symbols implements FfiLookups {
    * method of an object literal holding them captures (the object holds them).
    */
   capturedAtMaking(fn: Node, graph: FunctionGraph): TSESTree.Identifier[] {
-    const scope = this.sourceCode.scopeManager?.acquire(fn as never, true);
-    const out: TSESTree.Identifier[] = [];
-    const seen = new Set<Scope.Variable>();
-    for (const ref of scope?.through ?? []) {
-      const variable = ref.resolved;
-      if (!variable || seen.has(variable)) continue;
-      seen.add(variable);
+    return declaredOf(outerReferences(this.sourceCode.scopeManager, fn).filter(({ variable, from }) => {
       const home = variable.scope.variableScope;
-      if (!ownsScope(graph, home) || !capturedOnlyByLaterClosures(variable, home) || inOwnLiteralMethod(ref.from.variableScope, home, variable)) continue;
-      const declared = variable.identifiers[0] as TSESTree.Identifier | undefined;
-      if (declared) out.push(declared);
-    }
-    return out;
-  }
-
-  /** The keys of the variables a function refers to that a function around it declares (not the module's). */
-  outerFunctionKeys(fn: Node): Set<string> {
-    const scope = this.sourceCode.scopeManager?.acquire(fn as never, true);
-    const keys = new Set<string>();
-    for (const ref of scope?.through ?? []) {
-      const variable = ref.resolved;
-      const home = variable?.scope.variableScope;
-      if (!variable || !home || home.type === "module" || home.type === "global") continue;
-      const key = this.keyOf(ref.identifier as TSESTree.Identifier);
-      if (key !== null) keys.add(key);
-    }
-    return keys;
+      return ownsScope(graph, home) && capturedOnlyByLaterClosures(variable, home) && !inOwnLiteralMethod(from, home, variable);
+    }));
   }
 
   /**
@@ -311,17 +288,18 @@ export class Symbols implements FfiLookups {
    * whoever holds the closure reaches what they hold, also what a box among them receives after the closure is made.
    */
   capturedBy(fn: Node, graph: FunctionGraph): TSESTree.Identifier[] {
-    const scope = this.sourceCode.scopeManager?.acquire(fn as never, true);
-    const out: TSESTree.Identifier[] = [];
-    const seen = new Set<Scope.Variable>();
-    for (const ref of scope?.through ?? []) {
-      const variable = ref.resolved;
-      if (!variable || seen.has(variable)) continue;
-      seen.add(variable);
-      const declared = variable.identifiers[0] as TSESTree.Identifier | undefined;
-      if (declared && variable.defs.some((def) => def.type === "Variable") && ownsScope(graph, variable.scope.variableScope)) out.push(declared);
+    return declaredOf(outerReferences(this.sourceCode.scopeManager, fn).filter(({ variable }) => variable.defs.some((def) => def.type === "Variable") && ownsScope(graph, variable.scope.variableScope)));
+  }
+
+  /** The keys of the variables a function refers to that a function around it declares (not the module's). */
+  outerFunctionKeys(fn: Node): Set<string> {
+    const keys = new Set<string>();
+    for (const { variable } of outerReferences(this.sourceCode.scopeManager, fn)) {
+      const home = variable.scope.variableScope;
+      const key = home.type === "module" || home.type === "global" ? null : this.keyOf(variable.identifiers[0] as TSESTree.Identifier);
+      if (key !== null) keys.add(key);
     }
-    return out;
+    return keys;
   }
 
   /**
@@ -412,31 +390,8 @@ export class Symbols implements FfiLookups {
   }
 }
 
-function isExported(variable: Scope.Variable): boolean {
-  // Only a module's (or a namespace's) own variables can be exported: the function's locals, most of those asked
-  // about, are answered without touching their declarations and references.
-  const scope = variable.scope.type as string;
-  if (scope !== "module" && scope !== "global" && scope !== "tsModule") return false;
-  if (variable.defs.some((def) => (def.node as Node).parent?.parent?.type === "ExportNamedDeclaration")) return true;
-  return variable.references.some((ref) => {
-    const parent = (ref.identifier as Node).parent?.type;
-    return parent === "ExportSpecifier" || parent === "ExportDefaultDeclaration";
-  });
-}
-
 export function unionSym(a: Sym, b: Sym): Sym {
   if (!a) return b;
   if (!b) return a;
   return { t: "union", parts: [a, b] };
-}
-
-/** Is the variable referred to from another function than its own (IIFEs inlined), a method of an object literal holding it excepted? */
-function referencedByClosures(variable: Scope.Variable, home: Scope.Scope): boolean {
-  const own = inlinedHome(home);
-  for (const ref of variable.references) {
-    const from = ref.from.variableScope;
-    // Most references are from the variable's own function (`inlinedHome` of it is itself): no climb.
-    if (from !== own && inlinedHome(from) !== own && !inOwnLiteralMethod(from, home, variable)) return true;
-  }
-  return false;
 }

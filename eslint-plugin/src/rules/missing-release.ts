@@ -76,9 +76,10 @@ function releaseRepairs(finding: MissingRelease, context: RepairContext): Repair
     const last = bodyOf(b)[bodyOf(b).length - 1];
     return !!last && /^(Return|Throw)Statement$/.test(last.type) && pointerCalled.test(sourceCode.getText(last));
   };
-  // An exit before the statement that names the pointer (a return between an out-box call and its read) cannot release it by that name.
+  // An exit before the statement that names the pointer (a return between an out-box call and its read) cannot release it by that name;
+  // one that another path reaches with the pointer released (a `break` after a `finally` that released it) would release it twice.
   const fixable = (exit: Exit) =>
-    exit.node === null ? !finding.releasedOnSomePath && reachesBlockEnd(block) && !endsByUsing(block) : !usesPointer(exit.node) && exit.range[0] >= owner.range[1] && exit.range[1] <= block.range[1];
+    exit.releasedThere ? false : exit.node === null ? !finding.releasedOnSomePath && reachesBlockEnd(block) && !endsByUsing(block) : !usesPointer(exit.node) && exit.range[0] >= owner.range[1] && exit.range[1] <= block.range[1];
   if (!finding.exits.every(fixable)) return repairs;
   repairs.push({
     messageId: finding.exits.length > 1 ? "insertReleaseAtExits" : "insertReleaseAtExit",

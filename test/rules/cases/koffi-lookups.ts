@@ -296,8 +296,78 @@ ${end}  return GetTimestamp(reading);
 module.exports = { poll };
 `;
 
+/**
+ * A lookup helper that decodes the method with its prototype (`vtableSlot(p, 2, ReleaseProto)`, koffi's four-argument
+ * `koffi.proto("__stdcall", "ReleaseFn", ...)`), whose result a function's own constant holds (`const Release =
+ * vtableSlot(other, 2, ReleaseProto); Release(other)`, `other` the file's only release when `otherRelease` is set).
+ */
+const DECODED_LOOKUP = (end: string, otherRelease = false) => `import koffi from "koffi";
+const SHCreateItemFromParsingName = koffi.load("shell32.dll").func("__stdcall", "SHCreateItemFromParsingName", "long", ["str16", "void *", "void *", koffi.out(koffi.pointer("void *"))]);
+const GetImageProto = koffi.proto("__stdcall", "GetImageFn", "long", ["void *", "int32", "int32", koffi.out(koffi.pointer("void *"))]);
+const ReleaseProto = koffi.proto("__stdcall", "ReleaseFn", "uint32", ["void *"]);
+function vtableSlot(objPtr: unknown, index: number, proto: unknown): any {
+  const vtablePtr = koffi.decode(objPtr, "void *");
+  const slotPtr = koffi.decode(vtablePtr, index * 8, "void *");
+  return koffi.decode(slotPtr, proto);
+}
+${otherRelease ? "export function releaseOther(other: unknown): void {\n  const Release = vtableSlot(other, 2, ReleaseProto);\n  Release(other);\n}\n" : ""}export function imageResult(absPath: string, iid: unknown, size: number): number {
+  const itemOut: unknown[] = [null];
+  if (SHCreateItemFromParsingName(absPath, null, iid, itemOut) !== 0 || !itemOut[0]) return -1;
+  const item = itemOut[0];
+  const GetImage = vtableSlot(item, 3, GetImageProto);
+  const hbmOut: unknown[] = [null];
+  const hrImg = GetImage(item, size, 0, hbmOut);
+${end}  return hrImg;
+}
+`;
+const DECODED_WRAPPED = "  const GetImage = vtableSlot(item, 3, GetImageProto);\n  const hbmOut: unknown[] = [null];\n  const hrImg = GetImage(item, size, 0, hbmOut);\n  return hrImg;\n";
+
+/** A walk whose loop `finally` releases each child and breaks when there is no next one: the loop's own exit leaks the first. */
+const WALK_BREAK = `import koffi from "koffi";
+const firstChildProto = koffi.proto("int __stdcall UiaGetFirstChild(void *self, void *element, _Out_ void **child)");
+const nextSiblingProto = koffi.proto("int __stdcall UiaGetNextSibling(void *self, void *element, _Out_ void **next)");
+const releaseProto = koffi.proto("uint32_t __stdcall UiaRelease(void *self)");
+const MAX_NODES = 50;
+function invoke(target: unknown, slot: number, method: ReturnType<typeof koffi.proto>, args: unknown[]): number {
+  const vtable = koffi.decode(target, "void *");
+  const fn = koffi.decode(koffi.decode(vtable, slot * 8, "void *"), method) as (...inner: unknown[]) => number;
+  return fn(...args);
+}
+function release(target: unknown) {
+  if (!target) return;
+  invoke(target, 2, releaseProto, [target]);
+}
+function firstChild(walker: unknown, element: unknown): unknown {
+  const out = [null];
+  if (invoke(walker, 4, firstChildProto, [walker, element, out]) < 0) return null;
+  return out[0];
+}
+function nextSibling(walker: unknown, element: unknown): unknown {
+  const out = [null];
+  if (invoke(walker, 6, nextSiblingProto, [walker, element, out]) < 0) return null;
+  return out[0];
+}
+export function walk(walker: unknown, element: unknown, state: { count: number }): string {
+  state.count += 1;
+  let child = firstChild(walker, element);
+  while (child && state.count < MAX_NODES) {
+    let sibling: unknown = null;
+    try {
+      state.count += 1;
+      if (state.count < MAX_NODES) sibling = nextSibling(walker, child);
+    } finally {
+      release(child);
+    }
+    if (!sibling) break;
+    child = sibling;
+  }
+  return "";
+}
+`;
+
 export const cases: RuleCases = {
   valid: [
+    { name: "a Release looked up with its prototype into a constant of the function, called: released", code: DECODED_LOOKUP("  const Release = vtableSlot(item, 2, ReleaseProto);\n  Release(item);\n") },
     { name: "a method lookup given declarations as strings releases with Release's (decodeComMethod(p, RELEASE_SLOT, \"uint32_t __stdcall Release(void *self)\")(p))", code: DECLARATION_STRINGS('  decodeComMethod(reading, RELEASE_SLOT, "uint32_t __stdcall Release(void *self)")(reading);\n') },
     { name: "an HRESULT test helper that converts first ((hr) => Number(hr) >= 0) is a test: its failure throws before anything is acquired", code: CONVERTING_TEST },
     { name: "a dispatcher given the prototype declared as PageRelease at slot 2 releases the object", code: NAMED_PROTOTYPES("  call(element[0], 2, releaseResult);\n") },
@@ -315,6 +385,13 @@ export const cases: RuleCases = {
     { name: "koffi.call(slot(vtbl, SLOT.Save), proto, file) through a vtable returned beside the object calls a named method of file's: released after it, no report", code: NAMED_SLOT("  koffi.call(slot(vtbl, SLOT.Release), pRelease, file);\n") },
   ],
   invalid: [
+    {
+      name: "a leak at an exit that a break reaches with the pointer released already: no repair (a Release written there would run twice)",
+      code: WALK_BREAK,
+      errors: [{ messageId: "missingRelease", data: { pointer: "child", acquirer: "firstChild", reached: "the return at line 39", release: "release(child)" }, line: 27, column: 15, suggestions: [] }],
+    },
+    leakCase("a file that releases nothing and looks methods up with their prototypes (koffi.proto's four-argument form): the repair passes the Release prototype (ReleaseFn) to the lookup", (end) => DECODED_LOOKUP(end), { pointer: "item", acquirer: "SHCreateItemFromParsingName", reached: "the return at line 17" }, [12, 7], "vtableSlot(item, 2, ReleaseProto)(item)", DECODED_WRAPPED),
+    leakCase("a file whose Release is a constant of another function (const Release = vtableSlot(other, 2, ReleaseProto)): the repair calls the lookup at once, not that constant", (end) => DECODED_LOOKUP(end, true), { pointer: "item", acquirer: "SHCreateItemFromParsingName", reached: "the return at line 21" }, [16, 7], "vtableSlot(item, 2, ReleaseProto)(item)", DECODED_WRAPPED),
     {
       name: "a file that releases nothing and looks methods up with their declarations as strings: the repair writes Release's declaration the same way (its quotes and calling convention)",
       code: DECLARATION_STRINGS(""),
