@@ -25,7 +25,7 @@ export function indexesVtable(fn: TSESTree.FunctionLike, sourceCode: SourceCode)
   if (slot?.type === "Identifier") {
     const text = sourceCode.text.slice(fn.range[0], fn.range[1]);
     const name = escapeRegExp(slot.name);
-    const size = `(?:8|4|[\\w$.]*(?:size|SIZE|Size|ptr|PTR)[\\w$.]*)`;
+    const size = `(?:8|4|[\\w$.]*(?:size|SIZE|Size|ptr|PTR|Ptr|pointer|POINTER|Pointer)[\\w$.]*)`;
     known = new RegExp(`(^|[^\\w$.])${name}\\s*\\*\\s*${size}(?![\\w$])|(^|[^\\w$.])${size}\\s*\\*\\s*${name}(?![\\w$])|(^|[^\\w$.])${name}\\s*<<\\s*[23](?![\\w$])`).test(text) || indexesDecodedTable(text, fn.params[0], name);
   }
   dispatchers.set(fn, known);

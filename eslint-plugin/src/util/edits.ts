@@ -100,11 +100,12 @@ function exitsOnNull(statement: Node, sourceCode: SourceCode, pointer: string): 
     const text = sourceCode.getText(node);
     return text === pointer || pointer.startsWith(`${text}.`);
   };
-  const test = statement.test;
-  const testsNull =
+  // Also one disjunct of the test (`if (hr < 0 || !p) return`): past the statement, every disjunct was false.
+  const testsNull = (test: Node): boolean =>
+    (test.type === "LogicalExpression" && test.operator === "||" && (testsNull(test.left) || testsNull(test.right))) ||
     (test.type === "UnaryExpression" && test.operator === "!" && isPointerOrOwner(test.argument)) ||
     (test.type === "BinaryExpression" && (test.operator === "===" || test.operator === "==") && ((isPointerOrOwner(test.left) && isNullishLiteral(test.right)) || (isPointerOrOwner(test.right) && isNullishLiteral(test.left as Node))));
-  if (!testsNull) return false;
+  if (!testsNull(statement.test)) return false;
   const jump = statement.consequent.type === "BlockStatement" ? statement.consequent.body[statement.consequent.body.length - 1] : statement.consequent;
   return !!jump && /^(Return|Throw|Break|Continue)Statement$/.test(jump.type);
 }

@@ -365,8 +365,38 @@ export function walk(walker: unknown, element: unknown, state: { count: number }
 }
 `;
 
+/** A dispatcher scaling its slot by a pointer size the architecture picks (`const POINTER = process.arch === "ia32" ? 4 : 8`). */
+const ARCH_POINTER = (end: string) => `import koffi from "koffi";
+const POINTER = process.arch === "ia32" ? 4 : 8;
+function invoke(target: unknown, slot: number, method: ReturnType<typeof koffi.proto>, args: unknown[]): number {
+  const vtable = koffi.decode(target, "void *");
+  const fnPtr = koffi.decode(vtable, slot * POINTER, "void *");
+  const fn = koffi.decode(fnPtr, method) as (...inner: unknown[]) => number;
+  return fn(...args);
+}
+const releaseProto = koffi.proto("uint32_t __stdcall UiaRelease(void *self)");
+const currentPatternProto = koffi.proto("int __stdcall UiaGetCurrentPattern(void *self, int patternId, _Out_ void **pattern)");
+const currentValueProto = koffi.proto("int __stdcall UiaGetCurrentValue(void *self, _Out_ void **value)");
+function release(target: unknown) {
+  if (!target) return;
+  try {
+    invoke(target, 2, releaseProto, [target]);
+  } catch {}
+}
+export function addressValue(element: unknown): number {
+  const pattern = [null];
+  const hr = invoke(element, 16, currentPatternProto, [element, 10002, pattern]);
+  if ((hr | 0) < 0 || !pattern[0]) return -1;
+  const value = [0];
+  const valueHr = invoke(pattern[0], 4, currentValueProto, [pattern[0], value]);
+${end}  return valueHr < 0 ? -1 : value[0];
+}
+`;
+const ARCH_RELEASE = "invoke(pattern[0], 2, releaseProto, [pattern[0]])";
+
 export const cases: RuleCases = {
   valid: [
+    { name: "a dispatcher scaling its slot by an architecture's pointer size (POINTER): the box it fills, released", code: ARCH_POINTER(`  ${ARCH_RELEASE};\n`) },
     { name: "a Release looked up with its prototype into a constant of the function, called: released", code: DECODED_LOOKUP("  const Release = vtableSlot(item, 2, ReleaseProto);\n  Release(item);\n") },
     { name: "a method lookup given declarations as strings releases with Release's (decodeComMethod(p, RELEASE_SLOT, \"uint32_t __stdcall Release(void *self)\")(p))", code: DECLARATION_STRINGS('  decodeComMethod(reading, RELEASE_SLOT, "uint32_t __stdcall Release(void *self)")(reading);\n') },
     { name: "an HRESULT test helper that converts first ((hr) => Number(hr) >= 0) is a test: its failure throws before anything is acquired", code: CONVERTING_TEST },
@@ -385,6 +415,23 @@ export const cases: RuleCases = {
     { name: "koffi.call(slot(vtbl, SLOT.Save), proto, file) through a vtable returned beside the object calls a named method of file's: released after it, no report", code: NAMED_SLOT("  koffi.call(slot(vtbl, SLOT.Release), pRelease, file);\n") },
   ],
   invalid: [
+    {
+      name: "a dispatcher scaling its slot by an architecture's pointer size (slot * POINTER): the box it fills, never released",
+      code: ARCH_POINTER(""),
+      errors: [
+        {
+          messageId: "missingRelease",
+          data: { pointer: "pattern[0]", acquirer: "invoke", reached: "the return at line 24", release: ARCH_RELEASE },
+          line: 20,
+          column: 14,
+          suggestions: [
+            // (The test that leaves when the box is empty stays before the \`try\`: the \`finally\` runs only where it holds a pointer.)
+            { messageId: "insertReleaseFinally", output: ARCH_POINTER("").replace("  const value = [0];\n  const valueHr = invoke(pattern[0], 4, currentValueProto, [pattern[0], value]);\n  return valueHr < 0 ? -1 : value[0];\n", `  try {\n    const value = [0];\n    const valueHr = invoke(pattern[0], 4, currentValueProto, [pattern[0], value]);\n    return valueHr < 0 ? -1 : value[0];\n  } finally {\n    ${ARCH_RELEASE};\n  }\n`) },
+            { messageId: "insertReleaseAtExit", output: ARCH_POINTER(`  ${ARCH_RELEASE};\n`) },
+          ],
+        },
+      ],
+    },
     {
       name: "a leak at an exit that a break reaches with the pointer released already: no repair (a Release written there would run twice)",
       code: WALK_BREAK,
