@@ -37,6 +37,8 @@ export interface VtableCall {
   method: SlotMethod;
   /** The arguments after the object and slot (what the method itself receives). */
   rest: TSESTree.CallExpressionArgument[];
+  /** Of a call through a variable holding a lookup (`create(factory, FORMAT, out)`): the lookup's slot, which names the method. */
+  slot?: TSESTree.CallExpressionArgument;
 }
 
 /** What the file tells about a name: its initializer, and whether a local function indexes a vtable with its slot parameter. */

@@ -34,13 +34,13 @@ export function indexesVtable(fn: TSESTree.FunctionLike, sourceCode: SourceCode)
 
 /**
  * koffi's way: the table decoded from the object (`koffi.decode(objPtr, 'void *')`, then an array of its
- * function pointers) indexed with the slot (`fns[index]`). Only where the function's text says `vtbl`/`vtable` and
+ * function pointers) indexed with the slot (`fns[index]`, `koffi.decode(vtable, 'void *', index + 1)[index]`). Only where the function's text says `vtbl`/`vtable` and
  * passes its first parameter to some call (`decode(objPtr, ...)`): `names[index]` of a table of names is no vtable.
  */
 function indexesDecodedTable(text: string, object: TSESTree.Parameter | undefined, slot: string): boolean {
   if (object?.type !== "Identifier" || !/vtbl|vtable/i.test(text)) return false;
   const readsObject = new RegExp(`\\(\\s*${escapeRegExp(object.name)}\\s*[,)]`).test(text);
-  return readsObject && new RegExp(`[\\w$\\]]\\s*\\[\\s*${slot}\\s*\\]`).test(text);
+  return readsObject && new RegExp(`[\\w$\\])]\\s*\\[\\s*${slot}\\s*\\]`).test(text);
 }
 
 /**

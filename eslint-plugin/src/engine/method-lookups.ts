@@ -7,7 +7,8 @@
  */
 import type { SourceCode } from "eslint";
 import type { TSESTree } from "@typescript-eslint/utils";
-import { callOf, calleeName, constantValue, dottedName, functionCalledBy, passedArguments, propertyKeyName, resultCalledBy, sameExpression, unwrapExpression, wrappedValue } from "./ast";
+import { callOf, calleeName, constantValue, dottedName, functionCalledBy, memberName, passedArguments, propertyKeyName, resultCalledBy, sameExpression, unwrapExpression, wrappedValue } from "./ast";
+import { isKoffi } from "./out-box-shapes";
 import type { FfiLookups, VtableCall } from "./ffi";
 
 type Node = TSESTree.Node;
@@ -41,13 +42,14 @@ export class MethodLookups {
     try {
       const found = lookup?.type === "CallExpression" ? this.vtableCall(lookup) : null;
       if (!found) return null;
-      if (!bound) return sameExpression(found.object, args[0]) ? { object: args[0] as Expression, method: found.method, rest: args.slice(1) } : null;
+      const slot = (lookup as TSESTree.CallExpression).arguments[1];
+      if (!bound) return sameExpression(found.object, args[0]) ? { object: args[0] as Expression, method: found.method, rest: args.slice(1), slot } : null;
       // A `const`, on an object no assignment changes: a `let` assigned another lookup later would call that one's
       // object, and `object = other` after the lookup leaves the method bound to the first.
       // (Not bun's `CFunction`, which binds no object.)
       const constant = init?.parent?.parent?.type === "VariableDeclaration" && init.parent.parent.kind === "const" && lookup === unwrapExpression(init!);
       const object = unwrapExpression(found.object);
-      return constant && object.type === "Identifier" && !this.isAssigned(object) ? { object: found.object, method: found.method, rest: [] } : null;
+      return constant && object.type === "Identifier" && !this.isAssigned(object) ? { object: found.object, method: found.method, rest: [], slot } : null;
     } finally {
       this.resolving.delete(call);
     }
@@ -59,6 +61,7 @@ export class MethodLookups {
    */
   private lookedUpBy(init: Node): Node {
     const made = unwrapExpression(init);
+    if (made.type === "CallExpression" && isKoffiFunctionDecode(made, (id) => this.lookups.initOf(id))) return unwrapExpression(constantValue(made.arguments[0] as Node, (id) => this.lookups.initOf(id)));
     const options = made.type === "CallExpression" && calleeName(made.callee) === "CFunction" ? made.arguments[0] : null;
     if (options?.type !== "ObjectExpression") return made;
     const address = options.properties.find((p): p is TSESTree.Property => p.type === "Property" && propertyKeyName(p) === "ptr");
@@ -78,14 +81,18 @@ export class MethodLookups {
     return this.madeInto(call) !== null || this.callOfVariable(call) !== null;
   }
 
-  /** The `CFunction({ ptr })` a lookup's address is made into, inline or through a constant: the lookup calls nothing itself. */
+  /**
+   * The `CFunction({ ptr })` (koffi: `koffi.decode(address, proto)`) a lookup's address is made into, inline or through a
+   * constant: the lookup calls nothing itself.
+   */
   madeInto(call: TSESTree.CallExpression): TSESTree.CallExpression | null {
     const value = wrappedValue(call);
     const declarator = value.parent;
+    const initOf = (id: Node) => this.lookups.initOf(id);
     if (declarator?.type === "VariableDeclarator" && declarator.init === value && declarator.id.type === "Identifier") {
-      return this.lookups.referencesOf(declarator.id).map(functionMadeFrom).find((f) => f !== null) ?? null;
+      return this.lookups.referencesOf(declarator.id).map((ref) => functionMadeFrom(ref, initOf)).find((f) => f !== null) ?? null;
     }
-    return functionMadeFrom(value);
+    return functionMadeFrom(value, initOf);
   }
 
   /** The call of what a lookup returns: at once (`comMethod(p, 2, proto)(p)`), or the first through the variable it is kept in. */
@@ -139,9 +146,26 @@ export class MethodLookups {
 }
 
 /** `CFunction({ ptr: node, ... })`: the call making a function from the address `node` is, or null. */
-function functionMadeFrom(node: Node): TSESTree.CallExpression | null {
+function functionMadeFrom(node: Node, initOf: (node: Node) => Node | null): TSESTree.CallExpression | null {
+  // koffi's `koffi.decode(address, proto)`: the function of a prototype at that address.
+  const decoded = node.parent;
+  if (decoded?.type === "CallExpression" && isKoffiFunctionDecode(decoded, initOf) && decoded.arguments[0] === node) return decoded;
   const property = node.parent;
   const options = property?.type === "Property" && property.value === node && propertyKeyName(property) === "ptr" ? property.parent : null;
   const made = options?.type === "ObjectExpression" ? options.parent : null;
   return made?.type === "CallExpression" && made.arguments[0] === options && calleeName(made.callee) === "CFunction" ? made : null;
 }
+
+/**
+ * `koffi.decode(address, proto)`, `koffi.decode(address, proto("int32 __stdcall GetX(...)"))`: the function of a
+ * prototype at an address (a read of a value is given a type's name, `koffi.decode(p, 'void *')`, or an offset too).
+ */
+function isKoffiFunctionDecode(call: TSESTree.CallExpression, initOf: (node: Node) => Node | null): boolean {
+  const callee = unwrapExpression(call.callee);
+  if (call.arguments.length !== 2 || callee.type !== "MemberExpression" || memberName(callee) !== "decode" || !isKoffi(callee.object)) return false;
+  // (A prototype, made here or kept in a constant: not a type's name as a string, `const PTR = 'void *'`.)
+  const type = unwrapExpression(call.arguments[1] as Node);
+  const value = type.type === "Identifier" ? initOf(type) : null;
+  return type.type === "CallExpression" || (type.type === "Identifier" && !(value?.type === "Literal" && typeof value.value === "string"));
+}
+

@@ -111,7 +111,8 @@ export class Recognizer {
     // A lookup whose method is called later through a variable is no call of the method itself.
     if (ffi.methods.isBoundLookup(call)) return { kind: "vtableUse", object };
     // The slot's name: a dispatcher's slot argument, or the function's own name in a table (`dev.symbols.CreateDevice`).
-    const slotText = !isTableCall(call) && call.arguments[1] && call.arguments[1].type !== "SpreadElement" ? (dottedName(call.arguments[1]) ?? calleeName(call.callee)) : calleeName(call.callee);
+    const slotArgument = vtable.slot ?? (!isTableCall(call) ? call.arguments[1] : undefined);
+    const slotText = slotArgument && slotArgument.type !== "SpreadElement" ? (dottedName(slotArgument) ?? calleeName(call.callee)) : calleeName(call.callee);
     switch (method.role) {
       case "release":
         return { kind: "release", target: object, viaFunction: true };

@@ -394,8 +394,42 @@ ${end}  return valueHr < 0 ? -1 : value[0];
 `;
 const ARCH_RELEASE = "invoke(pattern[0], 2, releaseProto, [pattern[0]])";
 
+/**
+ * A method decoded from its vtable slot into a function (`const getStatus = koffi.decode(vtableSlot(info, 7),
+ * proto("..."))`, the table read as an array: `koffi.decode(vtable, "void *", index + 1)[index]`), called with its object.
+ */
+const DECODED_CALL = (end: string) => `import koffi from "koffi";
+function proto(signature: string): any {
+  return koffi.proto(signature);
+}
+function vtableSlot(iface: any, index: number): number {
+  const vtable = koffi.decode(iface, "void *");
+  return koffi.decode(vtable, "void *", index + 1)[index];
+}
+function queryInterface(iface: any, iid: Buffer): any {
+  const fn = koffi.decode(vtableSlot(iface, 0), proto("int32 __stdcall ComQueryInterface(void *self, void *iid, _Out_ void **result)"));
+  const result = [null];
+  if (fn(iface, iid, result) !== 0 || !result[0]) throw new Error("QueryInterface failed");
+  return result[0];
+}
+function release(iface: any): void {
+  koffi.decode(vtableSlot(iface, 2), proto("uint32 __stdcall ComRelease(void *self)"))(iface);
+}
+export function drop(iface: any): void {
+  release(iface);
+}
+export function status(asyncOp: any, iid: Buffer): number {
+  const info = queryInterface(asyncOp, iid);
+  const getStatus = koffi.decode(vtableSlot(info, 7), proto("int32 __stdcall get_Status(void *self, _Out_ int32 *status)"));
+  const statusOut = [0];
+  const hr = getStatus(info, statusOut);
+${end}  return hr !== 0 ? -1 : statusOut[0];
+}
+`;
+
 export const cases: RuleCases = {
   valid: [
+    { name: "a method decoded from its slot into a function and called with its object: the object released", code: DECODED_CALL("  release(info);\n") },
     { name: "a dispatcher scaling its slot by an architecture's pointer size (POINTER): the box it fills, released", code: ARCH_POINTER(`  ${ARCH_RELEASE};\n`) },
     { name: "a Release looked up with its prototype into a constant of the function, called: released", code: DECODED_LOOKUP("  const Release = vtableSlot(item, 2, ReleaseProto);\n  Release(item);\n") },
     { name: "a method lookup given declarations as strings releases with Release's (decodeComMethod(p, RELEASE_SLOT, \"uint32_t __stdcall Release(void *self)\")(p))", code: DECLARATION_STRINGS('  decodeComMethod(reading, RELEASE_SLOT, "uint32_t __stdcall Release(void *self)")(reading);\n') },
@@ -415,6 +449,14 @@ export const cases: RuleCases = {
     { name: "koffi.call(slot(vtbl, SLOT.Save), proto, file) through a vtable returned beside the object calls a named method of file's: released after it, no report", code: NAMED_SLOT("  koffi.call(slot(vtbl, SLOT.Release), pRelease, file);\n") },
   ],
   invalid: [
+    leakCase(
+      "a method decoded from its slot into a function and called with its object is a use, not an escape: the object never released",
+      DECODED_CALL,
+      { pointer: "info", acquirer: "queryInterface", reached: "the return at line 26" },
+      [22, 16],
+      "release(info)",
+      '  const getStatus = koffi.decode(vtableSlot(info, 7), proto("int32 __stdcall get_Status(void *self, _Out_ int32 *status)"));\n  const statusOut = [0];\n  const hr = getStatus(info, statusOut);\n  return hr !== 0 ? -1 : statusOut[0];\n',
+    ),
     {
       name: "a dispatcher scaling its slot by an architecture's pointer size (slot * POINTER): the box it fills, never released",
       code: ARCH_POINTER(""),
