@@ -197,7 +197,7 @@ export class ComEvidence {
     let known = this.resultEvidence.get(fn);
     if (known === undefined) {
       this.resultEvidence.set(fn, false); // a result that leads back to this function proves nothing
-      const name = fn.type === "FunctionDeclaration" ? fn.id?.name : fn.parent?.type === "VariableDeclarator" && fn.parent.id.type === "Identifier" ? fn.parent.id.name : undefined;
+      const name = functionName(fn);
       const calls = name === undefined ? [] : ((this.callsByName ??= callsByName(rootOf(fn))).get(`call ${name}`) ?? []).filter((call) => this.lookups.localFunction(call.callee) === fn);
       const perCall = calls.map((call) => this.resultUses(call));
       // A call whose result is freed as memory (an HSTRING of a WinRT getter) is no COM object's, and owes no Release
@@ -330,4 +330,13 @@ function callsByName(root: Node): Map<string, TSESTree.CallExpression[]> {
     if (slot !== null) add(`slot ${slot}`, node);
   });
   return out;
+}
+
+/** The name calls of a function of the file go by: declared, a constant's, or a method's (`this.getFocusedElement()`). */
+function functionName(fn: TSESTree.FunctionLike): string | undefined {
+  if (fn.type === "FunctionDeclaration") return fn.id?.name;
+  const parent = fn.parent;
+  if (parent?.type === "VariableDeclarator" && parent.id.type === "Identifier") return parent.id.name;
+  if ((parent?.type === "MethodDefinition" || parent?.type === "Property") && !parent.computed && parent.key.type === "Identifier") return parent.key.name;
+  return undefined;
 }

@@ -427,8 +427,39 @@ ${end}  return hr !== 0 ? -1 : statusOut[0];
 }
 `;
 
+/** An acquire helper that is a method of the file's class (`this.getFocusedElement()`), its result used as a COM object. */
+const METHOD_HELPER = (end: string) => `import koffi from "koffi";
+function vcall(object: unknown, slot: number, prototype: unknown, ...args: unknown[]): number {
+  const vtable = koffi.decode(object, "void *");
+  return koffi.call(koffi.decode(vtable, slot * 8, "void *"), prototype, object, ...args);
+}
+const P = koffi.proto("int __stdcall P(void *self, _Out_ void **out)");
+const Q = koffi.proto("int __stdcall Q(void *self, _Out_ int *n)");
+const PROTOS = { release: koffi.proto("uint32_t __stdcall TC_Release(void *self)") };
+export class Bindings {
+  constructor(private readonly automation: unknown) {}
+  release(object: unknown): void {
+    if (!object) return;
+    vcall(object, 2, PROTOS.release);
+  }
+  getFocusedElement(): unknown {
+    const out: unknown[] = [null];
+    if (vcall(this.automation, 8, P, out) < 0) throw new Error("GetFocusedElement");
+    return out[0];
+  }
+  focusedType(): number | null {
+    const focused = this.getFocusedElement();
+    if (!focused) return null;
+    const n = [0];
+    vcall(focused, 21, Q, n);
+${end}    return n[0];
+  }
+}
+`;
+
 export const cases: RuleCases = {
   valid: [
+    { name: "an acquire helper that is a method of the class (this.getFocusedElement()): its result released", code: METHOD_HELPER("    this.release(focused);\n") },
     { name: "a method decoded from its slot into a function and called with its object: the object released", code: DECODED_CALL("  release(info);\n") },
     { name: "a dispatcher scaling its slot by an architecture's pointer size (POINTER): the box it fills, released", code: ARCH_POINTER(`  ${ARCH_RELEASE};\n`) },
     { name: "a Release looked up with its prototype into a constant of the function, called: released", code: DECODED_LOOKUP("  const Release = vtableSlot(item, 2, ReleaseProto);\n  Release(item);\n") },
@@ -449,6 +480,22 @@ export const cases: RuleCases = {
     { name: "koffi.call(slot(vtbl, SLOT.Save), proto, file) through a vtable returned beside the object calls a named method of file's: released after it, no report", code: NAMED_SLOT("  koffi.call(slot(vtbl, SLOT.Release), pRelease, file);\n") },
   ],
   invalid: [
+    {
+      name: "an acquire helper that is a method of the class (this.getFocusedElement()), told by its callers' use of the result: never released",
+      code: METHOD_HELPER(""),
+      errors: [
+        {
+          messageId: "missingRelease",
+          data: { pointer: "focused", acquirer: "getFocusedElement", reached: "the return at line 25", release: "vcall(focused, 2, PROTOS.release)" },
+          line: 21,
+          column: 21,
+          suggestions: [
+            { messageId: "insertReleaseFinally", output: METHOD_HELPER("").replace("    const n = [0];\n    vcall(focused, 21, Q, n);\n    return n[0];\n", "    try {\n      const n = [0];\n      vcall(focused, 21, Q, n);\n      return n[0];\n    } finally {\n      vcall(focused, 2, PROTOS.release);\n    }\n") },
+            { messageId: "insertReleaseAtExit", output: METHOD_HELPER("    vcall(focused, 2, PROTOS.release);\n") },
+          ],
+        },
+      ],
+    },
     leakCase(
       "a method decoded from its slot into a function and called with its object is a use, not an escape: the object never released",
       DECODED_CALL,
