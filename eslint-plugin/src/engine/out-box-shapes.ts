@@ -26,6 +26,11 @@ export function isBoxCreation(init: Node): boolean {
         const [type, count] = init.arguments;
         return !!type && !!count && numericLiteral(count) === 1 && namesPointerType(type);
       }
+      // ref-napi's (ffi-napi's) `ref.alloc('pointer')`, `ref.alloc(ref.refType(ref.types.void))`: one pointer.
+      if (callee.type === "MemberExpression" && memberName(callee) === "alloc" && isRefNapi(callee.object)) {
+        const [type] = init.arguments;
+        return init.arguments.length === 1 && !!type && (isStringLiteral(type, "pointer") || namesPointerType(type) || (type.type === "CallExpression" && calleeName(type.callee) === "refType"));
+      }
       // A pointer's size: 8, 4, or a named size (`POINTER_SIZE`); a 16-byte GUID buffer is no box, nor
       // is a computed size (`Buffer.alloc(stride * height)`: pixels, a struct array).
       const argument = init.arguments[0] ? unwrapExpression(init.arguments[0] as Node) : null;
@@ -76,6 +81,16 @@ export function namesPointerType(type: TSESTree.CallExpressionArgument): boolean
   if (node.type === "CallExpression") return calleeName(node.callee) === "pointer";
   const name = dottedName(node);
   return name !== null && /ptr|pointer/i.test(name.split(".").pop() ?? "");
+}
+
+/** ref-napi's module as code names it (`import * as ref from 'ref-napi'`). */
+export function isRefNapi(node: Node): boolean {
+  const name = dottedName(unwrapExpression(node));
+  return name === "ref" || name === "refNapi" || name === "ref_napi";
+}
+
+function isStringLiteral(node: TSESTree.CallExpressionArgument, value: string): boolean {
+  return node.type === "Literal" && node.value === value;
 }
 
 /** `koffi`, or a property holding it (`this.koffi`). */

@@ -10,7 +10,7 @@ import type { TSESTree } from "@typescript-eslint/utils";
 import { calleeName, constantValue, dottedName, isFunctionNode, isNullishLiteral, memberName, numericLiteral, returnedValues, unwrapExpression } from "./ast";
 import type { FfiLookups } from "./ffi";
 import { conversionOperand, onlyComputesItsResult, returnsNewBox } from "./helper-shapes";
-import { isBoxCreation, isBoxReadMethod, isBunReadNamespace, isKoffi, isPointerArrayName, isViewPointerRead, namesPointerType } from "./out-box-shapes";
+import { isBoxCreation, isBoxReadMethod, isBunReadNamespace, isKoffi, isPointerArrayName, isRefNapi, isViewPointerRead, namesPointerType } from "./out-box-shapes";
 
 type Node = TSESTree.Node;
 type Expression = TSESTree.Expression;
@@ -58,6 +58,11 @@ export class OutBoxes {
     const offset = node.arguments[0];
     const atStart = !offset || offset.type === "SpreadElement" || (numericLiteral(offset) ?? 0) === 0;
     if (callee.type === "MemberExpression" && isBoxReadMethod(memberName(callee) ?? "") && atStart && this.isBox(callee.object)) return { box: callee.object, member: "[0]" };
+    // ref-napi's `box.deref()` and `ref.deref(box)`: the pointer a `ref.alloc('pointer')` box received.
+    if (callee.type === "MemberExpression" && memberName(callee) === "deref") {
+      if (node.arguments.length === 0 && this.isBox(callee.object)) return { box: callee.object, member: "[0]" };
+      if (node.arguments.length === 1 && isRefNapi(callee.object) && this.isBox(node.arguments[0])) return { box: node.arguments[0] as Expression, member: "[0]" };
+    }
     // `new DataView(box.buffer).getBigUint64(0, true)`.
     if (callee.type === "MemberExpression" && isViewPointerRead(memberName(callee)) && node.arguments.length > 0 && numericLiteral(node.arguments[0]) === 0) {
       const viewed = this.viewedBox(callee.object, "DataView");
@@ -106,6 +111,7 @@ export class OutBoxes {
     if (node.type !== "CallExpression") return false;
     const callee = unwrapExpression(node.callee);
     const method = callee.type === "MemberExpression" ? memberName(callee) : null;
+    if (method === "deref") return true;
     // (ref-napi's `readPointer` reads a whole pointer whatever the platform.)
     if (method !== null && isBoxReadMethod(method)) return /64|Pointer/.test(method);
     // `new DataView(box.buffer).getBigUint64(0, true)` (readBox accepts only the 64-bit reads of a view).

@@ -389,8 +389,35 @@ export function listen(toast: number, handler: number): boolean {
 }
 `;
 
+/** ffi-napi with ref-napi's out box (`ref.alloc('pointer')`, read with `ref.deref(box)`); `end` runs before the return. */
+const REF_NAPI = (end: string) => `import * as ffi from 'ffi-napi';
+import * as ref from 'ref-napi';
+
+const ole32 = ffi.Library('ole32', {
+  CoCreateInstance: ['int', ['pointer', 'pointer', 'uint', 'pointer', 'pointer']],
+});
+
+function vcall(obj: Buffer, slot: number, ret: string, args: string[], ...values: unknown[]): number {
+  const vtbl = ref.readPointer(obj, 0, 8 * (slot + 1));
+  const fn = ffi.ForeignFunction(ref.readPointer(vtbl, slot * 8), ret, ['pointer', ...args]);
+  return fn(obj, ...values);
+}
+function release(p: Buffer): void { if (!ref.isNull(p)) vcall(p, 2, 'uint32', []); }
+
+export function focusedName(CLSID: Buffer, IID: Buffer): number {
+  const pAutomation = ref.alloc('pointer');
+  if (ole32.CoCreateInstance(CLSID, null, 1, IID, pAutomation) !== 0) return -1;
+  const automation = ref.deref(pAutomation);
+  const out = ref.alloc('pointer');
+  const hr = vcall(automation, 8, 'int', ['pointer'], out); // GetFocusedElement
+  if (hr === 0) release(ref.deref(out));
+${end}  return hr;
+}
+`;
+
 export const cases: RuleCases = {
   valid: [
+    { name: "ffi-napi: a ref-napi box (ref.alloc('pointer')) read with ref.deref(box), released", code: REF_NAPI("  release(automation);\n") },
     { name: "a WinRT event accessor's box (add_Activated) holds a token, not an object: the slot's name says no creation (Activated, not Activate)", code: EVENT_TOKEN },
     { name: "a read helper that normalises what it read (typeof branches, 0 as null, BigInt of a number) reads the box: its result released, nothing owed", code: NORMALISED_READ("  release(locator);\n") },
     { name: "a walk up a chain that releases the previous object after asking for the next (release(element); element = next[0]) owes nothing when it asks again", code: PARENT_WALK("      release(element);\n") },
@@ -424,6 +451,14 @@ ${BUN_VTABLE_CALL}export function make(pool: number): number {
     { name: "an object of pointers made inside try and torn down in finally only if made (if (target) closeTarget(target)): no leak on the path where it was never made", code: GUARDED_TEARDOWN },
   ],
   invalid: [
+    leakCase(
+      "ffi-napi: a ref-napi box (ref.alloc('pointer')) read with ref.deref(box) is an out box: its pointer never released",
+      REF_NAPI,
+      { pointer: "automation", acquirer: "CoCreateInstance", reached: "the return at line 22" },
+      [17, 7],
+      "release(automation)",
+      "  const out = ref.alloc('pointer');\n  const hr = vcall(automation, 8, 'int', ['pointer'], out); // GetFocusedElement\n  if (hr === 0) release(ref.deref(out));\n  return hr;\n",
+    ),
     leakCase(
       "a read helper that normalises what it read (typeof branches, 0 as null) reads the box: its result never released, it leaks under its own name",
       NORMALISED_READ,
