@@ -161,7 +161,9 @@ export class FfiShapes {
     const read = init ? unwrapExpression(init) : null;
     if (read?.type !== "CallExpression" || !isKoffiRead(read)) return false;
     const declaration = read.parent?.parent;
-    return declaration?.type === "VariableDeclaration" && declaration.kind === "const" && read.arguments.length === 2 && sameExpression(read.arguments[0], object);
+    // (`koffi.decode(p, 'void *')`, or at offset 0: `koffi.decode(p, 0, 'void *')`.)
+    const atStart = read.arguments.length === 2 || (read.arguments.length === 3 && numericLiteral(read.arguments[1]) === 0);
+    return declaration?.type === "VariableDeclaration" && declaration.kind === "const" && atStart && sameExpression(read.arguments[0], object);
   }
 
   /** `vcall(ctx, SET_BLEND_STATE, [types], [blendState, 0n])`: the argument list of a vtable call or native export, native code's to use. */

@@ -326,13 +326,16 @@ export class Recorder {
     this.record({ k: "assign", key, sym, escapes, aliasOf, heldBy, byClosures: byClosures || undefined, moduleShared: moduleShared || undefined, rebinds: rebinds || undefined, storedIn });
   }
 
-  /** `Release(item)` after `const Release = vtableSlot(item, 2, proto)` in the same function: that lookup, else null. */
+  /**
+   * `Release(item)` after `const Release = vtableSlot(item, 2, proto)` in the same function: that lookup of a vtable
+   * slot, else null (`const release = core.func("void CFRelease(void *value)")` is no lookup of the object's).
+   */
   private boundLookupOf(call: TSESTree.CallExpression): Node | null {
     const callee = unwrapExpression(call.callee);
     if (callee.type !== "Identifier" || call.arguments.length === 0 || this.symbols.isModuleVariable(callee)) return null;
     const init = this.symbols.declaredInit(callee);
     const lookup = init ? unwrapExpression(init) : null;
-    return lookup?.type === "CallExpression" ? lookup : null;
+    return lookup?.type === "CallExpression" && this.recognizer.ffi?.vtableCall(lookup) ? lookup : null;
   }
 
   /** Is this name ever the receiver of a protocol method in the file? (A cheap textual pre-scan.) */

@@ -6,7 +6,7 @@
 import type { TSESTree } from "@typescript-eslint/utils";
 import type { Exit, MissingRelease } from "../engine/findings";
 import { escapeRegExp } from "../engine/vocabulary";
-import { bodyOf, insertAtBlockEnd, insertBefore, isBlockLike, reachesBlockEnd, wrappableRest, wrapRestInFinally } from "../util/edits";
+import { bodyOf, insertAtBlockEnd, insertBefore, isBlockLike, namesVisibleAt, reachesBlockEnd, wrappableRest, wrapRestInFinally } from "../util/edits";
 import type { Repair, RepairContext } from "../util/protocol-rule";
 import { lineOf, protocolRule } from "../util/protocol-rule";
 import { exitWords } from "../util/repairs";
@@ -60,7 +60,8 @@ function releaseRepairs(finding: MissingRelease, context: RepairContext): Repair
   // Where some path releases the pointer already, an unconditional Release would release
   // twice: only the exit-specific repair fits.
   // A `finally` after the owning statement wraps what follows it: a table the release calls must be declared by then.
-  const finallyCanName = finding.releaseValidFrom === undefined || finding.releaseValidFrom <= owner.range[1];
+  // (And what the Release names is declared by then: `koffi.call(releasePtr, ...)` read from the vtable after the exit cannot be written there.)
+  const finallyCanName = (finding.releaseValidFrom === undefined || finding.releaseValidFrom <= owner.range[1]) && namesVisibleAt(sourceCode, finding.releaseText, owner, owner.range[1]);
   if (!finding.releasedOnSomePath && finallyCanName && wrappableRest(owner, sourceCode, finding.pointer) !== null) {
     repairs.push({ messageId: "insertReleaseFinally", data, fix: (fixer) => wrapRestInFinally(fixer, sourceCode, owner, statement, finding.pointer) });
   }
@@ -79,7 +80,7 @@ function releaseRepairs(finding: MissingRelease, context: RepairContext): Repair
   // An exit before the statement that names the pointer (a return between an out-box call and its read) cannot release it by that name;
   // one that another path reaches with the pointer released (a `break` after a `finally` that released it) would release it twice.
   const fixable = (exit: Exit) =>
-    exit.releasedThere ? false : exit.node === null ? !finding.releasedOnSomePath && reachesBlockEnd(block) && !endsByUsing(block) : !usesPointer(exit.node) && exit.range[0] >= owner.range[1] && exit.range[1] <= block.range[1];
+    exit.releasedThere || !namesVisibleAt(sourceCode, finding.releaseText, exit.node ?? owner, exit.range[0]) ? false : exit.node === null ? !finding.releasedOnSomePath && reachesBlockEnd(block) && !endsByUsing(block) : !usesPointer(exit.node) && exit.range[0] >= owner.range[1] && exit.range[1] <= block.range[1];
   if (!finding.exits.every(fixable)) return repairs;
   repairs.push({
     messageId: finding.exits.length > 1 ? "insertReleaseAtExits" : "insertReleaseAtExit",

@@ -5,6 +5,7 @@
  * braces. The tests re-parse and re-lint every suggestion's output.
  */
 import type { TSESLint, TSESTree } from "@typescript-eslint/utils";
+type Scope = TSESLint.Scope.Scope;
 import { isNullishLiteral, walk } from "../engine/ast";
 
 type Node = TSESTree.Node;
@@ -162,4 +163,24 @@ function containsBreak(root: Node): boolean {
     if (node.type === "BreakStatement") found = true;
   });
   return found;
+}
+
+/**
+ * Can code written at `position` (inside `at`'s scope) name everything `text` names? Not a `const`, `let` or class of
+ * an enclosing scope declared after that point (`koffi.call(releasePtr, ...)` before `const releasePtr = ...`: a
+ * ReferenceError there). Names the scopes do not declare (globals, imports' members) are taken as visible.
+ */
+export function namesVisibleAt(sourceCode: SourceCode, text: string, at: Node, position: number): boolean {
+  const names = new Set(text.replace(/(["'`])(?:\\.|(?!\1).)*\1/g, "").match(/(?<![\w$.])[A-Za-z_$][\w$]*/g) ?? []);
+  if (names.size === 0) return true;
+  for (let scope: Scope | null = sourceCode.getScope(at); scope; scope = scope.upper) {
+    for (const variable of scope.variables) {
+      if (!names.has(variable.name)) continue;
+      names.delete(variable.name);
+      const def = variable.defs[0];
+      const hoisted = def?.type === "FunctionName" || def?.type === "Parameter" || def?.type === "ImportBinding" || (def?.type === "Variable" && (def.parent as { kind?: string } | null)?.kind === "var");
+      if (!hoisted && def && def.name.range[0] > position) return false;
+    }
+  }
+  return true;
 }

@@ -457,8 +457,86 @@ ${end}    return n[0];
 }
 `;
 
+/**
+ * Two functions each with a local \`release\`: CoreFoundation's \`CFRelease\` bound with \`core.func(...)\` (no lookup of a
+ * vtable slot) and a COM release arrow. \`end\` runs before the Windows function's return.
+ */
+const TWO_RELEASES = (end: string) => `import koffi from "koffi";
+
+type NativePointer = bigint | null;
+
+export function macPart(): void {
+  const core = koffi.load("/System/Library/Frameworks/CoreFoundation.framework/CoreFoundation");
+  const createString = core.func("void *CFStringCreateWithCString(void *allocator, const char *value, uint32 encoding)");
+  const release = core.func("void CFRelease(void *value)");
+  const text = createString(null, "x", 0x08000100);
+  if (text) release(text);
+}
+
+export function windowsPart(extension: string): number {
+  const shell = koffi.load("shell32.dll");
+  const enumerate = shell.func("int32 __stdcall SHAssocEnumHandlers(str16 extension, uint32 filter, _Out_ void **enumerator)");
+  const releasePrototype = koffi.proto("__stdcall", "uint32", ["void *"]);
+  const nextPrototype = koffi.proto("__stdcall", "int32", ["void *", "uint32", koffi.out("void **"), koffi.out("uint32 *")]);
+  const call = (object: NativePointer, index: number, prototype: import("koffi").TypeObject, ...args: unknown[]): number => {
+    if (!object) throw new Error("Missing Shell interface");
+    const vtable = koffi.decode(object, "void *");
+    const method = koffi.decode(vtable, index * 8, "void *");
+    return Number(koffi.call(method, prototype, object, ...args));
+  };
+  const release = (object: NativePointer) => { if (object) call(object, 2, releasePrototype); };
+  const enumerator: NativePointer[] = [null];
+  if (Number(enumerate(extension, 0, enumerator)) < 0) return -1;
+  const handler: NativePointer[] = [null];
+  const fetched = [0];
+  call(enumerator[0], 3, nextPrototype, 1, handler, fetched);
+  release(handler[0]);
+${end}  return fetched[0];
+}
+`;
+
+/** The object's vtable read at an explicit offset 0 (\`koffi.decode(storePtr, 0, "void *")\`), its slots read once. */
+const ZERO_OFFSET_VTABLE = (end: string) => `import koffi from "koffi";
+const getStore = koffi.load("shell32.dll").func("long __stdcall SHGetPropertyStoreForWindow(uintptr_t hwnd, void *riid, void **ppv)");
+const IID_IPropertyStore = Buffer.alloc(16);
+export function apply(hwnd: number): void {
+  const ppv = Buffer.alloc(8);
+  if (getStore(hwnd, IID_IPropertyStore, ppv) !== 0) return;
+  const storePtr = koffi.decode(ppv, 0, "void *");
+  if (!storePtr) return;
+  const vtable = koffi.decode(storePtr, 0, "void *");
+  const releasePtr = koffi.decode(vtable, 2 * 8, "void *");
+  const commitPtr = koffi.decode(vtable, 7 * 8, "void *");
+  const releaseProto = koffi.proto("__stdcall", "IPropertyStore_Release", "uint32", ["void *"]);
+  const commitProto = koffi.proto("__stdcall", "IPropertyStore_Commit", "long", ["void *"]);
+  koffi.call(commitPtr, commitProto, storePtr);
+${end}}
+`;
+
+/** An early return before the Release slot and its prototype are read into constants (\`const releasePtr = ...\`). */
+const RELEASE_READ_LATE = `import koffi from "koffi";
+const getStore = koffi.load("shell32.dll").func("long __stdcall SHGetPropertyStoreForWindow(uintptr_t hwnd, void *riid, void **ppv)");
+const IID_IPropertyStore = Buffer.alloc(16);
+export function apply(hwnd: number, enabled: boolean): void {
+  const ppv = Buffer.alloc(8);
+  if (getStore(hwnd, IID_IPropertyStore, ppv) !== 0) return;
+  const storePtr = koffi.decode(ppv, 0, "void *");
+  if (!storePtr) return;
+  const vtable = koffi.decode(storePtr, 0, "void *");
+  if (!enabled) return;
+  const releasePtr = koffi.decode(vtable, 2 * 8, "void *");
+  const commitPtr = koffi.decode(vtable, 7 * 8, "void *");
+  const releaseProto = koffi.proto("__stdcall", "IPropertyStore_Release", "uint32", ["void *"]);
+  const commitProto = koffi.proto("__stdcall", "IPropertyStore_Commit", "long", ["void *"]);
+  koffi.call(commitPtr, commitProto, storePtr);
+  koffi.call(releasePtr, releaseProto, storePtr);
+}
+`;
+
 export const cases: RuleCases = {
   valid: [
+    { name: "a vtable read at an explicit offset 0 (koffi.decode(p, 0, 'void *')), its Release slot called on p: released", code: ZERO_OFFSET_VTABLE("  koffi.call(releasePtr, releaseProto, storePtr);\n") },
+    { name: "two functions' own release bindings (CFRelease and a COM arrow): the COM object released with the arrow", code: TWO_RELEASES("  release(enumerator[0]);\n") },
     { name: "an acquire helper that is a method of the class (this.getFocusedElement()): its result released", code: METHOD_HELPER("    this.release(focused);\n") },
     { name: "a method decoded from its slot into a function and called with its object: the object released", code: DECODED_CALL("  release(info);\n") },
     { name: "a dispatcher scaling its slot by an architecture's pointer size (POINTER): the box it fills, released", code: ARCH_POINTER(`  ${ARCH_RELEASE};\n`) },
@@ -480,6 +558,24 @@ export const cases: RuleCases = {
     { name: "koffi.call(slot(vtbl, SLOT.Save), proto, file) through a vtable returned beside the object calls a named method of file's: released after it, no report", code: NAMED_SLOT("  koffi.call(slot(vtbl, SLOT.Release), pRelease, file);\n") },
   ],
   invalid: [
+    {
+      name: "a leak at a return before the constants the file's Release names are declared: no repair (it would name them before their declaration)",
+      code: RELEASE_READ_LATE,
+      errors: [{ messageId: "missingRelease", data: { pointer: "storePtr", acquirer: "getStore", reached: "the return at line 10", release: "koffi.call(releasePtr, releaseProto, storePtr)" }, line: 6, column: 7, suggestions: [] }],
+    },
+    {
+      name: "a vtable read at an explicit offset 0 (koffi.decode(p, 0, 'void *')) is p's own: p, used through it and never released, leaks",
+      code: ZERO_OFFSET_VTABLE(""),
+      errors: [{ messageId: "missingRelease", data: { pointer: "storePtr", acquirer: "getStore", reached: "the end of the function at line 15", release: "storePtr.Release()" }, line: 6, column: 7 }],
+    },
+    leakCase(
+      "a release bound to a native export in another function (const release = core.func('void CFRelease(...)')) is no lookup to inline: the repair calls release in scope",
+      TWO_RELEASES,
+      { pointer: "enumerator[0]", acquirer: "enumerate", reached: "the return at line 31" },
+      [26, 14],
+      "release(enumerator[0])",
+      "  const handler: NativePointer[] = [null];\n  const fetched = [0];\n  call(enumerator[0], 3, nextPrototype, 1, handler, fetched);\n  release(handler[0]);\n  return fetched[0];\n",
+    ),
     {
       name: "an acquire helper that is a method of the class (this.getFocusedElement()), told by its callers' use of the result: never released",
       code: METHOD_HELPER(""),
