@@ -83,8 +83,12 @@ export class Acquisitions {
   private acquiredBy(value: TSESTree.Node): Resource[] {
     const expr = unwrapExpression(value);
     if (expr.type === "ConditionalExpression") return [...this.acquiredBy(expr.consequent), ...this.acquiredBy(expr.alternate)];
-    // `createDevice(1) ?? createDevice(5)`: either call's; of `a && make()`, the call's.
-    if (expr.type === "LogicalExpression") return expr.operator === "&&" ? this.acquiredBy(expr.right) : [...this.acquiredBy(expr.left), ...this.acquiredBy(expr.right)];
+    // `createDevice(1) ?? createDevice(5)`: either call's, when both acquire (`cached ?? compile()` may be the cache's,
+    // which a repair must not release).
+    if (expr.type === "LogicalExpression" && expr.operator !== "&&") {
+      const [left, right] = [this.acquiredBy(expr.left), this.acquiredBy(expr.right)];
+      return left.length > 0 && right.length > 0 ? [...left, ...right] : [];
+    }
     const res = this.resources.acquireSites.get(expr);
     return res ? [res] : [];
   }

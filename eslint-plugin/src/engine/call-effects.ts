@@ -59,6 +59,8 @@ export function applyCall(ctx: EngineContext, t: Transitions, draft: Draft, even
   });
   // `dispose()` of `const dispose = () => { releaseCom(root[0]) }`: what the closure releases of its caller's variables.
   for (const key of summary.releasesCaptured ?? []) t.release(draft, t.resourcesOf(draft, { t: "slot", key }), event.node, sink, key);
+  // (One that also empties the slot, `box[0] = 0n`, may be called again: the slot holds nothing to release twice.)
+  for (const key of summary.resetsCaptured ?? []) draft.setBinding(key, undefined);
   // A helper given an object may release or keep what its members hold (`destroyBuffer(buf)`).
   event.args.forEach((arg, i) => {
     const effect = summary.params[i];

@@ -332,11 +332,11 @@ function callsByName(root: Node): Map<string, TSESTree.CallExpression[]> {
   return out;
 }
 
-/** The name calls of a function of the file go by: declared, a constant's, or a method's (`this.getFocusedElement()`). */
+/** The name calls of a function of the file go by: declared, a constant's, or a class method's (`this.getFocusedElement()`). */
 function functionName(fn: TSESTree.FunctionLike): string | undefined {
   if (fn.type === "FunctionDeclaration") return fn.id?.name;
   const parent = fn.parent;
   if (parent?.type === "VariableDeclarator" && parent.id.type === "Identifier") return parent.id.name;
-  if ((parent?.type === "MethodDefinition" || parent?.type === "Property") && !parent.computed && parent.key.type === "Identifier") return parent.key.name;
+  if (parent?.type === "MethodDefinition" && !parent.computed && parent.key.type === "Identifier") return parent.key.name;
   return undefined;
 }

@@ -31,7 +31,7 @@ import { ObjectFields } from "./object-fields";
 import { TableReleases } from "./linked-tables";
 import { Pools } from "./pools";
 import { VariableHandling } from "./variable-handling";
-import { acquirerOfPointer, helperReleaseCalls } from "./release-forms";
+import { acquirerOfPointer, helperReleaseCalls } from "./release-sources";
 import { Conditions } from "./conditions";
 import { FfiShapes } from "./ffi";
 import { type Vocabulary, vocabularyFor } from "./vocabulary";

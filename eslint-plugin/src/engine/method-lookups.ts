@@ -35,8 +35,10 @@ export class MethodLookups {
     const callee = functionCalledBy(call);
     const args = passedArguments(call);
     const bound = args.length === 0;
-    if (callee.type !== "Identifier" || (!bound && (args[0].type === "SpreadElement" || dottedName(unwrapExpression(args[0])) === null)) || this.resolving.has(call)) return null;
-    const init = this.lookups.initOf(callee);
+    // Also koffi's function made from a lookup and called at once (`koffi.decode(vtableSlot(p, 2), proto)(p)`).
+    const madeAtOnce = callee.type === "CallExpression" && !bound && isKoffiFunctionDecode(callee, (id) => this.lookups.initOf(id)) ? callee : null;
+    if ((callee.type !== "Identifier" && !madeAtOnce) || (!bound && (args[0].type === "SpreadElement" || dottedName(unwrapExpression(args[0])) === null)) || this.resolving.has(call)) return null;
+    const init = madeAtOnce ?? this.lookups.initOf(callee);
     const lookup = init ? this.lookedUpBy(init) : null;
     this.resolving.add(call);
     try {

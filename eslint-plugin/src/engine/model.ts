@@ -227,6 +227,8 @@ export interface Summary {
    * `const dispose = () => { if (automation[0]) releaseCom(automation[0]) }`), which a call of it releases there.
    */
   releasesCaptured?: string[];
+  /** Of those, the slots it also assigns (`box[0] = 0n` after the Release): its caller's slot no longer holds the object. */
+  resetsCaptured?: string[];
 }
 
 /** What a returned object owns (object-fields.ts): its caller releases `buf.srv`, `gpu.device`. */

@@ -21,6 +21,7 @@ import { moduleHolder } from "./module-pointers";
 import { ObjectLiterals } from "./object-literals";
 import { ImportedRoles } from "./imported-roles";
 import { ReleaseForms } from "./release-forms";
+import { boundLookupOf, callsReleaseHelper } from "./release-sources";
 import { Acquisitions } from "./acquisitions";
 import { OtherCalls } from "./other-calls";
 
@@ -223,7 +224,7 @@ export class Recorder {
         const released = this.recognizer.ffi?.unconverted(api.target) ?? api.target;
         // A vtable table's Release (`calls.symbols.Release(p)`, `vt.Release(p)`) belongs to one object's table: no form for others.
         // A call releasing several (`comRelease(a, b)`) is no form: written for one pointer it would release the others again.
-        if (!api.alsoReleases && !(this.recognizer.ffi?.isObjectsOwnTableCall(node) ?? isTableCall(node))) this.releaseForms.noteReleaseCall(node, api.target, released, this.boundLookupOf(node));
+        if (!api.alsoReleases && !(this.recognizer.ffi?.isObjectsOwnTableCall(node) ?? isTableCall(node))) this.releaseForms.noteReleaseCall(node, api.target, released, boundLookupOf(node, s, this.recognizer.ffi), callsReleaseHelper(node, api.viaFunction, s, this.recognizer.ffi));
         for (const target of api.alsoReleases ? [released, ...api.alsoReleases] : [released]) {
           this.record({ k: "release", node, target: s.sym(target), targetKey: s.keyOf(target) });
           if (!this.releasesModuleState) this.releasesModuleState = this.symbols.isHeldState(target);
@@ -324,18 +325,6 @@ export class Recorder {
     // the optional fields made a temporary object per field and a differently shaped event per combination).
     const aliasOf = aliasKey !== null ? { key: aliasKey, site: source } : undefined;
     this.record({ k: "assign", key, sym, escapes, aliasOf, heldBy, byClosures: byClosures || undefined, moduleShared: moduleShared || undefined, rebinds: rebinds || undefined, storedIn });
-  }
-
-  /**
-   * `Release(item)` after `const Release = vtableSlot(item, 2, proto)` in the same function: that lookup of a vtable
-   * slot, else null (`const release = core.func("void CFRelease(void *value)")` is no lookup of the object's).
-   */
-  private boundLookupOf(call: TSESTree.CallExpression): Node | null {
-    const callee = unwrapExpression(call.callee);
-    if (callee.type !== "Identifier" || call.arguments.length === 0 || this.symbols.isModuleVariable(callee)) return null;
-    const init = this.symbols.declaredInit(callee);
-    const lookup = init ? unwrapExpression(init) : null;
-    return lookup?.type === "CallExpression" && this.recognizer.ffi?.vtableCall(lookup) ? lookup : null;
   }
 
   /** Is this name ever the receiver of a protocol method in the file? (A cheap textual pre-scan.) */

@@ -11,12 +11,8 @@
 import type { SourceCode } from "eslint";
 import type { TSESTree } from "@typescript-eslint/utils";
 import type { VtableCall } from "./ffi";
-import type { ApiCall } from "./recognizer";
-import type { Summary } from "./model";
-import { forEachEvent, type FunctionGraph } from "./segment-graph";
 import { callOf, calleeName, cDeclaration, declaredFunctionName, enclosingFunction, sameExpression, unwrapExpression } from "./ast";
 import { escapeRegExp, type Vocabulary } from "./vocabulary";
-import { summaryOfCall } from "./call-effects";
 
 type Node = TSESTree.Node;
 
@@ -72,7 +68,11 @@ export class ReleaseForms {
    * `boundLookup`: the callee is a function's own constant holding the lookup (`const Release = vtableSlot(p, 2, proto);
    * Release(p)`), out of scope elsewhere: the form calls the lookup at once with the same arguments.
    */
-  noteReleaseCall(node: TSESTree.CallExpression, target: Node, pointer: Node = target, boundLookup: Node | null = null): void {
+  noteReleaseCall(node: TSESTree.CallExpression, target: Node, pointer: Node = target, boundLookup: Node | null = null, byHelper = false): void {
+    if (byHelper) {
+      this.templates.push({ node, target, pointer, called: "", byHelper, form: undefined, property: undefined, acquirer: undefined });
+      return;
+    }
     if (boundLookup) {
       this.noteRelease(boundLookup, target, `(${node.arguments.map((a) => this.sourceText(a)).join(", ")})`, pointer);
       return;
@@ -84,7 +84,7 @@ export class ReleaseForms {
   }
 
   noteRelease(node: Node, target: Node, called = "", pointer: Node = target): void {
-    this.templates.push({ node, target, pointer, called, form: undefined, property: undefined, acquirer: undefined });
+    this.templates.push({ node, target, pointer, called, byHelper: false, form: undefined, property: undefined, acquirer: undefined });
   }
 
   /** The call's text with the pointer's place marked, or null when the pointer's text is not found there as a whole (`f(...p)`). */
@@ -145,7 +145,10 @@ export class ReleaseForms {
     const first = call.rest[0] ? unwrapExpression(call.rest[0]) : null;
     const prototype = first !== null && ((first.type === "Identifier" && this.isPrototype(this.topLevelConstants().get(first.name))) || this.isPrototype(first));
     const rest = call.rest.slice(prototype ? 1 : 0, lastArray + 1).map((a) => (a.type === "ArrayExpression" ? "[]" : this.sourceText(a)));
-    const calls = called ? (called.arguments[0] && sameExpression(called.arguments[0], call.object) ? "self" : "bare") : null;
+    // What the looked-up method is called with: the object again ("self"), nothing (bound to it, "bare"); given another
+    // object (`Release(x)` of `vtableSlot(proto, 2, P)`) the call is no shape to write a Release in.
+    if (called && called.arguments.length > 0 && !sameExpression(called.arguments[0], call.object)) return;
+    const calls = called ? (called.arguments.length > 0 ? "self" : "bare") : null;
     const declaration = prototype && first?.type === "Literal" && typeof first.value === "string" ? { quote: this.sourceText(first)[0], text: first.value } : undefined;
     this.dispatcher = { callee: this.sourceText(node.callee), rest, node, prototype, declaration, calls };
   }
@@ -202,7 +205,8 @@ export class ReleaseForms {
     if (form === undefined) {
       const usable = (t: ReleaseTemplate) => this.formOf(t) !== null;
       // The file's own words: a call of its release helper (`release(p)`) before the Release inside that helper's body.
-      const first = this.templates.find((t) => usable(t) && !releasesOwnParameter(t)) ?? this.templates.find(usable);
+      // (And where every release is some function's parameter, a helper's call, `release(p)` in `drop(p)`, before the body's.)
+      const first = this.templates.find((t) => usable(t) && !releasesOwnParameter(t)) ?? this.templates.find((t) => usable(t) && t.byHelper) ?? this.templates.find(usable);
       const template =
         (acquirer !== null ? this.templates.find((t) => this.acquirerOfTemplate(t) === acquirer && usable(t)) : undefined) ??
         this.templates.find((t) => property !== null && this.propertyOf(t) === property && usable(t)) ??
@@ -218,7 +222,7 @@ export class ReleaseForms {
     if (!this.helperReleases) return;
     const calls = this.helperReleases();
     this.helperReleases = null;
-    for (const { node, target } of calls) this.noteRelease(node, target);
+    for (const { node, target } of calls) this.templates.push({ node, target, pointer: target, called: "", byHelper: true, form: undefined, property: undefined, acquirer: undefined });
     this.templates.sort((a, b) => a.node.range[0] - b.node.range[0]);
   }
 
@@ -292,7 +296,7 @@ export class ReleaseForms {
       if (!expr || !this.isPrototype(expr)) continue;
       const method = declaredFunctionName(expr);
       // A name that ends in Release (`RelayPageRelease`) declares one too: a public koffi client names its prototypes so.
-      if (method !== null ? this.namesRelease(method) || this.namesRelease(name) : this.vocabulary.slotMethod(name)?.role === "release") return name;
+      if (method !== null ? this.namesRelease(method) : this.vocabulary.slotMethod(name)?.role === "release") return name;
     }
     return null;
   }
@@ -343,6 +347,8 @@ interface ReleaseTemplate {
    * [])`: `()`), or one a constant held (`vtableSlot(p, 2, proto)`: `(p)`), which the form calls at once; else empty.
    */
   readonly called: string;
+  /** A call of a release helper of the file (`release(p)`), found through its summary. */
+  readonly byHelper: boolean;
   form: string | null | undefined;
   property: string | null | undefined;
   acquirer: string | null | undefined;
@@ -355,46 +361,4 @@ const PLACE = "\u0000";
 function propertyOf(pointer: string): string | null {
   const match = /\.([\w$]+)!*(?:\s*\?\?.*)?$/.exec(pointer);
   return match ? match[1] : null;
-}
-
-/** Calls of helpers whose summaries release an argument (`comReleaseSafe(g.device)`), with that argument: forms too. */
-export function helperReleaseCalls(graphs: Iterable<FunctionGraph>, summaryOf: (fn: Node) => Summary | null): { node: Node; target: Node }[] {
-  const out: { node: Node; target: Node }[] = [];
-  forEachEvent(graphs, (event) => {
-    if (event.k !== "callLocal") return;
-    const summary = summaryOfCall(event, summaryOf);
-    for (let i = 0; i < event.args.length; i++) if (summary?.params[i]?.kind === "release") out.push({ node: event.node, target: event.args[i].expr });
-  });
-  return out;
-}
-
-/**
- * The acquirer of the pointer a release is given, where the code shows it: a variable bound to a helper's result
- * (`const list = createList(...)`: `createList`) or to a box's read, the box given to an acquiring call
- * (`AVIFileOpenW(box.ptr, ...)`; `box.readBigUInt64LE(0)`): that call's acquirer, in the recognizer's words.
- */
-export function acquirerOfPointer(
-  target: Node,
-  lookups: { initOf(node: Node): Node | null; referencesOf(node: TSESTree.Identifier): TSESTree.Identifier[] },
-  readBox: (node: Node) => { box: TSESTree.Expression } | null,
-  classify: (call: TSESTree.CallExpression) => ApiCall | null,
-): string | null {
-  const pointer = unwrapExpression(target);
-  const init = pointer.type === "Identifier" ? lookups.initOf(pointer) : null;
-  if (!init) return null;
-  if (init.type === "CallExpression" && !readBox(init)) return calleeName(init.callee);
-  const box = readBox(init)?.box;
-  if (box?.type !== "Identifier") return null;
-  for (const ref of lookups.referencesOf(box)) {
-    let node: Node = ref;
-    for (let depth = 0; depth < 3 && node.parent; depth++, node = node.parent) {
-      const parent: Node = node.parent;
-      if (parent.type === "CallExpression" && parent.callee !== node) {
-        const api = classify(parent);
-        if (api?.kind === "acquire") return api.acquirer;
-        break;
-      }
-    }
-  }
-  return null;
 }

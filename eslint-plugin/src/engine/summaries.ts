@@ -210,7 +210,14 @@ export class Summaries {
       return members.length > 0 ? { kind: "none", members } : effect;
     });
     const releasesCaptured = captured.filter((c) => this.paramEffect(exit, graph, c).kind === "release").map((c) => c.key);
-    return { params: effects, returns: returned, object: returnedObject([...objects.values()], nullable), ...(releasesCaptured.length > 0 ? { releasesCaptured } : {}) };
+    const resetsCaptured = releasesCaptured.filter((key) => graph.events.some((events) => events.some((event) => event.k === "assign" && event.key === key)));
+    return {
+      params: effects,
+      returns: returned,
+      object: returnedObject([...objects.values()], nullable),
+      ...(releasesCaptured.length > 0 ? { releasesCaptured } : {}),
+      ...(resetsCaptured.length > 0 ? { resetsCaptured } : {}),
+    };
   }
 
   /** What every normal exit agrees the function did to one parameter. */

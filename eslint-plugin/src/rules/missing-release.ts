@@ -62,8 +62,9 @@ function releaseRepairs(finding: MissingRelease, context: RepairContext): Repair
   // A `finally` after the owning statement wraps what follows it: a table the release calls must be declared by then.
   // (And what the Release names is declared by then: `koffi.call(releasePtr, ...)` read from the vtable after the exit cannot be written there.)
   const finallyCanName = (finding.releaseValidFrom === undefined || finding.releaseValidFrom <= owner.range[1]) && namesVisibleAt(sourceCode, finding.releaseText, owner, owner.range[1]);
-  if (!finding.releasedOnSomePath && finallyCanName && wrappableRest(owner, sourceCode, finding.pointer) !== null) {
-    repairs.push({ messageId: "insertReleaseFinally", data, fix: (fixer) => wrapRestInFinally(fixer, sourceCode, owner, statement, finding.pointer) });
+  const leaking = finding.exits.flatMap((exit) => (exit.node ? [exit.node] : []));
+  if (!finding.releasedOnSomePath && finallyCanName && wrappableRest(owner, sourceCode, finding.pointer, leaking) !== null) {
+    repairs.push({ messageId: "insertReleaseFinally", data, fix: (fixer) => wrapRestInFinally(fixer, sourceCode, owner, statement, finding.pointer, leaking) });
   }
   const block = owner.parent;
   if (finding.exits.length === 0 || !isBlockLike(block)) return repairs;

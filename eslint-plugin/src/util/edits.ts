@@ -71,8 +71,8 @@ export function insertAfter(fixer: Fixer, sourceCode: SourceCode, anchor: Node, 
  * Exits on a null `pointer` right after `owner` (`if (!p) return 0;`) stay before the `try`: a `finally` would
  * release a pointer that is not there.
  */
-export function wrapRestInFinally(fixer: Fixer, sourceCode: SourceCode, owner: Node, text: string, pointer: string): TSESLint.RuleFix | null {
-  const rest = wrappableRest(owner, sourceCode, pointer);
+export function wrapRestInFinally(fixer: Fixer, sourceCode: SourceCode, owner: Node, text: string, pointer: string, leaking: readonly Node[] = []): TSESLint.RuleFix | null {
+  const rest = wrappableRest(owner, sourceCode, pointer, leaking);
   if (rest === null) return null;
   const indent = indentOf(sourceCode, owner);
   const first = rest[0];
@@ -81,13 +81,17 @@ export function wrapRestInFinally(fixer: Fixer, sourceCode: SourceCode, owner: N
   return fixer.replaceTextRange([first.range[0], last.range[1]], `try {\n${indent}  ${inner}\n${indent}} finally {\n${indent}  ${text}\n${indent}}`);
 }
 
-/** The statements wrapRestInFinally would wrap, or null when there are none or they cannot move. */
-export function wrappableRest(owner: Node, sourceCode: SourceCode, pointer: string): Node[] | null {
+/**
+ * The statements wrapRestInFinally would wrap, or null when there are none or they cannot move. Tests that leave when
+ * the pointer is null stay before the `try`, unless they leave by an exit where it leaks (`leaking`: `if (!ready || !p)
+ * return` leaks `p` when only `ready` is false).
+ */
+export function wrappableRest(owner: Node, sourceCode: SourceCode, pointer: string, leaking: readonly Node[] = []): Node[] | null {
   const block = owner.parent;
   if (!isBlockLike(block)) return null;
   const body = bodyOf(block);
   let from = body.indexOf(owner) + 1;
-  while (from < body.length && exitsOnNull(body[from], sourceCode, pointer)) from++;
+  while (from < body.length && exitsOnNull(body[from], sourceCode, pointer) && !leaking.some((exit) => exit.range[0] >= body[from].range[0] && exit.range[1] <= body[from].range[1])) from++;
   const rest = body.slice(from);
   const movable = rest.length > 0 && !rest.some((s) => s.type === "ImportDeclaration" || s.type.startsWith("Export") || s.type === "FunctionDeclaration" || s.type === "ClassDeclaration");
   return movable ? rest : null;

@@ -415,6 +415,27 @@ ${end}  return hr;
 }
 `;
 
+/** A test that leaves when the pointer is null or for a reason of its own (\`if (!c || limit === 0) return -1\`). */
+const NULL_OR_OTHER = `import { CFunction, FFIType, read } from "bun:ffi";
+declare function queryThing(p: number): number;
+function vtableCall(object: number, slot: number, argv: readonly unknown[]): number {
+  const address = read.ptr(read.ptr(object, 0), slot * 8);
+  return (CFunction as any)({ ptr: address, args: [FFIType.ptr], returns: FFIType.i32 })(object, ...argv);
+}
+function release(p: number): void { vtableCall(p, 2, []); }
+function child(parent: number): number {
+  const out = new BigUint64Array(1);
+  if (vtableCall(parent, 5, [out]) < 0) return 0;
+  return Number(out[0]);
+}
+export function count(parent: number, limit: number): number {
+  const c = child(parent);
+  if (!c || limit === 0) return -1;
+  const n = vtableCall(c, 7, []);
+  return n;
+}
+`;
+
 export const cases: RuleCases = {
   valid: [
     { name: "ffi-napi: a ref-napi box (ref.alloc('pointer')) read with ref.deref(box), released", code: REF_NAPI("  release(automation);\n") },
@@ -451,6 +472,22 @@ ${BUN_VTABLE_CALL}export function make(pool: number): number {
     { name: "an object of pointers made inside try and torn down in finally only if made (if (target) closeTarget(target)): no leak on the path where it was never made", code: GUARDED_TEARDOWN },
   ],
   invalid: [
+    {
+      name: "a test that leaves when the pointer is null or for another reason leaks it there: the finally repair wraps that test too",
+      code: NULL_OR_OTHER,
+      errors: [
+        {
+          messageId: "missingRelease",
+          data: { pointer: "c", acquirer: "child", reached: "the return at line 15", release: "vtableCall(c, 2, [])" },
+          line: 14,
+          column: 13,
+          suggestions: [
+            { messageId: "insertReleaseFinally", output: NULL_OR_OTHER.replace("  if (!c || limit === 0) return -1;\n  const n = vtableCall(c, 7, []);\n  return n;\n", "  try {\n    if (!c || limit === 0) return -1;\n    const n = vtableCall(c, 7, []);\n    return n;\n  } finally {\n    vtableCall(c, 2, []);\n  }\n") },
+            { messageId: "insertReleaseAtExits", output: NULL_OR_OTHER.replace("  if (!c || limit === 0) return -1;\n  const n = vtableCall(c, 7, []);\n", "  if (!c || limit === 0) { vtableCall(c, 2, []); return -1; }\n  const n = vtableCall(c, 7, []);\n  vtableCall(c, 2, []);\n") },
+          ],
+        },
+      ],
+    },
     leakCase(
       "ffi-napi: a ref-napi box (ref.alloc('pointer')) read with ref.deref(box) is an out box: its pointer never released",
       REF_NAPI,

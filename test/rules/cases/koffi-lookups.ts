@@ -533,6 +533,51 @@ export function apply(hwnd: number, enabled: boolean): void {
 }
 `;
 
+/** A release helper (never called) that decodes Release from its slot and calls it at once on its parameter. */
+const DECODED_AT_ONCE = (end: string) => `import koffi from "koffi";
+const proto = (decl: string) => koffi.proto(decl);
+function vtableSlot(iface: any, index: number): any {
+  const vtable = koffi.decode(iface, "void *");
+  return koffi.decode(vtable, index * 8, "void *");
+}
+function queryInterface(iface: any, iid: Buffer): any {
+  const fn = koffi.decode(vtableSlot(iface, 0), proto("int32 __stdcall ComQueryInterface(void *self, void *iid, _Out_ void **result)"));
+  const result = [null];
+  if (fn(iface, iid, result) !== 0 || !result[0]) throw new Error("QueryInterface failed");
+  return result[0];
+}
+function release(iface: any): void {
+  koffi.decode(vtableSlot(iface, 2), proto("uint32 __stdcall ComRelease(void *self)"))(iface);
+}
+export function status(asyncOp: any, iid: Buffer): number {
+  const info = queryInterface(asyncOp, iid);
+  const getStatus = koffi.decode(vtableSlot(info, 7), proto("int32 __stdcall get_Status(void *self, _Out_ int32 *status)"));
+  const statusOut = [0];
+  const hr = getStatus(info, statusOut);
+${end}  return hr !== 0 ? -1 : statusOut[0];
+}
+`;
+/** A constant named for Release whose prototype declares another function (\`ReleaseStgMedium\`). */
+const NOT_RELEASE_PROTO = `import koffi from "koffi";
+const SHCreateItemFromParsingName = koffi.load("shell32.dll").func("__stdcall", "SHCreateItemFromParsingName", "long", ["str16", "void *", "void *", koffi.out(koffi.pointer("void *"))]);
+const GetImageProto = koffi.proto("__stdcall", "GetImageFn", "long", ["void *", "int32", "int32", koffi.out(koffi.pointer("void *"))]);
+const ReleaseFn = koffi.proto("__stdcall", "ReleaseStgMedium", "void", ["void *"]);
+function vtableSlot(objPtr: unknown, index: number, proto: unknown): any {
+  const vtablePtr = koffi.decode(objPtr, "void *");
+  const slotPtr = koffi.decode(vtablePtr, index * 8, "void *");
+  return koffi.decode(slotPtr, proto);
+}
+export function imageResult(absPath: string, iid: unknown, size: number): number {
+  const itemOut: unknown[] = [null];
+  if (SHCreateItemFromParsingName(absPath, null, iid, itemOut) !== 0 || !itemOut[0]) return -1;
+  const item = itemOut[0];
+  const GetImage = vtableSlot(item, 3, GetImageProto);
+  const hbmOut: unknown[] = [null];
+  const hrImg = GetImage(item, size, 0, hbmOut);
+  return hrImg;
+}
+`;
+
 export const cases: RuleCases = {
   valid: [
     { name: "a vtable read at an explicit offset 0 (koffi.decode(p, 0, 'void *')), its Release slot called on p: released", code: ZERO_OFFSET_VTABLE("  koffi.call(releasePtr, releaseProto, storePtr);\n") },
@@ -558,6 +603,19 @@ export const cases: RuleCases = {
     { name: "koffi.call(slot(vtbl, SLOT.Save), proto, file) through a vtable returned beside the object calls a named method of file's: released after it, no report", code: NAMED_SLOT("  koffi.call(slot(vtbl, SLOT.Release), pRelease, file);\n") },
   ],
   invalid: [
+    leakCase(
+      "a release helper that decodes Release from its slot and calls it at once (koffi.decode(vtableSlot(p, 2), proto(...))(p)) gives the form the repair writes",
+      DECODED_AT_ONCE,
+      { pointer: "info", acquirer: "queryInterface", reached: "the return at line 21" },
+      [17, 16],
+      'koffi.decode(vtableSlot(info, 2), proto("uint32 __stdcall ComRelease(void *self)"))(info)',
+      '  const getStatus = koffi.decode(vtableSlot(info, 7), proto("int32 __stdcall get_Status(void *self, _Out_ int32 *status)"));\n  const statusOut = [0];\n  const hr = getStatus(info, statusOut);\n  return hr !== 0 ? -1 : statusOut[0];\n',
+    ),
+    {
+      name: "a prototype constant named ReleaseFn that declares ReleaseStgMedium is no Release's: the message's Release is a guess, with no repair",
+      code: NOT_RELEASE_PROTO,
+      errors: [{ messageId: "missingRelease", data: { pointer: "item", acquirer: "SHCreateItemFromParsingName", reached: "the return at line 17", release: "vtableSlot(item, 2)(item)" }, line: 12, column: 7, suggestions: [] }],
+    },
     {
       name: "a leak at a return before the constants the file's Release names are declared: no repair (it would name them before their declaration)",
       code: RELEASE_READ_LATE,

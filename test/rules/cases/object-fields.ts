@@ -327,6 +327,38 @@ const EITHER_LEAK = (column: number) => ({
   ],
 });
 
+/** A module cache or a new object (\`cache ?? tryCompile(1)\`): the variable may hold the cache's. */
+const CACHE_OR_NEW = `import { FFIType } from "bun:ffi";
+declare function vcall(self: bigint, slot: number, types: readonly unknown[], args: readonly unknown[], returns?: unknown): number;
+declare function comRelease(p: bigint): void;
+declare const device: bigint;
+const DEV_CREATE_TEXTURE_2D = 5;
+const DEV_CREATE_SHADER_RESOURCE_VIEW = 7;
+function compile(): { blob: bigint; size: number } {
+  const pp = Buffer.alloc(8);
+  if (vcall(device, DEV_CREATE_TEXTURE_2D, [FFIType.ptr], [pp.ptr!]) !== 0) throw new Error("compile failed");
+  const blob = pp.readBigUInt64LE(0);
+  return { blob, size: 4 };
+}
+function tryCompile(level: number): { blob: bigint; size: number } | null {
+  const pp = Buffer.alloc(8);
+  if (vcall(device, DEV_CREATE_TEXTURE_2D, [FFIType.u32, FFIType.ptr], [level, pp.ptr!]) !== 0) return null;
+  const blob = pp.readBigUInt64LE(0);
+  return { blob, size: level };
+}
+function makeView(): { view: bigint } {
+  const pp = Buffer.alloc(8);
+  if (vcall(device, DEV_CREATE_SHADER_RESOURCE_VIEW, [FFIType.ptr], [pp.ptr!]) !== 0) throw new Error("view");
+  return { view: pp.readBigUInt64LE(0) };
+}
+let cache: { blob: bigint; size: number } | null = null;
+export function codeSize(): number {
+  const code = cache ?? tryCompile(1);
+  if (!code) return -1;
+  return code.size;
+}
+`;
+
 export const cases: RuleCases = {
   valid: [
     { name: "the object of either of two calls (compile() ?? compile()), stored into a module variable: both calls' fields go with it", code: EITHER("  cached = { blob: code.blob, size: code.size };\n") },
@@ -540,6 +572,11 @@ export function use(p: bigint): void {
     },
   ],
   invalid: [
+    {
+      name: "the cache's object or a new one (cache ?? tryCompile(1)), the new one never released: reported, with no repair (it could release the cache's)",
+      code: CACHE_OR_NEW,
+      errors: [{ messageId: "missingRelease", data: { pointer: "tryCompile(…).blob", acquirer: "tryCompile", reached: "the return at line 28", release: "vcall(tryCompile(…).blob, 2, [], [])" }, line: 26, column: 25, suggestions: [] }],
+    },
     { name: "the object of either of two calls, its field never released: reported once, named after the variable", code: EITHER(""), errors: [EITHER_LEAK(16)] },
     {
       name: "a teardown that ends the process leaves out an optional field the file reads only through a copy (`const src = sceneTex; src.srv`)",

@@ -480,8 +480,29 @@ export const cases: RuleCases = {
   ],
 };
 
+/** A disposer that releases and empties its box (\`box[0] = 0n\`), called twice. */
+const IDEMPOTENT_DISPOSER = `import { FFIType } from "bun:ffi";
+declare function vcall(self: bigint, slot: number, types: readonly unknown[], args: readonly unknown[], returns?: unknown): number;
+declare const Xaudio2_9: { XAudio2Create(box: unknown, flags: number, processor: number): number };
+declare function log(...a: unknown[]): void;
+const IUNKNOWN_RELEASE = 2;
+const IXAUDIO2_STARTENGINE = 5;
+export function run(): number {
+  const box = new BigUint64Array(1);
+  const dispose = () => {
+    if (box[0]) { vcall(box[0], IUNKNOWN_RELEASE, [], []); box[0] = 0n; }
+  };
+  if (Xaudio2_9.XAudio2Create(box, 0, 0) !== 0) return -1;
+  const n = vcall(box[0], IXAUDIO2_STARTENGINE, [], []);
+  dispose();
+  dispose();
+  return n;
+}
+`;
+
 export const useAfterRelease: RuleCases = {
   valid: [
+    { name: "a disposer that empties its box after releasing it may be called twice: nothing is released again", code: IDEMPOTENT_DISPOSER },
     { name: "koffi: a lookup's function called with Function.prototype.call and a null this (comMethod(dlg, 2, ReleaseProto).call(null, dlg)) is dlg's Release, not a use after it", code: KOFFI_CALL_NULL_THIS },
     { name: "a Deno lookup's function pointer kept in a constant and called with .call later (const rel = com(c2, 2, RELEASE); rel.call(c2)) is one Release, not a Release and a use", code: DENO_KEPT_LOOKUP },
     { name: "SINK_ON_KEY_RELEASE_SLOT is no Release: the object used after it, then released, is no use after release", code: EVENT_RELEASE_SLOT },
