@@ -394,6 +394,18 @@ ${end}  return valueHr < 0 ? -1 : value[0];
 `;
 const ARCH_RELEASE = "invoke(pattern[0], 2, releaseProto, [pattern[0]])";
 
+/** A QueryInterface and a Release helper that decode each method from its slot and call it at once. */
+const DECODED_HELPERS = `function queryInterface(iface: any, iid: Buffer): any {
+  const fn = koffi.decode(vtableSlot(iface, 0), proto("int32 __stdcall ComQueryInterface(void *self, void *iid, _Out_ void **result)"));
+  const result = [null];
+  if (fn(iface, iid, result) !== 0 || !result[0]) throw new Error("QueryInterface failed");
+  return result[0];
+}
+function release(iface: any): void {
+  koffi.decode(vtableSlot(iface, 2), proto("uint32 __stdcall ComRelease(void *self)"))(iface);
+}
+`;
+
 /**
  * A method decoded from its vtable slot into a function (`const getStatus = koffi.decode(vtableSlot(info, 7),
  * proto("..."))`, the table read as an array: `koffi.decode(vtable, "void *", index + 1)[index]`), called with its object.
@@ -406,16 +418,7 @@ function vtableSlot(iface: any, index: number): number {
   const vtable = koffi.decode(iface, "void *");
   return koffi.decode(vtable, "void *", index + 1)[index];
 }
-function queryInterface(iface: any, iid: Buffer): any {
-  const fn = koffi.decode(vtableSlot(iface, 0), proto("int32 __stdcall ComQueryInterface(void *self, void *iid, _Out_ void **result)"));
-  const result = [null];
-  if (fn(iface, iid, result) !== 0 || !result[0]) throw new Error("QueryInterface failed");
-  return result[0];
-}
-function release(iface: any): void {
-  koffi.decode(vtableSlot(iface, 2), proto("uint32 __stdcall ComRelease(void *self)"))(iface);
-}
-export function drop(iface: any): void {
+${DECODED_HELPERS}export function drop(iface: any): void {
   release(iface);
 }
 export function status(asyncOp: any, iid: Buffer): number {
@@ -540,16 +543,7 @@ function vtableSlot(iface: any, index: number): any {
   const vtable = koffi.decode(iface, "void *");
   return koffi.decode(vtable, index * 8, "void *");
 }
-function queryInterface(iface: any, iid: Buffer): any {
-  const fn = koffi.decode(vtableSlot(iface, 0), proto("int32 __stdcall ComQueryInterface(void *self, void *iid, _Out_ void **result)"));
-  const result = [null];
-  if (fn(iface, iid, result) !== 0 || !result[0]) throw new Error("QueryInterface failed");
-  return result[0];
-}
-function release(iface: any): void {
-  koffi.decode(vtableSlot(iface, 2), proto("uint32 __stdcall ComRelease(void *self)"))(iface);
-}
-export function status(asyncOp: any, iid: Buffer): number {
+${DECODED_HELPERS}export function status(asyncOp: any, iid: Buffer): number {
   const info = queryInterface(asyncOp, iid);
   const getStatus = koffi.decode(vtableSlot(info, 7), proto("int32 __stdcall get_Status(void *self, _Out_ int32 *status)"));
   const statusOut = [0];
