@@ -177,13 +177,14 @@ function containsBreak(root: Node): boolean {
 export function namesVisibleAt(sourceCode: SourceCode, text: string, at: Node, position: number): boolean {
   const names = new Set(text.replace(/(["'`])(?:\\.|(?!\1).)*\1/g, "").match(/(?<![\w$.])[A-Za-z_$][\w$]*/g) ?? []);
   if (names.size === 0) return true;
-  for (let scope: Scope | null = sourceCode.getScope(at); scope; scope = scope.upper) {
-    for (const variable of scope.variables) {
-      if (!names.has(variable.name)) continue;
-      names.delete(variable.name);
+  for (const name of names) {
+    for (let scope: Scope | null = sourceCode.getScope(at); scope; scope = scope.upper) {
+      const variable = scope.set.get(name);
+      if (!variable) continue;
       const def = variable.defs[0];
       const hoisted = def?.type === "FunctionName" || def?.type === "Parameter" || def?.type === "ImportBinding" || (def?.type === "Variable" && (def.parent as { kind?: string } | null)?.kind === "var");
       if (!hoisted && def && def.name.range[0] > position) return false;
+      break;
     }
   }
   return true;
