@@ -359,14 +359,16 @@ export class Recorder {
     const graph = this.top();
     const value = unwrapExpression(expr);
     if (!graph) return;
-    const values = value.type === "ObjectExpression" ? value.properties.map((p) => (p.type === "Property" ? p.value : p.argument)) : [value];
-    for (const candidate of values) {
-      const node = unwrapExpression(candidate as Node);
-      const fn = node.type === "Identifier" ? this.symbols.localFunction(node) : null;
-      if (!fn) continue;
-      for (const declared of this.symbols.capturedBy(fn, graph)) {
-        this.record({ k: "escape", target: this.symbols.sym(declared), targetKey: this.symbols.keyOf(declared), heldBy: { name: declared.name, node: declared }, byClosures: true });
-      }
+    if (value.type !== "ObjectExpression") return this.handClosureOn(value, graph);
+    for (const property of value.properties) this.handClosureOn(property.type === "Property" ? property.value : property.argument, graph);
+  }
+
+  private handClosureOn(candidate: Node, graph: FunctionGraph): void {
+    const node = unwrapExpression(candidate);
+    const fn = node.type === "Identifier" ? this.symbols.localFunction(node) : null;
+    if (!fn) return;
+    for (const declared of this.symbols.capturedBy(fn, graph)) {
+      this.record({ k: "escape", target: this.symbols.sym(declared), targetKey: this.symbols.keyOf(declared), heldBy: { name: declared.name, node: declared }, byClosures: true });
     }
   }
 
