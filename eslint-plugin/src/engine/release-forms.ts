@@ -70,7 +70,7 @@ export class ReleaseForms {
    */
   noteReleaseCall(node: TSESTree.CallExpression, target: Node, pointer: Node = target, boundLookup: Node | null = null, byHelper = false): void {
     if (byHelper) {
-      this.templates.push({ node, target, pointer, called: "", byHelper, form: undefined, property: undefined, acquirer: undefined });
+      this.noteRelease(node, target, "", pointer, true);
       return;
     }
     if (boundLookup) {
@@ -83,8 +83,8 @@ export class ReleaseForms {
     else this.noteRelease(callOf(node) ?? node, target, "", pointer);
   }
 
-  noteRelease(node: Node, target: Node, called = "", pointer: Node = target): void {
-    this.templates.push({ node, target, pointer, called, byHelper: false, form: undefined, property: undefined, acquirer: undefined });
+  noteRelease(node: Node, target: Node, called = "", pointer: Node = target, byHelper = false): void {
+    this.templates.push({ node, target, pointer, called, byHelper, form: undefined, property: undefined, acquirer: undefined });
   }
 
   /** The call's text with the pointer's place marked, or null when the pointer's text is not found there as a whole (`f(...p)`). */
@@ -222,7 +222,7 @@ export class ReleaseForms {
     if (!this.helperReleases) return;
     const calls = this.helperReleases();
     this.helperReleases = null;
-    for (const { node, target } of calls) this.templates.push({ node, target, pointer: target, called: "", byHelper: true, form: undefined, property: undefined, acquirer: undefined });
+    for (const { node, target } of calls) this.noteRelease(node, target, "", target, true);
     this.templates.sort((a, b) => a.node.range[0] - b.node.range[0]);
   }
 

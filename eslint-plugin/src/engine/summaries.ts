@@ -117,35 +117,33 @@ export class Summaries {
     const bindings = new Map<string, readonly number[]>();
     const tracks = new Map<number, readonly number[]>();
     const params: { res: Resource; ownerKey: string; key: string; node: TSESTree.Identifier }[] = [];
+    // What the caller hands the function in a slot: a pointer or a call object of the caller's (both tracks), owned
+    // on entry. Handed to native code (an export, a vtable method), a raw pointer stays the caller's.
+    const callersPointer = (site: Node, ownerKey: string, key: string): Resource => {
+      const res = this.resources.create(site, true, true, true, ownerKey, "");
+      res.ffi = true;
+      bindings.set(key, [this.resources.valueId({ kind: "ref", res })]);
+      tracks.set(res.ownKey, [facts.make(Phase.PtrOwned)]);
+      tracks.set(res.protoKey, [facts.make(Phase.CallUnknown)]);
+      return res;
+    };
     fn.params.forEach((declared, i) => {
       // `bindings = {}`: a default value changes nothing of what the function does with its argument.
       const param = declared.type === "AssignmentPattern" ? declared.left : declared;
       if (param.type !== "Identifier") return;
       const key = this.symbols.keyOf(param);
       if (key === null) return;
-      // A parameter may be a pointer or a call object: it gets both tracks.
       const ownerKey = `param-owner:${i}`;
-      const res = this.resources.create(param, true, true, true, ownerKey, "");
+      const res = callersPointer(param, ownerKey, key);
       res.name = param.name;
-      // Handed to native code (an export, a vtable method), a raw pointer parameter stays the caller's.
-      res.ffi = true;
-      bindings.set(key, [this.resources.valueId({ kind: "ref", res })]);
-      tracks.set(res.ownKey, [facts.make(Phase.PtrOwned)]);
-      tracks.set(res.protoKey, [facts.make(Phase.CallUnknown)]);
       params[i] = { res, ownerKey, key, node: param };
     });
-    // A closure's variables of the functions around it that it releases (`root[0]` of `dispose`): each gets a
+    // A closure's variables of the functions around it that it releases (`root[0]` of `dispose`): each holds a
     // pointer of the caller's, as a parameter does, to see what every exit did to it.
-    const captured: { res: Resource; ownerKey: string; key: string }[] = [];
-    for (const key of fn.type === "FunctionDeclaration" && fn.parent?.type === "Program" ? [] : capturedReleaseCandidates(graph, this.symbols.outerFunctionKeys(fn))) {
+    const captured = capturedReleaseCandidates(graph, this.symbols.outerFunctionKeys(fn)).map((key) => {
       const ownerKey = `captured-owner:${key}`;
-      const res = this.resources.create(fn, true, true, true, ownerKey, "");
-      res.ffi = true;
-      bindings.set(key, [this.resources.valueId({ kind: "ref", res })]);
-      tracks.set(res.ownKey, [facts.make(Phase.PtrOwned)]);
-      tracks.set(res.protoKey, [facts.make(Phase.CallUnknown)]);
-      captured.push({ res, ownerKey, key });
-    }
+      return { res: callersPointer(fn, ownerKey, key), ownerKey, key };
+    });
     let returned: Summary["returns"] = null;
     const isParam = (res: Resource) => params.some((p) => p?.res === res) || captured.some((c) => c.res === res);
     const held = (state: State, res: Resource) =>

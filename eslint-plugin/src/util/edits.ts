@@ -177,8 +177,9 @@ function containsBreak(root: Node): boolean {
 export function namesVisibleAt(sourceCode: SourceCode, text: string, at: Node, position: number): boolean {
   const names = new Set(text.replace(/(["'`])(?:\\.|(?!\1).)*\1/g, "").match(/(?<![\w$.])[A-Za-z_$][\w$]*/g) ?? []);
   if (names.size === 0) return true;
+  const innermost = sourceCode.getScope(at);
   for (const name of names) {
-    for (let scope: Scope | null = sourceCode.getScope(at); scope; scope = scope.upper) {
+    for (let scope: Scope | null = innermost; scope; scope = scope.upper) {
       const variable = scope.set.get(name);
       if (!variable) continue;
       const def = variable.defs[0];
