@@ -1,4 +1,4 @@
-/** Pointers kept in module variables, pointers handed to vtable methods, and out-box reads, collections of COM objects, objects that own pointers, tables linked from a vtable, closures capturing pointers (cases in ./cases/module-pointers, ./cases/out-box-reads, ./cases/deno-pointers, ./cases/box-idioms, ./cases/koffi-structs, ./cases/koffi-lookups, ./cases/bound-methods, ./cases/ffi-uses, ./cases/review-regressions, ./cases/release-helpers, ./cases/pools, ./cases/object-fields, ./cases/linked-tables, ./cases/closure-captures, ./cases/helper-uses). */
+/** Pointers kept in module variables, pointers handed to vtable methods, and out-box reads, collections of COM objects, objects that own pointers, tables linked from a vtable, closures capturing pointers (cases in ./cases/module-pointers, ./cases/out-box-reads, ./cases/deno-pointers, ./cases/box-idioms, ./cases/koffi-structs, ./cases/koffi-lookups, ./cases/bound-methods, ./cases/ffi-uses, ./cases/review-regressions, ./cases/release-helpers, ./cases/pools, ./cases/object-fields, ./cases/linked-tables, ./cases/closure-captures, ./cases/helper-uses, ./cases/box-release-helpers). */
 import { rules } from "eslint-plugin-com-async";
 import { cases } from "./cases/module-pointers";
 import { cases as outBoxReads } from "./cases/out-box-reads";
@@ -15,6 +15,7 @@ import { cases as objectFields } from "./cases/object-fields";
 import { cases as linkedTables } from "./cases/linked-tables";
 import { cases as closureCaptures } from "./cases/closure-captures";
 import { cases as helperUses } from "./cases/helper-uses";
+import { cases as boxReleaseHelpers } from "./cases/box-release-helpers";
 import { runBothModes } from "./tester";
 
 runBothModes("missing-release", rules["missing-release"], cases);
@@ -32,3 +33,4 @@ runBothModes("missing-release", rules["missing-release"], objectFields);
 runBothModes("missing-release", rules["missing-release"], linkedTables);
 runBothModes("missing-release", rules["missing-release"], closureCaptures);
 runBothModes("missing-release", rules["missing-release"], helperUses);
+runBothModes("missing-release", rules["missing-release"], boxReleaseHelpers);

@@ -8,6 +8,7 @@ import type { TSESTree } from "@typescript-eslint/utils";
 import type { EngineContext, Event, ParamEffect, Summary } from "./model";
 import { slotKeysOf } from "./object-fields";
 import { rootKey } from "./module-pointers";
+import { boxOfSlot } from "./slot-keys";
 import type { FunctionGraph } from "./segment-graph";
 import type { Transitions } from "./transitions";
 import { calleeOf } from "./transition-findings";
@@ -59,6 +60,11 @@ export function applyCall(ctx: EngineContext, t: Transitions, draft: Draft, even
   });
   // `dispose()` of `const dispose = () => { releaseCom(root[0]) }`: what the closure releases of its caller's variables.
   for (const key of summary.releasesCaptured ?? []) t.release(draft, t.resourcesOf(draft, { t: "slot", key }), event.node, sink, key);
+  // `releaseComPtr(box)`: what the box the caller gives holds.
+  for (const { param, slot } of summary.releasesBoxed ?? []) {
+    const box = event.args[param]?.key;
+    if (box) t.release(draft, t.resourcesOf(draft, { t: "slot", key: box + slot }), event.node, sink, box + slot);
+  }
   // (One that also empties the slot, `box[0] = 0n`, may be called again: the slot holds nothing to release twice.)
   for (const key of summary.resetsCaptured ?? []) draft.setBinding(key, undefined);
   // A helper given an object may release or keep what its members hold (`destroyBuffer(buf)`).
@@ -112,4 +118,24 @@ export function capturedReleaseCandidates(graph: FunctionGraph, outer: ReadonlyS
     }
   }
   return [...found];
+}
+
+/**
+ * The box slots of its parameters (by key, null for a parameter with none) a function reads (`koffi.decode(pp, 'void *')`,
+ * `pp[0]`; out-boxes.ts reads a parameter as a box): what each may hold is the caller's, if the caller gives a box.
+ */
+export function parameterBoxSlots(graph: FunctionGraph, paramKeys: readonly (string | null)[]): { param: number; slot: string }[] {
+  const found: { param: number; slot: string }[] = [];
+  const consider = (key: string) => {
+    const box = boxOfSlot(key);
+    const param = box === null ? -1 : paramKeys.indexOf(box);
+    if (param >= 0 && !found.some((f) => f.param === param && box + f.slot === key)) found.push({ param, slot: key.slice(box!.length) });
+  };
+  for (const events of graph.events) {
+    for (const event of events) {
+      if (event.k === "assign" || event.k === "release" || event.k === "use") for (const key of slotKeysOf(event.k === "assign" ? event.sym : event.target)) consider(key);
+      else if (event.k === "callLocal") for (const arg of event.args) for (const key of slotKeysOf(arg.sym)) consider(key);
+    }
+  }
+  return found;
 }

@@ -31,6 +31,8 @@ export class ComEvidence {
   // One per file analysis: plain Maps, dropped with it, are cheaper to query than WeakMaps.
   private readonly evidence = new Map<Node, boolean>();
   private readonly paramEvidence = new Map<Node, boolean>();
+  /** Of a parameter taken for a box: is what it holds used as a COM object (`releaseComPtr(pp)`)? */
+  private readonly boxParamEvidence = new Map<Node, boolean>();
   private readonly resultEvidence = new Map<Node, boolean>();
   /** The file's property names, where it names them (built on the first read into an object literal). */
   private properties: ReturnType<typeof propertyNames> | undefined;
@@ -166,6 +168,8 @@ export class ComEvidence {
 
   private readIsComObject(ref: TSESTree.Identifier): boolean {
     let read = this.outermostRead(ref);
+    const call = ref.parent;
+    if (read === ref && call?.type === "CallExpression" && this.shapes.boxes.takesFilledBox(call, ref)) return this.givenBoxIsComObject(call, call.arguments.indexOf(ref));
     if (read === ref) {
       // `const [p] = box`: destructuring reads the box.
       const parent = ref.parent;
@@ -182,6 +186,24 @@ export class ComEvidence {
     if (parent?.type === "ReturnStatement") return this.resultIsComObject(enclosingFunction(read));
     const target = boundTo(read);
     return target?.type === "Identifier" && this.boundIsComObject(target);
+  }
+
+  /**
+   * `releaseComPtr(box)`: does the helper use what the box it is given holds as a COM object (of the file, by its body,
+   * the parameter taken for a box; imported, when its summary releases it)?
+   */
+  private givenBoxIsComObject(call: TSESTree.CallExpression, index: number): boolean {
+    const fn = this.lookups.localFunction(call.callee) as TSESTree.FunctionLike | null;
+    const param = fn?.params[index];
+    if (!fn) return this.lookups.importedRole(call.callee)?.summary?.releasesBoxed?.some((boxed) => boxed.param === index) === true;
+    if (param?.type !== "Identifier") return false;
+    let known = this.boxParamEvidence.get(param);
+    if (known === undefined) {
+      this.boxParamEvidence.set(param, false); // asked again while answering: nothing proven yet
+      known = this.shapes.boxes.withAssumedBox(param, () => this.lookups.referencesOf(param).some((r) => r !== param && this.readIsComObject(r)));
+      this.boxParamEvidence.set(param, known);
+    }
+    return known;
   }
 
   /**

@@ -6,7 +6,9 @@
  * values the tested expression denotes by the `Refiner` it passes.
  */
 import type { TSESTree } from "@typescript-eslint/utils";
-import { isNullishLiteral, unwrapExpression } from "./ast";
+import { isNullishLiteral, memberName, unwrapExpression } from "./ast";
+import { isKoffi, namesPointerType } from "./out-box-shapes";
+import { BOX_SLOTS } from "./slot-keys";
 import type { State } from "./facts";
 import type { Polarity, Refiner } from "./model";
 import type { ApiCall, Recognizer } from "./recognizer";
@@ -81,12 +83,31 @@ export class Conditions {
       case "truthy":
         return apply(state, sym, "failure", "nonnull"); // a non-zero HRESULT is not S_OK
       case "falsy":
-        return apply(state, sym, "success", "null");
+        return this.readThrough(apply(state, sym, "success", "null"), expr, apply);
       case "nullish":
-        return apply(state, sym, null, "null");
+        return this.readThrough(apply(state, sym, null, "null"), expr, apply);
       case "nonnullish":
         return apply(state, sym, null, "nonnull");
     }
+  }
+
+  /**
+   * `const pVtable = koffi.decode(pObj, 'void *'); if (!pVtable) return`, on the edge where what was read through a
+   * pointer is null: the code believes the pointer is not there either (a public koffi release helper's guard).
+   * Uncertain there, as `guardedWith` makes it: it may silence a leak on that edge, never report one. Likewise what a
+   * box holds where the box itself is not there.
+   */
+  private readThrough(state: State, tested: Node, apply: Refiner): State {
+    // `if (ppTexture) releaseComPtr(ppTexture)` of a box allocated later (`let ppTexture = null`): no box, nothing in it.
+    const box = tested.type === "Identifier" && this.symbols.ffi?.boxes.isBox(tested) ? this.symbols.keyOf(tested) : null;
+    if (box !== null) for (const slot of BOX_SLOTS) state = apply(state, { t: "slot", key: box + slot }, null, "unsure");
+    const init = tested.type === "Identifier" ? this.symbols.initOf(tested) : null;
+    const read = init ? unwrapExpression(init) : null;
+    if (read?.type !== "CallExpression" || read.arguments.length !== 2 || read.callee.type !== "MemberExpression") return state;
+    const [pointer, type] = read.arguments;
+    if (memberName(read.callee) !== "decode" || !isKoffi(read.callee.object) || !namesPointerType(type) || pointer.type !== "Identifier") return state;
+    const sym = this.symbols.sym(pointer);
+    return sym ? apply(state, sym, null, "unsure") : state;
   }
 
   private refineComparison(state: State, expr: TSESTree.BinaryExpression, polarity: Polarity, apply: Refiner): State {

@@ -44,6 +44,8 @@ export interface VtableCall {
 /** What the file tells about a name: its initializer, and whether a local function indexes a vtable with its slot parameter. */
 export interface FfiLookups {
   initOf(node: Node): Node | null;
+  /** Does this identifier name a parameter of a function (what the caller gives; a box to read, for a release helper)? */
+  isParameter(node: Node): boolean;
   /** Every identifier that refers to the same variable as `node` (itself included). */
   referencesOf(node: TSESTree.Identifier): TSESTree.Identifier[];
   isLocalDispatcher(callee: Node): boolean;

@@ -198,6 +198,11 @@ export class FileAnalysis implements EngineContext {
   }
   private readonly pools = new Pools();
 
+  /** Does some function of the file release a pointer, though no name of the file may say so (`comCall(p, 2, ...)`)? */
+  get recordsRelease(): boolean {
+    return [...this.graphs.values()].some((graph) => graph.events.some((events) => events.some((event) => event.k === "release")));
+  }
+
   /** What a function of this file is to its importers: its summary, whether it checks or tests HRESULTs, ends the process or dispatches. */
   roleOf(fn: TSESTree.FunctionLike): HelperRole {
     const role: HelperRole = { summary: this.summaries.summaryOf(fn), check: this.symbols.isCheckHelperFunction(fn), endsProcess: endsProcessFunction(fn) };

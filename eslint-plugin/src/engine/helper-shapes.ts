@@ -16,7 +16,7 @@ const converters = new WeakMap<TSESTree.Node, boolean>();
 const boxMakers = new WeakMap<TSESTree.Node, boolean>();
 const objectHanders = new WeakMap<TSESTree.Node, boolean>();
 
-/** `read.ptr(vtable, slot * 8)`: the second parameter times the size of a pointer (`slot * 8`, `index * koffi.sizeof("void*")`, `PTR_SIZE * slot`), not any product (`w * h`). */
+/** `read.ptr(vtable, slot * 8)`: the second parameter times the size of a pointer (`slot * 8`, `index * koffi.sizeof("void*")`, `PTR_SIZE * slot`, `BigInt(slot) * 8n`), not any product (`w * h`). */
 export function indexesVtable(fn: TSESTree.FunctionLike, sourceCode: SourceCode): boolean {
   let known = dispatchers.get(fn);
   if (known !== undefined) return known;
@@ -24,8 +24,9 @@ export function indexesVtable(fn: TSESTree.FunctionLike, sourceCode: SourceCode)
   known = false;
   if (slot?.type === "Identifier") {
     const text = sourceCode.text.slice(fn.range[0], fn.range[1]);
-    const name = escapeRegExp(slot.name);
-    const size = `(?:8|4|[\\w$.]*(?:size|SIZE|Size|ptr|PTR|Ptr|pointer|POINTER|Pointer)[\\w$.]*)`;
+    // The slot may be converted first, and the size a BigInt (`BigInt(vtableIndex) * 8n`, a public koffi D3D11 helper).
+    const name = `(?:${escapeRegExp(slot.name)}|(?:BigInt|Number)\\(\\s*${escapeRegExp(slot.name)}\\s*\\))`;
+    const size = `(?:8n?|4n?|[\\w$.]*(?:size|SIZE|Size|ptr|PTR|Ptr|pointer|POINTER|Pointer)[\\w$.]*)`;
     known = new RegExp(`(^|[^\\w$.])${name}\\s*\\*\\s*${size}(?![\\w$])|(^|[^\\w$.])${size}\\s*\\*\\s*${name}(?![\\w$])|(^|[^\\w$.])${name}\\s*<<\\s*[23](?![\\w$])`).test(text) || indexesDecodedTable(text, fn.params[0], name);
   }
   dispatchers.set(fn, known);

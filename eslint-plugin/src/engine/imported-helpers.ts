@@ -254,14 +254,14 @@ function collectExports(analysis: FileAnalysis, sourceCode: SourceCode, file: st
   const stars: string[] = [];
   const localFunctions = new Map<string, TSESTree.FunctionLike>();
   const localImports = new Map<string, { specifier: string; name: string }>();
-  // A module that names no protocol method releases nothing, so it cannot own a pointer: what its
+  // A module that names no protocol method and calls no Release through a slot releases nothing, so it cannot own a pointer: what its
   // functions are given is only used (`trackResource(p, bytes)` files it in a size report), unless
   // they hand it back.
   // Names only: comments and messages ("release buffers before destroying the device") are no calls.
   const names: string[] = [];
   walk(program, (node) => node.type === "Identifier" && names.push(node.name));
   const identifiers = names.join(" ");
-  const releasesNothing = !analysis.vocabulary.protocolWordPattern().test(identifiers);
+  const releasesNothing = !analysis.vocabulary.protocolWordPattern().test(identifiers) && !analysis.recordsRelease;
   const state = releasesNothing ? null : analysis.moduleStateRoles;
   const keepers: { role: HelperRole; variable: string }[] = [];
   const releasers: string[] = [];

@@ -229,6 +229,11 @@ export interface Summary {
   releasesCaptured?: string[];
   /** Of those, the slots it also assigns (`box[0] = 0n` after the Release): its caller's slot no longer holds the object. */
   resetsCaptured?: string[];
+  /**
+   * The slots of boxes given as parameters whose pointer it releases on every path (`releaseComPtr(pp)`, which reads
+   * `koffi.decode(pp, 'void *')` and releases that): a call given a box releases what the box holds there.
+   */
+  releasesBoxed?: { param: number; slot: string }[];
 }
 
 /** What a returned object owns (object-fields.ts): its caller releases `buf.srv`, `gpu.device`. */

@@ -7,7 +7,7 @@
  * What makes a box, and the Buffer methods that read one, are out-box-shapes.ts's.
  */
 import type { TSESTree } from "@typescript-eslint/utils";
-import { calleeName, constantValue, dottedName, isFunctionNode, isNullishLiteral, memberName, numericLiteral, returnedValues, unwrapExpression } from "./ast";
+import { calleeName, constantValue, dottedName, isFunctionNode, isNullishLiteral, memberName, numericLiteral, returnedValues, unwrapExpression, walk } from "./ast";
 import type { FfiLookups } from "./ffi";
 import { conversionOperand, onlyComputesItsResult, returnsNewBox } from "./helper-shapes";
 import { isBoxCreation, isBoxReadMethod, isBunReadNamespace, isKoffi, isPointerArrayName, isRefNapi, isViewPointerRead, namesPointerType } from "./out-box-shapes";
@@ -57,11 +57,11 @@ export class OutBoxes {
     // `box.readBigUInt64LE(0)`: a read at an offset known to be another (`excepinfo.readBigUInt64LE(8)`) is a field of a struct.
     const offset = node.arguments[0];
     const atStart = !offset || offset.type === "SpreadElement" || (numericLiteral(offset) ?? 0) === 0;
-    if (callee.type === "MemberExpression" && isBoxReadMethod(memberName(callee) ?? "") && atStart && this.isBox(callee.object)) return { box: callee.object, member: "[0]" };
+    if (callee.type === "MemberExpression" && isBoxReadMethod(memberName(callee) ?? "") && atStart && this.isReadBox(callee.object)) return { box: callee.object, member: "[0]" };
     // ref-napi's `box.deref()` and `ref.deref(box)`: the pointer a `ref.alloc('pointer')` box received.
     if (callee.type === "MemberExpression" && memberName(callee) === "deref") {
-      if (node.arguments.length === 0 && this.isBox(callee.object)) return { box: callee.object, member: "[0]" };
-      if (node.arguments.length === 1 && isRefNapi(callee.object) && this.isBox(node.arguments[0])) return { box: node.arguments[0] as Expression, member: "[0]" };
+      if (node.arguments.length === 0 && this.isReadBox(callee.object)) return { box: callee.object, member: "[0]" };
+      if (node.arguments.length === 1 && isRefNapi(callee.object) && this.isReadBox(node.arguments[0])) return { box: node.arguments[0] as Expression, member: "[0]" };
     }
     // `new DataView(box.buffer).getBigUint64(0, true)`.
     if (callee.type === "MemberExpression" && isViewPointerRead(memberName(callee)) && node.arguments.length > 0 && numericLiteral(node.arguments[0]) === 0) {
@@ -84,7 +84,7 @@ export class OutBoxes {
     // offset 0 (`koffi.decode(box, 0, 'void*')`, a public D3D11 client's every read).
     // (Of a pointer type: `koffi.decode(out, 0, 'int')` reads a number.)
     const atStartOfBox = node.arguments.length === 2 || (node.arguments.length === 3 && this.isZero(node.arguments[1]) && namesPointerType(node.arguments[2]));
-    if (name === "decode" && atStartOfBox && callee.type === "MemberExpression" && isKoffi(callee.object) && this.isBox(first)) return { box: first as Expression, member: "[0]" };
+    if (name === "decode" && atStartOfBox && callee.type === "MemberExpression" && isKoffi(callee.object) && this.isReadBox(first)) return { box: first as Expression, member: "[0]" };
     // bun:ffi's `read.ptr(box)`, and `read.ptr(box.ptr, 0)` (it reads at an address: the box's own).
     const read = callee.type === "MemberExpression" && isBunReadNamespace(dottedName(callee.object)) ? this.passedBox(first) : null;
     if (read && (read === first || node.arguments.length === 1 || numericLiteral(node.arguments[1] as Node) === 0)) return { box: read, member: "[0]" };
@@ -222,6 +222,47 @@ export class OutBoxes {
     return known;
   }
 
+  /**
+   * `releaseComPtr(box)`: a helper given a box its caller filled, which reads what the box holds and gives the box to no
+   * call that could fill it; no acquisition (its summary says whether it releases the pointer: summaries.ts). Of the
+   * file, judged by its body; imported, by its summary.
+   */
+  takesFilledBox(call: TSESTree.CallExpression, box: Expression): boolean {
+    const index = call.arguments.indexOf(box as TSESTree.CallExpressionArgument);
+    if (index < 0) return false;
+    const fn = this.lookups.localFunction(call.callee);
+    if (!fn) return this.lookups.importedRole(call.callee)?.summary?.releasesBoxed?.some((boxed) => boxed.param === index) === true;
+    return isFunctionNode(fn) && this.onlyReadsBoxParameter(fn, index);
+  }
+
+  private onlyReadsBoxParameter(fn: TSESTree.FunctionLike, index: number): boolean {
+    const param = fn.params[index];
+    if (param?.type !== "Identifier" || !fn.body) return false;
+    const body = fn.body;
+    const isParam = (node: Node | undefined) => node?.type === "Identifier" && node.name === param.name;
+    let reads = false;
+    let fills = false;
+    this.withAssumedBox(param, () =>
+      walk(body, (node) => {
+        if (node.type !== "CallExpression" && node.type !== "MemberExpression") return;
+        if (isParam(this.readBox(node)?.box)) reads = true;
+        else if (node.type === "CallExpression" && this.boxArguments(node.arguments).some(isParam)) fills = true;
+      }),
+    );
+    return reads && !fills;
+  }
+
+  /** Answers a question about a function's body with one of its parameters taken for a box (a box its caller gives). */
+  withAssumedBox<T>(param: TSESTree.Identifier, question: () => T): T {
+    const outer = this.assumedBox;
+    this.assumedBox = param;
+    try {
+      return question();
+    } finally {
+      this.assumedBox = outer;
+    }
+  }
+
   /** `ptr(box)`, Deno's `Deno.UnsafePointer.of(box)`: the address of a box, which hands nothing on by itself; else null. */
   addressedBox(call: TSESTree.CallExpression): Expression | null {
     const [box] = call.arguments;
@@ -244,6 +285,40 @@ export class OutBoxes {
     return buffer.type === "MemberExpression" && memberName(buffer) === "buffer" && this.isBox(buffer.object) ? buffer.object : null;
   }
 
+  /**
+   * Is this read by a call (`koffi.decode(b, 'void *')`, `b.readBigUInt64LE(0)`, `b.deref()`) a read of a box: a box of
+   * the file, or a parameter, which may be the caller's box (`function releaseComPtr(pp) { const p = koffi.decode(pp,
+   * 'void *'); ... }`, a public koffi D3D11 helper). Read from a parameter that holds an object instead (its vtable,
+   * `koffi.decode(pObj, 'void *')`), the slot names what the object points to, which the caller gave no box for:
+   * summaries.ts credits a release of it only to a caller that passes a box.
+   */
+  private isReadBox(node: Node): boolean {
+    return this.isBox(node) || this.lookups.isParameter(unwrapExpression(node));
+  }
+
+  /**
+   * `let ppStaging: Buffer | null = null; try { ppStaging = Buffer.alloc(8); ...`: a variable declared empty that the
+   * code only ever assigns a new box (or empties again) holds a box. By the `null` it is declared with.
+   */
+  private allocatedLater(variable: TSESTree.Identifier, declaredNull: Node): boolean {
+    let known = this.boxesAllocatedLater.get(declaredNull);
+    if (known === undefined) {
+      let allocated = false;
+      let other = false;
+      for (const ref of this.lookups.referencesOf(variable)) {
+        const write = ref.parent?.type === "AssignmentExpression" && ref.parent.left === ref ? ref.parent : null;
+        if (!write) continue;
+        const value = unwrapExpression(write.right);
+        if (write.operator === "=" && isBoxCreation(value)) allocated = true;
+        else if (write.operator !== "=" || !isNullishLiteral(value)) other = true;
+      }
+      known = allocated && !other;
+      this.boxesAllocatedLater.set(declaredNull, known);
+    }
+    return known;
+  }
+  private readonly boxesAllocatedLater = new Map<Node, boolean>();
+
   /** Is this a variable initialised with a pointer box? */
   isBox(node: Node): boolean {
     const expr = unwrapExpression(node);
@@ -253,6 +328,7 @@ export class OutBoxes {
     if (init === null) return false;
     const value = unwrapExpression(init);
     if (isBoxCreation(value)) return true;
+    if (isNullishLiteral(value)) return this.allocatedLater(expr, value);
     // `const out = pointer_slot()`, where the file's `pointer_slot()` returns `new BigUint64Array(1)`.
     const maker = value.type === "CallExpression" && value.arguments.length === 0 ? this.lookups.localFunction(value.callee) : null;
     return maker !== null && returnsNewBox(maker);

@@ -84,7 +84,8 @@ export class Recognizer {
     // The creating exports of spec 3a acquire whatever the file does with the pointer.
     const name = calleeName(call.callee);
     // `read.ptr(box.ptr, 0)` reads the box; it fills nothing.
-    if (!box || this.ffi.boxes.readBox(call)) return null;
+    // `releaseComPtr(box)` reads what the box holds (and releases it: its summary says); it fills nothing.
+    if (!box || this.ffi.boxes.readBox(call) || this.ffi.boxes.takesFilledBox(call, box)) return null;
     const creates = (name !== null && CREATING_EXPORTS.has(name)) || mentionsIid(call.arguments);
     // The acquirer's other calls are asked last: for a call whose own box proves nothing.
     if (creates || this.ffi.holdsComObject(box) || this.ffi.acquirerHoldsComObject(call, false)) return this.withExtraBoxes(this.ffiAcquire(null, box, false, name ?? "the call", !creates), boxes);

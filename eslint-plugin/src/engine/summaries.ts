@@ -16,7 +16,7 @@ import { returnedObject, slotKeysOf } from "./object-fields";
 import type { ReturnedFields } from "./object-fields";
 import type { SolveOptions } from "./solver";
 import type { Symbols } from "./symbols";
-import { capturedReleaseCandidates, copiesIntoCache, returnsOwned, summaryOfCall } from "./call-effects";
+import { capturedReleaseCandidates, copiesIntoCache, parameterBoxSlots, returnsOwned, summaryOfCall } from "./call-effects";
 
 type Node = TSESTree.Node;
 
@@ -54,7 +54,7 @@ export class Summaries {
   /** A function that names no protocol method cannot act on the protocol itself: it is only summarised by what it does with its arguments. */
   private namesNoProtocol(fn: Node, graph: FunctionGraph): boolean {
     this.protocolWords ??= this.ctx.vocabulary.protocolWordPattern();
-    return !this.protocolWords.test(this.sourceText.slice(fn.range[0], fn.range[1])) && !this.callsLocalDispatcher(graph) && !acquires(graph);
+    return !this.protocolWords.test(this.sourceText.slice(fn.range[0], fn.range[1])) && !this.callsLocalDispatcher(graph) && !actsOnProtocol(graph);
   }
 
   /**
@@ -144,8 +144,13 @@ export class Summaries {
       const ownerKey = `captured-owner:${key}`;
       return { res: callersPointer(fn, ownerKey, key), ownerKey, key };
     });
+    // What a box given as a parameter holds (`releaseComPtr(pp)` reading `koffi.decode(pp, 'void *')`): the caller's too.
+    const boxed = parameterBoxSlots(graph, params.map((p) => p?.key ?? null)).map(({ param, slot }) => {
+      const ownerKey = `param-box-owner:${param}${slot}`;
+      return { param, slot, res: callersPointer(fn, ownerKey, params[param].key + slot), ownerKey };
+    });
     let returned: Summary["returns"] = null;
-    const isParam = (res: Resource) => params.some((p) => p?.res === res) || captured.some((c) => c.res === res);
+    const isParam = (res: Resource) => params.some((p) => p?.res === res) || captured.some((c) => c.res === res) || boxed.some((b) => b.res === res);
     const held = (state: State, res: Resource) =>
       !isParam(res) &&
       res.ownKey >= 0 &&
@@ -179,7 +184,8 @@ export class Summaries {
       for (const [name, ids] of object?.byName ?? []) {
         for (const id of ids) {
           const value = this.resources.value(id);
-          if (value.kind !== "ref") continue;
+          // Returned beside its box (`{ context, ppContext }`): the caller may release it through either; not followed.
+          if (value.kind !== "ref" || object!.boxed?.has(id)) continue;
           if (stillFiled(state, value.res) || value.res.shared) shared.add(name);
           else if (!held(state, value.res)) continue;
           fields.set(name, value.res);
@@ -208,6 +214,7 @@ export class Summaries {
       return members.length > 0 ? { kind: "none", members } : effect;
     });
     const releasesCaptured = captured.filter((c) => this.paramEffect(exit, graph, c).kind === "release").map((c) => c.key);
+    const releasesBoxed = boxed.filter((b) => this.paramEffect(exit, graph, b).kind === "release").map(({ param, slot }) => ({ param, slot }));
     const resetsCaptured = releasesCaptured.filter((key) => graph.events.some((events) => events.some((event) => event.k === "assign" && event.key === key)));
     return {
       params: effects,
@@ -215,6 +222,7 @@ export class Summaries {
       object: returnedObject([...objects.values()], nullable),
       ...(releasesCaptured.length > 0 ? { releasesCaptured } : {}),
       ...(resetsCaptured.length > 0 ? { resetsCaptured } : {}),
+      ...(releasesBoxed.length > 0 ? { releasesBoxed } : {}),
     };
   }
 
@@ -241,9 +249,12 @@ export class Summaries {
   }
 }
 
-/** `D3D11CreateDeviceAndSwapChain(..., ppDevice, ...)`: an export filling boxes the file uses as COM objects, whatever its name. */
-function acquires(graph: FunctionGraph): boolean {
-  return graph.events.some((events) => events.some((event) => event.k === "acquire"));
+/**
+ * `D3D11CreateDeviceAndSwapChain(..., ppDevice, ...)`: an export filling boxes the file uses as COM objects, whatever its
+ * name; `comCall(p, 2, ...)`, a Release through a dispatcher of the file (its slot's number names no method).
+ */
+function actsOnProtocol(graph: FunctionGraph): boolean {
+  return graph.events.some((events) => events.some((event) => event.k === "acquire" || event.k === "release"));
 }
 
 /** The members of `key` some event of the function hands on (`comRelease(buf.srv)`, `keep(buf.tex)`, `return code.ptr`), by name. */

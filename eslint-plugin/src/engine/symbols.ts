@@ -204,6 +204,10 @@ export class Symbols implements FfiLookups {
     return this.declaredInit(expr);
   }
 
+  isParameter(expr: Node): boolean {
+    return expr.type === "Identifier" && this.variableOf(expr)?.defs[0]?.type === "Parameter";
+  }
+
   referencesOf(node: TSESTree.Identifier): TSESTree.Identifier[] {
     const variable = this.variableOf(node);
     return variable ? variable.references.map((ref) => ref.identifier as TSESTree.Identifier) : [node];

@@ -10,16 +10,17 @@ import type { Exit, Sink } from "./findings";
 import type { EngineContext, Event, Refiner, Resource, Sym } from "./model";
 import type { FunctionGraph } from "./segment-graph";
 import { Transitions } from "./transitions";
-import { isBoxSlot, isVariableKey } from "./slot-keys";
+import { BOX_SLOTS, isBoxSlot, isVariableKey } from "./slot-keys";
 import { calledMethod, slotKeysOf } from "./object-fields";
 import { applyCall } from "./call-effects";
 import { HeldNotes } from "./held-notes";
-
 
 /** What a `return` hands out as an object: its properties' values, and those it may lack (set under a condition). */
 export interface ReturnedProperties {
   byName: Map<string, IdSet>;
   optional: Set<string>;
+  /** Values returned beside the box they were read from (`{ context, ppContext }`): what those boxes hold. */
+  boxed?: Set<number>;
 }
 
 export class Transfer {
@@ -221,7 +222,11 @@ export class Transfer {
   private returnedObject(draft: Draft, event: Extract<Event, { k: "return" }>): ReturnedProperties | null {
     const objects = this.ctx.objects;
     const optional = new Set<string>();
-    if (event.fields) return { byName: new Map(event.fields.map((field) => [field.name, this.transitions.resolve(draft, field.sym)])), optional };
+    if (event.fields) {
+      const boxed = new Set<number>();
+      for (const field of event.fields) for (const key of slotKeysOf(field.sym)) for (const slot of BOX_SLOTS) for (const id of draft.bindings.get(key + slot) ?? []) boxed.add(id);
+      return { byName: new Map(event.fields.map((field) => [field.name, this.transitions.resolve(draft, field.sym)])), optional, ...(boxed.size > 0 ? { boxed } : {}) };
+    }
     const byName = event.target?.t === "slot" ? objects.membersByName(draft.bindings, event.target.key, optional) : new Map<string, IdSet>();
     for (const id of this.transitions.resolve(draft, event.target)) {
       const value = this.ctx.value(id);
