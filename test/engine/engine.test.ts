@@ -27,8 +27,46 @@ function sequentialBranches(n: number): string {
   return lines.join("\n");
 }
 
+/** `n` branches, each filling its own out box with a QueryInterface that may fail and releasing what it holds. */
+function boxPerBranch(n: number): string {
+  const lines = ["function many(call) {"];
+  for (let i = 0; i < n; i++) lines.push("  if (d()) { const out = [null]; const hr = call.QueryInterface(IID_IFoo, out); if (FAILED(hr)) return; out[0].Release(); }");
+  lines.push("}");
+  return lines.join("\n");
+}
+
+/** `n` branches filling one out box of the function's again, each with a Begin_ and a Finish_ loop on one call object. */
+function sharedBoxBranches(n: number): string {
+  const lines = ["function many(factory) {", "  const call = factory.CreateCall(IID_AsyncIStockQuote, null);", "  const out = [null];"];
+  for (let i = 0; i < n; i++) {
+    lines.push(`  if (c()) call.Begin_GetPrice("${i}");`);
+    lines.push(`  if (d()) { const hr = call.QueryInterface(IID_IFoo, out); if (FAILED(hr)) log(hr); out[0].Release(); }`);
+    lines.push("  while (e()) { if (g()) break; call.Finish_GetPrice(); }");
+  }
+  lines.push("  call.Release();", "}");
+  return lines.join("\n");
+}
+
 describe("engine", () => {
   describe("cost", () => {
+    it("keeps its states small when each branch fills and releases a box of its own: the released objects are forgotten with the box (500 vs 1000 vs 2000)", () => {
+      const entries = [500, 1000, 2000].map((n) => {
+        const { messages, analyses } = lint(boxPerBranch(n));
+        assert.deepEqual(messages, []);
+        return analyses[0].stats.stateEntries;
+      });
+      assert.ok(entries[1] / entries[0] <= 2.2, `doubling 500 -> 1000 cost ${entries[1] / entries[0]}x`);
+      assert.ok(entries[2] / entries[1] <= 2.2, `doubling 1000 -> 2000 cost ${entries[2] / entries[1]}x`);
+    });
+
+    it("leaves a function whose states grow past the budget unchecked, saying so once, instead of exhausting memory", () => {
+      const { messages } = lint(sharedBoxBranches(1500));
+      assert.deepEqual(
+        messages.map((m) => [m.messageId, m.line]),
+        [["unanalysed", 1]],
+      );
+    });
+
     it("is linear in the number of sequential branches (200 vs 400 vs 800)", () => {
       const transfers = [200, 400, 800].map((n) => {
         const { messages, analyses } = lint(sequentialBranches(n));

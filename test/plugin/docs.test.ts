@@ -53,3 +53,24 @@ describe("rule docs", () => {
     });
   }
 });
+
+describe("package README (what npm shows)", () => {
+  const ROOT = path.resolve(__dirname, "../../..");
+  const rulesTable = (markdown: string) => {
+    const start = markdown.indexOf("| Rule | Reports");
+    return start < 0 ? "" : markdown.slice(start, markdown.indexOf("\n\n", start));
+  };
+
+  it("lists every rule, with the project README's rules table (links relative to the package)", () => {
+    const project = rulesTable(fs.readFileSync(path.join(ROOT, "README.md"), "utf8"));
+    const pkg = rulesTable(fs.readFileSync(path.join(ROOT, "eslint-plugin/README.md"), "utf8"));
+    assert.equal(pkg, project.split("(eslint-plugin/docs/rules/").join("(docs/rules/"));
+    for (const name of Object.keys(plugin.rules)) assert.ok(pkg.includes(`(docs/rules/${name}.md)`), `${name} missing from eslint-plugin/README.md`);
+  });
+
+  it("is packed with the license", () => {
+    const files = (JSON.parse(fs.readFileSync(path.join(ROOT, "eslint-plugin/package.json"), "utf8")) as { files: string[] }).files;
+    assert.ok(files.includes("README.md"));
+    assert.ok(fs.existsSync(path.join(ROOT, "eslint-plugin/README.md")) && fs.existsSync(path.join(ROOT, "eslint-plugin/LICENSE")));
+  });
+});

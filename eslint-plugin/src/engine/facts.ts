@@ -285,12 +285,14 @@ export class Draft {
     if (!set || set.length === 0) this.bindings.delete(key);
     else this.bindings.set(key, set);
   }
-  /** Forgets what was known of `key`'s members (`out[0]`, `x.y`) when `key` is re-bound. */
-  dropMembers(key: string): void {
+  /** Forgets what was known of `key`'s members (`out[0]`, `x.y`) when `key` is re-bound; the values they held go into `held`. */
+  dropMembers(key: string, held?: number[]): void {
     const dot = key + ".";
     const bracket = key + "[";
-    for (const k of this.bindings.keys()) {
-      if (k.startsWith(dot) || k.startsWith(bracket)) this.setBinding(k, undefined);
+    for (const [k, values] of this.bindings) {
+      if (!k.startsWith(dot) && !k.startsWith(bracket)) continue;
+      if (held) held.push(...values);
+      this.setBinding(k, undefined);
     }
   }
   freeze(): State {

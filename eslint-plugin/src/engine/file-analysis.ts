@@ -14,7 +14,7 @@ import { isImmediatelyInvoked, unwrapExpression } from "./ast";
 import { debugEnabled, printGraph } from "./debug";
 import { EMPTY_STATE, FactTable, State } from "./facts";
 import type { Finding, FindingKind, Sink } from "./findings";
-import type { EngineContext, EngineStats, HelperRole, ImportLookup, Polarity, Refiner, Resource, Summary, Sym, Value } from "./model";
+import type { EngineContext, EngineStats, FinishForm, HelperRole, ImportLookup, Polarity, Refiner, Resource, Summary, Sym, Value } from "./model";
 import { ApiCall, Recognizer } from "./recognizer";
 import { Recorder } from "./recording";
 import { ResourceTable } from "./resources";
@@ -68,7 +68,9 @@ export function analysesOf(sourceCode: object): FileAnalysis[] {
 
 export class FileAnalysis implements EngineContext {
   readonly facts = new FactTable();
-  readonly stats: EngineStats = { functions: 0, segments: 0, transfers: 0 };
+  readonly stats: EngineStats = { functions: 0, segments: 0, transfers: 0, stateEntries: 0 };
+  /** Functions past the analysis budget (solver.ts): left unchecked, each said so once. */
+  readonly unanalysed: Node[] = [];
   /** Functions the per-function fast path left unsolved (counted in `stats.functions`). */
   unsolvedFunctions = 0;
   readonly vocabulary: Vocabulary;
@@ -236,9 +238,9 @@ export class FileAnalysis implements EngineContext {
     return [...this.recorder.fileFactSites, ...this.recorder.releaseForms.factSites(), ...evidence];
   }
 
-  /** Argument text of the first call of each Finish_ method in the file, for repairs. */
-  get finishArguments(): ReadonlyMap<string, string> {
-    return this.recorder.finishArguments;
+  /** How the file writes each Finish_ method's call (its first), for repairs. */
+  get finishForms(): ReadonlyMap<string, FinishForm> {
+    return this.recorder.finishForms;
   }
 
   // ---- results ----------------------------------------------------------------
@@ -349,8 +351,11 @@ export class FileAnalysis implements EngineContext {
       } else if (!this.failed) {
         try {
           const sink: Sink = { report: (finding) => this.found.collect(list, finding) };
-          solve(this, graph, EMPTY_STATE, sink, debug ? { onConverged: (inStates) => printGraph(this, graph, inStates, this.filename) } : {});
-          if (graph.gaveUp) list.length = 0;
+          solve(this, graph, EMPTY_STATE, sink, { noExitState: true, ...(debug ? { onConverged: (inStates) => printGraph(this, graph, inStates, this.filename) } : {}) });
+          if (graph.gaveUp) {
+            list.length = 0;
+            this.unanalysed.push(graph.node);
+          }
         } catch (error) {
           this.fail(error);
         }

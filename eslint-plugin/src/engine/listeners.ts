@@ -16,6 +16,8 @@ export interface ProtocolRuleHooks {
   onFinding(finding: Finding, analysis: FileAnalysis): void;
   /** The engine failed on this file; the rule reports that once instead of crashing ESLint. */
   onEngineError(error: Error, program: TSESTree.Node): void;
+  /** A function the analysis left unchecked, past its budget (solver.ts); the rule says so once per function. */
+  onUnanalysed(fn: TSESTree.Node): void;
 }
 
 export function protocolListeners(context: Readonly<TSESLint.RuleContext<string, readonly unknown[]>>, naming: NamingOptions, kind: FindingKind, hooks: ProtocolRuleHooks): TSESLint.RuleListener {
@@ -32,6 +34,7 @@ export function protocolListeners(context: Readonly<TSESLint.RuleContext<string,
   if (!isDriver) return {};
   const listeners: Rule.RuleListener = driverListeners(analysis, (codePath: Rule.CodePath, node: TSESTree.Node) => {
     if (codePath.origin === "program" && analysis.failed) hooks.onEngineError(analysis.failed, node);
+    if (codePath.origin === "program") for (const fn of analysis.unanalysed) hooks.onUnanalysed(fn);
   });
   // typescript-eslint's RuleListener type omits the code path listeners ESLint supports.
   return listeners as unknown as TSESLint.RuleListener;

@@ -266,11 +266,22 @@ export type ParamEffect =
    */
   | { kind: "escape"; into?: number };
 
+/**
+ * How a file writes a Finish_ call, for repairs: its arguments (`call.Finish_GetPrice(symbol)`), or, through a vtable,
+ * its text before and after the call object (`vcall(` and `, ASYNCISTOCKQUOTE_FINISH_GETPRICE, [], [])`).
+ */
+export interface FinishForm {
+  args: string;
+  around?: [string, string];
+}
+
 export interface EngineStats {
   functions: number;
   segments: number;
   /** Segment transfers run by the fixpoints: linear in the code size when the engine is. */
   transfers: number;
+  /** The state entries (bindings and tracks) those transfers started from: linear too, when states stay small. */
+  stateEntries: number;
 }
 
 /** Applies an outcome to a symbolic value; used by the condition refiner. */

@@ -11,7 +11,7 @@ import { blocksLeftByJump, enclosingStatement, isFunctionNode, isResultUsed, jum
 import { fixesItsPrototype } from "./helper-shapes";
 import { isSlotLookup } from "./ffi";
 import { isTableCall } from "./vtable-tables";
-import type { Event } from "./model";
+import type { Event, FinishForm } from "./model";
 import type { ApiCall, Recognizer } from "./recognizer";
 import type { ResourceTable } from "./resources";
 import type { FunctionGraph } from "./segment-graph";
@@ -28,8 +28,8 @@ import { OtherCalls } from "./other-calls";
 type Node = TSESTree.Node;
 
 export class Recorder {
-  /** Argument text of the first call of each Finish_ method, reused by repairs. */
-  readonly finishArguments = new Map<string, string>();
+  /** The first call of each Finish_ method, reused by repairs (FinishForm). */
+  readonly finishForms = new Map<string, FinishForm>();
   /** `for (const t of [a, b])`: the loop variable's key, and the keys of the objects it stands for. */
   readonly loopAliases = new Map<string, string[]>();
   /** The file's own release forms (release-forms.ts). */
@@ -77,6 +77,16 @@ export class Recorder {
   private readonly otherCalls: OtherCalls;
 
   /** The listeners the driving rule installs, besides the code path ones; `guard` catches internal errors. */
+  /** How the file writes a Finish_ call: its arguments (`call.Finish_GetPrice(p)`), or its text around the call object. */
+  private finishFormOf(call: TSESTree.CallExpression, receiver: Node): FinishForm {
+    const callee = unwrapExpression(call.callee);
+    const inside = receiver.range[0] >= call.range[0] && receiver.range[1] <= call.range[1];
+    if ((callee.type === "MemberExpression" && unwrapExpression(callee.object) === receiver) || !inside) return { args: call.arguments.map((a) => this.text(a)).join(", ") };
+    // `vcall(call, ASYNCISTOCKQUOTE_FINISH_GETPRICE, [], [])`: the same call on another call object.
+    const text = this.text(call);
+    return { args: "", around: [text.slice(0, receiver.range[0] - call.range[0]), text.slice(receiver.range[1] - call.range[0])] };
+  }
+
   listeners(guard: <T extends unknown[]>(fn: (...args: T) => void) => (...args: T) => void): Record<string, (node: Node) => void> {
     return {
       "CallExpression:exit": guard((node: Node) => this.onCall(node as TSESTree.CallExpression)),
@@ -206,8 +216,8 @@ export class Recorder {
       }
       case "finish": {
         this.resources.finishes.set(node, api.method);
-        if (!this.finishArguments.has(api.name)) {
-          this.finishArguments.set(api.name, node.arguments.map((a) => this.text(a)).join(", "));
+        if (!this.finishForms.has(api.name)) {
+          this.finishForms.set(api.name, this.finishFormOf(node, api.receiver));
           this.fileFactSites.push({ fact: api.name, node });
         }
         const checked = isResultUsed(node) || !!this.top()?.insideTryWithCatch();

@@ -29,6 +29,9 @@ import { Transfer } from "./transfer";
 
 type Segment = Rule.CodePathSegment;
 
+/** The state entries (bindings and tracks) one function's fixpoint may go over: a few thousand times what real code needs. */
+const STATE_ENTRIES_BUDGET = 4_000_000;
+
 export interface SolveOptions {
   /** Receives the state and returned values at each `return` (summaries). */
   onReturn?: NonNullable<Transfer["onReturn"]>;
@@ -36,6 +39,12 @@ export interface SolveOptions {
   onModuleStore?: NonNullable<Transfer["onModuleStore"]>;
   /** Called with the entry state of every segment once converged (the debug view). */
   onConverged?: (inStates: readonly (State | undefined)[], outStates: readonly (State | undefined)[]) => void;
+  /**
+   * No caller reads the state at the function's end (a function solved for its findings): it is not joined. Joined
+   * over every `return`, it keeps what each path left (a function of thousands of early returns, each with its own
+   * box, made that join quadratic: a 4,000-block function took 19 s).
+   */
+  noExitState?: boolean;
 }
 
 /**
@@ -88,6 +97,10 @@ export function solve(ctx: EngineContext, graph: FunctionGraph, entry: State, si
 
   // Each segment's entry can only grow; the cap guards against a bug turning into a hang.
   let budget = 64 * n + 1000;
+  // And the states' sizes: a function whose states keep thousands of objects (one box filled again in thousands of
+  // branches: every object may be the one it holds) costs the square of its length in time and memory; past this it is
+  // left unanalysed, as a hang would be, rather than exhausting the process (a 12,000-line function took 4 GB).
+  let entriesLeft = STATE_ENTRIES_BUDGET;
   const onThrow = (region: string, state: State) => {
     const previous = regionStates.get(region);
     const next = join(previous, markUncertain(ctx.facts, state), ctx.facts);
@@ -107,6 +120,13 @@ export function solve(ctx: EngineContext, graph: FunctionGraph, entry: State, si
     const entryState = i === initial ? entry : entryStateOf(ctx, graph, transfer, i, outStates, regionStates);
     if (!entryState) continue;
     inStates[i] = entryState;
+    const entries = entryState.bindings.size + entryState.tracks.size;
+    ctx.stats.stateEntries += entries;
+    entriesLeft -= entries;
+    if (entriesLeft < 0) {
+      graph.gaveUp = true;
+      return undefined;
+    }
     // Out states only grow: the transitions normalize tracks (an uncertain fact beside its certain twin is
     // dropped, facts of one kind collapse), so a larger entry can give a smaller exit, and a loop could
     // alternate between two states until the budget ran out (and its findings were lost). Joining with the
@@ -144,7 +164,7 @@ export function solve(ctx: EngineContext, graph: FunctionGraph, entry: State, si
       transfer.transitions.escape(draft, transfer.transitions.resolve(draft, graph.resultEscapes));
       state = draft.freeze();
     }
-    if (returned.has(segment)) exitState = join(exitState, state, ctx.facts);
+    if (returned.has(segment) && !options.noExitState) exitState = join(exitState, state, ctx.facts);
     if (sink && !graph.isInlined) checkExit(ctx, transfer, state, exitOf(graph, graph.abruptEnds[i]), sink, leaks, graph.node.type === "Program");
   }
   for (const [res, exitList] of transfer.terminateLeaks) leaks.set(res, [...(leaks.get(res) ?? []), ...exitList]);

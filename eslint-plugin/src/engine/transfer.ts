@@ -85,12 +85,14 @@ export class Transfer {
           // Re-binding a name makes it denote another object: forget the old one's call state.
           const previous = this.ctx.externalIfAny(this.graph, event.key);
           if (previous && !values.includes(this.ctx.valueId({ kind: "ref", res: previous }))) draft.setTrack(previous.protoKey, []);
-          // A loop's previous instance (Transitions.keepPrevious) no longer held once its variable takes the next one:
-          // settled, it is forgotten, so that a path where the variable still holds it meets no stale Release elsewhere.
+          // What the name held and nothing holds any more is forgotten once settled: a loop's previous instance
+          // (Transitions.keepPrevious), so that a path where the variable still holds it meets no stale Release elsewhere,
+          // and a box filled again (thousands of `QueryInterface(iid, out)` into one `out` made every later state that long).
           const held = draft.bindings.get(event.key);
-          const previousInstances = held?.some((id) => this.isPreviousInstance(id)) ? held.filter((id) => this.isPreviousInstance(id)) : null;
+          const lost = held?.some((id) => !values.includes(id)) ? held.filter((id) => !values.includes(id)) : null;
           draft.setBinding(event.key, values);
-          if (previousInstances) this.dropUnreachable(draft, previousInstances);
+          if (lost) this.dropUnreachable(draft, lost.filter((id) => this.isPreviousInstance(id)));
+          if (lost) this.dropUnreachable(draft, lost, true);
           this.ctx.objects.bindMembers(this.ctx, draft, event.key, values);
           if (event.name !== undefined) this.ctx.objects.nameFields(this.ctx, values, event.name);
           break;
@@ -243,19 +245,26 @@ export class Transfer {
    */
   private dropScope(draft: Draft, keys: string[]): void {
     const dropped: number[] = [];
+    const boxed: number[] = [];
     for (const key of keys) {
       const values = draft.bindings.get(key);
       if (values) dropped.push(...values);
       if (draft.bindings.has(key)) draft.setBinding(key, undefined);
-      draft.dropMembers(key);
+      // An out box's pointer is bound to its slots (`out[0]`): what they held is forgotten with it.
+      draft.dropMembers(key, boxed);
       const external = this.ctx.externalIfAny(this.graph, key);
       if (external && this.nothingOwed(draft.tracks.get(external.protoKey))) draft.setTrack(external.protoKey, []);
     }
     this.dropUnreachable(draft, dropped);
+    this.dropUnreachable(draft, boxed, true);
   }
 
-  /** Of these values, the objects no binding holds any more and nothing is owed on: their tracks are dropped. */
-  private dropUnreachable(draft: Draft, dropped: readonly number[]): void {
+  /**
+   * Of these values, the objects no binding holds any more and nothing is owed on: their tracks are dropped.
+   * `keepFailed`: not one that may have failed to be made here, whose absence a join would read as "not made" no
+   * more (a loop's next pass would find the object certainly held, where it is only held on some paths).
+   */
+  private dropUnreachable(draft: Draft, dropped: readonly number[], keepFailed = false): void {
     if (dropped.length === 0) return;
     const stillReferenced = new Set<number>();
     for (const values of draft.bindings.values()) for (const id of values) stillReferenced.add(id);
@@ -270,7 +279,7 @@ export class Transfer {
         !own ||
         own.every((f) => {
           const phase = this.ctx.facts.get(f).phase;
-          return phase === Phase.PtrReleased || phase === Phase.PtrFailed || phase === Phase.PtrEscaped || phase === Phase.PtrManaged;
+          return phase === Phase.PtrReleased || (phase === Phase.PtrFailed && !keepFailed) || phase === Phase.PtrEscaped || phase === Phase.PtrManaged;
         });
       if (ownSettled && this.nothingOwed(proto)) {
         if (own) draft.setTrack(res.ownKey, []);

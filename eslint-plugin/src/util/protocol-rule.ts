@@ -8,6 +8,7 @@
 import type { TSESLint, TSESTree } from "@typescript-eslint/utils";
 import type { FileAnalysis } from "../engine/file-analysis";
 import type { Finding, FindingKind, FindingOf, Place } from "../engine/findings";
+import type { FinishForm } from "../engine/model";
 import { protocolListeners } from "../engine/listeners";
 import type { Vocabulary } from "../engine/vocabulary";
 import { DEFAULT_NAMING, NamingOptions, namingSchema, resolveNaming } from "../options";
@@ -15,6 +16,8 @@ import { createRule } from "./create-rule";
 import type { SourceCode } from "./edits";
 
 /** Message of the one report a rule makes when the engine fails on a file. */
+export const UNANALYSED_MESSAGE =
+  "com-async left this function unchecked: its analysis grew past the budget (thousands of objects that a variable may hold at once, as when one out box is filled again in thousands of branches). Split the function to have it checked.";
 export const ENGINE_ERROR_MESSAGE = "com-async could not analyse this file ({{error}}); please report it. Other rules are unaffected.";
 
 export type Options = [Partial<NamingOptions>];
@@ -28,8 +31,8 @@ export interface RelatedLocation extends Place {
 export interface RepairContext {
   sourceCode: SourceCode;
   vocabulary: Vocabulary;
-  /** Argument text of the first call of each Finish_ method in the file. */
-  finishArguments: ReadonlyMap<string, string>;
+  /** How the file writes each Finish_ method's call (its first). */
+  finishForms: ReadonlyMap<string, FinishForm>;
 }
 
 export interface Repair<S extends string> {
@@ -70,8 +73,8 @@ export function lineOf(node: TSESTree.Node | Place): string {
 
 export function protocolRule<K extends FindingKind, M extends string, S extends string = never>(definition: ProtocolRuleDefinition<K, M, S>) {
   presentations.set(definition.kind, definition as unknown as AnyDefinition);
-  const messages = { [definition.messageId]: definition.message, engineError: ENGINE_ERROR_MESSAGE, ...(definition.suggestionMessages ?? {}) } as Record<M | S | "engineError", string>;
-  return createRule<Options, M | S | "engineError">({
+  const messages = { [definition.messageId]: definition.message, engineError: ENGINE_ERROR_MESSAGE, unanalysed: UNANALYSED_MESSAGE, ...(definition.suggestionMessages ?? {}) } as Record<M | S | "engineError" | "unanalysed", string>;
+  return createRule<Options, M | S | "engineError" | "unanalysed">({
     name: definition.kind,
     meta: {
       type: "problem",
@@ -86,7 +89,7 @@ export function protocolRule<K extends FindingKind, M extends string, S extends 
       return protocolListeners(context, resolveNaming(options), definition.kind, {
         onFinding(finding: Finding, analysis: FileAnalysis) {
           const own = finding as FindingOf<K>;
-          const repairContext: RepairContext = { sourceCode: context.sourceCode, vocabulary: analysis.vocabulary, finishArguments: analysis.finishArguments };
+          const repairContext: RepairContext = { sourceCode: context.sourceCode, vocabulary: analysis.vocabulary, finishForms: analysis.finishForms };
           const suggest = (definition.repairs?.(own, repairContext) ?? []).map((repair) => ({
             messageId: repair.messageId,
             data: repair.data,
@@ -98,6 +101,9 @@ export function protocolRule<K extends FindingKind, M extends string, S extends 
             data: definition.data(own, analysis.vocabulary),
             ...(suggest.length > 0 ? { suggest } : {}),
           });
+        },
+        onUnanalysed(fn: TSESTree.Node) {
+          context.report({ loc: fn.loc.start, messageId: "unanalysed" });
         },
         onEngineError(error: Error, program: TSESTree.Node) {
           context.report({ loc: program.loc.start, messageId: "engineError", data: { error: error.message.split("\n")[0].slice(0, 200) } });

@@ -12,7 +12,10 @@ export function exitWords(exit: Exit): string {
   return `${exit.what} at line ${exit.loc.start.line}`;
 }
 
-/** Inserts `call.Finish_X(args);`, with the arguments of the file's other calls of Finish_X if it has any. */
+/**
+ * Inserts `call.Finish_X(args);`, with the arguments of the file's first call of Finish_X if it has one, or that call
+ * written again for this call object where it goes through a vtable (`vcall(call, FINISH_X, [], [])`).
+ */
 export function insertFinishRepair(
   context: RepairContext,
   call: string,
@@ -20,10 +23,11 @@ export function insertFinishRepair(
   place: (fixer: TSESLint.RuleFixer, text: string) => TSESLint.RuleFix | null,
 ): Repair<"insertFinish"> {
   const vocabulary = context.vocabulary;
-  const args = context.finishArguments.get(vocabulary.finishName(method)) ?? "";
+  const form = context.finishForms.get(vocabulary.finishName(method));
+  const written = form?.around ? form.around.join(call) : null;
   return {
     messageId: "insertFinish",
-    data: { call: vocabulary.finishCallText(call, method, "") },
-    fix: (fixer) => place(fixer, `${vocabulary.finishCallText(call, method, args)};`),
+    data: { call: written ?? vocabulary.finishCallText(call, method, "") },
+    fix: (fixer) => place(fixer, `${written ?? vocabulary.finishCallText(call, method, form?.args ?? "")};`),
   };
 }

@@ -1,5 +1,10 @@
 import type { RuleCases } from "./types";
 
+/** A dispatcher taking the call object and a slot constant that names the method (spec 2a). */
+const VTABLE_DECLARATIONS = `declare function vcall(p: bigint, slot: number, types: unknown[], args: unknown[]): number;
+declare const ASYNCISTOCKQUOTE_BEGIN_GETPRICE: number, ASYNCISTOCKQUOTE_FINISH_GETPRICE: number;
+`;
+
 export const cases: RuleCases = {
   valid: [
     {
@@ -152,6 +157,36 @@ export const cases: RuleCases = {
     },
   ],
   invalid: [
+    {
+      name: "through a vtable dispatcher (`vcall(call, ..._BEGIN_GETPRICE, [], [])`), the repair writes the file's own Finish_ call for this call object, not a method it lacks",
+      code: `${VTABLE_DECLARATIONS}function latestPrice(call: bigint): void {
+  vcall(call, ASYNCISTOCKQUOTE_BEGIN_GETPRICE, [], []);
+  vcall(call, ASYNCISTOCKQUOTE_BEGIN_GETPRICE, [], []);
+  vcall(call, ASYNCISTOCKQUOTE_FINISH_GETPRICE, [], []);
+}
+`,
+      errors: [
+        {
+          messageId: "beginWhilePending",
+          data: { begin: "Begin_GETPRICE", call: "call", pending: "Begin_GETPRICE", line: "4", state: "still pending" },
+          line: 5,
+          column: 3,
+          suggestions: [
+            {
+              messageId: "insertFinish",
+              data: { call: "vcall(call, ASYNCISTOCKQUOTE_FINISH_GETPRICE, [], [])" },
+              output: `${VTABLE_DECLARATIONS}function latestPrice(call: bigint): void {
+  vcall(call, ASYNCISTOCKQUOTE_BEGIN_GETPRICE, [], []);
+  vcall(call, ASYNCISTOCKQUOTE_FINISH_GETPRICE, [], []);
+  vcall(call, ASYNCISTOCKQUOTE_BEGIN_GETPRICE, [], []);
+  vcall(call, ASYNCISTOCKQUOTE_FINISH_GETPRICE, [], []);
+}
+`,
+            },
+          ],
+        },
+      ],
+    },
     {
       name: "a call object passed on before this function begins: its own Begin_ calls still count",
       code: `function quote(call: AsyncIStockQuote) {
