@@ -46,7 +46,7 @@ export class ReferenceScopes {
   scopeOf(identifier: TSESTree.Identifier): Scope.Scope {
     const row = this.rowOf(identifier);
     const from = row < 0 ? null : this.froms[row];
-    if (from && from.type !== "function-expression-name" && encloses(from.block as unknown as TSESTree.Node, identifier) && !from.childScopes.some((child) => encloses(child.block as unknown as TSESTree.Node, identifier))) return from;
+    if (from && from.type !== "function-expression-name" && encloses(from.block as unknown as TSESTree.Node, identifier) && !childEncloses(from, identifier)) return from;
     return this.sourceCode.getScope(identifier as never);
   }
 
@@ -91,4 +91,39 @@ export class ReferenceScopes {
 
 function encloses(block: TSESTree.Node, node: TSESTree.Node): boolean {
   return block.range[0] <= node.range[0] && node.range[1] <= block.range[1];
+}
+
+/**
+ * Does a child scope of `scope` enclose the identifier? Siblings come in source order and do not overlap, so the one
+ * that starts last at or before the identifier is the only candidate (a function of 10,000 blocks has 10,000 child
+ * scopes, and a scan per unresolved name made recording quadratic). A child whose block starts after an earlier
+ * sibling's end but before its own predecessor's start (none in ESTree as known) falls back to the scan.
+ */
+function childEncloses(scope: Scope.Scope, identifier: TSESTree.Node): boolean {
+  const children = scope.childScopes;
+  let lo = 0;
+  let hi = children.length - 1;
+  let last = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if ((children[mid].block as unknown as TSESTree.Node).range[0] <= identifier.range[0]) {
+      last = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  if (last >= 0 && encloses(children[last].block as unknown as TSESTree.Node, identifier)) return true;
+  return !isSorted(scope) && children.some((child) => encloses(child.block as unknown as TSESTree.Node, identifier));
+}
+
+const sortedChildren = new WeakMap<Scope.Scope, boolean>();
+
+/** Are a scope's children in source order (as the scope manager makes them)? Checked once per scope. */
+function isSorted(scope: Scope.Scope): boolean {
+  let sorted = sortedChildren.get(scope);
+  if (sorted === undefined) {
+    const children = scope.childScopes;
+    sorted = children.every((child, i) => i === 0 || (children[i - 1].block as unknown as TSESTree.Node).range[0] <= (child.block as unknown as TSESTree.Node).range[0]);
+    sortedChildren.set(scope, sorted);
+  }
+  return sorted;
 }

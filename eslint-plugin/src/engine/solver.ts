@@ -29,8 +29,15 @@ import { Transfer } from "./transfer";
 
 type Segment = Rule.CodePathSegment;
 
-/** The state entries (bindings and tracks) one function's fixpoint may go over: a few thousand times what real code needs. */
+/** The state entries (bindings and tracked facts) one function's fixpoint may go over: a few thousand times what real code needs. */
 const STATE_ENTRIES_BUDGET = 4_000_000;
+
+/** A state's bindings, and the facts of its tracks (a call object's track keeps a fact per Begin_ that may be pending). */
+function stateSize(state: State): number {
+  let size = state.bindings.size;
+  for (const set of state.tracks.values()) size += set.length;
+  return size;
+}
 
 export interface SolveOptions {
   /** Receives the state and returned values at each `return` (summaries). */
@@ -120,7 +127,7 @@ export function solve(ctx: EngineContext, graph: FunctionGraph, entry: State, si
     const entryState = i === initial ? entry : entryStateOf(ctx, graph, transfer, i, outStates, regionStates);
     if (!entryState) continue;
     inStates[i] = entryState;
-    const entries = entryState.bindings.size + entryState.tracks.size;
+    const entries = stateSize(entryState);
     ctx.stats.stateEntries += entries;
     entriesLeft -= entries;
     if (entriesLeft < 0) {

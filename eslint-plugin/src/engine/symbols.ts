@@ -347,8 +347,12 @@ export class Symbols implements FfiLookups {
     if (!variable || !home || !variable.defs.some((def) => def.type === "Variable")) return false;
     // A module's variable is the top level's own like a function's is its function's, unless importers see it too.
     if (home.type !== "function" && !((home.type === "module" || home.type === "global") && !this.isExportedVariable(variable))) return false;
-    return referencedByClosures(variable, home);
+    // Asked at every use: once per variable (a function's variable used at 10,000 calls has 10,000 references to go over).
+    let shared = this.sharedCache.get(variable);
+    if (shared === undefined) this.sharedCache.set(variable, (shared = referencedByClosures(variable, home)));
+    return shared;
   }
+  private readonly sharedCache = new Map<Scope.Variable, boolean>();
 
   /** Cached: a variable bound in a loop or on many paths would scan all its references at every binding. */
   private isExportedVariable(variable: Scope.Variable): boolean {
