@@ -210,12 +210,14 @@ export class Recorder {
         const recv = s.sym(api.receiver);
         const recvKey = s.keyOf(api.receiver);
         this.resources.registerBegin(node, { recv, recvKey, method: api.method, name: api.name });
+        this.noteVtableDispatcher(node, api.receiver);
         this.throwPoint();
         this.record({ k: "begin", node, recv, recvKey, method: api.method });
         break;
       }
       case "finish": {
         this.resources.finishes.set(node, api.method);
+        this.noteVtableDispatcher(node, api.receiver);
         if (!this.finishForms.has(api.name)) {
           this.finishForms.set(api.name, this.finishFormOf(node, api.receiver));
           this.fileFactSites.push({ fact: api.name, node });
@@ -265,6 +267,12 @@ export class Recorder {
       case "failedTest":
         break;
     }
+  }
+
+  /** A Begin_ or Finish_ through a dispatcher (`vcall(call, ..._BEGIN_GETPRICE, [], [])`) names the file's dispatcher too. */
+  private noteVtableDispatcher(node: TSESTree.CallExpression, receiver: Node): void {
+    const callee = unwrapExpression(node.callee);
+    if (!(callee.type === "MemberExpression" && unwrapExpression(callee.object) === receiver)) this.noteDispatcher(node);
   }
 
   /** The file's dispatcher, for the release text of a file that releases nothing yet (release-forms.ts). */

@@ -27,6 +27,20 @@ const RETURNS_A_USE = `function wrap(call: AsyncIStockQuote, log: string[]) {
 }
 `;
 
+/** A call object from `CoCreateInstance` driven through a dispatcher, never released (the file has no Release to copy). */
+const RAW_CALL = `declare function vcall(p: bigint, slot: number, types: unknown[], args: unknown[]): number;
+declare function CoCreateInstance(clsid: unknown, outer: null, ctx: number, iid: unknown, out: [bigint | null]): number;
+declare const ASYNCISTOCKQUOTE_BEGIN_GETPRICE: number, ASYNCISTOCKQUOTE_FINISH_GETPRICE: number, CLSID_StockQuote: unknown, IID_AsyncIStockQuote: unknown;
+function fetchPrice(symbol: string): void {
+  const out: [bigint | null] = [null];
+  const hr = CoCreateInstance(CLSID_StockQuote, null, 1, IID_AsyncIStockQuote, out);
+  if (hr !== 0) return;
+  const call = out[0]!;
+  vcall(call, ASYNCISTOCKQUOTE_BEGIN_GETPRICE, [], [symbol]);
+  vcall(call, ASYNCISTOCKQUOTE_FINISH_GETPRICE, [], []);
+}
+`;
+
 export const cases: RuleCases = {
   valid: [
     {
@@ -335,6 +349,28 @@ declare const ActiveXObject: any;
     },
   ],
   invalid: [
+    {
+      name: "a raw call object whose only dispatches are its Begin_ and Finish_ through a dispatcher: the Release is written through that dispatcher",
+      code: RAW_CALL,
+      errors: [
+        {
+          messageId: "missingRelease",
+          data: { pointer: "call", acquirer: "CoCreateInstance", reached: "the end of the function at line 11", release: "vcall(call, 2, [], [])" },
+          line: 6,
+          column: 14,
+          suggestions: [
+            {
+              messageId: "insertReleaseFinally",
+              output: RAW_CALL.replace(
+                "  vcall(call, ASYNCISTOCKQUOTE_BEGIN_GETPRICE, [], [symbol]);\n  vcall(call, ASYNCISTOCKQUOTE_FINISH_GETPRICE, [], []);\n",
+                "  try {\n    vcall(call, ASYNCISTOCKQUOTE_BEGIN_GETPRICE, [], [symbol]);\n    vcall(call, ASYNCISTOCKQUOTE_FINISH_GETPRICE, [], []);\n  } finally {\n    vcall(call, 2, [], []);\n  }\n",
+              ),
+            },
+            { messageId: "insertReleaseAtExit", output: RAW_CALL.replace("  vcall(call, ASYNCISTOCKQUOTE_FINISH_GETPRICE, [], []);\n", "  vcall(call, ASYNCISTOCKQUOTE_FINISH_GETPRICE, [], []);\n  vcall(call, 2, [], []);\n") },
+          ],
+        },
+      ],
+    },
     {
       name: "never released",
       code: `function quote(call: AsyncIStockQuote, ready: boolean) {
