@@ -261,13 +261,16 @@ function collectExports(analysis: FileAnalysis, sourceCode: SourceCode, file: st
   const names: string[] = [];
   walk(program, (node) => node.type === "Identifier" && names.push(node.name));
   const identifiers = names.join(" ");
-  const releasesNothing = !analysis.vocabulary.protocolWordPattern().test(identifiers) && !analysis.recordsRelease;
+  const namesNoProtocol = !analysis.vocabulary.protocolWordPattern().test(identifiers);
+  const releasesNothing = namesNoProtocol && !analysis.recordsRelease;
   const state = releasesNothing ? null : analysis.moduleStateRoles;
   const keepers: { role: HelperRole; variable: string }[] = [];
   const releasers: string[] = [];
   const role = (fn: TSESTree.FunctionLike, name: string): ExportEntry | null => {
     const found = analysis.roleOf(fn);
-    if (releasesNothing) found.summary = onlyUses(fn);
+    // Where the module releases only through a slot's number (`comCall(p, 2, ...)`), a function of it that neither
+    // releases nor hands out a pointer only uses what it is given, as in a module that releases nothing.
+    if (releasesNothing || (namesNoProtocol && !actsOnPointers(found.summary))) found.summary = onlyUses(fn);
     if (!found.summary && !found.check && !found.endsProcess && !found.testsHresult && !found.dispatcher && !found.readsBox) return null;
     // What it keeps and also returns (`createDevice()` files its object in `activeGpu`) the caller may release by hand.
     const kept = found.summary?.object?.fields.some((f) => f.shared) || found.summary?.returns ? null : (state?.keeps(fn) ?? null);
@@ -358,4 +361,10 @@ function functionsDeclared(declaration: Node | null | undefined): [string, TSEST
 
 function nameOf(node: TSESTree.Identifier | TSESTree.StringLiteral): string {
   return node.type === "Identifier" ? node.name : node.value;
+}
+
+/** Does a summary release, finish, begin or cancel something it is given, or hand out a pointer? */
+function actsOnPointers(summary: Summary | null): boolean {
+  if (!summary) return false;
+  return summary.params.some((effect) => effect.kind !== "none" && effect.kind !== "escape") || (summary.releasesBoxed?.length ?? 0) > 0 || (summary.releasesCaptured?.length ?? 0) > 0 || summary.returns !== null || (summary.object?.fields.length ?? 0) > 0;
 }

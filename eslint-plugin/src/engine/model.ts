@@ -242,7 +242,7 @@ export interface ReturnedObject {
    * Properties holding a pointer the function acquired and handed to the caller; `optional`: not set on
    * every return; `shared`: the function also stored the object into a module variable (Resource.shared).
    */
-  fields: { name: string; ffi: boolean; optional: boolean; shared?: boolean }[];
+  fields: { name: string; ffi: boolean; optional: boolean; shared?: boolean; box?: string }[];
   /** Properties whose function value may release what the object holds (`dispose() { comRelease(this.buffer) }`). */
   releasingMethods: string[];
   /**
@@ -266,13 +266,13 @@ export type ParamEffect =
    */
   | { kind: "escape"; into?: number };
 
-/**
- * How a file writes a Finish_ call, for repairs: its arguments (`call.Finish_GetPrice(symbol)`), or, through a vtable,
- * its text before and after the call object (`vcall(` and `, ASYNCISTOCKQUOTE_FINISH_GETPRICE, [], [])`).
- */
+/** How a file writes a Finish_ call, for repairs (finish-forms.ts). */
 export interface FinishForm {
   args: string;
-  around?: [string, string];
+  /** Through a vtable: the call's text split at each mention of its call object. */
+  around?: string[];
+  /** Through a vtable, naming a variable of its own function (`[out]`): no repair writes it elsewhere. */
+  unportable?: boolean;
 }
 
 export interface EngineStats {

@@ -16,6 +16,7 @@ import { fromList, Phase } from "./facts";
 import type { Draft, FactTable, IdSet, State } from "./facts";
 import type { EngineContext, Resource, ReturnedObject, Sym } from "./model";
 import type { ResourceTable } from "./resources";
+import { BOX_SLOTS } from "./slot-keys";
 
 type Node = TSESTree.Node;
 
@@ -25,6 +26,8 @@ export class ObjectFields {
   /** Members of a local object stored under a condition (`if (srv) result.srv = p`): not on every return. */
   readonly conditionalMembers = new Set<string>();
   private readonly fields = new Map<Resource, Map<string, Resource>>();
+  /** Of a call's field pointers, the property of the object holding the box each was read from (`ppContext`). */
+  private readonly boxes = new Map<Resource, string>();
   private readonly methods = new Map<Resource, ReadonlySet<string>>();
   private readonly fieldPointers = new Set<Resource>();
   private readonly owners = new Map<Resource, Resource>();
@@ -59,6 +62,7 @@ export class ObjectFields {
         res.fromBox = field.optional;
         res.shared = field.shared === true;
         byName.set(field.name, res);
+        if (field.box !== undefined) this.boxes.set(res, field.box);
         this.fieldPointers.add(res);
         this.owners.set(res, owner);
       }
@@ -113,10 +117,14 @@ export class ObjectFields {
       this.objectKeys.add(key);
       members ??= new Map();
       for (const [name, res] of fields) {
-        const list = members.get(name);
         const field = ctx.valueId({ kind: "ref", res });
-        if (list) list.push(field);
-        else members.set(name, [field]);
+        // `{ context, ppContext }`: the box's slot holds the same pointer (`releaseHeld(d.ppContext)` releases it).
+        const box = this.boxes.get(res);
+        for (const member of box === undefined ? [name] : [name, ...BOX_SLOTS.map((slot) => box + slot)]) {
+          const list = members.get(member);
+          if (list) list.push(field);
+          else members.set(member, [field]);
+        }
       }
     }
     if (members) for (const [name, ids] of members) draft.setBinding(`${key}.${name}`, fromList(ids));
@@ -203,6 +211,8 @@ export interface ReturnedFields {
   fields: Map<string, Resource>;
   optional: Set<string>;
   shared: Set<string>;
+  /** Fields returned beside the box they were read from, by the box's property (`context` -> `ppContext`). */
+  boxes?: Map<string, string>;
   methods: readonly string[];
   /** Properties the object's methods set to a pointer: owned once set, so optional (owed from the caller's first use). */
   setByMethods: readonly string[];
@@ -217,7 +227,9 @@ export function returnedObject(returns: ReturnedFields[], nullable: boolean): Re
     if (holders.length === 0) return { name, ffi: true, optional: true, ...(returns.some((r) => r.shared.size > 0) ? { shared: true } : {}) };
     const optional = holders.length < returns.length || holders.some((r) => r.optional.has(name));
     const shared = holders.some((r) => r.shared.has(name));
-    return { name, ffi: holders.every((r) => r.fields.get(name)!.ffi), optional, ...(shared ? { shared } : {}) };
+    const boxes = new Set(holders.map((r) => r.boxes?.get(name)));
+    const box = boxes.size === 1 ? [...boxes][0] : undefined;
+    return { name, ffi: holders.every((r) => r.fields.get(name)!.ffi), optional, ...(shared ? { shared } : {}), ...(box !== undefined ? { box } : {}) };
   });
   return { fields, releasingMethods: [...new Set(returns.flatMap((r) => r.methods))], ...(nullable ? { nullable } : {}) };
 }

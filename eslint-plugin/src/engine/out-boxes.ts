@@ -239,17 +239,20 @@ export class OutBoxes {
     const param = fn.params[index];
     if (param?.type !== "Identifier" || !fn.body) return false;
     const body = fn.body;
-    const isParam = (node: Node | undefined) => node?.type === "Identifier" && node.name === param.name;
-    let reads = false;
-    let fills = false;
+    const isParam = (node: Node | undefined): node is TSESTree.Identifier => node?.type === "Identifier" && node.name === param.name;
+    // Every mention of the box is a read of it or a test of it: given to anything else (a call, an argument array, a
+    // variable, an object), it may be filled there.
+    const read = new Set<Node>();
+    const mentions: TSESTree.Identifier[] = [];
     this.withAssumedBox(param, () =>
       walk(body, (node) => {
+        if (isParam(node) && !isPropertyName(node)) mentions.push(node);
         if (node.type !== "CallExpression" && node.type !== "MemberExpression") return;
-        if (isParam(this.readBox(node)?.box)) reads = true;
-        else if (node.type === "CallExpression" && this.boxArguments(node.arguments).some(isParam)) fills = true;
+        const box = this.readBox(node)?.box;
+        if (isParam(box)) read.add(box);
       }),
     );
-    return reads && !fills;
+    return read.size > 0 && mentions.every((mention) => read.has(mention) || isNullTest(mention));
   }
 
   /** Answers a question about a function's body with one of its parameters taken for a box (a box its caller gives). */
@@ -333,4 +336,20 @@ export class OutBoxes {
     const maker = value.type === "CallExpression" && value.arguments.length === 0 ? this.lookups.localFunction(value.callee) : null;
     return maker !== null && returnsNewBox(maker);
   }
+}
+
+/** `o.box`, `{ box: 1 }`: a name that is no mention of a variable. */
+function isPropertyName(node: TSESTree.Identifier): boolean {
+  const parent = node.parent;
+  return (parent?.type === "MemberExpression" && parent.property === node && !parent.computed) || (parent?.type === "Property" && parent.key === node && !parent.computed && parent.value !== node);
+}
+
+/** `if (!box)`, `box === null`, `box ? ... : ...`: a test of the variable, which fills nothing. */
+function isNullTest(node: TSESTree.Identifier): boolean {
+  const parent = node.parent;
+  if (!parent) return false;
+  if (parent.type === "UnaryExpression" && parent.operator === "!") return true;
+  if (parent.type === "BinaryExpression" && ["===", "!==", "==", "!="].includes(parent.operator)) return true;
+  if ((parent.type === "IfStatement" || parent.type === "ConditionalExpression") && parent.test === node) return true;
+  return parent.type === "LogicalExpression" && parent.left === node;
 }

@@ -12,6 +12,7 @@ import { fixesItsPrototype } from "./helper-shapes";
 import { isSlotLookup } from "./ffi";
 import { isTableCall } from "./vtable-tables";
 import type { Event, FinishForm } from "./model";
+import { finishFormOf } from "./finish-forms";
 import type { ApiCall, Recognizer } from "./recognizer";
 import type { ResourceTable } from "./resources";
 import type { FunctionGraph } from "./segment-graph";
@@ -77,16 +78,6 @@ export class Recorder {
   private readonly otherCalls: OtherCalls;
 
   /** The listeners the driving rule installs, besides the code path ones; `guard` catches internal errors. */
-  /** How the file writes a Finish_ call: its arguments (`call.Finish_GetPrice(p)`), or its text around the call object. */
-  private finishFormOf(call: TSESTree.CallExpression, receiver: Node): FinishForm {
-    const callee = unwrapExpression(call.callee);
-    const inside = receiver.range[0] >= call.range[0] && receiver.range[1] <= call.range[1];
-    if ((callee.type === "MemberExpression" && unwrapExpression(callee.object) === receiver) || !inside) return { args: call.arguments.map((a) => this.text(a)).join(", ") };
-    // `vcall(call, ASYNCISTOCKQUOTE_FINISH_GETPRICE, [], [])`: the same call on another call object.
-    const text = this.text(call);
-    return { args: "", around: [text.slice(0, receiver.range[0] - call.range[0]), text.slice(receiver.range[1] - call.range[0])] };
-  }
-
   listeners(guard: <T extends unknown[]>(fn: (...args: T) => void) => (...args: T) => void): Record<string, (node: Node) => void> {
     return {
       "CallExpression:exit": guard((node: Node) => this.onCall(node as TSESTree.CallExpression)),
@@ -219,7 +210,7 @@ export class Recorder {
         this.resources.finishes.set(node, api.method);
         this.noteVtableDispatcher(node, api.receiver);
         if (!this.finishForms.has(api.name)) {
-          this.finishForms.set(api.name, this.finishFormOf(node, api.receiver));
+          this.finishForms.set(api.name, finishFormOf(node, api.receiver, (n) => this.text(n), (id) => s.variableOf(id)));
           this.fileFactSites.push({ fact: api.name, node });
         }
         const checked = isResultUsed(node) || !!this.top()?.insideTryWithCatch();

@@ -181,11 +181,14 @@ export class Summaries {
       const fields = new Map<string, Resource>();
       const optional = new Set<string>();
       const shared = new Set<string>();
+      const boxes = new Map<string, string>();
       for (const [name, ids] of object?.byName ?? []) {
         for (const id of ids) {
           const value = this.resources.value(id);
-          // Returned beside its box (`{ context, ppContext }`): the caller may release it through either; not followed.
-          if (value.kind !== "ref" || object!.boxed?.has(id)) continue;
+          if (value.kind !== "ref") continue;
+          // Returned beside its box (`{ context, ppContext }`): the caller may release it through either.
+          const box = object!.boxOf?.get(id);
+          if (box !== undefined) boxes.set(name, box);
           if (stillFiled(state, value.res) || value.res.shared) shared.add(name);
           else if (!held(state, value.res)) continue;
           fields.set(name, value.res);
@@ -193,7 +196,7 @@ export class Summaries {
           if (object!.optional.has(name) || (value.res.fromBox && this.ctx.objects.isField(value.res))) optional.add(name);
         }
       }
-      objects.set(event, { fields, optional, shared, methods: event.methods ?? [], setByMethods: event.methodFields ?? [] });
+      objects.set(event, { fields, optional, shared, boxes, methods: event.methods ?? [], setByMethods: event.methodFields ?? [] });
       for (const id of values) {
         const value = this.resources.value(id);
         if (value.kind !== "ref" || !held(state, value.res)) continue;

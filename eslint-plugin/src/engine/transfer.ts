@@ -19,8 +19,8 @@ import { HeldNotes } from "./held-notes";
 export interface ReturnedProperties {
   byName: Map<string, IdSet>;
   optional: Set<string>;
-  /** Values returned beside the box they were read from (`{ context, ppContext }`): what those boxes hold. */
-  boxed?: Set<number>;
+  /** Values returned beside the box they were read from (`{ context, ppContext }`): the property holding that box. */
+  boxOf?: Map<number, string>;
 }
 
 export class Transfer {
@@ -225,9 +225,9 @@ export class Transfer {
     const objects = this.ctx.objects;
     const optional = new Set<string>();
     if (event.fields) {
-      const boxed = new Set<number>();
-      for (const field of event.fields) for (const key of slotKeysOf(field.sym)) for (const slot of BOX_SLOTS) for (const id of draft.bindings.get(key + slot) ?? []) boxed.add(id);
-      return { byName: new Map(event.fields.map((field) => [field.name, this.transitions.resolve(draft, field.sym)])), optional, ...(boxed.size > 0 ? { boxed } : {}) };
+      const boxOf = new Map<number, string>();
+      for (const field of event.fields) for (const key of slotKeysOf(field.sym)) for (const slot of BOX_SLOTS) for (const id of draft.bindings.get(key + slot) ?? []) boxOf.set(id, field.name);
+      return { byName: new Map(event.fields.map((field) => [field.name, this.transitions.resolve(draft, field.sym)])), optional, ...(boxOf.size > 0 ? { boxOf } : {}) };
     }
     const byName = event.target?.t === "slot" ? objects.membersByName(draft.bindings, event.target.key, optional) : new Map<string, IdSet>();
     for (const id of this.transitions.resolve(draft, event.target)) {
@@ -261,10 +261,12 @@ export class Transfer {
 
   /**
    * Of these values, the objects no binding holds any more and nothing is owed on: their tracks are dropped.
-   * `keepFailed`: not one that may have failed to be made here, whose absence a join would read as "not made" no
-   * more (a loop's next pass would find the object certainly held, where it is only held on some paths).
+   * `ownedOnly`: only objects this function made and released or handed on: not one that may have failed to be
+   * made here, whose absence a join would read as "not made" no more (a loop's next pass would find the object
+   * certainly held, where it is only held on some paths), nor a call object of a parameter, which its name still
+   * reaches when an alias of it is bound again (`let c = call; ...; c = other()`).
    */
-  private dropUnreachable(draft: Draft, dropped: readonly number[], keepFailed = false): void {
+  private dropUnreachable(draft: Draft, dropped: readonly number[], ownedOnly = false): void {
     if (dropped.length === 0) return;
     const stillReferenced = new Set<number>();
     for (const values of draft.bindings.values()) for (const id of values) stillReferenced.add(id);
@@ -273,13 +275,14 @@ export class Transfer {
       const value = this.ctx.value(id);
       if (value.kind !== "ref") continue;
       const res = value.res;
+      if (ownedOnly && res.ownKey < 0) continue;
       const own = res.ownKey >= 0 ? draft.tracks.get(res.ownKey) : undefined;
       const proto = res.protoKey >= 0 ? draft.tracks.get(res.protoKey) : undefined;
       const ownSettled =
         !own ||
         own.every((f) => {
           const phase = this.ctx.facts.get(f).phase;
-          return phase === Phase.PtrReleased || (phase === Phase.PtrFailed && !keepFailed) || phase === Phase.PtrEscaped || phase === Phase.PtrManaged;
+          return phase === Phase.PtrReleased || (phase === Phase.PtrFailed && !ownedOnly) || phase === Phase.PtrEscaped || phase === Phase.PtrManaged;
         });
       if (ownSettled && this.nothingOwed(proto)) {
         if (own) draft.setTrack(res.ownKey, []);

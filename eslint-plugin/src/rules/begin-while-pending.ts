@@ -25,5 +25,5 @@ export default protocolRule({
     state: finding.cancelled ? "cancelled but not finished" : "still pending",
   }),
   related: (finding) => ({ loc: finding.pendingBegin.loc, range: finding.pendingBegin.range, label: `the pending ${finding.pendingName} (line ${lineOf(finding.pendingBegin)})` }),
-  repairs: (finding, context) => [insertFinishRepair(context, finding.call, finding.method, (fixer, text) => insertBefore(fixer, context.sourceCode, finding.node, text))],
+  repairs: (finding, context) => insertFinishRepair(context, finding.call, finding.method, (fixer, text) => insertBefore(fixer, context.sourceCode, finding.node, text)),
 });

@@ -40,10 +40,8 @@ export default protocolRule({
     // Before the exit that misses it; at the end of the function (or before the Release of the
     // call object), right after the Cancel and the cancel pointer's Release.
     const exit = "exit" in finding.reached ? finding.reached.exit.node : finding.reached.release;
-    return [
-      insertFinishRepair(context, finding.call, method, (fixer, text) =>
-        exit ? insertBefore(fixer, context.sourceCode, exit, text) : insertAfter(fixer, context.sourceCode, finding.node, text, context.vocabulary.releaseStatementPattern()),
-      ),
-    ];
+    return insertFinishRepair(context, finding.call, method, (fixer, text) =>
+      exit ? insertBefore(fixer, context.sourceCode, exit, text) : insertAfter(fixer, context.sourceCode, finding.node, text, context.vocabulary.releaseStatementPattern()),
+    );
   },
 });

@@ -14,20 +14,24 @@ export function exitWords(exit: Exit): string {
 
 /**
  * Inserts `call.Finish_X(args);`, with the arguments of the file's first call of Finish_X if it has one, or that call
- * written again for this call object where it goes through a vtable (`vcall(call, FINISH_X, [], [])`).
+ * written again for this call object where it goes through a vtable (`vcall(call, FINISH_X, [], [])`); none where that
+ * call names a variable of its own function.
  */
 export function insertFinishRepair(
   context: RepairContext,
   call: string,
   method: string,
   place: (fixer: TSESLint.RuleFixer, text: string) => TSESLint.RuleFix | null,
-): Repair<"insertFinish"> {
+): Repair<"insertFinish">[] {
   const vocabulary = context.vocabulary;
   const form = context.finishForms.get(vocabulary.finishName(method));
+  if (form?.unportable) return [];
   const written = form?.around ? form.around.join(call) : null;
-  return {
-    messageId: "insertFinish",
-    data: { call: written ?? vocabulary.finishCallText(call, method, "") },
-    fix: (fixer) => place(fixer, `${written ?? vocabulary.finishCallText(call, method, form?.args ?? "")};`),
-  };
+  return [
+    {
+      messageId: "insertFinish",
+      data: { call: written ?? vocabulary.finishCallText(call, method, "") },
+      fix: (fixer) => place(fixer, `${written ?? vocabulary.finishCallText(call, method, form?.args ?? "")};`),
+    },
+  ];
 }

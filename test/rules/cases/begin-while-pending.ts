@@ -158,6 +158,85 @@ export const cases: RuleCases = {
   ],
   invalid: [
     {
+      name: "an alias of a received call object bound to another object keeps the call the alias began pending on the original",
+      code: `function quote(call: AsyncIStockQuote) {
+  let c = call;
+  c.Begin_GetPrice("a");
+  c = other();
+  call.Begin_GetPrice("b");
+  call.Finish_GetPrice();
+}
+`,
+      errors: [
+        {
+          messageId: "beginWhilePending",
+          data: { begin: "call.Begin_GetPrice", call: "call", pending: "Begin_GetPrice", line: "3", state: "still pending" },
+          line: 5,
+          column: 3,
+          suggestions: [
+            {
+              messageId: "insertFinish",
+              output: `function quote(call: AsyncIStockQuote) {
+  let c = call;
+  c.Begin_GetPrice("a");
+  c = other();
+  call.Finish_GetPrice();
+  call.Begin_GetPrice("b");
+  call.Finish_GetPrice();
+}
+`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: "through a dispatcher given the call object again in its arguments (koffi's `[call]`), the repair writes the object at every place",
+      code: `${VTABLE_DECLARATIONS}function settle(c: bigint): void {
+  vcall(c, ASYNCISTOCKQUOTE_FINISH_GETPRICE, ["void *"], [c]);
+}
+function latestPrice(call: bigint): void {
+  vcall(call, ASYNCISTOCKQUOTE_BEGIN_GETPRICE, [], []);
+  vcall(call, ASYNCISTOCKQUOTE_BEGIN_GETPRICE, [], []);
+}
+`,
+      errors: [
+        {
+          messageId: "beginWhilePending",
+          line: 8,
+          column: 3,
+          suggestions: [
+            {
+              messageId: "insertFinish",
+              data: { call: 'vcall(call, ASYNCISTOCKQUOTE_FINISH_GETPRICE, ["void *"], [call])' },
+              output: `${VTABLE_DECLARATIONS}function settle(c: bigint): void {
+  vcall(c, ASYNCISTOCKQUOTE_FINISH_GETPRICE, ["void *"], [c]);
+}
+function latestPrice(call: bigint): void {
+  vcall(call, ASYNCISTOCKQUOTE_BEGIN_GETPRICE, [], []);
+  vcall(call, ASYNCISTOCKQUOTE_FINISH_GETPRICE, ["void *"], [call]);
+  vcall(call, ASYNCISTOCKQUOTE_BEGIN_GETPRICE, [], []);
+}
+`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: "through a dispatcher whose Finish_ call names a variable of its own function, no repair is offered (it would not be in scope)",
+      code: `${VTABLE_DECLARATIONS}function settle(c: bigint): void {
+  const out = [0n];
+  vcall(c, ASYNCISTOCKQUOTE_FINISH_GETPRICE, ["void *"], [out]);
+}
+function latestPrice(call: bigint): void {
+  vcall(call, ASYNCISTOCKQUOTE_BEGIN_GETPRICE, [], []);
+  vcall(call, ASYNCISTOCKQUOTE_BEGIN_GETPRICE, [], []);
+}
+`,
+      errors: [{ messageId: "beginWhilePending", line: 9, column: 3, suggestions: [] }],
+    },
+    {
       name: "through a vtable dispatcher (`vcall(call, ..._BEGIN_GETPRICE, [], [])`), the repair writes the file's own Finish_ call for this call object, not a method it lacks",
       code: `${VTABLE_DECLARATIONS}function latestPrice(call: bigint): void {
   vcall(call, ASYNCISTOCKQUOTE_BEGIN_GETPRICE, [], []);

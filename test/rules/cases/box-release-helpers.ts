@@ -70,7 +70,7 @@ ${ACQUIRE}  return 0;
 const PAIR = `${HELPERS}export function makePair(device: unknown) {
   const ppFirst = Buffer.alloc(8);
   const ppSecond = Buffer.alloc(8);
-  const hr = invoke(device, 3, "int32", ["void *", "void **", "void **"], [device, ppFirst, ppSecond]) as number;
+  const hr = invoke(device, 3, "int32", ["void *", "void *", "void **", "void **"], [device, IID_ITexture, ppFirst, ppSecond]) as number;
   if (hr < 0) return null;
   const first = koffi.decode(ppFirst, "void *");
   const second = koffi.decode(ppSecond, "void *");
@@ -85,6 +85,27 @@ export function usePair(device: unknown): void {
 }
 `;
 
+/** A helper that fills the box it is given through an argument list kept in a variable, then reads it: an acquirer. */
+const FILLED_BY_HELPER = `${HELPERS}function createInto(device: unknown, box: Buffer): number {
+  const args = [device, IID_ITexture, box];
+  const hr = invoke(device, 28, "int32", ["void *", "void *", "void **"], args) as number;
+  if (hr < 0) return hr;
+  const made = koffi.decode(box, "void *");
+  invoke(made, 7, "void", ["void *"], [made]);
+  return hr;
+}
+export function openTexture(device: unknown): number {
+  const box = Buffer.alloc(8);
+  if (createInto(device, box) < 0) return -1;
+  const texture = koffi.decode(box, "void *");
+  invoke(texture, 8, "void", ["void *"], [texture]);
+  return 0;
+}
+`;
+
+/** The pair's second pointer released through its box, the first through neither. */
+const ONE_PAIR_RELEASE = PAIR.replace("  releaseHeld(pair.ppSecond);\n  releaseHeld(pair.ppFirst);\n", "  releaseHeld(pair.ppSecond);\n");
+
 export const cases: RuleCases = {
   valid: [
     { name: "releaseHeld(box), whose body releases what the box it is given holds, releases the texture (and fills nothing)", code: CONST_BOX },
@@ -92,6 +113,48 @@ export const cases: RuleCases = {
     { name: "pointers returned beside the boxes they were read from, released by the caller through the boxes", code: PAIR },
   ],
   invalid: [
+    {
+      name: "a helper that reads the box it is given but also hands it to a call through an argument list fills it: its caller owns what it holds",
+      code: FILLED_BY_HELPER,
+      errors: [
+        {
+          messageId: "missingRelease",
+          line: 35,
+          column: 7,
+          suggestions: [
+            {
+              messageId: "insertReleaseFinally",
+              output: FILLED_BY_HELPER.replace(
+                '  invoke(texture, 8, "void", ["void *"], [texture]);\n  return 0;\n',
+                '  try {\n    invoke(texture, 8, "void", ["void *"], [texture]);\n    return 0;\n  } finally {\n    invoke(texture, 2, "uint32", ["void *"], [texture]);\n  }\n',
+              ),
+            },
+            { messageId: "insertReleaseAtExit", output: FILLED_BY_HELPER.replace('[texture]);\n  return 0;\n', '[texture]);\n  invoke(texture, 2, "uint32", ["void *"], [texture]);\n  return 0;\n') },
+          ],
+        },
+      ],
+    },
+    {
+      name: "pointers returned beside their boxes and never released either way leak at the caller",
+      code: ONE_PAIR_RELEASE,
+      errors: [
+        {
+          messageId: "missingRelease",
+          line: 35,
+          column: 16,
+          suggestions: [
+            {
+              messageId: "insertReleaseFinally",
+              output: ONE_PAIR_RELEASE.replace(
+                '  invoke(pair.first, 9, "void", ["void *", "void *"], [pair.first, pair.second]);\n  releaseHeld(pair.ppSecond);\n',
+                '  try {\n    invoke(pair.first, 9, "void", ["void *", "void *"], [pair.first, pair.second]);\n    releaseHeld(pair.ppSecond);\n  } finally {\n    invoke(pair.first, 2, "uint32", ["void *"], [pair.first]);\n  }\n',
+              ),
+            },
+            { messageId: "insertReleaseAtExit", output: ONE_PAIR_RELEASE.replace("  releaseHeld(pair.ppSecond);\n", '  releaseHeld(pair.ppSecond);\n  invoke(pair.first, 2, "uint32", ["void *"], [pair.first]);\n') },
+          ],
+        },
+      ],
+    },
     {
       name: "a texture acquired through a dispatcher scaling its slot as a BigInt (`BigInt(index) * 8n`) and never released",
       code: NO_RELEASE,
