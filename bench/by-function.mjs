@@ -7,7 +7,7 @@
  * of the plugin's time in one); this counts instructions, the unit target (b) is judged in.
  *
  *   node bench/by-function.mjs [--build dir] [--configs none,no-unused-vars,b] [--passes 3]
- *                              [--warmup 8] [--top 25] [--files 4] [--seed 1]
+ *                              [--warmup 8] [--settle 2] [--top 25] [--files 4] [--seed 1]
  *
  * Each configuration runs in its own process (about 5 minutes each under callgrind). Printed: each
  * configuration's instructions per pass by kind (the plugin's compiled JavaScript, ESLint's and other
@@ -36,6 +36,7 @@ function options() {
     configs: value("--configs", `none,no-unused-vars,${PLUGIN_CONFIG}`).split(","),
     passes: Number(value("--passes", 3)),
     warmup: Number(value("--warmup", 8)),
+    settle: Number(value("--settle", 2)),
     top: Number(value("--top", 25)),
     files: Number(value("--files", 4)),
     seed: Number(value("--seed", 1)),
@@ -135,7 +136,7 @@ function kindOf(name) {
 
 function measure(opts, config, files, dir) {
   const out = path.join(dir, `callgrind.${config}.out`);
-  const job = { mode: "callgrind", builds: [{ name: PLUGIN_CONFIG, dir: opts.build }], files, warmup: opts.warmup, passes: opts.passes, gc: "natural", settle: 2, configs: [config] };
+  const job = { mode: "callgrind", builds: [{ name: PLUGIN_CONFIG, dir: opts.build }], files, warmup: opts.warmup, passes: opts.passes, gc: "natural", settle: opts.settle, configs: [config] };
   const valgrind = ["valgrind", "--tool=callgrind", "--dump-instr=yes", "--collect-atstart=no", `--toggle-collect=${TOGGLE}`, `--callgrind-out-file=${out}`];
   const node = [process.execPath, "--expose-gc", "--max-old-space-size=8192", "--single-threaded", "--perf-basic-prof", "--no-logfile-per-isolate", `--logfile=${path.join(dir, "v8.log")}`, path.join(ROOT, "bench/cost.mjs"), "--child", JSON.stringify(job)];
   console.error(`[by-function] ${config}: counting (about 5 minutes under callgrind)`);
