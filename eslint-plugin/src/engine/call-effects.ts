@@ -8,7 +8,7 @@ import type { TSESTree } from "@typescript-eslint/utils";
 import type { EngineContext, Event, ParamEffect, Summary } from "./model";
 import { slotKeysOf } from "./object-fields";
 import { rootKey } from "./module-pointers";
-import { boxOfSlot } from "./slot-keys";
+import { BOX_SLOTS, boxOfSlot } from "./slot-keys";
 import type { FunctionGraph } from "./segment-graph";
 import type { Transitions } from "./transitions";
 import { calleeOf } from "./transition-findings";
@@ -61,9 +61,12 @@ export function applyCall(ctx: EngineContext, t: Transitions, draft: Draft, even
   // `dispose()` of `const dispose = () => { releaseCom(root[0]) }`: what the closure releases of its caller's variables.
   for (const key of summary.releasesCaptured ?? []) t.release(draft, t.resourcesOf(draft, { t: "slot", key }), event.node, sink, key);
   // `releaseComPtr(box)`: what the box the caller gives holds.
-  for (const { param, slot } of summary.releasesBoxed ?? []) {
+  for (const { param, slot, resets } of summary.releasesBoxed ?? []) {
     const box = event.args[param]?.key;
-    if (box) t.release(draft, t.resourcesOf(draft, { t: "slot", key: box + slot }), event.node, sink, box + slot);
+    if (!box) continue;
+    t.release(draft, t.resourcesOf(draft, { t: "slot", key: box + slot }), event.node, sink, box + slot);
+    // A SafeRelease that empties the box: called again, it finds nothing to release.
+    if (resets) for (const other of BOX_SLOTS) draft.setBinding(box + other, undefined);
   }
   // (One that also empties the slot, `box[0] = 0n`, may be called again: the slot holds nothing to release twice.)
   for (const key of summary.resetsCaptured ?? []) draft.setBinding(key, undefined);

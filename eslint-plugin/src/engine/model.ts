@@ -231,9 +231,10 @@ export interface Summary {
   resetsCaptured?: string[];
   /**
    * The slots of boxes given as parameters whose pointer it releases on every path (`releaseComPtr(pp)`, which reads
-   * `koffi.decode(pp, 'void *')` and releases that): a call given a box releases what the box holds there.
+   * `koffi.decode(pp, 'void *')` and releases that): a call given a box releases what the box holds there. `resets`: it
+   * also empties the box (`pp.writeBigUInt64LE(0n)`, a SafeRelease), so a second call releases nothing again.
    */
-  releasesBoxed?: { param: number; slot: string }[];
+  releasesBoxed?: { param: number; slot: string; resets?: boolean }[];
 }
 
 /** What a returned object owns (object-fields.ts): its caller releases `buf.srv`, `gpu.device`. */

@@ -5,7 +5,7 @@
  * fills it, is the file's (ffi.ts).
  */
 import type { TSESTree } from "@typescript-eslint/utils";
-import { calleeName, dottedName, memberName, numericLiteral, propertyKeyName, unwrapExpression } from "./ast";
+import { calleeName, dottedName, memberName, numericLiteral, propertyKeyName, unwrapExpression, walk } from "./ast";
 
 type Node = TSESTree.Node;
 
@@ -14,6 +14,29 @@ const BOX_READ_METHODS = new Set(["readBigUInt64LE", "readBigUint64LE", "readBig
 /** `readBigUInt64LE` and the other Buffer methods that read a pointer out of a box. */
 export function isBoxReadMethod(name: string): boolean {
   return BOX_READ_METHODS.has(name);
+}
+
+/**
+ * `box.writeBigUInt64LE(0n)`, `box.fill(0)`, `box[0] = 0n`: a mention of a box that empties it (a SafeRelease helper
+ * after its Release), which hands it to nothing that could fill it.
+ */
+export function isBoxReset(mention: TSESTree.Identifier): boolean {
+  const member = mention.parent;
+  if (member?.type !== "MemberExpression" || member.object !== mention) return false;
+  const use = member.parent;
+  if (use?.type === "CallExpression" && use.callee === member && !member.computed && member.property.type === "Identifier") return /^(?:write|fill$)/.test(member.property.name);
+  return use?.type === "AssignmentExpression" && use.left === member && member.computed;
+}
+
+/** Does the function empty the box it is given at `index` (`pp.writeBigUInt64LE(0n)`, `pp[0] = 0n`) somewhere? */
+export function emptiesParameter(fn: TSESTree.FunctionLike, index: number): boolean {
+  const param = fn.params[index];
+  if (param?.type !== "Identifier" || !fn.body) return false;
+  let empties = false;
+  walk(fn.body, (node) => {
+    if (!empties && node.type === "Identifier" && node.name === param.name && isBoxReset(node)) empties = true;
+  });
+  return empties;
 }
 
 /** `Buffer.alloc(8)`, `[null]`, `{ value: null }`, `new BigUint64Array(1)`, koffi's `koffi.alloc('void *', 1)`. */

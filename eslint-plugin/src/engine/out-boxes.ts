@@ -10,7 +10,7 @@ import type { TSESTree } from "@typescript-eslint/utils";
 import { calleeName, constantValue, dottedName, isFunctionNode, isNullishLiteral, memberName, numericLiteral, returnedValues, unwrapExpression, walk } from "./ast";
 import type { FfiLookups } from "./ffi";
 import { conversionOperand, onlyComputesItsResult, returnsNewBox } from "./helper-shapes";
-import { isBoxCreation, isBoxReadMethod, isBunReadNamespace, isKoffi, isPointerArrayName, isRefNapi, isViewPointerRead, namesPointerType } from "./out-box-shapes";
+import { emptiesParameter, isBoxCreation, isBoxReadMethod, isBoxReset, isBunReadNamespace, isKoffi, isPointerArrayName, isRefNapi, isViewPointerRead, namesPointerType } from "./out-box-shapes";
 
 type Node = TSESTree.Node;
 type Expression = TSESTree.Expression;
@@ -235,12 +235,25 @@ export class OutBoxes {
     return isFunctionNode(fn) && this.onlyReadsBoxParameter(fn, index);
   }
 
+  /** `safeRelease(box)`: a box of the file given to a helper that only reads it (a release helper by its name, most often). */
+  releasedFromBox(call: TSESTree.CallExpression, target: Node): boolean {
+    return this.isBox(target) && this.takesFilledBox(call, target as Expression);
+  }
+
+  /** Does the helper this call gives the box to empty it after (`box.fill(0)`: a SafeRelease, safe to call twice)? */
+  emptiesGivenBox(call: TSESTree.CallExpression, box: Node): boolean {
+    const index = call.arguments.indexOf(box as TSESTree.CallExpressionArgument);
+    const fn = index < 0 ? null : this.lookups.localFunction(call.callee);
+    if (!fn) return index >= 0 && this.lookups.importedRole(call.callee)?.summary?.releasesBoxed?.some((boxed) => boxed.param === index && boxed.resets) === true;
+    return isFunctionNode(fn) && emptiesParameter(fn, index);
+  }
+
   private onlyReadsBoxParameter(fn: TSESTree.FunctionLike, index: number): boolean {
     const param = fn.params[index];
     if (param?.type !== "Identifier" || !fn.body) return false;
     const body = fn.body;
     const isParam = (node: Node | undefined): node is TSESTree.Identifier => node?.type === "Identifier" && node.name === param.name;
-    // Every mention of the box is a read of it or a test of it: given to anything else (a call, an argument array, a
+    // Every mention of the box is a read of it, a test of it or its emptying (`box.writeBigUInt64LE(0n)`): given to anything else (a call, an argument array, a
     // variable, an object), it may be filled there.
     const read = new Set<Node>();
     const mentions: TSESTree.Identifier[] = [];
@@ -252,7 +265,7 @@ export class OutBoxes {
         if (isParam(box)) read.add(box);
       }),
     );
-    return read.size > 0 && mentions.every((mention) => read.has(mention) || isNullTest(mention));
+    return read.size > 0 && mentions.every((mention) => read.has(mention) || isNullTest(mention) || isBoxReset(mention));
   }
 
   /** Answers a question about a function's body with one of its parameters taken for a box (a box its caller gives). */

@@ -8,6 +8,7 @@
 import type { SourceCode } from "eslint";
 import type { TSESTree } from "@typescript-eslint/utils";
 import { blocksLeftByJump, enclosingStatement, isFunctionNode, isResultUsed, jumpsOutOfFinally, loopListKeys, unwrapExpression } from "./ast";
+import { BOX_SLOTS } from "./slot-keys";
 import { fixesItsPrototype } from "./helper-shapes";
 import { isSlotLookup } from "./ffi";
 import { isTableCall } from "./vtable-tables";
@@ -229,7 +230,11 @@ export class Recorder {
         // A call releasing several (`comRelease(a, b)`) is no form: written for one pointer it would release the others again.
         if (!api.alsoReleases && !(this.recognizer.ffi?.isObjectsOwnTableCall(node) ?? isTableCall(node))) this.releaseForms.noteReleaseCall(node, api.target, released, boundLookupOf(node, s, this.recognizer.ffi), callsReleaseHelper(node, api.viaFunction, s, this.recognizer.ffi));
         for (const target of api.alsoReleases ? [released, ...api.alsoReleases] : [released]) {
-          this.record({ k: "release", node, target: s.sym(target), targetKey: s.keyOf(target) });
+          // `safeRelease(box)`, a release function by its name given the box it reads: what the box holds is released.
+          const key = this.recognizer.ffi?.boxes.releasedFromBox(node, target) ? `${s.keyOf(target)}[0]` : s.keyOf(target);
+          this.record({ k: "release", node, target: key !== s.keyOf(target) ? { t: "slot", key: key! } : s.sym(target), targetKey: key });
+          // (One that empties the box after, `box.fill(0)`, may be called again: the box holds nothing to release twice.)
+          if (key !== s.keyOf(target) && this.recognizer.ffi?.boxes.emptiesGivenBox(node, target)) for (const slot of BOX_SLOTS) this.record({ k: "assign", key: s.keyOf(target) + slot, sym: null, escapes: false });
           if (!this.releasesModuleState) this.releasesModuleState = this.symbols.isHeldState(target);
         }
         this.throwPoint();

@@ -12,6 +12,7 @@ import type { EngineContext, Event, ParamEffect, Resource, Summary, Sym } from "
 import type { ResourceTable } from "./resources";
 import type { FunctionGraph } from "./segment-graph";
 import { solve } from "./solver";
+import { emptiesParameter } from "./out-box-shapes";
 import { returnedObject, slotKeysOf } from "./object-fields";
 import type { ReturnedFields } from "./object-fields";
 import type { SolveOptions } from "./solver";
@@ -217,7 +218,9 @@ export class Summaries {
       return members.length > 0 ? { kind: "none", members } : effect;
     });
     const releasesCaptured = captured.filter((c) => this.paramEffect(exit, graph, c).kind === "release").map((c) => c.key);
-    const releasesBoxed = boxed.filter((b) => this.paramEffect(exit, graph, b).kind === "release").map(({ param, slot }) => ({ param, slot }));
+    const releasesBoxed = boxed
+      .filter((b) => this.paramEffect(exit, graph, b).kind === "release")
+      .map(({ param, slot }) => ({ param, slot, ...(emptiesParameter(fn, param) ? { resets: true } : {}) }));
     const resetsCaptured = releasesCaptured.filter((key) => graph.events.some((events) => events.some((event) => event.k === "assign" && event.key === key)));
     return {
       params: effects,

@@ -103,6 +103,24 @@ export function openTexture(device: unknown): number {
 }
 `;
 
+/** A SafeRelease by its name: releases what the box holds, then empties the box, so a second call releases nothing. */
+const SAFE_RELEASE = (empty: string) => `${HELPERS}export function safeRelease(box: Buffer): void {
+  const object = koffi.decode(box, "void *");
+  if (!object) return;
+  invoke(object, 2, "uint32", ["void *"], [object]);
+${empty}}
+export function openTexture(device: unknown): number {
+  const box = Buffer.alloc(8);
+  try {
+${ACQUIRE.replace(/^/gm, "  ").trimEnd()}
+    safeRelease(box);
+    return 0;
+  } finally {
+    safeRelease(box);
+  }
+}
+`;
+
 /** The pair's second pointer released through its box, the first through neither. */
 const ONE_PAIR_RELEASE = PAIR.replace("  releaseHeld(pair.ppSecond);\n  releaseHeld(pair.ppFirst);\n", "  releaseHeld(pair.ppSecond);\n");
 
@@ -111,6 +129,8 @@ export const cases: RuleCases = {
     { name: "releaseHeld(box), whose body releases what the box it is given holds, releases the texture (and fills nothing)", code: CONST_BOX },
     { name: "a box declared `let box = null`, allocated later and released by the helper in `finally` behind `if (box)`", code: LATER_BOX("    if (box) releaseHeld(box);\n") },
     { name: "pointers returned beside the boxes they were read from, released by the caller through the boxes", code: PAIR },
+    { name: "safeRelease(box), a release function by its name given the box, releases what it holds; emptying it (`box.fill(0)`) makes the second call in `finally` release nothing", code: SAFE_RELEASE("  box.fill(0);\n") },
+    { name: "the same SafeRelease emptying the box with `box.writeBigUInt64LE(0n)`", code: SAFE_RELEASE("  box.writeBigUInt64LE(0n);\n") },
   ],
   invalid: [
     {
