@@ -274,6 +274,12 @@ export function loopListKeys(array: TSESTree.ArrayExpression, referencesOf: (id:
 }
 
 /** The name of a property's key: `Release` of `{ Release: ... }` or `{ "Release": ... }`; null for a computed one. */
+/** `o.name`, `{ name: 1 }`: an identifier that names a property, no mention of a variable. */
+export function isPropertyName(node: TSESTree.Identifier): boolean {
+  const parent = node.parent;
+  return (parent?.type === "MemberExpression" && parent.property === node && !parent.computed) || (parent?.type === "Property" && parent.key === node && !parent.computed && parent.value !== node);
+}
+
 export function propertyKeyName(property: TSESTree.Property): string | null {
   return property.key.type === "Identifier" ? property.key.name : property.key.type === "Literal" ? String(property.key.value) : null;
 }

@@ -6,8 +6,8 @@
  * values the tested expression denotes by the `Refiner` it passes.
  */
 import type { TSESTree } from "@typescript-eslint/utils";
-import { isNullishLiteral, memberName, unwrapExpression } from "./ast";
-import { isKoffi, namesPointerType } from "./out-box-shapes";
+import { isNullishLiteral, unwrapExpression } from "./ast";
+import { koffiDecodeAtStart, namesPointerType } from "./out-box-shapes";
 import { BOX_SLOTS } from "./slot-keys";
 import type { State } from "./facts";
 import type { Polarity, Refiner } from "./model";
@@ -103,10 +103,9 @@ export class Conditions {
     if (box !== null) for (const slot of BOX_SLOTS) state = apply(state, { t: "slot", key: box + slot }, null, "unsure");
     const init = tested.type === "Identifier" ? this.symbols.initOf(tested) : null;
     const read = init ? unwrapExpression(init) : null;
-    if (read?.type !== "CallExpression" || read.arguments.length !== 2 || read.callee.type !== "MemberExpression") return state;
-    const [pointer, type] = read.arguments;
-    if (memberName(read.callee) !== "decode" || !isKoffi(read.callee.object) || !namesPointerType(type) || pointer.type !== "Identifier") return state;
-    const sym = this.symbols.sym(pointer);
+    const decoded = read?.type === "CallExpression" && read.arguments.length === 2 ? koffiDecodeAtStart(read, () => false) : null;
+    if (!decoded || !namesPointerType(decoded.type) || decoded.operand.type !== "Identifier") return state;
+    const sym = this.symbols.sym(decoded.operand);
     return sym ? apply(state, sym, null, "unsure") : state;
   }
 

@@ -6,7 +6,7 @@
  */
 import type { Scope } from "eslint";
 import type { TSESTree } from "@typescript-eslint/utils";
-import { unwrapExpression, walk } from "./ast";
+import { isPropertyName, unwrapExpression, walk } from "./ast";
 import type { FinishForm } from "./model";
 
 type Node = TSESTree.Node;
@@ -20,7 +20,7 @@ export function finishFormOf(call: TSESTree.CallExpression, receiver: Node, text
   let portable = true;
   walk(call, (node) => {
     if (node === receiver) mentions.push(node);
-    else if (node.type === "Identifier" && !isPropertyKey(node)) {
+    else if (node.type === "Identifier" && !isPropertyName(node)) {
       const variable = variableOf(node);
       if (object !== null && variable === object) mentions.push(node);
       // A local of the function the call is in (not the module's, not a global): not in scope where the repair goes.
@@ -37,10 +37,4 @@ export function finishFormOf(call: TSESTree.CallExpression, receiver: Node, text
   }
   parts.push(whole.slice(from - call.range[0]));
   return { args: "", around: parts };
-}
-
-/** `o.name`, `{ name: 1 }`: a name that is no mention of a variable. */
-function isPropertyKey(node: TSESTree.Identifier): boolean {
-  const parent = node.parent;
-  return (parent?.type === "MemberExpression" && parent.property === node && !parent.computed) || (parent?.type === "Property" && parent.key === node && !parent.computed && parent.value !== node);
 }

@@ -28,6 +28,18 @@ export function isBoxReset(mention: TSESTree.Identifier): boolean {
   return use?.type === "AssignmentExpression" && use.left === member && member.computed;
 }
 
+/**
+ * koffi's read of the pointer at the start of what it is given (`koffi.decode(p, 'void *')`, `koffi.decode(p, 0,
+ * 'void*')`): that operand and the type read, or null. `isZero` judges the offset (a constant's value included).
+ */
+export function koffiDecodeAtStart(call: TSESTree.CallExpression, isZero: (offset: TSESTree.CallExpressionArgument) => boolean): { operand: TSESTree.CallExpressionArgument; type: TSESTree.CallExpressionArgument } | null {
+  const callee = unwrapExpression(call.callee);
+  if (callee.type !== "MemberExpression" || memberName(callee) !== "decode" || !isKoffi(callee.object)) return null;
+  const [operand, second, third] = call.arguments;
+  if (call.arguments.length === 2) return { operand, type: second };
+  return call.arguments.length === 3 && isZero(second) && namesPointerType(third) ? { operand, type: third } : null;
+}
+
 /** Does the function empty the box it is given at `index` (`pp.writeBigUInt64LE(0n)`, `pp[0] = 0n`) somewhere? */
 export function emptiesParameter(fn: TSESTree.FunctionLike, index: number): boolean {
   const param = fn.params[index];

@@ -7,10 +7,11 @@
  * What makes a box, and the Buffer methods that read one, are out-box-shapes.ts's.
  */
 import type { TSESTree } from "@typescript-eslint/utils";
-import { calleeName, constantValue, dottedName, isFunctionNode, isNullishLiteral, memberName, numericLiteral, returnedValues, unwrapExpression, walk } from "./ast";
+import { calleeName, constantValue, dottedName, isFunctionNode, isNullishLiteral, isPropertyName, memberName, numericLiteral, returnedValues, unwrapExpression, walk } from "./ast";
 import type { FfiLookups } from "./ffi";
+import type { Summary } from "./model";
 import { conversionOperand, onlyComputesItsResult, returnsNewBox } from "./helper-shapes";
-import { emptiesParameter, isBoxCreation, isBoxReadMethod, isBoxReset, isBunReadNamespace, isKoffi, isPointerArrayName, isRefNapi, isViewPointerRead, namesPointerType } from "./out-box-shapes";
+import { emptiesParameter, koffiDecodeAtStart, isBoxCreation, isBoxReadMethod, isBoxReset, isBunReadNamespace, isKoffi, isPointerArrayName, isRefNapi, isViewPointerRead, namesPointerType } from "./out-box-shapes";
 
 type Node = TSESTree.Node;
 type Expression = TSESTree.Expression;
@@ -83,8 +84,8 @@ export class OutBoxes {
     // koffi: `koffi.decode(box, 'void *')` reads the pointer a `koffi.alloc(type, 1)` box received; so does a read at
     // offset 0 (`koffi.decode(box, 0, 'void*')`, a public D3D11 client's every read).
     // (Of a pointer type: `koffi.decode(out, 0, 'int')` reads a number.)
-    const atStartOfBox = node.arguments.length === 2 || (node.arguments.length === 3 && this.isZero(node.arguments[1]) && namesPointerType(node.arguments[2]));
-    if (name === "decode" && atStartOfBox && callee.type === "MemberExpression" && isKoffi(callee.object) && this.isReadBox(first)) return { box: first as Expression, member: "[0]" };
+    const decoded = koffiDecodeAtStart(node, (offset) => this.isZero(offset));
+    if (decoded && this.isReadBox(decoded.operand)) return { box: decoded.operand as Expression, member: "[0]" };
     // bun:ffi's `read.ptr(box)`, and `read.ptr(box.ptr, 0)` (it reads at an address: the box's own).
     const read = callee.type === "MemberExpression" && isBunReadNamespace(dottedName(callee.object)) ? this.passedBox(first) : null;
     if (read && (read === first || node.arguments.length === 1 || numericLiteral(node.arguments[1] as Node) === 0)) return { box: read, member: "[0]" };
@@ -228,11 +229,10 @@ export class OutBoxes {
    * file, judged by its body; imported, by its summary.
    */
   takesFilledBox(call: TSESTree.CallExpression, box: Expression): boolean {
-    const index = call.arguments.indexOf(box as TSESTree.CallExpressionArgument);
-    if (index < 0) return false;
-    const fn = this.lookups.localFunction(call.callee);
-    if (!fn) return this.lookups.importedRole(call.callee)?.summary?.releasesBoxed?.some((boxed) => boxed.param === index) === true;
-    return isFunctionNode(fn) && this.onlyReadsBoxParameter(fn, index);
+    const given = this.boxGivenTo(call, box);
+    if (!given) return false;
+    if (!given.fn) return given.imported?.some((boxed) => boxed.param === given.index) === true;
+    return this.onlyReadsBoxParameter(given.fn, given.index);
   }
 
   /** `safeRelease(box)`: a box of the file given to a helper that only reads it (a release helper by its name, most often). */
@@ -242,13 +242,33 @@ export class OutBoxes {
 
   /** Does the helper this call gives the box to empty it after (`box.fill(0)`: a SafeRelease, safe to call twice)? */
   emptiesGivenBox(call: TSESTree.CallExpression, box: Node): boolean {
-    const index = call.arguments.indexOf(box as TSESTree.CallExpressionArgument);
-    const fn = index < 0 ? null : this.lookups.localFunction(call.callee);
-    if (!fn) return index >= 0 && this.lookups.importedRole(call.callee)?.summary?.releasesBoxed?.some((boxed) => boxed.param === index && boxed.resets) === true;
-    return isFunctionNode(fn) && emptiesParameter(fn, index);
+    const given = this.boxGivenTo(call, box);
+    if (!given) return false;
+    if (!given.fn) return given.imported?.some((boxed) => boxed.param === given.index && boxed.resets) === true;
+    return emptiesParameter(given.fn, given.index);
   }
 
+  /** The parameter a call gives the box to: of a function of the file, or (its summary's boxes) of an imported helper. */
+  private boxGivenTo(call: TSESTree.CallExpression, box: Node): { index: number; fn: TSESTree.FunctionLike | null; imported?: Summary["releasesBoxed"] } | null {
+    const index = call.arguments.indexOf(box as TSESTree.CallExpressionArgument);
+    if (index < 0) return null;
+    const fn = this.lookups.localFunction(call.callee);
+    if (fn) return isFunctionNode(fn) ? { index, fn } : null;
+    return { index, fn: null, imported: this.lookups.importedRole(call.callee)?.summary?.releasesBoxed };
+  }
+
+  /** Per function, by parameter: does its body only read (test, empty) the box it is given there? */
+  private readonly readOnlyBoxes = new Map<Node, Map<number, boolean>>();
+
   private onlyReadsBoxParameter(fn: TSESTree.FunctionLike, index: number): boolean {
+    let byIndex = this.readOnlyBoxes.get(fn);
+    if (!byIndex) this.readOnlyBoxes.set(fn, (byIndex = new Map()));
+    let known = byIndex.get(index);
+    if (known === undefined) byIndex.set(index, (known = this.judgeBoxParameter(fn, index)));
+    return known;
+  }
+
+  private judgeBoxParameter(fn: TSESTree.FunctionLike, index: number): boolean {
     const param = fn.params[index];
     if (param?.type !== "Identifier" || !fn.body) return false;
     const body = fn.body;
@@ -351,11 +371,6 @@ export class OutBoxes {
   }
 }
 
-/** `o.box`, `{ box: 1 }`: a name that is no mention of a variable. */
-function isPropertyName(node: TSESTree.Identifier): boolean {
-  const parent = node.parent;
-  return (parent?.type === "MemberExpression" && parent.property === node && !parent.computed) || (parent?.type === "Property" && parent.key === node && !parent.computed && parent.value !== node);
-}
 
 /** `if (!box)`, `box === null`, `box ? ... : ...`: a test of the variable, which fills nothing. */
 function isNullTest(node: TSESTree.Identifier): boolean {

@@ -91,8 +91,7 @@ export class Transfer {
           const held = draft.bindings.get(event.key);
           const lost = held?.some((id) => !values.includes(id)) ? held.filter((id) => !values.includes(id)) : null;
           draft.setBinding(event.key, values);
-          if (lost) this.dropUnreachable(draft, lost.filter((id) => this.isPreviousInstance(id)));
-          if (lost) this.dropUnreachable(draft, lost, true);
+          if (lost) this.dropUnreachable(draft, lost, (res) => res.previousInstance !== true);
           this.ctx.objects.bindMembers(this.ctx, draft, event.key, values);
           if (event.name !== undefined) this.ctx.objects.nameFields(this.ctx, values, event.name);
           break;
@@ -256,17 +255,17 @@ export class Transfer {
       if (external && this.nothingOwed(draft.tracks.get(external.protoKey))) draft.setTrack(external.protoKey, []);
     }
     this.dropUnreachable(draft, dropped);
-    this.dropUnreachable(draft, boxed, true);
+    this.dropUnreachable(draft, boxed, () => true);
   }
 
   /**
    * Of these values, the objects no binding holds any more and nothing is owed on: their tracks are dropped.
-   * `ownedOnly`: only objects this function made and released or handed on: not one that may have failed to be
+   * `ownedOnly` (by object; none by default): only objects this function made and released or handed on: not one that may have failed to be
    * made here, whose absence a join would read as "not made" no more (a loop's next pass would find the object
    * certainly held, where it is only held on some paths), nor a call object of a parameter, which its name still
    * reaches when an alias of it is bound again (`let c = call; ...; c = other()`).
    */
-  private dropUnreachable(draft: Draft, dropped: readonly number[], ownedOnly = false): void {
+  private dropUnreachable(draft: Draft, dropped: readonly number[], ownedOnlyFor: (res: Resource) => boolean = () => false): void {
     if (dropped.length === 0) return;
     const stillReferenced = new Set<number>();
     for (const values of draft.bindings.values()) for (const id of values) stillReferenced.add(id);
@@ -275,6 +274,7 @@ export class Transfer {
       const value = this.ctx.value(id);
       if (value.kind !== "ref") continue;
       const res = value.res;
+      const ownedOnly = ownedOnlyFor(res);
       if (ownedOnly && res.ownKey < 0) continue;
       const own = res.ownKey >= 0 ? draft.tracks.get(res.ownKey) : undefined;
       const proto = res.protoKey >= 0 ? draft.tracks.get(res.protoKey) : undefined;
@@ -289,11 +289,6 @@ export class Transfer {
         if (proto) draft.setTrack(res.protoKey, []);
       }
     }
-  }
-
-  private isPreviousInstance(id: number): boolean {
-    const value = this.ctx.value(id);
-    return value.kind === "ref" && value.res.previousInstance === true;
   }
 
   /** A call object with no cancelled call still waiting for its Finish_. */
