@@ -252,3 +252,38 @@ export function namingKey(naming: NamingOptions): string {
 
 /** Keys by options object: every rule asks for its options' key when it is created, once per file. */
 const namingKeys = new WeakMap<NamingOptions, string>();
+
+/**
+ * The shared settings (`settings: { "com-async": { importedHelpers: false } }`), which ESLint hands every rule
+ * unchecked: unlike rule options they have no schema, so a value of the wrong type or a misspelt key is found here
+ * and said (`problem`), and the default holds in its place.
+ */
+export interface ComAsyncSettings {
+  /** Follow helpers imported from the repository's own modules (imported-helpers.ts); `false` keeps each file to itself. */
+  importedHelpers: boolean;
+  /** What is wrong with the settings as given, in words, or null. */
+  problem: string | null;
+}
+
+const SETTINGS_KEY = "com-async";
+const KNOWN_SETTINGS = ["importedHelpers"];
+
+export function readSettings(settings: unknown): ComAsyncSettings {
+  const given = settings !== null && typeof settings === "object" ? (settings as Record<string, unknown>)[SETTINGS_KEY] : undefined;
+  const result: ComAsyncSettings = { importedHelpers: true, problem: null };
+  if (given === undefined) return result;
+  const shown = (value: unknown) => (typeof value === "string" ? JSON.stringify(value) : String(value)).slice(0, 60);
+  if (given === null || typeof given !== "object" || Array.isArray(given)) {
+    result.problem = `settings["${SETTINGS_KEY}"] must be an object (it is ${shown(given)})`;
+    return result;
+  }
+  const problems: string[] = [];
+  for (const key of Object.keys(given)) if (!KNOWN_SETTINGS.includes(key)) problems.push(`settings["${SETTINGS_KEY}"] has no setting \`${key}\` (known: ${KNOWN_SETTINGS.join(", ")})`);
+  const importedHelpers = (given as Record<string, unknown>).importedHelpers;
+  if (importedHelpers !== undefined) {
+    if (typeof importedHelpers === "boolean") result.importedHelpers = importedHelpers;
+    else problems.push(`settings["${SETTINGS_KEY}"].importedHelpers must be true or false (it is ${shown(importedHelpers)})`);
+  }
+  result.problem = problems.length > 0 ? problems.join("; ") : null;
+  return result;
+}

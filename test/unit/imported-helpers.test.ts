@@ -87,6 +87,45 @@ describe("imported helpers (cross-file summaries)", () => {
     assert.deepEqual(lintFile("src/main.ts", { "com-async": { importedHelpers: false } }), []);
   });
 
+  describe("settings of the wrong shape: said once per file at its start, the default (imports followed) holding", () => {
+    /** `line:column message` of each com-async message saying a setting was ignored, and `line rule` of the others. */
+    const lintWith = (settings: Record<string, unknown>) => {
+      write({ "src/com.ts": HELPERS, "src/main.ts": USER("./com") });
+      const file = path.join(root, "src/main.ts");
+      const linter = new Linter({ configType: "flat", cwd: root });
+      const config = [{ files: ["**/*.ts"], languageOptions: { parser: tsParser }, settings, ...plugin.configs.strict }] as Linter.Config[];
+      const messages = linter.verify(fs.readFileSync(file, "utf8"), config, { filename: file });
+      return {
+        ignored: messages.filter((m) => m.message.startsWith("com-async ignored a setting")).map((m) => `${m.line}:${m.column} ${m.message}`),
+        others: messages.filter((m) => !m.message.startsWith("com-async ignored a setting")).map((m) => `${m.line} ${m.ruleId}`),
+      };
+    };
+
+    it("importedHelpers that is no boolean", () => {
+      assert.deepEqual(lintWith({ "com-async": { importedHelpers: "nope" } }), {
+        ignored: ['1:1 com-async ignored a setting: settings["com-async"].importedHelpers must be true or false (it is "nope"); the default holds in its place.'],
+        others: ["8 com-async/use-after-release"],
+      });
+    });
+
+    it("a misspelt setting", () => {
+      assert.deepEqual(lintWith({ "com-async": { importedHelper: false } }), {
+        ignored: ['1:1 com-async ignored a setting: settings["com-async"] has no setting `importedHelper` (known: importedHelpers); the default holds in its place.'],
+        others: ["8 com-async/use-after-release"],
+      });
+    });
+
+    it("settings[\"com-async\"] that is no object", () => {
+      assert.deepEqual(lintWith({ "com-async": true }).ignored, ['1:1 com-async ignored a setting: settings["com-async"] must be an object (it is true); the default holds in its place.']);
+    });
+
+    it("says nothing of settings as documented, or of none", () => {
+      assert.deepEqual(lintWith({ "com-async": { importedHelpers: true } }), { ignored: [], others: ["8 com-async/use-after-release"] });
+      assert.deepEqual(lintWith({ "com-async": {} }).ignored, []);
+      assert.deepEqual(lintWith({ other: { x: 1 } }).ignored, []);
+    });
+  });
+
   it("summarises an acquire helper: the pointer it returns must be released", () => {
     write({ "src/com.ts": HELPERS, "src/main.ts": `${PRELUDE}import { createBuffer } from "./com";\ndeclare const device: bigint;\nexport function draw(): void {\n  const buffer = createBuffer(device);\n  ${USE};\n}\nconst BUFFER_MAP = 7;\n` });
     assert.deepEqual(lintFile("src/main.ts"), ["6 com-async/missing-release"]);

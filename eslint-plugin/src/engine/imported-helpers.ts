@@ -90,11 +90,11 @@ function cachingParser(parser: ParserModule, file: string, stat: fs.Stats): Lint
   } as unknown as Linter.Parser;
 }
 
-/** The import lookup of a linted file, or null when it is not a file on disk (stdin, a virtual file, a test) or the settings turn it off. */
+/**
+ * The import lookup of a linted file, or null when it is not a file on disk (stdin, a virtual file, a test). The
+ * caller asks only when the settings follow imports (`importedHelpers: false` keeps each file to itself, and `--cache` exact).
+ */
 export function importsOf(context: Rule.RuleContext, naming: NamingOptions): ImportLookup | null {
-  // `settings: { "com-async": { importedHelpers: false } }` keeps each file to itself (and `--cache` exact).
-  const settings = (context.settings as Record<string, unknown> | undefined)?.["com-async"] as { importedHelpers?: unknown } | undefined;
-  if (settings?.importedHelpers === false) return null;
   const name = context.physicalFilename ?? context.filename;
   if (!name || name.startsWith("<")) return null;
   // The Linter API takes file names relative to its cwd; a name that is no file on disk imports nothing we can read.

@@ -8,7 +8,7 @@ import type { TSESLint, TSESTree } from "@typescript-eslint/utils";
 import { analysisFor, FileAnalysis } from "./file-analysis";
 import { driverListeners } from "./driver";
 import { importsOf } from "./imported-helpers";
-import type { NamingOptions } from "../options";
+import { type NamingOptions, readSettings } from "../options";
 import type { Finding, FindingKind } from "./findings";
 
 export interface ProtocolRuleHooks {
@@ -18,11 +18,14 @@ export interface ProtocolRuleHooks {
   onEngineError(error: Error, program: TSESTree.Node): void;
   /** A function the analysis left unchecked, past its budget (solver.ts); the rule says so once per function. */
   onUnanalysed(fn: TSESTree.Node): void;
+  /** The shared settings are not as documented (options.ts `readSettings`): said once per file, the defaults holding meanwhile. */
+  onBadSettings(problem: string, program: TSESTree.Node): void;
 }
 
 export function protocolListeners(context: Readonly<TSESLint.RuleContext<string, readonly unknown[]>>, naming: NamingOptions, kind: FindingKind, hooks: ProtocolRuleHooks): TSESLint.RuleListener {
   const eslintContext = context as unknown as Rule.RuleContext;
-  const shared = analysisFor(eslintContext, naming, () => importsOf(eslintContext, naming));
+  const settings = readSettings(eslintContext.settings);
+  const shared = analysisFor(eslintContext, naming, () => (settings.importedHelpers ? importsOf(eslintContext, naming) : null));
   if (!shared) return {};
   const { analysis, isDriver } = shared;
   // Every function is solved when the module's code path ends (a call may name a function declared
@@ -35,6 +38,7 @@ export function protocolListeners(context: Readonly<TSESLint.RuleContext<string,
   const listeners: Rule.RuleListener = driverListeners(analysis, (codePath: Rule.CodePath, node: TSESTree.Node) => {
     if (codePath.origin === "program" && analysis.failed) hooks.onEngineError(analysis.failed, node);
     if (codePath.origin === "program") for (const fn of analysis.unanalysed) hooks.onUnanalysed(fn);
+    if (codePath.origin === "program" && settings.problem !== null) hooks.onBadSettings(settings.problem, node);
   });
   // typescript-eslint's RuleListener type omits the code path listeners ESLint supports.
   return listeners as unknown as TSESLint.RuleListener;

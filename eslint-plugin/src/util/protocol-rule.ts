@@ -18,6 +18,8 @@ import type { SourceCode } from "./edits";
 /** Message of the one report a rule makes when the engine fails on a file. */
 export const UNANALYSED_MESSAGE =
   "com-async left this function unchecked: its analysis grew past the budget (thousands of objects that a variable may hold at once, as when one out box is filled again in thousands of branches). Split the function to have it checked.";
+/** Message of the one report a rule makes on a file when the shared settings are not as documented. */
+export const BAD_SETTINGS_MESSAGE = "com-async ignored a setting: {{problem}}; the default holds in its place.";
 export const ENGINE_ERROR_MESSAGE = "com-async could not analyse this file ({{error}}); please report it. Other rules are unaffected.";
 
 export type Options = [Partial<NamingOptions>];
@@ -73,8 +75,8 @@ export function lineOf(node: TSESTree.Node | Place): string {
 
 export function protocolRule<K extends FindingKind, M extends string, S extends string = never>(definition: ProtocolRuleDefinition<K, M, S>) {
   presentations.set(definition.kind, definition as unknown as AnyDefinition);
-  const messages = { [definition.messageId]: definition.message, engineError: ENGINE_ERROR_MESSAGE, unanalysed: UNANALYSED_MESSAGE, ...(definition.suggestionMessages ?? {}) } as Record<M | S | "engineError" | "unanalysed", string>;
-  return createRule<Options, M | S | "engineError" | "unanalysed">({
+  const messages = { [definition.messageId]: definition.message, engineError: ENGINE_ERROR_MESSAGE, unanalysed: UNANALYSED_MESSAGE, badSettings: BAD_SETTINGS_MESSAGE, ...(definition.suggestionMessages ?? {}) } as Record<M | S | "engineError" | "unanalysed" | "badSettings", string>;
+  return createRule<Options, M | S | "engineError" | "unanalysed" | "badSettings">({
     name: definition.kind,
     meta: {
       type: "problem",
@@ -104,6 +106,9 @@ export function protocolRule<K extends FindingKind, M extends string, S extends 
         },
         onUnanalysed(fn: TSESTree.Node) {
           context.report({ loc: fn.loc.start, messageId: "unanalysed" });
+        },
+        onBadSettings(problem: string, program: TSESTree.Node) {
+          context.report({ loc: program.loc.start, messageId: "badSettings", data: { problem } });
         },
         onEngineError(error: Error, program: TSESTree.Node) {
           context.report({ loc: program.loc.start, messageId: "engineError", data: { error: error.message.split("\n")[0].slice(0, 200) } });
