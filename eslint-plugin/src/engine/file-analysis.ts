@@ -159,6 +159,9 @@ export class FileAnalysis implements EngineContext {
   text(node: Node): string {
     return this.sourceCode.getText(node as never);
   }
+  vtableCall(call: TSESTree.CallExpression): { object: Node; method: { role: string; method?: string } } | null {
+    return this.recognizer.ffi?.vtableCall(call) ?? null;
+  }
   linkedRelease(call: TSESTree.CallExpression, evenClosed = false): string | null {
     const callee = unwrapExpression(call.callee);
     return callee.type === "MemberExpression" ? (this.recognizer.ffi?.linkedRelease(callee.object, evenClosed) ?? null) : null;

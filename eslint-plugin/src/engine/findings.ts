@@ -109,7 +109,8 @@ export interface UseAfterRelease extends Base {
   /** The variable or member path the use went through (its key), when known: one use of a variable that may hold either of two objects is one finding. */
   through?: string | null;
   release: Node;
-  use: "release" | { calls: string } | "pass" | "use";
+  /** `vtable`: the pointer is the object of a call through its vtable, of the method named (null: a method the code does not name). */
+  use: "release" | { calls: string } | { vtable: string | null } | "pass" | "use";
 }
 
 export interface UncheckedQueryInterface extends Base {

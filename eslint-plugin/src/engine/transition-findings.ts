@@ -55,9 +55,12 @@ export function missingReleaseFinding(ctx: EngineContext, scope: Node, res: Reso
   };
 }
 
-/** How a use after Release reads: a method called on the pointer, the pointer passed on, or another use. */
+/** How a use after Release reads: a method called on the pointer (by name, or through its vtable), the pointer passed on, or another use. */
 export function describeUse(ctx: EngineContext, node: Node, res: Resource): UseAfterRelease["use"] {
   if (node.type !== "CallExpression") return "use";
+  // `vcall(p, IFOO_GETSIZE, [], [])`, `koffi.call(slot(p, 5), proto, p)`: the pointer is not handed on, its method is called.
+  const vtable = res.ffi ? ctx.vtableCall(node) : null;
+  if (vtable && ctx.text(vtable.object) === res.name) return { vtable: ctx.vocabulary.slotMethodName(vtable.method) };
   const callee = node.callee.type === "ChainExpression" ? node.callee.expression : node.callee;
   if (callee.type === "MemberExpression" && !callee.computed && callee.property.type === "Identifier" && ctx.text(callee.object) === res.name) return { calls: callee.property.name };
   return "pass";

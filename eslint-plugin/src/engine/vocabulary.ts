@@ -378,6 +378,29 @@ export class Vocabulary {
     return new RegExp(`^\\s*[\\w$.[\\]]+\\??\\.(?:${names})\\(\\)\\s*;?\\s*$`);
   }
 
+  /** The method a vtable slot was recognised as, by its COM name, for messages (null: one the code does not name). */
+  slotMethodName(method: { role: string; method?: string }): string | null {
+    const n = this.naming;
+    switch (method.role) {
+      case "begin":
+        return method.method ? this.beginName(method.method) : null;
+      case "finish":
+        return method.method ? this.finishName(method.method) : null;
+      case "queryInterface":
+        return this.queryInterfaceMethod;
+      case "addRef":
+        return n.addRefMethods[0] ?? "AddRef";
+      case "release":
+        return this.releaseMethod;
+      case "cancel":
+        return n.cancelMethods[0] ?? "Cancel";
+      case "createCall":
+        return n.createCallMethods[0] ?? "CreateCall";
+      default:
+        return null;
+    }
+  }
+
   finishCallText(call: string, method: string, args: string): string {
     return `${call}.${this.finishName(method)}(${args})`;
   }

@@ -11,6 +11,7 @@ function useWords(use: UseAfterRelease["use"]): string {
   if (use === "release") return "releases it again";
   if (use === "pass") return "passes it on";
   if (use === "use") return "uses it";
+  if ("vtable" in use) return use.vtable === null ? "calls a method of it through its vtable" : `calls ${use.vtable} on it through its vtable`;
   return `calls ${use.calls} on it`;
 }
 

@@ -1,4 +1,21 @@
 import type { RuleCases } from "./types";
+import { BUN_VTABLE_CALL } from "./bun-dispatch";
+
+/** A raw pointer from a box, released through its vtable (line 15), then used by `vtableCall(item, slot, [])` (line 16). */
+const VTABLE_USE = (slot: string) => `import { CFunction, FFIType, ptr, read } from "bun:ffi";
+const SLOT_QUERYINTERFACE = 0;
+const SLOT_RELEASE = 2;
+const SLOT_CREATE_ITEM = 10;
+const SLOT_ITEM_SIZE = 7;
+${BUN_VTABLE_CALL}declare function keep(p: number): number;
+export function itemSize(pool: number): number {
+  const out = new BigUint64Array(1);
+  if (vtableCall(pool, SLOT_CREATE_ITEM, [ptr(out)]) < 0) return -1;
+  const item = read.ptr(out);
+  vtableCall(item, SLOT_RELEASE, []);
+  return vtableCall(item, ${slot}, []);
+}
+`;
 
 export const cases: RuleCases = {
   valid: [
@@ -178,6 +195,21 @@ export const cases: RuleCases = {
           column: 3,
         },
       ],
+    },
+    {
+      name: "a raw pointer's method called through its vtable after its Release: the message says so (no 'passes it on')",
+      code: VTABLE_USE("SLOT_ITEM_SIZE"),
+      errors: [{ messageId: "useAfterRelease", data: { pointer: "item", line: "15", use: "calls a method of it through its vtable" }, line: 16, column: 10 }],
+    },
+    {
+      name: "a raw pointer queried through its vtable after its Release: the method is named",
+      code: VTABLE_USE("SLOT_QUERYINTERFACE"),
+      errors: [{ messageId: "useAfterRelease", data: { pointer: "item", line: "15", use: "calls QueryInterface on it through its vtable" }, line: 16, column: 10 }],
+    },
+    {
+      name: "a raw pointer handed to a function after its Release is passed on",
+      code: VTABLE_USE("SLOT_ITEM_SIZE").replace("return vtableCall(item, SLOT_ITEM_SIZE, []);", "return keep(item);"),
+      errors: [{ messageId: "useAfterRelease", data: { pointer: "item", line: "15", use: "passes it on" }, line: 16, column: 10 }],
     },
     {
       name: "a released call object is not a call object any more",
