@@ -39,6 +39,8 @@ export interface CancelWithoutFinish extends Base {
   method: string | null;
   /** Reached without Finish_: an exit, or the Release of the call object. */
   reached: { exit: Exit } | { release: Node };
+  /** The pending call was begun through a vtable (`vcall(call, ..._BEGIN_X, ...)`): a repair can only write the file's own Finish_ call through it. */
+  raw: boolean;
 }
 
 export interface MissingRelease extends Base {
@@ -85,6 +87,8 @@ export interface BeginWhilePending extends Base {
   pendingName: string;
   method: string;
   cancelled: boolean;
+  /** The pending call was begun through a vtable (`vcall(call, ..._BEGIN_X, ...)`): a repair can only write the file's own Finish_ call through it. */
+  raw: boolean;
 }
 
 export interface FinishWithoutBegin extends Base {

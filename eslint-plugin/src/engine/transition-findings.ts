@@ -26,9 +26,10 @@ export function cancelWithoutFinishFinding(ctx: EngineContext, call: Resource, f
     kind: "cancel-without-finish",
     node: cancelNode,
     call: call.name,
-    cancel: ctx.text(calleeOf(cancelNode)),
+    cancel: shownCall(ctx, cancelNode, ctx.vocabulary.slotMethodName({ role: "cancel" })),
     method: fact.begin ? pendingMethod(ctx, fact.begin) : null,
     reached,
+    raw: fact.begin !== null && begunThroughVtable(ctx, fact.begin),
   };
 }
 
@@ -66,7 +67,26 @@ export function describeUse(ctx: EngineContext, node: Node, res: Resource): UseA
   return "pass";
 }
 
-/** What a message names a call by: its callee (`cancel.Cancel`); any other node itself. */
-export function calleeOf(node: Node): Node {
-  return node.type === "CallExpression" ? node.callee : node;
+/** Was this Begin_ a call through a vtable rather than a method of its object? */
+export function begunThroughVtable(ctx: EngineContext, begin: Node): boolean {
+  return begin.type === "CallExpression" && ctx.vtableCall(begin) !== null;
 }
+
+/** Longer calls are shown up to their second argument: enough for a dispatcher's object and slot. */
+const SHOWN_CALL_LENGTH = 60;
+
+/**
+ * How a protocol call reads in a message, with its parentheses: a method by its callee, arguments left out
+ * (`call.Begin_GetPrice()`); a call through a dispatcher or a helper as written (`vcall(call, ASYNCISTOCKQUOTE_BEGIN_GETPRICE, [], [])`,
+ * `cancelCall(call)`), shortened past its second argument when long; anything else by the method's name.
+ */
+export function shownCall(ctx: EngineContext, node: Node, methodName: string | null): string {
+  if (node.type !== "CallExpression") return `${methodName ?? ctx.text(node)}()`;
+  const callee = ctx.text(node.callee);
+  if (methodName !== null && callee.endsWith(methodName)) return `${callee}()`;
+  const whole = ctx.text(node);
+  if (whole.length <= SHOWN_CALL_LENGTH && !whole.includes("\n")) return whole;
+  const shown = node.arguments.slice(0, 2).map((arg) => ctx.text(arg).replace(/\s+/g, " "));
+  return `${callee.replace(/\s+/g, " ")}(${shown.join(", ")}${node.arguments.length > 2 ? ", …" : ""})`;
+}
+

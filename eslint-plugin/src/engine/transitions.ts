@@ -11,7 +11,7 @@ import type { Exit, MissingRelease, Sink } from "./findings";
 import type { EngineContext, Resource, Sym } from "./model";
 import type { FunctionGraph } from "./segment-graph";
 import { BOX_SLOTS, isBoxSlot } from "./slot-keys";
-import { cancelWithoutFinishFinding, describeUse, missingReleaseFinding, pendingMethod, reportUnchecked } from "./transition-findings";
+import { cancelWithoutFinishFinding, describeUse, missingReleaseFinding, pendingMethod, reportUnchecked, shownCall, begunThroughVtable } from "./transition-findings";
 
 type Node = TSESTree.Node;
 
@@ -105,10 +105,9 @@ export class Transitions {
     this.mapTrack(draft, res.ownKey, (fact, id) => ((fact.phase === Phase.PtrOwned || fact.phase === Phase.PtrUnchecked) && fact.site !== null ? facts.derive(id, fact.phase, null, null) : id));
   }
 
-  /** How a Begin_/Finish_ call reads in a message: its callee (`call.Begin_GetPrice`), or the method a vtable call makes (`Begin_GETPRICE`). */
+  /** How a Begin_/Finish_ call reads in a message (transition-findings.ts `shownCall`). */
   callText(node: Node, methodName: string): string {
-    const callee = node.type === "CallExpression" ? this.ctx.text(node.callee) : methodName;
-    return callee.endsWith(methodName) ? callee : methodName;
+    return shownCall(this.ctx, node, methodName);
   }
 
   // ---- transitions ------------------------------------------------------------
@@ -176,6 +175,7 @@ export class Transitions {
                 pendingName: this.ctx.beginName(fact.begin),
                 method: pendingMethod(this.ctx, fact.begin),
                 cancelled: fact.phase === Phase.CallCanceled,
+                raw: begunThroughVtable(this.ctx, fact.begin),
               });
             }
             return id;

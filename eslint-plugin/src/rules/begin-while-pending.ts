@@ -8,7 +8,7 @@ import { lineOf, protocolRule } from "../util/protocol-rule";
 import { insertFinishRepair } from "../util/repairs";
 
 const BEGIN_WHILE_PENDING =
-  "`{{begin}}()` starts a call on `{{call}}` while the call begun by {{pending}} at line {{line}} is {{state}}; it returns RPC_E_CALL_PENDING. Finish that call first.";
+  "`{{begin}}` starts a call on `{{call}}` while the call begun by {{pending}} at line {{line}} is {{state}}; it returns RPC_E_CALL_PENDING. Finish that call first.";
 
 export default protocolRule({
   kind: "begin-while-pending",
@@ -25,5 +25,5 @@ export default protocolRule({
     state: finding.cancelled ? "cancelled but not finished" : "still pending",
   }),
   related: (finding) => ({ loc: finding.pendingBegin.loc, range: finding.pendingBegin.range, label: `the pending ${finding.pendingName} (line ${lineOf(finding.pendingBegin)})` }),
-  repairs: (finding, context) => insertFinishRepair(context, finding.call, finding.method, (fixer, text) => insertBefore(fixer, context.sourceCode, finding.node, text)),
+  repairs: (finding, context) => insertFinishRepair(context, finding.call, finding.method, finding.raw, (fixer, text) => insertBefore(fixer, context.sourceCode, finding.node, text)),
 });

@@ -9,7 +9,7 @@ import { lineOf, protocolRule } from "../util/protocol-rule";
 import { exitWords, insertFinishRepair } from "../util/repairs";
 
 const CANCEL_WITHOUT_FINISH =
-  "`{{cancel}}()` cancels the call on `{{call}}`, but `{{call}}.{{finish}}()` is not called before {{reached}}. Until it is, every {{begin}} on `{{call}}` returns RPC_E_CALL_PENDING.";
+  "`{{cancel}}` cancels the call on `{{call}}`, but `{{call}}.{{finish}}()` is not called before {{reached}}. Until it is, every {{begin}} on `{{call}}` returns RPC_E_CALL_PENDING.";
 
 /** The place reached without Finish_, in words: `the return at line 9`, `line 7, where call is released`. */
 function reachedWords(finding: CancelWithoutFinish): string {
@@ -40,7 +40,7 @@ export default protocolRule({
     // Before the exit that misses it; at the end of the function (or before the Release of the
     // call object), right after the Cancel and the cancel pointer's Release.
     const exit = "exit" in finding.reached ? finding.reached.exit.node : finding.reached.release;
-    return insertFinishRepair(context, finding.call, method, (fixer, text) =>
+    return insertFinishRepair(context, finding.call, method, finding.raw, (fixer, text) =>
       exit ? insertBefore(fixer, context.sourceCode, exit, text) : insertAfter(fixer, context.sourceCode, finding.node, text, context.vocabulary.releaseStatementPattern()),
     );
   },

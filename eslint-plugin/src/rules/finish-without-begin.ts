@@ -4,7 +4,7 @@
  */
 import { lineOf, protocolRule } from "../util/protocol-rule";
 
-const FINISH_WITHOUT_BEGIN = "`{{finish}}()` is called on `{{call}}` when no call is in progress ({{why}}); it returns RPC_E_CALL_COMPLETE.";
+const FINISH_WITHOUT_BEGIN = "`{{finish}}` is called on `{{call}}` when no call is in progress ({{why}}); it returns RPC_E_CALL_COMPLETE.";
 
 export default protocolRule({
   kind: "finish-without-begin",

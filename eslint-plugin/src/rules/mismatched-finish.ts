@@ -4,7 +4,7 @@
  */
 import { lineOf, protocolRule } from "../util/protocol-rule";
 
-const MISMATCHED_FINISH = "`{{finish}}()` does not finish the pending {{pending}} (line {{line}}) on `{{call}}`.";
+const MISMATCHED_FINISH = "`{{finish}}` does not finish the pending {{pending}} (line {{line}}) on `{{call}}`.";
 
 export default protocolRule({
   kind: "mismatched-finish",

@@ -6,7 +6,7 @@
 import { lineOf, protocolRule } from "../util/protocol-rule";
 
 const UNCHECKED_CANCEL_RESULT =
-  "The result of `{{finish}}()` is discarded after the Cancel at line {{line}}; it says whether the server completed the call anyway (S_OK) or not (RPC_E_CALL_CANCELED).";
+  "The result of `{{finish}}` is discarded after the Cancel at line {{line}}; it says whether the server completed the call anyway (S_OK) or not (RPC_E_CALL_CANCELED).";
 
 export default protocolRule({
   kind: "unchecked-cancel-result",

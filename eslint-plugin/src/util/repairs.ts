@@ -15,17 +15,21 @@ export function exitWords(exit: Exit): string {
 /**
  * Inserts `call.Finish_X(args);`, with the arguments of the file's first call of Finish_X if it has one, or that call
  * written again for this call object where it goes through a vtable (`vcall(call, FINISH_X, [], [])`); none where that
- * call names a variable of its own function.
+ * call names a variable of its own function, and none for a call begun through a vtable (`raw`) when the file writes no
+ * Finish_X that way (a method call on a raw pointer would not run).
  */
 export function insertFinishRepair(
   context: RepairContext,
   call: string,
   method: string,
+  raw: boolean,
   place: (fixer: TSESLint.RuleFixer, text: string) => TSESLint.RuleFix | null,
 ): Repair<"insertFinish">[] {
   const vocabulary = context.vocabulary;
   const form = context.finishForms.get(vocabulary.finishName(method));
   if (form?.unportable) return [];
+  // A call begun through a vtable has no Finish_ method to call: only the file's own call through the vtable repairs it.
+  if (raw && !form?.around) return [];
   const written = form?.around ? form.around.join(call) : null;
   return [
     {

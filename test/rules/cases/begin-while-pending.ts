@@ -170,7 +170,7 @@ export const cases: RuleCases = {
       errors: [
         {
           messageId: "beginWhilePending",
-          data: { begin: "call.Begin_GetPrice", call: "call", pending: "Begin_GetPrice", line: "3", state: "still pending" },
+          data: { begin: "call.Begin_GetPrice()", call: "call", pending: "Begin_GetPrice", line: "3", state: "still pending" },
           line: 5,
           column: 3,
           suggestions: [
@@ -247,7 +247,7 @@ function latestPrice(call: bigint): void {
       errors: [
         {
           messageId: "beginWhilePending",
-          data: { begin: "Begin_GETPRICE", call: "call", pending: "Begin_GETPRICE", line: "4", state: "still pending" },
+          data: { begin: "vcall(call, ASYNCISTOCKQUOTE_BEGIN_GETPRICE, [], [])", call: "call", pending: "Begin_GETPRICE", line: "4", state: "still pending" },
           line: 5,
           column: 3,
           suggestions: [
@@ -267,6 +267,24 @@ function latestPrice(call: bigint): void {
       ],
     },
     {
+      name: "through a vtable dispatcher, a long Begin_ call is named in the message up to its slot (`vcall(call, ASYNCISTOCKQUOTE_BEGIN_GETPRICE, …)`); with no Finish_ the file writes through its vtable, no repair (a method call on a bigint would not run)",
+      code: `${VTABLE_DECLARATIONS}function latestPrice(call: bigint): void {
+  vcall(call, ASYNCISTOCKQUOTE_BEGIN_GETPRICE, ["str"], ["MSFT"]);
+  vcall(call, ASYNCISTOCKQUOTE_BEGIN_GETPRICE, ["str", "str"], ["IBM",
+    "NYSE"]);
+}
+`,
+      errors: [
+        {
+          messageId: "beginWhilePending",
+          data: { begin: "vcall(call, ASYNCISTOCKQUOTE_BEGIN_GETPRICE, …)", call: "call", pending: "Begin_GETPRICE", line: "4", state: "still pending" },
+          line: 5,
+          column: 3,
+          suggestions: [],
+        },
+      ],
+    },
+    {
       name: "a call object passed on before this function begins: its own Begin_ calls still count",
       code: `function quote(call: AsyncIStockQuote) {
   log(call);
@@ -277,7 +295,7 @@ function latestPrice(call: bigint): void {
       errors: [
         {
           messageId: "beginWhilePending",
-          data: { begin: "call.Begin_GetVolume", call: "call", pending: "Begin_GetPrice", line: "3", state: "still pending" },
+          data: { begin: "call.Begin_GetVolume()", call: "call", pending: "Begin_GetPrice", line: "3", state: "still pending" },
           line: 4,
           column: 3,
           suggestions: [
@@ -306,7 +324,7 @@ function latestPrice(call: bigint): void {
       errors: [
         {
           messageId: "beginWhilePending",
-          data: { begin: "call.Begin_GetVolume", call: "a", pending: "Begin_GetPrice", line: "3", state: "still pending" },
+          data: { begin: "call.Begin_GetVolume()", call: "a", pending: "Begin_GetPrice", line: "3", state: "still pending" },
           line: 4,
           column: 3,
           suggestions: [
@@ -334,7 +352,7 @@ function latestPrice(call: bigint): void {
       errors: [
         {
           messageId: "beginWhilePending",
-          data: { begin: "call.Begin_GetVolume", call: "call", pending: "Begin_GetPrice", line: "2", state: "still pending" },
+          data: { begin: "call.Begin_GetVolume()", call: "call", pending: "Begin_GetPrice", line: "2", state: "still pending" },
           line: 3,
           column: 3,
           suggestions: [
@@ -364,7 +382,7 @@ function latestPrice(call: bigint): void {
       errors: [
         {
           messageId: "beginWhilePending",
-          data: { begin: "call.Begin_GetPrice", call: "call", pending: "Begin_GetPrice", line: "2", state: "cancelled but not finished" },
+          data: { begin: "call.Begin_GetPrice()", call: "call", pending: "Begin_GetPrice", line: "2", state: "cancelled but not finished" },
           line: 6,
           column: 3,
           suggestions: [
@@ -395,7 +413,7 @@ function latestPrice(call: bigint): void {
       errors: [
         {
           messageId: "beginWhilePending",
-          data: { begin: "call.Begin_GetPrice", call: "call", pending: "Begin_GetPrice", line: "3", state: "still pending" },
+          data: { begin: "call.Begin_GetPrice()", call: "call", pending: "Begin_GetPrice", line: "3", state: "still pending" },
           line: 3,
           column: 5,
           suggestions: [
@@ -426,7 +444,7 @@ function latestPrice(call: bigint): void {
       errors: [
         {
           messageId: "beginWhilePending",
-          data: { begin: "call.Begin_GetPrice", call: "call", pending: "Begin_GetPrice", line: "3", state: "still pending" },
+          data: { begin: "call.Begin_GetPrice()", call: "call", pending: "Begin_GetPrice", line: "3", state: "still pending" },
           line: 3,
           column: 5,
           suggestions: [
@@ -459,7 +477,7 @@ function latestPrice(call: bigint): void {
       errors: [
         {
           messageId: "beginWhilePending",
-          data: { begin: "call.Begin_GetVolume", call: "call", pending: "Begin_GetPrice", line: "2", state: "still pending" },
+          data: { begin: "call.Begin_GetVolume()", call: "call", pending: "Begin_GetPrice", line: "2", state: "still pending" },
           line: 6,
           column: 3,
           suggestions: [
@@ -492,7 +510,7 @@ function latestPrice(call: bigint): void {
       errors: [
         {
           messageId: "beginWhilePending",
-          data: { begin: "this.call.Begin_GetVolume", call: "this.call", pending: "Begin_GetPrice", line: "4", state: "still pending" },
+          data: { begin: "this.call.Begin_GetVolume()", call: "this.call", pending: "Begin_GetPrice", line: "4", state: "still pending" },
           line: 5,
           column: 5,
           suggestions: [
@@ -524,7 +542,7 @@ function latestPrice(call: bigint): void {
       errors: [
         {
           messageId: "beginWhilePending",
-          data: { begin: "call.Begin_GetPrice", call: "call", pending: "Begin_GetPrice", line: "3", state: "still pending" },
+          data: { begin: "call.Begin_GetPrice()", call: "call", pending: "Begin_GetPrice", line: "3", state: "still pending" },
           line: 4,
           column: 3,
           suggestions: [
@@ -554,7 +572,7 @@ function latestPrice(call: bigint): void {
       errors: [
         {
           messageId: "beginWhilePending",
-          data: { begin: "call?.Begin_GetVolume", call: "call", pending: "Begin_GetPrice", line: "2", state: "still pending" },
+          data: { begin: "call?.Begin_GetVolume()", call: "call", pending: "Begin_GetPrice", line: "2", state: "still pending" },
           line: 4,
           column: 3,
           suggestions: [
@@ -587,7 +605,7 @@ function latestPrice(call: bigint): void {
       errors: [
         {
           messageId: "beginWhilePending",
-          data: { begin: "call.Begin_GetVolume", call: "call", pending: "Begin_GetPrice", line: "4", state: "still pending" },
+          data: { begin: "call.Begin_GetVolume()", call: "call", pending: "Begin_GetPrice", line: "4", state: "still pending" },
           line: 6,
           column: 7,
           suggestions: [
@@ -618,7 +636,7 @@ call.Begin_GetVolume("MSFT");
       errors: [
         {
           messageId: "beginWhilePending",
-          data: { begin: "call.Begin_GetVolume", call: "call", pending: "Begin_GetPrice", line: "2", state: "still pending" },
+          data: { begin: "call.Begin_GetVolume()", call: "call", pending: "Begin_GetPrice", line: "2", state: "still pending" },
           line: 3,
           column: 1,
           suggestions: [
@@ -646,7 +664,7 @@ call.Begin_GetVolume("MSFT");
       errors: [
         {
           messageId: "beginWhilePending",
-          data: { begin: "call.Begin_GetVolume", call: "call", pending: "Begin_GetPrice", line: "2", state: "still pending" },
+          data: { begin: "call.Begin_GetVolume()", call: "call", pending: "Begin_GetPrice", line: "2", state: "still pending" },
           line: 4,
           column: 5,
           suggestions: [
@@ -679,7 +697,7 @@ call.Begin_GetVolume("MSFT");
       errors: [
         {
           messageId: "beginWhilePending",
-          data: { begin: "call.Begin_GetVolume", call: "call", pending: "Begin_GetPrice", line: "2", state: "still pending" },
+          data: { begin: "call.Begin_GetVolume()", call: "call", pending: "Begin_GetPrice", line: "2", state: "still pending" },
           line: 4,
           column: 5,
           suggestions: [

@@ -274,7 +274,7 @@ call.Finish_GetPrice();
       errors: [
         {
           messageId: "cancelWithoutFinish",
-          data: { cancel: "cancel.Cancel", call: "call", finish: "Finish_GetPrice", reached: "the end of the function at line 6", begin: "Begin_" },
+          data: { cancel: "cancel.Cancel()", call: "call", finish: "Finish_GetPrice", reached: "the end of the function at line 6", begin: "Begin_" },
           line: 4,
           column: 3,
           suggestions: [
@@ -307,7 +307,7 @@ call.Finish_GetPrice();
       errors: [
         {
           messageId: "cancelWithoutFinish",
-          data: { cancel: "cancel.Cancel", call: "call", finish: "Finish_GetPrice", reached: "the return at line 6", begin: "Begin_" },
+          data: { cancel: "cancel.Cancel()", call: "call", finish: "Finish_GetPrice", reached: "the return at line 6", begin: "Begin_" },
           line: 4,
           column: 3,
           suggestions: [
@@ -343,7 +343,7 @@ call.Finish_GetPrice();
       errors: [
         {
           messageId: "cancelWithoutFinish",
-          data: { cancel: "cancel.Cancel", call: "call", finish: "Finish_GetPrice", reached: "the throw at line 7", begin: "Begin_" },
+          data: { cancel: "cancel.Cancel()", call: "call", finish: "Finish_GetPrice", reached: "the throw at line 7", begin: "Begin_" },
           line: 4,
           column: 3,
           suggestions: [
@@ -383,7 +383,7 @@ call.Finish_GetPrice();
       errors: [
         {
           messageId: "cancelWithoutFinish",
-          data: { cancel: "cancel.Cancel", call: "call", finish: "Finish_GetPrice", reached: "the end of the function at line 11", begin: "Begin_" },
+          data: { cancel: "cancel.Cancel()", call: "call", finish: "Finish_GetPrice", reached: "the end of the function at line 11", begin: "Begin_" },
           line: 4,
           column: 3,
           suggestions: [
@@ -423,7 +423,7 @@ call.Finish_GetPrice();
       errors: [
         {
           messageId: "cancelWithoutFinish",
-          data: { cancel: "cancel.Cancel", call: "call", finish: "Finish_GetPrice", reached: "the end of the function at line 10", begin: "Begin_" },
+          data: { cancel: "cancel.Cancel()", call: "call", finish: "Finish_GetPrice", reached: "the end of the function at line 10", begin: "Begin_" },
           line: 5,
           column: 5,
           suggestions: [
@@ -461,7 +461,7 @@ call.Finish_GetPrice();
       errors: [
         {
           messageId: "cancelWithoutFinish",
-          data: { cancel: "cancel.Cancel", call: "call", finish: "Finish_GetPrice", reached: "the end of the function at line 9", begin: "Begin_" },
+          data: { cancel: "cancel.Cancel()", call: "call", finish: "Finish_GetPrice", reached: "the end of the function at line 9", begin: "Begin_" },
           line: 5,
           column: 5,
           suggestions: [
@@ -499,7 +499,7 @@ call.Finish_GetPrice();
       errors: [
         {
           messageId: "cancelWithoutFinish",
-          data: { cancel: "cancel.Cancel", call: "call", finish: "Finish_GetPrice", reached: "the end of the function at line 10", begin: "Begin_" },
+          data: { cancel: "cancel.Cancel()", call: "call", finish: "Finish_GetPrice", reached: "the end of the function at line 10", begin: "Begin_" },
           line: 6,
           column: 24,
           suggestions: [
@@ -534,7 +534,7 @@ call.Finish_GetPrice();
       errors: [
         {
           messageId: "cancelWithoutFinish",
-          data: { cancel: "cancel.Cancel", call: "call", finish: "Finish_GetPrice", reached: "the end of the function at line 7", begin: "Begin_" },
+          data: { cancel: "cancel.Cancel()", call: "call", finish: "Finish_GetPrice", reached: "the end of the function at line 7", begin: "Begin_" },
           line: 4,
           column: 3,
           suggestions: [
@@ -573,7 +573,7 @@ call.Finish_GetPrice();
       errors: [
         {
           messageId: "cancelWithoutFinish",
-          data: { cancel: "cancel.Cancel", call: "call", finish: "Finish_GetPrice", reached: "the end of the function at line 13", begin: "Begin_" },
+          data: { cancel: "cancel.Cancel()", call: "call", finish: "Finish_GetPrice", reached: "the end of the function at line 13", begin: "Begin_" },
           line: 6,
           column: 7,
           suggestions: [
@@ -620,7 +620,7 @@ call.Finish_GetPrice();
       errors: [
         {
           messageId: "cancelWithoutFinish",
-          data: { cancel: "cancel.Cancel", call: "call", finish: "Finish_GetPrice", reached: "the end of the function at line 15", begin: "Begin_" },
+          data: { cancel: "cancel.Cancel()", call: "call", finish: "Finish_GetPrice", reached: "the end of the function at line 15", begin: "Begin_" },
           line: 7,
           column: 9,
           suggestions: [
@@ -662,7 +662,7 @@ call.Finish_GetPrice();
       errors: [
         {
           messageId: "cancelWithoutFinish",
-          data: { cancel: "cancel.Cancel", call: "call", finish: "Finish_GetPrice", reached: "line 7, where call is released", begin: "Begin_" },
+          data: { cancel: "cancel.Cancel()", call: "call", finish: "Finish_GetPrice", reached: "line 7, where call is released", begin: "Begin_" },
           line: 5,
           column: 3,
           suggestions: [
@@ -696,7 +696,7 @@ call.Finish_GetPrice();
       errors: [
         {
           messageId: "cancelWithoutFinish",
-          data: { cancel: "alias.Cancel", call: "call", finish: "Finish_GetPrice", reached: "the end of the function at line 7", begin: "Begin_" },
+          data: { cancel: "alias.Cancel()", call: "call", finish: "Finish_GetPrice", reached: "the end of the function at line 7", begin: "Begin_" },
           line: 5,
           column: 3,
           suggestions: [
@@ -727,7 +727,7 @@ cancel.Release();
       errors: [
         {
           messageId: "cancelWithoutFinish",
-          data: { cancel: "cancel.Cancel", call: "call", finish: "Finish_GetPrice", reached: "the end of the module at line 6", begin: "Begin_" },
+          data: { cancel: "cancel.Cancel()", call: "call", finish: "Finish_GetPrice", reached: "the end of the module at line 6", begin: "Begin_" },
           line: 4,
           column: 1,
           suggestions: [
@@ -761,7 +761,7 @@ call.Finish_GetPrice();
       errors: [
         {
           messageId: "cancelWithoutFinish",
-          data: { cancel: "cancel.Cancel", call: "call", finish: "Finish_GetPrice", reached: "the return at line 9", begin: "Begin_" },
+          data: { cancel: "cancel.Cancel()", call: "call", finish: "Finish_GetPrice", reached: "the return at line 9", begin: "Begin_" },
           line: 4,
           column: 3,
           suggestions: [
@@ -801,7 +801,7 @@ call.Finish_GetPrice();
       errors: [
         {
           messageId: "cancelWithoutFinish",
-          data: { cancel: "out.value!.Cancel", call: "call", finish: "Finish_GetPrice", reached: "the end of the function at line 11", begin: "Begin_" },
+          data: { cancel: "out.value!.Cancel()", call: "call", finish: "Finish_GetPrice", reached: "the end of the function at line 11", begin: "Begin_" },
           line: 9,
           column: 3,
           suggestions: [

@@ -95,7 +95,7 @@ export const cases: RuleCases = {
       errors: [
         {
           messageId: "finishWithoutBegin",
-          data: { finish: "call.Finish_GetPrice", call: "call", why: "the call was already finished at line 3" },
+          data: { finish: "call.Finish_GetPrice()", call: "call", why: "the call was already finished at line 3" },
           line: 4,
           column: 3,
         },
@@ -113,7 +113,7 @@ export const cases: RuleCases = {
       errors: [
         {
           messageId: "finishWithoutBegin",
-          data: { finish: "call.Finish_GetPrice", call: "call", why: "no call was begun on this call object" },
+          data: { finish: "call.Finish_GetPrice()", call: "call", why: "no call was begun on this call object" },
           line: 3,
           column: 17,
         },
@@ -133,7 +133,7 @@ export const cases: RuleCases = {
       errors: [
         {
           messageId: "finishWithoutBegin",
-          data: { finish: "call.Finish_GetPrice", call: "call", why: "the call was already finished at line 3" },
+          data: { finish: "call.Finish_GetPrice()", call: "call", why: "the call was already finished at line 3" },
           line: 5,
           column: 9,
         },
@@ -151,7 +151,7 @@ export const cases: RuleCases = {
       errors: [
         {
           messageId: "finishWithoutBegin",
-          data: { finish: "call.Finish_GetPrice", call: "call", why: "the call was already finished at line 4" },
+          data: { finish: "call.Finish_GetPrice()", call: "call", why: "the call was already finished at line 4" },
           line: 4,
           column: 9,
         },
@@ -170,7 +170,7 @@ export const cases: RuleCases = {
       errors: [
         {
           messageId: "finishWithoutBegin",
-          data: { finish: "call.Finish_GetPrice", call: "call", why: "no call was begun on this call object" },
+          data: { finish: "call.Finish_GetPrice()", call: "call", why: "no call was begun on this call object" },
           line: 4,
           column: 12,
         },

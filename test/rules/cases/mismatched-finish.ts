@@ -50,7 +50,7 @@ export const cases: RuleCases = {
       errors: [
         {
           messageId: "mismatchedFinish",
-          data: { finish: "call.Finish_GetVolume", pending: "Begin_GetPrice", line: "2", call: "call" },
+          data: { finish: "call.Finish_GetVolume()", pending: "Begin_GetPrice", line: "2", call: "call" },
           line: 3,
           column: 10,
         },
@@ -70,7 +70,7 @@ export const cases: RuleCases = {
       errors: [
         {
           messageId: "mismatchedFinish",
-          data: { finish: "call.Finish_GetPrice", pending: "Begin_GetVolume", line: "5", call: "call" },
+          data: { finish: "call.Finish_GetPrice()", pending: "Begin_GetVolume", line: "5", call: "call" },
           line: 7,
           column: 10,
         },
@@ -89,7 +89,7 @@ export const cases: RuleCases = {
       errors: [
         {
           messageId: "mismatchedFinish",
-          data: { finish: "call.Finish_GetVolume", pending: "Begin_GetPrice", line: "2", call: "call" },
+          data: { finish: "call.Finish_GetVolume()", pending: "Begin_GetPrice", line: "2", call: "call" },
           line: 6,
           column: 10,
         },

@@ -314,7 +314,7 @@ function stop(call: AsyncIStockQuote) {
       errors: [
         {
           messageId: "cancelWithoutFinish",
-          data: { cancel: "cancelCall", call: "call", finish: "Finish_GetPrice", reached: "the end of the function at line 9", begin: "Begin_" },
+          data: { cancel: "cancelCall(call)", call: "call", finish: "Finish_GetPrice", reached: "the end of the function at line 9", begin: "Begin_" },
           line: 8,
           column: 3,
           suggestions: [
@@ -351,7 +351,7 @@ function stop(call: AsyncIStockQuote) {
       errors: [
         {
           messageId: "cancelWithoutFinish",
-          data: { cancel: "cancelNow", call: "call", finish: "Finish_GetPrice", reached: "the end of the function at line 9", begin: "Begin_" },
+          data: { cancel: "cancelNow(cancel)", call: "call", finish: "Finish_GetPrice", reached: "the end of the function at line 9", begin: "Begin_" },
           line: 7,
           column: 3,
           suggestions: [
@@ -388,7 +388,7 @@ function stop(call: AsyncIStockQuote) {
       errors: [
         {
           messageId: "cancelWithoutFinish",
-          data: { cancel: "cancel.Cancel", call: "call", finish: "Finish_GetPrice", reached: "the end of the function at line 9", begin: "Begin_" },
+          data: { cancel: "cancel.Cancel()", call: "call", finish: "Finish_GetPrice", reached: "the end of the function at line 9", begin: "Begin_" },
           line: 7,
           column: 3,
           suggestions: [
@@ -439,7 +439,7 @@ function twice(call: AsyncIStockQuote) {
       errors: [
         {
           messageId: "beginWhilePending",
-          data: { begin: "call.Begin_GetVolume", call: "call", pending: "Begin_GetPrice", line: "5", state: "still pending" },
+          data: { begin: "call.Begin_GetVolume()", call: "call", pending: "Begin_GetPrice", line: "5", state: "still pending" },
           line: 6,
           column: 3,
           suggestions: [
@@ -470,7 +470,7 @@ function twice(call: AsyncIStockQuote) {
       errors: [
         {
           messageId: "beginWhilePending",
-          data: { begin: "call.Begin_GetVolume", call: "call", pending: "Begin_GetPrice", line: "2", state: "still pending" },
+          data: { begin: "call.Begin_GetVolume()", call: "call", pending: "Begin_GetPrice", line: "2", state: "still pending" },
           line: 3,
           column: 18,
           suggestions: [

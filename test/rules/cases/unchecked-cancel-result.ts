@@ -52,7 +52,7 @@ export const cases: RuleCases = {
       errors: [
         {
           messageId: "uncheckedCancelResult",
-          data: { finish: "call.Finish_GetPrice", line: "4" },
+          data: { finish: "call.Finish_GetPrice()", line: "4" },
           line: 6,
           column: 3,
         },
@@ -75,7 +75,7 @@ export const cases: RuleCases = {
       errors: [
         {
           messageId: "uncheckedCancelResult",
-          data: { finish: "call.Finish_GetPrice", line: "4" },
+          data: { finish: "call.Finish_GetPrice()", line: "4" },
           line: 7,
           column: 5,
         },
