@@ -4,7 +4,7 @@
  * on an ordinary binding configures nothing.
  *
  * Rules with equal naming options share one analysis of a file (see
- * engine/file-analysis.ts), so giving every rule the same options costs nothing.
+ * engine/file-analyses.ts), so giving every rule the same options costs nothing.
  */
 import type { JSONSchema } from "@typescript-eslint/utils";
 

@@ -9,7 +9,7 @@
  * ends, so that calls to functions defined later in the file have summaries.
  */
 import type { Rule, SourceCode } from "eslint";
-import type { ParserServices, TSESTree } from "@typescript-eslint/utils";
+import type { TSESTree } from "@typescript-eslint/utils";
 import { isImmediatelyInvoked, unwrapExpression } from "./ast";
 import { debugEnabled, printGraph } from "./debug";
 import { EMPTY_STATE, FactTable, State } from "./facts";
@@ -34,37 +34,10 @@ import { VariableHandling } from "./variable-handling";
 import { acquirerOfPointer, helperReleaseCalls } from "./release-sources";
 import { Conditions } from "./conditions";
 import { FfiShapes } from "./ffi";
-import { type Vocabulary, vocabularyFor } from "./vocabulary";
-import type { NamingOptions } from "../options";
-import { namingKey } from "../options";
+import type { Vocabulary } from "./vocabulary";
 
 type Node = TSESTree.Node;
 type Segment = Rule.CodePathSegment;
-
-const analyses = new WeakMap<object, Map<string, FileAnalysis>>();
-
-/**
- * The shared analysis for this rule's file and options; `isDriver` is true for the rule whose listeners record events.
- * `imports` is asked only by the rule that creates the analysis (it may touch the file system).
- */
-export function analysisFor(context: Rule.RuleContext, naming: NamingOptions, imports: () => ImportLookup | null = () => null): { analysis: FileAnalysis; isDriver: boolean } | null {
-  const sourceCode = context.sourceCode;
-  const key = namingKey(naming);
-  let byOptions = analyses.get(sourceCode);
-  if (!byOptions) analyses.set(sourceCode, (byOptions = new Map()));
-  const existing = byOptions.get(key);
-  if (existing && !existing.finished) return existing.skipped ? null : { analysis: existing, isDriver: false };
-  const services = sourceCode.parserServices as Partial<ParserServices> | undefined;
-  const analysis = new FileAnalysis(sourceCode, new Recognizer(vocabularyFor(naming), services?.program ? services : undefined), context.filename, { imports: imports() });
-  byOptions.set(key, analysis);
-  if (analysis.skipped) return null;
-  return { analysis, isDriver: true };
-}
-
-/** The analyses run on a file, one per distinct set of naming options (for tools and tests). */
-export function analysesOf(sourceCode: object): FileAnalysis[] {
-  return [...(analyses.get(sourceCode)?.values() ?? [])];
-}
 
 export class FileAnalysis implements EngineContext {
   readonly facts = new FactTable();

@@ -3,7 +3,8 @@
  * server reads related locations from here; tests read the work counters).
  * Lint a file with any com-async rule enabled, then ask for its analyses.
  */
-export { analysesOf, FileAnalysis } from "./file-analysis";
+export { FileAnalysis } from "./file-analysis";
+export { analysesOf } from "./file-analyses";
 export type { EngineStats } from "./model";
 export type { Finding, FindingKind, FindingOf, Place, Exit } from "./findings";
 export { Vocabulary } from "./vocabulary";

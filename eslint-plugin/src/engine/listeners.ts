@@ -5,7 +5,8 @@
  */
 import type { Rule } from "eslint";
 import type { TSESLint, TSESTree } from "@typescript-eslint/utils";
-import { analysisFor, FileAnalysis } from "./file-analysis";
+import type { FileAnalysis } from "./file-analysis";
+import { analysisFor } from "./file-analyses";
 import { driverListeners } from "./driver";
 import { importsOf } from "./imported-helpers";
 import { type NamingOptions, readSettings } from "../options";
