@@ -16,6 +16,7 @@ import { cases as linkedTables } from "./cases/linked-tables";
 import { cases as closureCaptures } from "./cases/closure-captures";
 import { cases as helperUses } from "./cases/helper-uses";
 import { cases as boxReleaseHelpers } from "./cases/box-release-helpers";
+import { cases as nativeResults } from "./cases/native-results";
 import { runBothModes } from "./tester";
 
 runBothModes("missing-release", rules["missing-release"], cases);
@@ -34,3 +35,4 @@ runBothModes("missing-release", rules["missing-release"], linkedTables);
 runBothModes("missing-release", rules["missing-release"], closureCaptures);
 runBothModes("missing-release", rules["missing-release"], helperUses);
 runBothModes("missing-release", rules["missing-release"], boxReleaseHelpers);
+runBothModes("missing-release", rules["missing-release"], nativeResults);

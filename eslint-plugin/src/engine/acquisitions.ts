@@ -89,6 +89,9 @@ export class Acquisitions {
       const [left, right] = [this.acquiredBy(expr.left), this.acquiredBy(expr.right)];
       return left.length > 0 && right.length > 0 ? [...left, ...right] : [];
     }
+    // `const stream = BigInt(Shlwapi.SHCreateMemStream(null, 0))`: the pointer converted is the call's.
+    const converted = expr.type === "CallExpression" || expr.type === "NewExpression" ? this.symbols.ffi?.boxes.convertedOperand(expr) : null;
+    if (converted) return this.acquiredBy(converted);
     const res = this.resources.acquireSites.get(expr);
     return res ? [res] : [];
   }

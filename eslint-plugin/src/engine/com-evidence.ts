@@ -230,6 +230,17 @@ export class ComEvidence {
     return known;
   }
 
+  /** A native export's result, through the conversions it is given to (`BigInt(...)`): used as a COM object, never freed as memory? */
+  nativeResultIsComObject(call: TSESTree.CallExpression): boolean {
+    let value: TSESTree.CallExpression = call;
+    for (let parent = wrappedValue(value).parent; parent?.type === "CallExpression" && parent.arguments[0] === wrappedValue(value) && this.shapes.boxes.convertedOperand(parent) !== null; parent = wrappedValue(value).parent) value = parent;
+    const uses = this.resultUses(value);
+    if (uses.includes("freed")) return false;
+    // The variable it is bound to, used as the object converted again (`vcall(Number(stream), ...)`).
+    const target = boundTo(wrappedValue(value));
+    return uses.includes("object") || (target?.type === "Identifier" && this.boundIsComObject(target));
+  }
+
   /** Is a call's result freed as memory, a string or a handle (`WindowsDeleteString(outPtr(s, 6))`), and never used as a COM object? */
   isMemoryResult(call: TSESTree.CallExpression): boolean {
     const uses = this.resultUses(call);

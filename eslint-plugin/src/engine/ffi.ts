@@ -279,6 +279,20 @@ export class FfiShapes {
     return this.evidence.readsAsPointer(box);
   }
 
+  /**
+   * A native export's own result (`Shlwapi.SHCreateMemStream(null, 0)`, converted or not) that the file uses as a COM
+   * object and never frees as memory (the evidence rule, per value): not a read of memory or of a box, not a function of
+   * the file or a helper imported from it (their summaries say what they return).
+   */
+  nativeResultIsComObject(call: TSESTree.CallExpression): boolean {
+    const callee = call.callee;
+    if (!this.isNativeExport(callee) || this.boxes.readBox(call) || this.boxes.convertedOperand(call) !== null || this.lookups.localFunction(callee) !== null) return false;
+    const callees = unwrapExpression(callee);
+    if (callees.type === "MemberExpression" && (isKoffi(callees.object) || isBunReadNamespace(dottedName(callees.object) ?? ""))) return false;
+    if (this.lookups.importedRole(callee)?.summary?.returns) return false;
+    return this.evidence.nativeResultIsComObject(call);
+  }
+
   /** A call's result the file frees as memory and never uses as a COM object (com-evidence.ts). */
   isMemoryResult(call: TSESTree.CallExpression): boolean {
     return this.evidence.isMemoryResult(call);

@@ -18,6 +18,8 @@ import { cases as modulePointers } from "./module-pointers";
 import { cases as outBoxReads } from "./out-box-reads";
 import { cases as denoPointers } from "./deno-pointers";
 import { cases as boxIdioms } from "./box-idioms";
+import { cases as boxReleaseHelpers } from "./box-release-helpers";
+import { cases as nativeResults } from "./native-results";
 import * as koffiStructs from "./koffi-structs";
 import { cases as koffiLookups } from "./koffi-lookups";
 import { cases as boundMethods } from "./bound-methods";
@@ -54,6 +56,8 @@ export const caseSuites: readonly CaseSuite[] = [
   { source: "out-box-reads", rule: "missing-release", cases: outBoxReads },
   { source: "deno-pointers", rule: "missing-release", cases: denoPointers },
   { source: "box-idioms", rule: "missing-release", cases: boxIdioms },
+  { source: "box-release-helpers", rule: "missing-release", cases: boxReleaseHelpers },
+  { source: "native-results", rule: "missing-release", cases: nativeResults },
   { source: "koffi-structs", rule: "missing-release", cases: koffiStructs.missingRelease },
   { source: "koffi-lookups", rule: "missing-release", cases: koffiLookups },
   { source: "bound-methods", rule: "missing-release", cases: boundMethods },

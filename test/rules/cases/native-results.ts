@@ -1,0 +1,87 @@
+/**
+ * A native export that hands out its object as its result (`BigInt(Shlwapi.SHCreateMemStream(null, 0))`, a public
+ * bun:ffi print-ticket example's way), not through a box: the evidence rule of spec 2a, per value, as for a box's
+ * pointer. The result is an acquisition when the file uses it as a COM object (releases it, calls through its vtable,
+ * hands it to a function of the file that does) and never frees it as memory; a null result is its failure.
+ */
+import type { RuleCases } from "./types";
+
+const PRELUDE = `import { CFunction, FFIType, read } from "bun:ffi";
+import Shlwapi from "@bun-win32/shlwapi";
+import Kernel32 from "@bun-win32/kernel32";
+const IUNKNOWN_RELEASE = 2;
+const ISTREAM_SEEK = 5;
+function vtableCall(object: bigint, slot: number, argv: readonly unknown[]): number {
+  const address = read.ptr(read.ptr(Number(object), 0), slot * 8);
+  return (CFunction as any)({ ptr: address, args: [FFIType.ptr], returns: FFIType.i32 })(object, ...argv);
+}
+`;
+
+const report = (body: string) => `${PRELUDE}export function report(ready: boolean): number {
+${body}}
+`;
+
+export const cases: RuleCases = {
+  valid: [
+    {
+      name: "a native export's result used as a COM object and released on every path",
+      code: report(`  const stream = BigInt(Shlwapi.SHCreateMemStream(null, 0));
+  if (!ready) {
+    vtableCall(stream, IUNKNOWN_RELEASE, []);
+    return -1;
+  }
+  const hr = vtableCall(stream, ISTREAM_SEEK, [0n, 0]);
+  vtableCall(stream, IUNKNOWN_RELEASE, []);
+  return hr;
+`),
+    },
+    {
+      name: "a native export's result the file never uses as a COM object (a handle, closed by its own API) is not tracked",
+      code: report(`  const event = BigInt(Kernel32.CreateEventW(null, 1, 0, null));
+  if (!ready) return -1;
+  Kernel32.SetEvent(event);
+  Kernel32.CloseHandle(event);
+  return 0;
+`),
+    },
+    {
+      name: "a native export's result freed as memory is no COM object, even passed to a vtable call",
+      code: report(`  const text = Kernel32.LocalAlloc(0, 64);
+  if (!ready) return -1;
+  vtableCall(text, ISTREAM_SEEK, [0n, 0]);
+  Kernel32.LocalFree(text);
+  return 0;
+`),
+    },
+  ],
+  invalid: [
+    {
+      name: "a native export's result used as a COM object leaks on the early return, named by the variable that holds it",
+      code: report(`  const stream = BigInt(Shlwapi.SHCreateMemStream(null, 0));
+  if (!ready) return -1;
+  const hr = vtableCall(stream, ISTREAM_SEEK, [0n, 0]);
+  vtableCall(stream, IUNKNOWN_RELEASE, []);
+  return hr;
+`),
+      errors: [
+        {
+          messageId: "missingRelease",
+          line: 11,
+          column: 25,
+          data: { pointer: "stream", acquirer: "SHCreateMemStream", reached: "the return at line 12", release: "vtableCall(stream, IUNKNOWN_RELEASE, [])" },
+          suggestions: [
+            {
+              messageId: "insertReleaseAtExit",
+              output: report(`  const stream = BigInt(Shlwapi.SHCreateMemStream(null, 0));
+  if (!ready) { vtableCall(stream, IUNKNOWN_RELEASE, []); return -1; }
+  const hr = vtableCall(stream, ISTREAM_SEEK, [0n, 0]);
+  vtableCall(stream, IUNKNOWN_RELEASE, []);
+  return hr;
+`),
+            },
+          ],
+        },
+      ],
+    },
+  ],
+};
