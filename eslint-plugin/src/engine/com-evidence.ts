@@ -230,15 +230,52 @@ export class ComEvidence {
     return known;
   }
 
-  /** A native export's result, through the conversions it is given to (`BigInt(...)`): used as a COM object, never freed as memory? */
+  /**
+   * A native export's result (`BigInt(Shlwapi.SHCreateMemStream(null, 0))`): a COM object the caller owns when this value
+   * is used as one and never freed as memory, and the file releases what the same export returns, here or at another of
+   * its calls. An export returns an object without a box by no COM convention that says who owns it (a borrowed device,
+   * a singleton): the file's own Release is the evidence that its results are references to give back.
+   */
   nativeResultIsComObject(call: TSESTree.CallExpression): boolean {
-    let value: TSESTree.CallExpression = call;
-    for (let parent = wrappedValue(value).parent; parent?.type === "CallExpression" && parent.arguments[0] === wrappedValue(value) && this.shapes.boxes.convertedOperand(parent) !== null; parent = wrappedValue(value).parent) value = parent;
-    const uses = this.resultUses(value);
+    const name = calleeName(call.callee);
+    if (name === null) return false;
+    const target = this.resultTarget(call);
+    const uses = this.resultUses(this.converted(call) as TSESTree.CallExpression);
     if (uses.includes("freed")) return false;
-    // The variable it is bound to, used as the object converted again (`vcall(Number(stream), ...)`).
-    const target = boundTo(wrappedValue(value));
-    return uses.includes("object") || (target?.type === "Identifier" && this.boundIsComObject(target));
+    if (!uses.includes("object") && !(target?.type === "Identifier" && this.boundIsComObject(target))) return false;
+    let known = this.releasedResults.get(name);
+    if (known === undefined) {
+      const calls = (this.callsByName ??= callsByName(rootOf(call))).get(`call ${name}`) ?? [];
+      known = calls.some((other) => {
+        const bound = this.resultTarget(other);
+        return bound?.type === "Identifier" && this.lookups.referencesOf(bound).some((r) => r !== bound && this.isReleaseUse(this.converted(r)));
+      });
+      this.releasedResults.set(name, known);
+    }
+    return known;
+  }
+  /** By export name: does the file release a result of that export somewhere? */
+  private readonly releasedResults = new Map<string, boolean>();
+
+  /** What a call's result is bound to, through the conversions it is given to (`const stream = BigInt(...)`), or null. */
+  private resultTarget(call: TSESTree.CallExpression): Node | null {
+    return boundTo(wrappedValue(this.converted(call)));
+  }
+
+  /** Is this value released here: by a Release method, a release function, or a call through its vtable's Release? */
+  private isReleaseUse(expr: Node): boolean {
+    const parent = expr.parent;
+    if (parent?.type === "MemberExpression" && parent.object === expr) {
+      const name = memberName(parent);
+      return name !== null && parent.parent?.type === "CallExpression" && parent.parent.callee === parent && this.vocabulary.isRelease(name);
+    }
+    if (parent?.type !== "CallExpression") return false;
+    const index = parent.arguments.indexOf(expr as TSESTree.CallExpressionArgument);
+    if (index < 0) return false;
+    const name = calleeName(parent.callee);
+    if (name !== null && (this.vocabulary.isReleaseFunction(name) || (/release/i.test(name) && !NOT_AN_OBJECT_RELEASE.test(name))) && (index === 0 || this.shapes.releaseFunctionOfFile(parent.callee)?.each)) return true;
+    const vtable = this.shapes.vtableCall(parent);
+    return vtable !== null && vtable.object === expr && vtable.method.role === "release";
   }
 
   /** Is a call's result freed as memory, a string or a handle (`WindowsDeleteString(outPtr(s, 6))`), and never used as a COM object? */

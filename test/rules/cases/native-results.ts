@@ -1,8 +1,9 @@
 /**
  * A native export that hands out its object as its result (`BigInt(Shlwapi.SHCreateMemStream(null, 0))`, a public
- * bun:ffi print-ticket example's way), not through a box: the evidence rule of spec 2a, per value, as for a box's
- * pointer. The result is an acquisition when the file uses it as a COM object (releases it, calls through its vtable,
- * hands it to a function of the file that does) and never frees it as memory; a null result is its failure.
+ * bun:ffi print-ticket example's way), not through a box: the evidence rule of spec 2a. The result is an acquisition
+ * when the file uses that value as a COM object (releases it, calls through its vtable, hands it to a function of the
+ * file that does), never frees it as memory, and releases what the export returns at this call or another: no COM
+ * convention says who owns an object returned without a box (a borrowed device), the file's own Release does.
  */
 import type { RuleCases } from "./types";
 
@@ -53,8 +54,55 @@ export const cases: RuleCases = {
   return 0;
 `),
     },
+    {
+      name: "a native export's result used as a COM object that the file never releases at any call (a borrowed object) is not tracked",
+      code: report(`  const device = BigInt(Shlwapi.SHGetDevice());
+  if (!ready) return -1;
+  return vtableCall(device, ISTREAM_SEEK, [0n, 0]);
+`),
+    },
+    {
+      name: "a native export's result converted, then freed as memory, is no COM object",
+      code: report(`  const text = BigInt(Kernel32.LocalAlloc(0, 64));
+  if (!ready) return -1;
+  vtableCall(text, ISTREAM_SEEK, [0n, 0]);
+  vtableCall(text, IUNKNOWN_RELEASE, []);
+  Kernel32.LocalFree(text);
+  return 0;
+`),
+    },
   ],
   invalid: [
+    {
+      name: "two results of one export: the file releases the first, so the second, only used, leaks (evidence by the export)",
+      code: report(`  const first = BigInt(Shlwapi.SHCreateMemStream(null, 0));
+  vtableCall(first, IUNKNOWN_RELEASE, []);
+  const second = BigInt(Shlwapi.SHCreateMemStream(null, 0));
+  return vtableCall(second, ISTREAM_SEEK, [0n, 0]);
+`),
+      errors: [
+        {
+          messageId: "missingRelease",
+          line: 13,
+          column: 25,
+          data: { pointer: "second", acquirer: "SHCreateMemStream", reached: "the return at line 14", release: "vtableCall(second, IUNKNOWN_RELEASE, [])" },
+          suggestions: [
+            {
+              messageId: "insertReleaseFinally",
+              output: report(`  const first = BigInt(Shlwapi.SHCreateMemStream(null, 0));
+  vtableCall(first, IUNKNOWN_RELEASE, []);
+  const second = BigInt(Shlwapi.SHCreateMemStream(null, 0));
+  try {
+    return vtableCall(second, ISTREAM_SEEK, [0n, 0]);
+  } finally {
+    vtableCall(second, IUNKNOWN_RELEASE, []);
+  }
+`),
+            },
+          ],
+        },
+      ],
+    },
     {
       name: "a native export's result used as a COM object leaks on the early return, named by the variable that holds it",
       code: report(`  const stream = BigInt(Shlwapi.SHCreateMemStream(null, 0));
