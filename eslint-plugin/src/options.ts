@@ -272,7 +272,15 @@ export function readSettings(settings: unknown): ComAsyncSettings {
   const given = settings !== null && typeof settings === "object" ? (settings as Record<string, unknown>)[SETTINGS_KEY] : undefined;
   const result: ComAsyncSettings = { importedHelpers: true, problem: null };
   if (given === undefined) return result;
-  const shown = (value: unknown) => (typeof value === "string" ? JSON.stringify(value) : String(value)).slice(0, 60);
+  const shown = (value: unknown) => {
+    let text: string;
+    try {
+      text = JSON.stringify(value) ?? String(value);
+    } catch {
+      text = String(value);
+    }
+    return text.length > 60 ? `${text.slice(0, 59)}…` : text;
+  };
   if (given === null || typeof given !== "object" || Array.isArray(given)) {
     result.problem = `settings["${SETTINGS_KEY}"] must be an object (it is ${shown(given)})`;
     return result;

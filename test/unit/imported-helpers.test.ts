@@ -119,6 +119,24 @@ describe("imported helpers (cross-file summaries)", () => {
       assert.deepEqual(lintWith({ "com-async": true }).ignored, ['1:1 com-async ignored a setting: settings["com-async"] must be an object (it is true); the default holds in its place.']);
     });
 
+    it("a value shown as JSON (an array, an object), cut short when long", () => {
+      assert.deepEqual(lintWith({ "com-async": { importedHelpers: [] } }).ignored, ['1:1 com-async ignored a setting: settings["com-async"].importedHelpers must be true or false (it is []); the default holds in its place.']);
+      const long = "x".repeat(80);
+      assert.deepEqual(lintWith({ "com-async": { importedHelpers: long } }).ignored, [`1:1 com-async ignored a setting: settings["com-async"].importedHelpers must be true or false (it is "${"x".repeat(58)}…); the default holds in its place.`]);
+    });
+
+    it("once per file, also when rules have different naming options (two analyses)", () => {
+      write({ "src/com.ts": HELPERS, "src/main.ts": USER("./com") });
+      const file = path.join(root, "src/main.ts");
+      const linter = new Linter({ configType: "flat", cwd: root });
+      const config = [
+        { files: ["**/*.ts"], languageOptions: { parser: tsParser }, settings: { "com-async": { importedHelpers: 0 } }, ...plugin.configs.strict },
+        { files: ["**/*.ts"], rules: { "com-async/missing-release": ["error", { releaseFunctions: ["finished"] }] } },
+      ] as Linter.Config[];
+      const messages = linter.verify(fs.readFileSync(file, "utf8"), config, { filename: file });
+      assert.equal(messages.filter((m) => m.message.startsWith("com-async ignored a setting")).length, 1);
+    });
+
     it("says nothing of settings as documented, or of none", () => {
       assert.deepEqual(lintWith({ "com-async": { importedHelpers: true } }), { ignored: [], others: ["8 com-async/use-after-release"] });
       assert.deepEqual(lintWith({ "com-async": {} }).ignored, []);

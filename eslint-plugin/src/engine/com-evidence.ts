@@ -231,51 +231,80 @@ export class ComEvidence {
   }
 
   /**
-   * A native export's result (`BigInt(Shlwapi.SHCreateMemStream(null, 0))`): a COM object the caller owns when this value
-   * is used as one and never freed as memory, and the file releases what the same export returns, here or at another of
-   * its calls. An export returns an object without a box by no COM convention that says who owns it (a borrowed device,
-   * a singleton): the file's own Release is the evidence that its results are references to give back.
+   * A native export's result (`BigInt(Shlwapi.SHCreateMemStream(null, 0))`): a reference the caller owns when this value
+   * is used as a COM object, the file frees no result of that export as memory, and it gives back what the export
+   * returns, here or at another of its calls: by a Release (a method, a release function, a vtable's Release slot), never balanced by an
+   * AddRef of its own. No COM convention makes an object returned without a box the caller's (a borrowed device, a
+   * singleton): the file's own Release is the evidence. Only variables bound once say which value is which.
    */
-  nativeResultIsComObject(call: TSESTree.CallExpression): boolean {
-    const name = calleeName(call.callee);
-    if (name === null) return false;
+  exportResultIsOwned(call: TSESTree.CallExpression): boolean {
+    const exportName = dottedName(unwrapExpression(call.callee));
+    if (exportName === null) return false;
     const target = this.resultTarget(call);
+    if (target === null || !this.boundOnce(target)) return false;
     const uses = this.resultUses(this.converted(call) as TSESTree.CallExpression);
-    if (uses.includes("freed")) return false;
-    if (!uses.includes("object") && !(target?.type === "Identifier" && this.boundIsComObject(target))) return false;
-    let known = this.releasedResults.get(name);
+    if (uses.includes("freed") || !(uses.includes("object") || this.boundIsComObject(target))) return false;
+    let known = this.releasedResults.get(exportName);
     if (known === undefined) {
-      const calls = (this.callsByName ??= callsByName(rootOf(call))).get(`call ${name}`) ?? [];
-      known = calls.some((other) => {
-        const bound = this.resultTarget(other);
-        return bound?.type === "Identifier" && this.lookups.referencesOf(bound).some((r) => r !== bound && this.isReleaseUse(this.converted(r)));
-      });
-      this.releasedResults.set(name, known);
+      const name = calleeName(call.callee);
+      const calls = name === null ? [] : ((this.callsByName ??= callsByName(rootOf(call))).get(`call ${name}`) ?? []);
+      const same = calls.filter((other) => dottedName(unwrapExpression(other.callee)) === exportName);
+      // An export whose result the file frees as memory anywhere (`SysFreeString(SysAllocString(...))`) hands out memory.
+      known =
+        !same.some((other) => this.resultUses(this.converted(other) as TSESTree.CallExpression).includes("freed")) &&
+        same.some((other) => {
+          const bound = this.resultTarget(other);
+          if (bound === null || !this.boundOnce(bound)) return false;
+          const uses = this.lookups.referencesOf(bound).filter((r) => r !== bound).map((r) => this.converted(r));
+          return uses.some((use) => this.isRelease(use)) && !uses.some((use) => this.isAddRef(use));
+        });
+      this.releasedResults.set(exportName, known);
     }
     return known;
   }
-  /** By export name: does the file release a result of that export somewhere? */
+  /** By export (its dotted name): does the file give back what it returns somewhere? */
   private readonly releasedResults = new Map<string, boolean>();
 
-  /** What a call's result is bound to, through the conversions it is given to (`const stream = BigInt(...)`), or null. */
-  private resultTarget(call: TSESTree.CallExpression): Node | null {
-    return boundTo(wrappedValue(this.converted(call)));
+  /** The variable a call's result is bound to, through the conversions it is given to (`const stream = BigInt(...)`), or null. */
+  private resultTarget(call: TSESTree.CallExpression): TSESTree.Identifier | null {
+    const target = boundTo(wrappedValue(this.converted(call)));
+    return target?.type === "Identifier" ? target : null;
   }
 
-  /** Is this value released here: by a Release method, a release function, or a call through its vtable's Release? */
-  private isReleaseUse(expr: Node): boolean {
+  /** Is the variable given a value only where it is declared (no assignment, no update), so each use is of that value? */
+  private boundOnce(target: TSESTree.Identifier): boolean {
+    if (target.parent?.type !== "VariableDeclarator") return false;
+    return this.lookups.referencesOf(target).every((r) => {
+      const parent = r.parent;
+      return r === target || !((parent?.type === "AssignmentExpression" && parent.left === r) || parent?.type === "UpdateExpression");
+    });
+  }
+
+  /** Is this value released here: by a Release method, a release function by the options' names, or a call through its vtable's Release slot? */
+  private isRelease(expr: Node): boolean {
+    return this.isProtocolCallOn(expr, "release");
+  }
+
+  private isAddRef(expr: Node): boolean {
+    return this.isProtocolCallOn(expr, "addRef");
+  }
+
+  /** A Release or AddRef of this value: its method, a release function by the options' names, or its vtable's slot. */
+  private isProtocolCallOn(expr: Node, role: "release" | "addRef"): boolean {
     const parent = expr.parent;
+    const v = this.vocabulary;
     if (parent?.type === "MemberExpression" && parent.object === expr) {
       const name = memberName(parent);
-      return name !== null && parent.parent?.type === "CallExpression" && parent.parent.callee === parent && this.vocabulary.isRelease(name);
+      return name !== null && parent.parent?.type === "CallExpression" && parent.parent.callee === parent && (role === "release" ? v.isRelease(name) : v.isAddRef(name));
     }
     if (parent?.type !== "CallExpression") return false;
     const index = parent.arguments.indexOf(expr as TSESTree.CallExpressionArgument);
     if (index < 0) return false;
-    const name = calleeName(parent.callee);
-    if (name !== null && (this.vocabulary.isReleaseFunction(name) || (/release/i.test(name) && !NOT_AN_OBJECT_RELEASE.test(name))) && (index === 0 || this.shapes.releaseFunctionOfFile(parent.callee)?.each)) return true;
     const vtable = this.shapes.vtableCall(parent);
-    return vtable !== null && vtable.object === expr && vtable.method.role === "release";
+    if (vtable !== null) return vtable.object === expr && vtable.method.role === role;
+    if (role !== "release") return false;
+    const name = calleeName(parent.callee);
+    return name !== null && v.isReleaseFunction(name) && (index === 0 || this.shapes.releaseFunctionOfFile(parent.callee)?.each === true);
   }
 
   /** Is a call's result freed as memory, a string or a handle (`WindowsDeleteString(outPtr(s, 6))`), and never used as a COM object? */

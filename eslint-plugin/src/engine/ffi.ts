@@ -280,17 +280,17 @@ export class FfiShapes {
   }
 
   /**
-   * A native export's own result (`Shlwapi.SHCreateMemStream(null, 0)`, converted or not) that the file uses as a COM
-   * object and never frees as memory (the evidence rule, per value): not a read of memory or of a box, not a function of
-   * the file or a helper imported from it (their summaries say what they return).
+   * A native export's own result (`Shlwapi.SHCreateMemStream(null, 0)`, converted or not) that the caller owns (com-evidence.ts
+   * `exportResultIsOwned`): an export by its shape (`lib.symbols.X`, a library object's `Lib.X`, a function koffi declared),
+   * not a read of memory or of a box, a conversion, a function of the file or a helper imported from the repository
+   * (their summaries say what they return).
    */
-  nativeResultIsComObject(call: TSESTree.CallExpression): boolean {
-    const callee = call.callee;
-    if (!this.isNativeExport(callee) || this.boxes.readBox(call) || this.boxes.convertedOperand(call) !== null || this.lookups.localFunction(callee) !== null) return false;
-    const callees = unwrapExpression(callee);
-    if (callees.type === "MemberExpression" && (isKoffi(callees.object) || isBunReadNamespace(dottedName(callees.object) ?? ""))) return false;
-    if (this.lookups.importedRole(callee)?.summary?.returns) return false;
-    return this.evidence.nativeResultIsComObject(call);
+  isOwnedExportResult(call: TSESTree.CallExpression): boolean {
+    const callee = unwrapExpression(call.callee);
+    if (callee.type === "Identifier" ? !this.isKoffiDeclared(callee) : !this.isNativeExport(callee)) return false;
+    if (this.boxes.readBox(call) || this.boxes.convertedOperand(call) !== null || this.lookups.localFunction(callee) !== null || this.lookups.importedRole(callee) !== null) return false;
+    if (callee.type === "MemberExpression" && (isKoffi(callee.object) || isBunReadNamespace(dottedName(callee.object) ?? ""))) return false;
+    return this.evidence.exportResultIsOwned(call);
   }
 
   /** A call's result the file frees as memory and never uses as a COM object (com-evidence.ts). */

@@ -23,6 +23,9 @@ export interface ProtocolRuleHooks {
   onBadSettings(problem: string, program: TSESTree.Node): void;
 }
 
+/** Files whose settings problem was reported: once per file, whichever analyses (one per set of naming options) run on it. */
+const settingsReported = new WeakSet<object>();
+
 export function protocolListeners(context: Readonly<TSESLint.RuleContext<string, readonly unknown[]>>, naming: NamingOptions, kind: FindingKind, hooks: ProtocolRuleHooks): TSESLint.RuleListener {
   const eslintContext = context as unknown as Rule.RuleContext;
   const settings = readSettings(eslintContext.settings);
@@ -39,7 +42,10 @@ export function protocolListeners(context: Readonly<TSESLint.RuleContext<string,
   const listeners: Rule.RuleListener = driverListeners(analysis, (codePath: Rule.CodePath, node: TSESTree.Node) => {
     if (codePath.origin === "program" && analysis.failed) hooks.onEngineError(analysis.failed, node);
     if (codePath.origin === "program") for (const fn of analysis.unanalysed) hooks.onUnanalysed(fn);
-    if (codePath.origin === "program" && settings.problem !== null) hooks.onBadSettings(settings.problem, node);
+    if (codePath.origin === "program" && settings.problem !== null && !settingsReported.has(eslintContext.sourceCode)) {
+      settingsReported.add(eslintContext.sourceCode);
+      hooks.onBadSettings(settings.problem, node);
+    }
   });
   // typescript-eslint's RuleListener type omits the code path listeners ESLint supports.
   return listeners as unknown as TSESLint.RuleListener;

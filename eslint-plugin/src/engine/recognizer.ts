@@ -85,7 +85,7 @@ export class Recognizer {
     const name = calleeName(call.callee);
     // `read.ptr(box.ptr, 0)` reads the box; it fills nothing.
     // `releaseComPtr(box)` reads what the box holds (and releases it: its summary says); it fills nothing.
-    if (!box) return this.ffi.nativeResultIsComObject(call) ? this.nativeResultAcquire(name ?? "the call") : null;
+    if (!box) return this.ffi.isOwnedExportResult(call) ? this.exportResultAcquire(name ?? "the call") : null;
     if (this.ffi.boxes.readBox(call) || this.ffi.boxes.takesFilledBox(call, box)) return null;
     const creates = (name !== null && CREATING_EXPORTS.has(name)) || mentionsIid(call.arguments);
     // The acquirer's other calls are asked last: for a call whose own box proves nothing.
@@ -158,7 +158,7 @@ export class Recognizer {
    * A native export that returns its object (`BigInt(Shlwapi.SHCreateMemStream(null, 0))`): a null result is its failure,
    * tested or not (raw, never "unchecked").
    */
-  private nativeResultAcquire(acquirer: string): Extract<ApiCall, { kind: "acquire" }> {
+  private exportResultAcquire(acquirer: string): Extract<ApiCall, { kind: "acquire" }> {
     return { kind: "acquire", source: null, outBox: null, isCancelInterface: false, isCallFactory: false, nullable: true, returnsHresult: false, ffi: true, acquirer };
   }
 

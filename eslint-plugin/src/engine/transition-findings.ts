@@ -6,6 +6,7 @@ import type { TSESTree } from "@typescript-eslint/utils";
 import type { Fact } from "./facts";
 import type { CancelWithoutFinish, Exit, MissingRelease, Sink, UseAfterRelease } from "./findings";
 import type { EngineContext, Resource } from "./model";
+import { unwrapExpression } from "./ast";
 
 type Node = TSESTree.Node;
 
@@ -67,9 +68,15 @@ export function describeUse(ctx: EngineContext, node: Node, res: Resource): UseA
   return "pass";
 }
 
-/** Was this Begin_ a call through a vtable rather than a method of its object? */
+/**
+ * Was this Begin_ a call through a vtable (`vcall(call, ..._BEGIN_X)`), whose object has no Finish_ method to call? Not
+ * a method of its object by name, even through a table (`vt.Begin_GetPrice(call)`, repaired as `vt.Finish_GetPrice(call)`).
+ */
 export function begunThroughVtable(ctx: EngineContext, begin: Node): boolean {
-  return begin.type === "CallExpression" && ctx.vtableCall(begin) !== null;
+  if (begin.type !== "CallExpression") return false;
+  const callee = unwrapExpression(begin.callee);
+  if (callee.type === "MemberExpression" && !callee.computed && callee.property.type === "Identifier" && ctx.vocabulary.beginMethod(callee.property.name) !== null) return false;
+  return ctx.vtableCall(begin) !== null;
 }
 
 /** Longer calls are shown up to their second argument: enough for a dispatcher's object and slot. */
@@ -83,10 +90,10 @@ const SHOWN_CALL_LENGTH = 60;
 export function shownCall(ctx: EngineContext, node: Node, methodName: string | null): string {
   if (node.type !== "CallExpression") return `${methodName ?? ctx.text(node)}()`;
   const callee = ctx.text(node.callee);
-  if (methodName !== null && callee.endsWith(methodName)) return `${callee}()`;
+  // A method of its object (`call.Begin_GetPrice`, `call?.Finish_X`), not a helper whose name ends like one (`safeCancel`).
+  if (methodName !== null && callee.endsWith(`.${methodName}`)) return `${callee}()`;
   const whole = ctx.text(node);
   if (whole.length <= SHOWN_CALL_LENGTH && !whole.includes("\n")) return whole;
   const shown = node.arguments.slice(0, 2).map((arg) => ctx.text(arg).replace(/\s+/g, " "));
   return `${callee.replace(/\s+/g, " ")}(${shown.join(", ")}${node.arguments.length > 2 ? ", …" : ""})`;
 }
-

@@ -105,11 +105,6 @@ export class Transitions {
     this.mapTrack(draft, res.ownKey, (fact, id) => ((fact.phase === Phase.PtrOwned || fact.phase === Phase.PtrUnchecked) && fact.site !== null ? facts.derive(id, fact.phase, null, null) : id));
   }
 
-  /** How a Begin_/Finish_ call reads in a message (transition-findings.ts `shownCall`). */
-  callText(node: Node, methodName: string): string {
-    return shownCall(this.ctx, node, methodName);
-  }
-
   // ---- transitions ------------------------------------------------------------
 
   acquire(draft: Draft, res: Resource, node: Node, checked: boolean): void {
@@ -189,7 +184,7 @@ export class Transitions {
   finish(draft: Draft, calls: Resource[], node: Node, method: string, resultChecked: boolean, sink: Sink): void {
     const facts = this.ctx.facts;
     const vocabulary = this.ctx.vocabulary;
-    const finishText = this.callText(node, vocabulary.finishName(method));
+    const finishText = shownCall(this.ctx, node, vocabulary.finishName(method));
     for (const call of calls) {
       this.use(draft, call, node, sink);
       this.mapTrack(draft, call.protoKey, (fact, id) => {

@@ -285,6 +285,40 @@ function latestPrice(call: bigint): void {
       ],
     },
     {
+      name: "through a table of the object's functions called by their method names (`vt.Begin_GetPrice(call)`), the repair is the table's Finish_",
+      code: `declare const vt: { Begin_GetPrice(p: bigint, s: string): number; Finish_GetPrice(p: bigint): number };
+function latestPrice(call: bigint): void {
+  vt.Begin_GetPrice(call, "MSFT");
+  vt.Begin_GetPrice(call, "IBM");
+}
+function settle(call: bigint): void {
+  vt.Finish_GetPrice(call);
+}
+`,
+      errors: [
+        {
+          messageId: "beginWhilePending",
+          line: 4,
+          column: 3,
+          suggestions: [
+            {
+              messageId: "insertFinish",
+              output: `declare const vt: { Begin_GetPrice(p: bigint, s: string): number; Finish_GetPrice(p: bigint): number };
+function latestPrice(call: bigint): void {
+  vt.Begin_GetPrice(call, "MSFT");
+  vt.Finish_GetPrice(call);
+  vt.Begin_GetPrice(call, "IBM");
+}
+function settle(call: bigint): void {
+  vt.Finish_GetPrice(call);
+}
+`,
+            },
+          ],
+        },
+      ],
+    },
+    {
       name: "a call object passed on before this function begins: its own Begin_ calls still count",
       code: `function quote(call: AsyncIStockQuote) {
   log(call);

@@ -10,6 +10,7 @@ import type { RuleCases } from "./types";
 const PRELUDE = `import { CFunction, FFIType, read } from "bun:ffi";
 import Shlwapi from "@bun-win32/shlwapi";
 import Kernel32 from "@bun-win32/kernel32";
+const IUNKNOWN_ADDREF = 1;
 const IUNKNOWN_RELEASE = 2;
 const ISTREAM_SEEK = 5;
 function vtableCall(object: bigint, slot: number, argv: readonly unknown[]): number {
@@ -71,6 +72,69 @@ export const cases: RuleCases = {
   return 0;
 `),
     },
+    {
+      name: "an export's result whose Release the file balances with its own AddRef (a borrowed object it keeps a while) is no evidence for the export's other results",
+      code: report(`  const kept = BigInt(Shlwapi.GetSharedDevice());
+  vtableCall(kept, IUNKNOWN_ADDREF, []);
+  vtableCall(kept, IUNKNOWN_RELEASE, []);
+  const device = BigInt(Shlwapi.GetSharedDevice());
+  return vtableCall(device, ISTREAM_SEEK, [0n, 0]);
+`),
+    },
+    {
+      name: "a handle given back by its own API, whose name says release (ReleaseActCtx), is no COM object",
+      code: report(`  const context = BigInt(Kernel32.CreateActCtxW(null));
+  if (!ready) return -1;
+  Kernel32.ActivateActCtx(context, null);
+  Kernel32.ReleaseActCtx(context);
+  return 0;
+`),
+    },
+    {
+      name: "a variable given another export's object later says nothing of the first's (only variables bound once are evidence)",
+      code: report(`  let stream = BigInt(Shlwapi.GetSharedStream());
+  vtableCall(stream, ISTREAM_SEEK, [0n, 0]);
+  if (!ready) return 0;
+  stream = BigInt(Shlwapi.SHCreateMemStream(null, 0));
+  vtableCall(stream, IUNKNOWN_RELEASE, []);
+  return 1;
+`),
+    },
+    {
+      name: "the Release of another object's method of the same name (pool.GetDevice) is no evidence for an export (Gfx.GetDevice)",
+      code: report(`  const pooled = pool.GetDevice();
+  vtableCall(pooled, IUNKNOWN_RELEASE, []);
+  const device = BigInt(Gfx.GetDevice());
+  return vtableCall(device, ISTREAM_SEEK, [0n, 0]);
+`).replace("export function report", "declare const pool: { GetDevice(): bigint };\ndeclare const Gfx: { GetDevice(): number };\nexport function report"),
+    },
+    {
+      name: "a function called by a PascalCase name is no export by its name alone (an imported helper's summary says what it returns)",
+      code: report(`  const stream = BigInt(OpenStream());
+  vtableCall(stream, IUNKNOWN_RELEASE, []);
+  const other = BigInt(OpenStream());
+  return vtableCall(other, ISTREAM_SEEK, [0n, 0]);
+`).replace("export function report", 'import { OpenStream } from "win-native-helpers";\nexport function report'),
+    },
+    {
+      name: "a result released and also freed as memory (CoTaskMemFree) is no evidence for the export's other results",
+      code: report(`  const first = BigInt(Kernel32.CoTaskMemAlloc(64));
+  vtableCall(first, IUNKNOWN_RELEASE, []);
+  Kernel32.CoTaskMemFree(first);
+  const second = BigInt(Kernel32.CoTaskMemAlloc(64));
+  return vtableCall(second, ISTREAM_SEEK, [0n, 0]);
+`),
+    },
+    {
+      name: "an export one of whose results the file frees as memory (SysFreeString) hands out memory, whatever another call's result is given",
+      code: report(`  const label = Kernel32.SysAllocString(null);
+  Kernel32.SysFreeString(label);
+  const first = BigInt(Kernel32.SysAllocString(null));
+  vtableCall(first, IUNKNOWN_RELEASE, []);
+  const second = BigInt(Kernel32.SysAllocString(null));
+  return vtableCall(second, ISTREAM_SEEK, [0n, 0]);
+`),
+    },
   ],
   invalid: [
     {
@@ -83,9 +147,9 @@ export const cases: RuleCases = {
       errors: [
         {
           messageId: "missingRelease",
-          line: 13,
+          line: 14,
           column: 25,
-          data: { pointer: "second", acquirer: "SHCreateMemStream", reached: "the return at line 14", release: "vtableCall(second, IUNKNOWN_RELEASE, [])" },
+          data: { pointer: "second", acquirer: "SHCreateMemStream", reached: "the return at line 15", release: "vtableCall(second, IUNKNOWN_RELEASE, [])" },
           suggestions: [
             {
               messageId: "insertReleaseFinally",
@@ -114,9 +178,9 @@ export const cases: RuleCases = {
       errors: [
         {
           messageId: "missingRelease",
-          line: 11,
+          line: 12,
           column: 25,
-          data: { pointer: "stream", acquirer: "SHCreateMemStream", reached: "the return at line 12", release: "vtableCall(stream, IUNKNOWN_RELEASE, [])" },
+          data: { pointer: "stream", acquirer: "SHCreateMemStream", reached: "the return at line 13", release: "vtableCall(stream, IUNKNOWN_RELEASE, [])" },
           suggestions: [
             {
               messageId: "insertReleaseAtExit",

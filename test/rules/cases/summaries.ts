@@ -337,6 +337,43 @@ function stop(call: AsyncIStockQuote) {
       ],
     },
     {
+      name: "a cancel helper named like the method (`safeCancel`) is shown as its call, not as a method of nothing (`safeCancel()`)",
+      code: `function safeCancel(c: AsyncIStockQuote) {
+  const cancel = c.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+  cancel.Cancel(0);
+  cancel.Release();
+}
+function stop(call: AsyncIStockQuote) {
+  call.Begin_GetPrice("MSFT");
+  safeCancel(call);
+}
+`,
+      errors: [
+        {
+          messageId: "cancelWithoutFinish",
+          data: { cancel: "safeCancel(call)", call: "call", finish: "Finish_GetPrice", reached: "the end of the function at line 9", begin: "Begin_" },
+          line: 8,
+          column: 3,
+          suggestions: [
+            {
+              messageId: "insertFinish",
+              output: `function safeCancel(c: AsyncIStockQuote) {
+  const cancel = c.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+  cancel.Cancel(0);
+  cancel.Release();
+}
+function stop(call: AsyncIStockQuote) {
+  call.Begin_GetPrice("MSFT");
+  safeCancel(call);
+  call.Finish_GetPrice();
+}
+`,
+            },
+          ],
+        },
+      ],
+    },
+    {
       name: "a helper that cancels through the pointer it is given",
       code: `function cancelNow(p: ICancelMethodCalls) {
   p.Cancel(0);
