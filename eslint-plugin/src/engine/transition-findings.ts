@@ -61,8 +61,12 @@ export function missingReleaseFinding(ctx: EngineContext, scope: Node, res: Reso
 export function describeUse(ctx: EngineContext, node: Node, res: Resource): UseAfterRelease["use"] {
   if (node.type !== "CallExpression") return "use";
   // `vcall(p, IFOO_GETSIZE, [], [])`, `koffi.call(slot(p, 5), proto, p)`: the pointer is not handed on, its method is called.
-  const vtable = res.ffi ? ctx.vtableCall(node) : null;
-  if (vtable && ctx.text(vtable.object) === res.name) return { vtable: ctx.vocabulary.slotMethodName(vtable.method) };
+  // The use may be the lookup of the method in the pointer's vtable, inside the call (`koffi.call(methodAddress(p, 5), proto, p)`).
+  const outer = node.parent?.type === "CallExpression" && node.parent.arguments[0] === node ? node.parent : null;
+  for (const call of outer ? [node, outer] : [node]) {
+    const vtable = res.ffi ? ctx.vtableCall(call) : null;
+    if (vtable && ctx.text(vtable.object) === res.name) return { vtable: ctx.vocabulary.slotMethodName(vtable.method) };
+  }
   const callee = node.callee.type === "ChainExpression" ? node.callee.expression : node.callee;
   if (callee.type === "MemberExpression" && !callee.computed && callee.property.type === "Identifier" && ctx.text(callee.object) === res.name) return { calls: callee.property.name };
   return "pass";

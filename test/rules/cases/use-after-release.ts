@@ -212,6 +212,26 @@ export const cases: RuleCases = {
       errors: [{ messageId: "useAfterRelease", data: { pointer: "item", line: "15", use: "passes it on" }, line: 16, column: 10 }],
     },
     {
+      name: "koffi: a method looked up in a released pointer's vtable and called on it (`koffi.call(methodAddress(t, 5), proto, t)`) calls a method of it, not passes it on",
+      code: `import koffi from "koffi";
+const CoCreateInstance = koffi.load("ole32.dll").func("__stdcall", "CoCreateInstance", "int32_t", ["const void*", "void*", "uint32_t", "const void*", "_Out_ void **"]);
+const releaseMethod = koffi.proto("__stdcall", "uint32_t", ["void*"]);
+const seekMethod = koffi.proto("__stdcall", "int32_t", ["void*", "int64_t", "uint32_t", "void*"]);
+function methodAddress(p: unknown, index: number): unknown {
+  return (koffi.decode(koffi.decode(p, "void*"), "void*", index + 1) as unknown[])[index];
+}
+export function rewind(clsid: unknown, iid: unknown): number {
+  const out = koffi.alloc("void*", 1);
+  if (CoCreateInstance(clsid, null, 1, iid, out) < 0) return -1;
+  const stream = koffi.decode(out, "void*");
+  koffi.call(methodAddress(stream, 2), releaseMethod, stream);
+  koffi.call(methodAddress(stream, 5), seekMethod, stream, 0, 0, null);
+  return 0;
+}
+`,
+      errors: [{ messageId: "useAfterRelease", data: { pointer: "stream", line: "12", use: "calls a method of it through its vtable" }, line: 13, column: 14 }],
+    },
+    {
       name: "a released call object is not a call object any more",
       code: `function start(factory: ICallFactory) {
   const call = factory.CreateCall<AsyncIStockQuote>(IID_AsyncIStockQuote, null);
