@@ -17,6 +17,33 @@ function stop(call: AsyncIStockQuote) {
   const cancel = obtain(call);
 `;
 
+/** A caller that begins a call and cancels it through `helper` (which queries ICancelMethodCalls itself), never finishing. */
+const cancelHelperCase = (helper: string, name: string) => {
+  const code = (finish: string) => `function ${helper}(c: AsyncIStockQuote) {
+  const cancel = c.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+  cancel.Cancel(0);
+  cancel.Release();
+}
+function stop(call: AsyncIStockQuote) {
+  call.Begin_GetPrice("MSFT");
+  ${helper}(call);${finish}
+}
+`;
+  return {
+    name,
+    code: code(""),
+    errors: [
+      {
+        messageId: "cancelWithoutFinish",
+        data: { cancel: `${helper}(call)`, call: "call", finish: "Finish_GetPrice", reached: "the end of the function at line 9", begin: "Begin_" },
+        line: 8,
+        column: 3,
+        suggestions: [{ messageId: "insertFinish", output: code("\n  call.Finish_GetPrice();") }],
+      },
+    ],
+  };
+};
+
 export const missingRelease: RuleCases = {
   valid: [
     {
@@ -299,80 +326,8 @@ function stop(call: AsyncIStockQuote) {
     },
   ],
   invalid: [
-    {
-      name: "a cancel helper's Cancel is reported in the caller that does not finish",
-      code: `function cancelCall(c: AsyncIStockQuote) {
-  const cancel = c.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
-  cancel.Cancel(0);
-  cancel.Release();
-}
-function stop(call: AsyncIStockQuote) {
-  call.Begin_GetPrice("MSFT");
-  cancelCall(call);
-}
-`,
-      errors: [
-        {
-          messageId: "cancelWithoutFinish",
-          data: { cancel: "cancelCall(call)", call: "call", finish: "Finish_GetPrice", reached: "the end of the function at line 9", begin: "Begin_" },
-          line: 8,
-          column: 3,
-          suggestions: [
-            {
-              messageId: "insertFinish",
-              output: `function cancelCall(c: AsyncIStockQuote) {
-  const cancel = c.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
-  cancel.Cancel(0);
-  cancel.Release();
-}
-function stop(call: AsyncIStockQuote) {
-  call.Begin_GetPrice("MSFT");
-  cancelCall(call);
-  call.Finish_GetPrice();
-}
-`,
-            },
-          ],
-        },
-      ],
-    },
-    {
-      name: "a cancel helper named like the method (`safeCancel`) is shown as its call, not as a method of nothing (`safeCancel()`)",
-      code: `function safeCancel(c: AsyncIStockQuote) {
-  const cancel = c.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
-  cancel.Cancel(0);
-  cancel.Release();
-}
-function stop(call: AsyncIStockQuote) {
-  call.Begin_GetPrice("MSFT");
-  safeCancel(call);
-}
-`,
-      errors: [
-        {
-          messageId: "cancelWithoutFinish",
-          data: { cancel: "safeCancel(call)", call: "call", finish: "Finish_GetPrice", reached: "the end of the function at line 9", begin: "Begin_" },
-          line: 8,
-          column: 3,
-          suggestions: [
-            {
-              messageId: "insertFinish",
-              output: `function safeCancel(c: AsyncIStockQuote) {
-  const cancel = c.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
-  cancel.Cancel(0);
-  cancel.Release();
-}
-function stop(call: AsyncIStockQuote) {
-  call.Begin_GetPrice("MSFT");
-  safeCancel(call);
-  call.Finish_GetPrice();
-}
-`,
-            },
-          ],
-        },
-      ],
-    },
+    cancelHelperCase("cancelCall", "a cancel helper's Cancel is reported in the caller that does not finish"),
+    cancelHelperCase("safeCancel", "a cancel helper named like the method (`safeCancel`) is shown as its call, not as a method of nothing (`safeCancel()`)"),
     {
       name: "a helper that cancels through the pointer it is given",
       code: `function cancelNow(p: ICancelMethodCalls) {
