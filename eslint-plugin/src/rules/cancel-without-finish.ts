@@ -9,7 +9,7 @@ import { lineOf, protocolRule } from "../util/protocol-rule";
 import { exitWords, insertFinishRepair } from "../util/repairs";
 
 const CANCEL_WITHOUT_FINISH =
-  "`{{cancel}}` cancels the call on `{{call}}`, but `{{call}}.{{finish}}()` is not called before {{reached}}. Until it is, every {{begin}} on `{{call}}` returns RPC_E_CALL_PENDING.";
+  "`{{cancel}}` cancels the call on `{{call}}`, but `{{finishCall}}` is not called before {{reached}}. Until it is, every {{begin}} on `{{call}}` returns RPC_E_CALL_PENDING.";
 
 /** The place reached without Finish_, in words: `the return at line 9`, `line 7, where call is released`. */
 function reachedWords(finding: CancelWithoutFinish): string {
@@ -23,13 +23,18 @@ export default protocolRule({
   messageId: "cancelWithoutFinish",
   message: CANCEL_WITHOUT_FINISH,
   suggestionMessages: { insertFinish: "Call `{{call}}` here." },
-  data: (finding, vocabulary) => ({
-    cancel: finding.cancel,
-    call: finding.call,
-    finish: finding.method !== null ? vocabulary.finishName(finding.method) : `${vocabulary.finishPrefix}…`,
-    reached: reachedWords(finding),
-    begin: vocabulary.beginPrefix,
-  }),
+  data: (finding, vocabulary) => {
+    const finish = finding.method !== null ? vocabulary.finishName(finding.method) : `${vocabulary.finishPrefix}…`;
+    return {
+      cancel: finding.cancel,
+      call: finding.call,
+      finish,
+      // A call begun through a vtable has no Finish_ method: its Finish_ by name, not as a method call on the object.
+      finishCall: finding.raw ? finish : `${finding.call}.${finish}()`,
+      reached: reachedWords(finding),
+      begin: vocabulary.beginPrefix,
+    };
+  },
   related: (finding) =>
     "exit" in finding.reached
       ? { ...finding.reached.exit, label: exitWords(finding.reached.exit) }

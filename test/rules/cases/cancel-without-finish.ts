@@ -274,7 +274,7 @@ call.Finish_GetPrice();
       errors: [
         {
           messageId: "cancelWithoutFinish",
-          data: { cancel: "cancel.Cancel()", call: "call", finish: "Finish_GetPrice", reached: "the end of the function at line 6", begin: "Begin_" },
+          data: { cancel: "cancel.Cancel()", call: "call", finish: "Finish_GetPrice", finishCall: "call.Finish_GetPrice()", reached: "the end of the function at line 6", begin: "Begin_" },
           line: 4,
           column: 3,
           suggestions: [
@@ -307,7 +307,7 @@ call.Finish_GetPrice();
       errors: [
         {
           messageId: "cancelWithoutFinish",
-          data: { cancel: "cancel.Cancel()", call: "call", finish: "Finish_GetPrice", reached: "the return at line 6", begin: "Begin_" },
+          data: { cancel: "cancel.Cancel()", call: "call", finish: "Finish_GetPrice", finishCall: "call.Finish_GetPrice()", reached: "the return at line 6", begin: "Begin_" },
           line: 4,
           column: 3,
           suggestions: [
@@ -343,7 +343,7 @@ call.Finish_GetPrice();
       errors: [
         {
           messageId: "cancelWithoutFinish",
-          data: { cancel: "cancel.Cancel()", call: "call", finish: "Finish_GetPrice", reached: "the throw at line 7", begin: "Begin_" },
+          data: { cancel: "cancel.Cancel()", call: "call", finish: "Finish_GetPrice", finishCall: "call.Finish_GetPrice()", reached: "the throw at line 7", begin: "Begin_" },
           line: 4,
           column: 3,
           suggestions: [
@@ -383,7 +383,7 @@ call.Finish_GetPrice();
       errors: [
         {
           messageId: "cancelWithoutFinish",
-          data: { cancel: "cancel.Cancel()", call: "call", finish: "Finish_GetPrice", reached: "the end of the function at line 11", begin: "Begin_" },
+          data: { cancel: "cancel.Cancel()", call: "call", finish: "Finish_GetPrice", finishCall: "call.Finish_GetPrice()", reached: "the end of the function at line 11", begin: "Begin_" },
           line: 4,
           column: 3,
           suggestions: [
@@ -423,7 +423,7 @@ call.Finish_GetPrice();
       errors: [
         {
           messageId: "cancelWithoutFinish",
-          data: { cancel: "cancel.Cancel()", call: "call", finish: "Finish_GetPrice", reached: "the end of the function at line 10", begin: "Begin_" },
+          data: { cancel: "cancel.Cancel()", call: "call", finish: "Finish_GetPrice", finishCall: "call.Finish_GetPrice()", reached: "the end of the function at line 10", begin: "Begin_" },
           line: 5,
           column: 5,
           suggestions: [
@@ -461,7 +461,7 @@ call.Finish_GetPrice();
       errors: [
         {
           messageId: "cancelWithoutFinish",
-          data: { cancel: "cancel.Cancel()", call: "call", finish: "Finish_GetPrice", reached: "the end of the function at line 9", begin: "Begin_" },
+          data: { cancel: "cancel.Cancel()", call: "call", finish: "Finish_GetPrice", finishCall: "call.Finish_GetPrice()", reached: "the end of the function at line 9", begin: "Begin_" },
           line: 5,
           column: 5,
           suggestions: [
@@ -499,7 +499,7 @@ call.Finish_GetPrice();
       errors: [
         {
           messageId: "cancelWithoutFinish",
-          data: { cancel: "cancel.Cancel()", call: "call", finish: "Finish_GetPrice", reached: "the end of the function at line 10", begin: "Begin_" },
+          data: { cancel: "cancel.Cancel()", call: "call", finish: "Finish_GetPrice", finishCall: "call.Finish_GetPrice()", reached: "the end of the function at line 10", begin: "Begin_" },
           line: 6,
           column: 24,
           suggestions: [
@@ -534,7 +534,7 @@ call.Finish_GetPrice();
       errors: [
         {
           messageId: "cancelWithoutFinish",
-          data: { cancel: "cancel.Cancel()", call: "call", finish: "Finish_GetPrice", reached: "the end of the function at line 7", begin: "Begin_" },
+          data: { cancel: "cancel.Cancel()", call: "call", finish: "Finish_GetPrice", finishCall: "call.Finish_GetPrice()", reached: "the end of the function at line 7", begin: "Begin_" },
           line: 4,
           column: 3,
           suggestions: [
@@ -573,7 +573,7 @@ call.Finish_GetPrice();
       errors: [
         {
           messageId: "cancelWithoutFinish",
-          data: { cancel: "cancel.Cancel()", call: "call", finish: "Finish_GetPrice", reached: "the end of the function at line 13", begin: "Begin_" },
+          data: { cancel: "cancel.Cancel()", call: "call", finish: "Finish_GetPrice", finishCall: "call.Finish_GetPrice()", reached: "the end of the function at line 13", begin: "Begin_" },
           line: 6,
           column: 7,
           suggestions: [
@@ -620,7 +620,7 @@ call.Finish_GetPrice();
       errors: [
         {
           messageId: "cancelWithoutFinish",
-          data: { cancel: "cancel.Cancel()", call: "call", finish: "Finish_GetPrice", reached: "the end of the function at line 15", begin: "Begin_" },
+          data: { cancel: "cancel.Cancel()", call: "call", finish: "Finish_GetPrice", finishCall: "call.Finish_GetPrice()", reached: "the end of the function at line 15", begin: "Begin_" },
           line: 7,
           column: 9,
           suggestions: [
@@ -662,7 +662,7 @@ call.Finish_GetPrice();
       errors: [
         {
           messageId: "cancelWithoutFinish",
-          data: { cancel: "cancel.Cancel()", call: "call", finish: "Finish_GetPrice", reached: "line 7, where call is released", begin: "Begin_" },
+          data: { cancel: "cancel.Cancel()", call: "call", finish: "Finish_GetPrice", finishCall: "call.Finish_GetPrice()", reached: "line 7, where call is released", begin: "Begin_" },
           line: 5,
           column: 3,
           suggestions: [
@@ -696,7 +696,7 @@ call.Finish_GetPrice();
       errors: [
         {
           messageId: "cancelWithoutFinish",
-          data: { cancel: "alias.Cancel()", call: "call", finish: "Finish_GetPrice", reached: "the end of the function at line 7", begin: "Begin_" },
+          data: { cancel: "alias.Cancel()", call: "call", finish: "Finish_GetPrice", finishCall: "call.Finish_GetPrice()", reached: "the end of the function at line 7", begin: "Begin_" },
           line: 5,
           column: 3,
           suggestions: [
@@ -727,7 +727,7 @@ cancel.Release();
       errors: [
         {
           messageId: "cancelWithoutFinish",
-          data: { cancel: "cancel.Cancel()", call: "call", finish: "Finish_GetPrice", reached: "the end of the module at line 6", begin: "Begin_" },
+          data: { cancel: "cancel.Cancel()", call: "call", finish: "Finish_GetPrice", finishCall: "call.Finish_GetPrice()", reached: "the end of the module at line 6", begin: "Begin_" },
           line: 4,
           column: 1,
           suggestions: [
@@ -761,7 +761,7 @@ call.Finish_GetPrice();
       errors: [
         {
           messageId: "cancelWithoutFinish",
-          data: { cancel: "cancel.Cancel()", call: "call", finish: "Finish_GetPrice", reached: "the return at line 9", begin: "Begin_" },
+          data: { cancel: "cancel.Cancel()", call: "call", finish: "Finish_GetPrice", finishCall: "call.Finish_GetPrice()", reached: "the return at line 9", begin: "Begin_" },
           line: 4,
           column: 3,
           suggestions: [
@@ -801,7 +801,7 @@ call.Finish_GetPrice();
       errors: [
         {
           messageId: "cancelWithoutFinish",
-          data: { cancel: "out.value!.Cancel()", call: "call", finish: "Finish_GetPrice", reached: "the end of the function at line 11", begin: "Begin_" },
+          data: { cancel: "out.value!.Cancel()", call: "call", finish: "Finish_GetPrice", finishCall: "call.Finish_GetPrice()", reached: "the end of the function at line 11", begin: "Begin_" },
           line: 9,
           column: 3,
           suggestions: [
@@ -822,6 +822,52 @@ call.Finish_GetPrice();
 `,
             },
           ],
+        },
+      ],
+    },
+    {
+      name: "through a vtable dispatcher: the message names the Cancel as written and the Finish_ owed by its name (a bigint has no Finish_ method); the repair is the file's own Finish_ call",
+      code: `declare function vcall(p: bigint, slot: number, types: unknown[], args: unknown[]): number;
+declare const ASYNCISTOCKQUOTE_BEGIN_GETPRICE: number, ASYNCISTOCKQUOTE_FINISH_GETPRICE: number;
+declare const IUNKNOWN_QUERYINTERFACE: number, IUNKNOWN_RELEASE: number, ICANCELMETHODCALLS_CANCEL: number;
+declare const IID_ICancelMethodCalls: Uint8Array;
+export function settle(call: bigint): number {
+  return vcall(call, ASYNCISTOCKQUOTE_FINISH_GETPRICE, [], []);
+}
+export function stop(call: bigint): number {
+  vcall(call, ASYNCISTOCKQUOTE_BEGIN_GETPRICE, ["str"], ["MSFT"]);
+  const out = new BigUint64Array(1);
+  if (vcall(call, IUNKNOWN_QUERYINTERFACE, ["ptr", "ptr"], [IID_ICancelMethodCalls, out]) < 0) return -1;
+  const cancel = out[0];
+  vcall(cancel, ICANCELMETHODCALLS_CANCEL, ["u32"], [0]);
+  vcall(cancel, IUNKNOWN_RELEASE, [], []);
+  return 0;
+}
+`,
+      errors: [
+        {
+          messageId: "cancelWithoutFinish",
+          data: { cancel: 'vcall(cancel, ICANCELMETHODCALLS_CANCEL, ["u32"], [0])', call: "call", finish: "Finish_GETPRICE", finishCall: "Finish_GETPRICE", reached: "the return at line 15", begin: "Begin_" },
+          line: 13,
+          column: 3,
+          suggestions: [{ messageId: "insertFinish", output: `declare function vcall(p: bigint, slot: number, types: unknown[], args: unknown[]): number;
+declare const ASYNCISTOCKQUOTE_BEGIN_GETPRICE: number, ASYNCISTOCKQUOTE_FINISH_GETPRICE: number;
+declare const IUNKNOWN_QUERYINTERFACE: number, IUNKNOWN_RELEASE: number, ICANCELMETHODCALLS_CANCEL: number;
+declare const IID_ICancelMethodCalls: Uint8Array;
+export function settle(call: bigint): number {
+  return vcall(call, ASYNCISTOCKQUOTE_FINISH_GETPRICE, [], []);
+}
+export function stop(call: bigint): number {
+  vcall(call, ASYNCISTOCKQUOTE_BEGIN_GETPRICE, ["str"], ["MSFT"]);
+  const out = new BigUint64Array(1);
+  if (vcall(call, IUNKNOWN_QUERYINTERFACE, ["ptr", "ptr"], [IID_ICancelMethodCalls, out]) < 0) return -1;
+  const cancel = out[0];
+  vcall(cancel, ICANCELMETHODCALLS_CANCEL, ["u32"], [0]);
+  vcall(cancel, IUNKNOWN_RELEASE, [], []);
+  vcall(call, ASYNCISTOCKQUOTE_FINISH_GETPRICE, [], []);
+  return 0;
+}
+` }],
         },
       ],
     },

@@ -35,7 +35,7 @@ function stop(call: AsyncIStockQuote) {
     errors: [
       {
         messageId: "cancelWithoutFinish",
-        data: { cancel: `${helper}(call)`, call: "call", finish: "Finish_GetPrice", reached: "the end of the function at line 9", begin: "Begin_" },
+        data: { cancel: `${helper}(call)`, call: "call", finish: "Finish_GetPrice", finishCall: "call.Finish_GetPrice()", reached: "the end of the function at line 9", begin: "Begin_" },
         line: 8,
         column: 3,
         suggestions: [{ messageId: "insertFinish", output: code("\n  call.Finish_GetPrice();") }],
@@ -343,7 +343,7 @@ function stop(call: AsyncIStockQuote) {
       errors: [
         {
           messageId: "cancelWithoutFinish",
-          data: { cancel: "cancelNow(cancel)", call: "call", finish: "Finish_GetPrice", reached: "the end of the function at line 9", begin: "Begin_" },
+          data: { cancel: "cancelNow(cancel)", call: "call", finish: "Finish_GetPrice", finishCall: "call.Finish_GetPrice()", reached: "the end of the function at line 9", begin: "Begin_" },
           line: 7,
           column: 3,
           suggestions: [
@@ -380,7 +380,7 @@ function stop(call: AsyncIStockQuote) {
       errors: [
         {
           messageId: "cancelWithoutFinish",
-          data: { cancel: "cancel.Cancel()", call: "call", finish: "Finish_GetPrice", reached: "the end of the function at line 9", begin: "Begin_" },
+          data: { cancel: "cancel.Cancel()", call: "call", finish: "Finish_GetPrice", finishCall: "call.Finish_GetPrice()", reached: "the end of the function at line 9", begin: "Begin_" },
           line: 7,
           column: 3,
           suggestions: [
