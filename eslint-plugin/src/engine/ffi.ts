@@ -286,6 +286,9 @@ export class FfiShapes {
    * (their summaries say what they return).
    */
   isOwnedExportResult(call: TSESTree.CallExpression): boolean {
+    // Asked of every call the engine gives no other meaning: first the cheap question, is its value (maybe converted)
+    // what a declaration binds? (A call made for its effect or passed on is none of this.)
+    if (!declaresValueOf(call)) return false;
     const callee = unwrapExpression(call.callee);
     if (callee.type === "Identifier" ? !this.isKoffiDeclared(callee) : !this.isNativeExport(callee)) return false;
     if (this.boxes.readBox(call) || this.boxes.convertedOperand(call) !== null || this.lookups.localFunction(callee) !== null || this.lookups.importedRole(callee) !== null) return false;
@@ -411,4 +414,19 @@ function isObjectExpression(node: TSESTree.CallExpressionArgument): node is Expr
 /** An UPPER_SNAKE constant that is no flag or code of some other API (`MEM_COMMIT`, `WM_PAINT`, `E_FAIL`): a vtable slot's name. */
 function isSlotConstantName(name: string): boolean {
   return /^[A-Z][A-Z0-9]*_[A-Z0-9_]+$/.test(name) && !/^(MEM|PAGE|FILE|GENERIC|WM|WS|SW|VK|CS|IDC|IDI|MB|ERROR|E|S|RPC|CLSCTX|COINIT)_/.test(name);
+}
+
+/** Is this call's value, or a call or cast given it (`BigInt(call)`, `call as bigint`), a declaration's initial value? */
+function declaresValueOf(call: TSESTree.CallExpression): boolean {
+  let value: Node = call;
+  for (let depth = 0; depth < 4; depth++) {
+    const parent: Node | undefined = value.parent;
+    if (!parent) return false;
+    if (parent.type === "VariableDeclarator") return parent.init === value;
+    const wraps = parent.type === "TSAsExpression" || parent.type === "TSNonNullExpression" || parent.type === "TSTypeAssertion" || parent.type === "TSSatisfiesExpression";
+    const converts = (parent.type === "CallExpression" || parent.type === "NewExpression") && parent.arguments[0] === value;
+    if (!wraps && !converts) return false;
+    value = parent;
+  }
+  return false;
 }
