@@ -22,7 +22,7 @@ function freesNoObject(name: string): boolean {
 }
 
 /** The variable a value is bound to where it is made (`const p = value`, `p = value`), or null. */
-function boundTo(value: Node): Node | null {
+export function boundTo(value: Node): Node | null {
   const parent = value.parent;
   return parent?.type === "VariableDeclarator" && parent.init === value ? parent.id : parent?.type === "AssignmentExpression" && parent.right === value ? parent.left : null;
 }
@@ -140,7 +140,7 @@ export class ComEvidence {
   }
 
   /** A value with the conversions around it (`new Deno.UnsafePointer(Number(big))` of `big`): the same pointer. */
-  private converted(value: Node): Node {
+  converted(value: Node): Node {
     let node = value;
     for (let parent = wrappedValue(node).parent; parent && (parent.type === "CallExpression" || parent.type === "NewExpression"); parent = wrappedValue(node).parent) {
       const operand = this.shapes.boxes.convertedOperand(parent);
@@ -230,91 +230,19 @@ export class ComEvidence {
     return known;
   }
 
-  /**
-   * A native export's result (`BigInt(Shlwapi.SHCreateMemStream(null, 0))`): a reference the caller owns when this value
-   * is used as a COM object, the file frees no result of that export as memory, and it gives back what the export
-   * returns, here or at another of its calls: by a Release (a method, a release function, a vtable's Release slot), never balanced by an
-   * AddRef of its own. No COM convention makes an object returned without a box the caller's (a borrowed device, a
-   * singleton): the file's own Release is the evidence. Only variables bound once say which value is which.
-   */
-  exportResultIsOwned(call: TSESTree.CallExpression): boolean {
-    const exportName = dottedName(unwrapExpression(call.callee));
-    if (exportName === null) return false;
-    const target = this.resultTarget(call);
-    if (target === null || !this.boundOnce(target)) return false;
-    const uses = this.resultUses(this.converted(call) as TSESTree.CallExpression);
-    if (uses.includes("freed") || !(uses.includes("object") || this.boundIsComObject(target))) return false;
-    let known = this.releasedResults.get(exportName);
-    if (known === undefined) {
-      const name = calleeName(call.callee);
-      const calls = name === null ? [] : ((this.callsByName ??= callsByName(rootOf(call))).get(`call ${name}`) ?? []);
-      const same = calls.filter((other) => dottedName(unwrapExpression(other.callee)) === exportName);
-      // An export whose result the file frees as memory anywhere (`SysFreeString(SysAllocString(...))`) hands out memory.
-      known =
-        !same.some((other) => this.resultUses(this.converted(other) as TSESTree.CallExpression).includes("freed")) &&
-        same.some((other) => {
-          const bound = this.resultTarget(other);
-          if (bound === null || !this.boundOnce(bound)) return false;
-          const uses = this.lookups.referencesOf(bound).filter((r) => r !== bound).map((r) => this.converted(r));
-          return uses.some((use) => this.isRelease(use)) && !uses.some((use) => this.isAddRef(use));
-        });
-      this.releasedResults.set(exportName, known);
-    }
-    return known;
-  }
-  /** By export (its dotted name): does the file give back what it returns somewhere? */
-  private readonly releasedResults = new Map<string, boolean>();
-
-  /** The variable a call's result is bound to, through the conversions it is given to (`const stream = BigInt(...)`), or null. */
-  private resultTarget(call: TSESTree.CallExpression): TSESTree.Identifier | null {
-    const target = boundTo(wrappedValue(this.converted(call)));
-    return target?.type === "Identifier" ? target : null;
-  }
-
-  /** Is the variable given a value only where it is declared (no assignment, no update), so each use is of that value? */
-  private boundOnce(target: TSESTree.Identifier): boolean {
-    if (target.parent?.type !== "VariableDeclarator") return false;
-    return this.lookups.referencesOf(target).every((r) => {
-      const parent = r.parent;
-      return r === target || !((parent?.type === "AssignmentExpression" && parent.left === r) || parent?.type === "UpdateExpression");
-    });
-  }
-
-  /** Is this value released here: by a Release method, a release function by the options' names, or a call through its vtable's Release slot? */
-  private isRelease(expr: Node): boolean {
-    return this.isProtocolCallOn(expr, "release");
-  }
-
-  private isAddRef(expr: Node): boolean {
-    return this.isProtocolCallOn(expr, "addRef");
-  }
-
-  /** A Release or AddRef of this value: its method, a release function by the options' names, or its vtable's slot. */
-  private isProtocolCallOn(expr: Node, role: "release" | "addRef"): boolean {
-    const parent = expr.parent;
-    const v = this.vocabulary;
-    if (parent?.type === "MemberExpression" && parent.object === expr) {
-      const name = memberName(parent);
-      return name !== null && parent.parent?.type === "CallExpression" && parent.parent.callee === parent && (role === "release" ? v.isRelease(name) : v.isAddRef(name));
-    }
-    if (parent?.type !== "CallExpression") return false;
-    const index = parent.arguments.indexOf(expr as TSESTree.CallExpressionArgument);
-    if (index < 0) return false;
-    const vtable = this.shapes.vtableCall(parent);
-    if (vtable !== null) return vtable.object === expr && vtable.method.role === role;
-    if (role !== "release") return false;
-    const name = calleeName(parent.callee);
-    return name !== null && v.isReleaseFunction(name) && (index === 0 || this.shapes.releaseFunctionOfFile(parent.callee)?.each === true);
-  }
-
   /** Is a call's result freed as memory, a string or a handle (`WindowsDeleteString(outPtr(s, 6))`), and never used as a COM object? */
   isMemoryResult(call: TSESTree.CallExpression): boolean {
     const uses = this.resultUses(call);
     return uses.includes("freed") && !uses.includes("object");
   }
 
+  /** The file's calls of a function by its last name (`SHCreateMemStream` for `Shlwapi.SHCreateMemStream(...)`). */
+  callsNamed(name: string, anywhere: Node): readonly TSESTree.CallExpression[] {
+    return (this.callsByName ??= callsByName(rootOf(anywhere))).get(`call ${name}`) ?? [];
+  }
+
   /** How a call's result is used: as a COM object, freed as something else, or neither (each use, through a variable it is bound to; none when it is dropped). */
-  private resultUses(call: TSESTree.CallExpression): ("object" | "freed" | "other" | "stored")[] {
+  resultUses(call: TSESTree.CallExpression): ("object" | "freed" | "other" | "stored")[] {
     const use = (expr: Node): "object" | "freed" | "other" | "stored" => {
       const parent = expr.parent;
       if (parent?.type === "CallExpression" && parent.arguments[0] === expr && (freesNoObject(calleeName(parent.callee) ?? "") || this.freesFirstParameter(parent.callee))) return "freed";

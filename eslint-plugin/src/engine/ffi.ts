@@ -16,6 +16,7 @@
 import type { TSESTree } from "@typescript-eslint/utils";
 import { calleeName, constantValue, declaredFunctionName, dottedName, isAssertion, sameExpression, slotAtByteOffset, memberName, numericLiteral, unwrapExpression } from "./ast";
 import { ComEvidence } from "./com-evidence";
+import { ExportResults } from "./export-results";
 import { argumentAfterIid } from "./interface-ids";
 import { denoVtableSlot, isDenoNativeCall } from "./deno-calls";
 import { isBunReadNamespace, isKoffi } from "./out-box-shapes";
@@ -58,6 +59,7 @@ export interface FfiLookups {
 export class FfiShapes {
   private readonly tables: VtableTables;
   private readonly evidence: ComEvidence;
+  private readonly exportResults: ExportResults;
   /** The file's out boxes: which variable holds one, how it is passed and read (out-boxes.ts). */
   readonly boxes: OutBoxes;
   /** Methods looked up in a vtable and called later, or called at once (method-lookups.ts). */
@@ -70,6 +72,7 @@ export class FfiShapes {
     this.boxes = new OutBoxes(lookups);
     this.methods = new MethodLookups(lookups, (call) => this.vtableCall(call));
     this.evidence = new ComEvidence(vocabulary, lookups, this);
+    this.exportResults = new ExportResults(vocabulary, lookups, this, this.evidence, (name) => this.isKoffiDeclared(name));
     this.tables = new VtableTables(vocabulary, lookups);
   }
 
@@ -279,21 +282,9 @@ export class FfiShapes {
     return this.evidence.readsAsPointer(box);
   }
 
-  /**
-   * A native export's own result (`Shlwapi.SHCreateMemStream(null, 0)`, converted or not) that the caller owns (com-evidence.ts
-   * `exportResultIsOwned`): an export by its shape (`lib.symbols.X`, a library object's `Lib.X`, a function koffi declared),
-   * not a read of memory or of a box, a conversion, a function of the file or a helper imported from the repository
-   * (their summaries say what they return).
-   */
+  /** A native export's own result that the caller owns (export-results.ts). */
   isOwnedExportResult(call: TSESTree.CallExpression): boolean {
-    // Asked of every call the engine gives no other meaning: first the cheap question, is its value (maybe converted)
-    // what a declaration binds? (A call made for its effect or passed on is none of this.)
-    if (!declaresValueOf(call)) return false;
-    const callee = unwrapExpression(call.callee);
-    if (callee.type === "Identifier" ? !this.isKoffiDeclared(callee) : !this.isNativeExport(callee)) return false;
-    if (this.boxes.readBox(call) || this.boxes.convertedOperand(call) !== null || this.lookups.localFunction(callee) !== null || this.lookups.importedRole(callee) !== null) return false;
-    if (callee.type === "MemberExpression" && (isKoffi(callee.object) || isBunReadNamespace(dottedName(callee.object) ?? ""))) return false;
-    return this.evidence.exportResultIsOwned(call);
+    return this.exportResults.isOwned(call);
   }
 
   /** A call's result the file frees as memory and never uses as a COM object (com-evidence.ts). */
@@ -414,19 +405,4 @@ function isObjectExpression(node: TSESTree.CallExpressionArgument): node is Expr
 /** An UPPER_SNAKE constant that is no flag or code of some other API (`MEM_COMMIT`, `WM_PAINT`, `E_FAIL`): a vtable slot's name. */
 function isSlotConstantName(name: string): boolean {
   return /^[A-Z][A-Z0-9]*_[A-Z0-9_]+$/.test(name) && !/^(MEM|PAGE|FILE|GENERIC|WM|WS|SW|VK|CS|IDC|IDI|MB|ERROR|E|S|RPC|CLSCTX|COINIT)_/.test(name);
-}
-
-/** Is this call's value, or a call or cast given it (`BigInt(call)`, `call as bigint`), a declaration's initial value? */
-function declaresValueOf(call: TSESTree.CallExpression): boolean {
-  let value: Node = call;
-  for (let depth = 0; depth < 4; depth++) {
-    const parent: Node | undefined = value.parent;
-    if (!parent) return false;
-    if (parent.type === "VariableDeclarator") return parent.init === value;
-    const wraps = parent.type === "TSAsExpression" || parent.type === "TSNonNullExpression" || parent.type === "TSTypeAssertion" || parent.type === "TSSatisfiesExpression";
-    const converts = (parent.type === "CallExpression" || parent.type === "NewExpression") && parent.arguments[0] === value;
-    if (!wraps && !converts) return false;
-    value = parent;
-  }
-  return false;
 }
