@@ -120,7 +120,7 @@ export class FileAnalysis implements EngineContext {
   previousInstance(res: Resource): Resource {
     return this.resources.previousOf(res);
   }
-  beginInfo(begin: Node): { recv: Sym; recvKey: string | null; method: string } | null {
+  beginInfo(begin: Node): { recv: Sym; recvKey: string | null; method: string; viaVtable?: boolean } | null {
     return this.resources.begins.get(begin) ?? null;
   }
   registerBegin(node: Node, method: string, recv: Sym, recvKey: string | null): void {

@@ -160,7 +160,7 @@ export interface EngineContext {
   /** A helper call whose result the file frees as memory and never uses as a COM object: it hands out no pointer to own. */
   isMemoryResult(call: Node): boolean;
   /** What a Begin_ was called on, for `await` of a promise-shaped Begin_. */
-  beginInfo(begin: Node): { recv: Sym; recvKey: string | null; method: string } | null;
+  beginInfo(begin: Node): { recv: Sym; recvKey: string | null; method: string; viaVtable?: boolean } | null;
   /** A call of a helper that begins a call counts as that Begin_ (for messages and suggestions). */
   registerBegin(node: Node, method: string, recv: Sym, recvKey: string | null): void;
   /**

@@ -16,7 +16,8 @@ import type { Vocabulary } from "./vocabulary";
 import type { AcquireFunction, QueryInterfaceArguments } from "../options";
 
 export type ApiCall =
-  | { kind: "begin"; receiver: TSESTree.Expression; method: string; name: string }
+  /** `viaVtable`: through the object's vtable (`vcall(call, ..._BEGIN_X)`), which has no Finish_ method to call on it. */
+  | { kind: "begin"; receiver: TSESTree.Expression; method: string; name: string; viaVtable?: boolean }
   | { kind: "finish"; receiver: TSESTree.Expression; method: string; name: string }
   | { kind: "cancel"; receiver: TSESTree.Expression }
   /** `alsoReleases`: the other arguments of a release function of the file that goes over them all (`comRelease(a, b)`). */
@@ -123,7 +124,7 @@ export class Recognizer {
       case "cancel":
         return { kind: "cancel", receiver: object };
       case "begin":
-        return { kind: "begin", receiver: object, method: method.method, name: this.vocabulary.beginName(method.method) };
+        return { kind: "begin", receiver: object, method: method.method, name: this.vocabulary.beginName(method.method), viaVtable: true };
       case "finish":
         return { kind: "finish", receiver: object, method: method.method, name: this.vocabulary.finishName(method.method) };
       case "queryInterface":

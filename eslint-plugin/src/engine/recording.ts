@@ -201,7 +201,7 @@ export class Recorder {
       case "begin": {
         const recv = s.sym(api.receiver);
         const recvKey = s.keyOf(api.receiver);
-        this.resources.registerBegin(node, { recv, recvKey, method: api.method, name: api.name });
+        this.resources.registerBegin(node, { recv, recvKey, method: api.method, name: api.name, viaVtable: api.viaVtable === true });
         this.noteVtableDispatcher(node, api.receiver);
         this.throwPoint();
         this.record({ k: "begin", node, recv, recvKey, method: api.method });

@@ -25,6 +25,8 @@ export interface BeginInfo {
   method: string;
   /** `Begin_GetPrice`, or the helper's callee text for a helper that begins. */
   name: string;
+  /** Begun through the object's vtable (`vcall(call, ..._BEGIN_X)`): its object has no Finish_ method to call. */
+  viaVtable?: boolean;
 }
 
 export class ResourceTable {

@@ -6,7 +6,6 @@ import type { TSESTree } from "@typescript-eslint/utils";
 import type { Fact } from "./facts";
 import type { CancelWithoutFinish, Exit, MissingRelease, Sink, UseAfterRelease } from "./findings";
 import type { EngineContext, Resource } from "./model";
-import { unwrapExpression } from "./ast";
 
 type Node = TSESTree.Node;
 
@@ -72,15 +71,9 @@ export function describeUse(ctx: EngineContext, node: Node, res: Resource): UseA
   return "pass";
 }
 
-/**
- * Was this Begin_ a call through a vtable (`vcall(call, ..._BEGIN_X)`), whose object has no Finish_ method to call? Not
- * a method of its object by name, even through a table (`vt.Begin_GetPrice(call)`, repaired as `vt.Finish_GetPrice(call)`).
- */
+/** Was this Begin_ a call through a vtable (`vcall(call, ..._BEGIN_X)`), as the recognizer classified it? Its object has no Finish_ method. */
 export function begunThroughVtable(ctx: EngineContext, begin: Node): boolean {
-  if (begin.type !== "CallExpression") return false;
-  const callee = unwrapExpression(begin.callee);
-  if (callee.type === "MemberExpression" && !callee.computed && callee.property.type === "Identifier" && ctx.vocabulary.beginMethod(callee.property.name) !== null) return false;
-  return ctx.vtableCall(begin) !== null;
+  return ctx.beginInfo(begin)?.viaVtable === true;
 }
 
 /** Longer calls are shown up to their second argument: enough for a dispatcher's object and slot. */
