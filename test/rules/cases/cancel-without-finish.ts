@@ -1,5 +1,24 @@
 import type { RuleCases } from "./types";
 
+/** Raw calls through a dispatcher: `stop` begins, queries the cancel interface, cancels and releases it, then `finish` (or nothing). */
+const RAW_CANCEL = (finish: string) => `declare function vcall(p: bigint, slot: number, types: unknown[], args: unknown[]): number;
+declare const ASYNCISTOCKQUOTE_BEGIN_GETPRICE: number, ASYNCISTOCKQUOTE_FINISH_GETPRICE: number;
+declare const IUNKNOWN_QUERYINTERFACE: number, IUNKNOWN_RELEASE: number, ICANCELMETHODCALLS_CANCEL: number;
+declare const IID_ICancelMethodCalls: Uint8Array;
+export function settle(call: bigint): number {
+  return vcall(call, ASYNCISTOCKQUOTE_FINISH_GETPRICE, [], []);
+}
+export function stop(call: bigint): number {
+  vcall(call, ASYNCISTOCKQUOTE_BEGIN_GETPRICE, ["str"], ["MSFT"]);
+  const out = new BigUint64Array(1);
+  if (vcall(call, IUNKNOWN_QUERYINTERFACE, ["ptr", "ptr"], [IID_ICancelMethodCalls, out]) < 0) return -1;
+  const cancel = out[0];
+  vcall(cancel, ICANCELMETHODCALLS_CANCEL, ["u32"], [0]);
+  vcall(cancel, IUNKNOWN_RELEASE, [], []);${finish}
+  return 0;
+}
+`;
+
 export const cases: RuleCases = {
   valid: [
     {
@@ -827,47 +846,14 @@ call.Finish_GetPrice();
     },
     {
       name: "through a vtable dispatcher: the message names the Cancel as written and the Finish_ owed by its name (a bigint has no Finish_ method); the repair is the file's own Finish_ call",
-      code: `declare function vcall(p: bigint, slot: number, types: unknown[], args: unknown[]): number;
-declare const ASYNCISTOCKQUOTE_BEGIN_GETPRICE: number, ASYNCISTOCKQUOTE_FINISH_GETPRICE: number;
-declare const IUNKNOWN_QUERYINTERFACE: number, IUNKNOWN_RELEASE: number, ICANCELMETHODCALLS_CANCEL: number;
-declare const IID_ICancelMethodCalls: Uint8Array;
-export function settle(call: bigint): number {
-  return vcall(call, ASYNCISTOCKQUOTE_FINISH_GETPRICE, [], []);
-}
-export function stop(call: bigint): number {
-  vcall(call, ASYNCISTOCKQUOTE_BEGIN_GETPRICE, ["str"], ["MSFT"]);
-  const out = new BigUint64Array(1);
-  if (vcall(call, IUNKNOWN_QUERYINTERFACE, ["ptr", "ptr"], [IID_ICancelMethodCalls, out]) < 0) return -1;
-  const cancel = out[0];
-  vcall(cancel, ICANCELMETHODCALLS_CANCEL, ["u32"], [0]);
-  vcall(cancel, IUNKNOWN_RELEASE, [], []);
-  return 0;
-}
-`,
+      code: RAW_CANCEL(""),
       errors: [
         {
           messageId: "cancelWithoutFinish",
           data: { cancel: 'vcall(cancel, ICANCELMETHODCALLS_CANCEL, ["u32"], [0])', call: "call", finish: "Finish_GETPRICE", finishCall: "Finish_GETPRICE", reached: "the return at line 15", begin: "Begin_" },
           line: 13,
           column: 3,
-          suggestions: [{ messageId: "insertFinish", output: `declare function vcall(p: bigint, slot: number, types: unknown[], args: unknown[]): number;
-declare const ASYNCISTOCKQUOTE_BEGIN_GETPRICE: number, ASYNCISTOCKQUOTE_FINISH_GETPRICE: number;
-declare const IUNKNOWN_QUERYINTERFACE: number, IUNKNOWN_RELEASE: number, ICANCELMETHODCALLS_CANCEL: number;
-declare const IID_ICancelMethodCalls: Uint8Array;
-export function settle(call: bigint): number {
-  return vcall(call, ASYNCISTOCKQUOTE_FINISH_GETPRICE, [], []);
-}
-export function stop(call: bigint): number {
-  vcall(call, ASYNCISTOCKQUOTE_BEGIN_GETPRICE, ["str"], ["MSFT"]);
-  const out = new BigUint64Array(1);
-  if (vcall(call, IUNKNOWN_QUERYINTERFACE, ["ptr", "ptr"], [IID_ICancelMethodCalls, out]) < 0) return -1;
-  const cancel = out[0];
-  vcall(cancel, ICANCELMETHODCALLS_CANCEL, ["u32"], [0]);
-  vcall(cancel, IUNKNOWN_RELEASE, [], []);
-  vcall(call, ASYNCISTOCKQUOTE_FINISH_GETPRICE, [], []);
-  return 0;
-}
-` }],
+          suggestions: [{ messageId: "insertFinish", output: RAW_CANCEL("\n  vcall(call, ASYNCISTOCKQUOTE_FINISH_GETPRICE, [], []);") }],
         },
       ],
     },
