@@ -11,7 +11,6 @@ import { rootKey } from "./module-pointers";
 import { BOX_SLOTS, boxOfSlot } from "./slot-keys";
 import type { FunctionGraph } from "./segment-graph";
 import type { Transitions } from "./transitions";
-import { shownCall } from "./transition-findings";
 
 /** A helper call's summary: an imported helper's comes with the call, a function of this file's is asked for (made on first need). */
 export function summaryOfCall(event: Extract<Event, { k: "callLocal" }>, summaryOf: (fn: TSESTree.Node) => Summary | null): Summary | null {
@@ -47,8 +46,8 @@ export function applyCall(ctx: EngineContext, t: Transitions, draft: Draft, even
       case "finish":
         return t.finish(draft, t.callObjects(draft, arg.sym, arg.key, arg.expr), event.node, effect.method, true, sink);
       case "begin":
-        ctx.registerBegin(event.node, effect.method, arg.sym, arg.key);
-        return t.begin(draft, t.callObjects(draft, arg.sym, arg.key, arg.expr), event.node, shownCall(ctx, event.node, null), sink);
+        ctx.registerBegin(event.node, effect.method, arg.sym, arg.key, effect.viaVtable === true);
+        return t.begin(draft, t.callObjects(draft, arg.sym, arg.key, arg.expr), event.node, null, sink);
       case "cancelCall":
         return t.cancel(draft, t.callObjects(draft, arg.sym, arg.key, arg.expr), event.node);
       case "cancelThrough":

@@ -266,8 +266,8 @@ export class Draft {
     this.tracks = base.tracks as Map<number, IdSet>;
   }
   setTrack(key: number, set: IdSet): void {
-    // Clearing what is not there changes nothing: no copy (a re-bound name that held no call object).
-    if (set.length === 0 && !this.tracks.has(key)) return;
+    // Clearing what is not there, or setting what is there, changes nothing: no copy (a re-bound name that held no call object).
+    if (set.length === 0 ? !this.tracks.has(key) : sameSet(this.tracks.get(key), set)) return;
     if (!this.ownTracks) {
       this.tracks = new Map(this.tracks);
       this.ownTracks = true;
@@ -277,7 +277,8 @@ export class Draft {
   }
   setBinding(key: string, set: IdSet | undefined): void {
     // Binding a name to nothing it did not hold (`let total = 0`) changes nothing: no copy.
-    if ((!set || set.length === 0) && !this.bindings.has(key)) return;
+    // Nor binding it to what it holds already (a loop's next pass over the same `const`).
+    if (!set || set.length === 0 ? !this.bindings.has(key) : sameSet(this.bindings.get(key), set)) return;
     if (!this.ownBindings) {
       this.bindings = new Map(this.bindings);
       this.ownBindings = true;
@@ -287,6 +288,7 @@ export class Draft {
   }
   /** Forgets what was known of `key`'s members (`out[0]`, `x.y`) when `key` is re-bound; the values they held go into `held`. */
   dropMembers(key: string, held?: number[]): void {
+    if (this.bindings.size === 0) return;
     const dot = key + ".";
     const bracket = key + "[";
     for (const [k, values] of this.bindings) {

@@ -123,8 +123,8 @@ export class FileAnalysis implements EngineContext {
   beginInfo(begin: Node): { recv: Sym; recvKey: string | null; method: string; viaVtable?: boolean } | null {
     return this.resources.begins.get(begin) ?? null;
   }
-  registerBegin(node: Node, method: string, recv: Sym, recvKey: string | null): void {
-    this.resources.registerBegin(node, { recv, recvKey, method, name: this.vocabulary.beginName(method) });
+  registerBegin(node: Node, method: string, recv: Sym, recvKey: string | null, viaVtable: boolean): void {
+    this.resources.registerBegin(node, { recv, recvKey, method, name: this.vocabulary.beginName(method), viaVtable });
   }
   beginName(begin: Node): string {
     return this.resources.begins.get(begin)?.name ?? this.vocabulary.beginPrefix;

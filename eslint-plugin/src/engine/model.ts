@@ -162,7 +162,7 @@ export interface EngineContext {
   /** What a Begin_ was called on, for `await` of a promise-shaped Begin_. */
   beginInfo(begin: Node): { recv: Sym; recvKey: string | null; method: string; viaVtable?: boolean } | null;
   /** A call of a helper that begins a call counts as that Begin_ (for messages and suggestions). */
-  registerBegin(node: Node, method: string, recv: Sym, recvKey: string | null): void;
+  registerBegin(node: Node, method: string, recv: Sym, recvKey: string | null, viaVtable: boolean): void;
   /**
    * A module variable that no code of the file releases, passes, returns, copies or exports
    * (`csCacheShader = shader`, kept to compare the next call's argument with): a helper storing its
@@ -260,7 +260,8 @@ export type ParamEffect =
   | { kind: "none"; members?: string[] }
   | { kind: "release" }
   | { kind: "finish"; method: string }
-  | { kind: "begin"; method: string }
+  /** `viaVtable`: every Begin_ it makes goes through the object's vtable (`vcall(call, X_BEGIN_Y)`): no Finish_ method is called on what it was given. */
+  | { kind: "begin"; method: string; viaVtable?: true }
   | { kind: "cancelCall" }
   | { kind: "cancelThrough" }
   /**

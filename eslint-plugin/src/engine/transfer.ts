@@ -14,7 +14,6 @@ import { BOX_SLOTS, isBoxSlot, isVariableKey } from "./slot-keys";
 import { calledMethod, slotKeysOf } from "./object-fields";
 import { applyCall } from "./call-effects";
 import { HeldNotes } from "./held-notes";
-import { shownCall } from "./transition-findings";
 
 /** What a `return` hands out as an object: its properties' values, and those it may lack (set under a condition). */
 export interface ReturnedProperties {
@@ -101,7 +100,7 @@ export class Transfer {
           t.acquire(draft, event.res, event.node, event.checked);
           break;
         case "begin":
-          t.begin(draft, t.callObjects(draft, event.recv, event.recvKey, event.node), event.node, shownCall(this.ctx, event.node, this.ctx.vocabulary.beginName(event.method)), sink);
+          t.begin(draft, t.callObjects(draft, event.recv, event.recvKey, event.node), event.node, event.method, sink);
           break;
         case "finish":
           t.finish(draft, t.callObjects(draft, event.recv, event.recvKey, event.node), event.node, event.method, event.resultChecked, sink);

@@ -6,7 +6,7 @@
  * transition that is wrong, and nowhere else (what each carries: transition-findings.ts).
  */
 import type { TSESTree } from "@typescript-eslint/utils";
-import { Draft, Fact, IdSet, Phase, fromList, normalizeTrack } from "./facts";
+import { Draft, Fact, IdSet, Phase, fromList, normalizeTrack, sameSet } from "./facts";
 import type { Exit, MissingRelease, Sink } from "./findings";
 import type { EngineContext, Resource, Sym } from "./model";
 import type { FunctionGraph } from "./segment-graph";
@@ -82,7 +82,9 @@ export class Transitions {
       if (typeof next === "number") out.push(next);
       else out.push(...next);
     }
-    draft.setTrack(key, normalizeTrack(this.ctx.facts, fromList(out)));
+    const next = normalizeTrack(this.ctx.facts, fromList(out));
+    // Most transitions leave a track as it was (a use of an owned pointer): the draft is then not copied.
+    if (!sameSet(next, set)) draft.setTrack(key, next);
   }
 
   isHeld(fact: Fact): boolean {
@@ -149,7 +151,13 @@ export class Transitions {
     return true;
   }
 
-  begin(draft: Draft, calls: Resource[], node: Node, beginText: string, sink: Sink): void {
+  /** How a message shows a Finish_ call: worked out only for a report, since a Finish_ runs once per fixpoint pass over its segment. */
+  private shownFinish(node: Node, method: string): string {
+    return shownCall(this.ctx, node, this.ctx.vocabulary.finishName(method));
+  }
+
+  /** `method`: the Begin_'s method as the recognizer named it, null for a helper's Begin_ (its message shows the call as written). */
+  begin(draft: Draft, calls: Resource[], node: Node, method: string | null, sink: Sink): void {
     const facts = this.ctx.facts;
     for (const call of calls) {
       this.use(draft, call, node, sink);
@@ -165,7 +173,8 @@ export class Transitions {
                 kind: "begin-while-pending",
                 node,
                 call: call.name,
-                begin: beginText,
+                // Worked out only for a report: a Begin_ runs once per fixpoint pass over its segment.
+                begin: shownCall(this.ctx, node, method === null ? null : this.ctx.vocabulary.beginName(method)),
                 pendingBegin: fact.begin,
                 pendingName: this.ctx.beginName(fact.begin),
                 method: pendingMethod(this.ctx, fact.begin),
@@ -184,7 +193,6 @@ export class Transitions {
   finish(draft: Draft, calls: Resource[], node: Node, method: string, resultChecked: boolean, sink: Sink): void {
     const facts = this.ctx.facts;
     const vocabulary = this.ctx.vocabulary;
-    const finishText = shownCall(this.ctx, node, vocabulary.finishName(method));
     for (const call of calls) {
       this.use(draft, call, node, sink);
       this.mapTrack(draft, call.protoKey, (fact, id) => {
@@ -194,20 +202,20 @@ export class Transitions {
           case Phase.CallIdle:
             // A promise-shaped binding may still expect Finish_ after the awaited Begin_ settled.
             if (!fact.uncertain && fact.site?.type !== "AwaitExpression") {
-              sink.report({ kind: "finish-without-begin", node, call: call.name, finish: finishText, earlierFinish: fact.site });
+              sink.report({ kind: "finish-without-begin", node, call: call.name, finish: this.shownFinish(node, method), earlierFinish: fact.site });
             }
             return facts.derive(id, Phase.CallIdle, node, null);
           case Phase.CallPending:
           case Phase.CallCanceled: {
             if (fact.begin && !vocabulary.sameMethod(pendingMethod(this.ctx, fact.begin), method)) {
               if (!fact.uncertain) {
-                sink.report({ kind: "mismatched-finish", node, call: call.name, finish: finishText, pendingBegin: fact.begin, pendingName: this.ctx.beginName(fact.begin) });
+                sink.report({ kind: "mismatched-finish", node, call: call.name, finish: this.shownFinish(node, method), pendingBegin: fact.begin, pendingName: this.ctx.beginName(fact.begin) });
               }
               // One mistake, one report: the state goes on as if the right Finish_ had been called.
               return facts.derive(id, Phase.CallIdle, node, null);
             }
             if (fact.phase === Phase.CallCanceled && !resultChecked && !fact.uncertain && fact.site && fact.begin) {
-              sink.report({ kind: "unchecked-cancel-result", node, finish: finishText, cancel: fact.site });
+              sink.report({ kind: "unchecked-cancel-result", node, finish: this.shownFinish(node, method), cancel: fact.site });
             }
             return facts.derive(id, Phase.CallIdle, node, null);
           }

@@ -285,6 +285,26 @@ function latestPrice(call: bigint): void {
       ],
     },
     {
+      name: "through a helper of the file whose Begin_ goes through the vtable (`beginPrice(call)`), the message shows the helper's call and no Finish_ method is offered on the bigint",
+      code: `${VTABLE_DECLARATIONS}function beginPrice(call: bigint): number {
+  return vcall(call, ASYNCISTOCKQUOTE_BEGIN_GETPRICE, [], []);
+}
+function latestPrice(call: bigint): void {
+  beginPrice(call);
+  beginPrice(call);
+}
+`,
+      errors: [
+        {
+          messageId: "beginWhilePending",
+          data: { begin: "beginPrice(call)", call: "call", pending: "Begin_GETPRICE", line: "7", state: "still pending" },
+          line: 8,
+          column: 3,
+          suggestions: [],
+        },
+      ],
+    },
+    {
       name: "through a table of the object's functions called by their method names (`vt.Begin_GetPrice(call)`), the repair is the table's Finish_",
       code: `declare const vt: { Begin_GetPrice(p: bigint, s: string): number; Finish_GetPrice(p: bigint): number };
 function latestPrice(call: bigint): void {

@@ -1,0 +1,104 @@
+/**
+ * Summaries of functions that only read what they are given: a helper naming no protocol method can hand on no
+ * more than the members it reads of its parameters (summaries.ts asks for one where solving gives none).
+ */
+import type { TSESTree } from "@typescript-eslint/utils";
+import type { ParamEffect, Summary } from "./model";
+import type { Symbols } from "./symbols";
+
+type Node = TSESTree.Node;
+
+/**
+ * A function that names no protocol method, given an object, can only hand on what it reads of it.
+ * When every parameter is used only through its members (`code.bytes`, `code.ptr`), as a value
+ * (`address + 8n`, `address.toString(16)`, `BigInt(size)`), or as an argument of native code
+ * (`ReadProcessMemory(process, address, ...)`: COM's rule for in-parameters), each stays the caller's,
+ * with the members read taken as handed on; a parameter used otherwise gives no summary.
+ */
+export function memberReaderSummary(fn: TSESTree.FunctionLike, symbols: Symbols, onlyUses: (call: TSESTree.CallExpression, index: number) => boolean): Summary | null {
+  const paramIndex = new Map<string, number>();
+  fn.params.forEach((declared, i) => {
+    const param = declared.type === "AssignmentPattern" ? declared.left : declared;
+    if (param.type === "Identifier") paramIndex.set(param.name, i);
+  });
+  // Each parameter on its own: one kept or handed on (`escape`) leaves the others the caller's.
+  const params = fn.params.map((declared, i): ParamEffect => {
+    const param = declared.type === "AssignmentPattern" ? declared.left : declared;
+    const uses = param.type === "Identifier" ? paramUses(param, symbols, onlyUses, (name) => (paramIndex.get(name) ?? i) !== i ? paramIndex.get(name)! : null) : null;
+    if (uses === null) return { kind: "escape" };
+    if (uses.into !== null) return { kind: "escape", into: uses.into };
+    return uses.members.size > 0 ? { kind: "none", members: [...uses.members] } : { kind: "none" };
+  });
+  return params.some((p) => p.kind === "none" || (p.kind === "escape" && p.into !== undefined)) ? { params, returns: null } : null;
+}
+
+/**
+ * What a function does with a parameter, when it does no more than read it, fill it, or copy it into another
+ * parameter; else null. `members`: the members it reads (taken as handed on); `into`: the other parameter it
+ * copies the parameter or its elements into (`cached[i] = incoming[i]`), which then holds them.
+ */
+function paramUses(
+  param: TSESTree.Identifier,
+  symbols: Symbols,
+  onlyUses: (call: TSESTree.CallExpression, index: number) => boolean,
+  otherParam: (name: string) => number | null,
+): { members: Set<string>; into: number | null } | null {
+  const members = new Set<string>();
+  let into: number | null = null;
+  // `q[i] = p[i]`, `q.x = p`: copied into the parameter `q`, and into nothing else.
+  const copiedInto = (value: Node): boolean => {
+    const user = value.parent;
+    if (user?.type !== "AssignmentExpression" || user.right !== value || user.operator !== "=" || user.left.type !== "MemberExpression") return false;
+    const holder = user.left.object;
+    const index = holder.type === "Identifier" ? otherParam(holder.name) : null;
+    if (index === null || (into !== null && into !== index)) return false;
+    into = index;
+    return true;
+  };
+  for (const ref of symbols.referencesOf(param)) {
+    if (ref === param || isValueUse(ref, onlyUses)) continue;
+    if (copiedInto(ref)) continue;
+    const parent = ref.parent;
+    if (parent?.type !== "MemberExpression" || parent.object !== ref) return null;
+    const user = parent.parent;
+    // Filled (`p.length = n`, `p[i] = v`): what it held before is overwritten, not handed on.
+    if (user?.type === "AssignmentExpression" && user.left === parent) continue;
+    if (parent.computed) {
+      // An element compared (`incoming[i] !== cached[i]`) or copied into another parameter.
+      if (user?.type === "BinaryExpression" || copiedInto(parent)) continue;
+      return null;
+    }
+    // Called (`p.dispose()`): more than a read.
+    if (parent.property.type !== "Identifier" || (user?.type === "CallExpression" && user.callee === parent)) return null;
+    // An array's or a string's `length` is a number: reading it hands on nothing.
+    if (parent.property.name !== "length") members.add(parent.property.name);
+  }
+  return { members, into };
+}
+
+/** Methods every value has that read it and keep nothing (`address.toString(16)`). */
+const VALUE_METHODS = new Set(["toString", "toLocaleString", "valueOf", "toFixed", "toPrecision"]);
+/** Global conversions that read a value and keep nothing. */
+const CONVERSIONS = new Set(["BigInt", "Number", "String", "Boolean"]);
+/** Lookups that only compare their first argument with what a collection holds (`tracked.get(handle)`, `cache.includes(p)`). */
+const LOOKUPS = new Set(["get", "has", "includes", "indexOf", "lastIndexOf"]);
+
+/** Is this reference of a parameter read as a value, or handed to native code, and kept by nothing? */
+function isValueUse(ref: TSESTree.Identifier, onlyUses: (call: TSESTree.CallExpression, index: number) => boolean): boolean {
+  const parent = ref.parent;
+  switch (parent?.type) {
+    case "BinaryExpression":
+    case "TemplateLiteral":
+      return true;
+    case "MemberExpression":
+      return parent.object === ref && !parent.computed && parent.property.type === "Identifier" && VALUE_METHODS.has(parent.property.name) && parent.parent?.type === "CallExpression" && parent.parent.callee === parent;
+    case "CallExpression": {
+      if (parent.callee === ref || !parent.arguments.includes(ref)) return false;
+      const callee = parent.callee;
+      const lookup = callee.type === "MemberExpression" && !callee.computed && callee.property.type === "Identifier" && LOOKUPS.has(callee.property.name) && parent.arguments[0] === ref;
+      return lookup || (callee.type === "Identifier" && CONVERSIONS.has(callee.name)) || onlyUses(parent, parent.arguments.indexOf(ref));
+    }
+    default:
+      return false;
+  }
+}
