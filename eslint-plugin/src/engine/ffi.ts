@@ -76,8 +76,11 @@ export class FfiShapes {
     this.tables = new VtableTables(vocabulary, lookups);
   }
 
-  /** A call through a vtable, or null. */
-  vtableCall(call: TSESTree.CallExpression): VtableCall | null {
+  /**
+   * A call through a vtable, or null. `converted`: a dispatcher's object may be a conversion of it (`vcall(BigInt(p), SLOT)`);
+   * only messages ask so, recording keeps such a call a use of `p` handed on.
+   */
+  vtableCall(call: TSESTree.CallExpression, converted = false): VtableCall | null {
     const callee = unwrapExpression(call.callee);
     const args = call.arguments;
     // Deno's inline `new Deno.UnsafeFnPointer(vt.getPointer(2 * 8), def).call(p)`: looked up in `p`'s own vtable, an
@@ -137,7 +140,7 @@ export class FfiShapes {
     // `vtable`, `method`) or a function of this file that indexes a vtable with its slot parameter.
     // (Deno's `fn.call(p, flags)` of an `UnsafeFnPointer` calls one method: its arguments after `p` are no slot.)
     if (args.length >= 2 && args[0].type !== "SpreadElement" && this.looksLikeDispatcher(callee) && !isSlotLookup(call) && !this.isDenoNativeCall(call)) {
-      const object = unwrapExpression(args[0]);
+      const object = unwrapExpression(converted ? this.unconverted(args[0]) : args[0]);
       // The object by name, or read from its box at each call (`call(ptr(link), RELEASE)`: `ptr` reads `link[0]`).
       if (object.type !== "Identifier" && object.type !== "MemberExpression" && !this.boxes.readBox(object)) return null;
       // A dispatcher of this file indexes the vtable whatever its slot argument is (`vcall(p, slot, ...)` in a helper).

@@ -133,7 +133,7 @@ export class FileAnalysis implements EngineContext {
     return this.sourceCode.getText(node as never);
   }
   vtableCall(call: TSESTree.CallExpression): { object: Node; method: { role: string; method?: string } } | null {
-    return this.recognizer.ffi?.vtableCall(call) ?? null;
+    return this.recognizer.ffi?.vtableCall(call, true) ?? null;
   }
   linkedRelease(call: TSESTree.CallExpression, evenClosed = false): string | null {
     const callee = unwrapExpression(call.callee);

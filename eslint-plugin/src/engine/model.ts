@@ -136,7 +136,7 @@ export interface EngineContext {
   /** The full name of the Begin_ a call started with (`Begin_GetPrice`), for messages. */
   beginName(begin: Node): string;
   text(node: Node): string;
-  /** The object and method of a call through a vtable (ffi.ts), or null: for what messages say a use after Release does. */
+  /** The object and method of a call through a vtable (ffi.ts; a dispatcher given a conversion of its object too), or null: for what messages say a use after Release does. */
   vtableCall(call: TSESTree.CallExpression): { object: Node; method: { role: string; method?: string } } | null;
   /** The Release function of the vtable table a call goes through (`calls.symbols.GetCount(p)`: `Release`), or null. */
   /** `evenClosed`: also of a table the code closes (`calls.close()`), which a message may name but a repair cannot call. */

@@ -6,6 +6,9 @@ import type { TSESTree } from "@typescript-eslint/utils";
 import type { Fact } from "./facts";
 import type { CancelWithoutFinish, Exit, MissingRelease, Sink, UseAfterRelease } from "./findings";
 import type { EngineContext, Resource } from "./model";
+import { dottedName, memberName, unwrapExpression } from "./ast";
+import { conversionOperand } from "./helper-shapes";
+import { isTableCall } from "./vtable-tables";
 
 type Node = TSESTree.Node;
 
@@ -64,11 +67,26 @@ export function describeUse(ctx: EngineContext, node: Node, res: Resource): UseA
   const outer = node.parent?.type === "CallExpression" && node.parent.arguments[0] === node ? node.parent : null;
   for (const call of outer ? [node, outer] : [node]) {
     const vtable = res.ffi ? ctx.vtableCall(call) : null;
-    if (vtable && ctx.text(vtable.object) === res.name) return { vtable: ctx.vocabulary.slotMethodName(vtable.method) };
+    if (vtable && pointerText(ctx, vtable.object) === res.name) return { vtable: ctx.vocabulary.slotMethodName(vtable.method) };
   }
   const callee = node.callee.type === "ChainExpression" ? node.callee.expression : node.callee;
+  // `vt.GetSize(p)`: a function of the object's own table, given the object (not `lib.symbols.X(p)`, a library's export).
+  if (res.ffi && isTableCall(node) && callee.type === "MemberExpression" && !/(?:^|\.)symbols$/.test(dottedName(callee.object) ?? "")) {
+    const [first] = node.arguments;
+    const method = memberName(callee);
+    if (first && first.type !== "SpreadElement" && method !== null && pointerText(ctx, first) === res.name) return { vtable: method };
+  }
   if (callee.type === "MemberExpression" && !callee.computed && callee.property.type === "Identifier" && ctx.text(callee.object) === res.name) return { calls: callee.property.name };
   return "pass";
+}
+
+/** The text of the pointer an expression names, through conversions of its value (`BigInt(p)`, `Number(p)`, `p as bigint`). */
+function pointerText(ctx: EngineContext, expression: Node): string {
+  let node = unwrapExpression(expression);
+  for (let operand = node.type === "CallExpression" ? conversionOperand(node, () => null) : null; operand; operand = node.type === "CallExpression" ? conversionOperand(node, () => null) : null) {
+    node = unwrapExpression(operand);
+  }
+  return ctx.text(node);
 }
 
 /** Was this Begin_ a call through a vtable (`vcall(call, ..._BEGIN_X)`), as the recognizer classified it? Its object has no Finish_ method. */

@@ -207,6 +207,25 @@ export const cases: RuleCases = {
       errors: [{ messageId: "useAfterRelease", data: { pointer: "item", line: "15", use: "calls QueryInterface on it through its vtable" }, line: 16, column: 10 }],
     },
     {
+      name: "a raw pointer's method called through its vtable after its Release, given as a conversion (`vtableCall(Number(item), ...)`): the message says a method of it is called",
+      code: VTABLE_USE("SLOT_ITEM_SIZE").replace("return vtableCall(item, SLOT_ITEM_SIZE, []);", "return vtableCall(Number(item), SLOT_ITEM_SIZE, []);"),
+      errors: [{ messageId: "useAfterRelease", data: { pointer: "item", line: "15", use: "calls a method of it through its vtable" }, line: 16 }],
+    },
+    {
+      name: "a raw pointer given to a function of its vtable table after its Release (`vt.GetSize(item)`): the message names that method",
+      code: VTABLE_USE("SLOT_ITEM_SIZE")
+        .replace("declare function keep(p: number): number;", "declare const vt: { GetSize(p: number): number };")
+        .replace("return vtableCall(item, SLOT_ITEM_SIZE, []);", "return vt.GetSize(item);"),
+      errors: [{ messageId: "useAfterRelease", data: { pointer: "item", line: "15", use: "calls GetSize on it through its vtable" }, line: 16, column: 10 }],
+    },
+    {
+      name: "a raw pointer given to a library's export after its Release (`lib.symbols.Inspect(item)`) is passed on, not a method of its vtable",
+      code: VTABLE_USE("SLOT_ITEM_SIZE")
+        .replace("declare function keep(p: number): number;", "declare const lib: { symbols: { Inspect(p: number): number } };")
+        .replace("return vtableCall(item, SLOT_ITEM_SIZE, []);", "return lib.symbols.Inspect(item);"),
+      errors: [{ messageId: "useAfterRelease", data: { pointer: "item", line: "15", use: "passes it on" }, line: 16, column: 10 }],
+    },
+    {
       name: "a raw pointer handed to a function after its Release is passed on",
       code: VTABLE_USE("SLOT_ITEM_SIZE").replace("return vtableCall(item, SLOT_ITEM_SIZE, []);", "return keep(item);"),
       errors: [{ messageId: "useAfterRelease", data: { pointer: "item", line: "15", use: "passes it on" }, line: 16, column: 10 }],
