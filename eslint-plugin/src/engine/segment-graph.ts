@@ -134,6 +134,22 @@ export class FunctionGraph {
     }
   }
 
+  /**
+   * Does every segment come after all its predecessors, with no try region modelled (its throw points add edges
+   * ESLint does not draw)? Then one pass in order gives each segment its final entry state at its first run: no
+   * loop to iterate, no join to revisit. Asked once the code path has ended.
+   */
+  isForwardOnly(): boolean {
+    if (this.tryIds !== null) return false;
+    for (let i = 0; i < this.segments.length; i++) {
+      for (const prev of this.segments[i].prevSegments) {
+        const p = this.index.get(prev);
+        if (p !== undefined && p >= i) return false;
+      }
+    }
+    return true;
+  }
+
   get hasCurrentSegment(): boolean {
     return this.current.length > 0;
   }

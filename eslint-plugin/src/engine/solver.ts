@@ -116,6 +116,33 @@ export function solve(ctx: EngineContext, graph: FunctionGraph, entry: State, si
       for (const h of regionSegments.get(region) ?? []) enqueue(h);
     }
   };
+  // Without loops or try regions, each segment runs once, from its final entry state, and reports in the same run:
+  // the worklist would run a join again as each of its predecessors settles, and the reporting pass each segment again.
+  const onePass = graph.isForwardOnly();
+  /** Segment `i`'s entry state now (noted in `inStates`), undefined for none yet, or null once the states outgrow the budget. */
+  const enter = (i: number): State | undefined | null => {
+    ctx.stats.transfers++;
+    const entryState = i === initial ? entry : entryStateOf(ctx, graph, transfer, i, outStates, regionStates);
+    if (!entryState) return undefined;
+    inStates[i] = entryState;
+    const entries = stateSize(entryState);
+    ctx.stats.stateEntries += entries;
+    entriesLeft -= entries;
+    return entriesLeft < 0 ? null : entryState;
+  };
+  if (onePass) {
+    queue.length = 0;
+    for (let i = initial; i < n; i++) {
+      const entryState = enter(i);
+      if (entryState === null) {
+        graph.gaveUp = true;
+        return undefined;
+      }
+      if (!entryState) continue;
+      const reporting = sink !== null && graph.mayReport[i];
+      outStates[i] = transfer.run(entryState, graph.events[i], reporting ? sink : NO_SINK, onThrow, reporting);
+    }
+  }
   while (queue.length > 0) {
     if (--budget < 0) {
       graph.gaveUp = true;
@@ -123,17 +150,12 @@ export function solve(ctx: EngineContext, graph: FunctionGraph, entry: State, si
     }
     const i = queue.shift()!;
     queued[i] = 0;
-    ctx.stats.transfers++;
-    const entryState = i === initial ? entry : entryStateOf(ctx, graph, transfer, i, outStates, regionStates);
-    if (!entryState) continue;
-    inStates[i] = entryState;
-    const entries = stateSize(entryState);
-    ctx.stats.stateEntries += entries;
-    entriesLeft -= entries;
-    if (entriesLeft < 0) {
+    const entryState = enter(i);
+    if (entryState === null) {
       graph.gaveUp = true;
       return undefined;
     }
+    if (!entryState) continue;
     // Out states only grow: the transitions normalize tracks (an uncertain fact beside its certain twin is
     // dropped, facts of one kind collapse), so a larger entry can give a smaller exit, and a loop could
     // alternate between two states until the budget ran out (and its findings were lost). Joining with the
@@ -148,7 +170,7 @@ export function solve(ctx: EngineContext, graph: FunctionGraph, entry: State, si
   }
   options.onConverged?.(inStates, outStates);
 
-  if (sink) {
+  if (sink && !onePass) {
     // The fixpoint's last run of each segment was from its converged entry state: it has interned
     // every fact and noted every re-acquisition the reporting run would, so a segment without an
     // event that reports needs no second run.
