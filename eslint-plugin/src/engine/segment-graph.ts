@@ -150,6 +150,11 @@ export class FunctionGraph {
     return true;
   }
 
+  /** Has this code path a `finally` block (whose end may be where `return`s inside its `try` leave the function)? */
+  get hasFinally(): boolean {
+    return this.finallyStarts !== null;
+  }
+
   get hasCurrentSegment(): boolean {
     return this.current.length > 0;
   }

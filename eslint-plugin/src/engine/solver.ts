@@ -20,7 +20,7 @@
  */
 import type { Rule } from "eslint";
 import type { TSESTree } from "@typescript-eslint/utils";
-import { Draft, Phase, State, join, markUncertain, sameState } from "./facts";
+import { Draft, Fact, Phase, State, join, markUncertain, sameState } from "./facts";
 import { Exit, NO_SINK, Sink } from "./findings";
 import { unwrapExpression } from "./ast";
 import type { EngineContext, Resource } from "./model";
@@ -194,7 +194,10 @@ export function solve(ctx: EngineContext, graph: FunctionGraph, entry: State, si
       state = draft.freeze();
     }
     if (returned.has(segment) && !options.noExitState) exitState = join(exitState, state, ctx.facts);
-    if (sink && !graph.isInlined) checkExit(ctx, transfer, state, exitOf(graph, graph.abruptEnds[i]), sink, leaks, graph.node.type === "Program");
+    if (sink && !graph.isInlined) {
+      const through = graph.abruptEnds[i] === null && graph.hasFinally ? returnsThroughFinally(graph, i, outStates) : NO_RETURNS;
+      checkExit(ctx, transfer, state, exitOf(graph, graph.abruptEnds[i]), through, sink, leaks, graph.node.type === "Program");
+    }
   }
   for (const [res, exitList] of transfer.terminateLeaks) leaks.set(res, [...(leaks.get(res) ?? []), ...exitList]);
   // One report per pointer: where it is acquired again while held, else at its first leaking
@@ -234,17 +237,73 @@ function refineEdge(ctx: EngineContext, graph: FunctionGraph, transfer: Transfer
   return ctx.refineCondition(state, fork.test, polarity, transfer.refineValue);
 }
 
-function checkExit(ctx: EngineContext, transfer: Transfer, state: State, exit: Exit, sink: Sink, leaks: Map<Resource, Exit[]>, topLevel: boolean): void {
+interface ReturnThroughFinally {
+  exit: Exit;
+  /** The state the `return` left its segment in, before the `finally` ran. */
+  state: State;
+  /** Does the `finally` it runs release something, or call a function of the file that may? */
+  finallyMayRelease: boolean;
+}
+
+const NO_RETURNS: readonly ReturnThroughFinally[] = [];
+
+/**
+ * The `return`s whose paths reach exit segment `i` through a `finally` (`try { if (bad) return -1; ... } finally { log() }`):
+ * ESLint ends such a path after the `finally` block, but the place a message names and a repair writes at is the `return`.
+ * Found by walking back over segments no `return` or `throw` ends, a few dozen at most: a `return` ends its segment, and
+ * only a `finally` follows one.
+ */
+function returnsThroughFinally(graph: FunctionGraph, i: number, outStates: readonly (State | undefined)[]): readonly ReturnThroughFinally[] {
+  const found: ReturnThroughFinally[] = [];
+  const seen = new Set<number>([i]);
+  const stack = [i];
+  while (stack.length > 0 && seen.size <= 64) {
+    for (const prev of graph.segments[stack.pop()!].prevSegments) {
+      const p = graph.index.get(prev);
+      if (p === undefined || seen.has(p)) continue;
+      seen.add(p);
+      const end = graph.abruptEnds[p];
+      const state = outStates[p];
+      if (end === null) stack.push(p);
+      else if (end.type === "ReturnStatement" && state) found.push({ exit: exitOf(graph, end), state, finallyMayRelease: finallyMayRelease(graph, end) });
+    }
+  }
+  return found.sort((a, b) => a.exit.range[0] - b.exit.range[0]);
+}
+
+/** Does a `finally` the `return` runs on its way out hold a Release, or a call of the file's own code (which may release)? */
+function finallyMayRelease(graph: FunctionGraph, node: TSESTree.Node): boolean {
+  const finalizers: TSESTree.BlockStatement[] = [];
+  for (let child = node, parent = node.parent; parent && parent !== graph.node; child = parent, parent = parent.parent) {
+    if (parent.type === "TryStatement" && parent.finalizer && child !== parent.finalizer) finalizers.push(parent.finalizer);
+  }
+  return graph.events.some((events, i) => {
+    const start = graph.startNodes[i].range[0];
+    return finalizers.some((f) => start >= f.range[0] && start < f.range[1]) && events.some((e) => e.k === "release" || e.k === "callLocal" || e.k === "inline");
+  });
+}
+
+/**
+ * Reports what is owed at an exit: pointers held (noted in `leaks`, reported once per pointer by the caller) and calls cancelled
+ * and not finished. Where the exit is the end of a `finally` some `return`s reach, it is named by the first of them that owes it.
+ */
+function checkExit(ctx: EngineContext, transfer: Transfer, state: State, exitHere: Exit, through: readonly ReturnThroughFinally[], sink: Sink, leaks: Map<Resource, Exit[]>, topLevel: boolean): void {
   const facts = ctx.facts;
+  const returnOwing = (key: number, owes: (fact: Fact) => boolean) => through.find((r) => r.state.tracks.get(key)?.some((id) => owes(facts.get(id))));
   for (const [key, set] of state.tracks) {
     const res = ctx.resource(Math.floor(key / 2));
     if (topLevel && res.outlivesTopLevel) continue;
     if (key === res.ownKey) {
       // A field its helper also keeps (`gpu.swapChain`, filed in `activeGpu` too) is owed only when the path tore its object down.
       if (set.some((id) => transfer.transitions.isOwed(res, facts.get(id))) || (res.shared && ctx.objects.leftOverFromTeardown(facts, state, res))) {
+        const at = returnOwing(key, (fact) => transfer.transitions.isOwed(res, fact));
+        const exit = at?.exit ?? exitHere;
         let list = leaks.get(res);
         if (!list) leaks.set(res, (list = []));
-        const releasedThere = set.some((id) => facts.get(id).phase === Phase.PtrReleased && !facts.get(id).uncertain);
+        // Released on some path to this exit: a Release written at the `return` would release twice. (For a `return` through a
+        // `finally`: on its way there, or maybe in that `finally`.)
+        const releasedOn = (ids: readonly number[]) => ids.some((id) => facts.get(id).phase === Phase.PtrReleased && !facts.get(id).uncertain);
+        const releasedThere = at ? at.finallyMayRelease || releasedOn(at.state.tracks.get(key) ?? []) : releasedOn(set);
         const known = list.findIndex((e) => e.node === exit.node);
         if (known < 0) list.push(releasedThere ? { ...exit, releasedThere } : exit);
         else if (releasedThere && !list[known].releasedThere) list[known] = { ...list[known], releasedThere };
@@ -254,7 +313,9 @@ function checkExit(ctx: EngineContext, transfer: Transfer, state: State, exit: E
       if (isHeldByObject(res)) continue;
       for (const id of set) {
         const fact = facts.get(id);
-        if (fact.phase === Phase.CallCanceled && !fact.uncertain && fact.site && fact.begin) transfer.transitions.reportCancelWithoutFinish(res, fact, { exit }, sink);
+        if (fact.phase !== Phase.CallCanceled || fact.uncertain || !fact.site || !fact.begin) continue;
+        const at = returnOwing(key, (owed) => owed.phase === Phase.CallCanceled && !owed.uncertain);
+        transfer.transitions.reportCancelWithoutFinish(res, fact, { exit: at?.exit ?? exitHere }, sink);
       }
     }
   }

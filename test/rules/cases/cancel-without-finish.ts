@@ -282,6 +282,45 @@ call.Finish_GetPrice();
   ],
   invalid: [
     {
+      name: "a return inside `try` after the Cancel, whose `finally` releases the cancel object: reported at that return, with the Finish_ written before it (not at the `finally`'s end, which the finishing path reaches too)",
+      code: `function quote(call: AsyncIStockQuote, bad: boolean): number {
+  call.Begin_GetPrice("MSFT");
+  const cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+  try {
+    cancel.Cancel(0);
+    if (bad) return -1;
+    return call.Finish_GetPrice();
+  } finally {
+    cancel.Release();
+  }
+}
+`,
+      errors: [
+        {
+          messageId: "cancelWithoutFinish",
+          data: { cancel: "cancel.Cancel()", call: "call", finish: "Finish_GetPrice", finishCall: "call.Finish_GetPrice()", reached: "the return at line 6", begin: "Begin_" },
+          line: 5,
+          suggestions: [
+            {
+              messageId: "insertFinish",
+              output: `function quote(call: AsyncIStockQuote, bad: boolean): number {
+  call.Begin_GetPrice("MSFT");
+  const cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+  try {
+    cancel.Cancel(0);
+    if (bad) { call.Finish_GetPrice(); return -1; }
+    return call.Finish_GetPrice();
+  } finally {
+    cancel.Release();
+  }
+}
+`,
+            },
+          ],
+        },
+      ],
+    },
+    {
       name: "cancel and release, then no finish",
       code: `function quote(call: AsyncIStockQuote, ready: boolean) {
   call.Begin_GetPrice("MSFT");

@@ -350,6 +350,58 @@ declare const ActiveXObject: any;
   ],
   invalid: [
     {
+      name: "a return inside `try` whose `finally` does not release: reported at that return (not the end of the function), with the Release written before it",
+      code: `function price(factory: ICallFactory, bad: boolean): number {
+  const call = factory.CreateCall<AsyncIStockQuote>(IID_AsyncIStockQuote, null);
+  try {
+    if (bad) return -1;
+    call.Release();
+    return 0;
+  } finally {
+    log("done");
+  }
+}
+`,
+      errors: [
+        {
+          messageId: "missingRelease",
+          data: { pointer: "call", acquirer: "CreateCall", reached: "the return at line 4", release: "call.Release()" },
+          line: 2,
+          suggestions: [
+            {
+              messageId: "insertReleaseAtExit",
+              output: `function price(factory: ICallFactory, bad: boolean): number {
+  const call = factory.CreateCall<AsyncIStockQuote>(IID_AsyncIStockQuote, null);
+  try {
+    if (bad) { call.Release(); return -1; }
+    call.Release();
+    return 0;
+  } finally {
+    log("done");
+  }
+}
+`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: "a return inside `try` whose `finally` releases on some paths: reported at that return, with no Release written before it (the `finally` might release it again)",
+      code: `function price(factory: ICallFactory, bad: boolean, done: boolean): number {
+  const call = factory.CreateCall<AsyncIStockQuote>(IID_AsyncIStockQuote, null);
+  try {
+    if (bad) return -1;
+    log(call);
+    return 0;
+  } finally {
+    if (done) call.Release();
+  }
+}
+`,
+      errors: [{ messageId: "missingRelease", data: { pointer: "call", acquirer: "CreateCall", reached: "the return at line 4", release: "call.Release()" }, line: 2, suggestions: [] }],
+    },
+    {
       name: "a raw call object whose only dispatches are its Begin_ and Finish_ through a dispatcher: the Release is written through that dispatcher",
       code: RAW_CALL,
       errors: [
