@@ -203,7 +203,7 @@ export const cases: RuleCases = {
       errors: [
         {
           messageId: "missingRelease",
-          data: { pointer: "texture", acquirer: "invoke", reached: "the end of the function at line 37", release: 'invoke(texture, 2, "uint32", ["void *"], [texture])' },
+          data: { pointer: "texture", acquirer: "invoke", reached: "the return at line 33", release: 'invoke(texture, 2, "uint32", ["void *"], [texture])' },
           line: 29,
           column: 16,
           suggestions: [

@@ -1022,7 +1022,7 @@ cancel.Release();
       errors: [
         {
           messageId: "missingRelease",
-          data: { pointer: "cancel", acquirer: "QueryInterface", reached: "the end of the function at line 5", release: "cancel.Release()" },
+          data: { pointer: "cancel", acquirer: "QueryInterface", reached: "the return at line 3", release: "cancel.Release()" },
           line: 2,
           column: 18,
           suggestions: [
@@ -1044,15 +1044,19 @@ cancel.Release();
       ],
     },
     {
-      name: "an endless loop inside try with a finally: the function's end is reached only by an exception, so no Release is offered after the loop",
+      name: "an endless loop inside try with a finally: the function's end is reached only by an exception, so no Release is offered after the loop (only before the return inside it)",
       code: ENDLESS_POLL,
       errors: [
         {
           messageId: "missingRelease",
-          data: { pointer: "cancel", acquirer: "QueryInterface", reached: "the end of the function at line 11", release: "cancel.Release()" },
+          data: { pointer: "cancel", acquirer: "QueryInterface", reached: "the return at line 5", release: "cancel.Release()" },
           line: 2,
           column: 18,
-          suggestions: [{ messageId: "insertReleaseFinally", output: releasedInFinally(ENDLESS_POLL, ENDLESS_POLL.slice(ENDLESS_POLL.indexOf("  try {"), ENDLESS_POLL.lastIndexOf("}")), "cancel.Release()") }],
+          suggestions: [
+            { messageId: "insertReleaseFinally", output: releasedInFinally(ENDLESS_POLL, ENDLESS_POLL.slice(ENDLESS_POLL.indexOf("  try {"), ENDLESS_POLL.lastIndexOf("}")), "cancel.Release()") },
+            // The return inside the loop, through the `finally` (which releases nothing), is where it leaks.
+            { messageId: "insertReleaseAtExit", output: ENDLESS_POLL.replace("return 1;", "{ cancel.Release(); return 1; }") },
+          ],
         },
       ],
     },
@@ -1062,7 +1066,7 @@ cancel.Release();
       errors: [
         {
           messageId: "missingRelease",
-          data: { pointer: "cancel", acquirer: "QueryInterface", reached: "the end of the function at line 9", release: "cancel.Release()" },
+          data: { pointer: "cancel", acquirer: "QueryInterface", reached: "the return at line 5", release: "cancel.Release()" },
           line: 4,
           column: 14,
           suggestions: [{ messageId: "insertReleaseFinally", output: releasedInFinally(RETURNS_A_USE, "    return cancel.TestCancel();\n", "cancel.Release()") }],

@@ -355,7 +355,7 @@ export function devmode(): void {
     {
       name: "an HRESULT kept unsigned (>>> 0), the object never released: reported where it leaks, not on the failure branch",
       code: UNSIGNED_HRESULT(""),
-      errors: [{ messageId: "missingRelease", data: { pointer: "dialog", acquirer: "CoCreateInstance", reached: "the end of the function at line 21", release: "vcall(dialog, 2)" }, line: 14, column: 14, suggestions: [{ messageId: "insertReleaseFinally", output: UNSIGNED_HRESULT("").replace("  try {\n    return String(vcall(dialog, 9));\n  } finally {\n  }\n", "  try {\n    try {\n      return String(vcall(dialog, 9));\n    } finally {\n    }\n  } finally {\n    vcall(dialog, 2);\n  }\n") }] }],
+      errors: [{ messageId: "missingRelease", data: { pointer: "dialog", acquirer: "CoCreateInstance", reached: "the return at line 18", release: "vcall(dialog, 2)" }, line: 14, column: 14, suggestions: [{ messageId: "insertReleaseFinally", output: UNSIGNED_HRESULT("").replace("  try {\n    return String(vcall(dialog, 9));\n  } finally {\n  }\n", "  try {\n    try {\n      return String(vcall(dialog, 9));\n    } finally {\n    }\n  } finally {\n    vcall(dialog, 2);\n  }\n") }] }],
     },
     leakCase(
       "koffi: a box sized by architecture (process.arch === 'x64' ? 8 : 4) and read with readPointer() is an out box: its pointer, never released, leaks",
