@@ -41,6 +41,10 @@ export interface CancelWithoutFinish extends Base {
   reached: { exit: Exit } | { release: Node };
   /** The pending call was begun through a vtable (`vcall(call, ..._BEGIN_X, ...)`): a repair can only write the file's own Finish_ call through it. */
   raw: boolean;
+  /** Another path reaches the place in `reached` with the call finished: a Finish_ written there would run twice on it. */
+  finishedThere: boolean;
+  /** Some path from the Cancel may still call a Finish_ (or the file's own code, which may): one written right after the Cancel could run twice. */
+  finishMayFollow: boolean;
 }
 
 export interface MissingRelease extends Base {
@@ -89,6 +93,8 @@ export interface BeginWhilePending extends Base {
   cancelled: boolean;
   /** The pending call was begun through a vtable (`vcall(call, ..._BEGIN_X, ...)`): a repair can only write the file's own Finish_ call through it. */
   raw: boolean;
+  /** Another path reaches this Begin_ with no call pending (a loop's first pass): a Finish_ written before it would fail there. */
+  idleThere: boolean;
 }
 
 export interface FinishWithoutBegin extends Base {

@@ -150,6 +150,54 @@ export class FunctionGraph {
     return true;
   }
 
+  /**
+   * Can a Finish_ run after the event made at `node` (a Cancel) on some path of this code path, before a Begin_ on the
+   * call object `recvKey` names starts another call: later in its segment or in a segment reachable from it? A call of
+   * the file's own code, or an inlined function, may finish too. Implicit exception edges into a handler are not
+   * followed (spec 3a: such paths never cause a report, nor withhold a repair). True when no event was made at `node`
+   * here (nothing is known).
+   */
+  mayFinishAfter(node: Node, recvKey: string | null): boolean {
+    // From `from` in a segment's events: true for a Finish_, false for a new Begin_ on the call, null to go on.
+    const scan = (events: readonly Event[], from: number): boolean | null => {
+      for (let k = from; k < events.length; k++) {
+        const event = events[k];
+        if (event.k === "finish" || event.k === "settle" || event.k === "callLocal" || event.k === "inline") return true;
+        if (event.k === "begin" && recvKey !== null && event.recvKey === recvKey) return false;
+      }
+      return null;
+    };
+    const stack: number[] = [];
+    const seen = new Uint8Array(this.segments.length);
+    const follow = (i: number) => {
+      for (const next of this.segments[i].nextSegments) {
+        const j = this.index.get(next);
+        if (j === undefined || seen[j] || (this.handlerRegion[j] !== null && this.abruptEnds[i] === null && !this.leaving[i])) continue;
+        seen[j] = 1;
+        stack.push(j);
+      }
+    };
+    let found = false;
+    for (let i = 0; i < this.events.length; i++) {
+      // The last event made there: a helper's Cancel is its call's `callLocal`, after the uses of its arguments.
+      const at = this.events[i].findLastIndex((event) => "node" in event && event.node === node);
+      if (at < 0) continue;
+      found = true;
+      const here = scan(this.events[i], at + 1);
+      if (here === true) return true;
+      // Not marked seen: a loop back into this segment runs its events before the Cancel too.
+      if (here === null) follow(i);
+    }
+    if (!found) return true;
+    while (stack.length > 0) {
+      const j = stack.pop()!;
+      const there = scan(this.events[j], 0);
+      if (there === true) return true;
+      if (there === null) follow(j);
+    }
+    return false;
+  }
+
   /** Has this code path a `finally` block (whose end may be where `return`s inside its `try` leave the function)? */
   get hasFinally(): boolean {
     return this.finallyStarts !== null;

@@ -23,7 +23,7 @@ import type { TSESTree } from "@typescript-eslint/utils";
 import { Draft, Fact, Phase, State, join, markUncertain, sameState } from "./facts";
 import { Exit, NO_SINK, Sink } from "./findings";
 import { unwrapExpression } from "./ast";
-import type { EngineContext, Resource } from "./model";
+import type { EngineContext, Event, Resource } from "./model";
 import { FunctionGraph, opposite } from "./segment-graph";
 import { Transfer } from "./transfer";
 
@@ -243,6 +243,8 @@ interface ReturnThroughFinally {
   state: State;
   /** Does the `finally` it runs release something, or call a function of the file that may? */
   finallyMayRelease: boolean;
+  /** Does the `finally` it runs finish a call, or call a function of the file that may? */
+  finallyMayFinish: boolean;
 }
 
 const NO_RETURNS: readonly ReturnThroughFinally[] = [];
@@ -265,21 +267,25 @@ function returnsThroughFinally(graph: FunctionGraph, i: number, outStates: reado
       const end = graph.abruptEnds[p];
       const state = outStates[p];
       if (end === null) stack.push(p);
-      else if (end.type === "ReturnStatement" && state) found.push({ exit: exitOf(graph, end), state, finallyMayRelease: finallyMayRelease(graph, end) });
+      else if (end.type === "ReturnStatement" && state) found.push({ exit: exitOf(graph, end), state, finallyMayRelease: finallyHolds(graph, end, RELEASING), finallyMayFinish: finallyHolds(graph, end, FINISHING) });
     }
   }
   return found.sort((a, b) => a.exit.range[0] - b.exit.range[0]);
 }
 
-/** Does a `finally` the `return` runs on its way out hold a Release, or a call of the file's own code (which may release)? */
-function finallyMayRelease(graph: FunctionGraph, node: TSESTree.Node): boolean {
+/** The events that may release a pointer, or finish a call: the transition itself, or the file's own code called. */
+const RELEASING: ReadonlySet<Event["k"]> = new Set(["release", "callLocal", "inline"]);
+const FINISHING: ReadonlySet<Event["k"]> = new Set(["finish", "settle", "callLocal", "inline"]);
+
+/** Does a `finally` the `return` runs on its way out hold one of these events? */
+function finallyHolds(graph: FunctionGraph, node: TSESTree.Node, kinds: ReadonlySet<Event["k"]>): boolean {
   const finalizers: TSESTree.BlockStatement[] = [];
   for (let child = node, parent = node.parent; parent && parent !== graph.node; child = parent, parent = parent.parent) {
     if (parent.type === "TryStatement" && parent.finalizer && child !== parent.finalizer) finalizers.push(parent.finalizer);
   }
   return graph.events.some((events, i) => {
     const start = graph.startNodes[i].range[0];
-    return finalizers.some((f) => start >= f.range[0] && start < f.range[1]) && events.some((e) => e.k === "release" || e.k === "callLocal" || e.k === "inline");
+    return finalizers.some((f) => start >= f.range[0] && start < f.range[1]) && events.some((e) => kinds.has(e.k));
   });
 }
 
@@ -315,7 +321,9 @@ function checkExit(ctx: EngineContext, transfer: Transfer, state: State, exitHer
         const fact = facts.get(id);
         if (fact.phase !== Phase.CallCanceled || fact.uncertain || !fact.site || !fact.begin) continue;
         const at = returnOwing(key, (owed) => owed.phase === Phase.CallCanceled && !owed.uncertain);
-        transfer.transitions.reportCancelWithoutFinish(res, fact, { exit: at?.exit ?? exitHere }, sink);
+        // (A `finally` the `return` runs may finish it: taken as finishing it there.)
+        const finishedThere = at ? at.finallyMayFinish || transfer.transitions.finishedOnSomePath(at.state.tracks.get(key) ?? []) : transfer.transitions.finishedOnSomePath(set);
+        transfer.transitions.reportCancelWithoutFinish(res, fact, { exit: at?.exit ?? exitHere }, finishedThere, sink);
       }
     }
   }

@@ -23,7 +23,13 @@ export function reportUnchecked(res: Resource, node: Node, sink: Sink): void {
   sink.report({ kind: "unchecked-query-interface", node, pointer: res.name, acquisition: res.site, acquirer: res.acquirer });
 }
 
-export function cancelWithoutFinishFinding(ctx: EngineContext, call: Resource, fact: Fact, reached: { exit: Exit } | { release: Node }): CancelWithoutFinish {
+export function cancelWithoutFinishFinding(
+  ctx: EngineContext,
+  call: Resource,
+  fact: Fact,
+  reached: { exit: Exit } | { release: Node },
+  where: Pick<CancelWithoutFinish, "finishedThere" | "finishMayFollow">,
+): CancelWithoutFinish {
   const cancelNode = fact.site!;
   return {
     kind: "cancel-without-finish",
@@ -33,6 +39,7 @@ export function cancelWithoutFinishFinding(ctx: EngineContext, call: Resource, f
     method: fact.begin ? pendingMethod(ctx, fact.begin) : null,
     reached,
     raw: fact.begin !== null && begunThroughVtable(ctx, fact.begin),
+    ...where,
   };
 }
 

@@ -161,6 +161,11 @@ export class Transitions {
     const facts = this.ctx.facts;
     for (const call of calls) {
       this.use(draft, call, node, sink);
+      // A path may get here with no call pending (a loop's first pass): a Finish_ written before this Begin_ would fail there.
+      const idleThere = (draft.tracks.get(call.protoKey) ?? []).some((id) => {
+        const fact = facts.get(id);
+        return !fact.uncertain && (fact.phase === Phase.CallIdle || fact.phase === Phase.CallUnknown);
+      });
       this.mapTrack(draft, call.protoKey, (fact, id) => {
         switch (fact.phase) {
           case Phase.CallUnknown:
@@ -180,6 +185,7 @@ export class Transitions {
                 method: pendingMethod(this.ctx, fact.begin),
                 cancelled: fact.phase === Phase.CallCanceled,
                 raw: begunThroughVtable(this.ctx, fact.begin),
+                idleThere,
               });
             }
             return id;
@@ -277,9 +283,10 @@ export class Transitions {
         });
       }
       if (res.protoKey >= 0) {
-        for (const id of draft.tracks.get(res.protoKey) ?? []) {
+        const track = draft.tracks.get(res.protoKey) ?? [];
+        for (const id of track) {
           const fact = facts.get(id);
-          if (fact.phase === Phase.CallCanceled && !fact.uncertain && fact.site && fact.begin) this.reportCancelWithoutFinish(res, fact, { release: node }, sink);
+          if (fact.phase === Phase.CallCanceled && !fact.uncertain && fact.site && fact.begin) this.reportCancelWithoutFinish(res, fact, { release: node }, this.finishedOnSomePath(track), sink);
         }
         // Released while pending is fire-and-forget: COM cleans up the call.
         draft.setTrack(res.protoKey, []);
@@ -391,8 +398,20 @@ export class Transitions {
     return missingReleaseFinding(this.ctx, this.graph.node, res, reached, exits, this.releasedOrHandedOn.has(res));
   }
 
-  reportCancelWithoutFinish(call: Resource, fact: Fact, reached: { exit: Exit } | { release: Node }, sink: Sink): void {
-    sink.report(cancelWithoutFinishFinding(this.ctx, call, fact, reached));
+  /**
+   * Did some path to a place with these call-object facts finish the call (idle after a Finish_)? Not counting a path
+   * of an implicit exception (an uncertain fact: spec 3a), as for reports.
+   */
+  finishedOnSomePath(track: IdSet): boolean {
+    return track.some((id) => {
+      const fact = this.ctx.facts.get(id);
+      return fact.phase === Phase.CallIdle && fact.site !== null && !fact.uncertain;
+    });
+  }
+
+  /** `finishedThere`: some other path reaches `reached` with the call finished. */
+  reportCancelWithoutFinish(call: Resource, fact: Fact, reached: { exit: Exit } | { release: Node }, finishedThere: boolean, sink: Sink): void {
+    sink.report(cancelWithoutFinishFinding(this.ctx, call, fact, reached, { finishedThere, finishMayFollow: fact.site === null || this.graph.mayFinishAfter(fact.site, fact.begin ? (this.ctx.beginInfo(fact.begin)?.recvKey ?? null) : null) }));
   }
 }
 

@@ -25,5 +25,7 @@ export default protocolRule({
     state: finding.cancelled ? "cancelled but not finished" : "still pending",
   }),
   related: (finding) => ({ loc: finding.pendingBegin.loc, range: finding.pendingBegin.range, label: `the pending ${finding.pendingName} (line ${lineOf(finding.pendingBegin)})` }),
-  repairs: (finding, context) => insertFinishRepair(context, finding.call, finding.method, finding.raw, (fixer, text) => insertBefore(fixer, context.sourceCode, finding.node, text)),
+  // Not where another path arrives with no call pending: the Finish_ would fail there (RPC_E_CALL_COMPLETE).
+  repairs: (finding, context) =>
+    finding.idleThere ? [] : insertFinishRepair(context, finding.call, finding.method, finding.raw, (fixer, text) => insertBefore(fixer, context.sourceCode, finding.node, text)),
 });

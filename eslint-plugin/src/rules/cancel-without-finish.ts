@@ -42,11 +42,12 @@ export default protocolRule({
   repairs(finding, context) {
     if (finding.method === null) return [];
     const method = finding.method;
-    // Before the exit that misses it; at the end of the function (or before the Release of the
-    // call object), right after the Cancel and the cancel pointer's Release.
+    // Before the exit (or the call object's Release) that misses it, unless another path gets there finished; else right
+    // after the Cancel and the cancel pointer's Release, unless some path from the Cancel finishes: a Finish_ written
+    // where a path has finished already would run twice there (RPC_E_CALL_COMPLETE).
     const exit = "exit" in finding.reached ? finding.reached.exit.node : finding.reached.release;
-    return insertFinishRepair(context, finding.call, method, finding.raw, (fixer, text) =>
-      exit ? insertBefore(fixer, context.sourceCode, exit, text) : insertAfter(fixer, context.sourceCode, finding.node, text, context.vocabulary.releaseStatementPattern()),
-    );
+    if (exit && !finding.finishedThere) return insertFinishRepair(context, finding.call, method, finding.raw, (fixer, text) => insertBefore(fixer, context.sourceCode, exit, text));
+    if (finding.finishMayFollow) return [];
+    return insertFinishRepair(context, finding.call, method, finding.raw, (fixer, text) => insertAfter(fixer, context.sourceCode, finding.node, text, context.vocabulary.releaseStatementPattern()));
   },
 });

@@ -282,6 +282,55 @@ call.Finish_GetPrice();
   ],
   invalid: [
     {
+      name: "the exit is shared with a path that finished (a `switch`'s other case): the Finish_ is written after the Cancel, not before the return, where it would run twice",
+      code: `function settle(call: AsyncIStockQuote, action: string): number | undefined {
+  call.Begin_GetPrice("MSFT");
+  let price: number | undefined;
+  switch (action) {
+    case "abort": {
+      const cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+      try {
+        cancel.Cancel(0);
+      } finally {
+        cancel.Release();
+      }
+      break;
+    }
+    default:
+      price = call.Finish_GetPrice();
+  }
+  return price;
+}
+`,
+      errors: [
+        {
+          messageId: "cancelWithoutFinish",
+          data: { cancel: "cancel.Cancel()", call: "call", finish: "Finish_GetPrice", finishCall: "call.Finish_GetPrice()", reached: "the return at line 17", begin: "Begin_" },
+          line: 8,
+          suggestions: [{ messageId: "insertFinish", output: `function settle(call: AsyncIStockQuote, action: string): number | undefined {
+  call.Begin_GetPrice("MSFT");
+  let price: number | undefined;
+  switch (action) {
+    case "abort": {
+      const cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+      try {
+        cancel.Cancel(0);
+        call.Finish_GetPrice();
+      } finally {
+        cancel.Release();
+      }
+      break;
+    }
+    default:
+      price = call.Finish_GetPrice();
+  }
+  return price;
+}
+` }],
+        },
+      ],
+    },
+    {
       name: "a return inside `try` after the Cancel, whose `finally` releases the cancel object: reported at that return, with the Finish_ written before it (not at the `finally`'s end, which the finishing path reaches too)",
       code: `function quote(call: AsyncIStockQuote, bad: boolean): number {
   call.Begin_GetPrice("MSFT");
@@ -425,7 +474,7 @@ call.Finish_GetPrice();
       ],
     },
     {
-      name: "only one branch finishes",
+      name: "only one branch finishes: no repair, a Finish_ after the Cancel would run twice on the branch that finishes",
       code: `function quote(call: AsyncIStockQuote, ready: boolean) {
   call.Begin_GetPrice("MSFT");
   const cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
@@ -444,24 +493,7 @@ call.Finish_GetPrice();
           data: { cancel: "cancel.Cancel()", call: "call", finish: "Finish_GetPrice", finishCall: "call.Finish_GetPrice()", reached: "the end of the function at line 11", begin: "Begin_" },
           line: 4,
           column: 3,
-          suggestions: [
-            {
-              messageId: "insertFinish",
-              output: `function quote(call: AsyncIStockQuote, ready: boolean) {
-  call.Begin_GetPrice("MSFT");
-  const cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
-  cancel.Cancel(0);
-  cancel.Release();
-  call.Finish_GetPrice();
-  if (ready) {
-    call.Finish_GetPrice();
-  } else {
-    log("cancelled");
-  }
-}
-`,
-            },
-          ],
+          suggestions: [],
         },
       ],
     },
@@ -580,7 +612,7 @@ call.Finish_GetPrice();
       ],
     },
     {
-      name: "short-circuit: || skips the finish when the left side is true",
+      name: "short-circuit: || skips the finish when the left side is true: no repair, a Finish_ after the Cancel would run twice where the right side runs",
       code: `function quote(call: AsyncIStockQuote, ready: boolean) {
   call.Begin_GetPrice("MSFT");
   const cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
@@ -595,20 +627,7 @@ call.Finish_GetPrice();
           data: { cancel: "cancel.Cancel()", call: "call", finish: "Finish_GetPrice", finishCall: "call.Finish_GetPrice()", reached: "the end of the function at line 7", begin: "Begin_" },
           line: 4,
           column: 3,
-          suggestions: [
-            {
-              messageId: "insertFinish",
-              output: `function quote(call: AsyncIStockQuote, ready: boolean) {
-  call.Begin_GetPrice("MSFT");
-  const cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
-  cancel.Cancel(0);
-  cancel.Release();
-  call.Finish_GetPrice();
-  ready || call.Finish_GetPrice();
-}
-`,
-            },
-          ],
+          suggestions: [],
         },
       ],
     },
