@@ -26,6 +26,7 @@ import { ReleaseForms } from "./release-forms";
 import { boundLookupOf, callsReleaseHelper } from "./release-sources";
 import { Acquisitions } from "./acquisitions";
 import { OtherCalls } from "./other-calls";
+import { ClosureEscapes } from "./closure-escapes";
 
 type Node = TSESTree.Node;
 
@@ -73,10 +74,12 @@ export class Recorder {
       () => this.throwPoint(),
       (node) => this.text(node),
     );
+    this.closures = new ClosureEscapes(symbols, sourceCode, () => recognizer.ffi?.methods, (event) => this.record(event), (node) => this.escapeValue(node));
   }
   private readonly literals: ObjectLiterals;
   private readonly acquisitions: Acquisitions;
   private readonly otherCalls: OtherCalls;
+  private readonly closures: ClosureEscapes;
 
   /** The listeners the driving rule installs, besides the code path ones; `guard` catches internal errors. */
   listeners(guard: <T extends unknown[]>(fn: (...args: T) => void) => (...args: T) => void): Record<string, (node: Node) => void> {
@@ -114,6 +117,12 @@ export class Recorder {
       "BlockStatement:exit": guard((node: Node) => {
         this.onBlockExit(node as TSESTree.BlockStatement);
         if (node.parent?.type === "TryStatement") this.top()?.regionStack.pop();
+      }),
+      // `accessor call = factory.CreateCall(...)`: ESLint makes no code path of its own for an accessor's initializer (as
+      // it does for a plain field's), so its value is met in the enclosing one, and is stored into the instance there.
+      "AccessorProperty:exit": guard((node: Node) => {
+        const value = (node as TSESTree.AccessorProperty).value;
+        if (value) this.escapeValue(value);
       }),
       "AwaitExpression:exit": guard((node: Node) => {
         const sym = this.symbols.sym((node as TSESTree.AwaitExpression).argument);
@@ -169,13 +178,9 @@ export class Recorder {
     if (graph && region) graph.record({ k: "throwPoint", region });
   }
 
-  /** A closure made in `parent`'s function: the consts it captures there escape at this point of `parent`'s path. */
+  /** A closure made in `parent`'s function (closure-escapes.ts). */
   closureMade(fn: Node, parent: FunctionGraph): void {
-    for (const declared of this.symbols.capturedAtMaking(fn, parent)) {
-      parent.record({ k: "escape", target: this.symbols.sym(declared), targetKey: this.symbols.keyOf(declared), heldBy: { name: declared.name, node: declared }, byClosures: true });
-    }
-    // A Release bound to its object that this closure calls (`releases.push(() => release())`): the object goes with it.
-    for (const object of this.recognizer.ffi?.methods.boundReleasesCalledIn(fn, this.sourceCode) ?? []) this.escapeValue(object);
+    this.closures.made(fn, parent);
   }
 
   private onBlockExit(node: TSESTree.BlockStatement): void {
@@ -356,34 +361,11 @@ export class Recorder {
       this.record({ k: "return", target: null, targetKey: null, nullish: true });
       return;
     }
-    this.handClosuresOn(expr);
+    this.closures.handedOn(expr, this.top());
     const sym = this.symbols.sym(expr);
     if (this.literals.onReturn(expr)) return;
     const key = this.symbols.keyOf(expr);
     if (sym) this.record({ k: "return", target: sym, targetKey: key, ...this.literals.methodsOfReturned(key) });
-  }
-
-  /**
-   * A closure of this function handed on by name (`return { inspection, dispose }`, with `const dispose = () => { ... }`
-   * made before the pointers it releases were put in its variables): what those variables hold goes with it, as at the
-   * making of a closure that captures them (`closureMade`; a closure that only uses them takes nothing over). Closures
-   * written in the returned literal are made there, and `closureMade` sees them.
-   */
-  private handClosuresOn(expr: Node): void {
-    const graph = this.top();
-    const value = unwrapExpression(expr);
-    if (!graph) return;
-    if (value.type !== "ObjectExpression") return this.handClosureOn(value, graph);
-    for (const property of value.properties) this.handClosureOn(property.type === "Property" ? property.value : property.argument, graph);
-  }
-
-  private handClosureOn(candidate: Node, graph: FunctionGraph): void {
-    const node = unwrapExpression(candidate);
-    const fn = node.type === "Identifier" ? this.symbols.localFunction(node) : null;
-    if (!fn) return;
-    for (const declared of this.symbols.capturedBy(fn, graph)) {
-      this.record({ k: "escape", target: this.symbols.sym(declared), targetKey: this.symbols.keyOf(declared), heldBy: { name: declared.name, node: declared }, byClosures: true });
-    }
   }
 
   /** A value flows somewhere this function cannot follow. */

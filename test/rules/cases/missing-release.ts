@@ -44,6 +44,17 @@ function fetchPrice(symbol: string): void {
 export const cases: RuleCases = {
   valid: [
     {
+      name: "a call object kept in an `accessor` field is stored into the instance, as a plain field's is (ESLint makes no code path for an accessor's initializer)",
+      code: `declare const factory: ICallFactory;
+export class Quote {
+  accessor call = factory.CreateCall<AsyncIStockQuote>(IID_AsyncIStockQuote, null);
+  dispose(): void {
+    this.call.Release();
+  }
+}
+`,
+    },
+    {
       name: "released on the only path",
       code: `function quote(call: AsyncIStockQuote, ready: boolean) {
   const cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
