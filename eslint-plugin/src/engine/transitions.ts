@@ -236,7 +236,10 @@ export class Transitions {
   cancelThrough(draft: Draft, pointers: Resource[], node: Node, sink: Sink, viaKey: string | null = null): void {
     for (const pointer of pointers) {
       const valid = this.use(draft, pointer, node, sink, viaKey);
-      if (!valid || !pointer.isCancel || pointer.ownerSlot === null) continue;
+      // A pointer queried from an object is that object's cancel interface once a Cancel is made through it, whatever its
+      // IID's name says (`iidCancel`, a GUID read from a buffer): what a call object's QueryInterface gives that has a
+      // Cancel is its ICancelMethodCalls. (A call object a factory made is not one.)
+      if (!valid || pointer.ownerSlot === null || (!pointer.isCancel && pointer.protoKey >= 0)) continue;
       this.cancel(draft, this.callObjects(draft, { t: "slot", key: pointer.ownerSlot }, pointer.ownerSlot, pointer.site), node);
     }
   }

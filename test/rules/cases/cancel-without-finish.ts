@@ -22,6 +22,26 @@ export function stop(call: bigint): number {
 export const cases: RuleCases = {
   valid: [
     {
+      name: "raw FFI: a pointer queried with an IID whose name says nothing, cancelled through, then the call finished: correct",
+      code: `declare function vcall(self: bigint, slot: number, types: unknown[], args: unknown[]): number;
+declare function ptr(box: BigUint64Array | Uint8Array): number;
+const IUNKNOWN_QUERYINTERFACE = 0;
+const IUNKNOWN_RELEASE = 2;
+const ASYNCISTOCKQUOTE_BEGIN_GETPRICE = 3;
+const ASYNCISTOCKQUOTE_FINISH_GETPRICE = 4;
+const ICANCELMETHODCALLS_CANCEL = 3;
+export function abort(call: bigint, iidCancel: Uint8Array): void {
+  if (vcall(call, ASYNCISTOCKQUOTE_BEGIN_GETPRICE, [], []) < 0) return;
+  const box = new BigUint64Array(1);
+  if (vcall(call, IUNKNOWN_QUERYINTERFACE, [], [ptr(iidCancel), ptr(box)]) < 0) return;
+  const cancel = box[0];
+  vcall(cancel, ICANCELMETHODCALLS_CANCEL, [], [0]);
+  vcall(cancel, IUNKNOWN_RELEASE, [], []);
+  vcall(call, ASYNCISTOCKQUOTE_FINISH_GETPRICE, [], []);
+}
+`,
+    },
+    {
       name: "finish after cancel and release (the documented sequence)",
       code: `function quote(call: AsyncIStockQuote, ready: boolean) {
   call.Begin_GetPrice("MSFT");
@@ -281,6 +301,44 @@ call.Finish_GetPrice();
     },
   ],
   invalid: [
+    {
+      name: "raw FFI: a pointer queried from the call object with an IID whose name says nothing (`iidCancel`) is its cancel interface once cancelled through (the slot `ICANCELMETHODCALLS_CANCEL`): no Finish_ after it is reported",
+      code: `declare function vcall(self: bigint, slot: number, types: unknown[], args: unknown[]): number;
+declare function ptr(box: BigUint64Array | Uint8Array): number;
+const IUNKNOWN_QUERYINTERFACE = 0;
+const IUNKNOWN_RELEASE = 2;
+const ASYNCISTOCKQUOTE_BEGIN_GETPRICE = 3;
+const ASYNCISTOCKQUOTE_FINISH_GETPRICE = 4;
+const ICANCELMETHODCALLS_CANCEL = 3;
+export function abort(call: bigint, iidCancel: Uint8Array): void {
+  if (vcall(call, ASYNCISTOCKQUOTE_BEGIN_GETPRICE, [], []) < 0) return;
+  const box = new BigUint64Array(1);
+  if (vcall(call, IUNKNOWN_QUERYINTERFACE, [], [ptr(iidCancel), ptr(box)]) < 0) return;
+  const cancel = box[0];
+  vcall(cancel, ICANCELMETHODCALLS_CANCEL, [], [0]);
+  vcall(cancel, IUNKNOWN_RELEASE, [], []);
+}
+`,
+      errors: [{ messageId: "cancelWithoutFinish", data: { cancel: "vcall(cancel, ICANCELMETHODCALLS_CANCEL, [], [0])", call: "call", finish: "Finish_GETPRICE", finishCall: "Finish_GETPRICE", reached: "the end of the function at line 15", begin: "Begin_" }, line: 13 }],
+    },
+    {
+      name: "method shape: a pointer queried with an IID whose name does not say ICancelMethodCalls (`call.QueryInterface(IID_CancelCalls)`), cancelled through, is the call's cancel interface",
+      code: `function abort(call: AsyncIStockQuote, IID_CancelCalls: IID) {
+  call.Begin_GetPrice("MSFT");
+  const cancel = call.QueryInterface(IID_CancelCalls) as ICancelMethodCalls;
+  cancel.Cancel(0);
+  cancel.Release();
+}
+`,
+      errors: [{ messageId: "cancelWithoutFinish", line: 4, suggestions: [{ messageId: "insertFinish", output: `function abort(call: AsyncIStockQuote, IID_CancelCalls: IID) {
+  call.Begin_GetPrice("MSFT");
+  const cancel = call.QueryInterface(IID_CancelCalls) as ICancelMethodCalls;
+  cancel.Cancel(0);
+  cancel.Release();
+  call.Finish_GetPrice();
+}
+` }] }],
+    },
     {
       name: "the exit is shared with a path that finished (a `switch`'s other case): the Finish_ is written after the Cancel, not before the return, where it would run twice",
       code: `function settle(call: AsyncIStockQuote, action: string): number | undefined {
