@@ -158,6 +158,22 @@ export const cases: RuleCases = {
   ],
   invalid: [
     {
+      name: "a promise-shaped binding whose earlier Begin_'s promise is awaited later: the repair awaits it before the new Begin_, not a Finish_ method the binding has not got",
+      code: `async function both(call: AsyncIStockQuote): Promise<number> {
+  const pa = call.Begin_GetPrice("a");
+  const pb = call.Begin_GetPrice("b");
+  return (await pa) + (await pb);
+}
+`,
+      errors: [{ messageId: "beginWhilePending", line: 3, suggestions: [{ messageId: "awaitPending", data: { promise: "pa" }, output: `async function both(call: AsyncIStockQuote): Promise<number> {
+  const pa = call.Begin_GetPrice("a");
+  await pa;
+  const pb = call.Begin_GetPrice("b");
+  return (await pa) + (await pb);
+}
+` }] }],
+    },
+    {
       name: "an alias of a received call object bound to another object keeps the call the alias began pending on the original",
       code: `function quote(call: AsyncIStockQuote) {
   let c = call;
