@@ -452,7 +452,7 @@ function twice(call: AsyncIStockQuote) {
       ],
     },
     {
-      name: "promise-shaped binding: a Begin_ before the previous promise is awaited",
+      name: "promise-shaped binding: a Begin_ before the previous promise is awaited (the repair awaits it first)",
       code: `async function quote(call: any) {
   const price = call.Begin_GetPrice("MSFT");
   const volume = call.Begin_GetVolume("MSFT");
@@ -467,10 +467,11 @@ function twice(call: AsyncIStockQuote) {
           column: 18,
           suggestions: [
             {
-              messageId: "insertFinish",
+              messageId: "awaitPending",
+              data: { promise: "price" },
               output: `async function quote(call: any) {
   const price = call.Begin_GetPrice("MSFT");
-  call.Finish_GetPrice();
+  await price;
   const volume = call.Begin_GetVolume("MSFT");
   return (await price) * (await volume);
 }
