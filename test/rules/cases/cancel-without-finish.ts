@@ -19,11 +19,8 @@ export function stop(call: bigint): number {
 }
 `;
 
-export const cases: RuleCases = {
-  valid: [
-    {
-      name: "raw FFI: a pointer queried with an IID whose name says nothing, cancelled through, then the call finished: correct",
-      code: `declare function vcall(self: bigint, slot: number, types: unknown[], args: unknown[]): number;
+/** Raw FFI: a pointer queried from the call object with an IID whose name says nothing (`iidCancel`), cancelled through its slot (line 13); `end` closes the function. */
+const QUERIED_CANCEL = (end: string) => `declare function vcall(self: bigint, slot: number, types: unknown[], args: unknown[]): number;
 declare function ptr(box: BigUint64Array | Uint8Array): number;
 const IUNKNOWN_QUERYINTERFACE = 0;
 const IUNKNOWN_RELEASE = 2;
@@ -37,9 +34,49 @@ export function abort(call: bigint, iidCancel: Uint8Array): void {
   const cancel = box[0];
   vcall(cancel, ICANCELMETHODCALLS_CANCEL, [], [0]);
   vcall(cancel, IUNKNOWN_RELEASE, [], []);
-  vcall(call, ASYNCISTOCKQUOTE_FINISH_GETPRICE, [], []);
+${end}}
+`;
+
+/** A `switch` whose "abort" case cancels (line 8) and breaks to the shared return, while its default case finishes; `afterCancel` follows the Cancel. */
+const SWITCH_CANCEL = (afterCancel: string) => `function settle(call: AsyncIStockQuote, action: string): number | undefined {
+  call.Begin_GetPrice("MSFT");
+  let price: number | undefined;
+  switch (action) {
+    case "abort": {
+      const cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+      try {
+        cancel.Cancel(0);
+${afterCancel}      } finally {
+        cancel.Release();
+      }
+      break;
+    }
+    default:
+      price = call.Finish_GetPrice();
+  }
+  return price;
 }
-`,
+`;
+
+/** A return inside `try` (line 6) after the Cancel, whose `finally` releases the cancel pointer. */
+const RETURN_IN_TRY = `function quote(call: AsyncIStockQuote, bad: boolean): number {
+  call.Begin_GetPrice("MSFT");
+  const cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+  try {
+    cancel.Cancel(0);
+    if (bad) return -1;
+    return call.Finish_GetPrice();
+  } finally {
+    cancel.Release();
+  }
+}
+`;
+
+export const cases: RuleCases = {
+  valid: [
+    {
+      name: "raw FFI: a pointer queried with an IID whose name says nothing, cancelled through, then the call finished: correct",
+      code: QUERIED_CANCEL("  vcall(call, ASYNCISTOCKQUOTE_FINISH_GETPRICE, [], []);\n"),
     },
     {
       name: "finish after cancel and release (the documented sequence)",
@@ -303,22 +340,7 @@ call.Finish_GetPrice();
   invalid: [
     {
       name: "raw FFI: a pointer queried from the call object with an IID whose name says nothing (`iidCancel`) is its cancel interface once cancelled through (the slot `ICANCELMETHODCALLS_CANCEL`): no Finish_ after it is reported",
-      code: `declare function vcall(self: bigint, slot: number, types: unknown[], args: unknown[]): number;
-declare function ptr(box: BigUint64Array | Uint8Array): number;
-const IUNKNOWN_QUERYINTERFACE = 0;
-const IUNKNOWN_RELEASE = 2;
-const ASYNCISTOCKQUOTE_BEGIN_GETPRICE = 3;
-const ASYNCISTOCKQUOTE_FINISH_GETPRICE = 4;
-const ICANCELMETHODCALLS_CANCEL = 3;
-export function abort(call: bigint, iidCancel: Uint8Array): void {
-  if (vcall(call, ASYNCISTOCKQUOTE_BEGIN_GETPRICE, [], []) < 0) return;
-  const box = new BigUint64Array(1);
-  if (vcall(call, IUNKNOWN_QUERYINTERFACE, [], [ptr(iidCancel), ptr(box)]) < 0) return;
-  const cancel = box[0];
-  vcall(cancel, ICANCELMETHODCALLS_CANCEL, [], [0]);
-  vcall(cancel, IUNKNOWN_RELEASE, [], []);
-}
-`,
+      code: QUERIED_CANCEL(""),
       errors: [{ messageId: "cancelWithoutFinish", data: { cancel: "vcall(cancel, ICANCELMETHODCALLS_CANCEL, [], [0])", call: "call", finish: "Finish_GETPRICE", finishCall: "Finish_GETPRICE", reached: "the end of the function at line 15", begin: "Begin_" }, line: 13 }],
     },
     {
@@ -341,67 +363,19 @@ export function abort(call: bigint, iidCancel: Uint8Array): void {
     },
     {
       name: "the exit is shared with a path that finished (a `switch`'s other case): the Finish_ is written after the Cancel, not before the return, where it would run twice",
-      code: `function settle(call: AsyncIStockQuote, action: string): number | undefined {
-  call.Begin_GetPrice("MSFT");
-  let price: number | undefined;
-  switch (action) {
-    case "abort": {
-      const cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
-      try {
-        cancel.Cancel(0);
-      } finally {
-        cancel.Release();
-      }
-      break;
-    }
-    default:
-      price = call.Finish_GetPrice();
-  }
-  return price;
-}
-`,
+      code: SWITCH_CANCEL(""),
       errors: [
         {
           messageId: "cancelWithoutFinish",
           data: { cancel: "cancel.Cancel()", call: "call", finish: "Finish_GetPrice", finishCall: "call.Finish_GetPrice()", reached: "the return at line 17", begin: "Begin_" },
           line: 8,
-          suggestions: [{ messageId: "insertFinish", output: `function settle(call: AsyncIStockQuote, action: string): number | undefined {
-  call.Begin_GetPrice("MSFT");
-  let price: number | undefined;
-  switch (action) {
-    case "abort": {
-      const cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
-      try {
-        cancel.Cancel(0);
-        call.Finish_GetPrice();
-      } finally {
-        cancel.Release();
-      }
-      break;
-    }
-    default:
-      price = call.Finish_GetPrice();
-  }
-  return price;
-}
-` }],
+          suggestions: [{ messageId: "insertFinish", output: SWITCH_CANCEL("        call.Finish_GetPrice();\n") }],
         },
       ],
     },
     {
       name: "a return inside `try` after the Cancel, whose `finally` releases the cancel object: reported at that return, with the Finish_ written before it (not at the `finally`'s end, which the finishing path reaches too)",
-      code: `function quote(call: AsyncIStockQuote, bad: boolean): number {
-  call.Begin_GetPrice("MSFT");
-  const cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
-  try {
-    cancel.Cancel(0);
-    if (bad) return -1;
-    return call.Finish_GetPrice();
-  } finally {
-    cancel.Release();
-  }
-}
-`,
+      code: RETURN_IN_TRY,
       errors: [
         {
           messageId: "cancelWithoutFinish",
@@ -410,18 +384,7 @@ export function abort(call: bigint, iidCancel: Uint8Array): void {
           suggestions: [
             {
               messageId: "insertFinish",
-              output: `function quote(call: AsyncIStockQuote, bad: boolean): number {
-  call.Begin_GetPrice("MSFT");
-  const cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
-  try {
-    cancel.Cancel(0);
-    if (bad) { call.Finish_GetPrice(); return -1; }
-    return call.Finish_GetPrice();
-  } finally {
-    cancel.Release();
-  }
-}
-`,
+              output: RETURN_IN_TRY.replace("if (bad) return -1;", "if (bad) { call.Finish_GetPrice(); return -1; }"),
             },
           ],
         },
