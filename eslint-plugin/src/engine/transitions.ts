@@ -162,10 +162,12 @@ export class Transitions {
     for (const call of calls) {
       this.use(draft, call, node, sink);
       // A path may get here with no call pending (a loop's first pass): a Finish_ written before this Begin_ would fail there.
-      const idleThere = (draft.tracks.get(call.protoKey) ?? []).some((id) => {
-        const fact = facts.get(id);
-        return !fact.uncertain && (fact.phase === Phase.CallIdle || fact.phase === Phase.CallUnknown);
-      });
+      // Either a fact says so, or every pending call is this Begin_'s own, from a pass before: the first pass had none (a
+      // parameter's call object has no track until its first Begin_, which the loop's join does not keep).
+      const track = draft.tracks.get(call.protoKey) ?? [];
+      const idleThere =
+        track.some((id) => !facts.get(id).uncertain && (facts.get(id).phase === Phase.CallIdle || facts.get(id).phase === Phase.CallUnknown)) ||
+        track.every((id) => (facts.get(id).phase !== Phase.CallPending && facts.get(id).phase !== Phase.CallCanceled) || facts.get(id).begin === node);
       this.mapTrack(draft, call.protoKey, (fact, id) => {
         switch (fact.phase) {
           case Phase.CallUnknown:
