@@ -164,8 +164,9 @@ export class Transitions {
       // A path may get here with no call pending (a loop's first pass): a Finish_ written before this Begin_ would fail there.
       // Either a fact says so, or every pending call is this Begin_'s own, from a pass before: the first pass had none (a
       // parameter's call object has no track until its first Begin_, which the loop's join does not keep).
+      // (Asked only for a report, of the facts before this Begin_.)
       const track = draft.tracks.get(call.protoKey) ?? [];
-      const idleThere =
+      const idleThere = () =>
         track.some((id) => !facts.get(id).uncertain && (facts.get(id).phase === Phase.CallIdle || facts.get(id).phase === Phase.CallUnknown)) ||
         track.every((id) => (facts.get(id).phase !== Phase.CallPending && facts.get(id).phase !== Phase.CallCanceled) || facts.get(id).begin === node);
       this.mapTrack(draft, call.protoKey, (fact, id) => {
@@ -187,7 +188,7 @@ export class Transitions {
                 method: pendingMethod(this.ctx, fact.begin),
                 cancelled: fact.phase === Phase.CallCanceled,
                 raw: begunThroughVtable(this.ctx, fact.begin),
-                idleThere,
+                idleThere: idleThere(),
               });
             }
             return id;
