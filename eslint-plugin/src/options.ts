@@ -197,7 +197,22 @@ function pickValid(raw: unknown): Partial<NamingOptions> {
     }
   }
   if (out.iidPattern !== undefined && !isValidRegExp(out.iidPattern)) delete out.iidPattern;
+  // One prefix for both would make every Begin_ a Finish_ too: the defaults hold instead (namingProblem says so).
+  if ((out.beginPrefix ?? DEFAULT_NAMING.beginPrefix) === (out.finishPrefix ?? DEFAULT_NAMING.finishPrefix)) {
+    delete out.beginPrefix;
+    delete out.finishPrefix;
+  }
   return out;
+}
+
+/**
+ * What is wrong with a rule's naming options that their schema cannot say (two options that must differ), or null;
+ * `resolveNaming` keeps the defaults in their place.
+ */
+export function namingProblem(ruleOptions: Partial<NamingOptions> | undefined): string | null {
+  const begin = typeof ruleOptions?.beginPrefix === "string" ? ruleOptions.beginPrefix : DEFAULT_NAMING.beginPrefix;
+  const finish = typeof ruleOptions?.finishPrefix === "string" ? ruleOptions.finishPrefix : DEFAULT_NAMING.finishPrefix;
+  return begin === finish ? `the rule options give beginPrefix and finishPrefix one value (${JSON.stringify(begin).slice(0, 60)})` : null;
 }
 
 /** An object whose `key` is a non-empty string: the one field an entry cannot do without. */

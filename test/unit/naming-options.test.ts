@@ -6,7 +6,9 @@
  */
 import * as assert from "node:assert/strict";
 import Ajv from "ajv";
-import { DEFAULT_NAMING, NAMING_SCHEMA_PROPERTIES, namingSchema, resolveNaming } from "eslint-plugin-com-async/options";
+import { DEFAULT_NAMING, NAMING_SCHEMA_PROPERTIES, namingProblem, namingSchema, resolveNaming } from "eslint-plugin-com-async/options";
+import { Linter } from "eslint";
+import plugin from "eslint-plugin-com-async";
 import type { NamingOptions } from "eslint-plugin-com-async/options";
 
 const resolve = (raw: unknown) => resolveNaming(raw as Partial<NamingOptions>);
@@ -28,6 +30,24 @@ describe("naming options", () => {
       assert.deepEqual(naming.releaseMethods, ["Dispose"]);
       assert.equal(naming.finishPrefix, DEFAULT_NAMING.finishPrefix);
       assert.deepEqual(naming.queryInterfaceMethods, DEFAULT_NAMING.queryInterfaceMethods);
+    });
+
+    it("keeps the default prefixes where the options give Begin_ and Finish_ one prefix (every Begin_ would be a Finish_ too), and says so", () => {
+      assert.deepEqual([resolve({ beginPrefix: "Begin_", finishPrefix: "Begin_" }).beginPrefix, resolve({ beginPrefix: "Begin_", finishPrefix: "Begin_" }).finishPrefix], ["Begin_", "Finish_"]);
+      assert.deepEqual([resolve({ finishPrefix: "Begin_" }).beginPrefix, resolve({ finishPrefix: "Begin_" }).finishPrefix], ["Begin_", "Finish_"]);
+      assert.equal(namingProblem({ finishPrefix: "Begin_" }), 'the rule options give beginPrefix and finishPrefix one value ("Begin_")');
+      assert.equal(namingProblem({ beginPrefix: "Start_", finishPrefix: "End_" }), null);
+      assert.equal(namingProblem(undefined), null);
+    });
+
+    it("reports one prefix for Begin_ and Finish_ once per file, at its start, and checks the file with the defaults", () => {
+      const naming = { beginPrefix: "Begin_", finishPrefix: "Begin_" };
+      const rules = Object.fromEntries(Object.keys(plugin.rules).map((name) => [`com-async/${name}`, ["error", naming]]));
+      const messages = new Linter().verify("function f(call) {\n  call.Begin_GetPrice();\n  call.Begin_GetPrice();\n}\n", [{ plugins: { "com-async": plugin }, rules }] as unknown as Linter.Config[], "a.js");
+      assert.deepEqual(
+        messages.map((m) => `${m.line}:${m.column} ${m.ruleId === "com-async/begin-while-pending" ? m.ruleId : m.message}`),
+        ['1:1 com-async ignored a setting: the rule options give beginPrefix and finishPrefix one value ("Begin_"); the default holds in its place.', "3:3 com-async/begin-while-pending"],
+      );
     });
 
     it("replaces a list instead of merging it with the default", () => {

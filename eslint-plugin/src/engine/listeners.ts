@@ -23,12 +23,20 @@ export interface ProtocolRuleHooks {
   onBadSettings(problem: string, program: TSESTree.Node): void;
 }
 
-/** Files whose settings problem was reported: once per file, whichever analyses (one per set of naming options) run on it. */
-const settingsReported = new WeakSet<object>();
+/** The settings problems reported in each file: each once, whichever analyses (one per set of naming options) run on it. */
+const settingsReported = new WeakMap<object, Set<string>>();
 
-export function protocolListeners(context: Readonly<TSESLint.RuleContext<string, readonly unknown[]>>, naming: NamingOptions, kind: FindingKind, hooks: ProtocolRuleHooks): TSESLint.RuleListener {
+/** `optionsProblem`: what the rule's naming options get wrong (options.ts `namingProblem`), reported as settings are. */
+export function protocolListeners(
+  context: Readonly<TSESLint.RuleContext<string, readonly unknown[]>>,
+  naming: NamingOptions,
+  kind: FindingKind,
+  hooks: ProtocolRuleHooks,
+  optionsProblem: string | null = null,
+): TSESLint.RuleListener {
   const eslintContext = context as unknown as Rule.RuleContext;
   const settings = readSettings(eslintContext.settings);
+  const problems = [settings.problem, optionsProblem].filter((problem): problem is string => problem !== null);
   const shared = analysisFor(eslintContext, naming, () => (settings.importedHelpers ? importsOf(eslintContext, naming) : null));
   if (!shared) return {};
   const { analysis, isDriver } = shared;
@@ -42,9 +50,13 @@ export function protocolListeners(context: Readonly<TSESLint.RuleContext<string,
   const listeners: Rule.RuleListener = driverListeners(analysis, (codePath: Rule.CodePath, node: TSESTree.Node) => {
     if (codePath.origin === "program" && analysis.failed) hooks.onEngineError(analysis.failed, node);
     if (codePath.origin === "program") for (const fn of analysis.unanalysed) hooks.onUnanalysed(fn);
-    if (codePath.origin === "program" && settings.problem !== null && !settingsReported.has(eslintContext.sourceCode)) {
-      settingsReported.add(eslintContext.sourceCode);
-      hooks.onBadSettings(settings.problem, node);
+    if (codePath.origin !== "program") return;
+    let reported = settingsReported.get(eslintContext.sourceCode);
+    for (const problem of problems) {
+      if (reported?.has(problem)) continue;
+      if (!reported) settingsReported.set(eslintContext.sourceCode, (reported = new Set()));
+      reported.add(problem);
+      hooks.onBadSettings(problem, node);
     }
   });
   // typescript-eslint's RuleListener type omits the code path listeners ESLint supports.

@@ -11,7 +11,7 @@ import type { Finding, FindingKind, FindingOf, Place } from "../engine/findings"
 import type { FinishForm } from "../engine/model";
 import { protocolListeners } from "../engine/listeners";
 import type { Vocabulary } from "../engine/vocabulary";
-import { DEFAULT_NAMING, NamingOptions, namingSchema, resolveNaming } from "../options";
+import { DEFAULT_NAMING, NamingOptions, namingProblem, namingSchema, resolveNaming } from "../options";
 import { createRule } from "./create-rule";
 import type { SourceCode } from "./edits";
 
@@ -113,7 +113,7 @@ export function protocolRule<K extends FindingKind, M extends string, S extends 
         onEngineError(error: Error, program: TSESTree.Node) {
           context.report({ loc: program.loc.start, messageId: "engineError", data: { error: error.message.split("\n")[0].slice(0, 200) } });
         },
-      });
+      }, namingProblem(options));
     },
   });
 }
