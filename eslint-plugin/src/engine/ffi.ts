@@ -23,7 +23,7 @@ import { isBunReadNamespace, isKoffi } from "./out-box-shapes";
 import { OutBoxes } from "./out-boxes";
 import { MethodLookups } from "./method-lookups";
 import { handsOnItsObject } from "./helper-shapes";
-import { isTableCall, VTABLE_OBJECT, VtableTables } from "./vtable-tables";
+import { isSlotConstantName, isSlotLookup, isTableCall, VTABLE_OBJECT, VtableTables } from "./vtable-tables";
 import type { IUnknownMethod, Vocabulary } from "./vocabulary";
 import type { HelperRole } from "./model";
 
@@ -389,12 +389,6 @@ export class FfiShapes {
   }
 }
 
-/** `slot(p, N)` inside `koffi.call(slot(p, N), proto, p)`: it finds the method; the outer call calls it. */
-export function isSlotLookup(call: TSESTree.CallExpression): boolean {
-  const parent = call.parent;
-  return parent?.type === "CallExpression" && parent.arguments[0] === call && calleeName(parent.callee) === "call";
-}
-
 /** `koffi.decode(...)`: koffi's read of memory. */
 function isKoffiRead(node: TSESTree.Node): boolean {
   return node.type === "CallExpression" && node.callee.type === "MemberExpression" && memberName(node.callee) === "decode" && isKoffi(node.callee.object);
@@ -403,9 +397,4 @@ function isKoffiRead(node: TSESTree.Node): boolean {
 function isObjectExpression(node: TSESTree.CallExpressionArgument): node is Expression {
   const expr = node.type === "SpreadElement" ? null : unwrapExpression(node);
   return !!expr && (expr.type === "Identifier" || expr.type === "MemberExpression");
-}
-
-/** An UPPER_SNAKE constant that is no flag or code of some other API (`MEM_COMMIT`, `WM_PAINT`, `E_FAIL`): a vtable slot's name. */
-function isSlotConstantName(name: string): boolean {
-  return /^[A-Z][A-Z0-9]*_[A-Z0-9_]+$/.test(name) && !/^(MEM|PAGE|FILE|GENERIC|WM|WS|SW|VK|CS|IDC|IDI|MB|ERROR|E|S|RPC|CLSCTX|COINIT)_/.test(name);
 }

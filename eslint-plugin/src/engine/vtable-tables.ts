@@ -14,6 +14,17 @@ type Node = TSESTree.Node;
 /** The names of a table of one object's functions: `vt`, `lpVtbl`, `lib.symbols`. */
 export const VTABLE_OBJECT = /(^|\.)(lpVtbl|vtbl|vtable|vt|symbols)$/i;
 
+/** `slot(p, N)` inside `koffi.call(slot(p, N), proto, p)`: it finds the method; the outer call calls it. */
+export function isSlotLookup(call: TSESTree.CallExpression): boolean {
+  const parent = call.parent;
+  return parent?.type === "CallExpression" && parent.arguments[0] === call && calleeName(parent.callee) === "call";
+}
+
+/** An UPPER_SNAKE constant that is no flag or code of some other API (`MEM_COMMIT`, `WM_PAINT`, `E_FAIL`): a vtable slot's name. */
+export function isSlotConstantName(name: string): boolean {
+  return /^[A-Z][A-Z0-9]*_[A-Z0-9_]+$/.test(name) && !/^(MEM|PAGE|FILE|GENERIC|WM|WS|SW|VK|CS|IDC|IDI|MB|ERROR|E|S|RPC|CLSCTX|COINIT)_/.test(name);
+}
+
 /** `vt.Release(p)`, `lib.symbols.Release(p)`: a call of a function of one object's vtable table, given the object. */
 export function isTableCall(call: TSESTree.CallExpression): boolean {
   const callee = unwrapExpression(call.callee);
