@@ -135,6 +135,9 @@ export class FileAnalysis implements EngineContext {
   vtableCall(call: TSESTree.CallExpression): { object: Node; method: { role: string; method?: string } } | null {
     return this.recognizer.ffi?.vtableCall(call, true) ?? null;
   }
+  unconverted(expression: Node): Node {
+    return this.recognizer.ffi?.unconverted(expression as TSESTree.CallExpressionArgument) ?? expression;
+  }
   linkedRelease(call: TSESTree.CallExpression, evenClosed = false): string | null {
     const callee = unwrapExpression(call.callee);
     return callee.type === "MemberExpression" ? (this.recognizer.ffi?.linkedRelease(callee.object, evenClosed) ?? null) : null;

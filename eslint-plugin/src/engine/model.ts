@@ -138,6 +138,8 @@ export interface EngineContext {
   text(node: Node): string;
   /** The object and method of a call through a vtable (ffi.ts; a dispatcher given a conversion of its object too), or null: for what messages say a use after Release does. */
   vtableCall(call: TSESTree.CallExpression): { object: Node; method: { role: string; method?: string } } | null;
+  /** The pointer an expression converts (`Number(p)`, `koffi.as(p, 'void *')`, the file's `asPointer(p)`), or the expression itself (ffi.ts `unconverted`). */
+  unconverted(expression: Node): Node;
   /** The Release function of the vtable table a call goes through (`calls.symbols.GetCount(p)`: `Release`), or null. */
   /** `evenClosed`: also of a table the code closes (`calls.close()`), which a message may name but a repair cannot call. */
   linkedRelease(call: TSESTree.CallExpression, evenClosed?: boolean): string | null;

@@ -7,7 +7,6 @@ import type { Fact } from "./facts";
 import type { CancelWithoutFinish, Exit, MissingRelease, Sink, UseAfterRelease } from "./findings";
 import type { EngineContext, Resource } from "./model";
 import { dottedName, memberName, unwrapExpression } from "./ast";
-import { conversionOperand } from "./helper-shapes";
 import { isTableCall } from "./vtable-tables";
 
 type Node = TSESTree.Node;
@@ -89,11 +88,7 @@ export function describeUse(ctx: EngineContext, node: Node, res: Resource): UseA
 
 /** The text of the pointer an expression names, through conversions of its value (`BigInt(p)`, `Number(p)`, `p as bigint`). */
 function pointerText(ctx: EngineContext, expression: Node): string {
-  let node = unwrapExpression(expression);
-  for (let operand = node.type === "CallExpression" ? conversionOperand(node, () => null) : null; operand; operand = node.type === "CallExpression" ? conversionOperand(node, () => null) : null) {
-    node = unwrapExpression(operand);
-  }
-  return ctx.text(node);
+  return ctx.text(unwrapExpression(ctx.unconverted(expression)));
 }
 
 /** Was this Begin_ a call through a vtable (`vcall(call, ..._BEGIN_X)`), as the recognizer classified it? Its object has no Finish_ method. */

@@ -156,19 +156,26 @@ export class Transitions {
     return shownCall(this.ctx, node, this.ctx.vocabulary.finishName(method));
   }
 
+  /**
+   * May a path reach this Begin_ with no call pending (a loop's first pass), where a Finish_ written before it would fail?
+   * Either a fact says so, or every pending call is this Begin_'s own, from a pass before: the first pass had none (a
+   * parameter's call object has no track until its first Begin_, which the loop's join does not keep).
+   */
+  private idleBefore(track: IdSet, begin: Node): boolean {
+    const facts = this.ctx.facts;
+    return (
+      track.some((id) => !facts.get(id).uncertain && (facts.get(id).phase === Phase.CallIdle || facts.get(id).phase === Phase.CallUnknown)) ||
+      track.every((id) => (facts.get(id).phase !== Phase.CallPending && facts.get(id).phase !== Phase.CallCanceled) || facts.get(id).begin === begin)
+    );
+  }
+
   /** `method`: the Begin_'s method as the recognizer named it, null for a helper's Begin_ (its message shows the call as written). */
   begin(draft: Draft, calls: Resource[], node: Node, method: string | null, sink: Sink): void {
     const facts = this.ctx.facts;
     for (const call of calls) {
       this.use(draft, call, node, sink);
-      // A path may get here with no call pending (a loop's first pass): a Finish_ written before this Begin_ would fail there.
-      // Either a fact says so, or every pending call is this Begin_'s own, from a pass before: the first pass had none (a
-      // parameter's call object has no track until its first Begin_, which the loop's join does not keep).
-      // (Asked only for a report, of the facts before this Begin_.)
+      // The facts before this Begin_, for a report's `idleThere`.
       const track = draft.tracks.get(call.protoKey) ?? [];
-      const idleThere = () =>
-        track.some((id) => !facts.get(id).uncertain && (facts.get(id).phase === Phase.CallIdle || facts.get(id).phase === Phase.CallUnknown)) ||
-        track.every((id) => (facts.get(id).phase !== Phase.CallPending && facts.get(id).phase !== Phase.CallCanceled) || facts.get(id).begin === node);
       this.mapTrack(draft, call.protoKey, (fact, id) => {
         switch (fact.phase) {
           case Phase.CallUnknown:
@@ -188,7 +195,7 @@ export class Transitions {
                 method: pendingMethod(this.ctx, fact.begin),
                 cancelled: fact.phase === Phase.CallCanceled,
                 raw: begunThroughVtable(this.ctx, fact.begin),
-                idleThere: idleThere(),
+                idleThere: this.idleBefore(track, node),
               });
             }
             return id;
