@@ -244,3 +244,46 @@ export function fixesItsPrototype(fn: TSESTree.FunctionLike): boolean {
   return fixed;
 }
 const fixedPrototypes = new WeakMap<TSESTree.Node, boolean>();
+
+/** Methods every value has that read it and keep nothing (`address.toString(16)`). */
+const VALUE_METHODS = new Set(["toString", "toLocaleString", "valueOf", "toFixed", "toPrecision"]);
+/** Global conversions that read a value and keep nothing. */
+const CONVERSIONS = new Set(["BigInt", "Number", "String", "Boolean"]);
+/** Lookups that only compare their first argument with what a collection holds (`tracked.get(handle)`, `cache.includes(p)`). */
+const LOOKUPS = new Set(["get", "has", "includes", "indexOf", "lastIndexOf"]);
+
+/** Is this reference of a parameter read as a value, or handed to native code, and kept by nothing? */
+export function isValueUse(ref: TSESTree.Identifier, onlyUses: (call: TSESTree.CallExpression, index: number) => boolean): boolean {
+  const parent = ref.parent;
+  switch (parent?.type) {
+    case "BinaryExpression":
+    case "TemplateLiteral":
+      return true;
+    case "MemberExpression":
+      return parent.object === ref && !parent.computed && parent.property.type === "Identifier" && VALUE_METHODS.has(parent.property.name) && parent.parent?.type === "CallExpression" && parent.parent.callee === parent;
+    case "CallExpression": {
+      if (parent.callee === ref || !parent.arguments.includes(ref)) return false;
+      const callee = parent.callee;
+      const lookup = callee.type === "MemberExpression" && !callee.computed && callee.property.type === "Identifier" && LOOKUPS.has(callee.property.name) && parent.arguments[0] === ref;
+      return lookup || (callee.type === "Identifier" && CONVERSIONS.has(callee.name)) || onlyUses(parent, parent.arguments.indexOf(ref));
+    }
+    default:
+      return false;
+  }
+}
+
+const valueParams = new WeakMap<TSESTree.FunctionLike, boolean[]>();
+
+/**
+ * Does the function read its `index`th parameter only as a value (`formatAddress(p)` of `` `0x${p.toString(16)}` ``,
+ * `p === 0n`, `Number(p)`), never as an object nor handed to any other call? A raw pointer given to it is a number
+ * printed or compared, not the object used.
+ */
+export function readsParamAsValue(fn: TSESTree.FunctionLike, index: number, referencesOf: (param: TSESTree.Identifier) => TSESTree.Identifier[]): boolean {
+  let byIndex = valueParams.get(fn);
+  if (byIndex === undefined) {
+    byIndex = fn.params.map((param) => param.type === "Identifier" && referencesOf(param).every((ref) => ref === param || isValueUse(ref, () => false)));
+    valueParams.set(fn, byIndex);
+  }
+  return byIndex[index] ?? false;
+}

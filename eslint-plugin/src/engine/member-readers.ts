@@ -4,6 +4,7 @@
  */
 import type { TSESTree } from "@typescript-eslint/utils";
 import type { ParamEffect, Summary } from "./model";
+import { isValueUse } from "./helper-shapes";
 import type { Symbols } from "./symbols";
 
 type Node = TSESTree.Node;
@@ -74,31 +75,4 @@ function paramUses(
     if (parent.property.name !== "length") members.add(parent.property.name);
   }
   return { members, into };
-}
-
-/** Methods every value has that read it and keep nothing (`address.toString(16)`). */
-const VALUE_METHODS = new Set(["toString", "toLocaleString", "valueOf", "toFixed", "toPrecision"]);
-/** Global conversions that read a value and keep nothing. */
-const CONVERSIONS = new Set(["BigInt", "Number", "String", "Boolean"]);
-/** Lookups that only compare their first argument with what a collection holds (`tracked.get(handle)`, `cache.includes(p)`). */
-const LOOKUPS = new Set(["get", "has", "includes", "indexOf", "lastIndexOf"]);
-
-/** Is this reference of a parameter read as a value, or handed to native code, and kept by nothing? */
-function isValueUse(ref: TSESTree.Identifier, onlyUses: (call: TSESTree.CallExpression, index: number) => boolean): boolean {
-  const parent = ref.parent;
-  switch (parent?.type) {
-    case "BinaryExpression":
-    case "TemplateLiteral":
-      return true;
-    case "MemberExpression":
-      return parent.object === ref && !parent.computed && parent.property.type === "Identifier" && VALUE_METHODS.has(parent.property.name) && parent.parent?.type === "CallExpression" && parent.parent.callee === parent;
-    case "CallExpression": {
-      if (parent.callee === ref || !parent.arguments.includes(ref)) return false;
-      const callee = parent.callee;
-      const lookup = callee.type === "MemberExpression" && !callee.computed && callee.property.type === "Identifier" && LOOKUPS.has(callee.property.name) && parent.arguments[0] === ref;
-      return lookup || (callee.type === "Identifier" && CONVERSIONS.has(callee.name)) || onlyUses(parent, parent.arguments.indexOf(ref));
-    }
-    default:
-      return false;
-  }
 }

@@ -78,8 +78,11 @@ export type Event =
   | { k: "finish"; node: Node; recv: Sym; recvKey: string | null; method: string; resultChecked: boolean }
   | { k: "cancel"; node: Node; recv: Sym }
   | { k: "release"; node: Node; target: Sym; targetKey: string | null }
-  /** `valueMethod`: the target is the receiver of a method that is no COM method (`p.toString(16)`). */
-  | { k: "use"; node: Node; target: Sym; valueMethod?: boolean }
+  /**
+   * `valueMethod`: the target is the receiver of a method that is no COM method (`p.toString(16)`); `asValue`: it is
+   * given to a function of the file that reads that parameter only as a value (`formatAddress(p)`).
+   */
+  | { k: "use"; node: Node; target: Sym; valueMethod?: boolean; asValue?: boolean }
   /** `native`: handed to a native export (`Ole32.CoFoo(p)`, `lib.symbols.Foo(p)`), which never takes over a raw pointer's reference. */
   /**
    * `heldBy`: a closure made here captures the variable (Recorder.closureMade): from here on the closures hold the

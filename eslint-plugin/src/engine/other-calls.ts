@@ -5,11 +5,12 @@
  * checked or passed on; otherwise an escape (native code keeps nothing it is given).
  */
 import type { TSESTree } from "@typescript-eslint/utils";
-import { calleeName, memberName, resultCalledBy, unwrapExpression } from "./ast";
+import { calleeName, isFunctionNode, memberName, resultCalledBy, unwrapExpression } from "./ast";
 import type { Acquisitions } from "./acquisitions";
 import type { ImportedRoles } from "./imported-roles";
 import type { Event, Sym } from "./model";
 import type { ObjectLiterals } from "./object-literals";
+import { readsParamAsValue } from "./helper-shapes";
 import { poolStore } from "./pools";
 import type { ApiCall, Recognizer } from "./recognizer";
 import type { ResourceTable } from "./resources";
@@ -46,14 +47,19 @@ export class OtherCalls {
     const pool = node.type === "CallExpression" ? poolStore(node, (id) => s.variableOf(id)) : null;
     // `comMethod(p, 2, proto)(p)`: the lookup was the method's call on `p` (a use, or its Release); `p` is not passed on again.
     const self = node.type === "CallExpression" ? (this.recognizer.ffi?.methods.lookedUpOn(node) ?? null) : null;
-    for (const arg of args) {
+    // A function of this file (not a dispatcher's vtable call) that reads a parameter only as a value.
+    const local = node.type === "CallExpression" && usedOnly === null ? s.localFunction(node.callee) : null;
+    const fn = local !== null && isFunctionNode(local) && this.recognizer.ffi !== null ? local : null;
+    for (let i = 0; i < args.length; i++) {
+      const arg = args[i];
       const expr = arg.type === "SpreadElement" ? arg.argument : arg;
       const sym = expr === self ? null : s.sym(expr);
       if (!sym) continue;
       // `call(ptr(link), SET_PATH)`: a pointer read from its box at every use is called by that read (not by a read
       // that another read or a conversion takes in: `Number(view.getBigUint64(0, true))` is named where it is bound).
       if (sym.t === "slot" && expr.type === "CallExpression") this.parts.acquisitions.nameByRead(sym.key, expr, node);
-      this.recordEvent({ k: "use", node, target: sym });
+      const asValue = fn !== null && arg.type !== "SpreadElement" && readsParamAsValue(fn, i, (param) => s.referencesOf(param));
+      this.recordEvent({ k: "use", node, target: sym, ...(asValue ? { asValue } : {}) });
       if (expr !== usedOnly) argSyms.push({ sym, key: s.keyOf(expr), ...(pool?.stored.includes(expr) ? { pooledIn: { collection: pool.declared, store: node } } : {}) });
     }
     this.throwPoint();
@@ -72,7 +78,6 @@ export class OtherCalls {
     const test = node.type === "CallExpression" && s.localHresultTest(node) !== null;
     if (!test) for (const { sym } of argSyms) this.recordEvent({ k: check ? "hrHandled" : "hrPassed", target: sym });
     // A dispatcher's own body is no summary of the method it calls: its object is only used.
-    const local = node.type === "CallExpression" && usedOnly === null ? s.localFunction(node.callee) : null;
     if (local || imported?.summary) {
       // Summarised at solve time: each argument gets the callee's effect, the result may be owned.
       let result = this.resources.acquireSites.get(node);

@@ -134,8 +134,8 @@ export class Transfer {
             t.escapeSym(draft, event.target, event.target.key);
           }
           for (const res of t.resourcesOf(draft, event.target)) {
-            // `ptr.toString(16)` on a raw pointer (a bigint) reads the number, not the object.
-            if (res.ffi && event.valueMethod) continue;
+            // `ptr.toString(16)` on a raw pointer (a bigint), or `formatAddress(ptr)`, reads the number, not the object.
+            if (res.ffi && (event.valueMethod || event.asValue)) continue;
             t.use(draft, res, event.node, sink, event.target?.t === "slot" ? event.target.key : null);
           }
           break;

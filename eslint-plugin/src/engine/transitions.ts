@@ -316,7 +316,9 @@ export class Transitions {
     if (!res.ffi) return true;
     return track.every((id) => {
       const fact = this.ctx.facts.get(id);
-      return fact.phase === Phase.PtrFailed || (fact.phase === Phase.PtrReleased && fact.site !== null && viaKey !== null && this.releasedVia.get(fact.site) === viaKey);
+      // A fact only an implicit exception brings (the throw path into a `finally`) is another path, not another loop
+      // iteration's pointer: it does not keep the paths that released it from being judged, as for method calls.
+      return fact.uncertain || fact.phase === Phase.PtrFailed || (fact.phase === Phase.PtrReleased && fact.site !== null && viaKey !== null && this.releasedVia.get(fact.site) === viaKey);
     });
   }
 

@@ -8,7 +8,7 @@ const SLOT_RELEASE = 2;
 const SLOT_CREATE_ITEM = 10;
 const SLOT_ITEM_SIZE = 7;
 ${BUN_VTABLE_CALL}declare function keep(p: number): number;
-export function itemSize(pool: number): number {
+export function itemSize(pool: number, quick = false): number {
   const out = new BigUint64Array(1);
   if (vtableCall(pool, SLOT_CREATE_ITEM, [ptr(out)]) < 0) return -1;
   const item = read.ptr(out);
@@ -17,8 +17,35 @@ export function itemSize(pool: number): number {
 }
 `;
 
+/**
+ * The body after the acquisition: a `return` inside `try` (after `beforeReturn`, line 17) and the `finally` releasing
+ * (line 20), which the `try`'s normal end reaches apart (ESLint gives that path a `finally` of its own).
+ */
+const RAW_RETURN_THROUGH_FINALLY = (beforeReturn: string) => `  let size = 0;
+  try {
+    if (quick) { ${beforeReturn}return 0; }
+    size = vtableCall(item, SLOT_ITEM_SIZE, []);
+  } finally {
+    vtableCall(item, SLOT_RELEASE, []);
+  }
+  return size;
+`;
+
 export const cases: RuleCases = {
   valid: [
+    {
+      name: "a raw pointer returned from inside `try` and released once by the `finally`",
+      code: VTABLE_USE("SLOT_ITEM_SIZE").replace(
+        "  vtableCall(item, SLOT_RELEASE, []);\n  return vtableCall(item, SLOT_ITEM_SIZE, []);\n",
+        RAW_RETURN_THROUGH_FINALLY(""),
+      ),
+    },
+    {
+      name: "a raw pointer's address printed by a function of the file after its Release (`formatAddress(item)`) reads a number, not the object",
+      code: VTABLE_USE("SLOT_ITEM_SIZE")
+        .replace("declare function keep(p: number): number;", "function formatAddress(value: number): string {\n  return `0x${value.toString(16).padStart(16, \"0\")} (${value === 0 ? \"null\" : Number(value)})`;\n}")
+        .replace("return vtableCall(item, SLOT_ITEM_SIZE, []);", "return formatAddress(item).length;"),
+    },
     {
       name: "use, then release",
       code: `function quote(call: AsyncIStockQuote, ready: boolean) {
@@ -224,6 +251,21 @@ export const cases: RuleCases = {
         .replace("declare function keep(p: number): number;", "declare const lib: { symbols: { Inspect(p: number): number } };")
         .replace("return vtableCall(item, SLOT_ITEM_SIZE, []);", "return lib.symbols.Inspect(item);"),
       errors: [{ messageId: "useAfterRelease", data: { pointer: "item", line: "15", use: "passes it on" }, line: 16, column: 10 }],
+    },
+    {
+      name: "a raw pointer released before a `return` inside `try`, and again by the `finally` (which the throw path reaches holding it): released twice",
+      code: VTABLE_USE("SLOT_ITEM_SIZE").replace(
+        "  vtableCall(item, SLOT_RELEASE, []);\n  return vtableCall(item, SLOT_ITEM_SIZE, []);\n",
+        RAW_RETURN_THROUGH_FINALLY("vtableCall(item, SLOT_RELEASE, []); "),
+      ),
+      errors: [{ messageId: "useAfterRelease", data: { pointer: "item", line: "17", use: "releases it again" }, line: 20, column: 5 }],
+    },
+    {
+      name: "a raw pointer given after its Release to a function of the file that calls through it is passed on (not only printed)",
+      code: VTABLE_USE("SLOT_ITEM_SIZE")
+        .replace("declare function keep(p: number): number;", "function sizeOf(value: number): string {\n  return `${value.toString(16)}: ${vtableCall(value, SLOT_ITEM_SIZE, [])}`;\n}")
+        .replace("return vtableCall(item, SLOT_ITEM_SIZE, []);", "return sizeOf(item).length;"),
+      errors: [{ messageId: "useAfterRelease", data: { pointer: "item", line: "17", use: "passes it on" }, line: 18, column: 10 }],
     },
     {
       name: "a raw pointer handed to a function after its Release is passed on",
