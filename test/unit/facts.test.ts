@@ -20,7 +20,7 @@ function table() {
   return t;
 }
 
-const state = (tracks: [number, number[]][], bindings: [string, number[]][] = []): State => ({ bindings: new Map(bindings), tracks: new Map(tracks) });
+const state = (tracks: [number, number[]][], bindings: [string, number[]][] = []): State => ({ bindings: new Map(bindings), tracks: new Map(tracks), path: 0 });
 
 describe("facts", () => {
   describe("FactTable", () => {
@@ -31,7 +31,7 @@ describe("facts", () => {
       assert.equal(t.make(Phase.PtrReleased, site), a);
       assert.notEqual(t.make(Phase.PtrReleased, node()), a, "another site");
       assert.notEqual(t.make(Phase.PtrOwned, site), a, "another phase");
-      assert.deepEqual({ ...t.get(a), uncertainTwin: 0, certainTwin: 0 }, { phase: Phase.PtrReleased, site, begin: null, uncertain: false, uncertainTwin: 0, certainTwin: 0 });
+      assert.deepEqual({ ...t.get(a), uncertainTwin: 0, certainTwin: 0 }, { phase: Phase.PtrReleased, site, begin: null, uncertain: false, guard: 0, uncertainTwin: 0, certainTwin: 0 });
     });
 
     it("makes every fact's uncertain twin with it, and links the two both ways", () => {
@@ -76,6 +76,65 @@ describe("facts", () => {
       assert.deepEqual(t.collapse(fromList([a, uncertainB])), [a, uncertainB], "certainty is kept apart");
       const single = [a];
       assert.equal(t.collapse(single), single, "a set with nothing to collapse is returned as is");
+    });
+  });
+
+  describe("guards (branch outcomes a fact was made under)", () => {
+    it("interns a guarded fact apart from the same fact unguarded, and keeps the guard in its twin and what it derives", () => {
+      const t = table();
+      const idle = t.make(Phase.CallIdle);
+      const want = t.guards.variable("v1");
+      const guarded = t.guarded(idle, want, true);
+      assert.notEqual(guarded, idle);
+      assert.equal(t.guarded(idle, want, true), guarded, "interned");
+      assert.equal(t.guarded(guarded, want, true), guarded, "setting what it says changes nothing");
+      assert.equal(t.get(t.get(guarded).uncertainTwin).guard, t.get(guarded).guard);
+      assert.equal(t.get(t.derive(guarded, Phase.CallPending, null, node("getprice"))).guard, t.get(guarded).guard);
+      assert.equal(t.unguarded(guarded, want), idle, "an assignment forgets the outcome");
+    });
+
+    it("says which outcome a guard contradicts, replacing a variable's outcome when set again", () => {
+      const t = table();
+      const want = t.guards.variable("v1");
+      const ready = t.guards.variable("v2");
+      const g = t.guards.with(t.guards.with(0, want, true), ready, false);
+      assert.ok(t.guards.contradicts(g, want, false));
+      assert.ok(!t.guards.contradicts(g, want, true));
+      assert.ok(t.guards.contradicts(g, ready, true));
+      assert.ok(!t.guards.contradicts(0, want, false), "no guard contradicts nothing");
+      assert.ok(t.guards.contradicts(t.guards.with(g, want, false), want, true), "the later outcome replaces the earlier");
+    });
+
+    it("keeps at most four outcomes per guard, the variables met last", () => {
+      const t = table();
+      let g = 0;
+      for (let v = 0; v < 6; v++) g = t.guards.with(g, t.guards.variable(`v${v}`), true);
+      assert.equal(t.guards.entries(g).length, 4);
+      assert.ok(!t.guards.contradicts(g, t.guards.variable("v0"), false), "the first variables' outcomes are forgotten");
+      assert.ok(t.guards.contradicts(g, t.guards.variable("v5"), false));
+    });
+
+    it("collapses facts that differ only by guard into one guarded by what they share", () => {
+      const t = table();
+      const want = t.guards.variable("v1");
+      const ready = t.guards.variable("v2");
+      const idle = t.make(Phase.CallIdle);
+      const both = t.guarded(t.guarded(idle, want, true), ready, true);
+      const other = t.guarded(t.guarded(idle, want, false), ready, true);
+      const [kept] = t.collapse(fromList([both, other]));
+      assert.deepEqual(t.guards.entries(t.get(kept).guard), t.guards.entries(t.guards.with(0, ready, true)));
+      const pending = t.guarded(t.make(Phase.CallPending, null, node("getprice")), want, true);
+      assert.equal(t.collapse(fromList([pending, other])).length, 2, "other phases stay apart");
+    });
+
+    it("joins the paths' guards to what both took", () => {
+      const t = table();
+      const want = t.guards.variable("v1");
+      const a: State = { ...state([]), path: t.guards.with(0, want, true) };
+      const b: State = { ...state([]), path: t.guards.with(0, want, false) };
+      assert.equal(join(a, b, t)!.path, 0);
+      assert.equal(join(a, a, t)!.path, a.path);
+      assert.ok(!sameState(a, b), "states on different paths differ");
     });
   });
 

@@ -60,11 +60,21 @@ function formatState(ctx: EngineContext, state: State): string {
     const facts = set.map((id) => {
       const fact = ctx.facts.get(id);
       const unread = res.fromBox && (fact.phase === Phase.PtrOwned || fact.phase === Phase.PtrUnchecked) && fact.site !== null;
-      return `${PHASE_NAMES[fact.phase]}${unread ? " unread" : ""}${fact.begin ? `(${ctx.beginName(fact.begin)})` : ""}${fact.uncertain ? "?" : ""}`;
+      return `${PHASE_NAMES[fact.phase]}${unread ? " unread" : ""}${fact.begin ? `(${ctx.beginName(fact.begin)})` : ""}${fact.uncertain ? "?" : ""}${formatGuard(ctx, fact.guard)}`;
     });
     return `${res.name}${key === res.ownKey ? "" : "#call"}={${facts.join("|")}}`;
   });
-  return tracks.length > 0 ? tracks.join(" ") : "{}";
+  const shown = tracks.length > 0 ? tracks.join(" ") : "{}";
+  return state.path === 0 ? shown : `${shown} path${formatGuard(ctx, state.path)}`;
+}
+
+/** A guard's outcomes (correlations.ts), by variable number: `[#0 true, #2 false]`. */
+function formatGuard(ctx: EngineContext, guard: number): string {
+  if (guard === 0) return "";
+  return `[${ctx.facts.guards
+    .entries(guard)
+    .map((e) => `#${e >> 1} ${e & 1 ? "true" : "false"}`)
+    .join(", ")}]`;
 }
 
 function formatSym(ctx: EngineContext, sym: Sym): string {
@@ -118,6 +128,8 @@ function formatEvent(ctx: EngineContext, event: Event): string {
       return "terminate (the process ends)";
     case "soften":
       return "soften (a jump skips a finally)";
+    case "flag":
+      return `flag ${event.key} = ${event.truthy}`;
     case "inline":
       return `inline IIFE at ${event.child.node.loc.start.line}`;
   }

@@ -47,6 +47,12 @@ export interface Fact {
   /** For call objects: the Begin_ whose call is pending or cancelled. */
   readonly begin: TSESTree.Node | null;
   readonly uncertain: boolean;
+  /**
+   * The branch outcomes every path that made this fact took, as an interned guard set (0: none): `if (want)
+   * call.Begin_X()` leaves a pending fact guarded by `want` truthy beside an idle one guarded by `want` falsy, so a
+   * later `if (want) call.Finish_X()` sees only the pending one (correlations.ts).
+   */
+  readonly guard: number;
   /** Interned id of the same fact with `uncertain` set. */
   uncertainTwin: number;
   /** Interned id of the same fact with `uncertain` cleared. */
@@ -69,7 +75,7 @@ export class FactTable {
     return id;
   }
 
-  make(phase: Phase, site: TSESTree.Node | null = null, begin: TSESTree.Node | null = null, uncertain = false): number {
+  make(phase: Phase, site: TSESTree.Node | null = null, begin: TSESTree.Node | null = null, uncertain = false, guard = 0): number {
     // A numeric key keeps interning off the string heap. Most facts have no site or no Begin_: their key
     // fits a small integer (positive with a site, negative with a Begin_ alone), which V8 hashes without
     // allocating; with both, the key is exact while node ids fit in 20 bits (they count protocol calls
@@ -78,7 +84,9 @@ export class FactTable {
     const beginId = this.nodeId(begin) + 1;
     const low = phase * 2 + (uncertain ? 1 : 0);
     const key: number | string =
-      beginId === 0 && siteId < 16_777_216
+      guard !== 0
+        ? `${phase}:${siteId}:${beginId}:${uncertain}:${guard}`
+        : beginId === 0 && siteId < 16_777_216
         ? siteId * 32 + low
         : siteId === 0 && beginId < 16_777_216
           ? -(beginId * 32 + low)
@@ -90,9 +98,9 @@ export class FactTable {
     if (id !== undefined) return id;
     id = this.facts.length;
     this.byKey.set(key, id);
-    const fact: Fact = { phase, site, begin, uncertain, uncertainTwin: id, certainTwin: id };
+    const fact: Fact = { phase, site, begin, uncertain, guard, uncertainTwin: id, certainTwin: id };
     this.facts.push(fact);
-    const twin = this.make(phase, site, begin, !uncertain);
+    const twin = this.make(phase, site, begin, !uncertain, guard);
     if (uncertain) fact.certainTwin = twin;
     else fact.uncertainTwin = twin;
     return id;
@@ -114,8 +122,9 @@ export class FactTable {
    */
   collapse(set: IdSet): IdSet {
     if (set.length <= 1) return set;
-    let seen: Set<string> | undefined;
+    let seen: Map<string, number> | undefined;
     let kept: number[] | undefined;
+    let regrouped = false;
     for (let i = 0; i < set.length; i++) {
       const id = set[i];
       let key = this.collapseKeys[id];
@@ -123,22 +132,110 @@ export class FactTable {
         const fact = this.facts[id];
         key = this.collapseKeys[id] = `${fact.phase}|${fact.begin ? this.methodOf(fact.begin) : ""}|${fact.uncertain ? 1 : 0}`;
       }
-      seen ??= new Set();
-      if (seen.has(key)) {
+      seen ??= new Map();
+      const at = seen.get(key);
+      if (at !== undefined) {
         kept ??= set.slice(0, i);
+        // Paths that agree on less: the kept fact is guarded only by what both were guarded by.
+        const first = this.facts[kept[at]];
+        const guard = first.guard === this.facts[id].guard ? first.guard : this.guards.common(first.guard, this.facts[id].guard);
+        if (guard !== first.guard) {
+          kept[at] = this.make(first.phase, first.site, first.begin, first.uncertain, guard);
+          regrouped = true;
+        }
         continue;
       }
-      seen.add(key);
+      seen.set(key, kept ? kept.length : i);
       kept?.push(id);
     }
-    return kept ?? set;
+    return regrouped ? fromList(kept!) : (kept ?? set);
   }
 
-  /** The same phase with the uncertainty of `like` kept. */
+  /** The same phase with the uncertainty and the guard of `like` kept. */
   derive(like: number, phase: Phase, site: TSESTree.Node | null, begin: TSESTree.Node | null): number {
-    return this.make(phase, site, begin, this.facts[like].uncertain);
+    const fact = this.facts[like];
+    return this.make(phase, site, begin, fact.uncertain, fact.guard);
+  }
+
+  readonly guards = new GuardSets();
+
+  /** The fact with `variable`'s outcome set to `truthy` in its guard. */
+  guarded(id: number, variable: number, truthy: boolean): number {
+    const fact = this.facts[id];
+    const guard = this.guards.with(fact.guard, variable, truthy);
+    return guard === fact.guard ? id : this.make(fact.phase, fact.site, fact.begin, fact.uncertain, guard);
+  }
+
+  /** The fact with nothing said of `variable` (assigned again). */
+  unguarded(id: number, variable: number): number {
+    const fact = this.facts[id];
+    const guard = fact.guard === 0 ? 0 : this.guards.without(fact.guard, variable);
+    return guard === fact.guard ? id : this.make(fact.phase, fact.site, fact.begin, fact.uncertain, guard);
   }
 }
+
+/**
+ * Interned guard sets: sorted entries `variable * 2 + (truthy ? 1 : 0)`, at most one per variable and at most
+ * `MAX_GUARDS` of them (the most recent kept), so that a path's guards stay small whatever its number of branches.
+ */
+export class GuardSets {
+  private readonly sets: number[][] = [[]];
+  private readonly ids = new Map<string, number>([["", 0]]);
+
+  private intern(entries: number[]): number {
+    const key = entries.join(",");
+    let id = this.ids.get(key);
+    if (id === undefined) {
+      id = this.sets.length;
+      this.sets.push(entries);
+      this.ids.set(key, id);
+    }
+    return id;
+  }
+
+  entries(guard: number): readonly number[] {
+    return this.sets[guard];
+  }
+
+  private readonly variables = new Map<string, number>();
+
+  /** The number of a variable (by its key) in this file's guards. */
+  variable(key: string): number {
+    let n = this.variables.get(key);
+    if (n === undefined) this.variables.set(key, (n = this.variables.size));
+    return n;
+  }
+
+  /** Does the guard say `variable` took the other outcome? */
+  contradicts(guard: number, variable: number, truthy: boolean): boolean {
+    return guard !== 0 && this.sets[guard].includes(variable * 2 + (truthy ? 0 : 1));
+  }
+
+  with(guard: number, variable: number, truthy: boolean): number {
+    const entry = variable * 2 + (truthy ? 1 : 0);
+    const current = this.sets[guard];
+    if (current.includes(entry)) return guard;
+    const others = current.filter((e) => e >> 1 !== variable);
+    // Over the bound, the entry of the variable met first (the lowest number) goes.
+    if (others.length >= MAX_GUARDS) others.shift();
+    others.push(entry);
+    return this.intern(others.sort((x, y) => x - y));
+  }
+
+  without(guard: number, variable: number): number {
+    const current = this.sets[guard];
+    const kept = current.filter((e) => e >> 1 !== variable);
+    return kept.length === current.length ? guard : this.intern(kept);
+  }
+
+  common(a: number, b: number): number {
+    if (a === 0 || b === 0) return 0;
+    const other = this.sets[b];
+    return this.intern(this.sets[a].filter((e) => other.includes(e)));
+  }
+}
+
+const MAX_GUARDS = 4;
 
 export type IdSet = readonly number[];
 
@@ -190,9 +287,11 @@ export function sameSet(a: IdSet | undefined, b: IdSet | undefined): boolean {
 export interface State {
   readonly bindings: ReadonlyMap<string, IdSet>;
   readonly tracks: ReadonlyMap<number, IdSet>;
+  /** The guard every path reaching here took (0: nothing known): the guard of the facts made here. */
+  readonly path: number;
 }
 
-export const EMPTY_STATE: State = { bindings: new Map(), tracks: new Map() };
+export const EMPTY_STATE: State = { bindings: new Map(), tracks: new Map(), path: 0 };
 
 function joinMaps<K>(a: ReadonlyMap<K, IdSet>, b: ReadonlyMap<K, IdSet>, collapse?: (set: IdSet) => IdSet): ReadonlyMap<K, IdSet> {
   if (a === b || b.size === 0) return a;
@@ -218,7 +317,8 @@ export function join(a: State | undefined, b: State | undefined, table?: FactTab
   // beside its certain twin, which the next transition drops, made the state at a loop head alternate
   // between the two forms and the solver never converge (a top-level loop of bun-win32's mfplat probe).
   const tracks = joinMaps(a.tracks, b.tracks, table ? (set) => normalizeTrack(table, set) : undefined);
-  return bindings === a.bindings && tracks === a.tracks ? a : { bindings, tracks };
+  const path = a.path === b.path || !table ? a.path : table.guards.common(a.path, b.path);
+  return bindings === a.bindings && tracks === a.tracks && path === a.path ? a : { bindings, tracks, path };
 }
 
 function sameMaps<K>(a: ReadonlyMap<K, IdSet>, b: ReadonlyMap<K, IdSet>): boolean {
@@ -231,7 +331,7 @@ function sameMaps<K>(a: ReadonlyMap<K, IdSet>, b: ReadonlyMap<K, IdSet>): boolea
 export function sameState(a: State | undefined, b: State | undefined): boolean {
   if (a === b) return true;
   if (!a || !b) return false;
-  return sameMaps(a.bindings, b.bindings) && sameMaps(a.tracks, b.tracks);
+  return a.path === b.path && sameMaps(a.bindings, b.bindings) && sameMaps(a.tracks, b.tracks);
 }
 
 /** Drops uncertain facts whose certain twin is present: a certain path subsumes them. */
@@ -252,18 +352,21 @@ export function normalizeTrack(table: FactTable, input: IdSet): IdSet {
 export function markUncertain(table: FactTable, state: State): State {
   const tracks = new Map<number, IdSet>();
   for (const [key, set] of state.tracks) tracks.set(key, fromList(set.map((id) => table.get(id).uncertainTwin)));
-  return { bindings: state.bindings, tracks };
+  return { bindings: state.bindings, tracks, path: state.path };
 }
 
 /** A mutable working copy of a state, copied lazily. */
 export class Draft {
   bindings: Map<string, IdSet>;
   tracks: Map<number, IdSet>;
+  /** The path's guard (State.path); set where a flag is assigned (correlations.ts). */
+  path: number;
   private ownBindings = false;
   private ownTracks = false;
   constructor(private readonly base: State) {
     this.bindings = base.bindings as Map<string, IdSet>;
     this.tracks = base.tracks as Map<number, IdSet>;
+    this.path = base.path;
   }
   setTrack(key: number, set: IdSet): void {
     // Clearing what is not there, or setting what is there, changes nothing: no copy (a re-bound name that held no call object).
@@ -298,7 +401,7 @@ export class Draft {
     }
   }
   freeze(): State {
-    if (!this.ownBindings && !this.ownTracks) return this.base;
-    return { bindings: this.bindings, tracks: this.tracks };
+    if (!this.ownBindings && !this.ownTracks && this.path === this.base.path) return this.base;
+    return { bindings: this.bindings, tracks: this.tracks, path: this.path };
   }
 }

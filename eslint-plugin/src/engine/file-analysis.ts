@@ -27,6 +27,7 @@ import { FileFindings } from "./file-findings";
 import { ModulePointers, homeGraph } from "./module-pointers";
 import { ModuleStateRoles } from "./module-state";
 import { Symbols } from "./symbols";
+import { GuardVariables, guardVariables } from "./correlations";
 import { ObjectFields } from "./object-fields";
 import { TableReleases } from "./linked-tables";
 import { Pools } from "./pools";
@@ -148,6 +149,9 @@ export class FileAnalysis implements EngineContext {
   }
   refineCondition(state: State, test: Node, polarity: Polarity, apply: Refiner): State {
     return this.conditions.refine(state, test, polarity, apply);
+  }
+  guardVariables(graph: FunctionGraph): GuardVariables {
+    return (graph.guardVariables ??= guardVariables(graph, this.symbols, this.facts));
   }
   summaryOf(fn: Node): Summary | null {
     return this.summaries.summaryOf(fn);

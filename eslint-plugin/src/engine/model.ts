@@ -8,6 +8,7 @@ import type { TSESTree } from "@typescript-eslint/utils";
 import type { FactTable, IdSet, State } from "./facts";
 import type { Sink } from "./findings";
 import type { FunctionGraph } from "./segment-graph";
+import type { GuardVariables } from "./correlations";
 import type { Vocabulary } from "./vocabulary";
 import type { ObjectFields } from "./object-fields";
 import type { TableReleases } from "./linked-tables";
@@ -83,6 +84,8 @@ export type Event =
    * given to a function of the file that reads that parameter only as a value (`formatAddress(p)`).
    */
   | { k: "use"; node: Node; target: Sym; valueMethod?: boolean; asValue?: boolean }
+  /** A local variable set to `true` or `false` (`begun = true`): a flag a later branch may test (correlations.ts). */
+  | { k: "flag"; key: string; truthy: boolean }
   /** `native`: handed to a native export (`Ole32.CoFoo(p)`, `lib.symbols.Foo(p)`), which never takes over a raw pointer's reference. */
   /**
    * `heldBy`: a closure made here captures the variable (Recorder.closureMade): from here on the closures hold the
@@ -156,6 +159,8 @@ export interface EngineContext {
   /** `acquirer`: the pointer's, whose release form the file's releases of its other pointers show. */
   releaseText(pointer: string, mayBeNull: boolean, raw?: boolean, acquirer?: string | null): string;
   refineCondition(state: State, test: Node, polarity: Polarity, apply: Refiner): State;
+  /** The variables of `graph` whose branch outcomes its facts carry (correlations.ts). */
+  guardVariables(graph: FunctionGraph): GuardVariables;
   /** Work counters: deterministic measures of cost for tests and benchmarks. */
   readonly stats: EngineStats;
   /** Solves an immediately invoked function in place, from its caller's state. */

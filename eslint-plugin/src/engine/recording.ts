@@ -343,6 +343,8 @@ export class Recorder {
     // the optional fields made a temporary object per field and a differently shaped event per combination).
     const aliasOf = aliasKey !== null ? { key: aliasKey, site: source } : undefined;
     this.record({ k: "assign", key, sym, escapes, aliasOf, heldBy, byClosures: byClosures || undefined, moduleShared: moduleShared || undefined, rebinds: rebinds || undefined, storedIn });
+    // `begun = true` beside a Begin_: a flag a later branch may test (correlations.ts).
+    if (target.type === "Identifier" && !keepsOld && source.type === "Literal" && typeof source.value === "boolean") this.record({ k: "flag", key, truthy: source.value });
   }
 
   /** Is this name ever the receiver of a protocol method in the file? (A cheap textual pre-scan.) */

@@ -7,6 +7,7 @@
  */
 import type { Rule } from "eslint";
 import type { TSESTree } from "@typescript-eslint/utils";
+import type { GuardVariables } from "./correlations";
 import type { Event, ForkInfo, Polarity, Sym } from "./model";
 
 /**
@@ -55,6 +56,10 @@ export class FunctionGraph {
   /** Try regions enclosing the current position, innermost last. */
   readonly regionStack: { tryNode: TSESTree.TryStatement; part: "block" | "catch" | "finally" }[] = [];
   private tryIds: Map<TSESTree.TryStatement, number> | null = null;
+  /** Variables set to `true` or `false` here (`flag` events), by key: candidates for correlations.ts. */
+  flagKeys: Set<string> | null = null;
+  /** The variables whose outcomes this function's facts carry (correlations.ts), worked out when first solved. */
+  guardVariables: GuardVariables | null = null;
   /** Set when the solver gave up (iteration cap): the function reports nothing. */
   gaveUp = false;
   /** For a class field initializer: its value, stored in the field when the path ends. */
@@ -100,6 +105,22 @@ export class FunctionGraph {
     }
   }
 
+  private forksChecked = false;
+
+  /**
+   * The forks whose condition does choose between the segment's successors: one of them starts at the condition's
+   * first edge. A segment ESLint ends at a block it leaves with two successors (a `continue` inside an `if`'s
+   * consequent, to the loop's next item or its end) was read as a fork on the `if`'s test.
+   */
+  checkedForks(): readonly (ForkInfo | null)[] {
+    if (this.forksChecked) return this.forks;
+    this.forksChecked = true;
+    this.forks.forEach((fork, i) => {
+      if (fork && !this.segments[i].nextSegments.some((next) => this.startNodes[this.index.get(next) ?? -1] === fork.firstNode)) this.forks[i] = null;
+    });
+    return this.forks;
+  }
+
   onSegmentEnd(segment: Segment, node: Node): void {
     const i = this.index.get(segment);
     if (i === undefined) return;
@@ -124,6 +145,7 @@ export class FunctionGraph {
 
   record(event: Event): void {
     if (FACT_SOURCES.has(event.k) || (event.k === "inline" && event.child.mayCreateFacts)) this.mayCreateFacts = true;
+    if (event.k === "flag") (this.flagKeys ??= new Set()).add(event.key);
     // Storing into a module variable notes the pointer as the module's (transfer.ts, `noteModuleHeld`).
     const reports = REPORTING_EVENTS.has(event.k) || (event.k === "assign" && event.heldBy !== undefined);
     for (const i of this.current) {

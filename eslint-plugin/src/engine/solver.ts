@@ -26,6 +26,7 @@ import { unwrapExpression } from "./ast";
 import type { EngineContext, Event, Resource } from "./model";
 import { FunctionGraph, opposite } from "./segment-graph";
 import { Transfer } from "./transfer";
+import { onOutcome } from "./correlations";
 
 type Segment = Rule.CodePathSegment;
 
@@ -229,12 +230,15 @@ function entryStateOf(ctx: EngineContext, graph: FunctionGraph, transfer: Transf
 }
 
 function refineEdge(ctx: EngineContext, graph: FunctionGraph, transfer: Transfer, from: number, to: number, state: State): State {
-  const fork = graph.forks[from];
+  const fork = graph.checkedForks()[from];
   // A condition's outcome only narrows the facts of the values it tests (`Transfer.refineValue`):
   // on a state with none, nothing to narrow, and the condition's symbolic value need not be built.
-  if (!fork || state.tracks.size === 0) return state;
+  if (!fork) return state;
   const polarity = graph.startNodes[to] === fork.firstNode ? fork.polarity : opposite(fork.polarity);
-  return ctx.refineCondition(state, fork.test, polarity, transfer.refineValue);
+  const refined = state.tracks.size === 0 ? state : ctx.refineCondition(state, fork.test, polarity, transfer.refineValue);
+  // A variable tested again, or a flag: the facts its other outcome made do not come this way (correlations.ts).
+  const outcome = ctx.guardVariables(graph).outcome(fork.test, polarity);
+  return outcome === null ? refined : onOutcome(ctx.facts, refined, outcome.variable, outcome.truthy);
 }
 
 interface ReturnThroughFinally {

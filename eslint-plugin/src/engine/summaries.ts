@@ -206,7 +206,7 @@ export class Summaries {
         returned = { isCancel: value.res.isCancel, ownerParam: ownerParam >= 0 ? ownerParam : null, mayFail: value.res.mayFail, ffi: value.res.ffi };
       }
     };
-    const exit = solve(this.ctx, graph, { bindings, tracks }, null, { onReturn, onModuleStore });
+    const exit = solve(this.ctx, graph, { bindings, tracks, path: 0 }, null, { onReturn, onModuleStore });
     if (!exit || graph.gaveUp) return null;
     const effects: ParamEffect[] = fn.params.map((_, i) => {
       if (!params[i]) return { kind: "escape" };

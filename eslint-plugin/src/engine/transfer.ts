@@ -13,6 +13,7 @@ import { Transitions } from "./transitions";
 import { BOX_SLOTS, isBoxSlot, isVariableKey } from "./slot-keys";
 import { calledMethod, slotKeysOf } from "./object-fields";
 import { applyCall } from "./call-effects";
+import { assignOutcome } from "./correlations";
 import { HeldNotes } from "./held-notes";
 
 /** What a `return` hands out as an object: its properties' values, and those it may lack (set under a condition). */
@@ -94,6 +95,14 @@ export class Transfer {
           if (lost) this.dropUnreachable(draft, lost, (res) => res.previousInstance !== true);
           this.ctx.objects.bindMembers(this.ctx, draft, event.key, values);
           if (event.name !== undefined) this.ctx.objects.nameFields(this.ctx, values, event.name);
+          // A variable whose outcomes facts carry, assigned again: what they said of it no longer holds.
+          const guarded = this.ctx.guardVariables(this.graph).variable(event.key);
+          if (guarded !== undefined) assignOutcome(facts, draft, guarded, null);
+          break;
+        }
+        case "flag": {
+          const guarded = this.ctx.guardVariables(this.graph).variable(event.key);
+          if (guarded !== undefined) assignOutcome(facts, draft, guarded, event.truthy);
           break;
         }
         case "acquire":

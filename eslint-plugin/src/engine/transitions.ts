@@ -62,13 +62,13 @@ export class Transitions {
     const tracked = this.resourcesOf(draft, sym).filter((r) => r.protoKey >= 0);
     if (tracked.length > 0) {
       for (const res of tracked) {
-        if (res.ownKey < 0 && !draft.tracks.has(res.protoKey)) draft.setTrack(res.protoKey, [this.ctx.facts.make(Phase.CallUnknown)]);
+        if (res.ownKey < 0 && !draft.tracks.has(res.protoKey)) draft.setTrack(res.protoKey, [this.ctx.facts.make(Phase.CallUnknown, null, null, false, draft.path)]);
       }
       return tracked;
     }
     if (key === null) return [];
     const external = this.ctx.externalCall(this.graph, key, site);
-    if (!draft.tracks.has(external.protoKey)) draft.setTrack(external.protoKey, [this.ctx.facts.make(Phase.CallUnknown)]);
+    if (!draft.tracks.has(external.protoKey)) draft.setTrack(external.protoKey, [this.ctx.facts.make(Phase.CallUnknown, null, null, false, draft.path)]);
     return [external];
   }
 
@@ -126,8 +126,8 @@ export class Transitions {
       }
     }
     // A pointer in an out box is owned from its read on: until then the fact carries the acquisition as its site.
-    draft.setTrack(res.ownKey, [facts.make(checked ? Phase.PtrOwned : Phase.PtrUnchecked, res.fromBox ? node : null)]);
-    if (res.protoKey >= 0) draft.setTrack(res.protoKey, [facts.make(Phase.CallIdle)]);
+    draft.setTrack(res.ownKey, [facts.make(checked ? Phase.PtrOwned : Phase.PtrUnchecked, res.fromBox ? node : null, null, false, draft.path)]);
+    if (res.protoKey >= 0) draft.setTrack(res.protoKey, [facts.make(Phase.CallIdle, null, null, false, draft.path)]);
   }
 
   /**
@@ -382,7 +382,7 @@ export class Transitions {
           return fid;
         });
       }
-      if (res.protoKey >= 0 && draft.tracks.has(res.protoKey)) draft.setTrack(res.protoKey, [facts.make(Phase.CallUnknown)]);
+      if (res.protoKey >= 0 && draft.tracks.has(res.protoKey)) draft.setTrack(res.protoKey, [facts.make(Phase.CallUnknown, null, null, false, draft.path)]);
     }
     // An object handed on hands on the pointers its properties own.
     const fields = this.ctx.objects.fieldValues(this.ctx, values);
@@ -404,7 +404,7 @@ export class Transitions {
     if (targetKey !== null && values.length === 0) {
       // Only a call object this function already follows changes; none is created here.
       const external = this.ctx.externalIfAny(this.graph, targetKey);
-      if (external && draft.tracks.has(external.protoKey)) draft.setTrack(external.protoKey, [this.ctx.facts.make(Phase.CallUnknown)]);
+      if (external && draft.tracks.has(external.protoKey)) draft.setTrack(external.protoKey, [this.ctx.facts.make(Phase.CallUnknown, null, null, false, draft.path)]);
     }
   }
 

@@ -9,6 +9,7 @@ import { cases as cancelWithoutFinish } from "./cancel-without-finish";
 import { cases as closureCaptures } from "./closure-captures";
 import { cases as helperUses } from "./helper-uses";
 import * as configuredHelpers from "./configured-helpers";
+import * as correlations from "./correlations";
 import * as decisions from "./decisions";
 import { cases as finishWithoutBegin } from "./finish-without-begin";
 import { cases as mismatchedFinish } from "./mismatched-finish";
@@ -84,4 +85,8 @@ export const caseSuites: readonly CaseSuite[] = [
   { source: "decisions", rule: "mismatched-finish", cases: decisions.mismatchedFinish },
   { source: "decisions", rule: "missing-release", cases: decisions.missingRelease },
   { source: "decisions", rule: "use-after-release", cases: decisions.useAfterRelease },
+  { source: "correlations", rule: "finish-without-begin", cases: correlations.finishWithoutBegin },
+  { source: "correlations", rule: "cancel-without-finish", cases: correlations.cancelWithoutFinish },
+  { source: "correlations", rule: "missing-release", cases: correlations.missingRelease },
+  { source: "correlations", rule: "begin-while-pending", cases: correlations.beginWhilePending },
 ];
