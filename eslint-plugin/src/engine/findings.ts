@@ -59,7 +59,8 @@ export interface MissingRelease extends Base {
   reached:
     | { exit: Exit }
     | { reacquired: Node }
-    | { overwritten: { variable: string; node: Node } }
+    /** `releasedThere`: some path reaches the assignment with the pointer released (a Release written before it would run twice). */
+    | { overwritten: { variable: string; node: Node; releasedThere?: boolean } }
     | { neverReleased: { variable: string; store: Node } }
     | { stateNeverReleased: { releaser: string } }
     /** Emptied (`pool.clear()`, `node`) while it holds the pointer, stored at `store` (pools.ts). */

@@ -12,7 +12,14 @@ import type { FunctionGraph } from "./segment-graph";
 import type { Transitions } from "./transitions";
 
 const NO_LEAKS: ReadonlyMap<Resource, Exit[]> = new Map();
-const NO_OVERWRITES: ReadonlyMap<Resource, { variable: string; node: TSESTree.Node }> = new Map();
+/** A variable assigned again while it held a pointer (`releasedThere`: some path to the assignment had released it). */
+export interface Overwrite {
+  variable: string;
+  node: TSESTree.Node;
+  releasedThere?: boolean;
+}
+
+const NO_OVERWRITES: ReadonlyMap<Resource, Overwrite> = new Map();
 
 export class HeldNotes {
   /**
@@ -22,7 +29,7 @@ export class HeldNotes {
    */
   private ends: { leftovers: Map<Resource, Exit[]>; releasedAtEnd: Map<Resource, Set<TSESTree.Node>>; heldAtEnd: Map<Resource, Exit[]> } | null = null;
   /** Pointers whose only holder, a module variable this path stored them in, is assigned again before a release (`engine = 0n`); made at the first. */
-  private overwrites: Map<Resource, { variable: string; node: TSESTree.Node }> | null = null;
+  private overwrites: Map<Resource, Overwrite> | null = null;
 
   constructor(
     private readonly ctx: EngineContext,
@@ -84,6 +91,11 @@ export class HeldNotes {
     }
   }
 
+  /** Before the local `target` is assigned again: a pointer it alone named, owed (`releasedThere`: on some paths only), is lost. */
+  noteLocalOverwrite(res: Resource, target: TSESTree.Identifier, releasedThere: boolean): void {
+    if (!this.overwrites?.has(res)) (this.overwrites ??= new Map()).set(res, { variable: target.name, node: target, ...(releasedThere ? { releasedThere } : {}) });
+  }
+
   /**
    * Pointers owed where the process ends: the teardown leftovers, and a pointer the code releases by hand before at least
    * two other ends of the process but holds at this one (`vcall(engine, IUNKNOWN_RELEASE); process.exit(1)` in every
@@ -103,7 +115,7 @@ export class HeldNotes {
     return out;
   }
 
-  get overwritten(): ReadonlyMap<Resource, { variable: string; node: TSESTree.Node }> {
+  get overwritten(): ReadonlyMap<Resource, Overwrite> {
     return this.overwrites ?? NO_OVERWRITES;
   }
 

@@ -72,8 +72,8 @@ export type Event =
    * `byClosures`: it escapes only because closures of this function share the variable (`const g` used by a nested
    * `drawHud`); where no closure hands on what it holds (EngineContext.closuresOnlyUse), it stays this function's.
    */
-  /** `rebinds`: an assignment (`bufA = bufB`), not a declaration's initialiser. */
-  | { k: "assign"; key: string; sym: Sym; escapes: boolean; aliasOf?: { key: string; site: Node }; heldBy?: { name: string; node: Node }; name?: string; byClosures?: boolean; moduleShared?: boolean; rebinds?: boolean; storedIn?: { declared: Node; at: Node } }
+  /** `rebinds`: an assignment (`bufA = bufB`), not a declaration's initialiser: its target. */
+  | { k: "assign"; key: string; sym: Sym; escapes: boolean; aliasOf?: { key: string; site: Node }; heldBy?: { name: string; node: Node }; name?: string; byClosures?: boolean; moduleShared?: boolean; rebinds?: Node; storedIn?: { declared: Node; at: Node } }
   | { k: "acquire"; res: Resource; node: Node; checked: boolean }
   | { k: "begin"; node: Node; recv: Sym; recvKey: string | null; method: string }
   | { k: "finish"; node: Node; recv: Sym; recvKey: string | null; method: string; resultChecked: boolean }

@@ -342,7 +342,7 @@ export class Recorder {
     // Every field written, absent ones as undefined: one object shape for every binding of the file (spreading
     // the optional fields made a temporary object per field and a differently shaped event per combination).
     const aliasOf = aliasKey !== null ? { key: aliasKey, site: source } : undefined;
-    this.record({ k: "assign", key, sym, escapes, aliasOf, heldBy, byClosures: byClosures || undefined, moduleShared: moduleShared || undefined, rebinds: rebinds || undefined, storedIn });
+    this.record({ k: "assign", key, sym, escapes, aliasOf, heldBy, byClosures: byClosures || undefined, moduleShared: moduleShared || undefined, rebinds: rebinds ? target : undefined, storedIn });
     // `begun = true` beside a Begin_: a flag a later branch may test (correlations.ts).
     if (target.type === "Identifier" && !keepsOld && source.type === "Literal" && typeof source.value === "boolean") this.record({ k: "flag", key, truthy: source.value });
   }

@@ -14,7 +14,7 @@ import { BOX_SLOTS, isBoxSlot, isVariableKey } from "./slot-keys";
 import { calledMethod, slotKeysOf } from "./object-fields";
 import { applyCall } from "./call-effects";
 import { assignOutcome } from "./correlations";
-import { HeldNotes } from "./held-notes";
+import { HeldNotes, Overwrite } from "./held-notes";
 
 /** What a `return` hands out as an object: its properties' values, and those it may lack (set under a condition). */
 export interface ReturnedProperties {
@@ -42,7 +42,7 @@ export class Transfer {
   }
 
   /** Pointers owed where the process ends: a teardown's leftovers, or held by no variable any more. */
-  get overwritten(): ReadonlyMap<Resource, { variable: string; node: TSESTree.Node }> {
+  get overwritten(): ReadonlyMap<Resource, Overwrite> {
     return this.held.overwritten;
   }
 
@@ -92,6 +92,8 @@ export class Transfer {
           const held = draft.bindings.get(event.key);
           const lost = held?.some((id) => !values.includes(id)) ? held.filter((id) => !values.includes(id)) : null;
           draft.setBinding(event.key, values);
+          // A local assigned again while it holds the only name of an owed pointer: that pointer is lost here.
+          if (lost && event.rebinds?.type === "Identifier" && !event.escapes) this.loseOverwritten(draft, lost, event.rebinds, reporting);
           if (lost) this.dropUnreachable(draft, lost, (res) => res.previousInstance !== true);
           this.ctx.objects.bindMembers(this.ctx, draft, event.key, values);
           if (event.name !== undefined) this.ctx.objects.nameFields(this.ctx, values, event.name);
@@ -274,6 +276,27 @@ export class Transfer {
    * certainly held, where it is only held on some paths), nor a call object of a parameter, which its name still
    * reaches when an alias of it is bound again (`let c = call; ...; c = other()`).
    */
+  /**
+   * `let c = a.QueryInterface(...); ...; c = b.QueryInterface(...)`: the pointer the variable held, owed on some path
+   * and named by nothing else, leaks at the assignment (reported there: `Transfer.overwritten`), and is forgotten, so
+   * that the function's end does not report it again.
+   */
+  private loseOverwritten(draft: Draft, lost: readonly number[], target: TSESTree.Identifier, reporting: boolean): void {
+    const t = this.transitions;
+    const stillReferenced = new Set<number>();
+    for (const values of draft.bindings.values()) for (const id of values) stillReferenced.add(id);
+    for (const id of lost) {
+      const value = this.ctx.value(id);
+      if (stillReferenced.has(id) || value.kind !== "ref" || value.res.ownKey < 0 || value.res.previousInstance) continue;
+      const res = value.res;
+      const facts = (draft.tracks.get(res.ownKey) ?? []).map((f) => this.ctx.facts.get(f));
+      if (!facts.some((fact) => t.isOwed(res, fact))) continue;
+      if (reporting) this.held.noteLocalOverwrite(res, target, !facts.every((fact) => t.isOwed(res, fact)));
+      draft.setTrack(res.ownKey, []);
+      if (res.protoKey >= 0) draft.setTrack(res.protoKey, []);
+    }
+  }
+
   private dropUnreachable(draft: Draft, dropped: readonly number[], ownedOnlyFor: (res: Resource) => boolean = () => false): void {
     if (dropped.length === 0) return;
     const stillReferenced = new Set<number>();

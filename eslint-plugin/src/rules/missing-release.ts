@@ -18,6 +18,7 @@ const SUGGESTIONS = {
   insertReleaseFinally: "Release `{{pointer}}` in a `finally` block.",
   insertReleaseAtExit: "Release `{{pointer}}` before this exit.",
   insertReleaseAtExits: "Release `{{pointer}}` before each of the {{count}} exits that miss it.",
+  insertReleaseBeforeOverwrite: "Release `{{pointer}}` before `{{variable}}` is assigned again.",
   releaseEachBeforeEmptying: "Release each object `{{collection}}` holds before emptying it.",
 };
 
@@ -56,6 +57,15 @@ function releaseRepairs(finding: MissingRelease, context: RepairContext): Repair
   const { sourceCode } = context;
   const statement = `${finding.releaseText};`;
   const data = { pointer: finding.pointer };
+  // Lost where its variable is assigned again: released just before, where that variable still names it. A `finally`
+  // would release what the variable holds by then, the new pointer.
+  if ("overwritten" in reached) {
+    const assignment = reached.overwritten.node.parent;
+    // (Not over `&&=` or `??=`, which assign only over some values: a Release there could release null.)
+    const at = assignment?.type === "AssignmentExpression" && assignment.operator === "=" && assignment.parent?.type === "ExpressionStatement" ? assignment.parent : null;
+    if (!at || reached.overwritten.releasedThere || !namesVisibleAt(sourceCode, finding.releaseText, at, at.range[0])) return [];
+    return [{ messageId: "insertReleaseBeforeOverwrite", data: { ...data, variable: reached.overwritten.variable }, fix: (fixer) => insertBefore(fixer, sourceCode, at, statement) }];
+  }
   const repairs: Repair<SuggestionId>[] = [];
   // Where some path releases the pointer already, an unconditional Release would release
   // twice: only the exit-specific repair fits.

@@ -1,6 +1,16 @@
 import { releasedInFinally } from "./leaks";
 import type { RuleCases } from "./types";
 
+/** A local holding one cancel pointer, assigned another (`between`: what runs before the assignment). */
+const REASSIGNED = (between: string) => `export function cancelBoth(a: AsyncIStockQuote, b: AsyncIStockQuote): void {
+  let cancel = a.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+  cancel.Cancel(0);
+${between}  cancel = b.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+  cancel.Cancel(0);
+  cancel.Release();
+}
+`;
+
 /** An endless loop inside `try`/`finally`: the function's end is reached only by an exception. */
 const ENDLESS_POLL = `async function poll(call: AsyncIStockQuote, wait: () => Promise<void>) {
   const cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
@@ -43,6 +53,7 @@ function fetchPrice(symbol: string): void {
 
 export const cases: RuleCases = {
   valid: [
+    { name: "a local released before it is assigned another pointer", code: REASSIGNED("  cancel.Release();\n") },
     {
       name: "a call object kept in an `accessor` field is stored into the instance, as a plain field's is (ESLint makes no code path for an accessor's initializer)",
       code: `declare const factory: ICallFactory;
@@ -360,6 +371,24 @@ declare const ActiveXObject: any;
     },
   ],
   invalid: [
+    {
+      name: "a local assigned another pointer before it releases the first: lost at the assignment, released just before it (a `finally` would release the second)",
+      code: REASSIGNED(""),
+      errors: [
+        {
+          messageId: "missingRelease",
+          data: { pointer: "cancel", acquirer: "QueryInterface", reached: "line 4, where `cancel`, which holds it, is assigned again", release: "cancel.Release()" },
+          line: 2,
+          column: 16,
+          suggestions: [{ messageId: "insertReleaseBeforeOverwrite", data: { pointer: "cancel", variable: "cancel" }, output: REASSIGNED("  cancel.Release();\n") }],
+        },
+      ],
+    },
+    {
+      name: "a local assigned another pointer where only some paths released the first: lost there, and no Release written before the assignment (it would run twice)",
+      code: REASSIGNED("  if (a.TestCancel?.()) cancel.Release();\n"),
+      errors: [{ messageId: "missingRelease", data: { pointer: "cancel", acquirer: "QueryInterface", reached: "line 5, where `cancel`, which holds it, is assigned again", release: "cancel.Release()" }, line: 2, column: 16, suggestions: [] }],
+    },
     {
       name: "a return inside `try` whose `finally` does not release: reported at that return (not the end of the function), with the Release written before it",
       code: `function price(factory: ICallFactory, bad: boolean): number {

@@ -164,7 +164,13 @@ export function draw(): void {
           data: { pointer: "engine", acquirer: "DEV_CREATE_BLEND_STATE", reached: "line 17, where `engine`, which holds it, is assigned again", release: "vcall(engine, IUNKNOWN_RELEASE, [], [], FFIType.u32)" },
           line: 14,
           column: 7,
-          suggestions: [],
+          suggestions: [
+            {
+              messageId: "insertReleaseBeforeOverwrite",
+              data: { pointer: "engine", variable: "engine" },
+              output: START_AUDIO("    vcall(engine, IUNKNOWN_RELEASE, [], [], FFIType.u32);\n"),
+            },
+          ],
         },
       ],
     },
