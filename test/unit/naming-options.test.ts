@@ -40,14 +40,19 @@ describe("naming options", () => {
       assert.equal(namingProblem(undefined), null);
     });
 
-    it("reports one prefix for Begin_ and Finish_ once per file, at its start, and checks the file with the defaults", () => {
+    it("reports one prefix for Begin_ and Finish_ under the rule given it, once per file, at its start, and checks the file with the defaults", () => {
       const naming = { beginPrefix: "Begin_", finishPrefix: "Begin_" };
-      const rules = Object.fromEntries(Object.keys(plugin.rules).map((name) => [`com-async/${name}`, ["error", naming]]));
-      const messages = new Linter().verify("function f(call) {\n  call.Begin_GetPrice();\n  call.Begin_GetPrice();\n}\n", [{ plugins: { "com-async": plugin }, rules }] as unknown as Linter.Config[], "a.js");
+      // Only begin-while-pending is misconfigured; cancel-without-finish, created first, drives the file's analysis.
+      const rules = { ...Object.fromEntries(Object.keys(plugin.rules).map((name) => [`com-async/${name}`, "error"])), "com-async/begin-while-pending": ["error", naming] };
+      const code = "function f(call) {\n  call.Begin_GetPrice();\n  call.Begin_GetPrice();\n}\n";
+      const messages = new Linter().verify(code, [{ plugins: { "com-async": plugin }, rules }] as unknown as Linter.Config[], "a.js");
       assert.deepEqual(
-        messages.map((m) => `${m.line}:${m.column} ${m.ruleId === "com-async/begin-while-pending" ? m.ruleId : m.message}`),
-        ['1:1 com-async ignored a setting: the rule options give beginPrefix and finishPrefix one value ("Begin_"); the default holds in its place.', "3:3 com-async/begin-while-pending"],
+        messages.map((m) => `${m.line}:${m.column} ${m.ruleId}${m.line === 1 ? ` ${m.message}` : ""}`),
+        ['1:1 com-async/begin-while-pending com-async ignored a setting: the rule options give beginPrefix and finishPrefix one value ("Begin_"); the default holds in its place.', "3:3 com-async/begin-while-pending"],
       );
+      const everyRule = Object.fromEntries(Object.keys(plugin.rules).map((name) => [`com-async/${name}`, ["error", naming]]));
+      const said = new Linter().verify(code, [{ plugins: { "com-async": plugin }, rules: everyRule }] as unknown as Linter.Config[], "a.js").filter((m) => m.line === 1);
+      assert.deepEqual(said.map((m) => m.ruleId).sort(), Object.keys(plugin.rules).map((name) => `com-async/${name}`).sort(), "each misconfigured rule says so, once");
     });
 
     it("replaces a list instead of merging it with the default", () => {

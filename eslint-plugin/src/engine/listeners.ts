@@ -26,7 +26,7 @@ export interface ProtocolRuleHooks {
 /** The settings problems reported in each file: each once, whichever analyses (one per set of naming options) run on it. */
 const settingsReported = new WeakMap<object, Set<string>>();
 
-/** `optionsProblem`: what the rule's naming options get wrong (options.ts `namingProblem`), reported as settings are. */
+/** `optionsProblem`: what the rule's naming options get wrong (options.ts `namingProblem`), reported by that rule once per file. */
 export function protocolListeners(
   context: Readonly<TSESLint.RuleContext<string, readonly unknown[]>>,
   naming: NamingOptions,
@@ -36,7 +36,6 @@ export function protocolListeners(
 ): TSESLint.RuleListener {
   const eslintContext = context as unknown as Rule.RuleContext;
   const settings = readSettings(eslintContext.settings);
-  const problems = [settings.problem, optionsProblem].filter((problem): problem is string => problem !== null);
   const shared = analysisFor(eslintContext, naming, () => (settings.importedHelpers ? importsOf(eslintContext, naming) : null));
   if (!shared) return {};
   const { analysis, isDriver } = shared;
@@ -44,6 +43,8 @@ export function protocolListeners(
   // further down): each rule reports the file's findings of its kind then, once. Only the driving rule
   // listens; the others wait for its delivery (a listener each would be called for every code path).
   analysis.whenAnalysed(kind, (findings) => {
+    // The rule's own options, said by the rule they belong to (its analysis may be another rule's: the defaults hold).
+    if (optionsProblem !== null) hooks.onBadSettings(optionsProblem, eslintContext.sourceCode.ast as unknown as TSESTree.Node);
     for (const finding of findings) hooks.onFinding(finding, analysis);
   });
   if (!isDriver) return {};
@@ -51,12 +52,12 @@ export function protocolListeners(
     if (codePath.origin === "program" && analysis.failed) hooks.onEngineError(analysis.failed, node);
     if (codePath.origin === "program") for (const fn of analysis.unanalysed) hooks.onUnanalysed(fn);
     if (codePath.origin !== "program") return;
-    let reported = settingsReported.get(eslintContext.sourceCode);
-    for (const problem of problems) {
-      if (reported?.has(problem)) continue;
-      if (!reported) settingsReported.set(eslintContext.sourceCode, (reported = new Set()));
-      reported.add(problem);
-      hooks.onBadSettings(problem, node);
+    // The shared settings, once per file whichever analyses (one per set of naming options) run on it.
+    const reported = settingsReported.get(eslintContext.sourceCode);
+    if (settings.problem !== null && !reported?.has(settings.problem)) {
+      if (!reported) settingsReported.set(eslintContext.sourceCode, new Set([settings.problem]));
+      else reported.add(settings.problem);
+      hooks.onBadSettings(settings.problem, node);
     }
   });
   // typescript-eslint's RuleListener type omits the code path listeners ESLint supports.

@@ -75,7 +75,11 @@ export class TypeInfo {
     return (type.flags & (tsm.TypeFlags.Any | tsm.TypeFlags.Unknown)) !== 0;
   }
 
-  /** Has IUnknown's methods, or CreateCall, or a Begin_X/Finish_X pair; null/undefined members of a union are skipped. */
+  /**
+   * Has IUnknown's Release, or CreateCall, or a Begin_X/Finish_X pair; null/undefined members of a union are skipped.
+   * A `QueryInterface` alone is not COM: XPCOM's `nsISupports` and other libraries' lookups by name (`pool.QueryInterface("ICache")`)
+   * have one and hand out objects nobody releases.
+   */
   private hasComShape(type: ts.Type, tsm: typeof ts): boolean {
     const v = this.vocabulary;
     const parts = type.isUnion() ? type.types : [type];
@@ -85,7 +89,7 @@ export class TypeInfo {
       // A raw pointer (bigint, number, an opaque object of the FFI library) is judged by names.
       if (part.flags & (tsm.TypeFlags.BigIntLike | tsm.TypeFlags.NumberLike)) return true;
       const names = part.getApparentProperties().map((p) => p.getName());
-      if (names.some((n) => v.isQueryInterface(n) || v.isRelease(n) || v.isCreateCall(n))) return true;
+      if (names.some((n) => v.isRelease(n) || v.isCreateCall(n))) return true;
       const begins = names.map((n) => v.beginMethod(n)).filter((m): m is string => m !== null);
       if (begins.some((m) => names.includes(v.finishName(m)))) return true;
     }

@@ -53,6 +53,16 @@ function fetchPrice(symbol: string): void {
 
 export const cases: RuleCases = {
   valid: [
+    {
+      name: "a library's lookup named QueryInterface, on a type with no Release (`pool.QueryInterface(\"ICache\")`), hands out nothing to release",
+      code: `interface Connection { run(): void }
+interface Pool { QueryInterface(name: string): Connection | null }
+export function warm(pool: Pool): void {
+  const cache = pool.QueryInterface("ICache");
+  cache?.run();
+}
+`,
+    },
     { name: "a local released before it is assigned another pointer", code: REASSIGNED("  cancel.Release();\n") },
     {
       name: "a call object kept in an `accessor` field is stored into the instance, as a plain field's is (ESLint makes no code path for an accessor's initializer)",
