@@ -114,6 +114,14 @@ describe("facts", () => {
       assert.ok(t.guards.contradicts(g, t.guards.variable("v5"), false));
     });
 
+    it("collapses a pointer read on one path and still in its box on the other into the read one, whichever came first", () => {
+      const t = table();
+      const unread = t.make(Phase.PtrOwned, node());
+      const read = t.make(Phase.PtrOwned);
+      assert.deepEqual(t.collapse(fromList([unread, read])), [read]);
+      assert.deepEqual(t.collapse(fromList([read, t.make(Phase.PtrOwned, node())])), [read]);
+    });
+
     it("collapses facts that differ only by guard into one guarded by what they share", () => {
       const t = table();
       const want = t.guards.variable("v1");

@@ -115,7 +115,7 @@ export class FactTable {
   private readonly collapseKeys: string[] = [];
 
   /**
-   * Keeps one fact per (phase, pending method, certainty): the earliest interned.
+   * Keeps one fact per (phase, pending method, certainty): the earliest interned (of an owned pointer, one read from its box).
    * The sites a fact carries only name places in messages, so merging paths that
    * finished or released at different places must not grow the set: without this,
    * N sequential branches would carry O(N) facts and the analysis would be quadratic.
@@ -136,11 +136,15 @@ export class FactTable {
       const at = seen.get(key);
       if (at !== undefined) {
         kept ??= set.slice(0, i);
-        // Paths that agree on less: the kept fact is guarded only by what both were guarded by.
         const first = this.facts[kept[at]];
-        const guard = first.guard === this.facts[id].guard ? first.guard : this.guards.common(first.guard, this.facts[id].guard);
-        if (guard !== first.guard) {
-          kept[at] = this.make(first.phase, first.site, first.begin, first.uncertain, guard);
+        const other = this.facts[id];
+        // A pointer read on one path and still in its box on the other is owed where it was read (`Transitions.isOwed`):
+        // the read one is kept, whichever was interned first.
+        const base = (first.phase === Phase.PtrOwned || first.phase === Phase.PtrUnchecked) && first.site !== null && other.site === null ? other : first;
+        // Paths that agree on less: the kept fact is guarded only by what both were guarded by.
+        const guard = first.guard === other.guard ? first.guard : this.guards.common(first.guard, other.guard);
+        if (guard !== base.guard || base !== first) {
+          kept[at] = this.make(base.phase, base.site, base.begin, base.uncertain, guard);
           regrouped = true;
         }
         continue;

@@ -60,14 +60,17 @@ function closureBelow(scope: Scope.Scope, home: Scope.Scope): Scope.Scope | null
 }
 
 /**
- * Is a function's `const` captured only by closures (function or arrow expressions) made after its
+ * Is a function's `const` (or a parameter it never assigns) captured only by closures (function or arrow expressions) made after its
  * declaration? Then it is the function's own until such a closure is made, and escapes there
  * (`Recorder.closureMade`): a failure return before it still owes the pointer. A function declaration
  * may be called before the variable is bound, a module variable belongs to every function: neither.
  */
 export function capturedOnlyByLaterClosures(variable: Scope.Variable, home: Scope.Scope): boolean {
   const def = variable.defs[0];
-  if (home.type !== "function" || variable.defs.length !== 1 || def.type !== "Variable" || (def.parent as { kind?: string } | null)?.kind !== "const") return false;
+  if (home.type !== "function" || variable.defs.length !== 1) return false;
+  // A parameter never assigned holds its argument from the start: whatever closure captures it is made later.
+  if (def.type === "Parameter") return variable.references.every((ref) => !ref.isWrite());
+  if (def.type !== "Variable" || (def.parent as { kind?: string } | null)?.kind !== "const") return false;
   const declared = (def.node as unknown as Node).range[1];
   const own = inlinedHome(home);
   return variable.references.every((ref) => {

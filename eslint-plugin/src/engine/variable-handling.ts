@@ -63,7 +63,7 @@ export class VariableHandling {
 
 /**
  * By the variable a key starts from: the functions (IIFEs count as their caller) where some event releases, hands on,
- * keeps, returns or rebinds it, or calls a method of it (`g.dispose()`). A variable that only its own function handles
+ * keeps, returns or rebinds it, calls a method of it (`g.dispose()`), or begins or finishes a call on it. A variable that only its own function handles
  * is, for its closures, only used (EngineContext.closuresOnlyUse). Only variables closures share (events marked
  * `byClosures`) are listed: no other is asked about.
  */
@@ -93,6 +93,8 @@ function handlingFunctions(graphs: Iterable<FunctionGraph>, summaryOf: (fn: Node
     handledSlotKeys(event, summaryOf, keys);
     if (event.k === "assign") keys.push(event.key);
     else if (event.k === "use" && event.valueMethod === true && calledMethod(event.node) !== null) slotKeysOf(event.target, keys);
+    // A closure that begins or finishes a call on the variable's call object takes its state over (`setTimeout(() => call.Finish_X())`).
+    else if (event.k === "begin" || event.k === "finish") slotKeysOf(event.recv, keys);
     for (let i = 0; i < keys.length; i++) {
       const root = rootKey(keys[i]);
       if (!shared.has(root)) continue;

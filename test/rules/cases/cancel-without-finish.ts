@@ -72,8 +72,22 @@ const RETURN_IN_TRY = `function quote(call: AsyncIStockQuote, bad: boolean): num
 }
 `;
 
+/** A cancelled call handed to a helper of the file whose closure runs `later` on it after a while. */
+const FINISHED_LATER = (later: string) => `function finishLater(call: AsyncIStockQuote): void {
+  setTimeout(() => ${later}, 0);
+}
+export function abort(call: AsyncIStockQuote): void {
+  call.Begin_GetPrice("MSFT");
+  const cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+  cancel.Cancel(0);
+  cancel.Release();
+  finishLater(call);
+}
+`;
+
 export const cases: RuleCases = {
   valid: [
+    { name: "a cancelled call handed to a helper of the file whose closure finishes it later (`setTimeout(() => call.Finish_GetPrice())`)", code: FINISHED_LATER("call.Finish_GetPrice()") },
     {
       name: "raw FFI: a pointer queried with an IID whose name says nothing, cancelled through, then the call finished: correct",
       code: QUERIED_CANCEL("  vcall(call, ASYNCISTOCKQUOTE_FINISH_GETPRICE, [], []);\n"),
@@ -338,6 +352,11 @@ call.Finish_GetPrice();
     },
   ],
   invalid: [
+    {
+      name: "a cancelled call handed to a helper of the file whose closure only reads it (`setTimeout(() => log(String(call)))`): still owed its Finish_ (none written: the helper's call may finish it, as far as a repair can tell)",
+      code: FINISHED_LATER("log(String(call))"),
+      errors: [{ messageId: "cancelWithoutFinish", line: 7, column: 3, suggestions: [] }],
+    },
     {
       name: "raw FFI: a pointer queried from the call object with an IID whose name says nothing (`iidCancel`) is its cancel interface once cancelled through (the slot `ICANCELMETHODCALLS_CANCEL`): no Finish_ after it is reported",
       code: QUERIED_CANCEL(""),
