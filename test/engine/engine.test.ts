@@ -67,6 +67,13 @@ describe("engine", () => {
       );
     });
 
+    it("says so of module code in its own words: no function to split", () => {
+      const body = sharedBoxBranches(1500).split("\n").slice(1, -1).join("\n").replace("factory.CreateCall", "globalThis.factory.CreateCall");
+      const { messages } = lint(body);
+      assert.deepEqual(messages.map((m) => [m.messageId, m.line]), [["unanalysed", 1]]);
+      assert.match(messages[0].message, /left this module's top-level code unchecked: .* Move parts of it into functions/);
+    });
+
     it("is linear in the number of sequential branches (200 vs 400 vs 800)", () => {
       const transfers = [200, 400, 800].map((n) => {
         const { messages, analyses } = lint(sequentialBranches(n));

@@ -51,7 +51,8 @@ export default protocolRule({
     begin: finding.begin,
     call: finding.call,
     pending: finding.pendingName,
-    line: lineOf(finding.pendingBegin),
+    // The same Begin_ reached again (a loop): its call of the pass before is the pending one.
+    line: finding.pendingBegin === finding.node ? `${lineOf(finding.pendingBegin)} on the loop's previous pass` : lineOf(finding.pendingBegin),
     state: finding.cancelled ? "cancelled but not finished" : "still pending",
   }),
   related: (finding) => ({ loc: finding.pendingBegin.loc, range: finding.pendingBegin.range, label: `the pending ${finding.pendingName} (line ${lineOf(finding.pendingBegin)})` }),

@@ -17,7 +17,7 @@ import type { SourceCode } from "./edits";
 
 /** Message of the one report a rule makes when the engine fails on a file. */
 export const UNANALYSED_MESSAGE =
-  "com-async left this function unchecked: its analysis grew past the budget (thousands of objects that a variable may hold at once, as when one out box is filled again in thousands of branches). Split the function to have it checked.";
+  "com-async left {{what}} unchecked: its analysis grew past the budget (thousands of objects that a variable may hold at once, as when one out box is filled again in thousands of branches). {{advice}}";
 /** Message of the one report a rule makes on a file when the shared settings are not as documented. */
 export const BAD_SETTINGS_MESSAGE = "com-async ignored a setting: {{problem}}; the default holds in its place.";
 export const ENGINE_ERROR_MESSAGE = "com-async could not analyse this file ({{error}}); please report it. Other rules are unaffected.";
@@ -105,7 +105,11 @@ export function protocolRule<K extends FindingKind, M extends string, S extends 
           });
         },
         onUnanalysed(fn: TSESTree.Node) {
-          context.report({ loc: fn.loc.start, messageId: "unanalysed" });
+          const topLevel = fn.type === "Program";
+          const data = topLevel
+            ? { what: "this module's top-level code", advice: "Move parts of it into functions to have them checked." }
+            : { what: "this function", advice: "Split the function to have it checked." };
+          context.report({ loc: fn.loc.start, messageId: "unanalysed", data });
         },
         onBadSettings(problem: string, program: TSESTree.Node) {
           context.report({ loc: program.loc.start, messageId: "badSettings", data: { problem } });

@@ -483,7 +483,7 @@ function settle(call: bigint): void {
       errors: [
         {
           messageId: "beginWhilePending",
-          data: { begin: "call.Begin_GetPrice()", call: "call", pending: "Begin_GetPrice", line: "3", state: "still pending" },
+          data: { begin: "call.Begin_GetPrice()", call: "call", pending: "Begin_GetPrice", line: "3 on the loop's previous pass", state: "still pending" },
           line: 3,
           column: 5,
           suggestions: [],
@@ -503,7 +503,7 @@ function settle(call: bigint): void {
       errors: [
         {
           messageId: "beginWhilePending",
-          data: { begin: "call.Begin_GetPrice()", call: "call", pending: "Begin_GetPrice", line: "3", state: "still pending" },
+          data: { begin: "call.Begin_GetPrice()", call: "call", pending: "Begin_GetPrice", line: "3 on the loop's previous pass", state: "still pending" },
           line: 3,
           column: 5,
           suggestions: [],
