@@ -209,8 +209,10 @@ export class Acquisitions {
   /** The box `box` (key `boxKey`) holds `res` from this call on; a read of it names the pointer. */
   private fillBox(node: TSESTree.CallExpression, res: Resource, box: TSESTree.Expression, boxKey: string): void {
     const ref: Sym = { t: "vals", ids: [this.resources.valueId({ kind: "ref", res })] };
-    const boxText = this.text(box);
-    if (/^[\w$.]+$/.test(boxText)) res.name = this.outBoxName(box, boxText);
+    // (`out as any`, `out!`: the box itself.)
+    const bare = unwrapExpression(box) as TSESTree.Expression;
+    const boxText = this.text(bare);
+    if (/^[\w$.]+$/.test(boxText)) res.name = this.outBoxName(bare, boxText);
     res.ownerStatement = enclosingStatement(node);
     this.boxContents.set(boxKey, res);
     for (const slot of BOX_SLOTS) this.record({ k: "assign", key: boxKey + slot, sym: ref, escapes: false });

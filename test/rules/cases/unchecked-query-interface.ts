@@ -133,6 +133,17 @@ function quote(call: AsyncIStockQuote) {
       ],
     },
     {
+      name: "the HRESULT is never checked, the box given cast (`out as any`): the pointer is named by its box",
+      code: `function quote(call: AsyncIStockQuote, ready: boolean) {
+  const out: [ICancelMethodCalls | null] = [null];
+  call.QueryInterface(IID_ICancelMethodCalls, out as any);
+  out[0]!.Cancel(0);
+  out[0]!.Release();
+}
+`,
+      errors: [{ messageId: "uncheckedQueryInterface", data: { pointer: "out[0]", acquirer: "QueryInterface", line: "3" }, line: 4, column: 3 }],
+    },
+    {
       name: "checked on one branch only",
       code: `function quote(call: AsyncIStockQuote, ready: boolean) {
   const out: [ICancelMethodCalls | null] = [null];
