@@ -105,7 +105,7 @@ describe("facts", () => {
       assert.ok(t.guards.contradicts(t.guards.with(g, want, false), want, true), "the later outcome replaces the earlier");
     });
 
-    it("keeps at most four outcomes per guard, the variables met last", () => {
+    it("keeps at most four outcomes per guard, forgetting the variable numbered first", () => {
       const t = table();
       let g = 0;
       for (let v = 0; v < 6; v++) g = t.guards.with(g, t.guards.variable(`v${v}`), true);

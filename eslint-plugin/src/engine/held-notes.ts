@@ -91,8 +91,29 @@ export class HeldNotes {
     }
   }
 
+  /**
+   * `let c = a.QueryInterface(...); ...; c = b.QueryInterface(...)`: the pointer the variable held, owed on some path
+   * and named by nothing else, leaks at the assignment (reported there: `overwritten`), and is forgotten, so
+   * that the function's end does not report it again.
+   */
+  loseOverwritten(draft: Draft, lost: readonly number[], target: TSESTree.Identifier, reporting: boolean): void {
+    const t = this.transitions;
+    const stillReferenced = new Set<number>();
+    for (const values of draft.bindings.values()) for (const id of values) stillReferenced.add(id);
+    for (const id of lost) {
+      const value = this.ctx.value(id);
+      if (stillReferenced.has(id) || value.kind !== "ref" || value.res.ownKey < 0 || value.res.previousInstance) continue;
+      const res = value.res;
+      const facts = (draft.tracks.get(res.ownKey) ?? []).map((f) => this.ctx.facts.get(f));
+      if (!facts.some((fact) => t.isOwed(res, fact))) continue;
+      if (reporting) this.noteLocalOverwrite(res, target, !facts.every((fact) => t.isOwed(res, fact)));
+      draft.setTrack(res.ownKey, []);
+      if (res.protoKey >= 0) draft.setTrack(res.protoKey, []);
+    }
+  }
+
   /** Before the local `target` is assigned again: a pointer it alone named, owed (`releasedThere`: on some paths only), is lost. */
-  noteLocalOverwrite(res: Resource, target: TSESTree.Identifier, releasedThere: boolean): void {
+  private noteLocalOverwrite(res: Resource, target: TSESTree.Identifier, releasedThere: boolean): void {
     if (!this.overwrites?.has(res)) (this.overwrites ??= new Map()).set(res, { variable: target.name, node: target, ...(releasedThere ? { releasedThere } : {}) });
   }
 

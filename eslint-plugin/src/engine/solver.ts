@@ -27,6 +27,7 @@ import type { EngineContext, Event, Resource } from "./model";
 import { FunctionGraph, opposite } from "./segment-graph";
 import { Transfer } from "./transfer";
 import { onOutcome } from "./correlations";
+import { finishedOnSomePath } from "./transition-findings";
 
 type Segment = Rule.CodePathSegment;
 
@@ -326,7 +327,7 @@ function checkExit(ctx: EngineContext, transfer: Transfer, state: State, exitHer
         if (fact.phase !== Phase.CallCanceled || fact.uncertain || !fact.site || !fact.begin) continue;
         const at = returnOwing(key, (owed) => owed.phase === Phase.CallCanceled && !owed.uncertain);
         // (A `finally` the `return` runs may finish it: taken as finishing it there.)
-        const finishedThere = at ? at.finallyMayFinish || transfer.transitions.finishedOnSomePath(at.state.tracks.get(key) ?? []) : transfer.transitions.finishedOnSomePath(set);
+        const finishedThere = at ? at.finallyMayFinish || finishedOnSomePath(ctx.facts, at.state.tracks.get(key) ?? []) : finishedOnSomePath(ctx.facts, set);
         transfer.transitions.reportCancelWithoutFinish(res, fact, { exit: at?.exit ?? exitHere }, finishedThere, sink);
       }
     }

@@ -4,7 +4,6 @@
  * a binding, a summarised helper call, a branch outcome, or bookkeeping
  * (scope ends, throw points into handlers).
  */
-import type { TSESTree } from "@typescript-eslint/utils";
 import { Draft, EMPTY_STATE, IdSet, Phase, State, markUncertain } from "./facts";
 import type { Exit, Sink } from "./findings";
 import type { EngineContext, Event, Refiner, Resource, Sym } from "./model";
@@ -93,7 +92,7 @@ export class Transfer {
           const lost = held?.some((id) => !values.includes(id)) ? held.filter((id) => !values.includes(id)) : null;
           draft.setBinding(event.key, values);
           // A local assigned again while it holds the only name of an owed pointer: that pointer is lost here.
-          if (lost && event.rebinds?.type === "Identifier" && !event.escapes) this.loseOverwritten(draft, lost, event.rebinds, reporting);
+          if (lost && event.rebinds?.type === "Identifier" && !event.escapes) this.held.loseOverwritten(draft, lost, event.rebinds, reporting);
           if (lost) this.dropUnreachable(draft, lost, (res) => res.previousInstance !== true);
           this.ctx.objects.bindMembers(this.ctx, draft, event.key, values);
           if (event.name !== undefined) this.ctx.objects.nameFields(this.ctx, values, event.name);
@@ -276,27 +275,6 @@ export class Transfer {
    * certainly held, where it is only held on some paths), nor a call object of a parameter, which its name still
    * reaches when an alias of it is bound again (`let c = call; ...; c = other()`).
    */
-  /**
-   * `let c = a.QueryInterface(...); ...; c = b.QueryInterface(...)`: the pointer the variable held, owed on some path
-   * and named by nothing else, leaks at the assignment (reported there: `Transfer.overwritten`), and is forgotten, so
-   * that the function's end does not report it again.
-   */
-  private loseOverwritten(draft: Draft, lost: readonly number[], target: TSESTree.Identifier, reporting: boolean): void {
-    const t = this.transitions;
-    const stillReferenced = new Set<number>();
-    for (const values of draft.bindings.values()) for (const id of values) stillReferenced.add(id);
-    for (const id of lost) {
-      const value = this.ctx.value(id);
-      if (stillReferenced.has(id) || value.kind !== "ref" || value.res.ownKey < 0 || value.res.previousInstance) continue;
-      const res = value.res;
-      const facts = (draft.tracks.get(res.ownKey) ?? []).map((f) => this.ctx.facts.get(f));
-      if (!facts.some((fact) => t.isOwed(res, fact))) continue;
-      if (reporting) this.held.noteLocalOverwrite(res, target, !facts.every((fact) => t.isOwed(res, fact)));
-      draft.setTrack(res.ownKey, []);
-      if (res.protoKey >= 0) draft.setTrack(res.protoKey, []);
-    }
-  }
-
   private dropUnreachable(draft: Draft, dropped: readonly number[], ownedOnlyFor: (res: Resource) => boolean = () => false): void {
     if (dropped.length === 0) return;
     const stillReferenced = new Set<number>();

@@ -3,7 +3,8 @@
  * that is wrong: what a message and a repair need to know of it.
  */
 import type { TSESTree } from "@typescript-eslint/utils";
-import type { Fact } from "./facts";
+import { Phase } from "./facts";
+import type { Fact, FactTable, IdSet } from "./facts";
 import type { CancelWithoutFinish, Exit, MissingRelease, Sink, UseAfterRelease } from "./findings";
 import type { EngineContext, Resource } from "./model";
 import { dottedName, memberName, unwrapExpression } from "./ast";
@@ -113,4 +114,35 @@ export function shownCall(ctx: EngineContext, node: Node, methodName: string | n
   if (whole.length <= SHOWN_CALL_LENGTH && !whole.includes("\n")) return whole;
   const shown = node.arguments.slice(0, 2).map((arg) => ctx.text(arg).replace(/\s+/g, " "));
   return `${callee.replace(/\s+/g, " ")}(${shown.join(", ")}${node.arguments.length > 2 ? ", …" : ""})`;
+}
+
+/**
+ * May a path reach this Begin_ with no call pending (a loop's first pass), where a Finish_ written before it would fail?
+ * Either a fact says so, or every pending call is this Begin_'s own, from a pass before: the first pass had none (a
+ * parameter's call object has no track until its first Begin_, which the loop's join does not keep).
+ */
+export function idleBefore(facts: FactTable, track: IdSet, begin: Node): boolean {
+  return (
+    track.some((id) => !facts.get(id).uncertain && (facts.get(id).phase === Phase.CallIdle || facts.get(id).phase === Phase.CallUnknown)) ||
+    track.every((id) => (facts.get(id).phase !== Phase.CallPending && facts.get(id).phase !== Phase.CallCanceled) || facts.get(id).begin === begin)
+  );
+}
+
+/**
+ * Did some path to a place with these call-object facts finish the call (idle after a Finish_)? Not counting a path
+ * of an implicit exception (an uncertain fact: spec 3a), as for reports.
+ */
+export function finishedOnSomePath(facts: FactTable, track: IdSet): boolean {
+  return track.some((id) => {
+    const fact = facts.get(id);
+    return fact.phase === Phase.CallIdle && fact.site !== null && !fact.uncertain;
+  });
+}
+
+/**
+ * The turn of a Begin_ that failed while another call was pending (reported there), after that call's Finish_: the code
+ * goes on as if it were pending, but no call is. Its Finish_ or the next Begin_ is not reported again.
+ */
+export function isQueuedTurn(fact: Fact): boolean {
+  return fact.phase === Phase.CallPending && fact.site !== null && fact.site === fact.begin;
 }

@@ -11,7 +11,7 @@ import type { Exit, MissingRelease, Sink } from "./findings";
 import type { EngineContext, Resource, Sym } from "./model";
 import type { FunctionGraph } from "./segment-graph";
 import { BOX_SLOTS, isBoxSlot } from "./slot-keys";
-import { cancelWithoutFinishFinding, describeUse, missingReleaseFinding, pendingMethod, reportUnchecked, shownCall, begunThroughVtable } from "./transition-findings";
+import { begunThroughVtable, cancelWithoutFinishFinding, describeUse, finishedOnSomePath, idleBefore, isQueuedTurn, missingReleaseFinding, pendingMethod, reportUnchecked, shownCall } from "./transition-findings";
 
 type Node = TSESTree.Node;
 
@@ -156,19 +156,6 @@ export class Transitions {
     return shownCall(this.ctx, node, this.ctx.vocabulary.finishName(method));
   }
 
-  /**
-   * May a path reach this Begin_ with no call pending (a loop's first pass), where a Finish_ written before it would fail?
-   * Either a fact says so, or every pending call is this Begin_'s own, from a pass before: the first pass had none (a
-   * parameter's call object has no track until its first Begin_, which the loop's join does not keep).
-   */
-  private idleBefore(track: IdSet, begin: Node): boolean {
-    const facts = this.ctx.facts;
-    return (
-      track.some((id) => !facts.get(id).uncertain && (facts.get(id).phase === Phase.CallIdle || facts.get(id).phase === Phase.CallUnknown)) ||
-      track.every((id) => (facts.get(id).phase !== Phase.CallPending && facts.get(id).phase !== Phase.CallCanceled) || facts.get(id).begin === begin)
-    );
-  }
-
   /** `method`: the Begin_'s method as the recognizer named it, null for a helper's Begin_ (its message shows the call as written). */
   begin(draft: Draft, calls: Resource[], node: Node, method: string | null, sink: Sink): void {
     const facts = this.ctx.facts;
@@ -183,6 +170,8 @@ export class Transitions {
             return facts.derive(id, Phase.CallPending, null, node);
           case Phase.CallPending:
           case Phase.CallCanceled:
+            // The code's own idea of a call (`queued`, below) is no call: this Begin_ starts one.
+            if (isQueuedTurn(fact)) return facts.derive(id, Phase.CallPending, null, node);
             if (!fact.uncertain && fact.begin) {
               sink.report({
                 kind: "begin-while-pending",
@@ -195,8 +184,13 @@ export class Transitions {
                 method: pendingMethod(this.ctx, fact.begin),
                 cancelled: fact.phase === Phase.CallCanceled,
                 raw: begunThroughVtable(this.ctx, fact.begin),
-                idleThere: this.idleBefore(track, node),
+                idleThere: idleBefore(this.ctx.facts, track, node),
               });
+              // One mistake, one report: this Begin_ fails (RPC_E_CALL_PENDING), but the code may go on as if it had
+              // waited its turn (`Begin_A; Begin_B; Finish_A; Finish_B`). The pending call keeps it (as `site`, unused for
+              // a pending call); its Finish_ leaves that turn (`isQueuedTurn`), which a Finish_ ends and a Begin_ replaces
+              // without a report.
+              if (fact.phase === Phase.CallPending && fact.begin !== node) return facts.derive(id, Phase.CallPending, node, fact.begin);
             }
             return id;
           default:
@@ -223,6 +217,7 @@ export class Transitions {
             return facts.derive(id, Phase.CallIdle, node, null);
           case Phase.CallPending:
           case Phase.CallCanceled: {
+            if (isQueuedTurn(fact)) return facts.derive(id, Phase.CallIdle, node, null);
             if (fact.begin && !vocabulary.sameMethod(pendingMethod(this.ctx, fact.begin), method)) {
               if (!fact.uncertain) {
                 sink.report({ kind: "mismatched-finish", node, call: call.name, finish: this.shownFinish(node, method), pendingBegin: fact.begin, pendingName: this.ctx.beginName(fact.begin) });
@@ -233,6 +228,8 @@ export class Transitions {
             if (fact.phase === Phase.CallCanceled && !resultChecked && !fact.uncertain && fact.site && fact.begin) {
               sink.report({ kind: "unchecked-cancel-result", node, finish: this.shownFinish(node, method), cancel: fact.site });
             }
+            // A Begin_ reported while this call was pending (`begin`, above): its turn now, as the code sees it.
+            if (fact.phase === Phase.CallPending && fact.site !== null) return facts.derive(id, Phase.CallPending, fact.site, fact.site);
             return facts.derive(id, Phase.CallIdle, node, null);
           }
           default:
@@ -299,7 +296,7 @@ export class Transitions {
         const track = draft.tracks.get(res.protoKey) ?? [];
         for (const id of track) {
           const fact = facts.get(id);
-          if (fact.phase === Phase.CallCanceled && !fact.uncertain && fact.site && fact.begin) this.reportCancelWithoutFinish(res, fact, { release: node }, this.finishedOnSomePath(track), sink);
+          if (fact.phase === Phase.CallCanceled && !fact.uncertain && fact.site && fact.begin) this.reportCancelWithoutFinish(res, fact, { release: node }, finishedOnSomePath(this.ctx.facts, track), sink);
         }
         // Released while pending is fire-and-forget: COM cleans up the call.
         draft.setTrack(res.protoKey, []);
@@ -413,20 +410,8 @@ export class Transitions {
     return missingReleaseFinding(this.ctx, this.graph.node, res, reached, exits, this.releasedOrHandedOn.has(res));
   }
 
-  /**
-   * Did some path to a place with these call-object facts finish the call (idle after a Finish_)? Not counting a path
-   * of an implicit exception (an uncertain fact: spec 3a), as for reports.
-   */
-  finishedOnSomePath(track: IdSet): boolean {
-    return track.some((id) => {
-      const fact = this.ctx.facts.get(id);
-      return fact.phase === Phase.CallIdle && fact.site !== null && !fact.uncertain;
-    });
-  }
-
   /** `finishedThere`: some other path reaches `reached` with the call finished. */
   reportCancelWithoutFinish(call: Resource, fact: Fact, reached: { exit: Exit } | { release: Node }, finishedThere: boolean, sink: Sink): void {
     sink.report(cancelWithoutFinishFinding(this.ctx, call, fact, reached, { finishedThere, finishMayFollow: fact.site === null || this.graph.mayFinishAfter(fact.site, fact.begin ? (this.ctx.beginInfo(fact.begin)?.recvKey ?? null) : null) }));
   }
 }
-

@@ -116,8 +116,21 @@ const RAW_QUOTE = `interface AsyncIRawQuote extends IUnknown {
 }
 `;
 
+/** Two calls begun at once, each then finished (`second`: the second call's Begin_ and Finish_ method). */
+const OVERLAPPING = (second: string) => `function quote(call: AsyncIStockQuote): number[] {
+  call.Begin_GetPrice("MSFT");
+  call.Begin_${second}("IBM");
+  return [call.Finish_GetPrice(), call.Finish_${second}()];
+}
+`;
+
 export const finishWithoutBegin: RuleCases = {
   valid: [
+    {
+      name: "decision: a second call begun while the first was pending (begin-while-pending there) and finished after it is not finished twice (one mistake, one report)",
+      code: OVERLAPPING("GetVolume"),
+    },
+    { name: "decision: the same with one method: the second Finish_ ends the second call as the code sees it", code: OVERLAPPING("GetPrice") },
     {
       name: "decision: an HRESULT from a retry loop, tested after the loop, refines the call state",
       code: `${RAW_QUOTE}function quote(c: AsyncIRawQuote, n: number) {
@@ -225,6 +238,11 @@ function again(call: AsyncIStockQuote) {
     },
   ],
   invalid: [
+    {
+      name: "decision: two calls begun at once and each finished: one report, at the second Begin_",
+      code: OVERLAPPING("GetVolume"),
+      errors: [{ messageId: "beginWhilePending", line: 3, column: 3, suggestions: [{ messageId: "insertFinish", output: OVERLAPPING("GetVolume").replace('  call.Begin_GetVolume("IBM");', '  call.Finish_GetPrice();\n  call.Begin_GetVolume("IBM");') }] }],
+    },
     {
       name: "decision: Begin_ after a Cancel whose Finish_ comes later is one problem, begin-while-pending",
       code: `function quote(call: AsyncIStockQuote) {
