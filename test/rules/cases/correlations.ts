@@ -107,13 +107,43 @@ const QUERIED_IF = (test: string) => `export function cancelIf(call: AsyncIStock
 }
 `;
 
+/** A raw pointer returned on success, released in the `finally` under a `completed` flag tested as `test`. */
+const SUCCESS_FLAG = (test: string) => `import { ptr } from "bun:ffi";
+declare function vcall(p: bigint, slot: number, ...a: unknown[]): number;
+declare const IUNKNOWN_RELEASE: number, IFOO_OPEN: number, IUNKNOWN_QUERYINTERFACE: number, IID_IFoo: Buffer;
+function release(p: bigint): void {
+  vcall(p, IUNKNOWN_RELEASE);
+}
+export function open(source: bigint): bigint | null {
+  const box = new BigUint64Array(1);
+  if (vcall(source, IUNKNOWN_QUERYINTERFACE, ptr(IID_IFoo), ptr(box)) < 0) return null;
+  const foo = box[0];
+  let completed = false;
+  try {
+    if (vcall(foo, IFOO_OPEN) < 0) return null;
+    completed = true;
+    return foo;
+  } finally {
+    if (${test}) release(foo);
+  }
+}
+`;
+
 export const missingRelease: RuleCases = {
-  valid: [{ name: "a pointer queried and released under two tests of one variable", code: QUERIED_IF("want") }],
+  valid: [
+    { name: "a pointer queried and released under two tests of one variable", code: QUERIED_IF("want") },
+    { name: "a success flag: the `finally` releases the pointer only where the function did not return it", code: SUCCESS_FLAG("!completed") },
+  ],
   invalid: [
     {
       name: "a pointer queried under a test and released under its negation leaks where it was queried",
       code: QUERIED_IF("!want"),
       errors: [{ messageId: "missingRelease", line: 3, column: 22 }],
+    },
+    {
+      name: "a success flag tested the wrong way round: the pointer is released where it is returned and leaks where the function fails",
+      code: SUCCESS_FLAG("completed"),
+      errors: [{ messageId: "missingRelease", line: 9, column: 7 }],
     },
   ],
 };
