@@ -52,6 +52,7 @@ export class ClosureEscapes {
 
   /** The escape of a variable into the closures that capture it: from here on they hold what it holds. */
   private captured(declared: TSESTree.Identifier): Event {
-    return { k: "escape", target: this.symbols.sym(declared), targetKey: this.symbols.keyOf(declared), heldBy: { name: declared.name, node: declared }, byClosures: true };
+    const ofParameter = this.symbols.isParameter(declared) || undefined;
+    return { k: "escape", target: this.symbols.sym(declared), targetKey: this.symbols.keyOf(declared), heldBy: { name: declared.name, node: declared }, byClosures: true, ofParameter };
   }
 }

@@ -25,15 +25,13 @@ type Node = TSESTree.Node;
 export function testedVariable(test: Node, polarity: Polarity): { name: TSESTree.Identifier; truthy: boolean } | null {
   if (polarity !== "truthy" && polarity !== "falsy") return null;
   let truthy = polarity === "truthy";
-  let expr = unwrapExpression(test);
-  for (;;) {
-    if (expr.type === "UnaryExpression" && expr.operator === "!") {
-      truthy = !truthy;
-      expr = unwrapExpression(expr.argument);
-    } else if (expr.type === "LogicalExpression" && expr.operator !== "??") {
-      // The left operand was tested on the edge that evaluated the right one (conditions.ts).
-      expr = unwrapExpression(expr.right);
-    } else break;
+  // A test that is itself `a && b` forks where `b` was evaluated: its edges say what `b` was. Under `!` or a cast, the
+  // operands' paths have joined before the fork, and its edges say nothing of either operand alone.
+  let expr = test.type === "LogicalExpression" && test.operator !== "??" ? test.right : test;
+  expr = unwrapExpression(expr);
+  while (expr.type === "UnaryExpression" && expr.operator === "!") {
+    truthy = !truthy;
+    expr = unwrapExpression(expr.argument);
   }
   return expr.type === "Identifier" ? { name: expr, truthy } : null;
 }

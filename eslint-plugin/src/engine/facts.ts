@@ -131,7 +131,9 @@ export class FactTable {
       let key = this.collapseKeys[id];
       if (key === undefined) {
         const fact = this.facts[id];
-        key = this.collapseKeys[id] = `${fact.phase}|${fact.begin ? this.methodOf(fact.begin) : ""}|${fact.uncertain ? 1 : 0}`;
+        // A pending call with a Begin_ waiting its turn, and such a turn (transitions.ts, `isQueuedTurn`), stay apart from a plain pending call.
+        const turn = fact.phase === Phase.CallPending && fact.site !== null ? (fact.site === fact.begin ? "t" : "q") : "";
+        key = this.collapseKeys[id] = `${fact.phase}|${fact.begin ? this.methodOf(fact.begin) : ""}|${fact.uncertain ? 1 : 0}${turn}`;
       }
       seen ??= new Map();
       const at = seen.get(key);

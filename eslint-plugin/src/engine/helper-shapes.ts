@@ -282,8 +282,23 @@ const valueParams = new WeakMap<TSESTree.FunctionLike, boolean[]>();
 export function readsParamAsValue(fn: TSESTree.FunctionLike, index: number, referencesOf: (param: TSESTree.Identifier) => TSESTree.Identifier[]): boolean {
   let byIndex = valueParams.get(fn);
   if (byIndex === undefined) {
-    byIndex = fn.params.map((param) => param.type === "Identifier" && referencesOf(param).every((ref) => ref === param || isValueUse(ref, () => false)));
+    byIndex = fn.params.map((param) => param.type === "Identifier" && referencesOf(param).every((ref) => ref === param || isPrintedOrCompared(ref)));
     valueParams.set(fn, byIndex);
   }
   return byIndex[index] ?? false;
+}
+
+/** Printed or compared, as a number (`p === 0n`, `` `${p}` ``, `p.toString(16)`): not converted for another use (`read.ptr(Number(p), 0)`). */
+function isPrintedOrCompared(ref: TSESTree.Identifier): boolean {
+  const parent = ref.parent;
+  if (parent?.type === "BinaryExpression" || parent?.type === "TemplateLiteral") return true;
+  return (
+    parent?.type === "MemberExpression" &&
+    parent.object === ref &&
+    !parent.computed &&
+    parent.property.type === "Identifier" &&
+    VALUE_METHODS.has(parent.property.name) &&
+    parent.parent?.type === "CallExpression" &&
+    parent.parent.callee === parent
+  );
 }

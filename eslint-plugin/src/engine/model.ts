@@ -93,7 +93,7 @@ export type Event =
    */
   /** `storedAs`: the property of an object literal stored into module state (`st = { g }`), which may only be a cache. */
   /** `loopList`: an element of `for (const t of [a, b])`'s list, which the file releases through `t` (Recorder.loopList). */
-  | { k: "escape"; target: Sym; targetKey: string | null; native?: boolean; heldBy?: { name: string; node: Node }; byClosures?: boolean; storedAs?: string; loopList?: boolean; pooledIn?: { collection: TSESTree.Identifier; store: Node } }
+  | { k: "escape"; target: Sym; targetKey: string | null; native?: boolean; heldBy?: { name: string; node: Node }; byClosures?: boolean; ofParameter?: boolean; storedAs?: string; loopList?: boolean; pooledIn?: { collection: TSESTree.Identifier; store: Node } }
   /** `nullish`: `return null` (or `undefined`): no object at all, which the caller tests for. */
   /** `fields`: the properties of a returned object literal (`return { blob, size }`), kept with the object; `methods`: its function-valued properties that may release. */
   /** `methodFields`: properties the object's methods set to a pointer (`recreateRTV() { gpu.rtv = pp.readBigUInt64LE(0) }`). */

@@ -147,7 +147,8 @@ export class FunctionGraph {
     if (FACT_SOURCES.has(event.k) || (event.k === "inline" && event.child.mayCreateFacts)) this.mayCreateFacts = true;
     if (event.k === "flag") (this.flagKeys ??= new Set()).add(event.key);
     // Storing into a module variable notes the pointer as the module's (transfer.ts, `noteModuleHeld`).
-    const reports = REPORTING_EVENTS.has(event.k) || (event.k === "assign" && event.heldBy !== undefined);
+    // (And assigning a local again, which may lose the pointer it held: held-notes.ts `loseOverwritten`.)
+    const reports = REPORTING_EVENTS.has(event.k) || (event.k === "assign" && (event.heldBy !== undefined || event.rebinds !== undefined));
     for (const i of this.current) {
       const list = this.events[i];
       if (list === NO_EVENTS) this.events[i] = [event];

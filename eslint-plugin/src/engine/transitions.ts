@@ -217,7 +217,8 @@ export class Transitions {
             return facts.derive(id, Phase.CallIdle, node, null);
           case Phase.CallPending:
           case Phase.CallCanceled: {
-            if (isQueuedTurn(fact)) return facts.derive(id, Phase.CallIdle, node, null);
+            // The waiting Begin_'s own Finish_ ends its turn quietly; another method's is mismatched, as for a call.
+            if (isQueuedTurn(fact) && fact.begin && vocabulary.sameMethod(pendingMethod(this.ctx, fact.begin), method)) return facts.derive(id, Phase.CallIdle, node, null);
             if (fact.begin && !vocabulary.sameMethod(pendingMethod(this.ctx, fact.begin), method)) {
               if (!fact.uncertain) {
                 sink.report({ kind: "mismatched-finish", node, call: call.name, finish: this.shownFinish(node, method), pendingBegin: fact.begin, pendingName: this.ctx.beginName(fact.begin) });

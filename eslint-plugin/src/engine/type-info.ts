@@ -76,7 +76,7 @@ export class TypeInfo {
   }
 
   /**
-   * Has IUnknown's Release, or CreateCall, or a Begin_X/Finish_X pair; null/undefined members of a union are skipped.
+   * Has IUnknown's Release or AddRef, or CreateCall, or a Begin_X/Finish_X pair; null/undefined members of a union are skipped.
    * A `QueryInterface` alone is not COM: XPCOM's `nsISupports` and other libraries' lookups by name (`pool.QueryInterface("ICache")`)
    * have one and hand out objects nobody releases.
    */
@@ -89,7 +89,7 @@ export class TypeInfo {
       // A raw pointer (bigint, number, an opaque object of the FFI library) is judged by names.
       if (part.flags & (tsm.TypeFlags.BigIntLike | tsm.TypeFlags.NumberLike)) return true;
       const names = part.getApparentProperties().map((p) => p.getName());
-      if (names.some((n) => v.isRelease(n) || v.isCreateCall(n))) return true;
+      if (names.some((n) => v.isRelease(n) || v.isAddRef(n) || v.isCreateCall(n))) return true;
       const begins = names.map((n) => v.beginMethod(n)).filter((m): m is string => m !== null);
       if (begins.some((m) => names.includes(v.finishName(m)))) return true;
     }

@@ -63,7 +63,7 @@ export class VariableHandling {
 
 /**
  * By the variable a key starts from: the functions (IIFEs count as their caller) where some event releases, hands on,
- * keeps, returns or rebinds it, calls a method of it (`g.dispose()`), or begins or finishes a call on it. A variable that only its own function handles
+ * keeps, returns or rebinds it, calls a method of it (`g.dispose()`), or (a parameter) begins or finishes a call on it. A variable that only its own function handles
  * is, for its closures, only used (EngineContext.closuresOnlyUse). Only variables closures share (events marked
  * `byClosures`) are listed: no other is asked about.
  */
@@ -72,12 +72,16 @@ function handlingFunctions(graphs: Iterable<FunctionGraph>, summaryOf: (fn: Node
   const all = [...graphs];
   // Only the variables closures share are asked about (the events marked `byClosures`): the others need no set.
   const shared = new Set<string>();
+  // Of them, parameters: a call object the caller owns, whose state a closure that begins or finishes a call on it takes.
+  const parameters = new Set<string>();
   // The functions declaring them (events marked `byClosures` are recorded in the variable's own function).
   const homes = new Set<FunctionGraph>();
   forEachEvent(all, (event, graph) => {
     if (event.k === "assign" && event.byClosures) shared.add(rootKey(event.key));
-    else if (event.k === "escape" && event.byClosures && event.targetKey !== null) shared.add(rootKey(event.targetKey));
-    else return;
+    else if (event.k === "escape" && event.byClosures && event.targetKey !== null) {
+      shared.add(rootKey(event.targetKey));
+      if (event.ofParameter) parameters.add(rootKey(event.targetKey));
+    } else return;
     homes.add(homeGraph(graph));
   });
   if (shared.size === 0) return out;
@@ -93,8 +97,9 @@ function handlingFunctions(graphs: Iterable<FunctionGraph>, summaryOf: (fn: Node
     handledSlotKeys(event, summaryOf, keys);
     if (event.k === "assign") keys.push(event.key);
     else if (event.k === "use" && event.valueMethod === true && calledMethod(event.node) !== null) slotKeysOf(event.target, keys);
-    // A closure that begins or finishes a call on the variable's call object takes its state over (`setTimeout(() => call.Finish_X())`).
-    else if (event.k === "begin" || event.k === "finish") slotKeysOf(event.recv, keys);
+    // A closure that begins or finishes a call on a parameter's call object takes its state over (`setTimeout(() =>
+    // call.Finish_X())`). (Not a local's: the function still owes its Release.)
+    else if ((event.k === "begin" || event.k === "finish") && event.recvKey !== null && parameters.has(rootKey(event.recvKey))) slotKeysOf(event.recv, keys);
     for (let i = 0; i < keys.length; i++) {
       const root = rootKey(keys[i]);
       if (!shared.has(root)) continue;

@@ -45,6 +45,19 @@ function relatedPlace(finding: MissingRelease) {
   return { loc: store.loc, range: store.range, label: `\`${reached.neverReleased.variable}\` holds it here, and no code in this file releases \`${reached.neverReleased.variable}\`` };
 }
 
+/** The statement of a block that evaluates `node` whenever it runs (none where `node` is under a branch of `?:`, `&&`, `if`). */
+function unconditionalStatement(node: TSESTree.Node): TSESTree.Node | null {
+  let current: TSESTree.Node = node;
+  while (current.parent && !isBlockLike(current.parent)) {
+    const parent = current.parent;
+    // An `if`'s test runs whenever the `if` does (`if (vcall(p, QI, iid, box) < 0) return`).
+    const conditional = parent.type === "IfStatement" ? parent.test !== current : /Statement$/.test(parent.type) && parent.type !== "ExpressionStatement";
+    if (conditional || (parent.type === "ConditionalExpression" && parent.test !== current) || (parent.type === "LogicalExpression" && parent.right === current)) return null;
+    current = current.parent;
+  }
+  return current.parent ? current : null;
+}
+
 /** `try`/`finally` around the rest of the owning block, and/or a Release before each leaking exit. */
 function releaseRepairs(finding: MissingRelease, context: RepairContext): Repair<SuggestionId>[] {
   const { reached, releaseEach } = finding;
@@ -63,7 +76,16 @@ function releaseRepairs(finding: MissingRelease, context: RepairContext): Repair
     const assignment = reached.overwritten.node.parent;
     // (Not over `&&=` or `??=`, which assign only over some values: a Release there could release null.)
     const at = assignment?.type === "AssignmentExpression" && assignment.operator === "=" && assignment.parent?.type === "ExpressionStatement" ? assignment.parent : null;
-    if (!at || reached.overwritten.releasedThere || !namesVisibleAt(sourceCode, finding.releaseText, at, at.range[0])) return [];
+    // Only where the acquisition surely put the pointer there: it comes before in a block that holds the assignment (not
+    // `if (c) p = ...`, whose other path holds null), with no other assignment of the variable between (`if (x) p = null`);
+    // and not where the new value is made from the old one (`p = p.QueryInterface(...)`).
+    const name = escapeRegExp(reached.overwritten.variable);
+    const madeFromOld = assignment?.type === "AssignmentExpression" && new RegExp(`(^|[^\\w$.])${name}\\b`).test(sourceCode.getText(assignment.right));
+    const acquired = unconditionalStatement(finding.node);
+    const home = acquired?.parent;
+    const dominated = !!at && !!acquired && !!home && at.range[0] >= acquired.range[1] && at.range[1] <= home.range[1];
+    const assignedBetween = !!at && !!acquired && new RegExp(`(^|[^\\w$.])${name}\\s*(=(?!=)|\\?\\?=|&&=|\\|\\|=)`).test(sourceCode.text.slice(acquired.range[1], at.range[0]));
+    if (!at || reached.overwritten.releasedThere || madeFromOld || !dominated || assignedBetween || !namesVisibleAt(sourceCode, finding.releaseText, at, at.range[0])) return [];
     return [{ messageId: "insertReleaseBeforeOverwrite", data: { ...data, variable: reached.overwritten.variable }, fix: (fixer) => insertBefore(fixer, sourceCode, at, statement) }];
   }
   const repairs: Repair<SuggestionId>[] = [];

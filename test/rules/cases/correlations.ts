@@ -166,6 +166,17 @@ export const beginWhilePending: RuleCases = {
   valid: [{ name: "each turn finishes, under the `pending` flag, the call the turn before began", code: BEGIN_LOOP("if (pending) call.Finish_GetPrice();") }],
   invalid: [
     {
+      name: "a negated `&&` (`!(a && want)`) says nothing of `want` alone: the path where `a` is false begins again while `want`'s call is pending",
+      code: `export function quote(factory: ICallFactory, want: boolean, a: boolean) {
+  const call = factory.CreateCall<AsyncIStockQuote>(IID_AsyncIStockQuote, null);
+  if (want) call.Begin_GetPrice("x");
+  if (!(a && want)) call.Begin_GetPrice("y");
+  call.Release();
+}
+`,
+      errors: [{ messageId: "beginWhilePending", line: 4, column: 21 }],
+    },
+    {
       name: "no turn finishes the call the turn before began, whatever the flag says",
       code: BEGIN_LOOP("log(pending);"),
       errors: [{ messageId: "beginWhilePending", line: 6, column: 5 }],

@@ -239,6 +239,34 @@ function again(call: AsyncIStockQuote) {
   ],
   invalid: [
     {
+      name: "decision: after a Begin_ reported while another call was pending, a Finish_ of a third method is mismatched with the Begin_ waiting its turn",
+      code: `function quote(call: AsyncIStockQuote): number[] {
+  call.Begin_GetPrice("MSFT");
+  call.Begin_GetVolume("IBM");
+  return [call.Finish_GetPrice(), call.Finish_GetName()];
+}
+`,
+      errors: [
+        {
+          messageId: "beginWhilePending",
+          line: 3,
+          column: 3,
+          suggestions: [
+            {
+              messageId: "insertFinish",
+              output: `function quote(call: AsyncIStockQuote): number[] {
+  call.Begin_GetPrice("MSFT");
+  call.Finish_GetPrice();
+  call.Begin_GetVolume("IBM");
+  return [call.Finish_GetPrice(), call.Finish_GetName()];
+}
+`,
+            },
+          ],
+        },
+      ],
+    },
+    {
       name: "decision: two calls begun at once and each finished: one report, at the second Begin_",
       code: OVERLAPPING("GetVolume"),
       errors: [{ messageId: "beginWhilePending", line: 3, column: 3, suggestions: [{ messageId: "insertFinish", output: OVERLAPPING("GetVolume").replace('  call.Begin_GetVolume("IBM");', '  call.Finish_GetPrice();\n  call.Begin_GetVolume("IBM");') }] }],

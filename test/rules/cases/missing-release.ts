@@ -382,6 +382,59 @@ declare const ActiveXObject: any;
   ],
   invalid: [
     {
+      name: "a local assigned another pointer made from the first (`p = p.QueryInterface(...)`): lost there, no Release written before (the new one is made from it)",
+      code: `function chain(obj: IUnknown) {
+  let p = obj.QueryInterface<IUnknown>(IID_IFoo);
+  p = p.QueryInterface<IUnknown>(IID_IBar);
+  p.Release();
+}
+`,
+      errors: [{ messageId: "missingRelease", line: 2, column: 11, suggestions: [] }],
+    },
+    {
+      name: "a local that holds a pointer on one path only (`if (c) p = ...`), assigned another: lost there, no Release written before (the other path holds null)",
+      code: `function either(a: IUnknown, b: IUnknown, c: boolean) {
+  let p: IUnknown | null = null;
+  if (c) p = a.QueryInterface<IUnknown>(IID_IFoo);
+  p = b.QueryInterface<IUnknown>(IID_IFoo);
+  p.Release();
+}
+`,
+      errors: [{ messageId: "missingRelease", line: 3, column: 14, suggestions: [] }],
+    },
+    {
+      name: "a local set to null on one path, in a block with no other protocol call: the pointer is lost there",
+      code: `function drop(obj: IUnknown, flag: boolean) {
+  let p: IUnknown | null = obj.QueryInterface<IUnknown>(IID_IFoo);
+  if (flag) {
+    p = null;
+  }
+  p?.Release();
+}
+`,
+      errors: [
+        {
+          messageId: "missingRelease",
+          line: 2,
+          column: 28,
+          suggestions: [
+            {
+              messageId: "insertReleaseBeforeOverwrite",
+              output: `function drop(obj: IUnknown, flag: boolean) {
+  let p: IUnknown | null = obj.QueryInterface<IUnknown>(IID_IFoo);
+  if (flag) {
+    p?.Release();
+    p = null;
+  }
+  p?.Release();
+}
+`,
+            },
+          ],
+        },
+      ],
+    },
+    {
       name: "a local assigned another pointer before it releases the first: lost at the assignment, released just before it (a `finally` would release the second)",
       code: REASSIGNED(""),
       errors: [

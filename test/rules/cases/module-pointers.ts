@@ -164,13 +164,8 @@ export function draw(): void {
           data: { pointer: "engine", acquirer: "DEV_CREATE_BLEND_STATE", reached: "line 17, where `engine`, which holds it, is assigned again", release: "vcall(engine, IUNKNOWN_RELEASE, [], [], FFIType.u32)" },
           line: 14,
           column: 7,
-          suggestions: [
-            {
-              messageId: "insertReleaseBeforeOverwrite",
-              data: { pointer: "engine", variable: "engine" },
-              output: START_AUDIO("    vcall(engine, IUNKNOWN_RELEASE, [], [], FFIType.u32);\n"),
-            },
-          ],
+          // (None: the read that binds the pointer assigns `engine` between the acquisition and this assignment.)
+          suggestions: [],
         },
       ],
     },

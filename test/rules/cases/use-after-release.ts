@@ -43,7 +43,7 @@ export const cases: RuleCases = {
     {
       name: "a raw pointer's address printed by a function of the file after its Release (`formatAddress(item)`) reads a number, not the object",
       code: VTABLE_USE("SLOT_ITEM_SIZE")
-        .replace("declare function keep(p: number): number;", "function formatAddress(value: number): string {\n  return `0x${value.toString(16).padStart(16, \"0\")} (${value === 0 ? \"null\" : Number(value)})`;\n}")
+        .replace("declare function keep(p: number): number;", "function formatAddress(value: number): string {\n  return `0x${value.toString(16).padStart(16, \"0\")} (${value === 0 ? \"null\" : \"set\"})`;\n}")
         .replace("return vtableCall(item, SLOT_ITEM_SIZE, []);", "return formatAddress(item).length;"),
     },
     {
