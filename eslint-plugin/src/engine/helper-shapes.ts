@@ -254,22 +254,12 @@ const LOOKUPS = new Set(["get", "has", "includes", "indexOf", "lastIndexOf"]);
 
 /** Is this reference of a parameter read as a value, or handed to native code, and kept by nothing? */
 export function isValueUse(ref: TSESTree.Identifier, onlyUses: (call: TSESTree.CallExpression, index: number) => boolean): boolean {
+  if (isPrintedOrCompared(ref)) return true;
   const parent = ref.parent;
-  switch (parent?.type) {
-    case "BinaryExpression":
-    case "TemplateLiteral":
-      return true;
-    case "MemberExpression":
-      return parent.object === ref && !parent.computed && parent.property.type === "Identifier" && VALUE_METHODS.has(parent.property.name) && parent.parent?.type === "CallExpression" && parent.parent.callee === parent;
-    case "CallExpression": {
-      if (parent.callee === ref || !parent.arguments.includes(ref)) return false;
-      const callee = parent.callee;
-      const lookup = callee.type === "MemberExpression" && !callee.computed && callee.property.type === "Identifier" && LOOKUPS.has(callee.property.name) && parent.arguments[0] === ref;
-      return lookup || (callee.type === "Identifier" && CONVERSIONS.has(callee.name)) || onlyUses(parent, parent.arguments.indexOf(ref));
-    }
-    default:
-      return false;
-  }
+  if (parent?.type !== "CallExpression" || parent.callee === ref || !parent.arguments.includes(ref)) return false;
+  const callee = parent.callee;
+  const lookup = callee.type === "MemberExpression" && !callee.computed && callee.property.type === "Identifier" && LOOKUPS.has(callee.property.name) && parent.arguments[0] === ref;
+  return lookup || (callee.type === "Identifier" && CONVERSIONS.has(callee.name)) || onlyUses(parent, parent.arguments.indexOf(ref));
 }
 
 const valueParams = new WeakMap<TSESTree.FunctionLike, boolean[]>();
