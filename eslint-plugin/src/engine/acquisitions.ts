@@ -82,6 +82,8 @@ export class Acquisitions {
 
   private acquiredBy(value: TSESTree.Node): Resource[] {
     const expr = unwrapExpression(value);
+    // `list = await results(op)`: an async helper's pointer, once awaited.
+    if (expr.type === "AwaitExpression") return this.acquiredBy(expr.argument);
     if (expr.type === "ConditionalExpression") return [...this.acquiredBy(expr.consequent), ...this.acquiredBy(expr.alternate)];
     // `createDevice(1) ?? createDevice(5)`: either call's, when both acquire (`cached ?? compile()` may be the cache's,
     // which a repair must not release).

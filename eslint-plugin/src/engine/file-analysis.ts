@@ -115,6 +115,9 @@ export class FileAnalysis implements EngineContext {
   externalCall(owner: FunctionGraph, key: string, site: Node): Resource {
     return this.resources.externalCall(owner, key, site);
   }
+  externalPointer(owner: FunctionGraph, key: string, site: Node, ffi: boolean): Resource {
+    return this.resources.externalPointer(owner, key, site, ffi);
+  }
   externalIfAny(owner: FunctionGraph, key: string): Resource | undefined {
     return this.resources.externalIfAny(owner, key);
   }

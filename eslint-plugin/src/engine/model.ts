@@ -52,6 +52,8 @@ export interface Resource {
   outlivesTopLevel?: boolean;
   /** The object a loop's previous pass acquired at this site, still held by a variable (Transitions.keepPrevious). */
   previousInstance?: boolean;
+  /** A pointer the function did not acquire, tracked from its Release on (a parameter's, a field's: resources.ts `externalPointer`). */
+  external?: boolean;
   /** The acquiring call's own name, for messages: `QueryInterface`, `CoCreateInstance`, a helper's name. */
   acquirer: string;
 }
@@ -78,7 +80,8 @@ export type Event =
   | { k: "begin"; node: Node; recv: Sym; recvKey: string | null; method: string }
   | { k: "finish"; node: Node; recv: Sym; recvKey: string | null; method: string; resultChecked: boolean }
   | { k: "cancel"; node: Node; recv: Sym }
-  | { k: "release"; node: Node; target: Sym; targetKey: string | null }
+  /** `released`: the expression released; `raw`: released by a function (`release(p)`, `vcall(p, RELEASE)`), not by the pointer's own method. */
+  | { k: "release"; node: Node; target: Sym; targetKey: string | null; released: Node; raw: boolean }
   /**
    * `valueMethod`: the target is the receiver of a method that is no COM method (`p.toString(16)`); `asValue`: it is
    * given to a function of the file that reads that parameter only as a value (`formatAddress(p)`).
@@ -103,7 +106,8 @@ export type Event =
   /** An argument's `moduleVariable`: it names a module variable (`csCacheCb`), which a helper may copy into (ParamEffect `into`). */
   | { k: "callLocal"; node: Node; callee: Node | null; summary?: Summary; args: { sym: Sym; key: string | null; expr: Node; moduleVariable?: boolean }[]; result: Resource }
   | { k: "stopTracking"; target: Sym }
-  | { k: "manage"; target: Sym }
+  /** `declaration`: the `using` declaration that disposes of it at its block's end. */
+  | { k: "manage"; target: Sym; declaration: Node }
   | { k: "throwPoint"; region: string }
   /** A `break`/`continue` that runs a `finally` ESLint's graph skips: what follows is uncertain. */
   | { k: "soften" }
@@ -136,6 +140,8 @@ export interface EngineContext {
   externalCall(owner: FunctionGraph, key: string, site: Node): Resource;
   /** The external call object of a slot, if one was created. */
   externalIfAny(owner: FunctionGraph, key: string): Resource | undefined;
+  /** The pointer a slot holds that this function did not acquire, once it releases it (resources.ts). */
+  externalPointer(owner: FunctionGraph, key: string, site: Node, ffi: boolean): Resource;
   /** The pointer a loop's previous pass acquired at the same site, still held by a variable (resources.ts `previousOf`). */
   previousInstance(res: Resource): Resource;
   resource(id: number): Resource;

@@ -236,7 +236,7 @@ export class Recorder {
         for (const target of api.alsoReleases ? [released, ...api.alsoReleases] : [released]) {
           // `safeRelease(box)`, a release function by its name given the box it reads: what the box holds is released.
           const key = this.recognizer.ffi?.boxes.releasedFromBox(node, target) ? `${s.keyOf(target)}[0]` : s.keyOf(target);
-          this.record({ k: "release", node, target: key !== s.keyOf(target) ? { t: "slot", key: key! } : s.sym(target), targetKey: key });
+          this.record({ k: "release", node, target: key !== s.keyOf(target) ? { t: "slot", key: key! } : s.sym(target), targetKey: key, released: target, raw: api.viaFunction });
           // (One that empties the box after, `box.fill(0)`, may be called again: the box holds nothing to release twice.)
           if (key !== s.keyOf(target) && this.recognizer.ffi?.boxes.emptiesGivenBox(node, target)) for (const slot of BOX_SLOTS) this.record({ k: "assign", key: s.keyOf(target) + slot, sym: null, escapes: false });
           if (!this.releasesModuleState) this.releasesModuleState = this.symbols.isHeldState(target);
@@ -304,7 +304,7 @@ export class Recorder {
     this.bind(node.id, key, node.init, declaration);
     this.literals.onConstant(key, node.init);
     const kind = declaration.kind as string;
-    if (kind === "using" || kind === "await using") this.record({ k: "manage", target: { t: "slot", key } });
+    if (kind === "using" || kind === "await using") this.record({ k: "manage", target: { t: "slot", key }, declaration });
   }
 
   private onAssignment(node: TSESTree.AssignmentExpression): void {

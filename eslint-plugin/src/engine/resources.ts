@@ -8,6 +8,7 @@
 import type { TSESTree } from "@typescript-eslint/utils";
 import type { Resource, Sym, Value } from "./model";
 import type { FunctionGraph } from "./segment-graph";
+import { unwrapExpression } from "./ast";
 
 type Node = TSESTree.Node;
 
@@ -122,6 +123,26 @@ export class ResourceTable {
     }
     return res;
   }
+
+  /**
+   * The pointer a slot holds that this function did not acquire (a parameter, a field), once the function releases it
+   * (`p.Release(); p.Release()` on a parameter is a double Release all the same): one per function and slot.
+   */
+  externalPointer(owner: FunctionGraph, key: string, released: Node, ffi: boolean): Resource {
+    const home = owner.home;
+    let byKey = this.externalPointers.get(home);
+    if (!byKey) this.externalPointers.set(home, (byKey = new Map()));
+    let res = byKey.get(key);
+    if (!res) {
+      res = this.create(unwrapExpression(released), true, false, false, null, "");
+      res.ffi = ffi;
+      res.external = true;
+      byKey.set(key, res);
+    }
+    return res;
+  }
+
+  private readonly externalPointers = new Map<FunctionGraph, Map<string, Resource>>();
 
   registerBegin(node: Node, info: BeginInfo): void {
     if (!this.begins.has(node)) this.begins.set(node, info);

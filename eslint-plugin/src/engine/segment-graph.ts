@@ -49,6 +49,12 @@ export class FunctionGraph {
    * nothing: the file analysis does not solve it.
    */
   mayCreateFacts = false;
+  /**
+   * Releases and uses recorded (an inlined function's counted in): a Release of a pointer the function did not acquire
+   * makes a fact (transfer.ts), which only another Release or a use can report on.
+   */
+  releaseCount = 0;
+  useCount = 0;
   /** Indices of the segments ESLint is in now (usually one): events go into each. */
   private readonly current: number[] = [];
   /** Segments (reachable or not) started at each `finally` block, in order. */
@@ -145,6 +151,15 @@ export class FunctionGraph {
 
   record(event: Event): void {
     if (FACT_SOURCES.has(event.k) || (event.k === "inline" && event.child.mayCreateFacts)) this.mayCreateFacts = true;
+    else if (event.k === "release" || event.k === "use" || event.k === "inline") {
+      if (event.k === "release") this.releaseCount++;
+      else if (event.k === "use") this.useCount++;
+      else {
+        this.releaseCount += event.child.releaseCount;
+        this.useCount += event.child.useCount;
+      }
+      if (this.releaseCount > 0 && this.releaseCount + this.useCount >= 2) this.mayCreateFacts = true;
+    }
     if (event.k === "flag") (this.flagKeys ??= new Set()).add(event.key);
     // Storing into a module variable notes the pointer as the module's (transfer.ts, `noteModuleHeld`).
     // (And assigning a local again, which may lose the pointer it held: held-notes.ts `loseOverwritten`.)

@@ -133,6 +133,15 @@ export class Transfer {
             // Releasing a call object this function did not create: it still must not be left cancelled.
             const external = this.ctx.externalIfAny(this.graph, event.targetKey);
             if (external && draft.tracks.has(external.protoKey)) targets.push(external);
+            else if (this.onReturn === null) {
+              // A pointer it did not acquire (a parameter, a field): from this Release on the slot names a released pointer,
+              // so releasing or using it again is an error. Bound afresh: a slot bound again (`for (const p of list)
+              // p.Release()`) names another pointer. (A summary binds its parameters to the caller's pointers instead.)
+              const pointer = this.ctx.externalPointer(this.graph, event.targetKey, event.released, event.raw);
+              draft.setTrack(pointer.ownKey, [facts.make(Phase.PtrOwned, null, null, false, draft.path)]);
+              draft.setBinding(event.targetKey, [this.ctx.valueId({ kind: "ref", res: pointer })]);
+              targets.push(pointer);
+            }
           }
           t.release(draft, targets, event.node, sink, event.targetKey);
           break;
@@ -172,7 +181,7 @@ export class Transfer {
           break;
         case "manage":
           for (const res of t.resourcesOf(draft, event.target)) {
-            if (res.ownKey >= 0) t.mapTrack(draft, res.ownKey, (fact, id) => (t.isHeld(fact) ? facts.derive(id, Phase.PtrManaged, null, null) : id));
+            if (res.ownKey >= 0) t.mapTrack(draft, res.ownKey, (fact, id) => (t.isHeld(fact) ? facts.derive(id, Phase.PtrManaged, event.declaration, null) : id));
           }
           break;
         case "throwPoint":

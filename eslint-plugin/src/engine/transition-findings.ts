@@ -146,3 +146,23 @@ export function finishedOnSomePath(facts: FactTable, track: IdSet): boolean {
 export function isQueuedTurn(fact: Fact): boolean {
   return fact.phase === Phase.CallPending && fact.site !== null && fact.site === fact.begin;
 }
+
+/**
+ * Is a Release at `node` of a pointer released at `earlier` a second one? Not, for a pointer the function did not
+ * acquire (resources.ts `externalPointer`), when it is the same call on a loop's next pass, handing back references the
+ * caller counted out (`while (p.Release() > 0)`), nor after a lookup of its Release kept in a table for the call that
+ * follows (`linkSymbols({ Release: { ptr: vtableSlot(p, SLOT_RELEASE) } })`, then `calls.symbols.Release(p)`).
+ */
+export function releasesAgain(res: Resource, earlier: Node, node: Node): boolean {
+  if (!res.external) return true;
+  return earlier !== node && earlier.parent?.type !== "Property" && earlier.parent?.type !== "ArrayExpression";
+}
+
+/**
+ * Is this use of a released pointer one to report? A pointer the function did not acquire is used only by a call on it:
+ * given to a function after its Release it is most often a number in the file's own bookkeeping
+ * (`liveObjects.lastIndexOf(ptr)`, `untrackResource(ptr)`).
+ */
+export function usesReleased(res: Resource, use: UseAfterRelease["use"]): boolean {
+  return !res.external || typeof use !== "string";
+}

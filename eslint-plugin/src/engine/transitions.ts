@@ -11,7 +11,7 @@ import type { Exit, MissingRelease, Sink } from "./findings";
 import type { EngineContext, Resource, Sym } from "./model";
 import type { FunctionGraph } from "./segment-graph";
 import { BOX_SLOTS, isBoxSlot } from "./slot-keys";
-import { begunThroughVtable, cancelWithoutFinishFinding, describeUse, finishedOnSomePath, idleBefore, isQueuedTurn, missingReleaseFinding, pendingMethod, reportUnchecked, shownCall } from "./transition-findings";
+import { begunThroughVtable, cancelWithoutFinishFinding, describeUse, finishedOnSomePath, idleBefore, isQueuedTurn, missingReleaseFinding, pendingMethod, releasesAgain, reportUnchecked, shownCall, usesReleased } from "./transition-findings";
 
 type Node = TSESTree.Node;
 
@@ -277,11 +277,15 @@ export class Transitions {
         this.mapTrack(draft, res.ownKey, (fact, id) => {
           switch (fact.phase) {
             case Phase.PtrReleased:
-              if (fact.uncertain || !fact.site || fact.begin || !releasedEverywhere) return id;
+              if (fact.uncertain || !fact.site || fact.begin || !releasedEverywhere || !releasesAgain(res, fact.site, node)) return id;
               sink.report({ kind: "use-after-release", node, pointer: res.name, release: fact.site, use: "release", through: viaKey });
               return facts.derive(id, Phase.PtrReleased, fact.site, node);
             case Phase.PtrUnchecked:
               if (!fact.uncertain) reportUnchecked(res, node, sink);
+              return facts.derive(id, Phase.PtrReleased, node, null);
+            case Phase.PtrManaged:
+              // `using p = ...` releases it again where its block ends.
+              if (!fact.uncertain && fact.site) sink.report({ kind: "use-after-release", node, pointer: res.name, release: fact.site, use: "release", through: viaKey, disposedBy: "using" });
               return facts.derive(id, Phase.PtrReleased, node, null);
             case Phase.PtrFailed:
               // Released on a path where the acquisition failed: a null pointer (one report per path).
@@ -336,8 +340,10 @@ export class Transitions {
     for (const id of set) {
       const fact = facts.get(id);
       if (fact.phase === Phase.PtrReleased && !fact.uncertain && fact.site && !fact.begin && releasedEverywhere) {
+        const use = describeUse(this.ctx, node, res);
+        if (!usesReleased(res, use)) continue;
         usedReleased = true;
-        sink.report({ kind: "use-after-release", node, pointer: res.name, release: fact.site, use: describeUse(this.ctx, node, res), through: viaKey });
+        sink.report({ kind: "use-after-release", node, pointer: res.name, release: fact.site, use, through: viaKey });
       }
       // Unchecked, or known to have failed on this path (a check whose failure branch falls through).
       if (fact.phase === Phase.PtrUnchecked || (fact.phase === Phase.PtrFailed && fact.site === null)) {
@@ -416,3 +422,4 @@ export class Transitions {
     sink.report(cancelWithoutFinishFinding(this.ctx, call, fact, reached, { finishedThere, finishMayFollow: fact.site === null || this.graph.mayFinishAfter(fact.site, fact.begin ? (this.ctx.beginInfo(fact.begin)?.recvKey ?? null) : null) }));
   }
 }
+

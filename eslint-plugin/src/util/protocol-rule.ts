@@ -49,6 +49,9 @@ export interface ProtocolRuleDefinition<K extends FindingKind, M extends string,
   recommended: boolean;
   messageId: M;
   message: string;
+  /** The rule's other messages, for findings `messageIdOf` words with one of them instead of `message`. */
+  otherMessages?: Record<string, string>;
+  messageIdOf?(finding: FindingOf<K>): string;
   suggestionMessages?: Record<S, string>;
   /** The message data of a finding. */
   data(finding: FindingOf<K>, vocabulary: Vocabulary): Record<string, string>;
@@ -75,7 +78,7 @@ export function lineOf(node: TSESTree.Node | Place): string {
 
 export function protocolRule<K extends FindingKind, M extends string, S extends string = never>(definition: ProtocolRuleDefinition<K, M, S>) {
   presentations.set(definition.kind, definition as unknown as AnyDefinition);
-  const messages = { [definition.messageId]: definition.message, engineError: ENGINE_ERROR_MESSAGE, unanalysed: UNANALYSED_MESSAGE, badSettings: BAD_SETTINGS_MESSAGE, ...(definition.suggestionMessages ?? {}) } as Record<M | S | "engineError" | "unanalysed" | "badSettings", string>;
+  const messages = { [definition.messageId]: definition.message, ...(definition.otherMessages ?? {}), engineError: ENGINE_ERROR_MESSAGE, unanalysed: UNANALYSED_MESSAGE, badSettings: BAD_SETTINGS_MESSAGE, ...(definition.suggestionMessages ?? {}) } as Record<M | S | "engineError" | "unanalysed" | "badSettings", string>;
   return createRule<Options, M | S | "engineError" | "unanalysed" | "badSettings">({
     name: definition.kind,
     meta: {
@@ -99,7 +102,7 @@ export function protocolRule<K extends FindingKind, M extends string, S extends 
           }));
           context.report({
             node: finding.node,
-            messageId: definition.messageId,
+            messageId: (definition.messageIdOf?.(own) ?? definition.messageId) as M,
             data: definition.data(own, analysis.vocabulary),
             ...(suggest.length > 0 ? { suggest } : {}),
           });

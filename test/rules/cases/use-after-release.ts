@@ -31,6 +31,12 @@ const RAW_RETURN_THROUGH_FINALLY = (beforeReturn: string) => `  let size = 0;
   return size;
 `;
 
+/** A function that acquires (returned to its caller), so that a file of the cases below is one the analysis reads. */
+const OPENER = `function open(call: AsyncIStockQuote) {
+  return call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+}
+`;
+
 export const cases: RuleCases = {
   valid: [
     {
@@ -110,6 +116,57 @@ export const cases: RuleCases = {
   cancel.Release();
   cancel.Cancel(0);
   cancel.Release();
+}
+`,
+    },
+    {
+      name: "a parameter's pointer released once on each branch is released once",
+      code: `${OPENER}function close(cancel: ICancelMethodCalls, early: boolean) {
+  if (early) cancel.Release();
+  else cancel.Release();
+}
+`,
+    },
+    {
+      name: "a loop variable bound afresh each turn names another pointer each turn",
+      code: `${OPENER}function closeAll(list: ICancelMethodCalls[]) {
+  for (const cancel of list) cancel.Release();
+}
+`,
+    },
+    {
+      name: "a parameter assigned another pointer after its Release may be released again",
+      code: `${OPENER}function close(cancel: ICancelMethodCalls, other: ICancelMethodCalls) {
+  cancel.Release();
+  cancel = other;
+  cancel.Release();
+}
+`,
+    },
+    {
+      name: "one Release of a parameter repeated by a loop hands back the references the caller counted out",
+      code: `${OPENER}function drain(cancel: ICancelMethodCalls, references: number) {
+  for (let i = 0; i < references; i++) cancel.Release();
+  log("drained");
+}
+`,
+    },
+    {
+      name: "a field released and set to null is released once",
+      code: `${OPENER}class Holder {
+  cancel: ICancelMethodCalls | null = null;
+  close() {
+    this.cancel?.Release();
+    this.cancel = null;
+  }
+}
+`,
+    },
+    {
+      name: "a pointer bound by \`using\` and never released by hand is released once, at its block's end",
+      code: `function quote(call: AsyncIStockQuote) {
+  using cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+  cancel.Cancel(0);
 }
 `,
     },
@@ -309,6 +366,60 @@ export function rewind(clsid: unknown, iid: unknown): number {
           column: 3,
         },
       ],
+    },
+    {
+      name: "a parameter's pointer released twice: the caller's reference is given back twice",
+      code: `${OPENER}function close(cancel: ICancelMethodCalls) {
+  cancel.Release();
+  cancel.Release();
+}
+`,
+      errors: [{ messageId: "useAfterRelease", data: { pointer: "cancel", line: "5", use: "releases it again" }, line: 6, column: 3 }],
+    },
+    {
+      name: "a parameter's pointer used after this function released it",
+      code: `${OPENER}function close(cancel: ICancelMethodCalls, ready: boolean) {
+  if (ready) cancel.Release();
+  cancel.Cancel(0);
+}
+`,
+      errors: [{ messageId: "useAfterRelease", data: { pointer: "cancel", line: "5", use: "calls Cancel on it" }, line: 6, column: 3 }],
+    },
+    {
+      name: "a field's pointer released twice in one method",
+      code: `${OPENER}class Holder {
+  cancel!: ICancelMethodCalls;
+  close() {
+    this.cancel.Release();
+    this.cancel.Release();
+  }
+}
+`,
+      errors: [{ messageId: "useAfterRelease", data: { pointer: "this.cancel", line: "7", use: "releases it again" }, line: 8, column: 5 }],
+    },
+    {
+      name: "a raw pointer given as a parameter and released twice through a release helper of the file",
+      code: `import { CFunction, FFIType, read } from "bun:ffi";
+const SLOT_RELEASE = 2;
+${BUN_VTABLE_CALL}function release(p: number): void {
+  if (p) vtableCall(p, SLOT_RELEASE, []);
+}
+export function close(item: number): void {
+  release(item);
+  release(item);
+}
+`,
+      errors: [{ messageId: "useAfterRelease", data: { pointer: "item", line: "11", use: "releases it again" } }],
+    },
+    {
+      name: "a pointer bound by \`using\` released by hand too: the block's end releases it a second time",
+      code: `function quote(call: AsyncIStockQuote) {
+  using cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+  cancel.Cancel(0);
+  cancel.Release();
+}
+`,
+      errors: [{ messageId: "releaseBeforeDisposal", data: { pointer: "cancel", line: "2" }, line: 4, column: 3 }],
     },
   ],
 };
