@@ -278,10 +278,15 @@ export function readsParamAsValue(fn: TSESTree.FunctionLike, index: number, refe
   return byIndex[index] ?? false;
 }
 
-/** Printed or compared, as a number (`p === 0n`, `` `${p}` ``, `p.toString(16)`): not converted for another use (`read.ptr(Number(p), 0)`). */
+/**
+ * Printed, compared or tested, as a number (`p === 0n`, `` `${p}` ``, `p.toString(16)`, `if (!p) return`): not converted
+ * for another use (`read.ptr(Number(p), 0)`).
+ */
 function isPrintedOrCompared(ref: TSESTree.Identifier): boolean {
   const parent = ref.parent;
   if (parent?.type === "BinaryExpression" || parent?.type === "TemplateLiteral") return true;
+  if (parent?.type === "UnaryExpression") return parent.operator === "!" || parent.operator === "typeof";
+  if ((parent?.type === "IfStatement" || parent?.type === "WhileStatement" || parent?.type === "DoWhileStatement" || parent?.type === "ConditionalExpression") && parent.test === ref) return true;
   return (
     parent?.type === "MemberExpression" &&
     parent.object === ref &&

@@ -215,6 +215,8 @@ export class Recognizer {
       if (v.isCancel(name)) return { kind: "cancel", receiver };
       // `gpu.comRelease(p)`: a release function reached through its module or namespace.
       if (call.arguments.length >= 1 && (v.isReleaseFunction(name) || v.endsInRelease(name) || (qualified !== null && v.isReleaseFunction(qualified))) && call.arguments[0].type !== "SpreadElement") {
+        // One of a table of the file's own functions (`const com = { release(p) {...} }`) is what its body does, as a function's.
+        if (this.ffi?.releaseFunctionOfFile(callee)?.judgedByBody) return null;
         return { kind: "release", target: call.arguments[0] as TSESTree.Expression, viaFunction: true };
       }
       return null;

@@ -7,7 +7,7 @@
  */
 import type { Scope, SourceCode } from "eslint";
 import type { TSESTree } from "@typescript-eslint/utils";
-import { memberName, numericLiteral, resultCalledBy, unwrapExpression } from "./ast";
+import { memberName, numericLiteral, propertyKeyName, resultCalledBy, unwrapExpression } from "./ast";
 import type { FfiLookups, FfiShapes } from "./ffi";
 import type { HelperRole, Sym } from "./model";
 import type { ApiCall } from "./recognizer";
@@ -365,11 +365,23 @@ export class Symbols implements FfiLookups {
   localFunction(callee: Node): Node | null {
     // Most callees are members of other objects (`call.Begin_GetPrice`): no function of this file, known without the cache.
     const expr = unwrapExpression(callee);
-    if (expr.type !== "Identifier" && !(expr.type === "MemberExpression" && expr.object.type === "ThisExpression")) return null;
+    if (expr.type !== "Identifier" && !(expr.type === "MemberExpression" && (expr.object.type === "ThisExpression" || this.namesFunctionTable(expr.object)))) return null;
     let fn = this.localFunctions.get(callee);
     if (fn === undefined) this.localFunctions.set(callee, (fn = this.findLocalFunction(callee)));
     return fn;
   }
+
+  /**
+   * Does `object` name one of the file's `const` tables of functions (`const com = { release(p) {...} }`)? Told from the
+   * text first (most member calls are on other objects: `call.Begin_GetPrice`), once per file.
+   */
+  private namesFunctionTable(object: Node): boolean {
+    if (object.type !== "Identifier") return false;
+    this.functionTableNames ??= new Set(Array.from(this.sourceCode.text.matchAll(/\bconst\s+([A-Za-z_$][\w$]*)\s*(?::[^=]*)?=\s*\{/g), (m) => m[1]));
+    return this.functionTableNames.has(object.name);
+  }
+
+  private functionTableNames: Set<string> | undefined;
 
   private findLocalFunction(callee: Node): Node | null {
     const expr = unwrapExpression(callee);
@@ -384,6 +396,24 @@ export class Symbols implements FfiLookups {
         if (init && (init.type === "FunctionExpression" || init.type === "ArrowFunctionExpression")) return init;
       }
       return null;
+    }
+    if (expr.type === "MemberExpression" && expr.object.type === "Identifier" && !expr.computed && expr.property.type === "Identifier") {
+      // `com.release(p)`, where `const com = { release(p) { ... }, invoke: (p, i) => ... }`: that function.
+      const variable = this.variableOf(expr.object);
+      const def = variable?.defs.length === 1 ? variable.defs[0] : undefined;
+      const node = def?.node as Node | undefined;
+      if (def?.type !== "Variable" || node?.type !== "VariableDeclarator" || (node.parent as TSESTree.VariableDeclaration).kind !== "const") return null;
+      const init = node.init && unwrapExpression(node.init);
+      if (init?.type !== "ObjectExpression") return null;
+      const name = expr.property.name;
+      let found: Node | null = null;
+      for (const property of init.properties) {
+        if (property.type === "SpreadElement") return null;
+        if (property.computed || property.kind !== "init" || propertyKeyName(property) !== name) continue;
+        const value = unwrapExpression(property.value);
+        found = value.type === "FunctionExpression" || value.type === "ArrowFunctionExpression" ? value : null;
+      }
+      return found;
     }
     if (expr.type === "MemberExpression" && expr.object.type === "ThisExpression" && !expr.computed && expr.property.type === "Identifier") {
       const name = expr.property.name;

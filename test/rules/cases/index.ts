@@ -23,6 +23,7 @@ import { cases as boxReleaseHelpers } from "./box-release-helpers";
 import { cases as nativeResults } from "./native-results";
 import * as koffiStructs from "./koffi-structs";
 import { cases as koffiLookups } from "./koffi-lookups";
+import { cases as functionTables } from "./function-tables";
 import { cases as boundMethods } from "./bound-methods";
 import { cases as ffiUses } from "./ffi-uses";
 import * as reviewRegressions from "./review-regressions";
@@ -61,6 +62,7 @@ export const caseSuites: readonly CaseSuite[] = [
   { source: "native-results", rule: "missing-release", cases: nativeResults },
   { source: "koffi-structs", rule: "missing-release", cases: koffiStructs.missingRelease },
   { source: "koffi-lookups", rule: "missing-release", cases: koffiLookups },
+  { source: "function-tables", rule: "missing-release", cases: functionTables },
   { source: "bound-methods", rule: "missing-release", cases: boundMethods },
   { source: "ffi-uses", rule: "missing-release", cases: ffiUses },
   { source: "review-regressions", rule: "missing-release", cases: reviewRegressions.cases },
