@@ -329,6 +329,39 @@ export function finished(p: bigint): void { vcall(p, FLUSH, [], []); done(p); }
     assert.deepEqual(lintFile("src/main.ts"), []);
   });
 
+  it("summarises the functions of a table an imported factory returns (`const com = createComRuntime()`): `com.queryInterface` acquires, `com.release` releases", () => {
+    const runtime = `import koffi from "koffi";
+const QI = koffi.proto("int32_t __stdcall QI(void*, const void*, _Out_ void**)");
+const REL = koffi.proto("uint32_t __stdcall REL(void*)");
+export function createComRuntime() {
+  const slot = (p: unknown, i: number) => koffi.decode(koffi.decode(p, "void*"), i * 8, "void*");
+  return {
+    invoke(p: unknown, i: number, proto: unknown, ...args: unknown[]) {
+      return koffi.call(slot(p, i), proto, p, ...args);
+    },
+    queryInterface(p: unknown, iid: Buffer): unknown {
+      const out = [null];
+      return (koffi.call(slot(p, 0), QI, p, iid, out) as number) < 0 ? undefined : out[0];
+    },
+    release(p: unknown) {
+      if (p) koffi.call(slot(p, 2), REL, p);
+    },
+  };
+}
+`;
+    const user = (end: string) => `import { createComRuntime } from "./com.js";
+const com = createComRuntime();
+export function hasLoader(loader: unknown, iid: Buffer): boolean {
+  const local = com.queryInterface(loader, iid);
+  com.release(loader);
+${end}  return !!local;
+}
+`;
+    write({ "src/com.ts": runtime, "src/leaks.ts": user(""), "src/releases.ts": user("  com.release(local);\n") });
+    assert.deepEqual(lintFile("src/leaks.ts"), ["4 com-async/missing-release"]);
+    assert.deepEqual(lintFile("src/releases.ts"), []);
+  });
+
   it("does not follow third-party packages (an installed copy in node_modules)", () => {
     write({ "node_modules/gfx/package.json": JSON.stringify({ name: "gfx", main: "index.ts" }), "node_modules/gfx/index.ts": HELPERS, "src/main.ts": USER("gfx") });
     assert.deepEqual(lintFile("src/main.ts"), []);

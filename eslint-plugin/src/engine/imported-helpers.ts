@@ -23,7 +23,8 @@ import type { HelperRole, ImportLookup, Summary } from "./model";
 import { resolveImport } from "./module-resolution";
 import { Recognizer } from "./recognizer";
 import { vocabularyFor } from "./vocabulary";
-import { isFunctionNode, mentionsName, returnedValues, unwrapExpression, walk } from "./ast";
+import { isFunctionNode, mentionsName, propertyKeyName, returnedValues, unwrapExpression, walk } from "./ast";
+import { onlyReturnedObject, tableMember } from "./symbols";
 import type { NamingOptions } from "../options";
 import { namingKey } from "../options";
 
@@ -266,12 +267,27 @@ function collectExports(analysis: FileAnalysis, sourceCode: SourceCode, file: st
   const state = releasesNothing ? null : analysis.moduleStateRoles;
   const keepers: { role: HelperRole; variable: string }[] = [];
   const releasers: string[] = [];
-  const role = (fn: TSESTree.FunctionLike, name: string): ExportEntry | null => {
+  const roleOf = (fn: TSESTree.FunctionLike): HelperRole | null => {
     const found = analysis.roleOf(fn);
     // Where the module releases only through a slot's number (`comCall(p, 2, ...)`), a function of it that neither
     // releases nor hands out a pointer only uses what it is given, as in a module that releases nothing.
     if (releasesNothing || (namesNoProtocol && !actsOnPointers(found.summary))) found.summary = onlyUses(fn);
-    if (!found.summary && !found.check && !found.endsProcess && !found.testsHresult && !found.dispatcher && !found.readsBox) return null;
+    // A factory of a table of functions (`createComRuntime()` returning `{ invoke(...) {...}, release(p) {...} }`): each one's role.
+    const table = onlyReturnedObject(fn);
+    if (table) {
+      for (const property of table.properties) {
+        const key = property.type === "Property" && !property.computed ? propertyKeyName(property) : null;
+        const member = key !== null ? tableMember(table, key) : null;
+        const memberRole = member ? roleOf(member) : null;
+        if (key !== null && memberRole) (found.table ??= new Map()).set(key, memberRole);
+      }
+    }
+    if (!found.summary && !found.check && !found.endsProcess && !found.testsHresult && !found.dispatcher && !found.readsBox && !found.table) return null;
+    return found;
+  };
+  const role = (fn: TSESTree.FunctionLike, name: string): ExportEntry | null => {
+    const found = roleOf(fn);
+    if (!found) return null;
     // What it keeps and also returns (`createDevice()` files its object in `activeGpu`) the caller may release by hand.
     const kept = found.summary?.object?.fields.some((f) => f.shared) || found.summary?.returns ? null : (state?.keeps(fn) ?? null);
     if (kept !== null) keepers.push({ role: found, variable: kept });

@@ -28,7 +28,7 @@ export class ImportedRoles {
   of(callee: Node): HelperRole | null {
     if (!this.lookup) return null;
     // Most callees are no import (`call.Begin_GetPrice`, `values.slice`): told by name, without resolving the variable.
-    if (!this.mayNameImport(callee)) return null;
+    if (!this.mayNameImport(callee)) return this.ofImportedTable(callee);
     let role = this.roles.get(callee);
     if (role === undefined) {
       const target = importOf(callee, (id) => this.symbols.variableOf(id));
@@ -36,6 +36,15 @@ export class ImportedRoles {
       this.roles.set(callee, role);
     }
     return role;
+  }
+
+  /** `com.queryInterface(p, iid)`, where `const com = createComRuntime(koffi)` calls an imported function returning a table of functions. */
+  private ofImportedTable(callee: Node): HelperRole | null {
+    const expr = unwrapExpression(callee);
+    if (expr.type !== "MemberExpression" || expr.computed || expr.property.type !== "Identifier") return null;
+    const init = this.symbols.tableInit(expr.object);
+    if (init?.type !== "CallExpression") return null;
+    return this.of(init.callee)?.table?.get(expr.property.name) ?? null;
   }
 
   /**

@@ -226,6 +226,8 @@ export interface HelperRole {
   releasesState?: string;
   /** Returns what the box it is given first holds (`pointerFrom(slot)` of `Number(slot[0])`): its call reads the caller's box. */
   readsBox?: boolean;
+  /** Returns a table of functions (`createComRuntime()` of `return { invoke(...) {...}, release(p) {...} }`): each one's role. */
+  table?: Map<string, HelperRole>;
 }
 
 /** The helpers a file imports from its own repository: `helper("./com", "comRelease")`. */

@@ -203,7 +203,7 @@ export class ReleaseForms {
     const key = `${acquirer ?? ""}\u0000${property ?? ""}`;
     let form = this.chosen.get(key);
     if (form === undefined) {
-      const usable = (t: ReleaseTemplate) => this.formOf(t) !== null;
+      const usable = (t: ReleaseTemplate) => this.formOf(t) !== null && this.isPortable(t);
       // The file's own words: a call of its release helper (`release(p)`) before the Release inside that helper's body.
       // (And where every release is some function's parameter, a helper's call, `release(p)` in `drop(p)`, before the body's.)
       const first = this.templates.find((t) => usable(t) && !releasesOwnParameter(t)) ?? this.templates.find((t) => usable(t) && t.byHelper) ?? this.templates.find(usable);
@@ -218,12 +218,53 @@ export class ReleaseForms {
     return form;
   }
 
+  /**
+   * Can the form of a helper's body that releases its parameter be written where the helper is called? Not where it
+   * names a variable of a function around the helper (`koffi.call(slot(p, 2), REL, p)` in a table's `release(p)`
+   * inside a factory that declares `slot`).
+   */
+  private isPortable(template: ReleaseTemplate): boolean {
+    const form = this.formOf(template);
+    if (form === null) return false;
+    const helper = releasesOwnParameter(template) ? enclosingFunction(template.node) : null;
+    if (helper === null) return true;
+    const names = form.split(PLACE).join(" ").match(/(?<![\w$.])[A-Za-z_$][\w$]*/g) ?? [];
+    for (let fn = enclosingFunction(helper); fn !== null; fn = enclosingFunction(fn)) {
+      const declared = this.sourceCode.scopeManager?.acquire(fn as never)?.set;
+      if (declared && names.some((name) => declared.has(name))) return false;
+    }
+    return true;
+  }
+
   private loadHelperReleases(): void {
     if (!this.helperReleases) return;
     const calls = this.helperReleases();
     this.helperReleases = null;
     for (const { node, target } of calls) this.noteRelease(node, target, "", target, true);
+    // A table's function releasing its parameter (`release(p) { ... }` of `const com = createComRuntime()`) is written
+    // as a call of it, `com.release(p)`: its body names what only the table sees.
+    for (const template of [...this.templates]) {
+      const call = releasesOwnParameter(template) ? this.tableCallOf(enclosingFunction(template.node)!) : null;
+      if (call !== null) this.templates.push({ ...template, byHelper: true, form: `${call}(${PLACE})` });
+    }
     this.templates.sort((a, b) => a.node.range[0] - b.node.range[0]);
+  }
+
+  /** `com.release` for a function held by a table a module constant names (`const com = {...}`, or `= createComRuntime()` returning it). */
+  private tableCallOf(fn: TSESTree.FunctionLike): string | null {
+    const property = fn.parent;
+    if (property?.type !== "Property" || property.value !== fn || property.computed || property.key.type !== "Identifier") return null;
+    const table = property.parent;
+    const holder = table.parent;
+    if (holder?.type === "VariableDeclarator" && holder.id.type === "Identifier" && unwrapOrNull(this.topLevelConstants().get(holder.id.name)) === table) return `${holder.id.name}.${property.key.name}`;
+    const factory = holder?.type === "ReturnStatement" ? enclosingFunction(holder) : null;
+    const factoryName = factory?.type === "FunctionDeclaration" ? factory.id?.name : undefined;
+    if (factoryName === undefined) return null;
+    for (const [name, init] of this.topLevelConstants()) {
+      const value = init ? unwrapExpression(init) : null;
+      if (value?.type === "CallExpression" && value.callee.type === "Identifier" && value.callee.name === factoryName) return `${name}.${property.key.name}`;
+    }
+    return null;
   }
 
   /** A Deno definition of Release kept in a constant named for it (`const RELEASE = { parameters: [...], result }`), as a list of its name; null when none. */
@@ -330,6 +371,10 @@ export class ReleaseForms {
 
 /** A release call of the file and the pointer it releases; the rest is worked out on first need (undefined until then). */
 /** A release of its enclosing function's own parameter: the body of a release helper (`function release(p) { vcall(p, 2) }`). */
+function unwrapOrNull(node: Node | null | undefined): Node | null {
+  return node ? unwrapExpression(node) : null;
+}
+
 function releasesOwnParameter(template: ReleaseTemplate): boolean {
   const target = unwrapExpression(template.target);
   if (target.type !== "Identifier") return false;

@@ -7,7 +7,7 @@
  */
 import type { Scope, SourceCode } from "eslint";
 import type { TSESTree } from "@typescript-eslint/utils";
-import { memberName, numericLiteral, propertyKeyName, resultCalledBy, unwrapExpression } from "./ast";
+import { memberName, numericLiteral, propertyKeyName, resultCalledBy, returnedValues, unwrapExpression } from "./ast";
 import type { FfiLookups, FfiShapes } from "./ffi";
 import type { HelperRole, Sym } from "./model";
 import type { ApiCall } from "./recognizer";
@@ -372,13 +372,29 @@ export class Symbols implements FfiLookups {
   }
 
   /**
-   * Does `object` name one of the file's `const` tables of functions (`const com = { release(p) {...} }`)? Told from the
-   * text first (most member calls are on other objects: `call.Begin_GetPrice`), once per file.
+   * May `object` name one of the file's `const` tables of functions (`const com = { release(p) {...} }`, `const com =
+   * createComRuntime()`)? Told from the text first (most member calls are on other objects: `call.Begin_GetPrice`), once per file.
    */
   private namesFunctionTable(object: Node): boolean {
     if (object.type !== "Identifier") return false;
-    this.functionTableNames ??= new Set(Array.from(this.sourceCode.text.matchAll(/\bconst\s+([A-Za-z_$][\w$]*)\s*(?::[^=]*)?=\s*\{/g), (m) => m[1]));
+    this.functionTableNames ??= new Set(Array.from(this.sourceCode.text.matchAll(/\bconst\s+([A-Za-z_$][\w$]*)\s*(?::[^=]*)?=\s*(?:\{|[A-Za-z_$][\w$]*\s*\()/g), (m) => m[1]));
     return this.functionTableNames.has(object.name);
+  }
+
+  /** What a `const` that may be a table of functions (`namesFunctionTable`) is initialized with: an object literal, or a call making one. */
+  tableInit(object: Node): TSESTree.Expression | null {
+    if (!this.namesFunctionTable(object)) return null;
+    const variable = this.variableOf(object as TSESTree.Identifier);
+    const def = variable?.defs.length === 1 ? variable.defs[0] : undefined;
+    const node = def?.node as Node | undefined;
+    if (def?.type !== "Variable" || node?.type !== "VariableDeclarator" || (node.parent as TSESTree.VariableDeclaration).kind !== "const" || !node.init) return null;
+    return unwrapExpression(node.init) as TSESTree.Expression;
+  }
+
+  /** The one object literal a function of the file called here returns, if that is all it returns. */
+  private returnedTable(call: TSESTree.CallExpression): TSESTree.ObjectExpression | null {
+    const fn = this.localFunction(call.callee) as TSESTree.FunctionLike | null;
+    return fn ? onlyReturnedObject(fn) : null;
   }
 
   private functionTableNames: Set<string> | undefined;
@@ -398,22 +414,11 @@ export class Symbols implements FfiLookups {
       return null;
     }
     if (expr.type === "MemberExpression" && expr.object.type === "Identifier" && !expr.computed && expr.property.type === "Identifier") {
-      // `com.release(p)`, where `const com = { release(p) { ... }, invoke: (p, i) => ... }`: that function.
-      const variable = this.variableOf(expr.object);
-      const def = variable?.defs.length === 1 ? variable.defs[0] : undefined;
-      const node = def?.node as Node | undefined;
-      if (def?.type !== "Variable" || node?.type !== "VariableDeclarator" || (node.parent as TSESTree.VariableDeclaration).kind !== "const") return null;
-      const init = node.init && unwrapExpression(node.init);
-      if (init?.type !== "ObjectExpression") return null;
-      const name = expr.property.name;
-      let found: Node | null = null;
-      for (const property of init.properties) {
-        if (property.type === "SpreadElement") return null;
-        if (property.computed || property.kind !== "init" || propertyKeyName(property) !== name) continue;
-        const value = unwrapExpression(property.value);
-        found = value.type === "FunctionExpression" || value.type === "ArrowFunctionExpression" ? value : null;
-      }
-      return found;
+      // `com.release(p)`, where `const com = { release(p) { ... }, invoke: (p, i) => ... }`, or the one object a function
+      // of the file returns (`const com = createComRuntime()`): that function.
+      const init = this.tableInit(expr.object);
+      const table = init?.type === "ObjectExpression" ? init : init?.type === "CallExpression" ? this.returnedTable(init) : null;
+      return table ? tableMember(table, expr.property.name) : null;
     }
     if (expr.type === "MemberExpression" && expr.object.type === "ThisExpression" && !expr.computed && expr.property.type === "Identifier") {
       const name = expr.property.name;
@@ -426,6 +431,25 @@ export class Symbols implements FfiLookups {
     }
     return null;
   }
+}
+
+/** The one object literal a function returns, if that is all it returns (a factory of a table of functions). */
+export function onlyReturnedObject(fn: TSESTree.FunctionLike): TSESTree.ObjectExpression | null {
+  const values = returnedValues(fn);
+  const value = values.length === 1 && values[0] ? unwrapExpression(values[0]) : null;
+  return value?.type === "ObjectExpression" ? value : null;
+}
+
+/** The function a table of functions holds under `name` (`release(p) { ... }`, `invoke: (p, i) => ...`); null behind a spread. */
+export function tableMember(table: TSESTree.ObjectExpression, name: string): TSESTree.FunctionLike | null {
+  let found: TSESTree.FunctionLike | null = null;
+  for (const property of table.properties) {
+    if (property.type === "SpreadElement") return null;
+    if (property.computed || property.kind !== "init" || propertyKeyName(property) !== name) continue;
+    const value = unwrapExpression(property.value);
+    found = value.type === "FunctionExpression" || value.type === "ArrowFunctionExpression" ? value : null;
+  }
+  return found;
 }
 
 export function unionSym(a: Sym, b: Sym): Sym {

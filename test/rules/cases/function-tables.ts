@@ -89,12 +89,36 @@ export async function items(op: unknown): Promise<number> {
 }
 `;
 
+/** The same table made by a factory of the file (lines 1-16), with a function querying through it from line 17. */
+const FACTORY = (end: string) => `import koffi from "koffi";
+const QI = koffi.proto("int32_t __stdcall QI(void*, const void*, _Out_ void**)");
+const REL = koffi.proto("uint32_t __stdcall REL(void*)");
+function createComRuntime() {
+  const slot = (p: unknown, i: number) => koffi.decode(koffi.decode(p, "void*"), i * 8, "void*");
+  return {
+    queryInterface(p: unknown, iid: Buffer): unknown {
+      const out = [null];
+      return (koffi.call(slot(p, 0), QI, p, iid, out) as number) < 0 ? undefined : out[0];
+    },
+    release(p: unknown) {
+      if (p) koffi.call(slot(p, 2), REL, p);
+    },
+  };
+}
+const com = createComRuntime();
+export function hasLoader(loader: unknown, iid: Buffer): boolean {
+  const local = com.queryInterface(loader, iid);
+${end}  return !!local;
+}
+`;
+
 export const cases: RuleCases = {
   valid: [
     { name: "a pointer from the table's `queryInterface` released by the table's `release`", code: QUERIED("  com.release(local);\n") },
     { name: "a pointer handed to a helper that only calls through it with the table's `invoke`, then released", code: HANDED_TO_HELPER("  com.release(names);\n") },
     { name: "a pointer released by the table's `release`, whose body calls the Release slot", code: RELEASED_BY_TABLE(RELEASES) },
     { name: "an awaited async helper's pointer released in the `finally`", code: AWAITED("release(list);") },
+    { name: "a pointer from the `queryInterface` of a table a factory of the file returns, released by its `release`", code: FACTORY("  com.release(local);\n") },
   ],
   invalid: [
     {
@@ -117,7 +141,7 @@ export const cases: RuleCases = {
       ],
     },
     {
-      name: "a pointer a helper only calls through with the table's `invoke` stays the caller's, and leaks there",
+      name: "a pointer a helper only calls through with the table's `invoke` stays the caller's, and leaks there (released in the repair by the table's `release`, not its body's words)",
       code: HANDED_TO_HELPER(""),
       errors: [
         {
@@ -130,10 +154,10 @@ export const cases: RuleCases = {
               data: { pointer: "names" },
               output: HANDED_TO_HELPER("").replace(
                 "  const length = readLength(names);\n  return length;\n",
-                "  try {\n    const length = readLength(names);\n    return length;\n  } finally {\n    koffi.call(slot(names, 2), REL, names);\n  }\n",
+                "  try {\n    const length = readLength(names);\n    return length;\n  } finally {\n    com.release(names);\n  }\n",
               ),
             },
-            { messageId: "insertReleaseAtExit", data: { pointer: "names", count: "1" }, output: HANDED_TO_HELPER("  koffi.call(slot(names, 2), REL, names);\n") },
+            { messageId: "insertReleaseAtExit", data: { pointer: "names", count: "1" }, output: HANDED_TO_HELPER("  com.release(names);\n") },
           ],
         },
       ],
@@ -142,6 +166,25 @@ export const cases: RuleCases = {
       name: "the table's `release` is what its body does: one that releases nothing leaves the pointer leaking",
       code: RELEASED_BY_TABLE(" if (!p) return; "),
       errors: [{ messageId: "missingRelease", line: 18, column: 8 }],
+    },
+    {
+      name: "a table a factory of the file returns (`const com = createComRuntime()`): its `queryInterface` acquires, and the pointer leaks",
+      code: FACTORY(""),
+      errors: [
+        {
+          messageId: "missingRelease",
+          line: 18,
+          column: 17,
+          data: { pointer: "local", acquirer: "queryInterface", reached: "the return at line 19", release: "com.release(local)" },
+          suggestions: [
+            {
+              messageId: "insertReleaseFinally",
+              data: { pointer: "local" },
+              output: FACTORY("").replace("  return !!local;\n", "  try {\n    return !!local;\n  } finally {\n    com.release(local);\n  }\n"),
+            },
+          ],
+        },
+      ],
     },
     {
       name: "an awaited async helper's pointer is named by the variable it is assigned to, and released through it",
