@@ -329,7 +329,7 @@ export function finished(p: bigint): void { vcall(p, FLUSH, [], []); done(p); }
     assert.deepEqual(lintFile("src/main.ts"), []);
   });
 
-  it("summarises the functions of a table an imported factory returns (`const com = createComRuntime()`): `com.queryInterface` acquires, `com.release` releases", () => {
+  it("summarises the functions of a table an imported factory returns (`const com = createComRuntime()`): `com.queryInterface` acquires, `com.release` releases, and a pointer queried by it is a COM object", () => {
     const runtime = `import koffi from "koffi";
 const QI = koffi.proto("int32_t __stdcall QI(void*, const void*, _Out_ void**)");
 const REL = koffi.proto("uint32_t __stdcall REL(void*)");
@@ -357,9 +357,30 @@ export function hasLoader(loader: unknown, iid: Buffer): boolean {
 ${end}  return !!local;
 }
 `;
-    write({ "src/com.ts": runtime, "src/leaks.ts": user(""), "src/releases.ts": user("  com.release(local);\n") });
+    // A pointer read from a box whose only use as a COM object is being queried by the table's `queryInterface`.
+    const queried = (end: string) => `import { createComRuntime } from "./com.js";
+const com = createComRuntime();
+const GET_LOADER = 4;
+export function loaderOf(file: unknown, iid: Buffer, proto: unknown): boolean {
+  const out = [null];
+  if ((com.invoke(file, GET_LOADER, proto, out) as number) < 0) return false;
+  const loader = out[0];
+  const local = com.queryInterface(loader, iid);
+  com.release(local);
+${end}  return true;
+}
+`;
+    write({
+      "src/com.ts": runtime,
+      "src/leaks.ts": user(""),
+      "src/releases.ts": user("  com.release(local);\n"),
+      "src/queried-leaks.ts": queried(""),
+      "src/queried-releases.ts": queried("  com.release(loader);\n"),
+    });
     assert.deepEqual(lintFile("src/leaks.ts"), ["4 com-async/missing-release"]);
     assert.deepEqual(lintFile("src/releases.ts"), []);
+    assert.deepEqual(lintFile("src/queried-leaks.ts"), ["6 com-async/missing-release"]);
+    assert.deepEqual(lintFile("src/queried-releases.ts"), []);
   });
 
   it("does not follow third-party packages (an installed copy in node_modules)", () => {

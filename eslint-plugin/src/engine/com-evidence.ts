@@ -316,14 +316,16 @@ export class ComEvidence {
     if (name !== null && (this.vocabulary.isReleaseFunction(name) || (/release/i.test(name) && !NOT_AN_OBJECT_RELEASE.test(name))) && (index === 0 || this.shapes.releaseFunctionOfFile(parent.callee)?.each)) return true;
     const vtable = this.shapes.vtableCall(parent);
     if (vtable !== null) return vtable.object === expr;
-    // `blobBufferPointer(blob)`, where that function of the file calls through its parameter's vtable.
+    // `blobBufferPointer(blob)`, where that function of the file calls through its parameter's vtable (or an imported
+    // one does: `com.queryInterface(loader, iid)` of an imported factory's table).
     const fn = this.lookups.localFunction(parent.callee) as TSESTree.FunctionLike | null;
-    const param = fn?.params[index];
+    if (!fn) return this.lookups.importedRole(parent.callee)?.comObjectParams?.includes(index) ?? false;
+    const param = fn.params[index];
     return param?.type === "Identifier" && this.paramIsComObject(param);
   }
 
   /** Does the function use this parameter as a COM object? (A parameter under test counts as not, so recursion ends.) */
-  private paramIsComObject(param: TSESTree.Identifier): boolean {
+  paramIsComObject(param: TSESTree.Identifier): boolean {
     let known = this.paramEvidence.get(param);
     if (known === undefined) {
       this.paramEvidence.set(param, false);

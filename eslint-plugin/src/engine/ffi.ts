@@ -277,6 +277,11 @@ export class FfiShapes {
     return this.evidence.boundIsComObject(variable);
   }
 
+  /** Does the function use its parameter as a COM object (for importers' evidence)? */
+  paramIsComObject(param: TSESTree.Identifier): boolean {
+    return this.evidence.paramIsComObject(param);
+  }
+
   holdsComObject(box: Expression): boolean {
     return this.evidence.holdsComObject(box);
   }

@@ -197,6 +197,9 @@ export class FileAnalysis implements EngineContext {
     const testsHresult = this.symbols.hresultTestFunction(fn);
     if (testsHresult) role.testsHresult = testsHresult;
     if (this.symbols.ffi?.boxes.readsBoxParameter(fn)) role.readsBox = true;
+    const ffi = this.symbols.ffi;
+    const comObjectParams = ffi ? fn.params.flatMap((param, i) => (param.type === "Identifier" && ffi.paramIsComObject(param) ? [i] : [])) : [];
+    if (comObjectParams.length > 0) role.comObjectParams = comObjectParams;
     return this.symbols.isDispatcherFunction(fn) ? { ...role, dispatcher: true } : role;
   }
 

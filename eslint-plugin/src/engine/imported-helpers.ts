@@ -282,7 +282,7 @@ function collectExports(analysis: FileAnalysis, sourceCode: SourceCode, file: st
         if (key !== null && memberRole) (found.table ??= new Map()).set(key, memberRole);
       }
     }
-    if (!found.summary && !found.check && !found.endsProcess && !found.testsHresult && !found.dispatcher && !found.readsBox && !found.table) return null;
+    if (!found.summary && !found.check && !found.endsProcess && !found.testsHresult && !found.dispatcher && !found.readsBox && !found.table && !found.comObjectParams) return null;
     return found;
   };
   const role = (fn: TSESTree.FunctionLike, name: string): ExportEntry | null => {

@@ -228,6 +228,8 @@ export interface HelperRole {
   readsBox?: boolean;
   /** Returns a table of functions (`createComRuntime()` of `return { invoke(...) {...}, release(p) {...} }`): each one's role. */
   table?: Map<string, HelperRole>;
+  /** The parameters it uses as COM objects (queries, calls through the vtable, releases): evidence for its callers (com-evidence.ts). */
+  comObjectParams?: number[];
 }
 
 /** The helpers a file imports from its own repository: `helper("./com", "comRelease")`. */
