@@ -13,6 +13,8 @@ import { exitWords } from "../util/repairs";
 
 const MISSING_RELEASE =
   "`{{pointer}}` from `{{acquirer}}` is not released before {{reached}}. Call `{{release}}` on every path, for example in a `finally` block.";
+/** Where the pointer is lost at a statement that does not leave the function (an assignment, the acquisition again, a collection emptied). */
+const MISSING_RELEASE_BEFORE_LOSS = "`{{pointer}}` from `{{acquirer}}` is not released before {{reached}}. Call `{{release}}` before that.";
 
 const SUGGESTIONS = {
   insertReleaseFinally: "Release `{{pointer}}` in a `finally` block.",
@@ -129,6 +131,8 @@ export default protocolRule({
   recommended: true,
   messageId: "missingRelease",
   message: MISSING_RELEASE,
+  otherMessages: { missingReleaseBeforeLoss: MISSING_RELEASE_BEFORE_LOSS },
+  messageIdOf: (finding) => ("overwritten" in finding.reached || "reacquired" in finding.reached || "dropped" in finding.reached ? "missingReleaseBeforeLoss" : "missingRelease"),
   suggestionMessages: SUGGESTIONS,
   data: (finding) => ({ pointer: finding.pointer, acquirer: finding.acquirer, reached: reachedWords(finding), release: finding.releaseText }),
   related: relatedPlace,

@@ -507,7 +507,7 @@ ${BUN_VTABLE_CALL}export function make(pool: number): number {
     {
       name: "a walk up a chain that never releases the previous object: asked for the next one while it is still held, it is lost",
       code: PARENT_WALK(""),
-      errors: [{ messageId: "missingRelease", data: { pointer: "element", acquirer: "call", reached: "line 16, where it is acquired again", release: "release(element)" }, line: 16, column: 11 }],
+      errors: [{ messageId: "missingReleaseBeforeLoss", data: { pointer: "element", acquirer: "call", reached: "line 16, where it is acquired again", release: "release(element)" }, line: 16, column: 11 }],
     },
     {
       name: "a logical assignment into a local (obj ??= create()) binds it like `=`: never released, the pointer leaks",
@@ -536,14 +536,14 @@ ${BUN_VTABLE_CALL}export function make(pool: number): number {
     {
       name: "`&&=` over a module variable that holds an object loses it like `=`",
       code: AND_ASSIGNMENT,
-      errors: [{ messageId: "missingRelease", data: { pointer: "shared", acquirer: "create", reached: "line 15, where `shared`, which holds it, is assigned again", release: "vcall(shared, 2, ReleaseProto)" }, line: 14, column: 12 }],
+      errors: [{ messageId: "missingReleaseBeforeLoss", data: { pointer: "shared", acquirer: "create", reached: "line 15, where `shared`, which holds it, is assigned again", release: "vcall(shared, 2, ReleaseProto)" }, line: 14, column: 12 }],
     },
     {
       name: "a walk written as a for loop that never releases the previous object: asked for the next one while it is still held, it is lost",
       code: FOR_WALK(""),
       errors: [
         { messageId: "missingRelease", data: { pointer: "element", acquirer: "call", reached: "the return at line 15", release: "call(element, 2, ReleaseProto)" }, line: 10, column: 7 },
-        { messageId: "missingRelease", data: { pointer: "element", acquirer: "call", reached: "line 14, where it is acquired again", release: "call(element, 2, ReleaseProto)" }, line: 14, column: 16 },
+        { messageId: "missingReleaseBeforeLoss", data: { pointer: "element", acquirer: "call", reached: "line 14, where it is acquired again", release: "call(element, 2, ReleaseProto)" }, line: 14, column: 16 },
       ],
     },
     leakAtEarlyReturn(

@@ -389,7 +389,7 @@ declare const ActiveXObject: any;
   p.Release();
 }
 `,
-      errors: [{ messageId: "missingRelease", line: 2, column: 11, suggestions: [] }],
+      errors: [{ messageId: "missingReleaseBeforeLoss", line: 2, column: 11, suggestions: [] }],
     },
     {
       name: "a local that holds a pointer on one path only (`if (c) p = ...`), assigned another: lost there, no Release written before (the other path holds null)",
@@ -400,7 +400,7 @@ declare const ActiveXObject: any;
   p.Release();
 }
 `,
-      errors: [{ messageId: "missingRelease", line: 3, column: 14, suggestions: [] }],
+      errors: [{ messageId: "missingReleaseBeforeLoss", line: 3, column: 14, suggestions: [] }],
     },
     {
       name: "a local set to null on one path, in a block with no other protocol call: the pointer is lost there",
@@ -414,7 +414,7 @@ declare const ActiveXObject: any;
 `,
       errors: [
         {
-          messageId: "missingRelease",
+          messageId: "missingReleaseBeforeLoss",
           line: 2,
           column: 28,
           suggestions: [
@@ -439,7 +439,7 @@ declare const ActiveXObject: any;
       code: REASSIGNED(""),
       errors: [
         {
-          messageId: "missingRelease",
+          messageId: "missingReleaseBeforeLoss",
           data: { pointer: "cancel", acquirer: "QueryInterface", reached: "line 4, where `cancel`, which holds it, is assigned again", release: "cancel.Release()" },
           line: 2,
           column: 16,
@@ -450,7 +450,7 @@ declare const ActiveXObject: any;
     {
       name: "a local assigned another pointer where only some paths released the first: lost there, and no Release written before the assignment (it would run twice)",
       code: REASSIGNED("  if (a.TestCancel?.()) cancel.Release();\n"),
-      errors: [{ messageId: "missingRelease", data: { pointer: "cancel", acquirer: "QueryInterface", reached: "line 5, where `cancel`, which holds it, is assigned again", release: "cancel.Release()" }, line: 2, column: 16, suggestions: [] }],
+      errors: [{ messageId: "missingReleaseBeforeLoss", data: { pointer: "cancel", acquirer: "QueryInterface", reached: "line 5, where `cancel`, which holds it, is assigned again", release: "cancel.Release()" }, line: 2, column: 16, suggestions: [] }],
     },
     {
       name: "a return inside `try` whose `finally` does not release: reported at that return (not the end of the function), with the Release written before it",
@@ -672,7 +672,7 @@ declare const ActiveXObject: any;
 `,
       errors: [
         {
-          messageId: "missingRelease",
+          messageId: "missingReleaseBeforeLoss",
           data: { pointer: "cancel", acquirer: "QueryInterface", reached: "line 3, where it is acquired again", release: "cancel.Release()" },
           line: 3,
           column: 20,
@@ -1075,7 +1075,7 @@ cancel.Release();
 `,
       errors: [
         {
-          messageId: "missingRelease",
+          messageId: "missingReleaseBeforeLoss",
           data: { pointer: "cancel", acquirer: "QueryInterface", reached: "line 4, where it is acquired again", release: "cancel.Release()" },
           line: 4,
           column: 14,

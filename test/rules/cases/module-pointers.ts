@@ -160,7 +160,7 @@ export function draw(): void {
       code: START_AUDIO(""),
       errors: [
         {
-          messageId: "missingRelease",
+          messageId: "missingReleaseBeforeLoss",
           data: { pointer: "engine", acquirer: "DEV_CREATE_BLEND_STATE", reached: "line 17, where `engine`, which holds it, is assigned again", release: "vcall(engine, IUNKNOWN_RELEASE, [], [], FFIType.u32)" },
           line: 14,
           column: 7,

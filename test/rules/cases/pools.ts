@@ -88,7 +88,7 @@ export function reset(): void {
       code: STAGING_POOL("  stagingPool.clear();\n"),
       errors: [
         {
-          messageId: "missingRelease",
+          messageId: "missingReleaseBeforeLoss",
           data: { pointer: "staging", acquirer: "DEV_CREATE_BUFFER", reached: "line 23, where `stagingPool`, which holds it, is emptied", release: "vcall(staging, IUNKNOWN_RELEASE, [], [])" },
           line: 23,
           column: 3,
@@ -106,7 +106,7 @@ export function reset(): void {
       code: LIVE_OBJECTS("  let count = 0;\n  for (const obj of liveObjects) count++;\n  liveObjects.length = 0;\n  console.log(count);\n"),
       errors: [
         {
-          messageId: "missingRelease",
+          messageId: "missingReleaseBeforeLoss",
           data: { pointer: "buffer", acquirer: "DEV_CREATE_BUFFER", reached: "line 23, where `liveObjects`, which holds it, is emptied", release: "vcall(buffer, IUNKNOWN_RELEASE, [], [])" },
           line: 23,
           column: 3,
@@ -124,7 +124,7 @@ export function reset(): void {
       code: LIVE_OBJECTS("  liveObjects.splice(0, liveObjects.length);\n"),
       errors: [
         {
-          messageId: "missingRelease",
+          messageId: "missingReleaseBeforeLoss",
           data: { pointer: "buffer", acquirer: "DEV_CREATE_BUFFER", reached: "line 21, where `liveObjects`, which holds it, is emptied", release: "vcall(buffer, IUNKNOWN_RELEASE, [], [])" },
           line: 21,
           column: 3,
@@ -142,7 +142,7 @@ export function reset(): void {
       code: PUSHED_AS_READ("  liveObjects.length = 0;\n"),
       errors: [
         {
-          messageId: "missingRelease",
+          messageId: "missingReleaseBeforeLoss",
           data: { pointer: "box.readBigUInt64LE(0)", acquirer: "DEV_CREATE_BUFFER", reached: "line 20, where `liveObjects`, which holds it, is emptied", release: "vcall(object, IUNKNOWN_RELEASE, [], [])" },
           line: 20,
           column: 3,
@@ -160,7 +160,7 @@ export function reset(): void {
       code: LIVE_OBJECTS("  for (var obj of liveObjects) {\n    for (var obj of obj) {\n    }\n  }\n  liveObjects.length = 0;\n"),
       errors: [
         {
-          messageId: "missingRelease",
+          messageId: "missingReleaseBeforeLoss",
           data: { pointer: "buffer", acquirer: "DEV_CREATE_BUFFER", reached: "line 25, where `liveObjects`, which holds it, is emptied", release: "vcall(buffer, IUNKNOWN_RELEASE, [], [])" },
           line: 25,
           column: 3,
@@ -176,14 +176,14 @@ export function reset(): void {
     {
       name: "a list emptied by an arrow's expression body: reported, with no statement to put the release loop before",
       code: LIVE_OBJECTS("").replace("export function releaseAll(): void {\n}\n", "export const releaseAll = (): number => (liveObjects.length = 0);\n"),
-      errors: [{ messageId: "missingRelease", line: 20, column: 42, suggestions: [] }],
+      errors: [{ messageId: "missingReleaseBeforeLoss", line: 20, column: 42, suggestions: [] }],
     },
     {
       name: "a list of live objects spliced out by a loop that does nothing with them",
       code: LIVE_OBJECTS("  for (const obj of liveObjects.splice(0)) console.log('dropping');\n"),
       errors: [
         {
-          messageId: "missingRelease",
+          messageId: "missingReleaseBeforeLoss",
           data: { pointer: "buffer", acquirer: "DEV_CREATE_BUFFER", reached: "line 21, where `liveObjects`, which holds it, is emptied", release: "vcall(buffer, IUNKNOWN_RELEASE, [], [])" },
           line: 21,
           column: 21,
