@@ -123,7 +123,7 @@ export interface UseAfterRelease extends Base {
   /** `vtable`: the pointer is the object of a call through its vtable, of the method named (null: a method the code does not name). */
   use: "release" | { calls: string } | { vtable: string | null } | "pass" | "use";
   /** Set where the pointer is bound by `using` (`release` is that declaration): the use is a Release before its disposal. */
-  disposedBy?: "using";
+  disposedBy?: "using" | "await using";
 }
 
 export interface UncheckedQueryInterface extends Base {

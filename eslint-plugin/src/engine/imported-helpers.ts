@@ -24,7 +24,7 @@ import { resolveImport } from "./module-resolution";
 import { Recognizer } from "./recognizer";
 import { vocabularyFor } from "./vocabulary";
 import { isFunctionNode, mentionsName, propertyKeyName, returnedValues, unwrapExpression, walk } from "./ast";
-import { onlyReturnedObject, tableMember } from "./symbols";
+import { onlyReturnedObject, tableMember } from "./function-tables";
 import type { NamingOptions } from "../options";
 import { namingKey } from "../options";
 

@@ -42,7 +42,7 @@ export class ImportedRoles {
   private ofImportedTable(callee: Node): HelperRole | null {
     const expr = unwrapExpression(callee);
     if (expr.type !== "MemberExpression" || expr.computed || expr.property.type !== "Identifier") return null;
-    const init = this.symbols.tableInit(expr.object);
+    const init = this.symbols.tables.initOf(expr.object);
     if (init?.type !== "CallExpression") return null;
     return this.of(init.callee)?.table?.get(expr.property.name) ?? null;
   }

@@ -80,8 +80,13 @@ export type Event =
   | { k: "begin"; node: Node; recv: Sym; recvKey: string | null; method: string }
   | { k: "finish"; node: Node; recv: Sym; recvKey: string | null; method: string; resultChecked: boolean }
   | { k: "cancel"; node: Node; recv: Sym }
-  /** `released`: the expression released; `raw`: released by a function (`release(p)`, `vcall(p, RELEASE)`), not by the pointer's own method. */
-  | { k: "release"; node: Node; target: Sym; targetKey: string | null; released: Node; raw: boolean }
+  /**
+   * `released`: the expression released; `raw`: released by a function (`release(p)`, `vcall(p, RELEASE)`), not by the
+   * pointer's own method; `trusted`: surely its Release (its method, its vtable's, a release function of the options, the
+   * file or the repository), not some object's `release` method (`tracker.release(p)`): only such a Release starts
+   * tracking a pointer the function did not acquire.
+   */
+  | { k: "release"; node: Node; target: Sym; targetKey: string | null; released: Node; raw: boolean; trusted: boolean }
   /**
    * `valueMethod`: the target is the receiver of a method that is no COM method (`p.toString(16)`); `asValue`: it is
    * given to a function of the file that reads that parameter only as a value (`formatAddress(p)`).
@@ -105,7 +110,8 @@ export type Event =
   /** A call of a function of this file (`callee`), or of an imported helper whose summary came with it (`summary`). */
   /** An argument's `moduleVariable`: it names a module variable (`csCacheCb`), which a helper may copy into (ParamEffect `into`). */
   | { k: "callLocal"; node: Node; callee: Node | null; summary?: Summary; args: { sym: Sym; key: string | null; expr: Node; moduleVariable?: boolean }[]; result: Resource }
-  | { k: "stopTracking"; target: Sym }
+  /** `pointer`: the expression AddRef'd. */
+  | { k: "stopTracking"; target: Sym; pointer: Node }
   /** `declaration`: the `using` declaration that disposes of it at its block's end. */
   | { k: "manage"; target: Sym; declaration: Node }
   | { k: "throwPoint"; region: string }

@@ -171,6 +171,13 @@ export class Recorder {
     return this.sourceCode.getText(node as never);
   }
 
+  /** Is this Release surely one (use-after-release tracks a pointer the function did not acquire from it on)? Not some object's `release` method (`tracker.release(p)`). */
+  private isTrustedRelease(node: TSESTree.CallExpression, viaFunction: boolean): boolean {
+    const callee = unwrapExpression(node.callee);
+    if (!viaFunction || callee.type !== "MemberExpression") return true;
+    return isTableCall(node) || this.recognizer.ffi?.vtableCall(node) != null || this.symbols.localFunction(callee) !== null || this.imported.of(callee) !== null;
+  }
+
   private throwPoint(): void {
     const graph = this.recordingFor ?? this.top();
     const region = graph?.throwTarget();
@@ -236,7 +243,7 @@ export class Recorder {
         for (const target of api.alsoReleases ? [released, ...api.alsoReleases] : [released]) {
           // `safeRelease(box)`, a release function by its name given the box it reads: what the box holds is released.
           const key = this.recognizer.ffi?.boxes.releasedFromBox(node, target) ? `${s.keyOf(target)}[0]` : s.keyOf(target);
-          this.record({ k: "release", node, target: key !== s.keyOf(target) ? { t: "slot", key: key! } : s.sym(target), targetKey: key, released: target, raw: api.viaFunction });
+          this.record({ k: "release", node, target: key !== s.keyOf(target) ? { t: "slot", key: key! } : s.sym(target), targetKey: key, released: target, raw: api.viaFunction, trusted: this.isTrustedRelease(node, api.viaFunction) });
           // (One that empties the box after, `box.fill(0)`, may be called again: the box holds nothing to release twice.)
           if (key !== s.keyOf(target) && this.recognizer.ffi?.boxes.emptiesGivenBox(node, target)) for (const slot of BOX_SLOTS) this.record({ k: "assign", key: s.keyOf(target) + slot, sym: null, escapes: false });
           if (!this.releasesModuleState) this.releasesModuleState = this.symbols.isHeldState(target);
@@ -246,7 +253,7 @@ export class Recorder {
       }
       case "addRef":
         this.record({ k: "use", node, target: s.sym(api.target) });
-        this.record({ k: "stopTracking", target: s.sym(api.target) });
+        this.record({ k: "stopTracking", target: s.sym(api.target), pointer: api.target });
         break;
       case "acquire":
         // A dispatcher acquiring through a slot (`vcall(device, DEV_CREATE_BUFFER, ...)`) is the file's dispatcher too.

@@ -13,6 +13,7 @@ import type { TSESTree } from "@typescript-eslint/utils";
 import type { VtableCall } from "./ffi";
 import { callOf, calleeName, cDeclaration, declaredFunctionName, enclosingFunction, sameExpression, unwrapExpression } from "./ast";
 import { escapeRegExp, type Vocabulary } from "./vocabulary";
+import { tableCallOf } from "./function-tables";
 
 type Node = TSESTree.Node;
 
@@ -228,7 +229,9 @@ export class ReleaseForms {
     if (form === null) return false;
     const helper = releasesOwnParameter(template) ? enclosingFunction(template.node) : null;
     if (helper === null) return true;
-    const names = form.split(PLACE).join(" ").match(/(?<![\w$.])[A-Za-z_$][\w$]*/g) ?? [];
+    const names: string[] = form.split(PLACE).join(" ").match(/(?<![\w$.])[A-Za-z_$][\w$]*/g) ?? [];
+    // `this.slot(p, 2)` in a method: another function's `this`.
+    if (names.includes("this")) return false;
     for (let fn = enclosingFunction(helper); fn !== null; fn = enclosingFunction(fn)) {
       const declared = this.sourceCode.scopeManager?.acquire(fn as never)?.set;
       if (declared && names.some((name) => declared.has(name))) return false;
@@ -244,27 +247,12 @@ export class ReleaseForms {
     // A table's function releasing its parameter (`release(p) { ... }` of `const com = createComRuntime()`) is written
     // as a call of it, `com.release(p)`: its body names what only the table sees.
     for (const template of [...this.templates]) {
-      const call = releasesOwnParameter(template) ? this.tableCallOf(enclosingFunction(template.node)!) : null;
+      const helper = releasesOwnParameter(template) ? enclosingFunction(template.node) : null;
+      // Only a function of the one parameter it releases: `com.release(p)` written for `release(p, label)` would not compile.
+      const call = helper?.params.length === 1 ? tableCallOf(helper, this.topLevelConstants()) : null;
       if (call !== null) this.templates.push({ ...template, byHelper: true, form: `${call}(${PLACE})` });
     }
     this.templates.sort((a, b) => a.node.range[0] - b.node.range[0]);
-  }
-
-  /** `com.release` for a function held by a table a module constant names (`const com = {...}`, or `= createComRuntime()` returning it). */
-  private tableCallOf(fn: TSESTree.FunctionLike): string | null {
-    const property = fn.parent;
-    if (property?.type !== "Property" || property.value !== fn || property.computed || property.key.type !== "Identifier") return null;
-    const table = property.parent;
-    const holder = table.parent;
-    if (holder?.type === "VariableDeclarator" && holder.id.type === "Identifier" && unwrapOrNull(this.topLevelConstants().get(holder.id.name)) === table) return `${holder.id.name}.${property.key.name}`;
-    const factory = holder?.type === "ReturnStatement" ? enclosingFunction(holder) : null;
-    const factoryName = factory?.type === "FunctionDeclaration" ? factory.id?.name : undefined;
-    if (factoryName === undefined) return null;
-    for (const [name, init] of this.topLevelConstants()) {
-      const value = init ? unwrapExpression(init) : null;
-      if (value?.type === "CallExpression" && value.callee.type === "Identifier" && value.callee.name === factoryName) return `${name}.${property.key.name}`;
-    }
-    return null;
   }
 
   /** A Deno definition of Release kept in a constant named for it (`const RELEASE = { parameters: [...], result }`), as a list of its name; null when none. */
@@ -369,12 +357,7 @@ export class ReleaseForms {
   }
 }
 
-/** A release call of the file and the pointer it releases; the rest is worked out on first need (undefined until then). */
 /** A release of its enclosing function's own parameter: the body of a release helper (`function release(p) { vcall(p, 2) }`). */
-function unwrapOrNull(node: Node | null | undefined): Node | null {
-  return node ? unwrapExpression(node) : null;
-}
-
 function releasesOwnParameter(template: ReleaseTemplate): boolean {
   const target = unwrapExpression(template.target);
   if (target.type !== "Identifier") return false;
@@ -382,6 +365,7 @@ function releasesOwnParameter(template: ReleaseTemplate): boolean {
   return fn !== null && fn.params.some((param) => param.type === "Identifier" && param.name === target.name);
 }
 
+/** A release call of the file and the pointer it releases; the rest is worked out on first need (undefined until then). */
 interface ReleaseTemplate {
   readonly node: Node;
   readonly target: Node;

@@ -7,7 +7,8 @@
  */
 import type { Scope, SourceCode } from "eslint";
 import type { TSESTree } from "@typescript-eslint/utils";
-import { memberName, numericLiteral, propertyKeyName, resultCalledBy, returnedValues, unwrapExpression } from "./ast";
+import { memberName, numericLiteral, resultCalledBy, unwrapExpression } from "./ast";
+import { FunctionTables } from "./function-tables";
 import type { FfiLookups, FfiShapes } from "./ffi";
 import type { HelperRole, Sym } from "./model";
 import type { ApiCall } from "./recognizer";
@@ -43,7 +44,11 @@ export class Symbols implements FfiLookups {
     private readonly isSuccessConstant: (node: Node) => boolean = () => false,
   ) {
     this.scopes = new ReferenceScopes(sourceCode);
+    this.tables = new FunctionTables(sourceCode.text, (id) => this.variableOf(id), (callee) => this.localFunction(callee));
   }
+
+  /** The file's tables of functions (`const com = { release(p) {...} }`). */
+  readonly tables: FunctionTables;
 
   /** The symbolic value of an expression, as far as the engine follows values. */
   sym(node: Node): Sym {
@@ -365,39 +370,11 @@ export class Symbols implements FfiLookups {
   localFunction(callee: Node): Node | null {
     // Most callees are members of other objects (`call.Begin_GetPrice`): no function of this file, known without the cache.
     const expr = unwrapExpression(callee);
-    if (expr.type !== "Identifier" && !(expr.type === "MemberExpression" && (expr.object.type === "ThisExpression" || this.namesFunctionTable(expr.object)))) return null;
+    if (expr.type !== "Identifier" && !(expr.type === "MemberExpression" && (expr.object.type === "ThisExpression" || this.tables.mayName(expr.object)))) return null;
     let fn = this.localFunctions.get(callee);
     if (fn === undefined) this.localFunctions.set(callee, (fn = this.findLocalFunction(callee)));
     return fn;
   }
-
-  /**
-   * May `object` name one of the file's `const` tables of functions (`const com = { release(p) {...} }`, `const com =
-   * createComRuntime()`)? Told from the text first (most member calls are on other objects: `call.Begin_GetPrice`), once per file.
-   */
-  private namesFunctionTable(object: Node): boolean {
-    if (object.type !== "Identifier") return false;
-    this.functionTableNames ??= new Set(Array.from(this.sourceCode.text.matchAll(/\bconst\s+([A-Za-z_$][\w$]*)\s*(?::[^=]*)?=\s*(?:\{|[A-Za-z_$][\w$]*\s*\()/g), (m) => m[1]));
-    return this.functionTableNames.has(object.name);
-  }
-
-  /** What a `const` that may be a table of functions (`namesFunctionTable`) is initialized with: an object literal, or a call making one. */
-  tableInit(object: Node): TSESTree.Expression | null {
-    if (!this.namesFunctionTable(object)) return null;
-    const variable = this.variableOf(object as TSESTree.Identifier);
-    const def = variable?.defs.length === 1 ? variable.defs[0] : undefined;
-    const node = def?.node as Node | undefined;
-    if (def?.type !== "Variable" || node?.type !== "VariableDeclarator" || (node.parent as TSESTree.VariableDeclaration).kind !== "const" || !node.init) return null;
-    return unwrapExpression(node.init) as TSESTree.Expression;
-  }
-
-  /** The one object literal a function of the file called here returns, if that is all it returns. */
-  private returnedTable(call: TSESTree.CallExpression): TSESTree.ObjectExpression | null {
-    const fn = this.localFunction(call.callee) as TSESTree.FunctionLike | null;
-    return fn ? onlyReturnedObject(fn) : null;
-  }
-
-  private functionTableNames: Set<string> | undefined;
 
   private findLocalFunction(callee: Node): Node | null {
     const expr = unwrapExpression(callee);
@@ -413,13 +390,8 @@ export class Symbols implements FfiLookups {
       }
       return null;
     }
-    if (expr.type === "MemberExpression" && expr.object.type === "Identifier" && !expr.computed && expr.property.type === "Identifier") {
-      // `com.release(p)`, where `const com = { release(p) { ... }, invoke: (p, i) => ... }`, or the one object a function
-      // of the file returns (`const com = createComRuntime()`): that function.
-      const init = this.tableInit(expr.object);
-      const table = init?.type === "ObjectExpression" ? init : init?.type === "CallExpression" ? this.returnedTable(init) : null;
-      return table ? tableMember(table, expr.property.name) : null;
-    }
+    // `com.release(p)`, where `const com = { release(p) { ... } }` or `= createComRuntime()` (function-tables.ts).
+    if (expr.type === "MemberExpression" && expr.object.type === "Identifier") return this.tables.memberFunction(expr);
     if (expr.type === "MemberExpression" && expr.object.type === "ThisExpression" && !expr.computed && expr.property.type === "Identifier") {
       const name = expr.property.name;
       let scope: Node | undefined = expr.parent;
@@ -431,25 +403,6 @@ export class Symbols implements FfiLookups {
     }
     return null;
   }
-}
-
-/** The one object literal a function returns, if that is all it returns (a factory of a table of functions). */
-export function onlyReturnedObject(fn: TSESTree.FunctionLike): TSESTree.ObjectExpression | null {
-  const values = returnedValues(fn);
-  const value = values.length === 1 && values[0] ? unwrapExpression(values[0]) : null;
-  return value?.type === "ObjectExpression" ? value : null;
-}
-
-/** The function a table of functions holds under `name` (`release(p) { ... }`, `invoke: (p, i) => ...`); null behind a spread. */
-export function tableMember(table: TSESTree.ObjectExpression, name: string): TSESTree.FunctionLike | null {
-  let found: TSESTree.FunctionLike | null = null;
-  for (const property of table.properties) {
-    if (property.type === "SpreadElement") return null;
-    if (property.computed || property.kind !== "init" || propertyKeyName(property) !== name) continue;
-    const value = unwrapExpression(property.value);
-    found = value.type === "FunctionExpression" || value.type === "ArrowFunctionExpression" ? value : null;
-  }
-  return found;
 }
 
 export function unionSym(a: Sym, b: Sym): Sym {

@@ -133,7 +133,7 @@ export class Transfer {
             // Releasing a call object this function did not create: it still must not be left cancelled.
             const external = this.ctx.externalIfAny(this.graph, event.targetKey);
             if (external && draft.tracks.has(external.protoKey)) targets.push(external);
-            else if (this.onReturn === null) {
+            else if (this.onReturn === null && event.trusted && isVariableKey(event.targetKey)) {
               // A pointer it did not acquire (a parameter, a field): from this Release on the slot names a released pointer,
               // so releasing or using it again is an error. Bound afresh: a slot bound again (`for (const p of list)
               // p.Release()`) names another pointer. (A summary binds its parameters to the caller's pointers instead.)
@@ -175,10 +175,18 @@ export class Transfer {
         case "callLocal":
           applyCall(this.ctx, t, draft, event, sink, this.onReturn !== null);
           break;
-        case "stopTracking":
-          // After AddRef the reference count is beyond this analysis: forget the pointer entirely.
-          for (const res of t.resourcesOf(draft, event.target)) if (res.ownKey >= 0) draft.setTrack(res.ownKey, []);
+        case "stopTracking": {
+          // After AddRef the reference count is beyond this analysis: forget the pointer entirely (one it did not
+          // acquire too: from here on its Releases are not counted, `p.AddRef(); ...; p.Release(); p.Release()`).
+          const targets = t.resourcesOf(draft, event.target);
+          for (const res of targets) if (res.ownKey >= 0) draft.setTrack(res.ownKey, []);
+          if (targets.length === 0 && event.target?.t === "slot" && isVariableKey(event.target.key) && this.onReturn === null) {
+            const pointer = this.ctx.externalPointer(this.graph, event.target.key, event.pointer, false);
+            draft.setTrack(pointer.ownKey, []);
+            draft.setBinding(event.target.key, [this.ctx.valueId({ kind: "ref", res: pointer })]);
+          }
           break;
+        }
         case "manage":
           for (const res of t.resourcesOf(draft, event.target)) {
             if (res.ownKey >= 0) t.mapTrack(draft, res.ownKey, (fact, id) => (t.isHeld(fact) ? facts.derive(id, Phase.PtrManaged, event.declaration, null) : id));

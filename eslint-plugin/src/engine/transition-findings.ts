@@ -7,7 +7,7 @@ import { Phase } from "./facts";
 import type { Fact, FactTable, IdSet } from "./facts";
 import type { CancelWithoutFinish, Exit, MissingRelease, Sink, UseAfterRelease } from "./findings";
 import type { EngineContext, Resource } from "./model";
-import { dottedName, memberName, unwrapExpression } from "./ast";
+import { dottedName, isResultUsed, memberName, unwrapExpression } from "./ast";
 import { isTableCall } from "./vtable-tables";
 
 type Node = TSESTree.Node;
@@ -150,12 +150,20 @@ export function isQueuedTurn(fact: Fact): boolean {
 /**
  * Is a Release at `node` of a pointer released at `earlier` a second one? Not, for a pointer the function did not
  * acquire (resources.ts `externalPointer`), when it is the same call on a loop's next pass, handing back references the
- * caller counted out (`while (p.Release() > 0)`), nor after a lookup of its Release kept in a table for the call that
- * follows (`linkSymbols({ Release: { ptr: vtableSlot(p, SLOT_RELEASE) } })`, then `calls.symbols.Release(p)`).
+ * caller counted out (`while (p.Release() > 0)`), nor after a lookup of its Release kept for the call that follows
+ * (`linkSymbols({ Release: { ptr: vtableSlot(p, SLOT_RELEASE) } })`, then `calls.symbols.Release(p)`).
  */
 export function releasesAgain(res: Resource, earlier: Node, node: Node): boolean {
   if (!res.external) return true;
-  return earlier !== node && earlier.parent?.type !== "Property" && earlier.parent?.type !== "ArrayExpression";
+  // Nor where the code reads the count a Release returns (`let n = p.Release(); while (n > 0) n = p.Release()`).
+  return earlier !== node && !isResultUsed(node) && !isStoredLookup(earlier);
+}
+
+/** A Release looked up and kept for a call that follows (`const fn = slot(p, 2)`, a table's `{ ptr: vtableSlot(p, 2) }`): not `p.Release()`. */
+function isStoredLookup(site: Node): boolean {
+  if (site.type === "CallExpression" && site.callee.type === "MemberExpression" && site.arguments.length === 0) return false;
+  const parent = site.parent;
+  return parent?.type === "VariableDeclarator" || parent?.type === "AssignmentExpression" || parent?.type === "Property" || parent?.type === "ArrayExpression";
 }
 
 /**

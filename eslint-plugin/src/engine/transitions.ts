@@ -285,7 +285,7 @@ export class Transitions {
               return facts.derive(id, Phase.PtrReleased, node, null);
             case Phase.PtrManaged:
               // `using p = ...` releases it again where its block ends.
-              if (!fact.uncertain && fact.site) sink.report({ kind: "use-after-release", node, pointer: res.name, release: fact.site, use: "release", through: viaKey, disposedBy: "using" });
+              if (!fact.uncertain && fact.site) sink.report({ kind: "use-after-release", node, pointer: res.name, release: fact.site, use: "release", through: viaKey, disposedBy: (fact.site as TSESTree.VariableDeclaration).kind === "await using" ? "await using" : "using" });
               return facts.derive(id, Phase.PtrReleased, node, null);
             case Phase.PtrFailed:
               // Released on a path where the acquisition failed: a null pointer (one report per path).
@@ -422,4 +422,3 @@ export class Transitions {
     sink.report(cancelWithoutFinishFinding(this.ctx, call, fact, reached, { finishedThere, finishMayFollow: fact.site === null || this.graph.mayFinishAfter(fact.site, fact.begin ? (this.ctx.beginInfo(fact.begin)?.recvKey ?? null) : null) }));
   }
 }
-

@@ -250,6 +250,9 @@ export class Vocabulary {
     const interfaceId = /\bIID_I[A-Z]\w*/;
     // A lower-case one as a name of its own (`release(p)`, `com.release(p)`; not a C library's `foo_release(h)`).
     const ownReleaseCall = new RegExp(`(?<![\\w$])(?:${this.naming.releaseMethods.map((m) => escapeRegExp(m.charAt(0).toLowerCase() + m.slice(1))).join("|") || "release"})\\s*\\(\\s*[\\w$]`);
+    // ...or a lower-case `queryInterface` of the repository's own (`com.queryInterface(p, iid)` of an imported table),
+    // whose pointer may be the leak...
+    const ownQueryInterface = new RegExp(`\\.\\s*(?:${this.queryInterfaceNames.map((m) => escapeRegExp(m.charAt(0).toLowerCase() + m.slice(1))).join("|") || "queryInterface"})\\s*\\(`);
     // ...or an FFI binding next to such an import: its pointers may come from there even where no
     // Release is left (the one that was there is the leak). A binding's own words and a box also make
     // such a call (`release(p)`, the file's own helper) a release enough.
@@ -257,7 +260,7 @@ export class Vocabulary {
       test: (text) =>
         protocol.test(text) ||
         (box.test(text) && ((release.test(text) && ffi.test(text)) || (binding.test(text) && (ownReleaseCall.test(text) || interfaceId.test(text))))) ||
-        (localImport.test(text) && (releaseCall.test(text) || binding.test(text))),
+        (localImport.test(text) && (releaseCall.test(text) || binding.test(text) || ownQueryInterface.test(text))),
     };
   }
 

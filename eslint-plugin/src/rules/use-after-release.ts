@@ -6,7 +6,7 @@ import type { UseAfterRelease } from "../engine/findings";
 import { lineOf, protocolRule } from "../util/protocol-rule";
 
 const USE_AFTER_RELEASE = "`{{pointer}}` was released at line {{line}}; this {{use}} after the Release.";
-const RELEASE_BEFORE_DISPOSAL = "`{{pointer}}` is declared with `using` at line {{line}}, which releases it when its block ends; this Release makes that a second one.";
+const RELEASE_BEFORE_DISPOSAL = "`{{pointer}}` is declared with `{{declaration}}` at line {{line}}, which releases it when its block ends; this Release makes that a second one.";
 
 function useWords(use: UseAfterRelease["use"]): string {
   if (use === "release") return "releases it again";
@@ -23,11 +23,11 @@ export default protocolRule({
   messageId: "useAfterRelease",
   message: USE_AFTER_RELEASE,
   otherMessages: { releaseBeforeDisposal: RELEASE_BEFORE_DISPOSAL },
-  messageIdOf: (finding) => (finding.disposedBy === "using" ? "releaseBeforeDisposal" : "useAfterRelease"),
-  data: (finding) => ({ pointer: finding.pointer, line: lineOf(finding.release), use: useWords(finding.use) }),
+  messageIdOf: (finding) => (finding.disposedBy ? "releaseBeforeDisposal" : "useAfterRelease"),
+  data: (finding) => ({ pointer: finding.pointer, line: lineOf(finding.release), use: useWords(finding.use), ...(finding.disposedBy ? { declaration: finding.disposedBy } : {}) }),
   related: (finding) => ({
     loc: finding.release.loc,
     range: finding.release.range,
-    label: finding.disposedBy === "using" ? `the \`using\` declaration (line ${lineOf(finding.release)})` : `the Release (line ${lineOf(finding.release)})`,
+    label: finding.disposedBy ? `the \`${finding.disposedBy}\` declaration (line ${lineOf(finding.release)})` : `the Release (line ${lineOf(finding.release)})`,
   }),
 });

@@ -187,6 +187,32 @@ export const cases: RuleCases = {
       ],
     },
     {
+      name: "a table's \`release\` of two parameters is no form for a repair (\`com.release(p)\` would not compile): its body's words are written",
+      code: HANDED_TO_HELPER("").replace("  release(p: unknown) {", "  release(label: string, p: unknown) {"),
+      errors: [
+        {
+          messageId: "missingRelease",
+          line: 23,
+          column: 8,
+          data: { pointer: "names", acquirer: "SLOT.familyGetNames", reached: "the return at line 26", release: "koffi.call(slot(names, 2), REL, names)" },
+          suggestions: [
+            {
+              messageId: "insertReleaseFinally",
+              data: { pointer: "names" },
+              output: HANDED_TO_HELPER("")
+                .replace("  release(p: unknown) {", "  release(label: string, p: unknown) {")
+                .replace("  const length = readLength(names);\n  return length;\n", "  try {\n    const length = readLength(names);\n    return length;\n  } finally {\n    koffi.call(slot(names, 2), REL, names);\n  }\n"),
+            },
+            {
+              messageId: "insertReleaseAtExit",
+              data: { pointer: "names", count: "1" },
+              output: HANDED_TO_HELPER("  koffi.call(slot(names, 2), REL, names);\n").replace("  release(p: unknown) {", "  release(label: string, p: unknown) {"),
+            },
+          ],
+        },
+      ],
+    },
+    {
       name: "an awaited async helper's pointer is named by the variable it is assigned to, and released through it",
       code: AWAITED(""),
       errors: [

@@ -1,0 +1,106 @@
+/**
+ * Tables of functions a file keeps for calling COM (`const com = { invoke: (p, i, proto, ...a) => koffi.call(...),
+ * queryInterface(p, iid) {...}, release(p) {...} }`), or gets from a factory (`const com = createComRuntime(koffi)`,
+ * whose one returned object is such a table): which function `com.release` names, and how a repair calls it.
+ */
+import type { Scope } from "eslint";
+import type { TSESTree } from "@typescript-eslint/utils";
+import { propertyKeyName, returnedValues, unwrapExpression } from "./ast";
+
+type Node = TSESTree.Node;
+
+/** The one object literal a function returns, if that is all it returns (a factory of a table of functions). */
+export function onlyReturnedObject(fn: TSESTree.FunctionLike): TSESTree.ObjectExpression | null {
+  const values = returnedValues(fn);
+  const value = values.length === 1 && values[0] ? unwrapExpression(values[0]) : null;
+  return value?.type === "ObjectExpression" ? value : null;
+}
+
+/** The function a table holds under `name` (`release(p) { ... }`, `invoke: (p, i) => ...`); null behind a spread. */
+export function tableMember(table: TSESTree.ObjectExpression, name: string): TSESTree.FunctionLike | null {
+  let found: TSESTree.FunctionLike | null = null;
+  for (const property of table.properties) {
+    if (property.type === "SpreadElement") return null;
+    if (property.computed || property.kind !== "init" || propertyKeyName(property) !== name) continue;
+    const value = unwrapExpression(property.value);
+    found = value.type === "FunctionExpression" || value.type === "ArrowFunctionExpression" ? value : null;
+  }
+  return found;
+}
+
+/** The name a function is declared under (`function make() {}`, `const make = () => {}`), or null. */
+function declaredName(fn: TSESTree.FunctionLike): string | null {
+  if (fn.type === "FunctionDeclaration") return fn.id?.name ?? null;
+  const holder = fn.parent;
+  return holder?.type === "VariableDeclarator" && holder.init === fn && holder.id.type === "Identifier" ? holder.id.name : null;
+}
+
+/**
+ * How code anywhere in the module calls a function of a table (`com.release`): the table a module constant holds, or
+ * the one object a factory returns whose call a module constant holds. Null for any other function.
+ */
+export function tableCallOf(fn: TSESTree.FunctionLike, moduleConstants: ReadonlyMap<string, Node | null>): string | null {
+  const property = fn.parent;
+  if (property?.type !== "Property" || property.value !== fn || property.computed || property.key.type !== "Identifier") return null;
+  const table = property.parent as TSESTree.ObjectExpression;
+  const holder = table.parent;
+  if (holder?.type === "VariableDeclarator" && holder.id.type === "Identifier") {
+    const init = moduleConstants.get(holder.id.name);
+    return init && unwrapExpression(init) === table ? `${holder.id.name}.${property.key.name}` : null;
+  }
+  let factory: Node | undefined = holder?.type === "ReturnStatement" ? holder.parent : undefined;
+  while (factory && factory.type !== "FunctionDeclaration" && factory.type !== "FunctionExpression" && factory.type !== "ArrowFunctionExpression") factory = factory.parent;
+  // An arrow returning the object directly (`() => ({ ... })`).
+  if (!factory && table.parent?.type === "ArrowFunctionExpression") factory = table.parent;
+  const factoryName = factory ? declaredName(factory as TSESTree.FunctionLike) : null;
+  if (factoryName === null || (factory && onlyReturnedObject(factory as TSESTree.FunctionLike) !== table)) return null;
+  for (const [name, init] of moduleConstants) {
+    const value = init ? unwrapExpression(init) : null;
+    if (value?.type === "CallExpression" && value.callee.type === "Identifier" && value.callee.name === factoryName) return `${name}.${property.key.name}`;
+  }
+  return null;
+}
+
+/** The file's `const`s that may hold a table of functions, and what each is initialized with. */
+export class FunctionTables {
+  private names: Set<string> | undefined;
+
+  constructor(
+    private readonly text: string,
+    private readonly variableOf: (id: TSESTree.Identifier) => Scope.Variable | null,
+    private readonly localFunction: (callee: Node) => Node | null,
+  ) {}
+
+  /**
+   * May `object` name one? Told from the text first (most member calls are on other objects: `call.Begin_GetPrice`),
+   * once per file: a `const` given an object literal, the result of a call of a plain name, or a type.
+   */
+  mayName(object: Node): boolean {
+    if (object.type !== "Identifier") return false;
+    this.names ??= new Set(Array.from(this.text.matchAll(/\bconst\s+([A-Za-z_$][\w$]*)\s*(?::|=\s*(?:\{|[A-Za-z_$][\w$]*\s*\())/g), (m) => m[1]));
+    return this.names.has(object.name);
+  }
+
+  /** What such a `const` is initialized with: an object literal, or a call making one. */
+  initOf(object: Node): TSESTree.Expression | null {
+    if (!this.mayName(object)) return null;
+    const variable = this.variableOf(object as TSESTree.Identifier);
+    const def = variable?.defs.length === 1 ? variable.defs[0] : undefined;
+    const node = def?.node as Node | undefined;
+    if (def?.type !== "Variable" || node?.type !== "VariableDeclarator" || (node.parent as TSESTree.VariableDeclaration).kind !== "const" || !node.init) return null;
+    return unwrapExpression(node.init) as TSESTree.Expression;
+  }
+
+  /** The function of the file `com.release` names: a member of a table of the file's own, or of one a function of the file returns. */
+  memberFunction(callee: TSESTree.MemberExpression): TSESTree.FunctionLike | null {
+    if (callee.computed || callee.property.type !== "Identifier") return null;
+    const init = this.initOf(callee.object);
+    const table = init?.type === "ObjectExpression" ? init : init?.type === "CallExpression" ? this.returnedTable(init) : null;
+    return table ? tableMember(table, callee.property.name) : null;
+  }
+
+  private returnedTable(call: TSESTree.CallExpression): TSESTree.ObjectExpression | null {
+    const fn = this.localFunction(call.callee) as TSESTree.FunctionLike | null;
+    return fn ? onlyReturnedObject(fn) : null;
+  }
+}
