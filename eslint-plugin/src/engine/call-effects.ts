@@ -41,8 +41,12 @@ export function applyCall(ctx: EngineContext, t: Transitions, draft: Draft, even
         // Some of its members may be handed on (`return code.ptr`): they are no longer this function's.
         for (const member of effect.members ?? []) for (const key of slotKeysOf(arg.sym)) t.escapeSym(draft, { t: "slot", key: `${key}.${member}` }, null);
         return;
-      case "release":
-        return t.release(draft, t.resourcesOf(draft, arg.sym), event.node, sink, arg.key);
+      case "release": {
+        const targets = t.resourcesOf(draft, arg.sym);
+        // `drop(p); drop(p)` on a parameter: its own Release twice (transfer.ts, "release").
+        if (targets.length === 0 && arg.key !== null && !forSummary) targets.push(...t.trackExternal(draft, arg.key, arg.expr, true, true));
+        return t.release(draft, targets, event.node, sink, arg.key);
+      }
       case "finish":
         return t.finish(draft, t.callObjects(draft, arg.sym, arg.key, arg.expr), event.node, effect.method, true, sink);
       case "begin":

@@ -133,15 +133,7 @@ export class Transfer {
             // Releasing a call object this function did not create: it still must not be left cancelled.
             const external = this.ctx.externalIfAny(this.graph, event.targetKey);
             if (external && draft.tracks.has(external.protoKey)) targets.push(external);
-            else if (this.onReturn === null && event.trusted && isVariableKey(event.targetKey)) {
-              // A pointer it did not acquire (a parameter, a field): from this Release on the slot names a released pointer,
-              // so releasing or using it again is an error. Bound afresh: a slot bound again (`for (const p of list)
-              // p.Release()`) names another pointer. (A summary binds its parameters to the caller's pointers instead.)
-              const pointer = this.ctx.externalPointer(this.graph, event.targetKey, event.released, event.raw);
-              draft.setTrack(pointer.ownKey, [facts.make(Phase.PtrOwned, null, null, false, draft.path)]);
-              draft.setBinding(event.targetKey, [this.ctx.valueId({ kind: "ref", res: pointer })]);
-              targets.push(pointer);
-            }
+            else if (this.onReturn === null && event.trusted) targets.push(...t.trackExternal(draft, event.targetKey, event.released, event.raw, true));
           }
           t.release(draft, targets, event.node, sink, event.targetKey);
           break;
@@ -180,11 +172,7 @@ export class Transfer {
           // acquire too: from here on its Releases are not counted, `p.AddRef(); ...; p.Release(); p.Release()`).
           const targets = t.resourcesOf(draft, event.target);
           for (const res of targets) if (res.ownKey >= 0) draft.setTrack(res.ownKey, []);
-          if (targets.length === 0 && event.target?.t === "slot" && isVariableKey(event.target.key) && this.onReturn === null) {
-            const pointer = this.ctx.externalPointer(this.graph, event.target.key, event.pointer, false);
-            draft.setTrack(pointer.ownKey, []);
-            draft.setBinding(event.target.key, [this.ctx.valueId({ kind: "ref", res: pointer })]);
-          }
+          if (targets.length === 0 && event.target?.t === "slot" && this.onReturn === null) t.trackExternal(draft, event.target.key, event.pointer, false, false);
           break;
         }
         case "manage":

@@ -10,7 +10,7 @@ import { Draft, Fact, IdSet, Phase, fromList, normalizeTrack, sameSet } from "./
 import type { Exit, MissingRelease, Sink } from "./findings";
 import type { EngineContext, Resource, Sym } from "./model";
 import type { FunctionGraph } from "./segment-graph";
-import { BOX_SLOTS, isBoxSlot } from "./slot-keys";
+import { BOX_SLOTS, isBoxSlot, isVariableKey } from "./slot-keys";
 import { begunThroughVtable, cancelWithoutFinishFinding, describeUse, finishedOnSomePath, idleBefore, isQueuedTurn, missingReleaseFinding, pendingMethod, releasesAgain, reportUnchecked, shownCall, usesReleased } from "./transition-findings";
 
 type Node = TSESTree.Node;
@@ -322,6 +322,20 @@ export class Transitions {
       // iteration's pointer: it does not keep the paths that released it from being judged, as for method calls.
       return fact.uncertain || fact.phase === Phase.PtrFailed || (fact.phase === Phase.PtrReleased && fact.site !== null && viaKey !== null && this.releasedVia.get(fact.site) === viaKey);
     });
+  }
+
+  /**
+   * A pointer in a variable that this function did not acquire (a parameter), about to be released (`held`: from here on
+   * the slot names a released pointer, so releasing or using it again is an error) or AddRef'd (its count is not
+   * followed): the slot bound afresh to the function's own resource for it (resources.ts `externalPointer`), since a slot
+   * bound again (`for (const p of list) p.Release()`) names another pointer. Not a field: a call between may set it.
+   */
+  trackExternal(draft: Draft, key: string, pointer: Node, raw: boolean, held: boolean): Resource[] {
+    if (!isVariableKey(key)) return [];
+    const res = this.ctx.externalPointer(this.graph, key, pointer, raw);
+    draft.setTrack(res.ownKey, held ? [this.ctx.facts.make(Phase.PtrOwned, null, null, false, draft.path)] : []);
+    draft.setBinding(key, [this.ctx.valueId({ kind: "ref", res })]);
+    return [res];
   }
 
   /** Checks a use of a pointer; returns whether it may be a valid, live pointer. */

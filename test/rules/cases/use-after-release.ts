@@ -474,5 +474,17 @@ export function close(item: number): void {
 `,
       errors: [{ messageId: "releaseBeforeDisposal", data: { pointer: "cancel", declaration: "await using", line: "2" }, line: 3, column: 3 }],
     },
+    {
+      name: "a parameter's pointer given twice to a helper of the file whose body releases it (named for no Release): released twice",
+      code: `${OPENER}function drop(cancel: ICancelMethodCalls | null) {
+  if (cancel) cancel.Release();
+}
+function close(cancel: ICancelMethodCalls) {
+  drop(cancel);
+  drop(cancel);
+}
+`,
+      errors: [{ messageId: "useAfterRelease", data: { pointer: "cancel", line: "8", use: "releases it again" }, line: 9, column: 3 }],
+    },
   ],
 };
