@@ -174,3 +174,18 @@ function isStoredLookup(site: Node): boolean {
 export function usesReleased(res: Resource, use: UseAfterRelease["use"]): boolean {
   return !res.external || typeof use !== "string";
 }
+
+/**
+ * Raw FFI code keeps one site's pointers of several loop iterations in several variables, which this non-relational
+ * analysis merges: for it, a use after a Release is reported only when every path released the pointer, through the
+ * same name the use reads (`releasedVia`: each Release's key).
+ */
+export function surelyReleased(facts: FactTable, releasedVia: ReadonlyMap<Node, string | null>, res: Resource, track: IdSet, viaKey: string | null): boolean {
+  if (!res.ffi) return true;
+  return track.every((id) => {
+    const fact = facts.get(id);
+    // A fact only an implicit exception brings (the throw path into a `finally`) is another path, not another loop
+    // iteration's pointer: it does not keep the paths that released it from being judged, as for method calls.
+    return fact.uncertain || fact.phase === Phase.PtrFailed || (fact.phase === Phase.PtrReleased && fact.site !== null && viaKey !== null && releasedVia.get(fact.site) === viaKey);
+  });
+}

@@ -11,7 +11,7 @@ import type { Exit, MissingRelease, Sink } from "./findings";
 import type { EngineContext, Resource, Sym } from "./model";
 import type { FunctionGraph } from "./segment-graph";
 import { BOX_SLOTS, isBoxSlot, isVariableKey } from "./slot-keys";
-import { begunThroughVtable, cancelWithoutFinishFinding, describeUse, finishedOnSomePath, idleBefore, isQueuedTurn, missingReleaseFinding, pendingMethod, releasesAgain, reportUnchecked, shownCall, usesReleased } from "./transition-findings";
+import { begunThroughVtable, cancelWithoutFinishFinding, describeUse, finishedOnSomePath, idleBefore, isQueuedTurn, missingReleaseFinding, pendingMethod, releasesAgain, reportUnchecked, shownCall, surelyReleased, usesReleased } from "./transition-findings";
 
 type Node = TSESTree.Node;
 
@@ -272,7 +272,7 @@ export class Transitions {
       this.releasedOrHandedOn.add(res);
       this.ctx.tableReleases.noteRelease(res, node);
       const track = res.ownKey >= 0 ? (draft.tracks.get(res.ownKey) ?? []) : [];
-      const releasedEverywhere = this.surelyReleased(res, track, viaKey);
+      const releasedEverywhere = surelyReleased(this.ctx.facts, this.releasedVia, res, track, viaKey);
       if (res.ownKey >= 0) {
         this.mapTrack(draft, res.ownKey, (fact, id) => {
           switch (fact.phase) {
@@ -309,20 +309,7 @@ export class Transitions {
     }
   }
 
-  /**
-   * Raw FFI code keeps one site's pointers of several loop iterations in several variables, which
-   * this non-relational analysis merges: for it, a use after a Release is reported only when every
-   * path released the pointer, through the same name the use reads.
-   */
-  private surelyReleased(res: Resource, track: IdSet, viaKey: string | null): boolean {
-    if (!res.ffi) return true;
-    return track.every((id) => {
-      const fact = this.ctx.facts.get(id);
-      // A fact only an implicit exception brings (the throw path into a `finally`) is another path, not another loop
-      // iteration's pointer: it does not keep the paths that released it from being judged, as for method calls.
-      return fact.uncertain || fact.phase === Phase.PtrFailed || (fact.phase === Phase.PtrReleased && fact.site !== null && viaKey !== null && this.releasedVia.get(fact.site) === viaKey);
-    });
-  }
+
 
   /**
    * A pointer in a variable that this function did not acquire (a parameter), about to be released (`held`: from here on
@@ -350,7 +337,7 @@ export class Transitions {
     let valid = false;
     let unchecked = false;
     let usedReleased = false;
-    const releasedEverywhere = this.surelyReleased(res, set, viaKey);
+    const releasedEverywhere = surelyReleased(this.ctx.facts, this.releasedVia, res, set, viaKey);
     for (const id of set) {
       const fact = facts.get(id);
       if (fact.phase === Phase.PtrReleased && !fact.uncertain && fact.site && !fact.begin && releasedEverywhere) {
