@@ -381,6 +381,12 @@ ${end}  return true;
     assert.deepEqual(lintFile("src/releases.ts"), []);
     assert.deepEqual(lintFile("src/queried-leaks.ts"), ["6 com-async/missing-release"]);
     assert.deepEqual(lintFile("src/queried-releases.ts"), []);
+    // The table's `release` is the file's release form, though the file never calls it.
+    const linter = new Linter({ configType: "flat", cwd: root });
+    const leaks = path.join(root, "src/leaks.ts");
+    const config = [{ files: ["**/*.ts"], languageOptions: { parser: tsParser }, ...plugin.configs.strict }] as Linter.Config[];
+    const [leak] = linter.verify(fs.readFileSync(leaks, "utf8"), config, { filename: leaks });
+    assert.match(leak.message, /Call `com\.release\(local\)` on every path/);
   });
 
   it("does not follow third-party packages (an installed copy in node_modules)", () => {

@@ -16,14 +16,18 @@ export function onlyReturnedObject(fn: TSESTree.FunctionLike): TSESTree.ObjectEx
   return value?.type === "ObjectExpression" ? value : null;
 }
 
-/** The function a table holds under `name` (`release(p) { ... }`, `invoke: (p, i) => ...`); null behind a spread. */
-export function tableMember(table: TSESTree.ObjectExpression, name: string): TSESTree.FunctionLike | null {
+/**
+ * The function a table holds under `name` (`release(p) { ... }`, `invoke: (p, i) => ...`, or a function of the file
+ * named there, `return { queryInterface, release }`, which `functionNamed` finds); null behind a spread.
+ */
+export function tableMember(table: TSESTree.ObjectExpression, name: string, functionNamed: (id: TSESTree.Identifier) => Node | null): TSESTree.FunctionLike | null {
   let found: TSESTree.FunctionLike | null = null;
   for (const property of table.properties) {
     if (property.type === "SpreadElement") return null;
     if (property.computed || property.kind !== "init" || propertyKeyName(property) !== name) continue;
     const value = unwrapExpression(property.value);
-    found = value.type === "FunctionExpression" || value.type === "ArrowFunctionExpression" ? value : null;
+    const fn = value.type === "Identifier" ? functionNamed(value) : value;
+    found = fn && (fn.type === "FunctionExpression" || fn.type === "ArrowFunctionExpression" || fn.type === "FunctionDeclaration") ? fn : null;
   }
   return found;
 }
@@ -40,8 +44,8 @@ function declaredName(fn: TSESTree.FunctionLike): string | null {
  * the one object a factory returns whose call a module constant holds. Null for any other function.
  */
 export function tableCallOf(fn: TSESTree.FunctionLike, moduleConstants: ReadonlyMap<string, Node | null>): string | null {
-  const property = fn.parent;
-  if (property?.type !== "Property" || property.value !== fn || property.computed || property.key.type !== "Identifier") return null;
+  const property = fn.parent?.type === "Property" && fn.parent.value === fn ? fn.parent : namingProperty(fn);
+  if (property?.type !== "Property" || property.computed || property.key.type !== "Identifier") return null;
   const table = property.parent as TSESTree.ObjectExpression;
   const holder = table.parent;
   if (holder?.type === "VariableDeclarator" && holder.id.type === "Identifier") {
@@ -57,6 +61,18 @@ export function tableCallOf(fn: TSESTree.FunctionLike, moduleConstants: Readonly
   for (const [name, init] of moduleConstants) {
     const value = init ? unwrapExpression(init) : null;
     if (value?.type === "CallExpression" && value.callee.type === "Identifier" && value.callee.name === factoryName) return `${name}.${property.key.name}`;
+  }
+  return null;
+}
+
+/** The property of the table a factory returns that names a function of the factory (`release` of `return { release }`). */
+function namingProperty(fn: TSESTree.FunctionLike): TSESTree.Property | null {
+  const name = declaredName(fn);
+  let factory: Node | undefined = fn.parent;
+  while (factory && factory.type !== "FunctionDeclaration" && factory.type !== "FunctionExpression" && factory.type !== "ArrowFunctionExpression") factory = factory.parent;
+  const table = name !== null && factory ? onlyReturnedObject(factory as TSESTree.FunctionLike) : null;
+  for (const property of table?.properties ?? []) {
+    if (property.type === "Property" && !property.computed && property.value.type === "Identifier" && property.value.name === name) return property;
   }
   return null;
 }
@@ -96,7 +112,7 @@ export class FunctionTables {
     if (callee.computed || callee.property.type !== "Identifier") return null;
     const init = this.initOf(callee.object);
     const table = init?.type === "ObjectExpression" ? init : init?.type === "CallExpression" ? this.returnedTable(init) : null;
-    return table ? tableMember(table, callee.property.name) : null;
+    return table ? tableMember(table, callee.property.name, (id) => this.localFunction(id)) : null;
   }
 
   private returnedTable(call: TSESTree.CallExpression): TSESTree.ObjectExpression | null {

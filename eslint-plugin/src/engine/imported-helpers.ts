@@ -277,7 +277,7 @@ function collectExports(analysis: FileAnalysis, sourceCode: SourceCode, file: st
     if (table) {
       for (const property of table.properties) {
         const key = property.type === "Property" && !property.computed ? propertyKeyName(property) : null;
-        const member = key !== null ? tableMember(table, key) : null;
+        const member = key !== null ? tableMember(table, key, (id) => analysis.localFunction(id)) : null;
         const memberRole = member ? roleOf(member) : null;
         if (key !== null && memberRole) (found.table ??= new Map()).set(key, memberRole);
       }

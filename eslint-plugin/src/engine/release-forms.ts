@@ -88,6 +88,11 @@ export class ReleaseForms {
     this.templates.push({ node, target, pointer, called, byHelper, form: undefined, property: undefined, acquirer: undefined });
   }
 
+  /** A module constant holding an imported table whose function releases its one parameter (`const bridge = createBridge()`): `bridge.release(p)`. */
+  noteTableRelease(declarator: TSESTree.VariableDeclarator, call: string): void {
+    this.templates.push({ node: declarator, target: declarator, pointer: declarator, called: "", byHelper: true, form: `${call}(${PLACE})`, property: undefined, acquirer: undefined });
+  }
+
   /** The call's text with the pointer's place marked, or null when the pointer's text is not found there as a whole (`f(...p)`). */
   private formOf(template: ReleaseTemplate): string | null {
     if (template.form === undefined) {

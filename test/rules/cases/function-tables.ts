@@ -112,6 +112,26 @@ ${end}  return !!local;
 }
 `;
 
+/** A factory building its functions as constants and returning them by name (lines 1-13), then a function querying through it. */
+const SHORTHAND = `import koffi from "koffi";
+function createComRuntime() {
+  const slot = (p: unknown, i: number) => koffi.decode(koffi.decode(p, "void*"), i * 8, "void*");
+  const queryInterface = (p: unknown, iid: Buffer): unknown => {
+    const out = [null];
+    return (koffi.call(slot(p, 0), "QI", p, iid, out) as number) < 0 ? undefined : out[0];
+  };
+  const release = (p: unknown) => {
+    if (p) koffi.call(slot(p, 2), "REL", p);
+  };
+  return { queryInterface, release };
+}
+const com = createComRuntime();
+export function hasLoader(loader: unknown, iid: Buffer): boolean {
+  const local = com.queryInterface(loader, iid);
+  return !!local;
+}
+`;
+
 export const cases: RuleCases = {
   valid: [
     { name: "a pointer from the table's `queryInterface` released by the table's `release`", code: QUERIED("  com.release(local);\n") },
@@ -207,6 +227,25 @@ export const cases: RuleCases = {
               messageId: "insertReleaseAtExit",
               data: { pointer: "names", count: "1" },
               output: HANDED_TO_HELPER("  koffi.call(slot(names, 2), REL, names);\n").replace("  release(p: unknown) {", "  release(label: string, p: unknown) {"),
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: "a factory's table naming functions of the factory (\`return { queryInterface, release }\`): its \`queryInterface\` acquires, and the repair calls its \`release\`",
+      code: SHORTHAND,
+      errors: [
+        {
+          messageId: "missingRelease",
+          line: 15,
+          column: 17,
+          data: { pointer: "local", acquirer: "queryInterface", reached: "the return at line 16", release: "com.release(local)" },
+          suggestions: [
+            {
+              messageId: "insertReleaseFinally",
+              data: { pointer: "local" },
+              output: SHORTHAND.replace("  return !!local;\n", "  try {\n    return !!local;\n  } finally {\n    com.release(local);\n  }\n"),
             },
           ],
         },
