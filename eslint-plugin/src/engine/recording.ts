@@ -292,19 +292,8 @@ export class Recorder {
     if (vtable && !(local && isFunctionNode(local) && fixesItsPrototype(local))) this.releaseForms.noteVtableCall(node, vtable, ffi!.methods.callOfLookup(node));
   }
 
-  /** `const bridge = createBridge()` at the top level, where the imported factory's table has a `release(p)`: the file's release form. */
-  private noteImportedTable(node: TSESTree.VariableDeclarator): void {
-    const declaration = node.parent as TSESTree.VariableDeclaration;
-    const statement = declaration.parent?.type === "ExportNamedDeclaration" ? declaration.parent : declaration;
-    if (declaration.kind !== "const" || statement.parent?.type !== "Program" || node.id.type !== "Identifier" || node.init?.type !== "CallExpression") return;
-    for (const [member, role] of this.imported.of(node.init.callee)?.table ?? []) {
-      const params = role.summary?.params;
-      if (params?.length === 1 && params[0].kind === "release") return this.releaseForms.noteTableRelease(node, `${node.id.name}.${member}`);
-    }
-  }
-
   private onDeclarator(node: TSESTree.VariableDeclarator): void {
-    this.noteImportedTable(node);
+    if (node.init?.type === "CallExpression") this.releaseForms.noteTableConstant(node, this.imported.of(node.init.callee));
     if (node.id.type !== "Identifier") {
       // `const [cancel] = out`, `const { value: cancel } = out`: destructuring reads the box.
       const read = node.init ? this.acquisitions.destructuredBoxRead(node.id, node.init) : null;

@@ -11,6 +11,7 @@
 import type { SourceCode } from "eslint";
 import type { TSESTree } from "@typescript-eslint/utils";
 import type { VtableCall } from "./ffi";
+import type { HelperRole } from "./model";
 import { callOf, calleeName, cDeclaration, declaredFunctionName, enclosingFunction, sameExpression, unwrapExpression } from "./ast";
 import { escapeRegExp, type Vocabulary } from "./vocabulary";
 import { tableCallOf } from "./function-tables";
@@ -88,9 +89,21 @@ export class ReleaseForms {
     this.templates.push({ node, target, pointer, called, byHelper, form: undefined, property: undefined, acquirer: undefined });
   }
 
-  /** A module constant holding an imported table whose function releases its one parameter (`const bridge = createBridge()`): `bridge.release(p)`. */
-  noteTableRelease(declarator: TSESTree.VariableDeclarator, call: string): void {
-    this.templates.push({ node: declarator, target: declarator, pointer: declarator, called: "", byHelper: true, form: `${call}(${PLACE})`, property: undefined, acquirer: undefined });
+  /**
+   * `const bridge = createBridge()` at the top level, where the imported factory's table (`role`) has a function that
+   * releases its one parameter: `bridge.release(p)` is a form of the file, though the file may never call it.
+   */
+  noteTableConstant(declarator: TSESTree.VariableDeclarator, role: HelperRole | null): void {
+    const declaration = declarator.parent as TSESTree.VariableDeclaration;
+    const statement = declaration.parent?.type === "ExportNamedDeclaration" ? declaration.parent : declaration;
+    if (!role?.table || declaration.kind !== "const" || statement.parent?.type !== "Program" || declarator.id.type !== "Identifier") return;
+    for (const [member, memberRole] of role.table) {
+      const params = memberRole.summary?.params;
+      if (params?.length !== 1 || params[0].kind !== "release") continue;
+      const form = `${declarator.id.name}.${member}(${PLACE})`;
+      this.templates.push({ node: declarator, target: declarator, pointer: declarator, called: "", byHelper: true, form, property: undefined, acquirer: undefined });
+      return;
+    }
   }
 
   /** The call's text with the pointer's place marked, or null when the pointer's text is not found there as a whole (`f(...p)`). */
