@@ -179,6 +179,8 @@ export interface EngineContext {
   solveInline(child: FunctionGraph, entry: State, sink: Sink | null): State | undefined;
   /** The summary of a function of this file, or null when it has none (not analysable, recursive). */
   summaryOf(fn: Node): Summary | null;
+  /** The function of this file a callee names (symbols.ts `localFunction`), or null. */
+  localFunction(callee: Node): Node | null;
   /** A helper call whose result the file frees as memory and never uses as a COM object: it hands out no pointer to own. */
   isMemoryResult(call: Node): boolean;
   /** What a Begin_ was called on, for `await` of a promise-shaped Begin_. */

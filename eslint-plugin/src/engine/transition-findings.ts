@@ -84,6 +84,10 @@ export function describeUse(ctx: EngineContext, node: Node, res: Resource): UseA
     if (first && first.type !== "SpreadElement" && method !== null && pointerText(ctx, first) === res.name) return { vtable: method };
   }
   if (callee.type === "MemberExpression" && !callee.computed && callee.property.type === "Identifier" && ctx.text(callee.object) === res.name) return { calls: callee.property.name };
+  // `drop(p)` again, where that function of the file releases what it is given: a second Release, not a pass.
+  const local = ctx.localFunction(callee);
+  const index = node.arguments.findIndex((arg) => pointerText(ctx, arg) === res.name);
+  if (local && index >= 0 && ctx.summaryOf(local)?.params[index]?.kind === "release") return "release";
   return "pass";
 }
 

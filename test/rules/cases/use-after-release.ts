@@ -486,5 +486,18 @@ function close(cancel: ICancelMethodCalls) {
 `,
       errors: [{ messageId: "useAfterRelease", data: { pointer: "cancel", line: "8", use: "releases it again" }, line: 9, column: 3 }],
     },
+    {
+      name: "a pointer given again to a helper of the file whose body releases it: the message says it is released again, not passed on",
+      code: `function drop(cancel: ICancelMethodCalls | null) {
+  if (cancel) cancel.Release();
+}
+function quote(call: AsyncIStockQuote) {
+  const cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+  drop(cancel);
+  drop(cancel);
+}
+`,
+      errors: [{ messageId: "useAfterRelease", data: { pointer: "cancel", line: "6", use: "releases it again" }, line: 7, column: 3 }],
+    },
   ],
 };
