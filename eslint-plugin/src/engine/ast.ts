@@ -407,3 +407,25 @@ export function passedArguments(call: TSESTree.CallExpression): TSESTree.CallExp
   const [first] = call.arguments;
   return isDotCall(unwrapExpression(call.callee)) && first && first.type !== "SpreadElement" && isNullishLiteral(first) ? call.arguments.slice(1) : call.arguments;
 }
+
+/** The variables a destructuring pattern assigns (`[p, , { q = 1, ...rest }]`: `p`, `q`, `rest`). */
+export function patternIdentifiers(pattern: Node, out: TSESTree.Identifier[] = []): TSESTree.Identifier[] {
+  switch (pattern.type) {
+    case "Identifier":
+      out.push(pattern);
+      break;
+    case "ArrayPattern":
+      for (const element of pattern.elements) if (element) patternIdentifiers(element, out);
+      break;
+    case "ObjectPattern":
+      for (const property of pattern.properties) patternIdentifiers(property.type === "RestElement" ? property : property.value, out);
+      break;
+    case "RestElement":
+      patternIdentifiers(pattern.argument, out);
+      break;
+    case "AssignmentPattern":
+      patternIdentifiers(pattern.left, out);
+      break;
+  }
+  return out;
+}

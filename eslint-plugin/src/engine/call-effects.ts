@@ -44,7 +44,8 @@ export function applyCall(ctx: EngineContext, t: Transitions, draft: Draft, even
       case "release": {
         const targets = t.resourcesOf(draft, arg.sym);
         // `drop(p); drop(p)` on a parameter: its own Release twice (transfer.ts, "release").
-        if (targets.length === 0 && arg.key !== null && !forSummary) targets.push(...t.trackExternal(draft, arg.key, arg.expr, true, true));
+        // (Raw: judged on every path, as raw pointers are; not a module variable, which another function may set again.)
+        if (targets.length === 0 && arg.key !== null && !forSummary && !arg.moduleVariable) targets.push(...t.trackExternal(draft, arg.key, arg.expr, true, true));
         return t.release(draft, targets, event.node, sink, arg.key);
       }
       case "finish":

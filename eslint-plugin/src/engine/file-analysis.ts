@@ -191,12 +191,12 @@ export class FileAnalysis implements EngineContext {
     return [...this.graphs.values()].some((graph) => graph.events.some((events) => events.some((event) => event.k === "release")));
   }
 
-  /** What a function of this file is to its importers: its summary, whether it checks or tests HRESULTs, ends the process or dispatches. */
   /** The function of the file a callee names (symbols.ts `localFunction`). */
   localFunction(callee: Node): Node | null {
     return this.symbols.localFunction(callee);
   }
 
+  /** What a function of this file is to its importers: its summary, whether it checks or tests HRESULTs, ends the process or dispatches. */
   roleOf(fn: TSESTree.FunctionLike): HelperRole {
     const role: HelperRole = { summary: this.summaries.summaryOf(fn), check: this.symbols.isCheckHelperFunction(fn), endsProcess: endsProcessFunction(fn) };
     const testsHresult = this.symbols.hresultTestFunction(fn);

@@ -267,7 +267,18 @@ function collectExports(analysis: FileAnalysis, sourceCode: SourceCode, file: st
   const state = releasesNothing ? null : analysis.moduleStateRoles;
   const keepers: { role: HelperRole; variable: string }[] = [];
   const releasers: string[] = [];
+  // The functions whose roles are being worked out: a table naming its own factory (`return { make, release }`) ends there.
+  const inProgress = new Set<TSESTree.FunctionLike>();
   const roleOf = (fn: TSESTree.FunctionLike): HelperRole | null => {
+    if (inProgress.has(fn)) return null;
+    inProgress.add(fn);
+    try {
+      return roleOfFunction(fn);
+    } finally {
+      inProgress.delete(fn);
+    }
+  };
+  const roleOfFunction = (fn: TSESTree.FunctionLike): HelperRole | null => {
     const found = analysis.roleOf(fn);
     // Where the module releases only through a slot's number (`comCall(p, 2, ...)`), a function of it that neither
     // releases nor hands out a pointer only uses what it is given, as in a module that releases nothing.

@@ -7,7 +7,7 @@
  */
 import type { SourceCode } from "eslint";
 import type { TSESTree } from "@typescript-eslint/utils";
-import { blocksLeftByJump, enclosingStatement, isFunctionNode, isResultUsed, jumpsOutOfFinally, loopListKeys, unwrapExpression } from "./ast";
+import { blocksLeftByJump, enclosingStatement, isFunctionNode, isResultUsed, jumpsOutOfFinally, loopListKeys, patternIdentifiers, unwrapExpression } from "./ast";
 import { BOX_SLOTS } from "./slot-keys";
 import { fixesItsPrototype } from "./helper-shapes";
 import { isSlotLookup, isTableCall } from "./vtable-tables";
@@ -171,8 +171,12 @@ export class Recorder {
     return this.sourceCode.getText(node as never);
   }
 
-  /** Is this Release surely one (use-after-release tracks a pointer the function did not acquire from it on)? Not some object's `release` method (`tracker.release(p)`). */
-  private isTrustedRelease(node: TSESTree.CallExpression, viaFunction: boolean): boolean {
+  /**
+   * Does this Release start tracking a pointer the function did not acquire (use-after-release)? Surely a Release, not
+   * some object's `release` method (`tracker.release(p)`), of a variable no other function may set (not module state).
+   */
+  private isTrustedRelease(node: TSESTree.CallExpression, target: TSESTree.Node, viaFunction: boolean): boolean {
+    if (this.symbols.isHeldState(target)) return false;
     const callee = unwrapExpression(node.callee);
     if (!viaFunction || callee.type !== "MemberExpression") return true;
     return isTableCall(node) || this.recognizer.ffi?.vtableCall(node) != null || this.symbols.localFunction(callee) !== null || this.imported.of(callee) !== null;
@@ -243,7 +247,7 @@ export class Recorder {
         for (const target of api.alsoReleases ? [released, ...api.alsoReleases] : [released]) {
           // `safeRelease(box)`, a release function by its name given the box it reads: what the box holds is released.
           const key = this.recognizer.ffi?.boxes.releasedFromBox(node, target) ? `${s.keyOf(target)}[0]` : s.keyOf(target);
-          this.record({ k: "release", node, target: key !== s.keyOf(target) ? { t: "slot", key: key! } : s.sym(target), targetKey: key, released: target, raw: api.viaFunction, trusted: this.isTrustedRelease(node, api.viaFunction) });
+          this.record({ k: "release", node, target: key !== s.keyOf(target) ? { t: "slot", key: key! } : s.sym(target), targetKey: key, released: target, raw: api.viaFunction, trusted: this.isTrustedRelease(node, target, api.viaFunction) });
           // (One that empties the box after, `box.fill(0)`, may be called again: the box holds nothing to release twice.)
           if (key !== s.keyOf(target) && this.recognizer.ffi?.boxes.emptiesGivenBox(node, target)) for (const slot of BOX_SLOTS) this.record({ k: "assign", key: s.keyOf(target) + slot, sym: null, escapes: false });
           if (!this.releasesModuleState) this.releasesModuleState = this.symbols.isHeldState(target);
@@ -324,6 +328,11 @@ export class Recorder {
     const key = target.type === "Identifier" || target.type === "MemberExpression" ? this.symbols.keyOf(target) : null;
     if (key === null) {
       this.escapeValue(node.right);
+      // `[p] = pairs[0]`: each variable destructured into names another object from here on.
+      for (const id of target.type === "ArrayPattern" || target.type === "ObjectPattern" ? patternIdentifiers(target) : []) {
+        const assigned = this.symbols.keyOf(id);
+        if (assigned !== null) this.record({ k: "assign", key: assigned, sym: null, escapes: false });
+      }
       return;
     }
     this.bind(target as TSESTree.Identifier | TSESTree.MemberExpression, key, node.right, enclosingStatement(node), keepsOld);

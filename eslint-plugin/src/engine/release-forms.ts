@@ -93,15 +93,18 @@ export class ReleaseForms {
    * `const bridge = createBridge()` at the top level, where the imported factory's table (`role`) has a function that
    * releases its one parameter: `bridge.release(p)` is a form of the file, though the file may never call it.
    */
+  private tableConstant: ReleaseTemplate | null = null;
+
   noteTableConstant(declarator: TSESTree.VariableDeclarator, role: HelperRole | null): void {
     const declaration = declarator.parent as TSESTree.VariableDeclaration;
     const statement = declaration.parent?.type === "ExportNamedDeclaration" ? declaration.parent : declaration;
-    if (!role?.table || declaration.kind !== "const" || statement.parent?.type !== "Program" || declarator.id.type !== "Identifier") return;
+    if (this.tableConstant || !role?.table || declaration.kind !== "const" || statement.parent?.type !== "Program" || declarator.id.type !== "Identifier") return;
     for (const [member, memberRole] of role.table) {
       const params = memberRole.summary?.params;
       if (params?.length !== 1 || params[0].kind !== "release") continue;
       const form = `${declarator.id.name}.${member}(${PLACE})`;
-      this.templates.push({ node: declarator, target: declarator, pointer: declarator, called: "", byHelper: true, form, property: undefined, acquirer: undefined });
+      // Written only where the file has no release form of its own (`comRelease(p)` stays the file's words).
+      this.tableConstant ??= { node: declarator, target: declarator, pointer: declarator, called: "", byHelper: true, form, property: undefined, acquirer: undefined };
       return;
     }
   }
@@ -229,7 +232,8 @@ export class ReleaseForms {
       const template =
         (acquirer !== null ? this.templates.find((t) => this.acquirerOfTemplate(t) === acquirer && usable(t)) : undefined) ??
         this.templates.find((t) => property !== null && this.propertyOf(t) === property && usable(t)) ??
-        first;
+        first ??
+        this.tableConstant;
       if (!template) return null;
       form = this.formOf(template)!;
       this.chosen.set(key, form);

@@ -309,8 +309,6 @@ export class Transitions {
     }
   }
 
-
-
   /**
    * A pointer in a variable that this function did not acquire (a parameter), about to be released (`held`: from here on
    * the slot names a released pointer, so releasing or using it again is an error) or AddRef'd (its count is not

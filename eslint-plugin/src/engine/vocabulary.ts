@@ -250,9 +250,6 @@ export class Vocabulary {
     const interfaceId = /\bIID_I[A-Z]\w*/;
     // A lower-case one as a name of its own (`release(p)`, `com.release(p)`; not a C library's `foo_release(h)`).
     const ownReleaseCall = new RegExp(`(?<![\\w$])(?:${this.naming.releaseMethods.map((m) => escapeRegExp(m.charAt(0).toLowerCase() + m.slice(1))).join("|") || "release"})\\s*\\(\\s*[\\w$]`);
-    // A vtable read next to a binding and a box: a file that calls COM and may release nothing at all (the leak), as
-    // Deno code reading `new Deno.UnsafePointerView(p).getPointer(0)` does.
-    const vtableRead = /vtbl|vtable|\.getPointer\(\s*0\s*\)/i;
     // ...or a lower-case `queryInterface` of the repository's own (`com.queryInterface(p, iid)` of an imported table),
     // whose pointer may be the leak...
     const ownQueryInterface = new RegExp(`\\.\\s*(?:${this.queryInterfaceNames.map((m) => escapeRegExp(m.charAt(0).toLowerCase() + m.slice(1))).join("|") || "queryInterface"})\\s*\\(`);
@@ -262,7 +259,7 @@ export class Vocabulary {
     return {
       test: (text) =>
         protocol.test(text) ||
-        (box.test(text) && ((release.test(text) && ffi.test(text)) || (binding.test(text) && (ownReleaseCall.test(text) || interfaceId.test(text) || vtableRead.test(text) || ownQueryInterface.test(text))))) ||
+        (box.test(text) && ((release.test(text) && ffi.test(text)) || (binding.test(text) && (ownReleaseCall.test(text) || interfaceId.test(text) || ownQueryInterface.test(text))))) ||
         (localImport.test(text) && (releaseCall.test(text) || binding.test(text) || ownQueryInterface.test(text))),
     };
   }

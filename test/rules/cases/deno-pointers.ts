@@ -166,21 +166,6 @@ export const cases: RuleCases = {
   ],
   invalid: [
     {
-      name: "a Deno file that reads a vtable and releases nothing at all (no Release, no IID, no QueryInterface in it) is still analysed: the pointer leaks",
-      code: `const shell32 = Deno.dlopen("shell32.dll", {
-  SHGetPropertyStoreForWindow: { parameters: ["pointer", "buffer", "buffer"], result: "i32" },
-} as const).symbols;
-export function commitStore(hwnd: Deno.PointerValue, iid: Uint8Array) {
-  const out = new BigUint64Array(1);
-  if (shell32.SHGetPropertyStoreForWindow(hwnd, iid, new Uint8Array(out.buffer)) !== 0) return;
-  const ps = Deno.UnsafePointer.create(out[0])!;
-  const vt = new Deno.UnsafePointerView(new Deno.UnsafePointerView(ps).getPointer(0)!);
-  new Deno.UnsafeFnPointer(vt.getPointer(7 * 8)!, { parameters: ["pointer"], result: "i32" } as const).call(ps);
-}
-`,
-      errors: [{ messageId: "missingRelease", line: 6, column: 7, suggestions: [] }],
-    },
-    {
       name: "a Deno file that releases nothing, its object only called inline through its vtable: the leak is reported (no repair: the file has no release form)",
       code: INLINE_DISPATCH(""),
       errors: [{ messageId: "missingRelease", data: { pointer: "ps", acquirer: "SHGetPropertyStoreForWindow", reached: "the end of the function at line 11", release: "ps.Release()" }, line: 7, column: 7 }],

@@ -226,6 +226,26 @@ export function release(p: unknown): void {
 }
 `,
     },
+    {
+      name: "a parameter given another pointer by destructuring after its Release (\`[cancel] = pairs[0]\`) may be released again",
+      code: `${OPENER}function close(cancel: ICancelMethodCalls, pairs: [ICancelMethodCalls][]) {
+  cancel.Release();
+  [cancel] = pairs[0];
+  cancel.Release();
+}
+`,
+    },
+    {
+      name: "a module variable released, a function called that may set it again, and released again: only a function's own variables are judged",
+      code: `${OPENER}let shared: ICancelMethodCalls;
+function reopen(call: AsyncIStockQuote) { shared = open(call); }
+function cycle(call: AsyncIStockQuote) {
+  shared.Release();
+  reopen(call);
+  shared.Release();
+}
+`,
+    },
   ],
   invalid: [
     {
