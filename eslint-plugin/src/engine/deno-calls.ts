@@ -12,6 +12,7 @@ type Node = TSESTree.Node;
 /** How the engine reads a variable's initialiser (symbols.ts). */
 interface Lookups {
   initOf(expr: Node): Node | null;
+  localFunction(callee: Node): Node | null;
 }
 
 /**
@@ -34,13 +35,17 @@ export function isDenoNativeCall(node: TSESTree.CallExpression | TSESTree.NewExp
  * node (`RELEASE` of `RELEASE * 8`, `2` of `POINTER_SIZE * 2`) or a number (`16`: slot 2); null for any other call.
  */
 export function denoVtableSlot(call: TSESTree.CallExpression, lookups: Lookups): { object: TSESTree.Expression; slot: Node | number } | null {
-  const fn = fnPointerCalled(call, lookups);
+  const made = fnPointerCalled(call, lookups);
+  const fn = made?.fn;
   const [object] = call.arguments;
   const read = fn?.arguments[0] ? followed(fn.arguments[0] as Node, lookups) : null;
   if (!object || object.type === "SpreadElement" || read?.type !== "CallExpression" || read.callee.type !== "MemberExpression" || memberName(read.callee) !== "getPointer") return null;
   if (!viewsVtableOf(read.callee.object, object, lookups)) return null;
   const slot = read.arguments[0] ? slotAtByteOffset(read.arguments[0] as Node) : null;
-  return slot !== null ? { object, slot } : null;
+  // A slot the function making the pointer was given (`fn(2, def)` of `(slot, def) => new Deno.UnsafeFnPointer(vt.getPointer(slot * 8), def)`).
+  const given = slot !== null && typeof slot !== "number" && slot.type === "Identifier" ? made?.argumentOf(slot.name) : undefined;
+  if (given === null) return null;
+  return slot !== null ? { object, slot: given ?? slot } : null;
 }
 
 /** A constant's value (ast.ts `constantValue`) through the file's lookups. */
@@ -48,12 +53,28 @@ function followed(node: Node, lookups: Lookups): Node {
   return constantValue(node, (id) => lookups.initOf(id));
 }
 
-/** The `new Deno.UnsafeFnPointer(...)` whose `.call` this is (inline or in a constant), or null. */
-function fnPointerCalled(call: TSESTree.CallExpression, lookups: Lookups): TSESTree.NewExpression | null {
+/**
+ * The `new Deno.UnsafeFnPointer(...)` whose `.call` this is (inline, in a constant, or what a function of the file
+ * called here returns: `fn(2, def).call(ps)`), or null; `argumentOf` names what that call gives a parameter of the
+ * function (null: a parameter given nothing; undefined: no parameter of that name, or no such function).
+ */
+function fnPointerCalled(call: TSESTree.CallExpression, lookups: Lookups): { fn: TSESTree.NewExpression; argumentOf: (name: string) => Node | null | undefined } | null {
   const callee = unwrapExpression(call.callee);
   if (callee.type !== "MemberExpression" || memberName(callee) !== "call") return null;
   const fn = followed(callee.object, lookups);
-  return fn.type === "NewExpression" && isNewOf(fn, "UnsafeFnPointer") ? fn : null;
+  if (fn.type === "NewExpression" && isNewOf(fn, "UnsafeFnPointer")) return { fn, argumentOf: () => undefined };
+  const maker = fn.type === "CallExpression" ? lookups.localFunction(fn.callee) : null;
+  if (fn.type !== "CallExpression" || !maker || (maker.type !== "ArrowFunctionExpression" && maker.type !== "FunctionExpression" && maker.type !== "FunctionDeclaration")) return null;
+  const body = maker.body.type === "BlockStatement" ? (maker.body.body.length === 1 && maker.body.body[0].type === "ReturnStatement" ? maker.body.body[0].argument : null) : maker.body;
+  const made = body ? unwrapExpression(body) : null;
+  if (made?.type !== "NewExpression" || !isNewOf(made, "UnsafeFnPointer")) return null;
+  const argumentOf = (name: string): Node | null | undefined => {
+    const index = maker.params.findIndex((param) => param.type === "Identifier" && param.name === name);
+    if (index < 0) return undefined;
+    const arg = fn.arguments[index];
+    return arg && arg.type !== "SpreadElement" ? arg : null;
+  };
+  return { fn: made, argumentOf };
 }
 
 /** A view of `object`'s vtable: `new Deno.UnsafePointerView(new Deno.UnsafePointerView(object).getPointer(0))`, any step in a constant. */

@@ -149,8 +149,27 @@ const INLINE_DISPATCH = (end: string) => `${DENO_PROPERTY_STORE}export function 
 ${end}}
 `;
 
+/** A Deno closure over `ps`'s vtable taking the slot first (`fn(IUNKNOWN_RELEASE, def).call(ps)`); `early` may return before the Release (line 14). */
+const SLOT_FIRST = (early: string) => `const IUNKNOWN_RELEASE = 2;
+const shell32 = Deno.dlopen("shell32.dll", {
+  SHGetPropertyStoreForWindow: { parameters: ["pointer", "buffer", "buffer"], result: "i32" },
+} as const).symbols;
+export function commitStore(hwnd: Deno.PointerValue, iid: Uint8Array): number {
+  const out = new BigUint64Array(1);
+  if (shell32.SHGetPropertyStoreForWindow(hwnd, iid, new Uint8Array(out.buffer)) !== 0) return -1;
+  const ps = Deno.UnsafePointer.create(out[0])!;
+  const vt = new Deno.UnsafePointerView(new Deno.UnsafePointerView(ps).getPointer(0)!);
+  const fn = <T extends Deno.ForeignFunction>(slot: number, def: T) =>
+    new Deno.UnsafeFnPointer(vt.getPointer(slot * 8) as Deno.PointerObject<T>, def);
+  const hr = fn(7, { parameters: ["pointer"], result: "i32" } as const).call(ps);
+${early}  fn(IUNKNOWN_RELEASE, { parameters: ["pointer"], result: "u32" } as const).call(ps);
+  return hr;
+}
+`;
+
 export const cases: RuleCases = {
   valid: [
+    { name: "a Deno closure over the object's vtable taking the slot first (`fn(2, def).call(ps)`) releases it at slot 2", code: SLOT_FIRST("") },
     { name: "Deno's inline call of slot 2 of the object's own vtable (vt.getPointer(2 * 8), vt a view of it) is its Release", code: INLINE_DISPATCH('  new Deno.UnsafeFnPointer(vt.getPointer(2 * 8)!, { parameters: ["pointer"], result: "u32" } as const).call(ps);\n') },
     { name: "Deno's inline call of the vtable slot at byte 16, the view written inline, is its Release", code: INLINE_DISPATCH('  new Deno.UnsafeFnPointer(new Deno.UnsafePointerView(new Deno.UnsafePointerView(ps).getPointer(0)!).getPointer(16)!, { parameters: ["pointer"], result: "u32" } as const).call(ps);\n') },
     { name: "a box's pointer converted by the file's asPointer, released by the caller", code: DENO_UIA("asPointer(out[0])", "  comRelease(element);\n", AS_POINTER) },
@@ -165,6 +184,11 @@ export const cases: RuleCases = {
     { name: "a box read into a bigint variable, converted with new Deno.UnsafePointer(Number(big)) and called through its vtable, released by the file's dispatcher (the string read from the second box is freed as memory: no object)", code: DIALOG_RESULT("  comCall(item, V_Release);\n") },
   ],
   invalid: [
+    {
+      name: "a Deno closure over the object's vtable taking the slot first: a return before its slot-2 call leaks the object",
+      code: SLOT_FIRST("  if (hr !== 0) return hr;\n"),
+      errors: [{ messageId: "missingRelease", line: 7, column: 7, data: { pointer: "ps", acquirer: "SHGetPropertyStoreForWindow", reached: "the return at line 13", release: "ps.Release()" }, suggestions: [] }],
+    },
     {
       name: "a Deno file that releases nothing, its object only called inline through its vtable: the leak is reported (no repair: the file has no release form)",
       code: INLINE_DISPATCH(""),
