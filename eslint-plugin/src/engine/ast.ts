@@ -429,3 +429,8 @@ export function patternIdentifiers(pattern: Node, out: TSESTree.Identifier[] = [
   }
   return out;
 }
+
+/** The names a piece of code reads (`koffi.call(slot(p, 2), REL, p)`: `koffi`, `slot`, `p`, `REL`), string literals left out; not properties. */
+export function namesInCode(text: string): string[] {
+  return text.replace(/(["'`])(?:\\.|(?!\1).)*\1/g, "").match(/(?<![\w$.])[A-Za-z_$][\w$]*/g) ?? [];
+}

@@ -5,7 +5,7 @@
  */
 import type { Scope } from "eslint";
 import type { TSESTree } from "@typescript-eslint/utils";
-import { propertyKeyName, returnedValues, unwrapExpression } from "./ast";
+import { enclosingFunction, propertyKeyName, returnedValues, unwrapExpression } from "./ast";
 
 type Node = TSESTree.Node;
 
@@ -52,12 +52,10 @@ export function tableCallOf(fn: TSESTree.FunctionLike, moduleConstants: Readonly
     const init = moduleConstants.get(holder.id.name);
     return init && unwrapExpression(init) === table ? `${holder.id.name}.${property.key.name}` : null;
   }
-  let factory: Node | undefined = holder?.type === "ReturnStatement" ? holder.parent : undefined;
-  while (factory && factory.type !== "FunctionDeclaration" && factory.type !== "FunctionExpression" && factory.type !== "ArrowFunctionExpression") factory = factory.parent;
-  // An arrow returning the object directly (`() => ({ ... })`).
-  if (!factory && table.parent?.type === "ArrowFunctionExpression") factory = table.parent;
-  const factoryName = factory ? declaredName(factory as TSESTree.FunctionLike) : null;
-  if (factoryName === null || (factory && onlyReturnedObject(factory as TSESTree.FunctionLike) !== table)) return null;
+  // Returned by a factory, or an arrow's whole body (`() => ({ ... })`).
+  const factory = holder?.type === "ReturnStatement" ? enclosingFunction(holder) : holder?.type === "ArrowFunctionExpression" ? holder : null;
+  const factoryName = factory ? declaredName(factory) : null;
+  if (factory === null || factoryName === null || onlyReturnedObject(factory) !== table) return null;
   for (const [name, init] of moduleConstants) {
     const value = init ? unwrapExpression(init) : null;
     if (value?.type === "CallExpression" && value.callee.type === "Identifier" && value.callee.name === factoryName) return `${name}.${property.key.name}`;
@@ -68,9 +66,8 @@ export function tableCallOf(fn: TSESTree.FunctionLike, moduleConstants: Readonly
 /** The property of the table a factory returns that names a function of the factory (`release` of `return { release }`). */
 function namingProperty(fn: TSESTree.FunctionLike): TSESTree.Property | null {
   const name = declaredName(fn);
-  let factory: Node | undefined = fn.parent;
-  while (factory && factory.type !== "FunctionDeclaration" && factory.type !== "FunctionExpression" && factory.type !== "ArrowFunctionExpression") factory = factory.parent;
-  const table = name !== null && factory ? onlyReturnedObject(factory as TSESTree.FunctionLike) : null;
+  const factory = enclosingFunction(fn);
+  const table = name !== null && factory ? onlyReturnedObject(factory) : null;
   for (const property of table?.properties ?? []) {
     if (property.type === "Property" && !property.computed && property.value.type === "Identifier" && property.value.name === name) return property;
   }

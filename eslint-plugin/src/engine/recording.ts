@@ -297,7 +297,8 @@ export class Recorder {
   }
 
   private onDeclarator(node: TSESTree.VariableDeclarator): void {
-    if (node.init?.type === "CallExpression") this.releaseForms.noteTableConstant(node, this.imported.of(node.init.callee));
+    const init = node.init;
+    if (init?.type === "CallExpression") this.releaseForms.noteTableConstant(node, () => this.imported.of(init.callee));
     if (node.id.type !== "Identifier") {
       // `const [cancel] = out`, `const { value: cancel } = out`: destructuring reads the box.
       const read = node.init ? this.acquisitions.destructuredBoxRead(node.id, node.init) : null;

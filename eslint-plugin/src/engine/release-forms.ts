@@ -12,7 +12,7 @@ import type { SourceCode } from "eslint";
 import type { TSESTree } from "@typescript-eslint/utils";
 import type { VtableCall } from "./ffi";
 import type { HelperRole } from "./model";
-import { callOf, calleeName, cDeclaration, declaredFunctionName, enclosingFunction, sameExpression, unwrapExpression } from "./ast";
+import { callOf, calleeName, cDeclaration, declaredFunctionName, enclosingFunction, namesInCode, sameExpression, unwrapExpression } from "./ast";
 import { escapeRegExp, type Vocabulary } from "./vocabulary";
 import { tableCallOf } from "./function-tables";
 
@@ -90,16 +90,17 @@ export class ReleaseForms {
   }
 
   /**
-   * `const bridge = createBridge()` at the top level, where the imported factory's table (`role`) has a function that
+   * `const bridge = createBridge()` at the top level, where the imported factory's table (`roleOfInit`) has a function that
    * releases its one parameter: `bridge.release(p)` is a form of the file, though the file may never call it.
    */
   private tableConstant: ReleaseTemplate | null = null;
 
-  noteTableConstant(declarator: TSESTree.VariableDeclarator, role: HelperRole | null): void {
+  noteTableConstant(declarator: TSESTree.VariableDeclarator, roleOfInit: () => HelperRole | null): void {
     const declaration = declarator.parent as TSESTree.VariableDeclaration;
     const statement = declaration.parent?.type === "ExportNamedDeclaration" ? declaration.parent : declaration;
-    if (this.tableConstant || !role?.table || declaration.kind !== "const" || statement.parent?.type !== "Program" || declarator.id.type !== "Identifier") return;
-    for (const [member, memberRole] of role.table) {
+    if (this.tableConstant || declaration.kind !== "const" || statement.parent?.type !== "Program" || declarator.id.type !== "Identifier") return;
+    // The import asked about only for such a constant: most declarators are a function's locals.
+    for (const [member, memberRole] of roleOfInit()?.table ?? []) {
       const params = memberRole.summary?.params;
       if (params?.length !== 1 || params[0].kind !== "release") continue;
       const form = `${declarator.id.name}.${member}(${PLACE})`;
@@ -251,7 +252,7 @@ export class ReleaseForms {
     if (form === null) return false;
     const helper = releasesOwnParameter(template) ? enclosingFunction(template.node) : null;
     if (helper === null) return true;
-    const names: string[] = form.split(PLACE).join(" ").match(/(?<![\w$.])[A-Za-z_$][\w$]*/g) ?? [];
+    const names = namesInCode(form.split(PLACE).join(" "));
     // `this.slot(p, 2)` in a method: another function's `this`.
     if (names.includes("this")) return false;
     for (let fn = enclosingFunction(helper); fn !== null; fn = enclosingFunction(fn)) {

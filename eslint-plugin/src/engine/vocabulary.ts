@@ -14,6 +14,11 @@ const SPACE = /\s/;
 const IDENTIFIER_PART = /[\w$]/;
 const IDENTIFIER_START = /[A-Za-z_$]/;
 
+/** A method name as a function of the code's own spells it (`Release` -> `release`, `QueryInterface` -> `queryInterface`). */
+function lowerFirst(name: string): string {
+  return name.charAt(0).toLowerCase() + name.slice(1);
+}
+
 export function escapeRegExp(word: string): string {
   return word.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
@@ -243,16 +248,16 @@ export class Vocabulary {
     // a `...Release` function (`comRelease(p)`, `gpu.blobRelease(b)`) next to an import of a relative
     // path or a scoped workspace package (imported-helpers.ts summarises them).
     // (`release(p)` too: given an argument, unlike a lock's `release()`).
-    const releaseCall = new RegExp(`(?:${this.naming.releaseMethods.flatMap((m) => [escapeRegExp(m), escapeRegExp(m.charAt(0).toLowerCase() + m.slice(1))]).join("|") || "Release"})\\s*\\(\\s*[\\w$]`);
+    const releaseCall = new RegExp(`(?:${this.naming.releaseMethods.flatMap((m) => [escapeRegExp(m), escapeRegExp(lowerFirst(m))]).join("|") || "Release"})\\s*\\(\\s*[\\w$]`);
     const localImport = /\b(?:from\s*|require\(\s*)["'](?:\.{1,2}\/|@[\w.-]+\/)/;
     // An interface ID (`IID_IPropertyStore`) next to a binding's own words and a box: a file that acquires and may
     // release nothing at all.
     const interfaceId = /\bIID_I[A-Z]\w*/;
     // A lower-case one as a name of its own (`release(p)`, `com.release(p)`; not a C library's `foo_release(h)`).
-    const ownReleaseCall = new RegExp(`(?<![\\w$])(?:${this.naming.releaseMethods.map((m) => escapeRegExp(m.charAt(0).toLowerCase() + m.slice(1))).join("|") || "release"})\\s*\\(\\s*[\\w$]`);
+    const ownReleaseCall = new RegExp(`(?<![\\w$])(?:${this.naming.releaseMethods.map((m) => escapeRegExp(lowerFirst(m))).join("|") || "release"})\\s*\\(\\s*[\\w$]`);
     // ...or a lower-case `queryInterface` of the repository's own (`com.queryInterface(p, iid)` of an imported table),
     // whose pointer may be the leak...
-    const ownQueryInterface = new RegExp(`\\.\\s*(?:${this.queryInterfaceNames.map((m) => escapeRegExp(m.charAt(0).toLowerCase() + m.slice(1))).join("|") || "queryInterface"})\\s*\\(`);
+    const ownQueryInterface = new RegExp(`\\.\\s*(?:${this.queryInterfaceNames.map((m) => escapeRegExp(lowerFirst(m))).join("|") || "queryInterface"})\\s*\\(`);
     // ...or an FFI binding next to such an import: its pointers may come from there even where no
     // Release is left (the one that was there is the leak). A binding's own words and a box also make
     // such a call (`release(p)`, the file's own helper) a release enough.

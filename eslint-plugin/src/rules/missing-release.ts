@@ -81,12 +81,14 @@ function releaseRepairs(finding: MissingRelease, context: RepairContext): Repair
     // Only where the acquisition surely put the pointer there: it comes before in a block that holds the assignment (not
     // `if (c) p = ...`, whose other path holds null), with no other assignment of the variable between (`if (x) p = null`);
     // and not where the new value is made from the old one (`p = p.QueryInterface(...)`).
-    const name = escapeRegExp(reached.overwritten.variable);
-    const madeFromOld = assignment?.type === "AssignmentExpression" && new RegExp(`(^|[^\\w$.])${name}\\b`).test(sourceCode.getText(assignment.right));
+    // The variable's references, from the scope manager: read in the new value, or written between.
+    const references = sourceCode.getScope(reached.overwritten.node).references.find((r) => r.identifier === reached.overwritten.node)?.resolved?.references ?? [];
+    const within = (ref: (typeof references)[number], from: number, to: number) => ref.identifier.range![0] >= from && ref.identifier.range![1] <= to;
+    const madeFromOld = assignment?.type === "AssignmentExpression" && references.some((ref) => ref.isRead() && within(ref, assignment.right.range[0], assignment.right.range[1]));
     const acquired = unconditionalStatement(finding.node);
     const home = acquired?.parent;
     const dominated = !!at && !!acquired && !!home && at.range[0] >= acquired.range[1] && at.range[1] <= home.range[1];
-    const assignedBetween = !!at && !!acquired && new RegExp(`(^|[^\\w$.])${name}\\s*(=(?!=)|\\?\\?=|&&=|\\|\\|=)`).test(sourceCode.text.slice(acquired.range[1], at.range[0]));
+    const assignedBetween = !!at && !!acquired && references.some((ref) => ref.isWrite() && within(ref, acquired.range[1], at.range[0]));
     if (!at || reached.overwritten.releasedThere || madeFromOld || !dominated || assignedBetween || !namesVisibleAt(sourceCode, finding.releaseText, at, at.range[0])) return [];
     return [{ messageId: "insertReleaseBeforeOverwrite", data: { ...data, variable: reached.overwritten.variable }, fix: (fixer) => insertBefore(fixer, sourceCode, at, statement) }];
   }

@@ -6,7 +6,7 @@
  */
 import type { TSESLint, TSESTree } from "@typescript-eslint/utils";
 type Scope = TSESLint.Scope.Scope;
-import { isNullishLiteral, walk } from "../engine/ast";
+import { isNullishLiteral, namesInCode, walk } from "../engine/ast";
 
 type Node = TSESTree.Node;
 type Fixer = TSESLint.RuleFixer;
@@ -175,7 +175,7 @@ function containsBreak(root: Node): boolean {
  * ReferenceError there). Names the scopes do not declare (globals, imports' members) are taken as visible.
  */
 export function namesVisibleAt(sourceCode: SourceCode, text: string, at: Node, position: number): boolean {
-  const names = new Set(text.replace(/(["'`])(?:\\.|(?!\1).)*\1/g, "").match(/(?<![\w$.])[A-Za-z_$][\w$]*/g) ?? []);
+  const names = new Set(namesInCode(text));
   if (names.size === 0) return true;
   const innermost = sourceCode.getScope(at);
   for (const name of names) {
