@@ -177,6 +177,43 @@ export function adapters(iid: Uint8Array): number {
     assert.deepEqual(lintFile("src/ok.ts"), []);
   });
 
+  it("summarises a wrapper that returns what its callback returns (withBstr(ns, (name) => { ...; return Number(out[0]) })): the pointer the callback makes is the caller's to release", () => {
+    const helpers = `import { CFunction, FFIType, read, type Pointer } from "bun:ffi";
+declare function allocBstr(value: string): Pointer;
+declare function freeBstr(value: Pointer): void;
+export function comCall(self: Pointer, slot: number, types: FFIType[], args: unknown[]): number {
+  const fn = CFunction({ ptr: read.ptr(read.ptr(self), slot * 8) as Pointer, args: [FFIType.ptr, ...types], returns: FFIType.i32 });
+  return Number(fn(self, ...args));
+}
+export function releaseCom(p: Pointer): void {
+  comCall(p, 2, [], []);
+}
+export function withBstr<T>(value: string, fn: (value: Pointer) => T): T {
+  const bstr = allocBstr(value);
+  try {
+    return fn(bstr);
+  } finally {
+    freeBstr(bstr);
+  }
+}
+`;
+    const main = (end: string) => `import { FFIType, ptr, type Pointer } from "bun:ffi";
+import { comCall, releaseCom, withBstr } from "./com";
+export function connect(locator: Pointer, ns: string): number {
+  const services = withBstr(ns, (name) => {
+    const out = new BigUint64Array(1);
+    if (comCall(locator, 3, [FFIType.ptr, FFIType.ptr], [name, ptr(out)]) < 0) throw new Error("ConnectServer");
+    return Number(out[0]) as Pointer;
+  });
+  const hr = comCall(services, 7, [], []);
+${end}  return hr;
+}
+`;
+    write({ "src/com.ts": helpers, "src/main.ts": main(""), "src/ok.ts": main("  releaseCom(services);\n") });
+    assert.deepEqual(lintFile("src/main.ts"), ["4 com-async/missing-release"]);
+    assert.deepEqual(lintFile("src/ok.ts"), []);
+  });
+
   it("keeps what a literal argument holds the caller's when the helper only uses it (a parameter with a default value too)", () => {
     const bind = `${PRELUDE}const CTX_SET_SAMPLERS = 10;
 declare const context: bigint;

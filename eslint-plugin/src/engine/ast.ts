@@ -292,6 +292,13 @@ export function enclosingFunction(node: Node): TSESTree.FunctionLike | null {
   return null;
 }
 
+/** The function whose result `value` is: a `return`'s argument, or an arrow's expression body; null for any other. */
+export function functionReturning(value: Node): TSESTree.FunctionLike | null {
+  const parent = value.parent;
+  if (parent?.type === "ReturnStatement") return enclosingFunction(value);
+  return parent?.type === "ArrowFunctionExpression" && parent.body === value ? parent : null;
+}
+
 /** The root of the tree a node is in (the Program). */
 export function rootOf(node: Node): Node {
   while (node.parent) node = node.parent;

@@ -7,14 +7,31 @@ import type { Sink } from "./findings";
 import type { TSESTree } from "@typescript-eslint/utils";
 import type { EngineContext, Event, ParamEffect, Summary } from "./model";
 import { slotKeysOf } from "./object-fields";
-import { rootKey } from "./module-pointers";
-import { BOX_SLOTS, boxOfSlot } from "./slot-keys";
+import { BOX_SLOTS, boxOfSlot, rootKey } from "./slot-keys";
 import type { FunctionGraph } from "./segment-graph";
 import type { Transitions } from "./transitions";
 
 /** A helper call's summary: an imported helper's comes with the call, a function of this file's is asked for (made on first need). */
 export function summaryOfCall(event: Extract<Event, { k: "callLocal" }>, summaryOf: (fn: TSESTree.Node) => Summary | null): Summary | null {
-  return event.summary ?? (event.callee ? summaryOf(event.callee) : null);
+  const summary = event.summary ?? (event.callee ? summaryOf(event.callee) : null);
+  return summary && event.callback ? withCallbackResult(event, summary, summaryOf) : summary;
+}
+
+const composed = new WeakMap<object, Summary>();
+
+/**
+ * `withHString(name, (h) => { ...; return out.readBigUInt64LE(0) })`: a wrapper returning what the function it is given
+ * returns (helper-shapes.ts `returnsCallbackResult`) returns that function's pointer or object at this call.
+ */
+function withCallbackResult(event: Extract<Event, { k: "callLocal" }>, summary: Summary, summaryOf: (fn: TSESTree.Node) => Summary | null): Summary {
+  const known = composed.get(event);
+  if (known) return known;
+  const callback = summaryOf(event.callback!);
+  // (Asked while one of the two is being summarised: no answer to keep yet.)
+  if (!callback) return summary;
+  const result: Summary = { ...summary, returns: callback.returns && { ...callback.returns, ownerParam: null }, object: callback.object ?? null };
+  composed.set(event, result);
+  return result;
 }
 
 /** Does a helper with this summary hand its caller an owned pointer: returned, or in fields of a returned object? */

@@ -5,8 +5,9 @@
  * HSTRING or a buffer read from a box is closed by other APIs and never tracked.
  */
 import type { TSESTree } from "@typescript-eslint/utils";
-import { calleeName, dottedName, enclosingFunction, memberName, propertyNames, rootOf, unwrapExpression, walk, wrappedValue } from "./ast";
+import { calleeName, dottedName, functionReturning, isFunctionNode, memberName, propertyNames, rootOf, unwrapExpression, walk, wrappedValue } from "./ast";
 import type { FfiLookups, FfiShapes } from "./ffi";
+import { returnsCallbackResult } from "./helper-shapes";
 import { isTableCall } from "./vtable-tables";
 import type { Vocabulary } from "./vocabulary";
 
@@ -181,9 +182,9 @@ export class ComEvidence {
     if (this.isPropertyUsedAsComObject(read)) return true;
     // `const p = hr === 0 ? box.readBigUInt64LE(0) : 0n`, `box[0] ?? 0n`: the read is the value bound.
     while (read.parent && ((read.parent.type === "ConditionalExpression" && read.parent.test !== read) || read.parent.type === "LogicalExpression")) read = read.parent;
-    const parent = read.parent;
-    // `return out[0]` in a helper of the file (`outPtr(obj, slot)`): the pointer is the helper's result.
-    if (parent?.type === "ReturnStatement") return this.resultIsComObject(enclosingFunction(read));
+    // `return out[0]` in a helper of the file (`outPtr(obj, slot)`), or an arrow's body: the pointer is the function's result.
+    const returning = functionReturning(read);
+    if (returning) return this.resultIsComObject(returning);
     const target = boundTo(read);
     return target?.type === "Identifier" && this.boundIsComObject(target);
   }
@@ -220,7 +221,7 @@ export class ComEvidence {
     if (known === undefined) {
       this.resultEvidence.set(fn, false); // a result that leads back to this function proves nothing
       const name = functionName(fn);
-      const calls = name === undefined ? [] : ((this.callsByName ??= callsByName(rootOf(fn))).get(`call ${name}`) ?? []).filter((call) => this.lookups.localFunction(call.callee) === fn);
+      const calls = name === undefined ? wrapperCallOf(fn, this.lookups) : ((this.callsByName ??= callsByName(rootOf(fn))).get(`call ${name}`) ?? []).filter((call) => this.lookups.localFunction(call.callee) === fn);
       const perCall = calls.map((call) => this.resultUses(call));
       // A call whose result is freed as memory (an HSTRING of a WinRT getter) is no COM object's, and owes no Release
       // itself (`isMemoryResult`): the helper's other calls decide.
@@ -246,7 +247,8 @@ export class ComEvidence {
     const use = (expr: Node): "object" | "freed" | "other" | "stored" => {
       const parent = expr.parent;
       if (parent?.type === "CallExpression" && parent.arguments[0] === expr && (freesNoObject(calleeName(parent.callee) ?? "") || this.freesFirstParameter(parent.callee))) return "freed";
-      if (parent?.type === "ReturnStatement") return this.resultIsComObject(enclosingFunction(expr)) ? "object" : "other";
+      const returning = functionReturning(expr);
+      if (returning) return this.resultIsComObject(returning) ? "object" : "other";
       // `this.device = defaultDevice(en)`: a field, which the file's uses of that property judge; one the file never uses
       // as a COM object says nothing against the helper's other calls.
       if (parent?.type === "AssignmentExpression" && parent.right === expr && parent.left.type === "MemberExpression") {
@@ -368,4 +370,13 @@ function functionName(fn: TSESTree.FunctionLike): string | undefined {
   if (parent?.type === "VariableDeclarator" && parent.id.type === "Identifier") return parent.id.name;
   if (parent?.type === "MethodDefinition" && !parent.computed && parent.key.type === "Identifier") return parent.key.name;
   return undefined;
+}
+
+/** A function written in place for a wrapper (of the file, or imported) that returns its result (`withHString(name, (h) => ...)`): that call is its call. */
+function wrapperCallOf(fn: TSESTree.FunctionLike, lookups: Pick<FfiLookups, "localFunction" | "importedRole">): TSESTree.CallExpression[] {
+  const call = fn.parent;
+  if (call?.type !== "CallExpression") return [];
+  const wrapper = lookups.localFunction(call.callee);
+  const index = wrapper ? (isFunctionNode(wrapper) ? returnsCallbackResult(wrapper) : null) : lookups.importedRole(call.callee)?.summary?.returnsCallbackResult;
+  return call.arguments[index ?? -1] === fn ? [call] : [];
 }

@@ -297,3 +297,30 @@ function isPrintedOrCompared(ref: TSESTree.Identifier): boolean {
     parent.parent.callee === parent
   );
 }
+
+const callbackResults = new WeakMap<TSESTree.Node, number | null>();
+
+/**
+ * `withHString(name, body)` returning `body(h)` on every return: a wrapper that hands back what the function it is given
+ * returns. The index of that parameter, or null. (A call of such a wrapper with a function written in place returns what
+ * that function returns: call-effects.ts.)
+ */
+export function returnsCallbackResult(fn: TSESTree.FunctionLike): number | null {
+  let known = callbackResults.get(fn);
+  if (known !== undefined) return known;
+  known = null;
+  const values = returnedValues(fn);
+  for (const value of values) {
+    let expr = value && unwrapExpression(value);
+    if (expr?.type === "AwaitExpression") expr = unwrapExpression(expr.argument);
+    const callee = expr?.type === "CallExpression" ? unwrapExpression(expr.callee) : null;
+    const index = callee?.type === "Identifier" ? fn.params.findIndex((p) => p.type === "Identifier" && p.name === callee.name) : -1;
+    if (index < 0 || (known !== null && known !== index)) {
+      known = null;
+      break;
+    }
+    known = index;
+  }
+  callbackResults.set(fn, known);
+  return known;
+}

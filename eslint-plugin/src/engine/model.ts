@@ -109,7 +109,8 @@ export type Event =
   | { k: "settle"; node: Node; target: Sym }
   /** A call of a function of this file (`callee`), or of an imported helper whose summary came with it (`summary`). */
   /** An argument's `moduleVariable`: it names a module variable (`csCacheCb`), which a helper may copy into (ParamEffect `into`). */
-  | { k: "callLocal"; node: Node; callee: Node | null; summary?: Summary; args: { sym: Sym; key: string | null; expr: Node; moduleVariable?: boolean }[]; result: Resource }
+  /** `callback`: a function written in place for the parameter whose result the callee returns (`withHString(name, (h) => ...)`). */
+  | { k: "callLocal"; node: Node; callee: Node | null; summary?: Summary; callback?: Node; args: { sym: Sym; key: string | null; expr: Node; moduleVariable?: boolean }[]; result: Resource }
   /** `pointer`: the expression AddRef'd. */
   | { k: "stopTracking"; target: Sym; pointer: Node }
   /** `declaration`: the `using` declaration that disposes of it at its block's end. */
@@ -265,6 +266,8 @@ export interface Summary {
    * also empties the box (`pp.writeBigUInt64LE(0n)`, a SafeRelease), so a second call releases nothing again.
    */
   releasesBoxed?: { param: number; slot: string; resets?: boolean }[];
+  /** The parameter whose call's result the function returns on every return (`withBstr(value, fn)` returning `fn(bstr)`). */
+  returnsCallbackResult?: number;
 }
 
 /** What a returned object owns (object-fields.ts): its caller releases `buf.srv`, `gpu.device`. */

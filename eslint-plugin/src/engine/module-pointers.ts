@@ -14,7 +14,7 @@ import type { Finding } from "./findings";
 import type { Event, Resource, Summary, Sym } from "./model";
 import { forEachEvent, type FunctionGraph } from "./segment-graph";
 import { calledMethod, slotKeysOf } from "./object-fields";
-import { isVariableKey } from "./slot-keys";
+import { isVariableKey, rootKey } from "./slot-keys";
 import type { Symbols } from "./symbols";
 import { summaryOfCall } from "./call-effects";
 
@@ -282,16 +282,6 @@ function releasesSibling(released: ReadonlySet<string>, key: string): boolean {
   const prefix = key.slice(0, dot + 1);
   for (const k of released) if (k !== key && k.startsWith(prefix)) return true;
   return false;
-}
-
-/** `v3` of `v3.tex.srv` or `v3[0]`: the variable a key starts from. */
-export function rootKey(key: string): string {
-  // A character scan, not a pattern: this runs for every key of every event of the file.
-  for (let i = 0; i < key.length; i++) {
-    const c = key.charCodeAt(i);
-    if (c === 46 /* . */ || c === 91 /* [ */) return key.slice(0, i);
-  }
-  return key;
 }
 
 /** `a.b.c`, `a.b`, `a`: a key and the objects it is a member of. */

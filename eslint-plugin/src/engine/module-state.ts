@@ -15,7 +15,7 @@ import type { TSESTree } from "@typescript-eslint/utils";
 import type { Event, HelperRole, Summary } from "./model";
 import type { FunctionGraph } from "./segment-graph";
 import type { Symbols } from "./symbols";
-import { rootKey } from "./module-pointers";
+import { rootKey } from "./slot-keys";
 import { returnsOwned, summaryOfCall } from "./call-effects";
 
 type Node = TSESTree.Node;

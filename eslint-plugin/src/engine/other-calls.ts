@@ -10,7 +10,7 @@ import type { Acquisitions } from "./acquisitions";
 import type { ImportedRoles } from "./imported-roles";
 import type { Event, Sym } from "./model";
 import type { ObjectLiterals } from "./object-literals";
-import { readsParamAsValue } from "./helper-shapes";
+import { readsParamAsValue, returnsCallbackResult } from "./helper-shapes";
 import { poolStore } from "./pools";
 import type { ApiCall, Recognizer } from "./recognizer";
 import type { ResourceTable } from "./resources";
@@ -89,7 +89,8 @@ export class OtherCalls {
         const expr = arg.type === "SpreadElement" ? arg.argument : arg;
         return { sym: s.sym(expr), key: s.keyOf(expr), expr, ...(expr.type === "Identifier" && s.isModuleVariable(expr) ? { moduleVariable: true } : {}) };
       });
-      this.recordEvent({ k: "callLocal", node, callee: local, ...(local ? {} : { summary: imported!.summary! }), args: allArgs, result });
+      const callback = callbackWritten(local && isFunctionNode(local) ? returnsCallbackResult(local) : (imported?.summary?.returnsCallbackResult ?? null), args);
+      this.recordEvent({ k: "callLocal", node, callee: local, ...(local ? {} : { summary: imported!.summary! }), ...(callback ? { callback } : {}), args: allArgs, result });
       return;
     }
     // A vtable method is native code too (`usedOnly` is its object): by COM's rule for in-parameters it
@@ -104,4 +105,10 @@ export class OtherCalls {
       (argSyms.length > 0 && (ffi?.isDenoNativeCall(node) ?? false));
     for (const { sym, key, pooledIn } of argSyms) this.recordEvent({ k: "escape", target: sym, targetKey: key, ...(native ? { native } : {}), ...(pooledIn ? { pooledIn } : {}) });
   }
+}
+
+/** The function written in place for the parameter (`index`) whose call's result a wrapper returns (helper-shapes.ts `returnsCallbackResult`). */
+function callbackWritten(index: number | null, args: TSESTree.CallExpressionArgument[]): Node | null {
+  const arg = index === null ? undefined : args[index];
+  return arg && isFunctionNode(arg) ? arg : null;
 }

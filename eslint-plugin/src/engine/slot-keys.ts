@@ -20,3 +20,13 @@ export function isBoxSlot(key: string): boolean {
 export function isVariableKey(key: string): boolean {
   return /^v\d+$/.test(key);
 }
+
+/** `v3` of `v3.tex.srv` or `v3[0]`: the variable a key starts from. */
+export function rootKey(key: string): string {
+  // A character scan, not a pattern: this runs for every key of every event of the file.
+  for (let i = 0; i < key.length; i++) {
+    const c = key.charCodeAt(i);
+    if (c === 46 /* . */ || c === 91 /* [ */) return key.slice(0, i);
+  }
+  return key;
+}

@@ -19,6 +19,7 @@ import type { SolveOptions } from "./solver";
 import type { Symbols } from "./symbols";
 import { capturedReleaseCandidates, copiesIntoCache, parameterBoxSlots, returnsOwned, summaryOfCall } from "./call-effects";
 import { memberReaderSummary } from "./member-readers";
+import { returnsCallbackResult } from "./helper-shapes";
 
 type Node = TSESTree.Node;
 
@@ -42,13 +43,13 @@ export class Summaries {
     if (!graph || graph.isInlined || fn.type === "Program") return null;
     // In progress: recursive calls, and a helper it calls or passes its argument to that calls it back, see no summary.
     this.summaries.set(fn, null);
-    if (this.namesNoProtocol(fn, graph) && !this.callsActingHelper(graph)) {
-      // Except for what it reads of its arguments' members (`code.ptr`), which it may hand on.
-      const summary = memberReaderSummary(fn as TSESTree.FunctionLike, this.symbols, (call, index) => this.onlyUsesArgument(call, index));
-      this.summaries.set(fn, summary);
-      return summary;
-    }
-    const summary = this.summarise(graph, fn as TSESTree.FunctionLike);
+    const summary = withCallbackIndex(
+      fn as TSESTree.FunctionLike,
+      this.namesNoProtocol(fn, graph) && !this.callsActingHelper(graph)
+        ? // Except for what it reads of its arguments' members (`code.ptr`), which it may hand on.
+          memberReaderSummary(fn as TSESTree.FunctionLike, this.symbols, (call, index) => this.onlyUsesArgument(call, index))
+        : this.summarise(graph, fn as TSESTree.FunctionLike),
+    );
     this.summaries.set(fn, summary);
     return summary;
   }
@@ -258,6 +259,16 @@ export class Summaries {
     if (all(own, (f) => f.phase === Phase.PtrOwned || f.phase === Phase.PtrFailed) && all(proto, (f) => f.phase === Phase.CallUnknown)) return { kind: "none" };
     return { kind: "escape" };
   }
+}
+
+/**
+ * A wrapper's summary says which parameter's result it returns (`withBstr(value, fn)` returning `fn(bstr)`), for its callers
+ * here and its importers; one that hands every argument on (to `allocBstr(value)`) has that summary, not none.
+ */
+function withCallbackIndex(fn: TSESTree.FunctionLike, summary: Summary | null): Summary | null {
+  const index = returnsCallbackResult(fn);
+  if (index === null) return summary;
+  return { ...(summary ?? { params: fn.params.map((): ParamEffect => ({ kind: "escape" })), returns: null }), returnsCallbackResult: index };
 }
 
 /**

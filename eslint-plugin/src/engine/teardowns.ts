@@ -8,8 +8,8 @@
 import type { TSESTree } from "@typescript-eslint/utils";
 import type { Exit, MissingRelease } from "./findings";
 import type { Resource, Summary } from "./model";
-import { ModulePointers, handledKeys, releasedKeys, rootKey, usedKeys } from "./module-pointers";
-import { isVariableKey } from "./slot-keys";
+import { ModulePointers, handledKeys, releasedKeys, usedKeys } from "./module-pointers";
+import { isVariableKey, rootKey } from "./slot-keys";
 import type { FunctionGraph } from "./segment-graph";
 
 type Node = TSESTree.Node;

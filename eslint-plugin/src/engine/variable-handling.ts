@@ -6,7 +6,8 @@
  */
 import type { TSESTree } from "@typescript-eslint/utils";
 import type { Summary } from "./model";
-import { handledKeys, handledSlotKeys, homeGraph, rootKey } from "./module-pointers";
+import { handledKeys, handledSlotKeys, homeGraph } from "./module-pointers";
+import { rootKey } from "./slot-keys";
 import { calledMethod, slotKeysOf } from "./object-fields";
 import { forEachEvent, type FunctionGraph } from "./segment-graph";
 import { escapeRegExp } from "./vocabulary";

@@ -37,6 +37,52 @@ function readback(tex: bigint, w: number, h: number): Buffer {
 }
 `;
 
+/**
+ * A WinRT activation factory made inside a callback of a scoped-HSTRING wrapper (a koffi media-session bridge): the
+ * wrapper returns what the callback returns (`return body(h)`), so its call is the callback's acquisition.
+ */
+const WRAPPED_FACTORY = (end: string) => `import koffi from "koffi";
+const combase = koffi.load("combase.dll");
+const roGetActivationFactory = combase.func("RoGetActivationFactory", "int", ["void *", "void *", "void *"]);
+const windowsCreateString = combase.func("WindowsCreateString", "int", ["str16", "uint32", "void *"]);
+const windowsDeleteString = combase.func("WindowsDeleteString", "int", ["void *"]);
+const slot = (p: unknown, i: number) => koffi.decode(koffi.decode(p, "void*"), i * 8, "void*");
+const release = (p: unknown) => { if (p) koffi.call(slot(p, 2), "REL", p); };
+const withHString = <T>(value: string, body: (h: bigint) => T): T => {
+  const out = Buffer.alloc(8);
+  windowsCreateString(value, value.length, out);
+  const h = out.readBigUInt64LE(0);
+  try { return body(h); } finally { windowsDeleteString(h); }
+};
+const activationFactory = (name: string, iid: Buffer): bigint => withHString(name, (h) => {
+  const out = Buffer.alloc(8);
+  if ((roGetActivationFactory(h, iid, out) as number) < 0) throw new Error("RoGetActivationFactory");
+  return out.readBigUInt64LE(0);
+});
+export function interopOf(iid: Buffer): number {
+  const interop = activationFactory("Windows.Media.SystemMediaTransportControls", iid);
+  const value = koffi.call(slot(interop, 6), "GET", interop) as number;
+${end}  return value;
+}
+`;
+
+/** The same wrapper given a callback that only uses an object it is handed (`putString`): its result is no pointer. */
+const WRAPPED_USE = `import koffi from "koffi";
+const combase = koffi.load("combase.dll");
+const windowsCreateString = combase.func("WindowsCreateString", "int", ["str16", "uint32", "void *"]);
+const windowsDeleteString = combase.func("WindowsDeleteString", "int", ["void *"]);
+const slot = (p: unknown, i: number) => koffi.decode(koffi.decode(p, "void*"), i * 8, "void*");
+const withHString = <T>(value: string, body: (h: bigint) => T): T => {
+  const out = Buffer.alloc(8);
+  windowsCreateString(value, value.length, out);
+  const h = out.readBigUInt64LE(0);
+  try { return body(h); } finally { windowsDeleteString(h); }
+};
+export function putString(object: bigint, value: string): number {
+  return withHString(value, (h) => koffi.call(slot(object, 7), "PUT", object, h) as number);
+}
+`;
+
 const blendDraw = (body: string) => `${PRELUDE}${BIND_BLEND}export function draw(): void {
   const out = Buffer.alloc(8);
   if (vcall(device, DEV_CREATE_BLEND_STATE, [FFIType.ptr], [out.ptr!]) !== 0) return;
@@ -92,6 +138,8 @@ export class Capture {
 
 export const cases: RuleCases = {
   valid: [
+    { name: "a wrapper's callback making an activation factory, the caller releasing it (release(interop)): no report", code: WRAPPED_FACTORY("  release(interop);\n") },
+    { name: "a wrapper's callback only using the object the caller gives it (withHString(value, (h) => koffi.call(slot(object, 7), ...))): no report", code: WRAPPED_USE },
     { name: "an acquire helper whose result one caller keeps in a field (this.device = defaultDevice(en)) still acquires at its other calls: released there", code: FIELD_KEPT("  release(dev);\n") },
     { name: "a helper that tests its argument against null and binds it: the caller releases it", code: blendDraw("  comRelease(blend);\n") },
     { name: "a helper passing its argument on to one that uses it: the caller releases it", code: readbackDraw("  comRelease(tex);\n") },
@@ -112,6 +160,14 @@ export function upload(): void {
     },
   ],
   invalid: [
+    leakCase(
+      "a wrapper returning what the callback it is given returns (withHString(name, (h) => { ...; return out.readBigUInt64LE(0) })) hands its caller the callback's pointer: never released, it leaks",
+      WRAPPED_FACTORY,
+      { pointer: "interop", acquirer: "activationFactory", reached: "the return at line 22" },
+      [20, 19],
+      'koffi.call(slot(interop, 2), "REL", interop)',
+      '  const value = koffi.call(slot(interop, 6), "GET", interop) as number;\n  return value;\n',
+    ),
     leakCase(
       "an acquire helper whose result one caller keeps in a field (this.device = defaultDevice(en)) still acquires at its other calls: never released there, it leaks",
       FIELD_KEPT,
