@@ -3,7 +3,8 @@
  * boxes it fills, and which box read names which pointer (`const cancel = out.readBigUInt64LE(0)`).
  */
 import type { TSESTree } from "@typescript-eslint/utils";
-import { enclosingFunction, enclosingStatement, returnedValues, unwrapExpression, wrappedValue } from "./ast";
+import { enclosingStatement, unwrapExpression, wrappedValue } from "./ast";
+import { enclosingFunction, returnedValues } from "./ast-functions";
 import type { Event, Resource, Sym } from "./model";
 import type { ApiCall } from "./recognizer";
 import type { ResourceTable } from "./resources";

@@ -5,7 +5,8 @@
  * HSTRING or a buffer read from a box is closed by other APIs and never tracked.
  */
 import type { TSESTree } from "@typescript-eslint/utils";
-import { calleeName, dottedName, functionReturning, isFunctionNode, memberName, propertyNames, rootOf, unwrapExpression, walk, wrappedValue } from "./ast";
+import { calleeName, dottedName, memberName, propertyNames, rootOf, unwrapExpression, walk, wrappedValue } from "./ast";
+import { functionReturning, isFunctionNode } from "./ast-functions";
 import type { FfiLookups, FfiShapes } from "./ffi";
 import { returnsCallbackResult } from "./helper-shapes";
 import { isTableCall } from "./vtable-tables";

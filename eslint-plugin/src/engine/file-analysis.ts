@@ -10,7 +10,8 @@
  */
 import type { Rule, SourceCode } from "eslint";
 import type { TSESTree } from "@typescript-eslint/utils";
-import { isImmediatelyInvoked, unwrapExpression } from "./ast";
+import { unwrapExpression } from "./ast";
+import { isImmediatelyInvoked } from "./ast-functions";
 import { debugEnabled, printGraph } from "./debug";
 import { EMPTY_STATE, FactTable, State } from "./facts";
 import type { Finding, FindingKind, Sink } from "./findings";

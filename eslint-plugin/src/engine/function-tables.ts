@@ -5,7 +5,8 @@
  */
 import type { Scope } from "eslint";
 import type { TSESTree } from "@typescript-eslint/utils";
-import { enclosingFunction, propertyKeyName, returnedValues, unwrapExpression } from "./ast";
+import { propertyKeyName, unwrapExpression } from "./ast";
+import { enclosingFunction, returnedValues } from "./ast-functions";
 
 type Node = TSESTree.Node;
 

@@ -5,7 +5,8 @@
  */
 import type { SourceCode } from "eslint";
 import type { TSESTree } from "@typescript-eslint/utils";
-import { dottedName, isFunctionNode, isNullishLiteral, memberName, returnedValues, unwrapExpression, walk } from "./ast";
+import { dottedName, isNullishLiteral, memberName, unwrapExpression, walk } from "./ast";
+import { isFunctionNode, returnedValues } from "./ast-functions";
 import { isBoxCreation, isKoffi, namesPointerType } from "./out-box-shapes";
 import { escapeRegExp } from "./vocabulary";
 

@@ -7,7 +7,8 @@
  */
 import type { SourceCode } from "eslint";
 import type { TSESTree } from "@typescript-eslint/utils";
-import { callOf, calleeName, constantValue, dottedName, functionCalledBy, memberName, passedArguments, propertyKeyName, resultCalledBy, sameExpression, unwrapExpression, wrappedValue } from "./ast";
+import { calleeName, constantValue, dottedName, memberName, propertyKeyName, sameExpression, unwrapExpression, wrappedValue } from "./ast";
+import { callOf, functionCalledBy, passedArguments, resultCalledBy } from "./ast-functions";
 import { isKoffi } from "./out-box-shapes";
 import type { FfiLookups, VtableCall } from "./ffi";
 

@@ -5,7 +5,8 @@
  * checked or passed on; otherwise an escape (native code keeps nothing it is given).
  */
 import type { TSESTree } from "@typescript-eslint/utils";
-import { calleeName, isFunctionNode, memberName, resultCalledBy, unwrapExpression } from "./ast";
+import { calleeName, memberName, unwrapExpression } from "./ast";
+import { isFunctionNode, resultCalledBy } from "./ast-functions";
 import type { Acquisitions } from "./acquisitions";
 import type { ImportedRoles } from "./imported-roles";
 import type { Event, Sym } from "./model";

@@ -7,7 +7,8 @@
  * What makes a box, and the Buffer methods that read one, are out-box-shapes.ts's.
  */
 import type { TSESTree } from "@typescript-eslint/utils";
-import { calleeName, constantValue, dottedName, isFunctionNode, isNullishLiteral, isPropertyName, memberName, numericLiteral, returnedValues, unwrapExpression, walk } from "./ast";
+import { calleeName, constantValue, dottedName, isNullishLiteral, isPropertyName, memberName, numericLiteral, unwrapExpression, walk } from "./ast";
+import { isFunctionNode, returnedValues } from "./ast-functions";
 import type { FfiLookups } from "./ffi";
 import type { Summary } from "./model";
 import { conversionOperand, onlyComputesItsResult, returnsNewBox } from "./helper-shapes";

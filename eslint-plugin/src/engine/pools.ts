@@ -8,7 +8,8 @@
  */
 import type { TSESTree } from "@typescript-eslint/utils";
 import type { Scope } from "eslint";
-import { enclosingFunction, enclosingStatement, memberName, mentionsName, rootOf, unwrapExpression, walk } from "./ast";
+import { enclosingStatement, memberName, mentionsName, rootOf, unwrapExpression, walk } from "./ast";
+import { enclosingFunction } from "./ast-functions";
 import type { MissingRelease } from "./findings";
 import type { Resource } from "./model";
 

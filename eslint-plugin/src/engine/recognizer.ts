@@ -6,7 +6,8 @@
  */
 import type { TSESTree } from "@typescript-eslint/utils";
 import type { ParserServices } from "@typescript-eslint/utils";
-import { callOf, calleeName, dottedName, memberName, passedArguments, resultCalledBy, sameExpression, unwrapExpression } from "./ast";
+import { calleeName, dottedName, memberName, sameExpression, unwrapExpression } from "./ast";
+import { callOf, passedArguments, resultCalledBy } from "./ast-functions";
 import { FfiShapes, VtableCall } from "./ffi";
 import { isTableCall } from "./vtable-tables";
 import { mentionsCancelInterface, mentionsIid } from "./interface-ids";

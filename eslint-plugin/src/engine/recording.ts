@@ -7,7 +7,8 @@
  */
 import type { SourceCode } from "eslint";
 import type { TSESTree } from "@typescript-eslint/utils";
-import { blocksLeftByJump, enclosingStatement, isFunctionNode, isResultUsed, jumpsOutOfFinally, loopListKeys, patternIdentifiers, unwrapExpression } from "./ast";
+import { blocksLeftByJump, enclosingStatement, isResultUsed, jumpsOutOfFinally, loopListKeys, patternIdentifiers, unwrapExpression } from "./ast";
+import { isFunctionNode } from "./ast-functions";
 import { BOX_SLOTS } from "./slot-keys";
 import { fixesItsPrototype } from "./helper-shapes";
 import { isSlotLookup, isTableCall } from "./vtable-tables";

@@ -12,7 +12,8 @@ import type { SourceCode } from "eslint";
 import type { TSESTree } from "@typescript-eslint/utils";
 import type { VtableCall } from "./ffi";
 import type { HelperRole } from "./model";
-import { callOf, calleeName, cDeclaration, declaredFunctionName, enclosingFunction, namesInCode, sameExpression, unwrapExpression } from "./ast";
+import { calleeName, cDeclaration, declaredFunctionName, namesInCode, sameExpression, unwrapExpression } from "./ast";
+import { callOf, enclosingFunction } from "./ast-functions";
 import { escapeRegExp, type Vocabulary } from "./vocabulary";
 import { tableCallOf } from "./function-tables";
 

@@ -5,7 +5,8 @@
  */
 import type { Scope } from "eslint";
 import type { TSESTree } from "@typescript-eslint/utils";
-import { isImmediatelyInvoked, unwrapExpression } from "./ast";
+import { unwrapExpression } from "./ast";
+import { isImmediatelyInvoked } from "./ast-functions";
 import type { FunctionGraph } from "./segment-graph";
 
 type Node = TSESTree.Node;

@@ -7,7 +7,8 @@
  */
 import type { Scope, SourceCode } from "eslint";
 import type { TSESTree } from "@typescript-eslint/utils";
-import { memberName, numericLiteral, resultCalledBy, unwrapExpression } from "./ast";
+import { memberName, numericLiteral, unwrapExpression } from "./ast";
+import { resultCalledBy } from "./ast-functions";
 import { FunctionTables } from "./function-tables";
 import type { FfiLookups, FfiShapes } from "./ffi";
 import type { HelperRole, Sym } from "./model";

@@ -5,7 +5,7 @@
  */
 import type { TSESTree } from "@typescript-eslint/utils";
 import type { BeginWhilePending } from "../engine/findings";
-import { isFunctionNode } from "../engine/ast";
+import { isFunctionNode } from "../engine/ast-functions";
 import { insertBefore, namesVisibleAt } from "../util/edits";
 import type { Repair, RepairContext } from "../util/protocol-rule";
 import { lineOf, protocolRule } from "../util/protocol-rule";
