@@ -320,7 +320,7 @@ export class FfiShapes {
   releaseFunctionOfFile(callee: Node): { judgedByBody: boolean; each: boolean } | null {
     const fn = this.lookups.localFunction(callee) as TSESTree.FunctionLike | null;
     if (!fn || !("params" in fn) || !fn.body) return null;
-    const handsOn = handsOnItsObject(fn);
+    const handsOn = handsOnItsObject(fn, (method) => this.vocabulary.isReleaseInEitherCase(method));
     return { judgedByBody: !handsOn, each: handsOn && fn.params.length === 1 && fn.params[0].type === "RestElement" };
   }
 

@@ -136,11 +136,12 @@ export function onlyComputesItsResult(fn: TSESTree.FunctionLike): boolean {
 
 /**
  * Does the body hand the object it is given to some call: `vcall(p, 2)`, `new Deno.UnsafeFnPointer(fp, d).call(p)`,
- * `p.Release()`; for a rest parameter, each element of it in a loop over it (`for (const o of objects) comCall(o, 2)`)?
- * A release function of the file that does not (`function release(p) { if (p) log("gone") }`, or one whose Release was
- * deleted) releases nothing, whatever its name (spec 2a shape 8: a helper's role comes from its body).
+ * or call its Release (`p.Release()`, `isRelease`); for a rest parameter, each element of it in a loop over it (`for
+ * (const o of objects) comCall(o, 2)`)? A release function of the file that does not (`function release(p) { if (p)
+ * log("gone") }`, one whose Release was deleted, or `release(scope, p)` calling `scope.add(() => com.release(p))`)
+ * releases nothing, whatever its name (spec 2a shape 8: a helper's role comes from its body).
  */
-export function handsOnItsObject(fn: TSESTree.FunctionLike): boolean {
+export function handsOnItsObject(fn: TSESTree.FunctionLike, isRelease: (method: string) => boolean): boolean {
   let known = objectHanders.get(fn);
   if (known !== undefined) return known;
   known = false;
@@ -171,7 +172,8 @@ export function handsOnItsObject(fn: TSESTree.FunctionLike): boolean {
         const expr = unwrapExpression(arg);
         return expr.type === "Identifier" && names.has(expr.name);
       };
-      known = node.arguments.some(named) || (callee.type === "MemberExpression" && named(callee.object));
+      const method = callee.type === "MemberExpression" ? memberName(callee) : null;
+      known = node.arguments.some(named) || (callee.type === "MemberExpression" && method !== null && isRelease(method) && named(callee.object));
     });
   }
   objectHanders.set(fn, known);

@@ -117,6 +117,10 @@ export class Vocabulary {
   isRelease(name: string): boolean {
     return this.release.has(name);
   }
+  /** A Release method however its first letter is written (a wrapper object's `release()`). */
+  isReleaseInEitherCase(name: string): boolean {
+    return this.release.has(name) || this.release.has(name.charAt(0).toUpperCase() + name.slice(1));
+  }
   isAddRef(name: string): boolean {
     return this.addRef.has(name);
   }

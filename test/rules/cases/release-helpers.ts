@@ -3,6 +3,7 @@
  * shape 8: a helper's role comes from its body): one whose body shows no Release releases nothing, whatever its name.
  */
 import { BUN_VTABLE_CALL } from "./bun-dispatch";
+import { leakCase } from "./leaks";
 import type { RuleCases } from "./types";
 
 /** A session released with the file's `release(session)`, whose body is `body`. */
@@ -25,6 +26,33 @@ export function itemSize(pool: number): number {
 /** A body that only tests its parameter. */
 const NO_RELEASE = "  if (!object) return;\n";
 
+/**
+ * A koffi shell-menu runtime's `release(scope, self)`: no Release of its first parameter, it files the Release of its
+ * second in a cleanup scope (closed later by the caller's caller) and returns it. Its name says release; its body says
+ * registry. `end` ends `viewOf`, which holds `view`.
+ */
+const SCOPE_REGISTRAR = (end: string) => `import koffi from "koffi";
+const vt = (p: bigint, i: number) => koffi.decode(koffi.decode(p, 0, "void *"), i * 8, "void *");
+const com = {
+  call: (p: bigint, i: number, proto: unknown, ...a: unknown[]) => koffi.call(vt(p, i), proto, p, ...a) as number,
+  release: (p: bigint) => { koffi.call(vt(p, 2), "uint32 __stdcall R(void *)", p); },
+};
+class Scope {
+  private readonly cleanups: (() => void)[] = [];
+  add(cleanup: () => void): void { this.cleanups.push(cleanup); }
+  close(): void { for (const c of this.cleanups.splice(0).reverse()) c(); }
+}
+const release = (scope: Scope, self: bigint): bigint => {
+  scope.add(() => com.release(self));
+  return self;
+};
+export function viewOf(scope: Scope, folder: bigint, iid: Buffer): bigint {
+  const out: [bigint | null] = [null];
+  if (com.call(folder, 8, null, null, iid, out) < 0 || !out[0]) throw new Error("CreateViewObject");
+  const view = out[0];
+${end}}
+`;
+
 export const cases: RuleCases = {
   valid: [
     { name: "release(session), whose body calls the Release slot, releases it", code: SESSION("  if (object) vtableCall(object, SLOT_RELEASE, []);\n") },
@@ -32,8 +60,20 @@ export const cases: RuleCases = {
       name: "release(session), whose body hands its object to a method read at a byte offset (no Release named), releases it by its name",
       code: SESSION("  const vtable = read.ptr(object, 0);\n  (CFunction as any)({ ptr: read.ptr(vtable, 16), args: [FFIType.ptr], returns: FFIType.u32 })(object);\n"),
     },
+    {
+      name: "release(scope, p) that files p's Release in a cleanup scope (scope.add(() => com.release(p))) and returns it: p is handed to the scope, the scope is not released (no report)",
+      code: SCOPE_REGISTRAR("  return release(scope, view);\n"),
+    },
   ],
   invalid: [
+    leakCase(
+      "a pointer the scope registrar release(scope, p) is never given, used and dropped: it leaks (the registrar releases nothing by its name)",
+      (end) => SCOPE_REGISTRAR(`  com.call(view, 3, null);\n${end}  return 0n;\n`),
+      { pointer: "view", acquirer: "call", reached: "the return at line 21" },
+      [18, 7],
+      "com.release(view)",
+      "  com.call(view, 3, null);\n  return 0n;\n",
+    ),
     {
       name: "release(session), whose body shows no Release (it only tests its parameter), releases nothing: judged by its body, not its name",
       code: SESSION(NO_RELEASE),
@@ -79,7 +119,13 @@ ${body}}
 `;
 
 export const useAfterRelease: RuleCases = {
-  valid: [{ name: "comRelease(...objects) releases each of its arguments, after their last use", code: REST_RELEASE("  const n = vtableCall(a, SLOT_SIZE, []) + vtableCall(b, SLOT_SIZE, []);\n  comRelease(a, b);\n  return n;\n") }],
+  valid: [
+    { name: "comRelease(...objects) releases each of its arguments, after their last use", code: REST_RELEASE("  const n = vtableCall(a, SLOT_SIZE, []) + vtableCall(b, SLOT_SIZE, []);\n  comRelease(a, b);\n  return n;\n") },
+    {
+      name: "the scope registrar release(scope, p) given one scope twice: the scope is no pointer it releases (no second Release of it)",
+      code: SCOPE_REGISTRAR("  release(scope, view);\n  release(scope, folder);\n  return view;\n"),
+    },
+  ],
   invalid: [
     {
       name: "comRelease(...objects) releases its second argument too: a use of it after the call is a use after Release",
