@@ -33,8 +33,11 @@ export class Summaries {
     private readonly symbols: Symbols,
     private readonly graphs: ReadonlyMap<Node, FunctionGraph>,
     private readonly sourceText: string,
-    /** Does this callee name native code (an FFI export), whose in-parameters stay the caller's? */
-    private readonly nativeCallee: (callee: Node) => boolean = () => false,
+    /**
+     * Does this call keep nothing of its argument at `index`: native code (an FFI export), whose in-parameters stay the
+     * caller's, or a vtable call given it as the object (`comCall(object, 4, ...)` through an imported dispatcher)?
+     */
+    private readonly keepsNothingOf: (call: TSESTree.CallExpression, index: number) => boolean = () => false,
   ) {}
 
   summaryOf(fn: Node): Summary | null {
@@ -85,7 +88,7 @@ export class Summaries {
     if (summary === undefined) {
       const graph = this.graphs.get(fn);
       const readerOnly = !!graph && !graph.isInlined && fn.type !== "Program" && this.namesNoProtocol(fn, graph);
-      summary = readerOnly ? memberReaderSummary(fn as TSESTree.FunctionLike, this.symbols, (call) => this.nativeCallee(call.callee)) : null;
+      summary = readerOnly ? memberReaderSummary(fn as TSESTree.FunctionLike, this.symbols, (call, index) => this.keepsNothingOf(call, index)) : null;
       this.textual.set(fn, summary);
     }
     return summary;
@@ -97,7 +100,7 @@ export class Summaries {
    * file, or imported, whose summary says so (`readbackTexture(tex, w, h)` passing `tex` on to `readbackTextureInto`)?
    */
   private onlyUsesArgument(call: TSESTree.CallExpression, index: number): boolean {
-    if (this.nativeCallee(call.callee)) return true;
+    if (this.keepsNothingOf(call, index)) return true;
     const local = this.symbols.localFunction(call.callee);
     const summary = local ? this.summaryOf(local) : (this.symbols.importedRole(call.callee)?.summary ?? null);
     const effect = summary?.params[index];

@@ -83,6 +83,36 @@ export function putString(object: bigint, value: string): number {
 }
 `;
 
+/**
+ * A bun:ffi WMI client's `property(object, name)`: it uses `object` only inside the callback a wrapper runs at once
+ * (`withVariant((v) => comCall(object, GET, ...))`), as the object of a vtable call: the caller still owes its Release.
+ */
+const PROPERTY_IN_CALLBACK = (end: string) => `import { CFunction, FFIType, ptr, read, type Pointer } from "bun:ffi";
+export function comCall(object: Pointer, slot: number, argTypes: readonly FFIType[], values: readonly unknown[]): number {
+  const address = read.ptr(read.ptr(object, 0) as Pointer, slot * 8) as Pointer;
+  const method = CFunction({ ptr: address, returns: FFIType.i32, args: [FFIType.ptr, ...argTypes] }) as unknown as (...args: unknown[]) => number;
+  return method(object, ...values);
+}
+export function releaseCom(object: Pointer): void {
+  comCall(object, 2, [], []);
+}
+function withVariant<T>(fn: (value: Uint8Array) => T): T {
+  const variant = new Uint8Array(24);
+  try { return fn(variant); } finally { variant.fill(0); }
+}
+function property(object: Pointer, name: string): number {
+  return withVariant((variant) => comCall(object, 4, [FFIType.ptr, FFIType.ptr], [ptr(Buffer.from(name)), ptr(variant)]));
+}
+export function readOutput(service: Pointer, path: Pointer): number {
+  const out = new BigUint64Array(1);
+  const hr = comCall(service, 24, [FFIType.ptr, FFIType.ptr], [path, ptr(out)]);
+  if (hr !== 0 || out[0] === 0n) return hr;
+  const output = Number(out[0]) as Pointer;
+  const value = property(output, "ReturnValue");
+${end}  return value;
+}
+`;
+
 const blendDraw = (body: string) => `${PRELUDE}${BIND_BLEND}export function draw(): void {
   const out = Buffer.alloc(8);
   if (vcall(device, DEV_CREATE_BLEND_STATE, [FFIType.ptr], [out.ptr!]) !== 0) return;
@@ -138,6 +168,7 @@ export class Capture {
 
 export const cases: RuleCases = {
   valid: [
+    { name: "a helper using its parameter only inside a callback a wrapper runs at once, the caller releasing it after: no report", code: PROPERTY_IN_CALLBACK("  releaseCom(output);\n") },
     { name: "a wrapper's callback making an activation factory, the caller releasing it (release(interop)): no report", code: WRAPPED_FACTORY("  release(interop);\n") },
     { name: "a wrapper's callback only using the object the caller gives it (withHString(value, (h) => koffi.call(slot(object, 7), ...))): no report", code: WRAPPED_USE },
     { name: "an acquire helper whose result one caller keeps in a field (this.device = defaultDevice(en)) still acquires at its other calls: released there", code: FIELD_KEPT("  release(dev);\n") },
@@ -160,6 +191,14 @@ export function upload(): void {
     },
   ],
   invalid: [
+    leakCase(
+      "a helper using its parameter only inside a callback a wrapper runs at once, as a vtable call's object (withVariant((v) => comCall(object, GET, ...))): the caller still owes the release",
+      PROPERTY_IN_CALLBACK,
+      { pointer: "output", acquirer: "comCall", reached: "the return at line 23" },
+      [19, 14],
+      "comCall(output, 2, [], [])",
+      '  const value = property(output, "ReturnValue");\n  return value;\n',
+    ),
     leakCase(
       "a wrapper returning what the callback it is given returns (withHString(name, (h) => { ...; return out.readBigUInt64LE(0) })) hands its caller the callback's pointer: never released, it leaks",
       WRAPPED_FACTORY,
