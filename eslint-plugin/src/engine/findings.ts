@@ -80,6 +80,8 @@ export interface MissingRelease extends Base {
   releaseIsGuess?: boolean;
   /** For a collection emptied while it holds pointers: the loop that releases each of them first. */
   releaseEach?: string;
+  /** No variable, box or field ever named the pointer: it is the acquiring call's own value. */
+  unnamed?: boolean;
   /** The function or program whose exit leaks. */
   scope: Node;
 }

@@ -29,6 +29,8 @@ export interface Resource {
   ownerSlot: string | null;
   /** Display name, e.g. `cancel` or `call`. */
   name: string;
+  /** The name the site's own text gives it (`p.QueryInterface(iid)`), before a binding or a box read names it. */
+  readonly siteName: string;
   /** The statement that binds the pointer (for the Release suggestion). */
   ownerStatement: Node | null;
   /** The acquisition can fail without throwing (raw HRESULT, nullable result). */

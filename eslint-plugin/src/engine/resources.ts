@@ -68,16 +68,29 @@ export class ResourceTable {
     return this.resources[id];
   }
 
+  /**
+   * A site's text as a message names it: whole up to 60 characters; a longer call by its callee, its arguments
+   * elided (`com.createInstance(…)`), never cut inside a name.
+   */
+  private shortText(site: Node): string {
+    const text = this.text(site);
+    if (text.length <= 60) return text;
+    const callee = site.type === "CallExpression" || site.type === "NewExpression" ? this.text(site.callee) : null;
+    return callee !== null && callee.length <= 56 ? `${site.type === "NewExpression" ? "new " : ""}${callee}(…)` : `${text.slice(0, 59)}…`;
+  }
+
   create(site: Node, owned: boolean, isCall: boolean, isCancel: boolean, ownerSlot: string | null, acquirer: string): Resource {
     const id = this.resources.length;
+    const name = this.shortText(site);
     const res: Resource = {
       id,
       site,
+      siteName: name,
       ownKey: owned ? 2 * id : -1,
       protoKey: isCall ? 2 * id + 1 : -1,
       isCancel,
       ownerSlot,
-      name: this.text(site).slice(0, 60),
+      name,
       ownerStatement: null,
       mayFail: false,
       ffi: false,
@@ -118,7 +131,7 @@ export class ResourceTable {
     let res = byKey.get(key);
     if (!res) {
       res = this.create(site, false, true, false, null, "");
-      res.name = this.text(receiverOf(site)).slice(0, 60);
+      res.name = this.shortText(receiverOf(site));
       byKey.set(key, res);
     }
     return res;

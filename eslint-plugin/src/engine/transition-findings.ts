@@ -62,6 +62,7 @@ export function missingReleaseFinding(ctx: EngineContext, scope: Node, res: Reso
     releaseText: table?.text ?? ctx.releaseText(res.name, res.mayFail, res.ffi, res.acquirer),
     ...(table?.validFrom !== undefined ? { releaseValidFrom: table.validFrom } : {}),
     ...((table ? table.guess : ctx.releaseIsGuess(res.name, res.ffi)) ? { releaseIsGuess: true } : {}),
+    ...(res.name === res.siteName && !res.fromBox ? { unnamed: true } : {}),
     scope,
   };
 }

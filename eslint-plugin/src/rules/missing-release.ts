@@ -13,6 +13,9 @@ import { exitWords } from "../util/repairs";
 
 const MISSING_RELEASE =
   "`{{pointer}}` from `{{acquirer}}` is not released before {{reached}}. Call `{{release}}` on every path, for example in a `finally` block.";
+/** An acquisition whose result the statement drops (`com.createInstance(clsid, iid);`): no name holds it, nothing can release it. */
+const MISSING_RELEASE_DROPPED =
+  "The pointer `{{pointer}}` returns is dropped where it is acquired: nothing keeps it, so nothing can release it. Keep it in a variable and release it when done with it.";
 /** Where the pointer is lost at a statement that does not leave the function (an assignment, the acquisition again, a collection emptied). */
 const MISSING_RELEASE_BEFORE_LOSS = "`{{pointer}}` from `{{acquirer}}` is not released before {{reached}}. Call `{{release}}` before that.";
 
@@ -127,14 +130,32 @@ function releaseRepairs(finding: MissingRelease, context: RepairContext): Repair
   return repairs;
 }
 
+/** Is this acquisition's value thrown away by its statement (`p.QueryInterface(iid);`, `await com.create(clsid);`, `void f()`)? */
+function isDroppedResult(node: TSESTree.Node): boolean {
+  let value: TSESTree.Node = node;
+  for (let parent = value.parent; parent; value = parent, parent = value.parent) {
+    if (parent.type === "ExpressionStatement") return true;
+    const passesValueThrough =
+      parent.type === "AwaitExpression" || parent.type === "TSAsExpression" || parent.type === "TSNonNullExpression" || parent.type === "ChainExpression" || parent.type === "TSSatisfiesExpression";
+    if (parent.type === "UnaryExpression" && parent.operator === "void") return true;
+    if (!passesValueThrough) return false;
+  }
+  return false;
+}
+
 export default protocolRule({
   kind: "missing-release",
   description: "Require every pointer from `QueryInterface` or `CreateCall` to be released on every path",
   recommended: true,
   messageId: "missingRelease",
   message: MISSING_RELEASE,
-  otherMessages: { missingReleaseBeforeLoss: MISSING_RELEASE_BEFORE_LOSS },
-  messageIdOf: (finding) => ("overwritten" in finding.reached || "reacquired" in finding.reached || "dropped" in finding.reached ? "missingReleaseBeforeLoss" : "missingRelease"),
+  otherMessages: { missingReleaseBeforeLoss: MISSING_RELEASE_BEFORE_LOSS, missingReleaseDropped: MISSING_RELEASE_DROPPED },
+  messageIdOf: (finding) =>
+    finding.unnamed && !("dropped" in finding.reached) && isDroppedResult(finding.node)
+      ? "missingReleaseDropped"
+      : "overwritten" in finding.reached || "reacquired" in finding.reached || "dropped" in finding.reached
+        ? "missingReleaseBeforeLoss"
+        : "missingRelease",
   suggestionMessages: SUGGESTIONS,
   data: (finding) => ({ pointer: finding.pointer, acquirer: finding.acquirer, reached: reachedWords(finding), release: finding.releaseText }),
   related: relatedPlace,

@@ -382,6 +382,23 @@ declare const ActiveXObject: any;
   ],
   invalid: [
     {
+      name: "an acquisition whose statement drops its result: nothing can release it, its own message (keep it in a variable), no repair",
+      code: `function probe(obj: IUnknown) {
+  obj.QueryInterface<IUnknown>(IID_IFoo);
+}
+`,
+      errors: [{ messageId: "missingReleaseDropped", data: { pointer: "obj.QueryInterface<IUnknown>(IID_IFoo)" }, line: 2, column: 3, suggestions: [] }],
+    },
+    {
+      name: "a dropped acquisition in a loop, awaited, with a long call: named by its callee, arguments elided (not cut inside a name)",
+      code: `async function probeAll(com: { createInstance(clsid: string, iid: string): Promise<bigint> }) {
+  for (let i = 0; i < 3; i++) await com.createInstance("{C2CF3110-460E-4fc1-B9D0-8A1C0C9CC4BD}", "{B92B56A9-8B55-4E14-9A89-0199BBB6F93B}");
+}
+`,
+      options: [{ acquireFunctions: [{ name: "com.createInstance" }] }],
+      errors: [{ messageId: "missingReleaseDropped", data: { pointer: "com.createInstance(…)" }, line: 2, column: 37, suggestions: [] }],
+    },
+    {
       name: "a local assigned another pointer made from the first (`p = p.QueryInterface(...)`): lost there, no Release written before (the new one is made from it)",
       code: `function chain(obj: IUnknown) {
   let p = obj.QueryInterface<IUnknown>(IID_IFoo);
