@@ -5,7 +5,7 @@
  */
 import type { SourceCode } from "eslint";
 import type { TSESTree } from "@typescript-eslint/utils";
-import { dottedName, isNullishLiteral, memberName, unwrapExpression, walk } from "./ast";
+import { dottedName, isNullishLiteral, isPropertyName, memberName, unwrapExpression, walk } from "./ast";
 import { isFunctionNode, returnedValues } from "./ast-functions";
 import { isBoxCreation, isKoffi, namesPointerType } from "./out-box-shapes";
 import { escapeRegExp } from "./vocabulary";
@@ -304,9 +304,9 @@ function isPrintedOrCompared(ref: TSESTree.Identifier): boolean {
 const callbackResults = new WeakMap<TSESTree.Node, number | null>();
 
 /**
- * `withHString(name, body)` returning `body(h)` on every return: a wrapper that hands back what the function it is given
- * returns. The index of that parameter, or null. (A call of such a wrapper with a function written in place returns what
- * that function returns: call-effects.ts.)
+ * `withHString(name, body)` returning `body(h)` on every return, and doing nothing else with `body` than calling it: a
+ * wrapper that runs the function it is given while it runs and hands back what it returns. The index of that parameter,
+ * or null. (A call of such a wrapper with a function written in place returns what that function returns: call-effects.ts.)
  */
 export function returnsCallbackResult(fn: TSESTree.FunctionLike): number | null {
   let known = callbackResults.get(fn);
@@ -324,6 +324,19 @@ export function returnsCallbackResult(fn: TSESTree.FunctionLike): number | null 
     }
     known = index;
   }
+  if (known !== null && !onlyCalled(fn, (fn.params[known] as TSESTree.Identifier).name)) known = null;
   callbackResults.set(fn, known);
   return known;
+}
+
+/** Is every mention of `name` in the function's body a call of it (`fn(x)`): not stored, passed on or kept by a closure? */
+function onlyCalled(fn: TSESTree.FunctionLike, name: string): boolean {
+  let only = true;
+  if (fn.body)
+    walk(fn.body, (node) => {
+      if (!only || node.type !== "Identifier" || node.name !== name) return;
+      if (isPropertyName(node)) return;
+      only = node.parent?.type === "CallExpression" && node.parent.callee === node;
+    });
+  return only;
 }

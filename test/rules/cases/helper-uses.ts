@@ -170,6 +170,10 @@ export const cases: RuleCases = {
   valid: [
     { name: "a helper using its parameter only inside a callback a wrapper runs at once, the caller releasing it after: no report", code: PROPERTY_IN_CALLBACK("  releaseCom(output);\n") },
     { name: "a wrapper's callback making an activation factory, the caller releasing it (release(interop)): no report", code: WRAPPED_FACTORY("  release(interop);\n") },
+    {
+      name: "a function that keeps the callback it runs (kept.push(body)) is no wrapper: what it returns is not taken for the callback's pointer (no report, the callback hands its pointer on)",
+      code: WRAPPED_FACTORY("").replace("  try { return body(h); }", "  kept.push(body);\n  try { return body(h); }").replace("const withHString", "const kept: unknown[] = [];\nconst withHString"),
+    },
     { name: "a wrapper's callback only using the object the caller gives it (withHString(value, (h) => koffi.call(slot(object, 7), ...))): no report", code: WRAPPED_USE },
     { name: "an acquire helper whose result one caller keeps in a field (this.device = defaultDevice(en)) still acquires at its other calls: released there", code: FIELD_KEPT("  release(dev);\n") },
     { name: "a helper that tests its argument against null and binds it: the caller releases it", code: blendDraw("  comRelease(blend);\n") },
