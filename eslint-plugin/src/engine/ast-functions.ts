@@ -80,3 +80,20 @@ export function passedArguments(call: TSESTree.CallExpression): TSESTree.CallExp
   const [first] = call.arguments;
   return isDotCall(unwrapExpression(call.callee)) && first && first.type !== "SpreadElement" && isNullishLiteral(first) ? call.arguments.slice(1) : call.arguments;
 }
+
+/** Array methods that call the function they are given before they return. */
+const ITERATES_AT_ONCE = new Set(["map", "forEach", "filter", "some", "every", "find", "findIndex", "findLast", "findLastIndex", "flatMap", "reduce", "reduceRight", "sort"]);
+
+/**
+ * Does this function run while the expression that makes it runs: called at once, the callback of an array's own
+ * iteration (`items.map((x) => ...)`), or the callback a wrapper runs (`wrapperCallbackIndex` of the callee, for
+ * `withBstr(value, (b) => ...)`)? Not one given to `setTimeout` or `push`, which may run it later.
+ */
+export function runsAtOnce(fn: Node, wrapperCallbackIndex: (callee: Node) => number | null): boolean {
+  if (isImmediatelyInvoked(fn)) return true;
+  const call = fn.parent;
+  if (call?.type !== "CallExpression" || call.callee === fn) return false;
+  const callee = unwrapExpression(call.callee);
+  if (callee.type === "MemberExpression" && call.arguments[0] === fn && ITERATES_AT_ONCE.has(memberName(callee) ?? "")) return true;
+  return call.arguments[wrapperCallbackIndex(call.callee) ?? -1] === fn;
+}

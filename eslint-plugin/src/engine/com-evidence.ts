@@ -6,9 +6,8 @@
  */
 import type { TSESTree } from "@typescript-eslint/utils";
 import { calleeName, dottedName, memberName, propertyNames, rootOf, unwrapExpression, walk, wrappedValue } from "./ast";
-import { functionReturning, isFunctionNode } from "./ast-functions";
+import { functionReturning } from "./ast-functions";
 import type { FfiLookups, FfiShapes } from "./ffi";
-import { returnsCallbackResult } from "./helper-shapes";
 import { isTableCall } from "./vtable-tables";
 import type { Vocabulary } from "./vocabulary";
 
@@ -222,7 +221,7 @@ export class ComEvidence {
     if (known === undefined) {
       this.resultEvidence.set(fn, false); // a result that leads back to this function proves nothing
       const name = functionName(fn);
-      const calls = name === undefined ? wrapperCallOf(fn, this.lookups) : ((this.callsByName ??= callsByName(rootOf(fn))).get(`call ${name}`) ?? []).filter((call) => this.lookups.localFunction(call.callee) === fn);
+      const calls = name === undefined ? wrapperCallOf(fn, (callee) => this.lookups.wrapperCallbackIndex(callee)) : ((this.callsByName ??= callsByName(rootOf(fn))).get(`call ${name}`) ?? []).filter((call) => this.lookups.localFunction(call.callee) === fn);
       const perCall = calls.map((call) => this.resultUses(call));
       // A call whose result is freed as memory (an HSTRING of a WinRT getter) is no COM object's, and owes no Release
       // itself (`isMemoryResult`): the helper's other calls decide.
@@ -374,10 +373,7 @@ function functionName(fn: TSESTree.FunctionLike): string | undefined {
 }
 
 /** A function written in place for a wrapper (of the file, or imported) that returns its result (`withHString(name, (h) => ...)`): that call is its call. */
-function wrapperCallOf(fn: TSESTree.FunctionLike, lookups: Pick<FfiLookups, "localFunction" | "importedRole">): TSESTree.CallExpression[] {
+function wrapperCallOf(fn: TSESTree.FunctionLike, wrapperCallbackIndex: (callee: Node) => number | null): TSESTree.CallExpression[] {
   const call = fn.parent;
-  if (call?.type !== "CallExpression") return [];
-  const wrapper = lookups.localFunction(call.callee);
-  const index = wrapper ? (isFunctionNode(wrapper) ? returnsCallbackResult(wrapper) : null) : lookups.importedRole(call.callee)?.summary?.returnsCallbackResult;
-  return call.arguments[index ?? -1] === fn ? [call] : [];
+  return call?.type === "CallExpression" && call.arguments[wrapperCallbackIndex(call.callee) ?? -1] === fn ? [call] : [];
 }

@@ -22,7 +22,7 @@ import { denoVtableSlot, isDenoNativeCall } from "./deno-calls";
 import { isBunReadNamespace, isKoffi } from "./out-box-shapes";
 import { OutBoxes } from "./out-boxes";
 import { MethodLookups } from "./method-lookups";
-import { handsOnItsObject } from "./helper-shapes";
+import { handsOnItsObject, releasesAnotherParameter } from "./helper-shapes";
 import { isSlotConstantName, isSlotLookup, isTableCall, VTABLE_OBJECT, VtableTables } from "./vtable-tables";
 import type { IUnknownMethod, Vocabulary } from "./vocabulary";
 import type { HelperRole } from "./model";
@@ -54,6 +54,8 @@ export interface FfiLookups {
   localFunction(callee: Node): Node | null;
   /** What a helper imported from the repository's other modules is (imported-roles.ts), or null. */
   importedRole(callee: Node): HelperRole | null;
+  /** The parameter a wrapper runs at once and returns the result of (`withBstr(value, fn)`), or null. */
+  wrapperCallbackIndex(callee: Node): number | null;
 }
 
 export class FfiShapes {
@@ -320,9 +322,14 @@ export class FfiShapes {
   releaseFunctionOfFile(callee: Node): { judgedByBody: boolean; each: boolean } | null {
     const fn = this.lookups.localFunction(callee) as TSESTree.FunctionLike | null;
     if (!fn || !("params" in fn) || !fn.body) return null;
-    const handsOn = handsOnItsObject(fn, (method) => this.vocabulary.isReleaseInEitherCase(method));
-    return { judgedByBody: !handsOn, each: handsOn && fn.params.length === 1 && fn.params[0].type === "RestElement" };
+    const handsOn = handsOnItsObject(fn);
+    // (A registrar, `release(scope, p)` filing `p`'s Release with `scope`, hands `scope` on too: its body says what it does.)
+    let registrar = this.registrars.get(fn);
+    if (registrar === undefined) this.registrars.set(fn, (registrar = handsOn && releasesAnotherParameter(fn, (name) => this.vocabulary.isReleaseInEitherCase(name) || this.vocabulary.isReleaseFunction(name))));
+    return { judgedByBody: !handsOn || registrar, each: handsOn && fn.params.length === 1 && fn.params[0].type === "RestElement" };
   }
+
+  private readonly registrars = new Map<Node, boolean>();
 
   /** `vcall`, `callVtable`, a function of the file that indexes a vtable: a call of it names its method by a slot. */
   looksLikeDispatcher(callee: Node): boolean {

@@ -136,12 +136,11 @@ export function onlyComputesItsResult(fn: TSESTree.FunctionLike): boolean {
 
 /**
  * Does the body hand the object it is given to some call: `vcall(p, 2)`, `new Deno.UnsafeFnPointer(fp, d).call(p)`,
- * or call its Release (`p.Release()`, `isRelease`); for a rest parameter, each element of it in a loop over it (`for
- * (const o of objects) comCall(o, 2)`)? A release function of the file that does not (`function release(p) { if (p)
- * log("gone") }`, one whose Release was deleted, or `release(scope, p)` calling `scope.add(() => com.release(p))`)
- * releases nothing, whatever its name (spec 2a shape 8: a helper's role comes from its body).
+ * `p.Release()`; for a rest parameter, each element of it in a loop over it (`for (const o of objects) comCall(o, 2)`)?
+ * A release function of the file that does not (`function release(p) { if (p) log("gone") }`, or one whose Release was
+ * deleted) releases nothing, whatever its name (spec 2a shape 8: a helper's role comes from its body).
  */
-export function handsOnItsObject(fn: TSESTree.FunctionLike, isRelease: (method: string) => boolean): boolean {
+export function handsOnItsObject(fn: TSESTree.FunctionLike): boolean {
   let known = objectHanders.get(fn);
   if (known !== undefined) return known;
   known = false;
@@ -172,12 +171,34 @@ export function handsOnItsObject(fn: TSESTree.FunctionLike, isRelease: (method: 
         const expr = unwrapExpression(arg);
         return expr.type === "Identifier" && names.has(expr.name);
       };
-      const method = callee.type === "MemberExpression" ? memberName(callee) : null;
-      known = node.arguments.some(named) || (callee.type === "MemberExpression" && method !== null && isRelease(method) && named(callee.object));
+      known = node.arguments.some(named) || (callee.type === "MemberExpression" && named(callee.object));
     });
   }
   objectHanders.set(fn, known);
   return known;
+}
+
+/**
+ * Does the body (its closures too) release a parameter other than the first (`release(scope, p)` filing
+ * `scope.add(() => com.release(p))`, `defer(scope, () => p.Release())`)? Then the first is no object it releases: a
+ * registrar, judged by its body. `isRelease`: whether a callee's or method's name is a release (the vocabulary's).
+ */
+export function releasesAnotherParameter(fn: TSESTree.FunctionLike, isRelease: (name: string) => boolean): boolean {
+  const others = new Set(fn.params.slice(1).flatMap((p) => (p.type === "Identifier" ? [p.name] : [])));
+  let found = false;
+  if (fn.body && others.size > 0)
+    walk(fn.body, (node) => {
+      if (found || node.type !== "CallExpression") return;
+      const callee = unwrapExpression(node.callee);
+      const name = callee.type === "Identifier" ? callee.name : callee.type === "MemberExpression" ? memberName(callee) : null;
+      if (name === null || !isRelease(name)) return;
+      const names = (expr: TSESTree.Node) => {
+        const value = unwrapExpression(expr);
+        return value.type === "Identifier" && others.has(value.name);
+      };
+      found = node.arguments.some(names) || (callee.type === "MemberExpression" && names(callee.object));
+    });
+  return found;
 }
 
 /** `function pointer_slot() { return new BigUint64Array(1) }`: every return makes a new out box (out-box-shapes.ts). */
@@ -312,7 +333,8 @@ export function returnsCallbackResult(fn: TSESTree.FunctionLike): number | null 
   let known = callbackResults.get(fn);
   if (known !== undefined) return known;
   known = null;
-  const values = returnedValues(fn);
+  // (A generator's call runs nothing yet: it returns an iterator.)
+  const values = fn.generator ? [] : returnedValues(fn);
   for (const value of values) {
     let expr = value && unwrapExpression(value);
     if (expr?.type === "AwaitExpression") expr = unwrapExpression(expr.argument);

@@ -4,6 +4,7 @@
  */
 import type { TSESTree } from "@typescript-eslint/utils";
 import type { ParamEffect, Summary } from "./model";
+import { enclosingFunction, runsAtOnce } from "./ast-functions";
 import { isValueUse } from "./helper-shapes";
 import type { Symbols } from "./symbols";
 
@@ -25,7 +26,7 @@ export function memberReaderSummary(fn: TSESTree.FunctionLike, symbols: Symbols,
   // Each parameter on its own: one kept or handed on (`escape`) leaves the others the caller's.
   const params = fn.params.map((declared, i): ParamEffect => {
     const param = declared.type === "AssignmentPattern" ? declared.left : declared;
-    const uses = param.type === "Identifier" ? paramUses(param, symbols, onlyUses, (name) => (paramIndex.get(name) ?? i) !== i ? paramIndex.get(name)! : null) : null;
+    const uses = param.type === "Identifier" ? paramUses(fn, param, symbols, onlyUses, (name) => (paramIndex.get(name) ?? i) !== i ? paramIndex.get(name)! : null) : null;
     if (uses === null) return { kind: "escape" };
     if (uses.into !== null) return { kind: "escape", into: uses.into };
     return uses.members.size > 0 ? { kind: "none", members: [...uses.members] } : { kind: "none" };
@@ -39,6 +40,7 @@ export function memberReaderSummary(fn: TSESTree.FunctionLike, symbols: Symbols,
  * copies the parameter or its elements into (`cached[i] = incoming[i]`), which then holds them.
  */
 function paramUses(
+  fn: TSESTree.FunctionLike,
   param: TSESTree.Identifier,
   symbols: Symbols,
   onlyUses: (call: TSESTree.CallExpression, index: number) => boolean,
@@ -57,7 +59,10 @@ function paramUses(
     return true;
   };
   for (const ref of symbols.referencesOf(param)) {
-    if (ref === param || isValueUse(ref, onlyUses)) continue;
+    if (ref === param) continue;
+    // In a closure that may run after the call (`return () => vcall(p, 4)`, `setTimeout(...)`): kept, unless only printed or compared.
+    if (!runsWithCall(ref, fn, symbols) && !isValueUse(ref, () => false)) return null;
+    if (isValueUse(ref, onlyUses)) continue;
     if (copiedInto(ref)) continue;
     const parent = ref.parent;
     if (parent?.type !== "MemberExpression" || parent.object !== ref) return null;
@@ -75,4 +80,10 @@ function paramUses(
     if (parent.property.name !== "length") members.add(parent.property.name);
   }
   return { members, into };
+}
+
+/** Does the code at `ref` run during a call of `fn`: in its own body, or in functions it runs at once (an IIFE, a wrapper's callback)? */
+function runsWithCall(ref: Node, fn: TSESTree.FunctionLike, symbols: Symbols): boolean {
+  for (let inner = enclosingFunction(ref); inner && inner !== fn; inner = enclosingFunction(inner)) if (!runsAtOnce(inner, (callee) => symbols.wrapperCallbackIndex(callee))) return false;
+  return true;
 }

@@ -11,7 +11,7 @@ import type { Acquisitions } from "./acquisitions";
 import type { ImportedRoles } from "./imported-roles";
 import type { Event, Sym } from "./model";
 import type { ObjectLiterals } from "./object-literals";
-import { readsParamAsValue, returnsCallbackResult } from "./helper-shapes";
+import { readsParamAsValue } from "./helper-shapes";
 import { poolStore } from "./pools";
 import type { ApiCall, Recognizer } from "./recognizer";
 import type { ResourceTable } from "./resources";
@@ -90,7 +90,7 @@ export class OtherCalls {
         const expr = arg.type === "SpreadElement" ? arg.argument : arg;
         return { sym: s.sym(expr), key: s.keyOf(expr), expr, ...(expr.type === "Identifier" && s.isModuleVariable(expr) ? { moduleVariable: true } : {}) };
       });
-      const callback = callbackWritten(local && isFunctionNode(local) ? returnsCallbackResult(local) : (imported?.summary?.returnsCallbackResult ?? null), args);
+      const callback = callbackWritten(s.wrapperCallbackIndex(node.callee), args);
       this.recordEvent({ k: "callLocal", node, callee: local, ...(local ? {} : { summary: imported!.summary! }), ...(callback ? { callback } : {}), args: allArgs, result });
       return;
     }

@@ -69,14 +69,18 @@ export class ResourceTable {
   }
 
   /**
-   * A site's text as a message names it: whole up to 60 characters; a longer call by its callee, its arguments
-   * elided (`com.createInstance(…)`), never cut inside a name.
+   * A site's text as a message names it: whole up to 60 characters; a longer call by its callee, its arguments elided
+   * (`com.createInstance(…)`), a long callee by its last names (`….activeSelection.QueryInterface(…)`); else cut, marked `…`.
    */
   private shortText(site: Node): string {
     const text = this.text(site);
     if (text.length <= 60) return text;
-    const callee = site.type === "CallExpression" || site.type === "NewExpression" ? this.text(site.callee) : null;
-    return callee !== null && callee.length <= 56 ? `${site.type === "NewExpression" ? "new " : ""}${callee}(…)` : `${text.slice(0, 59)}…`;
+    if (site.type !== "CallExpression" && site.type !== "NewExpression") return `${text.slice(0, 59)}…`;
+    let callee = this.text(site.callee);
+    // Leading names dropped while it is too long and has a dot left to cut at (`…` then stands for them).
+    const names = callee.split(".");
+    for (let from = 1; callee.length > 54 && from < names.length; from++) callee = `….${names.slice(from).join(".")}`;
+    return `${site.type === "NewExpression" ? "new " : ""}${callee.length > 56 ? `${callee.slice(0, 55)}…` : callee}(…)`;
   }
 
   create(site: Node, owned: boolean, isCall: boolean, isCancel: boolean, ownerSlot: string | null, acquirer: string): Resource {

@@ -19,7 +19,8 @@ import type { SolveOptions } from "./solver";
 import type { Symbols } from "./symbols";
 import { capturedReleaseCandidates, copiesIntoCache, parameterBoxSlots, returnsOwned, summaryOfCall } from "./call-effects";
 import { memberReaderSummary } from "./member-readers";
-import { returnsCallbackResult } from "./helper-shapes";
+import { runsAtOnce } from "./ast-functions";
+import { isValueUse, returnsCallbackResult } from "./helper-shapes";
 
 type Node = TSESTree.Node;
 
@@ -266,7 +267,8 @@ export class Summaries {
 
 /**
  * A wrapper's summary says which parameter's result it returns (`withBstr(value, fn)` returning `fn(bstr)`), for its callers
- * here and its importers; one that hands every argument on (to `allocBstr(value)`) has that summary, not none.
+ * here and its importers. A wrapper with no summary of its own (every argument handed on, or left unchecked) gets one
+ * that says just that: each argument escapes, as with no summary, and the callback's result is returned.
  */
 function withCallbackIndex(fn: TSESTree.FunctionLike, summary: Summary | null): Summary | null {
   const index = returnsCallbackResult(fn);
@@ -313,10 +315,10 @@ function membersHandedOn(
 }
 
 /**
- * Is the variable (a parameter too) kept by a closure that may outlive the call: `return { mute() { slot(volume, ...) } }`?
- * A callback handed straight to a call (`items.map((x) => x + size(p))`) is taken to run during it. (Not symbols'
- * `referencedByClosures`: that one leaves out the methods of an object literal holding the variable, which are just
- * what keeps a parameter here.)
+ * Is the variable (a parameter too) kept by a closure that may outlive the call: `return { mute() { slot(volume, ...) } }`,
+ * `setTimeout(() => vcall(p, 4))`? A callback an array method or a wrapper runs at once (`items.map((x) => x + size(p))`,
+ * ast-functions.ts `runsAtOnce`) runs during it. (Not symbols' `referencedByClosures`: that one leaves out the methods of
+ * an object literal holding the variable, which are just what keeps a parameter here.)
  */
 function isKeptByClosures(symbols: Symbols, node: TSESTree.Identifier): boolean {
   const variable = symbols.variableOf(node);
@@ -325,7 +327,7 @@ function isKeptByClosures(symbols: Symbols, node: TSESTree.Identifier): boolean 
   return variable.references.some((ref) => {
     const from = ref.from.variableScope;
     if (from === own) return false;
-    const closure = from.block as TSESTree.Node;
-    return !(closure.parent?.type === "CallExpression" && closure.parent.arguments.includes(closure as TSESTree.CallExpressionArgument));
+    // (One that only prints or compares it later, `setTimeout(() => log(String(call)))`, reads a number, not the object.)
+    return !runsAtOnce(from.block as TSESTree.Node, (callee) => symbols.wrapperCallbackIndex(callee)) && !isValueUse(ref.identifier as TSESTree.Identifier, () => false);
   });
 }

@@ -8,7 +8,7 @@
 import type { Scope, SourceCode } from "eslint";
 import type { TSESTree } from "@typescript-eslint/utils";
 import { memberName, numericLiteral, unwrapExpression } from "./ast";
-import { resultCalledBy } from "./ast-functions";
+import { isFunctionNode, resultCalledBy } from "./ast-functions";
 import { FunctionTables } from "./function-tables";
 import type { FfiLookups, FfiShapes } from "./ffi";
 import type { HelperRole, Sym } from "./model";
@@ -16,7 +16,7 @@ import type { ApiCall } from "./recognizer";
 import type { ResourceTable } from "./resources";
 import type { FunctionGraph } from "./segment-graph";
 import { ReferenceScopes } from "./reference-scopes";
-import { conversionOperand, endsOnFailure, endsProcessFunction, handsSlotToDispatcher, indexesVtable, isExitCall } from "./helper-shapes";
+import { conversionOperand, endsOnFailure, endsProcessFunction, handsSlotToDispatcher, indexesVtable, isExitCall, returnsCallbackResult } from "./helper-shapes";
 import { capturedOnlyByLaterClosures, declaredOf, inOwnLiteralMethod, isExported, outerReferences, ownsScope, referencedByClosures } from "./scope-homes";
 
 type Node = TSESTree.Node;
@@ -365,6 +365,16 @@ export class Symbols implements FfiLookups {
     let exported = this.exportedCache.get(variable);
     if (exported === undefined) this.exportedCache.set(variable, (exported = isExported(variable)));
     return exported;
+  }
+
+  /**
+   * The parameter a wrapper (of this file, or imported) runs at once and returns the result of (`withBstr(value, fn)`
+   * returning `fn(bstr)`: helper-shapes.ts `returnsCallbackResult`), or null.
+   */
+  wrapperCallbackIndex(callee: Node): number | null {
+    const fn = this.localFunction(callee);
+    if (fn) return isFunctionNode(fn) ? returnsCallbackResult(fn) : null;
+    return this.importedRole(callee)?.summary?.returnsCallbackResult ?? null;
   }
 
   /** The function of this file a callee names: `helper(...)`, `const helper = () => ...`, `this.method(...)`. */

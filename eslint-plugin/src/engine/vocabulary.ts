@@ -257,7 +257,8 @@ export class Vocabulary {
     // An interface ID (`IID_IPropertyStore`) next to a binding's own words and a box: a file that acquires and may
     // release nothing at all.
     const interfaceId = /\bIID_I[A-Z]\w*/;
-    // A lower-case one as a name of its own (`release(p)`, `com.release(p)`, `releaseCom(p)`; not a C library's `foo_release(h)`).
+    // A lower-case one as a name of its own, or the start of one (`release(p)`, `com.release(p)`, `releaseCom(p)`; also
+    // `releaseLock(l)`, which only costs an analysis where a binding and a box are there too; not a C library's `foo_release(h)`).
     const ownReleaseCall = new RegExp(`(?<![\\w$])(?:${this.naming.releaseMethods.map((m) => escapeRegExp(lowerFirst(m))).join("|") || "release"})[\\w$]*\\s*\\(\\s*[\\w$]`);
     // ...or a lower-case `queryInterface` of the repository's own (`com.queryInterface(p, iid)` of an imported table),
     // whose pointer may be the leak...

@@ -13,9 +13,12 @@ import { exitWords } from "../util/repairs";
 
 const MISSING_RELEASE =
   "`{{pointer}}` from `{{acquirer}}` is not released before {{reached}}. Call `{{release}}` on every path, for example in a `finally` block.";
-/** An acquisition whose result the statement drops (`com.createInstance(clsid, iid);`): no name holds it, nothing can release it. */
-const MISSING_RELEASE_DROPPED =
-  "The pointer `{{pointer}}` returns is dropped where it is acquired: nothing keeps it, so nothing can release it. Keep it in a variable and release it when done with it.";
+/**
+ * A pointer no variable, box or field ever holds (`com.createInstance(clsid, iid);`, `obj.QueryInterface(iid).GetName()`):
+ * no Release can name it, so the message asks to keep it first.
+ */
+const MISSING_RELEASE_UNNAMED =
+  "The pointer `{{pointer}}` returns is never kept in a variable, so nothing can release it. Keep it in a variable and release it when done with it.";
 /** Where the pointer is lost at a statement that does not leave the function (an assignment, the acquisition again, a collection emptied). */
 const MISSING_RELEASE_BEFORE_LOSS = "`{{pointer}}` from `{{acquirer}}` is not released before {{reached}}. Call `{{release}}` before that.";
 
@@ -130,29 +133,16 @@ function releaseRepairs(finding: MissingRelease, context: RepairContext): Repair
   return repairs;
 }
 
-/** Is this acquisition's value thrown away by its statement (`p.QueryInterface(iid);`, `await com.create(clsid);`, `void f()`)? */
-function isDroppedResult(node: TSESTree.Node): boolean {
-  let value: TSESTree.Node = node;
-  for (let parent = value.parent; parent; value = parent, parent = value.parent) {
-    if (parent.type === "ExpressionStatement") return true;
-    const passesValueThrough =
-      parent.type === "AwaitExpression" || parent.type === "TSAsExpression" || parent.type === "TSNonNullExpression" || parent.type === "ChainExpression" || parent.type === "TSSatisfiesExpression";
-    if (parent.type === "UnaryExpression" && parent.operator === "void") return true;
-    if (!passesValueThrough) return false;
-  }
-  return false;
-}
-
 export default protocolRule({
   kind: "missing-release",
   description: "Require every pointer from `QueryInterface` or `CreateCall` to be released on every path",
   recommended: true,
   messageId: "missingRelease",
   message: MISSING_RELEASE,
-  otherMessages: { missingReleaseBeforeLoss: MISSING_RELEASE_BEFORE_LOSS, missingReleaseDropped: MISSING_RELEASE_DROPPED },
+  otherMessages: { missingReleaseBeforeLoss: MISSING_RELEASE_BEFORE_LOSS, missingReleaseUnnamed: MISSING_RELEASE_UNNAMED },
   messageIdOf: (finding) =>
-    finding.unnamed && !("dropped" in finding.reached) && isDroppedResult(finding.node)
-      ? "missingReleaseDropped"
+    finding.unnamed && !("dropped" in finding.reached)
+      ? "missingReleaseUnnamed"
       : "overwritten" in finding.reached || "reacquired" in finding.reached || "dropped" in finding.reached
         ? "missingReleaseBeforeLoss"
         : "missingRelease",

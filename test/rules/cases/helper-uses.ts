@@ -169,6 +169,17 @@ export class Capture {
 export const cases: RuleCases = {
   valid: [
     { name: "a helper using its parameter only inside a callback a wrapper runs at once, the caller releasing it after: no report", code: PROPERTY_IN_CALLBACK("  releaseCom(output);\n") },
+    {
+      name: "a helper using its parameter as a vtable call's object in a closure that may run later (setTimeout): the closure keeps it, the caller owes nothing here (no report)",
+      code: PROPERTY_IN_CALLBACK("").replace(
+        "  return withVariant((variant) => comCall(object, 4, [FFIType.ptr, FFIType.ptr], [ptr(Buffer.from(name)), ptr(variant)]));",
+        "  setTimeout(() => comCall(object, 4, [FFIType.ptr], [ptr(Buffer.from(name))]), 10);\n  return 0;",
+      ),
+    },
+    {
+      name: "a generator that returns its callback's result runs nothing when called: its iterator is no pointer (no report)",
+      code: WRAPPED_FACTORY("").replace("const withHString = <T>(value: string, body: (h: bigint) => T): T => {", "function* lazily<T>(body: () => T) { return body(); }\nconst withHString = <T>(value: string, body: (h: bigint) => T): T => {").replace("export function interopOf(iid: Buffer): number {", "export function later(): void {\n  const it = lazily(() => activationFactory(\"X\", Buffer.alloc(16)));\n  it.next();\n}\nexport function interopOf(iid: Buffer): number {").replace("  return value;\n}\n", "  release(interop);\n  return value;\n}\n"),
+    },
     { name: "a wrapper's callback making an activation factory, the caller releasing it (release(interop)): no report", code: WRAPPED_FACTORY("  release(interop);\n") },
     {
       name: "a function that keeps the callback it runs (kept.push(body)) is no wrapper: what it returns is not taken for the callback's pointer (no report, the callback hands its pointer on)",

@@ -387,7 +387,15 @@ declare const ActiveXObject: any;
   obj.QueryInterface<IUnknown>(IID_IFoo);
 }
 `,
-      errors: [{ messageId: "missingReleaseDropped", data: { pointer: "obj.QueryInterface<IUnknown>(IID_IFoo)" }, line: 2, column: 3, suggestions: [] }],
+      errors: [{ messageId: "missingReleaseUnnamed", data: { pointer: "obj.QueryInterface<IUnknown>(IID_IFoo)" }, line: 2, column: 3, suggestions: [] }],
+    },
+    {
+      name: "a pointer used in place and never kept (obj.QueryInterface(iid).GetName()): the same message, not a Release of the call written again",
+      code: `function nameOf(obj: IUnknown & { QueryInterface(iid: unknown): { GetName(): string } }) {
+  return obj.QueryInterface(IID_IFoo).GetName();
+}
+`,
+      errors: [{ messageId: "missingReleaseUnnamed", data: { pointer: "obj.QueryInterface(IID_IFoo)" }, line: 2, column: 10, suggestions: [] }],
     },
     {
       name: "a dropped acquisition in a loop, awaited, with a long call: named by its callee, arguments elided (not cut inside a name)",
@@ -396,7 +404,7 @@ declare const ActiveXObject: any;
 }
 `,
       options: [{ acquireFunctions: [{ name: "com.createInstance" }] }],
-      errors: [{ messageId: "missingReleaseDropped", data: { pointer: "com.createInstance(…)" }, line: 2, column: 37, suggestions: [] }],
+      errors: [{ messageId: "missingReleaseUnnamed", data: { pointer: "com.createInstance(…)" }, line: 2, column: 37, suggestions: [] }],
     },
     {
       name: "a local assigned another pointer made from the first (`p = p.QueryInterface(...)`): lost there, no Release written before (the new one is made from it)",

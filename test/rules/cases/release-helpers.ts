@@ -64,6 +64,14 @@ export const cases: RuleCases = {
       name: "release(scope, p) that files p's Release in a cleanup scope (scope.add(() => com.release(p))) and returns it: p is handed to the scope, the scope is not released (no report)",
       code: SCOPE_REGISTRAR("  return release(scope, view);\n"),
     },
+    {
+      name: "a registrar written defer(scope, () => com.release(p)): judged by its body too (no report)",
+      code: SCOPE_REGISTRAR("  return release(scope, view);\n").replace("  scope.add(() => com.release(self));", "  defer(scope, () => com.release(self));").replace("const release = ", "const defer = (scope: Scope, cleanup: () => void) => scope.add(cleanup);\nconst release = "),
+    },
+    {
+      name: "release(session) whose body disposes of its object another way (object.dispose()): it keeps its name's meaning (no report)",
+      code: SESSION("  (object as unknown as { dispose(): void }).dispose();\n"),
+    },
   ],
   invalid: [
     leakCase(
