@@ -209,9 +209,12 @@ export function connect(locator: Pointer, ns: string): number {
 ${end}  return hr;
 }
 `;
-    write({ "src/com.ts": helpers, "src/main.ts": main(""), "src/ok.ts": main("  releaseCom(services);\n") });
+    const byName = main("").replace("const services = withBstr(ns, (name) => {", "const make = (name: Pointer) => {").replace("  });\n  const hr", "  };\n  const services = withBstr(ns, make);\n  const hr");
+    write({ "src/com.ts": helpers, "src/main.ts": main(""), "src/ok.ts": main("  releaseCom(services);\n"), "src/by-name.ts": byName });
     assert.deepEqual(lintFile("src/main.ts"), ["4 com-async/missing-release"]);
     assert.deepEqual(lintFile("src/ok.ts"), []);
+    // The callback given by its name (`withBstr(ns, make)`): the same.
+    assert.deepEqual(lintFile("src/by-name.ts"), ["9 com-async/missing-release"]);
   });
 
   it("keeps what a literal argument holds the caller's when the helper only uses it (a parameter with a default value too)", () => {

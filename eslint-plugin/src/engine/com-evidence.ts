@@ -221,7 +221,8 @@ export class ComEvidence {
     if (known === undefined) {
       this.resultEvidence.set(fn, false); // a result that leads back to this function proves nothing
       const name = functionName(fn);
-      const calls = name === undefined ? wrapperCallOf(fn, (callee) => this.lookups.wrapperCallbackIndex(callee)) : ((this.callsByName ??= callsByName(rootOf(fn))).get(`call ${name}`) ?? []).filter((call) => this.lookups.localFunction(call.callee) === fn);
+      const wrapperCalls = this.wrapperCallsOf(fn);
+      const calls = name === undefined ? wrapperCalls : [...((this.callsByName ??= callsByName(rootOf(fn))).get(`call ${name}`) ?? []).filter((call) => this.lookups.localFunction(call.callee) === fn), ...wrapperCalls];
       const perCall = calls.map((call) => this.resultUses(call));
       // A call whose result is freed as memory (an HSTRING of a WinRT getter) is no COM object's, and owes no Release
       // itself (`isMemoryResult`): the helper's other calls decide.
@@ -229,6 +230,19 @@ export class ComEvidence {
       this.resultEvidence.set(fn, known);
     }
     return known;
+  }
+
+  /**
+   * The calls of wrappers (of the file, or imported) that run `fn` and return its result: given it written in place
+   * (`withHString(name, (h) => ...)`) or by its name (`withBstr(ns, connect)`).
+   */
+  private wrapperCallsOf(fn: TSESTree.FunctionLike): TSESTree.CallExpression[] {
+    const id = fn.type === "FunctionDeclaration" ? fn.id : fn.parent?.type === "VariableDeclarator" && fn.parent.id.type === "Identifier" ? fn.parent.id : null;
+    const given = id ? this.lookups.referencesOf(id).filter((ref) => ref !== id) : [fn];
+    return given.flatMap((value) => {
+      const call = value.parent;
+      return call?.type === "CallExpression" && call.arguments[this.lookups.wrapperCallbackIndex(call.callee) ?? -1] === value ? [call] : [];
+    });
   }
 
   /** Is a call's result freed as memory, a string or a handle (`WindowsDeleteString(outPtr(s, 6))`), and never used as a COM object? */
@@ -372,8 +386,4 @@ function functionName(fn: TSESTree.FunctionLike): string | undefined {
   return undefined;
 }
 
-/** A function written in place for a wrapper (of the file, or imported) that returns its result (`withHString(name, (h) => ...)`): that call is its call. */
-function wrapperCallOf(fn: TSESTree.FunctionLike, wrapperCallbackIndex: (callee: Node) => number | null): TSESTree.CallExpression[] {
-  const call = fn.parent;
-  return call?.type === "CallExpression" && call.arguments[wrapperCallbackIndex(call.callee) ?? -1] === fn ? [call] : [];
-}
+

@@ -90,7 +90,7 @@ export class OtherCalls {
         const expr = arg.type === "SpreadElement" ? arg.argument : arg;
         return { sym: s.sym(expr), key: s.keyOf(expr), expr, ...(expr.type === "Identifier" && s.isModuleVariable(expr) ? { moduleVariable: true } : {}) };
       });
-      const callback = callbackWritten(s.wrapperCallbackIndex(node.callee), args);
+      const callback = callbackGiven(s.wrapperCallbackIndex(node.callee), args, (id) => s.localFunction(id));
       this.recordEvent({ k: "callLocal", node, callee: local, ...(local ? {} : { summary: imported!.summary! }), ...(callback ? { callback } : {}), args: allArgs, result });
       return;
     }
@@ -108,8 +108,12 @@ export class OtherCalls {
   }
 }
 
-/** The function written in place for the parameter (`index`) whose call's result a wrapper returns (helper-shapes.ts `returnsCallbackResult`). */
-function callbackWritten(index: number | null, args: TSESTree.CallExpressionArgument[]): Node | null {
+/**
+ * The function given for the parameter (`index`) whose call's result a wrapper returns (helper-shapes.ts
+ * `returnsCallbackResult`): written in place, or a function of the file by its name (`withBstr(ns, connect)`).
+ */
+function callbackGiven(index: number | null, args: TSESTree.CallExpressionArgument[], localFunction: (id: Node) => Node | null): Node | null {
   const arg = index === null ? undefined : args[index];
-  return arg && isFunctionNode(arg) ? arg : null;
+  const fn = arg?.type === "Identifier" ? localFunction(arg) : arg;
+  return fn && isFunctionNode(fn) ? fn : null;
 }
