@@ -4,9 +4,10 @@
  * address of a box, or a conversion; a summarised call of a function of this file or an imported helper; an HRESULT
  * checked or passed on; otherwise an escape (native code keeps nothing it is given).
  */
+import type { Scope } from "eslint";
 import type { TSESTree } from "@typescript-eslint/utils";
-import { calleeName, memberName, unwrapExpression } from "./ast";
-import { isFunctionNode, resultCalledBy } from "./ast-functions";
+import { calleeName, isPropertyName, memberName, unwrapExpression, walk } from "./ast";
+import { isFunctionNode, resultCalledBy, returnedValues } from "./ast-functions";
 import type { Acquisitions } from "./acquisitions";
 import type { ImportedRoles } from "./imported-roles";
 import type { Event, Sym } from "./model";
@@ -90,7 +91,10 @@ export class OtherCalls {
         const expr = arg.type === "SpreadElement" ? arg.argument : arg;
         return { sym: s.sym(expr), key: s.keyOf(expr), expr, ...(expr.type === "Identifier" && s.isModuleVariable(expr) ? { moduleVariable: true } : {}) };
       });
-      const callback = callbackGiven(s.wrapperCallbackIndex(node.callee), args, (id) => s.localFunction(id));
+      const given = callbackGiven(s.wrapperCallbackIndex(node.callee), args, (id) => s.localFunction(id));
+      // (Not one returning what a variable of a function around it holds, `return out.readBigUInt64LE(0)` of the caller's
+      // box: the caller holds that object through its own variable too, and one resource would become two.)
+      const callback = given && !returnsOuterVariable(given as TSESTree.FunctionLike, (id) => s.variableOf(id)) ? given : null;
       this.recordEvent({ k: "callLocal", node, callee: local, ...(local ? {} : { summary: imported!.summary! }), ...(callback ? { callback } : {}), args: allArgs, result });
       return;
     }
@@ -116,4 +120,18 @@ function callbackGiven(index: number | null, args: TSESTree.CallExpressionArgume
   const arg = index === null ? undefined : args[index];
   const fn = arg?.type === "Identifier" ? localFunction(arg) : arg;
   return fn && isFunctionNode(fn) ? fn : null;
+}
+
+/** Does some `return` of the function name a variable another function declares (not a global or an import)? */
+function returnsOuterVariable(fn: TSESTree.FunctionLike, variableOf: (id: TSESTree.Identifier) => Scope.Variable | null): boolean {
+  let outer = false;
+  for (const value of returnedValues(fn)) {
+    if (value)
+      walk(value, (node) => {
+        if (outer || node.type !== "Identifier" || isPropertyName(node)) return;
+        const home = variableOf(node)?.scope.variableScope;
+        outer = !!home && home.block !== (fn as unknown) && home.type !== "module" && home.type !== "global";
+      });
+  }
+  return outer;
 }

@@ -177,6 +177,23 @@ export const cases: RuleCases = {
       ),
     },
     {
+      name: "a wrapper's callback filling the caller's box and returning its read: the caller releases the box's pointer, which is the same object (no report)",
+      code: WRAPPED_FACTORY("").replace(
+        /const activationFactory[\s\S]*$/,
+        `export function interopOf(iid: Buffer): number {
+  const out = Buffer.alloc(8);
+  const p = withHString("X", (h) => {
+    if ((roGetActivationFactory(h, iid, out) as number) < 0) throw new Error("RoGetActivationFactory");
+    return out.readBigUInt64LE(0);
+  });
+  const value = koffi.call(slot(p, 6), "GET", p) as number;
+  release(out.readBigUInt64LE(0));
+  return value;
+}
+`,
+      ),
+    },
+    {
       name: "a generator that returns its callback's result runs nothing when called: its iterator is no pointer (no report)",
       code: WRAPPED_FACTORY("").replace("const withHString = <T>(value: string, body: (h: bigint) => T): T => {", "function* lazily<T>(body: () => T) { return body(); }\nconst withHString = <T>(value: string, body: (h: bigint) => T): T => {").replace("export function interopOf(iid: Buffer): number {", "export function later(): void {\n  const it = lazily(() => activationFactory(\"X\", Buffer.alloc(16)));\n  it.next();\n}\nexport function interopOf(iid: Buffer): number {").replace("  return value;\n}\n", "  release(interop);\n  return value;\n}\n"),
     },
