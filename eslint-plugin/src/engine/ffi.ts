@@ -24,6 +24,7 @@ import { OutBoxes } from "./out-boxes";
 import { MethodLookups } from "./method-lookups";
 import { handsOnItsObject, releasesAnotherParameter } from "./helper-shapes";
 import { isSlotConstantName, isSlotLookup, isTableCall, VTABLE_OBJECT, VtableTables } from "./vtable-tables";
+import type { ApiCall } from "./recognizer";
 import type { IUnknownMethod, Vocabulary } from "./vocabulary";
 import type { HelperRole } from "./model";
 
@@ -204,6 +205,14 @@ export class FfiShapes {
     const root = isAssertion(callee) ? unwrapExpression(callee) : null;
     const name = root?.type === "MemberExpression" ? root.object : root;
     return name?.type === "Identifier" && this.lookups.initOf(name) === null && this.lookups.localFunction(name) === null;
+  }
+
+  /**
+   * Does this call keep nothing of its argument at `index`: native code (`keepsNothing`), or a vtable call given it as
+   * its object (`comCall(object, 4, ...)`, `api` its classification: recording's `usedOnly`)?
+   */
+  keepsNothingOf(call: TSESTree.CallExpression, index: number, api: ApiCall | null): boolean {
+    return this.keepsNothing(call.callee) || (api?.kind === "vtableUse" && api.object === call.arguments[index]);
   }
 
   isNativeExport(callee: Node): boolean {

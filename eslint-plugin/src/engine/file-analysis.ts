@@ -93,11 +93,7 @@ export class FileAnalysis implements EngineContext {
     this.recorder = new Recorder(sourceCode, recognizer, this.symbols, this.resources, classify, () => this.stack[this.stack.length - 1], this.objects);
     this.recorder.releaseForms.acquirerOf = (target) => acquirerOfPointer(target, this.symbols, (node) => recognizer.ffi?.boxes.readBox(node) ?? null, classify);
     this.recorder.releaseForms.helperReleases = () => helperReleaseCalls(this.graphs.values(), (fn) => this.summaries.summaryOf(fn));
-    this.summaries = new Summaries(this, this.resources, this.symbols, this.graphs, sourceCode.text, (call, index) => {
-      if (this.recognizer.ffi?.keepsNothing(call.callee)) return true;
-      const api = classify(call);
-      return api?.kind === "vtableUse" && api.object === call.arguments[index];
-    });
+    this.summaries = new Summaries(this, this.resources, this.symbols, this.graphs, sourceCode.text, (call, index) => this.recognizer.ffi?.keepsNothingOf(call, index, classify(call)) ?? false);
     this.facts.methodOf = (begin) => this.resources.begins.get(begin)?.method.toLowerCase() ?? "";
     this.recorder.imported.lookup = options.imports ?? null;
     this.symbols.importedRole = (callee) => this.recorder.imported.of(callee);

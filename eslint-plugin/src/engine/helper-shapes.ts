@@ -5,7 +5,7 @@
  */
 import type { SourceCode } from "eslint";
 import type { TSESTree } from "@typescript-eslint/utils";
-import { dottedName, isNullishLiteral, isPropertyName, memberName, unwrapExpression, walk } from "./ast";
+import { calleeName, dottedName, isNullishLiteral, isPropertyName, memberName, unwrapExpression, walk } from "./ast";
 import { isFunctionNode, returnedValues } from "./ast-functions";
 import { isBoxCreation, isKoffi, namesPointerType } from "./out-box-shapes";
 import { escapeRegExp } from "./vocabulary";
@@ -189,9 +189,9 @@ export function releasesAnotherParameter(fn: TSESTree.FunctionLike, isRelease: (
   if (fn.body && others.size > 0)
     walk(fn.body, (node) => {
       if (found || node.type !== "CallExpression") return;
-      const callee = unwrapExpression(node.callee);
-      const name = callee.type === "Identifier" ? callee.name : callee.type === "MemberExpression" ? memberName(callee) : null;
+      const name = calleeName(node.callee);
       if (name === null || !isRelease(name)) return;
+      const callee = unwrapExpression(node.callee);
       const names = (expr: TSESTree.Node) => {
         const value = unwrapExpression(expr);
         return value.type === "Identifier" && others.has(value.name);

@@ -59,6 +59,8 @@ export class Vocabulary {
   private readonly queryInterfaceNames: string[];
   private readonly createCall: Set<string>;
   private readonly release: Set<string>;
+  /** The Release methods with a lower-case first letter, as a wrapper object's method or the code's own function spells them. */
+  private readonly releaseLowerFirst: Set<string>;
   private readonly addRef: Set<string>;
   private readonly cancel: Set<string>;
   private readonly cancelInterfaces: Set<string>;
@@ -81,6 +83,7 @@ export class Vocabulary {
     this.queryInterface = new Set(this.queryInterfaceNames);
     this.createCall = new Set(naming.createCallMethods);
     this.release = new Set(naming.releaseMethods);
+    this.releaseLowerFirst = new Set(naming.releaseMethods.map(lowerFirst));
     this.addRef = new Set(naming.addRefMethods);
     this.cancel = new Set(naming.cancelMethods);
     this.cancelInterfaces = new Set(naming.cancelInterfaces);
@@ -119,7 +122,7 @@ export class Vocabulary {
   }
   /** A Release method however its first letter is written (a wrapper object's `release()`). */
   isReleaseInEitherCase(name: string): boolean {
-    return this.release.has(name) || this.release.has(name.charAt(0).toUpperCase() + name.slice(1));
+    return this.release.has(name) || this.releaseLowerFirst.has(name);
   }
   isAddRef(name: string): boolean {
     return this.addRef.has(name);
