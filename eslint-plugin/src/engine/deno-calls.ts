@@ -6,6 +6,7 @@
  */
 import type { TSESTree } from "@typescript-eslint/utils";
 import { constantValue, dottedName, memberName, numericLiteral, slotAtByteOffset, unwrapExpression } from "./ast";
+import { isFunctionNode } from "./ast-functions";
 
 type Node = TSESTree.Node;
 
@@ -64,7 +65,7 @@ function fnPointerCalled(call: TSESTree.CallExpression, lookups: Lookups): { fn:
   const fn = followed(callee.object, lookups);
   if (fn.type === "NewExpression" && isNewOf(fn, "UnsafeFnPointer")) return { fn, argumentOf: () => undefined };
   const maker = fn.type === "CallExpression" ? lookups.localFunction(fn.callee) : null;
-  if (fn.type !== "CallExpression" || !maker || (maker.type !== "ArrowFunctionExpression" && maker.type !== "FunctionExpression" && maker.type !== "FunctionDeclaration")) return null;
+  if (fn.type !== "CallExpression" || !maker || !isFunctionNode(maker)) return null;
   const body = maker.body.type === "BlockStatement" ? (maker.body.body.length === 1 && maker.body.body[0].type === "ReturnStatement" ? maker.body.body[0].argument : null) : maker.body;
   const made = body ? unwrapExpression(body) : null;
   if (made?.type !== "NewExpression" || !isNewOf(made, "UnsafeFnPointer")) return null;
