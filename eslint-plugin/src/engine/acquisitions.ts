@@ -4,7 +4,7 @@
  */
 import type { TSESTree } from "@typescript-eslint/utils";
 import { enclosingStatement, unwrapExpression, wrappedValue } from "./ast";
-import { enclosingFunction, returnedValues } from "./ast-functions";
+import { enclosingFunction, insideLoop, returnedValues } from "./ast-functions";
 import type { Event, Resource, Sym } from "./model";
 import type { ApiCall } from "./recognizer";
 import type { ResourceTable } from "./resources";
@@ -66,6 +66,10 @@ export class Acquisitions {
     // log line, nor a variable of an inner block (the repair would release the pointer inside that block only).
     if (box === null && (read.ownerStatement?.parent !== statement?.parent || !this.symbols.ffi?.usedAsComObject(target))) return;
     if (box === null) this.namedReads.delete(sym.key);
+    // Until this binding, the read itself names the pointer (`folder[0]`, `box.readBigUInt64LE(0)`); not in a loop, where
+    // an exit written before the binding may be reached after it, on the next pass.
+    const readText = box !== null && statement && !insideLoop(statement) ? this.text(unwrapExpression(value)) : "";
+    if (readText && readText.length <= 60) read.inBox ??= { name: readText, owner: read.ownerStatement, boundAt: statement! };
     read.name = target.name;
     // A repair releases `cancel` after the statement that names it, not after the call that filled the box.
     if (statement) read.ownerStatement = statement;

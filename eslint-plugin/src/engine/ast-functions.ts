@@ -32,6 +32,14 @@ export function isFunctionNode(node: Node): node is TSESTree.FunctionDeclaration
   return node.type === "FunctionDeclaration" || node.type === "FunctionExpression" || node.type === "ArrowFunctionExpression";
 }
 
+/** Is this node inside a loop of its own function (a statement that may run again after what follows it)? */
+export function insideLoop(node: Node): boolean {
+  for (let at = node.parent; at && !isFunctionNode(at); at = at.parent) {
+    if (/^(?:For|ForIn|ForOf|While|DoWhile)Statement$/.test(at.type)) return true;
+  }
+  return false;
+}
+
 /** What a function returns: its expression body, or each `return`'s argument (null for a bare `return`); none without a return. */
 export function returnedValues(fn: TSESTree.FunctionLike): (Node | null)[] {
   if (!fn.body) return [];

@@ -33,6 +33,12 @@ export interface Resource {
   readonly siteName: string;
   /** The statement that binds the pointer (for the Release suggestion). */
   ownerStatement: Node | null;
+  /**
+   * What the pointer was called while only its out box held it (`folder[0]`, the statement of the call that filled
+   * it), before `boundAt` gave it a variable's name (`const parent = folder[0]`): an exit before that binding names
+   * the box, since the variable does not exist there yet.
+   */
+  inBox?: { name: string; owner: Node | null; boundAt: Node };
   /** The acquisition can fail without throwing (raw HRESULT, nullable result). */
   mayFail: boolean;
   /** Raw FFI: judged by its HRESULT tests alone; an untested read is owned, never reported as unchecked. */

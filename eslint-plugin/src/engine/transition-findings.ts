@@ -47,24 +47,37 @@ export function cancelWithoutFinishFinding(
 export function missingReleaseFinding(ctx: EngineContext, scope: Node, res: Resource, reached: MissingRelease["reached"], exits: Exit[], releasedOnSomePath: boolean): MissingRelease {
   // A pointer released through a table linked from its own vtable is released the way that table is (linked-tables.ts).
   const table = ctx.tableReleases.formFor(res, exits);
+  const { pointer, owner } = table ? { pointer: res.name, owner: res.ownerStatement } : namedWhereLeaked(res, reached, exits);
   return {
     kind: "missing-release",
     node: res.site,
-    pointer: res.name,
+    pointer,
     acquirer: res.acquirer,
     reached,
     // A loop's previous object may be held by another variable by now (`previous = element; element = next[0]`):
     // a repair written for its first name could release the wrong one.
-    owner: res.previousInstance ? null : res.ownerStatement,
+    owner: res.previousInstance ? null : owner,
     exits,
     mayBeNull: res.mayFail,
     releasedOnSomePath,
-    releaseText: table?.text ?? ctx.releaseText(res.name, res.mayFail, res.ffi, res.acquirer),
+    releaseText: table?.text ?? ctx.releaseText(pointer, res.mayFail, res.ffi, res.acquirer),
     ...(table?.validFrom !== undefined ? { releaseValidFrom: table.validFrom } : {}),
     ...((table ? table.guess : ctx.releaseIsGuess(res.name, res.ffi)) ? { releaseIsGuess: true } : {}),
     ...(res.name === res.siteName && !res.fromBox ? { unnamed: true } : {}),
     scope,
   };
+}
+
+/**
+ * The pointer's name where it leaks, and the statement a repair starts from: the box it is still in (`folder[0]`) when
+ * the exit reached comes before the binding that names it (`const parent = folder[0]`), where that variable does not
+ * exist yet. A repair is written only when every leaking exit is on one side of that binding.
+ */
+function namedWhereLeaked(res: Resource, reached: MissingRelease["reached"], exits: readonly Exit[]): { pointer: string; owner: Node | null } {
+  const inBox = res.inBox;
+  const before = (exit: Exit) => exit.node !== null && exit.node.range[0] < inBox!.boundAt.range[0];
+  if (!inBox || !("exit" in reached) || !before(reached.exit)) return { pointer: res.name, owner: res.ownerStatement };
+  return { pointer: inBox.name, owner: exits.every(before) ? inBox.owner : null };
 }
 
 /** How a use after Release reads: a method called on the pointer (by name, or through its vtable), the pointer passed on, or another use. */

@@ -466,7 +466,7 @@ export function devmode(): void {
       ],
     },
     {
-      name: "a creating slot's object is owned from the call's success, read or not",
+      name: "a creating slot's object is owned from the call's success, read or not; before the read that names it, the message names the read (`buffer` does not exist there yet)",
       code: `${PRELUDE}export function make(device: bigint, ready: boolean): bigint {
   const box = Buffer.alloc(8);
   if (vcall(device, DEV_CREATE_BUFFER, [FFIType.ptr], [box.ptr!]) !== 0) return 0n;
@@ -479,9 +479,24 @@ export function devmode(): void {
       errors: [
         {
           messageId: "missingRelease",
-          data: { pointer: "buffer", acquirer: "DEV_CREATE_BUFFER", reached: "the return at line 11", release: "vcall(buffer, IUNKNOWN_RELEASE, [], [], FFIType.u32)" },
+          data: { pointer: "box.readBigUInt64LE(0)", acquirer: "DEV_CREATE_BUFFER", reached: "the return at line 11", release: "vcall(box.readBigUInt64LE(0), IUNKNOWN_RELEASE, [], [], FFIType.u32)" },
           line: 10,
           column: 7,
+          suggestions: [
+            {
+              messageId: "insertReleaseAtExit",
+              data: { pointer: "box.readBigUInt64LE(0)" },
+              output: `${PRELUDE}export function make(device: bigint, ready: boolean): bigint {
+  const box = Buffer.alloc(8);
+  if (vcall(device, DEV_CREATE_BUFFER, [FFIType.ptr], [box.ptr!]) !== 0) return 0n;
+  if (!ready) { vcall(box.readBigUInt64LE(0), IUNKNOWN_RELEASE, [], [], FFIType.u32); return 0n; }
+  const buffer = box.readBigUInt64LE(0);
+  vcall(buffer, IUNKNOWN_RELEASE, [], [], FFIType.u32);
+  return 1n;
+}
+`,
+            },
+          ],
         },
       ],
     },
