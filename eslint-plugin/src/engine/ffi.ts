@@ -14,12 +14,13 @@
  * The file's out boxes (shape 7) are out-boxes.ts's (`boxes`).
  */
 import type { TSESTree } from "@typescript-eslint/utils";
-import { calleeName, constantValue, declaredFunctionName, dottedName, isAssertion, sameExpression, slotAtByteOffset, memberName, numericLiteral, unwrapExpression } from "./ast";
+import { calleeName, constantValue, declaredFunctionName, dottedName, sameExpression, slotAtByteOffset, memberName, numericLiteral, unwrapExpression } from "./ast";
 import { ComEvidence } from "./com-evidence";
 import { ExportResults } from "./export-results";
 import { argumentAfterIid } from "./interface-ids";
 import { denoVtableSlot, isDenoNativeCall } from "./deno-calls";
-import { isBunReadNamespace, isKoffi } from "./out-box-shapes";
+import { isKoffi } from "./out-box-shapes";
+import { isKoffiDeclared, isNativeExport, keepsNothing } from "./native-calls";
 import { OutBoxes } from "./out-boxes";
 import { MethodLookups } from "./method-lookups";
 import { handsOnItsObject, releasesAnotherParameter } from "./helper-shapes";
@@ -75,7 +76,7 @@ export class FfiShapes {
     this.boxes = new OutBoxes(lookups);
     this.methods = new MethodLookups(lookups, (call) => this.vtableCall(call));
     this.evidence = new ComEvidence(vocabulary, lookups, this);
-    this.exportResults = new ExportResults(vocabulary, lookups, this, this.evidence, (name) => this.isKoffiDeclared(name));
+    this.exportResults = new ExportResults(vocabulary, lookups, this, this.evidence, (name) => isKoffiDeclared(name, lookups));
     this.tables = new VtableTables(vocabulary, lookups);
   }
 
@@ -195,16 +196,9 @@ export class FfiShapes {
     return next ? this.boxes.passedBox(next) : null;
   }
 
-  /**
-   * A native export, by how FFI bindings name them: `lib.symbols.Foo`, `Ole32.CoFoo` (a PascalCase
-   * function of a PascalCase library object), or a PascalCase free function (`CoCreateInstance`).
-   */
-  /** Does this callee keep nothing it is given: native code (`isNativeExport`), or an assertion (`assert(p)`, not the file's own `assert`)? */
+  /** Does this callee keep nothing it is given (native-calls.ts)? */
   keepsNothing(callee: Node): boolean {
-    if (this.isNativeExport(callee)) return true;
-    const root = isAssertion(callee) ? unwrapExpression(callee) : null;
-    const name = root?.type === "MemberExpression" ? root.object : root;
-    return name?.type === "Identifier" && this.lookups.initOf(name) === null && this.lookups.localFunction(name) === null;
+    return keepsNothing(callee, this.lookups);
   }
 
   /**
@@ -215,19 +209,9 @@ export class FfiShapes {
     return this.keepsNothing(call.callee) || (api?.kind === "vtableUse" && api.object === call.arguments[index]);
   }
 
+  /** A library's export (native-calls.ts). */
   isNativeExport(callee: Node): boolean {
-    const expr = unwrapExpression(callee);
-    if (expr.type === "Identifier") return /^[A-Z][a-z]+[A-Z]\w*$/.test(expr.name) || this.isKoffiDeclared(expr);
-    if (expr.type !== "MemberExpression") return false;
-    const name = memberName(expr) ?? "";
-    // koffi's memory read (`koffi.decode(p, 'void *')`: the vtable's address). Not its other functions: `koffi.call`
-    // of a method the engine cannot read may be the Release, `koffi.encode(pp, 'void *', p)` and `koffi.as(p, T)` hand
-    // the pointer on.
-    if (isKoffi(expr.object)) return name === "decode";
-    const owner = dottedName(expr.object) ?? "";
-    // bun:ffi's memory reads (`read.ptr(p)`: the vtable's address, the first step of an inline vtable call).
-    if (isBunReadNamespace(owner)) return true;
-    return /(^|\.)symbols$/.test(owner) || (/^[A-Z]/.test(name) && /^[A-Z][A-Za-z0-9_]*$/.test(owner) && !/^(Object|Array|Promise|Reflect|JSON|Math|Number|String|Symbol|Map|Set|WeakMap|WeakSet|Buffer|BigInt)$/.test(owner));
+    return isNativeExport(callee, this.lookups);
   }
 
   /** `koffi.call(dVtbl.Release, R_t, dev)`: a field of a struct named for a vtable (`dVtbl`, `deviceVtable`), called on an object. */
@@ -240,15 +224,6 @@ export class FfiShapes {
   /** Deno's own native calls (deno-calls.ts): what they are given stays the caller's. */
   isDenoNativeCall(node: TSESTree.CallExpression | TSESTree.NewExpression): boolean {
     return isDenoNativeCall(node, this.lookups);
-  }
-
-  /** `const memcpy = msvcrt.func('void * memcpy(_Out_ void*, const void*, size_t)')`: a native function koffi declared. */
-  private isKoffiDeclared(name: TSESTree.Identifier): boolean {
-    const init = this.lookups.initOf(name);
-    const call = init ? unwrapExpression(init) : null;
-    if (call?.type !== "CallExpression" || call.callee.type !== "MemberExpression") return false;
-    const [declaration] = call.arguments;
-    return /^(?:func|stdcall|cdecl)$/.test(memberName(call.callee) ?? "") && declaration?.type === "Literal" && typeof declaration.value === "string";
   }
 
   private slotOf(slot: TSESTree.CallExpressionArgument, protos: readonly TSESTree.CallExpressionArgument[], dispatcher?: Node): SlotMethod | null {
@@ -280,10 +255,9 @@ export class FfiShapes {
   }
 
   /**
-   * The evidence rule (com-evidence.ts): a pointer read from this box is tracked only when the file
-   * uses it as a COM object somewhere.
+   * Is this variable, bound to a pointer, used as a COM object (directly, or converted and bound again)? The evidence
+   * rule (com-evidence.ts): a pointer read from a box is tracked only when the file uses it as a COM object somewhere.
    */
-  /** Is this variable, bound to a pointer, used as a COM object (directly, or converted and bound again)? */
   usedAsComObject(variable: TSESTree.Identifier): boolean {
     return this.evidence.boundIsComObject(variable);
   }
