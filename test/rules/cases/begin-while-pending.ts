@@ -5,6 +5,16 @@ const VTABLE_DECLARATIONS = `declare function vcall(p: bigint, slot: number, typ
 declare const ASYNCISTOCKQUOTE_BEGIN_GETPRICE: number, ASYNCISTOCKQUOTE_FINISH_GETPRICE: number;
 `;
 
+/** A binding whose asynchronous methods are named BeginX/EndX (options `beginPrefix`, `finishPrefix`); `between` runs between two BeginGetPrice calls (line 3 and line 4 + its lines). */
+const RENAMED_PREFIXES = (between: string) => `interface Quote { BeginGetPrice(s: string): void; EndGetPrice(): number; QueryInterface(iid: IID): IUnknown; Release(): number }
+export function quote(call: Quote) {
+  call.BeginGetPrice("MSFT");
+${between}  call.BeginGetPrice("MSFT");
+  return call.EndGetPrice();
+}
+`;
+const BEGIN_END = [{ beginPrefix: "Begin", finishPrefix: "End" }];
+
 export const cases: RuleCases = {
   valid: [
     {
@@ -154,6 +164,15 @@ export const cases: RuleCases = {
   if (started) call.Finish_GetPrice();
 }
 `,
+    },
+    {
+      name: "options (spec 2, names are options): with `beginPrefix: \"Begin\"` and `finishPrefix: \"End\"`, a call finished with EndGetPrice before the next BeginGetPrice is correct",
+      code: RENAMED_PREFIXES("  call.EndGetPrice();\n"),
+      options: BEGIN_END,
+    },
+    {
+      name: "options (spec 2): with the default prefixes (Begin_/Finish_), BeginGetPrice is no protocol name: two in a row are not reported",
+      code: RENAMED_PREFIXES(""),
     },
   ],
   invalid: [
@@ -744,6 +763,49 @@ call.Begin_GetVolume("MSFT");
   } catch {
     call.Finish_GetPrice();
   }
+}
+`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: "options (spec 2, names are options): with `beginPrefix: \"Begin\"` and `finishPrefix: \"End\"`, two BeginGetPrice in a row are begin-while-pending, and the repair writes the renamed EndGetPrice",
+      code: RENAMED_PREFIXES(""),
+      options: BEGIN_END,
+      errors: [
+        {
+          messageId: "beginWhilePending",
+          data: { begin: "call.BeginGetPrice()", call: "call", pending: "BeginGetPrice", line: "3", state: "still pending" },
+          line: 4,
+          column: 3,
+          suggestions: [{ messageId: "insertFinish", output: RENAMED_PREFIXES("  call.EndGetPrice();\n") }],
+        },
+      ],
+    },
+    {
+      name: "a receiver typed `any` is judged by names (spec 2: `any`, `unknown` or untyped): two begins in a row are reported",
+      code: `function quote(call: any) {
+  call.Begin_GetPrice("MSFT");
+  call.Begin_GetPrice("MSFT");
+  call.Finish_GetPrice();
+}
+`,
+      errors: [
+        {
+          messageId: "beginWhilePending",
+          data: { begin: "call.Begin_GetPrice()", call: "call", pending: "Begin_GetPrice", line: "2", state: "still pending" },
+          line: 3,
+          column: 3,
+          suggestions: [
+            {
+              messageId: "insertFinish",
+              output: `function quote(call: any) {
+  call.Begin_GetPrice("MSFT");
+  call.Finish_GetPrice();
+  call.Begin_GetPrice("MSFT");
+  call.Finish_GetPrice();
 }
 `,
             },

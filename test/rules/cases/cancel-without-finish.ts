@@ -85,6 +85,20 @@ export function abort(call: AsyncIStockQuote): void {
 }
 `;
 
+/** A binding whose Finish_GetPrice takes an out box: `settle` (lines 3-5) finishes with the module's `priceBox`, `stop` (line 6 on) cancels without finishing. */
+const FINISH_WITH_BOX = `interface AsyncIQuoteOut extends IUnknown { Begin_GetPrice(s: string): void; Finish_GetPrice(price: { value: number }): HRESULT }
+const priceBox = { value: 0 };
+export function settle(call: AsyncIQuoteOut): HRESULT {
+  return call.Finish_GetPrice(priceBox);
+}
+export function stop(call: AsyncIQuoteOut): void {
+  call.Begin_GetPrice("MSFT");
+  const cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+  cancel.Cancel(0);
+  cancel.Release();
+}
+`;
+
 export const cases: RuleCases = {
   valid: [
     { name: "a cancelled call handed to a helper of the file whose closure finishes it later (`setTimeout(() => call.Finish_GetPrice())`)", code: FINISHED_LATER("call.Finish_GetPrice()") },
@@ -347,6 +361,18 @@ call.Finish_GetPrice();
     cancel.Cancel(0);
     cancel.Release();
   };
+}
+`,
+    },
+    {
+      name: "unrelated cancel APIs: axios's CancelToken source cancelled twice, never finished",
+      code: `import axios from "axios";
+export function stop(url: string) {
+  const source = axios.CancelToken.source();
+  const request = axios.get(url, { cancelToken: source.token });
+  source.cancel("stopped");
+  source.cancel("again");
+  return request;
 }
 `,
     },
@@ -952,6 +978,24 @@ call.Finish_GetPrice();
           line: 13,
           column: 3,
           suggestions: [{ messageId: "insertFinish", output: RAW_CANCEL("\n  vcall(call, ASYNCISTOCKQUOTE_FINISH_GETPRICE, [], []);") }],
+        },
+      ],
+    },
+    {
+      name: "spec 4: the repair copies the out-arguments of the file's other Finish_GetPrice call (`priceBox`, a module constant in scope)",
+      code: FINISH_WITH_BOX,
+      errors: [
+        {
+          messageId: "cancelWithoutFinish",
+          data: { cancel: "cancel.Cancel()", call: "call", finish: "Finish_GetPrice", finishCall: "call.Finish_GetPrice()", reached: "the end of the function at line 11", begin: "Begin_" },
+          line: 9,
+          column: 3,
+          suggestions: [
+            {
+              messageId: "insertFinish",
+              output: FINISH_WITH_BOX.replace("  cancel.Release();\n", "  cancel.Release();\n  call.Finish_GetPrice(priceBox);\n"),
+            },
+          ],
         },
       ],
     },

@@ -806,6 +806,18 @@ export function probe(): void {
 }
 `;
 
+/** Spec 3a: CoGetClassObject acquires through its out box; `early` follows the read (line 7). */
+const CLASS_OBJECT = (early: string) => `declare function CoGetClassObject(clsid: unknown, ctx: number, info: null, iid: unknown, out: [IUnknown | null]): number;
+declare const CLSID_StockQuote: unknown, IID_IClassFactory: unknown;
+export function factory(flag: boolean): number {
+  const out: [IUnknown | null] = [null];
+  if (FAILED(CoGetClassObject(CLSID_StockQuote, 1, null, IID_IClassFactory, out))) return -1;
+  const cf = out[0]!;
+${early}  cf.Release();
+  return 1;
+}
+`;
+
 export const missingRelease: RuleCases = {
   valid: [
     {
@@ -880,6 +892,7 @@ live.push(cancel);
 }
 `,
     },
+    { name: "decision: CoGetClassObject's out box, released after the check", code: CLASS_OBJECT("") },
   ],
   invalid: [
     {
@@ -1057,6 +1070,19 @@ cancel.Release();
 `,
             },
           ],
+        },
+      ],
+    },
+    {
+      name: "decision: CoGetClassObject acquires through its out box (a leak on the early return)",
+      code: CLASS_OBJECT("  if (flag) return 0;\n"),
+      errors: [
+        {
+          messageId: "missingRelease",
+          data: { pointer: "cf", acquirer: "CoGetClassObject", reached: "the return at line 7", release: "cf.Release()" },
+          line: 5,
+          column: 14,
+          suggestions: [{ messageId: "insertReleaseAtExit", output: CLASS_OBJECT("  if (flag) { cf.Release(); return 0; }\n") }],
         },
       ],
     },

@@ -1,5 +1,14 @@
 import type { RuleCases } from "./types";
 
+/** Spec 2a shape 6: a Begin_ slot through a vtable dispatcher, then the Finish_ slot `finish` (line 5). */
+const RAW_FINISH = (finish: string) => `declare function vcall(p: bigint, slot: number, types: unknown[], args: unknown[]): number;
+declare const ASYNCISTOCKQUOTE_BEGIN_GETPRICE: number, ASYNCISTOCKQUOTE_FINISH_GETPRICE: number, ASYNCISTOCKQUOTE_FINISH_GETVOLUME: number;
+export function price(call: bigint): number {
+  vcall(call, ASYNCISTOCKQUOTE_BEGIN_GETPRICE, [], []);
+  return vcall(call, ${finish}, [], []);
+}
+`;
+
 export const cases: RuleCases = {
   valid: [
     {
@@ -35,6 +44,24 @@ export const cases: RuleCases = {
   a.Begin_GetPrice("MSFT");
   b.Begin_GetVolume("MSFT");
   return a.Finish_GetPrice() + b.Finish_GetVolume();
+}
+`,
+    },
+    {
+      name: "through a vtable dispatcher (spec 2a shape 6): the Begin_ slot finished by its own Finish_ slot",
+      code: RAW_FINISH("ASYNCISTOCKQUOTE_FINISH_GETPRICE"),
+    },
+    {
+      name: "each switch case finishes the call it began",
+      code: `function quote(call: AsyncIStockQuote, kind: number) {
+  switch (kind) {
+    case 0:
+      call.Begin_GetPrice("MSFT");
+      return call.Finish_GetPrice();
+    default:
+      call.Begin_GetVolume("MSFT");
+      return call.Finish_GetVolume();
+  }
 }
 `,
     },
@@ -92,6 +119,38 @@ export const cases: RuleCases = {
           data: { finish: "call.Finish_GetVolume()", pending: "Begin_GetPrice", line: "2", call: "call" },
           line: 6,
           column: 10,
+        },
+      ],
+    },
+    {
+      name: "through a vtable dispatcher (spec 2a shape 6): the Begin_GETPRICE slot finished with the FINISH_GETVOLUME slot",
+      code: RAW_FINISH("ASYNCISTOCKQUOTE_FINISH_GETVOLUME"),
+      errors: [
+        {
+          messageId: "mismatchedFinish",
+          data: { finish: "vcall(call, ASYNCISTOCKQUOTE_FINISH_GETVOLUME, [], [])", pending: "Begin_GETPRICE", line: "4", call: "call" },
+          line: 5,
+          column: 10,
+        },
+      ],
+    },
+    {
+      name: "a Begin_ in try whose finally finishes another method: mismatched",
+      code: `function quote(call: AsyncIStockQuote) {
+  try {
+    call.Begin_GetPrice("MSFT");
+    log("begun");
+  } finally {
+    call.Finish_GetVolume();
+  }
+}
+`,
+      errors: [
+        {
+          messageId: "mismatchedFinish",
+          data: { finish: "call.Finish_GetVolume()", pending: "Begin_GetPrice", line: "3", call: "call" },
+          line: 6,
+          column: 5,
         },
       ],
     },

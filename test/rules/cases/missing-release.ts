@@ -1,4 +1,4 @@
-import { releasedInFinally } from "./leaks";
+import { leakCase, releasedInFinally } from "./leaks";
 import type { RuleCases } from "./types";
 
 /** A local holding one cancel pointer, assigned another (`between`: what runs before the assignment). */
@@ -48,6 +48,52 @@ function fetchPrice(symbol: string): void {
   const call = out[0]!;
   vcall(call, ASYNCISTOCKQUOTE_BEGIN_GETPRICE, [], [symbol]);
   vcall(call, ASYNCISTOCKQUOTE_FINISH_GETPRICE, [], []);
+}
+`;
+
+/** Spec 2 shape 5: a QueryInterface whose IID is spelled `iid` (`__uuidof(IStockQuote)`, bare `IStockQuote`), its pointer used (line 5) and never released; `end` closes the function. */
+const SPELLED_IID = (iid: string) => (end: string) => `declare function __uuidof(i: unknown): IID;
+declare const IStockQuote: IID;
+export function name(call: AsyncIStockQuote) {
+  const p = call.QueryInterface(${iid});
+  p.Foo();
+${end}}
+`;
+
+/** Option `releaseMethods: ["Dispose"]`: a binding whose objects are released with Dispose(); `end` closes the function. */
+const DISPOSED = (end: string) => `interface Obj { QueryInterface(iid: IID): Obj; Dispose(): void; Run(): void }
+export function use(obj: Obj) {
+  const other = obj.QueryInterface(IID_IStockQuote);
+  other.Run();
+${end}}
+`;
+const DISPOSE = [{ releaseMethods: ["Dispose"] }];
+
+/** A CreateCall inside `try` whose `catch` returns (nothing acquired there); `early` runs after the Finish_ (line 10). */
+const CREATE_CALL_IN_TRY = (early: string) => `export function make(factory: ICallFactory): number {
+  let call: AsyncIStockQuote;
+  try {
+    call = factory.CreateCall<AsyncIStockQuote>(IID_AsyncIStockQuote, null);
+  } catch {
+    return -1;
+  }
+  call.Begin_GetPrice("MSFT");
+  const price = call.Finish_GetPrice();
+${early}  call.Release();
+  return price;
+}
+`;
+
+/** A vtable table (spec 2a shape 6, `lpVtbl.Release(p)`) `declared` (a module constant or a parameter `lpVtbl: Vtbl`); `early` follows the read (line 7). */
+const LPVTBL = (declared: "module" | "parameter", early: string) => `interface Vtbl { QueryInterface(self: bigint, iid: unknown, out: BigUint64Array): number; Release(self: bigint): number; GetName(self: bigint): number }
+${declared === "module" ? "declare const lpVtbl: Vtbl;" : "// lpVtbl is a parameter of name()"}
+export function name(obj: bigint, flag: boolean${declared === "parameter" ? ", lpVtbl: Vtbl" : ""}): number {
+  const out = new BigUint64Array(1);
+  if (lpVtbl.QueryInterface(obj, IID_IStockQuote, out) < 0) return -1;
+  const quote = out[0];
+${early}  const n = lpVtbl.GetName(quote);
+  lpVtbl.Release(quote);
+  return n;
 }
 `;
 
@@ -378,6 +424,37 @@ declare const ActiveXObject: any;
   }
 }
 `,
+    },
+    {
+      name: "option `releaseMethods: [\"Dispose\"]`: a pointer disposed on every path is released",
+      code: DISPOSED("  other.Dispose();\n"),
+      options: DISPOSE,
+    },
+    {
+      name: "a CreateCall that throws acquires nothing: the catch's return owns no call object, the normal path releases it",
+      code: CREATE_CALL_IN_TRY(""),
+    },
+    {
+      name: "XPCOM: an object whose QueryInterface is ChromeUtils.generateQI, querying Ci and Components.interfaces: never reported",
+      code: `const observer = {
+  QueryInterface: ChromeUtils.generateQI(["nsIObserver", "nsISupportsWeakReference"]),
+  observe(subject: any, topic: string) {
+    const channel = subject.QueryInterface(Ci.nsIHttpChannel);
+    channel.cancel(0);
+  },
+};
+export function watch(win: any) {
+  const requestor = win.QueryInterface(Components.interfaces.nsIInterfaceRequestor);
+  const nav = requestor.getInterface(Ci.nsIWebNavigation);
+  nav.stop(0);
+  return observer;
+}
+declare const ChromeUtils: any, Ci: any, Components: any;
+`,
+    },
+    {
+      name: "vtable table methods (spec 2a shape 6, `lpVtbl.QueryInterface(obj, iid, out)` / `lpVtbl.Release(p)`): a pointer released through the table on every path",
+      code: LPVTBL("parameter", ""),
     },
   ],
   invalid: [
@@ -1237,6 +1314,51 @@ cancel.Release();
 `,
             },
           ],
+        },
+      ],
+    },
+    leakCase(
+      "spec 2 shape 5: an IID spelled `__uuidof(IStockQuote)` marks a COM QueryInterface (unlike an IID held in a variable, untyped): its pointer, never released, leaks",
+      SPELLED_IID("__uuidof(IStockQuote)"),
+      { pointer: "p", acquirer: "QueryInterface", reached: "the end of the function at line 6" },
+      [4, 13],
+      "p.Release()",
+      "  p.Foo();\n",
+    ),
+    leakCase(
+      "spec 2 shape 5: an IID spelled as the bare interface name (`IStockQuote`) marks a COM QueryInterface: its pointer, never released, leaks",
+      SPELLED_IID("IStockQuote"),
+      { pointer: "p", acquirer: "QueryInterface", reached: "the end of the function at line 6" },
+      [4, 13],
+      "p.Release()",
+      "  p.Foo();\n",
+    ),
+    {
+      ...leakCase(
+        "option `releaseMethods: [\"Dispose\"]`: a pointer never disposed; the message and both repairs use `other.Dispose()`, not `.Release()` (spec 4)",
+        DISPOSED,
+        { pointer: "other", acquirer: "QueryInterface", reached: "the end of the function at line 5" },
+        [3, 17],
+        "other.Dispose()",
+        "  other.Run();\n",
+      ),
+      options: DISPOSE,
+    },
+    {
+      name: "a CreateCall that throws acquires nothing, but once it succeeded a later early return leaks the call object",
+      code: CREATE_CALL_IN_TRY("  if (price < 0) return -2;\n"),
+      errors: [{ messageId: "missingRelease", data: { pointer: "call", acquirer: "CreateCall", reached: "the return at line 10", release: "call.Release()" }, line: 4, column: 12 }],
+    },
+    {
+      name: "vtable table methods (spec 2a shape 6) on a module table: a return skips `lpVtbl.Release(quote)`, which the repair writes before it",
+      code: LPVTBL("module", "  if (flag) return -2;\n"),
+      errors: [
+        {
+          messageId: "missingRelease",
+          data: { pointer: "quote", acquirer: "QueryInterface", reached: "the return at line 7", release: "lpVtbl.Release(quote)" },
+          line: 5,
+          column: 7,
+          suggestions: [{ messageId: "insertReleaseAtExit", output: LPVTBL("module", "  if (flag) { lpVtbl.Release(quote); return -2; }\n") }],
         },
       ],
     },

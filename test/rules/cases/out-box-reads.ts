@@ -277,6 +277,24 @@ ${cleanup}  }
 }
 `;
 
+/** Spec 2a shape 8: a check helper of the file (`need`) that exits the process when its HRESULT fails, so the read that follows is owned; `early` follows the read (line 11). */
+const NEED_EXITS = (early: string) => `declare function vcall(p: bigint, slot: number, types: unknown[], args: unknown[]): number;
+declare const IUNKNOWN_RELEASE: number, IUNKNOWN_QUERYINTERFACE: number, IID_IStockQuote: Uint8Array;
+function need(label: string, hr: number): void {
+  if (hr !== 0) {
+    log(label);
+    process.exit(1);
+  }
+}
+export function quoteOf(obj: bigint, flag: boolean): bigint {
+  const out = new BigUint64Array(1);
+  need("QueryInterface", vcall(obj, IUNKNOWN_QUERYINTERFACE, [], [IID_IStockQuote, out]));
+  const quote = out[0];
+${early}  vcall(quote, IUNKNOWN_RELEASE, [], []);
+  return 1n;
+}
+`;
+
 export const cases: RuleCases = {
   valid: [
     { name: "an HRESULT kept unsigned (CoCreateInstance(...) >>> 0): its failure branch owns nothing, the object is released in finally", code: UNSIGNED_HRESULT("    release(dialog);\n") },
@@ -349,6 +367,10 @@ export function devmode(): void {
   return true;
 }
 `,
+    },
+    {
+      name: "a check helper that exits the process on failure (spec 2a shape 8's `need(label, hr)`), the queried pointer released on every path",
+      code: NEED_EXITS(""),
     },
   ],
   invalid: [
@@ -497,6 +519,19 @@ export function devmode(): void {
 `,
             },
           ],
+        },
+      ],
+    },
+    {
+      name: "a check helper that exits the process on failure (spec 2a shape 8's `need(label, hr)`): the pointer is owned from the read on, and an early return leaks it",
+      code: NEED_EXITS("  if (flag) return 0n;\n"),
+      errors: [
+        {
+          messageId: "missingRelease",
+          data: { pointer: "quote", acquirer: "IUNKNOWN_QUERYINTERFACE", reached: "the return at line 13", release: "vcall(quote, IUNKNOWN_RELEASE, [], [])" },
+          line: 11,
+          column: 26,
+          suggestions: [{ messageId: "insertReleaseAtExit", output: NEED_EXITS("  if (flag) { vcall(quote, IUNKNOWN_RELEASE, [], []); return 0n; }\n") }],
         },
       ],
     },

@@ -50,6 +50,21 @@ ${teardown}}
 const PUSHED_AS_READ = (teardown: string) =>
   LIVE_OBJECTS(teardown).replace("  const buffer = box.readBigUInt64LE(0);\n  liveObjects.push(buffer);\n  return buffer;\n", "  liveObjects.push(box.readBigUInt64LE(0));\n  return 0n;\n");
 
+/** Spec 2a shape 9: a FinalizationRegistry that releases what it holds; `handOff` follows the pointer's use (line 11). */
+const FINALIZED = (handOff: string) => `declare function vcall(p: bigint, slot: number, types: unknown[], args: unknown[]): number;
+declare const IUNKNOWN_RELEASE: number, IUNKNOWN_QUERYINTERFACE: number, ISTOCKQUOTE_GETPRICE: number, IID_IStockQuote: Uint8Array;
+const registry = new FinalizationRegistry<bigint>((p) => vcall(p, IUNKNOWN_RELEASE, [], []));
+function track(owner: object, p: bigint): void {
+  registry.register(owner, p);
+}
+export function quoteOf(obj: bigint, owner: object): void {
+  const out = new BigUint64Array(1);
+  if (vcall(obj, IUNKNOWN_QUERYINTERFACE, [], [IID_IStockQuote, out]) < 0) return;
+  const quote = out[0];
+  vcall(quote, ISTOCKQUOTE_GETPRICE, [], []);
+${handOff}}
+`;
+
 export const cases: RuleCases = {
   valid: [
     { name: "a pool of COM objects emptied after a loop that releases each of them", code: STAGING_POOL("  for (const staging of stagingPool.values()) comRelease(staging);\n  stagingPool.clear();\n") },
@@ -80,6 +95,10 @@ export function reset(): void {
   seen.length = 0;
 }
 `,
+    },
+    {
+      name: "a helper that files the pointer in a FinalizationRegistry that releases it (spec 2a shape 9) hands it to the registry",
+      code: FINALIZED("  track(owner, quote);\n"),
     },
   ],
   invalid: [
@@ -192,6 +211,22 @@ export function reset(): void {
               messageId: "releaseEachBeforeEmptying",
               output: LIVE_OBJECTS("  for (const buffer of liveObjects) vcall(buffer, IUNKNOWN_RELEASE, [], []);\n  for (const obj of liveObjects.splice(0)) console.log('dropping');\n"),
             },
+          ],
+        },
+      ],
+    },
+    {
+      name: "the same pointer never handed to the FinalizationRegistry is still owed its Release",
+      code: FINALIZED(""),
+      errors: [
+        {
+          messageId: "missingRelease",
+          data: { pointer: "quote", acquirer: "IUNKNOWN_QUERYINTERFACE", reached: "the end of the function at line 12", release: "vcall(quote, IUNKNOWN_RELEASE, [], [])" },
+          line: 9,
+          column: 7,
+          suggestions: [
+            { messageId: "insertReleaseFinally", output: FINALIZED("").replace("  vcall(quote, ISTOCKQUOTE_GETPRICE, [], []);\n", "  try {\n    vcall(quote, ISTOCKQUOTE_GETPRICE, [], []);\n  } finally {\n    vcall(quote, IUNKNOWN_RELEASE, [], []);\n  }\n") },
+            { messageId: "insertReleaseAtExit", output: FINALIZED("  vcall(quote, IUNKNOWN_RELEASE, [], []);\n") },
           ],
         },
       ],

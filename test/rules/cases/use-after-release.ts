@@ -246,6 +246,37 @@ function cycle(call: AsyncIStockQuote) {
 }
 `,
     },
+    {
+      name: "unrelated release APIs: a semaphore released twice and a mutex's unlock function are no COM pointers",
+      code: `declare const sem: { acquire(): Promise<void>; release(): void };
+declare const mutex: { acquire(): Promise<() => void> };
+export async function guarded(work: () => Promise<void>) {
+  await sem.acquire();
+  sem.release();
+  sem.release();
+  const unlock = await mutex.acquire();
+  unlock();
+  await work();
+}
+`,
+    },
+    {
+      name: "a labeled continue after the Release in an inner loop skips the outer turn's own Release and use",
+      code: `function stop(calls: AsyncIStockQuote[]) {
+  outer: for (const call of calls) {
+    const cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+    for (let i = 0; i < 3; i++) {
+      if (cancel.TestCancel() === S_OK) {
+        cancel.Release();
+        continue outer;
+      }
+    }
+    cancel.Cancel(0);
+    cancel.Release();
+  }
+}
+`,
+    },
   ],
   invalid: [
     {
@@ -518,6 +549,35 @@ function quote(call: AsyncIStockQuote) {
 }
 `,
       errors: [{ messageId: "useAfterRelease", data: { pointer: "cancel", line: "6", use: "releases it again" }, line: 7, column: 3 }],
+    },
+    {
+      name: "switch fall-through from a case that releases into one that cancels: a use after the Release",
+      code: `function stop(call: AsyncIStockQuote, mode: number) {
+  const cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+  switch (mode) {
+    case 0:
+      cancel.Release();
+    case 1:
+      cancel.Cancel(0);
+      break;
+    default:
+      cancel.Release();
+  }
+}
+`,
+      errors: [{ messageId: "useAfterRelease", data: { pointer: "cancel", line: "5", use: "calls Cancel on it" }, line: 7, column: 7 }],
+    },
+    {
+      name: "an arrow function in a class field: a call on the pointer after its Release",
+      code: `class Quoter {
+  stop = (call: AsyncIStockQuote) => {
+    const cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+    cancel.Release();
+    cancel.Cancel(0);
+  };
+}
+`,
+      errors: [{ messageId: "useAfterRelease", data: { pointer: "cancel", line: "4", use: "calls Cancel on it" }, line: 5, column: 5 }],
     },
   ],
 };
