@@ -14,20 +14,23 @@ type Node = TSESTree.Node;
 export function finishFormOf(call: TSESTree.CallExpression, receiver: Node, text: (node: Node) => string, variableOf: (id: TSESTree.Identifier) => Scope.Variable | null): FinishForm {
   const callee = unwrapExpression(call.callee);
   const inside = receiver.range[0] >= call.range[0] && receiver.range[1] <= call.range[1];
-  if ((callee.type === "MemberExpression" && unwrapExpression(callee.object) === receiver) || !inside) return { args: call.arguments.map((a) => text(a)).join(", ") };
-  const object = receiver.type === "Identifier" ? variableOf(receiver) : null;
+  const object = inside && receiver.type === "Identifier" ? variableOf(receiver) : null;
   const mentions: Node[] = [];
-  let portable = true;
-  walk(call, (node) => {
-    if (node === receiver) mentions.push(node);
-    else if (node.type === "Identifier" && !isPropertyName(node)) {
-      const variable = variableOf(node);
-      if (object !== null && variable === object) mentions.push(node);
-      // A local of the function the call is in (not the module's, not a global): not in scope where the repair goes.
-      else if (variable !== null && variable.scope.type !== "module" && variable.scope.type !== "global") portable = false;
-    }
-  });
-  if (!portable) return { args: "", unportable: true };
+  const locals = new Set<string>();
+  const method = (callee.type === "MemberExpression" && unwrapExpression(callee.object) === receiver) || !inside;
+  // (The method shape writes its arguments again; a call through a vtable, all of it.)
+  for (const root of method ? call.arguments : [call]) {
+    walk(root, (node) => {
+      if (node === receiver) mentions.push(node);
+      else if (node.type === "Identifier" && !isPropertyName(node)) {
+        const variable = variableOf(node);
+        if (object !== null && variable === object) mentions.push(node);
+        // A local of some function (not the module's, not a global): in scope only inside that function.
+        else if (variable !== null && variable.scope.type !== "module" && variable.scope.type !== "global") locals.add(variable.name);
+      }
+    });
+  }
+  if (method) return { args: call.arguments.map((a) => text(a)).join(", "), locals: [...locals] };
   const whole = text(call);
   const parts: string[] = [];
   let from = call.range[0];
@@ -36,5 +39,5 @@ export function finishFormOf(call: TSESTree.CallExpression, receiver: Node, text
     from = mention.range[1];
   }
   parts.push(whole.slice(from - call.range[0]));
-  return { args: "", around: parts };
+  return { args: "", around: parts, locals: [...locals] };
 }

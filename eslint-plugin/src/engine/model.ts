@@ -314,8 +314,11 @@ export interface FinishForm {
   args: string;
   /** Through a vtable: the call's text split at each mention of its call object. */
   around?: string[];
-  /** Through a vtable, naming a variable of its own function (`[out]`): no repair writes it elsewhere. */
-  unportable?: boolean;
+  /**
+   * The names of a function's variables the call names besides its call object (`box` in `call.Finish_GetPrice(box)`,
+   * `[out]`): a repair writes the call again only where a variable of each name is in scope.
+   */
+  locals: readonly string[];
 }
 
 export interface EngineStats {

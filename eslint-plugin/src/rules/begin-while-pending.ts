@@ -37,7 +37,7 @@ function finishFirst(finding: BeginWhilePending, context: RepairContext): Repair
   const promise = awaitablePromise(finding, context.sourceCode);
   if (promise !== null) return [{ messageId: "awaitPending", data: { promise }, fix: (fixer) => insertBefore(fixer, context.sourceCode, finding.node, `await ${promise};`) }];
   if (finding.idleThere) return [];
-  return insertFinishRepair(context, finding.call, finding.method, finding.raw, (fixer, text) => insertBefore(fixer, context.sourceCode, finding.node, text));
+  return insertFinishRepair(context, finding.call, finding.method, finding.raw, finding.node, (fixer, text) => insertBefore(fixer, context.sourceCode, finding.node, text));
 }
 
 export default protocolRule({

@@ -46,8 +46,8 @@ export default protocolRule({
     // after the Cancel and the cancel pointer's Release, unless some path from the Cancel finishes: a Finish_ written
     // where a path has finished already would run twice there (RPC_E_CALL_COMPLETE).
     const exit = "exit" in finding.reached ? finding.reached.exit.node : finding.reached.release;
-    if (exit && !finding.finishedThere) return insertFinishRepair(context, finding.call, method, finding.raw, (fixer, text) => insertBefore(fixer, context.sourceCode, exit, text));
+    if (exit && !finding.finishedThere) return insertFinishRepair(context, finding.call, method, finding.raw, exit, (fixer, text) => insertBefore(fixer, context.sourceCode, exit, text));
     if (finding.finishMayFollow) return [];
-    return insertFinishRepair(context, finding.call, method, finding.raw, (fixer, text) => insertAfter(fixer, context.sourceCode, finding.node, text, context.vocabulary.releaseStatementPattern()));
+    return insertFinishRepair(context, finding.call, method, finding.raw, finding.node, (fixer, text) => insertAfter(fixer, context.sourceCode, finding.node, text, context.vocabulary.releaseStatementPattern()));
   },
 });

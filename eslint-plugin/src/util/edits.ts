@@ -170,6 +170,23 @@ function containsBreak(root: Node): boolean {
 }
 
 /**
+ * Does each of these names name a variable of a scope around `at`, declared before it unless hoisted? (`box` in a
+ * `call.Finish_GetPrice(box)` copied from another function: only where this function has a `box` of its own.)
+ */
+export function namesDeclaredAt(sourceCode: SourceCode, names: readonly string[], at: Node): boolean {
+  return names.every((name) => {
+    for (let scope: Scope | null = sourceCode.getScope(at); scope; scope = scope.upper) {
+      const variable = scope.set.get(name);
+      if (!variable) continue;
+      const def = variable.defs[0];
+      const hoisted = def?.type === "FunctionName" || def?.type === "Parameter" || (def?.type === "Variable" && (def.parent as { kind?: string } | null)?.kind === "var");
+      return hoisted || !def || def.name.range[1] <= at.range[0];
+    }
+    return false;
+  });
+}
+
+/**
  * Can code written at `position` (inside `at`'s scope) name everything `text` names? Not a `const`, `let` or class of
  * an enclosing scope declared after that point (`koffi.call(releasePtr, ...)` before `const releasePtr = ...`: a
  * ReferenceError there). Names the scopes do not declare (globals, imports' members) are taken as visible.

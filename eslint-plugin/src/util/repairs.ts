@@ -3,8 +3,9 @@
  * pending call still owes (cancel-without-finish, begin-while-pending), and
  * how an exit reads in a message.
  */
-import type { TSESLint } from "@typescript-eslint/utils";
+import type { TSESLint, TSESTree } from "@typescript-eslint/utils";
 import type { Exit } from "../engine/findings";
+import { namesDeclaredAt } from "./edits";
 import type { Repair, RepairContext } from "./protocol-rule";
 
 /** `the return at line 9`, `the end of the function at line 12`. */
@@ -15,7 +16,7 @@ export function exitWords(exit: Exit): string {
 /**
  * Inserts `call.Finish_X(args);`, with the arguments of the file's first call of Finish_X if it has one, or that call
  * written again for this call object where it goes through a vtable (`vcall(call, FINISH_X, [], [])`); none where that
- * call names a variable of its own function, and none for a call begun through a vtable (`raw`) when the file writes no
+ * call names a function's variable that `at` has no variable of that name for (`box`, a parameter of another function), and none for a call begun through a vtable (`raw`) when the file writes no
  * Finish_X that way (a method call on a raw pointer would not run).
  */
 export function insertFinishRepair(
@@ -23,11 +24,13 @@ export function insertFinishRepair(
   call: string,
   method: string,
   raw: boolean,
+  /** The node the call is written next to, and how. */
+  at: TSESTree.Node,
   place: (fixer: TSESLint.RuleFixer, text: string) => TSESLint.RuleFix | null,
 ): Repair<"insertFinish">[] {
   const vocabulary = context.vocabulary;
   const form = context.finishForms.get(vocabulary.finishName(method));
-  if (form?.unportable) return [];
+  if (form && !namesDeclaredAt(context.sourceCode, form.locals, at)) return [];
   // A call begun through a vtable has no Finish_ method to call: only the file's own call through the vtable repairs it.
   if (raw && !form?.around) return [];
   const written = form?.around ? form.around.join(call) : null;

@@ -99,6 +99,19 @@ export function stop(call: AsyncIQuoteOut): void {
 }
 `;
 
+/** The same with the out box a parameter of `settle`; `stop` takes the parameters `params`. */
+const FINISH_WITH_PARAMETER = (params: string) => `interface AsyncIQuoteOut extends IUnknown { Begin_GetPrice(s: string): void; Finish_GetPrice(price: { value: number }): HRESULT }
+export function settle(call: AsyncIQuoteOut, box: { value: number }): HRESULT {
+  return call.Finish_GetPrice(box);
+}
+export function stop(${params}): void {
+  call.Begin_GetPrice("MSFT");
+  const cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+  cancel.Cancel(0);
+  cancel.Release();
+}
+`;
+
 export const cases: RuleCases = {
   valid: [
     { name: "a cancelled call handed to a helper of the file whose closure finishes it later (`setTimeout(() => call.Finish_GetPrice())`)", code: FINISHED_LATER("call.Finish_GetPrice()") },
@@ -994,6 +1007,36 @@ call.Finish_GetPrice();
             {
               messageId: "insertFinish",
               output: FINISH_WITH_BOX.replace("  cancel.Release();\n", "  cancel.Release();\n  call.Finish_GetPrice(priceBox);\n"),
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: "spec 4: no repair copies an out-argument that is another function's parameter (`box` of `settle`): it would name nothing where it goes",
+      code: FINISH_WITH_PARAMETER("call: AsyncIQuoteOut"),
+      errors: [
+        {
+          messageId: "cancelWithoutFinish",
+          data: { cancel: "cancel.Cancel()", call: "call", finish: "Finish_GetPrice", finishCall: "call.Finish_GetPrice()", reached: "the end of the function at line 10", begin: "Begin_" },
+          line: 8,
+          column: 3,
+        },
+      ],
+    },
+    {
+      name: "spec 4: the repair copies an out-argument named like a variable of the function it goes into (its own `box`)",
+      code: FINISH_WITH_PARAMETER("call: AsyncIQuoteOut, box: { value: number }"),
+      errors: [
+        {
+          messageId: "cancelWithoutFinish",
+          data: { cancel: "cancel.Cancel()", call: "call", finish: "Finish_GetPrice", finishCall: "call.Finish_GetPrice()", reached: "the end of the function at line 10", begin: "Begin_" },
+          line: 8,
+          column: 3,
+          suggestions: [
+            {
+              messageId: "insertFinish",
+              output: FINISH_WITH_PARAMETER("call: AsyncIQuoteOut, box: { value: number }").replace("  cancel.Release();\n", "  cancel.Release();\n  call.Finish_GetPrice(box);\n"),
             },
           ],
         },
