@@ -148,8 +148,14 @@ export class FileAnalysis implements EngineContext {
     return callee.type === "MemberExpression" ? (this.recognizer.ffi?.linkedRelease(callee.object, evenClosed) ?? null) : null;
   }
   declarationEnd(name: TSESTree.Identifier): number | null {
-    const def = this.symbols.variableOf(name)?.defs[0];
-    return def ? (def.node as unknown as Node).range[1] : null;
+    const variable = this.symbols.variableOf(name);
+    const def = variable?.defs[0];
+    if (!def) return null;
+    // A parameter is named from its own name on (a table given as one: `lpVtbl.Release(p)` anywhere in the body);
+    // a function declaration or an import, anywhere in its scope.
+    if (def.type === "Parameter") return (def.name as unknown as Node).range[1];
+    if (def.type === "FunctionName" || def.type === "ImportBinding") return (variable.scope.block as unknown as Node).range[0];
+    return (def.node as unknown as Node).range[1];
   }
   refineCondition(state: State, test: Node, polarity: Polarity, apply: Refiner): State {
     return this.conditions.refine(state, test, polarity, apply);

@@ -110,6 +110,7 @@ function releaseRepairs(finding: MissingRelease, context: RepairContext): Repair
   }
   const block = owner.parent;
   if (finding.exits.length === 0 || !isBlockLike(block)) return repairs;
+  const regionEnd = heldPastTry(owner, block) ?? block.range[1];
   // `return p.Foo()` still uses the pointer, and the end of the function needs the block's end.
   const pointerWord = new RegExp(`(^|[^\\w$.])${escapeRegExp(finding.pointer)}\\b`);
   const usesPointer = (exit: TSESTree.Node) => pointerWord.test(sourceCode.getText(exit).replace(/^(return|throw)\b/, ""));
@@ -123,7 +124,7 @@ function releaseRepairs(finding: MissingRelease, context: RepairContext): Repair
   // An exit before the statement that names the pointer (a return between an out-box call and its read) cannot release it by that name;
   // one that another path reaches with the pointer released (a `break` after a `finally` that released it) would release it twice.
   const fixable = (exit: Exit) =>
-    exit.releasedThere || !namesVisibleAt(sourceCode, finding.releaseText, exit.node ?? owner, exit.range[0]) ? false : exit.node === null ? !finding.releasedOnSomePath && reachesBlockEnd(block) && !endsByUsing(block) : !usesPointer(exit.node) && exit.range[0] >= owner.range[1] && exit.range[1] <= block.range[1];
+    exit.releasedThere || !namesVisibleAt(sourceCode, finding.releaseText, exit.node ?? owner, exit.range[0]) ? false : exit.node === null ? regionEnd === block.range[1] && !finding.releasedOnSomePath && reachesBlockEnd(block) && !endsByUsing(block) : !usesPointer(exit.node) && exit.range[0] >= owner.range[1] && exit.range[1] <= regionEnd;
   if (!finding.exits.every(fixable)) return repairs;
   repairs.push({
     messageId: finding.exits.length > 1 ? "insertReleaseAtExits" : "insertReleaseAtExit",
@@ -131,6 +132,20 @@ function releaseRepairs(finding: MissingRelease, context: RepairContext): Repair
     fix: (fixer) => finding.exits.map((exit) => (exit.node !== null ? insertBefore(fixer, sourceCode, exit.node, statement) : insertAtBlockEnd(fixer, sourceCode, owner, statement))).filter((f) => f !== null),
   });
   return repairs;
+}
+
+/**
+ * Where a pointer assigned in a `try` block to a variable declared outside it is still held, when the `try`'s handler
+ * never completes (`try { call = factory.CreateCall(...) } catch { return -1 }`): through the end of the block holding
+ * the `try` statement, since only a completed `try` block gets past it. Null for any other owner.
+ */
+function heldPastTry(owner: TSESTree.Node, block: TSESTree.BlockStatement | TSESTree.Program | TSESTree.StaticBlock): number | null {
+  const statement = block.parent;
+  if (statement?.type !== "TryStatement" || statement.block !== block || !statement.handler || !isBlockLike(statement.parent)) return null;
+  const assigns = owner.type === "ExpressionStatement" && owner.expression.type === "AssignmentExpression" && owner.expression.operator === "=" && owner.expression.left.type === "Identifier";
+  const handled = bodyOf(statement.handler.body);
+  const last = handled[handled.length - 1];
+  return assigns && last !== undefined && /^(Return|Throw)Statement$/.test(last.type) ? statement.parent.range[1] : null;
 }
 
 export default protocolRule({

@@ -1345,9 +1345,35 @@ cancel.Release();
       options: DISPOSE,
     },
     {
-      name: "a CreateCall that throws acquires nothing, but once it succeeded a later early return leaks the call object",
+      name: "a CreateCall that throws acquires nothing, but once it succeeded a later early return leaks the call object; the repair releases it before that return, after the `try` whose handler returns",
       code: CREATE_CALL_IN_TRY("  if (price < 0) return -2;\n"),
+      errors: [
+        {
+          messageId: "missingRelease",
+          data: { pointer: "call", acquirer: "CreateCall", reached: "the return at line 10", release: "call.Release()" },
+          line: 4,
+          column: 12,
+          suggestions: [{ messageId: "insertReleaseAtExit", output: CREATE_CALL_IN_TRY("  if (price < 0) { call.Release(); return -2; }\n") }],
+        },
+      ],
+    },
+    {
+      name: "a pointer assigned in a `try` whose handler falls through may be unassigned after it: no repair releases it after the `try`",
+      code: CREATE_CALL_IN_TRY("  if (price < 0) return -2;\n").replace("    return -1;\n", "    log(-1);\n"),
       errors: [{ messageId: "missingRelease", data: { pointer: "call", acquirer: "CreateCall", reached: "the return at line 10", release: "call.Release()" }, line: 4, column: 12 }],
+    },
+    {
+      name: "vtable table methods (spec 2a shape 6) on a table given as a parameter: a return skips `lpVtbl.Release(quote)`, which the repair writes before it",
+      code: LPVTBL("parameter", "  if (flag) return -2;\n"),
+      errors: [
+        {
+          messageId: "missingRelease",
+          data: { pointer: "quote", acquirer: "QueryInterface", reached: "the return at line 7", release: "lpVtbl.Release(quote)" },
+          line: 5,
+          column: 7,
+          suggestions: [{ messageId: "insertReleaseAtExit", output: LPVTBL("parameter", "  if (flag) { lpVtbl.Release(quote); return -2; }\n") }],
+        },
+      ],
     },
     {
       name: "vtable table methods (spec 2a shape 6) on a module table: a return skips `lpVtbl.Release(quote)`, which the repair writes before it",
