@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The language server for other editors: `com-async-language-server --stdio`.
-// Runs the bundle when the extension has been packaged, else the compiled sources.
+// Runs the compiled sources when they exist (a clone after `npm ci`), else the packaged bundle through its
+// launcher; COM_ASYNC_SERVER_ENTRY names either explicitly.
 "use strict";
 const fs = require("node:fs");
 const path = require("node:path");

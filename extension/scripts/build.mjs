@@ -26,6 +26,26 @@ const common = {
   legalComments: "none",
 };
 
+/**
+ * The launcher runs the server bundle from a V8 code cache (src/server/launch.ts), and on Node 20 code loaded from a
+ * cache has lost its dynamic import callback: ESLint's `import(configFile)` of a workspace's `eslint.config.mjs` fails
+ * ("A dynamic import callback was not specified") from the second start on. The bundle imports config files through
+ * the function the launcher, a module Node loaded itself, puts on `globalThis` (`OUTSIDE_IMPORT`), else through
+ * its own `import()` (the compiled sources, tests). The build fails if ESLint's loader no longer reads as expected.
+ */
+const OUTSIDE_IMPORT = 'Symbol.for("com-async-lint.import")';
+const CONFIG_IMPORT = "await import(fileURL.href)";
+const importConfigsFromOutside = {
+  name: "import-configs-from-outside",
+  setup(build) {
+    build.onLoad({ filter: /[\\/]eslint[\\/]lib[\\/]config[\\/]config-loader\.js$/ }, (args) => {
+      const text = fs.readFileSync(args.path, "utf8");
+      if (text.split(CONFIG_IMPORT).length !== 2) throw new Error(`${args.path}: expected one \`${CONFIG_IMPORT}\` to route through the launcher`);
+      return { contents: text.replace(CONFIG_IMPORT, `await (globalThis[${OUTSIDE_IMPORT}] ?? ((url) => import(url)))(fileURL.href)`), loader: "js" };
+    });
+  },
+};
+
 const builds = [
   { ...common, entryPoints: { client: path.join(root, "src/client/extension.ts") }, outdir: path.join(root, "dist"), external: ["vscode"] },
   {
@@ -37,6 +57,7 @@ const builds = [
     // cannot carry: it ships beside the bundle instead (shipOxcParser below).
     external: ["jiti", "oxc-parser"],
     metafile: true,
+    plugins: [importConfigsFromOutside],
   },
   // Starts dist/server.js with a V8 code cache (src/server/launch.ts); Node's built-ins only.
   { ...common, entryPoints: { launch: path.join(root, "src/server/launch.ts") }, outdir: path.join(root, "dist") },

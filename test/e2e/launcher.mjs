@@ -3,7 +3,9 @@
  * cache (extension/src/server/launch.ts). Two fresh servers in turn, each given the same
  * cache directory, open the same file: the first finds no cache and writes one after its first
  * diagnostics, the second loads it, leaves it alone and publishes the same diagnostics. A cache
- * that is not a cache (a truncated file) is rejected by V8 and rewritten, never a crash.
+ * that is not a cache (a truncated file) is rejected by V8 and rewritten, never a crash. In a trusted
+ * workspace, its `eslint.config.mjs` is loaded from the cache as on the first start (on Node 20, code V8
+ * takes from a cache has lost the dynamic import a config file is loaded with: scripts/build.mjs).
  */
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
@@ -23,8 +25,16 @@ export function quote(call: any): void {
 }
 `;
 
-/** Starts the launcher, opens the file, returns the published diagnostics (rule, line) once they come. */
-async function openOnce(folder, cacheDir) {
+/** A workspace config (self-contained: a stand-in com-async plugin) that makes missing-release a warning and turns cancel-without-finish off. */
+const WORKSPACE_CONFIG = [
+  "const rule = { meta: { schema: false }, create: () => ({}) };",
+  'export default [{ files: ["**/*.ts"], plugins: { "com-async": { rules: { "missing-release": rule, "cancel-without-finish": rule } } },',
+  '  rules: { "com-async/missing-release": "warn", "com-async/cancel-without-finish": "off" } }];',
+  "",
+].join("\n");
+
+/** Starts the launcher, opens the file, returns the published diagnostics (rule, line, severity) once they come. */
+async function openOnce(folder, cacheDir, trusted = false) {
   const { createProtocolConnection, StreamMessageReader, StreamMessageWriter } = require("vscode-languageserver/node");
   const child = spawn(process.execPath, [LAUNCHER, "--stdio"], { stdio: ["pipe", "pipe", "pipe"], env: { ...process.env, COM_ASYNC_CACHE_DIR: cacheDir } });
   let stderr = "";
@@ -34,12 +44,12 @@ async function openOnce(folder, cacheDir) {
   connection.onRequest("client/registerCapability", () => null);
   const uri = pathToFileURL(path.join(folder, "quote.ts")).href;
   const diagnostics = new Promise((resolve, reject) => {
-    connection.onNotification("textDocument/publishDiagnostics", (params) => params.uri === uri && resolve(params.diagnostics.map((d) => `${d.code} ${d.range.start.line + 1}`).sort()));
+    connection.onNotification("textDocument/publishDiagnostics", (params) => params.uri === uri && resolve(params.diagnostics.map((d) => `${d.code} ${d.range.start.line + 1} severity ${d.severity}`).sort()));
     child.once("exit", (code) => reject(new Error(`the server exited (${code}) before publishing: ${stderr.slice(-400)}`)));
     setTimeout(() => reject(new Error("no diagnostics in 60 s")), 60_000).unref();
   });
   connection.listen();
-  await connection.sendRequest("initialize", { processId: process.pid, rootUri: pathToFileURL(folder).href, capabilities: { workspace: { configuration: true } }, initializationOptions: { workspaceTrusted: false } });
+  await connection.sendRequest("initialize", { processId: process.pid, rootUri: pathToFileURL(folder).href, capabilities: { workspace: { configuration: true } }, initializationOptions: { workspaceTrusted: trusted } });
   await connection.sendNotification("initialized", {});
   await connection.sendNotification("textDocument/didOpen", { textDocument: { uri, languageId: "typescript", version: 1, text: SOURCE } });
   try {
@@ -90,7 +100,17 @@ export async function runLauncherTest() {
       if (JSON.stringify(shared) !== JSON.stringify(first)) return { status: "failed", detail: `diagnostics differ with a shared cache directory: ${shared}` };
       if (cacheFiles(cacheDir).length !== 0) return { status: "failed", detail: "a cache was written into a directory others may write" };
     }
-    return { status: "passed", detail: `${first.length} diagnostics each time; cache ${(size / 1024 / 1024).toFixed(1)} MB written once, reused, rewritten when damaged, never kept in a shared directory` };
+    // A trusted workspace's config, loaded with no cache and then from one: the same severities both times.
+    const trustedFolder = path.join(work, "trusted");
+    fs.mkdirSync(trustedFolder);
+    fs.writeFileSync(path.join(trustedFolder, "eslint.config.mjs"), WORKSPACE_CONFIG);
+    const trustedCache = path.join(work, "trusted-cache");
+    const configured = await openOnce(trustedFolder, trustedCache, true);
+    const expected = ["com-async/missing-release 3 severity 2"];
+    if (JSON.stringify(configured) !== JSON.stringify(expected)) return { status: "failed", detail: `the workspace config was not applied without a cache: ${configured}` };
+    const fromCache = await openOnce(trustedFolder, trustedCache, true);
+    if (JSON.stringify(fromCache) !== JSON.stringify(expected)) return { status: "failed", detail: `the workspace config was not applied from the cache: ${fromCache}` };
+    return { status: "passed", detail: `${first.length} diagnostics each time; cache ${(size / 1024 / 1024).toFixed(1)} MB written once, reused, rewritten when damaged, never kept in a shared directory; a trusted workspace's config applied with and without the cache` };
   } catch (error) {
     return { status: "failed", detail: String(error?.stack ?? error) };
   } finally {

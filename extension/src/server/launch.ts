@@ -40,6 +40,9 @@ const script = new vm.Script(Module.wrap(source), {
 if (cacheFile && (!cachedData || script.cachedDataRejected)) {
   (process as NodeJS.EventEmitter).once(FIRST_LINT_EVENT, () => setImmediate(() => writeCache(cacheFile)));
 }
+// Code V8 takes from a cache has lost the script's dynamic import callback (Node 20): the bundle imports workspace
+// config files through this function instead, whose own `import()` Node set up (scripts/build.mjs, importConfigsFromOutside).
+(globalThis as Record<symbol, unknown>)[Symbol.for("com-async-lint.import")] = (url: string) => import(url);
 const bundleModule = { exports: {}, filename: bundle, id: bundle, loaded: false };
 const run = script.runInThisContext() as (exports: object, require: NodeJS.Require, module: object, filename: string, dirname: string) => void;
 run.call(bundleModule.exports, bundleModule.exports, createRequire(bundle), bundleModule, bundle, path.dirname(bundle));
