@@ -15,6 +15,15 @@ ${between}  call.BeginGetPrice("MSFT");
 `;
 const BEGIN_END = [{ beginPrefix: "Begin", finishPrefix: "End" }];
 
+/** Two calls begun on one call object, each finished later (`between` goes after the second Begin_): the price call's Finish_ comes too late. */
+const FINISHED_TOO_LATE = (between: string, finishPrice = "  const price = call.Finish_GetPrice(box);\n") => `function quote(call: AsyncIStockQuote, symbol: string, box: unknown): number {
+  call.Begin_GetPrice(symbol);
+  call.Begin_GetVolume(symbol);
+${between}${finishPrice}  const volume = call.Finish_GetVolume();
+  return price * volume;
+}
+`;
+
 export const cases: RuleCases = {
   valid: [
     {
@@ -176,6 +185,42 @@ export const cases: RuleCases = {
     },
   ],
   invalid: [
+    {
+      name: "a pending call the function finishes itself, only after a second Begin_: the repair moves that Finish_ before the new Begin_ (a second Finish_ inserted there would fail)",
+      code: FINISHED_TOO_LATE(""),
+      errors: [
+        {
+          messageId: "beginWhilePending",
+          data: { begin: "call.Begin_GetVolume()", call: "call", pending: "Begin_GetPrice", line: "2", state: "still pending" },
+          line: 3,
+          column: 3,
+          suggestions: [
+            {
+              messageId: "moveFinish",
+              data: { finish: "call.Finish_GetPrice(box)" },
+              output: `function quote(call: AsyncIStockQuote, symbol: string, box: unknown): number {
+  call.Begin_GetPrice(symbol);
+  const price = call.Finish_GetPrice(box);
+  call.Begin_GetVolume(symbol);
+  const volume = call.Finish_GetVolume();
+  return price * volume;
+}
+`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: "a pending call finished too late with an argument assigned after the new Begin_: no repair moves it (it would read the old value), none inserts a second Finish_",
+      code: FINISHED_TOO_LATE("  box = {};\n"),
+      errors: [{ messageId: "beginWhilePending", data: { begin: "call.Begin_GetVolume()", call: "call", pending: "Begin_GetPrice", line: "2", state: "still pending" }, line: 3, column: 3 }],
+    },
+    {
+      name: "a pending call finished too late inside a branch: no repair moves it out of its block, none inserts a second Finish_",
+      code: FINISHED_TOO_LATE("", "  let price = 0;\n  if (symbol) price = call.Finish_GetPrice(box);\n"),
+      errors: [{ messageId: "beginWhilePending", data: { begin: "call.Begin_GetVolume()", call: "call", pending: "Begin_GetPrice", line: "2", state: "still pending" }, line: 3, column: 3 }],
+    },
     {
       name: "a promise-shaped binding whose earlier Begin_'s promise is awaited later: the repair awaits it before the new Begin_, not a Finish_ method the binding has not got",
       code: `async function both(call: AsyncIStockQuote): Promise<number> {
@@ -736,7 +781,7 @@ call.Begin_GetVolume("MSFT");
       ],
     },
     {
-      name: "a Begin_ that throws inside try with a pending call still reports on the normal path",
+      name: "a Begin_ that throws inside try with a pending call still reports on the normal path; no repair, since the handler's own Finish_ of the pending call would fail after one inserted before the Begin_",
       code: `function quote(call: AsyncIStockQuote, ready: boolean) {
   call.Begin_GetPrice("MSFT");
   try {
@@ -752,21 +797,6 @@ call.Begin_GetVolume("MSFT");
           data: { begin: "call.Begin_GetVolume()", call: "call", pending: "Begin_GetPrice", line: "2", state: "still pending" },
           line: 4,
           column: 5,
-          suggestions: [
-            {
-              messageId: "insertFinish",
-              output: `function quote(call: AsyncIStockQuote, ready: boolean) {
-  call.Begin_GetPrice("MSFT");
-  try {
-    call.Finish_GetPrice();
-    call.Begin_GetVolume("MSFT");
-  } catch {
-    call.Finish_GetPrice();
-  }
-}
-`,
-            },
-          ],
         },
       ],
     },

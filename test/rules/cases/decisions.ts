@@ -239,7 +239,7 @@ function again(call: AsyncIStockQuote) {
   ],
   invalid: [
     {
-      name: "decision: after a Begin_ reported while another call was pending, a Finish_ of a third method is mismatched with the Begin_ waiting its turn",
+      name: "decision: after a Begin_ reported while another call was pending, a Finish_ of a third method is mismatched with the Begin_ waiting its turn (no repair: the pending call's own Finish_ comes later, inside the return, where a second one would fail)",
       code: `function quote(call: AsyncIStockQuote): number[] {
   call.Begin_GetPrice("MSFT");
   call.Begin_GetVolume("IBM");
@@ -251,25 +251,13 @@ function again(call: AsyncIStockQuote) {
           messageId: "beginWhilePending",
           line: 3,
           column: 3,
-          suggestions: [
-            {
-              messageId: "insertFinish",
-              output: `function quote(call: AsyncIStockQuote): number[] {
-  call.Begin_GetPrice("MSFT");
-  call.Finish_GetPrice();
-  call.Begin_GetVolume("IBM");
-  return [call.Finish_GetPrice(), call.Finish_GetName()];
-}
-`,
-            },
-          ],
         },
       ],
     },
     {
-      name: "decision: two calls begun at once and each finished: one report, at the second Begin_",
+      name: "decision: two calls begun at once and each finished: one report, at the second Begin_ (no repair: the first call's own Finish_ comes later, inside the return, where a second one would fail)",
       code: OVERLAPPING("GetVolume"),
-      errors: [{ messageId: "beginWhilePending", line: 3, column: 3, suggestions: [{ messageId: "insertFinish", output: OVERLAPPING("GetVolume").replace('  call.Begin_GetVolume("IBM");', '  call.Finish_GetPrice();\n  call.Begin_GetVolume("IBM");') }] }],
+      errors: [{ messageId: "beginWhilePending", line: 3, column: 3 }],
     },
     {
       name: "decision: Begin_ after a Cancel whose Finish_ comes later is one problem, begin-while-pending",
