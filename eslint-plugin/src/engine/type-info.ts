@@ -96,3 +96,21 @@ export class TypeInfo {
     return false;
   }
 }
+
+/**
+ * Does TypeScript's checker say this expression's value is disposable (it has `[Symbol.dispose]`, on every member of a
+ * union but null and undefined), so that `using` can hold it (spec section 4)? False without type information.
+ */
+export function isDisposableValue(services: Partial<ParserServices> | undefined, node: TSESTree.Node): boolean {
+  if (!services?.program || !services.esTreeNodeToTSNodeMap) return false;
+  try {
+    const type = services.program.getTypeChecker().getTypeAtLocation(services.esTreeNodeToTSNodeMap.get(node as never));
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const flags = (require("typescript") as typeof ts).TypeFlags;
+    const parts = (type.isUnion() ? type.types : [type]).filter((part) => !(part.flags & (flags.Null | flags.Undefined)));
+    // A well-known symbol's property is named `__@dispose@<id>` by the checker.
+    return parts.length > 0 && parts.every((part) => part.getProperties().some((property) => property.getName().startsWith("__@dispose@")));
+  } catch {
+    return false;
+  }
+}

@@ -5,6 +5,7 @@
  */
 import type { TSESTree } from "@typescript-eslint/utils";
 import type { Exit, MissingRelease } from "../engine/findings";
+import { isDisposableValue } from "../engine/type-info";
 import { escapeRegExp } from "../engine/vocabulary";
 import { bodyOf, insertAtBlockEnd, insertBefore, isBlockLike, namesVisibleAt, reachesBlockEnd, wrappableRest, wrapRestInFinally } from "../util/edits";
 import type { Repair, RepairContext } from "../util/protocol-rule";
@@ -23,6 +24,7 @@ const MISSING_RELEASE_UNNAMED =
 const MISSING_RELEASE_BEFORE_LOSS = "`{{pointer}}` from `{{acquirer}}` is not released before {{reached}}. Call `{{release}}` before that.";
 
 const SUGGESTIONS = {
+  declareWithUsing: "Declare `{{pointer}}` with `using`: it is released when its block ends.",
   insertReleaseFinally: "Release `{{pointer}}` in a `finally` block.",
   insertReleaseAtExit: "Release `{{pointer}}` before this exit.",
   insertReleaseAtExits: "Release `{{pointer}}` before each of the {{count}} exits that miss it.",
@@ -99,6 +101,8 @@ function releaseRepairs(finding: MissingRelease, context: RepairContext): Repair
     return [{ messageId: "insertReleaseBeforeOverwrite", data: { ...data, variable: reached.overwritten.variable }, fix: (fixer) => insertBefore(fixer, sourceCode, at, statement) }];
   }
   const repairs: Repair<SuggestionId>[] = [];
+  const using = usingKeyword(finding, owner, sourceCode);
+  if (using) repairs.push({ messageId: "declareWithUsing", data, fix: (fixer) => fixer.replaceText(using, "using") });
   // Where some path releases the pointer already, an unconditional Release would release
   // twice: only the exit-specific repair fits.
   // A `finally` after the owning statement wraps what follows it: a table the release calls must be declared by then.
@@ -132,6 +136,24 @@ function releaseRepairs(finding: MissingRelease, context: RepairContext): Repair
     fix: (fixer) => finding.exits.map((exit) => (exit.node !== null ? insertBefore(fixer, sourceCode, exit.node, statement) : insertAtBlockEnd(fixer, sourceCode, owner, statement))).filter((f) => f !== null),
   });
   return repairs;
+}
+
+/**
+ * The `const` that a `using` can replace (spec 4: "where the binding supports it, `using`"): the pointer's own
+ * declaration, of that one variable, initialised by the acquiring call itself, in a block, never released or handed
+ * on anywhere (the disposal at the block's end would be a second Release), and the type checker says the value is
+ * disposable (`[Symbol.dispose]`). Null otherwise, and always without type information.
+ */
+function usingKeyword(finding: MissingRelease, owner: TSESTree.Node, sourceCode: RepairContext["sourceCode"]): TSESTree.Token | null {
+  if (finding.releasedOnSomePath || owner.type !== "VariableDeclaration" || owner.kind !== "const" || owner.declarations.length !== 1) return null;
+  const [declarator] = owner.declarations;
+  let init = declarator.init;
+  while (init && (init.type === "TSAsExpression" || init.type === "TSNonNullExpression" || init.type === "AwaitExpression")) init = init.type === "AwaitExpression" ? null : init.expression;
+  if (declarator.id.type !== "Identifier" || declarator.id.name !== finding.pointer || init !== finding.node || !isBlockLike(owner.parent)) return null;
+  if (owner.parent.type === "Program" && owner.parent.sourceType !== "module") return null;
+  if (!isDisposableValue(sourceCode.parserServices as never, finding.node)) return null;
+  const keyword = sourceCode.getFirstToken(owner as never);
+  return keyword?.value === "const" ? (keyword as TSESTree.Token) : null;
 }
 
 /**

@@ -84,6 +84,13 @@ ${early}  call.Release();
 }
 `;
 
+/** A binding whose QueryInterface gives a disposable pointer (`T & Disposable`); `rest` follows the acquisition. */
+const DISPOSABLE_QUERY = (rest: string, keyword = "const") => `interface DisposableCall extends AsyncIStockQuote { QueryInterface<T extends IUnknown>(iid: IID): T & Disposable }
+export function stop(call: DisposableCall, quick: boolean): void {
+  ${keyword} cancel = call.QueryInterface<ICancelMethodCalls>(IID_ICancelMethodCalls);
+${rest}}
+`;
+
 /** A vtable table (spec 2a shape 6, `lpVtbl.Release(p)`) `declared` (a module constant or a parameter `lpVtbl: Vtbl`); `early` follows the read (line 7). */
 const LPVTBL = (declared: "module" | "parameter", early: string) => `interface Vtbl { QueryInterface(self: bigint, iid: unknown, out: BigUint64Array): number; Release(self: bigint): number; GetName(self: bigint): number }
 ${declared === "module" ? "declare const lpVtbl: Vtbl;" : "// lpVtbl is a parameter of name()"}
@@ -1385,6 +1392,54 @@ cancel.Release();
           line: 5,
           column: 7,
           suggestions: [{ messageId: "insertReleaseAtExit", output: LPVTBL("module", "  if (flag) { lpVtbl.Release(quote); return -2; }\n") }],
+        },
+      ],
+    },
+    {
+      name: "spec 4: a disposable pointer (typed `[Symbol.dispose]`) never released: the first repair declares it with `using`",
+      mode: "typed",
+      code: DISPOSABLE_QUERY("  cancel.Cancel(0);\n"),
+      errors: [
+        {
+          messageId: "missingRelease",
+          data: { pointer: "cancel", acquirer: "QueryInterface", reached: "the end of the function at line 5", release: "cancel.Release()" },
+          line: 3,
+          column: 18,
+          suggestions: [
+            { messageId: "declareWithUsing", data: { pointer: "cancel" }, output: DISPOSABLE_QUERY("  cancel.Cancel(0);\n", "using") },
+            { messageId: "insertReleaseFinally", output: DISPOSABLE_QUERY("  try {\n    cancel.Cancel(0);\n  } finally {\n    cancel.Release();\n  }\n") },
+            { messageId: "insertReleaseAtExit", output: DISPOSABLE_QUERY("  cancel.Cancel(0);\n  cancel.Release();\n") },
+          ],
+        },
+      ],
+    },
+    {
+      name: "spec 4: a disposable pointer released on one path only: no `using` (its disposal would release it a second time there)",
+      mode: "typed",
+      code: DISPOSABLE_QUERY("  if (quick) { cancel.Release(); return; }\n  cancel.Cancel(0);\n"),
+      errors: [
+        {
+          messageId: "missingRelease",
+          data: { pointer: "cancel", acquirer: "QueryInterface", reached: "the end of the function at line 6", release: "cancel.Release()" },
+          line: 3,
+          column: 18,
+        },
+      ],
+    },
+    {
+      name: "spec 4: without type information nothing says a pointer is disposable: no `using` repair",
+      mode: "untyped",
+      code: DISPOSABLE_QUERY("  cancel.Cancel(0);\n"),
+      errors: [
+        {
+          messageId: "missingRelease",
+          data: { pointer: "cancel", acquirer: "QueryInterface", reached: "the end of the function at line 5", release: "cancel.Release()" },
+          line: 3,
+          column: 18,
+          suggestions: [
+            { messageId: "insertReleaseFinally", output: DISPOSABLE_QUERY("  try {\n    cancel.Cancel(0);\n  } finally {\n    cancel.Release();\n  }\n") },
+            { messageId: "insertReleaseAtExit", output: DISPOSABLE_QUERY("  cancel.Cancel(0);\n  cancel.Release();\n") },
+          ],
         },
       ],
     },
