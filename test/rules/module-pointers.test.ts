@@ -1,10 +1,11 @@
-/** Pointers kept in module variables, pointers handed to vtable methods, and out-box reads, collections of COM objects, objects that own pointers, tables linked from a vtable, closures capturing pointers (cases in ./cases/module-pointers, ./cases/out-box-reads, ./cases/deno-pointers, ./cases/box-idioms, ./cases/box-names, ./cases/koffi-structs, ./cases/koffi-lookups, ./cases/function-tables, ./cases/bound-methods, ./cases/ffi-uses, ./cases/review-regressions, ./cases/release-helpers, ./cases/pools, ./cases/object-fields, ./cases/linked-tables, ./cases/closure-captures, ./cases/helper-uses, ./cases/box-release-helpers). */
+/** Pointers kept in module variables, pointers handed to vtable methods, and out-box reads, collections of COM objects, objects that own pointers, tables linked from a vtable, closures capturing pointers (cases in ./cases/module-pointers, ./cases/out-box-reads, ./cases/deno-pointers, ./cases/box-idioms, ./cases/box-names, ./cases/released-results, ./cases/koffi-structs, ./cases/koffi-lookups, ./cases/function-tables, ./cases/bound-methods, ./cases/ffi-uses, ./cases/review-regressions, ./cases/release-helpers, ./cases/pools, ./cases/object-fields, ./cases/linked-tables, ./cases/closure-captures, ./cases/helper-uses, ./cases/box-release-helpers). */
 import { rules } from "eslint-plugin-com-async";
 import { cases } from "./cases/module-pointers";
 import { cases as outBoxReads } from "./cases/out-box-reads";
 import { cases as denoPointers } from "./cases/deno-pointers";
 import { cases as boxIdioms } from "./cases/box-idioms";
 import { cases as boxNames } from "./cases/box-names";
+import { cases as releasedResults } from "./cases/released-results";
 import { missingRelease as koffiStructs } from "./cases/koffi-structs";
 import { cases as koffiLookups } from "./cases/koffi-lookups";
 import { cases as functionTables } from "./cases/function-tables";
@@ -26,6 +27,7 @@ runBothModes("missing-release", rules["missing-release"], outBoxReads);
 runBothModes("missing-release", rules["missing-release"], denoPointers);
 runBothModes("missing-release", rules["missing-release"], boxIdioms);
 runBothModes("missing-release", rules["missing-release"], boxNames);
+runBothModes("missing-release", rules["missing-release"], releasedResults);
 runBothModes("missing-release", rules["missing-release"], koffiStructs);
 runBothModes("missing-release", rules["missing-release"], koffiLookups);
 runBothModes("missing-release", rules["missing-release"], functionTables);

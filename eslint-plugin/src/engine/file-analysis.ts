@@ -85,6 +85,8 @@ export class FileAnalysis implements EngineContext {
     this.resources = new ResourceTable((node) => this.text(node));
     this.symbols = new Symbols(sourceCode, this.resources, classify, (node) => recognizer.isSuccessConstant(node));
     recognizer.ffi = new FfiShapes(this.vocabulary, this.symbols);
+    recognizer.lookups = this.symbols;
+    recognizer.sourceText = sourceCode.text;
     this.symbols.ffi = recognizer.ffi;
     this.conditions = new Conditions(this.symbols, recognizer, classify);
     this.objects = new ObjectFields(this.resources);

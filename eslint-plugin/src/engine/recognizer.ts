@@ -9,6 +9,8 @@ import type { ParserServices } from "@typescript-eslint/utils";
 import { calleeName, dottedName, memberName, sameExpression, unwrapExpression } from "./ast";
 import { callOf, passedArguments, resultCalledBy } from "./ast-functions";
 import { FfiShapes, VtableCall } from "./ffi";
+import type { FfiLookups } from "./ffi";
+import { releasedResultOf } from "./released-results";
 import { isTableCall } from "./vtable-tables";
 import { mentionsCancelInterface, mentionsIid } from "./interface-ids";
 import { TypeInfo } from "./type-info";
@@ -53,6 +55,9 @@ export class Recognizer {
   readonly types: TypeInfo;
   /** The raw FFI shapes; set by the file analysis, which owns the scope lookups they need. */
   ffi: FfiShapes | null = null;
+  /** The file's scope lookups (symbols.ts) and text, set with `ffi`. */
+  lookups: FfiLookups | null = null;
+  sourceText = "";
 
   constructor(
     readonly vocabulary: Vocabulary,
@@ -220,7 +225,7 @@ export class Recognizer {
         if (this.ffi?.releaseFunctionOfFile(callee)?.judgedByBody) return null;
         return { kind: "release", target: call.arguments[0] as TSESTree.Expression, viaFunction: true };
       }
-      return null;
+      return this.releasedResult(call);
     }
     if (callee.type === "Identifier") {
       const name = callee.name;
@@ -245,6 +250,21 @@ export class Recognizer {
       }
     }
     return null;
+  }
+
+  /**
+   * A method's result the function releases itself (released-results.ts): owned from the call, which throws on failure
+   * as a typed binding's methods do. Not an import, nor a function of the file whose text names the protocol (their
+   * summaries say what they return; one that names nothing of it, `getDesktop() { return this.ui.getRootElement() }`,
+   * has none), nor, with types, a result whose type is not COM-shaped.
+   */
+  private releasedResult(call: TSESTree.CallExpression): ApiCall | null {
+    const lookups = this.lookups;
+    const local = lookups?.localFunction(call.callee) ?? null;
+    if (!lookups || (local !== null && this.vocabulary.protocolWordPattern().test(this.sourceText.slice(local.range[0], local.range[1]))) || lookups.importedRole(call.callee) !== null) return null;
+    const acquirer = releasedResultOf(call, (name) => this.vocabulary.isRelease(name), (id) => lookups.referencesOf(id));
+    if (acquirer === null || !this.types.isComReceiver(call)) return null;
+    return { kind: "acquire", source: null, outBox: null, isCancelInterface: false, isCallFactory: false, nullable: this.types.resultIsNullable(call), returnsHresult: false, ffi: false, acquirer };
   }
 
   /**

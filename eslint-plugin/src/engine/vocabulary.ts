@@ -290,6 +290,8 @@ export class Vocabulary {
       ...this.queryInterfaceNames.map((m) => `\\b${escapeRegExp(m)}\\b`),
       `\\b(?:${CREATING_EXPORT_NAMES.join("|")})\\b`,
       `\\blpVtbl\\b`,
+      // A Release method called on an object (`item.Release()`): released-results.ts may own what a call returned.
+      ...n.releaseMethods.map((m) => `\\.\\s*${escapeRegExp(m)}\\s*\\(\\s*\\)`),
       // Begin_/Finish_ slot constants of raw FFI code: `ASYNCISTOCKQUOTE_BEGIN_GETPRICE`.
       `_(?:${escapeRegExp(n.beginPrefix.toUpperCase())}|${escapeRegExp(n.finishPrefix.toUpperCase())})[A-Z0-9]`,
     ];

@@ -20,6 +20,7 @@ import { cases as outBoxReads } from "./out-box-reads";
 import { cases as denoPointers } from "./deno-pointers";
 import { cases as boxIdioms } from "./box-idioms";
 import { cases as boxNames } from "./box-names";
+import { cases as releasedResults } from "./released-results";
 import { cases as boxReleaseHelpers } from "./box-release-helpers";
 import { cases as nativeResults } from "./native-results";
 import * as koffiStructs from "./koffi-structs";
@@ -60,6 +61,7 @@ export const caseSuites: readonly CaseSuite[] = [
   { source: "deno-pointers", rule: "missing-release", cases: denoPointers },
   { source: "box-idioms", rule: "missing-release", cases: boxIdioms },
   { source: "box-names", rule: "missing-release", cases: boxNames },
+  { source: "released-results", rule: "missing-release", cases: releasedResults },
   { source: "box-release-helpers", rule: "missing-release", cases: boxReleaseHelpers },
   { source: "native-results", rule: "missing-release", cases: nativeResults },
   { source: "koffi-structs", rule: "missing-release", cases: koffiStructs.missingRelease },
