@@ -13,6 +13,7 @@ import * as correlations from "./correlations";
 import * as decisions from "./decisions";
 import { cases as finishWithoutBegin } from "./finish-without-begin";
 import { cases as mismatchedFinish } from "./mismatched-finish";
+import * as namingOptions from "./naming-options";
 import { cases as linkedTables } from "./linked-tables";
 import { cases as missingRelease } from "./missing-release";
 import { cases as modulePointers } from "./module-pointers";
@@ -95,4 +96,8 @@ export const caseSuites: readonly CaseSuite[] = [
   { source: "correlations", rule: "cancel-without-finish", cases: correlations.cancelWithoutFinish },
   { source: "correlations", rule: "missing-release", cases: correlations.missingRelease },
   { source: "correlations", rule: "begin-while-pending", cases: correlations.beginWhilePending },
+  { source: "naming-options", rule: "cancel-without-finish", cases: namingOptions.cancelWithoutFinish },
+  { source: "naming-options", rule: "finish-without-begin", cases: namingOptions.finishWithoutBegin },
+  { source: "naming-options", rule: "missing-release", cases: namingOptions.missingRelease },
+  { source: "naming-options", rule: "unchecked-query-interface", cases: namingOptions.uncheckedQueryInterface },
 ];
