@@ -108,8 +108,12 @@ export async function runLauncherTest() {
     const configured = await openOnce(trustedFolder, trustedCache, true);
     const expected = ["com-async/missing-release 3 severity 2"];
     if (JSON.stringify(configured) !== JSON.stringify(expected)) return { status: "failed", detail: `the workspace config was not applied without a cache: ${configured}` };
+    const trustedFiles = cacheFiles(trustedCache);
+    if (trustedFiles.length !== 1) return { status: "failed", detail: `expected one cache file after the first trusted run, found ${trustedFiles.length}` };
+    const trustedStat = fs.statSync(path.join(trustedCache, trustedFiles[0])).mtimeMs;
     const fromCache = await openOnce(trustedFolder, trustedCache, true);
     if (JSON.stringify(fromCache) !== JSON.stringify(expected)) return { status: "failed", detail: `the workspace config was not applied from the cache: ${fromCache}` };
+    if (fs.statSync(path.join(trustedCache, trustedFiles[0])).mtimeMs !== trustedStat) return { status: "failed", detail: "the trusted run's cache was rejected and written again" };
     return { status: "passed", detail: `${first.length} diagnostics each time; cache ${(size / 1024 / 1024).toFixed(1)} MB written once, reused, rewritten when damaged, never kept in a shared directory; a trusted workspace's config applied with and without the cache` };
   } catch (error) {
     return { status: "failed", detail: String(error?.stack ?? error) };

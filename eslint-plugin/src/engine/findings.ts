@@ -93,6 +93,8 @@ export interface BeginWhilePending extends Base {
   pendingBegin: Node;
   pendingName: string;
   method: string;
+  /** The method this Begin_ starts, when known. */
+  begunMethod: string | null;
   cancelled: boolean;
   /** The pending call was begun through a vtable (`vcall(call, ..._BEGIN_X, ...)`): a repair can only write the file's own Finish_ call through it. */
   raw: boolean;

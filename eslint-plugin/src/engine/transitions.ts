@@ -182,6 +182,7 @@ export class Transitions {
                 pendingBegin: fact.begin,
                 pendingName: this.ctx.beginName(fact.begin),
                 method: pendingMethod(this.ctx, fact.begin),
+                begunMethod: method,
                 cancelled: fact.phase === Phase.CallCanceled,
                 raw: begunThroughVtable(this.ctx, fact.begin),
                 idleThere: idleBefore(this.ctx.facts, track, node),

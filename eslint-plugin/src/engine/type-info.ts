@@ -48,6 +48,19 @@ export class TypeInfo {
     return parts.some((p) => (p.flags & (tsm.TypeFlags.Null | tsm.TypeFlags.Undefined)) !== 0);
   }
 
+  /**
+   * Does the checker say this expression's value is disposable (it has `[Symbol.dispose]`, on every member of a union
+   * but null and undefined), so that `using` can hold it (spec section 4)? False without type information.
+   */
+  isDisposable(node: TSESTree.Node): boolean {
+    const type = this.typeOf(node);
+    const tsm = this.ts;
+    if (!type || !tsm) return false;
+    const parts = (type.isUnion() ? type.types : [type]).filter((part) => !(part.flags & (tsm.TypeFlags.Null | tsm.TypeFlags.Undefined)));
+    // The checker names a well-known symbol's property `__@dispose@<id>` (TypeScript 5.2 on).
+    return parts.length > 0 && parts.every((part) => part.getProperties().some((property) => property.getName().startsWith("__@dispose@")));
+  }
+
   private typeOf(node: TSESTree.Node): ts.Type | null {
     const services = this.services;
     if (!services?.program || !services.esTreeNodeToTSNodeMap) return null;
@@ -93,24 +106,6 @@ export class TypeInfo {
       const begins = names.map((n) => v.beginMethod(n)).filter((m): m is string => m !== null);
       if (begins.some((m) => names.includes(v.finishName(m)))) return true;
     }
-    return false;
-  }
-}
-
-/**
- * Does TypeScript's checker say this expression's value is disposable (it has `[Symbol.dispose]`, on every member of a
- * union but null and undefined), so that `using` can hold it (spec section 4)? False without type information.
- */
-export function isDisposableValue(services: Partial<ParserServices> | undefined, node: TSESTree.Node): boolean {
-  if (!services?.program || !services.esTreeNodeToTSNodeMap) return false;
-  try {
-    const type = services.program.getTypeChecker().getTypeAtLocation(services.esTreeNodeToTSNodeMap.get(node as never));
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const flags = (require("typescript") as typeof ts).TypeFlags;
-    const parts = (type.isUnion() ? type.types : [type]).filter((part) => !(part.flags & (flags.Null | flags.Undefined)));
-    // A well-known symbol's property is named `__@dispose@<id>` by the checker.
-    return parts.length > 0 && parts.every((part) => part.getProperties().some((property) => property.getName().startsWith("__@dispose@")));
-  } catch {
     return false;
   }
 }

@@ -5,7 +5,7 @@
  */
 import type { TSESTree } from "@typescript-eslint/utils";
 import type { Exit, MissingRelease } from "../engine/findings";
-import { isDisposableValue } from "../engine/type-info";
+import { TypeInfo } from "../engine/type-info";
 import { escapeRegExp } from "../engine/vocabulary";
 import { bodyOf, insertAtBlockEnd, insertBefore, isBlockLike, namesVisibleAt, reachesBlockEnd, wrappableRest, wrapRestInFinally } from "../util/edits";
 import type { Repair, RepairContext } from "../util/protocol-rule";
@@ -101,7 +101,7 @@ function releaseRepairs(finding: MissingRelease, context: RepairContext): Repair
     return [{ messageId: "insertReleaseBeforeOverwrite", data: { ...data, variable: reached.overwritten.variable }, fix: (fixer) => insertBefore(fixer, sourceCode, at, statement) }];
   }
   const repairs: Repair<SuggestionId>[] = [];
-  const using = usingKeyword(finding, owner, sourceCode);
+  const using = usingKeyword(finding, owner, context);
   if (using) repairs.push({ messageId: "declareWithUsing", data, fix: (fixer) => fixer.replaceText(using, "using") });
   // Where some path releases the pointer already, an unconditional Release would release
   // twice: only the exit-specific repair fits.
@@ -114,7 +114,10 @@ function releaseRepairs(finding: MissingRelease, context: RepairContext): Repair
   }
   const block = owner.parent;
   if (finding.exits.length === 0 || !isBlockLike(block)) return repairs;
-  const regionEnd = heldPastTry(owner, block) ?? block.range[1];
+  const past = heldPastTry(owner, block);
+  // Inside the owner's block after it, or after the `try` statement it is held past (not in its handler, which the
+  // acquisition's own failure reaches).
+  const inRegion = (exit: Exit) => exit.range[0] >= owner.range[1] && (exit.range[1] <= block.range[1] || (past !== null && exit.range[0] >= past.from && exit.range[1] <= past.to));
   // `return p.Foo()` still uses the pointer, and the end of the function needs the block's end.
   const pointerWord = new RegExp(`(^|[^\\w$.])${escapeRegExp(finding.pointer)}\\b`);
   const usesPointer = (exit: TSESTree.Node) => pointerWord.test(sourceCode.getText(exit).replace(/^(return|throw)\b/, ""));
@@ -128,7 +131,7 @@ function releaseRepairs(finding: MissingRelease, context: RepairContext): Repair
   // An exit before the statement that names the pointer (a return between an out-box call and its read) cannot release it by that name;
   // one that another path reaches with the pointer released (a `break` after a `finally` that released it) would release it twice.
   const fixable = (exit: Exit) =>
-    exit.releasedThere || !namesVisibleAt(sourceCode, finding.releaseText, exit.node ?? owner, exit.range[0]) ? false : exit.node === null ? regionEnd === block.range[1] && !finding.releasedOnSomePath && reachesBlockEnd(block) && !endsByUsing(block) : !usesPointer(exit.node) && exit.range[0] >= owner.range[1] && exit.range[1] <= regionEnd;
+    exit.releasedThere || !namesVisibleAt(sourceCode, finding.releaseText, exit.node ?? owner, exit.range[0]) ? false : exit.node === null ? past === null && !finding.releasedOnSomePath && reachesBlockEnd(block) && !endsByUsing(block) : !usesPointer(exit.node) && inRegion(exit);
   if (!finding.exits.every(fixable)) return repairs;
   repairs.push({
     messageId: finding.exits.length > 1 ? "insertReleaseAtExits" : "insertReleaseAtExit",
@@ -144,30 +147,31 @@ function releaseRepairs(finding: MissingRelease, context: RepairContext): Repair
  * on anywhere (the disposal at the block's end would be a second Release), and the type checker says the value is
  * disposable (`[Symbol.dispose]`). Null otherwise, and always without type information.
  */
-function usingKeyword(finding: MissingRelease, owner: TSESTree.Node, sourceCode: RepairContext["sourceCode"]): TSESTree.Token | null {
+function usingKeyword(finding: MissingRelease, owner: TSESTree.Node, { sourceCode, vocabulary }: RepairContext): TSESTree.Token | null {
   if (finding.releasedOnSomePath || owner.type !== "VariableDeclaration" || owner.kind !== "const" || owner.declarations.length !== 1) return null;
   const [declarator] = owner.declarations;
   let init = declarator.init;
   while (init && (init.type === "TSAsExpression" || init.type === "TSNonNullExpression" || init.type === "AwaitExpression")) init = init.type === "AwaitExpression" ? null : init.expression;
   if (declarator.id.type !== "Identifier" || declarator.id.name !== finding.pointer || init !== finding.node || !isBlockLike(owner.parent)) return null;
   if (owner.parent.type === "Program" && owner.parent.sourceType !== "module") return null;
-  if (!isDisposableValue(sourceCode.parserServices as never, finding.node)) return null;
+  // (The declaration's whole value: `call.QueryInterface(...) as ICancelMethodCalls` may have cast the disposal away.)
+  if (!new TypeInfo(vocabulary, sourceCode.parserServices as never).isDisposable(declarator.init!)) return null;
   const keyword = sourceCode.getFirstToken(owner as never);
   return keyword?.value === "const" ? (keyword as TSESTree.Token) : null;
 }
 
 /**
  * Where a pointer assigned in a `try` block to a variable declared outside it is still held, when the `try`'s handler
- * never completes (`try { call = factory.CreateCall(...) } catch { return -1 }`): through the end of the block holding
- * the `try` statement, since only a completed `try` block gets past it. Null for any other owner.
+ * never completes (`try { call = factory.CreateCall(...) } catch { return -1 }`): from the end of the `try` statement
+ * to the end of the block holding it, since only a completed `try` block gets past it. Null for any other owner.
  */
-function heldPastTry(owner: TSESTree.Node, block: TSESTree.BlockStatement | TSESTree.Program | TSESTree.StaticBlock): number | null {
+function heldPastTry(owner: TSESTree.Node, block: TSESTree.BlockStatement | TSESTree.Program | TSESTree.StaticBlock): { from: number; to: number } | null {
   const statement = block.parent;
   if (statement?.type !== "TryStatement" || statement.block !== block || !statement.handler || !isBlockLike(statement.parent)) return null;
   const assigns = owner.type === "ExpressionStatement" && owner.expression.type === "AssignmentExpression" && owner.expression.operator === "=" && owner.expression.left.type === "Identifier";
   const handled = bodyOf(statement.handler.body);
   const last = handled[handled.length - 1];
-  return assigns && last !== undefined && /^(Return|Throw)Statement$/.test(last.type) ? statement.parent.range[1] : null;
+  return assigns && last !== undefined && /^(Return|Throw)Statement$/.test(last.type) ? { from: statement.range[1], to: statement.parent.range[1] } : null;
 }
 
 export default protocolRule({

@@ -170,7 +170,7 @@ function containsBreak(root: Node): boolean {
 }
 
 /**
- * Does each of these names name a variable of a scope around `at`, declared before it unless hoisted? (`box` in a
+ * Does each of these names name a variable of a scope around `at`, a parameter or declared before it? (`box` in a
  * `call.Finish_GetPrice(box)` copied from another function: only where this function has a `box` of its own.)
  */
 export function namesDeclaredAt(sourceCode: SourceCode, names: readonly string[], at: Node): boolean {
@@ -179,8 +179,8 @@ export function namesDeclaredAt(sourceCode: SourceCode, names: readonly string[]
       const variable = scope.set.get(name);
       if (!variable) continue;
       const def = variable.defs[0];
-      const hoisted = def?.type === "FunctionName" || def?.type === "Parameter" || (def?.type === "Variable" && (def.parent as { kind?: string } | null)?.kind === "var");
-      return hoisted || !def || def.name.range[1] <= at.range[0];
+      // (A `var` declared further down is hoisted, but holds `undefined` until then.)
+      return !def || def.type === "FunctionName" || def.type === "Parameter" || def.name.range[1] <= at.range[0];
     }
     return false;
   });

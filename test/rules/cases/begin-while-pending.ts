@@ -24,6 +24,33 @@ ${between}${finishPrice}  const volume = call.Finish_GetVolume();
 }
 `;
 
+/** The dispatcher's declarations with the volume slots too (lines 1-3). */
+const VTABLE_VOLUME = `${VTABLE_DECLARATIONS}declare const ASYNCISTOCKQUOTE_BEGIN_GETVOLUME: number, ASYNCISTOCKQUOTE_FINISH_GETVOLUME: number;
+`;
+
+/** The price call begun again (for `b`) after the volume call: its later Finish_GetPrice is that second call's. */
+const REBEGUN = `function quote(call: AsyncIStockQuote, a: string, b: string): number {
+  call.Begin_GetPrice(a);
+  call.Begin_GetVolume(a);
+  const volume = call.Finish_GetVolume();
+  call.Begin_GetPrice(b);
+  const price = call.Finish_GetPrice();
+  return price * volume;
+}
+`;
+
+/** The pending call finished on the branch that begins nothing else. */
+const OTHER_BRANCH = `function quote(call: AsyncIStockQuote, symbol: string, both: boolean): number {
+  call.Begin_GetPrice(symbol);
+  if (both) {
+    call.Begin_GetVolume(symbol);
+    return call.Finish_GetVolume();
+  } else {
+    return call.Finish_GetPrice();
+  }
+}
+`;
+
 export const cases: RuleCases = {
   valid: [
     {
@@ -220,6 +247,77 @@ export const cases: RuleCases = {
       name: "a pending call finished too late inside a branch: no repair moves it out of its block, none inserts a second Finish_",
       code: FINISHED_TOO_LATE("", "  let price = 0;\n  if (symbol) price = call.Finish_GetPrice(box);\n"),
       errors: [{ messageId: "beginWhilePending", data: { begin: "call.Begin_GetVolume()", call: "call", pending: "Begin_GetPrice", line: "2", state: "still pending" }, line: 3, column: 3 }],
+    },
+    {
+      name: "a later Finish_ of the pending method that follows a Begin_ of it again is that call's own: the repair inserts the pending call's Finish_ before the new Begin_",
+      code: REBEGUN,
+      errors: [
+        {
+          messageId: "beginWhilePending",
+          data: { begin: "call.Begin_GetVolume()", call: "call", pending: "Begin_GetPrice", line: "2", state: "still pending" },
+          line: 3,
+          column: 3,
+          suggestions: [{ messageId: "insertFinish", output: REBEGUN.replace("  call.Begin_GetVolume(a);\n", "  call.Finish_GetPrice();\n  call.Begin_GetVolume(a);\n") }],
+        },
+      ],
+    },
+    {
+      name: "a Finish_ of the pending method on another branch than the new Begin_ does not run after it: the repair inserts the pending call's Finish_",
+      code: OTHER_BRANCH,
+      errors: [
+        {
+          messageId: "beginWhilePending",
+          data: { begin: "call.Begin_GetVolume()", call: "call", pending: "Begin_GetPrice", line: "2", state: "still pending" },
+          line: 4,
+          column: 5,
+          suggestions: [{ messageId: "insertFinish", output: OTHER_BRANCH.replace("    call.Begin_GetVolume(symbol);\n", "    call.Finish_GetPrice();\n    call.Begin_GetVolume(symbol);\n") }],
+        },
+      ],
+    },
+    {
+      name: "through a vtable dispatcher, a pending call finished too late: the repair moves the file's own Finish_ call before the new Begin_",
+      code: `${VTABLE_VOLUME}function latest(call: bigint): number {
+  vcall(call, ASYNCISTOCKQUOTE_BEGIN_GETPRICE, [], []);
+  vcall(call, ASYNCISTOCKQUOTE_BEGIN_GETVOLUME, [], []);
+  const a = vcall(call, ASYNCISTOCKQUOTE_FINISH_GETPRICE, [], []);
+  const b = vcall(call, ASYNCISTOCKQUOTE_FINISH_GETVOLUME, [], []);
+  return a + b;
+}
+`,
+      errors: [
+        {
+          messageId: "beginWhilePending",
+          line: 6,
+          column: 3,
+          suggestions: [
+            {
+              messageId: "moveFinish",
+              output: `${VTABLE_VOLUME}function latest(call: bigint): number {
+  vcall(call, ASYNCISTOCKQUOTE_BEGIN_GETPRICE, [], []);
+  const a = vcall(call, ASYNCISTOCKQUOTE_FINISH_GETPRICE, [], []);
+  vcall(call, ASYNCISTOCKQUOTE_BEGIN_GETVOLUME, [], []);
+  const b = vcall(call, ASYNCISTOCKQUOTE_FINISH_GETVOLUME, [], []);
+  return a + b;
+}
+`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: "a pending call finished too late, its out box written in between: no repair moves the Finish_ (the write would undo its result), none inserts a second one",
+      code: `function quote(call: any, symbol: string): number {
+  const out = [0];
+  call.Begin_GetPrice(symbol);
+  call.Begin_GetVolume(symbol);
+  out[0] = -1;
+  call.Finish_GetPrice(out);
+  const price = out[0];
+  return price + call.Finish_GetVolume();
+}
+`,
+      errors: [{ messageId: "beginWhilePending", line: 4, column: 3 }],
     },
     {
       name: "a promise-shaped binding whose earlier Begin_'s promise is awaited later: the repair awaits it before the new Begin_, not a Finish_ method the binding has not got",

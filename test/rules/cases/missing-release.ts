@@ -91,6 +91,9 @@ export function stop(call: DisposableCall, quick: boolean): void {
 ${rest}}
 `;
 
+/** The disposable pointer cast to its interface, which has no `[Symbol.dispose]`. */
+const CAST_DISPOSABLE = DISPOSABLE_QUERY("  cancel.Cancel(0);\n").replace("(IID_ICancelMethodCalls);", "(IID_ICancelMethodCalls) as ICancelMethodCalls;");
+
 /** A vtable table (spec 2a shape 6, `lpVtbl.Release(p)`) `declared` (a module constant or a parameter `lpVtbl: Vtbl`); `early` follows the read (line 7). */
 const LPVTBL = (declared: "module" | "parameter", early: string) => `interface Vtbl { QueryInterface(self: bigint, iid: unknown, out: BigUint64Array): number; Release(self: bigint): number; GetName(self: bigint): number }
 ${declared === "module" ? "declare const lpVtbl: Vtbl;" : "// lpVtbl is a parameter of name()"}
@@ -1365,6 +1368,11 @@ cancel.Release();
       ],
     },
     {
+      name: "a pointer assigned in a `try` that throws after the assignment leaks in the handler too, where a Release would also run when the acquisition threw: no repair",
+      code: CREATE_CALL_IN_TRY("  if (price < 0) return -2;\n").replace("null);\n  } catch", "null);\n    if (Math.random() < 0.5) throw new Error();\n  } catch"),
+      errors: [{ messageId: "missingRelease", data: { pointer: "call", acquirer: "CreateCall", reached: "the return at line 7", release: "call.Release()" }, line: 4, column: 12 }],
+    },
+    {
       name: "a pointer assigned in a `try` whose handler falls through may be unassigned after it: no repair releases it after the `try`",
       code: CREATE_CALL_IN_TRY("  if (price < 0) return -2;\n").replace("    return -1;\n", "    log(-1);\n"),
       errors: [{ messageId: "missingRelease", data: { pointer: "call", acquirer: "CreateCall", reached: "the return at line 10", release: "call.Release()" }, line: 4, column: 12 }],
@@ -1409,6 +1417,23 @@ cancel.Release();
             { messageId: "declareWithUsing", data: { pointer: "cancel" }, output: DISPOSABLE_QUERY("  cancel.Cancel(0);\n", "using") },
             { messageId: "insertReleaseFinally", output: DISPOSABLE_QUERY("  try {\n    cancel.Cancel(0);\n  } finally {\n    cancel.Release();\n  }\n") },
             { messageId: "insertReleaseAtExit", output: DISPOSABLE_QUERY("  cancel.Cancel(0);\n  cancel.Release();\n") },
+          ],
+        },
+      ],
+    },
+    {
+      name: "spec 4: a disposable pointer cast to a type without `[Symbol.dispose]` (`as ICancelMethodCalls`): no `using`, which would not compile",
+      mode: "typed",
+      code: CAST_DISPOSABLE,
+      errors: [
+        {
+          messageId: "missingRelease",
+          data: { pointer: "cancel", acquirer: "QueryInterface", reached: "the end of the function at line 5", release: "cancel.Release()" },
+          line: 3,
+          column: 18,
+          suggestions: [
+            { messageId: "insertReleaseFinally", output: CAST_DISPOSABLE.replace("  cancel.Cancel(0);\n", "  try {\n    cancel.Cancel(0);\n  } finally {\n    cancel.Release();\n  }\n") },
+            { messageId: "insertReleaseAtExit", output: CAST_DISPOSABLE.replace("  cancel.Cancel(0);\n", "  cancel.Cancel(0);\n  cancel.Release();\n") },
           ],
         },
       ],
