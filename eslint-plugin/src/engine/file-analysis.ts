@@ -22,7 +22,7 @@ import { ResourceTable } from "./resources";
 import { FunctionGraph } from "./segment-graph";
 import { solve } from "./solver";
 import { Summaries } from "./summaries";
-import { endsProcessFunction } from "./helper-shapes";
+import { declarationEnd } from "./scope-homes";
 import { reportFileWide } from "./file-wide";
 import { FileFindings } from "./file-findings";
 import { ModulePointers, homeGraph } from "./module-pointers";
@@ -150,14 +150,7 @@ export class FileAnalysis implements EngineContext {
     return callee.type === "MemberExpression" ? (this.recognizer.ffi?.linkedRelease(callee.object, evenClosed) ?? null) : null;
   }
   declarationEnd(name: TSESTree.Identifier): number | null {
-    const variable = this.symbols.variableOf(name);
-    const def = variable?.defs[0];
-    if (!def) return null;
-    // A parameter is named from its own name on (a table given as one: `lpVtbl.Release(p)` anywhere in the body);
-    // a function declaration or an import, anywhere in its scope.
-    if (def.type === "Parameter") return (def.name as unknown as Node).range[1];
-    if (def.type === "FunctionName" || def.type === "ImportBinding") return (variable.scope.block as unknown as Node).range[0];
-    return (def.node as unknown as Node).range[1];
+    return declarationEnd(this.symbols.variableOf(name));
   }
   refineCondition(state: State, test: Node, polarity: Polarity, apply: Refiner): State {
     return this.conditions.refine(state, test, polarity, apply);
@@ -205,16 +198,9 @@ export class FileAnalysis implements EngineContext {
     return this.symbols.localFunction(callee);
   }
 
-  /** What a function of this file is to its importers: its summary, whether it checks or tests HRESULTs, ends the process or dispatches. */
+  /** What a function of this file is to its importers (summaries.ts `roleOf`). */
   roleOf(fn: TSESTree.FunctionLike): HelperRole {
-    const role: HelperRole = { summary: this.summaries.summaryOf(fn), check: this.symbols.isCheckHelperFunction(fn), endsProcess: endsProcessFunction(fn) };
-    const testsHresult = this.symbols.hresultTestFunction(fn);
-    if (testsHresult) role.testsHresult = testsHresult;
-    if (this.symbols.ffi?.boxes.readsBoxParameter(fn)) role.readsBox = true;
-    const ffi = this.symbols.ffi;
-    const comObjectParams = ffi ? fn.params.flatMap((param, i) => (param.type === "Identifier" && ffi.paramIsComObject(param) ? [i] : [])) : [];
-    if (comObjectParams.length > 0) role.comObjectParams = comObjectParams;
-    return this.symbols.isDispatcherFunction(fn) ? { ...role, dispatcher: true } : role;
+    return this.summaries.roleOf(fn);
   }
 
   /** A pointer called through its own linked table (`di8.symbols.EnumDevices(di8Address)`) is released through it. */

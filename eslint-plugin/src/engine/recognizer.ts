@@ -10,7 +10,7 @@ import { calleeName, dottedName, memberName, sameExpression, unwrapExpression } 
 import { callOf, passedArguments, resultCalledBy } from "./ast-functions";
 import { FfiShapes, VtableCall } from "./ffi";
 import type { FfiLookups } from "./ffi";
-import { releasedResultOf } from "./released-results";
+import { releasedResult } from "./released-results";
 import { isTableCall } from "./vtable-tables";
 import { mentionsCancelInterface, mentionsIid } from "./interface-ids";
 import { TypeInfo } from "./type-info";
@@ -225,7 +225,7 @@ export class Recognizer {
         if (this.ffi?.releaseFunctionOfFile(callee)?.judgedByBody) return null;
         return { kind: "release", target: call.arguments[0] as TSESTree.Expression, viaFunction: true };
       }
-      return this.releasedResult(call);
+      return this.lookups ? releasedResult(call, this.vocabulary, this.types, this.lookups, this.sourceText) : null;
     }
     if (callee.type === "Identifier") {
       const name = callee.name;
@@ -250,21 +250,6 @@ export class Recognizer {
       }
     }
     return null;
-  }
-
-  /**
-   * A method's result the function releases itself (released-results.ts): owned from the call, which throws on failure
-   * as a typed binding's methods do. Not an import, nor a function of the file whose text names the protocol (their
-   * summaries say what they return; one that names nothing of it, `getDesktop() { return this.ui.getRootElement() }`,
-   * has none), nor, with types, a result whose type is not COM-shaped.
-   */
-  private releasedResult(call: TSESTree.CallExpression): ApiCall | null {
-    const lookups = this.lookups;
-    const local = lookups?.localFunction(call.callee) ?? null;
-    if (!lookups || (local !== null && this.vocabulary.protocolWordPattern().test(this.sourceText.slice(local.range[0], local.range[1]))) || lookups.importedRole(call.callee) !== null) return null;
-    const acquirer = releasedResultOf(call, (name) => this.vocabulary.isRelease(name), (id) => lookups.referencesOf(id));
-    if (acquirer === null || !this.types.isComReceiver(call)) return null;
-    return { kind: "acquire", source: null, outBox: null, isCancelInterface: false, isCallFactory: false, nullable: this.types.resultIsNullable(call), returnsHresult: false, ffi: false, acquirer };
   }
 
   /**

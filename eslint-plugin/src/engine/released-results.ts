@@ -8,6 +8,24 @@
 import type { TSESTree } from "@typescript-eslint/utils";
 import { memberName } from "./ast";
 import { enclosingFunction } from "./ast-functions";
+import type { FfiLookups } from "./ffi";
+import type { ApiCall } from "./recognizer";
+import type { TypeInfo } from "./type-info";
+import type { Vocabulary } from "./vocabulary";
+
+/**
+ * A method's result the function releases itself, as the recognizer classifies it: an acquisition owned from the call,
+ * which throws on failure as a typed binding's methods do. Not an import, nor a function of the file whose text names
+ * the protocol (their summaries say what they return; one that names nothing of it, `getDesktop() { return
+ * this.ui.getRootElement() }`, has none), nor, with types, a result whose type is not COM-shaped.
+ */
+export function releasedResult(call: TSESTree.CallExpression, vocabulary: Vocabulary, types: TypeInfo, lookups: FfiLookups, sourceText: string): ApiCall | null {
+  const local = lookups.localFunction(call.callee);
+  if ((local !== null && vocabulary.protocolWordPattern().test(sourceText.slice(local.range[0], local.range[1]))) || lookups.importedRole(call.callee) !== null) return null;
+  const acquirer = releasedResultOf(call, (name) => vocabulary.isRelease(name), (id) => lookups.referencesOf(id));
+  if (acquirer === null || !types.isComReceiver(call)) return null;
+  return { kind: "acquire", source: null, outBox: null, isCancelInterface: false, isCallFactory: false, nullable: types.resultIsNullable(call), returnsHresult: false, ffi: false, acquirer };
+}
 
 /**
  * The method whose result the function releases: the call's result is a `const`'s value (`const item = items.Item(0)`,

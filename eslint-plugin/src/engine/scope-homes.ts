@@ -129,3 +129,16 @@ export function referencedByClosures(variable: Scope.Variable, home: Scope.Scope
   }
   return false;
 }
+
+/**
+ * Where code may start naming a variable: after its declaration; a parameter from its own name on (a table given as
+ * one: `lpVtbl.Release(p)` anywhere in the body); a function declaration or an import anywhere in its scope. Null for
+ * no variable.
+ */
+export function declarationEnd(variable: Scope.Variable | null): number | null {
+  const def = variable?.defs[0];
+  if (!variable || !def) return null;
+  if (def.type === "Parameter") return (def.name as unknown as Node).range[1];
+  if (def.type === "FunctionName" || def.type === "ImportBinding") return (variable.scope.block as unknown as Node).range[0];
+  return (def.node as unknown as Node).range[1];
+}

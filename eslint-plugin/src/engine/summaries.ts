@@ -8,7 +8,7 @@
  */
 import type { TSESTree } from "@typescript-eslint/utils";
 import { Phase, State } from "./facts";
-import type { EngineContext, Event, ParamEffect, Resource, Summary, Sym } from "./model";
+import type { EngineContext, Event, HelperRole, ParamEffect, Resource, Summary, Sym } from "./model";
 import type { ResourceTable } from "./resources";
 import type { FunctionGraph } from "./segment-graph";
 import { solve } from "./solver";
@@ -20,7 +20,7 @@ import type { Symbols } from "./symbols";
 import { capturedReleaseCandidates, copiesIntoCache, parameterBoxSlots, returnsOwned, summaryOfCall } from "./call-effects";
 import { memberReaderSummary } from "./member-readers";
 import { runsAtOnce } from "./ast-functions";
-import { isValueUse, returnsCallbackResult } from "./helper-shapes";
+import { endsProcessFunction, isValueUse, returnsCallbackResult } from "./helper-shapes";
 
 type Node = TSESTree.Node;
 
@@ -40,6 +40,19 @@ export class Summaries {
      */
     private readonly keepsNothingOf: (call: TSESTree.CallExpression, index: number) => boolean = () => false,
   ) {}
+
+  /** What a function of this file is to its importers: its summary, whether it checks or tests HRESULTs, ends the process or dispatches. */
+  roleOf(fn: TSESTree.FunctionLike): HelperRole {
+    const symbols = this.symbols;
+    const role: HelperRole = { summary: this.summaryOf(fn), check: symbols.isCheckHelperFunction(fn), endsProcess: endsProcessFunction(fn) };
+    const testsHresult = symbols.hresultTestFunction(fn);
+    if (testsHresult) role.testsHresult = testsHresult;
+    const ffi = symbols.ffi;
+    if (ffi?.boxes.readsBoxParameter(fn)) role.readsBox = true;
+    const comObjectParams = ffi ? fn.params.flatMap((param, i) => (param.type === "Identifier" && ffi.paramIsComObject(param) ? [i] : [])) : [];
+    if (comObjectParams.length > 0) role.comObjectParams = comObjectParams;
+    return symbols.isDispatcherFunction(fn) ? { ...role, dispatcher: true } : role;
+  }
 
   summaryOf(fn: Node): Summary | null {
     if (this.summaries.has(fn)) return this.summaries.get(fn) ?? null;
