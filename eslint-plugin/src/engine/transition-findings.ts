@@ -70,12 +70,14 @@ export function missingReleaseFinding(ctx: EngineContext, scope: Node, res: Reso
 
 /**
  * The pointer's name where it leaks, and the statement a repair starts from: the box it is still in (`folder[0]`) when
- * the exit reached comes before the binding that names it (`const parent = folder[0]`), where that variable does not
- * exist yet. A repair is written only when every leaking exit is on one side of that binding.
+ * the exit reached comes before the binding that names it (`const parent = folder[0]`) or after the block it is made
+ * in, where that variable does not exist. A repair is written only when every leaking exit is on one side of it.
  */
 function namedWhereLeaked(res: Resource, reached: MissingRelease["reached"], exits: readonly Exit[]): { pointer: string; owner: Node | null } {
   const inBox = res.inBox;
-  const before = (exit: Exit) => exit.node !== null && exit.node.range[0] < inBox!.boundAt.range[0];
+  // Before the binding, or outside the block it is made in (`if (a) { const quote = out[0] }`, then `if (b) return`).
+  const scope = inBox?.boundAt.parent ?? null;
+  const before = (exit: Exit) => exit.node !== null && (exit.node.range[0] < inBox!.boundAt.range[0] || exit.node.range[1] > scope!.range[1]);
   if (!inBox || !("exit" in reached) || !before(reached.exit)) return { pointer: res.name, owner: res.ownerStatement };
   return { pointer: inBox.name, owner: exits.every(before) ? inBox.owner : null };
 }

@@ -52,6 +52,20 @@ export function depth(element: unknown, stop: () => boolean): number {
 }
 `;
 
+/** The binding made in one branch only; the exit after that branch sees the box, not the binding. */
+const BOUND_IN_A_BRANCH = (early: string) => `function go(unk: IUnknown, a: boolean, b: boolean) {
+  const out: [IUnknown | null] = [null];
+  if (unk.QueryInterface(IID_IStockQuote, out) < 0) return;
+  if (a) {
+    const quote = out[0]!;
+    quote.AddRef();
+    quote.Release();
+  }
+${early}
+  out[0]!.Release();
+}
+`;
+
 export const cases: RuleCases = {
   valid: [
     {
@@ -77,6 +91,19 @@ export const cases: RuleCases = {
       name: "a pointer leaking at exits on both sides of the binding that names it is called by its box's read, with no repair (no one name fits both exits)",
       code: TWO_SIDES,
       errors: [{ messageId: "missingRelease", data: { pointer: "out[0]", acquirer: "QueryInterface", reached: "the return at line 4", release: "out[0]?.Release()" }, line: 3, column: 7 }],
+    },
+    {
+      name: "a pointer leaking at an exit after the block of a branch that named it is called by its box's read there (the branch's variable is out of scope), and released by it",
+      code: BOUND_IN_A_BRANCH("  if (b) return;"),
+      errors: [
+        {
+          messageId: "missingRelease",
+          data: { pointer: "out[0]", acquirer: "QueryInterface", reached: "the return at line 9", release: "out[0]?.Release()" },
+          line: 3,
+          column: 7,
+          suggestions: [{ messageId: "insertReleaseAtExit", data: { pointer: "out[0]" }, output: BOUND_IN_A_BRANCH("  if (b) { out[0]?.Release(); return; }") }],
+        },
+      ],
     },
     {
       name: "in a loop, an exit written before the binding is reached holding the previous pass's object: the message keeps the variable's name",
