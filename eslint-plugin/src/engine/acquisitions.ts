@@ -221,6 +221,9 @@ export class Acquisitions {
     const boxText = this.text(bare);
     if (/^[\w$.]+$/.test(boxText)) res.name = this.outBoxName(bare, boxText);
     res.ownerStatement = enclosingStatement(node);
+    // The box's earlier pointer, never read: from here on its read names this one.
+    const earlier = this.boxContents.get(boxKey);
+    if (earlier && earlier !== res) earlier.boxRefilledAt ??= node;
     this.boxContents.set(boxKey, res);
     for (const slot of BOX_SLOTS) this.record({ k: "assign", key: boxKey + slot, sym: ref, escapes: false });
   }

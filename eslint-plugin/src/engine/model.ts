@@ -39,6 +39,8 @@ export interface Resource {
    * the box, since the variable does not exist there yet.
    */
   inBox?: { name: string; owner: Node | null; boundAt: Node };
+  /** Where another call filled the box this pointer was left in, unread (`QueryInterface(IID_B, out)` again): the box's read names that one from there on. */
+  boxRefilledAt?: Node;
   /** The acquisition can fail without throwing (raw HRESULT, nullable result). */
   mayFail: boolean;
   /** Raw FFI: judged by its HRESULT tests alone; an untested read is owned, never reported as unchecked. */

@@ -47,7 +47,11 @@ export function cancelWithoutFinishFinding(
 export function missingReleaseFinding(ctx: EngineContext, scope: Node, res: Resource, reached: MissingRelease["reached"], exits: Exit[], releasedOnSomePath: boolean): MissingRelease {
   // A pointer released through a table linked from its own vtable is released the way that table is (linked-tables.ts).
   const table = ctx.tableReleases.formFor(res, exits);
-  const { pointer, owner } = table ? { pointer: res.name, owner: res.ownerStatement } : namedWhereLeaked(res, reached, exits);
+  const named = table ? { pointer: res.name, owner: res.ownerStatement } : namedWhereLeaked(res, reached, exits);
+  const { pointer } = named;
+  // A box filled again before its pointer was read: a repair naming the box after that would release the other pointer.
+  const refill = res.boxRefilledAt;
+  const owner = refill && exits.some((exit) => exit.node === null || exit.node.range[0] >= refill.range[0]) ? null : named.owner;
   return {
     kind: "missing-release",
     node: res.site,

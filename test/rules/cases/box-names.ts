@@ -106,6 +106,42 @@ export const cases: RuleCases = {
       ],
     },
     {
+      name: "a box filled again before its first pointer is read: that pointer is lost, and no repair names the box for it (its read now gives the second pointer, or null after a failed call)",
+      code: `function go(unk: IUnknown, cond: boolean) {
+  const out: [IUnknown | null] = [null];
+  if (unk.QueryInterface(IID_IStockQuote, out) < 0) return;
+  if (unk.QueryInterface(IID_ICancelMethodCalls, out) < 0) return;
+  if (cond) return;
+  const a = out[0]!;
+  a.Release();
+}
+`,
+      errors: [
+        { messageId: "missingRelease", data: { pointer: "out[0]", acquirer: "QueryInterface", reached: "the return at line 4", release: "out[0]?.Release()" }, line: 3, column: 7 },
+        {
+          messageId: "missingRelease",
+          data: { pointer: "out[0]", acquirer: "QueryInterface", reached: "the return at line 5", release: "out[0]?.Release()" },
+          line: 4,
+          column: 7,
+          suggestions: [
+            {
+              messageId: "insertReleaseAtExit",
+              data: { pointer: "out[0]" },
+              output: `function go(unk: IUnknown, cond: boolean) {
+  const out: [IUnknown | null] = [null];
+  if (unk.QueryInterface(IID_IStockQuote, out) < 0) return;
+  if (unk.QueryInterface(IID_ICancelMethodCalls, out) < 0) return;
+  if (cond) { out[0]?.Release(); return; }
+  const a = out[0]!;
+  a.Release();
+}
+`,
+            },
+          ],
+        },
+      ],
+    },
+    {
       name: "in a loop, an exit written before the binding is reached holding the previous pass's object: the message keeps the variable's name",
       code: LOOP_WALK,
       errors: [
