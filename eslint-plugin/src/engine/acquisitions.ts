@@ -3,7 +3,7 @@
  * boxes it fills, and which box read names which pointer (`const cancel = out.readBigUInt64LE(0)`).
  */
 import type { TSESTree } from "@typescript-eslint/utils";
-import { enclosingStatement, unwrapExpression, wrappedValue } from "./ast";
+import { enclosingStatement, isPropertyName, unwrapExpression, walk, wrappedValue } from "./ast";
 import { enclosingFunction, insideLoop, returnedValues } from "./ast-functions";
 import type { Event, Resource, Sym } from "./model";
 import type { ApiCall } from "./recognizer";
@@ -68,7 +68,7 @@ export class Acquisitions {
     if (box === null) this.namedReads.delete(sym.key);
     // Until this binding, the read itself names the pointer (`folder[0]`, `box.readBigUInt64LE(0)`); not in a loop, where
     // an exit written before the binding may be reached after it, on the next pass.
-    const readText = box !== null && statement && !insideLoop(statement) ? this.text(unwrapExpression(value)) : "";
+    const readText = box !== null && statement && !insideLoop(statement) && this.namesDeclaredBy(value, read.ownerStatement) ? this.text(unwrapExpression(value)) : "";
     if (readText && readText.length <= 60) read.inBox ??= { name: readText, owner: read.ownerStatement, boundAt: statement! };
     read.name = target.name;
     // A repair releases `cancel` after the statement that names it, not after the call that filled the box.
@@ -79,6 +79,17 @@ export class Acquisitions {
 
   /** Box reads named by a variable, by its key: a conversion bound to another variable names them again. */
   private readonly namedReads = new Map<string, Resource>();
+
+  /** Does every variable `expression` names exist by the end of `statement` (not `view` in `view.getBigUint64(0)`, declared after the call that filled the box)? */
+  private namesDeclaredBy(expression: TSESTree.Node, statement: TSESTree.Node | null): boolean {
+    let declared = true;
+    walk(expression, (node) => {
+      if (node.type !== "Identifier" || isPropertyName(node)) return;
+      const at = this.symbols.variableOf(node)?.defs[0]?.name.range?.[0];
+      if (at !== undefined && statement !== null && at > statement.range[1]) declared = false;
+    });
+    return declared;
+  }
 
   private isConversion(value: TSESTree.Expression): boolean {
     const expr = unwrapExpression(value);

@@ -313,9 +313,14 @@ export class OutBoxes {
     return addressOf ? (box as Expression) : null;
   }
 
-  /** `new BigUint64Array(box.buffer)`, `new DataView(box.buffer)`: a view (of the given kind) over a box's bytes; the box, or null. */
+  /**
+   * `new BigUint64Array(box.buffer)`, `new DataView(box.buffer)`: a view (of the given kind) over a box's bytes, written
+   * in place or kept in a `const` (`const view = new DataView(box.buffer)`); the box, or null.
+   */
   private viewedBox(view: Node, kind: "BigUint64Array" | "DataView"): Expression | null {
-    const node = unwrapExpression(view);
+    let node = unwrapExpression(view);
+    const init = node.type === "Identifier" ? this.lookups.initOf(node) : null;
+    if (init && init.parent?.parent?.type === "VariableDeclaration" && init.parent.parent.kind === "const") node = unwrapExpression(init);
     if (node.type !== "NewExpression" || node.arguments.length !== 1 || node.callee.type !== "Identifier") return null;
     if (kind === "DataView" ? node.callee.name !== "DataView" : !isPointerArrayName(node.callee.name)) return null;
     const buffer = unwrapExpression(node.arguments[0] as Node);

@@ -35,6 +35,11 @@ ${end}  return size;
 const BOXES: Record<string, Box> = {
   "new Uint8Array(8), read through new BigUint64Array(box.buffer)[0]": { make: "const out = new Uint8Array(8);", pass: "ptr(out)", read: "Number(new BigUint64Array(out.buffer)[0])" },
   "new Uint8Array(8), read through new DataView(box.buffer).getBigUint64(0, true)": { make: "const out = new Uint8Array(8);", pass: "ptr(out)", read: "Number(new DataView(out.buffer).getBigUint64(0, true))" },
+  "new Uint8Array(8), read through a DataView kept in a const (const view = new DataView(box.buffer); view.getBigUint64(0, true))": {
+    make: "const out = new Uint8Array(8);\n  const view = new DataView(out.buffer);",
+    pass: "ptr(out)",
+    read: "Number(view.getBigUint64(0, true))",
+  },
   "a box made by a function of the file (pointerSlot() returns new BigUint64Array(1)), read with read.ptr(ptr(box), 0)": {
     make: "const out = pointerSlot();",
     pass: "ptr(out)",
