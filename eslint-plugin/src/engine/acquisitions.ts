@@ -11,6 +11,7 @@ import type { ResourceTable } from "./resources";
 import type { FunctionGraph } from "./segment-graph";
 import { BOX_SLOTS, boxOfSlot } from "./slot-keys";
 import type { Symbols } from "./symbols";
+import { declarationEnd } from "./scope-homes";
 
 export class Acquisitions {
   /** The last acquisition into each box, by the box's key: a read of the box names the pointer. */
@@ -69,7 +70,17 @@ export class Acquisitions {
     // Until this binding, the read itself names the pointer (`folder[0]`, `box.readBigUInt64LE(0)`); not in a loop, where
     // an exit written before the binding may be reached after it, on the next pass.
     const readText = box !== null && statement && !insideLoop(statement) && this.namesDeclaredBy(value, read.ownerStatement) ? this.text(unwrapExpression(value)) : "";
-    if (readText && readText.length <= 60) read.inBox ??= { name: readText, owner: read.ownerStatement, boundAt: statement! };
+    if (readText && readText.length <= 60) {
+      // Where the binding's variable is in scope (a `let` declared outside the block that assigns it), and where every
+      // variable the read names is (`out`, declared in a block the pointer leaves bound to `quote`).
+      const scopeOf = (id: TSESTree.Identifier) => (this.symbols.variableOf(id)?.scope.block as TSESTree.Node | undefined) ?? null;
+      const readScopes: TSESTree.Node[] = [];
+      walk(value, (node) => {
+        const block = node.type === "Identifier" && !isPropertyName(node) ? scopeOf(node) : null;
+        if (block) readScopes.push(block);
+      });
+      read.inBox ??= { name: readText, owner: read.ownerStatement, boundAt: statement!, bindingScope: scopeOf(target) ?? statement!.parent!, readScopes };
+    }
     read.name = target.name;
     // A repair releases `cancel` after the statement that names it, not after the call that filled the box.
     if (statement) read.ownerStatement = statement;
@@ -80,13 +91,20 @@ export class Acquisitions {
   /** Box reads named by a variable, by its key: a conversion bound to another variable names them again. */
   private readonly namedReads = new Map<string, Resource>();
 
-  /** Does every variable `expression` names exist by the end of `statement` (not `view` in `view.getBigUint64(0)`, declared after the call that filled the box)? */
+  /**
+   * Does every variable of its function that `expression` names exist by the end of `statement` (not `view` in
+   * `view.getBigUint64(0)`, declared after the call that filled the box; a function declared further down is hoisted)?
+   */
   private namesDeclaredBy(expression: TSESTree.Node, statement: TSESTree.Node | null): boolean {
+    if (statement === null) return true;
+    const home = enclosingFunction(statement);
     let declared = true;
     walk(expression, (node) => {
       if (node.type !== "Identifier" || isPropertyName(node)) return;
-      const at = this.symbols.variableOf(node)?.defs[0]?.name.range?.[0];
-      if (at !== undefined && statement !== null && at > statement.range[1]) declared = false;
+      const variable = this.symbols.variableOf(node);
+      const ownFunction = variable && (enclosingFunction(variable.scope.block as TSESTree.Node) === home || variable.scope.block === home);
+      const from = ownFunction ? declarationEnd(variable) : null;
+      if (from !== null && from > statement.range[1]) declared = false;
     });
     return declared;
   }

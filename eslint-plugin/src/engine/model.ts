@@ -35,10 +35,11 @@ export interface Resource {
   ownerStatement: Node | null;
   /**
    * What the pointer was called while only its out box held it (`folder[0]`, the statement of the call that filled
-   * it), before `boundAt` gave it a variable's name (`const parent = folder[0]`): an exit before that binding names
-   * the box, since the variable does not exist there yet.
+   * it), before `boundAt` gave it a variable's name (`const parent = folder[0]`): an exit before that binding, or outside
+   * `bindingScope` (where the variable is declared), names the box, since the variable does not exist there; an exit
+   * outside any of `readScopes` (where the read's variables are) cannot name the box either.
    */
-  inBox?: { name: string; owner: Node | null; boundAt: Node };
+  inBox?: { name: string; owner: Node | null; boundAt: Node; bindingScope: Node; readScopes: Node[] };
   /** Where another call filled the box this pointer was left in, unread (`QueryInterface(IID_B, out)` again): the box's read names that one from there on. */
   boxRefilledAt?: Node;
   /** The acquisition can fail without throwing (raw HRESULT, nullable result). */

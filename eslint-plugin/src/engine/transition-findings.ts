@@ -79,11 +79,16 @@ export function missingReleaseFinding(ctx: EngineContext, scope: Node, res: Reso
  */
 function namedWhereLeaked(res: Resource, reached: MissingRelease["reached"], exits: readonly Exit[]): { pointer: string; owner: Node | null } {
   const inBox = res.inBox;
-  // Before the binding, or outside the block it is made in (`if (a) { const quote = out[0] }`, then `if (b) return`).
-  const scope = inBox?.boundAt.parent ?? null;
-  const before = (exit: Exit) => exit.node !== null && (exit.node.range[0] < inBox!.boundAt.range[0] || exit.node.range[1] > scope!.range[1]);
-  if (!inBox || !("exit" in reached) || !before(reached.exit)) return { pointer: res.name, owner: res.ownerStatement };
-  return { pointer: inBox.name, owner: exits.every(before) ? inBox.owner : null };
+  if (!inBox || !("exit" in reached)) return { pointer: res.name, owner: res.ownerStatement };
+  const within = (exit: Exit, block: Node) => exit.range[0] >= block.range[0] && exit.range[1] <= block.range[1];
+  // Before the binding, or a `return` or `throw` outside the scope of its variable (`if (a) { const quote = out[0] }`,
+  // then `if (b) return`), with every variable of the read in scope there. (The end of the function is where the
+  // engine sees a pointer its variable's block left unreleased (`else { const device = box.read...; use(device) }`):
+  // named by that variable, whose block's end the repair releases it at.)
+  const boxNamed = (exit: Exit) =>
+    exit.node !== null && (exit.range[0] < inBox.boundAt.range[0] || !within(exit, inBox.bindingScope)) && inBox.readScopes.every((block) => within(exit, block));
+  if (!boxNamed(reached.exit)) return { pointer: res.name, owner: res.ownerStatement };
+  return { pointer: inBox.name, owner: exits.every(boxNamed) ? inBox.owner : null };
 }
 
 /** How a use after Release reads: a method called on the pointer (by name, or through its vtable), the pointer passed on, or another use. */

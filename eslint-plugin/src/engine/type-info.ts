@@ -38,8 +38,26 @@ export class TypeInfo {
     return strict ? verdict && !this.isLoose(type, tsm) : verdict;
   }
 
+  /**
+   * Is this value possibly an IUnknown? Untyped, `any` or `unknown`: yes. Typed: its type (null and undefined aside) has
+   * Release and also AddRef or QueryInterface: a `Release()` alone is a semaphore's or a lock's as much as COM's.
+   */
+  isIUnknownShaped(node: TSESTree.Node): boolean {
+    if (!this.typed) return true;
+    const type = this.typeOf(node);
+    const tsm = this.ts;
+    if (!type || !tsm) return true;
+    const v = this.vocabulary;
+    const parts = (type.isUnion() ? type.types : [type]).filter((part) => !(part.flags & (tsm.TypeFlags.Null | tsm.TypeFlags.Undefined)));
+    return parts.some((part) => {
+      if (this.isLoose(part, tsm)) return true;
+      const names = part.getApparentProperties().map((p) => p.getName());
+      return names.some((n) => v.isRelease(n)) && names.some((n) => v.isAddRef(n) || v.isQueryInterface(n));
+    });
+  }
+
   /** In typed code, a call whose declared result admits null/undefined must be tested. */
-  resultIsNullable(call: TSESTree.CallExpression): boolean {
+  resultIsNullable(call: TSESTree.Node): boolean {
     if (!this.typed) return false;
     const type = this.typeOf(call);
     const tsm = this.ts;

@@ -269,9 +269,14 @@ export class Vocabulary {
     // ...or an FFI binding next to such an import: its pointers may come from there even where no
     // Release is left (the one that was there is the leak). A binding's own words and a box also make
     // such a call (`release(p)`, the file's own helper) a release enough.
+    // A Release method called on an object (`item.Release()`) in a file that shows a binding or IUnknown: released-results.ts
+    // may own what a call returned. (A `Release()` alone is also a .NET semaphore's, through an interop layer.)
+    const releaseMethodCall = new RegExp(`\\.\\s*(?:${this.naming.releaseMethods.map(escapeRegExp).join("|") || "Release"})\\s*\\(\\s*\\)`);
+    const iunknown = /\bIUnknown\b|\bAddRef\b|\bCoInitialize(?:Ex)?\b/;
     return {
       test: (text) =>
         protocol.test(text) ||
+        (releaseMethodCall.test(text) && (binding.test(text) || iunknown.test(text))) ||
         (box.test(text) && ((release.test(text) && ffi.test(text)) || (binding.test(text) && (ownReleaseCall.test(text) || interfaceId.test(text) || ownQueryInterface.test(text))))) ||
         (localImport.test(text) && (releaseCall.test(text) || binding.test(text) || ownQueryInterface.test(text))),
     };
@@ -290,8 +295,6 @@ export class Vocabulary {
       ...this.queryInterfaceNames.map((m) => `\\b${escapeRegExp(m)}\\b`),
       `\\b(?:${CREATING_EXPORT_NAMES.join("|")})\\b`,
       `\\blpVtbl\\b`,
-      // A Release method called on an object (`item.Release()`): released-results.ts may own what a call returned.
-      ...n.releaseMethods.map((m) => `\\.\\s*${escapeRegExp(m)}\\s*\\(\\s*\\)`),
       // Begin_/Finish_ slot constants of raw FFI code: `ASYNCISTOCKQUOTE_BEGIN_GETPRICE`.
       `_(?:${escapeRegExp(n.beginPrefix.toUpperCase())}|${escapeRegExp(n.finishPrefix.toUpperCase())})[A-Z0-9]`,
     ];

@@ -142,6 +142,21 @@ export const cases: RuleCases = {
       ],
     },
     {
+      name: "a pointer bound in a block to a `let` declared outside it keeps the variable's name after the block, where the box is out of scope",
+      code: `function go(unk: IUnknown, b: boolean) {
+  let quote: IUnknown;
+  {
+    const out: [IUnknown | null] = [null];
+    if (unk.QueryInterface(IID_IStockQuote, out) < 0) return;
+    quote = out[0]!;
+  }
+  if (b) return;
+  quote.Release();
+}
+`,
+      errors: [{ messageId: "missingRelease", data: { pointer: "quote", acquirer: "QueryInterface", reached: "the return at line 8", release: "quote?.Release()" }, line: 5, column: 9 }],
+    },
+    {
       name: "in a loop, an exit written before the binding is reached holding the previous pass's object: the message keeps the variable's name",
       code: LOOP_WALK,
       errors: [

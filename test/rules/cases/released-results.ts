@@ -5,8 +5,8 @@
  */
 import type { RuleCases } from "./types";
 
-/** A collection's item released after use; `early` goes between the call and the Release. */
-const ITEM = (early: string) => `export function count(items: any, flag: boolean): number {
+/** A collection's item (an IUnknown) released after use; `early` goes between the call and the Release. */
+const ITEM = (early: string) => `export function count(items: { Item(i: number): IUnknown & { Count(): number } }, flag: boolean): number {
   const item = items.Item(0);
   const n = item.Count();
 ${early}  item.Release();
@@ -14,9 +14,10 @@ ${early}  item.Release();
 }
 `;
 
-/** A wrapper class whose helper method names nothing of the protocol (no summary), used with an early return. */
-const WRAPPER = (early: string) => `export class Automation {
-  ui: any;
+/** A koffi wrapper class whose helper method names nothing of the protocol (no summary), used with an early return. */
+const WRAPPER = (early: string) => `import koffi from "koffi";
+export class Automation {
+  ui: any = koffi;
   getDesktop(): any {
     return this.ui.getRootElement();
   }
@@ -46,6 +47,47 @@ export const cases: RuleCases = {
       code: ITEM("  if (flag) return 0;\n").replace("  const item", "  let item"),
     },
     { name: "a wrapper class's helper result released on every path owes nothing", code: WRAPPER("") },
+    {
+      name: "a cache replacing its entry releases the old one only when it differs: a Release on some paths is no evidence the lookup handed a reference over",
+      code: `export class Cache {
+  private readonly entries = new Map<string, IUnknown>();
+  private current: { value(): IUnknown } | null = null;
+  swap(key: string, next: IUnknown, keep: boolean): void {
+    const old = this.current!.value();
+    if (!keep && old !== next) old.Release();
+    this.entries.set(key, next);
+  }
+}
+`,
+    },
+    {
+      name: "an element looked up in a collection (map.get) stays the collection's until removed: released at the end, no early exit leaks it",
+      code: `export function drop(pool: Map<string, IUnknown>, key: string, ready: boolean): void {
+  const item = pool.get(key)!;
+  if (!ready) return;
+  pool.delete(key);
+  item.Release();
+}
+`,
+    },
+    {
+      name: "a semaphore-like object whose type has Release but neither AddRef nor QueryInterface is no COM object (typed)",
+      mode: "typed",
+      code: `interface Permit { WaitOne(ms: number): boolean; Release(): number }
+interface Semaphores { Get(name: string): Permit }
+export function guarded(sems: Semaphores, work: () => void): boolean {
+  const permit = sems.Get("db");
+  if (!permit.WaitOne(1000)) return false;
+  try {
+    work();
+  } finally {
+    permit.Release();
+  }
+  return true;
+}
+declare const IID_IUnused: IUnknown;
+`,
+    },
   ],
   invalid: [
     {
@@ -67,8 +109,8 @@ export const cases: RuleCases = {
       errors: [
         {
           messageId: "missingRelease",
-          data: { pointer: "desktop", acquirer: "getDesktop", reached: "the return at line 8", release: "desktop.Release()" },
-          line: 7,
+          data: { pointer: "desktop", acquirer: "getDesktop", reached: "the return at line 9", release: "desktop.Release()" },
+          line: 8,
           column: 21,
           suggestions: [{ messageId: "insertReleaseAtExit", data: { pointer: "desktop" }, output: WRAPPER("    if (quick) { desktop.Release(); return null; }\n") }],
         },
