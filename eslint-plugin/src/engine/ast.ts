@@ -91,6 +91,14 @@ function isPointerSize(node: Node): boolean {
 }
 
 /** A literal number (`2`, `2n`), or null. */
+/** A number an index is: a literal, or a `const` holding one (`out[FIRST]` with `const FIRST = 0`); `initOf` gives a name's initialiser. */
+export function constantIndex(index: Node, initOf: (id: TSESTree.Identifier) => Node | null): number | null {
+  const literal = numericLiteral(index);
+  if (literal !== null || index.type !== "Identifier") return literal;
+  const init = initOf(index);
+  return init && init.parent?.parent?.type === "VariableDeclaration" && init.parent.parent.kind === "const" ? numericLiteral(init) : null;
+}
+
 export function numericLiteral(node: Node): number | null {
   const n = unwrapExpression(node);
   if (n.type !== "Literal") return null;

@@ -7,7 +7,7 @@
  * What makes a box, and the Buffer methods that read one, are out-box-shapes.ts's.
  */
 import type { TSESTree } from "@typescript-eslint/utils";
-import { calleeName, constantValue, dottedName, isNullishLiteral, isPropertyName, memberName, numericLiteral, unwrapExpression, walk } from "./ast";
+import { calleeName, constantIndex, constantValue, dottedName, isNullishLiteral, isPropertyName, memberName, numericLiteral, unwrapExpression, walk } from "./ast";
 import { isFunctionNode, returnedValues } from "./ast-functions";
 import type { FfiLookups } from "./ffi";
 import type { Summary } from "./model";
@@ -46,7 +46,8 @@ export class OutBoxes {
   readBox(expr: Node): { box: Expression; member: "[0]" | ".value" } | null {
     const node = unwrapExpression(expr);
     if (node.type === "MemberExpression") {
-      const first = node.computed && numericLiteral(node.property) === 0;
+      // (`box[FIRST]` with `const FIRST = 0` too.)
+      const first = node.computed && constantIndex(node.property, (id) => this.lookups.initOf(id)) === 0;
       // `new BigUint64Array(box.buffer)[0]`: a byte box read as one pointer.
       const viewed = first ? this.viewedBox(node.object, "BigUint64Array") : null;
       if (viewed) return { box: viewed, member: "[0]" };

@@ -7,7 +7,7 @@
  */
 import type { Scope, SourceCode } from "eslint";
 import type { TSESTree } from "@typescript-eslint/utils";
-import { memberName, numericLiteral, unwrapExpression } from "./ast";
+import { constantIndex, memberName, numericLiteral, unwrapExpression } from "./ast";
 import { isFunctionNode, resultCalledBy } from "./ast-functions";
 import { FunctionTables } from "./function-tables";
 import type { FfiLookups, FfiShapes } from "./ffi";
@@ -182,7 +182,9 @@ export class Symbols implements FfiLookups {
       case "MemberExpression": {
         const base = this.keyOf(expr.object);
         if (base === null) return null;
-        if (expr.computed && expr.property.type === "Literal" && typeof expr.property.value === "number") return `${base}[${expr.property.value}]`;
+        // `out[0]`, or `out[FIRST]` with `const FIRST = 0`.
+        const index = expr.computed ? constantIndex(expr.property, (id) => this.declaredInit(id)) : null;
+        if (index !== null) return `${base}[${index}]`;
         const name = memberName(expr);
         return name === null ? null : `${base}.${name}`;
       }

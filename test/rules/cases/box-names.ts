@@ -66,8 +66,20 @@ ${early}
 }
 `;
 
+/** The box read at an index a constant names (`const FIRST = 0`); `early` follows the acquisition. */
+const CONSTANT_INDEX = (early: string) => `const FIRST = 0;
+function go(unk: IUnknown, a: boolean) {
+  const out: [IUnknown | null] = [null];
+  if (unk.QueryInterface(IID_IStockQuote, out) < 0) return;
+${early}
+  const quote = out[FIRST]!;
+  quote.Release();
+}
+`;
+
 export const cases: RuleCases = {
   valid: [
+    { name: "a box read at an index a constant names (out[FIRST], const FIRST = 0) is its pointer: released, no report", code: CONSTANT_INDEX("") },
     {
       name: "a pointer released by its box's read at an exit before the binding that names it, and by that name after: released on every path",
       code: QUERY_THEN_BIND("  if (cond) { out[0]!.Release(); return; }"),
@@ -155,6 +167,19 @@ export const cases: RuleCases = {
 }
 `,
       errors: [{ messageId: "missingRelease", data: { pointer: "quote", acquirer: "QueryInterface", reached: "the return at line 8", release: "quote?.Release()" }, line: 5, column: 9 }],
+    },
+    {
+      name: "a box read at an index a constant names (out[FIRST]): an early return before the read leaks it, released there by that read",
+      code: CONSTANT_INDEX("  if (a) return;"),
+      errors: [
+        {
+          messageId: "missingRelease",
+          data: { pointer: "out[FIRST]", acquirer: "QueryInterface", reached: "the return at line 5", release: "out[FIRST]?.Release()" },
+          line: 4,
+          column: 7,
+          suggestions: [{ messageId: "insertReleaseAtExit", data: { pointer: "out[FIRST]" }, output: CONSTANT_INDEX("  if (a) { out[FIRST]?.Release(); return; }") }],
+        },
+      ],
     },
     {
       name: "in a loop, an exit written before the binding is reached holding the previous pass's object: the message keeps the variable's name",
