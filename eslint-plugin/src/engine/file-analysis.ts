@@ -295,6 +295,7 @@ export class FileAnalysis implements EngineContext {
   onSegmentEnd(segment: Segment, node: Node): void {
     if (this.failed) return;
     try {
+      if (node.type === "YieldExpression") this.recorder.escapeYielded(node);
       this.stack[this.stack.length - 1]?.onSegmentEnd(segment, node);
     } catch (error) {
       this.fail(error);

@@ -100,10 +100,7 @@ export class Recorder {
         this.escapeValue((node as TSESTree.ThrowStatement).argument);
         this.top()?.markAbrupt(node);
       }),
-      "YieldExpression:exit": guard((node: Node) => {
-        const argument = (node as TSESTree.YieldExpression).argument;
-        if (argument) this.escapeValue(argument);
-      }),
+      "YieldExpression:exit": guard((node: Node) => this.escapeYielded(node as TSESTree.YieldExpression)),
       "ArrowFunctionExpression:exit": guard((node: Node) => {
         const arrow = node as TSESTree.ArrowFunctionExpression;
         if (arrow.expression) this.returnValue(arrow.body);
@@ -387,6 +384,18 @@ export class Recorder {
     const key = this.symbols.keyOf(expr);
     if (sym) this.record({ k: "return", target: sym, targetKey: key, ...this.literals.methodsOfReturned(key) });
   }
+
+  /**
+   * A `yield`'s value leaves the generator: recorded where ESLint ends the segment before the `yield` (file-analysis.ts),
+   * since the generator may be closed right there (`return()`), with the value already the consumer's; once per `yield`.
+   */
+  escapeYielded(node: TSESTree.YieldExpression): void {
+    if (!node.argument || this.yielded.has(node)) return;
+    this.yielded.add(node);
+    this.escapeValue(node.argument);
+  }
+
+  private readonly yielded = new Set<TSESTree.YieldExpression>();
 
   /** A value flows somewhere this function cannot follow. */
   escapeValue(node: Node, native = false, storedAs?: string, loopList = false): void {

@@ -5,6 +5,7 @@
  */
 import type { TSESTree } from "@typescript-eslint/utils";
 import type { Exit, MissingRelease } from "../engine/findings";
+import { enclosingFunction } from "../engine/ast-functions";
 import { TypeInfo } from "../engine/type-info";
 import { escapeRegExp } from "../engine/vocabulary";
 import { bodyOf, insertAtBlockEnd, insertBefore, isBlockLike, namesVisibleAt, reachesBlockEnd, wrappableRest, wrapRestInFinally } from "../util/edits";
@@ -131,7 +132,7 @@ function releaseRepairs(finding: MissingRelease, context: RepairContext): Repair
   // An exit before the statement that names the pointer (a return between an out-box call and its read) cannot release it by that name;
   // one that another path reaches with the pointer released (a `break` after a `finally` that released it) would release it twice.
   const fixable = (exit: Exit) =>
-    exit.releasedThere || !namesVisibleAt(sourceCode, finding.releaseText, exit.node ?? owner, exit.range[0]) ? false : exit.node === null ? past === null && !finding.releasedOnSomePath && reachesBlockEnd(block) && !endsByUsing(block) : !usesPointer(exit.node) && inRegion(exit);
+    exit.releasedThere || !namesVisibleAt(sourceCode, finding.releaseText, exit.node ?? owner, exit.range[0]) ? false : exit.node === null ? past === null && !inGenerator(owner) && !finding.releasedOnSomePath && reachesBlockEnd(block) && !endsByUsing(block) : !usesPointer(exit.node) && inRegion(exit);
   if (!finding.exits.every(fixable)) return repairs;
   repairs.push({
     messageId: finding.exits.length > 1 ? "insertReleaseAtExits" : "insertReleaseAtExit",
@@ -139,6 +140,12 @@ function releaseRepairs(finding: MissingRelease, context: RepairContext): Repair
     fix: (fixer) => finding.exits.map((exit) => (exit.node !== null ? insertBefore(fixer, sourceCode, exit.node, statement) : insertAtBlockEnd(fixer, sourceCode, owner, statement))).filter((f) => f !== null),
   });
   return repairs;
+}
+
+/** Is this statement in a generator, which its consumer may close at any `yield` (only a `finally` runs then)? */
+function inGenerator(statement: TSESTree.Node): boolean {
+  const fn = enclosingFunction(statement);
+  return fn !== null && "generator" in fn && fn.generator === true;
 }
 
 /**

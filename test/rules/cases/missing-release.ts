@@ -466,6 +466,15 @@ declare const ChromeUtils: any, Ci: any, Components: any;
       name: "vtable table methods (spec 2a shape 6, `lpVtbl.QueryInterface(obj, iid, out)` / `lpVtbl.Release(p)`): a pointer released through the table on every path",
       code: LPVTBL("parameter", ""),
     },
+    {
+      name: "a generator yields the pointer it acquired: handed to the consumer, even where the generator is closed at that yield",
+      code: `function* items(coll: IUnknown, more: boolean): Generator<IUnknown> {
+  const item = coll.QueryInterface<IUnknown>(IID_IStockQuote);
+  if (more) { yield item; return; }
+  item.Release();
+}
+`,
+    },
   ],
   invalid: [
     {
@@ -1464,6 +1473,33 @@ cancel.Release();
           suggestions: [
             { messageId: "insertReleaseFinally", output: DISPOSABLE_QUERY("  try {\n    cancel.Cancel(0);\n  } finally {\n    cancel.Release();\n  }\n") },
             { messageId: "insertReleaseAtExit", output: DISPOSABLE_QUERY("  cancel.Cancel(0);\n  cancel.Release();\n") },
+          ],
+        },
+      ],
+    },
+    {
+      name: "a generator that yields something else keeps the pointer it acquired: not released at its end, it leaks; only a `finally` repairs it (its consumer may close it at the yield)",
+      code: `function* names(coll: IUnknown): Generator<string> {
+  const item = coll.QueryInterface<IUnknown>(IID_IStockQuote);
+  yield "first";
+}
+`,
+      errors: [
+        {
+          messageId: "missingRelease",
+          data: { pointer: "item", acquirer: "QueryInterface", reached: "the end of the function at line 4", release: "item.Release()" },
+          line: 2,
+          column: 16,
+          suggestions: [
+            { messageId: "insertReleaseFinally", output: `function* names(coll: IUnknown): Generator<string> {
+  const item = coll.QueryInterface<IUnknown>(IID_IStockQuote);
+  try {
+    yield "first";
+  } finally {
+    item.Release();
+  }
+}
+` },
           ],
         },
       ],
