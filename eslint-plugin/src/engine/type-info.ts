@@ -48,7 +48,7 @@ export class TypeInfo {
     const tsm = this.ts;
     if (!type || !tsm) return true;
     const v = this.vocabulary;
-    const parts = (type.isUnion() ? type.types : [type]).filter((part) => !(part.flags & (tsm.TypeFlags.Null | tsm.TypeFlags.Undefined)));
+    const parts = definedParts(type, tsm);
     return parts.some((part) => {
       if (this.isLoose(part, tsm)) return true;
       const names = part.getApparentProperties().map((p) => p.getName());
@@ -74,7 +74,7 @@ export class TypeInfo {
     const type = this.typeOf(node);
     const tsm = this.ts;
     if (!type || !tsm) return false;
-    const parts = (type.isUnion() ? type.types : [type]).filter((part) => !(part.flags & (tsm.TypeFlags.Null | tsm.TypeFlags.Undefined)));
+    const parts = definedParts(type, tsm);
     // The checker names a well-known symbol's property `__@dispose@<id>` (TypeScript 5.2 on).
     return parts.length > 0 && parts.every((part) => part.getProperties().some((property) => property.getName().startsWith("__@dispose@")));
   }
@@ -113,9 +113,7 @@ export class TypeInfo {
    */
   private hasComShape(type: ts.Type, tsm: typeof ts): boolean {
     const v = this.vocabulary;
-    const parts = type.isUnion() ? type.types : [type];
-    for (const part of parts) {
-      if (part.flags & (tsm.TypeFlags.Null | tsm.TypeFlags.Undefined)) continue;
+    for (const part of definedParts(type, tsm)) {
       if (this.isLoose(part, tsm)) return true;
       // A raw pointer (bigint, number, an opaque object of the FFI library) is judged by names.
       if (part.flags & (tsm.TypeFlags.BigIntLike | tsm.TypeFlags.NumberLike)) return true;
@@ -126,4 +124,9 @@ export class TypeInfo {
     }
     return false;
   }
+}
+
+/** The members of a type, a union's each, null and undefined left out. */
+function definedParts(type: ts.Type, tsm: typeof ts): ts.Type[] {
+  return (type.isUnion() ? type.types : [type]).filter((part) => !(part.flags & (tsm.TypeFlags.Null | tsm.TypeFlags.Undefined)));
 }

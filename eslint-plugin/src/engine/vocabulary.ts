@@ -272,7 +272,7 @@ export class Vocabulary {
     // A Release method called on an object (`item.Release()`) in a file that shows a binding or IUnknown: released-results.ts
     // may own what a call returned. (A `Release()` alone is also a .NET semaphore's, through an interop layer.)
     const releaseMethodCall = new RegExp(`\\.\\s*(?:${this.naming.releaseMethods.map(escapeRegExp).join("|") || "Release"})\\s*\\(\\s*\\)`);
-    const iunknown = /\bIUnknown\b|\bAddRef\b|\bCoInitialize(?:Ex)?\b/;
+    const iunknown = new RegExp(`\\bIUnknown\\b|\\bCoInitialize(?:Ex)?\\b${this.naming.addRefMethods.map((m) => `|\\b${escapeRegExp(m)}\\b`).join("")}`);
     return {
       test: (text) =>
         protocol.test(text) ||

@@ -169,20 +169,25 @@ function containsBreak(root: Node): boolean {
   return found;
 }
 
+/** The variable a name refers to where code is written at `at` (its scopes, innermost first), or null for none. */
+function variableNamed(sourceCode: SourceCode, name: string, at: Node): TSESLint.Scope.Variable | null {
+  for (let scope: Scope | null = sourceCode.getScope(at); scope; scope = scope.upper) {
+    const variable = scope.set.get(name);
+    if (variable) return variable;
+  }
+  return null;
+}
+
 /**
  * Does each of these names name a variable of a scope around `at`, a parameter or declared before it? (`box` in a
  * `call.Finish_GetPrice(box)` copied from another function: only where this function has a `box` of its own.)
  */
 export function namesDeclaredAt(sourceCode: SourceCode, names: readonly string[], at: Node): boolean {
   return names.every((name) => {
-    for (let scope: Scope | null = sourceCode.getScope(at); scope; scope = scope.upper) {
-      const variable = scope.set.get(name);
-      if (!variable) continue;
-      const def = variable.defs[0];
-      // (A `var` declared further down is hoisted, but holds `undefined` until then.)
-      return !def || def.type === "FunctionName" || def.type === "Parameter" || def.name.range[1] <= at.range[0];
-    }
-    return false;
+    const variable = variableNamed(sourceCode, name, at);
+    const def = variable?.defs[0];
+    // (A `var` declared further down is hoisted, but holds `undefined` until then.)
+    return variable !== null && (!def || def.type === "FunctionName" || def.type === "Parameter" || def.name.range[1] <= at.range[0]);
   });
 }
 
@@ -192,18 +197,10 @@ export function namesDeclaredAt(sourceCode: SourceCode, names: readonly string[]
  * ReferenceError there). Names the scopes do not declare (globals, imports' members) are taken as visible.
  */
 export function namesVisibleAt(sourceCode: SourceCode, text: string, at: Node, position: number): boolean {
-  const names = new Set(namesInCode(text));
-  if (names.size === 0) return true;
-  const innermost = sourceCode.getScope(at);
-  for (const name of names) {
-    for (let scope: Scope | null = innermost; scope; scope = scope.upper) {
-      const variable = scope.set.get(name);
-      if (!variable) continue;
-      const def = variable.defs[0];
-      const hoisted = def?.type === "FunctionName" || def?.type === "Parameter" || def?.type === "ImportBinding" || (def?.type === "Variable" && (def.parent as { kind?: string } | null)?.kind === "var");
-      if (!hoisted && def && def.name.range[0] > position) return false;
-      break;
-    }
+  for (const name of new Set(namesInCode(text))) {
+    const def = variableNamed(sourceCode, name, at)?.defs[0];
+    const hoisted = def?.type === "FunctionName" || def?.type === "Parameter" || def?.type === "ImportBinding" || (def?.type === "Variable" && (def.parent as { kind?: string } | null)?.kind === "var");
+    if (def && !hoisted && def.name.range[0] > position) return false;
   }
   return true;
 }
